@@ -1,0 +1,21 @@
+// Command nativechaind is the nativechain node, its CLI, and (in later
+// releases) the rollup operator daemon and the L2 wallet.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	svrcmd "github.com/cosmos/cosmos-sdk/server/cmd"
+
+	"github.com/nativechain/nativechain/app"
+	"github.com/nativechain/nativechain/cmd/nativechaind/cmd"
+)
+
+func main() {
+	rootCmd := cmd.NewRootCmd()
+	if err := svrcmd.Execute(rootCmd, "", app.DefaultNodeHome); err != nil {
+		fmt.Fprintln(rootCmd.OutOrStderr(), err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# devnet.sh: a fresh single-validator nativechain on 127.0.0.1, for trying
+# things by hand. Every run wipes the devnet home and starts over.
+#
+#   scripts/devnet.sh          build, reset, start in the foreground (Ctrl-C stops)
+#   scripts/devnet.sh stop     stop a devnet started with DEVNET_DETACH=1
+#
+# Environment knobs (defaults in brackets):
+#   DEVNET_HOME        node home [<repo>/.devnet]
+#   DEVNET_CHAIN_ID    chain id [nativechain-local-1]
+#   DEVNET_DETACH=1    start in the background, wait for height 2, exit 0
+#   DEVNET_SKIP_BUILD=1  use the existing binary instead of `make build`
+#   NATIVECHAIND_BIN   binary [<repo>/build/nativechaind]
+#   DEVNET_RPC_PORT [26657]  DEVNET_P2P_PORT [26656]
+#   DEVNET_GRPC_PORT [9090]  DEVNET_API_PORT [1317]
+#   DEVNET_MIN_GAS_PRICES [0.001unat]  DEVNET_BLOCK_TIME [1s]
+#   DEVNET_WAIT_TIMEOUT seconds to wait for the first blocks when detached [120]
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BIN=${NATIVECHAIND_BIN:-$ROOT/build/nativechaind}
+HOME_DIR=$(realpath -m "${DEVNET_HOME:-$ROOT/.devnet}")
+CHAIN_ID=${DEVNET_CHAIN_ID:-nativechain-local-1}
+DENOM=unat
+RPC_PORT=${DEVNET_RPC_PORT:-26657}
+P2P_PORT=${DEVNET_P2P_PORT:-26656}
+GRPC_PORT=${DEVNET_GRPC_PORT:-9090}
+API_PORT=${DEVNET_API_PORT:-1317}
+MIN_GAS_PRICES=${DEVNET_MIN_GAS_PRICES:-0.001$DENOM}
+BLOCK_TIME=${DEVNET_BLOCK_TIME:-1s}
+WAIT_TIMEOUT=${DEVNET_WAIT_TIMEOUT:-120}
+
+ACCOUNT_BALANCE=1000000000000$DENOM # 10^12 unat = 1,000,000 NAT each
+SELF_DELEGATION=500000000000$DENOM  # half of the validator's balance
+
+# Well-known development mnemonics (sha256 of "nativechain devnet NAME" as
+# entropy), so addresses stay the same across resets. Never use them for value.
+ACCOUNTS=(validator alice bob carol)
+declare -A MNEMONICS=(
+  [validator]="tuition sort oil mind brick detect melt legal voice drift artefact tilt confirm sauce ensure frame slow wife object chicken curve donor weird setup"
+  [alice]="drill model neck doll auto cover wonder test evil hub fade olive prefer aerobic fruit mobile income satoshi dial clay fan trumpet noble hour"
+  [bob]="rude pole flame vanish fat matrix forward attract lumber process near practice inch output column express female job predict very sight draw critic latin"
+  [carol]="lake during use two grit phone document feed soft dignity advice angry snake plunge uniform scare section menu saddle welcome gospel famous warrior blanket"
+)
+
+MARKER=.nativechain-devnet
+PID_FILE=$HOME_DIR/nativechaind.pid
+LOG_FILE=$HOME_DIR/node.log
+
+if [[ -t 2 ]]; then C_LOG=$'\033[1;34m' C_ERR=$'\033[1;31m' C_OFF=$'\033[0m'; else C_LOG="" C_ERR="" C_OFF=""; fi
+log() { printf '%s==>%s %s\n' "$C_LOG" "$C_OFF" "$*" >&2; }
+die() { printf '%serror:%s %s\n' "$C_ERR" "$C_OFF" "$*" >&2; exit 1; }
+
+# set_toml FILE SECTION KEY VALUE: set KEY in [SECTION] ("" = top level) to
+# the TOML literal VALUE. Fails if the key is missing, so a renamed key in a
+# new SDK/CometBFT version is caught here rather than silently ignored.
+set_toml() {
+  local file=$1 section=$2 key=$3 value=$4
+  awk -v section="$section" -v key="$key" -v value="$value" '
+    BEGIN { cur = ""; done = 0 }
+    /^[ \t]*\[[^]]*\][ \t]*$/ { s = $0; gsub(/^[ \t]*\[+|\]+[ \t]*$/, "", s); cur = s }
+    !done && cur == section {
+      line = $0; sub(/^[ \t]*/, "", line)
+      if (index(line, key) == 1) {
+        rest = substr(line, length(key) + 1)
+        if (rest ~ /^[ \t]*=/) { print key " = " value; done = 1; next }
+      }
+    }
+    { print }
+    END { if (!done) exit 3 }
+  ' "$file" >"$file.tmp" || { rm -f "$file.tmp"; die "could not set [$section] $key in $file"; }
+  mv "$file.tmp" "$file"
+}
+
+# height: latest block height from the node's RPC, or nothing.
+height() {
+  "$BIN" status --node "tcp://127.0.0.1:$RPC_PORT" 2>/dev/null |
+    grep -o '"latest_block_height": *"[0-9]*"' | grep -o '[0-9][0-9]*' || true
+}
+
+# alive PID: true while PID runs (a zombie counts as exited).
+alive() {
+  local pid=$1 state
+  [[ -r /proc/$pid/stat ]] || return 1
+  state=$(sed 's/^.*) //' "/proc/$pid/stat" | cut -d' ' -f1)
+  [[ $state != Z ]]
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+stop_devnet() {
+  [[ -f $PID_FILE ]] || return 0
+  local pid
+  pid=$(cat "$PID_FILE")
+  if alive "$pid"; then
+    log "stopping devnet node (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.2; done
+    if alive "$pid"; then
+      log "node ignored SIGTERM for 20s, killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  rm -f "$PID_FILE"
+}
+
+if [[ ${1:-} == stop ]]; then
+  stop_devnet
+  exit 0
+fi
+[[ $# -eq 0 ]] || die "usage: $0 [stop]"
+
+START_TIME=$(date +%s.%N)
+
+# 1. Binary.
+if [[ ${DEVNET_SKIP_BUILD:-0} != 1 ]]; then
+  log "building nativechaind"
+  make -C "$ROOT" --no-print-directory build >&2
+fi
+[[ -x $BIN ]] || die "no nativechaind at $BIN: run 'make build' (or set NATIVECHAIND_BIN)"
+
+# 2. Reset. Refuse to wipe a folder we did not create.
+stop_devnet
+if [[ -e $HOME_DIR ]]; then
+  [[ -d $HOME_DIR ]] || die "$HOME_DIR exists and is not a directory"
+  if [[ -n $(ls -A "$HOME_DIR") && ! -e $HOME_DIR/$MARKER ]]; then
+    die "$HOME_DIR is not empty and was not made by devnet.sh: refusing to wipe it"
+  fi
+  rm -rf "$HOME_DIR"
+fi
+mkdir -p "$HOME_DIR"
+touch "$HOME_DIR/$MARKER"
+
+for port in "$RPC_PORT" "$P2P_PORT" "$GRPC_PORT" "$API_PORT"; do
+  port_free "$port" || die "port $port on 127.0.0.1 is in use (another devnet? 'scripts/devnet.sh stop', or set DEVNET_*_PORT)"
+done
+
+# 3. Genesis: funded dev accounts, the validator self-delegates.
+log "initialising $CHAIN_ID in $HOME_DIR"
+"$BIN" init devnet-validator --chain-id "$CHAIN_ID" --default-denom "$DENOM" --home "$HOME_DIR" >/dev/null 2>&1 ||
+  die "nativechaind init failed"
+declare -A ADDRESSES
+for name in "${ACCOUNTS[@]}"; do
+  printf '%s\n' "${MNEMONICS[$name]}" |
+    "$BIN" keys add "$name" --recover --keyring-backend test --home "$HOME_DIR" >/dev/null 2>&1 ||
+    die "could not import key $name"
+  ADDRESSES[$name]=$("$BIN" keys show "$name" -a --keyring-backend test --home "$HOME_DIR")
+  "$BIN" genesis add-genesis-account "$name" "$ACCOUNT_BALANCE" --keyring-backend test --home "$HOME_DIR" >/dev/null
+done
+"$BIN" genesis gentx validator "$SELF_DELEGATION" --chain-id "$CHAIN_ID" --moniker devnet-validator \
+  --keyring-backend test --home "$HOME_DIR" >/dev/null 2>&1 || die "gentx failed"
+"$BIN" genesis collect-gentxs --home "$HOME_DIR" >/dev/null 2>&1 || die "collect-gentxs failed"
+
+# Short governance periods so proposals can be tried by hand (best effort:
+# skipped if the genesis has no such fields).
+GENESIS=$HOME_DIR/config/genesis.json
+sed -i -e 's/"voting_period": *"[0-9]*s"/"voting_period": "60s"/' \
+  -e 's/"expedited_voting_period": *"[0-9]*s"/"expedited_voting_period": "30s"/' \
+  -e 's/"max_deposit_period": *"[0-9]*s"/"max_deposit_period": "60s"/' "$GENESIS"
+"$BIN" genesis validate --home "$HOME_DIR" >/dev/null 2>&1 ||
+  "$BIN" genesis validate-genesis --home "$HOME_DIR" >/dev/null 2>&1 ||
+  die "genesis does not validate: run '$BIN genesis validate --home $HOME_DIR'"
+
+# 4. Node configuration: loopback only, fast blocks, REST and gRPC on.
+CONFIG=$HOME_DIR/config/config.toml
+APP=$HOME_DIR/config/app.toml
+CLIENT=$HOME_DIR/config/client.toml
+set_toml "$CONFIG" "" moniker '"devnet-validator"'
+set_toml "$CONFIG" rpc laddr "\"tcp://127.0.0.1:$RPC_PORT\""
+set_toml "$CONFIG" rpc pprof_laddr '""'
+set_toml "$CONFIG" rpc cors_allowed_origins '["*"]'
+set_toml "$CONFIG" p2p laddr "\"tcp://127.0.0.1:$P2P_PORT\""
+set_toml "$CONFIG" consensus timeout_commit "\"$BLOCK_TIME\""
+set_toml "$APP" "" minimum-gas-prices "\"$MIN_GAS_PRICES\""
+set_toml "$APP" api enable true
+set_toml "$APP" api address "\"tcp://127.0.0.1:$API_PORT\""
+set_toml "$APP" api enabled-unsafe-cors true
+set_toml "$APP" grpc enable true
+set_toml "$APP" grpc address "\"127.0.0.1:$GRPC_PORT\""
+# The CLI then needs only --home (or a copy of this client.toml).
+set_toml "$CLIENT" "" chain-id "\"$CHAIN_ID\""
+set_toml "$CLIENT" "" keyring-backend '"test"'
+set_toml "$CLIENT" "" node "\"tcp://127.0.0.1:$RPC_PORT\""
+
+summary() {
+  local h=$HOME_DIR
+  cat <<EOF
+
+  nativechain devnet ($CHAIN_ID)
+  home        $h
+  RPC         http://127.0.0.1:$RPC_PORT
+  REST API    http://127.0.0.1:$API_PORT
+  gRPC        127.0.0.1:$GRPC_PORT
+  P2P         tcp://127.0.0.1:$P2P_PORT
+  gas price   $MIN_GAS_PRICES (default gas 200000: use --fees 500unat)
+
+  funded accounts (test keyring, 1,000,000 NAT = 10^12 unat each):
+EOF
+  for name in "${ACCOUNTS[@]}"; do
+    printf '    %-10s %s\n' "$name" "${ADDRESSES[$name]}"
+  done
+  cat <<EOF
+
+  try:
+    $BIN status --home $h
+    $BIN q bank balances ${ADDRESSES[alice]} --home $h
+    $BIN tx bank send alice ${ADDRESSES[bob]} 1000000unat --fees 500unat --yes --home $h
+    $BIN q staking validators --home $h
+    curl -s http://127.0.0.1:$API_PORT/cosmos/bank/v1beta1/balances/${ADDRESSES[bob]}
+
+EOF
+}
+
+# 5. Start.
+if [[ ${DEVNET_DETACH:-0} == 1 ]]; then
+  nohup "$BIN" start --home "$HOME_DIR" --log_no_color >"$LOG_FILE" 2>&1 </dev/null &
+  PID=$!
+  echo "$PID" >"$PID_FILE"
+  log "node started in the background (pid $PID, log $LOG_FILE); waiting for height 2"
+  deadline=$((SECONDS + WAIT_TIMEOUT))
+  first_block=""
+  while :; do
+    if ! alive "$PID"; then
+      tail -n 40 "$LOG_FILE" >&2 || true
+      rm -f "$PID_FILE"
+      die "node exited during start-up (log: $LOG_FILE)"
+    fi
+    h=$(height)
+    if [[ -z $first_block && -n $h && $h -ge 1 ]]; then
+      first_block=$(awk -v a="$START_TIME" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+    fi
+    [[ -n $h && $h -ge 2 ]] && break
+    if ((SECONDS >= deadline)); then
+      tail -n 40 "$LOG_FILE" >&2 || true
+      die "no height 2 within ${WAIT_TIMEOUT}s (node still running, pid $PID; stop it with '$0 stop')"
+    fi
+    sleep 0.2
+  done
+  summary
+  elapsed=$(awk -v a="$START_TIME" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  log "first block ${first_block}s after the script started; height $h after ${elapsed}s"
+  log "stop it with: DEVNET_HOME=$HOME_DIR $0 stop"
+  exit 0
+fi
+
+summary
+log "starting the node in the foreground (Ctrl-C to stop)"
+exec "$BIN" start --home "$HOME_DIR"

@@ -1,0 +1,18 @@
+package types
+
+import (
+	"cosmossdk.io/core/address"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+)
+
+var _ sdk.Msg = (*MsgUpdateParams)(nil)
+
+// Validate checks the message statelessly. Handlers call it first, with the
+// chain's address codec (never the global bech32 config).
+func (m *MsgUpdateParams) Validate(ac address.Codec) error {
+	if _, err := ac.StringToBytes(m.Authority); err != nil {
+		return ErrUnauthorized.Wrapf("invalid authority address %q: %s", m.Authority, err)
+	}
+	return m.Params.Validate()
+}

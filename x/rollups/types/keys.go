@@ -1,0 +1,17 @@
+package types
+
+import "cosmossdk.io/collections"
+
+const (
+	// ModuleName is the name of the rollups module, also its store key and
+	// the name of the module account that escrows operator bonds.
+	ModuleName = "rollups"
+
+	// StoreKey is the KV store key of the module.
+	StoreKey = ModuleName
+)
+
+// Store prefixes. Never renumber: they are part of the consensus state.
+var (
+	ParamsKey = collections.NewPrefix(0)
+)

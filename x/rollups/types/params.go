@@ -1,0 +1,73 @@
+package types
+
+import (
+	errorsmod "cosmossdk.io/errors"
+	sdkmath "cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+)
+
+// Default parameter values. The gas constants are derived from benchmarks:
+// see docs/PERFORMANCE.md ("Gas for proof verification").
+const (
+	DefaultMaxBatchDataBytes   uint64 = 128 * 1024
+	DefaultMaxVkBytes          uint64 = 4 * 1024
+	DefaultVerifyProofGas      uint64 = 20_000
+	DefaultGasPerDaByte        uint64 = 10
+	DefaultVkUpdateDelayBlocks uint64 = 100
+	DefaultInboxDeadlineBlocks uint64 = 600
+	DefaultMaxOperators        uint64 = 16
+
+	// MaxBatchDataBytesLimit bounds what governance may set: a batch must
+	// always fit comfortably in a block.
+	MaxBatchDataBytesLimit uint64 = 2 * 1024 * 1024
+	// MaxVkBytesLimit bounds the verifying-key cap governance may set.
+	MaxVkBytesLimit uint64 = 64 * 1024
+)
+
+var (
+	DefaultRegistrationFee = sdkmath.NewInt(1_000_000)  // 1 NAT
+	DefaultMinOperatorBond = sdkmath.NewInt(10_000_000) // 10 NAT
+)
+
+// DefaultParams returns the default rollups parameters, denominated in the
+// chain's bond denom.
+func DefaultParams() Params {
+	return Params{
+		RegistrationFee:     sdk.NewCoin(sdk.DefaultBondDenom, DefaultRegistrationFee),
+		MinOperatorBond:     sdk.NewCoin(sdk.DefaultBondDenom, DefaultMinOperatorBond),
+		MaxBatchDataBytes:   DefaultMaxBatchDataBytes,
+		MaxVkBytes:          DefaultMaxVkBytes,
+		VerifyProofGas:      DefaultVerifyProofGas,
+		GasPerDaByte:        DefaultGasPerDaByte,
+		VkUpdateDelayBlocks: DefaultVkUpdateDelayBlocks,
+		InboxDeadlineBlocks: DefaultInboxDeadlineBlocks,
+		MaxOperators:        DefaultMaxOperators,
+	}
+}
+
+// Validate checks that every parameter is in its allowed range.
+func (p Params) Validate() error {
+	if err := p.RegistrationFee.Validate(); err != nil {
+		return ErrInvalidParams.Wrapf("registration fee: %s", err)
+	}
+	if err := p.MinOperatorBond.Validate(); err != nil {
+		return ErrInvalidParams.Wrapf("min operator bond: %s", err)
+	}
+	if p.MaxBatchDataBytes == 0 || p.MaxBatchDataBytes > MaxBatchDataBytesLimit {
+		return ErrInvalidParams.Wrapf("max batch data bytes must be in [1, %d], got %d", MaxBatchDataBytesLimit, p.MaxBatchDataBytes)
+	}
+	if p.MaxVkBytes == 0 || p.MaxVkBytes > MaxVkBytesLimit {
+		return ErrInvalidParams.Wrapf("max vk bytes must be in [1, %d], got %d", MaxVkBytesLimit, p.MaxVkBytes)
+	}
+	if p.VerifyProofGas == 0 {
+		return errorsmod.Wrap(ErrInvalidParams, "verify proof gas must be positive: verification is never free")
+	}
+	if p.InboxDeadlineBlocks == 0 {
+		return errorsmod.Wrap(ErrInvalidParams, "inbox deadline must be positive")
+	}
+	if p.MaxOperators == 0 {
+		return errorsmod.Wrap(ErrInvalidParams, "max operators must be positive")
+	}
+	return nil
+}
