@@ -72,10 +72,13 @@ set_toml() {
   mv "$file.tmp" "$file"
 }
 
-# height: latest block height from the node's RPC, or nothing.
-height() {
-  "$BIN" status --node "tcp://127.0.0.1:$RPC_PORT" 2>/dev/null |
-    grep -o '"latest_block_height": *"[0-9]*"' | grep -o '[0-9][0-9]*' || true
+# rpc_height PORT: latest block height from the CometBFT RPC on 127.0.0.1:PORT,
+# or nothing. Plain HTTP over bash's /dev/tcp: no curl, no binary start-up.
+rpc_height() {
+  local resp
+  resp=$(timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" &&
+    printf "GET /status HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" >&3 && cat <&3' _ "$1" 2>/dev/null) || true
+  grep -o '"latest_block_height": *"[0-9]*"' <<<"$resp" | grep -o '[0-9][0-9]*' || true
 }
 
 # alive PID: true while PID runs (a zombie counts as exited).
@@ -225,7 +228,7 @@ if [[ ${DEVNET_DETACH:-0} == 1 ]]; then
       rm -f "$PID_FILE"
       die "node exited during start-up (log: $LOG_FILE)"
     fi
-    h=$(height)
+    h=$(rpc_height "$RPC_PORT")
     if [[ -z $first_block && -n $h && $h -ge 1 ]]; then
       first_block=$(awk -v a="$START_TIME" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
     fi

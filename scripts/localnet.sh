@@ -26,6 +26,11 @@ WAIT_TIMEOUT=${LOCALNET_WAIT_TIMEOUT:-180}
 MIN_GAS_PRICES=${LOCALNET_MIN_GAS_PRICES:-} # empty: keep what init-files chose
 TARGET_HEIGHT=4 # "past height 3"
 MARKER=.nativechain-localnet
+# `stop` and `status` use the layout the running localnet was started with.
+if [[ ${1:-start} != start && -f $OUT/localnet.env ]]; then
+  # shellcheck source=/dev/null
+  source "$OUT/localnet.env"
+fi
 
 if [[ -t 2 ]]; then C_LOG=$'\033[1;34m' C_ERR=$'\033[1;31m' C_OFF=$'\033[0m'; else C_LOG="" C_ERR="" C_OFF=""; fi
 log() { printf '%s==>%s %s\n' "$C_LOG" "$C_OFF" "$*" >&2; }
@@ -64,10 +69,16 @@ rpc_port() { echo $((BASE_PORT + 10 * $1 + 1)); }
 grpc_port() { echo $((BASE_PORT + 10 * $1 + 2)); }
 api_port() { echo $((BASE_PORT + 10 * $1 + 3)); }
 
-height_of() {
-  "$BIN" status --node "tcp://127.0.0.1:$(rpc_port "$1")" 2>/dev/null |
-    grep -o '"latest_block_height": *"[0-9]*"' | grep -o '[0-9][0-9]*' || true
+# rpc_height PORT: latest block height from the CometBFT RPC on 127.0.0.1:PORT,
+# or nothing. Plain HTTP over bash's /dev/tcp: no curl, no binary start-up.
+rpc_height() {
+  local resp
+  resp=$(timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" &&
+    printf "GET /status HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" >&3 && cat <&3' _ "$1" 2>/dev/null) || true
+  grep -o '"latest_block_height": *"[0-9]*"' <<<"$resp" | grep -o '[0-9][0-9]*' || true
 }
+
+height_of() { rpc_height "$(rpc_port "$1")"; }
 
 # node_home I: the daemon home init-files made for node I.
 node_home() {
@@ -161,6 +172,7 @@ INIT_ARGS=(--v "$N" --output-dir "$OUT" --chain-id "$CHAIN_ID" --keyring-backend
 log "initialising $N validators for $CHAIN_ID in $OUT"
 mkdir -p "$OUT"
 touch "$OUT/$MARKER"
+printf 'N=%q\nBASE_PORT=%q\nCHAIN_ID=%q\n' "$N" "$BASE_PORT" "$CHAIN_ID" >"$OUT/localnet.env"
 "$BIN" testnet init-files "${INIT_ARGS[@]}" </dev/null >"$OUT/init-files.log" 2>&1 || {
   cat "$OUT/init-files.log" >&2 || true
   die "nativechaind testnet init-files failed"

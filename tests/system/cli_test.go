@@ -60,11 +60,11 @@ func TestCLI_RejectsMalformedAmount(t *testing.T) {
 	seqBefore, balBefore := node.Sequence(t, alice), node.Balance(t, alice, Denom)
 
 	cases := map[string]string{
-		"no denom":        "1000",
-		"no number":       "unat",
-		"bad denom char":  "1000unat$",
-		"not a coin":      "lots",
-		"space separated": "1000 unat",
+		"no denom":       "1000",
+		"no number":      "unat",
+		"bad denom char": "1000unat$",
+		"not a coin":     "lots",
+		"two points":     "1.5.5unat",
 	}
 	for name, amount := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -42,6 +42,7 @@ func TestStart_RejectsCorruptGenesis(t *testing.T) {
 	if log := strings.ToLower(node.Log()); !strings.Contains(log, "genesis") {
 		t.Fatalf("exit %d, but the output does not mention the genesis:\n%s", code, node.LogTail(30))
 	}
+	t.Logf("exit %d; the node said:\n%s", code, node.LogTail(3))
 }
 
 func TestStart_RejectsPortInUse(t *testing.T) {
@@ -68,4 +69,5 @@ func TestStart_RejectsPortInUse(t *testing.T) {
 	if log := strings.ToLower(node.Log()); !strings.Contains(log, "address already in use") {
 		t.Fatalf("exit %d, but the output does not say the address is in use:\n%s", code, node.LogTail(30))
 	}
+	t.Logf("exit %d; the node said:\n%s", code, node.LogTail(3))
 }

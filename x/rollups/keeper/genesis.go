@@ -3,23 +3,62 @@ package keeper
 import (
 	"context"
 
+	"cosmossdk.io/collections"
+
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
-// InitGenesis writes the genesis state into the store. The state has been
-// validated by the module's ValidateGenesis before this runs.
+// InitGenesis writes the genesis state into the store.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
 		return err
 	}
-	return k.Params.Set(ctx, gs.Params)
+	if err := k.Params.Set(ctx, gs.Params); err != nil {
+		return err
+	}
+	for _, r := range gs.Rollups {
+		if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
+			return err
+		}
+	}
+	for _, b := range gs.Batches {
+		if err := k.Batches.Set(ctx, collections.Join(b.RollupId, b.Index), b); err != nil {
+			return err
+		}
+	}
+	for _, m := range gs.Inbox {
+		if err := k.Inbox.Set(ctx, collections.Join(m.RollupId, m.Message.Sequence), m.Message); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// ExportGenesis reads the module state back into a genesis state.
+// ExportGenesis reads the module state back into a genesis state, in key
+// order.
 func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &types.GenesisState{Params: params}, nil
+	gs := &types.GenesisState{Params: params}
+	err = k.Rollups.Walk(ctx, nil, func(_ string, r types.Rollup) (bool, error) {
+		gs.Rollups = append(gs.Rollups, r)
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = k.Batches.Walk(ctx, nil, func(_ collections.Pair[string, uint64], b types.Batch) (bool, error) {
+		gs.Batches = append(gs.Batches, b)
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = k.Inbox.Walk(ctx, nil, func(key collections.Pair[string, uint64], m types.InboxMessage) (bool, error) {
+		gs.Inbox = append(gs.Inbox, types.GenesisInboxMessage{RollupId: key.K1(), Message: m})
+		return false, nil
+	})
+	return gs, err
 }

@@ -12,8 +12,10 @@ import (
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
-// Keeper owns the rollups state: params, and (in later features) the rollup
-// registry, batches and inboxes. All state lives in collections.
+// Keeper owns the rollups state: params, the rollup registry, verified
+// batch records and every rollup's inbox. All state lives in collections;
+// the only in-memory state is a cache of parsed verifying keys and of
+// proofs already verified on this node, which never changes a result.
 type Keeper struct {
 	cdc          codec.BinaryCodec
 	storeService corestore.KVStoreService
@@ -23,8 +25,15 @@ type Keeper struct {
 	// authority is the only address allowed to change params (x/gov).
 	authority string
 
-	Schema collections.Schema
-	Params collections.Item[types.Params]
+	hooks        types.RollupsHooks
+	bridgeLedger types.BridgeLedger
+	cache        *verifyCache
+
+	Schema  collections.Schema
+	Params  collections.Item[types.Params]
+	Rollups collections.Map[string, types.Rollup]
+	Batches collections.Map[collections.Pair[string, uint64], types.Batch]
+	Inbox   collections.Map[collections.Pair[string, uint64], types.InboxMessage]
 }
 
 // NewKeeper builds the keeper. It panics on a malformed authority: that is
@@ -46,7 +55,13 @@ func NewKeeper(
 		addressCodec: addressCodec,
 		bankKeeper:   bankKeeper,
 		authority:    authority,
+		cache:        newVerifyCache(),
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		Rollups:      collections.NewMap(sb, types.RollupsKey, "rollups", collections.StringKey, codec.CollValue[types.Rollup](cdc)),
+		Batches: collections.NewMap(sb, types.BatchesKey, "batches",
+			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.Batch](cdc)),
+		Inbox: collections.NewMap(sb, types.InboxKey, "inbox",
+			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.InboxMessage](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -55,6 +70,17 @@ func NewKeeper(
 	k.Schema = schema
 	return k
 }
+
+// SetHooks sets the hooks once, at app wiring.
+func (k *Keeper) SetHooks(h types.RollupsHooks) {
+	if k.hooks != nil {
+		panic("x/rollups: hooks already set")
+	}
+	k.hooks = h
+}
+
+// SetBridgeLedger sets the bridge ledger deregistration consults.
+func (k *Keeper) SetBridgeLedger(l types.BridgeLedger) { k.bridgeLedger = l }
 
 // Authority returns the address allowed to update params.
 func (k Keeper) Authority() string { return k.authority }

@@ -30,3 +30,56 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	}
 	return &types.MsgUpdateParamsResponse{}, nil
 }
+
+// RegisterRollup registers a rollup and escrows its bond and fee.
+func (m msgServer) RegisterRollup(ctx context.Context, msg *types.MsgRegisterRollup) (*types.MsgRegisterRollupResponse, error) {
+	if err := msg.Validate(m.addressCodec); err != nil {
+		return nil, err
+	}
+	if err := m.registerRollup(ctx, msg); err != nil {
+		return nil, err
+	}
+	return &types.MsgRegisterRollupResponse{}, nil
+}
+
+// SubmitBatch verifies a batch proof and advances the rollup.
+func (m msgServer) SubmitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (*types.MsgSubmitBatchResponse, error) {
+	if err := msg.Validate(m.addressCodec); err != nil {
+		return nil, err
+	}
+	return m.submitBatch(ctx, msg)
+}
+
+// UpdateOperators replaces a rollup's operator set.
+func (m msgServer) UpdateOperators(ctx context.Context, msg *types.MsgUpdateOperators) (*types.MsgUpdateOperatorsResponse, error) {
+	if err := msg.Validate(m.addressCodec); err != nil {
+		return nil, err
+	}
+	if err := m.updateOperators(ctx, msg); err != nil {
+		return nil, err
+	}
+	return &types.MsgUpdateOperatorsResponse{}, nil
+}
+
+// UpdateVerifyingKey schedules a verifying-key change after the delay.
+func (m msgServer) UpdateVerifyingKey(ctx context.Context, msg *types.MsgUpdateVerifyingKey) (*types.MsgUpdateVerifyingKeyResponse, error) {
+	if err := msg.Validate(m.addressCodec); err != nil {
+		return nil, err
+	}
+	height, err := m.updateVerifyingKey(ctx, msg)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgUpdateVerifyingKeyResponse{ActivationHeight: height}, nil
+}
+
+// DeregisterRollup closes a rollup and returns its bond.
+func (m msgServer) DeregisterRollup(ctx context.Context, msg *types.MsgDeregisterRollup) (*types.MsgDeregisterRollupResponse, error) {
+	if err := msg.Validate(m.addressCodec); err != nil {
+		return nil, err
+	}
+	if err := m.deregisterRollup(ctx, msg); err != nil {
+		return nil, err
+	}
+	return &types.MsgDeregisterRollupResponse{}, nil
+}

@@ -12,11 +12,23 @@ import (
 // signing (ledger devices).
 func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "nativechain/x/rollups/MsgUpdateParams")
+	legacy.RegisterAminoMsg(cdc, &MsgRegisterRollup{}, "nativechain/rollups/MsgRegisterRollup")
+	legacy.RegisterAminoMsg(cdc, &MsgSubmitBatch{}, "nativechain/rollups/MsgSubmitBatch")
+	legacy.RegisterAminoMsg(cdc, &MsgUpdateOperators{}, "nativechain/rollups/MsgUpdateOperators")
+	legacy.RegisterAminoMsg(cdc, &MsgUpdateVerifyingKey{}, "nativechain/rollups/MsgUpdateVk")
+	legacy.RegisterAminoMsg(cdc, &MsgDeregisterRollup{}, "nativechain/rollups/MsgDeregisterRollup")
 }
 
 // RegisterInterfaces registers the module's messages with the interface
 // registry so they can be packed into transactions.
 func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
-	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{})
+	registry.RegisterImplementations((*sdk.Msg)(nil),
+		&MsgUpdateParams{},
+		&MsgRegisterRollup{},
+		&MsgSubmitBatch{},
+		&MsgUpdateOperators{},
+		&MsgUpdateVerifyingKey{},
+		&MsgDeregisterRollup{},
+	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

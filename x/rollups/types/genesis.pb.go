@@ -28,6 +28,12 @@ const _ = proto.GoGoProtoPackageIsVersion3 // please upgrade the proto package
 type GenesisState struct {
 	// params defines all the parameters of the module.
 	Params Params `protobuf:"bytes,1,opt,name=params,proto3" json:"params"`
+	// rollups are every registered rollup.
+	Rollups []Rollup `protobuf:"bytes,2,rep,name=rollups,proto3" json:"rollups"`
+	// batches are the verified batch records.
+	Batches []Batch `protobuf:"bytes,3,rep,name=batches,proto3" json:"batches"`
+	// inbox holds every stored inbox message.
+	Inbox []GenesisInboxMessage `protobuf:"bytes,4,rep,name=inbox,proto3" json:"inbox"`
 }
 
 func (m *GenesisState) Reset()         { *m = GenesisState{} }
@@ -70,8 +76,85 @@ func (m *GenesisState) GetParams() Params {
 	return Params{}
 }
 
+func (m *GenesisState) GetRollups() []Rollup {
+	if m != nil {
+		return m.Rollups
+	}
+	return nil
+}
+
+func (m *GenesisState) GetBatches() []Batch {
+	if m != nil {
+		return m.Batches
+	}
+	return nil
+}
+
+func (m *GenesisState) GetInbox() []GenesisInboxMessage {
+	if m != nil {
+		return m.Inbox
+	}
+	return nil
+}
+
+// GenesisInboxMessage is an inbox message with its rollup.
+type GenesisInboxMessage struct {
+	// rollup_id names the rollup.
+	RollupId string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// message is the stored message.
+	Message InboxMessage `protobuf:"bytes,2,opt,name=message,proto3" json:"message"`
+}
+
+func (m *GenesisInboxMessage) Reset()         { *m = GenesisInboxMessage{} }
+func (m *GenesisInboxMessage) String() string { return proto.CompactTextString(m) }
+func (*GenesisInboxMessage) ProtoMessage()    {}
+func (*GenesisInboxMessage) Descriptor() ([]byte, []int) {
+	return fileDescriptor_cd7b7097726d8a9d, []int{1}
+}
+func (m *GenesisInboxMessage) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *GenesisInboxMessage) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_GenesisInboxMessage.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *GenesisInboxMessage) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_GenesisInboxMessage.Merge(m, src)
+}
+func (m *GenesisInboxMessage) XXX_Size() int {
+	return m.Size()
+}
+func (m *GenesisInboxMessage) XXX_DiscardUnknown() {
+	xxx_messageInfo_GenesisInboxMessage.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_GenesisInboxMessage proto.InternalMessageInfo
+
+func (m *GenesisInboxMessage) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *GenesisInboxMessage) GetMessage() InboxMessage {
+	if m != nil {
+		return m.Message
+	}
+	return InboxMessage{}
+}
+
 func init() {
 	proto.RegisterType((*GenesisState)(nil), "nativechain.rollups.v1.GenesisState")
+	proto.RegisterType((*GenesisInboxMessage)(nil), "nativechain.rollups.v1.GenesisInboxMessage")
 }
 
 func init() {
@@ -79,21 +162,29 @@ func init() {
 }
 
 var fileDescriptor_cd7b7097726d8a9d = []byte{
-	// 213 bytes of a gzipped FileDescriptorProto
+	// 344 bytes of a gzipped FileDescriptorProto
 	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x52, 0xc9, 0x4b, 0x2c, 0xc9,
 	0x2c, 0x4b, 0x4d, 0xce, 0x48, 0xcc, 0xcc, 0xd3, 0x2f, 0xca, 0xcf, 0xc9, 0x29, 0x2d, 0x28, 0xd6,
 	0x2f, 0x33, 0xd4, 0x4f, 0x4f, 0xcd, 0x4b, 0x2d, 0xce, 0x2c, 0xd6, 0x2b, 0x28, 0xca, 0x2f, 0xc9,
 	0x17, 0x12, 0x43, 0x52, 0xa5, 0x07, 0x55, 0xa5, 0x57, 0x66, 0x28, 0x25, 0x98, 0x98, 0x9b, 0x99,
 	0x97, 0xaf, 0x0f, 0x26, 0x21, 0x4a, 0xa5, 0x44, 0xd2, 0xf3, 0xd3, 0xf3, 0xc1, 0x4c, 0x7d, 0x10,
-	0x0b, 0x2a, 0xaa, 0x8c, 0xc3, 0x9a, 0x82, 0xc4, 0xa2, 0xc4, 0x5c, 0xa8, 0x2d, 0x4a, 0x81, 0x5c,
-	0x3c, 0xee, 0x10, 0x6b, 0x83, 0x4b, 0x12, 0x4b, 0x52, 0x85, 0x1c, 0xb9, 0xd8, 0x20, 0xf2, 0x12,
-	0x8c, 0x0a, 0x8c, 0x1a, 0xdc, 0x46, 0x72, 0x7a, 0xd8, 0x9d, 0xa1, 0x17, 0x00, 0x56, 0xe5, 0xc4,
-	0x79, 0xe2, 0x9e, 0x3c, 0xc3, 0x8a, 0xe7, 0x1b, 0xb4, 0x18, 0x83, 0xa0, 0x1a, 0x9d, 0x7c, 0x4e,
-	0x3c, 0x92, 0x63, 0xbc, 0xf0, 0x48, 0x8e, 0xf1, 0xc1, 0x23, 0x39, 0xc6, 0x09, 0x8f, 0xe5, 0x18,
-	0x2e, 0x3c, 0x96, 0x63, 0xb8, 0xf1, 0x58, 0x8e, 0x21, 0xca, 0x28, 0x3d, 0xb3, 0x24, 0xa3, 0x34,
-	0x49, 0x2f, 0x39, 0x3f, 0x57, 0x1f, 0xd9, 0x71, 0xc8, 0xec, 0x0a, 0xb8, 0x53, 0x4b, 0x2a, 0x0b,
-	0x52, 0x8b, 0x93, 0xd8, 0xc0, 0xee, 0x34, 0x06, 0x04, 0x00, 0x00, 0xff, 0xff, 0x3f, 0x86, 0x9d,
-	0x47, 0x35, 0x01, 0x00, 0x00,
+	0x0b, 0x2a, 0xaa, 0x8c, 0xc3, 0x9a, 0x82, 0xc4, 0xa2, 0xc4, 0xdc, 0x62, 0x02, 0x8a, 0x20, 0x4c,
+	0x88, 0x22, 0xa5, 0x99, 0x4c, 0x5c, 0x3c, 0xee, 0x10, 0xc7, 0x05, 0x97, 0x24, 0x96, 0xa4, 0x0a,
+	0x39, 0x72, 0xb1, 0x41, 0x4c, 0x91, 0x60, 0x54, 0x60, 0xd4, 0xe0, 0x36, 0x92, 0xd3, 0xc3, 0xee,
+	0x58, 0xbd, 0x00, 0xb0, 0x2a, 0x27, 0xce, 0x13, 0xf7, 0xe4, 0x19, 0x56, 0x3c, 0xdf, 0xa0, 0xc5,
+	0x18, 0x04, 0xd5, 0x28, 0x64, 0xc7, 0xc5, 0x0e, 0x55, 0x27, 0xc1, 0xa4, 0xc0, 0x8c, 0xcf, 0x8c,
+	0x20, 0x30, 0xd3, 0x89, 0x05, 0x64, 0x46, 0x10, 0x4c, 0x93, 0x90, 0x2d, 0x17, 0x7b, 0x52, 0x62,
+	0x49, 0x72, 0x46, 0x6a, 0xb1, 0x04, 0x33, 0x58, 0xbf, 0x2c, 0x2e, 0xfd, 0x4e, 0x20, 0x65, 0x30,
+	0xed, 0x50, 0x3d, 0x42, 0xee, 0x5c, 0xac, 0x99, 0x79, 0x49, 0xf9, 0x15, 0x12, 0x2c, 0x60, 0xcd,
+	0xda, 0xb8, 0x34, 0x43, 0xbd, 0xed, 0x09, 0x52, 0xeb, 0x9b, 0x5a, 0x5c, 0x9c, 0x98, 0x9e, 0x0a,
+	0x35, 0x0a, 0xa2, 0x5f, 0xa9, 0x82, 0x4b, 0x18, 0x8b, 0x1a, 0x21, 0x69, 0x2e, 0x4e, 0x88, 0x29,
+	0xf1, 0x99, 0x29, 0xe0, 0x40, 0xe2, 0x0c, 0xe2, 0x80, 0x08, 0x78, 0xa6, 0x08, 0xb9, 0x70, 0xb1,
+	0xe7, 0x42, 0xd4, 0x49, 0x30, 0x81, 0xc3, 0x4f, 0x05, 0x97, 0xf5, 0x58, 0xec, 0x85, 0x69, 0x75,
+	0xf2, 0x39, 0xf1, 0x48, 0x8e, 0xf1, 0xc2, 0x23, 0x39, 0xc6, 0x07, 0x8f, 0xe4, 0x18, 0x27, 0x3c,
+	0x96, 0x63, 0xb8, 0xf0, 0x58, 0x8e, 0xe1, 0xc6, 0x63, 0x39, 0x86, 0x28, 0xa3, 0xf4, 0xcc, 0x92,
+	0x8c, 0xd2, 0x24, 0xbd, 0xe4, 0xfc, 0x5c, 0x7d, 0xe4, 0xf8, 0x45, 0x66, 0x57, 0xc0, 0x63, 0xbb,
+	0xa4, 0xb2, 0x20, 0xb5, 0x38, 0x89, 0x0d, 0x1c, 0xd5, 0xc6, 0x80, 0x00, 0x00, 0x00, 0xff, 0xff,
+	0x27, 0xcf, 0xd8, 0x1c, 0x9d, 0x02, 0x00, 0x00,
 }
 
 func (m *GenesisState) Marshal() (dAtA []byte, err error) {
@@ -116,6 +207,48 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.Inbox) > 0 {
+		for iNdEx := len(m.Inbox) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Inbox[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if len(m.Batches) > 0 {
+		for iNdEx := len(m.Batches) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Batches[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if len(m.Rollups) > 0 {
+		for iNdEx := len(m.Rollups) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Rollups[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
 	{
 		size, err := m.Params.MarshalToSizedBuffer(dAtA[:i])
 		if err != nil {
@@ -126,6 +259,46 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	}
 	i--
 	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *GenesisInboxMessage) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *GenesisInboxMessage) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *GenesisInboxMessage) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Message.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintGenesis(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintGenesis(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
 	return len(dAtA) - i, nil
 }
 
@@ -147,6 +320,39 @@ func (m *GenesisState) Size() (n int) {
 	var l int
 	_ = l
 	l = m.Params.Size()
+	n += 1 + l + sovGenesis(uint64(l))
+	if len(m.Rollups) > 0 {
+		for _, e := range m.Rollups {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.Batches) > 0 {
+		for _, e := range m.Batches {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.Inbox) > 0 {
+		for _, e := range m.Inbox {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *GenesisInboxMessage) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovGenesis(uint64(l))
+	}
+	l = m.Message.Size()
 	n += 1 + l + sovGenesis(uint64(l))
 	return n
 }
@@ -216,6 +422,223 @@ func (m *GenesisState) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.Params.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Rollups", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Rollups = append(m.Rollups, Rollup{})
+			if err := m.Rollups[len(m.Rollups)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Batches", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Batches = append(m.Batches, Batch{})
+			if err := m.Batches[len(m.Batches)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Inbox", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Inbox = append(m.Inbox, GenesisInboxMessage{})
+			if err := m.Inbox[len(m.Inbox)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipGenesis(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *GenesisInboxMessage) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowGenesis
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: GenesisInboxMessage: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: GenesisInboxMessage: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Message", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Message.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

@@ -13,5 +13,8 @@ const (
 
 // Store prefixes. Never renumber: they are part of the consensus state.
 var (
-	ParamsKey = collections.NewPrefix(0)
+	ParamsKey  = collections.NewPrefix(0)
+	RollupsKey = collections.NewPrefix(1) // rollup id -> Rollup
+	BatchesKey = collections.NewPrefix(2) // (rollup id, index) -> Batch
+	InboxKey   = collections.NewPrefix(3) // (rollup id, sequence) -> InboxMessage
 )

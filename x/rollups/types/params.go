@@ -23,6 +23,8 @@ const (
 	MaxBatchDataBytesLimit uint64 = 2 * 1024 * 1024
 	// MaxVkBytesLimit bounds the verifying-key cap governance may set.
 	MaxVkBytesLimit uint64 = 64 * 1024
+	// MaxOperatorsLimit bounds the operator-set size governance may set.
+	MaxOperatorsLimit uint64 = 256
 )
 
 var (
@@ -66,8 +68,8 @@ func (p Params) Validate() error {
 	if p.InboxDeadlineBlocks == 0 {
 		return errorsmod.Wrap(ErrInvalidParams, "inbox deadline must be positive")
 	}
-	if p.MaxOperators == 0 {
-		return errorsmod.Wrap(ErrInvalidParams, "max operators must be positive")
+	if p.MaxOperators == 0 || p.MaxOperators > MaxOperatorsLimit {
+		return ErrInvalidParams.Wrapf("max operators must be in [1, %d], got %d", MaxOperatorsLimit, p.MaxOperators)
 	}
 	return nil
 }

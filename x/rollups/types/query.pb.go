@@ -6,6 +6,7 @@ package types
 import (
 	context "context"
 	fmt "fmt"
+	query "github.com/cosmos/cosmos-sdk/types/query"
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	grpc1 "github.com/cosmos/gogoproto/grpc"
@@ -113,9 +114,533 @@ func (m *QueryParamsResponse) GetParams() Params {
 	return Params{}
 }
 
+// QueryRollupRequest is the request type for Query/Rollup.
+type QueryRollupRequest struct {
+	// rollup_id names the rollup.
+	RollupId string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+}
+
+func (m *QueryRollupRequest) Reset()         { *m = QueryRollupRequest{} }
+func (m *QueryRollupRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryRollupRequest) ProtoMessage()    {}
+func (*QueryRollupRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_48bdbb50501dbf47, []int{2}
+}
+func (m *QueryRollupRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRollupRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRollupRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRollupRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRollupRequest.Merge(m, src)
+}
+func (m *QueryRollupRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRollupRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRollupRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRollupRequest proto.InternalMessageInfo
+
+func (m *QueryRollupRequest) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+// QueryRollupResponse is the response type for Query/Rollup.
+type QueryRollupResponse struct {
+	// rollup is the stored rollup.
+	Rollup Rollup `protobuf:"bytes,1,opt,name=rollup,proto3" json:"rollup"`
+}
+
+func (m *QueryRollupResponse) Reset()         { *m = QueryRollupResponse{} }
+func (m *QueryRollupResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryRollupResponse) ProtoMessage()    {}
+func (*QueryRollupResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_48bdbb50501dbf47, []int{3}
+}
+func (m *QueryRollupResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRollupResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRollupResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRollupResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRollupResponse.Merge(m, src)
+}
+func (m *QueryRollupResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRollupResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRollupResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRollupResponse proto.InternalMessageInfo
+
+func (m *QueryRollupResponse) GetRollup() Rollup {
+	if m != nil {
+		return m.Rollup
+	}
+	return Rollup{}
+}
+
+// QueryRollupsRequest is the request type for Query/Rollups.
+type QueryRollupsRequest struct {
+	// pagination over rollup ids.
+	Pagination *query.PageRequest `protobuf:"bytes,1,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryRollupsRequest) Reset()         { *m = QueryRollupsRequest{} }
+func (m *QueryRollupsRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryRollupsRequest) ProtoMessage()    {}
+func (*QueryRollupsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_48bdbb50501dbf47, []int{4}
+}
+func (m *QueryRollupsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRollupsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRollupsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRollupsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRollupsRequest.Merge(m, src)
+}
+func (m *QueryRollupsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRollupsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRollupsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRollupsRequest proto.InternalMessageInfo
+
+func (m *QueryRollupsRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+// QueryRollupsResponse is the response type for Query/Rollups.
+type QueryRollupsResponse struct {
+	// rollups in id order.
+	Rollups []Rollup `protobuf:"bytes,1,rep,name=rollups,proto3" json:"rollups"`
+	// pagination of the response.
+	Pagination *query.PageResponse `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryRollupsResponse) Reset()         { *m = QueryRollupsResponse{} }
+func (m *QueryRollupsResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryRollupsResponse) ProtoMessage()    {}
+func (*QueryRollupsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_48bdbb50501dbf47, []int{5}
+}
+func (m *QueryRollupsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRollupsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRollupsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRollupsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRollupsResponse.Merge(m, src)
+}
+func (m *QueryRollupsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRollupsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRollupsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRollupsResponse proto.InternalMessageInfo
+
+func (m *QueryRollupsResponse) GetRollups() []Rollup {
+	if m != nil {
+		return m.Rollups
+	}
+	return nil
+}
+
+func (m *QueryRollupsResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+// QueryBatchRequest is the request type for Query/Batch.
+type QueryBatchRequest struct {
+	// rollup_id names the rollup.
+	RollupId string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// index of the batch.
+	Index uint64 `protobuf:"varint,2,opt,name=index,proto3" json:"index,omitempty"`
+}
+
+func (m *QueryBatchRequest) Reset()         { *m = QueryBatchRequest{} }
+func (m *QueryBatchRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryBatchRequest) ProtoMessage()    {}
+func (*QueryBatchRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_48bdbb50501dbf47, []int{6}
+}
+func (m *QueryBatchRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryBatchRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryBatchRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryBatchRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryBatchRequest.Merge(m, src)
+}
+func (m *QueryBatchRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryBatchRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryBatchRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryBatchRequest proto.InternalMessageInfo
+
+func (m *QueryBatchRequest) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *QueryBatchRequest) GetIndex() uint64 {
+	if m != nil {
+		return m.Index
+	}
+	return 0
+}
+
+// QueryBatchResponse is the response type for Query/Batch.
+type QueryBatchResponse struct {
+	// batch is the verified batch.
+	Batch Batch `protobuf:"bytes,1,opt,name=batch,proto3" json:"batch"`
+}
+
+func (m *QueryBatchResponse) Reset()         { *m = QueryBatchResponse{} }
+func (m *QueryBatchResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryBatchResponse) ProtoMessage()    {}
+func (*QueryBatchResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_48bdbb50501dbf47, []int{7}
+}
+func (m *QueryBatchResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryBatchResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryBatchResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryBatchResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryBatchResponse.Merge(m, src)
+}
+func (m *QueryBatchResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryBatchResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryBatchResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryBatchResponse proto.InternalMessageInfo
+
+func (m *QueryBatchResponse) GetBatch() Batch {
+	if m != nil {
+		return m.Batch
+	}
+	return Batch{}
+}
+
+// QueryLatestBatchRequest is the request type for Query/LatestBatch.
+type QueryLatestBatchRequest struct {
+	// rollup_id names the rollup.
+	RollupId string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+}
+
+func (m *QueryLatestBatchRequest) Reset()         { *m = QueryLatestBatchRequest{} }
+func (m *QueryLatestBatchRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryLatestBatchRequest) ProtoMessage()    {}
+func (*QueryLatestBatchRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_48bdbb50501dbf47, []int{8}
+}
+func (m *QueryLatestBatchRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryLatestBatchRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryLatestBatchRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryLatestBatchRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryLatestBatchRequest.Merge(m, src)
+}
+func (m *QueryLatestBatchRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryLatestBatchRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryLatestBatchRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryLatestBatchRequest proto.InternalMessageInfo
+
+func (m *QueryLatestBatchRequest) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+// QueryLatestBatchResponse is the response type for Query/LatestBatch.
+type QueryLatestBatchResponse struct {
+	// batch is the last verified batch.
+	Batch Batch `protobuf:"bytes,1,opt,name=batch,proto3" json:"batch"`
+}
+
+func (m *QueryLatestBatchResponse) Reset()         { *m = QueryLatestBatchResponse{} }
+func (m *QueryLatestBatchResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryLatestBatchResponse) ProtoMessage()    {}
+func (*QueryLatestBatchResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_48bdbb50501dbf47, []int{9}
+}
+func (m *QueryLatestBatchResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryLatestBatchResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryLatestBatchResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryLatestBatchResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryLatestBatchResponse.Merge(m, src)
+}
+func (m *QueryLatestBatchResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryLatestBatchResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryLatestBatchResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryLatestBatchResponse proto.InternalMessageInfo
+
+func (m *QueryLatestBatchResponse) GetBatch() Batch {
+	if m != nil {
+		return m.Batch
+	}
+	return Batch{}
+}
+
+// QueryInboxRequest is the request type for Query/Inbox.
+type QueryInboxRequest struct {
+	// rollup_id names the rollup.
+	RollupId string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// from is the first sequence number.
+	From uint64 `protobuf:"varint,2,opt,name=from,proto3" json:"from,omitempty"`
+	// limit caps the number of messages (default 100, at most 1000).
+	Limit uint64 `protobuf:"varint,3,opt,name=limit,proto3" json:"limit,omitempty"`
+}
+
+func (m *QueryInboxRequest) Reset()         { *m = QueryInboxRequest{} }
+func (m *QueryInboxRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryInboxRequest) ProtoMessage()    {}
+func (*QueryInboxRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_48bdbb50501dbf47, []int{10}
+}
+func (m *QueryInboxRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryInboxRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryInboxRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryInboxRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryInboxRequest.Merge(m, src)
+}
+func (m *QueryInboxRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryInboxRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryInboxRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryInboxRequest proto.InternalMessageInfo
+
+func (m *QueryInboxRequest) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *QueryInboxRequest) GetFrom() uint64 {
+	if m != nil {
+		return m.From
+	}
+	return 0
+}
+
+func (m *QueryInboxRequest) GetLimit() uint64 {
+	if m != nil {
+		return m.Limit
+	}
+	return 0
+}
+
+// QueryInboxResponse is the response type for Query/Inbox.
+type QueryInboxResponse struct {
+	// messages in sequence order.
+	Messages []InboxMessage `protobuf:"bytes,1,rep,name=messages,proto3" json:"messages"`
+	// inbox_size is the total number of messages ever appended.
+	InboxSize uint64 `protobuf:"varint,2,opt,name=inbox_size,json=inboxSize,proto3" json:"inbox_size,omitempty"`
+	// inbox_consumed is how many have been consumed by batches.
+	InboxConsumed uint64 `protobuf:"varint,3,opt,name=inbox_consumed,json=inboxConsumed,proto3" json:"inbox_consumed,omitempty"`
+}
+
+func (m *QueryInboxResponse) Reset()         { *m = QueryInboxResponse{} }
+func (m *QueryInboxResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryInboxResponse) ProtoMessage()    {}
+func (*QueryInboxResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_48bdbb50501dbf47, []int{11}
+}
+func (m *QueryInboxResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryInboxResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryInboxResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryInboxResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryInboxResponse.Merge(m, src)
+}
+func (m *QueryInboxResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryInboxResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryInboxResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryInboxResponse proto.InternalMessageInfo
+
+func (m *QueryInboxResponse) GetMessages() []InboxMessage {
+	if m != nil {
+		return m.Messages
+	}
+	return nil
+}
+
+func (m *QueryInboxResponse) GetInboxSize() uint64 {
+	if m != nil {
+		return m.InboxSize
+	}
+	return 0
+}
+
+func (m *QueryInboxResponse) GetInboxConsumed() uint64 {
+	if m != nil {
+		return m.InboxConsumed
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "nativechain.rollups.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "nativechain.rollups.v1.QueryParamsResponse")
+	proto.RegisterType((*QueryRollupRequest)(nil), "nativechain.rollups.v1.QueryRollupRequest")
+	proto.RegisterType((*QueryRollupResponse)(nil), "nativechain.rollups.v1.QueryRollupResponse")
+	proto.RegisterType((*QueryRollupsRequest)(nil), "nativechain.rollups.v1.QueryRollupsRequest")
+	proto.RegisterType((*QueryRollupsResponse)(nil), "nativechain.rollups.v1.QueryRollupsResponse")
+	proto.RegisterType((*QueryBatchRequest)(nil), "nativechain.rollups.v1.QueryBatchRequest")
+	proto.RegisterType((*QueryBatchResponse)(nil), "nativechain.rollups.v1.QueryBatchResponse")
+	proto.RegisterType((*QueryLatestBatchRequest)(nil), "nativechain.rollups.v1.QueryLatestBatchRequest")
+	proto.RegisterType((*QueryLatestBatchResponse)(nil), "nativechain.rollups.v1.QueryLatestBatchResponse")
+	proto.RegisterType((*QueryInboxRequest)(nil), "nativechain.rollups.v1.QueryInboxRequest")
+	proto.RegisterType((*QueryInboxResponse)(nil), "nativechain.rollups.v1.QueryInboxResponse")
 }
 
 func init() {
@@ -123,26 +648,57 @@ func init() {
 }
 
 var fileDescriptor_48bdbb50501dbf47 = []byte{
-	// 293 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x52, 0xca, 0x4b, 0x2c, 0xc9,
-	0x2c, 0x4b, 0x4d, 0xce, 0x48, 0xcc, 0xcc, 0xd3, 0x2f, 0xca, 0xcf, 0xc9, 0x29, 0x2d, 0x28, 0xd6,
-	0x2f, 0x33, 0xd4, 0x2f, 0x2c, 0x4d, 0x2d, 0xaa, 0xd4, 0x2b, 0x28, 0xca, 0x2f, 0xc9, 0x17, 0x12,
-	0x43, 0x52, 0xa3, 0x07, 0x55, 0xa3, 0x57, 0x66, 0x28, 0x25, 0x98, 0x98, 0x9b, 0x99, 0x97, 0xaf,
-	0x0f, 0x26, 0x21, 0x4a, 0xa5, 0x44, 0xd2, 0xf3, 0xd3, 0xf3, 0xc1, 0x4c, 0x7d, 0x10, 0x0b, 0x2a,
-	0x2a, 0x93, 0x9e, 0x9f, 0x9f, 0x9e, 0x93, 0xaa, 0x9f, 0x58, 0x90, 0xa9, 0x9f, 0x98, 0x97, 0x97,
-	0x5f, 0x92, 0x58, 0x92, 0x99, 0x9f, 0x57, 0x0c, 0x95, 0x55, 0xc6, 0xe1, 0x84, 0x82, 0xc4, 0xa2,
-	0xc4, 0x5c, 0xa8, 0x22, 0x25, 0x11, 0x2e, 0xa1, 0x40, 0x90, 0x93, 0x02, 0xc0, 0x82, 0x41, 0xa9,
-	0x85, 0xa5, 0xa9, 0xc5, 0x25, 0x4a, 0x11, 0x5c, 0xc2, 0x28, 0xa2, 0xc5, 0x05, 0xf9, 0x79, 0xc5,
-	0xa9, 0x42, 0x8e, 0x5c, 0x6c, 0x10, 0xcd, 0x12, 0x8c, 0x0a, 0x8c, 0x1a, 0xdc, 0x46, 0x72, 0x7a,
-	0xd8, 0x7d, 0xa0, 0x07, 0xd1, 0xe7, 0xc4, 0x79, 0xe2, 0x9e, 0x3c, 0xc3, 0x8a, 0xe7, 0x1b, 0xb4,
-	0x18, 0x83, 0xa0, 0x1a, 0x8d, 0x26, 0x33, 0x72, 0xb1, 0x82, 0x8d, 0x16, 0xea, 0x64, 0xe4, 0x62,
-	0x83, 0xa8, 0x13, 0xd2, 0xc2, 0x65, 0x0e, 0xa6, 0xd3, 0xa4, 0xb4, 0x89, 0x52, 0x0b, 0x71, 0xb0,
-	0x92, 0x5a, 0xd3, 0xe5, 0x27, 0x93, 0x99, 0x14, 0x84, 0xe4, 0xf4, 0xf1, 0x86, 0x85, 0x93, 0xcf,
-	0x89, 0x47, 0x72, 0x8c, 0x17, 0x1e, 0xc9, 0x31, 0x3e, 0x78, 0x24, 0xc7, 0x38, 0xe1, 0xb1, 0x1c,
-	0xc3, 0x85, 0xc7, 0x72, 0x0c, 0x37, 0x1e, 0xcb, 0x31, 0x44, 0x19, 0xa5, 0x67, 0x96, 0x64, 0x94,
-	0x26, 0xe9, 0x25, 0xe7, 0xe7, 0xa2, 0x98, 0x81, 0xcc, 0xae, 0x80, 0x9b, 0x58, 0x52, 0x59, 0x90,
-	0x5a, 0x9c, 0xc4, 0x06, 0x0e, 0x5a, 0x63, 0x40, 0x00, 0x00, 0x00, 0xff, 0xff, 0xe1, 0x9c, 0x2d,
-	0x63, 0x04, 0x02, 0x00, 0x00,
+	// 785 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x96, 0xdf, 0x6b, 0x13, 0x59,
+	0x14, 0xc7, 0x33, 0x6d, 0x93, 0x36, 0xb7, 0xec, 0x42, 0xef, 0x86, 0xdd, 0x90, 0xdd, 0x4e, 0xbb,
+	0xb3, 0xbb, 0xed, 0x6e, 0xba, 0xce, 0x35, 0x2d, 0x88, 0xf5, 0x17, 0x9a, 0x42, 0xa5, 0x50, 0xb1,
+	0xa6, 0x08, 0x52, 0x90, 0x72, 0x93, 0x5c, 0xa7, 0x03, 0x99, 0xb9, 0x69, 0xee, 0x24, 0xf4, 0x07,
+	0x7d, 0xf1, 0xcd, 0x07, 0x41, 0x10, 0x04, 0x9f, 0x04, 0x7d, 0xf1, 0x51, 0xf4, 0x9f, 0xe8, 0x63,
+	0xc1, 0x17, 0x9f, 0x44, 0x5a, 0xc1, 0x7f, 0x43, 0x72, 0xee, 0x49, 0xcc, 0x50, 0x93, 0x99, 0xe2,
+	0x4b, 0xb8, 0x73, 0xee, 0xf9, 0x9e, 0xf3, 0xb9, 0xe7, 0xde, 0x73, 0x08, 0xb1, 0x7c, 0x1e, 0xb8,
+	0x2d, 0x51, 0xd9, 0xe2, 0xae, 0xcf, 0x1a, 0xb2, 0x56, 0x6b, 0xd6, 0x15, 0x6b, 0x15, 0xd8, 0x76,
+	0x53, 0x34, 0x76, 0xed, 0x7a, 0x43, 0x06, 0x92, 0xfe, 0xda, 0xe3, 0x63, 0xa3, 0x8f, 0xdd, 0x2a,
+	0xe4, 0x26, 0xb8, 0xe7, 0xfa, 0x92, 0xc1, 0xaf, 0x76, 0xcd, 0x65, 0x1c, 0xe9, 0x48, 0x58, 0xb2,
+	0xf6, 0x0a, 0xad, 0x7f, 0x38, 0x52, 0x3a, 0x35, 0xc1, 0x78, 0xdd, 0x65, 0xdc, 0xf7, 0x65, 0xc0,
+	0x03, 0x57, 0xfa, 0x0a, 0x77, 0xf3, 0x15, 0xa9, 0x3c, 0xa9, 0x58, 0x99, 0x2b, 0xa1, 0xf3, 0xb2,
+	0x56, 0xa1, 0x2c, 0x02, 0x5e, 0x60, 0x75, 0xee, 0xb8, 0x3e, 0x38, 0xa3, 0xef, 0x5f, 0x7d, 0x70,
+	0xeb, 0xbc, 0xc1, 0x3d, 0x15, 0xe1, 0xa4, 0x97, 0xda, 0xc9, 0xca, 0x10, 0x7a, 0xa7, 0x9d, 0x6b,
+	0x0d, 0x94, 0x25, 0xb1, 0xdd, 0x14, 0x2a, 0xb0, 0xee, 0x91, 0x5f, 0x42, 0x56, 0x55, 0x97, 0xbe,
+	0x12, 0xf4, 0x06, 0x49, 0xe9, 0x0c, 0x59, 0x63, 0xda, 0xf8, 0x77, 0x7c, 0xde, 0xb4, 0xbf, 0x5f,
+	0x12, 0x5b, 0xeb, 0x8a, 0xe9, 0xc3, 0x8f, 0x53, 0x89, 0xd7, 0x5f, 0xde, 0xe4, 0x8d, 0x12, 0x0a,
+	0xad, 0x02, 0xe6, 0x2b, 0x81, 0x33, 0xe6, 0xa3, 0xbf, 0x93, 0xb4, 0x56, 0x6f, 0xba, 0x55, 0x88,
+	0x9d, 0x2e, 0x8d, 0x69, 0xc3, 0x4a, 0xd5, 0x5a, 0x47, 0x98, 0x8e, 0x04, 0x61, 0xae, 0x90, 0x94,
+	0x76, 0x89, 0x82, 0xd1, 0xba, 0xe2, 0x48, 0x1b, 0xa6, 0x84, 0x1a, 0xeb, 0x7e, 0x28, 0x68, 0xe7,
+	0xe0, 0x74, 0x99, 0x90, 0x6f, 0xc5, 0xc6, 0xc0, 0x33, 0xb6, 0xbe, 0x19, 0xbb, 0x7d, 0x33, 0xb6,
+	0x7e, 0x11, 0x78, 0x33, 0xf6, 0x1a, 0x77, 0x04, 0x6a, 0x4b, 0x3d, 0x4a, 0xeb, 0x85, 0x41, 0x32,
+	0xe1, 0xf8, 0x48, 0x7d, 0x8d, 0x8c, 0x22, 0x5a, 0xd6, 0x98, 0x1e, 0x8e, 0x8d, 0xdd, 0x11, 0xd1,
+	0x9b, 0x21, 0xc0, 0x21, 0x00, 0x9c, 0x8d, 0x04, 0xd4, 0xc9, 0x43, 0x84, 0xcb, 0x64, 0x02, 0x00,
+	0x8b, 0x3c, 0xa8, 0x6c, 0xc5, 0xb9, 0x07, 0x9a, 0x21, 0x49, 0xd7, 0xaf, 0x8a, 0x1d, 0xc8, 0x3a,
+	0x52, 0xd2, 0x1f, 0xd6, 0x6d, 0xbc, 0x50, 0x8c, 0x83, 0xc7, 0x5c, 0x24, 0xc9, 0x72, 0xdb, 0x80,
+	0x25, 0x9c, 0xec, 0x77, 0x48, 0x50, 0xe1, 0x19, 0xb5, 0xc2, 0xba, 0x40, 0x7e, 0x83, 0x80, 0xab,
+	0x3c, 0x10, 0x2a, 0x88, 0x8d, 0x67, 0xdd, 0x25, 0xd9, 0xd3, 0xba, 0x1f, 0xc7, 0xd9, 0xc0, 0x3a,
+	0xad, 0xf8, 0x65, 0xb9, 0x13, 0xab, 0x4e, 0x94, 0x8c, 0x3c, 0x68, 0x48, 0x0f, 0xcb, 0x04, 0xeb,
+	0x76, 0xed, 0x6a, 0xae, 0xe7, 0x06, 0xd9, 0x61, 0x5d, 0x3b, 0xf8, 0xb0, 0x5e, 0x1a, 0x58, 0x3c,
+	0x0c, 0x8e, 0xb4, 0xcb, 0x64, 0xcc, 0x13, 0x4a, 0x71, 0x47, 0x74, 0x1e, 0xc9, 0xdf, 0xfd, 0x80,
+	0x41, 0x78, 0x4b, 0x3b, 0x23, 0x77, 0x57, 0x4b, 0x27, 0x09, 0x71, 0xdb, 0xfb, 0x9b, 0xca, 0xdd,
+	0x13, 0x88, 0x93, 0x06, 0xcb, 0xba, 0xbb, 0x27, 0xe8, 0x3f, 0xe4, 0x67, 0xbd, 0x5d, 0x91, 0xbe,
+	0x6a, 0x7a, 0xa2, 0x8a, 0x70, 0x3f, 0x81, 0x75, 0x09, 0x8d, 0xf3, 0xef, 0x46, 0x49, 0x12, 0x20,
+	0xe9, 0x23, 0x83, 0xa4, 0x74, 0x67, 0xd3, 0x7c, 0x3f, 0xa0, 0xd3, 0xc3, 0x24, 0x37, 0x17, 0xcb,
+	0x57, 0x9f, 0xdd, 0x9a, 0x79, 0xf8, 0xfe, 0xf3, 0xd3, 0xa1, 0x69, 0x6a, 0xb2, 0x81, 0x23, 0x8e,
+	0x3e, 0x33, 0x48, 0x4a, 0x77, 0x48, 0x04, 0x4b, 0x68, 0xd0, 0x44, 0xb0, 0x84, 0x27, 0x8c, 0xb5,
+	0x00, 0x2c, 0xe7, 0xe8, 0x1c, 0x1b, 0x38, 0x49, 0x15, 0xdb, 0xef, 0x3e, 0x86, 0x03, 0xfa, 0xd8,
+	0x20, 0xa3, 0xd8, 0xf4, 0x34, 0x4e, 0xb6, 0x6e, 0x99, 0xfe, 0x8f, 0xe7, 0x8c, 0x6c, 0xb3, 0xc0,
+	0xf6, 0x27, 0x9d, 0x8a, 0x60, 0xa3, 0xaf, 0x0c, 0x92, 0x84, 0x67, 0x4d, 0xff, 0x1b, 0x98, 0xa0,
+	0xb7, 0xd1, 0x72, 0xf9, 0x38, 0xae, 0x48, 0xb2, 0x04, 0x24, 0x57, 0xe9, 0xe5, 0x33, 0x54, 0x89,
+	0x41, 0x6f, 0x09, 0xc5, 0xf6, 0x61, 0x88, 0x1c, 0xd0, 0xb7, 0x06, 0x19, 0xef, 0x69, 0x5c, 0xca,
+	0x06, 0x02, 0x9c, 0x1e, 0x0d, 0xb9, 0xf3, 0xf1, 0x05, 0xc8, 0x7d, 0x1d, 0xb8, 0x2f, 0xd1, 0x8b,
+	0x67, 0xe1, 0xae, 0x41, 0xa0, 0x4d, 0xc0, 0xa7, 0xcf, 0x0d, 0x92, 0x84, 0x06, 0x8c, 0x28, 0x6d,
+	0xef, 0xe8, 0x88, 0x28, 0x6d, 0x68, 0x10, 0x58, 0x8b, 0x80, 0xb8, 0x40, 0x0b, 0x67, 0x41, 0x84,
+	0xee, 0x2d, 0xae, 0x1e, 0x1e, 0x9b, 0xc6, 0xd1, 0xb1, 0x69, 0x7c, 0x3a, 0x36, 0x8d, 0x27, 0x27,
+	0x66, 0xe2, 0xe8, 0xc4, 0x4c, 0x7c, 0x38, 0x31, 0x13, 0x1b, 0xf3, 0x8e, 0x1b, 0x6c, 0x35, 0xcb,
+	0x76, 0x45, 0x7a, 0xa1, 0xb0, 0xbd, 0xeb, 0x9d, 0x6e, 0xe4, 0x60, 0xb7, 0x2e, 0x54, 0x39, 0x05,
+	0x7f, 0x16, 0x16, 0xbe, 0x06, 0x00, 0x00, 0xff, 0xff, 0x9e, 0x0f, 0x76, 0x1a, 0x27, 0x09, 0x00,
+	0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -159,6 +715,16 @@ const _ = grpc.SupportPackageIsVersion4
 type QueryClient interface {
 	// Params returns the module parameters.
 	Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error)
+	// Rollup returns one rollup.
+	Rollup(ctx context.Context, in *QueryRollupRequest, opts ...grpc.CallOption) (*QueryRollupResponse, error)
+	// Rollups lists rollups by id.
+	Rollups(ctx context.Context, in *QueryRollupsRequest, opts ...grpc.CallOption) (*QueryRollupsResponse, error)
+	// Batch returns a verified batch by index.
+	Batch(ctx context.Context, in *QueryBatchRequest, opts ...grpc.CallOption) (*QueryBatchResponse, error)
+	// LatestBatch returns the last verified batch.
+	LatestBatch(ctx context.Context, in *QueryLatestBatchRequest, opts ...grpc.CallOption) (*QueryLatestBatchResponse, error)
+	// Inbox returns inbox messages from a sequence number.
+	Inbox(ctx context.Context, in *QueryInboxRequest, opts ...grpc.CallOption) (*QueryInboxResponse, error)
 }
 
 type queryClient struct {
@@ -178,10 +744,65 @@ func (c *queryClient) Params(ctx context.Context, in *QueryParamsRequest, opts .
 	return out, nil
 }
 
+func (c *queryClient) Rollup(ctx context.Context, in *QueryRollupRequest, opts ...grpc.CallOption) (*QueryRollupResponse, error) {
+	out := new(QueryRollupResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.rollups.v1.Query/Rollup", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Rollups(ctx context.Context, in *QueryRollupsRequest, opts ...grpc.CallOption) (*QueryRollupsResponse, error) {
+	out := new(QueryRollupsResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.rollups.v1.Query/Rollups", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Batch(ctx context.Context, in *QueryBatchRequest, opts ...grpc.CallOption) (*QueryBatchResponse, error) {
+	out := new(QueryBatchResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.rollups.v1.Query/Batch", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) LatestBatch(ctx context.Context, in *QueryLatestBatchRequest, opts ...grpc.CallOption) (*QueryLatestBatchResponse, error) {
+	out := new(QueryLatestBatchResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.rollups.v1.Query/LatestBatch", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Inbox(ctx context.Context, in *QueryInboxRequest, opts ...grpc.CallOption) (*QueryInboxResponse, error) {
+	out := new(QueryInboxResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.rollups.v1.Query/Inbox", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	// Params returns the module parameters.
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
+	// Rollup returns one rollup.
+	Rollup(context.Context, *QueryRollupRequest) (*QueryRollupResponse, error)
+	// Rollups lists rollups by id.
+	Rollups(context.Context, *QueryRollupsRequest) (*QueryRollupsResponse, error)
+	// Batch returns a verified batch by index.
+	Batch(context.Context, *QueryBatchRequest) (*QueryBatchResponse, error)
+	// LatestBatch returns the last verified batch.
+	LatestBatch(context.Context, *QueryLatestBatchRequest) (*QueryLatestBatchResponse, error)
+	// Inbox returns inbox messages from a sequence number.
+	Inbox(context.Context, *QueryInboxRequest) (*QueryInboxResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -190,6 +811,21 @@ type UnimplementedQueryServer struct {
 
 func (*UnimplementedQueryServer) Params(ctx context.Context, req *QueryParamsRequest) (*QueryParamsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Params not implemented")
+}
+func (*UnimplementedQueryServer) Rollup(ctx context.Context, req *QueryRollupRequest) (*QueryRollupResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Rollup not implemented")
+}
+func (*UnimplementedQueryServer) Rollups(ctx context.Context, req *QueryRollupsRequest) (*QueryRollupsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Rollups not implemented")
+}
+func (*UnimplementedQueryServer) Batch(ctx context.Context, req *QueryBatchRequest) (*QueryBatchResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Batch not implemented")
+}
+func (*UnimplementedQueryServer) LatestBatch(ctx context.Context, req *QueryLatestBatchRequest) (*QueryLatestBatchResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method LatestBatch not implemented")
+}
+func (*UnimplementedQueryServer) Inbox(ctx context.Context, req *QueryInboxRequest) (*QueryInboxResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Inbox not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -214,6 +850,96 @@ func _Query_Params_Handler(srv interface{}, ctx context.Context, dec func(interf
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Rollup_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRollupRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Rollup(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.rollups.v1.Query/Rollup",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Rollup(ctx, req.(*QueryRollupRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Rollups_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRollupsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Rollups(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.rollups.v1.Query/Rollups",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Rollups(ctx, req.(*QueryRollupsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Batch_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryBatchRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Batch(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.rollups.v1.Query/Batch",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Batch(ctx, req.(*QueryBatchRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_LatestBatch_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryLatestBatchRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).LatestBatch(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.rollups.v1.Query/LatestBatch",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).LatestBatch(ctx, req.(*QueryLatestBatchRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Inbox_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryInboxRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Inbox(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.rollups.v1.Query/Inbox",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Inbox(ctx, req.(*QueryInboxRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "nativechain.rollups.v1.Query",
@@ -222,6 +948,26 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Params",
 			Handler:    _Query_Params_Handler,
+		},
+		{
+			MethodName: "Rollup",
+			Handler:    _Query_Rollup_Handler,
+		},
+		{
+			MethodName: "Rollups",
+			Handler:    _Query_Rollups_Handler,
+		},
+		{
+			MethodName: "Batch",
+			Handler:    _Query_Batch_Handler,
+		},
+		{
+			MethodName: "LatestBatch",
+			Handler:    _Query_LatestBatch_Handler,
+		},
+		{
+			MethodName: "Inbox",
+			Handler:    _Query_Inbox_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -284,6 +1030,371 @@ func (m *QueryParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryRollupRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRollupRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRollupRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRollupResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRollupResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRollupResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Rollup.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRollupsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRollupsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRollupsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRollupsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRollupsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRollupsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Rollups) > 0 {
+		for iNdEx := len(m.Rollups) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Rollups[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryBatchRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryBatchRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryBatchRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Index != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Index))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryBatchResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryBatchResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryBatchResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Batch.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryLatestBatchRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryLatestBatchRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryLatestBatchRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryLatestBatchResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryLatestBatchResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryLatestBatchResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Batch.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryInboxRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryInboxRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryInboxRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Limit != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Limit))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.From != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.From))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryInboxResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryInboxResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryInboxResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.InboxConsumed != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.InboxConsumed))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.InboxSize != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.InboxSize))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Messages) > 0 {
+		for iNdEx := len(m.Messages) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Messages[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -312,6 +1423,153 @@ func (m *QueryParamsResponse) Size() (n int) {
 	_ = l
 	l = m.Params.Size()
 	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryRollupRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryRollupResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Rollup.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryRollupsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryRollupsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Rollups) > 0 {
+		for _, e := range m.Rollups {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryBatchRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.Index != 0 {
+		n += 1 + sovQuery(uint64(m.Index))
+	}
+	return n
+}
+
+func (m *QueryBatchResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Batch.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryLatestBatchRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryLatestBatchResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Batch.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryInboxRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.From != 0 {
+		n += 1 + sovQuery(uint64(m.From))
+	}
+	if m.Limit != 0 {
+		n += 1 + sovQuery(uint64(m.Limit))
+	}
+	return n
+}
+
+func (m *QueryInboxResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Messages) > 0 {
+		for _, e := range m.Messages {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.InboxSize != 0 {
+		n += 1 + sovQuery(uint64(m.InboxSize))
+	}
+	if m.InboxConsumed != 0 {
+		n += 1 + sovQuery(uint64(m.InboxConsumed))
+	}
 	return n
 }
 
@@ -433,6 +1691,968 @@ func (m *QueryParamsResponse) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRollupRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRollupRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRollupRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRollupResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRollupResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRollupResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Rollup", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Rollup.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRollupsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRollupsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRollupsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRollupsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRollupsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRollupsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Rollups", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Rollups = append(m.Rollups, Rollup{})
+			if err := m.Rollups[len(m.Rollups)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryBatchRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryBatchRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryBatchRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Index", wireType)
+			}
+			m.Index = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Index |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryBatchResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryBatchResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryBatchResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Batch", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Batch.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryLatestBatchRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryLatestBatchRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryLatestBatchRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryLatestBatchResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryLatestBatchResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryLatestBatchResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Batch", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Batch.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryInboxRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryInboxRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryInboxRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field From", wireType)
+			}
+			m.From = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.From |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Limit", wireType)
+			}
+			m.Limit = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Limit |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryInboxResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryInboxResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryInboxResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Messages", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Messages = append(m.Messages, InboxMessage{})
+			if err := m.Messages[len(m.Messages)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field InboxSize", wireType)
+			}
+			m.InboxSize = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.InboxSize |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field InboxConsumed", wireType)
+			}
+			m.InboxConsumed = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.InboxConsumed |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipQuery(dAtA[iNdEx:])

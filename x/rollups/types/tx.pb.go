@@ -7,6 +7,7 @@ import (
 	context "context"
 	fmt "fmt"
 	_ "github.com/cosmos/cosmos-proto"
+	types "github.com/cosmos/cosmos-sdk/types"
 	_ "github.com/cosmos/cosmos-sdk/types/msgservice"
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
 	_ "github.com/cosmos/gogoproto/gogoproto"
@@ -123,37 +124,690 @@ func (m *MsgUpdateParamsResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_MsgUpdateParamsResponse proto.InternalMessageInfo
 
+// MsgRegisterRollup registers a new rollup.
+type MsgRegisterRollup struct {
+	// admin registers the rollup and pays the bond and fee.
+	Admin string `protobuf:"bytes,1,opt,name=admin,proto3" json:"admin,omitempty"`
+	// rollup_id is a unique name: 3-32 chars of [a-z0-9-], starting with a letter.
+	RollupId string `protobuf:"bytes,2,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// verifying_key is the Groth16 BN254 verifying key (gnark compressed encoding).
+	VerifyingKey []byte `protobuf:"bytes,3,opt,name=verifying_key,json=verifyingKey,proto3" json:"verifying_key,omitempty"`
+	// genesis_state_root is the 32-byte big-endian canonical field element.
+	GenesisStateRoot []byte `protobuf:"bytes,4,opt,name=genesis_state_root,json=genesisStateRoot,proto3" json:"genesis_state_root,omitempty"`
+	// operators may submit batches.
+	Operators []string `protobuf:"bytes,5,rep,name=operators,proto3" json:"operators,omitempty"`
+	// bond is escrowed while the rollup exists; at least params.min_operator_bond.
+	Bond types.Coin `protobuf:"bytes,6,opt,name=bond,proto3" json:"bond"`
+	// max_batch_data_bytes caps one batch's data; 0 means the chain-wide cap.
+	MaxBatchDataBytes uint64 `protobuf:"varint,7,opt,name=max_batch_data_bytes,json=maxBatchDataBytes,proto3" json:"max_batch_data_bytes,omitempty"`
+}
+
+func (m *MsgRegisterRollup) Reset()         { *m = MsgRegisterRollup{} }
+func (m *MsgRegisterRollup) String() string { return proto.CompactTextString(m) }
+func (*MsgRegisterRollup) ProtoMessage()    {}
+func (*MsgRegisterRollup) Descriptor() ([]byte, []int) {
+	return fileDescriptor_49049af83840bdf5, []int{2}
+}
+func (m *MsgRegisterRollup) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRegisterRollup) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRegisterRollup.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRegisterRollup) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRegisterRollup.Merge(m, src)
+}
+func (m *MsgRegisterRollup) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRegisterRollup) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRegisterRollup.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRegisterRollup proto.InternalMessageInfo
+
+func (m *MsgRegisterRollup) GetAdmin() string {
+	if m != nil {
+		return m.Admin
+	}
+	return ""
+}
+
+func (m *MsgRegisterRollup) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *MsgRegisterRollup) GetVerifyingKey() []byte {
+	if m != nil {
+		return m.VerifyingKey
+	}
+	return nil
+}
+
+func (m *MsgRegisterRollup) GetGenesisStateRoot() []byte {
+	if m != nil {
+		return m.GenesisStateRoot
+	}
+	return nil
+}
+
+func (m *MsgRegisterRollup) GetOperators() []string {
+	if m != nil {
+		return m.Operators
+	}
+	return nil
+}
+
+func (m *MsgRegisterRollup) GetBond() types.Coin {
+	if m != nil {
+		return m.Bond
+	}
+	return types.Coin{}
+}
+
+func (m *MsgRegisterRollup) GetMaxBatchDataBytes() uint64 {
+	if m != nil {
+		return m.MaxBatchDataBytes
+	}
+	return 0
+}
+
+// MsgRegisterRollupResponse is the Msg/RegisterRollup response type.
+type MsgRegisterRollupResponse struct {
+}
+
+func (m *MsgRegisterRollupResponse) Reset()         { *m = MsgRegisterRollupResponse{} }
+func (m *MsgRegisterRollupResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgRegisterRollupResponse) ProtoMessage()    {}
+func (*MsgRegisterRollupResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_49049af83840bdf5, []int{3}
+}
+func (m *MsgRegisterRollupResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRegisterRollupResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRegisterRollupResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRegisterRollupResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRegisterRollupResponse.Merge(m, src)
+}
+func (m *MsgRegisterRollupResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRegisterRollupResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRegisterRollupResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRegisterRollupResponse proto.InternalMessageInfo
+
+// MsgSubmitBatch submits one batch. The chain computes every public input
+// from its own state and from the posted data and outbox.
+type MsgSubmitBatch struct {
+	// submitter must be an operator of the rollup.
+	Submitter string `protobuf:"bytes,1,opt,name=submitter,proto3" json:"submitter,omitempty"`
+	// rollup_id names the rollup.
+	RollupId string `protobuf:"bytes,2,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// batch_index must equal the rollup's next batch index.
+	BatchIndex uint64 `protobuf:"varint,3,opt,name=batch_index,json=batchIndex,proto3" json:"batch_index,omitempty"`
+	// new_state_root is the 32-byte canonical root after the batch.
+	NewStateRoot []byte `protobuf:"bytes,4,opt,name=new_state_root,json=newStateRoot,proto3" json:"new_state_root,omitempty"`
+	// data is the batch's compressed transactions (data availability).
+	Data []byte `protobuf:"bytes,5,opt,name=data,proto3" json:"data,omitempty"`
+	// inbox_consumed is how many unconsumed inbox messages the batch processed.
+	InboxConsumed uint64 `protobuf:"varint,6,opt,name=inbox_consumed,json=inboxConsumed,proto3" json:"inbox_consumed,omitempty"`
+	// outbox is the canonical encoding of the batch's outbox entries.
+	Outbox []byte `protobuf:"bytes,7,opt,name=outbox,proto3" json:"outbox,omitempty"`
+	// proof is the Groth16 proof (gnark compressed encoding).
+	Proof []byte `protobuf:"bytes,8,opt,name=proof,proto3" json:"proof,omitempty"`
+	// l2_tx_count is the number of L2 transactions in the batch, as reported.
+	L2TxCount uint64 `protobuf:"varint,9,opt,name=l2_tx_count,json=l2TxCount,proto3" json:"l2_tx_count,omitempty"`
+}
+
+func (m *MsgSubmitBatch) Reset()         { *m = MsgSubmitBatch{} }
+func (m *MsgSubmitBatch) String() string { return proto.CompactTextString(m) }
+func (*MsgSubmitBatch) ProtoMessage()    {}
+func (*MsgSubmitBatch) Descriptor() ([]byte, []int) {
+	return fileDescriptor_49049af83840bdf5, []int{4}
+}
+func (m *MsgSubmitBatch) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSubmitBatch) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSubmitBatch.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSubmitBatch) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSubmitBatch.Merge(m, src)
+}
+func (m *MsgSubmitBatch) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSubmitBatch) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSubmitBatch.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSubmitBatch proto.InternalMessageInfo
+
+func (m *MsgSubmitBatch) GetSubmitter() string {
+	if m != nil {
+		return m.Submitter
+	}
+	return ""
+}
+
+func (m *MsgSubmitBatch) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *MsgSubmitBatch) GetBatchIndex() uint64 {
+	if m != nil {
+		return m.BatchIndex
+	}
+	return 0
+}
+
+func (m *MsgSubmitBatch) GetNewStateRoot() []byte {
+	if m != nil {
+		return m.NewStateRoot
+	}
+	return nil
+}
+
+func (m *MsgSubmitBatch) GetData() []byte {
+	if m != nil {
+		return m.Data
+	}
+	return nil
+}
+
+func (m *MsgSubmitBatch) GetInboxConsumed() uint64 {
+	if m != nil {
+		return m.InboxConsumed
+	}
+	return 0
+}
+
+func (m *MsgSubmitBatch) GetOutbox() []byte {
+	if m != nil {
+		return m.Outbox
+	}
+	return nil
+}
+
+func (m *MsgSubmitBatch) GetProof() []byte {
+	if m != nil {
+		return m.Proof
+	}
+	return nil
+}
+
+func (m *MsgSubmitBatch) GetL2TxCount() uint64 {
+	if m != nil {
+		return m.L2TxCount
+	}
+	return 0
+}
+
+// MsgSubmitBatchResponse is the Msg/SubmitBatch response type.
+type MsgSubmitBatchResponse struct {
+	// new_state_root is the verified root.
+	NewStateRoot []byte `protobuf:"bytes,1,opt,name=new_state_root,json=newStateRoot,proto3" json:"new_state_root,omitempty"`
+}
+
+func (m *MsgSubmitBatchResponse) Reset()         { *m = MsgSubmitBatchResponse{} }
+func (m *MsgSubmitBatchResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgSubmitBatchResponse) ProtoMessage()    {}
+func (*MsgSubmitBatchResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_49049af83840bdf5, []int{5}
+}
+func (m *MsgSubmitBatchResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSubmitBatchResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSubmitBatchResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSubmitBatchResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSubmitBatchResponse.Merge(m, src)
+}
+func (m *MsgSubmitBatchResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSubmitBatchResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSubmitBatchResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSubmitBatchResponse proto.InternalMessageInfo
+
+func (m *MsgSubmitBatchResponse) GetNewStateRoot() []byte {
+	if m != nil {
+		return m.NewStateRoot
+	}
+	return nil
+}
+
+// MsgUpdateOperators replaces a rollup's operator set.
+type MsgUpdateOperators struct {
+	// admin of the rollup.
+	Admin string `protobuf:"bytes,1,opt,name=admin,proto3" json:"admin,omitempty"`
+	// rollup_id names the rollup.
+	RollupId string `protobuf:"bytes,2,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// operators is the new set.
+	Operators []string `protobuf:"bytes,3,rep,name=operators,proto3" json:"operators,omitempty"`
+}
+
+func (m *MsgUpdateOperators) Reset()         { *m = MsgUpdateOperators{} }
+func (m *MsgUpdateOperators) String() string { return proto.CompactTextString(m) }
+func (*MsgUpdateOperators) ProtoMessage()    {}
+func (*MsgUpdateOperators) Descriptor() ([]byte, []int) {
+	return fileDescriptor_49049af83840bdf5, []int{6}
+}
+func (m *MsgUpdateOperators) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgUpdateOperators) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgUpdateOperators.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgUpdateOperators) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgUpdateOperators.Merge(m, src)
+}
+func (m *MsgUpdateOperators) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgUpdateOperators) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgUpdateOperators.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgUpdateOperators proto.InternalMessageInfo
+
+func (m *MsgUpdateOperators) GetAdmin() string {
+	if m != nil {
+		return m.Admin
+	}
+	return ""
+}
+
+func (m *MsgUpdateOperators) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *MsgUpdateOperators) GetOperators() []string {
+	if m != nil {
+		return m.Operators
+	}
+	return nil
+}
+
+// MsgUpdateOperatorsResponse is the Msg/UpdateOperators response type.
+type MsgUpdateOperatorsResponse struct {
+}
+
+func (m *MsgUpdateOperatorsResponse) Reset()         { *m = MsgUpdateOperatorsResponse{} }
+func (m *MsgUpdateOperatorsResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgUpdateOperatorsResponse) ProtoMessage()    {}
+func (*MsgUpdateOperatorsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_49049af83840bdf5, []int{7}
+}
+func (m *MsgUpdateOperatorsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgUpdateOperatorsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgUpdateOperatorsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgUpdateOperatorsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgUpdateOperatorsResponse.Merge(m, src)
+}
+func (m *MsgUpdateOperatorsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgUpdateOperatorsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgUpdateOperatorsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgUpdateOperatorsResponse proto.InternalMessageInfo
+
+// MsgUpdateVerifyingKey schedules a verifying key change.
+type MsgUpdateVerifyingKey struct {
+	// admin of the rollup.
+	Admin string `protobuf:"bytes,1,opt,name=admin,proto3" json:"admin,omitempty"`
+	// rollup_id names the rollup.
+	RollupId string `protobuf:"bytes,2,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// verifying_key is the new key.
+	VerifyingKey []byte `protobuf:"bytes,3,opt,name=verifying_key,json=verifyingKey,proto3" json:"verifying_key,omitempty"`
+}
+
+func (m *MsgUpdateVerifyingKey) Reset()         { *m = MsgUpdateVerifyingKey{} }
+func (m *MsgUpdateVerifyingKey) String() string { return proto.CompactTextString(m) }
+func (*MsgUpdateVerifyingKey) ProtoMessage()    {}
+func (*MsgUpdateVerifyingKey) Descriptor() ([]byte, []int) {
+	return fileDescriptor_49049af83840bdf5, []int{8}
+}
+func (m *MsgUpdateVerifyingKey) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgUpdateVerifyingKey) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgUpdateVerifyingKey.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgUpdateVerifyingKey) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgUpdateVerifyingKey.Merge(m, src)
+}
+func (m *MsgUpdateVerifyingKey) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgUpdateVerifyingKey) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgUpdateVerifyingKey.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgUpdateVerifyingKey proto.InternalMessageInfo
+
+func (m *MsgUpdateVerifyingKey) GetAdmin() string {
+	if m != nil {
+		return m.Admin
+	}
+	return ""
+}
+
+func (m *MsgUpdateVerifyingKey) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *MsgUpdateVerifyingKey) GetVerifyingKey() []byte {
+	if m != nil {
+		return m.VerifyingKey
+	}
+	return nil
+}
+
+// MsgUpdateVerifyingKeyResponse is the Msg/UpdateVerifyingKey response type.
+type MsgUpdateVerifyingKeyResponse struct {
+	// activation_height is the first height that uses the new key.
+	ActivationHeight int64 `protobuf:"varint,1,opt,name=activation_height,json=activationHeight,proto3" json:"activation_height,omitempty"`
+}
+
+func (m *MsgUpdateVerifyingKeyResponse) Reset()         { *m = MsgUpdateVerifyingKeyResponse{} }
+func (m *MsgUpdateVerifyingKeyResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgUpdateVerifyingKeyResponse) ProtoMessage()    {}
+func (*MsgUpdateVerifyingKeyResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_49049af83840bdf5, []int{9}
+}
+func (m *MsgUpdateVerifyingKeyResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgUpdateVerifyingKeyResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgUpdateVerifyingKeyResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgUpdateVerifyingKeyResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgUpdateVerifyingKeyResponse.Merge(m, src)
+}
+func (m *MsgUpdateVerifyingKeyResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgUpdateVerifyingKeyResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgUpdateVerifyingKeyResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgUpdateVerifyingKeyResponse proto.InternalMessageInfo
+
+func (m *MsgUpdateVerifyingKeyResponse) GetActivationHeight() int64 {
+	if m != nil {
+		return m.ActivationHeight
+	}
+	return 0
+}
+
+// MsgDeregisterRollup closes a rollup.
+type MsgDeregisterRollup struct {
+	// admin of the rollup.
+	Admin string `protobuf:"bytes,1,opt,name=admin,proto3" json:"admin,omitempty"`
+	// rollup_id names the rollup.
+	RollupId string `protobuf:"bytes,2,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+}
+
+func (m *MsgDeregisterRollup) Reset()         { *m = MsgDeregisterRollup{} }
+func (m *MsgDeregisterRollup) String() string { return proto.CompactTextString(m) }
+func (*MsgDeregisterRollup) ProtoMessage()    {}
+func (*MsgDeregisterRollup) Descriptor() ([]byte, []int) {
+	return fileDescriptor_49049af83840bdf5, []int{10}
+}
+func (m *MsgDeregisterRollup) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgDeregisterRollup) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgDeregisterRollup.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgDeregisterRollup) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgDeregisterRollup.Merge(m, src)
+}
+func (m *MsgDeregisterRollup) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgDeregisterRollup) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgDeregisterRollup.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgDeregisterRollup proto.InternalMessageInfo
+
+func (m *MsgDeregisterRollup) GetAdmin() string {
+	if m != nil {
+		return m.Admin
+	}
+	return ""
+}
+
+func (m *MsgDeregisterRollup) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+// MsgDeregisterRollupResponse is the Msg/DeregisterRollup response type.
+type MsgDeregisterRollupResponse struct {
+}
+
+func (m *MsgDeregisterRollupResponse) Reset()         { *m = MsgDeregisterRollupResponse{} }
+func (m *MsgDeregisterRollupResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgDeregisterRollupResponse) ProtoMessage()    {}
+func (*MsgDeregisterRollupResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_49049af83840bdf5, []int{11}
+}
+func (m *MsgDeregisterRollupResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgDeregisterRollupResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgDeregisterRollupResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgDeregisterRollupResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgDeregisterRollupResponse.Merge(m, src)
+}
+func (m *MsgDeregisterRollupResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgDeregisterRollupResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgDeregisterRollupResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgDeregisterRollupResponse proto.InternalMessageInfo
+
 func init() {
 	proto.RegisterType((*MsgUpdateParams)(nil), "nativechain.rollups.v1.MsgUpdateParams")
 	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "nativechain.rollups.v1.MsgUpdateParamsResponse")
+	proto.RegisterType((*MsgRegisterRollup)(nil), "nativechain.rollups.v1.MsgRegisterRollup")
+	proto.RegisterType((*MsgRegisterRollupResponse)(nil), "nativechain.rollups.v1.MsgRegisterRollupResponse")
+	proto.RegisterType((*MsgSubmitBatch)(nil), "nativechain.rollups.v1.MsgSubmitBatch")
+	proto.RegisterType((*MsgSubmitBatchResponse)(nil), "nativechain.rollups.v1.MsgSubmitBatchResponse")
+	proto.RegisterType((*MsgUpdateOperators)(nil), "nativechain.rollups.v1.MsgUpdateOperators")
+	proto.RegisterType((*MsgUpdateOperatorsResponse)(nil), "nativechain.rollups.v1.MsgUpdateOperatorsResponse")
+	proto.RegisterType((*MsgUpdateVerifyingKey)(nil), "nativechain.rollups.v1.MsgUpdateVerifyingKey")
+	proto.RegisterType((*MsgUpdateVerifyingKeyResponse)(nil), "nativechain.rollups.v1.MsgUpdateVerifyingKeyResponse")
+	proto.RegisterType((*MsgDeregisterRollup)(nil), "nativechain.rollups.v1.MsgDeregisterRollup")
+	proto.RegisterType((*MsgDeregisterRollupResponse)(nil), "nativechain.rollups.v1.MsgDeregisterRollupResponse")
 }
 
 func init() { proto.RegisterFile("nativechain/rollups/v1/tx.proto", fileDescriptor_49049af83840bdf5) }
 
 var fileDescriptor_49049af83840bdf5 = []byte{
-	// 347 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x92, 0xcf, 0x4b, 0x2c, 0xc9,
-	0x2c, 0x4b, 0x4d, 0xce, 0x48, 0xcc, 0xcc, 0xd3, 0x2f, 0xca, 0xcf, 0xc9, 0x29, 0x2d, 0x28, 0xd6,
-	0x2f, 0x33, 0xd4, 0x2f, 0xa9, 0xd0, 0x2b, 0x28, 0xca, 0x2f, 0xc9, 0x17, 0x12, 0x43, 0x52, 0xa0,
-	0x07, 0x55, 0xa0, 0x57, 0x66, 0x28, 0x25, 0x98, 0x98, 0x9b, 0x99, 0x97, 0xaf, 0x0f, 0x26, 0x21,
-	0x4a, 0xa5, 0xc4, 0x93, 0xf3, 0x8b, 0x73, 0xf3, 0x8b, 0xf5, 0x73, 0x8b, 0xd3, 0x41, 0x46, 0xe4,
-	0x16, 0xa7, 0x43, 0x25, 0x24, 0x21, 0x12, 0xf1, 0x60, 0x9e, 0x3e, 0x84, 0x03, 0x95, 0x12, 0x49,
-	0xcf, 0x4f, 0xcf, 0x87, 0x88, 0x83, 0x58, 0x50, 0x51, 0x65, 0x1c, 0xae, 0x2a, 0x48, 0x2c, 0x4a,
-	0xcc, 0x85, 0x6a, 0x55, 0x3a, 0xc6, 0xc8, 0xc5, 0xef, 0x5b, 0x9c, 0x1e, 0x5a, 0x90, 0x92, 0x58,
-	0x92, 0x1a, 0x00, 0x96, 0x11, 0x32, 0xe3, 0xe2, 0x4c, 0x2c, 0x2d, 0xc9, 0xc8, 0x2f, 0xca, 0x2c,
-	0xa9, 0x94, 0x60, 0x54, 0x60, 0xd4, 0xe0, 0x74, 0x92, 0xb8, 0xb4, 0x45, 0x57, 0x04, 0x6a, 0xa7,
-	0x63, 0x4a, 0x4a, 0x51, 0x6a, 0x71, 0x71, 0x70, 0x49, 0x51, 0x66, 0x5e, 0x7a, 0x10, 0x42, 0xa9,
-	0x90, 0x23, 0x17, 0x1b, 0xc4, 0x6c, 0x09, 0x26, 0x05, 0x46, 0x0d, 0x6e, 0x23, 0x39, 0x3d, 0xec,
-	0xde, 0xd6, 0x83, 0xd8, 0xe3, 0xc4, 0x79, 0xe2, 0x9e, 0x3c, 0xc3, 0x8a, 0xe7, 0x1b, 0xb4, 0x18,
-	0x83, 0xa0, 0x1a, 0xad, 0x2c, 0x9a, 0x9e, 0x6f, 0xd0, 0x42, 0x18, 0xd9, 0xf5, 0x7c, 0x83, 0x96,
-	0x2a, 0xb2, 0x37, 0x2a, 0xe0, 0x1e, 0x41, 0x73, 0xb4, 0x92, 0x24, 0x97, 0x38, 0x9a, 0x50, 0x50,
-	0x6a, 0x71, 0x41, 0x7e, 0x5e, 0x71, 0xaa, 0x51, 0x19, 0x17, 0xb3, 0x6f, 0x71, 0xba, 0x50, 0x06,
-	0x17, 0x0f, 0x8a, 0x37, 0xd5, 0x71, 0x39, 0x0f, 0xcd, 0x1c, 0x29, 0x7d, 0x22, 0x15, 0xc2, 0x2c,
-	0x94, 0x62, 0x6d, 0x00, 0x79, 0xca, 0xc9, 0xe7, 0xc4, 0x23, 0x39, 0xc6, 0x0b, 0x8f, 0xe4, 0x18,
-	0x1f, 0x3c, 0x92, 0x63, 0x9c, 0xf0, 0x58, 0x8e, 0xe1, 0xc2, 0x63, 0x39, 0x86, 0x1b, 0x8f, 0xe5,
-	0x18, 0xa2, 0x8c, 0xd2, 0x33, 0x4b, 0x32, 0x4a, 0x93, 0xf4, 0x92, 0xf3, 0x73, 0xf5, 0x91, 0xbd,
-	0x87, 0xdd, 0xab, 0x25, 0x95, 0x05, 0xa9, 0xc5, 0x49, 0x6c, 0xe0, 0x08, 0x33, 0x06, 0x04, 0x00,
-	0x00, 0xff, 0xff, 0x45, 0x54, 0xf9, 0xfa, 0x6d, 0x02, 0x00, 0x00,
+	// 959 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xbc, 0x56, 0xcf, 0x6f, 0x1b, 0x45,
+	0x14, 0xce, 0xd6, 0x76, 0xa8, 0x5f, 0xd2, 0xb4, 0x19, 0x42, 0xba, 0xd9, 0x50, 0xc7, 0xda, 0xd2,
+	0x36, 0xa4, 0x74, 0x57, 0x76, 0x69, 0x55, 0xf9, 0x80, 0x54, 0xa7, 0x07, 0x2a, 0x6a, 0x81, 0x36,
+	0xd0, 0x03, 0x97, 0xd5, 0xac, 0x3d, 0x5d, 0x8f, 0x9a, 0x9d, 0x31, 0x3b, 0x63, 0xd7, 0xe6, 0x84,
+	0x38, 0x22, 0x0e, 0x9c, 0xf9, 0x0b, 0x38, 0x46, 0x88, 0x0b, 0xff, 0x00, 0xea, 0x31, 0xe2, 0xc4,
+	0x09, 0xa1, 0xe4, 0x90, 0x0b, 0x7f, 0x04, 0xda, 0xd9, 0xcd, 0x7a, 0xfd, 0x33, 0xae, 0x04, 0x5c,
+	0x2c, 0xcf, 0xf7, 0xbe, 0x7d, 0x6f, 0xbe, 0xf7, 0xcd, 0xdb, 0x59, 0xd8, 0x61, 0x58, 0xd2, 0x1e,
+	0x69, 0xb6, 0x31, 0x65, 0x76, 0xc8, 0x0f, 0x0f, 0xbb, 0x1d, 0x61, 0xf7, 0x2a, 0xb6, 0xec, 0x5b,
+	0x9d, 0x90, 0x4b, 0x8e, 0x36, 0x33, 0x04, 0x2b, 0x21, 0x58, 0xbd, 0x8a, 0xb1, 0x8e, 0x03, 0xca,
+	0xb8, 0xad, 0x7e, 0x63, 0xaa, 0x71, 0xbd, 0xc9, 0x45, 0xc0, 0x85, 0x1d, 0x08, 0x3f, 0x4a, 0x11,
+	0x08, 0x3f, 0x09, 0x6c, 0xc5, 0x01, 0x57, 0xad, 0xec, 0x78, 0x91, 0x84, 0x36, 0x7c, 0xee, 0xf3,
+	0x18, 0x8f, 0xfe, 0x25, 0x68, 0x29, 0xc9, 0xe4, 0x61, 0x41, 0xec, 0x5e, 0xc5, 0x23, 0x12, 0x57,
+	0xec, 0x26, 0xa7, 0x2c, 0x89, 0xdf, 0x9c, 0xb1, 0xeb, 0x0e, 0x0e, 0x71, 0x90, 0xa4, 0x36, 0x7f,
+	0xd3, 0xe0, 0x6a, 0x43, 0xf8, 0x5f, 0x74, 0x5a, 0x58, 0x92, 0xcf, 0x54, 0x04, 0x3d, 0x84, 0x22,
+	0xee, 0xca, 0x36, 0x0f, 0xa9, 0x1c, 0xe8, 0x5a, 0x59, 0xdb, 0x2d, 0xd6, 0xf5, 0xdf, 0x7f, 0xb9,
+	0xb7, 0x91, 0xec, 0xe9, 0x71, 0xab, 0x15, 0x12, 0x21, 0x0e, 0x64, 0x48, 0x99, 0xef, 0x0c, 0xa9,
+	0xe8, 0x31, 0x2c, 0xc7, 0xb9, 0xf5, 0x4b, 0x65, 0x6d, 0x77, 0xa5, 0x5a, 0xb2, 0xa6, 0xb7, 0xc5,
+	0x8a, 0xeb, 0xd4, 0x8b, 0xaf, 0xff, 0xdc, 0x59, 0xfa, 0xe9, 0xec, 0x68, 0x4f, 0x73, 0x92, 0x07,
+	0x6b, 0x8f, 0xbe, 0x3d, 0x3b, 0xda, 0x1b, 0xa6, 0xfc, 0xee, 0xec, 0x68, 0xef, 0x56, 0x56, 0x46,
+	0x3f, 0x15, 0x32, 0xb6, 0x69, 0x73, 0x0b, 0xae, 0x8f, 0x41, 0x0e, 0x11, 0x1d, 0xce, 0x04, 0x31,
+	0xbf, 0xcf, 0xc1, 0x7a, 0x43, 0xf8, 0x0e, 0xf1, 0xa9, 0x90, 0x24, 0x74, 0x54, 0x06, 0x64, 0x41,
+	0x01, 0xb7, 0x02, 0xca, 0x2e, 0x54, 0x18, 0xd3, 0xd0, 0x36, 0x14, 0xe3, 0xda, 0x2e, 0x6d, 0x29,
+	0x81, 0x45, 0xe7, 0x72, 0x0c, 0x3c, 0x6d, 0xa1, 0x9b, 0x70, 0xa5, 0x47, 0x42, 0xfa, 0x62, 0x40,
+	0x99, 0xef, 0xbe, 0x24, 0x03, 0x3d, 0x57, 0xd6, 0x76, 0x57, 0x9d, 0xd5, 0x14, 0xfc, 0x84, 0x0c,
+	0xd0, 0x07, 0x80, 0x7c, 0xc2, 0x88, 0xa0, 0xc2, 0x15, 0x12, 0x4b, 0xe2, 0x86, 0x9c, 0x4b, 0x3d,
+	0xaf, 0x98, 0xd7, 0x92, 0xc8, 0x41, 0x14, 0x70, 0x38, 0x97, 0x91, 0x0b, 0xbc, 0x43, 0x42, 0x2c,
+	0x79, 0x28, 0xf4, 0x42, 0x39, 0x37, 0xdf, 0x85, 0x94, 0x8a, 0x1e, 0x41, 0xde, 0xe3, 0xac, 0xa5,
+	0x2f, 0x2b, 0x0f, 0xb6, 0xac, 0x84, 0x1f, 0x9d, 0x12, 0x2b, 0x39, 0x25, 0xd6, 0x3e, 0xa7, 0x2c,
+	0xdb, 0x7e, 0xf5, 0x04, 0xb2, 0x61, 0x23, 0xc0, 0x7d, 0xd7, 0xc3, 0xb2, 0xd9, 0x76, 0x5b, 0x58,
+	0x62, 0xd7, 0x1b, 0x48, 0x22, 0xf4, 0xb7, 0xca, 0xda, 0x6e, 0xde, 0x59, 0x0f, 0x70, 0xbf, 0x1e,
+	0x85, 0x9e, 0x60, 0x89, 0xeb, 0x51, 0xa0, 0xf6, 0x61, 0xe4, 0x56, 0xdc, 0x9e, 0x09, 0xa7, 0x32,
+	0x3e, 0x8d, 0x36, 0xde, 0xdc, 0x86, 0xad, 0x09, 0x30, 0xf5, 0xea, 0xef, 0x4b, 0xb0, 0xd6, 0x10,
+	0xfe, 0x41, 0xd7, 0x0b, 0xa8, 0x54, 0xe5, 0xa2, 0x46, 0x08, 0xb5, 0x94, 0x24, 0xbc, 0xf8, 0x38,
+	0xa6, 0xd4, 0xf9, 0x86, 0xed, 0xc0, 0x4a, 0xac, 0x93, 0xb2, 0x16, 0xe9, 0x2b, 0xbb, 0xf2, 0x0e,
+	0x28, 0xe8, 0x69, 0x84, 0xa0, 0xf7, 0x60, 0x8d, 0x91, 0x57, 0x93, 0x46, 0xad, 0x32, 0xf2, 0x6a,
+	0x68, 0x12, 0x82, 0x7c, 0xd4, 0x28, 0xbd, 0xa0, 0x62, 0xea, 0x3f, 0xba, 0x05, 0x6b, 0x94, 0x79,
+	0xbc, 0xef, 0x36, 0x39, 0x13, 0xdd, 0x80, 0xc4, 0x56, 0xe4, 0x9d, 0x2b, 0x0a, 0xdd, 0x4f, 0x40,
+	0xb4, 0x09, 0xcb, 0xbc, 0x2b, 0x3d, 0xde, 0x57, 0xfd, 0x5d, 0x75, 0x92, 0x15, 0xda, 0x80, 0x42,
+	0x27, 0xe4, 0xfc, 0x85, 0x7e, 0x59, 0xc1, 0xf1, 0x02, 0x95, 0x60, 0xe5, 0xb0, 0xea, 0xca, 0x28,
+	0x69, 0x97, 0x49, 0xbd, 0xa8, 0x32, 0x16, 0x0f, 0xab, 0x9f, 0xf7, 0xf7, 0x23, 0xa0, 0xf6, 0x40,
+	0x0d, 0x4e, 0x2a, 0x3e, 0xb2, 0xc3, 0x9c, 0x61, 0x47, 0xa6, 0xb7, 0xe6, 0x47, 0xb0, 0x39, 0x8a,
+	0x9c, 0x1b, 0x31, 0x45, 0xbf, 0x36, 0xa9, 0xdf, 0x3c, 0xd6, 0x00, 0xa5, 0x63, 0xf7, 0x69, 0x7a,
+	0x06, 0xff, 0xd5, 0xd9, 0x1a, 0x19, 0x84, 0xdc, 0xc2, 0x83, 0x10, 0xb7, 0x64, 0x78, 0x3a, 0x6f,
+	0xcf, 0x68, 0xc7, 0xd8, 0xde, 0xcd, 0x77, 0xc1, 0x98, 0x44, 0xd3, 0xf3, 0xf9, 0xab, 0x06, 0xef,
+	0xa4, 0xe1, 0xe7, 0xd9, 0xe9, 0xfe, 0xdf, 0xdf, 0x27, 0x35, 0x6b, 0x54, 0xe0, 0xce, 0x5c, 0x81,
+	0xcf, 0x5f, 0x9a, 0xcf, 0xe0, 0xc6, 0xd4, 0xad, 0xa7, 0x9e, 0xdf, 0x85, 0x75, 0xdc, 0x94, 0xb4,
+	0x87, 0x25, 0xe5, 0xcc, 0x6d, 0x13, 0xea, 0xb7, 0x63, 0xdb, 0x73, 0xce, 0xb5, 0x61, 0xe0, 0x63,
+	0x85, 0x9b, 0x3f, 0x6a, 0xf0, 0x76, 0x43, 0xf8, 0x4f, 0x48, 0xf8, 0xdf, 0xbd, 0x57, 0x6b, 0x0f,
+	0x47, 0x25, 0xde, 0x99, 0x21, 0x71, 0x7c, 0x13, 0xe6, 0x0d, 0xd8, 0x9e, 0x02, 0x9f, 0x0b, 0xad,
+	0xfe, 0x5c, 0x80, 0x5c, 0x43, 0xf8, 0xa8, 0x0d, 0xab, 0x23, 0x37, 0xdf, 0x9d, 0x59, 0x37, 0xd6,
+	0xd8, 0xd5, 0x62, 0xd8, 0x0b, 0x12, 0xd3, 0xd6, 0x32, 0x58, 0x1b, 0xbb, 0x7f, 0xde, 0x9f, 0x93,
+	0x62, 0x94, 0x6a, 0x54, 0x16, 0xa6, 0xa6, 0xf5, 0x08, 0xac, 0x64, 0xdf, 0xa1, 0xb7, 0xe7, 0x64,
+	0xc8, 0xf0, 0x0c, 0x6b, 0x31, 0x5e, 0x5a, 0xe6, 0x2b, 0xb8, 0x3a, 0x3e, 0xfb, 0x7b, 0x17, 0xb6,
+	0x26, 0xe5, 0x1a, 0xd5, 0xc5, 0xb9, 0x69, 0xc9, 0xaf, 0x01, 0x4d, 0x99, 0xbe, 0x7b, 0x17, 0x66,
+	0xca, 0xd2, 0x8d, 0x07, 0x6f, 0x44, 0x4f, 0x6b, 0x4b, 0xb8, 0x36, 0x71, 0xde, 0xef, 0xce, 0x49,
+	0x35, 0x4e, 0x36, 0xee, 0xbf, 0x01, 0xf9, 0xbc, 0xaa, 0x51, 0xf8, 0x26, 0xba, 0xa4, 0xeb, 0xcf,
+	0x5e, 0x9f, 0x94, 0xb4, 0xe3, 0x93, 0x92, 0xf6, 0xd7, 0x49, 0x49, 0xfb, 0xe1, 0xb4, 0xb4, 0x74,
+	0x7c, 0x5a, 0x5a, 0xfa, 0xe3, 0xb4, 0xb4, 0xf4, 0x65, 0xd5, 0xa7, 0xb2, 0xdd, 0xf5, 0xac, 0x26,
+	0x0f, 0xec, 0xec, 0x84, 0x4c, 0xff, 0x72, 0x92, 0x83, 0x0e, 0x11, 0xde, 0xb2, 0xfa, 0xfe, 0xbb,
+	0xff, 0x4f, 0x00, 0x00, 0x00, 0xff, 0xff, 0xfa, 0x9f, 0xdc, 0x5e, 0xdc, 0x0a, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -170,6 +824,18 @@ const _ = grpc.SupportPackageIsVersion4
 type MsgClient interface {
 	// UpdateParams replaces all module parameters; only the module authority may call it.
 	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
+	// RegisterRollup registers a rollup with its verifying key, genesis root
+	// and operators; the bond and the registration fee are escrowed.
+	RegisterRollup(ctx context.Context, in *MsgRegisterRollup, opts ...grpc.CallOption) (*MsgRegisterRollupResponse, error)
+	// SubmitBatch verifies a batch's validity proof and advances the rollup.
+	SubmitBatch(ctx context.Context, in *MsgSubmitBatch, opts ...grpc.CallOption) (*MsgSubmitBatchResponse, error)
+	// UpdateOperators replaces the operator set; admin only.
+	UpdateOperators(ctx context.Context, in *MsgUpdateOperators, opts ...grpc.CallOption) (*MsgUpdateOperatorsResponse, error)
+	// UpdateVerifyingKey schedules a new verifying key after a delay; admin only.
+	UpdateVerifyingKey(ctx context.Context, in *MsgUpdateVerifyingKey, opts ...grpc.CallOption) (*MsgUpdateVerifyingKeyResponse, error)
+	// DeregisterRollup closes a rollup whose bridge ledger is empty and
+	// returns its bond; admin only.
+	DeregisterRollup(ctx context.Context, in *MsgDeregisterRollup, opts ...grpc.CallOption) (*MsgDeregisterRollupResponse, error)
 }
 
 type msgClient struct {
@@ -189,10 +855,67 @@ func (c *msgClient) UpdateParams(ctx context.Context, in *MsgUpdateParams, opts 
 	return out, nil
 }
 
+func (c *msgClient) RegisterRollup(ctx context.Context, in *MsgRegisterRollup, opts ...grpc.CallOption) (*MsgRegisterRollupResponse, error) {
+	out := new(MsgRegisterRollupResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.rollups.v1.Msg/RegisterRollup", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) SubmitBatch(ctx context.Context, in *MsgSubmitBatch, opts ...grpc.CallOption) (*MsgSubmitBatchResponse, error) {
+	out := new(MsgSubmitBatchResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.rollups.v1.Msg/SubmitBatch", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) UpdateOperators(ctx context.Context, in *MsgUpdateOperators, opts ...grpc.CallOption) (*MsgUpdateOperatorsResponse, error) {
+	out := new(MsgUpdateOperatorsResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.rollups.v1.Msg/UpdateOperators", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) UpdateVerifyingKey(ctx context.Context, in *MsgUpdateVerifyingKey, opts ...grpc.CallOption) (*MsgUpdateVerifyingKeyResponse, error) {
+	out := new(MsgUpdateVerifyingKeyResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.rollups.v1.Msg/UpdateVerifyingKey", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) DeregisterRollup(ctx context.Context, in *MsgDeregisterRollup, opts ...grpc.CallOption) (*MsgDeregisterRollupResponse, error) {
+	out := new(MsgDeregisterRollupResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.rollups.v1.Msg/DeregisterRollup", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	// UpdateParams replaces all module parameters; only the module authority may call it.
 	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
+	// RegisterRollup registers a rollup with its verifying key, genesis root
+	// and operators; the bond and the registration fee are escrowed.
+	RegisterRollup(context.Context, *MsgRegisterRollup) (*MsgRegisterRollupResponse, error)
+	// SubmitBatch verifies a batch's validity proof and advances the rollup.
+	SubmitBatch(context.Context, *MsgSubmitBatch) (*MsgSubmitBatchResponse, error)
+	// UpdateOperators replaces the operator set; admin only.
+	UpdateOperators(context.Context, *MsgUpdateOperators) (*MsgUpdateOperatorsResponse, error)
+	// UpdateVerifyingKey schedules a new verifying key after a delay; admin only.
+	UpdateVerifyingKey(context.Context, *MsgUpdateVerifyingKey) (*MsgUpdateVerifyingKeyResponse, error)
+	// DeregisterRollup closes a rollup whose bridge ledger is empty and
+	// returns its bond; admin only.
+	DeregisterRollup(context.Context, *MsgDeregisterRollup) (*MsgDeregisterRollupResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -201,6 +924,21 @@ type UnimplementedMsgServer struct {
 
 func (*UnimplementedMsgServer) UpdateParams(ctx context.Context, req *MsgUpdateParams) (*MsgUpdateParamsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method UpdateParams not implemented")
+}
+func (*UnimplementedMsgServer) RegisterRollup(ctx context.Context, req *MsgRegisterRollup) (*MsgRegisterRollupResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RegisterRollup not implemented")
+}
+func (*UnimplementedMsgServer) SubmitBatch(ctx context.Context, req *MsgSubmitBatch) (*MsgSubmitBatchResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SubmitBatch not implemented")
+}
+func (*UnimplementedMsgServer) UpdateOperators(ctx context.Context, req *MsgUpdateOperators) (*MsgUpdateOperatorsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method UpdateOperators not implemented")
+}
+func (*UnimplementedMsgServer) UpdateVerifyingKey(ctx context.Context, req *MsgUpdateVerifyingKey) (*MsgUpdateVerifyingKeyResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method UpdateVerifyingKey not implemented")
+}
+func (*UnimplementedMsgServer) DeregisterRollup(ctx context.Context, req *MsgDeregisterRollup) (*MsgDeregisterRollupResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method DeregisterRollup not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -225,6 +963,96 @@ func _Msg_UpdateParams_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_RegisterRollup_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRegisterRollup)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RegisterRollup(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.rollups.v1.Msg/RegisterRollup",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RegisterRollup(ctx, req.(*MsgRegisterRollup))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_SubmitBatch_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSubmitBatch)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SubmitBatch(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.rollups.v1.Msg/SubmitBatch",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SubmitBatch(ctx, req.(*MsgSubmitBatch))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_UpdateOperators_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgUpdateOperators)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).UpdateOperators(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.rollups.v1.Msg/UpdateOperators",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).UpdateOperators(ctx, req.(*MsgUpdateOperators))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_UpdateVerifyingKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgUpdateVerifyingKey)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).UpdateVerifyingKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.rollups.v1.Msg/UpdateVerifyingKey",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).UpdateVerifyingKey(ctx, req.(*MsgUpdateVerifyingKey))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_DeregisterRollup_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgDeregisterRollup)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).DeregisterRollup(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.rollups.v1.Msg/DeregisterRollup",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).DeregisterRollup(ctx, req.(*MsgDeregisterRollup))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "nativechain.rollups.v1.Msg",
@@ -233,6 +1061,26 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateParams",
 			Handler:    _Msg_UpdateParams_Handler,
+		},
+		{
+			MethodName: "RegisterRollup",
+			Handler:    _Msg_RegisterRollup_Handler,
+		},
+		{
+			MethodName: "SubmitBatch",
+			Handler:    _Msg_SubmitBatch_Handler,
+		},
+		{
+			MethodName: "UpdateOperators",
+			Handler:    _Msg_UpdateOperators_Handler,
+		},
+		{
+			MethodName: "UpdateVerifyingKey",
+			Handler:    _Msg_UpdateVerifyingKey_Handler,
+		},
+		{
+			MethodName: "DeregisterRollup",
+			Handler:    _Msg_DeregisterRollup_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -302,6 +1150,415 @@ func (m *MsgUpdateParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error)
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgRegisterRollup) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRegisterRollup) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRegisterRollup) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.MaxBatchDataBytes != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.MaxBatchDataBytes))
+		i--
+		dAtA[i] = 0x38
+	}
+	{
+		size, err := m.Bond.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x32
+	if len(m.Operators) > 0 {
+		for iNdEx := len(m.Operators) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Operators[iNdEx])
+			copy(dAtA[i:], m.Operators[iNdEx])
+			i = encodeVarintTx(dAtA, i, uint64(len(m.Operators[iNdEx])))
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	if len(m.GenesisStateRoot) > 0 {
+		i -= len(m.GenesisStateRoot)
+		copy(dAtA[i:], m.GenesisStateRoot)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.GenesisStateRoot)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.VerifyingKey) > 0 {
+		i -= len(m.VerifyingKey)
+		copy(dAtA[i:], m.VerifyingKey)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.VerifyingKey)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Admin) > 0 {
+		i -= len(m.Admin)
+		copy(dAtA[i:], m.Admin)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Admin)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRegisterRollupResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRegisterRollupResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRegisterRollupResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSubmitBatch) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSubmitBatch) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSubmitBatch) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.L2TxCount != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.L2TxCount))
+		i--
+		dAtA[i] = 0x48
+	}
+	if len(m.Proof) > 0 {
+		i -= len(m.Proof)
+		copy(dAtA[i:], m.Proof)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Proof)))
+		i--
+		dAtA[i] = 0x42
+	}
+	if len(m.Outbox) > 0 {
+		i -= len(m.Outbox)
+		copy(dAtA[i:], m.Outbox)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Outbox)))
+		i--
+		dAtA[i] = 0x3a
+	}
+	if m.InboxConsumed != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.InboxConsumed))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.Data) > 0 {
+		i -= len(m.Data)
+		copy(dAtA[i:], m.Data)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Data)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.NewStateRoot) > 0 {
+		i -= len(m.NewStateRoot)
+		copy(dAtA[i:], m.NewStateRoot)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.NewStateRoot)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.BatchIndex != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.BatchIndex))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Submitter) > 0 {
+		i -= len(m.Submitter)
+		copy(dAtA[i:], m.Submitter)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Submitter)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSubmitBatchResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSubmitBatchResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSubmitBatchResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.NewStateRoot) > 0 {
+		i -= len(m.NewStateRoot)
+		copy(dAtA[i:], m.NewStateRoot)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.NewStateRoot)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgUpdateOperators) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgUpdateOperators) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgUpdateOperators) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Operators) > 0 {
+		for iNdEx := len(m.Operators) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Operators[iNdEx])
+			copy(dAtA[i:], m.Operators[iNdEx])
+			i = encodeVarintTx(dAtA, i, uint64(len(m.Operators[iNdEx])))
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Admin) > 0 {
+		i -= len(m.Admin)
+		copy(dAtA[i:], m.Admin)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Admin)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgUpdateOperatorsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgUpdateOperatorsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgUpdateOperatorsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgUpdateVerifyingKey) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgUpdateVerifyingKey) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgUpdateVerifyingKey) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.VerifyingKey) > 0 {
+		i -= len(m.VerifyingKey)
+		copy(dAtA[i:], m.VerifyingKey)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.VerifyingKey)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Admin) > 0 {
+		i -= len(m.Admin)
+		copy(dAtA[i:], m.Admin)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Admin)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgUpdateVerifyingKeyResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgUpdateVerifyingKeyResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgUpdateVerifyingKeyResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ActivationHeight != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ActivationHeight))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgDeregisterRollup) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgDeregisterRollup) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgDeregisterRollup) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Admin) > 0 {
+		i -= len(m.Admin)
+		copy(dAtA[i:], m.Admin)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Admin)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgDeregisterRollupResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgDeregisterRollupResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgDeregisterRollupResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -329,6 +1586,197 @@ func (m *MsgUpdateParams) Size() (n int) {
 }
 
 func (m *MsgUpdateParamsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgRegisterRollup) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Admin)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.VerifyingKey)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.GenesisStateRoot)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if len(m.Operators) > 0 {
+		for _, s := range m.Operators {
+			l = len(s)
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	l = m.Bond.Size()
+	n += 1 + l + sovTx(uint64(l))
+	if m.MaxBatchDataBytes != 0 {
+		n += 1 + sovTx(uint64(m.MaxBatchDataBytes))
+	}
+	return n
+}
+
+func (m *MsgRegisterRollupResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgSubmitBatch) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Submitter)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.BatchIndex != 0 {
+		n += 1 + sovTx(uint64(m.BatchIndex))
+	}
+	l = len(m.NewStateRoot)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Data)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.InboxConsumed != 0 {
+		n += 1 + sovTx(uint64(m.InboxConsumed))
+	}
+	l = len(m.Outbox)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Proof)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.L2TxCount != 0 {
+		n += 1 + sovTx(uint64(m.L2TxCount))
+	}
+	return n
+}
+
+func (m *MsgSubmitBatchResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.NewStateRoot)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgUpdateOperators) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Admin)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if len(m.Operators) > 0 {
+		for _, s := range m.Operators {
+			l = len(s)
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *MsgUpdateOperatorsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgUpdateVerifyingKey) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Admin)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.VerifyingKey)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgUpdateVerifyingKeyResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ActivationHeight != 0 {
+		n += 1 + sovTx(uint64(m.ActivationHeight))
+	}
+	return n
+}
+
+func (m *MsgDeregisterRollup) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Admin)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgDeregisterRollupResponse) Size() (n int) {
 	if m == nil {
 		return 0
 	}
@@ -485,6 +1933,1290 @@ func (m *MsgUpdateParamsResponse) Unmarshal(dAtA []byte) error {
 		}
 		if fieldNum <= 0 {
 			return fmt.Errorf("proto: MsgUpdateParamsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRegisterRollup) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRegisterRollup: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRegisterRollup: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Admin", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Admin = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VerifyingKey", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.VerifyingKey = append(m.VerifyingKey[:0], dAtA[iNdEx:postIndex]...)
+			if m.VerifyingKey == nil {
+				m.VerifyingKey = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field GenesisStateRoot", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.GenesisStateRoot = append(m.GenesisStateRoot[:0], dAtA[iNdEx:postIndex]...)
+			if m.GenesisStateRoot == nil {
+				m.GenesisStateRoot = []byte{}
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Operators", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Operators = append(m.Operators, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Bond", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Bond.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxBatchDataBytes", wireType)
+			}
+			m.MaxBatchDataBytes = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxBatchDataBytes |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRegisterRollupResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRegisterRollupResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRegisterRollupResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSubmitBatch) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSubmitBatch: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSubmitBatch: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Submitter", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Submitter = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BatchIndex", wireType)
+			}
+			m.BatchIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.BatchIndex |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NewStateRoot", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.NewStateRoot = append(m.NewStateRoot[:0], dAtA[iNdEx:postIndex]...)
+			if m.NewStateRoot == nil {
+				m.NewStateRoot = []byte{}
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Data", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Data = append(m.Data[:0], dAtA[iNdEx:postIndex]...)
+			if m.Data == nil {
+				m.Data = []byte{}
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field InboxConsumed", wireType)
+			}
+			m.InboxConsumed = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.InboxConsumed |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Outbox", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Outbox = append(m.Outbox[:0], dAtA[iNdEx:postIndex]...)
+			if m.Outbox == nil {
+				m.Outbox = []byte{}
+			}
+			iNdEx = postIndex
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Proof", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Proof = append(m.Proof[:0], dAtA[iNdEx:postIndex]...)
+			if m.Proof == nil {
+				m.Proof = []byte{}
+			}
+			iNdEx = postIndex
+		case 9:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field L2TxCount", wireType)
+			}
+			m.L2TxCount = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.L2TxCount |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSubmitBatchResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSubmitBatchResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSubmitBatchResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NewStateRoot", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.NewStateRoot = append(m.NewStateRoot[:0], dAtA[iNdEx:postIndex]...)
+			if m.NewStateRoot == nil {
+				m.NewStateRoot = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgUpdateOperators) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgUpdateOperators: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgUpdateOperators: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Admin", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Admin = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Operators", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Operators = append(m.Operators, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgUpdateOperatorsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgUpdateOperatorsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgUpdateOperatorsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgUpdateVerifyingKey) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgUpdateVerifyingKey: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgUpdateVerifyingKey: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Admin", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Admin = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VerifyingKey", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.VerifyingKey = append(m.VerifyingKey[:0], dAtA[iNdEx:postIndex]...)
+			if m.VerifyingKey == nil {
+				m.VerifyingKey = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgUpdateVerifyingKeyResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgUpdateVerifyingKeyResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgUpdateVerifyingKeyResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ActivationHeight", wireType)
+			}
+			m.ActivationHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ActivationHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgDeregisterRollup) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgDeregisterRollup: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgDeregisterRollup: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Admin", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Admin = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgDeregisterRollupResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgDeregisterRollupResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgDeregisterRollupResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
 		default:

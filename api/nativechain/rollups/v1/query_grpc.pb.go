@@ -19,7 +19,12 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Query_Params_FullMethodName = "/nativechain.rollups.v1.Query/Params"
+	Query_Params_FullMethodName      = "/nativechain.rollups.v1.Query/Params"
+	Query_Rollup_FullMethodName      = "/nativechain.rollups.v1.Query/Rollup"
+	Query_Rollups_FullMethodName     = "/nativechain.rollups.v1.Query/Rollups"
+	Query_Batch_FullMethodName       = "/nativechain.rollups.v1.Query/Batch"
+	Query_LatestBatch_FullMethodName = "/nativechain.rollups.v1.Query/LatestBatch"
+	Query_Inbox_FullMethodName       = "/nativechain.rollups.v1.Query/Inbox"
 )
 
 // QueryClient is the client API for Query service.
@@ -30,6 +35,16 @@ const (
 type QueryClient interface {
 	// Params returns the module parameters.
 	Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error)
+	// Rollup returns one rollup.
+	Rollup(ctx context.Context, in *QueryRollupRequest, opts ...grpc.CallOption) (*QueryRollupResponse, error)
+	// Rollups lists rollups by id.
+	Rollups(ctx context.Context, in *QueryRollupsRequest, opts ...grpc.CallOption) (*QueryRollupsResponse, error)
+	// Batch returns a verified batch by index.
+	Batch(ctx context.Context, in *QueryBatchRequest, opts ...grpc.CallOption) (*QueryBatchResponse, error)
+	// LatestBatch returns the last verified batch.
+	LatestBatch(ctx context.Context, in *QueryLatestBatchRequest, opts ...grpc.CallOption) (*QueryLatestBatchResponse, error)
+	// Inbox returns inbox messages from a sequence number.
+	Inbox(ctx context.Context, in *QueryInboxRequest, opts ...grpc.CallOption) (*QueryInboxResponse, error)
 }
 
 type queryClient struct {
@@ -50,6 +65,56 @@ func (c *queryClient) Params(ctx context.Context, in *QueryParamsRequest, opts .
 	return out, nil
 }
 
+func (c *queryClient) Rollup(ctx context.Context, in *QueryRollupRequest, opts ...grpc.CallOption) (*QueryRollupResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryRollupResponse)
+	err := c.cc.Invoke(ctx, Query_Rollup_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Rollups(ctx context.Context, in *QueryRollupsRequest, opts ...grpc.CallOption) (*QueryRollupsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryRollupsResponse)
+	err := c.cc.Invoke(ctx, Query_Rollups_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Batch(ctx context.Context, in *QueryBatchRequest, opts ...grpc.CallOption) (*QueryBatchResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryBatchResponse)
+	err := c.cc.Invoke(ctx, Query_Batch_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) LatestBatch(ctx context.Context, in *QueryLatestBatchRequest, opts ...grpc.CallOption) (*QueryLatestBatchResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryLatestBatchResponse)
+	err := c.cc.Invoke(ctx, Query_LatestBatch_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Inbox(ctx context.Context, in *QueryInboxRequest, opts ...grpc.CallOption) (*QueryInboxResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryInboxResponse)
+	err := c.cc.Invoke(ctx, Query_Inbox_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 // All implementations must embed UnimplementedQueryServer
 // for forward compatibility.
@@ -58,6 +123,16 @@ func (c *queryClient) Params(ctx context.Context, in *QueryParamsRequest, opts .
 type QueryServer interface {
 	// Params returns the module parameters.
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
+	// Rollup returns one rollup.
+	Rollup(context.Context, *QueryRollupRequest) (*QueryRollupResponse, error)
+	// Rollups lists rollups by id.
+	Rollups(context.Context, *QueryRollupsRequest) (*QueryRollupsResponse, error)
+	// Batch returns a verified batch by index.
+	Batch(context.Context, *QueryBatchRequest) (*QueryBatchResponse, error)
+	// LatestBatch returns the last verified batch.
+	LatestBatch(context.Context, *QueryLatestBatchRequest) (*QueryLatestBatchResponse, error)
+	// Inbox returns inbox messages from a sequence number.
+	Inbox(context.Context, *QueryInboxRequest) (*QueryInboxResponse, error)
 	mustEmbedUnimplementedQueryServer()
 }
 
@@ -70,6 +145,21 @@ type UnimplementedQueryServer struct{}
 
 func (UnimplementedQueryServer) Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Params not implemented")
+}
+func (UnimplementedQueryServer) Rollup(context.Context, *QueryRollupRequest) (*QueryRollupResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Rollup not implemented")
+}
+func (UnimplementedQueryServer) Rollups(context.Context, *QueryRollupsRequest) (*QueryRollupsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Rollups not implemented")
+}
+func (UnimplementedQueryServer) Batch(context.Context, *QueryBatchRequest) (*QueryBatchResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Batch not implemented")
+}
+func (UnimplementedQueryServer) LatestBatch(context.Context, *QueryLatestBatchRequest) (*QueryLatestBatchResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method LatestBatch not implemented")
+}
+func (UnimplementedQueryServer) Inbox(context.Context, *QueryInboxRequest) (*QueryInboxResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Inbox not implemented")
 }
 func (UnimplementedQueryServer) mustEmbedUnimplementedQueryServer() {}
 func (UnimplementedQueryServer) testEmbeddedByValue()               {}
@@ -110,6 +200,96 @@ func _Query_Params_Handler(srv interface{}, ctx context.Context, dec func(interf
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Rollup_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRollupRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Rollup(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Rollup_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Rollup(ctx, req.(*QueryRollupRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Rollups_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRollupsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Rollups(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Rollups_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Rollups(ctx, req.(*QueryRollupsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Batch_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryBatchRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Batch(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Batch_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Batch(ctx, req.(*QueryBatchRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_LatestBatch_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryLatestBatchRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).LatestBatch(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_LatestBatch_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).LatestBatch(ctx, req.(*QueryLatestBatchRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Inbox_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryInboxRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Inbox(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Inbox_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Inbox(ctx, req.(*QueryInboxRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Query_ServiceDesc is the grpc.ServiceDesc for Query service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -120,6 +300,26 @@ var Query_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Params",
 			Handler:    _Query_Params_Handler,
+		},
+		{
+			MethodName: "Rollup",
+			Handler:    _Query_Rollup_Handler,
+		},
+		{
+			MethodName: "Rollups",
+			Handler:    _Query_Rollups_Handler,
+		},
+		{
+			MethodName: "Batch",
+			Handler:    _Query_Batch_Handler,
+		},
+		{
+			MethodName: "LatestBatch",
+			Handler:    _Query_LatestBatch_Handler,
+		},
+		{
+			MethodName: "Inbox",
+			Handler:    _Query_Inbox_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -19,7 +19,12 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Msg_UpdateParams_FullMethodName = "/nativechain.rollups.v1.Msg/UpdateParams"
+	Msg_UpdateParams_FullMethodName       = "/nativechain.rollups.v1.Msg/UpdateParams"
+	Msg_RegisterRollup_FullMethodName     = "/nativechain.rollups.v1.Msg/RegisterRollup"
+	Msg_SubmitBatch_FullMethodName        = "/nativechain.rollups.v1.Msg/SubmitBatch"
+	Msg_UpdateOperators_FullMethodName    = "/nativechain.rollups.v1.Msg/UpdateOperators"
+	Msg_UpdateVerifyingKey_FullMethodName = "/nativechain.rollups.v1.Msg/UpdateVerifyingKey"
+	Msg_DeregisterRollup_FullMethodName   = "/nativechain.rollups.v1.Msg/DeregisterRollup"
 )
 
 // MsgClient is the client API for Msg service.
@@ -30,6 +35,18 @@ const (
 type MsgClient interface {
 	// UpdateParams replaces all module parameters; only the module authority may call it.
 	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
+	// RegisterRollup registers a rollup with its verifying key, genesis root
+	// and operators; the bond and the registration fee are escrowed.
+	RegisterRollup(ctx context.Context, in *MsgRegisterRollup, opts ...grpc.CallOption) (*MsgRegisterRollupResponse, error)
+	// SubmitBatch verifies a batch's validity proof and advances the rollup.
+	SubmitBatch(ctx context.Context, in *MsgSubmitBatch, opts ...grpc.CallOption) (*MsgSubmitBatchResponse, error)
+	// UpdateOperators replaces the operator set; admin only.
+	UpdateOperators(ctx context.Context, in *MsgUpdateOperators, opts ...grpc.CallOption) (*MsgUpdateOperatorsResponse, error)
+	// UpdateVerifyingKey schedules a new verifying key after a delay; admin only.
+	UpdateVerifyingKey(ctx context.Context, in *MsgUpdateVerifyingKey, opts ...grpc.CallOption) (*MsgUpdateVerifyingKeyResponse, error)
+	// DeregisterRollup closes a rollup whose bridge ledger is empty and
+	// returns its bond; admin only.
+	DeregisterRollup(ctx context.Context, in *MsgDeregisterRollup, opts ...grpc.CallOption) (*MsgDeregisterRollupResponse, error)
 }
 
 type msgClient struct {
@@ -50,6 +67,56 @@ func (c *msgClient) UpdateParams(ctx context.Context, in *MsgUpdateParams, opts 
 	return out, nil
 }
 
+func (c *msgClient) RegisterRollup(ctx context.Context, in *MsgRegisterRollup, opts ...grpc.CallOption) (*MsgRegisterRollupResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgRegisterRollupResponse)
+	err := c.cc.Invoke(ctx, Msg_RegisterRollup_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) SubmitBatch(ctx context.Context, in *MsgSubmitBatch, opts ...grpc.CallOption) (*MsgSubmitBatchResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgSubmitBatchResponse)
+	err := c.cc.Invoke(ctx, Msg_SubmitBatch_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) UpdateOperators(ctx context.Context, in *MsgUpdateOperators, opts ...grpc.CallOption) (*MsgUpdateOperatorsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgUpdateOperatorsResponse)
+	err := c.cc.Invoke(ctx, Msg_UpdateOperators_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) UpdateVerifyingKey(ctx context.Context, in *MsgUpdateVerifyingKey, opts ...grpc.CallOption) (*MsgUpdateVerifyingKeyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgUpdateVerifyingKeyResponse)
+	err := c.cc.Invoke(ctx, Msg_UpdateVerifyingKey_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) DeregisterRollup(ctx context.Context, in *MsgDeregisterRollup, opts ...grpc.CallOption) (*MsgDeregisterRollupResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgDeregisterRollupResponse)
+	err := c.cc.Invoke(ctx, Msg_DeregisterRollup_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 // All implementations must embed UnimplementedMsgServer
 // for forward compatibility.
@@ -58,6 +125,18 @@ func (c *msgClient) UpdateParams(ctx context.Context, in *MsgUpdateParams, opts 
 type MsgServer interface {
 	// UpdateParams replaces all module parameters; only the module authority may call it.
 	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
+	// RegisterRollup registers a rollup with its verifying key, genesis root
+	// and operators; the bond and the registration fee are escrowed.
+	RegisterRollup(context.Context, *MsgRegisterRollup) (*MsgRegisterRollupResponse, error)
+	// SubmitBatch verifies a batch's validity proof and advances the rollup.
+	SubmitBatch(context.Context, *MsgSubmitBatch) (*MsgSubmitBatchResponse, error)
+	// UpdateOperators replaces the operator set; admin only.
+	UpdateOperators(context.Context, *MsgUpdateOperators) (*MsgUpdateOperatorsResponse, error)
+	// UpdateVerifyingKey schedules a new verifying key after a delay; admin only.
+	UpdateVerifyingKey(context.Context, *MsgUpdateVerifyingKey) (*MsgUpdateVerifyingKeyResponse, error)
+	// DeregisterRollup closes a rollup whose bridge ledger is empty and
+	// returns its bond; admin only.
+	DeregisterRollup(context.Context, *MsgDeregisterRollup) (*MsgDeregisterRollupResponse, error)
 	mustEmbedUnimplementedMsgServer()
 }
 
@@ -70,6 +149,21 @@ type UnimplementedMsgServer struct{}
 
 func (UnimplementedMsgServer) UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method UpdateParams not implemented")
+}
+func (UnimplementedMsgServer) RegisterRollup(context.Context, *MsgRegisterRollup) (*MsgRegisterRollupResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RegisterRollup not implemented")
+}
+func (UnimplementedMsgServer) SubmitBatch(context.Context, *MsgSubmitBatch) (*MsgSubmitBatchResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SubmitBatch not implemented")
+}
+func (UnimplementedMsgServer) UpdateOperators(context.Context, *MsgUpdateOperators) (*MsgUpdateOperatorsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateOperators not implemented")
+}
+func (UnimplementedMsgServer) UpdateVerifyingKey(context.Context, *MsgUpdateVerifyingKey) (*MsgUpdateVerifyingKeyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateVerifyingKey not implemented")
+}
+func (UnimplementedMsgServer) DeregisterRollup(context.Context, *MsgDeregisterRollup) (*MsgDeregisterRollupResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeregisterRollup not implemented")
 }
 func (UnimplementedMsgServer) mustEmbedUnimplementedMsgServer() {}
 func (UnimplementedMsgServer) testEmbeddedByValue()             {}
@@ -110,6 +204,96 @@ func _Msg_UpdateParams_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_RegisterRollup_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRegisterRollup)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RegisterRollup(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_RegisterRollup_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RegisterRollup(ctx, req.(*MsgRegisterRollup))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_SubmitBatch_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSubmitBatch)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SubmitBatch(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_SubmitBatch_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SubmitBatch(ctx, req.(*MsgSubmitBatch))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_UpdateOperators_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgUpdateOperators)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).UpdateOperators(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_UpdateOperators_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).UpdateOperators(ctx, req.(*MsgUpdateOperators))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_UpdateVerifyingKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgUpdateVerifyingKey)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).UpdateVerifyingKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_UpdateVerifyingKey_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).UpdateVerifyingKey(ctx, req.(*MsgUpdateVerifyingKey))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_DeregisterRollup_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgDeregisterRollup)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).DeregisterRollup(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_DeregisterRollup_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).DeregisterRollup(ctx, req.(*MsgDeregisterRollup))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Msg_ServiceDesc is the grpc.ServiceDesc for Msg service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -120,6 +304,26 @@ var Msg_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateParams",
 			Handler:    _Msg_UpdateParams_Handler,
+		},
+		{
+			MethodName: "RegisterRollup",
+			Handler:    _Msg_RegisterRollup_Handler,
+		},
+		{
+			MethodName: "SubmitBatch",
+			Handler:    _Msg_SubmitBatch_Handler,
+		},
+		{
+			MethodName: "UpdateOperators",
+			Handler:    _Msg_UpdateOperators_Handler,
+		},
+		{
+			MethodName: "UpdateVerifyingKey",
+			Handler:    _Msg_UpdateVerifyingKey_Handler,
+		},
+		{
+			MethodName: "DeregisterRollup",
+			Handler:    _Msg_DeregisterRollup_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

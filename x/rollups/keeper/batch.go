@@ -1,0 +1,256 @@
+package keeper
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"slices"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/x/rollups/verifier"
+)
+
+// batchPlan is everything a batch needs after the cheap checks: the
+// statement the chain built from its own state and the parsed proof.
+type batchPlan struct {
+	vk        *verifier.VerifyingKey
+	vkHash    []byte
+	proof     *verifier.Proof
+	inputs    []fr.Element
+	statement [32]byte
+	outbox    []types.OutboxEntry
+	accBefore []byte
+	accAfter  []byte
+	daHash    fr.Element
+	outHash   fr.Element
+	newRoot   fr.Element
+}
+
+// planBatch runs every check of a batch against rollup r, cheapest first,
+// and builds its public inputs from chain state. It charges the
+// verification and DA gas before any hashing or curve arithmetic. It does
+// not verify the proof and writes nothing.
+func (k Keeper) planBatch(ctx sdk.Context, params types.Params, r types.Rollup, msg *types.MsgSubmitBatch) (*batchPlan, error) {
+	if r.Status != types.ROLLUP_STATUS_ACTIVE {
+		return nil, types.ErrRollupNotActive.Wrapf("rollup %q is %s", r.Id, r.Status)
+	}
+	if !slices.Contains(r.Operators, msg.Submitter) {
+		return nil, types.ErrNotOperator.Wrapf("%s is not an operator of %q", msg.Submitter, r.Id)
+	}
+	if msg.BatchIndex != r.NextBatchIndex {
+		return nil, types.ErrWrongBatchIndex.Wrapf("rollup %q expects batch %d, got %d", r.Id, r.NextBatchIndex, msg.BatchIndex)
+	}
+	if uint64(len(msg.Data)) > r.MaxBatchDataBytes {
+		return nil, types.ErrBatchDataTooLarge.Wrapf("%d bytes, rollup %q allows %d", len(msg.Data), r.Id, r.MaxBatchDataBytes)
+	}
+	if available := r.InboxSize - r.InboxConsumed; msg.InboxConsumed > available {
+		return nil, types.ErrInboxOverconsumed.Wrapf("consumes %d, %d unconsumed", msg.InboxConsumed, available)
+	}
+	newRoot, err := types.ParseStateRoot(msg.NewStateRoot)
+	if err != nil {
+		return nil, err
+	}
+	outbox, err := types.DecodeOutbox(msg.Outbox)
+	if err != nil {
+		return nil, err
+	}
+	proof, err := verifier.ParseProof(msg.Proof)
+	if err != nil {
+		return nil, errorsmod.Wrap(err, "batch proof")
+	}
+
+	// Everything below costs real work: charge for it first.
+	ctx.GasMeter().ConsumeGas(params.VerifyProofGas, "rollups: batch proof verification")
+	ctx.GasMeter().ConsumeGas(params.GasPerDaByte*uint64(len(msg.Data)+len(msg.Outbox)), "rollups: batch data")
+
+	vkBytes, vkHash, _ := effectiveKey(r, ctx.BlockHeight())
+	vk, err := k.verifyingKey(vkBytes, vkHash)
+	if err != nil {
+		return nil, err
+	}
+	prevRoot, err := types.ParseStateRoot(r.StateRoot)
+	if err != nil {
+		return nil, err
+	}
+	accBefore := r.ConsumedAccumulator
+	accAfter, err := k.accumulatorAfter(ctx, r.Id, r.InboxConsumed+msg.InboxConsumed)
+	if err != nil {
+		return nil, err
+	}
+	before, err := types.ParseFieldElement(accBefore)
+	if err != nil {
+		return nil, err
+	}
+	after, err := types.ParseFieldElement(accAfter)
+	if err != nil {
+		return nil, err
+	}
+	plan := &batchPlan{
+		vk: vk, vkHash: vkHash, proof: proof, outbox: outbox,
+		accBefore: accBefore, accAfter: accAfter,
+		daHash: types.DAHash(msg.Data), outHash: types.OutboxHash(outbox), newRoot: newRoot,
+	}
+	commitment := types.BatchCommitment{
+		ChainID:       ctx.ChainID(),
+		RollupID:      r.Id,
+		BatchIndex:    msg.BatchIndex,
+		PrevStateRoot: prevRoot,
+		NewStateRoot:  newRoot,
+		DAHash:        plan.daHash,
+		InboxBefore:   before,
+		InboxAfter:    after,
+		OutboxHash:    plan.outHash,
+	}
+	if plan.inputs, err = commitment.PublicInputs(); err != nil {
+		return nil, err
+	}
+	var h [32]byte
+	copy(h[:], vkHash)
+	plan.statement = statementID(h, plan.inputs, msg.Proof)
+	return plan, nil
+}
+
+// verifyingKey returns the parsed key for vkBytes, from the cache when this
+// node parsed it before. Stored keys were validated at registration.
+func (k Keeper) verifyingKey(vkBytes, vkHash []byte) (*verifier.VerifyingKey, error) {
+	var h [32]byte
+	copy(h[:], vkHash)
+	if vk, ok := k.cache.key(h); ok {
+		return vk, nil
+	}
+	// A stored key was validated under the cap in force when it was
+	// registered; re-parse it under the hard limit so a later, lower
+	// governance cap cannot brick a registered rollup.
+	vk, err := verifier.ValidateVerifyingKey(vkBytes, int(types.MaxVkBytesLimit), types.BatchPublicInputs)
+	if err != nil {
+		return nil, errorsmod.Wrap(err, "stored verifying key")
+	}
+	k.cache.putKey(vk)
+	return vk, nil
+}
+
+// verifyPlan checks the proof unless this node already verified the exact
+// same statement (CheckTx, ProcessProposal, block-level batch verification).
+func (k Keeper) verifyPlan(plan *batchPlan) error {
+	if k.cache.verified(plan.statement) {
+		return nil
+	}
+	if err := verifier.Verify(plan.vk, plan.proof, plan.inputs); err != nil {
+		return errorsmod.Wrap(err, "batch proof")
+	}
+	k.cache.markVerified(plan.statement)
+	return nil
+}
+
+// CheckBatch runs every check of a batch, including proof verification,
+// against the current state without writing it. The ante handler calls it
+// in CheckTx so invalid batches never enter the mempool.
+func (k Keeper) CheckBatch(ctx sdk.Context, msg *types.MsgSubmitBatch) error {
+	if err := msg.Validate(k.addressCodec); err != nil {
+		return err
+	}
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := k.GetRollup(ctx, msg.RollupId)
+	if err != nil {
+		return err
+	}
+	plan, err := k.planBatch(ctx, params, r, msg)
+	if err != nil {
+		return err
+	}
+	return k.verifyPlan(plan)
+}
+
+// submitBatch verifies a batch and applies it: the rollup's root, batch
+// index and inbox position advance, the batch record is stored, and the
+// hooks see its outbox.
+func (k Keeper) submitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (*types.MsgSubmitBatchResponse, error) {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r, err := k.GetRollup(ctx, msg.RollupId)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := k.planBatch(sdkCtx, params, r, msg)
+	if err != nil {
+		return nil, err
+	}
+	if err := k.verifyPlan(plan); err != nil {
+		return nil, err
+	}
+
+	if err := activatePendingKey(sdkCtx, &r); err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(r.VkHash, plan.vkHash) {
+		return nil, types.ErrInvalidVerifyingKey.Wrap("verifying key changed during the batch") // unreachable: same height
+	}
+	batch := types.Batch{
+		RollupId:               r.Id,
+		Index:                  msg.BatchIndex,
+		PrevStateRoot:          r.StateRoot,
+		NewStateRoot:           types.StateRootBytes(plan.newRoot),
+		DaHash:                 types.FieldElementBytes(plan.daHash),
+		DataBytes:              uint64(len(msg.Data)),
+		InboxFrom:              r.InboxConsumed,
+		InboxTo:                r.InboxConsumed + msg.InboxConsumed,
+		InboxAccumulatorBefore: plan.accBefore,
+		InboxAccumulatorAfter:  plan.accAfter,
+		OutboxHash:             types.FieldElementBytes(plan.outHash),
+		OutboxEntries:          uint64(len(plan.outbox)),
+		L2TxCount:              msg.L2TxCount,
+		Submitter:              msg.Submitter,
+		Height:                 sdkCtx.BlockHeight(),
+		VkHash:                 plan.vkHash,
+	}
+	r.StateRoot = batch.NewStateRoot
+	r.NextBatchIndex++
+	r.InboxConsumed = batch.InboxTo
+	r.ConsumedAccumulator = plan.accAfter
+	r.LastBatchHeight = sdkCtx.BlockHeight()
+
+	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
+		return nil, err
+	}
+	if err := k.Batches.Set(ctx, collections.Join(r.Id, batch.Index), batch); err != nil {
+		return nil, err
+	}
+	if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventBatchVerified{
+		RollupId:      r.Id,
+		Index:         batch.Index,
+		NewStateRoot:  hex.EncodeToString(batch.NewStateRoot),
+		Submitter:     msg.Submitter,
+		DataBytes:     batch.DataBytes,
+		InboxConsumed: msg.InboxConsumed,
+		OutboxEntries: batch.OutboxEntries,
+	}); err != nil {
+		return nil, err
+	}
+	if k.hooks != nil {
+		if err := k.hooks.AfterBatchVerified(ctx, types.VerifiedBatch{
+			RollupID:  r.Id,
+			Index:     batch.Index,
+			Submitter: msg.Submitter,
+			Operators: r.Operators,
+			DataBytes: batch.DataBytes,
+			L2TxCount: msg.L2TxCount,
+			Outbox:    plan.outbox,
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return &types.MsgSubmitBatchResponse{NewStateRoot: batch.NewStateRoot}, nil
+}

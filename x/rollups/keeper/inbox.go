@@ -1,0 +1,62 @@
+package keeper
+
+import (
+	"context"
+	"encoding/hex"
+
+	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/nativechain/nativechain/x/rollups/types"
+)
+
+// AppendInbox appends a message to an active rollup's inbox: it assigns the
+// next sequence number, extends the running accumulator and records the
+// arrival height. x/crossrollup calls it for deposits, routed cross-rollup
+// messages and L1 calls. The entry's Sequence is ignored and overwritten.
+func (k Keeper) AppendInbox(ctx context.Context, rollupID string, entry types.InboxEntry) (uint64, error) {
+	r, err := k.GetRollup(ctx, rollupID)
+	if err != nil {
+		return 0, err
+	}
+	if r.Status != types.ROLLUP_STATUS_ACTIVE {
+		return 0, types.ErrRollupNotActive.Wrapf("rollup %q is %s", rollupID, r.Status)
+	}
+	entry.Sequence = r.InboxSize
+	if err := entry.Validate(); err != nil {
+		return 0, err
+	}
+	prev, err := types.ParseFieldElement(r.InboxAccumulator)
+	if err != nil {
+		return 0, err
+	}
+	acc := types.FieldElementBytes(types.InboxAccumulate(prev, entry))
+
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	msg := types.InboxMessageFromEntry(entry, sdkCtx.BlockHeight(), acc)
+	if err := k.Inbox.Set(ctx, collections.Join(rollupID, entry.Sequence), msg); err != nil {
+		return 0, err
+	}
+	r.InboxSize++
+	r.InboxAccumulator = acc
+	if err := k.Rollups.Set(ctx, rollupID, r); err != nil {
+		return 0, err
+	}
+	return entry.Sequence, sdkCtx.EventManager().EmitTypedEvent(&types.EventInboxMessageAppended{
+		RollupId: rollupID, Sequence: entry.Sequence, Kind: uint32(entry.Kind), Accumulator: hex.EncodeToString(acc),
+	})
+}
+
+// accumulatorAfter returns the inbox accumulator after the first n messages
+// of a rollup's inbox (the genesis accumulator for n = 0).
+func (k Keeper) accumulatorAfter(ctx context.Context, rollupID string, n uint64) ([]byte, error) {
+	if n == 0 {
+		return types.FieldElementBytes(types.InboxAccumulatorGenesis()), nil
+	}
+	msg, err := k.Inbox.Get(ctx, collections.Join(rollupID, n-1))
+	if err != nil {
+		return nil, err
+	}
+	return msg.Accumulator, nil
+}

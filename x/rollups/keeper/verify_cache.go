@@ -1,0 +1,94 @@
+package keeper
+
+import (
+	"crypto/sha256"
+	"sync"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	"github.com/nativechain/nativechain/x/rollups/verifier"
+)
+
+// Cache sizes. Both caches only skip repeated work: a miss recomputes the
+// same answer, so their contents never influence consensus.
+const (
+	maxCachedKeys   = 256
+	maxCachedProofs = 4096
+)
+
+// verifyCache remembers parsed verifying keys (parsing costs about as much
+// as a verification) and statements whose proof already verified on this
+// node, so a batch checked in CheckTx, ProcessProposal or the block-level
+// batch verification is not verified again in FinalizeBlock. A statement is
+// the exact (key, public inputs, proof bytes) triple, so a hit is sound.
+type verifyCache struct {
+	mu         sync.Mutex
+	keys       map[[32]byte]*verifier.VerifyingKey
+	keyOrder   [][32]byte
+	proofs     map[[32]byte]struct{}
+	proofOrder [][32]byte
+}
+
+func newVerifyCache() *verifyCache {
+	return &verifyCache{
+		keys:   make(map[[32]byte]*verifier.VerifyingKey),
+		proofs: make(map[[32]byte]struct{}),
+	}
+}
+
+func (c *verifyCache) key(vkHash [32]byte) (*verifier.VerifyingKey, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	vk, ok := c.keys[vkHash]
+	return vk, ok
+}
+
+func (c *verifyCache) putKey(vk *verifier.VerifyingKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h := vk.Hash()
+	if _, ok := c.keys[h]; ok {
+		return
+	}
+	if len(c.keyOrder) >= maxCachedKeys {
+		delete(c.keys, c.keyOrder[0])
+		c.keyOrder = c.keyOrder[1:]
+	}
+	c.keys[h] = vk
+	c.keyOrder = append(c.keyOrder, h)
+}
+
+// statementID binds a key, its public inputs and the proof bytes.
+func statementID(vkHash [32]byte, inputs []fr.Element, proof []byte) [32]byte {
+	h := sha256.New()
+	h.Write(vkHash[:])
+	for i := range inputs {
+		b := inputs[i].Bytes()
+		h.Write(b[:])
+	}
+	h.Write(proof)
+	var out [32]byte
+	copy(out[:], h.Sum(nil))
+	return out
+}
+
+func (c *verifyCache) verified(id [32]byte) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.proofs[id]
+	return ok
+}
+
+func (c *verifyCache) markVerified(id [32]byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.proofs[id]; ok {
+		return
+	}
+	if len(c.proofOrder) >= maxCachedProofs {
+		delete(c.proofs, c.proofOrder[0])
+		c.proofOrder = c.proofOrder[1:]
+	}
+	c.proofs[id] = struct{}{}
+	c.proofOrder = append(c.proofOrder, id)
+}
