@@ -86,6 +86,7 @@ import (
 	rewardskeeper "github.com/nativechain/nativechain/x/rewards/keeper"
 	rewardstypes "github.com/nativechain/nativechain/x/rewards/types"
 	"github.com/nativechain/nativechain/x/rollups"
+	rollupsante "github.com/nativechain/nativechain/x/rollups/ante"
 	rollupskeeper "github.com/nativechain/nativechain/x/rollups/keeper"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -356,7 +357,7 @@ func New(
 }
 
 func (app *NativeApp) setAnteHandler(txConfig client.TxConfig) {
-	anteHandler, err := ante.NewAnteHandler(ante.HandlerOptions{
+	sdkAnte, err := ante.NewAnteHandler(ante.HandlerOptions{
 		AccountKeeper:   app.AccountKeeper,
 		BankKeeper:      app.BankKeeper,
 		SignModeHandler: txConfig.SignModeHandler(),
@@ -365,15 +366,34 @@ func (app *NativeApp) setAnteHandler(txConfig client.TxConfig) {
 	if err != nil {
 		panic(err)
 	}
-	app.SetAnteHandler(anteHandler)
+	// The SDK's decorators run first (fees, signatures, sequence), so a
+	// batch proof is only verified for a correctly signed, fee-paying tx.
+	batchAnte := sdk.ChainAnteDecorators(rollupsante.NewBatchProofDecorator(app.RollupsKeeper))
+	app.SetAnteHandler(func(ctx sdk.Context, tx sdk.Tx, simulate bool) (sdk.Context, error) {
+		ctx, err := sdkAnte(ctx, tx, simulate)
+		if err != nil {
+			return ctx, err
+		}
+		return batchAnte(ctx, tx, simulate)
+	})
+
+	proposalHandler := baseapp.NewDefaultProposalHandler(app.Mempool(), app)
+	app.SetProcessProposal(rollupsante.ProcessProposalHandler(
+		app.RollupsKeeper, txConfig.TxDecoder(), proposalHandler.ProcessProposalHandler()))
 }
 
 // Name returns the app's name.
 func (app *NativeApp) Name() string { return app.BaseApp.Name() }
 
-// PreBlocker runs the modules' pre-blockers (x/upgrade).
-func (app *NativeApp) PreBlocker(ctx sdk.Context, _ *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
-	return app.ModuleManager.PreBlock(ctx)
+// PreBlocker runs the modules' pre-blockers (x/upgrade, x/auth), then
+// verifies all batch proofs of the block with one multi-pairing.
+func (app *NativeApp) PreBlocker(ctx sdk.Context, req *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
+	res, err := app.ModuleManager.PreBlock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rollupsante.PreBlockBatchVerify(ctx, app.RollupsKeeper, app.txConfig.TxDecoder(), req)
+	return res, nil
 }
 
 // BeginBlocker runs the modules' begin-blockers in the configured order.
