@@ -9,36 +9,12 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec/address"
 	"github.com/cosmos/cosmos-sdk/runtime"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
-	"github.com/cosmos/cosmos-sdk/testutil"
-	sdk "github.com/cosmos/cosmos-sdk/types"
 	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
-	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/nativechain/nativechain/x/rollups"
 	"github.com/nativechain/nativechain/x/rollups/keeper"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
-
-type fixture struct {
-	ctx       sdk.Context
-	keeper    keeper.Keeper
-	msgServer types.MsgServer
-	authority string
-}
-
-func newFixture(t *testing.T) fixture {
-	t.Helper()
-	key := storetypes.NewKVStoreKey(types.StoreKey)
-	testCtx := testutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("transient_test"))
-	encCfg := moduletestutil.MakeTestEncodingConfig(rollups.AppModule{})
-	ac := address.NewBech32Codec("native")
-	authority, err := ac.BytesToString(authtypes.NewModuleAddress("gov"))
-	require.NoError(t, err)
-
-	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, nil, authority)
-	require.NoError(t, k.InitGenesis(testCtx.Ctx, types.DefaultGenesis()))
-	return fixture{ctx: testCtx.Ctx, keeper: k, msgServer: keeper.NewMsgServerImpl(k), authority: authority}
-}
 
 func TestNewKeeper_PanicsOnMalformedAuthority(t *testing.T) {
 	key := storetypes.NewKVStoreKey(types.StoreKey)

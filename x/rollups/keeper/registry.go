@@ -171,6 +171,11 @@ func (k Keeper) updateVerifyingKey(ctx context.Context, msg *types.MsgUpdateVeri
 	if r.Status != types.ROLLUP_STATUS_ACTIVE {
 		return 0, types.ErrRollupNotActive.Wrapf("rollup %q is %s", r.Id, r.Status)
 	}
+	// A key that is already due is in force: make it current before the new
+	// change replaces the pending slot, or the retired key would come back.
+	if err := activatePendingKey(sdkCtx, &r); err != nil {
+		return 0, err
+	}
 	if uint64(len(msg.VerifyingKey)) > params.MaxVkBytes {
 		return 0, types.ErrInvalidVerifyingKey.Wrapf("%d bytes, at most %d", len(msg.VerifyingKey), params.MaxVkBytes)
 	}

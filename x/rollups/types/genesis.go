@@ -30,13 +30,27 @@ func (gs GenesisState) Validate() error {
 		}
 		rollups[r.Id] = r
 	}
+	type key struct {
+		id string
+		n  uint64
+	}
+	seen := make(map[key]struct{}, len(gs.Batches)+len(gs.Inbox))
 	for _, b := range gs.Batches {
+		if _, dup := seen[key{b.RollupId, b.Index}]; dup {
+			return ErrInvalidGenesis.Wrapf("batch %d of rollup %q listed twice", b.Index, b.RollupId)
+		}
+		seen[key{b.RollupId, b.Index}] = struct{}{}
 		r, ok := rollups[b.RollupId]
 		if !ok || b.Index == 0 || b.Index >= r.NextBatchIndex {
 			return ErrInvalidGenesis.Wrapf("batch %d of rollup %q has no matching rollup state", b.Index, b.RollupId)
 		}
 	}
+	clear(seen)
 	for _, m := range gs.Inbox {
+		if _, dup := seen[key{m.RollupId, m.Message.Sequence}]; dup {
+			return ErrInvalidGenesis.Wrapf("inbox message %d of rollup %q listed twice", m.Message.Sequence, m.RollupId)
+		}
+		seen[key{m.RollupId, m.Message.Sequence}] = struct{}{}
 		r, ok := rollups[m.RollupId]
 		if !ok || m.Message.Sequence >= r.InboxSize {
 			return ErrInvalidGenesis.Wrapf("inbox message %d of rollup %q has no matching rollup state", m.Message.Sequence, m.RollupId)

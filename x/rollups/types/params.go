@@ -23,6 +23,10 @@ const (
 	MaxBatchDataBytesLimit uint64 = 2 * 1024 * 1024
 	// MaxVkBytesLimit bounds the verifying-key cap governance may set.
 	MaxVkBytesLimit uint64 = 64 * 1024
+	// MaxVerifyProofGas and MaxGasPerDaByte bound the gas prices governance
+	// may set, so gas arithmetic can never overflow.
+	MaxVerifyProofGas uint64 = 100_000_000
+	MaxGasPerDaByte   uint64 = 10_000
 	// MaxOperatorsLimit bounds the operator-set size governance may set.
 	MaxOperatorsLimit uint64 = 256
 )
@@ -62,8 +66,11 @@ func (p Params) Validate() error {
 	if p.MaxVkBytes == 0 || p.MaxVkBytes > MaxVkBytesLimit {
 		return ErrInvalidParams.Wrapf("max vk bytes must be in [1, %d], got %d", MaxVkBytesLimit, p.MaxVkBytes)
 	}
-	if p.VerifyProofGas == 0 {
-		return errorsmod.Wrap(ErrInvalidParams, "verify proof gas must be positive: verification is never free")
+	if p.VerifyProofGas == 0 || p.VerifyProofGas > MaxVerifyProofGas {
+		return ErrInvalidParams.Wrapf("verify proof gas must be in [1, %d] (verification is never free), got %d", MaxVerifyProofGas, p.VerifyProofGas)
+	}
+	if p.GasPerDaByte > MaxGasPerDaByte {
+		return ErrInvalidParams.Wrapf("gas per DA byte must be at most %d, got %d", MaxGasPerDaByte, p.GasPerDaByte)
 	}
 	if p.InboxDeadlineBlocks == 0 {
 		return errorsmod.Wrap(ErrInvalidParams, "inbox deadline must be positive")

@@ -26,6 +26,9 @@ func TestParams_Validate(t *testing.T) {
 		{"free verification", func(p *types.Params) { p.VerifyProofGas = 0 }, false},
 		{"zero inbox deadline", func(p *types.Params) { p.InboxDeadlineBlocks = 0 }, false},
 		{"zero operators", func(p *types.Params) { p.MaxOperators = 0 }, false},
+		{"operators over limit", func(p *types.Params) { p.MaxOperators = types.MaxOperatorsLimit + 1 }, false},
+		{"verify gas over limit", func(p *types.Params) { p.VerifyProofGas = types.MaxVerifyProofGas + 1 }, false},
+		{"DA gas over limit (overflow guard)", func(p *types.Params) { p.GasPerDaByte = types.MaxGasPerDaByte + 1 }, false},
 		{"invalid fee denom", func(p *types.Params) { p.RegistrationFee = sdk.Coin{Denom: "1bad", Amount: sdkmath.OneInt()} }, false},
 		{"negative bond", func(p *types.Params) { p.MinOperatorBond = sdk.Coin{Denom: "unat", Amount: sdkmath.NewInt(-1)} }, false},
 	}

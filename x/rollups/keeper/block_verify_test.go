@@ -1,0 +1,185 @@
+package keeper_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/x/rollups/verifier"
+)
+
+// blockFixture is a chain with two registered rollups, two inbox messages
+// for the first, and the batches of one block: the first rollup's batch 1,
+// the second rollup's batch 1, then the first rollup's batch 2, which is
+// proven against the state batch 1 leaves.
+//
+// Registration is deterministic, so the same batches are valid on every
+// fresh blockFixture: each test gets its own keeper (and verified-proof
+// cache) without proving again.
+type blockFixture struct {
+	fixture
+	msgs []*types.MsgSubmitBatch
+}
+
+func newBlockFixture(t *testing.T) blockFixture {
+	t.Helper()
+	f := newFixture(t)
+	f.register(t, rollupID)
+	f.register(t, "dex")
+	f.appendInbox(t, rollupID, 2)
+	return blockFixture{fixture: f}
+}
+
+func makeBlockBatches(t *testing.T) []*types.MsgSubmitBatch {
+	t.Helper()
+	f := newBlockFixture(t)
+	in1 := defaultInput(1)
+	in1.inboxConsumed = 1
+	c1 := f.commitment(t, rollupID, in1)
+	a1 := f.msgFor(t, testProver(t), c1, in1)
+
+	b1 := f.nextBatch(t, "dex")
+
+	in2 := defaultInput(2)
+	in2.inboxConsumed = 1
+	in2.outbox = []types.OutboxEntry{withdrawal(9)}
+	c2 := c1
+	c2.BatchIndex = 2
+	c2.PrevStateRoot = c1.NewStateRoot
+	c2.NewStateRoot = mustRoot(t, in2.newRoot)
+	c2.DAHash = types.DAHash(in2.data)
+	c2.InboxBefore = c1.InboxAfter
+	c2.InboxAfter = f.inboxAccumulator(t, rollupID, 2)
+	c2.OutboxHash = types.OutboxHash(in2.outbox)
+	a2 := f.msgFor(t, testProver(t), c2, in2)
+	return []*types.MsgSubmitBatch{a1, b1, a2}
+}
+
+func mustRoot(t *testing.T, bz []byte) fr.Element {
+	t.Helper()
+	r, err := types.ParseStateRoot(bz)
+	require.NoError(t, err)
+	return r
+}
+
+func cloneMsgs(msgs []*types.MsgSubmitBatch) []*types.MsgSubmitBatch {
+	out := make([]*types.MsgSubmitBatch, len(msgs))
+	for i, m := range msgs {
+		cp := *m
+		out[i] = &cp
+	}
+	return out
+}
+
+func TestVerifyBlockBatches_VerifiesTwoRollupsAndConsecutiveBatchesTogether(t *testing.T) {
+	msgs := makeBlockBatches(t)
+	f := newBlockFixture(t)
+	payments, dex := f.rollup(t, rollupID), f.rollup(t, "dex")
+
+	bad, err := f.keeper.VerifyBlockBatches(f.ctx, msgs)
+
+	require.NoError(t, err)
+	require.Equal(t, -1, bad)
+	f.requireRollupUnchanged(t, payments)
+	f.requireRollupUnchanged(t, dex)
+
+	// FinalizeBlock then applies them in block order.
+	for i, msg := range msgs {
+		_, err := f.msgServer.SubmitBatch(f.ctx, msg)
+		require.NoError(t, err, "batch %d", i)
+	}
+	require.Equal(t, uint64(3), f.rollup(t, rollupID).NextBatchIndex)
+	require.Equal(t, uint64(2), f.rollup(t, rollupID).InboxConsumed)
+	require.Equal(t, uint64(2), f.rollup(t, "dex").NextBatchIndex)
+}
+
+func TestVerifyBlockBatches_ReturnsThePositionOfATamperedBatch(t *testing.T) {
+	msgs := makeBlockBatches(t)
+	tamperings := []struct {
+		name   string
+		tamper func(m *types.MsgSubmitBatch)
+	}{
+		{"data", func(m *types.MsgSubmitBatch) { m.Data = append([]byte("x"), m.Data...) }},
+		{"proof of another batch", func(m *types.MsgSubmitBatch) {
+			for _, other := range msgs {
+				if other.RollupId != m.RollupId || other.BatchIndex != m.BatchIndex {
+					m.Proof = other.Proof
+					return
+				}
+			}
+		}},
+	}
+	for _, tm := range tamperings {
+		for pos := range msgs {
+			t.Run(fmt.Sprintf("%s at position %d", tm.name, pos), func(t *testing.T) {
+				f := newBlockFixture(t)
+				block := cloneMsgs(msgs)
+				tm.tamper(block[pos])
+
+				bad, err := f.keeper.VerifyBlockBatches(f.ctx, block)
+
+				require.ErrorIs(t, err, verifier.ErrProofInvalid)
+				require.Equal(t, pos, bad)
+			})
+		}
+	}
+}
+
+// The new root of the last batch is in no other batch's statement, so only
+// that position is reported.
+func TestVerifyBlockBatches_ReportsATamperedLastRoot(t *testing.T) {
+	msgs := makeBlockBatches(t)
+	f := newBlockFixture(t)
+	block := cloneMsgs(msgs)
+	block[2].NewStateRoot = root(31337)
+
+	bad, err := f.keeper.VerifyBlockBatches(f.ctx, block)
+
+	require.ErrorIs(t, err, verifier.ErrProofInvalid)
+	require.Equal(t, 2, bad)
+}
+
+// Batches that fail a check before verification are left to FinalizeBlock,
+// which refuses them with their own error; so are the batches that follow
+// them in the same rollup.
+func TestVerifyBlockBatches_SkipsBatchesThatFailCheapChecks(t *testing.T) {
+	msgs := makeBlockBatches(t)
+	f := newBlockFixture(t)
+	block := cloneMsgs(msgs)
+	block[0].Submitter = f.outsider // a1 cannot apply, so neither can a2
+
+	bad, err := f.keeper.VerifyBlockBatches(f.ctx, block)
+	require.NoError(t, err)
+	require.Equal(t, -1, bad)
+
+	bad, err = f.keeper.VerifyBlockBatches(f.ctx, nil)
+	require.NoError(t, err)
+	require.Equal(t, -1, bad)
+
+	_, err = f.msgServer.SubmitBatch(f.ctx, block[0])
+	require.ErrorIs(t, err, types.ErrNotOperator)
+	_, err = f.msgServer.SubmitBatch(f.ctx, block[1])
+	require.NoError(t, err)
+	_, err = f.msgServer.SubmitBatch(f.ctx, block[2])
+	require.ErrorIs(t, err, types.ErrWrongBatchIndex)
+}
+
+// A second pass over the same block finds every statement cached and the
+// same answer.
+func TestVerifyBlockBatches_CachedStatementsGiveTheSameAnswer(t *testing.T) {
+	msgs := makeBlockBatches(t)
+	f := newBlockFixture(t)
+	for i := 0; i < 2; i++ {
+		bad, err := f.keeper.VerifyBlockBatches(f.ctx, msgs)
+		require.NoError(t, err)
+		require.Equal(t, -1, bad)
+	}
+	block := cloneMsgs(msgs)
+	block[1].Data = []byte("tampered after the first pass")
+	bad, err := f.keeper.VerifyBlockBatches(f.ctx, block)
+	require.ErrorIs(t, err, verifier.ErrProofInvalid)
+	require.Equal(t, 1, bad)
+}
