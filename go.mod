@@ -334,3 +334,14 @@ require (
 	rsc.io/qr v0.2.0 // indirect
 	sigs.k8s.io/yaml v1.6.0 // indirect
 )
+
+// The goleveldb version the dependency graph selects reads an empty value as
+// missing, which loses every IAVL version of a store that is never written
+// and makes queries fail ("version does not exist"). The Cosmos SDK pins the
+// same fix in its own go.mod; replace directives do not reach dependents, so
+// nativechain repeats it.
+replace (
+	// The SDK also uses the Cosmos fork of the keyring library.
+	github.com/99designs/keyring => github.com/cosmos/keyring v1.2.0
+	github.com/syndtr/goleveldb => github.com/syndtr/goleveldb v1.0.1-0.20210819022825-2ae1ddf74ef7
+)
