@@ -7,6 +7,7 @@ import (
 
 	"cosmossdk.io/core/appmodule"
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
+	"github.com/spf13/cobra"
 	"google.golang.org/grpc"
 
 	"github.com/cosmos/cosmos-sdk/client"
@@ -15,6 +16,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
 
+	"github.com/nativechain/nativechain/x/rollups/client/cli"
 	"github.com/nativechain/nativechain/x/rollups/keeper"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -68,6 +70,12 @@ func (AppModule) RegisterGRPCGatewayRoutes(clientCtx client.Context, mux *gwrunt
 	if err := types.RegisterQueryHandlerClient(context.Background(), mux, types.NewQueryClient(clientCtx)); err != nil {
 		panic(err)
 	}
+}
+
+// GetTxCmd returns the hand-written tx commands, which read verifying keys,
+// batch data and proofs from files; AutoCLI adds the rest (see autocli.go).
+func (am AppModule) GetTxCmd() *cobra.Command {
+	return cli.GetTxCmd(am.keeper.AddressCodec())
 }
 
 // RegisterServices registers the Msg and Query services.
