@@ -144,10 +144,12 @@ log "initialising $CHAIN_ID in $HOME_DIR"
   die "nativechaind init failed"
 declare -A ADDRESSES
 for name in "${ACCOUNTS[@]}"; do
-  printf '%s\n' "${MNEMONICS[$name]}" |
-    "$BIN" keys add "$name" --recover --keyring-backend test --home "$HOME_DIR" >/dev/null 2>&1 ||
-    die "could not import key $name"
-  ADDRESSES[$name]=$("$BIN" keys show "$name" -a --keyring-backend test --home "$HOME_DIR")
+  key_json=$(printf '%s\n' "${MNEMONICS[$name]}" |
+    "$BIN" keys add "$name" --recover --keyring-backend test --home "$HOME_DIR" --output json 2>&1) ||
+    die "could not import key $name: $key_json"
+  ADDRESSES[$name]=$(grep -o '"address": *"native1[0-9a-z]*"' <<<"$key_json" | grep -o 'native1[0-9a-z]*' || true)
+  [[ -n ${ADDRESSES[$name]} ]] ||
+    ADDRESSES[$name]=$("$BIN" keys show "$name" -a --keyring-backend test --home "$HOME_DIR")
   "$BIN" genesis add-genesis-account "$name" "$ACCOUNT_BALANCE" --keyring-backend test --home "$HOME_DIR" >/dev/null
 done
 "$BIN" genesis gentx validator "$SELF_DELEGATION" --chain-id "$CHAIN_ID" --moniker devnet-validator \

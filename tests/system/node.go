@@ -24,7 +24,9 @@ const (
 	Denom = "unat"
 	// MinGasPrice is what the test nodes ask for, so fees are exercised.
 	MinGasPrice = "0.001" + Denom
-	// DefaultFees covers the default 200000 gas at MinGasPrice.
+	// DefaultFeeAmount (in unat) covers the default 200000 gas at MinGasPrice.
+	DefaultFeeAmount = 1000
+	// DefaultFees is DefaultFeeAmount as a coin, as every test tx pays it.
 	DefaultFees = "1000" + Denom
 
 	stopTimeout = 30 * time.Second

@@ -33,7 +33,7 @@ func TestSingleNode_ProducesBlocksAndTransfers(t *testing.T) {
 	if got := node.Balance(t, bob, Denom); got != bobBefore+amount {
 		t.Fatalf("bob balance = %d, want %d", got, bobBefore+amount)
 	}
-	fee := int64(1000) // DefaultFees
+	const fee int64 = DefaultFeeAmount
 	if got := node.Balance(t, alice, Denom); got != aliceBefore-amount-fee {
 		t.Fatalf("alice balance = %d, want %d (amount %d + fee %d)", got, aliceBefore-amount-fee, amount, fee)
 	}
