@@ -51,9 +51,9 @@ type benchSetup struct {
 	inputs []byte
 }
 
-// newBenchSetup registers a rollup and builds a valid batch 1 with 1 KiB of
-// data and a real proof from the test circuit.
-func newBenchSetup(b *testing.B) benchSetup {
+// newBenchSetup registers a rollup and builds a valid batch 1 with
+// dataBytes of data and a real proof from the test circuit.
+func newBenchSetup(b *testing.B, dataBytes int) benchSetup {
 	b.Helper()
 	key := storetypes.NewKVStoreKey(types.StoreKey)
 	ctx := testutil.DefaultContextWithDB(b, key, storetypes.NewTransientStoreKey("t")).Ctx.WithChainID("nativechain-bench-1")
@@ -73,7 +73,7 @@ func newBenchSetup(b *testing.B) benchSetup {
 		Bond: sdk.NewCoin(sdk.DefaultBondDenom, sdkmath.NewInt(10_000_000)),
 	}))
 
-	data := bytes.Repeat([]byte{0xab}, 1024)
+	data := bytes.Repeat([]byte{0xab}, dataBytes)
 	newRoot := types.DAHash([]byte("root-1"))
 	c := types.BatchCommitment{
 		ChainID: ctx.ChainID(), RollupID: "bench", BatchIndex: 1,
@@ -99,7 +99,17 @@ func newBenchSetup(b *testing.B) benchSetup {
 // validation, state reads, DA and outbox hashing, public inputs, proof
 // verification (never from the cache) and state writes.
 func BenchmarkSubmitBatch_Handler(b *testing.B) {
-	s := newBenchSetup(b)
+	benchmarkHandler(b, 1024)
+}
+
+// BenchmarkSubmitBatch_HandlerNoData isolates the handler's fixed overhead:
+// the same batch with no data, so no DA hashing.
+func BenchmarkSubmitBatch_HandlerNoData(b *testing.B) {
+	benchmarkHandler(b, 0)
+}
+
+func benchmarkHandler(b *testing.B, dataBytes int) {
+	s := newBenchSetup(b, dataBytes)
 	srv := NewMsgServerImpl(s.k)
 	for b.Loop() {
 		s.k.cache.proofs = make(map[[32]byte]struct{}) // always verify
@@ -114,7 +124,7 @@ func BenchmarkSubmitBatch_Handler(b *testing.B) {
 // BenchmarkSubmitBatch_RawGnarkVerify is the reference: gnark's own
 // groth16.Verify of the same proof, keys and inputs already decoded.
 func BenchmarkSubmitBatch_RawGnarkVerify(b *testing.B) {
-	s := newBenchSetup(b)
+	s := newBenchSetup(b, 1024)
 	vk := groth16.NewVerifyingKey(ecc.BN254)
 	_, err := vk.ReadFrom(bytes.NewReader(s.vkRaw))
 	require.NoError(b, err)
