@@ -268,8 +268,13 @@ func New(
 		appCodec, runtime.NewKVStoreService(keys[rollupstypes.StoreKey]), accCodec, app.BankKeeper, govAuthority,
 	)
 	app.CrossRollupKeeper = crossrollupkeeper.NewKeeper(
-		appCodec, runtime.NewKVStoreService(keys[crossrolluptypes.StoreKey]), accCodec, app.BankKeeper, govAuthority,
+		appCodec, runtime.NewKVStoreService(keys[crossrolluptypes.StoreKey]), accCodec, app.BankKeeper,
+		app.RollupsKeeper, govAuthority,
 	)
+	// The bridge applies every verified batch's outbox and vetoes
+	// deregistration while a rollup still holds funds.
+	app.RollupsKeeper.SetHooks(rollupstypes.MultiRollupsHooks{app.CrossRollupKeeper.Hooks()})
+	app.RollupsKeeper.SetBridgeLedger(app.CrossRollupKeeper)
 	app.RewardsKeeper = rewardskeeper.NewKeeper(
 		appCodec, runtime.NewKVStoreService(keys[rewardstypes.StoreKey]), accCodec, app.BankKeeper, govAuthority,
 	)

@@ -7,7 +7,10 @@ import (
 	"cosmossdk.io/core/address"
 	corestore "cosmossdk.io/core/store"
 
+	sdkmath "cosmossdk.io/math"
+
 	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/nativechain/nativechain/x/crossrollup/types"
 )
@@ -15,16 +18,18 @@ import (
 // Keeper owns the bridge state: params, and (in later features) the escrow
 // ledgers per rollup and denom, and message routing records.
 type Keeper struct {
-	cdc          codec.BinaryCodec
-	storeService corestore.KVStoreService
-	addressCodec address.Codec
-	bankKeeper   types.BankKeeper
+	cdc           codec.BinaryCodec
+	storeService  corestore.KVStoreService
+	addressCodec  address.Codec
+	bankKeeper    types.BankKeeper
+	rollupsKeeper types.RollupsKeeper
 
 	// authority is the only address allowed to change params (x/gov).
 	authority string
 
-	Schema collections.Schema
-	Params collections.Item[types.Params]
+	Schema  collections.Schema
+	Params  collections.Item[types.Params]
+	Ledgers collections.Map[collections.Pair[string, string], sdkmath.Int]
 }
 
 // NewKeeper builds the keeper. It panics on a malformed authority: that is
@@ -34,6 +39,7 @@ func NewKeeper(
 	storeService corestore.KVStoreService,
 	addressCodec address.Codec,
 	bankKeeper types.BankKeeper,
+	rollupsKeeper types.RollupsKeeper,
 	authority string,
 ) Keeper {
 	if _, err := addressCodec.StringToBytes(authority); err != nil {
@@ -41,12 +47,15 @@ func NewKeeper(
 	}
 	sb := collections.NewSchemaBuilder(storeService)
 	k := Keeper{
-		cdc:          cdc,
-		storeService: storeService,
-		addressCodec: addressCodec,
-		bankKeeper:   bankKeeper,
-		authority:    authority,
-		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		cdc:           cdc,
+		storeService:  storeService,
+		addressCodec:  addressCodec,
+		bankKeeper:    bankKeeper,
+		rollupsKeeper: rollupsKeeper,
+		authority:     authority,
+		Params:        collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		Ledgers: collections.NewMap(sb, types.LedgersKey, "ledgers",
+			collections.PairKeyCodec(collections.StringKey, collections.StringKey), sdk.IntValue),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -35,7 +35,7 @@ func newFixture(t *testing.T) fixture {
 	authority, err := ac.BytesToString(authtypes.NewModuleAddress("gov"))
 	require.NoError(t, err)
 
-	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, nil, authority)
+	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, nil, nil, authority)
 	require.NoError(t, k.InitGenesis(testCtx.Ctx, types.DefaultGenesis()))
 	return fixture{ctx: testCtx.Ctx, keeper: k, msgServer: keeper.NewMsgServerImpl(k), authority: authority}
 }
@@ -44,7 +44,7 @@ func TestNewKeeper_PanicsOnMalformedAuthority(t *testing.T) {
 	key := storetypes.NewKVStoreKey(types.StoreKey)
 	encCfg := moduletestutil.MakeTestEncodingConfig(crossrollup.AppModule{})
 	require.Panics(t, func() {
-		keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), address.NewBech32Codec("native"), nil, "cosmos1notours")
+		keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), address.NewBech32Codec("native"), nil, nil, "cosmos1notours")
 	})
 }
 

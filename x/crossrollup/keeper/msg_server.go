@@ -30,3 +30,15 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	}
 	return &types.MsgUpdateParamsResponse{}, nil
 }
+
+// Deposit bridges coins into a rollup.
+func (m msgServer) Deposit(ctx context.Context, msg *types.MsgDeposit) (*types.MsgDepositResponse, error) {
+	if err := msg.Validate(m.addressCodec); err != nil {
+		return nil, err
+	}
+	seq, err := m.deposit(ctx, msg)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgDepositResponse{InboxSequence: seq}, nil
+}

@@ -12,11 +12,12 @@ import (
 // signing (ledger devices).
 func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "nativechain/crossrollup/MsgUpdateParams")
+	legacy.RegisterAminoMsg(cdc, &MsgDeposit{}, "nativechain/crossrollup/MsgDeposit")
 }
 
 // RegisterInterfaces registers the module's messages with the interface
 // registry so they can be packed into transactions.
 func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
-	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{})
+	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{}, &MsgDeposit{})
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

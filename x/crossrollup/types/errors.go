@@ -4,7 +4,13 @@ import errorsmod "cosmossdk.io/errors"
 
 // Registered errors of x/crossrollup. Codes are never reused.
 var (
-	ErrInvalidParams  = errorsmod.Register(ModuleName, 2, "invalid params")
-	ErrInvalidGenesis = errorsmod.Register(ModuleName, 3, "invalid genesis")
-	ErrUnauthorized   = errorsmod.Register(ModuleName, 4, "unauthorized")
+	ErrInvalidParams      = errorsmod.Register(ModuleName, 2, "invalid params")
+	ErrInvalidGenesis     = errorsmod.Register(ModuleName, 3, "invalid genesis")
+	ErrUnauthorized       = errorsmod.Register(ModuleName, 4, "unauthorized")
+	ErrDepositsDisabled   = errorsmod.Register(ModuleName, 5, "deposits are disabled")
+	ErrInvalidDeposit     = errorsmod.Register(ModuleName, 6, "invalid deposit")
+	ErrLedgerInsufficient = errorsmod.Register(ModuleName, 7, "rollup escrow ledger is insufficient")
+	ErrInvalidWithdrawal  = errorsmod.Register(ModuleName, 8, "invalid withdrawal")
+	ErrRoutingUnavailable = errorsmod.Register(ModuleName, 9, "cross-rollup routing is not available yet")
+	ErrInvalidRequest     = errorsmod.Register(ModuleName, 10, "invalid request")
 )

@@ -4,7 +4,16 @@ import (
 	"context"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
+
+// RollupsKeeper is the part of x/rollups the bridge uses: the registry and
+// the inbox.
+type RollupsKeeper interface {
+	GetRollup(ctx context.Context, id string) (rollupstypes.Rollup, error)
+	AppendInbox(ctx context.Context, rollupID string, entry rollupstypes.InboxEntry) (uint64, error)
+}
 
 // BankKeeper is the part of x/bank that x/crossrollup moves funds with.
 type BankKeeper interface {
@@ -12,4 +21,5 @@ type BankKeeper interface {
 	SendCoinsFromModuleToAccount(ctx context.Context, senderModule string, recipientAddr sdk.AccAddress, amt sdk.Coins) error
 	SendCoinsFromModuleToModule(ctx context.Context, senderModule, recipientModule string, amt sdk.Coins) error
 	GetAllBalances(ctx context.Context, addr sdk.AccAddress) sdk.Coins
+	BlockedAddr(addr sdk.AccAddress) bool
 }

@@ -13,5 +13,6 @@ const (
 
 // Store prefixes. Never renumber: they are part of the consensus state.
 var (
-	ParamsKey = collections.NewPrefix(0)
+	ParamsKey  = collections.NewPrefix(0)
+	LedgersKey = collections.NewPrefix(1) // (rollup id, denom) -> escrowed amount
 )

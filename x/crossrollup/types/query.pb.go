@@ -113,9 +113,103 @@ func (m *QueryParamsResponse) GetParams() Params {
 	return Params{}
 }
 
+// QueryEscrowRequest is the request type for Query/Escrow.
+type QueryEscrowRequest struct {
+	// rollup_id names the rollup.
+	RollupId string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+}
+
+func (m *QueryEscrowRequest) Reset()         { *m = QueryEscrowRequest{} }
+func (m *QueryEscrowRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryEscrowRequest) ProtoMessage()    {}
+func (*QueryEscrowRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb1b5995768545b, []int{2}
+}
+func (m *QueryEscrowRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryEscrowRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryEscrowRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryEscrowRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryEscrowRequest.Merge(m, src)
+}
+func (m *QueryEscrowRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryEscrowRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryEscrowRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryEscrowRequest proto.InternalMessageInfo
+
+func (m *QueryEscrowRequest) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+// QueryEscrowResponse is the response type for Query/Escrow.
+type QueryEscrowResponse struct {
+	// ledgers of the rollup, one per denom, in denom order.
+	Ledgers []EscrowLedger `protobuf:"bytes,1,rep,name=ledgers,proto3" json:"ledgers"`
+}
+
+func (m *QueryEscrowResponse) Reset()         { *m = QueryEscrowResponse{} }
+func (m *QueryEscrowResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryEscrowResponse) ProtoMessage()    {}
+func (*QueryEscrowResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb1b5995768545b, []int{3}
+}
+func (m *QueryEscrowResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryEscrowResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryEscrowResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryEscrowResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryEscrowResponse.Merge(m, src)
+}
+func (m *QueryEscrowResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryEscrowResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryEscrowResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryEscrowResponse proto.InternalMessageInfo
+
+func (m *QueryEscrowResponse) GetLedgers() []EscrowLedger {
+	if m != nil {
+		return m.Ledgers
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "nativechain.crossrollup.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "nativechain.crossrollup.v1.QueryParamsResponse")
+	proto.RegisterType((*QueryEscrowRequest)(nil), "nativechain.crossrollup.v1.QueryEscrowRequest")
+	proto.RegisterType((*QueryEscrowResponse)(nil), "nativechain.crossrollup.v1.QueryEscrowResponse")
 }
 
 func init() {
@@ -123,7 +217,7 @@ func init() {
 }
 
 var fileDescriptor_6fb1b5995768545b = []byte{
-	// 297 bytes of a gzipped FileDescriptorProto
+	// 411 bytes of a gzipped FileDescriptorProto
 	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x52, 0xcb, 0x4b, 0x2c, 0xc9,
 	0x2c, 0x4b, 0x4d, 0xce, 0x48, 0xcc, 0xcc, 0xd3, 0x4f, 0x2e, 0xca, 0x2f, 0x2e, 0x2e, 0xca, 0xcf,
 	0xc9, 0x29, 0x2d, 0xd0, 0x2f, 0x33, 0xd4, 0x2f, 0x2c, 0x4d, 0x2d, 0xaa, 0xd4, 0x2b, 0x28, 0xca,
@@ -131,18 +225,25 @@ var fileDescriptor_6fb1b5995768545b = []byte{
 	0x37, 0x33, 0x2f, 0x5f, 0x1f, 0x4c, 0x42, 0x94, 0x4b, 0x89, 0xa4, 0xe7, 0xa7, 0xe7, 0x83, 0x99,
 	0xfa, 0x20, 0x16, 0x54, 0x54, 0x26, 0x3d, 0x3f, 0x3f, 0x3d, 0x27, 0x55, 0x3f, 0xb1, 0x20, 0x53,
 	0x3f, 0x31, 0x2f, 0x2f, 0xbf, 0x24, 0xb1, 0x24, 0x33, 0x3f, 0xaf, 0x18, 0x2a, 0xab, 0x8e, 0xc7,
-	0x29, 0x05, 0x89, 0x45, 0x89, 0xb9, 0x50, 0x85, 0x4a, 0x22, 0x5c, 0x42, 0x81, 0x20, 0xa7, 0x05,
-	0x80, 0x05, 0x83, 0x52, 0x0b, 0x4b, 0x53, 0x8b, 0x4b, 0x94, 0x62, 0xb8, 0x84, 0x51, 0x44, 0x8b,
-	0x0b, 0xf2, 0xf3, 0x8a, 0x53, 0x85, 0x5c, 0xb9, 0xd8, 0x20, 0x9a, 0x25, 0x18, 0x15, 0x18, 0x35,
-	0xb8, 0x8d, 0x94, 0xf4, 0x70, 0xfb, 0x44, 0x0f, 0xa2, 0xd7, 0x89, 0xf3, 0xc4, 0x3d, 0x79, 0x86,
-	0x15, 0xcf, 0x37, 0x68, 0x31, 0x06, 0x41, 0x35, 0x1b, 0xcd, 0x67, 0xe4, 0x62, 0x05, 0x1b, 0x2f,
-	0x34, 0x95, 0x91, 0x8b, 0x0d, 0xa2, 0x4e, 0x48, 0x0f, 0x9f, 0x59, 0x98, 0x4e, 0x94, 0xd2, 0x27,
-	0x5a, 0x3d, 0xc4, 0xf1, 0x4a, 0x5a, 0x4d, 0x97, 0x9f, 0x4c, 0x66, 0x52, 0x11, 0x52, 0xd2, 0x27,
-	0x18, 0x36, 0x4e, 0x01, 0x27, 0x1e, 0xc9, 0x31, 0x5e, 0x78, 0x24, 0xc7, 0xf8, 0xe0, 0x91, 0x1c,
-	0xe3, 0x84, 0xc7, 0x72, 0x0c, 0x17, 0x1e, 0xcb, 0x31, 0xdc, 0x78, 0x2c, 0xc7, 0x10, 0x65, 0x96,
-	0x9e, 0x59, 0x92, 0x51, 0x9a, 0xa4, 0x97, 0x9c, 0x9f, 0x8b, 0x62, 0x0e, 0x32, 0xbb, 0x02, 0xc5,
-	0xd4, 0x92, 0xca, 0x82, 0xd4, 0xe2, 0x24, 0x36, 0x70, 0x70, 0x1b, 0x03, 0x02, 0x00, 0x00, 0xff,
-	0xff, 0x06, 0x6a, 0x70, 0xbf, 0x24, 0x02, 0x00, 0x00,
+	0x29, 0x49, 0x45, 0x99, 0x29, 0xe9, 0xa9, 0x44, 0x28, 0x2c, 0x48, 0x2c, 0x4a, 0xcc, 0x85, 0x9a,
+	0xa8, 0x24, 0xc2, 0x25, 0x14, 0x08, 0xf2, 0x43, 0x00, 0x58, 0x30, 0x28, 0xb5, 0xb0, 0x34, 0xb5,
+	0xb8, 0x44, 0x29, 0x86, 0x4b, 0x18, 0x45, 0xb4, 0xb8, 0x20, 0x3f, 0xaf, 0x38, 0x55, 0xc8, 0x95,
+	0x8b, 0x0d, 0xa2, 0x59, 0x82, 0x51, 0x81, 0x51, 0x83, 0xdb, 0x48, 0x49, 0x0f, 0xb7, 0x97, 0xf5,
+	0x20, 0x7a, 0x9d, 0x38, 0x4f, 0xdc, 0x93, 0x67, 0x58, 0xf1, 0x7c, 0x83, 0x16, 0x63, 0x10, 0x54,
+	0xb3, 0x92, 0x21, 0xd4, 0x4e, 0xd7, 0xe2, 0xe4, 0xa2, 0xfc, 0x72, 0xa8, 0x9d, 0x42, 0xd2, 0x5c,
+	0x9c, 0x10, 0xcd, 0xf1, 0x99, 0x29, 0x60, 0xf3, 0x39, 0x83, 0x38, 0x20, 0x02, 0x9e, 0x29, 0x4a,
+	0xf1, 0x50, 0x07, 0xc1, 0xb4, 0x40, 0x1d, 0xe4, 0xc1, 0xc5, 0x9e, 0x93, 0x9a, 0x92, 0x9e, 0x5a,
+	0x04, 0x72, 0x11, 0xb3, 0x06, 0xb7, 0x91, 0x06, 0x3e, 0x17, 0x41, 0x34, 0xfb, 0x80, 0x35, 0x38,
+	0xb1, 0x80, 0xdc, 0x15, 0x04, 0xd3, 0x6e, 0x74, 0x98, 0x89, 0x8b, 0x15, 0x6c, 0x83, 0xd0, 0x54,
+	0x46, 0x2e, 0x36, 0x88, 0xdb, 0x85, 0xf4, 0xf0, 0x99, 0x86, 0x19, 0x6c, 0x52, 0xfa, 0x44, 0xab,
+	0x87, 0xb8, 0x5f, 0x49, 0xab, 0xe9, 0xf2, 0x93, 0xc9, 0x4c, 0x2a, 0x42, 0x4a, 0xfa, 0x04, 0xe3,
+	0x4b, 0x68, 0x21, 0x23, 0x17, 0x1b, 0xc4, 0x07, 0x44, 0xb8, 0x0b, 0x25, 0x68, 0x89, 0x70, 0x17,
+	0x6a, 0xb8, 0x2a, 0x99, 0x81, 0xdd, 0x65, 0x20, 0xa4, 0x87, 0xcf, 0x5d, 0xa9, 0x60, 0x3d, 0xfa,
+	0xd5, 0xf0, 0x58, 0xab, 0x75, 0x0a, 0x38, 0xf1, 0x48, 0x8e, 0xf1, 0xc2, 0x23, 0x39, 0xc6, 0x07,
+	0x8f, 0xe4, 0x18, 0x27, 0x3c, 0x96, 0x63, 0xb8, 0xf0, 0x58, 0x8e, 0xe1, 0xc6, 0x63, 0x39, 0x86,
+	0x28, 0xb3, 0xf4, 0xcc, 0x92, 0x8c, 0xd2, 0x24, 0xbd, 0xe4, 0xfc, 0x5c, 0x14, 0x33, 0x91, 0xd9,
+	0x15, 0x28, 0x36, 0x94, 0x54, 0x16, 0xa4, 0x16, 0x27, 0xb1, 0x81, 0x93, 0xa9, 0x31, 0x20, 0x00,
+	0x00, 0xff, 0xff, 0x53, 0x03, 0x41, 0xd4, 0x85, 0x03, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -159,6 +260,8 @@ const _ = grpc.SupportPackageIsVersion4
 type QueryClient interface {
 	// Params returns the module parameters.
 	Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error)
+	// Escrow returns what a rollup holds in the bridge escrow, per denom.
+	Escrow(ctx context.Context, in *QueryEscrowRequest, opts ...grpc.CallOption) (*QueryEscrowResponse, error)
 }
 
 type queryClient struct {
@@ -178,10 +281,21 @@ func (c *queryClient) Params(ctx context.Context, in *QueryParamsRequest, opts .
 	return out, nil
 }
 
+func (c *queryClient) Escrow(ctx context.Context, in *QueryEscrowRequest, opts ...grpc.CallOption) (*QueryEscrowResponse, error) {
+	out := new(QueryEscrowResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.crossrollup.v1.Query/Escrow", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	// Params returns the module parameters.
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
+	// Escrow returns what a rollup holds in the bridge escrow, per denom.
+	Escrow(context.Context, *QueryEscrowRequest) (*QueryEscrowResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -190,6 +304,9 @@ type UnimplementedQueryServer struct {
 
 func (*UnimplementedQueryServer) Params(ctx context.Context, req *QueryParamsRequest) (*QueryParamsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Params not implemented")
+}
+func (*UnimplementedQueryServer) Escrow(ctx context.Context, req *QueryEscrowRequest) (*QueryEscrowResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Escrow not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -214,6 +331,24 @@ func _Query_Params_Handler(srv interface{}, ctx context.Context, dec func(interf
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Escrow_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryEscrowRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Escrow(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.crossrollup.v1.Query/Escrow",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Escrow(ctx, req.(*QueryEscrowRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "nativechain.crossrollup.v1.Query",
@@ -222,6 +357,10 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Params",
 			Handler:    _Query_Params_Handler,
+		},
+		{
+			MethodName: "Escrow",
+			Handler:    _Query_Escrow_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -284,6 +423,73 @@ func (m *QueryParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryEscrowRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryEscrowRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryEscrowRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryEscrowResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryEscrowResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryEscrowResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Ledgers) > 0 {
+		for iNdEx := len(m.Ledgers) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Ledgers[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -312,6 +518,34 @@ func (m *QueryParamsResponse) Size() (n int) {
 	_ = l
 	l = m.Params.Size()
 	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryEscrowRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryEscrowResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Ledgers) > 0 {
+		for _, e := range m.Ledgers {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
 	return n
 }
 
@@ -430,6 +664,172 @@ func (m *QueryParamsResponse) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.Params.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryEscrowRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryEscrowRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryEscrowRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryEscrowResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryEscrowResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryEscrowResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Ledgers", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Ledgers = append(m.Ledgers, EscrowLedger{})
+			if err := m.Ledgers[len(m.Ledgers)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

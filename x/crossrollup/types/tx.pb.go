@@ -7,6 +7,7 @@ import (
 	context "context"
 	fmt "fmt"
 	_ "github.com/cosmos/cosmos-proto"
+	types "github.com/cosmos/cosmos-sdk/types"
 	_ "github.com/cosmos/cosmos-sdk/types/msgservice"
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
 	_ "github.com/cosmos/gogoproto/gogoproto"
@@ -123,9 +124,130 @@ func (m *MsgUpdateParamsResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_MsgUpdateParamsResponse proto.InternalMessageInfo
 
+// MsgDeposit bridges coins from an L1 account into a rollup.
+type MsgDeposit struct {
+	// sender pays the coins.
+	Sender string `protobuf:"bytes,1,opt,name=sender,proto3" json:"sender,omitempty"`
+	// rollup_id names the destination rollup.
+	RollupId string `protobuf:"bytes,2,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// l2_recipient is the recipient's L2 address bytes on the rollup.
+	L2Recipient []byte `protobuf:"bytes,3,opt,name=l2_recipient,json=l2Recipient,proto3" json:"l2_recipient,omitempty"`
+	// amount to deposit.
+	Amount types.Coin `protobuf:"bytes,4,opt,name=amount,proto3" json:"amount"`
+}
+
+func (m *MsgDeposit) Reset()         { *m = MsgDeposit{} }
+func (m *MsgDeposit) String() string { return proto.CompactTextString(m) }
+func (*MsgDeposit) ProtoMessage()    {}
+func (*MsgDeposit) Descriptor() ([]byte, []int) {
+	return fileDescriptor_1cece3e8816771f6, []int{2}
+}
+func (m *MsgDeposit) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgDeposit) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgDeposit.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgDeposit) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgDeposit.Merge(m, src)
+}
+func (m *MsgDeposit) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgDeposit) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgDeposit.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgDeposit proto.InternalMessageInfo
+
+func (m *MsgDeposit) GetSender() string {
+	if m != nil {
+		return m.Sender
+	}
+	return ""
+}
+
+func (m *MsgDeposit) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *MsgDeposit) GetL2Recipient() []byte {
+	if m != nil {
+		return m.L2Recipient
+	}
+	return nil
+}
+
+func (m *MsgDeposit) GetAmount() types.Coin {
+	if m != nil {
+		return m.Amount
+	}
+	return types.Coin{}
+}
+
+// MsgDepositResponse is the Msg/Deposit response type.
+type MsgDepositResponse struct {
+	// inbox_sequence is the sequence number of the deposit in the rollup's inbox.
+	InboxSequence uint64 `protobuf:"varint,1,opt,name=inbox_sequence,json=inboxSequence,proto3" json:"inbox_sequence,omitempty"`
+}
+
+func (m *MsgDepositResponse) Reset()         { *m = MsgDepositResponse{} }
+func (m *MsgDepositResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgDepositResponse) ProtoMessage()    {}
+func (*MsgDepositResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_1cece3e8816771f6, []int{3}
+}
+func (m *MsgDepositResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgDepositResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgDepositResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgDepositResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgDepositResponse.Merge(m, src)
+}
+func (m *MsgDepositResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgDepositResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgDepositResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgDepositResponse proto.InternalMessageInfo
+
+func (m *MsgDepositResponse) GetInboxSequence() uint64 {
+	if m != nil {
+		return m.InboxSequence
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*MsgUpdateParams)(nil), "nativechain.crossrollup.v1.MsgUpdateParams")
 	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "nativechain.crossrollup.v1.MsgUpdateParamsResponse")
+	proto.RegisterType((*MsgDeposit)(nil), "nativechain.crossrollup.v1.MsgDeposit")
+	proto.RegisterType((*MsgDepositResponse)(nil), "nativechain.crossrollup.v1.MsgDepositResponse")
 }
 
 func init() {
@@ -133,29 +255,41 @@ func init() {
 }
 
 var fileDescriptor_1cece3e8816771f6 = []byte{
-	// 350 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x52, 0xce, 0x4b, 0x2c, 0xc9,
-	0x2c, 0x4b, 0x4d, 0xce, 0x48, 0xcc, 0xcc, 0xd3, 0x4f, 0x2e, 0xca, 0x2f, 0x2e, 0x2e, 0xca, 0xcf,
-	0xc9, 0x29, 0x2d, 0xd0, 0x2f, 0x33, 0xd4, 0x2f, 0xa9, 0xd0, 0x2b, 0x28, 0xca, 0x2f, 0xc9, 0x17,
-	0x92, 0x42, 0x52, 0xa4, 0x87, 0xa4, 0x48, 0xaf, 0xcc, 0x50, 0x4a, 0x30, 0x31, 0x37, 0x33, 0x2f,
-	0x5f, 0x1f, 0x4c, 0x42, 0x94, 0x4b, 0x89, 0x27, 0xe7, 0x17, 0xe7, 0xe6, 0x17, 0xeb, 0xe7, 0x16,
-	0xa7, 0x83, 0x8c, 0xc9, 0x2d, 0x4e, 0x87, 0x4a, 0x48, 0x42, 0x24, 0xe2, 0xc1, 0x3c, 0x7d, 0x08,
-	0x07, 0x2a, 0x25, 0x92, 0x9e, 0x9f, 0x9e, 0x0f, 0x11, 0x07, 0xb1, 0xa0, 0xa2, 0xea, 0x78, 0x5c,
-	0x57, 0x90, 0x58, 0x94, 0x98, 0x0b, 0xd5, 0xae, 0x74, 0x86, 0x91, 0x8b, 0xdf, 0xb7, 0x38, 0x3d,
-	0xb4, 0x20, 0x25, 0xb1, 0x24, 0x35, 0x00, 0x2c, 0x23, 0x64, 0xc6, 0xc5, 0x99, 0x58, 0x5a, 0x92,
-	0x91, 0x5f, 0x94, 0x59, 0x52, 0x29, 0xc1, 0xa8, 0xc0, 0xa8, 0xc1, 0xe9, 0x24, 0x71, 0x69, 0x8b,
-	0xae, 0x08, 0xd4, 0x5e, 0xc7, 0x94, 0x94, 0xa2, 0xd4, 0xe2, 0xe2, 0xe0, 0x92, 0xa2, 0xcc, 0xbc,
-	0xf4, 0x20, 0x84, 0x52, 0x21, 0x57, 0x2e, 0x36, 0x88, 0xd9, 0x12, 0x4c, 0x0a, 0x8c, 0x1a, 0xdc,
-	0x46, 0x4a, 0x7a, 0xb8, 0xbd, 0xaf, 0x07, 0xb1, 0xcb, 0x89, 0xf3, 0xc4, 0x3d, 0x79, 0x86, 0x15,
-	0xcf, 0x37, 0x68, 0x31, 0x06, 0x41, 0x35, 0x5b, 0x59, 0x35, 0x3d, 0xdf, 0xa0, 0x85, 0x30, 0xb6,
-	0xeb, 0xf9, 0x06, 0x2d, 0x9c, 0xde, 0x41, 0x73, 0xba, 0x92, 0x24, 0x97, 0x38, 0x9a, 0x50, 0x50,
-	0x6a, 0x71, 0x41, 0x7e, 0x5e, 0x71, 0xaa, 0x51, 0x1d, 0x17, 0xb3, 0x6f, 0x71, 0xba, 0x50, 0x01,
-	0x17, 0x0f, 0x8a, 0x67, 0xb5, 0xf1, 0x39, 0x12, 0xcd, 0x2c, 0x29, 0x63, 0x12, 0x14, 0xc3, 0x2c,
-	0x96, 0x62, 0x6d, 0x00, 0x79, 0xcf, 0x29, 0xe0, 0xc4, 0x23, 0x39, 0xc6, 0x0b, 0x8f, 0xe4, 0x18,
-	0x1f, 0x3c, 0x92, 0x63, 0x9c, 0xf0, 0x58, 0x8e, 0xe1, 0xc2, 0x63, 0x39, 0x86, 0x1b, 0x8f, 0xe5,
-	0x18, 0xa2, 0xcc, 0xd2, 0x33, 0x4b, 0x32, 0x4a, 0x93, 0xf4, 0x92, 0xf3, 0x73, 0xf5, 0x91, 0x3d,
-	0x8a, 0xcc, 0xae, 0x40, 0xf1, 0x76, 0x49, 0x65, 0x41, 0x6a, 0x71, 0x12, 0x1b, 0x38, 0x0a, 0x8d,
-	0x01, 0x01, 0x00, 0x00, 0xff, 0xff, 0xd4, 0x74, 0x2d, 0xa3, 0x8b, 0x02, 0x00, 0x00,
+	// 536 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x93, 0x3f, 0x8f, 0xd3, 0x3e,
+	0x18, 0xc7, 0xeb, 0xdf, 0xdd, 0xaf, 0x50, 0x5f, 0x01, 0x61, 0x9d, 0x74, 0x6d, 0x90, 0x42, 0x09,
+	0x02, 0xaa, 0x22, 0x1c, 0x9a, 0x93, 0x6e, 0x28, 0x2c, 0x14, 0x18, 0x18, 0x2a, 0x9d, 0x72, 0x62,
+	0x61, 0xa9, 0x9c, 0xc4, 0x4a, 0x2d, 0x35, 0x76, 0x88, 0x9d, 0xaa, 0xb7, 0x21, 0x46, 0x26, 0x5e,
+	0x06, 0x63, 0x07, 0x5e, 0xc4, 0x0d, 0x0c, 0x27, 0x26, 0x26, 0x04, 0xed, 0xd0, 0x95, 0x97, 0x80,
+	0x92, 0xb8, 0xf4, 0x8f, 0x74, 0x3d, 0x58, 0x2a, 0xfb, 0xfb, 0x7c, 0xfd, 0xfc, 0xf9, 0x3c, 0x0d,
+	0xbc, 0xcb, 0x89, 0x62, 0x23, 0xea, 0x0f, 0x08, 0xe3, 0xb6, 0x9f, 0x08, 0x29, 0x13, 0x31, 0x1c,
+	0xa6, 0xb1, 0x3d, 0x6a, 0xdb, 0x6a, 0x8c, 0xe3, 0x44, 0x28, 0x81, 0x8c, 0x15, 0x13, 0x5e, 0x31,
+	0xe1, 0x51, 0xdb, 0xb8, 0x49, 0x22, 0xc6, 0x85, 0x9d, 0xff, 0x16, 0x76, 0xe3, 0xc0, 0x17, 0x32,
+	0x12, 0xd2, 0x8e, 0x64, 0x98, 0xa5, 0x89, 0x64, 0xa8, 0x03, 0xf5, 0x22, 0xd0, 0xcf, 0x6f, 0x76,
+	0x71, 0xd1, 0xa1, 0xfd, 0x50, 0x84, 0xa2, 0xd0, 0xb3, 0x93, 0x56, 0x4d, 0x9d, 0xc9, 0x23, 0x92,
+	0xda, 0xa3, 0xb6, 0x47, 0x15, 0x69, 0xdb, 0xbe, 0x60, 0x5c, 0xc7, 0x1f, 0x6c, 0xe9, 0x3e, 0x26,
+	0x09, 0x89, 0x74, 0x7a, 0xeb, 0x0b, 0x80, 0x37, 0x7a, 0x32, 0x7c, 0x1d, 0x07, 0x44, 0xd1, 0xe3,
+	0x3c, 0x82, 0x8e, 0x60, 0x85, 0xa4, 0x6a, 0x20, 0x12, 0xa6, 0x4e, 0x6b, 0xa0, 0x01, 0x9a, 0x95,
+	0x6e, 0xed, 0xeb, 0xe7, 0x47, 0xfb, 0xba, 0xaf, 0x67, 0x41, 0x90, 0x50, 0x29, 0x4f, 0x54, 0xc2,
+	0x78, 0xe8, 0x2e, 0xad, 0xe8, 0x25, 0x2c, 0x17, 0xb9, 0x6b, 0xff, 0x35, 0x40, 0x73, 0xcf, 0xb1,
+	0xf0, 0xc5, 0x78, 0x70, 0x51, 0xab, 0x5b, 0x39, 0xfb, 0x7e, 0xbb, 0xf4, 0x69, 0x3e, 0x69, 0x01,
+	0x57, 0x3f, 0xee, 0x74, 0xde, 0xcf, 0x27, 0xad, 0x65, 0xda, 0x0f, 0xf3, 0x49, 0xeb, 0xc2, 0x71,
+	0x36, 0x5a, 0xb7, 0xea, 0xf0, 0x60, 0x43, 0x72, 0xa9, 0x8c, 0x05, 0x97, 0xd4, 0xfa, 0x05, 0x20,
+	0xec, 0xc9, 0xf0, 0x05, 0x8d, 0x85, 0x64, 0x0a, 0x3d, 0x86, 0x65, 0x49, 0x79, 0x40, 0x93, 0x4b,
+	0x27, 0xd4, 0x3e, 0x74, 0x0b, 0x56, 0x8a, 0xaa, 0x7d, 0x16, 0xe4, 0x13, 0x56, 0xdc, 0xab, 0x85,
+	0xf0, 0x2a, 0x40, 0x77, 0x60, 0x75, 0xe8, 0xf4, 0x13, 0xea, 0xb3, 0x98, 0x51, 0xae, 0x6a, 0x3b,
+	0x0d, 0xd0, 0xac, 0xba, 0x7b, 0x43, 0xc7, 0x5d, 0x48, 0xe8, 0x29, 0x2c, 0x93, 0x48, 0xa4, 0x5c,
+	0xd5, 0x76, 0x73, 0x3c, 0x75, 0xac, 0xcb, 0x65, 0x4b, 0xc4, 0x7a, 0x89, 0xf8, 0xb9, 0x60, 0x7c,
+	0x8d, 0x4a, 0xf1, 0xa6, 0xe3, 0x64, 0x54, 0x74, 0x2b, 0x19, 0x12, 0x6b, 0x0b, 0x12, 0x3d, 0xa3,
+	0xf5, 0x04, 0xa2, 0xe5, 0x6d, 0x01, 0x02, 0xdd, 0x83, 0xd7, 0x19, 0xf7, 0xc4, 0xb8, 0x2f, 0xe9,
+	0xdb, 0x94, 0x72, 0x9f, 0xe6, 0x04, 0x76, 0xdd, 0x6b, 0xb9, 0x7a, 0xa2, 0x45, 0xe7, 0x27, 0x80,
+	0x3b, 0x3d, 0x19, 0xa2, 0x18, 0x56, 0xd7, 0xfe, 0x1d, 0x0f, 0xb7, 0x6d, 0x75, 0x03, 0xbe, 0x71,
+	0xf8, 0x0f, 0xe6, 0x3f, 0x0d, 0x12, 0x78, 0x65, 0xb1, 0xa5, 0xfb, 0x97, 0xbc, 0xd7, 0x3e, 0x03,
+	0xff, 0x9d, 0x6f, 0x51, 0xc2, 0xf8, 0xff, 0x5d, 0x06, 0xb7, 0x7b, 0x7c, 0x36, 0x35, 0xc1, 0xf9,
+	0xd4, 0x04, 0x3f, 0xa6, 0x26, 0xf8, 0x38, 0x33, 0x4b, 0xe7, 0x33, 0xb3, 0xf4, 0x6d, 0x66, 0x96,
+	0xde, 0x1c, 0x85, 0x4c, 0x0d, 0x52, 0x0f, 0xfb, 0x22, 0xb2, 0x57, 0x49, 0xaf, 0x9e, 0xc7, 0x6b,
+	0xdc, 0xd5, 0x69, 0x4c, 0xa5, 0x57, 0xce, 0x3f, 0xab, 0xc3, 0xdf, 0x01, 0x00, 0x00, 0xff, 0xff,
+	0xd8, 0x69, 0x62, 0xf1, 0x3f, 0x04, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -172,6 +306,8 @@ const _ = grpc.SupportPackageIsVersion4
 type MsgClient interface {
 	// UpdateParams replaces all module parameters; only the module authority may call it.
 	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
+	// Deposit escrows coins for a rollup and appends a deposit to its inbox.
+	Deposit(ctx context.Context, in *MsgDeposit, opts ...grpc.CallOption) (*MsgDepositResponse, error)
 }
 
 type msgClient struct {
@@ -191,10 +327,21 @@ func (c *msgClient) UpdateParams(ctx context.Context, in *MsgUpdateParams, opts 
 	return out, nil
 }
 
+func (c *msgClient) Deposit(ctx context.Context, in *MsgDeposit, opts ...grpc.CallOption) (*MsgDepositResponse, error) {
+	out := new(MsgDepositResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.crossrollup.v1.Msg/Deposit", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	// UpdateParams replaces all module parameters; only the module authority may call it.
 	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
+	// Deposit escrows coins for a rollup and appends a deposit to its inbox.
+	Deposit(context.Context, *MsgDeposit) (*MsgDepositResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -203,6 +350,9 @@ type UnimplementedMsgServer struct {
 
 func (*UnimplementedMsgServer) UpdateParams(ctx context.Context, req *MsgUpdateParams) (*MsgUpdateParamsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method UpdateParams not implemented")
+}
+func (*UnimplementedMsgServer) Deposit(ctx context.Context, req *MsgDeposit) (*MsgDepositResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Deposit not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -227,6 +377,24 @@ func _Msg_UpdateParams_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_Deposit_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgDeposit)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).Deposit(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.crossrollup.v1.Msg/Deposit",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).Deposit(ctx, req.(*MsgDeposit))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "nativechain.crossrollup.v1.Msg",
@@ -235,6 +403,10 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateParams",
 			Handler:    _Msg_UpdateParams_Handler,
+		},
+		{
+			MethodName: "Deposit",
+			Handler:    _Msg_Deposit_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -304,6 +476,88 @@ func (m *MsgUpdateParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error)
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgDeposit) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgDeposit) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgDeposit) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Amount.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	if len(m.L2Recipient) > 0 {
+		i -= len(m.L2Recipient)
+		copy(dAtA[i:], m.L2Recipient)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.L2Recipient)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Sender) > 0 {
+		i -= len(m.Sender)
+		copy(dAtA[i:], m.Sender)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Sender)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgDepositResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgDepositResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgDepositResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.InboxSequence != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.InboxSequence))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -336,6 +590,41 @@ func (m *MsgUpdateParamsResponse) Size() (n int) {
 	}
 	var l int
 	_ = l
+	return n
+}
+
+func (m *MsgDeposit) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Sender)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.L2Recipient)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = m.Amount.Size()
+	n += 1 + l + sovTx(uint64(l))
+	return n
+}
+
+func (m *MsgDepositResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.InboxSequence != 0 {
+		n += 1 + sovTx(uint64(m.InboxSequence))
+	}
 	return n
 }
 
@@ -489,6 +778,256 @@ func (m *MsgUpdateParamsResponse) Unmarshal(dAtA []byte) error {
 			return fmt.Errorf("proto: MsgUpdateParamsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgDeposit) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgDeposit: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgDeposit: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sender", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Sender = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field L2Recipient", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.L2Recipient = append(m.L2Recipient[:0], dAtA[iNdEx:postIndex]...)
+			if m.L2Recipient == nil {
+				m.L2Recipient = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Amount.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgDepositResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgDepositResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgDepositResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field InboxSequence", wireType)
+			}
+			m.InboxSequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.InboxSequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])

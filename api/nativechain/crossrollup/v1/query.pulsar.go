@@ -806,6 +806,920 @@ func (x *fastReflection_QueryParamsResponse) ProtoMethods() *protoiface.Methods 
 	}
 }
 
+var (
+	md_QueryEscrowRequest           protoreflect.MessageDescriptor
+	fd_QueryEscrowRequest_rollup_id protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_nativechain_crossrollup_v1_query_proto_init()
+	md_QueryEscrowRequest = File_nativechain_crossrollup_v1_query_proto.Messages().ByName("QueryEscrowRequest")
+	fd_QueryEscrowRequest_rollup_id = md_QueryEscrowRequest.Fields().ByName("rollup_id")
+}
+
+var _ protoreflect.Message = (*fastReflection_QueryEscrowRequest)(nil)
+
+type fastReflection_QueryEscrowRequest QueryEscrowRequest
+
+func (x *QueryEscrowRequest) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_QueryEscrowRequest)(x)
+}
+
+func (x *QueryEscrowRequest) slowProtoReflect() protoreflect.Message {
+	mi := &file_nativechain_crossrollup_v1_query_proto_msgTypes[2]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_QueryEscrowRequest_messageType fastReflection_QueryEscrowRequest_messageType
+var _ protoreflect.MessageType = fastReflection_QueryEscrowRequest_messageType{}
+
+type fastReflection_QueryEscrowRequest_messageType struct{}
+
+func (x fastReflection_QueryEscrowRequest_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_QueryEscrowRequest)(nil)
+}
+func (x fastReflection_QueryEscrowRequest_messageType) New() protoreflect.Message {
+	return new(fastReflection_QueryEscrowRequest)
+}
+func (x fastReflection_QueryEscrowRequest_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_QueryEscrowRequest
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_QueryEscrowRequest) Descriptor() protoreflect.MessageDescriptor {
+	return md_QueryEscrowRequest
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_QueryEscrowRequest) Type() protoreflect.MessageType {
+	return _fastReflection_QueryEscrowRequest_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_QueryEscrowRequest) New() protoreflect.Message {
+	return new(fastReflection_QueryEscrowRequest)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_QueryEscrowRequest) Interface() protoreflect.ProtoMessage {
+	return (*QueryEscrowRequest)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_QueryEscrowRequest) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.RollupId != "" {
+		value := protoreflect.ValueOfString(x.RollupId)
+		if !f(fd_QueryEscrowRequest_rollup_id, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_QueryEscrowRequest) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryEscrowRequest.rollup_id":
+		return x.RollupId != ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryEscrowRequest"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryEscrowRequest does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_QueryEscrowRequest) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryEscrowRequest.rollup_id":
+		x.RollupId = ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryEscrowRequest"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryEscrowRequest does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_QueryEscrowRequest) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "nativechain.crossrollup.v1.QueryEscrowRequest.rollup_id":
+		value := x.RollupId
+		return protoreflect.ValueOfString(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryEscrowRequest"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryEscrowRequest does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_QueryEscrowRequest) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryEscrowRequest.rollup_id":
+		x.RollupId = value.Interface().(string)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryEscrowRequest"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryEscrowRequest does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_QueryEscrowRequest) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryEscrowRequest.rollup_id":
+		panic(fmt.Errorf("field rollup_id of message nativechain.crossrollup.v1.QueryEscrowRequest is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryEscrowRequest"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryEscrowRequest does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_QueryEscrowRequest) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryEscrowRequest.rollup_id":
+		return protoreflect.ValueOfString("")
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryEscrowRequest"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryEscrowRequest does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_QueryEscrowRequest) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in nativechain.crossrollup.v1.QueryEscrowRequest", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_QueryEscrowRequest) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_QueryEscrowRequest) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_QueryEscrowRequest) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_QueryEscrowRequest) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*QueryEscrowRequest)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		l = len(x.RollupId)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*QueryEscrowRequest)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.RollupId) > 0 {
+			i -= len(x.RollupId)
+			copy(dAtA[i:], x.RollupId)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.RollupId)))
+			i--
+			dAtA[i] = 0xa
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*QueryEscrowRequest)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: QueryEscrowRequest: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: QueryEscrowRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.RollupId = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var _ protoreflect.List = (*_QueryEscrowResponse_1_list)(nil)
+
+type _QueryEscrowResponse_1_list struct {
+	list *[]*EscrowLedger
+}
+
+func (x *_QueryEscrowResponse_1_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_QueryEscrowResponse_1_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_QueryEscrowResponse_1_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*EscrowLedger)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_QueryEscrowResponse_1_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*EscrowLedger)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_QueryEscrowResponse_1_list) AppendMutable() protoreflect.Value {
+	v := new(EscrowLedger)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_QueryEscrowResponse_1_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_QueryEscrowResponse_1_list) NewElement() protoreflect.Value {
+	v := new(EscrowLedger)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_QueryEscrowResponse_1_list) IsValid() bool {
+	return x.list != nil
+}
+
+var (
+	md_QueryEscrowResponse         protoreflect.MessageDescriptor
+	fd_QueryEscrowResponse_ledgers protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_nativechain_crossrollup_v1_query_proto_init()
+	md_QueryEscrowResponse = File_nativechain_crossrollup_v1_query_proto.Messages().ByName("QueryEscrowResponse")
+	fd_QueryEscrowResponse_ledgers = md_QueryEscrowResponse.Fields().ByName("ledgers")
+}
+
+var _ protoreflect.Message = (*fastReflection_QueryEscrowResponse)(nil)
+
+type fastReflection_QueryEscrowResponse QueryEscrowResponse
+
+func (x *QueryEscrowResponse) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_QueryEscrowResponse)(x)
+}
+
+func (x *QueryEscrowResponse) slowProtoReflect() protoreflect.Message {
+	mi := &file_nativechain_crossrollup_v1_query_proto_msgTypes[3]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_QueryEscrowResponse_messageType fastReflection_QueryEscrowResponse_messageType
+var _ protoreflect.MessageType = fastReflection_QueryEscrowResponse_messageType{}
+
+type fastReflection_QueryEscrowResponse_messageType struct{}
+
+func (x fastReflection_QueryEscrowResponse_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_QueryEscrowResponse)(nil)
+}
+func (x fastReflection_QueryEscrowResponse_messageType) New() protoreflect.Message {
+	return new(fastReflection_QueryEscrowResponse)
+}
+func (x fastReflection_QueryEscrowResponse_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_QueryEscrowResponse
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_QueryEscrowResponse) Descriptor() protoreflect.MessageDescriptor {
+	return md_QueryEscrowResponse
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_QueryEscrowResponse) Type() protoreflect.MessageType {
+	return _fastReflection_QueryEscrowResponse_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_QueryEscrowResponse) New() protoreflect.Message {
+	return new(fastReflection_QueryEscrowResponse)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_QueryEscrowResponse) Interface() protoreflect.ProtoMessage {
+	return (*QueryEscrowResponse)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_QueryEscrowResponse) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if len(x.Ledgers) != 0 {
+		value := protoreflect.ValueOfList(&_QueryEscrowResponse_1_list{list: &x.Ledgers})
+		if !f(fd_QueryEscrowResponse_ledgers, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_QueryEscrowResponse) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryEscrowResponse.ledgers":
+		return len(x.Ledgers) != 0
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryEscrowResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryEscrowResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_QueryEscrowResponse) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryEscrowResponse.ledgers":
+		x.Ledgers = nil
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryEscrowResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryEscrowResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_QueryEscrowResponse) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "nativechain.crossrollup.v1.QueryEscrowResponse.ledgers":
+		if len(x.Ledgers) == 0 {
+			return protoreflect.ValueOfList(&_QueryEscrowResponse_1_list{})
+		}
+		listValue := &_QueryEscrowResponse_1_list{list: &x.Ledgers}
+		return protoreflect.ValueOfList(listValue)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryEscrowResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryEscrowResponse does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_QueryEscrowResponse) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryEscrowResponse.ledgers":
+		lv := value.List()
+		clv := lv.(*_QueryEscrowResponse_1_list)
+		x.Ledgers = *clv.list
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryEscrowResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryEscrowResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_QueryEscrowResponse) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryEscrowResponse.ledgers":
+		if x.Ledgers == nil {
+			x.Ledgers = []*EscrowLedger{}
+		}
+		value := &_QueryEscrowResponse_1_list{list: &x.Ledgers}
+		return protoreflect.ValueOfList(value)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryEscrowResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryEscrowResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_QueryEscrowResponse) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryEscrowResponse.ledgers":
+		list := []*EscrowLedger{}
+		return protoreflect.ValueOfList(&_QueryEscrowResponse_1_list{list: &list})
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryEscrowResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryEscrowResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_QueryEscrowResponse) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in nativechain.crossrollup.v1.QueryEscrowResponse", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_QueryEscrowResponse) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_QueryEscrowResponse) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_QueryEscrowResponse) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_QueryEscrowResponse) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*QueryEscrowResponse)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if len(x.Ledgers) > 0 {
+			for _, e := range x.Ledgers {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*QueryEscrowResponse)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Ledgers) > 0 {
+			for iNdEx := len(x.Ledgers) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.Ledgers[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0xa
+			}
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*QueryEscrowResponse)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: QueryEscrowResponse: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: QueryEscrowResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Ledgers", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Ledgers = append(x.Ledgers, &EscrowLedger{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Ledgers[len(x.Ledgers)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
 // Code generated by protoc-gen-go. DO NOT EDIT.
 // versions:
 // 	protoc-gen-go v1.27.0
@@ -883,6 +1797,80 @@ func (x *QueryParamsResponse) GetParams() *Params {
 	return nil
 }
 
+// QueryEscrowRequest is the request type for Query/Escrow.
+type QueryEscrowRequest struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	// rollup_id names the rollup.
+	RollupId string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+}
+
+func (x *QueryEscrowRequest) Reset() {
+	*x = QueryEscrowRequest{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_nativechain_crossrollup_v1_query_proto_msgTypes[2]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *QueryEscrowRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryEscrowRequest) ProtoMessage() {}
+
+// Deprecated: Use QueryEscrowRequest.ProtoReflect.Descriptor instead.
+func (*QueryEscrowRequest) Descriptor() ([]byte, []int) {
+	return file_nativechain_crossrollup_v1_query_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *QueryEscrowRequest) GetRollupId() string {
+	if x != nil {
+		return x.RollupId
+	}
+	return ""
+}
+
+// QueryEscrowResponse is the response type for Query/Escrow.
+type QueryEscrowResponse struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	// ledgers of the rollup, one per denom, in denom order.
+	Ledgers []*EscrowLedger `protobuf:"bytes,1,rep,name=ledgers,proto3" json:"ledgers,omitempty"`
+}
+
+func (x *QueryEscrowResponse) Reset() {
+	*x = QueryEscrowResponse{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_nativechain_crossrollup_v1_query_proto_msgTypes[3]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *QueryEscrowResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryEscrowResponse) ProtoMessage() {}
+
+// Deprecated: Use QueryEscrowResponse.ProtoReflect.Descriptor instead.
+func (*QueryEscrowResponse) Descriptor() ([]byte, []int) {
+	return file_nativechain_crossrollup_v1_query_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *QueryEscrowResponse) GetLedgers() []*EscrowLedger {
+	if x != nil {
+		return x.Ledgers
+	}
+	return nil
+}
+
 var File_nativechain_crossrollup_v1_query_proto protoreflect.FileDescriptor
 
 var file_nativechain_crossrollup_v1_query_proto_rawDesc = []byte{
@@ -896,42 +1884,64 @@ var file_nativechain_crossrollup_v1_query_proto_rawDesc = []byte{
 	0x6f, 0x6f, 0x67, 0x6c, 0x65, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x61, 0x6e, 0x6e, 0x6f, 0x74, 0x61,
 	0x74, 0x69, 0x6f, 0x6e, 0x73, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x1a, 0x27, 0x6e, 0x61, 0x74,
 	0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f,
-	0x6c, 0x6c, 0x75, 0x70, 0x2f, 0x76, 0x31, 0x2f, 0x70, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x2e, 0x70,
-	0x72, 0x6f, 0x74, 0x6f, 0x22, 0x14, 0x0a, 0x12, 0x51, 0x75, 0x65, 0x72, 0x79, 0x50, 0x61, 0x72,
-	0x61, 0x6d, 0x73, 0x52, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x22, 0x5c, 0x0a, 0x13, 0x51, 0x75,
-	0x65, 0x72, 0x79, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73,
-	0x65, 0x12, 0x45, 0x0a, 0x06, 0x70, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x18, 0x01, 0x20, 0x01, 0x28,
-	0x0b, 0x32, 0x22, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e,
-	0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x50,
-	0x61, 0x72, 0x61, 0x6d, 0x73, 0x42, 0x09, 0xc8, 0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01,
-	0x52, 0x06, 0x70, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x32, 0x9f, 0x01, 0x0a, 0x05, 0x51, 0x75, 0x65,
-	0x72, 0x79, 0x12, 0x95, 0x01, 0x0a, 0x06, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x12, 0x2e, 0x2e,
-	0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73,
-	0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x51, 0x75, 0x65, 0x72, 0x79,
-	0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x52, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x1a, 0x2f, 0x2e,
-	0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73,
-	0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x51, 0x75, 0x65, 0x72, 0x79,
-	0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x22, 0x2a,
-	0x82, 0xd3, 0xe4, 0x93, 0x02, 0x24, 0x12, 0x22, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63,
-	0x68, 0x61, 0x69, 0x6e, 0x2f, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70,
-	0x2f, 0x76, 0x31, 0x2f, 0x70, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x42, 0x87, 0x02, 0x0a, 0x1e, 0x63,
-	0x6f, 0x6d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63,
-	0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x42, 0x0a, 0x51,
-	0x75, 0x65, 0x72, 0x79, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x4f, 0x67, 0x69, 0x74,
-	0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
-	0x61, 0x69, 0x6e, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f,
-	0x61, 0x70, 0x69, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f,
-	0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2f, 0x76, 0x31, 0x3b, 0x63,
-	0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x4e,
-	0x43, 0x58, 0xaa, 0x02, 0x1a, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e,
-	0x2e, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x56, 0x31, 0xca,
-	0x02, 0x1a, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x43, 0x72,
-	0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x26, 0x4e,
-	0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x43, 0x72, 0x6f, 0x73, 0x73,
-	0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74,
-	0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x1c, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
-	0x61, 0x69, 0x6e, 0x3a, 0x3a, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70,
-	0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
+	0x6c, 0x6c, 0x75, 0x70, 0x2f, 0x76, 0x31, 0x2f, 0x62, 0x72, 0x69, 0x64, 0x67, 0x65, 0x2e, 0x70,
+	0x72, 0x6f, 0x74, 0x6f, 0x1a, 0x27, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69,
+	0x6e, 0x2f, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2f, 0x76, 0x31,
+	0x2f, 0x70, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x22, 0x14, 0x0a,
+	0x12, 0x51, 0x75, 0x65, 0x72, 0x79, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x52, 0x65, 0x71, 0x75,
+	0x65, 0x73, 0x74, 0x22, 0x5c, 0x0a, 0x13, 0x51, 0x75, 0x65, 0x72, 0x79, 0x50, 0x61, 0x72, 0x61,
+	0x6d, 0x73, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x45, 0x0a, 0x06, 0x70, 0x61,
+	0x72, 0x61, 0x6d, 0x73, 0x18, 0x01, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x22, 0x2e, 0x6e, 0x61, 0x74,
+	0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f,
+	0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x42, 0x09,
+	0xc8, 0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x06, 0x70, 0x61, 0x72, 0x61, 0x6d,
+	0x73, 0x22, 0x31, 0x0a, 0x12, 0x51, 0x75, 0x65, 0x72, 0x79, 0x45, 0x73, 0x63, 0x72, 0x6f, 0x77,
+	0x52, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
+	0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c,
+	0x75, 0x70, 0x49, 0x64, 0x22, 0x5f, 0x0a, 0x13, 0x51, 0x75, 0x65, 0x72, 0x79, 0x45, 0x73, 0x63,
+	0x72, 0x6f, 0x77, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x48, 0x0a, 0x07, 0x6c,
+	0x65, 0x64, 0x67, 0x65, 0x72, 0x73, 0x18, 0x01, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x28, 0x2e, 0x6e,
+	0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73,
+	0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x45, 0x73, 0x63, 0x72, 0x6f, 0x77,
+	0x4c, 0x65, 0x64, 0x67, 0x65, 0x72, 0x42, 0x04, 0xc8, 0xde, 0x1f, 0x00, 0x52, 0x07, 0x6c, 0x65,
+	0x64, 0x67, 0x65, 0x72, 0x73, 0x32, 0xc3, 0x02, 0x0a, 0x05, 0x51, 0x75, 0x65, 0x72, 0x79, 0x12,
+	0x95, 0x01, 0x0a, 0x06, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x12, 0x2e, 0x2e, 0x6e, 0x61, 0x74,
+	0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f,
+	0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x51, 0x75, 0x65, 0x72, 0x79, 0x50, 0x61, 0x72,
+	0x61, 0x6d, 0x73, 0x52, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x1a, 0x2f, 0x2e, 0x6e, 0x61, 0x74,
+	0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f,
+	0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x51, 0x75, 0x65, 0x72, 0x79, 0x50, 0x61, 0x72,
+	0x61, 0x6d, 0x73, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x22, 0x2a, 0x82, 0xd3, 0xe4,
+	0x93, 0x02, 0x24, 0x12, 0x22, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69,
+	0x6e, 0x2f, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2f, 0x76, 0x31,
+	0x2f, 0x70, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x12, 0xa1, 0x01, 0x0a, 0x06, 0x45, 0x73, 0x63, 0x72,
+	0x6f, 0x77, 0x12, 0x2e, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e,
+	0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e,
+	0x51, 0x75, 0x65, 0x72, 0x79, 0x45, 0x73, 0x63, 0x72, 0x6f, 0x77, 0x52, 0x65, 0x71, 0x75, 0x65,
+	0x73, 0x74, 0x1a, 0x2f, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e,
+	0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e,
+	0x51, 0x75, 0x65, 0x72, 0x79, 0x45, 0x73, 0x63, 0x72, 0x6f, 0x77, 0x52, 0x65, 0x73, 0x70, 0x6f,
+	0x6e, 0x73, 0x65, 0x22, 0x36, 0x82, 0xd3, 0xe4, 0x93, 0x02, 0x30, 0x12, 0x2e, 0x2f, 0x6e, 0x61,
+	0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72,
+	0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2f, 0x76, 0x31, 0x2f, 0x65, 0x73, 0x63, 0x72, 0x6f, 0x77, 0x2f,
+	0x7b, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x7d, 0x42, 0x87, 0x02, 0x0a, 0x1e,
+	0x63, 0x6f, 0x6d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e,
+	0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x42, 0x0a,
+	0x51, 0x75, 0x65, 0x72, 0x79, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x4f, 0x67, 0x69,
+	0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63,
+	0x68, 0x61, 0x69, 0x6e, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e,
+	0x2f, 0x61, 0x70, 0x69, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e,
+	0x2f, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2f, 0x76, 0x31, 0x3b,
+	0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x76, 0x31, 0xa2, 0x02, 0x03,
+	0x4e, 0x43, 0x58, 0xaa, 0x02, 0x1a, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69,
+	0x6e, 0x2e, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x56, 0x31,
+	0xca, 0x02, 0x1a, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x43,
+	0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x26,
+	0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x43, 0x72, 0x6f, 0x73,
+	0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65,
+	0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x1c, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63,
+	0x68, 0x61, 0x69, 0x6e, 0x3a, 0x3a, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
+	0x70, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
 }
 
 var (
@@ -946,21 +1956,27 @@ func file_nativechain_crossrollup_v1_query_proto_rawDescGZIP() []byte {
 	return file_nativechain_crossrollup_v1_query_proto_rawDescData
 }
 
-var file_nativechain_crossrollup_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_nativechain_crossrollup_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
 var file_nativechain_crossrollup_v1_query_proto_goTypes = []interface{}{
 	(*QueryParamsRequest)(nil),  // 0: nativechain.crossrollup.v1.QueryParamsRequest
 	(*QueryParamsResponse)(nil), // 1: nativechain.crossrollup.v1.QueryParamsResponse
-	(*Params)(nil),              // 2: nativechain.crossrollup.v1.Params
+	(*QueryEscrowRequest)(nil),  // 2: nativechain.crossrollup.v1.QueryEscrowRequest
+	(*QueryEscrowResponse)(nil), // 3: nativechain.crossrollup.v1.QueryEscrowResponse
+	(*Params)(nil),              // 4: nativechain.crossrollup.v1.Params
+	(*EscrowLedger)(nil),        // 5: nativechain.crossrollup.v1.EscrowLedger
 }
 var file_nativechain_crossrollup_v1_query_proto_depIdxs = []int32{
-	2, // 0: nativechain.crossrollup.v1.QueryParamsResponse.params:type_name -> nativechain.crossrollup.v1.Params
-	0, // 1: nativechain.crossrollup.v1.Query.Params:input_type -> nativechain.crossrollup.v1.QueryParamsRequest
-	1, // 2: nativechain.crossrollup.v1.Query.Params:output_type -> nativechain.crossrollup.v1.QueryParamsResponse
-	2, // [2:3] is the sub-list for method output_type
-	1, // [1:2] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	4, // 0: nativechain.crossrollup.v1.QueryParamsResponse.params:type_name -> nativechain.crossrollup.v1.Params
+	5, // 1: nativechain.crossrollup.v1.QueryEscrowResponse.ledgers:type_name -> nativechain.crossrollup.v1.EscrowLedger
+	0, // 2: nativechain.crossrollup.v1.Query.Params:input_type -> nativechain.crossrollup.v1.QueryParamsRequest
+	2, // 3: nativechain.crossrollup.v1.Query.Escrow:input_type -> nativechain.crossrollup.v1.QueryEscrowRequest
+	1, // 4: nativechain.crossrollup.v1.Query.Params:output_type -> nativechain.crossrollup.v1.QueryParamsResponse
+	3, // 5: nativechain.crossrollup.v1.Query.Escrow:output_type -> nativechain.crossrollup.v1.QueryEscrowResponse
+	4, // [4:6] is the sub-list for method output_type
+	2, // [2:4] is the sub-list for method input_type
+	2, // [2:2] is the sub-list for extension type_name
+	2, // [2:2] is the sub-list for extension extendee
+	0, // [0:2] is the sub-list for field type_name
 }
 
 func init() { file_nativechain_crossrollup_v1_query_proto_init() }
@@ -968,6 +1984,7 @@ func file_nativechain_crossrollup_v1_query_proto_init() {
 	if File_nativechain_crossrollup_v1_query_proto != nil {
 		return
 	}
+	file_nativechain_crossrollup_v1_bridge_proto_init()
 	file_nativechain_crossrollup_v1_params_proto_init()
 	if !protoimpl.UnsafeEnabled {
 		file_nativechain_crossrollup_v1_query_proto_msgTypes[0].Exporter = func(v interface{}, i int) interface{} {
@@ -994,6 +2011,30 @@ func file_nativechain_crossrollup_v1_query_proto_init() {
 				return nil
 			}
 		}
+		file_nativechain_crossrollup_v1_query_proto_msgTypes[2].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*QueryEscrowRequest); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_nativechain_crossrollup_v1_query_proto_msgTypes[3].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*QueryEscrowResponse); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1001,7 +2042,7 @@ func file_nativechain_crossrollup_v1_query_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: file_nativechain_crossrollup_v1_query_proto_rawDesc,
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   4,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -1,0 +1,145 @@
+package app_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sdkmath "cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+
+	"github.com/nativechain/nativechain/app"
+	"github.com/nativechain/nativechain/app/apptest"
+	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
+	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
+)
+
+// bridgeBatch proves the rollup's next batch consuming `consume` inbox
+// messages and posting outbox, against the committed state.
+func bridgeBatch(t *testing.T, c rollupsChain, id string, newRoot uint64, consume uint64, outbox []rollupstypes.OutboxEntry) *rollupstypes.MsgSubmitBatch {
+	t.Helper()
+	r := c.rollup(t, id)
+	prev, err := rollupstypes.ParseStateRoot(r.StateRoot)
+	require.NoError(t, err)
+	before, err := rollupstypes.ParseFieldElement(r.ConsumedAccumulator)
+	require.NoError(t, err)
+	after := before
+	if consume > 0 {
+		inbox, err := c.query().Inbox(c.Context(), &rollupstypes.QueryInboxRequest{RollupId: id, From: r.InboxConsumed + consume - 1, Limit: 1})
+		require.NoError(t, err)
+		require.Len(t, inbox.Messages, 1)
+		after, err = rollupstypes.ParseFieldElement(inbox.Messages[0].Accumulator)
+		require.NoError(t, err)
+	}
+	outboxBz, err := rollupstypes.EncodeOutbox(outbox)
+	require.NoError(t, err)
+	data := []byte("bridge batch")
+	proof, err := rollupsProver(t).Prove(rollupstypes.BatchCommitment{
+		ChainID: apptest.ChainID, RollupID: id, BatchIndex: r.NextBatchIndex,
+		PrevStateRoot: prev, NewStateRoot: mustRoot(t, elementBytes(newRoot)), DAHash: rollupstypes.DAHash(data),
+		InboxBefore: before, InboxAfter: after, OutboxHash: rollupstypes.OutboxHash(outbox),
+	})
+	require.NoError(t, err)
+	return &rollupstypes.MsgSubmitBatch{
+		Submitter: c.operator.Address.String(), RollupId: id, BatchIndex: r.NextBatchIndex,
+		NewStateRoot: elementBytes(newRoot), Data: data, InboxConsumed: consume, Outbox: outboxBz, Proof: proof,
+	}
+}
+
+// requireBridgeInvariant checks that the escrow account holds exactly the
+// sum of every rollup's ledger.
+func requireBridgeInvariant(t *testing.T, c rollupsChain, ids ...string) {
+	t.Helper()
+	sum := sdk.NewCoins()
+	for _, id := range ids {
+		amt, err := c.App.CrossRollupKeeper.Ledger(c.Context(), id, app.BondDenom)
+		require.NoError(t, err)
+		require.False(t, amt.IsNegative())
+		sum = sum.Add(sdk.NewCoin(app.BondDenom, amt))
+	}
+	escrow := c.App.BankKeeper.GetAllBalances(c.Context(), authtypes.NewModuleAddress(crossrolluptypes.ModuleName))
+	require.Equal(t, sum.String(), escrow.String(), "escrow balance equals the sum of the ledgers")
+}
+
+func TestBridge_DepositThenWithdrawFinalInTheBatchBlock(t *testing.T) {
+	c := registeredRollupsChain(t)
+	supplyBefore := c.App.BankKeeper.GetSupply(c.Context(), app.BondDenom)
+
+	// Alice (the admin account) deposits 5 NAT to an L2 recipient.
+	l2 := []byte("l2-alice-0000000000000000000000")
+	res := c.NextBlock(c.SignTx(c.admin, &crossrolluptypes.MsgDeposit{
+		Sender: c.admin.Address.String(), RollupId: "payments", L2Recipient: l2,
+		Amount: sdk.NewCoin(app.BondDenom, sdkmath.NewInt(5_000_000)),
+	}))
+	requireTxOK(t, res.TxResults[0])
+	requireBridgeInvariant(t, c, "payments")
+	r := c.rollup(t, "payments")
+	require.Equal(t, uint64(1), r.InboxSize)
+
+	// Batch 1 consumes the deposit and withdraws 2 NAT to the outsider.
+	before := c.balance(c.outsider.Address)
+	withdrawal := rollupstypes.OutboxEntry{
+		Kind: rollupstypes.OutboxKindWithdrawal, Recipient: c.outsider.Address,
+		Denom: app.BondDenom, Amount: rollupstypes.NewUint128(2_000_000),
+	}
+	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 7, 1, []rollupstypes.OutboxEntry{withdrawal})))
+	requireTxOK(t, res.TxResults[0])
+	require.True(t, hasEvent(res.TxResults[0], "nativechain.crossrollup.v1.EventWithdrawal"))
+	require.Equal(t, before.AddRaw(2_000_000).String(), c.balance(c.outsider.Address).String(), "paid in the block of the batch")
+	left, err := c.App.CrossRollupKeeper.Ledger(c.Context(), "payments", app.BondDenom)
+	require.NoError(t, err)
+	require.Equal(t, sdkmath.NewInt(3_000_000).String(), left.String())
+	requireBridgeInvariant(t, c, "payments")
+	require.Equal(t, uint64(1), c.rollup(t, "payments").InboxConsumed)
+
+	// Bridging moves coins; it never mints or burns (fees aside, which go
+	// to the fee collector and stay in supply).
+	require.True(t, supplyBefore.Amount.LTE(c.App.BankKeeper.GetSupply(c.Context(), app.BondDenom).Amount))
+
+	// Deregistration is refused while the rollup holds funds.
+	res = c.NextBlock(c.SignTx(c.admin, &rollupstypes.MsgDeregisterRollup{Admin: c.admin.Address.String(), RollupId: "payments"}))
+	requireTxFailedWith(t, res.TxResults[0], rollupstypes.ErrBridgeLedgerNotEmpty)
+}
+
+func TestBridge_RefusesBadDepositsAndOverdrawingBatches(t *testing.T) {
+	c := registeredRollupsChain(t)
+	deposit := func(id string, amount int64) *crossrolluptypes.MsgDeposit {
+		return &crossrolluptypes.MsgDeposit{
+			Sender: c.admin.Address.String(), RollupId: id, L2Recipient: []byte("l2-recipient"),
+			Amount: sdk.NewCoin(app.BondDenom, sdkmath.NewInt(amount)),
+		}
+	}
+	adminBefore := c.balance(c.admin.Address)
+	res := c.NextBlock(c.SignTx(c.admin, deposit("unknown", 100)))
+	requireTxFailedWith(t, res.TxResults[0], rollupstypes.ErrUnknownRollup)
+	res = c.NextBlock(c.SignTx(c.admin, deposit("payments", 0)))
+	requireTxFailedWith(t, res.TxResults[0], crossrolluptypes.ErrInvalidDeposit)
+	require.Equal(t, adminBefore.SubRaw(2*10_000).String(), c.balance(c.admin.Address).String(), "only fees were paid")
+	requireBridgeInvariant(t, c, "payments")
+
+	res = c.NextBlock(c.SignTx(c.admin, deposit("payments", 1_000)))
+	requireTxOK(t, res.TxResults[0])
+
+	// A proven batch withdrawing more than the ledger holds is refused whole.
+	overdraw := rollupstypes.OutboxEntry{
+		Kind: rollupstypes.OutboxKindWithdrawal, Recipient: c.outsider.Address,
+		Denom: app.BondDenom, Amount: rollupstypes.NewUint128(1_001),
+	}
+	rBefore := c.rollup(t, "payments")
+	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 9, 1, []rollupstypes.OutboxEntry{overdraw})))
+	requireTxFailedWith(t, res.TxResults[0], crossrolluptypes.ErrLedgerInsufficient)
+	rAfter := c.rollup(t, "payments")
+	require.Equal(t, rBefore.String(), rAfter.String(), "the batch changed nothing")
+	requireBridgeInvariant(t, c, "payments")
+
+	// Cross-rollup messages are refused until routing lands; value stays put.
+	msg := rollupstypes.OutboxEntry{
+		Kind: rollupstypes.OutboxKindCrossRollupMessage, Recipient: []byte("l2-bob"), DestRollupID: "dex",
+		Denom: app.BondDenom, Amount: rollupstypes.NewUint128(10),
+	}
+	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 9, 1, []rollupstypes.OutboxEntry{msg})))
+	requireTxFailedWith(t, res.TxResults[0], crossrolluptypes.ErrRoutingUnavailable)
+	requireBridgeInvariant(t, c, "payments")
+}

@@ -1,0 +1,56 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
+	sdkmath "cosmossdk.io/math"
+
+	"github.com/nativechain/nativechain/x/crossrollup/types"
+)
+
+// Ledger returns what a rollup holds of a denom (zero if nothing).
+func (k Keeper) Ledger(ctx context.Context, rollupID, denom string) (sdkmath.Int, error) {
+	amt, err := k.Ledgers.Get(ctx, collections.Join(rollupID, denom))
+	if errors.Is(err, collections.ErrNotFound) {
+		return sdkmath.ZeroInt(), nil
+	}
+	return amt, err
+}
+
+func (k Keeper) creditLedger(ctx context.Context, rollupID, denom string, amt sdkmath.Int) error {
+	cur, err := k.Ledger(ctx, rollupID, denom)
+	if err != nil {
+		return err
+	}
+	return k.Ledgers.Set(ctx, collections.Join(rollupID, denom), cur.Add(amt))
+}
+
+// debitLedger takes amt from a ledger; it never goes negative, and an
+// emptied ledger is removed.
+func (k Keeper) debitLedger(ctx context.Context, rollupID, denom string, amt sdkmath.Int) error {
+	cur, err := k.Ledger(ctx, rollupID, denom)
+	if err != nil {
+		return err
+	}
+	if cur.LT(amt) {
+		return types.ErrLedgerInsufficient.Wrapf("rollup %q holds %s%s, asked for %s", rollupID, cur, denom, amt)
+	}
+	left := cur.Sub(amt)
+	if left.IsZero() {
+		return k.Ledgers.Remove(ctx, collections.Join(rollupID, denom))
+	}
+	return k.Ledgers.Set(ctx, collections.Join(rollupID, denom), left)
+}
+
+// RollupHoldsFunds implements x/rollups' BridgeLedger: deregistration needs
+// every ledger of the rollup to be empty.
+func (k Keeper) RollupHoldsFunds(ctx context.Context, rollupID string) (bool, error) {
+	iter, err := k.Ledgers.Iterate(ctx, collections.NewPrefixedPairRange[string, string](rollupID))
+	if err != nil {
+		return false, err
+	}
+	defer iter.Close()
+	return iter.Valid(), nil
+}
