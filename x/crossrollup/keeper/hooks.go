@@ -51,6 +51,11 @@ func (h hooks) AfterRollupFrozen(context.Context, string) error { return nil }
 
 // withdraw pays one withdrawal from the rollup's ledger.
 func (k Keeper) withdraw(ctx context.Context, batch rollupstypes.VerifiedBatch, e rollupstypes.OutboxEntry) error {
+	// DecodeOutbox already validated the entry; check again so this method
+	// never depends on its caller (sdk.NewCoin panics on a bad denom).
+	if err := e.Validate(); err != nil {
+		return types.ErrInvalidWithdrawal.Wrap(err.Error())
+	}
 	recipient := sdk.AccAddress(e.Recipient)
 	if err := sdk.VerifyAddressFormat(recipient); err != nil {
 		return types.ErrInvalidWithdrawal.Wrapf("recipient: %s", err)

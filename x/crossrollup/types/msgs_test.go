@@ -1,0 +1,61 @@
+package types_test
+
+import (
+	"bytes"
+	"math/big"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sdkmath "cosmossdk.io/math"
+
+	"github.com/cosmos/cosmos-sdk/codec/address"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/nativechain/nativechain/x/crossrollup/types"
+	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
+)
+
+func TestMsgDeposit_Validate(t *testing.T) {
+	ac := address.NewBech32Codec("native")
+	sender, err := ac.BytesToString(bytes.Repeat([]byte{1}, 20))
+	require.NoError(t, err)
+	two128 := sdkmath.NewIntFromBigInt(new(big.Int).Lsh(big.NewInt(1), 128))
+	valid := func() types.MsgDeposit {
+		return types.MsgDeposit{Sender: sender, RollupId: "alpha", L2Recipient: []byte{0xab}, Amount: sdk.NewInt64Coin("unat", 1)}
+	}
+
+	tests := []struct {
+		name    string
+		mutate  func(m *types.MsgDeposit)
+		wantErr error
+	}{
+		{"valid", func(*types.MsgDeposit) {}, nil},
+		{"64-byte recipient", func(m *types.MsgDeposit) { m.L2Recipient = make([]byte, rollupstypes.MaxAddressLen) }, nil},
+		{"amount 2^128-1", func(m *types.MsgDeposit) { m.Amount = sdk.NewCoin("unat", two128.SubRaw(1)) }, nil},
+		{"empty sender", func(m *types.MsgDeposit) { m.Sender = "" }, types.ErrInvalidDeposit},
+		{"foreign-prefix sender", func(m *types.MsgDeposit) { m.Sender = "cosmos1notours" }, types.ErrInvalidDeposit},
+		{"empty rollup id", func(m *types.MsgDeposit) { m.RollupId = "" }, rollupstypes.ErrInvalidRollupID},
+		{"uppercase rollup id", func(m *types.MsgDeposit) { m.RollupId = "Alpha" }, rollupstypes.ErrInvalidRollupID},
+		{"too long rollup id", func(m *types.MsgDeposit) { m.RollupId = string(bytes.Repeat([]byte{'a'}, 33)) }, rollupstypes.ErrInvalidRollupID},
+		{"empty recipient", func(m *types.MsgDeposit) { m.L2Recipient = nil }, types.ErrInvalidDeposit},
+		{"65-byte recipient", func(m *types.MsgDeposit) { m.L2Recipient = make([]byte, rollupstypes.MaxAddressLen+1) }, types.ErrInvalidDeposit},
+		{"zero amount", func(m *types.MsgDeposit) { m.Amount = sdk.NewInt64Coin("unat", 0) }, types.ErrInvalidDeposit},
+		{"negative amount", func(m *types.MsgDeposit) { m.Amount = sdk.Coin{Denom: "unat", Amount: sdkmath.NewInt(-1)} }, types.ErrInvalidDeposit},
+		{"nil amount", func(m *types.MsgDeposit) { m.Amount = sdk.Coin{Denom: "unat"} }, types.ErrInvalidDeposit},
+		{"invalid denom", func(m *types.MsgDeposit) { m.Amount = sdk.Coin{Denom: "1bad!", Amount: sdkmath.NewInt(1)} }, types.ErrInvalidDeposit},
+		{"amount 2^128", func(m *types.MsgDeposit) { m.Amount = sdk.NewCoin("unat", two128) }, rollupstypes.ErrAmountOverflow},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := valid()
+			tc.mutate(&m)
+			err := m.Validate(ac)
+			if tc.wantErr != nil {
+				require.ErrorIs(t, err, tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+		})
+	}
+}
