@@ -103,6 +103,15 @@ func TestRollups_CLIRegistersAndAdvancesRollupAndChainRejectsBadBatches(t *testi
 	otherRoot.newRoot = rootElement(0x99)
 	ghost := batch2
 	ghost.rollupID = "ghost"
+	skipped := r.prove(3, root1, root2, []byte("batch 3 before batch 2"))
+	otherChain := provenBatches{t: t, prover: pr.p, files: rollupFiles{t: t, dir: t.TempDir()}, chainID: "another-chain-1", rollupID: rollupID}.
+		prove(2, root1, root2, []byte("batch 2 proven for another chain"))
+	overconsume := batch2.submitArgs("alice")
+	for i := range overconsume {
+		if overconsume[i] == "--inbox-consumed" {
+			overconsume[i+1] = "5" // the inbox is empty
+		}
+	}
 
 	cases := []struct {
 		name      string
@@ -116,6 +125,9 @@ func TestRollups_CLIRegistersAndAdvancesRollupAndChainRejectsBadBatches(t *testi
 		{"new root differs from the proven one", otherRoot.submitArgs("alice"), verifier.Codespace, verifier.ErrProofInvalid.ABCICode()},
 		{"submitter is not an operator", batch2.submitArgs("bob"), types.ModuleName, types.ErrNotOperator.ABCICode()},
 		{"unknown rollup", ghost.submitArgs("alice"), types.ModuleName, types.ErrUnknownRollup.ABCICode()},
+		{"skipped index", skipped.submitArgs("alice"), types.ModuleName, types.ErrWrongBatchIndex.ABCICode()},
+		{"proof for another chain id", otherChain.submitArgs("alice"), verifier.Codespace, verifier.ErrProofInvalid.ABCICode()},
+		{"consumes more inbox messages than exist", overconsume, types.ModuleName, types.ErrInboxOverconsumed.ABCICode()},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
