@@ -1,7 +1,6 @@
 package keeper
 
 import (
-	"bytes"
 	"context"
 	"encoding/hex"
 	"slices"
@@ -95,7 +94,7 @@ func (k Keeper) planBatch(ctx sdk.Context, params types.Params, r types.Rollup, 
 	plan := &batchPlan{
 		vk: vk, vkHash: vkHash, proof: proof, outbox: outbox,
 		accBefore: accBefore, accAfter: accAfter,
-		daHash: types.DAHash(msg.Data), outHash: types.OutboxHash(outbox), newRoot: newRoot,
+		daHash: k.cache.daHash(msg.Data), outHash: types.OutboxHash(outbox), newRoot: newRoot,
 	}
 	commitment := types.BatchCommitment{
 		ChainID:       ctx.ChainID(),
@@ -192,11 +191,10 @@ func (k Keeper) submitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (*ty
 		return nil, err
 	}
 
+	// planBatch verified under the key in force at this height; make a due
+	// pending key the current one in the record.
 	if err := activatePendingKey(sdkCtx, &r); err != nil {
 		return nil, err
-	}
-	if !bytes.Equal(r.VkHash, plan.vkHash) {
-		return nil, types.ErrInvalidVerifyingKey.Wrap("verifying key changed during the batch") // unreachable: same height
 	}
 	batch := types.Batch{
 		RollupId:               r.Id,

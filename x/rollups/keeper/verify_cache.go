@@ -6,14 +6,16 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
+	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
 
 // Cache sizes. Both caches only skip repeated work: a miss recomputes the
 // same answer, so their contents never influence consensus.
 const (
-	maxCachedKeys   = 256
-	maxCachedProofs = 4096
+	maxCachedKeys     = 256
+	maxCachedProofs   = 4096
+	maxCachedDAHashes = 4096
 )
 
 // verifyCache remembers parsed verifying keys (parsing costs about as much
@@ -27,12 +29,19 @@ type verifyCache struct {
 	keyOrder   [][32]byte
 	proofs     map[[32]byte]struct{}
 	proofOrder [][32]byte
+	// daHashes maps sha256(data) to types.DAHash(data). Poseidon2 over the
+	// data costs about 170 us/KiB and a batch is planned up to three times
+	// per node (ProcessProposal, PreBlock, FinalizeBlock); sha256 costs
+	// well under 1 us/KiB.
+	daHashes map[[32]byte]fr.Element
+	daOrder  [][32]byte
 }
 
 func newVerifyCache() *verifyCache {
 	return &verifyCache{
-		keys:   make(map[[32]byte]*verifier.VerifyingKey),
-		proofs: make(map[[32]byte]struct{}),
+		keys:     make(map[[32]byte]*verifier.VerifyingKey),
+		proofs:   make(map[[32]byte]struct{}),
+		daHashes: make(map[[32]byte]fr.Element),
 	}
 }
 
@@ -91,4 +100,27 @@ func (c *verifyCache) markVerified(id [32]byte) {
 	}
 	c.proofs[id] = struct{}{}
 	c.proofOrder = append(c.proofOrder, id)
+}
+
+// daHash returns types.DAHash(data), computing it once per distinct data.
+func (c *verifyCache) daHash(data []byte) fr.Element {
+	id := sha256.Sum256(data)
+	c.mu.Lock()
+	h, ok := c.daHashes[id]
+	c.mu.Unlock()
+	if ok {
+		return h
+	}
+	h = types.DAHash(data)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.daHashes[id]; !ok {
+		if len(c.daOrder) >= maxCachedDAHashes {
+			delete(c.daHashes, c.daOrder[0])
+			c.daOrder = c.daOrder[1:]
+		}
+		c.daHashes[id] = h
+		c.daOrder = append(c.daOrder, id)
+	}
+	return h
 }

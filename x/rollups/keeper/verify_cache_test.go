@@ -1,0 +1,25 @@
+package keeper
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/nativechain/nativechain/x/rollups/types"
+)
+
+// The DA-hash cache only skips work: every answer, hit or miss, before and
+// after eviction, equals types.DAHash.
+func TestVerifyCache_DAHashEqualsDirectHashAcrossEviction(t *testing.T) {
+	c := newVerifyCache()
+	data := func(i int) []byte { return []byte(fmt.Sprintf("batch data %d", i)) }
+	for i := 0; i < maxCachedDAHashes+10; i++ {
+		require.Equal(t, types.DAHash(data(i)), c.daHash(data(i)))
+	}
+	require.Len(t, c.daHashes, maxCachedDAHashes, "the cache stays bounded")
+	for _, i := range []int{0, 5, maxCachedDAHashes + 9} { // evicted and cached
+		require.Equal(t, types.DAHash(data(i)), c.daHash(data(i)))
+	}
+	require.Equal(t, types.DAHash(nil), c.daHash(nil))
+}
