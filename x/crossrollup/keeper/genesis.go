@@ -30,9 +30,6 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		}
 		total = total.Add(sdk.NewCoin(l.Denom, amt))
 	}
-	if k.bankKeeper == nil {
-		return nil
-	}
 	escrow := k.bankKeeper.GetAllBalances(ctx, authtypes.NewModuleAddress(types.ModuleName))
 	if !escrow.Equal(total) {
 		return types.ErrInvalidGenesis.Wrapf("escrow account holds %s, ledgers sum to %s", escrow, total)

@@ -35,7 +35,7 @@ func newFixture(t *testing.T) fixture {
 	authority, err := ac.BytesToString(authtypes.NewModuleAddress("gov"))
 	require.NoError(t, err)
 
-	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, nil, nil, authority)
+	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, newFakeBank(), nil, authority)
 	require.NoError(t, k.InitGenesis(testCtx.Ctx, types.DefaultGenesis()))
 	return fixture{ctx: testCtx.Ctx, keeper: k, msgServer: keeper.NewMsgServerImpl(k), authority: authority}
 }
