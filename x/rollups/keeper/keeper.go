@@ -27,6 +27,7 @@ type Keeper struct {
 
 	hooks        types.RollupsHooks
 	bridgeLedger types.BridgeLedger
+	rewardPool   types.RewardPool
 	cache        *verifyCache
 
 	Schema  collections.Schema
@@ -81,6 +82,10 @@ func (k *Keeper) SetHooks(h types.RollupsHooks) {
 
 // SetBridgeLedger sets the bridge ledger deregistration consults.
 func (k *Keeper) SetBridgeLedger(l types.BridgeLedger) { k.bridgeLedger = l }
+
+// SetRewardPool sets the reward pool that registration fees are paid into.
+// Without one, fees stay escrowed in the module account.
+func (k *Keeper) SetRewardPool(p types.RewardPool) { k.rewardPool = p }
 
 // Authority returns the address allowed to update params.
 func (k Keeper) Authority() string { return k.authority }

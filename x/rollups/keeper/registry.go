@@ -89,6 +89,13 @@ func (k Keeper) registerRollup(ctx context.Context, msg *types.MsgRegisterRollup
 	if err := k.bankKeeper.SendCoinsFromAccountToModule(ctx, admin, types.ModuleName, escrow); err != nil {
 		return err
 	}
+	// The bond stays escrowed here; the fee is the reward pool's.
+	if k.rewardPool != nil && params.RegistrationFee.IsPositive() {
+		fee := sdk.NewCoins(params.RegistrationFee)
+		if err := k.rewardPool.FundPoolFromModule(ctx, types.ModuleName, fee, types.RewardSourceRegistrationFee); err != nil {
+			return err
+		}
+	}
 
 	vkHash := vk.Hash()
 	acc := types.InboxAccumulatorGenesis()

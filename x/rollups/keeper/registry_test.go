@@ -2,6 +2,7 @@ package keeper_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -20,6 +21,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/nativechain/nativechain/x/rollups/keeper"
 	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
@@ -150,6 +152,56 @@ func TestRegisterRollup_EscrowsBondAndFeeAndStoresActiveRollup(t *testing.T) {
 	require.Len(t, events, 1)
 	require.Equal(t, rollupID, events[0].RollupId)
 	require.Equal(t, msg.Bond.String(), events[0].Bond)
+}
+
+// fakeRewardPool is the reward pool as x/rollups sees it: it takes coins
+// from a module account through the bank and records each inflow.
+type fakeRewardPool struct {
+	bank    *fakeBank
+	inflows []string
+	err     error
+}
+
+func (p *fakeRewardPool) FundPoolFromModule(ctx context.Context, from string, amt sdk.Coins, source string) error {
+	if p.err != nil {
+		return p.err
+	}
+	if err := p.bank.SendCoinsFromModuleToModule(ctx, from, "rewards", amt); err != nil {
+		return err
+	}
+	p.inflows = append(p.inflows, source+":"+amt.String())
+	return nil
+}
+
+func TestRegisterRollup_PaysTheFeeIntoTheRewardPool(t *testing.T) {
+	f := newFixture(t)
+	params := f.params(t)
+	require.True(t, params.RegistrationFee.IsPositive())
+	pool := &fakeRewardPool{bank: f.bank}
+	// The keeper is a value: wire the pool before building the server.
+	k := f.keeper
+	k.SetRewardPool(pool)
+	msg := f.registerMsg(t, rollupID)
+
+	_, err := keeper.NewMsgServerImpl(k).RegisterRollup(f.ctx, msg)
+	require.NoError(t, err)
+
+	require.Equal(t, sdk.NewCoins(msg.Bond).String(), f.bank.moduleBalance(types.ModuleName).String(), "only the bond stays escrowed")
+	require.Equal(t, sdk.NewCoins(params.RegistrationFee).String(), f.bank.moduleBalance("rewards").String())
+	require.Equal(t, []string{types.RewardSourceRegistrationFee + ":" + params.RegistrationFee.String()}, pool.inflows)
+}
+
+func TestRegisterRollup_RefusedWhenThePoolRefusesTheFee(t *testing.T) {
+	f := newFixture(t)
+	k := f.keeper
+	k.SetRewardPool(&fakeRewardPool{bank: f.bank, err: errors.New("pool unavailable")})
+
+	_, err := keeper.NewMsgServerImpl(k).RegisterRollup(f.ctx, f.registerMsg(t, rollupID))
+	require.ErrorContains(t, err, "pool unavailable")
+	// In the app the whole tx reverts; here the store write never happened.
+	has, err := f.keeper.Rollups.Has(f.ctx, rollupID)
+	require.NoError(t, err)
+	require.False(t, has)
 }
 
 func TestRegisterRollup_AcceptsKeyWithOneCommitmentAndOwnBatchLimit(t *testing.T) {
@@ -527,7 +579,7 @@ func TestDeregisterRollup_RefundsBondAndClosesRollup(t *testing.T) {
 
 	require.Equal(t, adminBefore.Add(before.Bond).String(), f.bank.balance(admin).String(), "the bond is returned")
 	require.Equal(t, moduleBefore.Sub(before.Bond).String(), f.bank.moduleBalance(types.ModuleName).String(),
-		"the registration fee stays")
+		"without a reward pool wired, the registration fee stays")
 	r := f.rollup(t, rollupID)
 	require.Equal(t, types.ROLLUP_STATUS_DEREGISTERED, r.Status)
 	require.True(t, r.Bond.IsZero())

@@ -13,3 +13,17 @@ type BankKeeper interface {
 	SendCoinsFromModuleToAccount(ctx context.Context, senderModule string, recipientAddr sdk.AccAddress, amt sdk.Coins) error
 	SendCoinsFromModuleToModule(ctx context.Context, senderModule, recipientModule string, amt sdk.Coins) error
 }
+
+// RewardPool is the reward pool (implemented by x/rewards). Registration
+// fees, and later slashed operator bonds, move from the x/rollups module
+// account into it, recorded under their source.
+type RewardPool interface {
+	FundPoolFromModule(ctx context.Context, fromModule string, amt sdk.Coins, source string) error
+}
+
+// Inflow sources x/rollups reports to the RewardPool; they match x/rewards'
+// source names.
+const (
+	RewardSourceRegistrationFee = "registration_fee"
+	RewardSourceSlashedBond     = "slashed_bond"
+)
