@@ -40,6 +40,7 @@ func bridgeBatch(t *testing.T, c rollupsChain, id string, newRoot uint64, consum
 		ChainID: apptest.ChainID, RollupID: id, BatchIndex: r.NextBatchIndex,
 		PrevStateRoot: prev, NewStateRoot: mustRoot(t, elementBytes(newRoot)), DAHash: rollupstypes.DAHash(data),
 		InboxBefore: before, InboxAfter: after, OutboxHash: rollupstypes.OutboxHash(outbox),
+		Submitter: c.operator.Address,
 	})
 	require.NoError(t, err)
 	return &rollupstypes.MsgSubmitBatch{

@@ -95,7 +95,7 @@ func TestProcessProposal_AcceptsConsecutiveBatchesOfOneRollup(t *testing.T) {
 		PrevStateRoot: mustRoot(t, elementBytes(5)), NewStateRoot: mustRoot(t, elementBytes(6)),
 		DAHash:      rollupstypes.DAHash([]byte("two")),
 		InboxBefore: rollupstypes.InboxAccumulatorGenesis(), InboxAfter: rollupstypes.InboxAccumulatorGenesis(),
-		OutboxHash: rollupstypes.OutboxHash(nil),
+		OutboxHash: rollupstypes.OutboxHash(nil), Submitter: c.operator.Address,
 	})
 	require.NoError(t, err)
 	second := &rollupstypes.MsgSubmitBatch{

@@ -87,6 +87,7 @@ func (c rollupsChain) batchMsg(t *testing.T, submitter *apptest.Account, id stri
 		ChainID: apptest.ChainID, RollupID: id, BatchIndex: index,
 		PrevStateRoot: prev, NewStateRoot: next, DAHash: rollupstypes.DAHash(data),
 		InboxBefore: acc0, InboxAfter: acc0, OutboxHash: rollupstypes.OutboxHash(nil),
+		L2TxCount: 1, Submitter: submitter.Address,
 	})
 	require.NoError(t, err)
 	return &rollupstypes.MsgSubmitBatch{

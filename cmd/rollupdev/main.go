@@ -35,6 +35,8 @@ import (
 
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 
+	"github.com/cosmos/cosmos-sdk/types/bech32"
+
 	"github.com/nativechain/nativechain/x/rollups/testutil/batchprover"
 	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
@@ -160,13 +162,18 @@ func runProve(args []string) error {
 	inboxBefore := fs.String("inbox-before", "", "inbox accumulator before the batch (the rollup's consumed_accumulator), hex")
 	inboxAfter := fs.String("inbox-after", "", "inbox accumulator after the consumed messages, hex")
 	outboxFile := fs.String("outbox-file", "", "canonical outbox encoding (default: no entries)")
+	submitter := fs.String("submitter", "", "bech32 address of the account that will submit the batch (the proof is bound to it)")
+	l2TxCount := fs.Uint64("l2-tx-count", 0, "L2 transactions in the batch (proven; pass the same to submit-batch)")
 	out := fs.String("out", "", "file to write the proof to")
 	if err := parse(fs, args, "keys", "chain-id", "rollup", "index", "prev-root", "new-root",
-		"data-file", "inbox-before", "inbox-after", "out"); err != nil {
+		"data-file", "inbox-before", "inbox-after", "submitter", "out"); err != nil {
 		return err
 	}
-	c := types.BatchCommitment{ChainID: *chainID, RollupID: *rollupID, BatchIndex: *index}
+	c := types.BatchCommitment{ChainID: *chainID, RollupID: *rollupID, BatchIndex: *index, L2TxCount: *l2TxCount}
 	var err error
+	if c.Submitter, err = parseAddress(*submitter); err != nil {
+		return err
+	}
 	if c.PrevStateRoot, err = parseElement("--prev-root", *prevRoot); err != nil {
 		return err
 	}
@@ -190,8 +197,14 @@ func runProveNext(args []string) error {
 	newRoot := fs.String("new-root", "", "state root after the batch, 32 bytes hex")
 	dataFile := fs.String("data-file", "", "batch data file, as it will be posted")
 	outboxFile := fs.String("outbox-file", "", "canonical outbox encoding (default: no entries)")
+	submitter := fs.String("submitter", "", "bech32 address of the account that will submit the batch (the proof is bound to it)")
+	l2TxCount := fs.Uint64("l2-tx-count", 0, "L2 transactions in the batch (proven; pass the same to submit-batch)")
 	out := fs.String("out", "", "file to write the proof to")
-	if err := parse(fs, args, "keys", "rollup", "new-root", "data-file", "out"); err != nil {
+	if err := parse(fs, args, "keys", "rollup", "new-root", "data-file", "submitter", "out"); err != nil {
+		return err
+	}
+	submitterBytes, err := parseAddress(*submitter)
+	if err != nil {
 		return err
 	}
 
@@ -205,7 +218,8 @@ func runProveNext(args []string) error {
 	if pending := r.InboxSize - r.InboxConsumed; pending > 0 {
 		fmt.Fprintf(os.Stderr, "note: %d inbox message(s) are waiting; this batch consumes none (--inbox-consumed 0)\n", pending)
 	}
-	c := types.BatchCommitment{ChainID: chainID, RollupID: r.Id, BatchIndex: r.NextBatchIndex}
+	c := types.BatchCommitment{ChainID: chainID, RollupID: r.Id, BatchIndex: r.NextBatchIndex,
+		L2TxCount: *l2TxCount, Submitter: submitterBytes}
 	if c.PrevStateRoot, err = types.ParseStateRoot(r.StateRoot); err != nil {
 		return fmt.Errorf("state root from the node: %s", err)
 	}
@@ -322,7 +336,10 @@ func prove(keysDir string, c types.BatchCommitment, newRootHex, dataFile, outbox
 	if outboxFile != "" {
 		submit = append(submit, "--outbox-file", outboxFile)
 	}
-	fmt.Printf("\nsubmit it with:\n  %s --from KEY\n", strings.Join(submit, " "))
+	if c.L2TxCount != 0 {
+		submit = append(submit, "--l2-tx-count", fmt.Sprint(c.L2TxCount))
+	}
+	fmt.Printf("\nsubmit it with (signed by the --submitter account):\n  %s --from KEY\n", strings.Join(submit, " "))
 	return nil
 }
 
@@ -423,3 +440,12 @@ func fileExists(path string) bool {
 }
 
 func printField(name, value string) { fmt.Printf("%-14s %s\n", name, value) }
+
+// parseAddress decodes the bech32 address a proof is bound to.
+func parseAddress(bech string) ([]byte, error) {
+	_, bz, err := bech32.DecodeAndConvert(bech)
+	if err != nil {
+		return nil, fmt.Errorf("--submitter %q: %s", bech, err)
+	}
+	return bz, nil
+}

@@ -15,6 +15,8 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
+	"github.com/cosmos/cosmos-sdk/types/bech32"
+
 	"github.com/nativechain/nativechain/x/rollups/testutil/batchprover"
 	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
@@ -49,7 +51,8 @@ func TestRollups_CLIRegistersAndAdvancesRollupAndChainRejectsBadBatches(t *testi
 	}
 	files := rollupFiles{t: t, dir: t.TempDir()}
 	const rollupID = "payments"
-	r := provenBatches{t: t, prover: pr.p, files: files, chainID: node.ChainID, rollupID: rollupID}
+	r := provenBatches{t: t, prover: pr.p, files: files, chainID: node.ChainID, rollupID: rollupID,
+		submitter: rawAddress(t, alice)}
 	root0, root1, root2 := rootElement(0x10), rootElement(0x11), rootElement(0x12)
 
 	// ACT 1: register through the CLI.
@@ -104,7 +107,7 @@ func TestRollups_CLIRegistersAndAdvancesRollupAndChainRejectsBadBatches(t *testi
 	ghost := batch2
 	ghost.rollupID = "ghost"
 	skipped := r.prove(3, root1, root2, []byte("batch 3 before batch 2"))
-	otherChain := provenBatches{t: t, prover: pr.p, files: rollupFiles{t: t, dir: t.TempDir()}, chainID: "another-chain-1", rollupID: rollupID}.
+	otherChain := provenBatches{t: t, prover: pr.p, files: rollupFiles{t: t, dir: t.TempDir()}, chainID: "another-chain-1", rollupID: rollupID, submitter: rawAddress(t, alice)}.
 		prove(2, root1, root2, []byte("batch 2 proven for another chain"))
 	overconsume := batch2.submitArgs("alice")
 	for i := range overconsume {
@@ -213,6 +216,9 @@ type provenBatches struct {
 	files    rollupFiles
 	chainID  string
 	rollupID string
+	// submitter is the raw address of the account that will submit: a
+	// proof is bound to its submitter.
+	submitter []byte
 }
 
 // provenBatch is a batch and the files `tx rollups submit-batch` reads.
@@ -239,6 +245,7 @@ func (b provenBatches) prove(index uint64, prevRoot, newRoot fr.Element, data []
 		InboxBefore:   acc,
 		InboxAfter:    acc,
 		OutboxHash:    types.OutboxHash(nil),
+		Submitter:     b.submitter,
 	})
 	if err != nil {
 		b.t.Fatalf("prove batch %d: %v", index, err)
@@ -369,3 +376,13 @@ func rootElement(v uint64) fr.Element {
 func rootBytes(e fr.Element) []byte { return types.StateRootBytes(e) }
 
 func rootHex(e fr.Element) string { return hex.EncodeToString(rootBytes(e)) }
+
+// rawAddress is the account bytes of a bech32 address.
+func rawAddress(t *testing.T, bech string) []byte {
+	t.Helper()
+	_, bz, err := bech32.DecodeAndConvert(bech)
+	if err != nil {
+		t.Fatalf("decode address %q: %v", bech, err)
+	}
+	return bz
+}

@@ -11,6 +11,7 @@ import (
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
@@ -96,6 +97,10 @@ func (k Keeper) planBatch(ctx sdk.Context, params types.Params, r types.Rollup, 
 		accBefore: accBefore, accAfter: accAfter,
 		daHash: k.cache.daHash(msg.Data), outHash: types.OutboxHash(outbox), newRoot: newRoot,
 	}
+	submitter, err := k.addressCodec.StringToBytes(msg.Submitter)
+	if err != nil {
+		return nil, errorsmod.Wrap(sdkerrors.ErrInvalidAddress, err.Error())
+	}
 	commitment := types.BatchCommitment{
 		ChainID:       ctx.ChainID(),
 		RollupID:      r.Id,
@@ -106,6 +111,8 @@ func (k Keeper) planBatch(ctx sdk.Context, params types.Params, r types.Rollup, 
 		InboxBefore:   before,
 		InboxAfter:    after,
 		OutboxHash:    plan.outHash,
+		L2TxCount:     msg.L2TxCount,
+		Submitter:     submitter,
 	}
 	if plan.inputs, err = commitment.PublicInputs(); err != nil {
 		return nil, err

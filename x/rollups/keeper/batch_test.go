@@ -219,6 +219,10 @@ func TestSubmitBatch_RefusesProofOfAnyOtherStatement(t *testing.T) {
 		{name: "proven with another outbox hash", proven: func(c *types.BatchCommitment) { c.OutboxHash = other }},
 		{name: "proven for another rollup id", proven: func(c *types.BatchCommitment) { c.RollupID = "dex" }},
 		{name: "proven for another chain id", proven: func(c *types.BatchCommitment) { c.ChainID = "nativechain-2" }},
+		{name: "proven with another L2 tx count", proven: func(c *types.BatchCommitment) { c.L2TxCount++ }},
+		{name: "proven for another submitter", proven: func(c *types.BatchCommitment) {
+			c.Submitter = bytes.Repeat([]byte{0xee}, 20) // the outsider, who front-runs nothing
+		}},
 	}
 	f := newFixture(t)
 	f.register(t, rollupID)

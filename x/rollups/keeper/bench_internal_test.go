@@ -80,7 +80,7 @@ func newBenchSetup(b *testing.B, dataBytes int) benchSetup {
 		ChainID: ctx.ChainID(), RollupID: "bench", BatchIndex: 1,
 		PrevStateRoot: genesisRoot, NewStateRoot: newRoot, DAHash: types.DAHash(data),
 		InboxBefore: types.InboxAccumulatorGenesis(), InboxAfter: types.InboxAccumulatorGenesis(),
-		OutboxHash: types.OutboxHash(nil),
+		OutboxHash: types.OutboxHash(nil), Submitter: bytes.Repeat([]byte{7}, 20),
 	}
 	proof, err := p.Prove(c)
 	require.NoError(b, err)

@@ -301,6 +301,7 @@ func defaultInput(i uint64) batchInput {
 func withdrawal(amount uint64) types.OutboxEntry {
 	return types.OutboxEntry{
 		Kind:      types.OutboxKindWithdrawal,
+		Sender:    bytes.Repeat([]byte{0x77}, 32),
 		Recipient: bytes.Repeat([]byte{0x55}, 20),
 		Denom:     "unat",
 		Amount:    types.NewUint128(amount),
@@ -340,7 +341,17 @@ func (f fixture) commitment(t testing.TB, id string, in batchInput) types.BatchC
 		InboxBefore:   f.inboxAccumulator(t, id, r.InboxConsumed),
 		InboxAfter:    f.inboxAccumulator(t, id, r.InboxConsumed+in.inboxConsumed),
 		OutboxHash:    types.OutboxHash(in.outbox),
+		L2TxCount:     3,
+		Submitter:     f.rawAddress(t, f.operator),
 	}
+}
+
+// rawAddress is the account bytes of a bech32 address.
+func (f fixture) rawAddress(t testing.TB, bech string) []byte {
+	t.Helper()
+	bz, err := f.ac.StringToBytes(bech)
+	require.NoError(t, err)
+	return bz
 }
 
 // prove proves c with p.

@@ -385,11 +385,21 @@ func TestUpdateOperators_AdminReplacesTheOperatorSet(t *testing.T) {
 	require.Equal(t, newOps, f.rollup(t, rollupID).Operators)
 	require.Len(t, typedEvents[*types.EventOperatorsUpdated](t, f.ctx), 1)
 
-	// The old operator is out; a new one submits the same batch.
+	// The old operator is out.
 	_, err = f.msgServer.SubmitBatch(f.ctx, stale)
 	require.ErrorIs(t, err, types.ErrNotOperator)
+	// A new operator cannot reuse the old operator's proof: it is bound to
+	// its submitter.
 	stale.Submitter = newOps[1]
 	_, err = f.msgServer.SubmitBatch(f.ctx, stale)
+	require.ErrorIs(t, err, verifier.ErrProofInvalid)
+	// The same batch proven for the new operator is accepted.
+	in := defaultInput(f.rollup(t, rollupID).NextBatchIndex)
+	c := f.commitment(t, rollupID, in)
+	c.Submitter = f.rawAddress(t, newOps[1])
+	fresh := f.msgFor(t, testProver(t), c, in)
+	fresh.Submitter = newOps[1]
+	_, err = f.msgServer.SubmitBatch(f.ctx, fresh)
 	require.NoError(t, err)
 }
 

@@ -35,6 +35,13 @@ func mustElementHex(t testing.TB, s string) fr.Element {
 	return e
 }
 
+func mustHex(t testing.TB, s string) []byte {
+	t.Helper()
+	bz, err := hex.DecodeString(s)
+	require.NoError(t, err)
+	return bz
+}
+
 func elementFromUint64(v uint64) fr.Element {
 	var e fr.Element
 	e.SetUint64(v)
@@ -76,12 +83,14 @@ func exampleOutbox() []OutboxEntry {
 	return []OutboxEntry{
 		{
 			Kind:      OutboxKindWithdrawal,
+			Sender:    bytes.Repeat([]byte{0x77}, 32),
 			Recipient: bytes.Repeat([]byte{0x55}, 20),
 			Denom:     "unat",
 			Amount:    NewUint128(250_000),
 		},
 		{
 			Kind:         OutboxKindCrossRollupMessage,
+			Sender:       bytes.Repeat([]byte{0x77}, 32),
 			Recipient:    bytes.Repeat([]byte{0x66}, 32),
 			DestRollupID: "dex",
 			Denom:        "unat",
@@ -105,6 +114,8 @@ func exampleCommitment() BatchCommitment {
 		InboxBefore:   acc,
 		InboxAfter:    acc2,
 		OutboxHash:    OutboxHash(exampleOutbox()),
+		L2TxCount:     5,
+		Submitter:     bytes.Repeat([]byte{0x88}, 20),
 	}
 }
 
@@ -126,8 +137,8 @@ func specVectors() []specVector {
 	var zero fr.Element
 	one := elementFromUint64(1)
 	return []specVector{
-		{"tag(nativechain/batch-commitment/v1)", func() string { return hexElement(TagElement(TagBatchCommitment)) },
-			"006e6174697665636861696e2f62617463682d636f6d6d69746d656e742f7631"},
+		{"tag(nativechain/batch-commitment/v2)", func() string { return hexElement(TagElement(TagBatchCommitment)) },
+			"006e6174697665636861696e2f62617463682d636f6d6d69746d656e742f7632"},
 		{"P(0, 1)[0]", func() string { return hexElement(permute(zero, one)[0]) },
 			"1cea81d812c4552760b21d75d1fd4c11e43e3f60c67632e7e38f656236378e5d"},
 		{"P(0, 1)[1]", func() string { return hexElement(permute(zero, one)[1]) },
@@ -169,9 +180,9 @@ func specVectors() []specVector {
 		{"PayloadDigest(\"\")", func() string { return hexElement(PayloadDigest(nil)) },
 			"1b1af07f107b2d76e2401539ab3aeaffe619ed7509933e3045f2551aae392e36"},
 		{"withdrawal.Hash()", func() string { return hexElement(exampleOutbox()[0].Hash()) },
-			"304a0b3bdbf1cc4847478236ce35bdc5b51d1d40c7c58c8d86b2e63836db6c23"},
+			"2d7e50b402b92cdf323cbcef2cee82d636c1eb02ce702ba52318a80e272c1a46"},
 		{"send.Hash()", func() string { return hexElement(exampleOutbox()[1].Hash()) },
-			"2836fb2a546e23047ff0c3e6ab0af76a975aae0486d3cf0f606ef419c77414d6"},
+			"0f93b1fcadc1a96a77ce0b6c690724e138589cec02ea87d91291a92f6a8d27ca"},
 		{"OutboxHash([])", func() string { return hexElement(OutboxHash(nil)) },
 			"13352c5e4b82cc226fa4c42f99fbd054d49375a6148345b36ac88efc8d2c1c1b"},
 		{"EncodeOutbox([withdrawal, send])", func() string {
@@ -180,16 +191,16 @@ func specVectors() []specVector {
 				return err.Error()
 			}
 			return hex.EncodeToString(bz)
-		}, "02011455555555555555555555555555555555555555550004756e61740303d09000022066666666666666666666666666666666666666666666666666666666666666660364657804756e61740901000000000000000004deadbeef"},
+		}, "02012077777777777777777777777777777777777777777777777777777777777777771455555555555555555555555555555555555555550004756e61740303d09000022077777777777777777777777777777777777777777777777777777777777777772066666666666666666666666666666666666666666666666666666666666666660364657804756e61740901000000000000000004deadbeef"},
 		{"OutboxHash([withdrawal, send])", func() string { return hexElement(OutboxHash(exampleOutbox())) },
-			"15d0fde25aba1cd53d97495ab896dc239bfbc2afe080373b47a251d01b474c52"},
+			"2e771cd167812cc979be07faf885ce398cc37ba77e71cd946dc65a37c056e315"},
 		{"example commitment: PublicInputs()[0]", func() string {
 			pi, err := exampleCommitment().PublicInputs()
 			if err != nil {
 				return err.Error()
 			}
 			return hexElement(pi[0])
-		}, "00d25b945ce49cfbc882f29bc0b20dbbc4bace4d1ec52450ba08102b120aea91"},
+		}, "22da7dd1f2010c203168cfaadfb9f303ebc9c82596ede1dee6715e06021789d0"},
 	}
 }
 
@@ -390,6 +401,8 @@ func TestBatchCommitment_Rejections(t *testing.T) {
 		{"long chain id", func(c *BatchCommitment) { c.ChainID = strings.Repeat("c", MaxChainIDLen+1) }, ErrInvalidChainID},
 		{"empty rollup id", func(c *BatchCommitment) { c.RollupID = "" }, ErrInvalidRollupID},
 		{"long rollup id", func(c *BatchCommitment) { c.RollupID = strings.Repeat("r", MaxRollupIDLen+1) }, ErrInvalidRollupID},
+		{"no submitter", func(c *BatchCommitment) { c.Submitter = nil }, ErrInvalidAddress},
+		{"long submitter", func(c *BatchCommitment) { c.Submitter = make([]byte, MaxAddressLen+1) }, ErrInvalidAddress},
 		{"prev root not reduced", func(c *BatchCommitment) { c.PrevStateRoot = notReduced }, ErrCommitmentInputNotReduced},
 		{"new root not reduced", func(c *BatchCommitment) { c.NewStateRoot = notReduced }, ErrCommitmentInputNotReduced},
 		{"da hash not reduced", func(c *BatchCommitment) { c.DAHash = notReduced }, ErrCommitmentInputNotReduced},
@@ -413,7 +426,8 @@ func TestBatchCommitment_PreimageLayout(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, pre, BatchCommitmentArity)
 	want := []fr.Element{ChainIDDigest(c.ChainID), RollupIDDigest(c.RollupID), elementFromUint64(c.BatchIndex),
-		c.PrevStateRoot, c.NewStateRoot, c.DAHash, c.InboxBefore, c.InboxAfter, c.OutboxHash}
+		c.PrevStateRoot, c.NewStateRoot, c.DAHash, c.InboxBefore, c.InboxAfter, c.OutboxHash,
+		elementFromUint64(c.L2TxCount), AddressDigest(c.Submitter)}
 	require.Equal(t, want, pre)
 
 	pi, err := c.PublicInputs()
@@ -434,6 +448,8 @@ func TestBatchCommitment_EverySingleFieldChangesTheCommitment(t *testing.T) {
 		"inbox before":    func(c *BatchCommitment) { bump(&c.InboxBefore) },
 		"inbox after":     func(c *BatchCommitment) { bump(&c.InboxAfter) },
 		"outbox hash":     func(c *BatchCommitment) { bump(&c.OutboxHash) },
+		"l2 tx count":     func(c *BatchCommitment) { c.L2TxCount++ },
+		"submitter":       func(c *BatchCommitment) { c.Submitter = bytes.Repeat([]byte{0x89}, 20) },
 		"swap roots":      func(c *BatchCommitment) { c.PrevStateRoot, c.NewStateRoot = c.NewStateRoot, c.PrevStateRoot },
 		"swap inbox":      func(c *BatchCommitment) { c.InboxBefore, c.InboxAfter = c.InboxAfter, c.InboxBefore },
 		"move id boundary": func(c *BatchCommitment) {
@@ -525,6 +541,15 @@ func TestInboxEntry_Validate(t *testing.T) {
 		{"valid forced tx", func(e *InboxEntry) {
 			*e = InboxEntry{Kind: InboxKindForcedTx, Sender: []byte{1}, Payload: []byte{2}}
 		}, nil},
+		{"valid refund", func(e *InboxEntry) { *e = exampleInboxMessage(); e.Kind = InboxKindRefund }, nil},
+		{"refund without source", func(e *InboxEntry) {
+			*e = exampleInboxMessage()
+			e.Kind, e.SourceRollupID = InboxKindRefund, ""
+		}, ErrInvalidRollupID},
+		{"refund without recipient", func(e *InboxEntry) {
+			*e = exampleInboxMessage()
+			e.Kind, e.Recipient = InboxKindRefund, nil
+		}, ErrInvalidAddress},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -595,6 +620,9 @@ func TestOutboxEntry_Validate(t *testing.T) {
 		{"withdrawal of zero", func(e *OutboxEntry) { e.Amount = Uint128{}; e.Denom = "" }, ErrInvalidOutboxEntry},
 		{"withdrawal with payload", func(e *OutboxEntry) { e.Payload = []byte{1} }, ErrInvalidOutboxEntry},
 		{"no recipient", func(e *OutboxEntry) { e.Recipient = nil }, ErrInvalidAddress},
+		{"withdrawal without sender", func(e *OutboxEntry) { e.Sender = nil }, nil},
+		{"long sender", func(e *OutboxEntry) { e.Sender = make([]byte, MaxAddressLen+1) }, ErrInvalidAddress},
+		{"message without sender", func(e *OutboxEntry) { *e = exampleOutbox()[1]; e.Sender = nil }, ErrInvalidAddress},
 		{"long recipient", func(e *OutboxEntry) { e.Recipient = make([]byte, MaxAddressLen+1) }, ErrInvalidAddress},
 		{"bad denom", func(e *OutboxEntry) { e.Denom = "u" }, ErrInvalidDenom},
 		{"denom with bad char", func(e *OutboxEntry) { e.Denom = "un@t" }, ErrInvalidDenom},
@@ -626,13 +654,16 @@ func TestOutboxEntry_Validate(t *testing.T) {
 
 func TestOutboxEntry_EverySingleFieldChangesTheHash(t *testing.T) {
 	mutations := map[string]func(*OutboxEntry){
-		"kind":        func(e *OutboxEntry) { e.Kind = OutboxKindWithdrawal },
-		"recipient":   func(e *OutboxEntry) { e.Recipient = append(bytes.Clone(e.Recipient), 0) },
-		"destination": func(e *OutboxEntry) { e.DestRollupID = "dey" },
-		"denom":       func(e *OutboxEntry) { e.Denom = "uatom" },
-		"amount low":  func(e *OutboxEntry) { e.Amount.Lo++ },
-		"amount high": func(e *OutboxEntry) { e.Amount.Hi++ },
-		"payload":     func(e *OutboxEntry) { e.Payload = nil },
+		"kind":                      func(e *OutboxEntry) { e.Kind = OutboxKindWithdrawal },
+		"sender":                    func(e *OutboxEntry) { e.Sender = append(bytes.Clone(e.Sender), 0) },
+		"no sender":                 func(e *OutboxEntry) { e.Sender = nil },
+		"swap sender and recipient": func(e *OutboxEntry) { e.Sender, e.Recipient = e.Recipient, e.Sender },
+		"recipient":                 func(e *OutboxEntry) { e.Recipient = append(bytes.Clone(e.Recipient), 0) },
+		"destination":               func(e *OutboxEntry) { e.DestRollupID = "dey" },
+		"denom":                     func(e *OutboxEntry) { e.Denom = "uatom" },
+		"amount low":                func(e *OutboxEntry) { e.Amount.Lo++ },
+		"amount high":               func(e *OutboxEntry) { e.Amount.Hi++ },
+		"payload":                   func(e *OutboxEntry) { e.Payload = nil },
 	}
 	base := exampleOutbox()[1].Hash()
 	seen := map[fr.Element]string{base: "base"}
@@ -692,11 +723,19 @@ func TestDecodeOutbox_EveryTruncationIsRejected(t *testing.T) {
 	}
 }
 
-// rawEntry hand-assembles one encoded withdrawal so that single fields can be
-// corrupted.
+// rawEntry hand-assembles one encoded entry, sent by rawSender, so that
+// single fields can be corrupted.
 func rawEntry(kind byte, recipient, dest, denom, amount, payload []byte) []byte {
+	return rawEntryFrom(kind, rawSender, recipient, dest, denom, amount, payload)
+}
+
+var rawSender = bytes.Repeat([]byte{0x77}, 32)
+
+func rawEntryFrom(kind byte, sender, recipient, dest, denom, amount, payload []byte) []byte {
 	var out []byte
 	out = append(out, kind)
+	out = append(out, byte(len(sender)))
+	out = append(out, sender...)
 	out = append(out, byte(len(recipient)))
 	out = append(out, recipient...)
 	out = append(out, byte(len(dest)))
@@ -726,12 +765,14 @@ func TestDecodeOutbox_Rejections(t *testing.T) {
 		{"explicit zero count", []byte{0}, ErrOutboxNonCanonical},
 		{"non-minimal count", withCount([]byte{0x81, 0x00}, rawEntry(1, addr, nil, []byte("unat"), okAmount, nil)), ErrOutboxNonCanonical},
 		{"varint too long", []byte{0x80, 0x80, 0x80, 0x80, 0x80, 0x01}, ErrOutboxNonCanonical},
-		{"too many entries", withCount([]byte{0x81, 0x08}, bytes.Repeat([]byte{0}, 6*1025)), ErrOutboxTooManyEntries},
-		{"count larger than input", []byte{0x05, 1, 0, 0, 0, 0, 0}, ErrOutboxTruncated},
-		{"huge field length", withCount([]byte{1}, []byte{1, 0xff, 0xff, 0xff, 0xff, 0x0f}), ErrInvalidAddress},
+		{"too many entries", withCount([]byte{0x81, 0x08}, bytes.Repeat([]byte{0}, 7*1025)), ErrOutboxTooManyEntries},
+		{"count larger than input", []byte{0x05, 1, 0, 0, 0, 0, 0, 0}, ErrOutboxTruncated},
+		{"huge field length", withCount([]byte{1}, []byte{1, 0xff, 0xff, 0xff, 0xff, 0x0f, 0}), ErrInvalidAddress},
 		{"unknown kind", withCount([]byte{1}, rawEntry(3, addr, nil, []byte("unat"), okAmount, nil)), ErrUnknownOutboxKind},
 		{"zero kind", withCount([]byte{1}, rawEntry(0, addr, nil, []byte("unat"), okAmount, nil)), ErrUnknownOutboxKind},
 		{"recipient too long", withCount([]byte{1}, rawEntry(1, make([]byte, MaxAddressLen+1), nil, []byte("unat"), okAmount, nil)), ErrInvalidAddress},
+		{"sender too long", withCount([]byte{1}, rawEntryFrom(1, make([]byte, MaxAddressLen+1), addr, nil, []byte("unat"), okAmount, nil)), ErrInvalidAddress},
+		{"message without sender", withCount([]byte{1}, rawEntryFrom(2, nil, addr, []byte("dex"), nil, []byte{0}, nil)), ErrInvalidAddress},
 		{"empty recipient", withCount([]byte{1}, rawEntry(1, nil, nil, []byte("unat"), okAmount, nil)), ErrInvalidAddress},
 		{"amount with leading zero", withCount([]byte{1}, rawEntry(1, addr, nil, []byte("unat"), []byte{2, 0x00, 0x07}, nil)), ErrOutboxNonCanonical},
 		{"amount of 17 bytes", withCount([]byte{1}, rawEntry(1, addr, nil, []byte("unat"), append([]byte{17}, bytes.Repeat([]byte{1}, 17)...), nil)), ErrAmountOverflow},
@@ -739,7 +780,7 @@ func TestDecodeOutbox_Rejections(t *testing.T) {
 		{"invalid denom", withCount([]byte{1}, rawEntry(1, addr, nil, []byte("9at"), okAmount, nil)), ErrInvalidDenom},
 		{"denom on zero-value message", withCount([]byte{1}, rawEntry(2, addr, []byte("dex"), []byte("unat"), []byte{0}, nil)), ErrInvalidDenom},
 		{"message without destination", withCount([]byte{1}, rawEntry(2, addr, nil, nil, []byte{0}, nil)), ErrInvalidRollupID},
-		{"payload too large", withCount([]byte{1}, append(rawEntry(2, addr, []byte("dex"), nil, []byte{0}, nil)[:1+1+20+1+3+1+1],
+		{"payload too large", withCount([]byte{1}, append(rawEntry(2, addr, []byte("dex"), nil, []byte{0}, nil)[:1+1+32+1+20+1+3+1+1],
 			0x81, 0x20)), ErrPayloadTooLarge},
 	}
 	for _, tc := range tests {
@@ -777,6 +818,8 @@ type fixtureCommitment struct {
 	InboxBefore   string `json:"inbox_before"`
 	InboxAfter    string `json:"inbox_after"`
 	OutboxHash    string `json:"outbox_hash"`
+	L2TxCount     uint64 `json:"l2_tx_count"`
+	Submitter     string `json:"submitter"` // hex of the raw address bytes
 }
 
 type fixtureFile struct {
@@ -805,6 +848,8 @@ func TestFixtures_PublicInputsMatchCommitments(t *testing.T) {
 			InboxBefore:   mustElementHex(t, fc.InboxBefore),
 			InboxAfter:    mustElementHex(t, fc.InboxAfter),
 			OutboxHash:    mustElementHex(t, fc.OutboxHash),
+			L2TxCount:     fc.L2TxCount,
+			Submitter:     mustHex(t, fc.Submitter),
 		}
 		pi, err := c.PublicInputs()
 		require.NoError(t, err, p.File)

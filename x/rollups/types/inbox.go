@@ -11,6 +11,7 @@ const (
 	InboxKindCrossRollupMessage InboxKind = 2 // appended by another rollup's outbox
 	InboxKindL1Call             InboxKind = 3 // L1-originated call, value optional
 	InboxKindForcedTx           InboxKind = 4 // a user-forced L2 transaction (censorship resistance)
+	InboxKindRefund             InboxKind = 5 // a cross-rollup message bounced back to its sender
 )
 
 // String names the kind.
@@ -24,6 +25,8 @@ func (k InboxKind) String() string {
 		return "l1-call"
 	case InboxKindForcedTx:
 		return "forced-tx"
+	case InboxKindRefund:
+		return "refund"
 	default:
 		return "unspecified"
 	}
@@ -35,11 +38,14 @@ type InboxEntry struct {
 	Sequence uint64
 	Kind     InboxKind
 	// Sender is the L1 account for deposits, calls and forced transactions,
-	// and the L2 sender on the source rollup for cross-rollup messages.
+	// the L2 sender on the source rollup for cross-rollup messages, and the
+	// intended L2 recipient on the unreachable rollup for refunds.
 	Sender []byte
 	// Recipient is the L2 recipient; optional for L1 calls and forced txs.
+	// On a refund it is the L2 account that sent the bounced message.
 	Recipient []byte
-	// SourceRollupID is set only on cross-rollup messages.
+	// SourceRollupID is set only on cross-rollup messages (the sending
+	// rollup) and refunds (the rollup that could not take the message).
 	SourceRollupID string
 	Denom          string
 	Amount         Uint128
@@ -52,23 +58,25 @@ type InboxEntry struct {
 //	cross-rollup:   source rollup id, sender, recipient; value optional
 //	l1-call:        sender; recipient and value optional
 //	forced-tx:      sender and a non-empty payload; no value
+//	refund:         source rollup id, sender, recipient; value and payload optional
 //
 // and the size bounds of the encoding. Hash does not call Validate: it is
 // defined for every value, so that a stored entry always hashes.
 func (e InboxEntry) Validate() error {
 	switch e.Kind {
-	case InboxKindDeposit, InboxKindCrossRollupMessage, InboxKindL1Call, InboxKindForcedTx:
+	case InboxKindDeposit, InboxKindCrossRollupMessage, InboxKindL1Call, InboxKindForcedTx, InboxKindRefund:
 	default:
 		return ErrUnknownInboxKind.Wrapf("%d", uint32(e.Kind))
 	}
 	if err := validateAddress("sender", e.Sender, true); err != nil {
 		return err
 	}
-	recipientRequired := e.Kind == InboxKindDeposit || e.Kind == InboxKindCrossRollupMessage
+	routed := e.Kind == InboxKindCrossRollupMessage || e.Kind == InboxKindRefund
+	recipientRequired := e.Kind == InboxKindDeposit || routed
 	if err := validateAddress("recipient", e.Recipient, recipientRequired); err != nil {
 		return err
 	}
-	if e.Kind == InboxKindCrossRollupMessage {
+	if routed {
 		if err := ValidateRollupID(e.SourceRollupID); err != nil {
 			return err
 		}

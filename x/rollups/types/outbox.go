@@ -36,9 +36,9 @@ const (
 	MaxOutboxBytes   = 256 * 1024
 
 	maxAmountBytes = 16
-	// minEntryBytes is the smallest encoded entry: kind and five empty
+	// minEntryBytes is the smallest encoded entry: kind and six empty
 	// length-prefixed fields (the amount counts as one).
-	minEntryBytes = 6
+	minEntryBytes = 7
 	// maxVarintBytes bounds every varint we read: all lengths and kinds are
 	// far below 2^35.
 	maxVarintBytes = 5
@@ -47,6 +47,10 @@ const (
 // OutboxEntry is one effect of a verified batch on the base chain.
 type OutboxEntry struct {
 	Kind OutboxKind
+	// Sender is the L2 account on the source rollup that caused the entry.
+	// Required on cross-rollup messages (the destination sees who called,
+	// and a bounce is refunded to it); optional on withdrawals.
+	Sender []byte
 	// Recipient is the L1 account for withdrawals, the L2 recipient on the
 	// destination rollup for cross-rollup messages.
 	Recipient []byte
@@ -59,8 +63,9 @@ type OutboxEntry struct {
 
 // Validate applies the per-kind rules:
 //
-//	withdrawal:    recipient, amount > 0 with a valid denom, no destination, no payload
-//	cross-rollup:  destination rollup id and recipient; value and payload optional
+//	withdrawal:    recipient, amount > 0 with a valid denom, no destination, no payload;
+//	               sender optional
+//	cross-rollup:  sender, destination rollup id and recipient; value and payload optional
 func (e OutboxEntry) Validate() error {
 	switch e.Kind {
 	case OutboxKindWithdrawal:
@@ -80,6 +85,9 @@ func (e OutboxEntry) Validate() error {
 	default:
 		return ErrUnknownOutboxKind.Wrapf("%d", uint32(e.Kind))
 	}
+	if err := validateAddress("sender", e.Sender, e.Kind == OutboxKindCrossRollupMessage); err != nil {
+		return err
+	}
 	if err := validateAddress("recipient", e.Recipient, true); err != nil {
 		return err
 	}
@@ -91,11 +99,13 @@ func (e OutboxEntry) Validate() error {
 
 // Hash is the entry's field-element hash:
 //
-//	H(TagOutboxEntry; kind*2^128 + amount, AddressDigest(recipient),
-//	  RollupIDDigest(destRollupID), DenomDigest(denom), PayloadDigest(payload))
+//	H(TagOutboxEntry; kind*2^128 + amount, AddressDigest(sender),
+//	  AddressDigest(recipient), RollupIDDigest(destRollupID),
+//	  DenomDigest(denom), PayloadDigest(payload))
 func (e OutboxEntry) Hash() fr.Element {
 	return hashTagged(tagOutboxEntry,
 		packHeader(0, uint32(e.Kind), e.Amount),
+		AddressDigest(e.Sender),
 		AddressDigest(e.Recipient),
 		RollupIDDigest(e.DestRollupID),
 		DenomDigest(e.Denom),
@@ -119,8 +129,8 @@ func OutboxHash(entries []OutboxEntry) fr.Element {
 //
 //	outbox = ""                                   (no entries)
 //	       | uvarint(n) entry^n                   (n >= 1)
-//	entry  = uvarint(kind) bytes(recipient) bytes(destRollupID) bytes(denom)
-//	         amount bytes(payload)
+//	entry  = uvarint(kind) bytes(sender) bytes(recipient) bytes(destRollupID)
+//	         bytes(denom) amount bytes(payload)
 //	bytes  = uvarint(len) octets
 //	amount = u8(len) big-endian magnitude without leading zero byte (0 -> len 0)
 //
@@ -139,6 +149,7 @@ func EncodeOutbox(entries []OutboxEntry) ([]byte, error) {
 			return nil, errWithEntry(err, uint64(i))
 		}
 		out = binary.AppendUvarint(out, uint64(e.Kind))
+		out = appendBytes(out, e.Sender)
 		out = appendBytes(out, e.Recipient)
 		out = appendBytes(out, []byte(e.DestRollupID))
 		out = appendBytes(out, []byte(e.Denom))
@@ -291,6 +302,9 @@ func (r *outboxReader) entry() (OutboxEntry, error) {
 		return e, ErrUnknownOutboxKind.Wrapf("%d", kind)
 	}
 	e.Kind = OutboxKind(kind)
+	if e.Sender, err = r.bytesField(MaxAddressLen, ErrInvalidAddress); err != nil {
+		return e, err
+	}
 	if e.Recipient, err = r.bytesField(MaxAddressLen, ErrInvalidAddress); err != nil {
 		return e, err
 	}

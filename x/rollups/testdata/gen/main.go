@@ -50,6 +50,8 @@ type fixtureCommitment struct {
 	InboxBefore   string `json:"inbox_before"`
 	InboxAfter    string `json:"inbox_after"`
 	OutboxHash    string `json:"outbox_hash"`
+	L2TxCount     uint64 `json:"l2_tx_count"`
+	Submitter     string `json:"submitter"`
 }
 
 type fixtureProof struct {
@@ -150,11 +152,11 @@ func paymentsBatches() []types.BatchCommitment {
 		SourceRollupID: "dex", Payload: []byte("swap-result"),
 	}
 	withdrawal := []types.OutboxEntry{{
-		Kind: types.OutboxKindWithdrawal, Recipient: bytes.Repeat([]byte{0x11}, 20),
+		Kind: types.OutboxKindWithdrawal, Sender: bytes.Repeat([]byte{0x33}, 32), Recipient: bytes.Repeat([]byte{0x11}, 20),
 		Denom: "unat", Amount: types.NewUint128(1_000_000),
 	}}
 	send := []types.OutboxEntry{{
-		Kind: types.OutboxKindCrossRollupMessage, Recipient: bytes.Repeat([]byte{0x44}, 32),
+		Kind: types.OutboxKindCrossRollupMessage, Sender: bytes.Repeat([]byte{0x33}, 32), Recipient: bytes.Repeat([]byte{0x44}, 32),
 		DestRollupID: "dex", Denom: "unat", Amount: types.NewUint128(250_000), Payload: []byte("swap"),
 	}}
 
@@ -188,8 +190,13 @@ func batch(rollup string, index uint64, prev, next fr.Element, data string, befo
 		InboxBefore:   before,
 		InboxAfter:    after,
 		OutboxHash:    types.OutboxHash(outbox),
+		L2TxCount:     index,
+		Submitter:     fixtureSubmitter,
 	}
 }
+
+// fixtureSubmitter is the raw address every fixture batch is bound to.
+var fixtureSubmitter = bytes.Repeat([]byte{0x5b}, 20)
 
 // root is a stand-in state root: any canonical field element will do.
 func root(label string) fr.Element { return types.DAHash([]byte(label)) }
@@ -205,6 +212,8 @@ func toFixture(c types.BatchCommitment) fixtureCommitment {
 		InboxBefore:   hexOf(c.InboxBefore),
 		InboxAfter:    hexOf(c.InboxAfter),
 		OutboxHash:    hexOf(c.OutboxHash),
+		L2TxCount:     c.L2TxCount,
+		Submitter:     hex.EncodeToString(c.Submitter),
 	}
 }
 

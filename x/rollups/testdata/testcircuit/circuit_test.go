@@ -26,6 +26,8 @@ func exampleCommitment() types.BatchCommitment {
 		InboxBefore:   types.InboxAccumulatorGenesis(),
 		InboxAfter:    types.InboxAccumulatorGenesis(),
 		OutboxHash:    types.OutboxHash(nil),
+		L2TxCount:     3,
+		Submitter:     []byte{0x5b, 0x5b, 0x5b, 0x5b},
 	}
 }
 

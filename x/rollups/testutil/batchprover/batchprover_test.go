@@ -17,7 +17,8 @@ func TestProver_ProofVerifiesWithTheChainVerifier(t *testing.T) {
 	require.NoError(t, err)
 
 	c := types.BatchCommitment{ChainID: "nativechain-test-1", RollupID: "payments", BatchIndex: 1,
-		DAHash: types.DAHash([]byte("data")), InboxBefore: types.InboxAccumulatorGenesis(), InboxAfter: types.InboxAccumulatorGenesis()}
+		DAHash: types.DAHash([]byte("data")), InboxBefore: types.InboxAccumulatorGenesis(), InboxAfter: types.InboxAccumulatorGenesis(),
+		Submitter: []byte("operator-address-20b")}
 	proofBz, err := p.Prove(c)
 	require.NoError(t, err)
 	proof, err := verifier.ParseProof(proofBz)
