@@ -1,0 +1,40 @@
+package gadgets
+
+import (
+	"math/big"
+
+	"github.com/nativechain/nativechain/x/rollups/types"
+)
+
+// Constant digests: a circuit with a fixed denom, rollup id or an absent
+// field hard-codes the native digest instead of hashing bytes.
+
+// AddressDigestConstant is types.AddressDigest(b) as a circuit constant.
+func AddressDigestConstant(b []byte) *big.Int {
+	e := types.AddressDigest(b)
+	return e.BigInt(new(big.Int))
+}
+
+// RollupIDDigestConstant is types.RollupIDDigest(id) as a circuit constant.
+func RollupIDDigestConstant(id string) *big.Int {
+	e := types.RollupIDDigest(id)
+	return e.BigInt(new(big.Int))
+}
+
+// DenomDigestConstant is types.DenomDigest(denom) as a circuit constant.
+func DenomDigestConstant(denom string) *big.Int {
+	e := types.DenomDigest(denom)
+	return e.BigInt(new(big.Int))
+}
+
+// PayloadDigestConstant is types.PayloadDigest(p) as a circuit constant.
+func PayloadDigestConstant(p []byte) *big.Int {
+	e := types.PayloadDigest(p)
+	return e.BigInt(new(big.Int))
+}
+
+// ChainIDDigestConstant is types.ChainIDDigest(id) as a circuit constant.
+func ChainIDDigestConstant(id string) *big.Int {
+	e := types.ChainIDDigest(id)
+	return e.BigInt(new(big.Int))
+}

@@ -1,0 +1,61 @@
+package gadgets
+
+import (
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/nativechain/nativechain/x/rollups/types"
+)
+
+// OutboxEntry is an outbox entry as the circuit sees it. The chain hashes
+// the posted entries itself, so digests may be witnesses: the outbox hash in
+// the commitment binds them to the posted bytes.
+type OutboxEntry struct {
+	Kind, Amount       frontend.Variable
+	SenderDigest       frontend.Variable // types.AddressDigest(Sender), the L2 sender
+	RecipientDigest    frontend.Variable // types.AddressDigest(Recipient)
+	DestRollupDigest   frontend.Variable // types.RollupIDDigest(DestRollupID)
+	DenomDigest        frontend.Variable // types.DenomDigest(Denom)
+	PayloadDigest      frontend.Variable // types.PayloadDigest(Payload)
+}
+
+// OutboxEntryHash is types.OutboxEntry.Hash (v2, with the sender): 6
+// compressions. Kind and Amount must be range-checked (32 and 128 bits) or
+// constants.
+func (h *Hasher) OutboxEntryHash(e OutboxEntry) frontend.Variable {
+	return h.Tagged(types.TagOutboxEntry,
+		Header(h.api, 0, e.Kind, e.Amount),
+		e.SenderDigest, e.RecipientDigest, e.DestRollupDigest, e.DenomDigest, e.PayloadDigest)
+}
+
+// OutboxBuilder computes types.OutboxHash = H(outbox; n, e_1, ..., e_n) over
+// the entries a batch emits. The count comes first in the hash, so the
+// builder takes the claimed count up front and Hash asserts it matches the
+// number of appended entries.
+type OutboxBuilder struct {
+	h       *Hasher
+	state   frontend.Variable
+	claimed frontend.Variable
+	count   frontend.Variable
+}
+
+// NewOutbox starts an outbox of n entries (a witness or a constant).
+func (h *Hasher) NewOutbox(n frontend.Variable) *OutboxBuilder {
+	return &OutboxBuilder{h: h, state: h.Compress(TagConstant(types.TagOutbox), n), claimed: n, count: 0}
+}
+
+// Append adds entryHash if emit is 1 (boolean); 1 compression either way.
+func (o *OutboxBuilder) Append(emit, entryHash frontend.Variable) {
+	api := o.h.api
+	o.state = api.Select(emit, o.h.Compress(o.state, entryHash), o.state)
+	o.count = api.Add(o.count, emit)
+}
+
+// Hash asserts that the claimed count was appended and returns the outbox
+// hash.
+func (o *OutboxBuilder) Hash() frontend.Variable {
+	o.h.api.AssertIsEqual(o.count, o.claimed)
+	return o.state
+}
+
+// Count is the number of entries appended so far.
+func (o *OutboxBuilder) Count() frontend.Variable { return o.count }
