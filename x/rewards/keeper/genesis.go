@@ -2,17 +2,89 @@ package keeper
 
 import (
 	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
+	sdkmath "cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/nativechain/nativechain/x/rewards/types"
 )
 
-// InitGenesis writes the genesis state into the store. The state has been
-// validated by the module's ValidateGenesis before this runs.
+// InitGenesis writes the genesis state into the store. Besides the
+// stateless checks it requires the pool's bank balance (x/bank's genesis
+// runs first) to equal the inflows minus the outflows and to cover what is
+// owed, so the books start balanced.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
 		return err
 	}
-	return k.Params.Set(ctx, gs.Params)
+	if err := gs.ValidateAddresses(k.addressCodec); err != nil {
+		return err
+	}
+	if err := k.Params.Set(ctx, gs.Params); err != nil {
+		return err
+	}
+	epoch := gs.Epoch
+	if epoch.StartHeight == 0 {
+		epoch.StartHeight = max(sdk.UnwrapSDKContext(ctx).BlockHeight(), 1)
+	}
+	if err := k.Epoch.Set(ctx, epoch); err != nil {
+		return err
+	}
+	for _, w := range gs.Work {
+		if err := k.Work.Set(ctx, collections.Join3(w.Epoch, w.RollupId, w.Operator), w); err != nil {
+			return err
+		}
+	}
+	for _, rw := range gs.RollupWork {
+		if err := k.RollupWork.Set(ctx, collections.Join(rw.Epoch, rw.RollupId), rw.Weight); err != nil {
+			return err
+		}
+	}
+	for _, s := range gs.Inflows {
+		if err := addAll(ctx, k.Inflows, s.Source, s.Amount); err != nil {
+			return err
+		}
+	}
+	for _, s := range gs.Outflows {
+		if err := addAll(ctx, k.Outflows, s.Source, s.Amount); err != nil {
+			return err
+		}
+	}
+	for _, p := range gs.Pending {
+		operator, err := k.addressCodec.StringToBytes(p.Operator)
+		if err != nil {
+			return types.ErrInvalidGenesis.Wrap(err.Error())
+		}
+		for _, c := range p.Amount {
+			if err := k.Pending.Set(ctx, collections.Join(sdk.AccAddress(operator), c.Denom), c.Amount); err != nil {
+				return err
+			}
+			total, err := getInt(ctx, k.PendingTotal, c.Denom)
+			if err != nil {
+				return err
+			}
+			if err := k.PendingTotal.Set(ctx, c.Denom, total.Add(c.Amount)); err != nil {
+				return err
+			}
+		}
+	}
+	if gs.ActivePayout != nil {
+		if err := k.ActivePayout.Set(ctx, *gs.ActivePayout); err != nil {
+			return err
+		}
+	}
+	for _, p := range gs.Payouts {
+		if err := k.Payouts.Set(ctx, p.Epoch, p); err != nil {
+			return err
+		}
+	}
+	if err := k.CheckPoolInvariant(ctx); err != nil {
+		return types.ErrInvalidGenesis.Wrap(err.Error())
+	}
+	return nil
 }
 
 // ExportGenesis reads the module state back into a genesis state.
@@ -21,5 +93,56 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &types.GenesisState{Params: params}, nil
+	epoch, err := k.Epoch.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	gs := &types.GenesisState{Params: params, Epoch: epoch}
+	if err := k.Work.Walk(ctx, nil, func(_ collections.Triple[uint64, string, string], w types.WorkRecord) (bool, error) {
+		gs.Work = append(gs.Work, w)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.RollupWork.Walk(ctx, nil, func(key collections.Pair[uint64, string], w sdkmath.Int) (bool, error) {
+		gs.RollupWork = append(gs.RollupWork, types.RollupWork{Epoch: key.K1(), RollupId: key.K2(), Weight: w})
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if gs.Inflows, _, err = k.InflowsBySource(ctx); err != nil {
+		return nil, err
+	}
+	if gs.Outflows, _, err = k.OutflowsByDestination(ctx); err != nil {
+		return nil, err
+	}
+	if err := k.Pending.Walk(ctx, nil, func(key collections.Pair[sdk.AccAddress, string], amt sdkmath.Int) (bool, error) {
+		operator, err := k.addressCodec.BytesToString(key.K1())
+		if err != nil {
+			return true, err
+		}
+		coin := sdk.NewCoin(key.K2(), amt)
+		if n := len(gs.Pending); n > 0 && gs.Pending[n-1].Operator == operator {
+			gs.Pending[n-1].Amount = gs.Pending[n-1].Amount.Add(coin)
+		} else {
+			gs.Pending = append(gs.Pending, types.PendingReward{Operator: operator, Amount: sdk.NewCoins(coin)})
+		}
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	payout, err := k.ActivePayout.Get(ctx)
+	switch {
+	case err == nil:
+		gs.ActivePayout = &payout
+	case !errors.Is(err, collections.ErrNotFound):
+		return nil, err
+	}
+	if err := k.Payouts.Walk(ctx, nil, func(_ uint64, p types.EpochPayout) (bool, error) {
+		gs.Payouts = append(gs.Payouts, p)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	return gs, nil
 }

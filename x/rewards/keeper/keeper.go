@@ -6,34 +6,57 @@ import (
 	"cosmossdk.io/collections"
 	"cosmossdk.io/core/address"
 	corestore "cosmossdk.io/core/store"
+	sdkmath "cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/nativechain/nativechain/x/rewards/types"
 )
 
-// Keeper owns the reward pool state: params, and (in later features) inflows
-// by source, epoch work records and pending payouts.
+// Keeper owns the reward pool's books: inflows by source, outflows by
+// destination, the work verified in the current epoch, the payout in
+// progress, operators' pending rewards and the payout history. The pool's
+// coins are the balance of the module account named types.ModuleName.
 type Keeper struct {
-	cdc          codec.BinaryCodec
-	storeService corestore.KVStoreService
-	addressCodec address.Codec
-	bankKeeper   types.BankKeeper
+	cdc           codec.BinaryCodec
+	storeService  corestore.KVStoreService
+	addressCodec  address.Codec
+	bankKeeper    types.BankKeeper
+	rollupsKeeper types.RollupsKeeper
+	inflation     types.InflationSource
 
+	// feeCollector is where the validator share goes: x/distribution
+	// allocates that account's balance by stake in the next BeginBlock.
+	feeCollector string
 	// authority is the only address allowed to change params (x/gov).
 	authority string
 
-	Schema collections.Schema
-	Params collections.Item[types.Params]
+	Schema       collections.Schema
+	Params       collections.Item[types.Params]
+	Epoch        collections.Item[types.EpochState]
+	Work         collections.Map[collections.Triple[uint64, string, string], types.WorkRecord]
+	RollupWork   collections.Map[collections.Pair[uint64, string], sdkmath.Int]
+	Inflows      collections.Map[collections.Pair[string, string], sdkmath.Int]
+	Outflows     collections.Map[collections.Pair[string, string], sdkmath.Int]
+	Pending      collections.Map[collections.Pair[sdk.AccAddress, string], sdkmath.Int]
+	PendingTotal collections.Map[string, sdkmath.Int]
+	ActivePayout collections.Item[types.ActivePayout]
+	Payouts      collections.Map[uint64, types.EpochPayout]
 }
 
 // NewKeeper builds the keeper. It panics on a malformed authority: that is
-// a wiring bug, caught at start-up, never at runtime.
+// a wiring bug, caught at start-up, never at runtime. inflation may be nil
+// (no inflation share is taken).
 func NewKeeper(
 	cdc codec.BinaryCodec,
 	storeService corestore.KVStoreService,
 	addressCodec address.Codec,
 	bankKeeper types.BankKeeper,
+	rollupsKeeper types.RollupsKeeper,
+	inflation types.InflationSource,
+	feeCollector string,
 	authority string,
 ) Keeper {
 	if _, err := addressCodec.StringToBytes(authority); err != nil {
@@ -41,12 +64,30 @@ func NewKeeper(
 	}
 	sb := collections.NewSchemaBuilder(storeService)
 	k := Keeper{
-		cdc:          cdc,
-		storeService: storeService,
-		addressCodec: addressCodec,
-		bankKeeper:   bankKeeper,
-		authority:    authority,
-		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		cdc:           cdc,
+		storeService:  storeService,
+		addressCodec:  addressCodec,
+		bankKeeper:    bankKeeper,
+		rollupsKeeper: rollupsKeeper,
+		inflation:     inflation,
+		feeCollector:  feeCollector,
+		authority:     authority,
+		Params:        collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		Epoch:         collections.NewItem(sb, types.EpochKey, "epoch", codec.CollValue[types.EpochState](cdc)),
+		Work: collections.NewMap(sb, types.WorkKey, "work",
+			collections.TripleKeyCodec(collections.Uint64Key, collections.StringKey, collections.StringKey),
+			codec.CollValue[types.WorkRecord](cdc)),
+		RollupWork: collections.NewMap(sb, types.RollupWorkKey, "rollup_work",
+			collections.PairKeyCodec(collections.Uint64Key, collections.StringKey), sdk.IntValue),
+		Inflows: collections.NewMap(sb, types.InflowsKey, "inflows",
+			collections.PairKeyCodec(collections.StringKey, collections.StringKey), sdk.IntValue),
+		Outflows: collections.NewMap(sb, types.OutflowsKey, "outflows",
+			collections.PairKeyCodec(collections.StringKey, collections.StringKey), sdk.IntValue),
+		Pending: collections.NewMap(sb, types.PendingKey, "pending",
+			collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey), sdk.IntValue),
+		PendingTotal: collections.NewMap(sb, types.PendingTotalKey, "pending_total", collections.StringKey, sdk.IntValue),
+		ActivePayout: collections.NewItem(sb, types.ActivePayoutKey, "active_payout", codec.CollValue[types.ActivePayout](cdc)),
+		Payouts:      collections.NewMap(sb, types.PayoutsKey, "payouts", collections.Uint64Key, codec.CollValue[types.EpochPayout](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -61,3 +102,6 @@ func (k Keeper) Authority() string { return k.authority }
 
 // AddressCodec returns the chain's account address codec.
 func (k Keeper) AddressCodec() address.Codec { return k.addressCodec }
+
+// PoolAddress is the reward pool's module account.
+func PoolAddress() sdk.AccAddress { return authtypes.NewModuleAddress(types.ModuleName) }

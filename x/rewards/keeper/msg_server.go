@@ -30,3 +30,19 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	}
 	return &types.MsgUpdateParamsResponse{}, nil
 }
+
+// ClaimRewards pays the signer everything credited to it.
+func (m msgServer) ClaimRewards(ctx context.Context, msg *types.MsgClaimRewards) (*types.MsgClaimRewardsResponse, error) {
+	if err := msg.Validate(m.addressCodec); err != nil {
+		return nil, err
+	}
+	operator, err := m.addressCodec.StringToBytes(msg.Operator)
+	if err != nil {
+		return nil, types.ErrInvalidAddress.Wrap(err.Error())
+	}
+	paid, err := m.Claim(ctx, operator)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgClaimRewardsResponse{Amount: paid}, nil
+}

@@ -12,11 +12,12 @@ import (
 // signing (ledger devices).
 func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "nativechain/x/rewards/MsgUpdateParams")
+	legacy.RegisterAminoMsg(cdc, &MsgClaimRewards{}, "nativechain/x/rewards/MsgClaimRewards")
 }
 
 // RegisterInterfaces registers the module's messages with the interface
 // registry so they can be packed into transactions.
 func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
-	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{})
+	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{}, &MsgClaimRewards{})
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	rolluptypes "github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // BankKeeper is the part of x/bank that x/rewards moves funds with.
@@ -12,4 +14,16 @@ type BankKeeper interface {
 	SendCoinsFromModuleToAccount(ctx context.Context, senderModule string, recipientAddr sdk.AccAddress, amt sdk.Coins) error
 	SendCoinsFromModuleToModule(ctx context.Context, senderModule, recipientModule string, amt sdk.Coins) error
 	GetAllBalances(ctx context.Context, addr sdk.AccAddress) sdk.Coins
+}
+
+// RollupsKeeper is the part of x/rollups that decides whether a rollup's
+// operators may be paid: only an active rollup's.
+type RollupsKeeper interface {
+	GetRollup(ctx context.Context, id string) (rolluptypes.Rollup, error)
+}
+
+// InflationSource reports the coins x/mint minted in the current block. It
+// is read in BeginBlock, after x/mint and before x/distribution.
+type InflationSource interface {
+	BlockInflation(ctx context.Context) (sdk.Coin, error)
 }

@@ -24,10 +24,27 @@ var _ = math.Inf
 // proto package needs to be updated.
 const _ = proto.GoGoProtoPackageIsVersion3 // please upgrade the proto package
 
-// GenesisState defines the x/rewards module's genesis state.
+// GenesisState defines the x/rewards module's genesis state. The pool's bank
+// balance must equal the inflows minus the outflows.
 type GenesisState struct {
 	// params defines all the parameters of the module.
 	Params Params `protobuf:"bytes,1,opt,name=params,proto3" json:"params"`
+	// epoch being recorded. A zero start height starts it at the first block.
+	Epoch EpochState `protobuf:"bytes,2,opt,name=epoch,proto3" json:"epoch"`
+	// work records not yet paid, of the current epoch and of the epoch being paid.
+	Work []WorkRecord `protobuf:"bytes,3,rep,name=work,proto3" json:"work"`
+	// rollup_work totals of the current epoch's rollups not frozen.
+	RollupWork []RollupWork `protobuf:"bytes,4,rep,name=rollup_work,json=rollupWork,proto3" json:"rollup_work"`
+	// inflows by source since genesis.
+	Inflows []SourceAmount `protobuf:"bytes,5,rep,name=inflows,proto3" json:"inflows"`
+	// outflows by destination since genesis.
+	Outflows []SourceAmount `protobuf:"bytes,6,rep,name=outflows,proto3" json:"outflows"`
+	// pending rewards credited and not yet claimed.
+	Pending []PendingReward `protobuf:"bytes,7,rep,name=pending,proto3" json:"pending"`
+	// active_payout is the epoch payout in progress, if any.
+	ActivePayout *ActivePayout `protobuf:"bytes,8,opt,name=active_payout,json=activePayout,proto3" json:"active_payout,omitempty"`
+	// payouts is the history of finished epoch payouts.
+	Payouts []EpochPayout `protobuf:"bytes,9,rep,name=payouts,proto3" json:"payouts"`
 }
 
 func (m *GenesisState) Reset()         { *m = GenesisState{} }
@@ -70,6 +87,62 @@ func (m *GenesisState) GetParams() Params {
 	return Params{}
 }
 
+func (m *GenesisState) GetEpoch() EpochState {
+	if m != nil {
+		return m.Epoch
+	}
+	return EpochState{}
+}
+
+func (m *GenesisState) GetWork() []WorkRecord {
+	if m != nil {
+		return m.Work
+	}
+	return nil
+}
+
+func (m *GenesisState) GetRollupWork() []RollupWork {
+	if m != nil {
+		return m.RollupWork
+	}
+	return nil
+}
+
+func (m *GenesisState) GetInflows() []SourceAmount {
+	if m != nil {
+		return m.Inflows
+	}
+	return nil
+}
+
+func (m *GenesisState) GetOutflows() []SourceAmount {
+	if m != nil {
+		return m.Outflows
+	}
+	return nil
+}
+
+func (m *GenesisState) GetPending() []PendingReward {
+	if m != nil {
+		return m.Pending
+	}
+	return nil
+}
+
+func (m *GenesisState) GetActivePayout() *ActivePayout {
+	if m != nil {
+		return m.ActivePayout
+	}
+	return nil
+}
+
+func (m *GenesisState) GetPayouts() []EpochPayout {
+	if m != nil {
+		return m.Payouts
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*GenesisState)(nil), "nativechain.rewards.v1.GenesisState")
 }
@@ -79,21 +152,34 @@ func init() {
 }
 
 var fileDescriptor_3426a51be8902101 = []byte{
-	// 213 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x52, 0xc9, 0x4b, 0x2c, 0xc9,
-	0x2c, 0x4b, 0x4d, 0xce, 0x48, 0xcc, 0xcc, 0xd3, 0x2f, 0x4a, 0x2d, 0x4f, 0x2c, 0x4a, 0x29, 0xd6,
-	0x2f, 0x33, 0xd4, 0x4f, 0x4f, 0xcd, 0x4b, 0x2d, 0xce, 0x2c, 0xd6, 0x2b, 0x28, 0xca, 0x2f, 0xc9,
-	0x17, 0x12, 0x43, 0x52, 0xa5, 0x07, 0x55, 0xa5, 0x57, 0x66, 0x28, 0x25, 0x98, 0x98, 0x9b, 0x99,
-	0x97, 0xaf, 0x0f, 0x26, 0x21, 0x4a, 0xa5, 0x44, 0xd2, 0xf3, 0xd3, 0xf3, 0xc1, 0x4c, 0x7d, 0x10,
-	0x0b, 0x2a, 0xaa, 0x8c, 0xc3, 0x9a, 0x82, 0xc4, 0xa2, 0xc4, 0x5c, 0xa8, 0x2d, 0x4a, 0x81, 0x5c,
-	0x3c, 0xee, 0x10, 0x6b, 0x83, 0x4b, 0x12, 0x4b, 0x52, 0x85, 0x1c, 0xb9, 0xd8, 0x20, 0xf2, 0x12,
-	0x8c, 0x0a, 0x8c, 0x1a, 0xdc, 0x46, 0x72, 0x7a, 0xd8, 0x9d, 0xa1, 0x17, 0x00, 0x56, 0xe5, 0xc4,
-	0x79, 0xe2, 0x9e, 0x3c, 0xc3, 0x8a, 0xe7, 0x1b, 0xb4, 0x18, 0x83, 0xa0, 0x1a, 0x9d, 0x7c, 0x4e,
-	0x3c, 0x92, 0x63, 0xbc, 0xf0, 0x48, 0x8e, 0xf1, 0xc1, 0x23, 0x39, 0xc6, 0x09, 0x8f, 0xe5, 0x18,
-	0x2e, 0x3c, 0x96, 0x63, 0xb8, 0xf1, 0x58, 0x8e, 0x21, 0xca, 0x28, 0x3d, 0xb3, 0x24, 0xa3, 0x34,
-	0x49, 0x2f, 0x39, 0x3f, 0x57, 0x1f, 0xd9, 0x71, 0xc8, 0xec, 0x0a, 0xb8, 0x53, 0x4b, 0x2a, 0x0b,
-	0x52, 0x8b, 0x93, 0xd8, 0xc0, 0xee, 0x34, 0x06, 0x04, 0x00, 0x00, 0xff, 0xff, 0xa0, 0x1d, 0x8c,
-	0x2b, 0x35, 0x01, 0x00, 0x00,
+	// 428 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x92, 0xb1, 0x8e, 0xd3, 0x40,
+	0x10, 0x86, 0x6d, 0x2e, 0x89, 0xef, 0xf6, 0x8e, 0x82, 0x15, 0x42, 0x56, 0x0a, 0x73, 0xba, 0x3b,
+	0x24, 0x44, 0x61, 0x2b, 0xa1, 0xa5, 0x49, 0x42, 0x40, 0x91, 0x28, 0x22, 0xa7, 0x40, 0xa2, 0x89,
+	0x36, 0xce, 0xe2, 0x58, 0x89, 0x77, 0xac, 0xf5, 0x3a, 0x21, 0x3d, 0x0f, 0xc0, 0x63, 0x50, 0xf2,
+	0x18, 0x29, 0x53, 0x52, 0x21, 0x94, 0x14, 0xbc, 0x06, 0xf2, 0xac, 0x63, 0xb9, 0xc0, 0x91, 0x68,
+	0x56, 0xb3, 0xa3, 0xff, 0xff, 0xe6, 0x97, 0x66, 0xc8, 0x83, 0x60, 0x2a, 0x5a, 0xf3, 0x60, 0xc1,
+	0x22, 0xe1, 0x49, 0xbe, 0x61, 0x72, 0x9e, 0x7a, 0xeb, 0x8e, 0x17, 0x72, 0xc1, 0xd3, 0x28, 0x75,
+	0x13, 0x09, 0x0a, 0xe8, 0xb3, 0x8a, 0xca, 0x2d, 0x54, 0xee, 0xba, 0xd3, 0x7e, 0xc2, 0xe2, 0x48,
+	0x80, 0x87, 0xaf, 0x96, 0xb6, 0x9f, 0x86, 0x10, 0x02, 0x96, 0x5e, 0x5e, 0x15, 0xdd, 0xfb, 0x9a,
+	0x31, 0x09, 0x93, 0x2c, 0x2e, 0xa6, 0xb4, 0xeb, 0xb2, 0x9c, 0x06, 0xa2, 0xea, 0xee, 0x6b, 0x93,
+	0xdc, 0xbc, 0xd7, 0xe9, 0x26, 0x8a, 0x29, 0x4e, 0x7b, 0xa4, 0xa5, 0x31, 0xb6, 0x79, 0x6b, 0xbe,
+	0xbc, 0xee, 0x3a, 0xee, 0xbf, 0xd3, 0xba, 0x63, 0x54, 0xf5, 0xaf, 0x76, 0xbf, 0x9e, 0x1b, 0xdf,
+	0xff, 0xfc, 0x78, 0x65, 0xfa, 0x85, 0x91, 0x0e, 0x48, 0x93, 0x27, 0x10, 0x2c, 0xec, 0x47, 0x48,
+	0xb8, 0xab, 0x23, 0x0c, 0x73, 0x11, 0x4e, 0xad, 0x52, 0xb4, 0x97, 0xbe, 0x21, 0x8d, 0x0d, 0xc8,
+	0xa5, 0x7d, 0x71, 0x7b, 0x71, 0x8e, 0xf1, 0x11, 0xe4, 0xd2, 0xe7, 0x01, 0xc8, 0x79, 0xbf, 0x91,
+	0x33, 0x7c, 0x74, 0xd1, 0x11, 0xb9, 0x96, 0xb0, 0x5a, 0x65, 0xc9, 0x14, 0x21, 0x8d, 0xf3, 0x10,
+	0x1f, 0xa5, 0x39, 0xaa, 0x80, 0x10, 0x59, 0x76, 0xe8, 0x5b, 0x62, 0x45, 0xe2, 0xf3, 0x0a, 0x36,
+	0xa9, 0xdd, 0x44, 0xcc, 0x43, 0x1d, 0x66, 0x02, 0x99, 0x0c, 0x78, 0x2f, 0x86, 0x4c, 0xa8, 0x02,
+	0x74, 0xb2, 0xd2, 0x77, 0xe4, 0x12, 0x32, 0xa5, 0x31, 0xad, 0xff, 0xc6, 0x94, 0x5e, 0x3a, 0x24,
+	0x56, 0xc2, 0xc5, 0x3c, 0x12, 0xa1, 0x6d, 0x21, 0xe6, 0x45, 0xed, 0x7e, 0xb4, 0xcc, 0xc7, 0xce,
+	0x29, 0x4e, 0xe1, 0xa5, 0x23, 0xf2, 0x98, 0x05, 0xb9, 0x6d, 0x9a, 0xb0, 0x2d, 0x64, 0xca, 0xbe,
+	0xc4, 0x55, 0xd5, 0x66, 0xea, 0xa1, 0x78, 0x8c, 0x5a, 0xff, 0x86, 0x55, 0x7e, 0x74, 0x40, 0x2c,
+	0xcd, 0x48, 0xed, 0x2b, 0x4c, 0x74, 0x7f, 0x76, 0xdf, 0xda, 0x55, 0xe6, 0xd1, 0xce, 0xfe, 0x87,
+	0xdd, 0xc1, 0x31, 0xf7, 0x07, 0xc7, 0xfc, 0x7d, 0x70, 0xcc, 0x6f, 0x47, 0xc7, 0xd8, 0x1f, 0x1d,
+	0xe3, 0xe7, 0xd1, 0x31, 0x3e, 0x75, 0xc3, 0x48, 0x2d, 0xb2, 0x99, 0x1b, 0x40, 0xec, 0x55, 0x2f,
+	0xba, 0x5a, 0x7f, 0x29, 0xef, 0x5b, 0x6d, 0x13, 0x9e, 0xce, 0x5a, 0x78, 0xdb, 0xaf, 0xff, 0x06,
+	0x00, 0x00, 0xff, 0xff, 0xd5, 0x6a, 0x59, 0x73, 0x8f, 0x03, 0x00, 0x00,
 }
 
 func (m *GenesisState) Marshal() (dAtA []byte, err error) {
@@ -116,6 +202,112 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.Payouts) > 0 {
+		for iNdEx := len(m.Payouts) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Payouts[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x4a
+		}
+	}
+	if m.ActivePayout != nil {
+		{
+			size, err := m.ActivePayout.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintGenesis(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x42
+	}
+	if len(m.Pending) > 0 {
+		for iNdEx := len(m.Pending) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Pending[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x3a
+		}
+	}
+	if len(m.Outflows) > 0 {
+		for iNdEx := len(m.Outflows) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Outflows[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x32
+		}
+	}
+	if len(m.Inflows) > 0 {
+		for iNdEx := len(m.Inflows) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Inflows[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	if len(m.RollupWork) > 0 {
+		for iNdEx := len(m.RollupWork) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.RollupWork[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if len(m.Work) > 0 {
+		for iNdEx := len(m.Work) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Work[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	{
+		size, err := m.Epoch.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintGenesis(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
 	{
 		size, err := m.Params.MarshalToSizedBuffer(dAtA[:i])
 		if err != nil {
@@ -148,6 +340,48 @@ func (m *GenesisState) Size() (n int) {
 	_ = l
 	l = m.Params.Size()
 	n += 1 + l + sovGenesis(uint64(l))
+	l = m.Epoch.Size()
+	n += 1 + l + sovGenesis(uint64(l))
+	if len(m.Work) > 0 {
+		for _, e := range m.Work {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.RollupWork) > 0 {
+		for _, e := range m.RollupWork {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.Inflows) > 0 {
+		for _, e := range m.Inflows {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.Outflows) > 0 {
+		for _, e := range m.Outflows {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.Pending) > 0 {
+		for _, e := range m.Pending {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if m.ActivePayout != nil {
+		l = m.ActivePayout.Size()
+		n += 1 + l + sovGenesis(uint64(l))
+	}
+	if len(m.Payouts) > 0 {
+		for _, e := range m.Payouts {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
 	return n
 }
 
@@ -216,6 +450,279 @@ func (m *GenesisState) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.Params.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Epoch", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Epoch.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Work", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Work = append(m.Work, WorkRecord{})
+			if err := m.Work[len(m.Work)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupWork", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupWork = append(m.RollupWork, RollupWork{})
+			if err := m.RollupWork[len(m.RollupWork)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Inflows", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Inflows = append(m.Inflows, SourceAmount{})
+			if err := m.Inflows[len(m.Inflows)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Outflows", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Outflows = append(m.Outflows, SourceAmount{})
+			if err := m.Outflows[len(m.Outflows)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pending", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Pending = append(m.Pending, PendingReward{})
+			if err := m.Pending[len(m.Pending)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ActivePayout", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.ActivePayout == nil {
+				m.ActivePayout = &ActivePayout{}
+			}
+			if err := m.ActivePayout.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Payouts", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Payouts = append(m.Payouts, EpochPayout{})
+			if err := m.Payouts[len(m.Payouts)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

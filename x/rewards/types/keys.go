@@ -13,5 +13,45 @@ const (
 
 // Store prefixes. Never renumber: they are part of the consensus state.
 var (
-	ParamsKey = collections.NewPrefix(0)
+	ParamsKey       = collections.NewPrefix(0)
+	EpochKey        = collections.NewPrefix(1) // the epoch being recorded
+	WorkKey         = collections.NewPrefix(2) // (epoch, rollup id, operator) -> WorkRecord
+	RollupWorkKey   = collections.NewPrefix(3) // (epoch, rollup id) -> summed weight
+	InflowsKey      = collections.NewPrefix(4) // (source, denom) -> amount since genesis
+	OutflowsKey     = collections.NewPrefix(5) // (destination, denom) -> amount since genesis
+	PendingKey      = collections.NewPrefix(6) // (operator, denom) -> credited, unclaimed
+	PendingTotalKey = collections.NewPrefix(7) // denom -> sum of PendingKey
+	ActivePayoutKey = collections.NewPrefix(8) // the epoch payout in progress
+	PayoutsKey      = collections.NewPrefix(9) // epoch -> EpochPayout
 )
+
+// Inflow sources. Every coin that enters the pool is recorded under one of
+// them by Keeper.FundPool.
+const (
+	// SourceInflation is the inflation_share of each block's minted coins.
+	SourceInflation = "inflation"
+	// SourceBatchFee is the fee per DA byte and per verification a batch's
+	// submitter pays.
+	SourceBatchFee = "batch_fee"
+	// SourceRegistrationFee is the fee x/rollups charges to register a rollup.
+	SourceRegistrationFee = "registration_fee"
+	// SourceBridgeFee is for x/crossrollup's bridge fees.
+	SourceBridgeFee = "bridge_fee"
+	// SourceSlashedBond is for operator bonds slashed by x/rollups.
+	SourceSlashedBond = "slashed_bond"
+)
+
+// InflowSources lists every accepted source, in order.
+var InflowSources = []string{SourceInflation, SourceBatchFee, SourceRegistrationFee, SourceBridgeFee, SourceSlashedBond}
+
+// Outflow destinations.
+const (
+	// OutflowValidators is the validator share sent to the fee collector,
+	// which x/distribution allocates by stake in the next block.
+	OutflowValidators = "validators"
+	// OutflowOperatorClaims is what operators claimed.
+	OutflowOperatorClaims = "operator_claims"
+)
+
+// OutflowDestinations lists every outflow destination, in order.
+var OutflowDestinations = []string{OutflowValidators, OutflowOperatorClaims}

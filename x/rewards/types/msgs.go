@@ -6,7 +6,10 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 )
 
-var _ sdk.Msg = (*MsgUpdateParams)(nil)
+var (
+	_ sdk.Msg = (*MsgUpdateParams)(nil)
+	_ sdk.Msg = (*MsgClaimRewards)(nil)
+)
 
 // Validate checks the message statelessly. Handlers call it first, with the
 // chain's address codec (never the global bech32 config).
@@ -15,4 +18,12 @@ func (m *MsgUpdateParams) Validate(ac address.Codec) error {
 		return ErrUnauthorized.Wrapf("invalid authority address %q: %s", m.Authority, err)
 	}
 	return m.Params.Validate()
+}
+
+// Validate checks the message statelessly.
+func (m *MsgClaimRewards) Validate(ac address.Codec) error {
+	if _, err := ac.StringToBytes(m.Operator); err != nil {
+		return ErrInvalidAddress.Wrapf("operator %q: %s", m.Operator, err)
+	}
+	return nil
 }

@@ -2,6 +2,8 @@ package types
 
 import (
 	sdkmath "cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
 )
 
 const (
@@ -9,15 +11,22 @@ const (
 	DefaultTxWeight           uint64 = 100
 	DefaultDaByteWeight       uint64 = 1
 	DefaultMaxPayoutsPerBlock uint32 = 200
+	DefaultFeePerDaByte       int64  = 1      // unat per byte of batch data
+	DefaultFeePerVerification int64  = 10_000 // unat per verified proof
 
 	// MaxPayoutsPerBlockLimit bounds the per-block payout loop whatever
 	// governance sets.
 	MaxPayoutsPerBlockLimit uint32 = 10_000
+
+	// MaxWorkWeight bounds each work weight so that pot * work stays far
+	// inside math.Int's 256 bits.
+	MaxWorkWeight uint64 = 1_000_000
 )
 
 // DefaultParams returns the default reward parameters: 10% of each block's
 // inflation flows into the pool, paid out half to validators and half to
-// rollup operators every 100 blocks.
+// rollup operators every 100 blocks. A batch costs its submitter 1 unat per
+// data byte plus 10,000 unat per verification.
 func DefaultParams() Params {
 	return Params{
 		InflationShare:     sdkmath.LegacyNewDecWithPrec(10, 2),
@@ -27,6 +36,8 @@ func DefaultParams() Params {
 		TxWeight:           DefaultTxWeight,
 		DaByteWeight:       DefaultDaByteWeight,
 		MaxPayoutsPerBlock: DefaultMaxPayoutsPerBlock,
+		FeePerDaByte:       sdk.NewInt64Coin(sdk.DefaultBondDenom, DefaultFeePerDaByte),
+		FeePerVerification: sdk.NewInt64Coin(sdk.DefaultBondDenom, DefaultFeePerVerification),
 	}
 }
 
@@ -55,8 +66,21 @@ func (p Params) Validate() error {
 	if p.TxWeight == 0 && p.DaByteWeight == 0 {
 		return ErrInvalidParams.Wrap("at least one work weight must be positive")
 	}
+	if p.TxWeight > MaxWorkWeight || p.DaByteWeight > MaxWorkWeight {
+		return ErrInvalidParams.Wrapf("work weights must be at most %d, got tx %d and DA byte %d", MaxWorkWeight, p.TxWeight, p.DaByteWeight)
+	}
 	if p.MaxPayoutsPerBlock == 0 || p.MaxPayoutsPerBlock > MaxPayoutsPerBlockLimit {
 		return ErrInvalidParams.Wrapf("max payouts per block must be in [1, %d], got %d", MaxPayoutsPerBlockLimit, p.MaxPayoutsPerBlock)
+	}
+	for _, fee := range []struct {
+		name string
+		coin sdk.Coin
+	}{{"fee per DA byte", p.FeePerDaByte}, {"fee per verification", p.FeePerVerification}} {
+		// Coin.Validate rejects a bad denom, a nil or a negative amount; zero
+		// is allowed and charges nothing.
+		if err := fee.coin.Validate(); err != nil {
+			return ErrInvalidParams.Wrapf("%s: %s", fee.name, err)
+		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package rewardsv1
 
 import (
 	_ "cosmossdk.io/api/amino"
+	v1beta1 "cosmossdk.io/api/cosmos/base/v1beta1"
 	fmt "fmt"
 	_ "github.com/cosmos/cosmos-proto"
 	runtime "github.com/cosmos/cosmos-proto/runtime"
@@ -24,6 +25,8 @@ var (
 	fd_Params_tx_weight             protoreflect.FieldDescriptor
 	fd_Params_da_byte_weight        protoreflect.FieldDescriptor
 	fd_Params_max_payouts_per_block protoreflect.FieldDescriptor
+	fd_Params_fee_per_da_byte       protoreflect.FieldDescriptor
+	fd_Params_fee_per_verification  protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -36,6 +39,8 @@ func init() {
 	fd_Params_tx_weight = md_Params.Fields().ByName("tx_weight")
 	fd_Params_da_byte_weight = md_Params.Fields().ByName("da_byte_weight")
 	fd_Params_max_payouts_per_block = md_Params.Fields().ByName("max_payouts_per_block")
+	fd_Params_fee_per_da_byte = md_Params.Fields().ByName("fee_per_da_byte")
+	fd_Params_fee_per_verification = md_Params.Fields().ByName("fee_per_verification")
 }
 
 var _ protoreflect.Message = (*fastReflection_Params)(nil)
@@ -145,6 +150,18 @@ func (x *fastReflection_Params) Range(f func(protoreflect.FieldDescriptor, proto
 			return
 		}
 	}
+	if x.FeePerDaByte != nil {
+		value := protoreflect.ValueOfMessage(x.FeePerDaByte.ProtoReflect())
+		if !f(fd_Params_fee_per_da_byte, value) {
+			return
+		}
+	}
+	if x.FeePerVerification != nil {
+		value := protoreflect.ValueOfMessage(x.FeePerVerification.ProtoReflect())
+		if !f(fd_Params_fee_per_verification, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -174,6 +191,10 @@ func (x *fastReflection_Params) Has(fd protoreflect.FieldDescriptor) bool {
 		return x.DaByteWeight != uint64(0)
 	case "nativechain.rewards.v1.Params.max_payouts_per_block":
 		return x.MaxPayoutsPerBlock != uint32(0)
+	case "nativechain.rewards.v1.Params.fee_per_da_byte":
+		return x.FeePerDaByte != nil
+	case "nativechain.rewards.v1.Params.fee_per_verification":
+		return x.FeePerVerification != nil
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.Params"))
@@ -204,6 +225,10 @@ func (x *fastReflection_Params) Clear(fd protoreflect.FieldDescriptor) {
 		x.DaByteWeight = uint64(0)
 	case "nativechain.rewards.v1.Params.max_payouts_per_block":
 		x.MaxPayoutsPerBlock = uint32(0)
+	case "nativechain.rewards.v1.Params.fee_per_da_byte":
+		x.FeePerDaByte = nil
+	case "nativechain.rewards.v1.Params.fee_per_verification":
+		x.FeePerVerification = nil
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.Params"))
@@ -241,6 +266,12 @@ func (x *fastReflection_Params) Get(descriptor protoreflect.FieldDescriptor) pro
 	case "nativechain.rewards.v1.Params.max_payouts_per_block":
 		value := x.MaxPayoutsPerBlock
 		return protoreflect.ValueOfUint32(value)
+	case "nativechain.rewards.v1.Params.fee_per_da_byte":
+		value := x.FeePerDaByte
+		return protoreflect.ValueOfMessage(value.ProtoReflect())
+	case "nativechain.rewards.v1.Params.fee_per_verification":
+		value := x.FeePerVerification
+		return protoreflect.ValueOfMessage(value.ProtoReflect())
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.Params"))
@@ -275,6 +306,10 @@ func (x *fastReflection_Params) Set(fd protoreflect.FieldDescriptor, value proto
 		x.DaByteWeight = value.Uint()
 	case "nativechain.rewards.v1.Params.max_payouts_per_block":
 		x.MaxPayoutsPerBlock = uint32(value.Uint())
+	case "nativechain.rewards.v1.Params.fee_per_da_byte":
+		x.FeePerDaByte = value.Message().Interface().(*v1beta1.Coin)
+	case "nativechain.rewards.v1.Params.fee_per_verification":
+		x.FeePerVerification = value.Message().Interface().(*v1beta1.Coin)
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.Params"))
@@ -295,6 +330,16 @@ func (x *fastReflection_Params) Set(fd protoreflect.FieldDescriptor, value proto
 // Mutable is a mutating operation and unsafe for concurrent use.
 func (x *fastReflection_Params) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
 	switch fd.FullName() {
+	case "nativechain.rewards.v1.Params.fee_per_da_byte":
+		if x.FeePerDaByte == nil {
+			x.FeePerDaByte = new(v1beta1.Coin)
+		}
+		return protoreflect.ValueOfMessage(x.FeePerDaByte.ProtoReflect())
+	case "nativechain.rewards.v1.Params.fee_per_verification":
+		if x.FeePerVerification == nil {
+			x.FeePerVerification = new(v1beta1.Coin)
+		}
+		return protoreflect.ValueOfMessage(x.FeePerVerification.ProtoReflect())
 	case "nativechain.rewards.v1.Params.inflation_share":
 		panic(fmt.Errorf("field inflation_share of message nativechain.rewards.v1.Params is not mutable"))
 	case "nativechain.rewards.v1.Params.validator_share":
@@ -336,6 +381,12 @@ func (x *fastReflection_Params) NewField(fd protoreflect.FieldDescriptor) protor
 		return protoreflect.ValueOfUint64(uint64(0))
 	case "nativechain.rewards.v1.Params.max_payouts_per_block":
 		return protoreflect.ValueOfUint32(uint32(0))
+	case "nativechain.rewards.v1.Params.fee_per_da_byte":
+		m := new(v1beta1.Coin)
+		return protoreflect.ValueOfMessage(m.ProtoReflect())
+	case "nativechain.rewards.v1.Params.fee_per_verification":
+		m := new(v1beta1.Coin)
+		return protoreflect.ValueOfMessage(m.ProtoReflect())
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.Params"))
@@ -429,6 +480,14 @@ func (x *fastReflection_Params) ProtoMethods() *protoiface.Methods {
 		if x.MaxPayoutsPerBlock != 0 {
 			n += 1 + runtime.Sov(uint64(x.MaxPayoutsPerBlock))
 		}
+		if x.FeePerDaByte != nil {
+			l = options.Size(x.FeePerDaByte)
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.FeePerVerification != nil {
+			l = options.Size(x.FeePerVerification)
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -457,6 +516,34 @@ func (x *fastReflection_Params) ProtoMethods() *protoiface.Methods {
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if x.FeePerVerification != nil {
+			encoded, err := options.Marshal(x.FeePerVerification)
+			if err != nil {
+				return protoiface.MarshalOutput{
+					NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+					Buf:               input.Buf,
+				}, err
+			}
+			i -= len(encoded)
+			copy(dAtA[i:], encoded)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+			i--
+			dAtA[i] = 0x4a
+		}
+		if x.FeePerDaByte != nil {
+			encoded, err := options.Marshal(x.FeePerDaByte)
+			if err != nil {
+				return protoiface.MarshalOutput{
+					NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+					Buf:               input.Buf,
+				}, err
+			}
+			i -= len(encoded)
+			copy(dAtA[i:], encoded)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+			i--
+			dAtA[i] = 0x42
 		}
 		if x.MaxPayoutsPerBlock != 0 {
 			i = runtime.EncodeVarint(dAtA, i, uint64(x.MaxPayoutsPerBlock))
@@ -720,6 +807,78 @@ func (x *fastReflection_Params) ProtoMethods() *protoiface.Methods {
 						break
 					}
 				}
+			case 8:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field FeePerDaByte", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if x.FeePerDaByte == nil {
+					x.FeePerDaByte = &v1beta1.Coin{}
+				}
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.FeePerDaByte); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			case 9:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field FeePerVerification", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if x.FeePerVerification == nil {
+					x.FeePerVerification = &v1beta1.Coin{}
+				}
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.FeePerVerification); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -782,12 +941,18 @@ type Params struct {
 	OperatorShare string `protobuf:"bytes,3,opt,name=operator_share,json=operatorShare,proto3" json:"operator_share,omitempty"`
 	// epoch_length is the number of blocks in a reward epoch.
 	EpochLength uint64 `protobuf:"varint,4,opt,name=epoch_length,json=epochLength,proto3" json:"epoch_length,omitempty"`
-	// tx_weight is the weight of one transaction when scoring a rollup's activity.
+	// tx_weight is the weight of one proven L2 transaction in an operator's work.
 	TxWeight uint64 `protobuf:"varint,5,opt,name=tx_weight,json=txWeight,proto3" json:"tx_weight,omitempty"`
-	// da_byte_weight is the weight of one posted data byte when scoring a rollup's activity.
+	// da_byte_weight is the weight of one posted data byte in an operator's work.
 	DaByteWeight uint64 `protobuf:"varint,6,opt,name=da_byte_weight,json=daByteWeight,proto3" json:"da_byte_weight,omitempty"`
-	// max_payouts_per_block caps the payouts processed in one block.
+	// max_payouts_per_block caps the operator work records credited in one block.
 	MaxPayoutsPerBlock uint32 `protobuf:"varint,7,opt,name=max_payouts_per_block,json=maxPayoutsPerBlock,proto3" json:"max_payouts_per_block,omitempty"`
+	// fee_per_da_byte is charged to a batch's submitter for every byte of batch
+	// data, paid into the pool. Zero charges nothing.
+	FeePerDaByte *v1beta1.Coin `protobuf:"bytes,8,opt,name=fee_per_da_byte,json=feePerDaByte,proto3" json:"fee_per_da_byte,omitempty"`
+	// fee_per_verification is charged to a batch's submitter for every verified
+	// proof, paid into the pool. Zero charges nothing.
+	FeePerVerification *v1beta1.Coin `protobuf:"bytes,9,opt,name=fee_per_verification,json=feePerVerification,proto3" json:"fee_per_verification,omitempty"`
 }
 
 func (x *Params) Reset() {
@@ -859,6 +1024,20 @@ func (x *Params) GetMaxPayoutsPerBlock() uint32 {
 	return 0
 }
 
+func (x *Params) GetFeePerDaByte() *v1beta1.Coin {
+	if x != nil {
+		return x.FeePerDaByte
+	}
+	return nil
+}
+
+func (x *Params) GetFeePerVerification() *v1beta1.Coin {
+	if x != nil {
+		return x.FeePerVerification
+	}
+	return nil
+}
+
 var File_nativechain_rewards_v1_params_proto protoreflect.FileDescriptor
 
 var file_nativechain_rewards_v1_params_proto_rawDesc = []byte{
@@ -867,10 +1046,12 @@ var file_nativechain_rewards_v1_params_proto_rawDesc = []byte{
 	0x70, 0x72, 0x6f, 0x74, 0x6f, 0x12, 0x16, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
 	0x69, 0x6e, 0x2e, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x2e, 0x76, 0x31, 0x1a, 0x11, 0x61,
 	0x6d, 0x69, 0x6e, 0x6f, 0x2f, 0x61, 0x6d, 0x69, 0x6e, 0x6f, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f,
+	0x1a, 0x1e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x62, 0x61, 0x73, 0x65, 0x2f, 0x76, 0x31,
+	0x62, 0x65, 0x74, 0x61, 0x31, 0x2f, 0x63, 0x6f, 0x69, 0x6e, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f,
 	0x1a, 0x19, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x5f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x2f, 0x63,
 	0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x1a, 0x14, 0x67, 0x6f, 0x67,
 	0x6f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x2f, 0x67, 0x6f, 0x67, 0x6f, 0x2e, 0x70, 0x72, 0x6f, 0x74,
-	0x6f, 0x22, 0xc2, 0x03, 0x0a, 0x06, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x12, 0x5f, 0x0a, 0x0f,
+	0x6f, 0x22, 0xe7, 0x04, 0x0a, 0x06, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x12, 0x5f, 0x0a, 0x0f,
 	0x69, 0x6e, 0x66, 0x6c, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x73, 0x68, 0x61, 0x72, 0x65, 0x18,
 	0x01, 0x20, 0x01, 0x28, 0x09, 0x42, 0x36, 0xc8, 0xde, 0x1f, 0x00, 0xda, 0xde, 0x1f, 0x1b, 0x63,
 	0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x73, 0x64, 0x6b, 0x2e, 0x69, 0x6f, 0x2f, 0x6d, 0x61, 0x74, 0x68,
@@ -898,22 +1079,33 @@ var file_nativechain_rewards_v1_params_proto_rawDesc = []byte{
 	0x67, 0x68, 0x74, 0x12, 0x31, 0x0a, 0x15, 0x6d, 0x61, 0x78, 0x5f, 0x70, 0x61, 0x79, 0x6f, 0x75,
 	0x74, 0x73, 0x5f, 0x70, 0x65, 0x72, 0x5f, 0x62, 0x6c, 0x6f, 0x63, 0x6b, 0x18, 0x07, 0x20, 0x01,
 	0x28, 0x0d, 0x52, 0x12, 0x6d, 0x61, 0x78, 0x50, 0x61, 0x79, 0x6f, 0x75, 0x74, 0x73, 0x50, 0x65,
-	0x72, 0x42, 0x6c, 0x6f, 0x63, 0x6b, 0x42, 0xec, 0x01, 0x0a, 0x1a, 0x63, 0x6f, 0x6d, 0x2e, 0x6e,
-	0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x72, 0x65, 0x77, 0x61, 0x72,
-	0x64, 0x73, 0x2e, 0x76, 0x31, 0x42, 0x0b, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x50, 0x72, 0x6f,
-	0x74, 0x6f, 0x50, 0x01, 0x5a, 0x47, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d,
-	0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x6e, 0x61, 0x74,
-	0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x6e, 0x61, 0x74,
-	0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73,
-	0x2f, 0x76, 0x31, 0x3b, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x76, 0x31, 0xa2, 0x02, 0x03,
-	0x4e, 0x52, 0x58, 0xaa, 0x02, 0x16, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69,
-	0x6e, 0x2e, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x16, 0x4e,
-	0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x52, 0x65, 0x77, 0x61, 0x72,
-	0x64, 0x73, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x22, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
-	0x61, 0x69, 0x6e, 0x5c, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x5c, 0x56, 0x31, 0x5c, 0x47,
-	0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x18, 0x4e, 0x61, 0x74,
-	0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x3a, 0x3a, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64,
-	0x73, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
+	0x72, 0x42, 0x6c, 0x6f, 0x63, 0x6b, 0x12, 0x4b, 0x0a, 0x0f, 0x66, 0x65, 0x65, 0x5f, 0x70, 0x65,
+	0x72, 0x5f, 0x64, 0x61, 0x5f, 0x62, 0x79, 0x74, 0x65, 0x18, 0x08, 0x20, 0x01, 0x28, 0x0b, 0x32,
+	0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31,
+	0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x09, 0xc8, 0xde, 0x1f, 0x00,
+	0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0c, 0x66, 0x65, 0x65, 0x50, 0x65, 0x72, 0x44, 0x61, 0x42,
+	0x79, 0x74, 0x65, 0x12, 0x56, 0x0a, 0x14, 0x66, 0x65, 0x65, 0x5f, 0x70, 0x65, 0x72, 0x5f, 0x76,
+	0x65, 0x72, 0x69, 0x66, 0x69, 0x63, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x18, 0x09, 0x20, 0x01, 0x28,
+	0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e,
+	0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x09, 0xc8, 0xde,
+	0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x12, 0x66, 0x65, 0x65, 0x50, 0x65, 0x72, 0x56,
+	0x65, 0x72, 0x69, 0x66, 0x69, 0x63, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x42, 0xec, 0x01, 0x0a, 0x1a,
+	0x63, 0x6f, 0x6d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e,
+	0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x2e, 0x76, 0x31, 0x42, 0x0b, 0x50, 0x61, 0x72, 0x61,
+	0x6d, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x47, 0x67, 0x69, 0x74, 0x68, 0x75,
+	0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69,
+	0x6e, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x61, 0x70,
+	0x69, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x72, 0x65,
+	0x77, 0x61, 0x72, 0x64, 0x73, 0x2f, 0x76, 0x31, 0x3b, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73,
+	0x76, 0x31, 0xa2, 0x02, 0x03, 0x4e, 0x52, 0x58, 0xaa, 0x02, 0x16, 0x4e, 0x61, 0x74, 0x69, 0x76,
+	0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x2e, 0x56,
+	0x31, 0xca, 0x02, 0x16, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c,
+	0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x22, 0x4e, 0x61, 0x74,
+	0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73,
+	0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea,
+	0x02, 0x18, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x3a, 0x3a, 0x52,
+	0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74,
+	0x6f, 0x33,
 }
 
 var (
@@ -930,14 +1122,17 @@ func file_nativechain_rewards_v1_params_proto_rawDescGZIP() []byte {
 
 var file_nativechain_rewards_v1_params_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
 var file_nativechain_rewards_v1_params_proto_goTypes = []interface{}{
-	(*Params)(nil), // 0: nativechain.rewards.v1.Params
+	(*Params)(nil),       // 0: nativechain.rewards.v1.Params
+	(*v1beta1.Coin)(nil), // 1: cosmos.base.v1beta1.Coin
 }
 var file_nativechain_rewards_v1_params_proto_depIdxs = []int32{
-	0, // [0:0] is the sub-list for method output_type
-	0, // [0:0] is the sub-list for method input_type
-	0, // [0:0] is the sub-list for extension type_name
-	0, // [0:0] is the sub-list for extension extendee
-	0, // [0:0] is the sub-list for field type_name
+	1, // 0: nativechain.rewards.v1.Params.fee_per_da_byte:type_name -> cosmos.base.v1beta1.Coin
+	1, // 1: nativechain.rewards.v1.Params.fee_per_verification:type_name -> cosmos.base.v1beta1.Coin
+	2, // [2:2] is the sub-list for method output_type
+	2, // [2:2] is the sub-list for method input_type
+	2, // [2:2] is the sub-list for extension type_name
+	2, // [2:2] is the sub-list for extension extendee
+	0, // [0:2] is the sub-list for field type_name
 }
 
 func init() { file_nativechain_rewards_v1_params_proto_init() }
