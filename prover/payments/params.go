@@ -1,0 +1,60 @@
+package payments
+
+import (
+	"fmt"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	"github.com/nativechain/nativechain/prover/tree"
+	"github.com/nativechain/nativechain/x/rollups/types"
+)
+
+// Params are the circuit's shape. Tests use small ones; production uses
+// Depth 24 and 16 or more slots.
+type Params struct {
+	Depth int    // tree depth: 2^Depth accounts, at most MaxDepth
+	Slots int    // slots per batch (transactions, inbox credits, no-ops)
+	Denom string // the rollup's one denom; DefaultDenom if empty
+}
+
+const (
+	// MaxDepth is bounded by the 3-byte account indices of the compact data.
+	MaxDepth = 24
+	// DefaultDenom is the denom of balances when Params.Denom is empty.
+	DefaultDenom = "unat"
+	// ProductionDepth is the depth of the deployed rollup.
+	ProductionDepth = 24
+)
+
+// WithDefaults fills the denom.
+func (p Params) WithDefaults() Params {
+	if p.Denom == "" {
+		p.Denom = DefaultDenom
+	}
+	return p
+}
+
+// Validate checks the bounds.
+func (p Params) Validate() error {
+	if p.Depth < 2 || p.Depth > MaxDepth {
+		return fmt.Errorf("payments: depth %d out of 2..%d", p.Depth, MaxDepth)
+	}
+	if p.Slots < 1 || p.Slots > 4096 {
+		return fmt.Errorf("payments: %d slots out of 1..4096", p.Slots)
+	}
+	if err := (types.OutboxEntry{Kind: types.OutboxKindWithdrawal, Recipient: []byte{1}, Denom: p.WithDefaults().Denom, Amount: types.NewUint128(1)}).Validate(); err != nil {
+		return fmt.Errorf("payments: denom: %w", err)
+	}
+	return nil
+}
+
+// MaxDataBytes is the size of the posted data of a full batch.
+func (p Params) MaxDataBytes() int { return HeaderBytes + RecordBytes*p.Slots }
+
+// EmptyLeaf is the leaf of an unused account: LeafHash of the zero key,
+// balance and nonce. The zero key is not on the curve, so no real account
+// hashes to it.
+var EmptyLeaf = LeafHash(Account{})
+
+// EmptyRoot is the root of a tree with no account.
+func (p Params) EmptyRoot() fr.Element { return tree.EmptyHashes(p.Depth, EmptyLeaf)[p.Depth] }

@@ -1,0 +1,173 @@
+package payments
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+)
+
+// RecordKind is the kind of a slot in the compact batch data.
+type RecordKind uint8
+
+const (
+	KindNoop      RecordKind = 0 // padding; only after every other slot
+	KindTransfer  RecordKind = 1 // signed: From pays Amount to To and Fee to the operator
+	KindWithdraw  RecordKind = 2 // signed: From withdraws Amount to an L1 address (outbox kind 1)
+	KindSend      RecordKind = 3 // signed: From sends Amount to another rollup (outbox kind 2)
+	KindCredit    RecordKind = 4 // the next inbox entry's value is credited to To (created if empty)
+	KindSkip      RecordKind = 5 // the next inbox entry carries no value and is consumed without effect
+	KindBounce    RecordKind = 6 // the next inbox entry is refused; the following slot returns its value
+	KindBounceOut RecordKind = 7 // returns the bounced entry's value to where it came from (outbox)
+)
+
+// Compact data layout: a 3-byte header (the fee account's index) and one
+// 12-byte record per non-no-op slot, records big-endian as the 96-bit word
+//
+//	kind:3 | from:24 | to:24 | amountExp:5 | amountMantissa:28 | feeExp:4 | feeMantissa:8
+//
+// Amounts are mantissa * 10^exp. Fields a kind does not use are zero.
+const (
+	HeaderBytes = 3
+	RecordBytes = 12
+
+	amountExpBits  = 5
+	amountMantBits = 28
+	feeExpBits     = 4
+	feeMantBits    = 8
+	indexBits      = 24
+)
+
+// Float is a compact amount: Mantissa * 10^Exp.
+type Float struct {
+	Exp      uint8
+	Mantissa uint32
+}
+
+// Value is Mantissa * 10^Exp.
+func (f Float) Value() *big.Int {
+	v := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(f.Exp)), nil)
+	return v.Mul(v, big.NewInt(int64(f.Mantissa)))
+}
+
+var errNotRepresentable = errors.New("payments: amount not representable in the compact format")
+
+// encodeFloat returns the encoding of v with the smallest exponent, or an
+// error if v has no exact encoding in (expBits, mantBits).
+func encodeFloat(v *big.Int, expBits, mantBits int) (Float, error) {
+	if v.Sign() < 0 {
+		return Float{}, errNotRepresentable
+	}
+	m := new(big.Int).Set(v)
+	ten := big.NewInt(10)
+	maxExp := 1<<expBits - 1
+	limit := new(big.Int).Lsh(big.NewInt(1), uint(mantBits))
+	for e := 0; e <= maxExp; e++ {
+		if m.Cmp(limit) < 0 {
+			return Float{Exp: uint8(e), Mantissa: uint32(m.Uint64())}, nil
+		}
+		q, r := new(big.Int).QuoRem(m, ten, new(big.Int))
+		if r.Sign() != 0 {
+			break
+		}
+		m = q
+	}
+	return Float{}, fmt.Errorf("%w: %s", errNotRepresentable, v)
+}
+
+// EncodeAmount is the compact form of a transaction amount (28-bit
+// mantissa, exponent 0..31): every integer below 2^28 and every such
+// mantissa times a power of ten.
+func EncodeAmount(v *big.Int) (Float, error) { return encodeFloat(v, amountExpBits, amountMantBits) }
+
+// EncodeFee is the compact form of a fee (8-bit mantissa, exponent 0..15).
+func EncodeFee(v *big.Int) (Float, error) { return encodeFloat(v, feeExpBits, feeMantBits) }
+
+// Record is one slot of the compact data.
+type Record struct {
+	Kind     RecordKind
+	From, To uint32
+	Amount   Float
+	Fee      Float
+}
+
+// word is the record as its 96-bit integer.
+func (r Record) word() *big.Int {
+	w := new(big.Int).SetUint64(uint64(r.Kind))
+	shiftOr := func(v uint64, bits uint) {
+		w.Lsh(w, bits)
+		w.Or(w, new(big.Int).SetUint64(v))
+	}
+	shiftOr(uint64(r.From), indexBits)
+	shiftOr(uint64(r.To), indexBits)
+	shiftOr(uint64(r.Amount.Exp), amountExpBits)
+	shiftOr(uint64(r.Amount.Mantissa), amountMantBits)
+	shiftOr(uint64(r.Fee.Exp), feeExpBits)
+	shiftOr(uint64(r.Fee.Mantissa), feeMantBits)
+	return w
+}
+
+// Bytes is the 12-byte big-endian encoding.
+func (r Record) Bytes() [RecordBytes]byte {
+	var out [RecordBytes]byte
+	r.word().FillBytes(out[:])
+	return out
+}
+
+// DecodeRecord parses 12 bytes.
+func DecodeRecord(b []byte) (Record, error) {
+	if len(b) != RecordBytes {
+		return Record{}, fmt.Errorf("payments: record of %d bytes", len(b))
+	}
+	w := new(big.Int).SetBytes(b)
+	take := func(bits uint) uint64 {
+		x := new(big.Int).And(w, new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), bits), big.NewInt(1)))
+		w.Rsh(w, bits)
+		return x.Uint64()
+	}
+	var r Record
+	r.Fee.Mantissa = uint32(take(feeMantBits))
+	r.Fee.Exp = uint8(take(feeExpBits))
+	r.Amount.Mantissa = uint32(take(amountMantBits))
+	r.Amount.Exp = uint8(take(amountExpBits))
+	r.To = uint32(take(indexBits))
+	r.From = uint32(take(indexBits))
+	r.Kind = RecordKind(take(3))
+	if r.Bytes() != [RecordBytes]byte(b) {
+		return Record{}, errors.New("payments: non-canonical record")
+	}
+	return r, nil
+}
+
+// EncodeData is the posted batch data: the fee account index and the
+// records of the non-no-op slots.
+func EncodeData(operator uint32, records []Record) []byte {
+	out := make([]byte, HeaderBytes, HeaderBytes+RecordBytes*len(records))
+	out[0], out[1], out[2] = byte(operator>>16), byte(operator>>8), byte(operator)
+	for _, r := range records {
+		if r.Kind == KindNoop {
+			break
+		}
+		b := r.Bytes()
+		out = append(out, b[:]...)
+	}
+	return out
+}
+
+// DecodeData parses posted batch data.
+func DecodeData(data []byte) (operator uint32, records []Record, err error) {
+	if len(data) < HeaderBytes || (len(data)-HeaderBytes)%RecordBytes != 0 {
+		return 0, nil, fmt.Errorf("payments: data of %d bytes", len(data))
+	}
+	operator = uint32(data[0])<<16 | uint32(data[1])<<8 | uint32(data[2])
+	for off := HeaderBytes; off < len(data); off += RecordBytes {
+		r, err := DecodeRecord(data[off : off+RecordBytes])
+		if err != nil {
+			return 0, nil, err
+		}
+		if r.Kind == KindNoop {
+			return 0, nil, errors.New("payments: no-op record in posted data")
+		}
+		records = append(records, r)
+	}
+	return operator, records, nil
+}

@@ -1,0 +1,541 @@
+package payments
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/big"
+
+	dbm "github.com/cosmos/cosmos-db"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/nativechain/nativechain/prover/tree"
+	"github.com/nativechain/nativechain/x/rollups/types"
+)
+
+var (
+	prefixTree    = []byte("t/")
+	prefixAccount = []byte("a/")
+	prefixKey     = []byte("k/")
+	keyNextFree   = []byte("m/next")
+	maxBalance    = new(big.Int).Lsh(big.NewInt(1), BalanceBits)
+)
+
+// State is the rollup's native state: the account tree and the accounts,
+// persisted in a cosmos-db database. BuildBatch advances it; an operator
+// keeps one State per proven-and-accepted history (rebuild or reopen a copy
+// if a batch is not accepted).
+type State struct {
+	p    Params
+	db   dbm.DB
+	tree *tree.Tree
+}
+
+// OpenState opens (or initialises) the state in db.
+func OpenState(db dbm.DB, p Params) (*State, error) {
+	p = p.WithDefaults()
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	t, err := tree.New(db, prefixTree, p.Depth, EmptyLeaf)
+	if err != nil {
+		return nil, err
+	}
+	return &State{p: p, db: db, tree: t}, nil
+}
+
+// Params are the state's circuit parameters.
+func (s *State) Params() Params { return s.p }
+
+// Root is the state root the chain stores.
+func (s *State) Root() (fr.Element, error) { return s.tree.Root() }
+
+func accountKey(index uint32) []byte {
+	return binary.BigEndian.AppendUint32(bytes.Clone(prefixAccount), index)
+}
+
+// Account reads the account at index (the zero account if unused).
+func (s *State) Account(index uint32) (Account, error) {
+	bz, err := s.db.Get(accountKey(index))
+	if err != nil || bz == nil {
+		return Account{}, err
+	}
+	if len(bz) != 32+32+16+4 {
+		return Account{}, errors.New("payments: corrupt account record")
+	}
+	var a Account
+	a.Key.X.SetBytes(bz[:32])
+	a.Key.Y.SetBytes(bz[32:64])
+	a.Balance.SetBytes(bz[64:80])
+	a.Nonce = binary.BigEndian.Uint32(bz[80:])
+	return a, nil
+}
+
+// IndexOf finds the account of a key.
+func (s *State) IndexOf(pk PublicKey) (uint32, bool, error) {
+	bz, err := s.db.Get(append(bytes.Clone(prefixKey), pk.Address()...))
+	if err != nil || bz == nil {
+		return 0, false, err
+	}
+	return binary.BigEndian.Uint32(bz), true, nil
+}
+
+func (s *State) nextFree() (uint32, error) {
+	bz, err := s.db.Get(keyNextFree)
+	if err != nil || bz == nil {
+		return 0, err
+	}
+	return binary.BigEndian.Uint32(bz), nil
+}
+
+// setAccount writes the account and its leaf.
+func (s *State) setAccount(index uint32, a Account) error {
+	if err := s.tree.Set(uint64(index), LeafHash(a)); err != nil {
+		return err
+	}
+	bz := make([]byte, 0, 84)
+	x, y := a.Key.X.Bytes(), a.Key.Y.Bytes()
+	bz = append(bz, x[:]...)
+	bz = append(bz, y[:]...)
+	var bal [16]byte
+	a.Balance.FillBytes(bal[:])
+	bz = append(bz, bal[:]...)
+	bz = binary.BigEndian.AppendUint32(bz, a.Nonce)
+	b := s.db.NewBatch()
+	defer b.Close()
+	if err := b.Set(accountKey(index), bz); err != nil {
+		return err
+	}
+	if err := b.Set(append(bytes.Clone(prefixKey), a.Key.Address()...), binary.BigEndian.AppendUint32(nil, index)); err != nil {
+		return err
+	}
+	next, err := s.nextFree()
+	if err != nil {
+		return err
+	}
+	if index >= next {
+		if err := b.Set(keyNextFree, binary.BigEndian.AppendUint32(nil, index+1)); err != nil {
+			return err
+		}
+	}
+	return b.Write()
+}
+
+// BatchContext is what the chain will put in the commitment besides what
+// the batch computes.
+type BatchContext struct {
+	ChainID     string
+	RollupID    string
+	BatchIndex  uint64
+	Submitter   []byte     // raw L1 address of the submitting operator
+	InboxBefore fr.Element // the rollup's stored inbox accumulator
+	Operator    uint32     // fee account, must exist
+}
+
+// Batch is a built batch: what to post, what to prove.
+type Batch struct {
+	Data          []byte
+	Records       []Record
+	Outbox        []types.OutboxEntry
+	InboxConsumed uint64
+	PrevRoot      fr.Element
+	NewRoot       fr.Element
+	Commitment    types.BatchCommitment
+	Assignment    *Circuit
+	Included      []int         // indices of txs executed, in order
+	Rejected      map[int]error // txs refused by the native rules
+}
+
+// EncodedOutbox is types.EncodeOutbox of the batch's outbox.
+func (b *Batch) EncodedOutbox() ([]byte, error) { return types.EncodeOutbox(b.Outbox) }
+
+// builder accumulates one batch.
+type builder struct {
+	s      *State
+	ctx    BatchContext
+	domain fr.Element
+	batch  *Batch
+	slots  []SlotWitness
+	fees   *big.Int
+	// inboxAfter is the accumulator after the consumed entries.
+	inboxAfter fr.Element
+}
+
+// BuildBatch applies, in order, as many of the unconsumed inbox entries as
+// fit and then the transactions, to at most Params.Slots slots, and returns
+// the batch with its witness. Transactions that break a rule are rejected
+// and left out; the state advances.
+func (s *State) BuildBatch(ctx BatchContext, inbox []types.InboxEntry, txs []Tx) (*Batch, error) {
+	prev, err := s.Root()
+	if err != nil {
+		return nil, err
+	}
+	op, err := s.Account(ctx.Operator)
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{s: s, ctx: ctx, domain: Domain(ctx.ChainID, ctx.RollupID),
+		batch: &Batch{PrevRoot: prev, Rejected: map[int]error{}}, fees: new(big.Int), inboxAfter: ctx.InboxBefore}
+	opExists := op.Exists()
+	for _, e := range inbox {
+		need := 1
+		if !b.creditable(e) && !e.Amount.IsZero() { // bounce and bounce-out
+			need = 2
+		}
+		if len(b.slots)+need > s.p.Slots {
+			break
+		}
+		if err := b.consume(e); err != nil {
+			return nil, err
+		}
+		if e.Kind == types.InboxKindDeposit || !opExists {
+			op, _ = s.Account(ctx.Operator)
+			opExists = op.Exists()
+		}
+	}
+	for i := range txs {
+		if len(b.slots) == s.p.Slots {
+			break
+		}
+		if err := b.apply(&txs[i]); err != nil {
+			b.batch.Rejected[i] = err
+			continue
+		}
+		b.batch.Included = append(b.batch.Included, i)
+	}
+	for len(b.slots) < s.p.Slots {
+		if err := b.noop(); err != nil {
+			return nil, err
+		}
+	}
+	return b.finish()
+}
+
+// creditable reports whether an inbox entry's value can go to an account.
+func (b *builder) creditable(e types.InboxEntry) bool {
+	switch e.Kind {
+	case types.InboxKindDeposit, types.InboxKindCrossRollupMessage, types.InboxKindRefund:
+	default:
+		return false
+	}
+	if e.Denom != b.s.p.Denom {
+		return false
+	}
+	pk, err := ParseAddress(e.Recipient)
+	if err != nil {
+		return false
+	}
+	idx, ok, err := b.s.IndexOf(pk)
+	if err != nil {
+		return false
+	}
+	if !ok {
+		next, err := b.s.nextFree()
+		return err == nil && uint64(next) < b.s.tree.Capacity()
+	}
+	a, err := b.s.Account(idx)
+	if err != nil {
+		return false
+	}
+	return new(big.Int).Add(&a.Balance, e.Amount.BigInt()).Cmp(maxBalance) < 0
+}
+
+// consume takes one inbox entry: credit, skip, or bounce and bounce-out.
+func (b *builder) consume(e types.InboxEntry) error {
+	b.batch.InboxConsumed++
+	b.inboxAfter = types.InboxAccumulate(b.inboxAfter, e)
+	ew := inboxEntryWitness(e)
+	switch {
+	case b.creditable(e):
+		pk, _ := ParseAddress(e.Recipient)
+		idx, ok, err := b.s.IndexOf(pk)
+		if err != nil {
+			return err
+		}
+		create := !ok
+		if create {
+			if idx, err = b.s.nextFree(); err != nil {
+				return err
+			}
+		}
+		return b.slot(Record{Kind: KindCredit, To: idx}, slotExtra{entry: ew, credit: e.Amount.BigInt(), create: create, newKey: pk})
+	case e.Amount.IsZero():
+		return b.slot(Record{Kind: KindSkip}, slotExtra{entry: ew})
+	default:
+		toL1 := e.Kind == types.InboxKindDeposit || e.Kind == types.InboxKindL1Call
+		if err := b.slot(Record{Kind: KindBounce}, slotExtra{entry: ew, toL1: toL1}); err != nil {
+			return err
+		}
+		out := types.OutboxEntry{Sender: e.Recipient, Recipient: e.Sender, Denom: e.Denom, Amount: e.Amount}
+		if toL1 {
+			out.Kind = types.OutboxKindWithdrawal
+		} else {
+			out.Kind, out.DestRollupID, out.Payload = types.OutboxKindCrossRollupMessage, e.SourceRollupID, e.Payload
+		}
+		b.batch.Outbox = append(b.batch.Outbox, out)
+		return b.slot(Record{Kind: KindBounceOut}, slotExtra{entry: outboxEntryWitness(out)})
+	}
+}
+
+// apply checks and executes a user transaction.
+func (b *builder) apply(tx *Tx) error {
+	if err := tx.validateShape(); err != nil {
+		return err
+	}
+	capacity := b.s.tree.Capacity()
+	if uint64(tx.From) >= capacity || uint64(tx.To) >= capacity {
+		return errors.New("payments: index out of range")
+	}
+	from, err := b.s.Account(tx.From)
+	if err != nil {
+		return err
+	}
+	if !from.Exists() {
+		return errors.New("payments: sender account does not exist")
+	}
+	if tx.Nonce != from.Nonce || from.Nonce == 1<<NonceBits-1 {
+		return fmt.Errorf("payments: nonce %d, account at %d", tx.Nonce, from.Nonce)
+	}
+	if !from.Key.Verify(tx.Message(b.domain, from.Key, b.s.p.Denom), tx.Sig) {
+		return errors.New("payments: bad signature")
+	}
+	amount, fee := tx.Amount.Value(), tx.Fee.Value()
+	debit := new(big.Int).Add(amount, fee)
+	if debit.Cmp(&from.Balance) > 0 {
+		return errors.New("payments: insufficient balance")
+	}
+	extra := slotExtra{sig: &tx.Sig}
+	switch tx.Kind {
+	case KindTransfer:
+		to, err := b.s.Account(tx.To)
+		if err != nil {
+			return err
+		}
+		if !to.Exists() {
+			return errors.New("payments: recipient account does not exist")
+		}
+		bal := new(big.Int).Add(&to.Balance, amount)
+		if tx.To == tx.From {
+			bal.Sub(bal, debit)
+		}
+		if bal.Cmp(maxBalance) >= 0 {
+			return errors.New("payments: recipient balance would overflow")
+		}
+	default:
+		out, ok := tx.OutboxEntry(from.Key, b.s.p.Denom)
+		if !ok {
+			return errNotRepresentable
+		}
+		if err := out.Validate(); err != nil {
+			return err
+		}
+		extra.entry = outboxEntryWitness(out)
+		b.batch.Outbox = append(b.batch.Outbox, out)
+	}
+	extra.credit = amount
+	b.fees.Add(b.fees, fee)
+	return b.slot(tx.record(), extra)
+}
+
+func (b *builder) noop() error { return b.slot(Record{Kind: KindNoop}, slotExtra{}) }
+
+// slotExtra is what a slot needs besides its record.
+type slotExtra struct {
+	entry  EntryWitness
+	credit *big.Int // amount credited to To (transfer amount or entry value)
+	create bool
+	newKey PublicKey
+	toL1   bool
+	sig    *Signature
+}
+
+// slot executes one record on the state and records its witness.
+func (b *builder) slot(r Record, x slotExtra) error {
+	s := b.s
+	w := SlotWitness{From: r.From, To: r.To, AmountExp: r.Amount.Exp, AmountMant: r.Amount.Mantissa,
+		FeeExp: r.Fee.Exp, FeeMant: r.Fee.Mantissa, Create: boolVar(x.create), ToL1: boolVar(x.toL1)}
+	for k := range w.IsKind {
+		w.IsKind[k] = boolVar(RecordKind(k) == r.Kind)
+	}
+	bz := r.Bytes()
+	for i := range bz {
+		w.Bytes[i] = bz[i]
+	}
+	useA := r.Kind == KindTransfer || r.Kind == KindWithdraw || r.Kind == KindSend
+	useB := r.Kind == KindTransfer || r.Kind == KindCredit
+
+	// A
+	a, err := s.Account(r.From)
+	if err != nil {
+		return err
+	}
+	if w.A, err = b.accountWitness(r.From, a); err != nil {
+		return err
+	}
+	if useA {
+		a.Balance.Sub(&a.Balance, new(big.Int).Add(r.Amount.Value(), r.Fee.Value()))
+		a.Nonce++
+		if err := s.setAccount(r.From, a); err != nil {
+			return err
+		}
+	}
+	// B
+	bAcc, err := s.Account(r.To)
+	if err != nil {
+		return err
+	}
+	if w.B, err = b.accountWitness(r.To, bAcc); err != nil {
+		return err
+	}
+	if x.create {
+		bAcc = Account{Key: x.newKey}
+		w.B.X, w.B.Y = x.newKey.X, x.newKey.Y
+	}
+	if useB {
+		bAcc.Balance.Add(&bAcc.Balance, x.credit)
+		if err := s.setAccount(r.To, bAcc); err != nil {
+			return err
+		}
+	}
+	// address of the slot's key
+	addrKey := a.Key
+	if r.Kind == KindCredit {
+		addrKey = bAcc.Key
+	}
+	w.AddrXHi, w.AddrXLo, w.AddrYHi, w.AddrYLo = splitAddress(addrKey)
+	// entry (zeros when the slot has none)
+	w.Entry = x.entry
+	if w.Entry.Sequence == nil {
+		w.Entry = EntryWitness{Sequence: 0, Kind: 0, Amount: 0, Sender: 0, Recipient: 0, Rollup: 0, Denom: 0, Payload: 0}
+	}
+	// signature
+	sig := x.sig
+	if sig == nil {
+		var word fr.Element
+		word.SetBigInt(r.word())
+		var nonceShift big.Int
+		nonceShift.Lsh(new(big.Int).SetUint64(uint64(w.A.Nonce.(uint32))), 96)
+		var ws fr.Element
+		ws.SetBigInt(new(big.Int).Add(&nonceShift, r.word()))
+		var zero fr.Element
+		msg := tree.Chain(b.domain, ws, zero)
+		d := dummyKey.Sign(msg)
+		sig = &d
+	}
+	w.SigRX, w.SigRY, w.SigS = sig.RX, sig.RY, new(big.Int).Set(&sig.S)
+	b.slots = append(b.slots, w)
+	b.batch.Records = append(b.batch.Records, r)
+	return nil
+}
+
+func (b *builder) accountWitness(index uint32, a Account) (AccountWitness, error) {
+	path, err := b.s.tree.Siblings(uint64(index))
+	if err != nil {
+		return AccountWitness{}, err
+	}
+	w := AccountWitness{X: a.Key.X, Y: a.Key.Y, Balance: new(big.Int).Set(&a.Balance), Nonce: a.Nonce,
+		Siblings: make([]frontend.Variable, len(path))}
+	for i := range path {
+		w.Siblings[i] = path[i]
+	}
+	return w, nil
+}
+
+// finish credits the fees and assembles the commitment and assignment.
+func (b *builder) finish() (*Batch, error) {
+	s, ctx, batch := b.s, b.ctx, b.batch
+	op, err := s.Account(ctx.Operator)
+	if err != nil {
+		return nil, err
+	}
+	if !op.Exists() {
+		return nil, fmt.Errorf("payments: fee account %d does not exist", ctx.Operator)
+	}
+	opW, err := b.accountWitness(ctx.Operator, op)
+	if err != nil {
+		return nil, err
+	}
+	op.Balance.Add(&op.Balance, b.fees)
+	if op.Balance.Cmp(maxBalance) >= 0 {
+		return nil, errors.New("payments: fee account balance would overflow")
+	}
+	if err := s.setAccount(ctx.Operator, op); err != nil {
+		return nil, err
+	}
+	if batch.NewRoot, err = s.Root(); err != nil {
+		return nil, err
+	}
+	batch.Data = EncodeData(ctx.Operator, batch.Records)
+	var txCount uint64
+	for _, r := range batch.Records {
+		if r.Kind != KindNoop {
+			txCount++
+		}
+	}
+	batch.Commitment = types.BatchCommitment{
+		ChainID: ctx.ChainID, RollupID: ctx.RollupID, BatchIndex: ctx.BatchIndex,
+		PrevStateRoot: batch.PrevRoot, NewStateRoot: batch.NewRoot,
+		DAHash: types.DAHash(batch.Data), InboxBefore: ctx.InboxBefore,
+		OutboxHash: types.OutboxHash(batch.Outbox), L2TxCount: txCount, Submitter: ctx.Submitter,
+	}
+	batch.Commitment.InboxAfter = b.inboxAfter
+	pi, err := batch.Commitment.PublicInputs()
+	if err != nil {
+		return nil, err
+	}
+	a := NewCircuit(s.p)
+	a.Commitment = pi[0]
+	a.ChainIDDigest = types.ChainIDDigest(ctx.ChainID)
+	a.RollupIDDigest = types.RollupIDDigest(ctx.RollupID)
+	a.BatchIndex = ctx.BatchIndex
+	a.SubmitterDigest = types.AddressDigest(ctx.Submitter)
+	a.PrevRoot = batch.PrevRoot
+	a.InboxBefore = ctx.InboxBefore
+	a.OutboxCount = len(batch.Outbox)
+	a.DAChunks = (len(batch.Data) + types.ChunkBytes - 1) / types.ChunkBytes
+	a.OperatorIndex = ctx.Operator
+	a.OperatorBytes = [HeaderBytes]frontend.Variable{batch.Data[0], batch.Data[1], batch.Data[2]}
+	a.Operator = opW
+	a.Slots = b.slots
+	batch.Assignment = a
+	return batch, nil
+}
+
+func boolVar(v bool) frontend.Variable {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// splitAddress cuts X and Y at the 31-byte chunk boundaries of the 64-byte
+// address: X = XHi*2^8 + XLo, Y = YHi*2^16 + YLo.
+func splitAddress(pk PublicKey) (xHi, xLo, yHi, yLo *big.Int) {
+	x, y := pk.X.BigInt(new(big.Int)), pk.Y.BigInt(new(big.Int))
+	xLo = new(big.Int).And(x, big.NewInt(0xff))
+	xHi = new(big.Int).Rsh(x, 8)
+	yLo = new(big.Int).And(y, big.NewInt(0xffff))
+	yHi = new(big.Int).Rsh(y, 16)
+	return
+}
+
+func inboxEntryWitness(e types.InboxEntry) EntryWitness {
+	return EntryWitness{
+		Sequence: e.Sequence, Kind: uint32(e.Kind), Amount: e.Amount.BigInt(),
+		Sender: types.AddressDigest(e.Sender), Recipient: types.AddressDigest(e.Recipient),
+		Rollup: types.RollupIDDigest(e.SourceRollupID), Denom: types.DenomDigest(e.Denom),
+		Payload: types.PayloadDigest(e.Payload),
+	}
+}
+
+func outboxEntryWitness(e types.OutboxEntry) EntryWitness {
+	return EntryWitness{
+		Sequence: 0, Kind: uint32(e.Kind), Amount: e.Amount.BigInt(),
+		Sender: types.AddressDigest(e.Sender), Recipient: types.AddressDigest(e.Recipient),
+		Rollup: types.RollupIDDigest(e.DestRollupID), Denom: types.DenomDigest(e.Denom),
+		Payload: types.PayloadDigest(e.Payload),
+	}
+}

@@ -1,0 +1,95 @@
+package payments
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	"github.com/nativechain/nativechain/prover/tree"
+	"github.com/nativechain/nativechain/x/rollups/types"
+)
+
+// Tx is a signed L2 transaction: a transfer, a withdrawal or a send.
+type Tx struct {
+	Kind   RecordKind // KindTransfer, KindWithdraw or KindSend
+	From   uint32
+	To     uint32 // transfers only
+	Amount Float
+	Fee    Float
+	Nonce  uint32 // must equal the sender's nonce
+	// Recipient is the L1 address of a withdrawal or the L2 recipient of a
+	// send on DestRollupID; Payload is an optional message of a send.
+	Recipient    []byte
+	DestRollupID string
+	Payload      []byte
+	Sig          Signature
+}
+
+// Domain binds signatures to one chain and rollup:
+// H(TagTx; ChainIDDigest(chainID), RollupIDDigest(rollupID)).
+func Domain(chainID, rollupID string) fr.Element {
+	return tree.Tagged(TagTx, types.ChainIDDigest(chainID), types.RollupIDDigest(rollupID))
+}
+
+func (tx *Tx) record() Record {
+	r := Record{Kind: tx.Kind, From: tx.From, Amount: tx.Amount, Fee: tx.Fee}
+	if tx.Kind == KindTransfer {
+		r.To = tx.To
+	}
+	return r
+}
+
+// OutboxEntry is the entry a withdrawal or send emits, sent by key.
+func (tx *Tx) OutboxEntry(sender PublicKey, denom string) (types.OutboxEntry, bool) {
+	e := types.OutboxEntry{Sender: sender.Address(), Recipient: tx.Recipient, Denom: denom}
+	amt, err := types.Uint128FromBig(tx.Amount.Value())
+	if err != nil {
+		return e, false
+	}
+	e.Amount = amt
+	switch tx.Kind {
+	case KindWithdraw:
+		e.Kind = types.OutboxKindWithdrawal
+	case KindSend:
+		e.Kind, e.DestRollupID, e.Payload = types.OutboxKindCrossRollupMessage, tx.DestRollupID, tx.Payload
+	default:
+		return e, false
+	}
+	return e, true
+}
+
+// Message is the field element the sender signs:
+// c(c(domain, word + nonce*2^96), outboxEntryHash or 0).
+func (tx *Tx) Message(domain fr.Element, sender PublicKey, denom string) fr.Element {
+	w := new(big.Int).Lsh(new(big.Int).SetUint64(uint64(tx.Nonce)), 96)
+	w.Add(w, tx.record().word())
+	var word, entry fr.Element
+	word.SetBigInt(w)
+	if e, ok := tx.OutboxEntry(sender, denom); ok {
+		entry = e.Hash()
+	}
+	return tree.Chain(domain, word, entry)
+}
+
+// Sign fills tx.Sig with k's signature for the rollup's domain.
+func (tx *Tx) Sign(k *PrivateKey, domain fr.Element, denom string) {
+	tx.Sig = k.Sign(tx.Message(domain, k.Public, denom))
+}
+
+func (tx *Tx) validateShape() error {
+	switch tx.Kind {
+	case KindTransfer:
+	case KindWithdraw, KindSend:
+		if tx.Amount.Value().Sign() == 0 {
+			return fmt.Errorf("payments: %d-kind tx of zero", tx.Kind)
+		}
+	default:
+		return fmt.Errorf("payments: kind %d is not a user transaction", tx.Kind)
+	}
+	if tx.Amount.Exp >= 1<<amountExpBits || tx.Amount.Mantissa >= 1<<amountMantBits ||
+		tx.Fee.Exp >= 1<<feeExpBits || tx.Fee.Mantissa >= 1<<feeMantBits {
+		return errNotRepresentable
+	}
+	return nil
+}
