@@ -28,8 +28,8 @@ type AccountWitness struct {
 // EntryWitness is the inbox entry a slot consumes or the outbox entry it
 // emits (one hash per slot serves both).
 type EntryWitness struct {
-	Sequence, Kind, Amount                          frontend.Variable
-	Sender, Recipient, Rollup, Denom, Payload       frontend.Variable // digests
+	Sequence, Kind, Amount                    frontend.Variable
+	Sender, Recipient, Rollup, Denom, Payload frontend.Variable // digests
 }
 
 // SlotWitness is everything one slot needs.
@@ -91,19 +91,19 @@ func NewCircuit(p Params) *Circuit {
 }
 
 var (
-	two32  = new(big.Int).Lsh(big.NewInt(1), 32)
-	two96  = new(big.Int).Lsh(big.NewInt(1), 96)
+	two32       = new(big.Int).Lsh(big.NewInt(1), 32)
+	two96       = new(big.Int).Lsh(big.NewInt(1), 96)
 	orderMinus1 = new(big.Int).Sub(order, big.NewInt(1))
 )
 
 // circuitCtx carries what every slot's constraints need.
 type circuitCtx struct {
-	api   frontend.API
-	h     *gadgets.Hasher
-	rc    frontend.Rangechecker
-	curve twistededwards.Curve
-	p     Params
-	denom *big.Int
+	api      frontend.API
+	h        *gadgets.Hasher
+	rc       frontend.Rangechecker
+	curve    twistededwards.Curve
+	p        Params
+	denom    *big.Int
 	txDomain frontend.Variable
 }
 

@@ -5,10 +5,10 @@ import (
 	"math/big"
 	"testing"
 
-	dbm "github.com/cosmos/cosmos-db"
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/test"
+	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
 
 	"github.com/nativechain/nativechain/x/rollups/types"
@@ -94,4 +94,11 @@ func (r *rollup) send(k *PrivateKey, from uint32, amount, fee uint64, dest strin
 func solved(t *testing.T, p Params, b *Batch) error {
 	t.Helper()
 	return test.IsSolved(NewCircuit(p), b.Assignment, ecc.BN254.ScalarField())
+}
+
+// resign sets a transaction's nonce and signs it again.
+func (r *rollup) resign(k *PrivateKey, tx Tx, nonce uint32) Tx {
+	tx.Nonce = nonce
+	tx.Sign(k, r.domain, DefaultDenom)
+	return tx
 }

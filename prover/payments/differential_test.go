@@ -1,0 +1,119 @@
+package payments
+
+import (
+	"math/big"
+	"math/rand"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/nativechain/nativechain/x/rollups/types"
+)
+
+// Random batches applied natively and checked by the circuit: the witness
+// carries the native roots, inbox accumulators, outbox and data, and the
+// commitment binds them, so a solved circuit agrees on every one of them.
+func TestDifferential_RandomBatches(t *testing.T) {
+	p := Params{Depth: 6, Slots: 5}
+	rng := rand.New(rand.NewSource(42))
+	r := newRollup(t, p)
+	keys := []*PrivateKey{testKey(1), testKey(2), testKey(3), testKey(4)}
+	r.deposit(keys[0].Public, 1)
+	nonces := map[uint32]uint32{}
+	for batch := 0; batch < 8; batch++ {
+		// inbox traffic: deposits, a bounced foreign denom, an invalid
+		// recipient, a value-less message
+		for i := rng.Intn(3); i > 0; i-- {
+			e := types.InboxEntry{Sequence: uint64(len(r.inbox)), Kind: types.InboxKindDeposit, Sender: l1Addr(0x11),
+				Recipient: keys[rng.Intn(len(keys))].Public.Address(), Denom: DefaultDenom, Amount: types.NewUint128(uint64(rng.Intn(1_000_000) + 1))}
+			switch rng.Intn(6) {
+			case 0:
+				e.Denom = "uatom"
+			case 1:
+				e.Recipient = l1Addr(0x22)
+			case 2:
+				e.Kind, e.SourceRollupID, e.Sender, e.Denom, e.Amount = types.InboxKindCrossRollupMessage, "dex", l1Addr(0x33), "", types.Uint128{}
+			case 3:
+				e.Kind, e.SourceRollupID = types.InboxKindRefund, "dex"
+			}
+			r.inbox = append(r.inbox, e)
+		}
+		var txs []Tx
+		for i := rng.Intn(4); i > 0; i-- {
+			from := uint32(rng.Intn(len(keys)))
+			acc, err := r.s.Account(from)
+			require.NoError(t, err)
+			if !acc.Exists() {
+				continue
+			}
+			idx, ok, err := r.s.IndexOf(keys[from].Public)
+			require.NoError(t, err)
+			if !ok || idx != from {
+				continue
+			}
+			amount := uint64(rng.Intn(2000))
+			var tx Tx
+			switch rng.Intn(3) {
+			case 0:
+				tx = r.transfer(keys[from], from, uint32(rng.Intn(len(keys))), amount, uint64(rng.Intn(5)))
+			case 1:
+				tx = r.withdraw(keys[from], from, amount+1, 1, l1Addr(0x55))
+			default:
+				tx = r.send(keys[from], from, amount+1, 0, "dex", keys[0].Public.Address())
+			}
+			tx = r.resign(keys[from], tx, acc.Nonce+nonces[from])
+			nonces[from]++
+			txs = append(txs, tx)
+		}
+		b := r.build(txs...)
+		for i := range txs {
+			if _, rejected := b.Rejected[i]; rejected || !contains(b.Included, i) {
+				nonces[txs[i].From]--
+			}
+		}
+		nonces = map[uint32]uint32{}
+		require.NoError(t, solved(t, p, b), "batch %d", batch)
+		data, err := b.EncodedOutbox()
+		require.NoError(t, err)
+		decoded, err := types.DecodeOutbox(data)
+		require.NoError(t, err)
+		require.Equal(t, types.OutboxHash(b.Outbox), types.OutboxHash(decoded))
+		op, recs, err := DecodeData(b.Data)
+		require.NoError(t, err)
+		require.Equal(t, uint32(0), op)
+		require.Len(t, recs, int(b.Commitment.L2TxCount))
+		for i := range recs {
+			require.Equal(t, b.Records[i], recs[i])
+		}
+	}
+}
+
+func contains(xs []int, x int) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func TestNative_RejectsBrokenTransactions(t *testing.T) {
+	r := newRollup(t, testParams)
+	op, alice, bob := testKey(1), testKey(2), testKey(3)
+	r.deposit(op.Public, 1)
+	r.deposit(alice.Public, 1000)
+	r.deposit(bob.Public, 1000)
+	r.build()
+	badSig := r.transfer(alice, 1, 2, 10, 0)
+	badSig.Sig.S.Add(&badSig.Sig.S, big.NewInt(1))
+	malleated := r.transfer(alice, 1, 2, 10, 0)
+	malleated.Sig.S.Add(&malleated.Sig.S, order)
+	b := r.build(
+		badSig,
+		malleated,
+		r.resign(alice, r.transfer(alice, 1, 2, 10, 0), 5), // wrong nonce
+		r.transfer(alice, 1, 2, 1000, 1),                   // insufficient balance
+	)
+	require.Len(t, b.Rejected, 4)
+	require.NoError(t, solved(t, testParams, b))
+}
