@@ -136,6 +136,7 @@ type fixture struct {
 	bank    *fakeBank
 	rollups *fakeRollups
 	mint    *fakeMint
+	cms     storetypes.CommitMultiStore
 }
 
 // addr returns a deterministic 20-byte account for a seed.
@@ -166,7 +167,7 @@ func newFixture(t testing.TB, mutate ...func(*types.Params)) fixture {
 	require.NoError(t, k.InitGenesis(ctx, gs))
 	return fixture{
 		ctx: ctx, keeper: k, msgServer: keeper.NewMsgServerImpl(k), query: keeper.NewQueryServerImpl(k),
-		authority: authority, ac: ac, bank: bank, rollups: rollups, mint: mint,
+		authority: authority, ac: ac, bank: bank, rollups: rollups, mint: mint, cms: testCtx.CMS,
 	}
 }
 
@@ -263,4 +264,17 @@ func typedEvents[T proto.Message](t testing.TB, ctx sdk.Context) []T {
 		out = append(out, typed)
 	}
 	return out
+}
+
+// block runs one block: x/mint mints `minted` into the fee collector,
+// BeginBlock takes the pool's share, txs run, then EndBlock; the pool's
+// books are checked after it.
+func (f *fixture) block(t testing.TB, minted int64, txs func()) {
+	t.Helper()
+	f.mint.mint(minted)
+	require.NoError(t, f.keeper.BeginBlock(f.ctx))
+	if txs != nil {
+		txs()
+	}
+	f.endBlock(t)
 }
