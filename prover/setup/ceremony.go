@@ -9,11 +9,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/backend/groth16/bn254/mpcsetup"
 
 	"github.com/nativechain/nativechain/prover/circuits"
@@ -352,6 +355,16 @@ func (t *Transcript) Verify(log io.Writer) (*VerifyReport, error) {
 	if err := checkDomain(r.DomainSize); err != nil {
 		return nil, err
 	}
+	// Cheap checks first: every file's length and SHA-256, so that a
+	// damaged file fails in seconds rather than after phase 2's
+	// initialisation.
+	for f, h := range t.headers {
+		vf, err := openVerified(f, h.Kind)
+		if err != nil {
+			return nil, err
+		}
+		vf.Close()
+	}
 
 	if len(t.Phase1) > 0 {
 		prev := mpcsetup.NewPhase1(r.DomainSize)
@@ -522,22 +535,21 @@ func sameAsRecomputed(path string, want io.WriterTo) error {
 	return nil
 }
 
-// FinalizePhase1 verifies the phase-1 chain, seals it with the beacon and
+// FinalizePhase1 seals the verified phase-1 chain with the beacon and
 // writes srs.bin and the initial phase-2 state (phase2_0000.bin) for the
-// circuit named in the headers into outDir. It returns the two paths.
-func FinalizePhase1(t *Transcript, beacon []byte, outDir string, log io.Writer) (srsPath, phase2Path string, err error) {
-	if t.SRS != "" || len(t.Phase2) > 0 {
-		return "", "", fmt.Errorf("phase 1 is already sealed (%s)", t.SRS)
+// circuit named in the headers into outDir. It returns the two paths. The
+// report must come from Verify on a transcript that ends in phase 1.
+func (r *VerifyReport) FinalizePhase1(beacon []byte, outDir string, log io.Writer) (srsPath, phase2Path string, err error) {
+	if log == nil {
+		log = io.Discard
 	}
-	r, err := t.Verify(log)
-	if err != nil {
-		return "", "", err
+	if r.SRSHash != "" || r.lastPhase1 == nil {
+		return "", "", fmt.Errorf("%w: phase 1 is already sealed (srs %s)", ErrWrongKind, r.SRSHash)
 	}
 	if len(r.Phase1) == 0 {
 		return "", "", fmt.Errorf("%w: phase 1 has no contributions; refusing to seal the initial state", ErrIncompleteTranscript)
 	}
-	h0 := t.headers[t.Phase1[0]]
-	c, err := compileFor(h0)
+	c, err := compileFor(Header{Circuit: r.Circuit, Params: r.Params, CircuitHash: r.CircuitHash})
 	if err != nil {
 		return "", "", err
 	}
@@ -546,10 +558,6 @@ func FinalizePhase1(t *Transcript, beacon []byte, outDir string, log io.Writer) 
 	lastHash, _ := hex.DecodeString(last.Hash)
 	copy(parent[:], lastHash)
 
-	commons := r.lastPhase1.Seal(beacon)
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return "", "", err
-	}
 	srsPath = filepath.Join(outDir, CeremonyFileName(KindSRS, 0))
 	phase2Path = filepath.Join(outDir, CeremonyFileName(KindPhase2, 0))
 	for _, p := range []string{srsPath, phase2Path} {
@@ -557,8 +565,13 @@ func FinalizePhase1(t *Transcript, beacon []byte, outDir string, log io.Writer) 
 			return "", "", fmt.Errorf("%s already exists", p)
 		}
 	}
-	srsHeader := Header{Kind: KindSRS, Circuit: h0.Circuit, Params: h0.Params, CircuitHash: h0.CircuitHash,
-		DomainSize: h0.DomainSize, Index: last.Index, Parent: parent, Beacon: beacon}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return "", "", err
+	}
+	commons := r.lastPhase1.Seal(beacon) // modifies lastPhase1: the report is spent
+	r.lastPhase1 = nil
+	srsHeader := Header{Kind: KindSRS, Circuit: r.Circuit, Params: r.Params, CircuitHash: r.CircuitHash,
+		DomainSize: r.DomainSize, Index: last.Index, Parent: parent, Beacon: beacon}
 	srsHeader, _, err = WriteFile(srsPath, srsHeader, func(w io.Writer) error {
 		_, err := commons.WriteTo(w)
 		return err
@@ -572,8 +585,8 @@ func FinalizePhase1(t *Transcript, beacon []byte, outDir string, log io.Writer) 
 	var p2 mpcsetup.Phase2
 	p2.Initialize(c.R1CS(), &commons)
 	prog.finish(nil)
-	p2Header := Header{Kind: KindPhase2, Circuit: h0.Circuit, Params: h0.Params, CircuitHash: h0.CircuitHash,
-		DomainSize: h0.DomainSize, Parent: srsHeader.BodySHA256}
+	p2Header := Header{Kind: KindPhase2, Circuit: r.Circuit, Params: r.Params, CircuitHash: r.CircuitHash,
+		DomainSize: r.DomainSize, Parent: srsHeader.BodySHA256}
 	if _, _, err := WriteFile(phase2Path, p2Header, func(w io.Writer) error {
 		_, err := p2.WriteTo(w)
 		return err
@@ -583,24 +596,43 @@ func FinalizePhase1(t *Transcript, beacon []byte, outDir string, log io.Writer) 
 	return srsPath, phase2Path, nil
 }
 
-// FinalizePhase2 verifies the whole transcript, seals phase 2 with the
-// beacon, and writes the key set (pk.bin, vk.bin, keys.json with
-// "unsafe_dev_setup": false and every contribution hash) to
-// KeyDir(keysRoot, circuit hash), replacing a development set there.
-func FinalizePhase2(t *Transcript, beacon []byte, keysRoot string, log io.Writer) (*SetupResult, error) {
-	start := time.Now()
-	r, err := t.Verify(log)
-	if err != nil {
-		return nil, err
-	}
+// sealPhase2 derives the keys from the verified phase-2 chain and the
+// beacon. gnark's Seal scales the state in place, so it works on a copy
+// and the report can be sealed again (to check keys, or with a beacon).
+func (r *VerifyReport) sealPhase2(beacon []byte) (groth16.ProvingKey, groth16.VerifyingKey, error) {
 	if r.lastPhase2 == nil || len(r.Phase2) == 0 {
-		return nil, fmt.Errorf("%w: phase 2 has no contributions; refusing to seal the initial state", ErrIncompleteTranscript)
+		return nil, nil, fmt.Errorf("%w: phase 2 has no contributions; refusing to seal the initial state", ErrIncompleteTranscript)
 	}
+	p := *r.lastPhase2
+	p.Parameters.G1.Z = slices.Clone(p.Parameters.G1.Z)
+	p.Parameters.G1.PKK = slices.Clone(p.Parameters.G1.PKK)
+	p.Parameters.G1.SigmaCKK = make([][]curve.G1Affine, len(r.lastPhase2.Parameters.G1.SigmaCKK))
+	for i, s := range r.lastPhase2.Parameters.G1.SigmaCKK {
+		p.Parameters.G1.SigmaCKK[i] = slices.Clone(s)
+	}
+	p.Parameters.G2.Sigma = slices.Clone(p.Parameters.G2.Sigma)
+	p.Sigmas = slices.Clone(p.Sigmas)
+	pk, vk := p.Seal(r.commons, r.evals, beacon)
+	return pk, vk, nil
+}
+
+// FinalizePhase2 seals the verified phase-2 chain with the beacon and
+// writes the key set (pk.bin, vk.bin, keys.json with "unsafe_dev_setup":
+// false and every contribution hash) to KeyDir(keysRoot, circuit hash),
+// replacing a development set there but never another ceremony's.
+func (r *VerifyReport) FinalizePhase2(beacon []byte, keysRoot string, log io.Writer) (*SetupResult, error) {
+	if log == nil {
+		log = io.Discard
+	}
+	start := time.Now()
 	dir := KeyDir(keysRoot, r.CircuitHash)
 	if m, err := readManifest(dir); err == nil && !m.UnsafeDevSetup {
 		return nil, fmt.Errorf("%w in %s: remove them by hand to replace them", ErrCeremonyKeysPresent, dir)
 	}
-	pk, vk := r.lastPhase2.Seal(r.commons, r.evals, beacon)
+	pk, vk, err := r.sealPhase2(beacon)
+	if err != nil {
+		return nil, err
+	}
 	rec := &CeremonyRecord{
 		DomainSize:   r.DomainSize,
 		Phase1Beacon: hex.EncodeToString(r.Phase1Beacon),
@@ -621,30 +653,40 @@ func FinalizePhase2(t *Transcript, beacon []byte, keysRoot string, log io.Writer
 	return &SetupResult{Dir: dir, Manifest: *m, Elapsed: time.Since(start)}, nil
 }
 
-// VerifyKeysFromTranscript re-derives the keys from a verified transcript
-// and the phase-2 beacon recorded in dir's manifest, and checks that
-// vk.bin and pk.bin are exactly those keys: the link between a ceremony
-// and the verifying key registered on chain.
-func VerifyKeysFromTranscript(t *Transcript, dir string, log io.Writer) error {
-	r, err := t.Verify(log)
-	if err != nil {
-		return err
-	}
-	if r.lastPhase2 == nil || len(r.Phase2) == 0 {
-		return fmt.Errorf("%w: no phase-2 contributions to derive keys from", ErrIncompleteTranscript)
+// VerifyKeys re-derives the keys from the verified transcript and the
+// phase-2 beacon recorded in dir's manifest, and checks that vk.bin and
+// pk.bin are exactly those keys, and that the manifest lists this
+// transcript's contributions: the link between a ceremony and the
+// verifying key registered on chain.
+func (r *VerifyReport) VerifyKeys(dir string, log io.Writer) error {
+	if log == nil {
+		log = io.Discard
 	}
 	m, err := CheckKeys(dir, r.CircuitHash)
 	if err != nil {
 		return err
 	}
-	if m.Ceremony == nil {
+	if m.Ceremony == nil || m.UnsafeDevSetup {
 		return fmt.Errorf("%w: %s holds development keys, not ceremony keys", ErrContributionInvalid, dir)
+	}
+	var p1, p2 []string
+	for _, c := range r.Phase1 {
+		p1 = append(p1, c.Hash)
+	}
+	for _, c := range r.Phase2 {
+		p2 = append(p2, c.Hash)
+	}
+	if !slices.Equal(p1, m.Ceremony.Phase1) || !slices.Equal(p2, m.Ceremony.Phase2) || m.Ceremony.SRSSHA256 != r.SRSHash {
+		return fmt.Errorf("%w: %s lists other contributions than this transcript", ErrContributionInvalid, ManifestFile)
 	}
 	beacon, err := ParseBeacon(m.Ceremony.Phase2Beacon)
 	if err != nil {
 		return err
 	}
-	pk, vk := r.lastPhase2.Seal(r.commons, r.evals, beacon)
+	pk, vk, err := r.sealPhase2(beacon)
+	if err != nil {
+		return err
+	}
 
 	var vkBuf bytes.Buffer
 	if _, err := vk.WriteTo(&vkBuf); err != nil {
