@@ -3,6 +3,8 @@ package payments
 import (
 	"testing"
 
+	"github.com/consensys/gnark/constraint"
+
 	"github.com/stretchr/testify/require"
 )
 
@@ -27,4 +29,12 @@ func TestCircuit_AcceptsDepositsTransfersWithdrawalsAndSends(t *testing.T) {
 	b = r.build(r.send(alice, 1, 5000, 3, "dex", testKey(9).Public.Address()))
 	require.Empty(t, b.Rejected)
 	require.NoError(t, solved(t, testParams, b))
+}
+
+// The chain's verifier accepts at most one BSB22 commitment: the range
+// checks and the scalar multiplication's lookups must share it.
+func TestCircuit_HasOneCommitment(t *testing.T) {
+	cs, err := Compile(testParams)
+	require.NoError(t, err)
+	require.Len(t, cs.GetCommitments().(constraint.Groth16Commitments), 1)
 }

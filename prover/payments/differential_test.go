@@ -117,3 +117,27 @@ func TestNative_RejectsBrokenTransactions(t *testing.T) {
 	require.Len(t, b.Rejected, 4)
 	require.NoError(t, solved(t, testParams, b))
 }
+
+// The worked example of docs/spec/payments-rollup.md.
+func TestRecord_SpecExample(t *testing.T) {
+	transfer := Record{Kind: KindTransfer, From: 1, To: 2, Amount: Float{Exp: 3, Mantissa: 12345}, Fee: Float{Mantissa: 10}}
+	credit := Record{Kind: KindCredit, To: 3}
+	require.Equal(t, "20000020000043000303900a", hexOf(transfer.Bytes()))
+	data := EncodeData(0, []Record{credit, transfer})
+	require.Equal(t, "000000800000000000600000000000"+"20000020000043000303900a", hexBytes(data))
+	amt, err := EncodeAmount(big.NewInt(12_345_000))
+	require.NoError(t, err)
+	require.Equal(t, Float{Exp: 0, Mantissa: 12_345_000}, amt, "smallest exponent first")
+	require.Equal(t, "12345000", transfer.Amount.Value().String())
+}
+
+func hexOf(b [RecordBytes]byte) string { return hexBytes(b[:]) }
+
+func hexBytes(b []byte) string {
+	const digits = "0123456789abcdef"
+	out := make([]byte, 0, 2*len(b))
+	for _, x := range b {
+		out = append(out, digits[x>>4], digits[x&15])
+	}
+	return string(out)
+}

@@ -31,7 +31,7 @@ func l1Addr(i byte) []byte { return bytes.Repeat([]byte{i}, 20) }
 
 // rollup is a test harness: a native state, its inbox and batch index.
 type rollup struct {
-	t      *testing.T
+	t      testing.TB
 	s      *State
 	inbox  []types.InboxEntry
 	acc    fr.Element // stored accumulator before the first unconsumed entry
@@ -40,7 +40,7 @@ type rollup struct {
 	domain fr.Element
 }
 
-func newRollup(t *testing.T, p Params) *rollup {
+func newRollup(t testing.TB, p Params) *rollup {
 	s, err := OpenState(dbm.NewMemDB(), p)
 	require.NoError(t, err)
 	return &rollup{t: t, s: s, acc: types.InboxAccumulatorGenesis(), domain: Domain(testChainID, testRollupID)}
