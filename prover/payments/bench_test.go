@@ -5,9 +5,9 @@ import (
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	gnarkrollup "github.com/consensys/gnark/examples/rollup"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
-	gnarkrollup "github.com/consensys/gnark/examples/rollup"
 )
 
 var benchDepth = flag.Int("payments.depth", 8, "tree depth for BenchmarkProve16Slots (24 for production numbers)")
