@@ -271,13 +271,20 @@ func New(
 		appCodec, runtime.NewKVStoreService(keys[crossrolluptypes.StoreKey]), accCodec, app.BankKeeper,
 		app.RollupsKeeper, govAuthority,
 	)
-	// The bridge applies every verified batch's outbox and vetoes
-	// deregistration while a rollup still holds funds.
-	app.RollupsKeeper.SetHooks(rollupstypes.MultiRollupsHooks{app.CrossRollupKeeper.Hooks()})
-	app.RollupsKeeper.SetBridgeLedger(app.CrossRollupKeeper)
+	// The reward pool reads each block's minted coins from x/mint's stores,
+	// asks x/rollups whether a rollup's operators may be paid, and sends
+	// the validator share to the fee collector for x/distribution.
 	app.RewardsKeeper = rewardskeeper.NewKeeper(
-		appCodec, runtime.NewKVStoreService(keys[rewardstypes.StoreKey]), accCodec, app.BankKeeper, govAuthority,
+		appCodec, runtime.NewKVStoreService(keys[rewardstypes.StoreKey]), accCodec, app.BankKeeper,
+		app.RollupsKeeper, rewardskeeper.NewMintInflation(app.MintKeeper, app.BankKeeper),
+		authtypes.FeeCollectorName, govAuthority,
 	)
+	// The bridge applies every verified batch's outbox and vetoes
+	// deregistration while a rollup still holds funds; then the reward pool
+	// charges the batch fee and records the operator's work.
+	app.RollupsKeeper.SetHooks(rollupstypes.MultiRollupsHooks{app.CrossRollupKeeper.Hooks(), app.RewardsKeeper.Hooks()})
+	app.RollupsKeeper.SetBridgeLedger(app.CrossRollupKeeper)
+	app.RollupsKeeper.SetRewardPool(app.RewardsKeeper)
 
 	app.ModuleManager = module.NewManager(
 		genutil.NewAppModule(app.AccountKeeper, app.StakingKeeper, app, txConfig),
