@@ -80,6 +80,7 @@ import (
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 
 	"github.com/nativechain/nativechain/x/crossrollup"
+	crossrollupante "github.com/nativechain/nativechain/x/crossrollup/ante"
 	crossrollupkeeper "github.com/nativechain/nativechain/x/crossrollup/keeper"
 	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	"github.com/nativechain/nativechain/x/rewards"
@@ -285,6 +286,10 @@ func New(
 	app.RollupsKeeper.SetHooks(rollupstypes.MultiRollupsHooks{app.CrossRollupKeeper.Hooks(), app.RewardsKeeper.Hooks()})
 	app.RollupsKeeper.SetBridgeLedger(app.CrossRollupKeeper)
 	app.RollupsKeeper.SetRewardPool(app.RewardsKeeper)
+	// Bundles apply their batches through x/rollups' own Msg service; bridge
+	// fees go to the reward pool.
+	app.CrossRollupKeeper.SetBatchSubmitter(rollupskeeper.NewMsgServerImpl(app.RollupsKeeper))
+	app.CrossRollupKeeper.SetRewardPool(app.RewardsKeeper)
 
 	app.ModuleManager = module.NewManager(
 		genutil.NewAppModule(app.AccountKeeper, app.StakingKeeper, app, txConfig),
@@ -380,7 +385,10 @@ func (app *NativeApp) setAnteHandler(txConfig client.TxConfig) {
 	}
 	// The SDK's decorators run first (fees, signatures, sequence), so a
 	// batch proof is only verified for a correctly signed, fee-paying tx.
-	batchAnte := sdk.ChainAnteDecorators(rollupsante.NewBatchProofDecorator(app.RollupsKeeper))
+	batchAnte := sdk.ChainAnteDecorators(
+		rollupsante.NewBatchProofDecorator(app.RollupsKeeper),
+		crossrollupante.NewBundleDecorator(app.CrossRollupKeeper),
+	)
 	app.SetAnteHandler(func(ctx sdk.Context, tx sdk.Tx, simulate bool) (sdk.Context, error) {
 		ctx, err := sdkAnte(ctx, tx, simulate)
 		if err != nil {

@@ -19,12 +19,39 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:          "Show what a rollup holds in the bridge escrow, per denom",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "rollup_id"}},
 				},
+				{
+					RpcMethod: "Invariant",
+					Use:       "invariant",
+					Short:     "Compare the escrow account with the sum of the ledgers and pending withdrawals (holds: true)",
+				},
+				{
+					RpcMethod:      "BridgeStatus",
+					Use:            "bridge-status [rollup-id]",
+					Short:          "Show whether a rollup's bridge is paused, its outflow cap and this epoch's outflows",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "rollup_id"}},
+				},
+				{
+					RpcMethod: "PendingWithdrawals",
+					Use:       "pending-withdrawals",
+					Short:     "List withdrawals deferred by a pause or an outflow cap, oldest first",
+				},
+				{
+					RpcMethod:      "MessageStatus",
+					Use:            "message-status [rollup-id] [sequence]",
+					Short:          "Show an inbox entry and whether a verified batch consumed it",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "rollup_id"}, {ProtoField: "sequence"}},
+				},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
-			Service: crossrollupv1.Msg_ServiceDesc.ServiceName,
+			Service:              crossrollupv1.Msg_ServiceDesc.ServiceName,
+			EnhanceCustomCommand: true, // send-message and submit-bundle are in client/cli
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
-				{RpcMethod: "UpdateParams", Skip: true}, // authority-gated: use a gov proposal
+				{RpcMethod: "UpdateParams", Skip: true},  // authority-gated: use a gov proposal
+				{RpcMethod: "SetPaused", Skip: true},     // authority-gated: use a gov proposal
+				{RpcMethod: "SetOutflowCap", Skip: true}, // authority-gated: use a gov proposal
+				{RpcMethod: "SendMessage", Skip: true},
+				{RpcMethod: "SubmitBundle", Skip: true},
 				{
 					RpcMethod: "Deposit",
 					Use:       "deposit [rollup-id] [l2-recipient-hex] [amount]",

@@ -2,8 +2,10 @@ package crossrollup
 
 import (
 	"context"
+
 	"encoding/json"
 	"fmt"
+	"github.com/spf13/cobra"
 
 	"cosmossdk.io/core/appmodule"
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
@@ -15,6 +17,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
 
+	"github.com/nativechain/nativechain/x/crossrollup/client/cli"
 	"github.com/nativechain/nativechain/x/crossrollup/keeper"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
 )
@@ -28,6 +31,7 @@ var (
 	_ module.HasConsensusVersion = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
 	_ appmodule.HasServices      = AppModule{}
+	_ appmodule.HasEndBlocker    = AppModule{}
 )
 
 // AppModule is the x/crossrollup module: the validator-kept bridge: escrow and per-rollup ledgers,
@@ -107,4 +111,17 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 		panic(fmt.Errorf("x/%s: export genesis: %w", types.ModuleName, err))
 	}
 	return cdc.MustMarshalJSON(gs)
+}
+
+// EndBlock pays deferred withdrawals whose rollup is no longer paused or has
+// room under its outflow cap again; the work per block is bounded by the
+// max_releases_per_block param.
+func (am AppModule) EndBlock(ctx context.Context) error {
+	return am.keeper.ReleasePending(ctx)
+}
+
+// GetTxCmd returns the hand-written tx commands (payload files, bundles of
+// generated batch transactions); AutoCLI adds the rest (see autocli.go).
+func (am AppModule) GetTxCmd() *cobra.Command {
+	return cli.GetTxCmd(am.keeper.AddressCodec())
 }

@@ -110,6 +110,14 @@ func (r *fakeRollups) AppendInbox(ctx context.Context, id string, e rollupstypes
 	return e.Sequence, nil
 }
 
+func (r *fakeRollups) GetInboxMessage(_ context.Context, id string, seq uint64) (rollupstypes.InboxMessage, error) {
+	if seq >= uint64(len(r.inbox[id])) {
+		return rollupstypes.InboxMessage{}, rollupstypes.ErrInboxMessageNotFound
+	}
+	e := r.inbox[id][seq]
+	return rollupstypes.InboxMessage{Sequence: e.Sequence, Kind: uint32(e.Kind), Sender: e.Sender, Recipient: e.Recipient}, nil
+}
+
 func (r *fakeRollups) snapshot() string { return fmt.Sprintf("%+v", r.inbox) }
 
 // ---------------------------------------------------------------------------
@@ -118,6 +126,7 @@ func (r *fakeRollups) snapshot() string { return fmt.Sprintf("%+v", r.inbox) }
 const (
 	denom    = "unat"
 	activeID = "alpha"
+	betaID   = "beta"
 	frozenID = "frozen"
 )
 
@@ -143,7 +152,9 @@ func newBridgeFixture(t *testing.T) bridgeFixture {
 
 	bank := newFakeBank()
 	rollups := &fakeRollups{
-		rollups: map[string]rollupstypes.RollupStatus{activeID: rollupstypes.ROLLUP_STATUS_ACTIVE, frozenID: rollupstypes.ROLLUP_STATUS_FROZEN},
+		rollups: map[string]rollupstypes.RollupStatus{
+			activeID: rollupstypes.ROLLUP_STATUS_ACTIVE, betaID: rollupstypes.ROLLUP_STATUS_ACTIVE, frozenID: rollupstypes.ROLLUP_STATUS_FROZEN,
+		},
 		inbox:   map[string][]rollupstypes.InboxEntry{},
 	}
 	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, bank, rollups, authority)
@@ -304,9 +315,12 @@ func TestAfterBatchVerified(t *testing.T) {
 		{"blocked recipient", []rollupstypes.OutboxEntry{withdrawal(blocked, 10)}, types.ErrInvalidWithdrawal, "", 0},
 		{"empty recipient", []rollupstypes.OutboxEntry{withdrawal(nil, 10)}, types.ErrInvalidWithdrawal, "", 0},
 		{"300-byte recipient", []rollupstypes.OutboxEntry{withdrawal(make([]byte, 300), 10)}, types.ErrInvalidWithdrawal, "", 0},
-		{"cross-rollup message", []rollupstypes.OutboxEntry{{
-			Kind: rollupstypes.OutboxKindCrossRollupMessage, DestRollupID: "beta", Recipient: []byte{1}, Denom: denom, Amount: rollupstypes.NewUint128(10),
-		}}, types.ErrRoutingUnavailable, "", 0},
+		{"cross-rollup message over the ledger", []rollupstypes.OutboxEntry{{
+			Kind: rollupstypes.OutboxKindCrossRollupMessage, Sender: []byte{9}, DestRollupID: betaID, Recipient: []byte{1}, Denom: denom, Amount: rollupstypes.NewUint128(101),
+		}}, types.ErrLedgerInsufficient, "", 0},
+		{"cross-rollup message without sender", []rollupstypes.OutboxEntry{{
+			Kind: rollupstypes.OutboxKindCrossRollupMessage, DestRollupID: betaID, Recipient: []byte{1}, Denom: denom, Amount: rollupstypes.NewUint128(1),
+		}}, types.ErrInvalidWithdrawal, "", 0},
 		{"unknown kind", []rollupstypes.OutboxEntry{{Kind: 9, Recipient: bob, Denom: denom, Amount: rollupstypes.NewUint128(1)}}, types.ErrInvalidWithdrawal, "", 0},
 		{"too many entries", tooMany, types.ErrInvalidWithdrawal, "", 0},
 	}

@@ -3,6 +3,9 @@ package keeper
 import (
 	"context"
 	"encoding/hex"
+	"fmt"
+
+	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -25,28 +28,146 @@ func (k Keeper) deposit(ctx context.Context, msg *types.MsgDeposit) (uint64, err
 	if err != nil {
 		return 0, types.ErrInvalidDeposit.Wrap(err.Error())
 	}
-	amount, err := rollupstypes.Uint128FromBig(msg.Amount.Amount.BigInt())
-	if err != nil {
-		return 0, err
-	}
-	seq, err := k.rollupsKeeper.AppendInbox(ctx, msg.RollupId, rollupstypes.InboxEntry{
+	seq, err := k.bridgeIn(ctx, params, sender, msg.RollupId, rollupstypes.InboxEntry{
 		Kind:      rollupstypes.InboxKindDeposit,
 		Sender:    sender,
 		Recipient: msg.L2Recipient,
-		Denom:     msg.Amount.Denom,
-		Amount:    amount,
-	})
+	}, &msg.Amount)
 	if err != nil {
-		return 0, err
-	}
-	if err := k.bankKeeper.SendCoinsFromAccountToModule(ctx, sender, types.ModuleName, sdk.NewCoins(msg.Amount)); err != nil {
-		return 0, err
-	}
-	if err := k.creditLedger(ctx, msg.RollupId, msg.Amount.Denom, msg.Amount.Amount); err != nil {
 		return 0, err
 	}
 	return seq, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventDeposit{
 		RollupId: msg.RollupId, Sender: msg.Sender, L2Recipient: hex.EncodeToString(msg.L2Recipient),
 		Amount: msg.Amount.String(), InboxSequence: seq,
 	})
+}
+
+// sendMessage appends an L1 call (inbox kind 3) with optional value.
+func (k Keeper) sendMessage(ctx context.Context, msg *types.MsgSendMessage) (uint64, error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if uint64(len(msg.Payload)) > params.MaxPayloadBytes {
+		return 0, rollupstypes.ErrPayloadTooLarge.Wrapf("%d bytes, max_payload_bytes %d", len(msg.Payload), params.MaxPayloadBytes)
+	}
+	if msg.Amount != nil && !params.DepositsEnabled {
+		return 0, types.ErrDepositsDisabled.Wrap("messages may not carry value")
+	}
+	sender, err := k.addressCodec.StringToBytes(msg.Sender)
+	if err != nil {
+		return 0, types.ErrInvalidMessage.Wrap(err.Error())
+	}
+	seq, err := k.bridgeIn(ctx, params, sender, msg.RollupId, rollupstypes.InboxEntry{
+		Kind:      rollupstypes.InboxKindL1Call,
+		Sender:    sender,
+		Recipient: msg.L2Recipient,
+		Payload:   msg.Payload,
+	}, msg.Amount)
+	if err != nil {
+		return 0, err
+	}
+	amount := ""
+	if msg.Amount != nil {
+		amount = msg.Amount.String()
+	}
+	return seq, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMessageSent{
+		RollupId: msg.RollupId, Sender: msg.Sender, L2Recipient: hex.EncodeToString(msg.L2Recipient),
+		Amount: amount, InboxSequence: seq, PayloadBytes: uint64(len(msg.Payload)),
+	})
+}
+
+// bridgeIn is what deposits and L1 calls share: refuse a paused rollup,
+// append the entry (with the value, if any) to the inbox, escrow the value
+// and credit the ledger, and charge the bridge fee on top of the value.
+func (k Keeper) bridgeIn(ctx context.Context, params types.Params, sender sdk.AccAddress, rollupID string, entry rollupstypes.InboxEntry, value *sdk.Coin) (uint64, error) {
+	if paused, err := k.Paused.Has(ctx, rollupID); err != nil {
+		return 0, err
+	} else if paused {
+		return 0, types.ErrRollupPaused.Wrapf("rollup %q", rollupID)
+	}
+	if value != nil {
+		amount, err := rollupstypes.Uint128FromBig(value.Amount.BigInt())
+		if err != nil {
+			return 0, err
+		}
+		entry.Denom, entry.Amount = value.Denom, amount
+	}
+	seq, err := k.rollupsKeeper.AppendInbox(ctx, rollupID, entry)
+	if err != nil {
+		return 0, err
+	}
+	if value == nil {
+		return seq, nil
+	}
+	fee := sdk.NewCoin(value.Denom, params.BridgeFeeRate.MulInt(value.Amount).TruncateInt())
+	if err := k.bankKeeper.SendCoinsFromAccountToModule(ctx, sender, types.ModuleName, sdk.NewCoins(*value).Add(fee)); err != nil {
+		return 0, err
+	}
+	if err := k.creditLedger(ctx, rollupID, value.Denom, value.Amount); err != nil {
+		return 0, err
+	}
+	if err := k.collectFee(ctx, sender, rollupID, fee); err != nil {
+		return 0, err
+	}
+	return seq, nil
+}
+
+// collectFee moves a bridge fee, already in the module account, to the
+// reward pool.
+func (k Keeper) collectFee(ctx context.Context, payer sdk.AccAddress, rollupID string, fee sdk.Coin) error {
+	if !fee.IsPositive() {
+		return nil
+	}
+	if *k.rewardPool == nil {
+		return types.ErrNoRewardPool
+	}
+	if err := (*k.rewardPool).FundPoolFromModule(ctx, types.ModuleName, sdk.NewCoins(fee), types.RewardSourceBridgeFee); err != nil {
+		return err
+	}
+	addr, err := k.addressCodec.BytesToString(payer)
+	if err != nil {
+		return err
+	}
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBridgeFee{
+		Payer: addr, RollupId: rollupID, Amount: fee.String(),
+	})
+}
+
+// submitBundle applies the batches in order through x/rollups' Msg service.
+// The first failure fails the message, and the transaction's state is then
+// discarded whole: the batches before it are rolled back too.
+func (k Keeper) submitBundle(ctx context.Context, msg *types.MsgSubmitBundle) ([]types.BundleItem, error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(msg.Batches) > int(params.MaxBundleBatches) {
+		return nil, types.ErrInvalidBundle.Wrapf("%d batches, max_bundle_batches %d", len(msg.Batches), params.MaxBundleBatches)
+	}
+	if *k.batches == nil {
+		return nil, types.ErrInvalidBundle.Wrap("no batch submitter is wired")
+	}
+	applied := make([]types.BundleItem, 0, len(msg.Batches))
+	names := make([]string, 0, len(msg.Batches))
+	for i, b := range msg.Batches {
+		if _, err := (*k.batches).SubmitBatch(ctx, b); err != nil {
+			// Keep the batch's own error (its code and type) and say which.
+			return nil, errorsmod.Wrapf(err, "bundle batch %d (%s/%d)", i, b.RollupId, b.BatchIndex)
+		}
+		applied = append(applied, types.BundleItem{RollupId: b.RollupId, BatchIndex: b.BatchIndex})
+		names = append(names, fmt.Sprintf("%s/%d", b.RollupId, b.BatchIndex))
+	}
+	return applied, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBundleApplied{Batches: names})
+}
+
+// CheckBundle runs a bundle on a branch of ctx that is then discarded: the
+// CheckTx admission test of a bundle.
+func (k Keeper) CheckBundle(ctx sdk.Context, msg *types.MsgSubmitBundle) error {
+	if err := msg.Validate(k.addressCodec); err != nil {
+		return err
+	}
+	branch, _ := ctx.CacheContext() // never written back
+	_, err := k.submitBundle(branch, msg)
+	return err
 }

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"errors"
 
 	"cosmossdk.io/collections"
 	sdkmath "cosmossdk.io/math"
@@ -30,9 +31,37 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		}
 		total = total.Add(sdk.NewCoin(l.Denom, amt))
 	}
+	for _, id := range gs.Paused {
+		if err := k.Paused.Set(ctx, id); err != nil {
+			return err
+		}
+	}
+	for _, c := range gs.OutflowCaps {
+		if err := k.OutflowCaps.Set(ctx, c.RollupId, c.Cap); err != nil {
+			return err
+		}
+	}
+	for _, u := range gs.OutflowUsage {
+		if err := k.OutflowUsage.Set(ctx, u.RollupId, u.Usage); err != nil {
+			return err
+		}
+	}
+	pending := sdk.NewCoins()
+	for _, p := range gs.Pending {
+		if err := k.Pending.Set(ctx, p.Id, p); err != nil {
+			return err
+		}
+		pending = pending.Add(p.Amount)
+	}
+	if err := k.NextPendingID.Set(ctx, gs.NextPendingId); err != nil {
+		return err
+	}
+	if err := k.ReleaseCursor.Set(ctx, gs.ReleaseCursor); err != nil {
+		return err
+	}
 	escrow := k.bankKeeper.GetAllBalances(ctx, authtypes.NewModuleAddress(types.ModuleName))
-	if !escrow.Equal(total) {
-		return types.ErrInvalidGenesis.Wrapf("escrow account holds %s, ledgers sum to %s", escrow, total)
+	if !escrow.Equal(total.Add(pending...)) {
+		return types.ErrInvalidGenesis.Wrapf("escrow account holds %s, ledgers sum to %s and pending withdrawals to %s", escrow, total, pending)
 	}
 	return nil
 }
@@ -48,5 +77,38 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		gs.Ledgers = append(gs.Ledgers, types.EscrowLedger{RollupId: key.K1(), Denom: key.K2(), Amount: amt.String()})
 		return false, nil
 	})
-	return gs, err
+	if err != nil {
+		return nil, err
+	}
+	if err := k.Paused.Walk(ctx, nil, func(id string) (bool, error) {
+		gs.Paused = append(gs.Paused, id)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.OutflowCaps.Walk(ctx, nil, func(id string, c types.OutflowCap) (bool, error) {
+		gs.OutflowCaps = append(gs.OutflowCaps, types.RollupOutflowCap{RollupId: id, Cap: c})
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.OutflowUsage.Walk(ctx, nil, func(id string, u types.OutflowUsage) (bool, error) {
+		gs.OutflowUsage = append(gs.OutflowUsage, types.RollupOutflowUsage{RollupId: id, Usage: u})
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Pending.Walk(ctx, nil, func(_ uint64, p types.PendingWithdrawal) (bool, error) {
+		gs.Pending = append(gs.Pending, p)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if gs.NextPendingId, err = k.NextPendingID.Peek(ctx); err != nil {
+		return nil, err
+	}
+	if gs.ReleaseCursor, err = k.ReleaseCursor.Get(ctx); err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return nil, err
+	}
+	return gs, nil
 }

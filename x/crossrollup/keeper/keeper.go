@@ -23,6 +23,10 @@ type Keeper struct {
 	addressCodec  address.Codec
 	bankKeeper    types.BankKeeper
 	rollupsKeeper types.RollupsKeeper
+	// batches and rewardPool are set after construction (SetBatchSubmitter,
+	// SetRewardPool): x/rollups' Msg service needs the hooks of this keeper.
+	batches    *types.BatchSubmitter
+	rewardPool *types.RewardPool
 
 	// authority is the only address allowed to change params (x/gov).
 	authority string
@@ -30,6 +34,16 @@ type Keeper struct {
 	Schema  collections.Schema
 	Params  collections.Item[types.Params]
 	Ledgers collections.Map[collections.Pair[string, string], sdkmath.Int]
+	// Paused holds the rollups whose bridge governance paused.
+	Paused collections.KeySet[string]
+	// OutflowCaps and OutflowUsage implement the per-epoch withdrawal cap.
+	OutflowCaps  collections.Map[string, types.OutflowCap]
+	OutflowUsage collections.Map[string, types.OutflowUsage]
+	// Pending holds deferred withdrawals by id (FIFO); their amounts are in
+	// the escrow account but no longer in any ledger.
+	Pending       collections.Map[uint64, types.PendingWithdrawal]
+	NextPendingID collections.Sequence
+	ReleaseCursor collections.Item[uint64]
 }
 
 // NewKeeper builds the keeper. It panics on a malformed authority: that is
@@ -52,10 +66,18 @@ func NewKeeper(
 		addressCodec:  addressCodec,
 		bankKeeper:    bankKeeper,
 		rollupsKeeper: rollupsKeeper,
+		batches:       new(types.BatchSubmitter),
+		rewardPool:    new(types.RewardPool),
 		authority:     authority,
 		Params:        collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Ledgers: collections.NewMap(sb, types.LedgersKey, "ledgers",
 			collections.PairKeyCodec(collections.StringKey, collections.StringKey), sdk.IntValue),
+		Paused:        collections.NewKeySet(sb, types.PausedKey, "paused", collections.StringKey),
+		OutflowCaps:   collections.NewMap(sb, types.OutflowCapsKey, "outflow_caps", collections.StringKey, codec.CollValue[types.OutflowCap](cdc)),
+		OutflowUsage:  collections.NewMap(sb, types.OutflowUsageKey, "outflow_usage", collections.StringKey, codec.CollValue[types.OutflowUsage](cdc)),
+		Pending:       collections.NewMap(sb, types.PendingKey, "pending", collections.Uint64Key, codec.CollValue[types.PendingWithdrawal](cdc)),
+		NextPendingID: collections.NewSequence(sb, types.NextPendingIDKey, "next_pending_id"),
+		ReleaseCursor: collections.NewItem(sb, types.ReleaseCursorKey, "release_cursor", collections.Uint64Value),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -64,6 +86,15 @@ func NewKeeper(
 	k.Schema = schema
 	return k
 }
+
+// SetBatchSubmitter wires x/rollups' Msg service, which bundles call. It is
+// set after construction because x/rollups is built with this keeper's
+// hooks. The keeper is a value type, so the pointer shares the setting with
+// every copy (the Msg server, the hooks).
+func (k Keeper) SetBatchSubmitter(s types.BatchSubmitter) { *k.batches = s }
+
+// SetRewardPool wires the reward pool that bridge fees go to.
+func (k Keeper) SetRewardPool(p types.RewardPool) { *k.rewardPool = p }
 
 // Authority returns the address allowed to update params.
 func (k Keeper) Authority() string { return k.authority }

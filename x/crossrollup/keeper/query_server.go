@@ -2,9 +2,12 @@ package keeper
 
 import (
 	"context"
+	"errors"
 
 	"cosmossdk.io/collections"
 	sdkmath "cosmossdk.io/math"
+
+	"github.com/cosmos/cosmos-sdk/types/query"
 
 	"github.com/nativechain/nativechain/x/crossrollup/types"
 )
@@ -41,4 +44,74 @@ func (q queryServer) Escrow(ctx context.Context, req *types.QueryEscrowRequest) 
 			return false, nil
 		})
 	return res, err
+}
+
+// Invariant compares the escrow account with the ledgers plus the pending
+// withdrawals.
+func (q queryServer) Invariant(ctx context.Context, _ *types.QueryInvariantRequest) (*types.QueryInvariantResponse, error) {
+	escrow, ledgers, pending, err := q.Keeper.EscrowInvariant(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryInvariantResponse{
+		EscrowBalance: escrow, LedgersTotal: ledgers, PendingTotal: pending,
+		Holds: escrow.Equal(ledgers.Add(pending...)),
+	}, nil
+}
+
+// BridgeStatus is one rollup's pause flag, cap and usage this epoch.
+func (q queryServer) BridgeStatus(ctx context.Context, req *types.QueryBridgeStatusRequest) (*types.QueryBridgeStatusResponse, error) {
+	if req == nil || req.RollupId == "" {
+		return nil, types.ErrInvalidRequest.Wrap("rollup id required")
+	}
+	params, err := q.Keeper.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	paused, err := q.Paused.Has(ctx, req.RollupId)
+	if err != nil {
+		return nil, err
+	}
+	limit, err := q.OutflowCaps.Get(ctx, req.RollupId)
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return nil, err
+	}
+	usage, err := q.usage(ctx, params, req.RollupId)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryBridgeStatusResponse{
+		Paused: paused, Cap: limit, Usage: usage, CurrentEpoch: currentEpoch(ctx, params),
+	}, nil
+}
+
+// PendingWithdrawals pages through deferred withdrawals, oldest first.
+func (q queryServer) PendingWithdrawals(ctx context.Context, req *types.QueryPendingWithdrawalsRequest) (*types.QueryPendingWithdrawalsResponse, error) {
+	if req == nil {
+		req = &types.QueryPendingWithdrawalsRequest{}
+	}
+	pending, page, err := query.CollectionPaginate(ctx, q.Pending, req.Pagination,
+		func(_ uint64, p types.PendingWithdrawal) (types.PendingWithdrawal, error) { return p, nil })
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryPendingWithdrawalsResponse{Pending: pending, Pagination: page}, nil
+}
+
+// MessageStatus returns an inbox entry and whether a batch consumed it.
+func (q queryServer) MessageStatus(ctx context.Context, req *types.QueryMessageStatusRequest) (*types.QueryMessageStatusResponse, error) {
+	if req == nil || req.RollupId == "" {
+		return nil, types.ErrInvalidRequest.Wrap("rollup id required")
+	}
+	r, err := q.rollupsKeeper.GetRollup(ctx, req.RollupId)
+	if err != nil {
+		return nil, err
+	}
+	msg, err := q.rollupsKeeper.GetInboxMessage(ctx, req.RollupId, req.Sequence)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryMessageStatusResponse{
+		Message: msg, Consumed: req.Sequence < r.InboxConsumed, InboxConsumed: r.InboxConsumed,
+	}, nil
 }

@@ -6,6 +6,9 @@ package types
 import (
 	fmt "fmt"
 	_ "github.com/cosmos/cosmos-proto"
+	github_com_cosmos_cosmos_sdk_types "github.com/cosmos/cosmos-sdk/types"
+	types "github.com/cosmos/cosmos-sdk/types"
+	_ "github.com/cosmos/gogoproto/gogoproto"
 	proto "github.com/cosmos/gogoproto/proto"
 	io "io"
 	math "math"
@@ -242,10 +245,848 @@ func (m *EventWithdrawal) GetAmount() string {
 	return ""
 }
 
+// PendingWithdrawal is a withdrawal a verified batch ordered but the bridge
+// has not paid yet, because its rollup is paused or over its outflow cap.
+// Its amount has left the rollup's ledger and waits in the escrow account.
+type PendingWithdrawal struct {
+	Id         uint64     `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	RollupId   string     `protobuf:"bytes,2,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	BatchIndex uint64     `protobuf:"varint,3,opt,name=batch_index,json=batchIndex,proto3" json:"batch_index,omitempty"`
+	Recipient  string     `protobuf:"bytes,4,opt,name=recipient,proto3" json:"recipient,omitempty"`
+	Amount     types.Coin `protobuf:"bytes,5,opt,name=amount,proto3" json:"amount"`
+	// height the batch was verified at.
+	Height int64 `protobuf:"varint,6,opt,name=height,proto3" json:"height,omitempty"`
+}
+
+func (m *PendingWithdrawal) Reset()         { *m = PendingWithdrawal{} }
+func (m *PendingWithdrawal) String() string { return proto.CompactTextString(m) }
+func (*PendingWithdrawal) ProtoMessage()    {}
+func (*PendingWithdrawal) Descriptor() ([]byte, []int) {
+	return fileDescriptor_72d4d8252447fba8, []int{3}
+}
+func (m *PendingWithdrawal) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *PendingWithdrawal) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_PendingWithdrawal.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *PendingWithdrawal) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_PendingWithdrawal.Merge(m, src)
+}
+func (m *PendingWithdrawal) XXX_Size() int {
+	return m.Size()
+}
+func (m *PendingWithdrawal) XXX_DiscardUnknown() {
+	xxx_messageInfo_PendingWithdrawal.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_PendingWithdrawal proto.InternalMessageInfo
+
+func (m *PendingWithdrawal) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *PendingWithdrawal) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *PendingWithdrawal) GetBatchIndex() uint64 {
+	if m != nil {
+		return m.BatchIndex
+	}
+	return 0
+}
+
+func (m *PendingWithdrawal) GetRecipient() string {
+	if m != nil {
+		return m.Recipient
+	}
+	return ""
+}
+
+func (m *PendingWithdrawal) GetAmount() types.Coin {
+	if m != nil {
+		return m.Amount
+	}
+	return types.Coin{}
+}
+
+func (m *PendingWithdrawal) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+// OutflowCap is the most a rollup may pay to L1 per outflow epoch.
+type OutflowCap struct {
+	Cap github_com_cosmos_cosmos_sdk_types.Coins `protobuf:"bytes,1,rep,name=cap,proto3,castrepeated=github.com/cosmos/cosmos-sdk/types.Coins" json:"cap"`
+}
+
+func (m *OutflowCap) Reset()         { *m = OutflowCap{} }
+func (m *OutflowCap) String() string { return proto.CompactTextString(m) }
+func (*OutflowCap) ProtoMessage()    {}
+func (*OutflowCap) Descriptor() ([]byte, []int) {
+	return fileDescriptor_72d4d8252447fba8, []int{4}
+}
+func (m *OutflowCap) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *OutflowCap) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_OutflowCap.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *OutflowCap) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_OutflowCap.Merge(m, src)
+}
+func (m *OutflowCap) XXX_Size() int {
+	return m.Size()
+}
+func (m *OutflowCap) XXX_DiscardUnknown() {
+	xxx_messageInfo_OutflowCap.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_OutflowCap proto.InternalMessageInfo
+
+func (m *OutflowCap) GetCap() github_com_cosmos_cosmos_sdk_types.Coins {
+	if m != nil {
+		return m.Cap
+	}
+	return nil
+}
+
+// OutflowUsage is what a rollup has paid out in one outflow epoch.
+type OutflowUsage struct {
+	Epoch uint64                                   `protobuf:"varint,1,opt,name=epoch,proto3" json:"epoch,omitempty"`
+	Paid  github_com_cosmos_cosmos_sdk_types.Coins `protobuf:"bytes,2,rep,name=paid,proto3,castrepeated=github.com/cosmos/cosmos-sdk/types.Coins" json:"paid"`
+}
+
+func (m *OutflowUsage) Reset()         { *m = OutflowUsage{} }
+func (m *OutflowUsage) String() string { return proto.CompactTextString(m) }
+func (*OutflowUsage) ProtoMessage()    {}
+func (*OutflowUsage) Descriptor() ([]byte, []int) {
+	return fileDescriptor_72d4d8252447fba8, []int{5}
+}
+func (m *OutflowUsage) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *OutflowUsage) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_OutflowUsage.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *OutflowUsage) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_OutflowUsage.Merge(m, src)
+}
+func (m *OutflowUsage) XXX_Size() int {
+	return m.Size()
+}
+func (m *OutflowUsage) XXX_DiscardUnknown() {
+	xxx_messageInfo_OutflowUsage.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_OutflowUsage proto.InternalMessageInfo
+
+func (m *OutflowUsage) GetEpoch() uint64 {
+	if m != nil {
+		return m.Epoch
+	}
+	return 0
+}
+
+func (m *OutflowUsage) GetPaid() github_com_cosmos_cosmos_sdk_types.Coins {
+	if m != nil {
+		return m.Paid
+	}
+	return nil
+}
+
+// EventWithdrawalDeferred: a withdrawal waits (paused rollup or cap reached).
+type EventWithdrawalDeferred struct {
+	PendingId  uint64 `protobuf:"varint,1,opt,name=pending_id,json=pendingId,proto3" json:"pending_id,omitempty"`
+	RollupId   string `protobuf:"bytes,2,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	BatchIndex uint64 `protobuf:"varint,3,opt,name=batch_index,json=batchIndex,proto3" json:"batch_index,omitempty"`
+	Recipient  string `protobuf:"bytes,4,opt,name=recipient,proto3" json:"recipient,omitempty"`
+	Amount     string `protobuf:"bytes,5,opt,name=amount,proto3" json:"amount,omitempty"`
+	Reason     string `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *EventWithdrawalDeferred) Reset()         { *m = EventWithdrawalDeferred{} }
+func (m *EventWithdrawalDeferred) String() string { return proto.CompactTextString(m) }
+func (*EventWithdrawalDeferred) ProtoMessage()    {}
+func (*EventWithdrawalDeferred) Descriptor() ([]byte, []int) {
+	return fileDescriptor_72d4d8252447fba8, []int{6}
+}
+func (m *EventWithdrawalDeferred) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventWithdrawalDeferred) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventWithdrawalDeferred.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventWithdrawalDeferred) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventWithdrawalDeferred.Merge(m, src)
+}
+func (m *EventWithdrawalDeferred) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventWithdrawalDeferred) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventWithdrawalDeferred.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventWithdrawalDeferred proto.InternalMessageInfo
+
+func (m *EventWithdrawalDeferred) GetPendingId() uint64 {
+	if m != nil {
+		return m.PendingId
+	}
+	return 0
+}
+
+func (m *EventWithdrawalDeferred) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *EventWithdrawalDeferred) GetBatchIndex() uint64 {
+	if m != nil {
+		return m.BatchIndex
+	}
+	return 0
+}
+
+func (m *EventWithdrawalDeferred) GetRecipient() string {
+	if m != nil {
+		return m.Recipient
+	}
+	return ""
+}
+
+func (m *EventWithdrawalDeferred) GetAmount() string {
+	if m != nil {
+		return m.Amount
+	}
+	return ""
+}
+
+func (m *EventWithdrawalDeferred) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+// EventWithdrawalReleased: a deferred withdrawal was paid.
+type EventWithdrawalReleased struct {
+	PendingId uint64 `protobuf:"varint,1,opt,name=pending_id,json=pendingId,proto3" json:"pending_id,omitempty"`
+	RollupId  string `protobuf:"bytes,2,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	Recipient string `protobuf:"bytes,3,opt,name=recipient,proto3" json:"recipient,omitempty"`
+	Amount    string `protobuf:"bytes,4,opt,name=amount,proto3" json:"amount,omitempty"`
+}
+
+func (m *EventWithdrawalReleased) Reset()         { *m = EventWithdrawalReleased{} }
+func (m *EventWithdrawalReleased) String() string { return proto.CompactTextString(m) }
+func (*EventWithdrawalReleased) ProtoMessage()    {}
+func (*EventWithdrawalReleased) Descriptor() ([]byte, []int) {
+	return fileDescriptor_72d4d8252447fba8, []int{7}
+}
+func (m *EventWithdrawalReleased) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventWithdrawalReleased) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventWithdrawalReleased.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventWithdrawalReleased) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventWithdrawalReleased.Merge(m, src)
+}
+func (m *EventWithdrawalReleased) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventWithdrawalReleased) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventWithdrawalReleased.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventWithdrawalReleased proto.InternalMessageInfo
+
+func (m *EventWithdrawalReleased) GetPendingId() uint64 {
+	if m != nil {
+		return m.PendingId
+	}
+	return 0
+}
+
+func (m *EventWithdrawalReleased) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *EventWithdrawalReleased) GetRecipient() string {
+	if m != nil {
+		return m.Recipient
+	}
+	return ""
+}
+
+func (m *EventWithdrawalReleased) GetAmount() string {
+	if m != nil {
+		return m.Amount
+	}
+	return ""
+}
+
+// EventMessageRouted: a cross-rollup message reached its destination inbox
+// in the block of the source batch.
+type EventMessageRouted struct {
+	SourceRollupId    string `protobuf:"bytes,1,opt,name=source_rollup_id,json=sourceRollupId,proto3" json:"source_rollup_id,omitempty"`
+	SourceBatchIndex  uint64 `protobuf:"varint,2,opt,name=source_batch_index,json=sourceBatchIndex,proto3" json:"source_batch_index,omitempty"`
+	DestRollupId      string `protobuf:"bytes,3,opt,name=dest_rollup_id,json=destRollupId,proto3" json:"dest_rollup_id,omitempty"`
+	DestInboxSequence uint64 `protobuf:"varint,4,opt,name=dest_inbox_sequence,json=destInboxSequence,proto3" json:"dest_inbox_sequence,omitempty"`
+	L2Sender          string `protobuf:"bytes,5,opt,name=l2_sender,json=l2Sender,proto3" json:"l2_sender,omitempty"`
+	L2Recipient       string `protobuf:"bytes,6,opt,name=l2_recipient,json=l2Recipient,proto3" json:"l2_recipient,omitempty"`
+	Amount            string `protobuf:"bytes,7,opt,name=amount,proto3" json:"amount,omitempty"`
+	PayloadBytes      uint64 `protobuf:"varint,8,opt,name=payload_bytes,json=payloadBytes,proto3" json:"payload_bytes,omitempty"`
+}
+
+func (m *EventMessageRouted) Reset()         { *m = EventMessageRouted{} }
+func (m *EventMessageRouted) String() string { return proto.CompactTextString(m) }
+func (*EventMessageRouted) ProtoMessage()    {}
+func (*EventMessageRouted) Descriptor() ([]byte, []int) {
+	return fileDescriptor_72d4d8252447fba8, []int{8}
+}
+func (m *EventMessageRouted) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventMessageRouted) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventMessageRouted.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventMessageRouted) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventMessageRouted.Merge(m, src)
+}
+func (m *EventMessageRouted) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventMessageRouted) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventMessageRouted.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventMessageRouted proto.InternalMessageInfo
+
+func (m *EventMessageRouted) GetSourceRollupId() string {
+	if m != nil {
+		return m.SourceRollupId
+	}
+	return ""
+}
+
+func (m *EventMessageRouted) GetSourceBatchIndex() uint64 {
+	if m != nil {
+		return m.SourceBatchIndex
+	}
+	return 0
+}
+
+func (m *EventMessageRouted) GetDestRollupId() string {
+	if m != nil {
+		return m.DestRollupId
+	}
+	return ""
+}
+
+func (m *EventMessageRouted) GetDestInboxSequence() uint64 {
+	if m != nil {
+		return m.DestInboxSequence
+	}
+	return 0
+}
+
+func (m *EventMessageRouted) GetL2Sender() string {
+	if m != nil {
+		return m.L2Sender
+	}
+	return ""
+}
+
+func (m *EventMessageRouted) GetL2Recipient() string {
+	if m != nil {
+		return m.L2Recipient
+	}
+	return ""
+}
+
+func (m *EventMessageRouted) GetAmount() string {
+	if m != nil {
+		return m.Amount
+	}
+	return ""
+}
+
+func (m *EventMessageRouted) GetPayloadBytes() uint64 {
+	if m != nil {
+		return m.PayloadBytes
+	}
+	return 0
+}
+
+// EventMessageBounced: the destination could not take a message; its value
+// stays with the source rollup and a refund entry is appended to the
+// source's inbox.
+type EventMessageBounced struct {
+	SourceRollupId      string `protobuf:"bytes,1,opt,name=source_rollup_id,json=sourceRollupId,proto3" json:"source_rollup_id,omitempty"`
+	SourceBatchIndex    uint64 `protobuf:"varint,2,opt,name=source_batch_index,json=sourceBatchIndex,proto3" json:"source_batch_index,omitempty"`
+	DestRollupId        string `protobuf:"bytes,3,opt,name=dest_rollup_id,json=destRollupId,proto3" json:"dest_rollup_id,omitempty"`
+	RefundInboxSequence uint64 `protobuf:"varint,4,opt,name=refund_inbox_sequence,json=refundInboxSequence,proto3" json:"refund_inbox_sequence,omitempty"`
+	Amount              string `protobuf:"bytes,5,opt,name=amount,proto3" json:"amount,omitempty"`
+	Reason              string `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *EventMessageBounced) Reset()         { *m = EventMessageBounced{} }
+func (m *EventMessageBounced) String() string { return proto.CompactTextString(m) }
+func (*EventMessageBounced) ProtoMessage()    {}
+func (*EventMessageBounced) Descriptor() ([]byte, []int) {
+	return fileDescriptor_72d4d8252447fba8, []int{9}
+}
+func (m *EventMessageBounced) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventMessageBounced) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventMessageBounced.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventMessageBounced) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventMessageBounced.Merge(m, src)
+}
+func (m *EventMessageBounced) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventMessageBounced) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventMessageBounced.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventMessageBounced proto.InternalMessageInfo
+
+func (m *EventMessageBounced) GetSourceRollupId() string {
+	if m != nil {
+		return m.SourceRollupId
+	}
+	return ""
+}
+
+func (m *EventMessageBounced) GetSourceBatchIndex() uint64 {
+	if m != nil {
+		return m.SourceBatchIndex
+	}
+	return 0
+}
+
+func (m *EventMessageBounced) GetDestRollupId() string {
+	if m != nil {
+		return m.DestRollupId
+	}
+	return ""
+}
+
+func (m *EventMessageBounced) GetRefundInboxSequence() uint64 {
+	if m != nil {
+		return m.RefundInboxSequence
+	}
+	return 0
+}
+
+func (m *EventMessageBounced) GetAmount() string {
+	if m != nil {
+		return m.Amount
+	}
+	return ""
+}
+
+func (m *EventMessageBounced) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+// EventMessageSent: an L1 call appended to a rollup's inbox.
+type EventMessageSent struct {
+	RollupId      string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	Sender        string `protobuf:"bytes,2,opt,name=sender,proto3" json:"sender,omitempty"`
+	L2Recipient   string `protobuf:"bytes,3,opt,name=l2_recipient,json=l2Recipient,proto3" json:"l2_recipient,omitempty"`
+	Amount        string `protobuf:"bytes,4,opt,name=amount,proto3" json:"amount,omitempty"`
+	InboxSequence uint64 `protobuf:"varint,5,opt,name=inbox_sequence,json=inboxSequence,proto3" json:"inbox_sequence,omitempty"`
+	PayloadBytes  uint64 `protobuf:"varint,6,opt,name=payload_bytes,json=payloadBytes,proto3" json:"payload_bytes,omitempty"`
+}
+
+func (m *EventMessageSent) Reset()         { *m = EventMessageSent{} }
+func (m *EventMessageSent) String() string { return proto.CompactTextString(m) }
+func (*EventMessageSent) ProtoMessage()    {}
+func (*EventMessageSent) Descriptor() ([]byte, []int) {
+	return fileDescriptor_72d4d8252447fba8, []int{10}
+}
+func (m *EventMessageSent) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventMessageSent) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventMessageSent.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventMessageSent) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventMessageSent.Merge(m, src)
+}
+func (m *EventMessageSent) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventMessageSent) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventMessageSent.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventMessageSent proto.InternalMessageInfo
+
+func (m *EventMessageSent) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *EventMessageSent) GetSender() string {
+	if m != nil {
+		return m.Sender
+	}
+	return ""
+}
+
+func (m *EventMessageSent) GetL2Recipient() string {
+	if m != nil {
+		return m.L2Recipient
+	}
+	return ""
+}
+
+func (m *EventMessageSent) GetAmount() string {
+	if m != nil {
+		return m.Amount
+	}
+	return ""
+}
+
+func (m *EventMessageSent) GetInboxSequence() uint64 {
+	if m != nil {
+		return m.InboxSequence
+	}
+	return 0
+}
+
+func (m *EventMessageSent) GetPayloadBytes() uint64 {
+	if m != nil {
+		return m.PayloadBytes
+	}
+	return 0
+}
+
+// EventBundleApplied: every batch of a bundle applied.
+type EventBundleApplied struct {
+	Batches []string `protobuf:"bytes,1,rep,name=batches,proto3" json:"batches,omitempty"`
+}
+
+func (m *EventBundleApplied) Reset()         { *m = EventBundleApplied{} }
+func (m *EventBundleApplied) String() string { return proto.CompactTextString(m) }
+func (*EventBundleApplied) ProtoMessage()    {}
+func (*EventBundleApplied) Descriptor() ([]byte, []int) {
+	return fileDescriptor_72d4d8252447fba8, []int{11}
+}
+func (m *EventBundleApplied) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventBundleApplied) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventBundleApplied.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventBundleApplied) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventBundleApplied.Merge(m, src)
+}
+func (m *EventBundleApplied) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventBundleApplied) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventBundleApplied.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventBundleApplied proto.InternalMessageInfo
+
+func (m *EventBundleApplied) GetBatches() []string {
+	if m != nil {
+		return m.Batches
+	}
+	return nil
+}
+
+// EventPausedSet: the authority paused or resumed a rollup's bridge.
+type EventPausedSet struct {
+	RollupId string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	Paused   bool   `protobuf:"varint,2,opt,name=paused,proto3" json:"paused,omitempty"`
+}
+
+func (m *EventPausedSet) Reset()         { *m = EventPausedSet{} }
+func (m *EventPausedSet) String() string { return proto.CompactTextString(m) }
+func (*EventPausedSet) ProtoMessage()    {}
+func (*EventPausedSet) Descriptor() ([]byte, []int) {
+	return fileDescriptor_72d4d8252447fba8, []int{12}
+}
+func (m *EventPausedSet) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventPausedSet) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventPausedSet.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventPausedSet) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventPausedSet.Merge(m, src)
+}
+func (m *EventPausedSet) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventPausedSet) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventPausedSet.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventPausedSet proto.InternalMessageInfo
+
+func (m *EventPausedSet) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *EventPausedSet) GetPaused() bool {
+	if m != nil {
+		return m.Paused
+	}
+	return false
+}
+
+// EventOutflowCapSet: the authority changed a rollup's outflow cap.
+type EventOutflowCapSet struct {
+	RollupId string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	Cap      string `protobuf:"bytes,2,opt,name=cap,proto3" json:"cap,omitempty"`
+}
+
+func (m *EventOutflowCapSet) Reset()         { *m = EventOutflowCapSet{} }
+func (m *EventOutflowCapSet) String() string { return proto.CompactTextString(m) }
+func (*EventOutflowCapSet) ProtoMessage()    {}
+func (*EventOutflowCapSet) Descriptor() ([]byte, []int) {
+	return fileDescriptor_72d4d8252447fba8, []int{13}
+}
+func (m *EventOutflowCapSet) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventOutflowCapSet) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventOutflowCapSet.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventOutflowCapSet) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventOutflowCapSet.Merge(m, src)
+}
+func (m *EventOutflowCapSet) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventOutflowCapSet) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventOutflowCapSet.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventOutflowCapSet proto.InternalMessageInfo
+
+func (m *EventOutflowCapSet) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *EventOutflowCapSet) GetCap() string {
+	if m != nil {
+		return m.Cap
+	}
+	return ""
+}
+
+// EventBridgeFee: a bridge fee went to the reward pool.
+type EventBridgeFee struct {
+	Payer    string `protobuf:"bytes,1,opt,name=payer,proto3" json:"payer,omitempty"`
+	RollupId string `protobuf:"bytes,2,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	Amount   string `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
+}
+
+func (m *EventBridgeFee) Reset()         { *m = EventBridgeFee{} }
+func (m *EventBridgeFee) String() string { return proto.CompactTextString(m) }
+func (*EventBridgeFee) ProtoMessage()    {}
+func (*EventBridgeFee) Descriptor() ([]byte, []int) {
+	return fileDescriptor_72d4d8252447fba8, []int{14}
+}
+func (m *EventBridgeFee) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventBridgeFee) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventBridgeFee.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventBridgeFee) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventBridgeFee.Merge(m, src)
+}
+func (m *EventBridgeFee) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventBridgeFee) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventBridgeFee.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventBridgeFee proto.InternalMessageInfo
+
+func (m *EventBridgeFee) GetPayer() string {
+	if m != nil {
+		return m.Payer
+	}
+	return ""
+}
+
+func (m *EventBridgeFee) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *EventBridgeFee) GetAmount() string {
+	if m != nil {
+		return m.Amount
+	}
+	return ""
+}
+
 func init() {
 	proto.RegisterType((*EscrowLedger)(nil), "nativechain.crossrollup.v1.EscrowLedger")
 	proto.RegisterType((*EventDeposit)(nil), "nativechain.crossrollup.v1.EventDeposit")
 	proto.RegisterType((*EventWithdrawal)(nil), "nativechain.crossrollup.v1.EventWithdrawal")
+	proto.RegisterType((*PendingWithdrawal)(nil), "nativechain.crossrollup.v1.PendingWithdrawal")
+	proto.RegisterType((*OutflowCap)(nil), "nativechain.crossrollup.v1.OutflowCap")
+	proto.RegisterType((*OutflowUsage)(nil), "nativechain.crossrollup.v1.OutflowUsage")
+	proto.RegisterType((*EventWithdrawalDeferred)(nil), "nativechain.crossrollup.v1.EventWithdrawalDeferred")
+	proto.RegisterType((*EventWithdrawalReleased)(nil), "nativechain.crossrollup.v1.EventWithdrawalReleased")
+	proto.RegisterType((*EventMessageRouted)(nil), "nativechain.crossrollup.v1.EventMessageRouted")
+	proto.RegisterType((*EventMessageBounced)(nil), "nativechain.crossrollup.v1.EventMessageBounced")
+	proto.RegisterType((*EventMessageSent)(nil), "nativechain.crossrollup.v1.EventMessageSent")
+	proto.RegisterType((*EventBundleApplied)(nil), "nativechain.crossrollup.v1.EventBundleApplied")
+	proto.RegisterType((*EventPausedSet)(nil), "nativechain.crossrollup.v1.EventPausedSet")
+	proto.RegisterType((*EventOutflowCapSet)(nil), "nativechain.crossrollup.v1.EventOutflowCapSet")
+	proto.RegisterType((*EventBridgeFee)(nil), "nativechain.crossrollup.v1.EventBridgeFee")
 }
 
 func init() {
@@ -253,31 +1094,64 @@ func init() {
 }
 
 var fileDescriptor_72d4d8252447fba8 = []byte{
-	// 374 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x7c, 0x92, 0x41, 0x6a, 0xdb, 0x40,
-	0x14, 0x86, 0x3d, 0xad, 0x6d, 0xea, 0xb1, 0xeb, 0x82, 0x28, 0x45, 0x75, 0x8b, 0xea, 0x1a, 0xda,
-	0x78, 0x13, 0x09, 0x3b, 0x90, 0x03, 0x98, 0x78, 0x61, 0xc8, 0x22, 0x28, 0x8b, 0x40, 0x36, 0x42,
-	0x9a, 0x79, 0x58, 0x03, 0xd2, 0x8c, 0x32, 0x33, 0x92, 0x9d, 0x03, 0x64, 0x9f, 0x4b, 0xe4, 0x06,
-	0x39, 0x44, 0x96, 0x26, 0xab, 0x2c, 0x83, 0x7d, 0x91, 0x60, 0x49, 0x26, 0x4a, 0x20, 0xde, 0xcd,
-	0xff, 0xbd, 0xf7, 0xf3, 0xff, 0x30, 0x0f, 0x1f, 0x70, 0x5f, 0xb3, 0x0c, 0x48, 0xe8, 0x33, 0xee,
-	0x10, 0x29, 0x94, 0x92, 0x22, 0x8a, 0xd2, 0xc4, 0xc9, 0x46, 0x4e, 0x20, 0x19, 0x9d, 0x83, 0x9d,
-	0x48, 0xa1, 0x85, 0xd1, 0xab, 0x2c, 0xda, 0x95, 0x45, 0x3b, 0x1b, 0xf5, 0x7e, 0x12, 0xa1, 0x62,
-	0xa1, 0xbc, 0x7c, 0xd3, 0x29, 0x44, 0x61, 0x1b, 0x30, 0xdc, 0x99, 0x2a, 0x22, 0xc5, 0xe2, 0x14,
-	0xe8, 0x1c, 0xa4, 0xf1, 0x0b, 0xb7, 0x0a, 0x9f, 0xc7, 0xa8, 0x89, 0xfa, 0x68, 0xd8, 0x72, 0xbf,
-	0x14, 0x60, 0x46, 0x8d, 0xef, 0xb8, 0x41, 0x81, 0x8b, 0xd8, 0xfc, 0x94, 0x0f, 0x0a, 0x61, 0xfc,
-	0xc7, 0x4d, 0x3f, 0x16, 0x29, 0xd7, 0xe6, 0xe7, 0x2d, 0x9e, 0x74, 0x1f, 0xef, 0x0f, 0x71, 0x19,
-	0x32, 0xe3, 0xda, 0x2d, 0xa7, 0x83, 0x3b, 0x84, 0x3b, 0xd3, 0x0c, 0xb8, 0x3e, 0x81, 0x44, 0x28,
-	0xa6, 0xf7, 0x67, 0xfd, 0xc0, 0x4d, 0x05, 0x9c, 0x82, 0x2c, 0xc3, 0x4a, 0x65, 0xfc, 0xc5, 0x9d,
-	0x68, 0xec, 0x49, 0x20, 0x2c, 0x61, 0xb0, 0xcb, 0x74, 0xdb, 0xd1, 0xd8, 0xdd, 0xa1, 0xad, 0xb5,
-	0x2c, 0x54, 0x2f, 0xac, 0x85, 0x32, 0xfe, 0xe1, 0x2e, 0xe3, 0x81, 0x58, 0x7a, 0x0a, 0xae, 0x52,
-	0xe0, 0x04, 0xcc, 0x46, 0x1f, 0x0d, 0xeb, 0xee, 0xd7, 0x9c, 0x9e, 0x97, 0x70, 0x70, 0x83, 0xf0,
-	0xb7, 0xbc, 0xe7, 0x05, 0xd3, 0x21, 0x95, 0xfe, 0xc2, 0x8f, 0xf6, 0x57, 0xfd, 0x83, 0xdb, 0x81,
-	0xaf, 0x49, 0xe8, 0x31, 0x4e, 0x61, 0x99, 0xf7, 0xad, 0xbb, 0x38, 0x47, 0xb3, 0x2d, 0x31, 0x7e,
-	0xe3, 0xd6, 0xfb, 0xc2, 0xaf, 0xe0, 0xa3, 0xba, 0x93, 0xb3, 0x87, 0xb5, 0x85, 0x56, 0x6b, 0x0b,
-	0x3d, 0xaf, 0x2d, 0x74, 0xbb, 0xb1, 0x6a, 0xab, 0x8d, 0x55, 0x7b, 0xda, 0x58, 0xb5, 0xcb, 0xe3,
-	0x39, 0xd3, 0x61, 0x1a, 0xd8, 0x44, 0xc4, 0x4e, 0xf5, 0x3e, 0xaa, 0xef, 0xe5, 0x9b, 0x6b, 0xd1,
-	0xd7, 0x09, 0xa8, 0xa0, 0x99, 0xff, 0xf9, 0xd1, 0x4b, 0x00, 0x00, 0x00, 0xff, 0xff, 0x66, 0x17,
-	0x10, 0x13, 0x55, 0x02, 0x00, 0x00,
+	// 909 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xcc, 0x56, 0x4f, 0x6f, 0xe3, 0x44,
+	0x14, 0xaf, 0x93, 0x34, 0xdb, 0xbc, 0x66, 0x43, 0xd7, 0x2d, 0x25, 0x5b, 0x96, 0xb4, 0x98, 0x7f,
+	0x39, 0x50, 0x87, 0x06, 0x69, 0x39, 0xaf, 0xbb, 0x45, 0x8a, 0x04, 0xa2, 0x72, 0x84, 0x90, 0x40,
+	0xc8, 0x9a, 0x78, 0x5e, 0x9d, 0xd1, 0xba, 0x33, 0xc6, 0x63, 0xa7, 0xed, 0x07, 0xe0, 0xc4, 0x85,
+	0x2f, 0xc1, 0x85, 0xf3, 0xde, 0xb9, 0x70, 0xd8, 0x13, 0x5a, 0xed, 0x89, 0x13, 0xa0, 0xf6, 0xc6,
+	0x17, 0xe0, 0x8a, 0x3c, 0x33, 0x69, 0x9d, 0xa6, 0x64, 0x05, 0x8b, 0x04, 0xa7, 0xf8, 0xfd, 0xe6,
+	0xfd, 0xf9, 0xcd, 0xfb, 0xcd, 0xbc, 0x0c, 0xbc, 0xc3, 0x49, 0xc6, 0x26, 0x18, 0x8e, 0x09, 0xe3,
+	0xbd, 0x30, 0x15, 0x52, 0xa6, 0x22, 0x8e, 0xf3, 0xa4, 0x37, 0xd9, 0xeb, 0x8d, 0x52, 0x46, 0x23,
+	0x74, 0x93, 0x54, 0x64, 0xc2, 0xde, 0x2a, 0x39, 0xba, 0x25, 0x47, 0x77, 0xb2, 0xb7, 0x75, 0x37,
+	0x14, 0xf2, 0x58, 0xc8, 0x40, 0x79, 0xf6, 0xb4, 0xa1, 0xc3, 0xb6, 0x3a, 0xda, 0xea, 0x8d, 0x88,
+	0xc4, 0xde, 0x64, 0x6f, 0x84, 0x19, 0xd9, 0xeb, 0x85, 0x82, 0x71, 0xb3, 0xbe, 0x11, 0x89, 0x48,
+	0xe8, 0xb8, 0xe2, 0x4b, 0xa3, 0x0e, 0x83, 0xe6, 0x81, 0x0c, 0x53, 0x71, 0xf2, 0x11, 0xd2, 0x08,
+	0x53, 0xfb, 0x55, 0x68, 0xe8, 0x6a, 0x01, 0xa3, 0x6d, 0x6b, 0xc7, 0xea, 0x36, 0xfc, 0x15, 0x0d,
+	0x0c, 0xa8, 0xbd, 0x01, 0xcb, 0x14, 0xb9, 0x38, 0x6e, 0x57, 0xd4, 0x82, 0x36, 0xec, 0xb7, 0xa1,
+	0x4e, 0x8e, 0x45, 0xce, 0xb3, 0x76, 0xb5, 0x80, 0xbd, 0xd6, 0xb3, 0xc7, 0xbb, 0x60, 0xa8, 0x0d,
+	0x78, 0xe6, 0x9b, 0x55, 0xe7, 0x3b, 0x0b, 0x9a, 0x07, 0x13, 0xe4, 0xd9, 0x43, 0x4c, 0x84, 0x64,
+	0xd9, 0xe2, 0x5a, 0x9b, 0x50, 0x97, 0xc8, 0x29, 0xa6, 0xa6, 0x98, 0xb1, 0xec, 0xd7, 0xa1, 0x19,
+	0xf7, 0x83, 0x14, 0x43, 0x96, 0x30, 0x9c, 0xd6, 0xf4, 0x57, 0xe3, 0xbe, 0x3f, 0x85, 0x8a, 0x50,
+	0x43, 0xa8, 0xa6, 0x43, 0xb5, 0x65, 0xbf, 0x05, 0x2d, 0xc6, 0x47, 0xe2, 0x34, 0x90, 0xf8, 0x55,
+	0x8e, 0x3c, 0xc4, 0xf6, 0xf2, 0x8e, 0xd5, 0xad, 0xf9, 0xb7, 0x15, 0x3a, 0x34, 0xa0, 0xf3, 0xb5,
+	0x05, 0x2f, 0x29, 0x9e, 0x9f, 0xb1, 0x6c, 0x4c, 0x53, 0x72, 0x42, 0xe2, 0xc5, 0x54, 0xb7, 0x61,
+	0x75, 0x44, 0xb2, 0x70, 0x1c, 0x30, 0x4e, 0xf1, 0x54, 0xf1, 0xad, 0xf9, 0xa0, 0xa0, 0x41, 0x81,
+	0xd8, 0xf7, 0xa0, 0x71, 0x9d, 0xf0, 0x15, 0xf0, 0x57, 0x74, 0x9d, 0xdf, 0x2d, 0xb8, 0x73, 0x88,
+	0x9c, 0x32, 0x1e, 0x95, 0x98, 0xb4, 0xa0, 0x62, 0x28, 0xd4, 0xfc, 0x0a, 0xa3, 0xb3, 0xcc, 0x2a,
+	0x8b, 0x99, 0x55, 0xe7, 0x98, 0xdd, 0x2f, 0x33, 0x53, 0xe5, 0xbd, 0xf6, 0xb3, 0xc7, 0xbb, 0x1b,
+	0x46, 0xbe, 0x07, 0x94, 0xa6, 0x28, 0xe5, 0x30, 0x4b, 0x19, 0x8f, 0xca, 0x9c, 0x3f, 0xb8, 0xe4,
+	0x5c, 0xb4, 0x70, 0xb5, 0x7f, 0xd7, 0x35, 0x11, 0xc5, 0xe9, 0x73, 0xcd, 0xe9, 0x73, 0xf7, 0x05,
+	0xe3, 0x5e, 0xed, 0xc9, 0x2f, 0xdb, 0x4b, 0x97, 0x1a, 0x6c, 0x42, 0x7d, 0x8c, 0x2c, 0x1a, 0x67,
+	0xed, 0xfa, 0x8e, 0xd5, 0xad, 0xfa, 0xc6, 0x72, 0x1e, 0x01, 0x7c, 0x92, 0x67, 0x47, 0xb1, 0x38,
+	0xd9, 0x27, 0x89, 0xfd, 0x25, 0x54, 0x43, 0x92, 0xb4, 0xad, 0x9d, 0xea, 0xe2, 0xdc, 0xef, 0x15,
+	0xb9, 0xbf, 0xff, 0x75, 0xbb, 0x1b, 0xb1, 0x6c, 0x9c, 0x8f, 0xdc, 0x50, 0x1c, 0x9b, 0x4b, 0x61,
+	0x7e, 0x76, 0x25, 0x7d, 0xd4, 0xcb, 0xce, 0x12, 0x94, 0x2a, 0x40, 0xfa, 0x45, 0xde, 0x42, 0xe1,
+	0xa6, 0xa9, 0xf6, 0xa9, 0x24, 0x11, 0x16, 0x07, 0x1b, 0x13, 0x11, 0x8e, 0x4d, 0x5f, 0xb5, 0x61,
+	0x07, 0x50, 0x4b, 0x88, 0xea, 0xea, 0xbf, 0x4e, 0x43, 0x25, 0x76, 0x7e, 0xb4, 0xe0, 0x95, 0x6b,
+	0x27, 0xed, 0x21, 0x1e, 0x61, 0x9a, 0x22, 0xb5, 0x5f, 0x03, 0x48, 0xb4, 0xf8, 0xc1, 0xa5, 0xde,
+	0x0d, 0x83, 0x0c, 0x5e, 0x54, 0xf6, 0x7b, 0x73, 0xb2, 0xdf, 0x7c, 0x20, 0x97, 0x67, 0xee, 0xcf,
+	0x26, 0xd4, 0x53, 0x24, 0x52, 0x70, 0xa5, 0x5d, 0xc3, 0x37, 0x96, 0xf3, 0xcd, 0xfc, 0x36, 0x7c,
+	0x8c, 0x91, 0xc8, 0x17, 0xdc, 0xc6, 0x3f, 0xbb, 0x36, 0x3f, 0x54, 0xc0, 0x56, 0x6c, 0x3e, 0x46,
+	0x59, 0x88, 0xeb, 0x8b, 0x3c, 0x43, 0x6a, 0x77, 0x61, 0x4d, 0x8a, 0x3c, 0x0d, 0x31, 0xb8, 0x7e,
+	0x91, 0x5b, 0x1a, 0xf7, 0xa7, 0x65, 0xdf, 0x05, 0xdb, 0x78, 0xce, 0xdf, 0x6a, 0x93, 0xc3, 0xbb,
+	0x6a, 0xe5, 0x9b, 0xd0, 0xa2, 0x28, 0xb3, 0x52, 0x56, 0xcd, 0xb4, 0x59, 0xa0, 0x97, 0x39, 0x5d,
+	0x58, 0x57, 0x5e, 0xd7, 0xe6, 0x4f, 0x4d, 0x25, 0xbd, 0x53, 0x2c, 0x0d, 0xca, 0x33, 0xa8, 0xe8,
+	0x4b, 0xdc, 0x0f, 0xcc, 0x00, 0xd4, 0x2a, 0xac, 0xc4, 0xfd, 0xe1, 0xcd, 0x23, 0xb0, 0xbe, 0x68,
+	0x04, 0xde, 0x9a, 0x91, 0xf0, 0x0d, 0xb8, 0x9d, 0x90, 0xb3, 0x58, 0x10, 0x1a, 0x8c, 0xce, 0x32,
+	0x94, 0xed, 0x15, 0xc5, 0xa0, 0x69, 0x40, 0xaf, 0xc0, 0x9c, 0x3f, 0x2c, 0x58, 0x2f, 0x77, 0xd0,
+	0x13, 0x39, 0x0f, 0xff, 0xf3, 0x16, 0xf6, 0xe1, 0xe5, 0x14, 0x8f, 0x72, 0x4e, 0x6f, 0x6e, 0xe2,
+	0xba, 0x5e, 0x9c, 0x6d, 0xe3, 0xdf, 0x3d, 0xc9, 0x3f, 0x59, 0xb0, 0x56, 0xde, 0xf9, 0xb0, 0xe8,
+	0xe5, 0xff, 0xf3, 0x6f, 0x6a, 0x5e, 0xca, 0xfa, 0x0d, 0x52, 0xba, 0xe6, 0x2e, 0x78, 0x39, 0xa7,
+	0x31, 0x3e, 0x48, 0x92, 0x98, 0x21, 0xb5, 0xdb, 0x70, 0x4b, 0xe9, 0x82, 0x52, 0x8d, 0xd8, 0x86,
+	0x3f, 0x35, 0x9d, 0x03, 0x68, 0x29, 0xff, 0x43, 0x92, 0x4b, 0xa4, 0x43, 0x7c, 0xfe, 0xee, 0x13,
+	0xe5, 0xa9, 0x76, 0xbf, 0xe2, 0x1b, 0xcb, 0xd9, 0x37, 0x65, 0xaf, 0x46, 0xfa, 0x73, 0x53, 0xad,
+	0xe9, 0x91, 0xaf, 0xbb, 0xa8, 0xa6, 0xf4, 0x17, 0x86, 0x8b, 0xa7, 0x1e, 0x47, 0x1f, 0xa2, 0x1a,
+	0xd3, 0x09, 0x39, 0xc3, 0xd4, 0x04, 0x6b, 0x63, 0xf1, 0x0c, 0xd9, 0x9c, 0x7d, 0x9c, 0x4c, 0x9b,
+	0xec, 0x1d, 0x3e, 0x39, 0xef, 0x58, 0x4f, 0xcf, 0x3b, 0xd6, 0x6f, 0xe7, 0x1d, 0xeb, 0xdb, 0x8b,
+	0xce, 0xd2, 0xd3, 0x8b, 0xce, 0xd2, 0xcf, 0x17, 0x9d, 0xa5, 0xcf, 0xef, 0x97, 0x86, 0x78, 0xf9,
+	0xc9, 0x56, 0xfe, 0x3e, 0x9d, 0x79, 0xc0, 0xa9, 0xc1, 0x3e, 0xaa, 0xab, 0x07, 0xd5, 0xfb, 0x7f,
+	0x06, 0x00, 0x00, 0xff, 0xff, 0xcb, 0xc3, 0xaf, 0x7b, 0xe8, 0x09, 0x00, 0x00,
 }
 
 func (m *EscrowLedger) Marshal() (dAtA []byte, err error) {
@@ -429,6 +1303,605 @@ func (m *EventWithdrawal) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *PendingWithdrawal) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *PendingWithdrawal) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *PendingWithdrawal) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Height != 0 {
+		i = encodeVarintBridge(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x30
+	}
+	{
+		size, err := m.Amount.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintBridge(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x2a
+	if len(m.Recipient) > 0 {
+		i -= len(m.Recipient)
+		copy(dAtA[i:], m.Recipient)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.Recipient)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.BatchIndex != 0 {
+		i = encodeVarintBridge(dAtA, i, uint64(m.BatchIndex))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Id != 0 {
+		i = encodeVarintBridge(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *OutflowCap) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *OutflowCap) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *OutflowCap) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Cap) > 0 {
+		for iNdEx := len(m.Cap) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Cap[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintBridge(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *OutflowUsage) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *OutflowUsage) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *OutflowUsage) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Paid) > 0 {
+		for iNdEx := len(m.Paid) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Paid[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintBridge(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if m.Epoch != 0 {
+		i = encodeVarintBridge(dAtA, i, uint64(m.Epoch))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventWithdrawalDeferred) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventWithdrawalDeferred) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventWithdrawalDeferred) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if len(m.Amount) > 0 {
+		i -= len(m.Amount)
+		copy(dAtA[i:], m.Amount)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.Amount)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.Recipient) > 0 {
+		i -= len(m.Recipient)
+		copy(dAtA[i:], m.Recipient)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.Recipient)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.BatchIndex != 0 {
+		i = encodeVarintBridge(dAtA, i, uint64(m.BatchIndex))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.PendingId != 0 {
+		i = encodeVarintBridge(dAtA, i, uint64(m.PendingId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventWithdrawalReleased) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventWithdrawalReleased) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventWithdrawalReleased) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Amount) > 0 {
+		i -= len(m.Amount)
+		copy(dAtA[i:], m.Amount)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.Amount)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Recipient) > 0 {
+		i -= len(m.Recipient)
+		copy(dAtA[i:], m.Recipient)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.Recipient)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.PendingId != 0 {
+		i = encodeVarintBridge(dAtA, i, uint64(m.PendingId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventMessageRouted) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventMessageRouted) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventMessageRouted) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.PayloadBytes != 0 {
+		i = encodeVarintBridge(dAtA, i, uint64(m.PayloadBytes))
+		i--
+		dAtA[i] = 0x40
+	}
+	if len(m.Amount) > 0 {
+		i -= len(m.Amount)
+		copy(dAtA[i:], m.Amount)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.Amount)))
+		i--
+		dAtA[i] = 0x3a
+	}
+	if len(m.L2Recipient) > 0 {
+		i -= len(m.L2Recipient)
+		copy(dAtA[i:], m.L2Recipient)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.L2Recipient)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if len(m.L2Sender) > 0 {
+		i -= len(m.L2Sender)
+		copy(dAtA[i:], m.L2Sender)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.L2Sender)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.DestInboxSequence != 0 {
+		i = encodeVarintBridge(dAtA, i, uint64(m.DestInboxSequence))
+		i--
+		dAtA[i] = 0x20
+	}
+	if len(m.DestRollupId) > 0 {
+		i -= len(m.DestRollupId)
+		copy(dAtA[i:], m.DestRollupId)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.DestRollupId)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.SourceBatchIndex != 0 {
+		i = encodeVarintBridge(dAtA, i, uint64(m.SourceBatchIndex))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.SourceRollupId) > 0 {
+		i -= len(m.SourceRollupId)
+		copy(dAtA[i:], m.SourceRollupId)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.SourceRollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventMessageBounced) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventMessageBounced) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventMessageBounced) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if len(m.Amount) > 0 {
+		i -= len(m.Amount)
+		copy(dAtA[i:], m.Amount)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.Amount)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.RefundInboxSequence != 0 {
+		i = encodeVarintBridge(dAtA, i, uint64(m.RefundInboxSequence))
+		i--
+		dAtA[i] = 0x20
+	}
+	if len(m.DestRollupId) > 0 {
+		i -= len(m.DestRollupId)
+		copy(dAtA[i:], m.DestRollupId)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.DestRollupId)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.SourceBatchIndex != 0 {
+		i = encodeVarintBridge(dAtA, i, uint64(m.SourceBatchIndex))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.SourceRollupId) > 0 {
+		i -= len(m.SourceRollupId)
+		copy(dAtA[i:], m.SourceRollupId)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.SourceRollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventMessageSent) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventMessageSent) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventMessageSent) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.PayloadBytes != 0 {
+		i = encodeVarintBridge(dAtA, i, uint64(m.PayloadBytes))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.InboxSequence != 0 {
+		i = encodeVarintBridge(dAtA, i, uint64(m.InboxSequence))
+		i--
+		dAtA[i] = 0x28
+	}
+	if len(m.Amount) > 0 {
+		i -= len(m.Amount)
+		copy(dAtA[i:], m.Amount)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.Amount)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.L2Recipient) > 0 {
+		i -= len(m.L2Recipient)
+		copy(dAtA[i:], m.L2Recipient)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.L2Recipient)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Sender) > 0 {
+		i -= len(m.Sender)
+		copy(dAtA[i:], m.Sender)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.Sender)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventBundleApplied) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventBundleApplied) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventBundleApplied) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Batches) > 0 {
+		for iNdEx := len(m.Batches) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Batches[iNdEx])
+			copy(dAtA[i:], m.Batches[iNdEx])
+			i = encodeVarintBridge(dAtA, i, uint64(len(m.Batches[iNdEx])))
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventPausedSet) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventPausedSet) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventPausedSet) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Paused {
+		i--
+		if m.Paused {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventOutflowCapSet) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventOutflowCapSet) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventOutflowCapSet) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Cap) > 0 {
+		i -= len(m.Cap)
+		copy(dAtA[i:], m.Cap)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.Cap)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventBridgeFee) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventBridgeFee) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventBridgeFee) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Amount) > 0 {
+		i -= len(m.Amount)
+		copy(dAtA[i:], m.Amount)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.Amount)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Payer) > 0 {
+		i -= len(m.Payer)
+		copy(dAtA[i:], m.Payer)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.Payer)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintBridge(dAtA []byte, offset int, v uint64) int {
 	offset -= sovBridge(v)
 	base := offset
@@ -503,6 +1976,291 @@ func (m *EventWithdrawal) Size() (n int) {
 		n += 1 + sovBridge(uint64(m.BatchIndex))
 	}
 	l = len(m.Recipient)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	l = len(m.Amount)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	return n
+}
+
+func (m *PendingWithdrawal) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovBridge(uint64(m.Id))
+	}
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	if m.BatchIndex != 0 {
+		n += 1 + sovBridge(uint64(m.BatchIndex))
+	}
+	l = len(m.Recipient)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	l = m.Amount.Size()
+	n += 1 + l + sovBridge(uint64(l))
+	if m.Height != 0 {
+		n += 1 + sovBridge(uint64(m.Height))
+	}
+	return n
+}
+
+func (m *OutflowCap) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Cap) > 0 {
+		for _, e := range m.Cap {
+			l = e.Size()
+			n += 1 + l + sovBridge(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *OutflowUsage) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Epoch != 0 {
+		n += 1 + sovBridge(uint64(m.Epoch))
+	}
+	if len(m.Paid) > 0 {
+		for _, e := range m.Paid {
+			l = e.Size()
+			n += 1 + l + sovBridge(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *EventWithdrawalDeferred) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.PendingId != 0 {
+		n += 1 + sovBridge(uint64(m.PendingId))
+	}
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	if m.BatchIndex != 0 {
+		n += 1 + sovBridge(uint64(m.BatchIndex))
+	}
+	l = len(m.Recipient)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	l = len(m.Amount)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	return n
+}
+
+func (m *EventWithdrawalReleased) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.PendingId != 0 {
+		n += 1 + sovBridge(uint64(m.PendingId))
+	}
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	l = len(m.Recipient)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	l = len(m.Amount)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	return n
+}
+
+func (m *EventMessageRouted) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.SourceRollupId)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	if m.SourceBatchIndex != 0 {
+		n += 1 + sovBridge(uint64(m.SourceBatchIndex))
+	}
+	l = len(m.DestRollupId)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	if m.DestInboxSequence != 0 {
+		n += 1 + sovBridge(uint64(m.DestInboxSequence))
+	}
+	l = len(m.L2Sender)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	l = len(m.L2Recipient)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	l = len(m.Amount)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	if m.PayloadBytes != 0 {
+		n += 1 + sovBridge(uint64(m.PayloadBytes))
+	}
+	return n
+}
+
+func (m *EventMessageBounced) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.SourceRollupId)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	if m.SourceBatchIndex != 0 {
+		n += 1 + sovBridge(uint64(m.SourceBatchIndex))
+	}
+	l = len(m.DestRollupId)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	if m.RefundInboxSequence != 0 {
+		n += 1 + sovBridge(uint64(m.RefundInboxSequence))
+	}
+	l = len(m.Amount)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	return n
+}
+
+func (m *EventMessageSent) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	l = len(m.Sender)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	l = len(m.L2Recipient)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	l = len(m.Amount)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	if m.InboxSequence != 0 {
+		n += 1 + sovBridge(uint64(m.InboxSequence))
+	}
+	if m.PayloadBytes != 0 {
+		n += 1 + sovBridge(uint64(m.PayloadBytes))
+	}
+	return n
+}
+
+func (m *EventBundleApplied) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Batches) > 0 {
+		for _, s := range m.Batches {
+			l = len(s)
+			n += 1 + l + sovBridge(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *EventPausedSet) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	if m.Paused {
+		n += 2
+	}
+	return n
+}
+
+func (m *EventOutflowCapSet) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	l = len(m.Cap)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	return n
+}
+
+func (m *EventBridgeFee) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Payer)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	l = len(m.RollupId)
 	if l > 0 {
 		n += 1 + l + sovBridge(uint64(l))
 	}
@@ -975,6 +2733,1921 @@ func (m *EventWithdrawal) Unmarshal(dAtA []byte) error {
 			m.Recipient = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
 		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Amount = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipBridge(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *PendingWithdrawal) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowBridge
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: PendingWithdrawal: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: PendingWithdrawal: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BatchIndex", wireType)
+			}
+			m.BatchIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.BatchIndex |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Recipient", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Recipient = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Amount.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipBridge(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *OutflowCap) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowBridge
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: OutflowCap: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: OutflowCap: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Cap", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Cap = append(m.Cap, types.Coin{})
+			if err := m.Cap[len(m.Cap)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipBridge(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *OutflowUsage) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowBridge
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: OutflowUsage: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: OutflowUsage: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Epoch", wireType)
+			}
+			m.Epoch = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Epoch |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Paid", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Paid = append(m.Paid, types.Coin{})
+			if err := m.Paid[len(m.Paid)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipBridge(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventWithdrawalDeferred) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowBridge
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventWithdrawalDeferred: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventWithdrawalDeferred: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PendingId", wireType)
+			}
+			m.PendingId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.PendingId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BatchIndex", wireType)
+			}
+			m.BatchIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.BatchIndex |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Recipient", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Recipient = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Amount = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipBridge(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventWithdrawalReleased) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowBridge
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventWithdrawalReleased: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventWithdrawalReleased: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PendingId", wireType)
+			}
+			m.PendingId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.PendingId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Recipient", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Recipient = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Amount = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipBridge(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventMessageRouted) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowBridge
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventMessageRouted: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventMessageRouted: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SourceRollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.SourceRollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SourceBatchIndex", wireType)
+			}
+			m.SourceBatchIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.SourceBatchIndex |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DestRollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DestRollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DestInboxSequence", wireType)
+			}
+			m.DestInboxSequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.DestInboxSequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field L2Sender", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.L2Sender = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field L2Recipient", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.L2Recipient = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Amount = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PayloadBytes", wireType)
+			}
+			m.PayloadBytes = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.PayloadBytes |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipBridge(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventMessageBounced) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowBridge
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventMessageBounced: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventMessageBounced: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SourceRollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.SourceRollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SourceBatchIndex", wireType)
+			}
+			m.SourceBatchIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.SourceBatchIndex |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DestRollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DestRollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RefundInboxSequence", wireType)
+			}
+			m.RefundInboxSequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RefundInboxSequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Amount = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipBridge(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventMessageSent) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowBridge
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventMessageSent: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventMessageSent: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sender", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Sender = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field L2Recipient", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.L2Recipient = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Amount = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field InboxSequence", wireType)
+			}
+			m.InboxSequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.InboxSequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PayloadBytes", wireType)
+			}
+			m.PayloadBytes = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.PayloadBytes |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipBridge(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventBundleApplied) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowBridge
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventBundleApplied: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventBundleApplied: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Batches", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Batches = append(m.Batches, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipBridge(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventPausedSet) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowBridge
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventPausedSet: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventPausedSet: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Paused", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Paused = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipBridge(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventOutflowCapSet) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowBridge
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventOutflowCapSet: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventOutflowCapSet: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Cap", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Cap = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipBridge(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventBridgeFee) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowBridge
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventBridgeFee: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventBridgeFee: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Payer", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Payer = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
 			if wireType != 2 {
 				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
 			}

@@ -13,11 +13,16 @@ import (
 func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "nativechain/crossrollup/MsgUpdateParams")
 	legacy.RegisterAminoMsg(cdc, &MsgDeposit{}, "nativechain/crossrollup/MsgDeposit")
+	legacy.RegisterAminoMsg(cdc, &MsgSendMessage{}, "nativechain/crossrollup/MsgSendMessage")
+	legacy.RegisterAminoMsg(cdc, &MsgSubmitBundle{}, "nativechain/crossrollup/MsgSubmitBundle")
+	legacy.RegisterAminoMsg(cdc, &MsgSetPaused{}, "nativechain/crossrollup/MsgSetPaused")
+	legacy.RegisterAminoMsg(cdc, &MsgSetOutflowCap{}, "nativechain/crossrollup/SetOutflowCap")
 }
 
 // RegisterInterfaces registers the module's messages with the interface
 // registry so they can be packed into transactions.
 func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
-	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{}, &MsgDeposit{})
+	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{}, &MsgDeposit{},
+		&MsgSendMessage{}, &MsgSubmitBundle{}, &MsgSetPaused{}, &MsgSetOutflowCap{})
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

@@ -11,6 +11,11 @@ var (
 	ErrInvalidDeposit     = errorsmod.Register(ModuleName, 6, "invalid deposit")
 	ErrLedgerInsufficient = errorsmod.Register(ModuleName, 7, "rollup escrow ledger is insufficient")
 	ErrInvalidWithdrawal  = errorsmod.Register(ModuleName, 8, "invalid withdrawal")
-	ErrRoutingUnavailable = errorsmod.Register(ModuleName, 9, "cross-rollup routing is not available yet")
+	ErrRoutingUnavailable = errorsmod.Register(ModuleName, 9, "cross-rollup routing is not available") // retired: routing exists
 	ErrInvalidRequest     = errorsmod.Register(ModuleName, 10, "invalid request")
+	ErrRollupPaused       = errorsmod.Register(ModuleName, 11, "the rollup's bridge is paused")
+	ErrInvalidMessage     = errorsmod.Register(ModuleName, 12, "invalid message")
+	ErrInvalidBundle      = errorsmod.Register(ModuleName, 13, "invalid bundle")
+	ErrInvalidOutflowCap  = errorsmod.Register(ModuleName, 14, "invalid outflow cap")
+	ErrNoRewardPool       = errorsmod.Register(ModuleName, 15, "a bridge fee is set but no reward pool is wired")
 )

@@ -13,6 +13,18 @@ import (
 type RollupsKeeper interface {
 	GetRollup(ctx context.Context, id string) (rollupstypes.Rollup, error)
 	AppendInbox(ctx context.Context, rollupID string, entry rollupstypes.InboxEntry) (uint64, error)
+	GetInboxMessage(ctx context.Context, rollupID string, seq uint64) (rollupstypes.InboxMessage, error)
+}
+
+// BatchSubmitter applies one batch exactly as MsgSubmitBatch does (x/rollups'
+// Msg service); bundles call it once per batch.
+type BatchSubmitter interface {
+	SubmitBatch(ctx context.Context, msg *rollupstypes.MsgSubmitBatch) (*rollupstypes.MsgSubmitBatchResponse, error)
+}
+
+// RewardPool is the reward pool (x/rewards): bridge fees go there.
+type RewardPool interface {
+	FundPoolFromModule(ctx context.Context, fromModule string, amt sdk.Coins, source string) error
 }
 
 // BankKeeper is the part of x/bank that x/crossrollup moves funds with.

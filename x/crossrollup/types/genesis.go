@@ -34,5 +34,55 @@ func (gs GenesisState) Validate() error {
 			return ErrInvalidGenesis.Wrapf("ledger %s/%s: amount %q must be a positive integer", l.RollupId, l.Denom, l.Amount)
 		}
 	}
+	if err := uniqueIDs("paused", gs.Paused); err != nil {
+		return err
+	}
+	capIDs := make([]string, 0, len(gs.OutflowCaps))
+	for _, c := range gs.OutflowCaps {
+		if err := c.Cap.Cap.Validate(); err != nil || c.Cap.Cap.Empty() {
+			return ErrInvalidGenesis.Wrapf("outflow cap of %q must be valid, non-empty coins", c.RollupId)
+		}
+		capIDs = append(capIDs, c.RollupId)
+	}
+	if err := uniqueIDs("outflow cap", capIDs); err != nil {
+		return err
+	}
+	usageIDs := make([]string, 0, len(gs.OutflowUsage))
+	for _, u := range gs.OutflowUsage {
+		if err := u.Usage.Paid.Validate(); err != nil {
+			return ErrInvalidGenesis.Wrapf("outflow usage of %q: %s", u.RollupId, err)
+		}
+		usageIDs = append(usageIDs, u.RollupId)
+	}
+	if err := uniqueIDs("outflow usage", usageIDs); err != nil {
+		return err
+	}
+	seenPending := make(map[uint64]struct{}, len(gs.Pending))
+	for _, p := range gs.Pending {
+		if _, dup := seenPending[p.Id]; dup {
+			return ErrInvalidGenesis.Wrapf("pending withdrawal %d listed twice", p.Id)
+		}
+		seenPending[p.Id] = struct{}{}
+		if p.Id >= gs.NextPendingId {
+			return ErrInvalidGenesis.Wrapf("pending withdrawal %d is not below next id %d", p.Id, gs.NextPendingId)
+		}
+		if p.RollupId == "" || p.Recipient == "" || p.Amount.Validate() != nil || !p.Amount.IsPositive() {
+			return ErrInvalidGenesis.Wrapf("pending withdrawal %d: rollup, recipient and a positive amount required", p.Id)
+		}
+	}
+	return nil
+}
+
+func uniqueIDs(what string, ids []string) error {
+	seen := make(map[string]struct{}, len(ids))
+	for _, id := range ids {
+		if id == "" {
+			return ErrInvalidGenesis.Wrapf("%s: empty rollup id", what)
+		}
+		if _, dup := seen[id]; dup {
+			return ErrInvalidGenesis.Wrapf("%s: rollup %q listed twice", what, id)
+		}
+		seen[id] = struct{}{}
+	}
 	return nil
 }

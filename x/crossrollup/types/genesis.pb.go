@@ -30,6 +30,17 @@ type GenesisState struct {
 	Params Params `protobuf:"bytes,1,opt,name=params,proto3" json:"params"`
 	// ledgers are the escrow ledgers of every rollup and denom.
 	Ledgers []EscrowLedger `protobuf:"bytes,2,rep,name=ledgers,proto3" json:"ledgers"`
+	// paused lists the rollups whose bridge is paused.
+	Paused []string `protobuf:"bytes,3,rep,name=paused,proto3" json:"paused,omitempty"`
+	// outflow_caps per rollup.
+	OutflowCaps []RollupOutflowCap `protobuf:"bytes,4,rep,name=outflow_caps,json=outflowCaps,proto3" json:"outflow_caps"`
+	// pending withdrawals, and the id the next one gets.
+	Pending       []PendingWithdrawal `protobuf:"bytes,5,rep,name=pending,proto3" json:"pending"`
+	NextPendingId uint64              `protobuf:"varint,6,opt,name=next_pending_id,json=nextPendingId,proto3" json:"next_pending_id,omitempty"`
+	// outflow usage per rollup in its current epoch.
+	OutflowUsage []RollupOutflowUsage `protobuf:"bytes,7,rep,name=outflow_usage,json=outflowUsage,proto3" json:"outflow_usage"`
+	// release_cursor is where EndBlock resumes examining deferred withdrawals.
+	ReleaseCursor uint64 `protobuf:"varint,8,opt,name=release_cursor,json=releaseCursor,proto3" json:"release_cursor,omitempty"`
 }
 
 func (m *GenesisState) Reset()         { *m = GenesisState{} }
@@ -79,8 +90,156 @@ func (m *GenesisState) GetLedgers() []EscrowLedger {
 	return nil
 }
 
+func (m *GenesisState) GetPaused() []string {
+	if m != nil {
+		return m.Paused
+	}
+	return nil
+}
+
+func (m *GenesisState) GetOutflowCaps() []RollupOutflowCap {
+	if m != nil {
+		return m.OutflowCaps
+	}
+	return nil
+}
+
+func (m *GenesisState) GetPending() []PendingWithdrawal {
+	if m != nil {
+		return m.Pending
+	}
+	return nil
+}
+
+func (m *GenesisState) GetNextPendingId() uint64 {
+	if m != nil {
+		return m.NextPendingId
+	}
+	return 0
+}
+
+func (m *GenesisState) GetOutflowUsage() []RollupOutflowUsage {
+	if m != nil {
+		return m.OutflowUsage
+	}
+	return nil
+}
+
+func (m *GenesisState) GetReleaseCursor() uint64 {
+	if m != nil {
+		return m.ReleaseCursor
+	}
+	return 0
+}
+
+type RollupOutflowCap struct {
+	RollupId string     `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	Cap      OutflowCap `protobuf:"bytes,2,opt,name=cap,proto3" json:"cap"`
+}
+
+func (m *RollupOutflowCap) Reset()         { *m = RollupOutflowCap{} }
+func (m *RollupOutflowCap) String() string { return proto.CompactTextString(m) }
+func (*RollupOutflowCap) ProtoMessage()    {}
+func (*RollupOutflowCap) Descriptor() ([]byte, []int) {
+	return fileDescriptor_8fc794c75cbcf044, []int{1}
+}
+func (m *RollupOutflowCap) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *RollupOutflowCap) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_RollupOutflowCap.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *RollupOutflowCap) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_RollupOutflowCap.Merge(m, src)
+}
+func (m *RollupOutflowCap) XXX_Size() int {
+	return m.Size()
+}
+func (m *RollupOutflowCap) XXX_DiscardUnknown() {
+	xxx_messageInfo_RollupOutflowCap.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_RollupOutflowCap proto.InternalMessageInfo
+
+func (m *RollupOutflowCap) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *RollupOutflowCap) GetCap() OutflowCap {
+	if m != nil {
+		return m.Cap
+	}
+	return OutflowCap{}
+}
+
+type RollupOutflowUsage struct {
+	RollupId string       `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	Usage    OutflowUsage `protobuf:"bytes,2,opt,name=usage,proto3" json:"usage"`
+}
+
+func (m *RollupOutflowUsage) Reset()         { *m = RollupOutflowUsage{} }
+func (m *RollupOutflowUsage) String() string { return proto.CompactTextString(m) }
+func (*RollupOutflowUsage) ProtoMessage()    {}
+func (*RollupOutflowUsage) Descriptor() ([]byte, []int) {
+	return fileDescriptor_8fc794c75cbcf044, []int{2}
+}
+func (m *RollupOutflowUsage) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *RollupOutflowUsage) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_RollupOutflowUsage.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *RollupOutflowUsage) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_RollupOutflowUsage.Merge(m, src)
+}
+func (m *RollupOutflowUsage) XXX_Size() int {
+	return m.Size()
+}
+func (m *RollupOutflowUsage) XXX_DiscardUnknown() {
+	xxx_messageInfo_RollupOutflowUsage.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_RollupOutflowUsage proto.InternalMessageInfo
+
+func (m *RollupOutflowUsage) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *RollupOutflowUsage) GetUsage() OutflowUsage {
+	if m != nil {
+		return m.Usage
+	}
+	return OutflowUsage{}
+}
+
 func init() {
 	proto.RegisterType((*GenesisState)(nil), "nativechain.crossrollup.v1.GenesisState")
+	proto.RegisterType((*RollupOutflowCap)(nil), "nativechain.crossrollup.v1.RollupOutflowCap")
+	proto.RegisterType((*RollupOutflowUsage)(nil), "nativechain.crossrollup.v1.RollupOutflowUsage")
 }
 
 func init() {
@@ -88,24 +247,38 @@ func init() {
 }
 
 var fileDescriptor_8fc794c75cbcf044 = []byte{
-	// 265 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0xd2, 0xc8, 0x4b, 0x2c, 0xc9,
-	0x2c, 0x4b, 0x4d, 0xce, 0x48, 0xcc, 0xcc, 0xd3, 0x4f, 0x2e, 0xca, 0x2f, 0x2e, 0x2e, 0xca, 0xcf,
-	0xc9, 0x29, 0x2d, 0xd0, 0x2f, 0x33, 0xd4, 0x4f, 0x4f, 0xcd, 0x4b, 0x2d, 0xce, 0x2c, 0xd6, 0x2b,
-	0x28, 0xca, 0x2f, 0xc9, 0x17, 0x92, 0x42, 0x52, 0xa9, 0x87, 0xa4, 0x52, 0xaf, 0xcc, 0x50, 0x4a,
-	0x30, 0x31, 0x37, 0x33, 0x2f, 0x5f, 0x1f, 0x4c, 0x42, 0x94, 0x4b, 0x89, 0xa4, 0xe7, 0xa7, 0xe7,
-	0x83, 0x99, 0xfa, 0x20, 0x16, 0x54, 0x54, 0x1d, 0x8f, 0x75, 0x49, 0x45, 0x99, 0x29, 0xe9, 0xa9,
-	0x44, 0x28, 0x2c, 0x48, 0x2c, 0x4a, 0xcc, 0x85, 0x3a, 0x4b, 0x69, 0x3e, 0x23, 0x17, 0x8f, 0x3b,
-	0xc4, 0xa1, 0xc1, 0x25, 0x89, 0x25, 0xa9, 0x42, 0xae, 0x5c, 0x6c, 0x10, 0x05, 0x12, 0x8c, 0x0a,
-	0x8c, 0x1a, 0xdc, 0x46, 0x4a, 0x7a, 0xb8, 0x1d, 0xae, 0x17, 0x00, 0x56, 0xe9, 0xc4, 0x79, 0xe2,
-	0x9e, 0x3c, 0xc3, 0x8a, 0xe7, 0x1b, 0xb4, 0x18, 0x83, 0xa0, 0x9a, 0x85, 0x3c, 0xb8, 0xd8, 0x73,
-	0x52, 0x53, 0xd2, 0x53, 0x8b, 0x8a, 0x25, 0x98, 0x14, 0x98, 0x35, 0xb8, 0x8d, 0x34, 0xf0, 0x99,
-	0xe3, 0x5a, 0x9c, 0x5c, 0x94, 0x5f, 0xee, 0x03, 0xd6, 0xe0, 0xc4, 0x02, 0x32, 0x2d, 0x08, 0xa6,
-	0xdd, 0x29, 0xe0, 0xc4, 0x23, 0x39, 0xc6, 0x0b, 0x8f, 0xe4, 0x18, 0x1f, 0x3c, 0x92, 0x63, 0x9c,
-	0xf0, 0x58, 0x8e, 0xe1, 0xc2, 0x63, 0x39, 0x86, 0x1b, 0x8f, 0xe5, 0x18, 0xa2, 0xcc, 0xd2, 0x33,
-	0x4b, 0x32, 0x4a, 0x93, 0xf4, 0x92, 0xf3, 0x73, 0xf5, 0x91, 0xfd, 0x8b, 0xcc, 0xae, 0x40, 0xf1,
-	0x7d, 0x49, 0x65, 0x41, 0x6a, 0x71, 0x12, 0x1b, 0xd8, 0xeb, 0xc6, 0x80, 0x00, 0x00, 0x00, 0xff,
-	0xff, 0x1b, 0x18, 0x60, 0x27, 0xbd, 0x01, 0x00, 0x00,
+	// 490 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x8c, 0x53, 0x4f, 0x6b, 0x13, 0x41,
+	0x1c, 0xcd, 0x36, 0x69, 0xd2, 0x4c, 0x5a, 0xff, 0x0c, 0x22, 0x43, 0x84, 0x35, 0x04, 0xac, 0x8b,
+	0xe8, 0x2e, 0xad, 0xe0, 0xd1, 0x43, 0x6a, 0xd1, 0x82, 0x62, 0x59, 0x29, 0xa2, 0x97, 0x30, 0xd9,
+	0x1d, 0x37, 0x03, 0x9b, 0x9d, 0x61, 0x66, 0x36, 0xa9, 0x9f, 0xc0, 0xab, 0x1f, 0xc3, 0xa3, 0x1f,
+	0xa3, 0xc7, 0x1e, 0x3d, 0x89, 0x24, 0x07, 0xbf, 0x86, 0xcc, 0x9f, 0xc8, 0x6a, 0xe9, 0x92, 0xcb,
+	0xf2, 0xdb, 0xc7, 0x7b, 0xbf, 0xf7, 0xe6, 0x31, 0x03, 0x82, 0x02, 0x2b, 0x3a, 0x27, 0xc9, 0x14,
+	0xd3, 0x22, 0x4a, 0x04, 0x93, 0x52, 0xb0, 0x3c, 0x2f, 0x79, 0x34, 0x3f, 0x88, 0x32, 0x52, 0x10,
+	0x49, 0x65, 0xc8, 0x05, 0x53, 0x0c, 0xf6, 0x2b, 0xcc, 0xb0, 0xc2, 0x0c, 0xe7, 0x07, 0xfd, 0xdb,
+	0x78, 0x46, 0x0b, 0x16, 0x99, 0xaf, 0xa5, 0xf7, 0xef, 0x64, 0x2c, 0x63, 0x66, 0x8c, 0xf4, 0xe4,
+	0xd0, 0x87, 0x35, 0x76, 0x13, 0x41, 0xd3, 0x8c, 0x6c, 0x40, 0xe4, 0x58, 0xe0, 0x99, 0x8b, 0x35,
+	0xfc, 0xd2, 0x02, 0xbb, 0x2f, 0x6d, 0xd0, 0x77, 0x0a, 0x2b, 0x02, 0x8f, 0x41, 0xdb, 0x12, 0x90,
+	0x37, 0xf0, 0x82, 0xde, 0xe1, 0x30, 0xbc, 0x3e, 0x78, 0x78, 0x6a, 0x98, 0xa3, 0xee, 0xc5, 0xcf,
+	0xfb, 0x8d, 0x6f, 0xbf, 0xbf, 0x3f, 0xf2, 0x62, 0x27, 0x86, 0xaf, 0x40, 0x27, 0x27, 0x69, 0x46,
+	0x84, 0x44, 0x5b, 0x83, 0x66, 0xd0, 0x3b, 0x0c, 0xea, 0xf6, 0x1c, 0xcb, 0x44, 0xb0, 0xc5, 0x6b,
+	0x23, 0x18, 0xb5, 0xf4, 0xb6, 0x78, 0x2d, 0x87, 0x77, 0x75, 0xa0, 0x52, 0x92, 0x14, 0x35, 0x07,
+	0xcd, 0xa0, 0x1b, 0xbb, 0x3f, 0x78, 0x06, 0x76, 0x59, 0xa9, 0x3e, 0xe5, 0x6c, 0x31, 0x4e, 0x30,
+	0x97, 0xa8, 0x65, 0x6c, 0x1e, 0xd7, 0xd9, 0xc4, 0x66, 0x7a, 0x6b, 0x55, 0x47, 0x98, 0x3b, 0xab,
+	0x1e, 0xfb, 0x8b, 0x48, 0xf8, 0x06, 0x74, 0x38, 0x29, 0x52, 0x5a, 0x64, 0x68, 0xdb, 0x6c, 0x7c,
+	0x52, 0x5b, 0x80, 0xa5, 0xbe, 0xa7, 0x6a, 0x9a, 0x0a, 0xbc, 0xc0, 0xf9, 0x3a, 0xbd, 0xdb, 0x01,
+	0xf7, 0xc1, 0xcd, 0x82, 0x9c, 0xab, 0xb1, 0xfb, 0x1f, 0xd3, 0x14, 0xb5, 0x07, 0x5e, 0xd0, 0x8a,
+	0xf7, 0x34, 0xec, 0xe4, 0x27, 0x29, 0xfc, 0x00, 0xf6, 0xd6, 0xa7, 0x29, 0x25, 0xce, 0x08, 0xea,
+	0x18, 0xf3, 0x70, 0xe3, 0xe3, 0x9c, 0x69, 0x95, 0x73, 0x5f, 0x17, 0x63, 0x30, 0xf8, 0x00, 0xdc,
+	0x10, 0x24, 0x27, 0x58, 0x92, 0x71, 0x52, 0x0a, 0xc9, 0x04, 0xda, 0xb1, 0x09, 0x1c, 0x7a, 0x64,
+	0xc0, 0x21, 0x03, 0xb7, 0xfe, 0xef, 0x07, 0xde, 0x03, 0x5d, 0x6b, 0xa7, 0x73, 0xeb, 0xfb, 0xd0,
+	0x8d, 0x77, 0x2c, 0x70, 0x92, 0xc2, 0xe7, 0xa0, 0x99, 0x60, 0x8e, 0xb6, 0xcc, 0x35, 0xd9, 0xaf,
+	0x0b, 0x7a, 0xa5, 0x71, 0x2d, 0x1c, 0x2e, 0x00, 0xbc, 0x7a, 0x82, 0x7a, 0xcb, 0x17, 0x60, 0xdb,
+	0xb6, 0x63, 0x4d, 0x83, 0x0d, 0x4c, 0xab, 0xbd, 0x58, 0xf1, 0xe8, 0xf4, 0x62, 0xe9, 0x7b, 0x97,
+	0x4b, 0xdf, 0xfb, 0xb5, 0xf4, 0xbd, 0xaf, 0x2b, 0xbf, 0x71, 0xb9, 0xf2, 0x1b, 0x3f, 0x56, 0x7e,
+	0xe3, 0xe3, 0xb3, 0x8c, 0xaa, 0x69, 0x39, 0x09, 0x13, 0x36, 0x8b, 0xaa, 0x2f, 0xa8, 0x3a, 0x9f,
+	0xff, 0xf3, 0x9e, 0xd4, 0x67, 0x4e, 0xe4, 0xa4, 0x6d, 0x1e, 0xd3, 0xd3, 0x3f, 0x01, 0x00, 0x00,
+	0xff, 0xff, 0xb5, 0x2f, 0x8b, 0x61, 0x0f, 0x04, 0x00, 0x00,
 }
 
 func (m *GenesisState) Marshal() (dAtA []byte, err error) {
@@ -128,6 +301,67 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.ReleaseCursor != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.ReleaseCursor))
+		i--
+		dAtA[i] = 0x40
+	}
+	if len(m.OutflowUsage) > 0 {
+		for iNdEx := len(m.OutflowUsage) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.OutflowUsage[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x3a
+		}
+	}
+	if m.NextPendingId != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.NextPendingId))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.Pending) > 0 {
+		for iNdEx := len(m.Pending) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Pending[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	if len(m.OutflowCaps) > 0 {
+		for iNdEx := len(m.OutflowCaps) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.OutflowCaps[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if len(m.Paused) > 0 {
+		for iNdEx := len(m.Paused) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Paused[iNdEx])
+			copy(dAtA[i:], m.Paused[iNdEx])
+			i = encodeVarintGenesis(dAtA, i, uint64(len(m.Paused[iNdEx])))
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
 	if len(m.Ledgers) > 0 {
 		for iNdEx := len(m.Ledgers) - 1; iNdEx >= 0; iNdEx-- {
 			{
@@ -152,6 +386,86 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	}
 	i--
 	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *RollupOutflowCap) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *RollupOutflowCap) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *RollupOutflowCap) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Cap.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintGenesis(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintGenesis(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *RollupOutflowUsage) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *RollupOutflowUsage) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *RollupOutflowUsage) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Usage.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintGenesis(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintGenesis(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
 	return len(dAtA) - i, nil
 }
 
@@ -180,6 +494,66 @@ func (m *GenesisState) Size() (n int) {
 			n += 1 + l + sovGenesis(uint64(l))
 		}
 	}
+	if len(m.Paused) > 0 {
+		for _, s := range m.Paused {
+			l = len(s)
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.OutflowCaps) > 0 {
+		for _, e := range m.OutflowCaps {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.Pending) > 0 {
+		for _, e := range m.Pending {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if m.NextPendingId != 0 {
+		n += 1 + sovGenesis(uint64(m.NextPendingId))
+	}
+	if len(m.OutflowUsage) > 0 {
+		for _, e := range m.OutflowUsage {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if m.ReleaseCursor != 0 {
+		n += 1 + sovGenesis(uint64(m.ReleaseCursor))
+	}
+	return n
+}
+
+func (m *RollupOutflowCap) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovGenesis(uint64(l))
+	}
+	l = m.Cap.Size()
+	n += 1 + l + sovGenesis(uint64(l))
+	return n
+}
+
+func (m *RollupOutflowUsage) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovGenesis(uint64(l))
+	}
+	l = m.Usage.Size()
+	n += 1 + l + sovGenesis(uint64(l))
 	return n
 }
 
@@ -282,6 +656,408 @@ func (m *GenesisState) Unmarshal(dAtA []byte) error {
 			}
 			m.Ledgers = append(m.Ledgers, EscrowLedger{})
 			if err := m.Ledgers[len(m.Ledgers)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Paused", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Paused = append(m.Paused, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OutflowCaps", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.OutflowCaps = append(m.OutflowCaps, RollupOutflowCap{})
+			if err := m.OutflowCaps[len(m.OutflowCaps)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pending", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Pending = append(m.Pending, PendingWithdrawal{})
+			if err := m.Pending[len(m.Pending)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NextPendingId", wireType)
+			}
+			m.NextPendingId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.NextPendingId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OutflowUsage", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.OutflowUsage = append(m.OutflowUsage, RollupOutflowUsage{})
+			if err := m.OutflowUsage[len(m.OutflowUsage)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReleaseCursor", wireType)
+			}
+			m.ReleaseCursor = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ReleaseCursor |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipGenesis(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *RollupOutflowCap) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowGenesis
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: RollupOutflowCap: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: RollupOutflowCap: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Cap", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Cap.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipGenesis(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *RollupOutflowUsage) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowGenesis
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: RollupOutflowUsage: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: RollupOutflowUsage: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Usage", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Usage.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

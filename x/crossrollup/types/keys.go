@@ -13,6 +13,15 @@ const (
 
 // Store prefixes. Never renumber: they are part of the consensus state.
 var (
-	ParamsKey  = collections.NewPrefix(0)
-	LedgersKey = collections.NewPrefix(1) // (rollup id, denom) -> escrowed amount
+	ParamsKey        = collections.NewPrefix(0)
+	LedgersKey       = collections.NewPrefix(1) // (rollup id, denom) -> escrowed amount
+	PausedKey        = collections.NewPrefix(2) // rollup id: the bridge of the rollup is paused
+	OutflowCapsKey   = collections.NewPrefix(3) // rollup id -> OutflowCap
+	OutflowUsageKey  = collections.NewPrefix(4) // rollup id -> OutflowUsage of its current epoch
+	PendingKey       = collections.NewPrefix(5) // pending id -> PendingWithdrawal
+	NextPendingIDKey = collections.NewPrefix(6) // sequence of pending ids
+	ReleaseCursorKey = collections.NewPrefix(7) // first pending id EndBlock examines next
 )
+
+// RewardSourceBridgeFee is the reward-pool source name of bridge fees.
+const RewardSourceBridgeFee = "bridge_fee"

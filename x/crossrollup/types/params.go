@@ -5,8 +5,13 @@ import (
 )
 
 const (
-	DefaultMaxPayloadBytes  uint64 = 1024
-	DefaultMaxOutboxEntries uint64 = 256
+	DefaultMaxPayloadBytes     uint64 = 1024
+	DefaultMaxOutboxEntries    uint64 = 256
+	DefaultMaxBundleBatches    uint32 = 8
+	DefaultOutflowEpochBlocks  uint64 = 600 // about an hour at 6 s blocks
+	DefaultMaxReleasesPerBlock uint32 = 50
+	MaxBundleBatchesLimit      uint32 = 64
+	MaxReleasesPerBlockLimit   uint32 = 10_000
 
 	// MaxPayloadBytesLimit and MaxOutboxEntriesLimit bound what governance
 	// may set, so a single batch's outbox stays cheap to route.
@@ -22,10 +27,13 @@ var MaxBridgeFeeRate = sdkmath.LegacyNewDecWithPrec(1, 1)
 // bridge fee.
 func DefaultParams() Params {
 	return Params{
-		DepositsEnabled:  true,
-		MaxPayloadBytes:  DefaultMaxPayloadBytes,
-		MaxOutboxEntries: DefaultMaxOutboxEntries,
-		BridgeFeeRate:    sdkmath.LegacyZeroDec(),
+		DepositsEnabled:     true,
+		MaxPayloadBytes:     DefaultMaxPayloadBytes,
+		MaxOutboxEntries:    DefaultMaxOutboxEntries,
+		BridgeFeeRate:       sdkmath.LegacyZeroDec(),
+		MaxBundleBatches:    DefaultMaxBundleBatches,
+		OutflowEpochBlocks:  DefaultOutflowEpochBlocks,
+		MaxReleasesPerBlock: DefaultMaxReleasesPerBlock,
 	}
 }
 
@@ -39,6 +47,15 @@ func (p Params) Validate() error {
 	}
 	if p.BridgeFeeRate.IsNil() || p.BridgeFeeRate.IsNegative() || p.BridgeFeeRate.GT(MaxBridgeFeeRate) {
 		return ErrInvalidParams.Wrapf("bridge fee rate must be in [0, %s], got %s", MaxBridgeFeeRate, p.BridgeFeeRate)
+	}
+	if p.MaxBundleBatches < 2 || p.MaxBundleBatches > MaxBundleBatchesLimit {
+		return ErrInvalidParams.Wrapf("max bundle batches must be in [2, %d], got %d", MaxBundleBatchesLimit, p.MaxBundleBatches)
+	}
+	if p.OutflowEpochBlocks == 0 {
+		return ErrInvalidParams.Wrap("outflow epoch blocks must be positive")
+	}
+	if p.MaxReleasesPerBlock == 0 || p.MaxReleasesPerBlock > MaxReleasesPerBlockLimit {
+		return ErrInvalidParams.Wrapf("max releases per block must be in [1, %d], got %d", MaxReleasesPerBlockLimit, p.MaxReleasesPerBlock)
 	}
 	return nil
 }

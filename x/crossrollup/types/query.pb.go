@@ -6,10 +6,14 @@ package types
 import (
 	context "context"
 	fmt "fmt"
+	github_com_cosmos_cosmos_sdk_types "github.com/cosmos/cosmos-sdk/types"
+	types "github.com/cosmos/cosmos-sdk/types"
+	query "github.com/cosmos/cosmos-sdk/types/query"
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	grpc1 "github.com/cosmos/gogoproto/grpc"
 	proto "github.com/cosmos/gogoproto/proto"
+	types1 "github.com/nativechain/nativechain/x/rollups/types"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
@@ -205,11 +209,446 @@ func (m *QueryEscrowResponse) GetLedgers() []EscrowLedger {
 	return nil
 }
 
+type QueryInvariantRequest struct {
+}
+
+func (m *QueryInvariantRequest) Reset()         { *m = QueryInvariantRequest{} }
+func (m *QueryInvariantRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryInvariantRequest) ProtoMessage()    {}
+func (*QueryInvariantRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb1b5995768545b, []int{4}
+}
+func (m *QueryInvariantRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryInvariantRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryInvariantRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryInvariantRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryInvariantRequest.Merge(m, src)
+}
+func (m *QueryInvariantRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryInvariantRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryInvariantRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryInvariantRequest proto.InternalMessageInfo
+
+type QueryInvariantResponse struct {
+	EscrowBalance github_com_cosmos_cosmos_sdk_types.Coins `protobuf:"bytes,1,rep,name=escrow_balance,json=escrowBalance,proto3,castrepeated=github.com/cosmos/cosmos-sdk/types.Coins" json:"escrow_balance"`
+	LedgersTotal  github_com_cosmos_cosmos_sdk_types.Coins `protobuf:"bytes,2,rep,name=ledgers_total,json=ledgersTotal,proto3,castrepeated=github.com/cosmos/cosmos-sdk/types.Coins" json:"ledgers_total"`
+	PendingTotal  github_com_cosmos_cosmos_sdk_types.Coins `protobuf:"bytes,3,rep,name=pending_total,json=pendingTotal,proto3,castrepeated=github.com/cosmos/cosmos-sdk/types.Coins" json:"pending_total"`
+	// holds is escrow_balance == ledgers_total + pending_total.
+	Holds bool `protobuf:"varint,4,opt,name=holds,proto3" json:"holds,omitempty"`
+}
+
+func (m *QueryInvariantResponse) Reset()         { *m = QueryInvariantResponse{} }
+func (m *QueryInvariantResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryInvariantResponse) ProtoMessage()    {}
+func (*QueryInvariantResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb1b5995768545b, []int{5}
+}
+func (m *QueryInvariantResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryInvariantResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryInvariantResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryInvariantResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryInvariantResponse.Merge(m, src)
+}
+func (m *QueryInvariantResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryInvariantResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryInvariantResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryInvariantResponse proto.InternalMessageInfo
+
+func (m *QueryInvariantResponse) GetEscrowBalance() github_com_cosmos_cosmos_sdk_types.Coins {
+	if m != nil {
+		return m.EscrowBalance
+	}
+	return nil
+}
+
+func (m *QueryInvariantResponse) GetLedgersTotal() github_com_cosmos_cosmos_sdk_types.Coins {
+	if m != nil {
+		return m.LedgersTotal
+	}
+	return nil
+}
+
+func (m *QueryInvariantResponse) GetPendingTotal() github_com_cosmos_cosmos_sdk_types.Coins {
+	if m != nil {
+		return m.PendingTotal
+	}
+	return nil
+}
+
+func (m *QueryInvariantResponse) GetHolds() bool {
+	if m != nil {
+		return m.Holds
+	}
+	return false
+}
+
+type QueryBridgeStatusRequest struct {
+	RollupId string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+}
+
+func (m *QueryBridgeStatusRequest) Reset()         { *m = QueryBridgeStatusRequest{} }
+func (m *QueryBridgeStatusRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryBridgeStatusRequest) ProtoMessage()    {}
+func (*QueryBridgeStatusRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb1b5995768545b, []int{6}
+}
+func (m *QueryBridgeStatusRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryBridgeStatusRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryBridgeStatusRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryBridgeStatusRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryBridgeStatusRequest.Merge(m, src)
+}
+func (m *QueryBridgeStatusRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryBridgeStatusRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryBridgeStatusRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryBridgeStatusRequest proto.InternalMessageInfo
+
+func (m *QueryBridgeStatusRequest) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+type QueryBridgeStatusResponse struct {
+	Paused       bool         `protobuf:"varint,1,opt,name=paused,proto3" json:"paused,omitempty"`
+	Cap          OutflowCap   `protobuf:"bytes,2,opt,name=cap,proto3" json:"cap"`
+	Usage        OutflowUsage `protobuf:"bytes,3,opt,name=usage,proto3" json:"usage"`
+	CurrentEpoch uint64       `protobuf:"varint,4,opt,name=current_epoch,json=currentEpoch,proto3" json:"current_epoch,omitempty"`
+}
+
+func (m *QueryBridgeStatusResponse) Reset()         { *m = QueryBridgeStatusResponse{} }
+func (m *QueryBridgeStatusResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryBridgeStatusResponse) ProtoMessage()    {}
+func (*QueryBridgeStatusResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb1b5995768545b, []int{7}
+}
+func (m *QueryBridgeStatusResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryBridgeStatusResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryBridgeStatusResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryBridgeStatusResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryBridgeStatusResponse.Merge(m, src)
+}
+func (m *QueryBridgeStatusResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryBridgeStatusResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryBridgeStatusResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryBridgeStatusResponse proto.InternalMessageInfo
+
+func (m *QueryBridgeStatusResponse) GetPaused() bool {
+	if m != nil {
+		return m.Paused
+	}
+	return false
+}
+
+func (m *QueryBridgeStatusResponse) GetCap() OutflowCap {
+	if m != nil {
+		return m.Cap
+	}
+	return OutflowCap{}
+}
+
+func (m *QueryBridgeStatusResponse) GetUsage() OutflowUsage {
+	if m != nil {
+		return m.Usage
+	}
+	return OutflowUsage{}
+}
+
+func (m *QueryBridgeStatusResponse) GetCurrentEpoch() uint64 {
+	if m != nil {
+		return m.CurrentEpoch
+	}
+	return 0
+}
+
+type QueryPendingWithdrawalsRequest struct {
+	Pagination *query.PageRequest `protobuf:"bytes,1,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryPendingWithdrawalsRequest) Reset()         { *m = QueryPendingWithdrawalsRequest{} }
+func (m *QueryPendingWithdrawalsRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryPendingWithdrawalsRequest) ProtoMessage()    {}
+func (*QueryPendingWithdrawalsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb1b5995768545b, []int{8}
+}
+func (m *QueryPendingWithdrawalsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPendingWithdrawalsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPendingWithdrawalsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPendingWithdrawalsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPendingWithdrawalsRequest.Merge(m, src)
+}
+func (m *QueryPendingWithdrawalsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPendingWithdrawalsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPendingWithdrawalsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPendingWithdrawalsRequest proto.InternalMessageInfo
+
+func (m *QueryPendingWithdrawalsRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryPendingWithdrawalsResponse struct {
+	Pending    []PendingWithdrawal `protobuf:"bytes,1,rep,name=pending,proto3" json:"pending"`
+	Pagination *query.PageResponse `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryPendingWithdrawalsResponse) Reset()         { *m = QueryPendingWithdrawalsResponse{} }
+func (m *QueryPendingWithdrawalsResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryPendingWithdrawalsResponse) ProtoMessage()    {}
+func (*QueryPendingWithdrawalsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb1b5995768545b, []int{9}
+}
+func (m *QueryPendingWithdrawalsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPendingWithdrawalsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPendingWithdrawalsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPendingWithdrawalsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPendingWithdrawalsResponse.Merge(m, src)
+}
+func (m *QueryPendingWithdrawalsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPendingWithdrawalsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPendingWithdrawalsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPendingWithdrawalsResponse proto.InternalMessageInfo
+
+func (m *QueryPendingWithdrawalsResponse) GetPending() []PendingWithdrawal {
+	if m != nil {
+		return m.Pending
+	}
+	return nil
+}
+
+func (m *QueryPendingWithdrawalsResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryMessageStatusRequest struct {
+	RollupId string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	Sequence uint64 `protobuf:"varint,2,opt,name=sequence,proto3" json:"sequence,omitempty"`
+}
+
+func (m *QueryMessageStatusRequest) Reset()         { *m = QueryMessageStatusRequest{} }
+func (m *QueryMessageStatusRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryMessageStatusRequest) ProtoMessage()    {}
+func (*QueryMessageStatusRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb1b5995768545b, []int{10}
+}
+func (m *QueryMessageStatusRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryMessageStatusRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryMessageStatusRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryMessageStatusRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryMessageStatusRequest.Merge(m, src)
+}
+func (m *QueryMessageStatusRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryMessageStatusRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryMessageStatusRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryMessageStatusRequest proto.InternalMessageInfo
+
+func (m *QueryMessageStatusRequest) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *QueryMessageStatusRequest) GetSequence() uint64 {
+	if m != nil {
+		return m.Sequence
+	}
+	return 0
+}
+
+type QueryMessageStatusResponse struct {
+	Message types1.InboxMessage `protobuf:"bytes,1,opt,name=message,proto3" json:"message"`
+	// consumed is true once a verified batch processed the entry.
+	Consumed bool `protobuf:"varint,2,opt,name=consumed,proto3" json:"consumed,omitempty"`
+	// consumed_by_batch is unknown to the inbox; status is by position.
+	InboxConsumed uint64 `protobuf:"varint,3,opt,name=inbox_consumed,json=inboxConsumed,proto3" json:"inbox_consumed,omitempty"`
+}
+
+func (m *QueryMessageStatusResponse) Reset()         { *m = QueryMessageStatusResponse{} }
+func (m *QueryMessageStatusResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryMessageStatusResponse) ProtoMessage()    {}
+func (*QueryMessageStatusResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb1b5995768545b, []int{11}
+}
+func (m *QueryMessageStatusResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryMessageStatusResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryMessageStatusResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryMessageStatusResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryMessageStatusResponse.Merge(m, src)
+}
+func (m *QueryMessageStatusResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryMessageStatusResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryMessageStatusResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryMessageStatusResponse proto.InternalMessageInfo
+
+func (m *QueryMessageStatusResponse) GetMessage() types1.InboxMessage {
+	if m != nil {
+		return m.Message
+	}
+	return types1.InboxMessage{}
+}
+
+func (m *QueryMessageStatusResponse) GetConsumed() bool {
+	if m != nil {
+		return m.Consumed
+	}
+	return false
+}
+
+func (m *QueryMessageStatusResponse) GetInboxConsumed() uint64 {
+	if m != nil {
+		return m.InboxConsumed
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "nativechain.crossrollup.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "nativechain.crossrollup.v1.QueryParamsResponse")
 	proto.RegisterType((*QueryEscrowRequest)(nil), "nativechain.crossrollup.v1.QueryEscrowRequest")
 	proto.RegisterType((*QueryEscrowResponse)(nil), "nativechain.crossrollup.v1.QueryEscrowResponse")
+	proto.RegisterType((*QueryInvariantRequest)(nil), "nativechain.crossrollup.v1.QueryInvariantRequest")
+	proto.RegisterType((*QueryInvariantResponse)(nil), "nativechain.crossrollup.v1.QueryInvariantResponse")
+	proto.RegisterType((*QueryBridgeStatusRequest)(nil), "nativechain.crossrollup.v1.QueryBridgeStatusRequest")
+	proto.RegisterType((*QueryBridgeStatusResponse)(nil), "nativechain.crossrollup.v1.QueryBridgeStatusResponse")
+	proto.RegisterType((*QueryPendingWithdrawalsRequest)(nil), "nativechain.crossrollup.v1.QueryPendingWithdrawalsRequest")
+	proto.RegisterType((*QueryPendingWithdrawalsResponse)(nil), "nativechain.crossrollup.v1.QueryPendingWithdrawalsResponse")
+	proto.RegisterType((*QueryMessageStatusRequest)(nil), "nativechain.crossrollup.v1.QueryMessageStatusRequest")
+	proto.RegisterType((*QueryMessageStatusResponse)(nil), "nativechain.crossrollup.v1.QueryMessageStatusResponse")
 }
 
 func init() {
@@ -217,33 +656,70 @@ func init() {
 }
 
 var fileDescriptor_6fb1b5995768545b = []byte{
-	// 411 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x52, 0xcb, 0x4b, 0x2c, 0xc9,
-	0x2c, 0x4b, 0x4d, 0xce, 0x48, 0xcc, 0xcc, 0xd3, 0x4f, 0x2e, 0xca, 0x2f, 0x2e, 0x2e, 0xca, 0xcf,
-	0xc9, 0x29, 0x2d, 0xd0, 0x2f, 0x33, 0xd4, 0x2f, 0x2c, 0x4d, 0x2d, 0xaa, 0xd4, 0x2b, 0x28, 0xca,
-	0x2f, 0xc9, 0x17, 0x92, 0x42, 0x52, 0xa7, 0x87, 0xa4, 0x4e, 0xaf, 0xcc, 0x50, 0x4a, 0x30, 0x31,
-	0x37, 0x33, 0x2f, 0x5f, 0x1f, 0x4c, 0x42, 0x94, 0x4b, 0x89, 0xa4, 0xe7, 0xa7, 0xe7, 0x83, 0x99,
-	0xfa, 0x20, 0x16, 0x54, 0x54, 0x26, 0x3d, 0x3f, 0x3f, 0x3d, 0x27, 0x55, 0x3f, 0xb1, 0x20, 0x53,
-	0x3f, 0x31, 0x2f, 0x2f, 0xbf, 0x24, 0xb1, 0x24, 0x33, 0x3f, 0xaf, 0x18, 0x2a, 0xab, 0x8e, 0xc7,
-	0x29, 0x49, 0x45, 0x99, 0x29, 0xe9, 0xa9, 0x44, 0x28, 0x2c, 0x48, 0x2c, 0x4a, 0xcc, 0x85, 0x9a,
-	0xa8, 0x24, 0xc2, 0x25, 0x14, 0x08, 0xf2, 0x43, 0x00, 0x58, 0x30, 0x28, 0xb5, 0xb0, 0x34, 0xb5,
-	0xb8, 0x44, 0x29, 0x86, 0x4b, 0x18, 0x45, 0xb4, 0xb8, 0x20, 0x3f, 0xaf, 0x38, 0x55, 0xc8, 0x95,
-	0x8b, 0x0d, 0xa2, 0x59, 0x82, 0x51, 0x81, 0x51, 0x83, 0xdb, 0x48, 0x49, 0x0f, 0xb7, 0x97, 0xf5,
-	0x20, 0x7a, 0x9d, 0x38, 0x4f, 0xdc, 0x93, 0x67, 0x58, 0xf1, 0x7c, 0x83, 0x16, 0x63, 0x10, 0x54,
-	0xb3, 0x92, 0x21, 0xd4, 0x4e, 0xd7, 0xe2, 0xe4, 0xa2, 0xfc, 0x72, 0xa8, 0x9d, 0x42, 0xd2, 0x5c,
-	0x9c, 0x10, 0xcd, 0xf1, 0x99, 0x29, 0x60, 0xf3, 0x39, 0x83, 0x38, 0x20, 0x02, 0x9e, 0x29, 0x4a,
-	0xf1, 0x50, 0x07, 0xc1, 0xb4, 0x40, 0x1d, 0xe4, 0xc1, 0xc5, 0x9e, 0x93, 0x9a, 0x92, 0x9e, 0x5a,
-	0x04, 0x72, 0x11, 0xb3, 0x06, 0xb7, 0x91, 0x06, 0x3e, 0x17, 0x41, 0x34, 0xfb, 0x80, 0x35, 0x38,
-	0xb1, 0x80, 0xdc, 0x15, 0x04, 0xd3, 0x6e, 0x74, 0x98, 0x89, 0x8b, 0x15, 0x6c, 0x83, 0xd0, 0x54,
-	0x46, 0x2e, 0x36, 0x88, 0xdb, 0x85, 0xf4, 0xf0, 0x99, 0x86, 0x19, 0x6c, 0x52, 0xfa, 0x44, 0xab,
-	0x87, 0xb8, 0x5f, 0x49, 0xab, 0xe9, 0xf2, 0x93, 0xc9, 0x4c, 0x2a, 0x42, 0x4a, 0xfa, 0x04, 0xe3,
-	0x4b, 0x68, 0x21, 0x23, 0x17, 0x1b, 0xc4, 0x07, 0x44, 0xb8, 0x0b, 0x25, 0x68, 0x89, 0x70, 0x17,
-	0x6a, 0xb8, 0x2a, 0x99, 0x81, 0xdd, 0x65, 0x20, 0xa4, 0x87, 0xcf, 0x5d, 0xa9, 0x60, 0x3d, 0xfa,
-	0xd5, 0xf0, 0x58, 0xab, 0x75, 0x0a, 0x38, 0xf1, 0x48, 0x8e, 0xf1, 0xc2, 0x23, 0x39, 0xc6, 0x07,
-	0x8f, 0xe4, 0x18, 0x27, 0x3c, 0x96, 0x63, 0xb8, 0xf0, 0x58, 0x8e, 0xe1, 0xc6, 0x63, 0x39, 0x86,
-	0x28, 0xb3, 0xf4, 0xcc, 0x92, 0x8c, 0xd2, 0x24, 0xbd, 0xe4, 0xfc, 0x5c, 0x14, 0x33, 0x91, 0xd9,
-	0x15, 0x28, 0x36, 0x94, 0x54, 0x16, 0xa4, 0x16, 0x27, 0xb1, 0x81, 0x93, 0xa9, 0x31, 0x20, 0x00,
-	0x00, 0xff, 0xff, 0x53, 0x03, 0x41, 0xd4, 0x85, 0x03, 0x00, 0x00,
+	// 996 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x56, 0xcf, 0x6f, 0xdc, 0xc4,
+	0x17, 0x8f, 0xb3, 0xf9, 0xb1, 0x99, 0x66, 0x2b, 0x7d, 0xe7, 0x1b, 0xca, 0xd6, 0xa0, 0x4d, 0xe5,
+	0x34, 0xc9, 0x2a, 0x28, 0x76, 0x37, 0x40, 0x90, 0x0a, 0xe2, 0xb0, 0x69, 0x80, 0x48, 0x54, 0x04,
+	0x53, 0x84, 0x84, 0x90, 0x56, 0xb3, 0xf6, 0xe0, 0xb5, 0xf0, 0xce, 0xb8, 0x1e, 0x7b, 0xd3, 0xaa,
+	0xea, 0x85, 0x03, 0x67, 0x24, 0xc4, 0x19, 0x71, 0x40, 0x42, 0x9c, 0x90, 0x38, 0xc1, 0x91, 0x53,
+	0x8f, 0x95, 0xb8, 0x70, 0x2a, 0x28, 0x41, 0xe2, 0xdf, 0x40, 0x33, 0xf3, 0xbc, 0xd8, 0x69, 0xe2,
+	0xdd, 0x20, 0xb8, 0x24, 0xf6, 0xf8, 0x7d, 0xde, 0xe7, 0x33, 0x9f, 0xf7, 0xe6, 0xcd, 0xa2, 0x0d,
+	0x46, 0xd2, 0x70, 0x44, 0xbd, 0x01, 0x09, 0x99, 0xe3, 0x25, 0x5c, 0x88, 0x84, 0x47, 0x51, 0x16,
+	0x3b, 0xa3, 0x8e, 0x73, 0x37, 0xa3, 0xc9, 0x7d, 0x3b, 0x4e, 0x78, 0xca, 0xb1, 0x59, 0x88, 0xb3,
+	0x0b, 0x71, 0xf6, 0xa8, 0x63, 0xfe, 0x8f, 0x0c, 0x43, 0xc6, 0x1d, 0xf5, 0x57, 0x87, 0x9b, 0x2b,
+	0x01, 0x0f, 0xb8, 0x7a, 0x74, 0xe4, 0x13, 0xac, 0x3e, 0x1f, 0x70, 0x1e, 0x44, 0xd4, 0x21, 0x71,
+	0xe8, 0x10, 0xc6, 0x78, 0x4a, 0xd2, 0x90, 0x33, 0x01, 0x5f, 0xb7, 0x3c, 0x2e, 0x86, 0x5c, 0x38,
+	0x7d, 0x22, 0xa8, 0xe6, 0x76, 0x46, 0x9d, 0x3e, 0x4d, 0x49, 0xc7, 0x89, 0x49, 0x10, 0x32, 0x15,
+	0x0c, 0xb1, 0xad, 0x62, 0x6c, 0x1e, 0xe5, 0xf1, 0x30, 0xff, 0xbe, 0x56, 0xdc, 0x96, 0x56, 0x2a,
+	0xe4, 0x96, 0x40, 0xb4, 0x0e, 0xda, 0xac, 0xd8, 0x7b, 0x3f, 0x09, 0xfd, 0x80, 0x4e, 0x11, 0x18,
+	0x93, 0x84, 0x0c, 0x61, 0x0b, 0xd6, 0x0a, 0xc2, 0xef, 0x4a, 0xe1, 0x87, 0x6a, 0xd1, 0xa5, 0x77,
+	0x33, 0x2a, 0x52, 0xeb, 0x23, 0xf4, 0xff, 0xd2, 0xaa, 0x88, 0x39, 0x13, 0x14, 0xef, 0xa3, 0x05,
+	0x0d, 0x6e, 0x1a, 0xd7, 0x8c, 0xf6, 0xa5, 0x1d, 0xcb, 0x3e, 0xdf, 0x63, 0x5b, 0x63, 0xbb, 0x4b,
+	0x8f, 0x9e, 0xac, 0xce, 0x7c, 0xfb, 0xe7, 0xf7, 0x5b, 0x86, 0x0b, 0x60, 0xab, 0x03, 0x9c, 0xfb,
+	0xc2, 0x4b, 0xf8, 0x11, 0x70, 0xe2, 0xe7, 0xd0, 0x92, 0x06, 0xf7, 0x42, 0x5f, 0xe5, 0x5f, 0x72,
+	0xeb, 0x7a, 0xe1, 0xc0, 0xb7, 0x7a, 0x20, 0x28, 0x87, 0x80, 0xa0, 0xb7, 0xd0, 0x62, 0x44, 0xfd,
+	0x80, 0x26, 0x52, 0x51, 0xad, 0x7d, 0x69, 0xa7, 0x5d, 0xa5, 0x48, 0x83, 0xdf, 0x56, 0x80, 0xee,
+	0x9c, 0xd4, 0xe5, 0xe6, 0x70, 0xeb, 0x59, 0xf4, 0x8c, 0x22, 0x38, 0x60, 0x23, 0x92, 0x84, 0x84,
+	0xa5, 0xb9, 0x15, 0x9f, 0xd5, 0xd0, 0x95, 0xd3, 0x5f, 0x80, 0x3d, 0x41, 0x97, 0xa9, 0x4a, 0xd9,
+	0xeb, 0x93, 0x88, 0x30, 0x8f, 0x82, 0x88, 0xab, 0xb6, 0xae, 0xb5, 0x2d, 0x6b, 0x6d, 0x43, 0xad,
+	0xed, 0x3d, 0x1e, 0xb2, 0xee, 0x0d, 0xc9, 0xfa, 0xdd, 0x6f, 0xab, 0xed, 0x20, 0x4c, 0x07, 0x59,
+	0xdf, 0xf6, 0xf8, 0xd0, 0x81, 0xc6, 0xd0, 0xff, 0xb6, 0x85, 0xff, 0x89, 0x93, 0xde, 0x8f, 0xa9,
+	0x50, 0x00, 0xe1, 0x36, 0x34, 0x45, 0x57, 0x33, 0xe0, 0x18, 0x35, 0x40, 0x72, 0x2f, 0xe5, 0x29,
+	0x89, 0x9a, 0xb3, 0xff, 0x3e, 0xe5, 0x32, 0x30, 0xdc, 0x91, 0x04, 0x92, 0x31, 0xa6, 0xcc, 0x0f,
+	0x59, 0x00, 0x8c, 0xb5, 0xff, 0x80, 0x11, 0x18, 0x34, 0xe3, 0x0a, 0x9a, 0x1f, 0xf0, 0xc8, 0x17,
+	0xcd, 0xb9, 0x6b, 0x46, 0xbb, 0xee, 0xea, 0x17, 0xeb, 0x15, 0xd4, 0x54, 0x75, 0xe8, 0xaa, 0x3e,
+	0x7f, 0x2f, 0x25, 0x69, 0x26, 0xa6, 0xea, 0x9d, 0x27, 0x06, 0xba, 0x7a, 0x06, 0x12, 0x8a, 0x78,
+	0x45, 0xf6, 0x74, 0x26, 0xa8, 0xc6, 0xd5, 0x5d, 0x78, 0xc3, 0xaf, 0xa3, 0x9a, 0x47, 0xe2, 0xe6,
+	0xac, 0x6a, 0xf4, 0x8d, 0xaa, 0xb6, 0x7a, 0x27, 0x4b, 0x3f, 0x8e, 0xf8, 0xd1, 0x1e, 0x89, 0xa1,
+	0xa9, 0x24, 0x10, 0xdf, 0x42, 0xf3, 0x99, 0x20, 0x01, 0x6d, 0xd6, 0x54, 0x86, 0xf6, 0x14, 0x19,
+	0xde, 0x97, 0xf1, 0x90, 0x43, 0x83, 0xf1, 0x1a, 0x6a, 0x78, 0x59, 0x92, 0x50, 0x96, 0xf6, 0x68,
+	0xcc, 0xbd, 0x81, 0xb2, 0x64, 0xce, 0x5d, 0x86, 0xc5, 0x7d, 0xb9, 0x66, 0x0d, 0x50, 0x4b, 0x9f,
+	0x56, 0x6d, 0xe2, 0x07, 0x61, 0x3a, 0xf0, 0x13, 0x72, 0x44, 0xa2, 0xb1, 0x3f, 0x6f, 0x20, 0xf4,
+	0xf7, 0x40, 0x82, 0xc3, 0xbb, 0x51, 0x2a, 0xa0, 0x9e, 0x9c, 0x79, 0x19, 0x0f, 0x49, 0x40, 0x01,
+	0xeb, 0x16, 0x90, 0xd6, 0x8f, 0x06, 0x5a, 0x3d, 0x97, 0x0a, 0x0c, 0xbd, 0x8d, 0x16, 0xa1, 0x9a,
+	0x70, 0x1c, 0xb6, 0x2b, 0xa7, 0xc4, 0xe9, 0x44, 0xf9, 0xc1, 0x84, 0x1c, 0xf8, 0xcd, 0x92, 0x74,
+	0x5d, 0x8e, 0xcd, 0x89, 0xd2, 0xb5, 0x96, 0x92, 0xf6, 0x3b, 0xd0, 0x05, 0xb7, 0xa9, 0x90, 0xd6,
+	0x4e, 0xdf, 0x40, 0xd8, 0x44, 0x75, 0x21, 0xe3, 0xe4, 0x09, 0x9f, 0x55, 0xfe, 0x8f, 0xdf, 0xad,
+	0x6f, 0x0c, 0x64, 0x9e, 0x95, 0x16, 0xcc, 0xb8, 0x85, 0x16, 0x87, 0xfa, 0x03, 0xb8, 0x7e, 0xbd,
+	0x64, 0x06, 0xcc, 0x79, 0x69, 0xc4, 0x01, 0xeb, 0xf3, 0x7b, 0x90, 0x24, 0xf7, 0x00, 0xa0, 0x52,
+	0x80, 0xc7, 0x99, 0xc8, 0x86, 0xd4, 0x57, 0x02, 0xea, 0xee, 0xf8, 0x1d, 0xaf, 0xa3, 0xcb, 0xa1,
+	0x84, 0xf6, 0xc6, 0x11, 0x35, 0x25, 0xb1, 0xa1, 0x56, 0xf7, 0x60, 0x71, 0xe7, 0xab, 0x3a, 0x9a,
+	0x57, 0x3a, 0xf1, 0x97, 0x06, 0x5a, 0xd0, 0xb3, 0x19, 0xdb, 0x55, 0x95, 0x79, 0xfa, 0x5a, 0x30,
+	0x9d, 0xa9, 0xe3, 0xf5, 0xf6, 0xad, 0xad, 0x4f, 0x7f, 0xf9, 0xe3, 0x8b, 0xd9, 0xeb, 0xd8, 0x72,
+	0x26, 0xde, 0x47, 0xf8, 0x6b, 0x03, 0x2d, 0xe8, 0x09, 0x3d, 0x85, 0xae, 0xd2, 0xd5, 0x31, 0x85,
+	0xae, 0xf2, 0xbd, 0x61, 0xed, 0x2a, 0x5d, 0x37, 0xb0, 0x5d, 0xa5, 0x4b, 0x0f, 0x5e, 0xe7, 0xc1,
+	0xb8, 0x31, 0x1e, 0x4a, 0x8d, 0x4b, 0xe3, 0x7b, 0x00, 0x77, 0x26, 0xd2, 0x9e, 0xbe, 0x4d, 0xcc,
+	0x9d, 0x8b, 0x40, 0x40, 0xec, 0xb6, 0x12, 0xbb, 0x89, 0xd7, 0xab, 0xc4, 0x86, 0x63, 0x55, 0x3f,
+	0x18, 0x68, 0xb9, 0x38, 0xe9, 0xf0, 0x4b, 0x13, 0x39, 0xcf, 0x18, 0xa9, 0xe6, 0xcb, 0x17, 0x44,
+	0x5d, 0xc4, 0x59, 0xa1, 0x30, 0x25, 0x67, 0x7f, 0x32, 0x10, 0x7e, 0x7a, 0xa8, 0xe0, 0x9b, 0x93,
+	0x3b, 0xee, 0xbc, 0xa1, 0x67, 0xbe, 0xfa, 0x8f, 0xb0, 0xb0, 0x8f, 0x17, 0xd4, 0x3e, 0xd6, 0xf1,
+	0x5a, 0x65, 0xe7, 0xc2, 0x8c, 0xfa, 0xd9, 0x40, 0x8d, 0xd2, 0xf9, 0xc7, 0x93, 0xdd, 0x3b, 0x6b,
+	0x0c, 0x99, 0xbb, 0x17, 0x85, 0x81, 0xda, 0xae, 0x52, 0xfb, 0x1a, 0xbe, 0x59, 0xa5, 0x16, 0xa6,
+	0x49, 0xd1, 0x76, 0xe7, 0x41, 0x3e, 0xc8, 0x1e, 0x76, 0x0f, 0x1f, 0x1d, 0xb7, 0x8c, 0xc7, 0xc7,
+	0x2d, 0xe3, 0xf7, 0xe3, 0x96, 0xf1, 0xf9, 0x49, 0x6b, 0xe6, 0xf1, 0x49, 0x6b, 0xe6, 0xd7, 0x93,
+	0xd6, 0xcc, 0x87, 0xbb, 0x85, 0x7b, 0xbc, 0x98, 0xbf, 0xf8, 0x7c, 0xaf, 0xc4, 0xa6, 0xee, 0xf6,
+	0xfe, 0x82, 0xfa, 0x89, 0xf9, 0xe2, 0x5f, 0x01, 0x00, 0x00, 0xff, 0xff, 0x22, 0x3b, 0xe5, 0xe2,
+	0xb2, 0x0b, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -262,6 +738,15 @@ type QueryClient interface {
 	Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error)
 	// Escrow returns what a rollup holds in the bridge escrow, per denom.
 	Escrow(ctx context.Context, in *QueryEscrowRequest, opts ...grpc.CallOption) (*QueryEscrowResponse, error)
+	// Invariant compares the escrow account with the ledgers and the pending
+	// withdrawals, per denom.
+	Invariant(ctx context.Context, in *QueryInvariantRequest, opts ...grpc.CallOption) (*QueryInvariantResponse, error)
+	// BridgeStatus is one rollup's bridge state: paused, cap, this epoch's usage.
+	BridgeStatus(ctx context.Context, in *QueryBridgeStatusRequest, opts ...grpc.CallOption) (*QueryBridgeStatusResponse, error)
+	// PendingWithdrawals lists deferred withdrawals, oldest first.
+	PendingWithdrawals(ctx context.Context, in *QueryPendingWithdrawalsRequest, opts ...grpc.CallOption) (*QueryPendingWithdrawalsResponse, error)
+	// MessageStatus says whether an inbox entry was consumed by a batch.
+	MessageStatus(ctx context.Context, in *QueryMessageStatusRequest, opts ...grpc.CallOption) (*QueryMessageStatusResponse, error)
 }
 
 type queryClient struct {
@@ -290,12 +775,57 @@ func (c *queryClient) Escrow(ctx context.Context, in *QueryEscrowRequest, opts .
 	return out, nil
 }
 
+func (c *queryClient) Invariant(ctx context.Context, in *QueryInvariantRequest, opts ...grpc.CallOption) (*QueryInvariantResponse, error) {
+	out := new(QueryInvariantResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.crossrollup.v1.Query/Invariant", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) BridgeStatus(ctx context.Context, in *QueryBridgeStatusRequest, opts ...grpc.CallOption) (*QueryBridgeStatusResponse, error) {
+	out := new(QueryBridgeStatusResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.crossrollup.v1.Query/BridgeStatus", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) PendingWithdrawals(ctx context.Context, in *QueryPendingWithdrawalsRequest, opts ...grpc.CallOption) (*QueryPendingWithdrawalsResponse, error) {
+	out := new(QueryPendingWithdrawalsResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.crossrollup.v1.Query/PendingWithdrawals", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) MessageStatus(ctx context.Context, in *QueryMessageStatusRequest, opts ...grpc.CallOption) (*QueryMessageStatusResponse, error) {
+	out := new(QueryMessageStatusResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.crossrollup.v1.Query/MessageStatus", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	// Params returns the module parameters.
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
 	// Escrow returns what a rollup holds in the bridge escrow, per denom.
 	Escrow(context.Context, *QueryEscrowRequest) (*QueryEscrowResponse, error)
+	// Invariant compares the escrow account with the ledgers and the pending
+	// withdrawals, per denom.
+	Invariant(context.Context, *QueryInvariantRequest) (*QueryInvariantResponse, error)
+	// BridgeStatus is one rollup's bridge state: paused, cap, this epoch's usage.
+	BridgeStatus(context.Context, *QueryBridgeStatusRequest) (*QueryBridgeStatusResponse, error)
+	// PendingWithdrawals lists deferred withdrawals, oldest first.
+	PendingWithdrawals(context.Context, *QueryPendingWithdrawalsRequest) (*QueryPendingWithdrawalsResponse, error)
+	// MessageStatus says whether an inbox entry was consumed by a batch.
+	MessageStatus(context.Context, *QueryMessageStatusRequest) (*QueryMessageStatusResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -307,6 +837,18 @@ func (*UnimplementedQueryServer) Params(ctx context.Context, req *QueryParamsReq
 }
 func (*UnimplementedQueryServer) Escrow(ctx context.Context, req *QueryEscrowRequest) (*QueryEscrowResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Escrow not implemented")
+}
+func (*UnimplementedQueryServer) Invariant(ctx context.Context, req *QueryInvariantRequest) (*QueryInvariantResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Invariant not implemented")
+}
+func (*UnimplementedQueryServer) BridgeStatus(ctx context.Context, req *QueryBridgeStatusRequest) (*QueryBridgeStatusResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method BridgeStatus not implemented")
+}
+func (*UnimplementedQueryServer) PendingWithdrawals(ctx context.Context, req *QueryPendingWithdrawalsRequest) (*QueryPendingWithdrawalsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method PendingWithdrawals not implemented")
+}
+func (*UnimplementedQueryServer) MessageStatus(ctx context.Context, req *QueryMessageStatusRequest) (*QueryMessageStatusResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method MessageStatus not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -349,6 +891,78 @@ func _Query_Escrow_Handler(srv interface{}, ctx context.Context, dec func(interf
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Invariant_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryInvariantRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Invariant(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.crossrollup.v1.Query/Invariant",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Invariant(ctx, req.(*QueryInvariantRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_BridgeStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryBridgeStatusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).BridgeStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.crossrollup.v1.Query/BridgeStatus",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).BridgeStatus(ctx, req.(*QueryBridgeStatusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_PendingWithdrawals_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryPendingWithdrawalsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).PendingWithdrawals(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.crossrollup.v1.Query/PendingWithdrawals",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).PendingWithdrawals(ctx, req.(*QueryPendingWithdrawalsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_MessageStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryMessageStatusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).MessageStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.crossrollup.v1.Query/MessageStatus",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).MessageStatus(ctx, req.(*QueryMessageStatusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "nativechain.crossrollup.v1.Query",
@@ -361,6 +975,22 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Escrow",
 			Handler:    _Query_Escrow_Handler,
+		},
+		{
+			MethodName: "Invariant",
+			Handler:    _Query_Invariant_Handler,
+		},
+		{
+			MethodName: "BridgeStatus",
+			Handler:    _Query_BridgeStatus_Handler,
+		},
+		{
+			MethodName: "PendingWithdrawals",
+			Handler:    _Query_PendingWithdrawals_Handler,
+		},
+		{
+			MethodName: "MessageStatus",
+			Handler:    _Query_MessageStatus_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -490,6 +1120,359 @@ func (m *QueryEscrowResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryInvariantRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryInvariantRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryInvariantRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryInvariantResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryInvariantResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryInvariantResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Holds {
+		i--
+		if m.Holds {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x20
+	}
+	if len(m.PendingTotal) > 0 {
+		for iNdEx := len(m.PendingTotal) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.PendingTotal[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if len(m.LedgersTotal) > 0 {
+		for iNdEx := len(m.LedgersTotal) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.LedgersTotal[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if len(m.EscrowBalance) > 0 {
+		for iNdEx := len(m.EscrowBalance) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.EscrowBalance[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryBridgeStatusRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryBridgeStatusRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryBridgeStatusRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryBridgeStatusResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryBridgeStatusResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryBridgeStatusResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.CurrentEpoch != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.CurrentEpoch))
+		i--
+		dAtA[i] = 0x20
+	}
+	{
+		size, err := m.Usage.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	{
+		size, err := m.Cap.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if m.Paused {
+		i--
+		if m.Paused {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryPendingWithdrawalsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPendingWithdrawalsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPendingWithdrawalsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryPendingWithdrawalsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPendingWithdrawalsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPendingWithdrawalsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Pending) > 0 {
+		for iNdEx := len(m.Pending) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Pending[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryMessageStatusRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryMessageStatusRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryMessageStatusRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Sequence != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Sequence))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryMessageStatusResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryMessageStatusResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryMessageStatusResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.InboxConsumed != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.InboxConsumed))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Consumed {
+		i--
+		if m.Consumed {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x10
+	}
+	{
+		size, err := m.Message.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -545,6 +1528,142 @@ func (m *QueryEscrowResponse) Size() (n int) {
 			l = e.Size()
 			n += 1 + l + sovQuery(uint64(l))
 		}
+	}
+	return n
+}
+
+func (m *QueryInvariantRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *QueryInvariantResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.EscrowBalance) > 0 {
+		for _, e := range m.EscrowBalance {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if len(m.LedgersTotal) > 0 {
+		for _, e := range m.LedgersTotal {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if len(m.PendingTotal) > 0 {
+		for _, e := range m.PendingTotal {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Holds {
+		n += 2
+	}
+	return n
+}
+
+func (m *QueryBridgeStatusRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryBridgeStatusResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Paused {
+		n += 2
+	}
+	l = m.Cap.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	l = m.Usage.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	if m.CurrentEpoch != 0 {
+		n += 1 + sovQuery(uint64(m.CurrentEpoch))
+	}
+	return n
+}
+
+func (m *QueryPendingWithdrawalsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryPendingWithdrawalsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Pending) > 0 {
+		for _, e := range m.Pending {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryMessageStatusRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.Sequence != 0 {
+		n += 1 + sovQuery(uint64(m.Sequence))
+	}
+	return n
+}
+
+func (m *QueryMessageStatusResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Message.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	if m.Consumed {
+		n += 2
+	}
+	if m.InboxConsumed != 0 {
+		n += 1 + sovQuery(uint64(m.InboxConsumed))
 	}
 	return n
 }
@@ -833,6 +1952,894 @@ func (m *QueryEscrowResponse) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryInvariantRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryInvariantRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryInvariantRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryInvariantResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryInvariantResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryInvariantResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EscrowBalance", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EscrowBalance = append(m.EscrowBalance, types.Coin{})
+			if err := m.EscrowBalance[len(m.EscrowBalance)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LedgersTotal", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.LedgersTotal = append(m.LedgersTotal, types.Coin{})
+			if err := m.LedgersTotal[len(m.LedgersTotal)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PendingTotal", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.PendingTotal = append(m.PendingTotal, types.Coin{})
+			if err := m.PendingTotal[len(m.PendingTotal)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Holds", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Holds = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryBridgeStatusRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryBridgeStatusRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryBridgeStatusRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryBridgeStatusResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryBridgeStatusResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryBridgeStatusResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Paused", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Paused = bool(v != 0)
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Cap", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Cap.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Usage", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Usage.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CurrentEpoch", wireType)
+			}
+			m.CurrentEpoch = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.CurrentEpoch |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPendingWithdrawalsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPendingWithdrawalsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPendingWithdrawalsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPendingWithdrawalsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPendingWithdrawalsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPendingWithdrawalsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pending", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Pending = append(m.Pending, PendingWithdrawal{})
+			if err := m.Pending[len(m.Pending)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryMessageStatusRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryMessageStatusRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryMessageStatusRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sequence", wireType)
+			}
+			m.Sequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Sequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryMessageStatusResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryMessageStatusResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryMessageStatusResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Message", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Message.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Consumed", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Consumed = bool(v != 0)
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field InboxConsumed", wireType)
+			}
+			m.InboxConsumed = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.InboxConsumed |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipQuery(dAtA[iNdEx:])

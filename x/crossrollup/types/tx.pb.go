@@ -7,12 +7,14 @@ import (
 	context "context"
 	fmt "fmt"
 	_ "github.com/cosmos/cosmos-proto"
+	github_com_cosmos_cosmos_sdk_types "github.com/cosmos/cosmos-sdk/types"
 	types "github.com/cosmos/cosmos-sdk/types"
 	_ "github.com/cosmos/cosmos-sdk/types/msgservice"
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	grpc1 "github.com/cosmos/gogoproto/grpc"
 	proto "github.com/cosmos/gogoproto/proto"
+	types1 "github.com/nativechain/nativechain/x/rollups/types"
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
@@ -243,11 +245,487 @@ func (m *MsgDepositResponse) GetInboxSequence() uint64 {
 	return 0
 }
 
+// MsgSendMessage is an L1 account calling a contract on a rollup.
+type MsgSendMessage struct {
+	// sender is the L1 account; it becomes the inbox entry's sender.
+	Sender string `protobuf:"bytes,1,opt,name=sender,proto3" json:"sender,omitempty"`
+	// rollup_id names the destination rollup.
+	RollupId string `protobuf:"bytes,2,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// l2_recipient is the contract or account on the rollup (optional).
+	L2Recipient []byte `protobuf:"bytes,3,opt,name=l2_recipient,json=l2Recipient,proto3" json:"l2_recipient,omitempty"`
+	// payload is the call data, at most the max_payload_bytes param.
+	Payload []byte `protobuf:"bytes,4,opt,name=payload,proto3" json:"payload,omitempty"`
+	// amount is optional value sent along, escrowed like a deposit.
+	Amount *types.Coin `protobuf:"bytes,5,opt,name=amount,proto3" json:"amount,omitempty"`
+}
+
+func (m *MsgSendMessage) Reset()         { *m = MsgSendMessage{} }
+func (m *MsgSendMessage) String() string { return proto.CompactTextString(m) }
+func (*MsgSendMessage) ProtoMessage()    {}
+func (*MsgSendMessage) Descriptor() ([]byte, []int) {
+	return fileDescriptor_1cece3e8816771f6, []int{4}
+}
+func (m *MsgSendMessage) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSendMessage) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSendMessage.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSendMessage) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSendMessage.Merge(m, src)
+}
+func (m *MsgSendMessage) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSendMessage) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSendMessage.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSendMessage proto.InternalMessageInfo
+
+func (m *MsgSendMessage) GetSender() string {
+	if m != nil {
+		return m.Sender
+	}
+	return ""
+}
+
+func (m *MsgSendMessage) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *MsgSendMessage) GetL2Recipient() []byte {
+	if m != nil {
+		return m.L2Recipient
+	}
+	return nil
+}
+
+func (m *MsgSendMessage) GetPayload() []byte {
+	if m != nil {
+		return m.Payload
+	}
+	return nil
+}
+
+func (m *MsgSendMessage) GetAmount() *types.Coin {
+	if m != nil {
+		return m.Amount
+	}
+	return nil
+}
+
+// MsgSendMessageResponse is the inbox position of the call.
+type MsgSendMessageResponse struct {
+	InboxSequence uint64 `protobuf:"varint,1,opt,name=inbox_sequence,json=inboxSequence,proto3" json:"inbox_sequence,omitempty"`
+}
+
+func (m *MsgSendMessageResponse) Reset()         { *m = MsgSendMessageResponse{} }
+func (m *MsgSendMessageResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgSendMessageResponse) ProtoMessage()    {}
+func (*MsgSendMessageResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_1cece3e8816771f6, []int{5}
+}
+func (m *MsgSendMessageResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSendMessageResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSendMessageResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSendMessageResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSendMessageResponse.Merge(m, src)
+}
+func (m *MsgSendMessageResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSendMessageResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSendMessageResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSendMessageResponse proto.InternalMessageInfo
+
+func (m *MsgSendMessageResponse) GetInboxSequence() uint64 {
+	if m != nil {
+		return m.InboxSequence
+	}
+	return 0
+}
+
+// MsgSubmitBundle is several batches applied atomically, in order. Every
+// batch's submitter signs the transaction (the proofs are bound to them).
+type MsgSubmitBundle struct {
+	// batches are applied in this order; 2..max_bundle_batches of them.
+	Batches []*types1.MsgSubmitBatch `protobuf:"bytes,1,rep,name=batches,proto3" json:"batches,omitempty"`
+}
+
+func (m *MsgSubmitBundle) Reset()         { *m = MsgSubmitBundle{} }
+func (m *MsgSubmitBundle) String() string { return proto.CompactTextString(m) }
+func (*MsgSubmitBundle) ProtoMessage()    {}
+func (*MsgSubmitBundle) Descriptor() ([]byte, []int) {
+	return fileDescriptor_1cece3e8816771f6, []int{6}
+}
+func (m *MsgSubmitBundle) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSubmitBundle) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSubmitBundle.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSubmitBundle) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSubmitBundle.Merge(m, src)
+}
+func (m *MsgSubmitBundle) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSubmitBundle) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSubmitBundle.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSubmitBundle proto.InternalMessageInfo
+
+func (m *MsgSubmitBundle) GetBatches() []*types1.MsgSubmitBatch {
+	if m != nil {
+		return m.Batches
+	}
+	return nil
+}
+
+// MsgSubmitBundleResponse lists the applied batches.
+type MsgSubmitBundleResponse struct {
+	Applied []BundleItem `protobuf:"bytes,1,rep,name=applied,proto3" json:"applied"`
+}
+
+func (m *MsgSubmitBundleResponse) Reset()         { *m = MsgSubmitBundleResponse{} }
+func (m *MsgSubmitBundleResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgSubmitBundleResponse) ProtoMessage()    {}
+func (*MsgSubmitBundleResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_1cece3e8816771f6, []int{7}
+}
+func (m *MsgSubmitBundleResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSubmitBundleResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSubmitBundleResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSubmitBundleResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSubmitBundleResponse.Merge(m, src)
+}
+func (m *MsgSubmitBundleResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSubmitBundleResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSubmitBundleResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSubmitBundleResponse proto.InternalMessageInfo
+
+func (m *MsgSubmitBundleResponse) GetApplied() []BundleItem {
+	if m != nil {
+		return m.Applied
+	}
+	return nil
+}
+
+// BundleItem names one batch of a bundle.
+type BundleItem struct {
+	RollupId   string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	BatchIndex uint64 `protobuf:"varint,2,opt,name=batch_index,json=batchIndex,proto3" json:"batch_index,omitempty"`
+}
+
+func (m *BundleItem) Reset()         { *m = BundleItem{} }
+func (m *BundleItem) String() string { return proto.CompactTextString(m) }
+func (*BundleItem) ProtoMessage()    {}
+func (*BundleItem) Descriptor() ([]byte, []int) {
+	return fileDescriptor_1cece3e8816771f6, []int{8}
+}
+func (m *BundleItem) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *BundleItem) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_BundleItem.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *BundleItem) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_BundleItem.Merge(m, src)
+}
+func (m *BundleItem) XXX_Size() int {
+	return m.Size()
+}
+func (m *BundleItem) XXX_DiscardUnknown() {
+	xxx_messageInfo_BundleItem.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_BundleItem proto.InternalMessageInfo
+
+func (m *BundleItem) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *BundleItem) GetBatchIndex() uint64 {
+	if m != nil {
+		return m.BatchIndex
+	}
+	return 0
+}
+
+// MsgSetPaused pauses (or resumes) one rollup's bridge.
+type MsgSetPaused struct {
+	Authority string `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+	RollupId  string `protobuf:"bytes,2,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	Paused    bool   `protobuf:"varint,3,opt,name=paused,proto3" json:"paused,omitempty"`
+}
+
+func (m *MsgSetPaused) Reset()         { *m = MsgSetPaused{} }
+func (m *MsgSetPaused) String() string { return proto.CompactTextString(m) }
+func (*MsgSetPaused) ProtoMessage()    {}
+func (*MsgSetPaused) Descriptor() ([]byte, []int) {
+	return fileDescriptor_1cece3e8816771f6, []int{9}
+}
+func (m *MsgSetPaused) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSetPaused) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSetPaused.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSetPaused) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSetPaused.Merge(m, src)
+}
+func (m *MsgSetPaused) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSetPaused) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSetPaused.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSetPaused proto.InternalMessageInfo
+
+func (m *MsgSetPaused) GetAuthority() string {
+	if m != nil {
+		return m.Authority
+	}
+	return ""
+}
+
+func (m *MsgSetPaused) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *MsgSetPaused) GetPaused() bool {
+	if m != nil {
+		return m.Paused
+	}
+	return false
+}
+
+type MsgSetPausedResponse struct {
+}
+
+func (m *MsgSetPausedResponse) Reset()         { *m = MsgSetPausedResponse{} }
+func (m *MsgSetPausedResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgSetPausedResponse) ProtoMessage()    {}
+func (*MsgSetPausedResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_1cece3e8816771f6, []int{10}
+}
+func (m *MsgSetPausedResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSetPausedResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSetPausedResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSetPausedResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSetPausedResponse.Merge(m, src)
+}
+func (m *MsgSetPausedResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSetPausedResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSetPausedResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSetPausedResponse proto.InternalMessageInfo
+
+// MsgSetOutflowCap sets the most a rollup may pay out to L1 per outflow
+// epoch, per denom; an empty cap removes the limit.
+type MsgSetOutflowCap struct {
+	Authority string                                   `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+	RollupId  string                                   `protobuf:"bytes,2,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	Cap       github_com_cosmos_cosmos_sdk_types.Coins `protobuf:"bytes,3,rep,name=cap,proto3,castrepeated=github.com/cosmos/cosmos-sdk/types.Coins" json:"cap"`
+}
+
+func (m *MsgSetOutflowCap) Reset()         { *m = MsgSetOutflowCap{} }
+func (m *MsgSetOutflowCap) String() string { return proto.CompactTextString(m) }
+func (*MsgSetOutflowCap) ProtoMessage()    {}
+func (*MsgSetOutflowCap) Descriptor() ([]byte, []int) {
+	return fileDescriptor_1cece3e8816771f6, []int{11}
+}
+func (m *MsgSetOutflowCap) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSetOutflowCap) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSetOutflowCap.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSetOutflowCap) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSetOutflowCap.Merge(m, src)
+}
+func (m *MsgSetOutflowCap) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSetOutflowCap) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSetOutflowCap.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSetOutflowCap proto.InternalMessageInfo
+
+func (m *MsgSetOutflowCap) GetAuthority() string {
+	if m != nil {
+		return m.Authority
+	}
+	return ""
+}
+
+func (m *MsgSetOutflowCap) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *MsgSetOutflowCap) GetCap() github_com_cosmos_cosmos_sdk_types.Coins {
+	if m != nil {
+		return m.Cap
+	}
+	return nil
+}
+
+type MsgSetOutflowCapResponse struct {
+}
+
+func (m *MsgSetOutflowCapResponse) Reset()         { *m = MsgSetOutflowCapResponse{} }
+func (m *MsgSetOutflowCapResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgSetOutflowCapResponse) ProtoMessage()    {}
+func (*MsgSetOutflowCapResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_1cece3e8816771f6, []int{12}
+}
+func (m *MsgSetOutflowCapResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSetOutflowCapResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSetOutflowCapResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSetOutflowCapResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSetOutflowCapResponse.Merge(m, src)
+}
+func (m *MsgSetOutflowCapResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSetOutflowCapResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSetOutflowCapResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSetOutflowCapResponse proto.InternalMessageInfo
+
 func init() {
 	proto.RegisterType((*MsgUpdateParams)(nil), "nativechain.crossrollup.v1.MsgUpdateParams")
 	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "nativechain.crossrollup.v1.MsgUpdateParamsResponse")
 	proto.RegisterType((*MsgDeposit)(nil), "nativechain.crossrollup.v1.MsgDeposit")
 	proto.RegisterType((*MsgDepositResponse)(nil), "nativechain.crossrollup.v1.MsgDepositResponse")
+	proto.RegisterType((*MsgSendMessage)(nil), "nativechain.crossrollup.v1.MsgSendMessage")
+	proto.RegisterType((*MsgSendMessageResponse)(nil), "nativechain.crossrollup.v1.MsgSendMessageResponse")
+	proto.RegisterType((*MsgSubmitBundle)(nil), "nativechain.crossrollup.v1.MsgSubmitBundle")
+	proto.RegisterType((*MsgSubmitBundleResponse)(nil), "nativechain.crossrollup.v1.MsgSubmitBundleResponse")
+	proto.RegisterType((*BundleItem)(nil), "nativechain.crossrollup.v1.BundleItem")
+	proto.RegisterType((*MsgSetPaused)(nil), "nativechain.crossrollup.v1.MsgSetPaused")
+	proto.RegisterType((*MsgSetPausedResponse)(nil), "nativechain.crossrollup.v1.MsgSetPausedResponse")
+	proto.RegisterType((*MsgSetOutflowCap)(nil), "nativechain.crossrollup.v1.MsgSetOutflowCap")
+	proto.RegisterType((*MsgSetOutflowCapResponse)(nil), "nativechain.crossrollup.v1.MsgSetOutflowCapResponse")
 }
 
 func init() {
@@ -255,41 +733,64 @@ func init() {
 }
 
 var fileDescriptor_1cece3e8816771f6 = []byte{
-	// 536 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x93, 0x3f, 0x8f, 0xd3, 0x3e,
-	0x18, 0xc7, 0xeb, 0xdf, 0xdd, 0xaf, 0x50, 0x5f, 0x01, 0x61, 0x9d, 0x74, 0x6d, 0x90, 0x42, 0x09,
-	0x02, 0xaa, 0x22, 0x1c, 0x9a, 0x93, 0x6e, 0x28, 0x2c, 0x14, 0x18, 0x18, 0x2a, 0x9d, 0x72, 0x62,
-	0x61, 0xa9, 0x9c, 0xc4, 0x4a, 0x2d, 0x35, 0x76, 0x88, 0x9d, 0xaa, 0xb7, 0x21, 0x46, 0x26, 0x5e,
-	0x06, 0x63, 0x07, 0x5e, 0xc4, 0x0d, 0x0c, 0x27, 0x26, 0x26, 0x04, 0xed, 0xd0, 0x95, 0x97, 0x80,
-	0x92, 0xb8, 0xf4, 0x8f, 0x74, 0x3d, 0x58, 0x2a, 0xfb, 0xfb, 0x7c, 0xfd, 0xfc, 0xf9, 0x3c, 0x0d,
-	0xbc, 0xcb, 0x89, 0x62, 0x23, 0xea, 0x0f, 0x08, 0xe3, 0xb6, 0x9f, 0x08, 0x29, 0x13, 0x31, 0x1c,
-	0xa6, 0xb1, 0x3d, 0x6a, 0xdb, 0x6a, 0x8c, 0xe3, 0x44, 0x28, 0x81, 0x8c, 0x15, 0x13, 0x5e, 0x31,
-	0xe1, 0x51, 0xdb, 0xb8, 0x49, 0x22, 0xc6, 0x85, 0x9d, 0xff, 0x16, 0x76, 0xe3, 0xc0, 0x17, 0x32,
-	0x12, 0xd2, 0x8e, 0x64, 0x98, 0xa5, 0x89, 0x64, 0xa8, 0x03, 0xf5, 0x22, 0xd0, 0xcf, 0x6f, 0x76,
-	0x71, 0xd1, 0xa1, 0xfd, 0x50, 0x84, 0xa2, 0xd0, 0xb3, 0x93, 0x56, 0x4d, 0x9d, 0xc9, 0x23, 0x92,
-	0xda, 0xa3, 0xb6, 0x47, 0x15, 0x69, 0xdb, 0xbe, 0x60, 0x5c, 0xc7, 0x1f, 0x6c, 0xe9, 0x3e, 0x26,
-	0x09, 0x89, 0x74, 0x7a, 0xeb, 0x0b, 0x80, 0x37, 0x7a, 0x32, 0x7c, 0x1d, 0x07, 0x44, 0xd1, 0xe3,
-	0x3c, 0x82, 0x8e, 0x60, 0x85, 0xa4, 0x6a, 0x20, 0x12, 0xa6, 0x4e, 0x6b, 0xa0, 0x01, 0x9a, 0x95,
-	0x6e, 0xed, 0xeb, 0xe7, 0x47, 0xfb, 0xba, 0xaf, 0x67, 0x41, 0x90, 0x50, 0x29, 0x4f, 0x54, 0xc2,
-	0x78, 0xe8, 0x2e, 0xad, 0xe8, 0x25, 0x2c, 0x17, 0xb9, 0x6b, 0xff, 0x35, 0x40, 0x73, 0xcf, 0xb1,
-	0xf0, 0xc5, 0x78, 0x70, 0x51, 0xab, 0x5b, 0x39, 0xfb, 0x7e, 0xbb, 0xf4, 0x69, 0x3e, 0x69, 0x01,
-	0x57, 0x3f, 0xee, 0x74, 0xde, 0xcf, 0x27, 0xad, 0x65, 0xda, 0x0f, 0xf3, 0x49, 0xeb, 0xc2, 0x71,
-	0x36, 0x5a, 0xb7, 0xea, 0xf0, 0x60, 0x43, 0x72, 0xa9, 0x8c, 0x05, 0x97, 0xd4, 0xfa, 0x05, 0x20,
-	0xec, 0xc9, 0xf0, 0x05, 0x8d, 0x85, 0x64, 0x0a, 0x3d, 0x86, 0x65, 0x49, 0x79, 0x40, 0x93, 0x4b,
-	0x27, 0xd4, 0x3e, 0x74, 0x0b, 0x56, 0x8a, 0xaa, 0x7d, 0x16, 0xe4, 0x13, 0x56, 0xdc, 0xab, 0x85,
-	0xf0, 0x2a, 0x40, 0x77, 0x60, 0x75, 0xe8, 0xf4, 0x13, 0xea, 0xb3, 0x98, 0x51, 0xae, 0x6a, 0x3b,
-	0x0d, 0xd0, 0xac, 0xba, 0x7b, 0x43, 0xc7, 0x5d, 0x48, 0xe8, 0x29, 0x2c, 0x93, 0x48, 0xa4, 0x5c,
-	0xd5, 0x76, 0x73, 0x3c, 0x75, 0xac, 0xcb, 0x65, 0x4b, 0xc4, 0x7a, 0x89, 0xf8, 0xb9, 0x60, 0x7c,
-	0x8d, 0x4a, 0xf1, 0xa6, 0xe3, 0x64, 0x54, 0x74, 0x2b, 0x19, 0x12, 0x6b, 0x0b, 0x12, 0x3d, 0xa3,
-	0xf5, 0x04, 0xa2, 0xe5, 0x6d, 0x01, 0x02, 0xdd, 0x83, 0xd7, 0x19, 0xf7, 0xc4, 0xb8, 0x2f, 0xe9,
-	0xdb, 0x94, 0x72, 0x9f, 0xe6, 0x04, 0x76, 0xdd, 0x6b, 0xb9, 0x7a, 0xa2, 0x45, 0xe7, 0x27, 0x80,
-	0x3b, 0x3d, 0x19, 0xa2, 0x18, 0x56, 0xd7, 0xfe, 0x1d, 0x0f, 0xb7, 0x6d, 0x75, 0x03, 0xbe, 0x71,
-	0xf8, 0x0f, 0xe6, 0x3f, 0x0d, 0x12, 0x78, 0x65, 0xb1, 0xa5, 0xfb, 0x97, 0xbc, 0xd7, 0x3e, 0x03,
-	0xff, 0x9d, 0x6f, 0x51, 0xc2, 0xf8, 0xff, 0x5d, 0x06, 0xb7, 0x7b, 0x7c, 0x36, 0x35, 0xc1, 0xf9,
-	0xd4, 0x04, 0x3f, 0xa6, 0x26, 0xf8, 0x38, 0x33, 0x4b, 0xe7, 0x33, 0xb3, 0xf4, 0x6d, 0x66, 0x96,
-	0xde, 0x1c, 0x85, 0x4c, 0x0d, 0x52, 0x0f, 0xfb, 0x22, 0xb2, 0x57, 0x49, 0xaf, 0x9e, 0xc7, 0x6b,
-	0xdc, 0xd5, 0x69, 0x4c, 0xa5, 0x57, 0xce, 0x3f, 0xab, 0xc3, 0xdf, 0x01, 0x00, 0x00, 0xff, 0xff,
-	0xd8, 0x69, 0x62, 0xf1, 0x3f, 0x04, 0x00, 0x00,
+	// 912 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x56, 0x4f, 0x6f, 0xe3, 0x44,
+	0x14, 0xaf, 0x9b, 0xfe, 0xd9, 0xbc, 0x64, 0x17, 0xb0, 0xaa, 0xae, 0x6b, 0xa4, 0xb4, 0x18, 0xb6,
+	0x44, 0x85, 0xb5, 0x37, 0x59, 0x28, 0x28, 0x20, 0x01, 0x59, 0x40, 0x2a, 0x52, 0x44, 0xe5, 0x8a,
+	0x0b, 0x97, 0x68, 0x62, 0x0f, 0xee, 0x08, 0xdb, 0x63, 0x3c, 0xe3, 0xd2, 0xde, 0x10, 0x12, 0x42,
+	0x42, 0x42, 0xe2, 0x23, 0x70, 0x44, 0x9c, 0x7a, 0xd8, 0x0f, 0xb1, 0x07, 0x0e, 0x2b, 0x4e, 0x9c,
+	0x00, 0xb5, 0x87, 0x5e, 0xf9, 0x08, 0xc8, 0xe3, 0xb1, 0x63, 0x87, 0x36, 0x6e, 0x91, 0x10, 0x97,
+	0xd6, 0xf3, 0xe6, 0xf7, 0xe6, 0xbd, 0xf7, 0x9b, 0xf7, 0x7b, 0x13, 0x78, 0x31, 0x44, 0x9c, 0x1c,
+	0x61, 0xe7, 0x10, 0x91, 0xd0, 0x72, 0x62, 0xca, 0x58, 0x4c, 0x7d, 0x3f, 0x89, 0xac, 0xa3, 0x9e,
+	0xc5, 0x8f, 0xcd, 0x28, 0xa6, 0x9c, 0xaa, 0x7a, 0x09, 0x64, 0x96, 0x40, 0xe6, 0x51, 0x4f, 0x7f,
+	0x0e, 0x05, 0x24, 0xa4, 0x96, 0xf8, 0x9b, 0xc1, 0xf5, 0xbb, 0x0e, 0x65, 0x01, 0x65, 0x56, 0xc0,
+	0xbc, 0xf4, 0x98, 0x80, 0x79, 0x72, 0x63, 0x23, 0xdb, 0x18, 0x8b, 0x95, 0x95, 0x2d, 0xe4, 0xd6,
+	0x9a, 0x47, 0x3d, 0x9a, 0xd9, 0xd3, 0x2f, 0x69, 0xed, 0xc8, 0x93, 0x26, 0x88, 0x61, 0xeb, 0xa8,
+	0x37, 0xc1, 0x1c, 0xf5, 0x2c, 0x87, 0x92, 0x50, 0xee, 0xbf, 0x3c, 0x27, 0xfb, 0x08, 0xc5, 0x28,
+	0xc8, 0x8f, 0xdf, 0x2c, 0x03, 0x33, 0x0c, 0x2b, 0x97, 0x68, 0xfc, 0xa2, 0xc0, 0x33, 0x23, 0xe6,
+	0x7d, 0x12, 0xb9, 0x88, 0xe3, 0x7d, 0xe1, 0xaa, 0xee, 0x42, 0x13, 0x25, 0xfc, 0x90, 0xc6, 0x84,
+	0x9f, 0x68, 0xca, 0x96, 0xd2, 0x6d, 0x0e, 0xb5, 0x5f, 0x1f, 0xdf, 0x5f, 0x93, 0x89, 0xbf, 0xe7,
+	0xba, 0x31, 0x66, 0xec, 0x80, 0xc7, 0x24, 0xf4, 0xec, 0x29, 0x54, 0xfd, 0x00, 0x56, 0xb2, 0xe0,
+	0xda, 0xe2, 0x96, 0xd2, 0x6d, 0xf5, 0x0d, 0xf3, 0x6a, 0xfe, 0xcc, 0x2c, 0xd6, 0xb0, 0xf9, 0xe4,
+	0xf7, 0xcd, 0x85, 0x9f, 0x2e, 0x4e, 0x77, 0x14, 0x5b, 0x3a, 0x0f, 0x06, 0x5f, 0x5f, 0x9c, 0xee,
+	0x4c, 0x8f, 0xfd, 0xee, 0xe2, 0x74, 0xe7, 0xca, 0x7a, 0x67, 0x52, 0x37, 0x36, 0xe0, 0xee, 0x8c,
+	0xc9, 0xc6, 0x2c, 0xa2, 0x21, 0xc3, 0xc6, 0x5f, 0x0a, 0xc0, 0x88, 0x79, 0xef, 0xe3, 0x88, 0x32,
+	0xc2, 0xd5, 0x07, 0xb0, 0xc2, 0x70, 0xe8, 0xe2, 0xb8, 0xb6, 0x42, 0x89, 0x53, 0x9f, 0x87, 0x66,
+	0x16, 0x75, 0x4c, 0x5c, 0x51, 0x61, 0xd3, 0xbe, 0x95, 0x19, 0xf6, 0x5c, 0xf5, 0x05, 0x68, 0xfb,
+	0xfd, 0x71, 0x8c, 0x1d, 0x12, 0x11, 0x1c, 0x72, 0xad, 0xb1, 0xa5, 0x74, 0xdb, 0x76, 0xcb, 0xef,
+	0xdb, 0xb9, 0x49, 0x7d, 0x1b, 0x56, 0x50, 0x40, 0x93, 0x90, 0x6b, 0x4b, 0x82, 0x9e, 0x0d, 0x53,
+	0x86, 0x4b, 0x6f, 0xd9, 0x94, 0xb7, 0x6c, 0x3e, 0xa2, 0x24, 0xac, 0xb0, 0x92, 0xf9, 0x0c, 0xfa,
+	0x29, 0x2b, 0x32, 0x95, 0x94, 0x12, 0x63, 0x0e, 0x25, 0xb2, 0x46, 0xe3, 0x2d, 0x50, 0xa7, 0xab,
+	0x9c, 0x08, 0xf5, 0x1e, 0xdc, 0x21, 0xe1, 0x84, 0x1e, 0x8f, 0x19, 0xfe, 0x22, 0xc1, 0xa1, 0x83,
+	0x05, 0x03, 0x4b, 0xf6, 0x6d, 0x61, 0x3d, 0x90, 0x46, 0xe3, 0xdb, 0x45, 0xb8, 0x33, 0x62, 0xde,
+	0x01, 0x0e, 0xdd, 0x11, 0x66, 0x0c, 0x79, 0xf8, 0x7f, 0xe0, 0x4c, 0x83, 0xd5, 0x08, 0x9d, 0xf8,
+	0x14, 0xb9, 0x82, 0xb4, 0xb6, 0x9d, 0x2f, 0xd5, 0x5e, 0xc1, 0xe6, 0x72, 0x0d, 0x9b, 0x05, 0x85,
+	0xbb, 0x33, 0x14, 0x6e, 0xcf, 0xa1, 0xb0, 0x54, 0xb6, 0xf1, 0x0e, 0xac, 0x57, 0x2d, 0x37, 0xa5,
+	0xf2, 0xfb, 0x4c, 0x64, 0x07, 0xc9, 0x24, 0x20, 0x7c, 0x98, 0x84, 0xae, 0x8f, 0xd5, 0x77, 0x61,
+	0x75, 0x82, 0xb8, 0x73, 0x88, 0x99, 0xa6, 0x6c, 0x35, 0xba, 0xad, 0xfe, 0x76, 0x45, 0x2d, 0x52,
+	0xab, 0xa9, 0x52, 0xa6, 0x9e, 0x29, 0xde, 0xce, 0xdd, 0x06, 0x6f, 0xa6, 0xe5, 0xe4, 0xab, 0x3a,
+	0x95, 0x94, 0x63, 0x1b, 0x48, 0xa8, 0xa4, 0x6c, 0x2a, 0x2a, 0xfa, 0x10, 0x56, 0x51, 0x14, 0xf9,
+	0x04, 0xbb, 0x97, 0xa6, 0x35, 0x23, 0xe2, 0xcc, 0x79, 0x8f, 0xe3, 0x60, 0xb8, 0x94, 0xb6, 0xac,
+	0x9d, 0x3b, 0x1b, 0x1f, 0x01, 0x4c, 0x37, 0xab, 0x6d, 0xa0, 0xcc, 0xb4, 0xc1, 0x26, 0xb4, 0x44,
+	0x11, 0x63, 0x12, 0xba, 0xf8, 0x58, 0x74, 0xc9, 0x92, 0x0d, 0xc2, 0xb4, 0x97, 0x5a, 0x8c, 0xc7,
+	0x0a, 0xb4, 0xc5, 0x05, 0xf0, 0x7d, 0x94, 0x30, 0xec, 0xfe, 0xeb, 0x01, 0x35, 0xb7, 0x1b, 0xd7,
+	0xd3, 0xe9, 0x95, 0x1e, 0x2f, 0xfa, 0xf0, 0x96, 0x2d, 0x57, 0x83, 0x37, 0xfe, 0x39, 0x8e, 0x5e,
+	0x9a, 0xdb, 0x38, 0x32, 0x4b, 0x63, 0x1d, 0xd6, 0xca, 0xeb, 0x62, 0x10, 0x7d, 0xb3, 0x08, 0xcf,
+	0x66, 0x1b, 0x1f, 0x27, 0xfc, 0x33, 0x9f, 0x7e, 0xf9, 0x08, 0x45, 0xff, 0x4d, 0x49, 0x13, 0x68,
+	0x38, 0x28, 0xd2, 0x1a, 0xe2, 0x22, 0xe7, 0x8c, 0x9b, 0xd7, 0xd3, 0xbb, 0xfb, 0xf9, 0x8f, 0xcd,
+	0xae, 0x47, 0xf8, 0x61, 0x32, 0x31, 0x1d, 0x1a, 0xc8, 0x57, 0x4a, 0xfe, 0xbb, 0xcf, 0xdc, 0xcf,
+	0x2d, 0x7e, 0x12, 0x61, 0x26, 0x1c, 0x58, 0x36, 0x9a, 0xd2, 0xc3, 0xb3, 0x2e, 0xac, 0xd2, 0x73,
+	0xef, 0x2a, 0x7a, 0x2a, 0x25, 0x1b, 0x3a, 0x68, 0xb3, 0x34, 0xe4, 0x1c, 0xf5, 0x7f, 0x5c, 0x86,
+	0xc6, 0x88, 0x79, 0x6a, 0x04, 0xed, 0xca, 0xd3, 0xf4, 0xca, 0xbc, 0x6e, 0x9c, 0x99, 0xfc, 0xfa,
+	0xc3, 0x1b, 0x80, 0x0b, 0x01, 0x20, 0x58, 0xcd, 0x9f, 0x88, 0xed, 0x1a, 0x7f, 0x89, 0xd3, 0xcd,
+	0xeb, 0xe1, 0x8a, 0x10, 0x01, 0xb4, 0xca, 0x53, 0x75, 0xa7, 0xc6, 0xbd, 0x84, 0xd5, 0xfb, 0xd7,
+	0xc7, 0x16, 0xe1, 0x22, 0x68, 0x57, 0x26, 0x4f, 0x1d, 0x87, 0x65, 0x70, 0x2d, 0x87, 0x97, 0x0e,
+	0x11, 0x0f, 0x9a, 0x53, 0xb1, 0x76, 0x6b, 0x53, 0x96, 0x48, 0xfd, 0xc1, 0x75, 0x91, 0x45, 0x20,
+	0x06, 0xb7, 0xab, 0x32, 0x7a, 0xb5, 0xfe, 0x88, 0x29, 0x5a, 0x7f, 0xed, 0x26, 0xe8, 0x3c, 0xa8,
+	0xbe, 0xfc, 0x55, 0xda, 0xfd, 0xc3, 0xfd, 0x27, 0x67, 0x1d, 0xe5, 0xe9, 0x59, 0x47, 0xf9, 0xf3,
+	0xac, 0xa3, 0xfc, 0x70, 0xde, 0x59, 0x78, 0x7a, 0xde, 0x59, 0xf8, 0xed, 0xbc, 0xb3, 0xf0, 0xe9,
+	0x6e, 0x49, 0x46, 0x65, 0x29, 0x94, 0xbf, 0x8f, 0x2b, 0xc2, 0x10, 0xd2, 0x9a, 0xac, 0x88, 0x9f,
+	0x64, 0x0f, 0xff, 0x0e, 0x00, 0x00, 0xff, 0xff, 0xee, 0xc0, 0x3a, 0x83, 0x9c, 0x0a, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -308,6 +809,19 @@ type MsgClient interface {
 	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
 	// Deposit escrows coins for a rollup and appends a deposit to its inbox.
 	Deposit(ctx context.Context, in *MsgDeposit, opts ...grpc.CallOption) (*MsgDepositResponse, error)
+	// SendMessage appends an L1-originated call (inbox kind 3) to a rollup's
+	// inbox, for a contract there; value is optional and bridged like a
+	// deposit.
+	SendMessage(ctx context.Context, in *MsgSendMessage, opts ...grpc.CallOption) (*MsgSendMessageResponse, error)
+	// SubmitBundle applies batches of several rollups in order, all or
+	// nothing. A later batch may consume inbox entries an earlier batch of the
+	// bundle routed to it: a synchronous cross-rollup call.
+	SubmitBundle(ctx context.Context, in *MsgSubmitBundle, opts ...grpc.CallOption) (*MsgSubmitBundleResponse, error)
+	// SetPaused pauses or resumes the bridge of one rollup (authority only).
+	SetPaused(ctx context.Context, in *MsgSetPaused, opts ...grpc.CallOption) (*MsgSetPausedResponse, error)
+	// SetOutflowCap sets or clears a rollup's per-epoch withdrawal cap
+	// (authority only).
+	SetOutflowCap(ctx context.Context, in *MsgSetOutflowCap, opts ...grpc.CallOption) (*MsgSetOutflowCapResponse, error)
 }
 
 type msgClient struct {
@@ -336,12 +850,61 @@ func (c *msgClient) Deposit(ctx context.Context, in *MsgDeposit, opts ...grpc.Ca
 	return out, nil
 }
 
+func (c *msgClient) SendMessage(ctx context.Context, in *MsgSendMessage, opts ...grpc.CallOption) (*MsgSendMessageResponse, error) {
+	out := new(MsgSendMessageResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.crossrollup.v1.Msg/SendMessage", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) SubmitBundle(ctx context.Context, in *MsgSubmitBundle, opts ...grpc.CallOption) (*MsgSubmitBundleResponse, error) {
+	out := new(MsgSubmitBundleResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.crossrollup.v1.Msg/SubmitBundle", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) SetPaused(ctx context.Context, in *MsgSetPaused, opts ...grpc.CallOption) (*MsgSetPausedResponse, error) {
+	out := new(MsgSetPausedResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.crossrollup.v1.Msg/SetPaused", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) SetOutflowCap(ctx context.Context, in *MsgSetOutflowCap, opts ...grpc.CallOption) (*MsgSetOutflowCapResponse, error) {
+	out := new(MsgSetOutflowCapResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.crossrollup.v1.Msg/SetOutflowCap", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	// UpdateParams replaces all module parameters; only the module authority may call it.
 	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
 	// Deposit escrows coins for a rollup and appends a deposit to its inbox.
 	Deposit(context.Context, *MsgDeposit) (*MsgDepositResponse, error)
+	// SendMessage appends an L1-originated call (inbox kind 3) to a rollup's
+	// inbox, for a contract there; value is optional and bridged like a
+	// deposit.
+	SendMessage(context.Context, *MsgSendMessage) (*MsgSendMessageResponse, error)
+	// SubmitBundle applies batches of several rollups in order, all or
+	// nothing. A later batch may consume inbox entries an earlier batch of the
+	// bundle routed to it: a synchronous cross-rollup call.
+	SubmitBundle(context.Context, *MsgSubmitBundle) (*MsgSubmitBundleResponse, error)
+	// SetPaused pauses or resumes the bridge of one rollup (authority only).
+	SetPaused(context.Context, *MsgSetPaused) (*MsgSetPausedResponse, error)
+	// SetOutflowCap sets or clears a rollup's per-epoch withdrawal cap
+	// (authority only).
+	SetOutflowCap(context.Context, *MsgSetOutflowCap) (*MsgSetOutflowCapResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -353,6 +916,18 @@ func (*UnimplementedMsgServer) UpdateParams(ctx context.Context, req *MsgUpdateP
 }
 func (*UnimplementedMsgServer) Deposit(ctx context.Context, req *MsgDeposit) (*MsgDepositResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Deposit not implemented")
+}
+func (*UnimplementedMsgServer) SendMessage(ctx context.Context, req *MsgSendMessage) (*MsgSendMessageResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SendMessage not implemented")
+}
+func (*UnimplementedMsgServer) SubmitBundle(ctx context.Context, req *MsgSubmitBundle) (*MsgSubmitBundleResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SubmitBundle not implemented")
+}
+func (*UnimplementedMsgServer) SetPaused(ctx context.Context, req *MsgSetPaused) (*MsgSetPausedResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SetPaused not implemented")
+}
+func (*UnimplementedMsgServer) SetOutflowCap(ctx context.Context, req *MsgSetOutflowCap) (*MsgSetOutflowCapResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SetOutflowCap not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -395,6 +970,78 @@ func _Msg_Deposit_Handler(srv interface{}, ctx context.Context, dec func(interfa
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_SendMessage_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSendMessage)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SendMessage(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.crossrollup.v1.Msg/SendMessage",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SendMessage(ctx, req.(*MsgSendMessage))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_SubmitBundle_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSubmitBundle)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SubmitBundle(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.crossrollup.v1.Msg/SubmitBundle",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SubmitBundle(ctx, req.(*MsgSubmitBundle))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_SetPaused_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSetPaused)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SetPaused(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.crossrollup.v1.Msg/SetPaused",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SetPaused(ctx, req.(*MsgSetPaused))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_SetOutflowCap_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSetOutflowCap)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SetOutflowCap(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.crossrollup.v1.Msg/SetOutflowCap",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SetOutflowCap(ctx, req.(*MsgSetOutflowCap))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "nativechain.crossrollup.v1.Msg",
@@ -407,6 +1054,22 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Deposit",
 			Handler:    _Msg_Deposit_Handler,
+		},
+		{
+			MethodName: "SendMessage",
+			Handler:    _Msg_SendMessage_Handler,
+		},
+		{
+			MethodName: "SubmitBundle",
+			Handler:    _Msg_SubmitBundle_Handler,
+		},
+		{
+			MethodName: "SetPaused",
+			Handler:    _Msg_SetPaused_Handler,
+		},
+		{
+			MethodName: "SetOutflowCap",
+			Handler:    _Msg_SetOutflowCap_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -558,6 +1221,350 @@ func (m *MsgDepositResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgSendMessage) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSendMessage) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSendMessage) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Amount != nil {
+		{
+			size, err := m.Amount.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.Payload) > 0 {
+		i -= len(m.Payload)
+		copy(dAtA[i:], m.Payload)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Payload)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.L2Recipient) > 0 {
+		i -= len(m.L2Recipient)
+		copy(dAtA[i:], m.L2Recipient)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.L2Recipient)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Sender) > 0 {
+		i -= len(m.Sender)
+		copy(dAtA[i:], m.Sender)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Sender)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSendMessageResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSendMessageResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSendMessageResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.InboxSequence != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.InboxSequence))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSubmitBundle) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSubmitBundle) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSubmitBundle) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Batches) > 0 {
+		for iNdEx := len(m.Batches) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Batches[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTx(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSubmitBundleResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSubmitBundleResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSubmitBundleResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Applied) > 0 {
+		for iNdEx := len(m.Applied) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Applied[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTx(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *BundleItem) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *BundleItem) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *BundleItem) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.BatchIndex != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.BatchIndex))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSetPaused) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSetPaused) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSetPaused) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Paused {
+		i--
+		if m.Paused {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Authority) > 0 {
+		i -= len(m.Authority)
+		copy(dAtA[i:], m.Authority)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Authority)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSetPausedResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSetPausedResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSetPausedResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSetOutflowCap) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSetOutflowCap) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSetOutflowCap) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Cap) > 0 {
+		for iNdEx := len(m.Cap) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Cap[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTx(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Authority) > 0 {
+		i -= len(m.Authority)
+		copy(dAtA[i:], m.Authority)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Authority)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSetOutflowCapResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSetOutflowCapResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSetOutflowCapResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -625,6 +1632,154 @@ func (m *MsgDepositResponse) Size() (n int) {
 	if m.InboxSequence != 0 {
 		n += 1 + sovTx(uint64(m.InboxSequence))
 	}
+	return n
+}
+
+func (m *MsgSendMessage) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Sender)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.L2Recipient)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Payload)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Amount != nil {
+		l = m.Amount.Size()
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgSendMessageResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.InboxSequence != 0 {
+		n += 1 + sovTx(uint64(m.InboxSequence))
+	}
+	return n
+}
+
+func (m *MsgSubmitBundle) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Batches) > 0 {
+		for _, e := range m.Batches {
+			l = e.Size()
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *MsgSubmitBundleResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Applied) > 0 {
+		for _, e := range m.Applied {
+			l = e.Size()
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *BundleItem) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.BatchIndex != 0 {
+		n += 1 + sovTx(uint64(m.BatchIndex))
+	}
+	return n
+}
+
+func (m *MsgSetPaused) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Paused {
+		n += 2
+	}
+	return n
+}
+
+func (m *MsgSetPausedResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgSetOutflowCap) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if len(m.Cap) > 0 {
+		for _, e := range m.Cap {
+			l = e.Size()
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *MsgSetOutflowCapResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
 	return n
 }
 
@@ -1028,6 +2183,944 @@ func (m *MsgDepositResponse) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSendMessage) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSendMessage: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSendMessage: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sender", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Sender = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field L2Recipient", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.L2Recipient = append(m.L2Recipient[:0], dAtA[iNdEx:postIndex]...)
+			if m.L2Recipient == nil {
+				m.L2Recipient = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Payload", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Payload = append(m.Payload[:0], dAtA[iNdEx:postIndex]...)
+			if m.Payload == nil {
+				m.Payload = []byte{}
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Amount == nil {
+				m.Amount = &types.Coin{}
+			}
+			if err := m.Amount.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSendMessageResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSendMessageResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSendMessageResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field InboxSequence", wireType)
+			}
+			m.InboxSequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.InboxSequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSubmitBundle) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSubmitBundle: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSubmitBundle: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Batches", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Batches = append(m.Batches, &types1.MsgSubmitBatch{})
+			if err := m.Batches[len(m.Batches)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSubmitBundleResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSubmitBundleResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSubmitBundleResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Applied", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Applied = append(m.Applied, BundleItem{})
+			if err := m.Applied[len(m.Applied)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *BundleItem) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: BundleItem: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: BundleItem: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BatchIndex", wireType)
+			}
+			m.BatchIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.BatchIndex |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSetPaused) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSetPaused: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSetPaused: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Authority", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Paused", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Paused = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSetPausedResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSetPausedResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSetPausedResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSetOutflowCap) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSetOutflowCap: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSetOutflowCap: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Authority", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Cap", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Cap = append(m.Cap, types.Coin{})
+			if err := m.Cap[len(m.Cap)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSetOutflowCapResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSetOutflowCapResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSetOutflowCapResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])

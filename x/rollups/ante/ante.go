@@ -45,9 +45,16 @@ func (d BatchProofDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate boo
 	return next(ctx, tx, simulate)
 }
 
-// BatchMsgs returns the MsgSubmitBatch messages of raw block transactions,
-// in block order. Undecodable transactions are skipped: the SDK rejects
-// them on its own.
+// BatchBundle is a message that carries several batches applied in order
+// (x/crossrollup's MsgSubmitBundle). x/rollups knows it only by this
+// method, so the dependency stays one way.
+type BatchBundle interface {
+	GetBatches() []*types.MsgSubmitBatch
+}
+
+// BatchMsgs returns the batches of raw block transactions, in block order,
+// including the batches inside bundles. Undecodable transactions are
+// skipped: the SDK rejects them on its own.
 func BatchMsgs(decode sdk.TxDecoder, txs [][]byte) []*types.MsgSubmitBatch {
 	var out []*types.MsgSubmitBatch
 	for _, bz := range txs {
@@ -56,8 +63,15 @@ func BatchMsgs(decode sdk.TxDecoder, txs [][]byte) []*types.MsgSubmitBatch {
 			continue
 		}
 		for _, msg := range tx.GetMsgs() {
-			if batch, ok := msg.(*types.MsgSubmitBatch); ok {
-				out = append(out, batch)
+			switch m := msg.(type) {
+			case *types.MsgSubmitBatch:
+				out = append(out, m)
+			case BatchBundle:
+				for _, b := range m.GetBatches() {
+					if b != nil {
+						out = append(out, b)
+					}
+				}
 			}
 		}
 	}

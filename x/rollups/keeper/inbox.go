@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 
 	"cosmossdk.io/collections"
 
@@ -59,4 +60,13 @@ func (k Keeper) accumulatorAfter(ctx context.Context, rollupID string, n uint64)
 		return nil, err
 	}
 	return msg.Accumulator, nil
+}
+
+// GetInboxMessage returns one stored inbox message of a rollup.
+func (k Keeper) GetInboxMessage(ctx context.Context, rollupID string, seq uint64) (types.InboxMessage, error) {
+	msg, err := k.Inbox.Get(ctx, collections.Join(rollupID, seq))
+	if errors.Is(err, collections.ErrNotFound) {
+		return types.InboxMessage{}, types.ErrInboxMessageNotFound.Wrapf("rollup %q has no inbox message %d", rollupID, seq)
+	}
+	return msg, err
 }

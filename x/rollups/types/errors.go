@@ -24,4 +24,5 @@ var (
 	ErrUnknownBatch         = errorsmod.Register(ModuleName, 18, "unknown batch")
 	ErrInvalidBatchLimit    = errorsmod.Register(ModuleName, 19, "invalid max batch data bytes")
 	ErrInvalidRequest       = errorsmod.Register(ModuleName, 20, "invalid request")
+	ErrInboxMessageNotFound = errorsmod.Register(ModuleName, 21, "inbox message not found")
 )

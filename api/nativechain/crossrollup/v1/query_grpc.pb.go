@@ -19,8 +19,12 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Query_Params_FullMethodName = "/nativechain.crossrollup.v1.Query/Params"
-	Query_Escrow_FullMethodName = "/nativechain.crossrollup.v1.Query/Escrow"
+	Query_Params_FullMethodName             = "/nativechain.crossrollup.v1.Query/Params"
+	Query_Escrow_FullMethodName             = "/nativechain.crossrollup.v1.Query/Escrow"
+	Query_Invariant_FullMethodName          = "/nativechain.crossrollup.v1.Query/Invariant"
+	Query_BridgeStatus_FullMethodName       = "/nativechain.crossrollup.v1.Query/BridgeStatus"
+	Query_PendingWithdrawals_FullMethodName = "/nativechain.crossrollup.v1.Query/PendingWithdrawals"
+	Query_MessageStatus_FullMethodName      = "/nativechain.crossrollup.v1.Query/MessageStatus"
 )
 
 // QueryClient is the client API for Query service.
@@ -33,6 +37,15 @@ type QueryClient interface {
 	Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error)
 	// Escrow returns what a rollup holds in the bridge escrow, per denom.
 	Escrow(ctx context.Context, in *QueryEscrowRequest, opts ...grpc.CallOption) (*QueryEscrowResponse, error)
+	// Invariant compares the escrow account with the ledgers and the pending
+	// withdrawals, per denom.
+	Invariant(ctx context.Context, in *QueryInvariantRequest, opts ...grpc.CallOption) (*QueryInvariantResponse, error)
+	// BridgeStatus is one rollup's bridge state: paused, cap, this epoch's usage.
+	BridgeStatus(ctx context.Context, in *QueryBridgeStatusRequest, opts ...grpc.CallOption) (*QueryBridgeStatusResponse, error)
+	// PendingWithdrawals lists deferred withdrawals, oldest first.
+	PendingWithdrawals(ctx context.Context, in *QueryPendingWithdrawalsRequest, opts ...grpc.CallOption) (*QueryPendingWithdrawalsResponse, error)
+	// MessageStatus says whether an inbox entry was consumed by a batch.
+	MessageStatus(ctx context.Context, in *QueryMessageStatusRequest, opts ...grpc.CallOption) (*QueryMessageStatusResponse, error)
 }
 
 type queryClient struct {
@@ -63,6 +76,46 @@ func (c *queryClient) Escrow(ctx context.Context, in *QueryEscrowRequest, opts .
 	return out, nil
 }
 
+func (c *queryClient) Invariant(ctx context.Context, in *QueryInvariantRequest, opts ...grpc.CallOption) (*QueryInvariantResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryInvariantResponse)
+	err := c.cc.Invoke(ctx, Query_Invariant_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) BridgeStatus(ctx context.Context, in *QueryBridgeStatusRequest, opts ...grpc.CallOption) (*QueryBridgeStatusResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryBridgeStatusResponse)
+	err := c.cc.Invoke(ctx, Query_BridgeStatus_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) PendingWithdrawals(ctx context.Context, in *QueryPendingWithdrawalsRequest, opts ...grpc.CallOption) (*QueryPendingWithdrawalsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryPendingWithdrawalsResponse)
+	err := c.cc.Invoke(ctx, Query_PendingWithdrawals_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) MessageStatus(ctx context.Context, in *QueryMessageStatusRequest, opts ...grpc.CallOption) (*QueryMessageStatusResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryMessageStatusResponse)
+	err := c.cc.Invoke(ctx, Query_MessageStatus_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 // All implementations must embed UnimplementedQueryServer
 // for forward compatibility.
@@ -73,6 +126,15 @@ type QueryServer interface {
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
 	// Escrow returns what a rollup holds in the bridge escrow, per denom.
 	Escrow(context.Context, *QueryEscrowRequest) (*QueryEscrowResponse, error)
+	// Invariant compares the escrow account with the ledgers and the pending
+	// withdrawals, per denom.
+	Invariant(context.Context, *QueryInvariantRequest) (*QueryInvariantResponse, error)
+	// BridgeStatus is one rollup's bridge state: paused, cap, this epoch's usage.
+	BridgeStatus(context.Context, *QueryBridgeStatusRequest) (*QueryBridgeStatusResponse, error)
+	// PendingWithdrawals lists deferred withdrawals, oldest first.
+	PendingWithdrawals(context.Context, *QueryPendingWithdrawalsRequest) (*QueryPendingWithdrawalsResponse, error)
+	// MessageStatus says whether an inbox entry was consumed by a batch.
+	MessageStatus(context.Context, *QueryMessageStatusRequest) (*QueryMessageStatusResponse, error)
 	mustEmbedUnimplementedQueryServer()
 }
 
@@ -88,6 +150,18 @@ func (UnimplementedQueryServer) Params(context.Context, *QueryParamsRequest) (*Q
 }
 func (UnimplementedQueryServer) Escrow(context.Context, *QueryEscrowRequest) (*QueryEscrowResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Escrow not implemented")
+}
+func (UnimplementedQueryServer) Invariant(context.Context, *QueryInvariantRequest) (*QueryInvariantResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Invariant not implemented")
+}
+func (UnimplementedQueryServer) BridgeStatus(context.Context, *QueryBridgeStatusRequest) (*QueryBridgeStatusResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BridgeStatus not implemented")
+}
+func (UnimplementedQueryServer) PendingWithdrawals(context.Context, *QueryPendingWithdrawalsRequest) (*QueryPendingWithdrawalsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PendingWithdrawals not implemented")
+}
+func (UnimplementedQueryServer) MessageStatus(context.Context, *QueryMessageStatusRequest) (*QueryMessageStatusResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method MessageStatus not implemented")
 }
 func (UnimplementedQueryServer) mustEmbedUnimplementedQueryServer() {}
 func (UnimplementedQueryServer) testEmbeddedByValue()               {}
@@ -146,6 +220,78 @@ func _Query_Escrow_Handler(srv interface{}, ctx context.Context, dec func(interf
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Invariant_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryInvariantRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Invariant(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Invariant_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Invariant(ctx, req.(*QueryInvariantRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_BridgeStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryBridgeStatusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).BridgeStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_BridgeStatus_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).BridgeStatus(ctx, req.(*QueryBridgeStatusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_PendingWithdrawals_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryPendingWithdrawalsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).PendingWithdrawals(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_PendingWithdrawals_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).PendingWithdrawals(ctx, req.(*QueryPendingWithdrawalsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_MessageStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryMessageStatusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).MessageStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_MessageStatus_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).MessageStatus(ctx, req.(*QueryMessageStatusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Query_ServiceDesc is the grpc.ServiceDesc for Query service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -160,6 +306,22 @@ var Query_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Escrow",
 			Handler:    _Query_Escrow_Handler,
+		},
+		{
+			MethodName: "Invariant",
+			Handler:    _Query_Invariant_Handler,
+		},
+		{
+			MethodName: "BridgeStatus",
+			Handler:    _Query_BridgeStatus_Handler,
+		},
+		{
+			MethodName: "PendingWithdrawals",
+			Handler:    _Query_PendingWithdrawals_Handler,
+		},
+		{
+			MethodName: "MessageStatus",
+			Handler:    _Query_MessageStatus_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -19,8 +19,12 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Msg_UpdateParams_FullMethodName = "/nativechain.crossrollup.v1.Msg/UpdateParams"
-	Msg_Deposit_FullMethodName      = "/nativechain.crossrollup.v1.Msg/Deposit"
+	Msg_UpdateParams_FullMethodName  = "/nativechain.crossrollup.v1.Msg/UpdateParams"
+	Msg_Deposit_FullMethodName       = "/nativechain.crossrollup.v1.Msg/Deposit"
+	Msg_SendMessage_FullMethodName   = "/nativechain.crossrollup.v1.Msg/SendMessage"
+	Msg_SubmitBundle_FullMethodName  = "/nativechain.crossrollup.v1.Msg/SubmitBundle"
+	Msg_SetPaused_FullMethodName     = "/nativechain.crossrollup.v1.Msg/SetPaused"
+	Msg_SetOutflowCap_FullMethodName = "/nativechain.crossrollup.v1.Msg/SetOutflowCap"
 )
 
 // MsgClient is the client API for Msg service.
@@ -33,6 +37,19 @@ type MsgClient interface {
 	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
 	// Deposit escrows coins for a rollup and appends a deposit to its inbox.
 	Deposit(ctx context.Context, in *MsgDeposit, opts ...grpc.CallOption) (*MsgDepositResponse, error)
+	// SendMessage appends an L1-originated call (inbox kind 3) to a rollup's
+	// inbox, for a contract there; value is optional and bridged like a
+	// deposit.
+	SendMessage(ctx context.Context, in *MsgSendMessage, opts ...grpc.CallOption) (*MsgSendMessageResponse, error)
+	// SubmitBundle applies batches of several rollups in order, all or
+	// nothing. A later batch may consume inbox entries an earlier batch of the
+	// bundle routed to it: a synchronous cross-rollup call.
+	SubmitBundle(ctx context.Context, in *MsgSubmitBundle, opts ...grpc.CallOption) (*MsgSubmitBundleResponse, error)
+	// SetPaused pauses or resumes the bridge of one rollup (authority only).
+	SetPaused(ctx context.Context, in *MsgSetPaused, opts ...grpc.CallOption) (*MsgSetPausedResponse, error)
+	// SetOutflowCap sets or clears a rollup's per-epoch withdrawal cap
+	// (authority only).
+	SetOutflowCap(ctx context.Context, in *MsgSetOutflowCap, opts ...grpc.CallOption) (*MsgSetOutflowCapResponse, error)
 }
 
 type msgClient struct {
@@ -63,6 +80,46 @@ func (c *msgClient) Deposit(ctx context.Context, in *MsgDeposit, opts ...grpc.Ca
 	return out, nil
 }
 
+func (c *msgClient) SendMessage(ctx context.Context, in *MsgSendMessage, opts ...grpc.CallOption) (*MsgSendMessageResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgSendMessageResponse)
+	err := c.cc.Invoke(ctx, Msg_SendMessage_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) SubmitBundle(ctx context.Context, in *MsgSubmitBundle, opts ...grpc.CallOption) (*MsgSubmitBundleResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgSubmitBundleResponse)
+	err := c.cc.Invoke(ctx, Msg_SubmitBundle_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) SetPaused(ctx context.Context, in *MsgSetPaused, opts ...grpc.CallOption) (*MsgSetPausedResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgSetPausedResponse)
+	err := c.cc.Invoke(ctx, Msg_SetPaused_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) SetOutflowCap(ctx context.Context, in *MsgSetOutflowCap, opts ...grpc.CallOption) (*MsgSetOutflowCapResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgSetOutflowCapResponse)
+	err := c.cc.Invoke(ctx, Msg_SetOutflowCap_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 // All implementations must embed UnimplementedMsgServer
 // for forward compatibility.
@@ -73,6 +130,19 @@ type MsgServer interface {
 	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
 	// Deposit escrows coins for a rollup and appends a deposit to its inbox.
 	Deposit(context.Context, *MsgDeposit) (*MsgDepositResponse, error)
+	// SendMessage appends an L1-originated call (inbox kind 3) to a rollup's
+	// inbox, for a contract there; value is optional and bridged like a
+	// deposit.
+	SendMessage(context.Context, *MsgSendMessage) (*MsgSendMessageResponse, error)
+	// SubmitBundle applies batches of several rollups in order, all or
+	// nothing. A later batch may consume inbox entries an earlier batch of the
+	// bundle routed to it: a synchronous cross-rollup call.
+	SubmitBundle(context.Context, *MsgSubmitBundle) (*MsgSubmitBundleResponse, error)
+	// SetPaused pauses or resumes the bridge of one rollup (authority only).
+	SetPaused(context.Context, *MsgSetPaused) (*MsgSetPausedResponse, error)
+	// SetOutflowCap sets or clears a rollup's per-epoch withdrawal cap
+	// (authority only).
+	SetOutflowCap(context.Context, *MsgSetOutflowCap) (*MsgSetOutflowCapResponse, error)
 	mustEmbedUnimplementedMsgServer()
 }
 
@@ -88,6 +158,18 @@ func (UnimplementedMsgServer) UpdateParams(context.Context, *MsgUpdateParams) (*
 }
 func (UnimplementedMsgServer) Deposit(context.Context, *MsgDeposit) (*MsgDepositResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Deposit not implemented")
+}
+func (UnimplementedMsgServer) SendMessage(context.Context, *MsgSendMessage) (*MsgSendMessageResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SendMessage not implemented")
+}
+func (UnimplementedMsgServer) SubmitBundle(context.Context, *MsgSubmitBundle) (*MsgSubmitBundleResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SubmitBundle not implemented")
+}
+func (UnimplementedMsgServer) SetPaused(context.Context, *MsgSetPaused) (*MsgSetPausedResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetPaused not implemented")
+}
+func (UnimplementedMsgServer) SetOutflowCap(context.Context, *MsgSetOutflowCap) (*MsgSetOutflowCapResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetOutflowCap not implemented")
 }
 func (UnimplementedMsgServer) mustEmbedUnimplementedMsgServer() {}
 func (UnimplementedMsgServer) testEmbeddedByValue()             {}
@@ -146,6 +228,78 @@ func _Msg_Deposit_Handler(srv interface{}, ctx context.Context, dec func(interfa
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_SendMessage_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSendMessage)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SendMessage(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_SendMessage_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SendMessage(ctx, req.(*MsgSendMessage))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_SubmitBundle_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSubmitBundle)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SubmitBundle(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_SubmitBundle_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SubmitBundle(ctx, req.(*MsgSubmitBundle))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_SetPaused_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSetPaused)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SetPaused(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_SetPaused_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SetPaused(ctx, req.(*MsgSetPaused))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_SetOutflowCap_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSetOutflowCap)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SetOutflowCap(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_SetOutflowCap_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SetOutflowCap(ctx, req.(*MsgSetOutflowCap))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Msg_ServiceDesc is the grpc.ServiceDesc for Msg service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -160,6 +314,22 @@ var Msg_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Deposit",
 			Handler:    _Msg_Deposit_Handler,
+		},
+		{
+			MethodName: "SendMessage",
+			Handler:    _Msg_SendMessage_Handler,
+		},
+		{
+			MethodName: "SubmitBundle",
+			Handler:    _Msg_SubmitBundle_Handler,
+		},
+		{
+			MethodName: "SetPaused",
+			Handler:    _Msg_SetPaused_Handler,
+		},
+		{
+			MethodName: "SetOutflowCap",
+			Handler:    _Msg_SetOutflowCap_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

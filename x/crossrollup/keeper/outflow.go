@@ -1,0 +1,219 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
+	sdkmath "cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+
+	"github.com/nativechain/nativechain/x/crossrollup/types"
+)
+
+// The safety valves: governance may pause one rollup's bridge, and may cap
+// what a rollup pays out to L1 per outflow epoch. Neither ever loses funds:
+// a withdrawal that may not be paid now waits in Pending (its amount already
+// out of the ledger, still in the escrow account) and EndBlock pays it when
+// the pause ends or the next epoch opens room under the cap.
+
+// currentEpoch is the outflow epoch of the block being executed.
+func currentEpoch(ctx context.Context, params types.Params) uint64 {
+	h := sdk.UnwrapSDKContext(ctx).BlockHeight()
+	if h < 0 {
+		h = 0
+	}
+	return uint64(h) / params.OutflowEpochBlocks
+}
+
+// usage is what rollupID paid out in the current epoch (nothing if its
+// stored usage is from an earlier epoch).
+func (k Keeper) usage(ctx context.Context, params types.Params, rollupID string) (types.OutflowUsage, error) {
+	epoch := currentEpoch(ctx, params)
+	u, err := k.OutflowUsage.Get(ctx, rollupID)
+	if errors.Is(err, collections.ErrNotFound) || (err == nil && u.Epoch != epoch) {
+		return types.OutflowUsage{Epoch: epoch}, nil
+	}
+	return u, err
+}
+
+// outflowBlocked says why coin may not be paid out of rollupID now, or "".
+func (k Keeper) outflowBlocked(ctx context.Context, params types.Params, rollupID string, coin sdk.Coin) (string, error) {
+	paused, err := k.Paused.Has(ctx, rollupID)
+	if err != nil {
+		return "", err
+	}
+	if paused {
+		return "rollup's bridge is paused", nil
+	}
+	limit, err := k.OutflowCaps.Get(ctx, rollupID)
+	if errors.Is(err, collections.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	capAmt := limit.Cap.AmountOf(coin.Denom)
+	if capAmt.IsZero() {
+		return "", nil // the cap does not cover this denom
+	}
+	u, err := k.usage(ctx, params, rollupID)
+	if err != nil {
+		return "", err
+	}
+	if u.Paid.AmountOf(coin.Denom).Add(coin.Amount).GT(capAmt) {
+		return "outflow cap of the epoch reached", nil
+	}
+	return "", nil
+}
+
+// pay sends coin from escrow to recipient and records it against the cap.
+func (k Keeper) pay(ctx context.Context, params types.Params, rollupID string, recipient sdk.AccAddress, coin sdk.Coin) error {
+	if err := k.bankKeeper.SendCoinsFromModuleToAccount(ctx, types.ModuleName, recipient, sdk.NewCoins(coin)); err != nil {
+		return err
+	}
+	if has, err := k.OutflowCaps.Has(ctx, rollupID); err != nil || !has {
+		return err // usage only matters under a cap
+	}
+	u, err := k.usage(ctx, params, rollupID)
+	if err != nil {
+		return err
+	}
+	u.Paid = u.Paid.Add(coin)
+	return k.OutflowUsage.Set(ctx, rollupID, u)
+}
+
+// defer_ stores a withdrawal that may not be paid now.
+func (k Keeper) defer_(ctx context.Context, p types.PendingWithdrawal, reason string) error {
+	id, err := k.NextPendingID.Next(ctx)
+	if err != nil {
+		return err
+	}
+	p.Id = id
+	if err := k.Pending.Set(ctx, id, p); err != nil {
+		return err
+	}
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventWithdrawalDeferred{
+		PendingId: id, RollupId: p.RollupId, BatchIndex: p.BatchIndex, Recipient: p.Recipient,
+		Amount: p.Amount.String(), Reason: reason,
+	})
+}
+
+// ReleasePending runs in EndBlock. It examines at most
+// max_releases_per_block deferred withdrawals, oldest first from a cursor
+// that wraps around, and pays those whose rollup is no longer paused and
+// has room under its cap. The cursor makes the work per block bounded and
+// every pending withdrawal is examined again within
+// ceil(pending / max_releases_per_block) blocks.
+func (k Keeper) ReleasePending(ctx context.Context) error {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	cursor, err := k.ReleaseCursor.Get(ctx)
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return err
+	}
+	budget := int(params.MaxReleasesPerBlock)
+	examined, next, err := k.releaseFrom(ctx, params, new(collections.Range[uint64]).StartInclusive(cursor), budget)
+	if err != nil {
+		return err
+	}
+	if examined < budget && cursor > 0 {
+		// Reached the end: wrap around to the oldest entries.
+		var n int
+		n, next, err = k.releaseFrom(ctx, params, new(collections.Range[uint64]).EndExclusive(cursor), budget-examined)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			next = 0
+		}
+	}
+	return k.ReleaseCursor.Set(ctx, next)
+}
+
+// releaseFrom examines up to budget pending withdrawals in rng and returns
+// how many it examined and the id to resume from.
+func (k Keeper) releaseFrom(ctx context.Context, params types.Params, rng *collections.Range[uint64], budget int) (int, uint64, error) {
+	if budget <= 0 {
+		return 0, 0, nil
+	}
+	iter, err := k.Pending.Iterate(ctx, rng)
+	if err != nil {
+		return 0, 0, err
+	}
+	var batch []types.PendingWithdrawal
+	next := uint64(0)
+	for ; iter.Valid() && len(batch) < budget; iter.Next() {
+		p, err := iter.Value()
+		if err != nil {
+			iter.Close()
+			return 0, 0, err
+		}
+		batch = append(batch, p)
+		next = p.Id + 1
+	}
+	iter.Close() // never write while iterating
+	for _, p := range batch {
+		reason, err := k.outflowBlocked(ctx, params, p.RollupId, p.Amount)
+		if err != nil {
+			return 0, 0, err
+		}
+		if reason != "" {
+			continue
+		}
+		recipient, err := k.addressCodec.StringToBytes(p.Recipient)
+		if err != nil {
+			return 0, 0, err
+		}
+		if err := k.pay(ctx, params, p.RollupId, recipient, p.Amount); err != nil {
+			return 0, 0, err
+		}
+		if err := k.Pending.Remove(ctx, p.Id); err != nil {
+			return 0, 0, err
+		}
+		if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventWithdrawalReleased{
+			PendingId: p.Id, RollupId: p.RollupId, Recipient: p.Recipient, Amount: p.Amount.String(),
+		}); err != nil {
+			return 0, 0, err
+		}
+	}
+	return len(batch), next, nil
+}
+
+// PendingTotal sums every deferred withdrawal (for the invariant).
+func (k Keeper) PendingTotal(ctx context.Context) (sdk.Coins, error) {
+	total := sdk.NewCoins()
+	err := k.Pending.Walk(ctx, nil, func(_ uint64, p types.PendingWithdrawal) (bool, error) {
+		total = total.Add(p.Amount)
+		return false, nil
+	})
+	return total, err
+}
+
+// LedgersTotal sums every rollup's ledger per denom (for the invariant).
+func (k Keeper) LedgersTotal(ctx context.Context) (sdk.Coins, error) {
+	total := sdk.NewCoins()
+	err := k.Ledgers.Walk(ctx, nil, func(key collections.Pair[string, string], amt sdkmath.Int) (bool, error) {
+		total = total.Add(sdk.NewCoin(key.K2(), amt))
+		return false, nil
+	})
+	return total, err
+}
+
+// EscrowInvariant returns the escrow account's balance, the sum of the
+// ledgers and the sum of the pending withdrawals. The bridge invariant is
+// escrow == ledgers + pending, per denom.
+func (k Keeper) EscrowInvariant(ctx context.Context) (escrow, ledgers, pending sdk.Coins, err error) {
+	escrow = k.bankKeeper.GetAllBalances(ctx, authtypes.NewModuleAddress(types.ModuleName))
+	if ledgers, err = k.LedgersTotal(ctx); err != nil {
+		return nil, nil, nil, err
+	}
+	if pending, err = k.PendingTotal(ctx); err != nil {
+		return nil, nil, nil, err
+	}
+	return escrow, ledgers, pending, nil
+}
