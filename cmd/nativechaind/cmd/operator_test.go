@@ -1,0 +1,100 @@
+package cmd
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/nativechain/nativechain/prover/circuits"
+	"github.com/nativechain/nativechain/prover/setup"
+)
+
+func runOperator(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	cmd := OperatorCmd()
+	var out, errOut bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SetArgs(args)
+	err = cmd.Execute()
+	return out.String(), errOut.String(), err
+}
+
+func TestOperatorSetup_WritesKeysThenReusesThem(t *testing.T) {
+	root := t.TempDir()
+	c, err := circuits.Compile(circuits.TestCircuitName, nil)
+	require.NoError(t, err)
+	dir := setup.KeyDir(root, c.Hash)
+
+	out, errOut, err := runOperator(t, "setup", "--circuit", "test", "--keys-dir", root)
+	require.NoError(t, err)
+	require.Contains(t, out, "UNSAFE")
+	require.Contains(t, out, c.Hash.String())
+	require.Contains(t, out, "--vk-file "+filepath.Join(dir, setup.VerifyingKeyFile))
+	require.Contains(t, errOut, "started, estimated")
+	require.Contains(t, errOut, "done in")
+	require.NotContains(t, errOut, "\r", "no redraws when stderr is not a terminal")
+
+	keys, err := setup.LoadKeys(dir, c.Hash)
+	require.NoError(t, err)
+	require.True(t, keys.Manifest.UnsafeDevSetup)
+	pkInfo, err := os.Stat(filepath.Join(dir, setup.ProvingKeyFile))
+	require.NoError(t, err)
+
+	out, errOut, err = runOperator(t, "setup", "--circuit", "test", "--param", "commitment=false", "--keys-dir", root)
+	require.NoError(t, err)
+	require.Contains(t, out, "reusing cached keys")
+	require.Empty(t, errOut)
+	again, err := os.Stat(filepath.Join(dir, setup.ProvingKeyFile))
+	require.NoError(t, err)
+	require.Equal(t, pkInfo.ModTime(), again.ModTime())
+}
+
+func TestOperatorSetup_RejectsBadInput(t *testing.T) {
+	root := t.TempDir()
+	for _, args := range [][]string{
+		{"setup", "--keys-dir", root},
+		{"setup", "--circuit", "no-such-circuit", "--keys-dir", root},
+		{"setup", "--circuit", "test", "--param", "depth=3", "--keys-dir", root},
+		{"setup", "--circuit", "test", "--param", "commitment", "--keys-dir", root},
+	} {
+		_, _, err := runOperator(t, args...)
+		require.Error(t, err, strings.Join(args, " "))
+	}
+	entries, err := os.ReadDir(root)
+	require.NoError(t, err)
+	require.Empty(t, entries)
+}
+
+func TestOperatorCeremony_Phase1FromTheCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := runOperator(t, "ceremony", "init", "--circuit", "test", "--dir", dir)
+	require.NoError(t, err)
+	require.Contains(t, out, "domain size   2048")
+
+	out, _, err = runOperator(t, "ceremony", "contribute", "--in", filepath.Join(dir, "phase1_0000.bin"))
+	require.NoError(t, err)
+	require.Contains(t, out, "contribution hash")
+	require.FileExists(t, filepath.Join(dir, "phase1_0001.bin"))
+
+	out, _, err = runOperator(t, "ceremony", "verify", dir)
+	require.NoError(t, err)
+	require.Contains(t, out, "transcript ok")
+	require.Contains(t, out, "1 phase-1 and 0 phase-2 contributions")
+
+	_, _, err = runOperator(t, "ceremony", "finalize", "--beacon", "00ff", dir)
+	require.ErrorIs(t, err, setup.ErrBadBeacon)
+
+	// A damaged contribution fails verification.
+	path := filepath.Join(dir, "phase1_0001.bin")
+	bz, err := os.ReadFile(path)
+	require.NoError(t, err)
+	bz[len(bz)-1] ^= 1
+	require.NoError(t, os.WriteFile(path, bz, 0o644))
+	_, _, err = runOperator(t, "ceremony", "verify", dir)
+	require.ErrorIs(t, err, setup.ErrCorrupted)
+}
