@@ -155,7 +155,7 @@ func newBridgeFixture(t *testing.T) bridgeFixture {
 		rollups: map[string]rollupstypes.RollupStatus{
 			activeID: rollupstypes.ROLLUP_STATUS_ACTIVE, betaID: rollupstypes.ROLLUP_STATUS_ACTIVE, frozenID: rollupstypes.ROLLUP_STATUS_FROZEN,
 		},
-		inbox:   map[string][]rollupstypes.InboxEntry{},
+		inbox: map[string][]rollupstypes.InboxEntry{},
 	}
 	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, bank, rollups, authority)
 	require.NoError(t, k.InitGenesis(testCtx.Ctx, types.DefaultGenesis()))
