@@ -7,6 +7,8 @@ import (
 
 	sdkmath "cosmossdk.io/math"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
 	"github.com/nativechain/nativechain/x/rewards/types"
 )
 
@@ -30,6 +32,13 @@ func TestParams_Validate(t *testing.T) {
 		{"no work weight", func(p *types.Params) { p.TxWeight, p.DaByteWeight = 0, 0 }, false},
 		{"zero payouts per block", func(p *types.Params) { p.MaxPayoutsPerBlock = 0 }, false},
 		{"payouts per block over limit", func(p *types.Params) { p.MaxPayoutsPerBlock = types.MaxPayoutsPerBlockLimit + 1 }, false},
+		{"work weight over limit", func(p *types.Params) { p.TxWeight = types.MaxWorkWeight + 1 }, false},
+		{"zero fees", func(p *types.Params) {
+			p.FeePerDaByte, p.FeePerVerification = sdk.NewInt64Coin("unat", 0), sdk.NewInt64Coin("unat", 0)
+		}, true},
+		{"negative fee", func(p *types.Params) { p.FeePerDaByte = sdk.Coin{Denom: "unat", Amount: sdkmath.NewInt(-1)} }, false},
+		{"fee without denom", func(p *types.Params) { p.FeePerVerification = sdk.Coin{Amount: sdkmath.NewInt(1)} }, false},
+		{"nil fee amount", func(p *types.Params) { p.FeePerVerification = sdk.Coin{Denom: "unat"} }, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
