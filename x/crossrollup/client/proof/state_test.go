@@ -20,8 +20,8 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
-	crossrollupkeeper "github.com/nativechain/nativechain/x/crossrollup/keeper"
 	"github.com/nativechain/nativechain/x/crossrollup/client/proof"
+	crossrollupkeeper "github.com/nativechain/nativechain/x/crossrollup/keeper"
 	rollupskeeper "github.com/nativechain/nativechain/x/rollups/keeper"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
