@@ -12,10 +12,12 @@ import (
 	"github.com/nativechain/nativechain/prover/circuits"
 )
 
-// devSetupConstraintsPerCoreSecond is the measured throughput of gnark's
-// groth16.Setup on BN254 per core (BenchmarkDevSetup; docs/PERFORMANCE.md).
-// gnark's Setup has no progress callback, so the ETA is this estimate.
-const devSetupConstraintsPerCoreSecond = 2500
+// devSetupConstraintsPerCoreSecond is the throughput of gnark's
+// groth16.Setup on BN254 per core, measured on an idle 2-core machine at
+// 2^16 constraints (11 s; BenchmarkDevSetupScaling, docs/PERFORMANCE.md).
+// gnark's Setup has no progress callback, so the ETA is this estimate; on a
+// busy machine the progress line says when it is exceeded.
+const devSetupConstraintsPerCoreSecond = 3000
 
 // EstimateDevSetup is the expected duration of groth16.Setup for a circuit
 // of nbConstraints on this machine's cores.
