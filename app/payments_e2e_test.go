@@ -73,7 +73,7 @@ func TestPaymentsRollup_EndToEnd(t *testing.T) {
 		}
 		b, err := state.BuildBatch(payments.BatchContext{
 			ChainID: apptest.ChainID, RollupID: "payments", BatchIndex: r.NextBatchIndex,
-			Submitter: c.operator.Address, InboxBefore: before, Operator: 0,
+			Submitter: c.operator.Address, InboxBefore: before,
 		}, entries, txs)
 		require.NoError(t, err)
 		require.Empty(t, b.Rejected)
@@ -91,8 +91,7 @@ func TestPaymentsRollup_EndToEnd(t *testing.T) {
 		return b
 	}
 
-	// Batch 1: both deposits create accounts 0 (the operator's fee
-	// account) and 1.
+	// Batch 1: both deposits create accounts 0 and 1.
 	b := submit()
 	require.Equal(t, uint64(2), b.InboxConsumed)
 
@@ -110,11 +109,11 @@ func TestPaymentsRollup_EndToEnd(t *testing.T) {
 	withdraw.Sign(alice, domain, app.BondDenom)
 	outsiderBefore := c.balance(c.outsider.Address)
 	b = submit(transfer, withdraw)
-	require.Len(t, b.Outbox, 1)
+	require.Len(t, b.Outbox, 2, "the withdrawal, then the fees to the submitter")
 	require.Equal(t, outsiderBefore.AddRaw(2_000_000).String(), c.balance(c.outsider.Address).String())
 	ledger, err := c.App.CrossRollupKeeper.Ledger(c.Context(), "payments", app.BondDenom)
 	require.NoError(t, err)
-	require.Equal(t, "3000001", ledger.String())
+	require.Equal(t, "2999981", ledger.String(), "5000001 deposited, 2000000 withdrawn, 20 of fees paid out")
 	a, err := state.Account(1)
 	require.NoError(t, err)
 	require.Equal(t, "2998980", a.Balance.String())

@@ -71,10 +71,6 @@ type Circuit struct {
 	OutboxCount     frontend.Variable
 	DAChunks        frontend.Variable // ceil(len(data)/31)
 
-	OperatorIndex frontend.Variable
-	OperatorBytes [HeaderBytes]frontend.Variable
-	Operator      AccountWitness
-
 	Slots []SlotWitness
 }
 
@@ -82,7 +78,6 @@ type Circuit struct {
 func NewCircuit(p Params) *Circuit {
 	p = p.WithDefaults()
 	c := &Circuit{params: p, Slots: make([]SlotWitness, p.Slots)}
-	c.Operator.Siblings = make([]frontend.Variable, p.Depth)
 	for i := range c.Slots {
 		c.Slots[i].A.Siblings = make([]frontend.Variable, p.Depth)
 		c.Slots[i].B.Siblings = make([]frontend.Variable, p.Depth)
@@ -107,8 +102,8 @@ type circuitCtx struct {
 	txDomain frontend.Variable
 }
 
-// Define lays out the batch: slots in order, then the operator's fee
-// credit, then the commitment.
+// Define lays out the batch: slots in order, then the fee withdrawal to the
+// submitter, then the commitment.
 func (c *Circuit) Define(api frontend.API) error {
 	p := c.params.WithDefaults()
 	h, err := gadgets.NewHasher(api)
@@ -129,10 +124,6 @@ func (c *Circuit) Define(api frontend.API) error {
 	var fees, txCount frontend.Variable = 0, 0
 	data := make([]frontend.Variable, 0, p.MaxDataBytes())
 
-	// header: the fee account index, 3 bytes
-	opBits := api.ToBinary(c.OperatorIndex, p.Depth)
-	data = append(data, ctx.bytesOf(c.OperatorBytes[:], c.OperatorIndex)...)
-
 	for i := range c.Slots {
 		s := &c.Slots[i]
 		var prev, next *SlotWitness
@@ -151,25 +142,23 @@ func (c *Circuit) Define(api frontend.API) error {
 		data = append(data, s.Bytes[:]...)
 	}
 
-	// fees: one tree update per batch, to an existing account
-	op := &c.Operator
-	ctx.assertOnCurve(op.X, op.Y, 1)
-	pkHash := h.Compress(op.X, op.Y)
-	newBal := api.Add(op.Balance, fees)
-	ctx.rc.Check(newBal, BalanceBits)
-	oldRoot, newRoot := h.MerkleUpdate(
-		h.Compress(pkHash, packLeaf(api, op.Balance, op.Nonce)),
-		h.Compress(pkHash, packLeaf(api, newBal, op.Nonce)),
-		opBits, op.Siblings)
-	api.AssertIsEqual(oldRoot, root)
+	// fees: one withdrawal of their sum to the submitter's L1 account, the
+	// last outbox entry, if any fee was paid (a zero withdrawal is invalid)
+	feeEntry := h.OutboxEntryHash(gadgets.OutboxEntry{
+		Kind: uint32(types.OutboxKindWithdrawal), Amount: fees,
+		SenderDigest: gadgets.AddressDigestConstant(nil), RecipientDigest: c.SubmitterDigest,
+		DestRollupDigest: gadgets.RollupIDDigestConstant(""), DenomDigest: ctx.denom,
+		PayloadDigest: gadgets.PayloadDigestConstant(nil),
+	})
+	outbox.Append(api.Sub(1, api.IsZero(fees)), feeEntry)
 
-	length := api.Add(HeaderBytes, api.Mul(txCount, RecordBytes))
+	length := api.Mul(txCount, RecordBytes)
 	h.AssertBatchCommitment(c.Commitment, gadgets.BatchCommitment{
 		ChainIDDigest:   c.ChainIDDigest,
 		RollupIDDigest:  c.RollupIDDigest,
 		BatchIndex:      c.BatchIndex,
 		PrevStateRoot:   c.PrevRoot,
-		NewStateRoot:    newRoot,
+		NewStateRoot:    root,
 		DAHash:          h.DAHashPrefix(data, length, c.DAChunks, ctx.rc),
 		InboxBefore:     c.InboxBefore,
 		InboxAfter:      inbox.Accumulator(),
@@ -358,13 +347,13 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, root frontend.Variable) 
 		}
 	}
 
-	// signature over (domain, record word + nonce, outbox entry if any), by
-	// From's key; unsigned slots check a signature by the public dummy key
-	msg := h.Chain(ctx.txDomain, api.Add(word, api.Mul(a.Nonce, two96)), api.Mul(signedOut, entryHash))
+	// signature by From's key over (record word + nonce, outbox entry if
+	// any); unsigned slots check a signature by the public dummy key
 	base := ctx.curve.Params().Base
 	pkX := api.Select(useA, a.X, base[0])
 	pkY := api.Select(useA, a.Y, base[1])
-	ctx.verifySignature(s, pkX, pkY, msg)
+	pkHash := api.Select(useA, pkHashA, baseKeyHash)
+	ctx.verifySignature(s, pkX, pkY, pkHash, api.Add(word, api.Mul(a.Nonce, two96)), api.Mul(signedOut, entryHash))
 
 	return slotResult{root: newRoot, fee: api.Mul(useA, fee), isIn: isIn, isOut: isOut, entryHash: entryHash}
 }
@@ -385,18 +374,17 @@ func (ctx *circuitCtx) addressDigest(s *SlotWitness, x, y frontend.Variable) fro
 	return ctx.h.Chain(addressStart, s.AddrXHi, c1, c2)
 }
 
-// verifySignature checks [S]B - [H(R, A, m)]A == R with S in [1, l): the
-// native PublicKey.Verify. The key is a subgroup point (accounts are
-// created only from keys the operator validated; the dummy key is B).
-func (ctx *circuitCtx) verifySignature(s *SlotWitness, pkX, pkY, msg frontend.Variable) {
+// verifySignature checks [S]B - [h]A == R with S in [1, l) and
+// h = H(domain; R.X, R.Y, keyHash, msg...): the native PublicKey.Verify.
+// The key is a subgroup point (accounts are created only from keys the
+// operator validated; the dummy key is B).
+func (ctx *circuitCtx) verifySignature(s *SlotWitness, pkX, pkY, keyHash frontend.Variable, msg ...frontend.Variable) {
 	api := ctx.api
 	api.AssertIsDifferent(s.SigS, 0)
 	ctx.rc.Check(s.SigS, order.BitLen())
 	ctx.rc.Check(api.Sub(orderMinus1, s.SigS), order.BitLen())
 	api.AssertIsDifferent(pkX, 0)
-	fh := ctx.h.FieldHasher(0)
-	fh.Write(s.SigRX, s.SigRY, pkX, pkY, msg)
-	c := fh.Sum()
+	c := ctx.h.Chain(ctx.txDomain, append([]frontend.Variable{s.SigRX, s.SigRY, keyHash}, msg...)...)
 	base := ctx.curve.Params().Base
 	q := ctx.curve.DoubleBaseScalarMul(
 		twistededwards.Point{X: base[0], Y: base[1]},
@@ -405,6 +393,12 @@ func (ctx *circuitCtx) verifySignature(s *SlotWitness, pkX, pkY, msg frontend.Va
 	api.AssertIsEqual(q.X, s.SigRX)
 	api.AssertIsEqual(q.Y, s.SigRY)
 }
+
+// baseKeyHash is the dummy key's hash c(B.X, B.Y).
+var baseKeyHash = func() *big.Int {
+	e := dummyKey.Public.KeyHash()
+	return e.BigInt(new(big.Int))
+}()
 
 // addressStart is c(tag(address), 64), the constant first step of every
 // 64-byte address digest.

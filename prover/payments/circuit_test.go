@@ -23,7 +23,7 @@ func TestCircuit_AcceptsDepositsTransfersWithdrawalsAndSends(t *testing.T) {
 		r.withdraw(bob, 2, 200, 1, l1Addr(0x55)),
 	)
 	require.Empty(t, b.Rejected)
-	require.Len(t, b.Outbox, 1)
+	require.Len(t, b.Outbox, 2, "the withdrawal and the fees to the submitter")
 	require.NoError(t, solved(t, testParams, b))
 
 	b = r.build(r.send(alice, 1, 5000, 3, "dex", testKey(9).Public.Address()))

@@ -78,9 +78,8 @@ func TestDifferential_RandomBatches(t *testing.T) {
 		decoded, err := types.DecodeOutbox(data)
 		require.NoError(t, err)
 		require.Equal(t, types.OutboxHash(b.Outbox), types.OutboxHash(decoded))
-		op, recs, err := DecodeData(b.Data)
+		recs, err := DecodeData(b.Data)
 		require.NoError(t, err)
-		require.Equal(t, uint32(0), op)
 		require.Len(t, recs, int(b.Commitment.L2TxCount))
 		for i := range recs {
 			require.Equal(t, b.Records[i], recs[i])
@@ -123,8 +122,8 @@ func TestRecord_SpecExample(t *testing.T) {
 	transfer := Record{Kind: KindTransfer, From: 1, To: 2, Amount: Float{Exp: 3, Mantissa: 12345}, Fee: Float{Mantissa: 10}}
 	credit := Record{Kind: KindCredit, To: 3}
 	require.Equal(t, "20000020000043000303900a", hexOf(transfer.Bytes()))
-	data := EncodeData(0, []Record{credit, transfer})
-	require.Equal(t, "000000800000000000600000000000"+"20000020000043000303900a", hexBytes(data))
+	data := EncodeData([]Record{credit, transfer})
+	require.Equal(t, "800000000000600000000000"+"20000020000043000303900a", hexBytes(data))
 	amt, err := EncodeAmount(big.NewInt(12_345_000))
 	require.NoError(t, err)
 	require.Equal(t, Float{Exp: 0, Mantissa: 12_345_000}, amt, "smallest exponent first")

@@ -54,7 +54,7 @@ func (r *rollup) deposit(to PublicKey, amount uint64) {
 func (r *rollup) build(txs ...Tx) *Batch {
 	r.t.Helper()
 	b, err := r.s.BuildBatch(BatchContext{ChainID: testChainID, RollupID: testRollupID, BatchIndex: r.index,
-		Submitter: l1Addr(0x88), InboxBefore: r.acc, Operator: 0}, r.inbox[r.next:], txs)
+		Submitter: l1Addr(0x88), InboxBefore: r.acc}, r.inbox[r.next:], txs)
 	require.NoError(r.t, err)
 	for i := uint64(0); i < b.InboxConsumed; i++ {
 		r.acc = types.InboxAccumulate(r.acc, r.inbox[r.next])

@@ -70,7 +70,8 @@ func TestCircuit_RejectsEachBrokenRule(t *testing.T) {
 		},
 		"tampered DA byte":    func(a *Circuit, _ *Batch) { a.Slots[1].Bytes[11] = bumped(a.Slots[1].Bytes[11], 1) },
 		"outbox mismatch":     func(a *Circuit, _ *Batch) { a.Slots[2].Entry.Recipient = bumped(a.Slots[2].Entry.Recipient, 1) },
-		"outbox count":        func(a *Circuit, _ *Batch) { a.OutboxCount = 3 },
+		"outbox count":        func(a *Circuit, _ *Batch) { a.OutboxCount = 4 },
+		"fees not paid":       func(a *Circuit, _ *Batch) { a.OutboxCount = 2 },
 		"wrong previous root": func(a *Circuit, _ *Batch) { a.PrevRoot = bumped(a.PrevRoot, 1) },
 		"credit to another key": func(a *Circuit, _ *Batch) {
 			k := testKey(7).Public

@@ -96,20 +96,28 @@ type Signature struct {
 	S      big.Int
 }
 
-// challenge is H(R, A, m): a Merkle-Damgard chain of Poseidon2 compressions
-// from 0, the same as gadgets.Hasher.FieldHasher(0) and gnark-crypto's
-// poseidon2.NewMerkleDamgardHasher.
-func challenge(rx, ry fr.Element, pk PublicKey, msg fr.Element) *big.Int {
-	var zero fr.Element
-	h := tree.Chain(zero, rx, ry, pk.X, pk.Y, msg)
+// KeyHash is c(X, Y), the key's hash in its leaf and in signatures.
+func (pk PublicKey) KeyHash() fr.Element { return tree.Compress(pk.X, pk.Y) }
+
+// challenge is h = H(domain; R.X, R.Y, c(A.X, A.Y), msg...): a chain of
+// Poseidon2 compressions whose initial state is the domain. The key enters
+// through its hash, which the circuit computes for the leaf anyway.
+func challenge(domain, rx, ry fr.Element, pk PublicKey, msg []fr.Element) *big.Int {
+	h := tree.Chain(domain, append([]fr.Element{rx, ry, pk.KeyHash()}, msg...)...)
 	return h.BigInt(new(big.Int))
 }
 
-// Sign signs a message element deterministically.
-func (k *PrivateKey) Sign(msg fr.Element) Signature {
-	mb := msg.Bytes()
+// Sign signs msg under domain deterministically.
+func (k *PrivateKey) Sign(domain fr.Element, msg ...fr.Element) Signature {
+	seed := append([]byte("nativechain/payments/nonce/v1"), k.seed[:]...)
+	db := domain.Bytes()
+	seed = append(seed, db[:]...)
+	for i := range msg {
+		mb := msg[i].Bytes()
+		seed = append(seed, mb[:]...)
+	}
 	for ctr := byte(0); ; ctr++ {
-		h := sha256.Sum256(append(append([]byte("nativechain/payments/nonce/v1"), k.seed[:]...), append(mb[:], ctr)...))
+		h := sha256.Sum256(append(seed, ctr))
 		r := new(big.Int).SetBytes(h[:])
 		r.Mod(r, order)
 		if r.Sign() == 0 {
@@ -117,7 +125,7 @@ func (k *PrivateKey) Sign(msg fr.Element) Signature {
 		}
 		var R tw.PointAffine
 		R.ScalarMultiplicationBase(r)
-		c := challenge(R.X, R.Y, k.Public, msg)
+		c := challenge(domain, R.X, R.Y, k.Public, msg)
 		s := new(big.Int).Mul(c, &k.scalar)
 		s.Add(s, r).Mod(s, order)
 		if s.Sign() == 0 {
@@ -128,13 +136,13 @@ func (k *PrivateKey) Sign(msg fr.Element) Signature {
 }
 
 // Verify is the strict check the circuit enforces: S in [1, l), the key a
-// valid subgroup point, and [S]B - [H(R,A,m)]A == R exactly (no cofactor),
-// so a signature has one encoding.
-func (pk PublicKey) Verify(msg fr.Element, sig Signature) bool {
+// valid subgroup point, and [S]B - [h]A == R exactly (no cofactor), so a
+// signature has one encoding.
+func (pk PublicKey) Verify(sig Signature, domain fr.Element, msg ...fr.Element) bool {
 	if pk.validate() != nil || sig.S.Sign() <= 0 || sig.S.Cmp(order) >= 0 {
 		return false
 	}
-	c := challenge(sig.RX, sig.RY, pk, msg)
+	c := challenge(domain, sig.RX, sig.RY, pk, msg)
 	var sb, ca, lhs tw.PointAffine
 	sb.ScalarMultiplicationBase(&sig.S)
 	a := pk.point()

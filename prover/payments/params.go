@@ -49,7 +49,7 @@ func (p Params) Validate() error {
 }
 
 // MaxDataBytes is the size of the posted data of a full batch.
-func (p Params) MaxDataBytes() int { return HeaderBytes + RecordBytes*p.Slots }
+func (p Params) MaxDataBytes() int { return RecordBytes * p.Slots }
 
 // EmptyLeaf is the leaf of an unused account: LeafHash of the zero key,
 // balance and nonce. The zero key is not on the curve, so no real account

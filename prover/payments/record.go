@@ -20,14 +20,13 @@ const (
 	KindBounceOut RecordKind = 7 // returns the bounced entry's value to where it came from (outbox)
 )
 
-// Compact data layout: a 3-byte header (the fee account's index) and one
-// 12-byte record per non-no-op slot, records big-endian as the 96-bit word
+// Compact data layout: one 12-byte record per non-no-op slot, big-endian,
+// the 96-bit word
 //
 //	kind:3 | from:24 | to:24 | amountExp:5 | amountMantissa:28 | feeExp:4 | feeMantissa:8
 //
 // Amounts are mantissa * 10^exp. Fields a kind does not use are zero.
 const (
-	HeaderBytes = 3
 	RecordBytes = 12
 
 	amountExpBits  = 5
@@ -138,11 +137,9 @@ func DecodeRecord(b []byte) (Record, error) {
 	return r, nil
 }
 
-// EncodeData is the posted batch data: the fee account index and the
-// records of the non-no-op slots.
-func EncodeData(operator uint32, records []Record) []byte {
-	out := make([]byte, HeaderBytes, HeaderBytes+RecordBytes*len(records))
-	out[0], out[1], out[2] = byte(operator>>16), byte(operator>>8), byte(operator)
+// EncodeData is the posted batch data: the records of the non-no-op slots.
+func EncodeData(records []Record) []byte {
+	out := make([]byte, 0, RecordBytes*len(records))
 	for _, r := range records {
 		if r.Kind == KindNoop {
 			break
@@ -154,20 +151,20 @@ func EncodeData(operator uint32, records []Record) []byte {
 }
 
 // DecodeData parses posted batch data.
-func DecodeData(data []byte) (operator uint32, records []Record, err error) {
-	if len(data) < HeaderBytes || (len(data)-HeaderBytes)%RecordBytes != 0 {
-		return 0, nil, fmt.Errorf("payments: data of %d bytes", len(data))
+func DecodeData(data []byte) ([]Record, error) {
+	if len(data)%RecordBytes != 0 {
+		return nil, fmt.Errorf("payments: data of %d bytes", len(data))
 	}
-	operator = uint32(data[0])<<16 | uint32(data[1])<<8 | uint32(data[2])
-	for off := HeaderBytes; off < len(data); off += RecordBytes {
+	var records []Record
+	for off := 0; off < len(data); off += RecordBytes {
 		r, err := DecodeRecord(data[off : off+RecordBytes])
 		if err != nil {
-			return 0, nil, err
+			return nil, err
 		}
 		if r.Kind == KindNoop {
-			return 0, nil, errors.New("payments: no-op record in posted data")
+			return nil, errors.New("payments: no-op record in posted data")
 		}
 		records = append(records, r)
 	}
-	return operator, records, nil
+	return records, nil
 }

@@ -132,7 +132,6 @@ type BatchContext struct {
 	BatchIndex  uint64
 	Submitter   []byte     // raw L1 address of the submitting operator
 	InboxBefore fr.Element // the rollup's stored inbox accumulator
-	Operator    uint32     // fee account, must exist
 }
 
 // Batch is a built batch: what to post, what to prove.
@@ -173,13 +172,8 @@ func (s *State) BuildBatch(ctx BatchContext, inbox []types.InboxEntry, txs []Tx)
 	if err != nil {
 		return nil, err
 	}
-	op, err := s.Account(ctx.Operator)
-	if err != nil {
-		return nil, err
-	}
 	b := &builder{s: s, ctx: ctx, domain: Domain(ctx.ChainID, ctx.RollupID),
 		batch: &Batch{PrevRoot: prev, Rejected: map[int]error{}}, fees: new(big.Int), inboxAfter: ctx.InboxBefore}
-	opExists := op.Exists()
 	for _, e := range inbox {
 		need := 1
 		if !b.creditable(e) && !e.Amount.IsZero() { // bounce and bounce-out
@@ -190,10 +184,6 @@ func (s *State) BuildBatch(ctx BatchContext, inbox []types.InboxEntry, txs []Tx)
 		}
 		if err := b.consume(e); err != nil {
 			return nil, err
-		}
-		if e.Kind == types.InboxKindDeposit || !opExists {
-			op, _ = s.Account(ctx.Operator)
-			opExists = op.Exists()
 		}
 	}
 	for i := range txs {
@@ -299,7 +289,7 @@ func (b *builder) apply(tx *Tx) error {
 	if tx.Nonce != from.Nonce || from.Nonce == 1<<NonceBits-1 {
 		return fmt.Errorf("payments: nonce %d, account at %d", tx.Nonce, from.Nonce)
 	}
-	if !from.Key.Verify(tx.Message(b.domain, from.Key, b.s.p.Denom), tx.Sig) {
+	if !tx.Verify(from.Key, b.domain, b.s.p.Denom) {
 		return errors.New("payments: bad signature")
 	}
 	amount, fee := tx.Amount.Value(), tx.Fee.Value()
@@ -414,15 +404,11 @@ func (b *builder) slot(r Record, x slotExtra) error {
 	// signature
 	sig := x.sig
 	if sig == nil {
-		var word fr.Element
-		word.SetBigInt(r.word())
 		var nonceShift big.Int
 		nonceShift.Lsh(new(big.Int).SetUint64(uint64(w.A.Nonce.(uint32))), 96)
-		var ws fr.Element
-		ws.SetBigInt(new(big.Int).Add(&nonceShift, r.word()))
-		var zero fr.Element
-		msg := tree.Chain(b.domain, ws, zero)
-		d := dummyKey.Sign(msg)
+		var word, zero fr.Element
+		word.SetBigInt(new(big.Int).Add(&nonceShift, r.word()))
+		d := dummyKey.Sign(b.domain, word, zero)
 		sig = &d
 	}
 	w.SigRX, w.SigRY, w.SigS = sig.RX, sig.RY, new(big.Int).Set(&sig.S)
@@ -444,31 +430,23 @@ func (b *builder) accountWitness(index uint32, a Account) (AccountWitness, error
 	return w, nil
 }
 
-// finish credits the fees and assembles the commitment and assignment.
+// finish pays the fees to the submitter and assembles the commitment and
+// assignment.
 func (b *builder) finish() (*Batch, error) {
 	s, ctx, batch := b.s, b.ctx, b.batch
-	op, err := s.Account(ctx.Operator)
-	if err != nil {
-		return nil, err
-	}
-	if !op.Exists() {
-		return nil, fmt.Errorf("payments: fee account %d does not exist", ctx.Operator)
-	}
-	opW, err := b.accountWitness(ctx.Operator, op)
-	if err != nil {
-		return nil, err
-	}
-	op.Balance.Add(&op.Balance, b.fees)
-	if op.Balance.Cmp(maxBalance) >= 0 {
-		return nil, errors.New("payments: fee account balance would overflow")
-	}
-	if err := s.setAccount(ctx.Operator, op); err != nil {
-		return nil, err
+	var err error
+	if b.fees.Sign() > 0 {
+		amt, err := types.Uint128FromBig(b.fees)
+		if err != nil {
+			return nil, err
+		}
+		batch.Outbox = append(batch.Outbox, types.OutboxEntry{Kind: types.OutboxKindWithdrawal,
+			Recipient: ctx.Submitter, Denom: s.p.Denom, Amount: amt})
 	}
 	if batch.NewRoot, err = s.Root(); err != nil {
 		return nil, err
 	}
-	batch.Data = EncodeData(ctx.Operator, batch.Records)
+	batch.Data = EncodeData(batch.Records)
 	var txCount uint64
 	for _, r := range batch.Records {
 		if r.Kind != KindNoop {
@@ -496,9 +474,6 @@ func (b *builder) finish() (*Batch, error) {
 	a.InboxBefore = ctx.InboxBefore
 	a.OutboxCount = len(batch.Outbox)
 	a.DAChunks = (len(batch.Data) + types.ChunkBytes - 1) / types.ChunkBytes
-	a.OperatorIndex = ctx.Operator
-	a.OperatorBytes = [HeaderBytes]frontend.Variable{batch.Data[0], batch.Data[1], batch.Data[2]}
-	a.Operator = opW
 	a.Slots = b.slots
 	batch.Assignment = a
 	return batch, nil

@@ -59,22 +59,30 @@ func (tx *Tx) OutboxEntry(sender PublicKey, denom string) (types.OutboxEntry, bo
 	return e, true
 }
 
-// Message is the field element the sender signs:
-// c(c(domain, word + nonce*2^96), outboxEntryHash or 0).
-func (tx *Tx) Message(domain fr.Element, sender PublicKey, denom string) fr.Element {
+// Message is what the sender signs (under Domain): the record word plus
+// nonce*2^96, and the hash of the outbox entry a withdrawal or send emits
+// (0 for a transfer).
+func (tx *Tx) Message(sender PublicKey, denom string) [2]fr.Element {
 	w := new(big.Int).Lsh(new(big.Int).SetUint64(uint64(tx.Nonce)), 96)
 	w.Add(w, tx.record().word())
-	var word, entry fr.Element
-	word.SetBigInt(w)
+	var m [2]fr.Element
+	m[0].SetBigInt(w)
 	if e, ok := tx.OutboxEntry(sender, denom); ok {
-		entry = e.Hash()
+		m[1] = e.Hash()
 	}
-	return tree.Chain(domain, word, entry)
+	return m
 }
 
 // Sign fills tx.Sig with k's signature for the rollup's domain.
 func (tx *Tx) Sign(k *PrivateKey, domain fr.Element, denom string) {
-	tx.Sig = k.Sign(tx.Message(domain, k.Public, denom))
+	m := tx.Message(k.Public, denom)
+	tx.Sig = k.Sign(domain, m[:]...)
+}
+
+// Verify checks tx.Sig by sender.
+func (tx *Tx) Verify(sender PublicKey, domain fr.Element, denom string) bool {
+	m := tx.Message(sender, denom)
+	return sender.Verify(tx.Sig, domain, m[:]...)
 }
 
 func (tx *Tx) validateShape() error {
