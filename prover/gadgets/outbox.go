@@ -10,12 +10,12 @@ import (
 // the posted entries itself, so digests may be witnesses: the outbox hash in
 // the commitment binds them to the posted bytes.
 type OutboxEntry struct {
-	Kind, Amount       frontend.Variable
-	SenderDigest       frontend.Variable // types.AddressDigest(Sender), the L2 sender
-	RecipientDigest    frontend.Variable // types.AddressDigest(Recipient)
-	DestRollupDigest   frontend.Variable // types.RollupIDDigest(DestRollupID)
-	DenomDigest        frontend.Variable // types.DenomDigest(Denom)
-	PayloadDigest      frontend.Variable // types.PayloadDigest(Payload)
+	Kind, Amount     frontend.Variable
+	SenderDigest     frontend.Variable // types.AddressDigest(Sender), the L2 sender
+	RecipientDigest  frontend.Variable // types.AddressDigest(Recipient)
+	DestRollupDigest frontend.Variable // types.RollupIDDigest(DestRollupID)
+	DenomDigest      frontend.Variable // types.DenomDigest(Denom)
+	PayloadDigest    frontend.Variable // types.PayloadDigest(Payload)
 }
 
 // OutboxEntryHash is types.OutboxEntry.Hash (v2, with the sender): 6

@@ -4,8 +4,8 @@ import (
 	"math/rand"
 	"testing"
 
-	dbm "github.com/cosmos/cosmos-db"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
 )
 
