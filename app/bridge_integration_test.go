@@ -135,12 +135,13 @@ func TestBridge_RefusesBadDepositsAndOverdrawingBatches(t *testing.T) {
 	require.Equal(t, rBefore.String(), rAfter.String(), "the batch changed nothing")
 	requireBridgeInvariant(t, c, "payments")
 
-	// Cross-rollup messages are refused until routing lands; value stays put.
+	// A cross-rollup message carrying more than the ledger is refused too:
+	// no rollup subsidises another.
 	msg := rollupstypes.OutboxEntry{
-		Kind: rollupstypes.OutboxKindCrossRollupMessage, Recipient: []byte("l2-bob"), DestRollupID: "dex",
-		Denom: app.BondDenom, Amount: rollupstypes.NewUint128(10),
+		Kind: rollupstypes.OutboxKindCrossRollupMessage, Sender: []byte("l2-alice"), Recipient: []byte("l2-bob"),
+		DestRollupID: "dex", Denom: app.BondDenom, Amount: rollupstypes.NewUint128(1_001),
 	}
 	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 9, 1, []rollupstypes.OutboxEntry{msg})))
-	requireTxFailedWith(t, res.TxResults[0], crossrolluptypes.ErrRoutingUnavailable)
+	requireTxFailedWith(t, res.TxResults[0], crossrolluptypes.ErrLedgerInsufficient)
 	requireBridgeInvariant(t, c, "payments")
 }
