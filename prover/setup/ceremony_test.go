@@ -21,6 +21,9 @@ var (
 // party after each phase, finalization, then a proof with the extracted
 // proving key checked by x/rollups/verifier.
 func TestCeremony_FullRunGivesKeysTheChainAccepts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("three phase-2 initialisations: tens of seconds on 2 cores")
+	}
 	c := compiledTestCircuit(t)
 	dir := t.TempDir()
 	keysRoot := t.TempDir()

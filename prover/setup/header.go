@@ -215,6 +215,11 @@ func WriteFile(path string, h Header, body func(io.Writer) error) (Header, [sha2
 		tmp.Close()
 		os.Remove(tmp.Name()) // no-op after the rename
 	}()
+	// Keys and ceremony states are public (a Groth16 proving key holds no
+	// secret); CreateTemp's 0600 would get in the way of publishing them.
+	if err := tmp.Chmod(0o644); err != nil {
+		return h, fileHash, err
+	}
 
 	bw := bufio.NewWriterSize(tmp, 1<<20)
 	if _, err := bw.Write(hdr); err != nil {
