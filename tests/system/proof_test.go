@@ -144,6 +144,19 @@ func TestProof_LightClientVerifiesInboxAndLedgerOfALiveNode(t *testing.T) {
 		!strings.Contains(out["trust"].(string), "weaker") {
 		t.Fatalf("proven-ledger --trust-node of an absent ledger printed %v", out)
 	}
+
+	// Once the module wires the commands, the binary itself must give the
+	// same answer.
+	if help := node.Exec(t, "query", "crossrollup", "--help"); !strings.Contains(help.Output(), "proven-ledger") {
+		t.Log("nativechaind has no `query crossrollup proven-ledger` yet; binary check skipped")
+		return
+	}
+	res := node.MustExec(t, append([]string{"query", "crossrollup", "proven-ledger", "payments", Denom,
+		"--node", node.Ports.NodeRPC(), "-o", "json"}, trustArgs...)...)
+	out = decodeJSON(t, res, res.Stdout)
+	if out["verified"] != true || out["amount"] != strconv.Itoa(amount) {
+		t.Fatalf("nativechaind query crossrollup proven-ledger printed %v", out)
+	}
 }
 
 // headerHash is the hash of the header at height, as the node reports it:
