@@ -12,8 +12,10 @@ import (
 
 	"github.com/nativechain/nativechain/prover/circuits"
 	"github.com/nativechain/nativechain/prover/setup"
+
 	// Circuit packages register themselves in prover/circuits from their
 	// init functions: import each one a rollup operator may name here.
+	_ "github.com/nativechain/nativechain/prover/payments"
 )
 
 const (
