@@ -11,7 +11,7 @@ type RecordKind uint8
 
 const (
 	KindNoop      RecordKind = 0 // padding; only after every other slot
-	KindTransfer  RecordKind = 1 // signed: From pays Amount to To and Fee to the operator
+	KindTransfer  RecordKind = 1 // signed: From pays Amount to To and Fee (paid to the submitter)
 	KindWithdraw  RecordKind = 2 // signed: From withdraws Amount to an L1 address (outbox kind 1)
 	KindSend      RecordKind = 3 // signed: From sends Amount to another rollup (outbox kind 2)
 	KindCredit    RecordKind = 4 // the next inbox entry's value is credited to To (created if empty)

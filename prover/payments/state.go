@@ -165,7 +165,8 @@ type builder struct {
 
 // BuildBatch applies, in order, as many of the unconsumed inbox entries as
 // fit and then the transactions, to at most Params.Slots slots, and returns
-// the batch with its witness. Transactions that break a rule are rejected
+// the batch with its witness; fees go to ctx.Submitter as the last outbox
+// entry. Transactions that break a rule are rejected
 // and left out; the state advances.
 func (s *State) BuildBatch(ctx BatchContext, inbox []types.InboxEntry, txs []Tx) (*Batch, error) {
 	prev, err := s.Root()
