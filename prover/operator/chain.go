@@ -1,0 +1,236 @@
+package operator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/tx"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/tx/signing"
+
+	"github.com/nativechain/nativechain/x/rollups/types"
+)
+
+// Chain is what the operator needs from the base chain. CometChain talks
+// to a node; tests use a fake.
+type Chain interface {
+	ChainID(ctx context.Context) (string, error)
+	Height(ctx context.Context) (int64, error)
+	Rollup(ctx context.Context, id string) (types.Rollup, error)
+	Inbox(ctx context.Context, id string, from, limit uint64) ([]types.InboxMessage, error)
+	Batch(ctx context.Context, id string, index uint64) (types.Batch, error)
+	// Submitter is the raw L1 address batches are submitted from (and
+	// proven for).
+	Submitter() sdk.AccAddress
+	// SubmitBatch signs and broadcasts msg; it returns the tx hash once
+	// the node's CheckTx accepted it.
+	SubmitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (string, error)
+	// TxResult is the result of an included tx; found is false while the
+	// tx is not in a block.
+	TxResult(ctx context.Context, hash string) (res TxResult, found bool, err error)
+}
+
+// TxResult is an included transaction's outcome.
+type TxResult struct {
+	Height    int64
+	Code      uint32
+	Codespace string
+	Log       string
+	GasUsed   int64
+	GasWanted int64
+}
+
+// CheckTxError is a refusal by the node's CheckTx.
+type CheckTxError struct {
+	Code      uint32
+	Codespace string
+	Log       string
+}
+
+func (e *CheckTxError) Error() string {
+	return fmt.Sprintf("refused by CheckTx (codespace %s, code %d): %s", e.Codespace, e.Code, e.Log)
+}
+
+// transient reports whether a CheckTx refusal may go away by itself
+// (sequence race, full mempool, not enough gas estimated) rather than mean
+// the batch is wrong.
+func (e *CheckTxError) transient() bool {
+	if e.Codespace != "sdk" {
+		return false
+	}
+	switch e.Code {
+	case 11, 19, 20, 32: // out of gas, tx in mempool cache, mempool full, wrong sequence
+		return true
+	}
+	return false
+}
+
+// CometChain is Chain over a CometBFT RPC endpoint: queries through ABCI
+// (the gRPC query service), transactions built with the SDK's tx factory
+// and signed with the keyring.
+type CometChain struct {
+	clientCtx client.Context
+	factory   tx.Factory
+	from      sdk.AccAddress
+}
+
+// NewCometChain signs with keyName from clientCtx's keyring. gasPrices is
+// e.g. "0.001unat".
+func NewCometChain(clientCtx client.Context, keyName, gasPrices string, gasAdjustment float64) (*CometChain, error) {
+	if clientCtx.Keyring == nil {
+		return nil, errors.New("operator: no keyring (set --keyring-backend or the home's client.toml)")
+	}
+	rec, err := clientCtx.Keyring.Key(keyName)
+	if err != nil {
+		return nil, fmt.Errorf("operator: key %q: %w", keyName, err)
+	}
+	addr, err := rec.GetAddress()
+	if err != nil {
+		return nil, err
+	}
+	clientCtx = clientCtx.WithFromName(keyName).WithFromAddress(addr).WithBroadcastMode("sync").WithSkipConfirmation(true)
+	if gasAdjustment <= 0 {
+		gasAdjustment = 1.3
+	}
+	f := tx.Factory{}.
+		WithTxConfig(clientCtx.TxConfig).
+		WithAccountRetriever(clientCtx.AccountRetriever).
+		WithKeybase(clientCtx.Keyring).
+		WithFromName(keyName).
+		WithGasPrices(gasPrices).
+		WithGasAdjustment(gasAdjustment).
+		WithSignMode(signing.SignMode_SIGN_MODE_DIRECT)
+	return &CometChain{clientCtx: clientCtx, factory: f, from: addr}, nil
+}
+
+func (c *CometChain) Submitter() sdk.AccAddress { return c.from }
+
+func (c *CometChain) ChainID(ctx context.Context) (string, error) {
+	node, err := c.clientCtx.GetNode()
+	if err != nil {
+		return "", err
+	}
+	st, err := node.Status(ctx)
+	if err != nil {
+		return "", err
+	}
+	return st.NodeInfo.Network, nil
+}
+
+func (c *CometChain) Height(ctx context.Context) (int64, error) {
+	node, err := c.clientCtx.GetNode()
+	if err != nil {
+		return 0, err
+	}
+	st, err := node.Status(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return st.SyncInfo.LatestBlockHeight, nil
+}
+
+func (c *CometChain) query() types.QueryClient { return types.NewQueryClient(c.clientCtx) }
+
+func (c *CometChain) Rollup(ctx context.Context, id string) (types.Rollup, error) {
+	res, err := c.query().Rollup(ctx, &types.QueryRollupRequest{RollupId: id})
+	if err != nil {
+		return types.Rollup{}, err
+	}
+	return res.Rollup, nil
+}
+
+func (c *CometChain) Inbox(ctx context.Context, id string, from, limit uint64) ([]types.InboxMessage, error) {
+	res, err := c.query().Inbox(ctx, &types.QueryInboxRequest{RollupId: id, From: from, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	return res.Messages, nil
+}
+
+func (c *CometChain) Batch(ctx context.Context, id string, index uint64) (types.Batch, error) {
+	res, err := c.query().Batch(ctx, &types.QueryBatchRequest{RollupId: id, Index: index})
+	if err != nil {
+		return types.Batch{}, err
+	}
+	return res.Batch, nil
+}
+
+func (c *CometChain) SubmitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (string, error) {
+	clientCtx := c.clientCtx.WithCmdContext(ctx)
+	chainID, err := c.ChainID(ctx)
+	if err != nil {
+		return "", err
+	}
+	clientCtx = clientCtx.WithChainID(chainID)
+	f, err := c.factory.WithChainID(chainID).Prepare(clientCtx)
+	if err != nil {
+		return "", err
+	}
+	_, gas, err := tx.CalculateGas(clientCtx, f, msg)
+	if err != nil {
+		return "", classifySimulation(err)
+	}
+	f = f.WithGas(gas)
+	txb, err := f.BuildUnsignedTx(msg)
+	if err != nil {
+		return "", err
+	}
+	if err := tx.Sign(ctx, f, clientCtx.FromName, txb, true); err != nil {
+		return "", err
+	}
+	bz, err := clientCtx.TxConfig.TxEncoder()(txb.GetTx())
+	if err != nil {
+		return "", err
+	}
+	res, err := clientCtx.BroadcastTxSync(bz)
+	if err != nil {
+		return "", err
+	}
+	if res.Code != 0 {
+		return res.TxHash, &CheckTxError{Code: res.Code, Codespace: res.Codespace, Log: res.RawLog}
+	}
+	return res.TxHash, nil
+}
+
+// classifySimulation turns a failed simulation into a CheckTxError when the
+// node ran the message and refused it (the batch is wrong), and leaves
+// transport errors as they are (transient).
+func classifySimulation(err error) error {
+	msg := err.Error()
+	if i := strings.Index(msg, "codespace rollups code "); i >= 0 {
+		var code uint32
+		_, _ = fmt.Sscanf(msg[i+len("codespace rollups code "):], "%d", &code)
+		return &CheckTxError{Code: code, Codespace: types.ModuleName, Log: msg}
+	}
+	if strings.Contains(msg, "codespace crossrollup") {
+		return &CheckTxError{Codespace: "crossrollup", Log: msg}
+	}
+	return fmt.Errorf("simulate: %w", err)
+}
+
+func (c *CometChain) TxResult(ctx context.Context, hash string) (TxResult, bool, error) {
+	node, err := c.clientCtx.GetNode()
+	if err != nil {
+		return TxResult{}, false, err
+	}
+	bz, err := hexDecode(hash)
+	if err != nil {
+		return TxResult{}, false, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	res, err := node.Tx(ctx, bz, false)
+	if err != nil {
+		if strings.Contains(err.Error(), "not found") {
+			return TxResult{}, false, nil
+		}
+		return TxResult{}, false, err
+	}
+	r := res.TxResult
+	return TxResult{Height: res.Height, Code: r.Code, Codespace: r.Codespace, Log: r.Log,
+		GasUsed: r.GasUsed, GasWanted: r.GasWanted}, true, nil
+}

@@ -1,0 +1,188 @@
+package operator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/x/rollups/types"
+)
+
+// fakeChain is a chain in memory: one rollup, an inbox, batches applied
+// one block after their submission. It checks what the real chain checks
+// about order (index, previous root, inbox accumulator) but not proofs.
+type fakeChain struct {
+	mu        sync.Mutex
+	id        string
+	height    int64
+	rollup    types.Rollup
+	inbox     []types.InboxMessage
+	batches   map[uint64]types.Batch
+	mempool   []*types.MsgSubmitBatch
+	results   map[string]TxResult
+	submits   map[uint64]int // broadcasts per index
+	applied   map[uint64]int // applications per index
+	submitter sdk.AccAddress
+	down      bool
+	hold      bool // blocks include no batch
+}
+
+func newFakeChain(rollupID string, p payments.Params) *fakeChain {
+	root := types.StateRootBytes(p.WithDefaults().EmptyRoot())
+	acc := types.InboxAccumulatorGenesis()
+	sub := sdk.AccAddress([]byte("operator-address-20b"))
+	return &fakeChain{
+		id: "fake-1", height: 1,
+		rollup: types.Rollup{Id: rollupID, GenesisStateRoot: root, StateRoot: root, NextBatchIndex: 1,
+			Status: types.ROLLUP_STATUS_ACTIVE, InboxAccumulator: types.StateRootBytes(acc),
+			ConsumedAccumulator: types.StateRootBytes(acc), Operators: []string{sub.String()}},
+		batches: map[uint64]types.Batch{}, results: map[string]TxResult{},
+		submits: map[uint64]int{}, applied: map[uint64]int{}, submitter: sub,
+	}
+}
+
+var errDown = errors.New("connection refused")
+
+func (c *fakeChain) deposit(to payments.PublicKey, amount uint64, denom string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	prev, _ := types.ParseFieldElement(c.rollup.InboxAccumulator)
+	e := types.InboxEntry{Sequence: uint64(len(c.inbox)), Kind: types.InboxKindDeposit, Sender: []byte("l1-sender-address-20"),
+		Recipient: to.Address(), Denom: denom, Amount: types.NewUint128(amount)}
+	acc := types.InboxAccumulate(prev, e)
+	c.inbox = append(c.inbox, types.InboxMessageFromEntry(e, c.height, types.StateRootBytes(acc)))
+	c.rollup.InboxAccumulator = types.StateRootBytes(acc)
+	c.rollup.InboxSize++
+}
+
+func (c *fakeChain) ChainID(context.Context) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.down {
+		return "", errDown
+	}
+	return c.id, nil
+}
+
+// Height mines a block: the batches in the mempool are applied.
+func (c *fakeChain) Height(context.Context) (int64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.down {
+		return 0, errDown
+	}
+	c.height++
+	if c.hold {
+		return c.height, nil
+	}
+	for _, m := range c.mempool {
+		c.apply(m)
+	}
+	c.mempool = nil
+	return c.height, nil
+}
+
+func (c *fakeChain) apply(m *types.MsgSubmitBatch) {
+	hash := fmt.Sprintf("%x-%d", m.BatchIndex, c.submits[m.BatchIndex])
+	r := &c.rollup
+	if m.BatchIndex != r.NextBatchIndex {
+		c.results[hash] = TxResult{Height: c.height, Code: 5, Codespace: "rollups", Log: "wrong batch index"}
+		return
+	}
+	c.applied[m.BatchIndex]++
+	r.NextBatchIndex++
+	prev := r.StateRoot
+	r.StateRoot = m.NewStateRoot
+	r.InboxConsumed += m.InboxConsumed
+	if r.InboxConsumed > 0 {
+		r.ConsumedAccumulator = c.inbox[r.InboxConsumed-1].Accumulator
+	}
+	r.LastBatchHeight = c.height
+	c.batches[m.BatchIndex] = types.Batch{RollupId: r.Id, Index: m.BatchIndex, PrevStateRoot: prev, NewStateRoot: m.NewStateRoot,
+		L2TxCount: m.L2TxCount, Submitter: m.Submitter, Height: c.height}
+	c.results[hash] = TxResult{Height: c.height, GasUsed: 100000}
+}
+
+func (c *fakeChain) Rollup(context.Context, string) (types.Rollup, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.down {
+		return types.Rollup{}, errDown
+	}
+	return c.rollup, nil
+}
+
+func (c *fakeChain) Inbox(_ context.Context, _ string, from, limit uint64) ([]types.InboxMessage, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.down {
+		return nil, errDown
+	}
+	var out []types.InboxMessage
+	for i := from; i < uint64(len(c.inbox)) && uint64(len(out)) < limit; i++ {
+		out = append(out, c.inbox[i])
+	}
+	return out, nil
+}
+
+func (c *fakeChain) Batch(_ context.Context, _ string, index uint64) (types.Batch, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.batches[index]
+	if !ok {
+		return b, fmt.Errorf("no batch %d", index)
+	}
+	return b, nil
+}
+
+func (c *fakeChain) Submitter() sdk.AccAddress { return c.submitter }
+
+func (c *fakeChain) SubmitBatch(_ context.Context, m *types.MsgSubmitBatch) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.down {
+		return "", errDown
+	}
+	if m.BatchIndex != c.rollup.NextBatchIndex {
+		return "", &CheckTxError{Codespace: "rollups", Code: 5, Log: "wrong batch index"}
+	}
+	if string(m.Proof) != "proof" {
+		return "", &CheckTxError{Codespace: "rollups", Code: 7, Log: "invalid proof"}
+	}
+	c.submits[m.BatchIndex]++
+	c.mempool = append(c.mempool, m)
+	return fmt.Sprintf("%x-%d", m.BatchIndex, c.submits[m.BatchIndex]), nil
+}
+
+func (c *fakeChain) TxResult(_ context.Context, hash string) (TxResult, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.results[hash]
+	return r, ok, nil
+}
+
+// fakeProver returns a fixed proof, optionally blocking until released.
+type fakeProver struct {
+	mu    sync.Mutex
+	gate  chan struct{} // nil: never blocks
+	calls int
+	bad   bool
+}
+
+func (p *fakeProver) Prove(*payments.Batch) ([]byte, error) {
+	p.mu.Lock()
+	p.calls++
+	gate, bad := p.gate, p.bad
+	p.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+	if bad {
+		return []byte("forged"), nil
+	}
+	return []byte("proof"), nil
+}
