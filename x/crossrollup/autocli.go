@@ -10,7 +10,8 @@ import (
 func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 	return &autocliv1.ModuleOptions{
 		Query: &autocliv1.ServiceCommandDescriptor{
-			Service: crossrollupv1.Query_ServiceDesc.ServiceName,
+			Service:              crossrollupv1.Query_ServiceDesc.ServiceName,
+			EnhanceCustomCommand: true, // proven-* commands (light-client proofs) are in client/cli
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "Params", Use: "params", Short: "Show the crossrollup module parameters"},
 				{

@@ -2,14 +2,14 @@ package crossrollup
 
 import (
 	"context"
-
 	"encoding/json"
 	"fmt"
+
+	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
 	"github.com/spf13/cobra"
+	"google.golang.org/grpc"
 
 	"cosmossdk.io/core/appmodule"
-	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
-	"google.golang.org/grpc"
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/codec"
@@ -124,4 +124,19 @@ func (am AppModule) EndBlock(ctx context.Context) error {
 // generated batch transactions); AutoCLI adds the rest (see autocli.go).
 func (am AppModule) GetTxCmd() *cobra.Command {
 	return cli.GetTxCmd(am.keeper.AddressCodec())
+}
+
+// GetQueryCmd returns the hand-written queries: the proven-* commands that
+// check a value against a validator-signed app hash (docs/bridge-proofs.md).
+// AutoCLI adds the plain queries (see autocli.go).
+func (AppModule) GetQueryCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:                        types.ModuleName,
+		Short:                      "Querying commands for the crossrollup module",
+		DisableFlagParsing:         true,
+		SuggestionsMinimumDistance: 2,
+		RunE:                       client.ValidateCmd,
+	}
+	cmd.AddCommand(cli.ProofCommands()...)
+	return cmd
 }
