@@ -46,8 +46,8 @@ type batchRecord struct {
 	InboxBefore   []byte      `json:"inbox_before"`
 	InboxAfter    []byte      `json:"inbox_after"`
 	InboxFrom     uint64      `json:"inbox_from"` // sequence of the first consumed message
-	Inbox         [][]byte    `json:"inbox"`   // consumed inbox messages (types.InboxMessage, protobuf)
-	TxSeqs        []uint64    `json:"tx_seqs"` // mempool sequences of the included txs, in order
+	Inbox         [][]byte    `json:"inbox"`      // consumed inbox messages (types.InboxMessage, protobuf)
+	TxSeqs        []uint64    `json:"tx_seqs"`    // mempool sequences of the included txs, in order
 	TxIDs         []string    `json:"tx_ids"`
 	Txs           []WireTx    `json:"txs"`
 	PrevRoot      []byte      `json:"prev_root"`

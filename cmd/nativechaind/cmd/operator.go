@@ -44,6 +44,7 @@ func OperatorCmd() *cobra.Command {
 		operatorSetupCmd(),
 		operatorCeremonyCmd(),
 	)
+	cmd.AddCommand(operatorDaemonCmds()...)
 	return cmd
 }
 

@@ -64,6 +64,7 @@ func NewRootCmd() *cobra.Command {
 
 	initRootCmd(rootCmd, tempApp)
 	rootCmd.AddCommand(OperatorCmd())
+	rootCmd.AddCommand(L2Cmd())
 
 	autoCliOpts := tempApp.AutoCliOpts()
 	autoCliOpts.ClientCtx = initClientCtx

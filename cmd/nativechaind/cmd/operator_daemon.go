@@ -1,0 +1,400 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	dbm "github.com/cosmos/cosmos-db"
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/flags"
+	"github.com/cosmos/cosmos-sdk/client/tx"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/nativechain/nativechain/prover/circuits"
+	"github.com/nativechain/nativechain/prover/operator"
+	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/prover/setup"
+	"github.com/nativechain/nativechain/prover/wallet"
+	"github.com/nativechain/nativechain/x/rollups/types"
+)
+
+const (
+	flagOperatorHome = "operator-home"
+	flagKey          = "key"
+	flagAPI          = "api"
+	flagBatchTimeout = "batch-timeout"
+	flagGasPrices    = "gas-prices"
+	flagBond         = "bond"
+	flagDiscard      = "discard-unverified"
+	flagOperatorURL  = "operator"
+	flagJSON         = "json"
+)
+
+// operatorDaemonCmds are the operator's run-time commands, added to
+// OperatorCmd.
+func operatorDaemonCmds() []*cobra.Command {
+	return []*cobra.Command{operatorInitCmd(), operatorRegisterCmd(), operatorStartCmd(), operatorStatusCmd()}
+}
+
+func defaultOperatorHome() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ".nativechain-operator"
+	}
+	return filepath.Join(home, ".nativechain", "operator")
+}
+
+func addOperatorHomeFlag(cmd *cobra.Command) {
+	cmd.Flags().String(flagOperatorHome, defaultOperatorHome(), "the operator's directory (operator.json, data/)")
+}
+
+func operatorHome(cmd *cobra.Command) string {
+	h, _ := cmd.Flags().GetString(flagOperatorHome)
+	return h
+}
+
+func operatorInitCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "init ROLLUP_ID",
+		Short: "Write an operator configuration (operator.json) for a payments rollup",
+		Long: `Writes <operator-home>/operator.json: the rollup id, the L1 key that registers
+the rollup and submits its batches, the circuit parameters, the API address
+and the batching policy. Edit the file to change them later.
+
+Next steps: 'operator setup' (keys), 'operator register' (on the chain),
+'operator start'.`,
+		Example: `nativechaind operator init payments --key alice --param depth=8 --param slots=4 --operator-home ./op`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			home := operatorHome(cmd)
+			if _, err := os.Stat(filepath.Join(home, operator.ConfigFile)); err == nil {
+				if force, _ := cmd.Flags().GetBool(flagForce); !force {
+					return fmt.Errorf("%s already exists (--force to overwrite)", filepath.Join(home, operator.ConfigFile))
+				}
+			}
+			if err := types.ValidateRollupID(args[0]); err != nil {
+				return err
+			}
+			key, _ := cmd.Flags().GetString(flagKey)
+			c := operator.DefaultConfig(args[0], key)
+			kvs, _ := cmd.Flags().GetStringArray(flagParam)
+			given, err := circuits.ParseParams(kvs)
+			if err != nil {
+				return err
+			}
+			for k, v := range given {
+				c.Params[k] = v
+			}
+			if _, err := paymentsParams(c); err != nil {
+				return err
+			}
+			c.KeysDir, _ = cmd.Flags().GetString(flagKeysDir)
+			c.APIListen, _ = cmd.Flags().GetString(flagAPI)
+			c.BatchTimeout, _ = cmd.Flags().GetString(flagBatchTimeout)
+			c.GasPrices, _ = cmd.Flags().GetString(flagGasPrices)
+			if _, _, err := c.Durations(); err != nil {
+				return err
+			}
+			if err := c.Save(home); err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "wrote %s\n", filepath.Join(home, operator.ConfigFile))
+			fmt.Fprintf(out, "rollup %s, circuit payments(%s), submitter key %q, API http://%s\n\nnext:\n", c.RollupID, paramsArgs(c, ","), c.Key, c.APIListen)
+			fmt.Fprintf(out, "  nativechaind operator setup --circuit payments %s\n", paramsArgs(c, " "))
+			fmt.Fprintf(out, "  nativechaind operator register --operator-home %s --bond 10000000unat\n", home)
+			fmt.Fprintf(out, "  nativechaind operator start --operator-home %s\n", home)
+			return nil
+		},
+	}
+	addOperatorHomeFlag(cmd)
+	cmd.Flags().String(flagKey, "", "L1 keyring key that registers the rollup and submits batches")
+	cmd.Flags().StringArray(flagParam, nil, "circuit parameter key=value: depth, slots, denom (repeatable)")
+	cmd.Flags().String(flagKeysDir, "", keysDirUsage)
+	cmd.Flags().String(flagAPI, "127.0.0.1:8480", "listen address of the L2 transaction API")
+	cmd.Flags().String(flagBatchTimeout, "2s", "close a batch that is not full after this long")
+	cmd.Flags().String(flagGasPrices, "0.001unat", "gas price of batch submissions")
+	cmd.Flags().Bool(flagForce, false, "overwrite an existing operator.json")
+	_ = cmd.MarkFlagRequired(flagKey)
+	return cmd
+}
+
+func paramsArgs(c operator.Config, sep string) string {
+	var parts []string
+	for _, k := range []string{"depth", "slots", "denom"} {
+		if v, ok := c.Params[k]; ok {
+			if sep == " " {
+				parts = append(parts, "--param "+k+"="+v)
+			} else {
+				parts = append(parts, k+"="+v)
+			}
+		}
+	}
+	return strings.Join(parts, sep)
+}
+
+func paymentsParams(c operator.Config) (payments.Params, error) {
+	if c.Circuit != "" && c.Circuit != payments.CircuitName {
+		return payments.Params{}, fmt.Errorf("circuit %q: the operator runs the payments circuit", c.Circuit)
+	}
+	d, err := circuits.Lookup(payments.CircuitName)
+	if err != nil {
+		return payments.Params{}, err
+	}
+	full, err := d.Resolve(circuits.Params(c.Params))
+	if err != nil {
+		return payments.Params{}, err
+	}
+	return payments.ParamsFromRegistry(full)
+}
+
+// loadOperatorKeys compiles the circuit and loads its key set from the
+// cache 'operator setup' (or a ceremony) filled.
+func loadOperatorKeys(c operator.Config, log io.Writer) (*payments.Prover, *setup.Keys, error) {
+	quietGnark()
+	p, err := paymentsParams(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	fmt.Fprintf(log, "compiling payments(%s)...\n", paramsArgs(c, ","))
+	start := time.Now()
+	compiled, err := circuits.Compile(payments.CircuitName, circuits.Params(c.Params))
+	if err != nil {
+		return nil, nil, err
+	}
+	root := c.KeysDir
+	if root == "" {
+		if root, err = setup.DefaultKeysRoot(); err != nil {
+			return nil, nil, err
+		}
+	}
+	keys, err := setup.LoadKeys(setup.KeyDir(root, compiled.Hash), compiled.Hash)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w\n(make them with: nativechaind operator setup --circuit payments %s%s)", err, paramsArgs(c, " "), keysDirArg(c))
+	}
+	fmt.Fprintf(log, "circuit %s: %d constraints, keys %s (loaded in %.1fs)\n", compiled, compiled.CS.GetNbConstraints(),
+		keys.Dir, time.Since(start).Seconds())
+	if keys.Manifest.UnsafeDevSetup {
+		fmt.Fprintf(log, "WARNING: these keys come from an UNSAFE development setup: for devnets and tests only\n")
+	}
+	return &payments.Prover{Params: p, CS: compiled.CS, PK: keys.PK, VK: keys.VK}, keys, nil
+}
+
+func keysDirArg(c operator.Config) string {
+	if c.KeysDir == "" {
+		return ""
+	}
+	return " --keys-dir " + c.KeysDir
+}
+
+func operatorRegisterCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "register",
+		Short: "Register the configured rollup on the chain (verifying key, empty genesis root, this key as operator)",
+		Long: `Sends MsgRegisterRollup for <operator-home>/operator.json: the verifying key
+from the key cache, the root of an empty payments state of the configured
+depth as genesis root, and the configured key as admin and only operator.
+The bond is escrowed while the rollup exists.`,
+		Example: `nativechaind operator register --operator-home ./op --bond 10000000unat --home .devnet --yes`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := operator.LoadConfig(operatorHome(cmd))
+			if err != nil {
+				return err
+			}
+			if from, _ := cmd.Flags().GetString(flags.FlagFrom); from == "" {
+				if err := cmd.Flags().Set(flags.FlagFrom, c.Key); err != nil {
+					return err
+				}
+			}
+			clientCtx, err := client.GetClientTxContext(cmd)
+			if err != nil {
+				return err
+			}
+			p, err := paymentsParams(c)
+			if err != nil {
+				return err
+			}
+			prover, keys, err := loadOperatorKeys(c, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			_ = prover
+			bondStr, _ := cmd.Flags().GetString(flagBond)
+			bond, err := sdk.ParseCoinNormalized(bondStr)
+			if err != nil {
+				return fmt.Errorf("--bond %q: %w", bondStr, err)
+			}
+			from := clientCtx.GetFromAddress().String()
+			msg := &types.MsgRegisterRollup{
+				Admin: from, RollupId: c.RollupID, VerifyingKey: keys.VKBytes,
+				GenesisStateRoot: types.StateRootBytes(p.EmptyRoot()), Operators: []string{from}, Bond: bond,
+				MaxBatchDataBytes: uint64(p.MaxDataBytes()),
+			}
+			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+		},
+	}
+	addOperatorHomeFlag(cmd)
+	cmd.Flags().String(flagBond, "10000000unat", "operator bond to escrow (at least the chain's min_operator_bond)")
+	flags.AddTxFlagsToCmd(cmd)
+	return cmd
+}
+
+func operatorStartCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "start",
+		Short: "Run the sequencer, prover and submitter with the L2 transaction API",
+		Long: `Runs until interrupted (Ctrl-C or SIGTERM). State lives in
+<operator-home>/data: the rollup state at the last verified batch, the
+mempool, and every unverified batch with its inputs and proof. Killing the
+process at any point loses nothing: at the next start the operator reads
+the chain's next_batch_index, commits what the chain verified, resubmits
+an in-flight batch only if the chain does not hold its index, and keeps
+every accepted transaction. See docs/operator-guide.md and
+docs/operator-api.md.`,
+		Example: `nativechaind operator start --operator-home ./op --home .devnet`,
+		Args:    cobra.NoArgs,
+		RunE:    runOperatorStart,
+	}
+	addOperatorHomeFlag(cmd)
+	cmd.Flags().String(flagAPI, "", "override the API listen address of operator.json")
+	cmd.Flags().Bool(flagDiscard, false, "drop the batches the chain has not verified and rebuild them (after a halt)")
+	cmd.Flags().String(flags.FlagKeyringBackend, "", "keyring backend (default: client.toml)")
+	cmd.Flags().String(flags.FlagNode, "", "CometBFT RPC of a node (default: client.toml)")
+	return cmd
+}
+
+func runOperatorStart(cmd *cobra.Command, _ []string) error {
+	home := operatorHome(cmd)
+	c, err := operator.LoadConfig(home)
+	if err != nil {
+		return err
+	}
+	if api, _ := cmd.Flags().GetString(flagAPI); api != "" {
+		c.APIListen = api
+	}
+	batchTimeout, poll, err := c.Durations()
+	if err != nil {
+		return err
+	}
+	p, err := paymentsParams(c)
+	if err != nil {
+		return err
+	}
+	stderr := cmd.ErrOrStderr()
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	prover, _, err := loadOperatorKeys(c, stderr)
+	if err != nil {
+		return err
+	}
+	clientCtx, err := client.GetClientTxContext(cmd)
+	if err != nil {
+		return err
+	}
+	chain, err := operator.NewCometChain(clientCtx, c.Key, c.GasPrices, c.GasAdjustment)
+	if err != nil {
+		return err
+	}
+	db, err := dbm.NewGoLevelDB("operator", filepath.Join(home, "data"), nil)
+	if err != nil {
+		return fmt.Errorf("open %s (is another operator running on this home?): %w", filepath.Join(home, "data"), err)
+	}
+	defer db.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	discard, _ := cmd.Flags().GetBool(flagDiscard)
+	op, err := operator.Open(ctx, db, chain, prover, operator.Options{
+		RollupID: c.RollupID, Params: p, BatchTimeout: batchTimeout, MaxInFlight: c.MaxInFlight,
+		PollInterval: poll, Logger: logger,
+	}, discard)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.APIListen)
+	if err != nil {
+		return fmt.Errorf("API address %s: %w", c.APIListen, err)
+	}
+	srv := &http.Server{Handler: op.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("API server", "err", err)
+			stop()
+		}
+	}()
+	st := op.Status()
+	logger.Info("operator running", "rollup", c.RollupID, "chain", st.ChainID, "api", "http://"+ln.Addr().String(),
+		"submitter", chain.Submitter().String(), "last_verified", st.LastVerified, "mempool", st.MempoolPending)
+	err = op.Run(ctx)
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutdown)
+	logger.Info("operator stopped")
+	return err
+}
+
+func operatorStatusCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show a running operator's pipeline, chain position and health",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			url, _ := cmd.Flags().GetString(flagOperatorURL)
+			if url == "" {
+				c, err := operator.LoadConfig(operatorHome(cmd))
+				if err != nil {
+					return fmt.Errorf("%w (or pass --operator URL)", err)
+				}
+				url = "http://" + c.APIListen
+			}
+			cl := wallet.NewClient(url)
+			ctx, cancel := context.WithTimeout(cmd.Context(), 10*time.Second)
+			defer cancel()
+			st, err := cl.Status(ctx)
+			if err != nil {
+				return err
+			}
+			if asJSON, _ := cmd.Flags().GetBool(flagJSON); asJSON {
+				return printJSON(cmd.OutOrStdout(), st)
+			}
+			printOperatorStatus(cmd.OutOrStdout(), url, st)
+			return nil
+		},
+	}
+	addOperatorHomeFlag(cmd)
+	cmd.Flags().String(flagOperatorURL, "", "operator API URL (default: from operator.json)")
+	cmd.Flags().Bool(flagJSON, false, "print the raw status JSON")
+	return cmd
+}
+
+func printOperatorStatus(w io.Writer, url string, st operator.Status) {
+	health := "ok"
+	if st.Halted != "" {
+		health = "HALTED: " + st.Halted
+	} else if st.ChainError != "" {
+		health = "chain unreachable: " + st.ChainError
+	}
+	fmt.Fprintf(w, "operator      %s\n", url)
+	fmt.Fprintf(w, "health        %s\n", health)
+	fmt.Fprintf(w, "rollup        %s on %s (payments depth=%d slots=%d, denom %s)\n", st.RollupID, st.ChainID, st.Depth, st.Slots, st.Denom)
+	fmt.Fprintf(w, "chain         height %d, next batch %d, %d inbox message(s) unconsumed, %d block(s) since the last batch\n",
+		st.ChainHeight, st.ChainNextBatch, st.InboxPending, st.LagBlocks)
+	fmt.Fprintf(w, "batches       verified %d | submitted %d | proven %d | built %d\n", st.LastVerified, st.LastSubmitted, st.LastProven, st.LastBuilt)
+	fmt.Fprintf(w, "since start   %d proven, %d verified, last proof %.2fs\n", st.BatchesProven, st.BatchesVerified, float64(st.LastProveMillis)/1000)
+	fmt.Fprintf(w, "mempool       %d pending, %d in unverified batches\n", st.MempoolPending, st.InFlightTxs)
+	fmt.Fprintf(w, "state root    %s (verified)\n", st.StateRoot)
+	fmt.Fprintf(w, "head root     %s\n", st.HeadRoot)
+	fmt.Fprintf(w, "metrics       %s/metrics\n", url)
+}

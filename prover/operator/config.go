@@ -1,0 +1,81 @@
+package operator
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// ConfigFile is the name of the operator's configuration in its home.
+const ConfigFile = "operator.json"
+
+// Config is <operator home>/operator.json, written by `operator init`.
+// The L1 side (node, chain id, keyring) comes from the usual --home and
+// client.toml of nativechaind.
+type Config struct {
+	RollupID      string            `json:"rollup_id"`
+	Key           string            `json:"key"`     // L1 keyring key that registers and submits
+	Circuit       string            `json:"circuit"` // "payments"
+	Params        map[string]string `json:"params"`  // circuit params (depth, slots, denom)
+	KeysDir       string            `json:"keys_dir,omitempty"`
+	APIListen     string            `json:"api_listen"`
+	BatchTimeout  string            `json:"batch_timeout"`
+	MaxInFlight   int               `json:"max_in_flight"`
+	GasPrices     string            `json:"gas_prices"`
+	GasAdjustment float64           `json:"gas_adjustment"`
+	PollInterval  string            `json:"poll_interval"`
+}
+
+// DefaultConfig is what `operator init` writes unless told otherwise.
+func DefaultConfig(rollupID, key string) Config {
+	return Config{
+		RollupID: rollupID, Key: key, Circuit: "payments",
+		Params:    map[string]string{"depth": "24", "slots": "16", "denom": "unat"},
+		APIListen: "127.0.0.1:8480", BatchTimeout: "2s", MaxInFlight: 3,
+		GasPrices: "0.001unat", GasAdjustment: 1.5, PollInterval: "500ms",
+	}
+}
+
+// Durations parses the configured durations.
+func (c Config) Durations() (batchTimeout, poll time.Duration, err error) {
+	if batchTimeout, err = time.ParseDuration(c.BatchTimeout); err != nil {
+		return 0, 0, fmt.Errorf("batch_timeout: %w", err)
+	}
+	if poll, err = time.ParseDuration(c.PollInterval); err != nil {
+		return 0, 0, fmt.Errorf("poll_interval: %w", err)
+	}
+	return batchTimeout, poll, nil
+}
+
+// LoadConfig reads home/operator.json.
+func LoadConfig(home string) (Config, error) {
+	bz, err := os.ReadFile(filepath.Join(home, ConfigFile))
+	if os.IsNotExist(err) {
+		return Config{}, fmt.Errorf("no %s in %s: run 'nativechaind operator init' first", ConfigFile, home)
+	}
+	if err != nil {
+		return Config{}, err
+	}
+	var c Config
+	if err := json.Unmarshal(bz, &c); err != nil {
+		return Config{}, fmt.Errorf("%s: %w", filepath.Join(home, ConfigFile), err)
+	}
+	if c.RollupID == "" || c.Key == "" {
+		return Config{}, fmt.Errorf("%s: rollup_id and key are required", filepath.Join(home, ConfigFile))
+	}
+	return c, nil
+}
+
+// Save writes home/operator.json.
+func (c Config) Save(home string) error {
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return err
+	}
+	bz, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(home, ConfigFile), append(bz, '\n'), 0o600)
+}
