@@ -249,6 +249,11 @@ func (o *Operator) commitFromChain(ctx context.Context, i uint64) error {
 		return nil
 	}
 	rec.Height = cb.Height
+	if rec.GasUsed == 0 && rec.TxHash != "" {
+		if res, found, err := o.chain.TxResult(ctx, rec.TxHash); err == nil && found && res.Code == 0 {
+			rec.GasUsed = res.GasUsed
+		}
+	}
 	return o.commitVerified(rec)
 }
 

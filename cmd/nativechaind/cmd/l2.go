@@ -54,7 +54,17 @@ See docs/user-guide.md.`,
 	}
 	cmd.PersistentFlags().String(flagL2Home, "", "directory of L2 key files (default <home>/l2keys)")
 	cmd.AddCommand(l2KeysCmd(), l2BalanceCmd(), l2TransferCmd(), l2WithdrawCmd(), l2SendCmd(), l2TxCmd())
+	silenceUsage(cmd)
 	return cmd
+}
+
+// silenceUsage keeps a failing command from printing its usage after the
+// error: the error says what went wrong.
+func silenceUsage(cmd *cobra.Command) {
+	cmd.SilenceUsage = true
+	for _, c := range cmd.Commands() {
+		silenceUsage(c)
+	}
 }
 
 func l2KeyDir(cmd *cobra.Command) string {

@@ -34,7 +34,7 @@ import (
 const (
 	flagOperatorHome = "operator-home"
 	flagKey          = "key"
-	flagAPI          = "api"
+	flagAPI          = "api-listen"
 	flagBatchTimeout = "batch-timeout"
 	flagGasPrices    = "gas-prices"
 	flagBond         = "bond"
@@ -46,7 +46,11 @@ const (
 // operatorDaemonCmds are the operator's run-time commands, added to
 // OperatorCmd.
 func operatorDaemonCmds() []*cobra.Command {
-	return []*cobra.Command{operatorInitCmd(), operatorRegisterCmd(), operatorStartCmd(), operatorStatusCmd()}
+	cmds := []*cobra.Command{operatorInitCmd(), operatorRegisterCmd(), operatorStartCmd(), operatorStatusCmd()}
+	for _, c := range cmds {
+		silenceUsage(c)
+	}
+	return cmds
 }
 
 func defaultOperatorHome() string {
@@ -114,7 +118,7 @@ Next steps: 'operator setup' (keys), 'operator register' (on the chain),
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "wrote %s\n", filepath.Join(home, operator.ConfigFile))
 			fmt.Fprintf(out, "rollup %s, circuit payments(%s), submitter key %q, API http://%s\n\nnext:\n", c.RollupID, paramsArgs(c, ","), c.Key, c.APIListen)
-			fmt.Fprintf(out, "  nativechaind operator setup --circuit payments %s\n", paramsArgs(c, " "))
+			fmt.Fprintf(out, "  nativechaind operator setup --circuit payments %s%s\n", paramsArgs(c, " "), keysDirArg(c))
 			fmt.Fprintf(out, "  nativechaind operator register --operator-home %s --bond 10000000unat\n", home)
 			fmt.Fprintf(out, "  nativechaind operator start --operator-home %s\n", home)
 			return nil
