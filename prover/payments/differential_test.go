@@ -19,8 +19,11 @@ func TestDifferential_RandomBatches(t *testing.T) {
 	r := newRollup(t, p)
 	keys := []*PrivateKey{testKey(1), testKey(2), testKey(3), testKey(4)}
 	r.deposit(keys[0].Public, 1)
+	r.inbox = append(r.inbox, types.InboxEntry{Sequence: 1, Kind: types.InboxKindL1Call, Sender: l1Addr(0x12)})
 	nonces := map[uint32]uint32{}
-	for batch := 0; batch < 8; batch++ {
+	replayed := map[uint32]*Account{}
+	seen := map[RecordKind]int{}
+	for batch := 0; batch < 12; batch++ {
 		// inbox traffic: deposits, a bounced foreign denom, an invalid
 		// recipient, a value-less message
 		for i := rng.Intn(3); i > 0; i-- {
@@ -39,33 +42,37 @@ func TestDifferential_RandomBatches(t *testing.T) {
 			r.inbox = append(r.inbox, e)
 		}
 		var txs []Tx
-		for i := rng.Intn(4); i > 0; i-- {
-			from := uint32(rng.Intn(len(keys)))
+		for i := rng.Intn(6); i > 0; i-- {
+			k := keys[rng.Intn(len(keys))]
+			from, ok, err := r.s.IndexOf(k.Public)
+			require.NoError(t, err)
+			if !ok {
+				continue
+			}
 			acc, err := r.s.Account(from)
 			require.NoError(t, err)
-			if !acc.Exists() {
-				continue
-			}
-			idx, ok, err := r.s.IndexOf(keys[from].Public)
-			require.NoError(t, err)
-			if !ok || idx != from {
-				continue
-			}
 			amount := uint64(rng.Intn(2000))
 			var tx Tx
-			switch rng.Intn(3) {
-			case 0:
-				tx = r.transfer(keys[from], from, uint32(rng.Intn(len(keys))), amount, uint64(rng.Intn(5)))
+			switch rng.Intn(4) {
+			case 0, 3:
+				tx = r.transfer(k, from, uint32(rng.Intn(len(keys))), amount, uint64(rng.Intn(5)))
 			case 1:
-				tx = r.withdraw(keys[from], from, amount+1, 1, l1Addr(0x55))
+				tx = r.withdraw(k, from, amount+1, 1, l1Addr(0x55))
 			default:
-				tx = r.send(keys[from], from, amount+1, 0, "dex", keys[0].Public.Address())
+				tx = r.send(k, from, amount+1, 0, "dex", keys[0].Public.Address())
 			}
-			tx = r.resign(keys[from], tx, acc.Nonce+nonces[from])
+			tx = r.resign(k, tx, acc.Nonce+nonces[from])
 			nonces[from]++
 			txs = append(txs, tx)
 		}
+		first := r.next
 		b := r.build(txs...)
+		for _, rec := range b.Records {
+			seen[rec.Kind]++
+		}
+		n, err := Replay(replayed, b.Data, r.inbox[first:])
+		require.NoError(t, err)
+		require.Equal(t, int(b.InboxConsumed), n)
 		for i := range txs {
 			if _, rejected := b.Rejected[i]; rejected || !contains(b.Included, i) {
 				nonces[txs[i].From]--
@@ -84,6 +91,19 @@ func TestDifferential_RandomBatches(t *testing.T) {
 		for i := range recs {
 			require.Equal(t, b.Records[i], recs[i])
 		}
+	}
+	for k := KindNoop; k <= KindBounceOut; k++ {
+		require.NotZero(t, seen[k], "no slot of kind %d in the random batches", k)
+	}
+	// exodus: data and inbox alone give every account
+	for i := uint32(0); i < 1<<p.Depth; i++ {
+		want, err := r.s.Account(i)
+		require.NoError(t, err)
+		got := replayed[i]
+		if got == nil {
+			got = &Account{}
+		}
+		require.Equal(t, LeafHash(want), LeafHash(*got), "account %d", i)
 	}
 }
 

@@ -1,0 +1,67 @@
+package payments
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/nativechain/nativechain/x/rollups/types"
+)
+
+// Replay applies a batch's posted data to accounts using only what the
+// chain keeps (the data and the consumed inbox entries, in order), as an
+// exodus tool or an indexer would rebuild the state. It trusts the data
+// (the proof already verified it) and returns the number of inbox entries
+// the batch consumed.
+func Replay(accounts map[uint32]*Account, data []byte, inbox []types.InboxEntry) (int, error) {
+	records, err := DecodeData(data)
+	if err != nil {
+		return 0, err
+	}
+	account := func(i uint32) *Account {
+		if accounts[i] == nil {
+			accounts[i] = &Account{}
+		}
+		return accounts[i]
+	}
+	consumed := 0
+	next := func() (types.InboxEntry, error) {
+		if consumed >= len(inbox) {
+			return types.InboxEntry{}, errors.New("payments: replay ran out of inbox entries")
+		}
+		consumed++
+		return inbox[consumed-1], nil
+	}
+	for _, r := range records {
+		switch r.Kind {
+		case KindTransfer, KindWithdraw, KindSend:
+			a := account(r.From)
+			a.Balance.Sub(&a.Balance, new(big.Int).Add(r.Amount.Value(), r.Fee.Value()))
+			a.Nonce++
+			if r.Kind == KindTransfer {
+				b := account(r.To)
+				b.Balance.Add(&b.Balance, r.Amount.Value())
+			}
+		case KindCredit:
+			e, err := next()
+			if err != nil {
+				return 0, err
+			}
+			b := account(r.To)
+			if !b.Exists() {
+				if b.Key, err = ParseAddress(e.Recipient); err != nil {
+					return 0, err
+				}
+			}
+			b.Balance.Add(&b.Balance, e.Amount.BigInt())
+		case KindSkip, KindBounce:
+			if _, err := next(); err != nil {
+				return 0, err
+			}
+		case KindBounceOut:
+		default:
+			return 0, fmt.Errorf("payments: replay: record kind %d", r.Kind)
+		}
+	}
+	return consumed, nil
+}
