@@ -86,8 +86,8 @@ lint: ## gofmt must list nothing; go vet (also with the system/long tags; not th
 proto-gen: ## Regenerate Go from proto/ (scripts/protocgen.sh)
 	bash scripts/protocgen.sh
 
-devnet: ## Fresh single-validator chain in ./.devnet, in the foreground
-	bash scripts/devnet.sh
+devnet: ## Fresh chain in ./.devnet with two demo rollups, their operators and a scripted demo (DEVNET_ROLLUPS=0: chain only)
+	DEVNET_ROLLUPS=$${DEVNET_ROLLUPS:-1} bash scripts/devnet.sh
 
 localnet: ## LOCALNET_N validators (default 4) on loopback in ./.localnet, in the background
 	LOCALNET_N=$(or $(LOCALNET_N),4) bash scripts/localnet.sh start

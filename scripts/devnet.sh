@@ -15,6 +15,15 @@
 #   DEVNET_GRPC_PORT [9090]  DEVNET_API_PORT [1317]
 #   DEVNET_MIN_GAS_PRICES [0.001unat]  DEVNET_BLOCK_TIME [1s]
 #   DEVNET_WAIT_TIMEOUT seconds to wait for the first blocks when detached [120]
+#
+# Rollups (on by default through `make devnet`, off when the script runs alone):
+#   DEVNET_ROLLUPS=1     also set up keys for a small payments circuit, register two
+#                        demo rollups (payments-a run by carol, payments-b run by
+#                        validator), start their operators and run the scripted demo
+#   DEVNET_DEMO=0        register and start the rollups, skip the scripted scenario
+#   DEVNET_KEYS_DIR      proving-key cache [~/.nativechain/keys]; kept across runs
+#   DEVNET_OPERATOR_A_PORT [8480]  DEVNET_OPERATOR_B_PORT [8481]
+#   DEVNET_ROLLUP_DEPTH [8]  DEVNET_ROLLUP_SLOTS [4]  DEVNET_BATCH_TIMEOUT [1s]
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -29,6 +38,16 @@ API_PORT=${DEVNET_API_PORT:-1317}
 MIN_GAS_PRICES=${DEVNET_MIN_GAS_PRICES:-0.001$DENOM}
 BLOCK_TIME=${DEVNET_BLOCK_TIME:-1s}
 WAIT_TIMEOUT=${DEVNET_WAIT_TIMEOUT:-120}
+ROLLUPS=${DEVNET_ROLLUPS:-0}
+DEMO=${DEVNET_DEMO:-1}
+KEYS_DIR=${DEVNET_KEYS_DIR:-${HOME:-/tmp}/.nativechain/keys}
+OP_A_PORT=${DEVNET_OPERATOR_A_PORT:-8480}
+OP_B_PORT=${DEVNET_OPERATOR_B_PORT:-8481}
+ROLLUP_DEPTH=${DEVNET_ROLLUP_DEPTH:-8}
+ROLLUP_SLOTS=${DEVNET_ROLLUP_SLOTS:-4}
+BATCH_TIMEOUT=${DEVNET_BATCH_TIMEOUT:-1s}
+ROLLUP_A=payments-a
+ROLLUP_B=payments-b
 
 ACCOUNT_BALANCE=1000000000000$DENOM # 10^12 unat = 1,000,000 NAT each
 SELF_DELEGATION=500000000000$DENOM  # half of the validator's balance
@@ -91,7 +110,30 @@ alive() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# stop_pid_file FILE NAME: TERM the process in FILE, KILL it after 20s.
+stop_pid_file() {
+  local file=$1 name=$2 pid
+  [[ -f $file ]] || return 0
+  pid=$(cat "$file")
+  if alive "$pid"; then
+    log "stopping $name (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.2; done
+    alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$file"
+}
+
+stop_operators() {
+  local f
+  for f in "$HOME_DIR"/operators/*/operator.pid; do
+    [[ -e $f ]] || continue
+    stop_pid_file "$f" "operator $(basename "$(dirname "$f")")"
+  done
+}
+
 stop_devnet() {
+  stop_operators
   [[ -f $PID_FILE ]] || return 0
   local pid
   pid=$(cat "$PID_FILE")
@@ -134,7 +176,9 @@ fi
 mkdir -p "$HOME_DIR"
 touch "$HOME_DIR/$MARKER"
 
-for port in "$RPC_PORT" "$P2P_PORT" "$GRPC_PORT" "$API_PORT"; do
+PORTS=("$RPC_PORT" "$P2P_PORT" "$GRPC_PORT" "$API_PORT")
+[[ $ROLLUPS == 1 ]] && PORTS+=("$OP_A_PORT" "$OP_B_PORT")
+for port in "${PORTS[@]}"; do
   port_free "$port" || die "port $port on 127.0.0.1 is in use (another devnet? 'scripts/devnet.sh stop', or set DEVNET_*_PORT)"
 done
 
@@ -217,7 +261,7 @@ EOF
 }
 
 # 5. Start.
-if [[ ${DEVNET_DETACH:-0} == 1 ]]; then
+start_node_background() {
   nohup "$BIN" start --home "$HOME_DIR" --log_no_color >"$LOG_FILE" 2>&1 </dev/null &
   PID=$!
   echo "$PID" >"$PID_FILE"
@@ -241,13 +285,31 @@ if [[ ${DEVNET_DETACH:-0} == 1 ]]; then
     fi
     sleep 0.2
   done
+}
+
+if [[ $ROLLUPS != 1 && ${DEVNET_DETACH:-0} != 1 ]]; then
   summary
-  elapsed=$(awk -v a="$START_TIME" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-  log "first block ${first_block}s after the script started; height $h after ${elapsed}s"
+  log "starting the node in the foreground (Ctrl-C to stop)"
+  exec "$BIN" start --home "$HOME_DIR"
+fi
+
+start_node_background
+if [[ $ROLLUPS == 1 ]]; then
+  # shellcheck source=scripts/devnet_rollups.sh
+  source "$ROOT/scripts/devnet_rollups.sh"
+  setup_rollups
+  [[ $DEMO == 1 ]] && run_demo
+fi
+summary
+[[ $ROLLUPS == 1 ]] && rollup_summary
+elapsed=$(awk -v a="$START_TIME" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+log "first block ${first_block}s after the script started; height $h when the chain was up; ready after ${elapsed}s"
+if [[ ${DEVNET_DETACH:-0} == 1 ]]; then
   log "stop it with: DEVNET_HOME=$HOME_DIR $0 stop"
   exit 0
 fi
-
-summary
-log "starting the node in the foreground (Ctrl-C to stop)"
-exec "$BIN" start --home "$HOME_DIR"
+trap 'stop_devnet; exit 0' INT TERM
+log "running in the foreground: Ctrl-C stops the node and the operators (logs in $HOME_DIR)"
+while alive "$PID"; do sleep 1; done
+stop_devnet
+die "the node exited (log: $LOG_FILE)"

@@ -1,0 +1,205 @@
+//go:build system
+
+package system
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/nativechain/nativechain/prover/operator"
+	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/prover/wallet"
+)
+
+// The devnet with its two demo rollups, on the real binary with a small
+// payments circuit (depth 8, 4 slots; keys cached in build/test-keys):
+// the scripted demo (deposit, L2 transfer, cross-rollup send, withdrawal;
+// the script checks every balance it prints), then bad transactions at the
+// API, then a crash of an operator in the middle of a batch.
+func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
+	// ARRANGE: devnet.sh with rollups, detached, on ports of its own.
+	bin := Binary(t)
+	home := filepath.Join(t.TempDir(), "devnet")
+	p := FreePorts(t, 6)
+	keys := filepath.Join(RepoRoot(t), "build", "test-keys")
+	env := []string{
+		"NATIVECHAIND_BIN=" + bin, "DEVNET_HOME=" + home, "DEVNET_DETACH=1", "DEVNET_SKIP_BUILD=1",
+		"DEVNET_P2P_PORT=" + itoa(p[0]), "DEVNET_RPC_PORT=" + itoa(p[1]), "DEVNET_GRPC_PORT=" + itoa(p[2]),
+		"DEVNET_API_PORT=" + itoa(p[3]), "DEVNET_OPERATOR_A_PORT=" + itoa(p[4]), "DEVNET_OPERATOR_B_PORT=" + itoa(p[5]),
+		"DEVNET_BLOCK_TIME=500ms", "DEVNET_WAIT_TIMEOUT=90", "DEVNET_ROLLUPS=1", "DEVNET_KEYS_DIR=" + keys,
+		"DEVNET_BATCH_TIMEOUT=500ms",
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, id := range []string{"payments-a", "payments-b"} {
+				if raw, err := os.ReadFile(filepath.Join(home, "operators", id, "operator.log")); err == nil {
+					lines := strings.Split(string(raw), "\n")
+					t.Logf("operator %s log (last lines):\n%s", id, strings.Join(lines[max(0, len(lines)-30):], "\n"))
+				}
+			}
+		}
+		RunScript(t, time.Minute, env, "devnet.sh", "stop")
+	})
+
+	// ACT 1: the demo. The script fails on any balance it does not expect.
+	out := RunScript(t, 6*time.Minute, env, "devnet.sh")
+
+	// ASSERT 1: every step ran, and the final balances on L1 and L2.
+	for _, want := range []string{"1. deposits", "2. L2 transfer", "3. cross-rollup send", "4. withdrawal", "demo complete"} {
+		require.Contains(t, out, want)
+	}
+	urlA, urlB := "http://127.0.0.1:"+itoa(p[4]), "http://127.0.0.1:"+itoa(p[5])
+	l1 := func(name string) int64 {
+		addr := strings.TrimSpace(MustRun(t, bin, "keys", "show", name, "-a", "--keyring-backend", "test", "--home", home).Stdout)
+		bal := MustRun(t, bin, "query", "bank", "balances", addr, "--home", home, "-o", "json").Stdout
+		var res struct {
+			Balances []struct{ Denom, Amount string } `json:"balances"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(bal), &res))
+		for _, c := range res.Balances {
+			if c.Denom == "unat" {
+				n, err := strconv.ParseInt(c.Amount, 10, 64)
+				require.NoError(t, err)
+				return n
+			}
+		}
+		return 0
+	}
+	const initial = 1_000_000_000_000
+	require.Equal(t, int64(initial-1_000_000-2000), l1("alice"), "alice: deposit and its L1 fee")
+	require.Equal(t, int64(initial-10_000-2000+40_000), l1("bob"), "bob: deposit, its fee, the withdrawal")
+	alice := loadL2Key(t, home, "alice")
+	bob := loadL2Key(t, home, "bob")
+	a, b := wallet.NewClient(urlA), wallet.NewClient(urlB)
+	requireL2(t, a, alice, "649980", 2)
+	requireL2(t, a, bob, "260000", 0)
+	requireL2(t, b, bob, "60000", 1)
+
+	// ACT 2 / ASSERT 2: bad transactions are refused at the API with a
+	// clear code and never reach a batch.
+	st, err := a.Status(t.Context())
+	require.NoError(t, err)
+	domain := payments.Domain(st.ChainID, st.RollupID)
+	aliceAcc, err := a.Account(t.Context(), alice.Public)
+	require.NoError(t, err)
+	bobAcc, err := a.Account(t.Context(), bob.Public)
+	require.NoError(t, err)
+	transfer := func(signer *payments.PrivateKey, amount int64, nonce uint32) operator.WireTx {
+		amt, err := payments.EncodeAmount(big.NewInt(amount))
+		require.NoError(t, err)
+		tx := payments.Tx{Kind: payments.KindTransfer, From: aliceAcc.Index, To: bobAcc.Index, Amount: amt, Nonce: nonce}
+		tx.Sign(signer, domain, "unat")
+		return operator.ToWire(tx)
+	}
+	badSig := transfer(bob, 5, 2)
+	requireRefused(t, urlA, badSig, http.StatusBadRequest, operator.CodeBadSignature)
+	good := transfer(alice, 5, 2)
+	res, err := a.Submit(t.Context(), good)
+	require.NoError(t, err)
+	requireRefused(t, urlA, good, http.StatusConflict, operator.CodeBadNonce)
+	requireRefused(t, urlA, transfer(alice, 10_000_000, 3), http.StatusBadRequest, operator.CodeInsufficientBalance)
+	waitFinal(t, a, res.ID)
+	requireL2(t, a, alice, "649975", 3)
+
+	// ACT 3: six transfers, then SIGKILL the operator while their batches
+	// are being built, proven or submitted, and start it again.
+	var ids []string
+	for n := uint32(3); n < 9; n++ {
+		r, err := a.Submit(t.Context(), transfer(alice, 1, n))
+		require.NoError(t, err)
+		ids = append(ids, r.ID)
+	}
+	require.Eventually(t, func() bool {
+		st, err = a.Status(t.Context())
+		return err == nil && st.LastBuilt > st.LastVerified
+	}, time.Minute, 50*time.Millisecond, "no batch in flight")
+	t.Logf("killing operator: verified %d, submitted %d, proven %d, built %d, %d txs pending",
+		st.LastVerified, st.LastSubmitted, st.LastProven, st.LastBuilt, st.MempoolPending)
+	opDir := filepath.Join(home, "operators", "payments-a")
+	pidFile := filepath.Join(opDir, "operator.pid")
+	raw, err := os.ReadFile(pidFile)
+	require.NoError(t, err)
+	pid, err := strconv.Atoi(strings.TrimSpace(string(raw)))
+	require.NoError(t, err)
+	require.NoError(t, syscall.Kill(pid, syscall.SIGKILL))
+	require.Eventually(t, func() bool { return !pidAlive(pid) }, 10*time.Second, 50*time.Millisecond)
+	log, err := os.OpenFile(filepath.Join(opDir, "operator.log"), os.O_APPEND|os.O_WRONLY, 0o644)
+	require.NoError(t, err)
+	defer log.Close()
+	cmd := exec.Command(bin, "operator", "start", "--operator-home", opDir, "--home", home)
+	cmd.Stdout, cmd.Stderr = log, log
+	require.NoError(t, cmd.Start())
+	go func() { _ = cmd.Wait() }() // reap it when devnet.sh stop ends it
+	require.NoError(t, os.WriteFile(pidFile, []byte(itoa(cmd.Process.Pid)), 0o644))
+
+	// ASSERT 3: every accepted transaction is final exactly once.
+	for _, id := range ids {
+		waitFinal(t, a, id)
+	}
+	requireL2(t, a, alice, "649969", 9)
+	requireL2(t, a, bob, "260011", 0)
+	st, err = a.Status(t.Context())
+	require.NoError(t, err)
+	require.Empty(t, st.Halted)
+	require.Equal(t, st.ChainNextBatch-1, st.LastVerified)
+	require.Zero(t, st.MempoolPending+st.InFlightTxs)
+	logText, err := os.ReadFile(filepath.Join(opDir, "operator.log"))
+	require.NoError(t, err)
+	require.NotContains(t, string(logText), "rejected", "no batch refused by the chain")
+}
+
+func loadL2Key(t *testing.T, home, name string) *payments.PrivateKey {
+	t.Helper()
+	k, err := wallet.LoadKey(filepath.Join(home, "l2keys"), name)
+	require.NoError(t, err)
+	return k.Private
+}
+
+func requireL2(t *testing.T, c *wallet.Client, k *payments.PrivateKey, balance string, nonce uint32) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		a, err := c.Account(t.Context(), k.Public)
+		return err == nil && a.VerifiedBalance == balance && a.VerifiedNonce == nonce
+	}, 2*time.Minute, 200*time.Millisecond, "want balance %s nonce %d", balance, nonce)
+}
+
+func waitFinal(t *testing.T, c *wallet.Client, id string) {
+	t.Helper()
+	var st operator.TxStatus
+	require.Eventually(t, func() bool {
+		s, err := c.Tx(t.Context(), id)
+		st = s
+		return err == nil && s.Status == "verified"
+	}, 3*time.Minute, 200*time.Millisecond, "tx %s not verified", id)
+	require.NotZero(t, st.Batch)
+}
+
+// requireRefused posts tx and expects the HTTP status and error code.
+func requireRefused(t *testing.T, url string, tx operator.WireTx, status int, code string) {
+	t.Helper()
+	bz, err := json.Marshal(tx)
+	require.NoError(t, err)
+	res, err := http.Post(url+"/v1/tx", "application/json", bytes.NewReader(bz))
+	require.NoError(t, err)
+	defer res.Body.Close()
+	var body struct {
+		Error operator.APIError `json:"error"`
+	}
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&body))
+	require.Equal(t, status, res.StatusCode, fmt.Sprintf("%+v", body.Error))
+	require.Equal(t, code, body.Error.Code, body.Error.Message)
+	require.NotEmpty(t, body.Error.Message)
+}
