@@ -337,11 +337,16 @@ func (o *Operator) proveOnce(ctx context.Context) bool {
 		}
 	}
 	halted := o.halted != ""
+	eta := o.lastProve
 	o.mu.Unlock()
 	if rec == nil || halted {
 		return false
 	}
-	o.log.Info("proving batch", "index", rec.Index, "slots", o.opts.Params.Slots)
+	if eta > 0 {
+		o.log.Info("proving batch", "index", rec.Index, "slots", o.opts.Params.Slots, "eta", eta.Round(100*time.Millisecond))
+	} else {
+		o.log.Info("proving batch", "index", rec.Index, "slots", o.opts.Params.Slots)
+	}
 	start := time.Now()
 	proof, err := o.prover.Prove(b)
 	elapsed := time.Since(start)
