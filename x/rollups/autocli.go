@@ -60,6 +60,7 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				// Hand-written in client/cli:
 				{RpcMethod: "RegisterRollup", Skip: true},
 				{RpcMethod: "SubmitBatch", Skip: true},
+				{RpcMethod: "ForceInclude", Skip: true},
 				{RpcMethod: "UpdateOperators", Skip: true},
 				{RpcMethod: "UpdateVerifyingKey", Skip: true},
 				{RpcMethod: "DeregisterRollup", Skip: true},

@@ -32,7 +32,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		total = total.Add(sdk.NewCoin(l.Denom, amt))
 	}
 	for _, id := range gs.Paused {
-		if err := k.Paused.Set(ctx, id); err != nil {
+		if err := k.Paused.Set(ctx, id, true); err != nil {
 			return err
 		}
 	}
@@ -80,7 +80,7 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if err != nil {
 		return nil, err
 	}
-	if err := k.Paused.Walk(ctx, nil, func(id string) (bool, error) {
+	if err := k.Paused.Walk(ctx, nil, func(id string, _ bool) (bool, error) {
 		gs.Paused = append(gs.Paused, id)
 		return false, nil
 	}); err != nil {

@@ -35,7 +35,9 @@ type Keeper struct {
 	Params  collections.Item[types.Params]
 	Ledgers collections.Map[collections.Pair[string, string], sdkmath.Int]
 	// Paused holds the rollups whose bridge governance paused.
-	Paused collections.KeySet[string]
+	// Paused holds true for paused rollups (a Map, not a KeySet: ICS23
+	// cannot prove empty values, which would break neighbours' proofs).
+	Paused collections.Map[string, bool]
 	// OutflowCaps and OutflowUsage implement the per-epoch withdrawal cap.
 	OutflowCaps  collections.Map[string, types.OutflowCap]
 	OutflowUsage collections.Map[string, types.OutflowUsage]
@@ -72,7 +74,7 @@ func NewKeeper(
 		Params:        collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Ledgers: collections.NewMap(sb, types.LedgersKey, "ledgers",
 			collections.PairKeyCodec(collections.StringKey, collections.StringKey), sdk.IntValue),
-		Paused:        collections.NewKeySet(sb, types.PausedKey, "paused", collections.StringKey),
+		Paused:        collections.NewMap(sb, types.PausedKey, "paused", collections.StringKey, collections.BoolValue),
 		OutflowCaps:   collections.NewMap(sb, types.OutflowCapsKey, "outflow_caps", collections.StringKey, codec.CollValue[types.OutflowCap](cdc)),
 		OutflowUsage:  collections.NewMap(sb, types.OutflowUsageKey, "outflow_usage", collections.StringKey, codec.CollValue[types.OutflowUsage](cdc)),
 		Pending:       collections.NewMap(sb, types.PendingKey, "pending", collections.Uint64Key, codec.CollValue[types.PendingWithdrawal](cdc)),

@@ -82,7 +82,7 @@ func (m msgServer) SetPaused(ctx context.Context, msg *types.MsgSetPaused) (*typ
 	}
 	var err error
 	if msg.Paused {
-		err = m.Paused.Set(ctx, msg.RollupId)
+		err = m.Paused.Set(ctx, msg.RollupId, true)
 	} else {
 		err = m.Paused.Remove(ctx, msg.RollupId)
 	}

@@ -63,10 +63,10 @@ func TestRoute_DeliversInTheSameCallOrBounces(t *testing.T) {
 		{name: "unknown destination bounces", entry: message("nowhere", 30, nil), reason: "unknown"},
 		{name: "frozen destination bounces", entry: message(frozenID, 30, nil), reason: "FROZEN"},
 		{name: "paused destination bounces", setup: func(t *testing.T, f bridgeFixture) {
-			require.NoError(t, f.keeper.Paused.Set(f.ctx, betaID))
+			require.NoError(t, f.keeper.Paused.Set(f.ctx, betaID, true))
 		}, entry: message(betaID, 30, nil), reason: "destination rollup's bridge is paused"},
 		{name: "paused source bounces", setup: func(t *testing.T, f bridgeFixture) {
-			require.NoError(t, f.keeper.Paused.Set(f.ctx, activeID))
+			require.NoError(t, f.keeper.Paused.Set(f.ctx, activeID, true))
 		}, entry: message(betaID, 30, nil), reason: "source rollup's bridge is paused"},
 		{
 			// A payload that is an encoded governance message, addressed to

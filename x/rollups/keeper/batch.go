@@ -3,7 +3,6 @@ package keeper
 import (
 	"context"
 	"encoding/hex"
-	"slices"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
@@ -41,8 +40,9 @@ func (k Keeper) planBatch(ctx sdk.Context, params types.Params, r types.Rollup, 
 	if r.Status != types.ROLLUP_STATUS_ACTIVE {
 		return nil, types.ErrRollupNotActive.Wrapf("rollup %q is %s", r.Id, r.Status)
 	}
-	if !slices.Contains(r.Operators, msg.Submitter) {
-		return nil, types.ErrNotOperator.Wrapf("%s is not an operator of %q", msg.Submitter, r.Id)
+	if !mayPropose(ctx, params, r, msg.Submitter) {
+		return nil, types.ErrNotOperator.Wrapf("%s is not an operator of %q (anyone may submit after %d blocks without a batch)",
+			msg.Submitter, r.Id, params.PermissionlessAfterBlocks)
 	}
 	if msg.BatchIndex != r.NextBatchIndex {
 		return nil, types.ErrWrongBatchIndex.Wrapf("rollup %q expects batch %d, got %d", r.Id, r.NextBatchIndex, msg.BatchIndex)
@@ -226,6 +226,9 @@ func (k Keeper) submitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (*ty
 	r.InboxConsumed = batch.InboxTo
 	r.ConsumedAccumulator = plan.accAfter
 	r.LastBatchHeight = sdkCtx.BlockHeight()
+	if err := k.noteConsumed(ctx, params, &r); err != nil {
+		return nil, err
+	}
 
 	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
 		return nil, err

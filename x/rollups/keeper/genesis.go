@@ -20,6 +20,12 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
 			return err
 		}
+		// The deadline index is derived state: rebuilt from the records.
+		if r.InboxDeadline != 0 && r.Status == types.ROLLUP_STATUS_ACTIVE {
+			if err := k.Deadlines.Set(ctx, collections.Join(r.InboxDeadline, r.Id), true); err != nil {
+				return err
+			}
+		}
 	}
 	for _, b := range gs.Batches {
 		if err := k.Batches.Set(ctx, collections.Join(b.RollupId, b.Index), b); err != nil {

@@ -41,6 +41,13 @@ func (k Keeper) AppendInbox(ctx context.Context, rollupID string, entry types.In
 	}
 	r.InboxSize++
 	r.InboxAccumulator = acc
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if err := k.noteAppended(ctx, params, &r, sdkCtx.BlockHeight()); err != nil {
+		return 0, err
+	}
 	if err := k.Rollups.Set(ctx, rollupID, r); err != nil {
 		return 0, err
 	}

@@ -35,6 +35,11 @@ type Keeper struct {
 	Rollups collections.Map[string, types.Rollup]
 	Batches collections.Map[collections.Pair[string, uint64], types.Batch]
 	Inbox   collections.Map[collections.Pair[string, uint64], types.InboxMessage]
+	// Deadlines indexes (deadline height, rollup id) of active rollups with
+	// an unconsumed inbox message (see liveness.go). The value is always
+	// true: a KeySet would store empty values, and ICS23 cannot prove a leaf
+	// with an empty value, which breaks absence proofs of its neighbours.
+	Deadlines collections.Map[collections.Pair[int64, string], bool]
 }
 
 // NewKeeper builds the keeper. It panics on a malformed authority: that is
@@ -63,6 +68,8 @@ func NewKeeper(
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.Batch](cdc)),
 		Inbox: collections.NewMap(sb, types.InboxKey, "inbox",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.InboxMessage](cdc)),
+		Deadlines: collections.NewMap(sb, types.DeadlinesKey, "deadlines",
+			collections.PairKeyCodec(collections.Int64Key, collections.StringKey), collections.BoolValue),
 	}
 	schema, err := sb.Build()
 	if err != nil {

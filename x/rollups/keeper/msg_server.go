@@ -83,3 +83,11 @@ func (m msgServer) DeregisterRollup(ctx context.Context, msg *types.MsgDeregiste
 	}
 	return &types.MsgDeregisterRollupResponse{}, nil
 }
+
+// ForceInclude puts a user's L2 transaction into a rollup's inbox.
+func (m msgServer) ForceInclude(ctx context.Context, msg *types.MsgForceInclude) (*types.MsgForceIncludeResponse, error) {
+	if err := msg.Validate(m.addressCodec); err != nil {
+		return nil, err
+	}
+	return m.forceInclude(ctx, msg)
+}

@@ -252,6 +252,9 @@ func (k Keeper) deregisterRollup(ctx context.Context, msg *types.MsgDeregisterRo
 	r.Bond = sdk.NewCoin(r.Bond.Denom, sdkmath.ZeroInt())
 	r.Status = types.ROLLUP_STATUS_DEREGISTERED
 	r.Operators = nil
+	if err := k.moveDeadline(ctx, &r, 0); err != nil {
+		return err
+	}
 	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
 		return err
 	}

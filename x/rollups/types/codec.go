@@ -17,6 +17,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateOperators{}, "nativechain/rollups/MsgUpdateOperators")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateVerifyingKey{}, "nativechain/rollups/MsgUpdateVk")
 	legacy.RegisterAminoMsg(cdc, &MsgDeregisterRollup{}, "nativechain/rollups/MsgDeregisterRollup")
+	legacy.RegisterAminoMsg(cdc, &MsgForceInclude{}, "nativechain/rollups/MsgForceInclude")
 }
 
 // RegisterInterfaces registers the module's messages with the interface
@@ -29,6 +30,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgUpdateOperators{},
 		&MsgUpdateVerifyingKey{},
 		&MsgDeregisterRollup{},
+		&MsgForceInclude{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

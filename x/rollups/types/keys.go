@@ -17,4 +17,7 @@ var (
 	RollupsKey = collections.NewPrefix(1) // rollup id -> Rollup
 	BatchesKey = collections.NewPrefix(2) // (rollup id, index) -> Batch
 	InboxKey   = collections.NewPrefix(3) // (rollup id, sequence) -> InboxMessage
+	// DeadlinesKey indexes active rollups with an unconsumed inbox message
+	// by the height it becomes overdue, so EndBlock finds them in order.
+	DeadlinesKey = collections.NewPrefix(4) // (deadline height, rollup id)
 )

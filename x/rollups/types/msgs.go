@@ -171,3 +171,23 @@ func (m *MsgDeregisterRollup) Validate(ac address.Codec) error {
 	}
 	return ValidateRollupName(m.RollupId)
 }
+
+var _ sdk.Msg = (*MsgForceInclude)(nil)
+
+// Validate checks a forced inclusion statelessly: a sender, a rollup id and
+// a non-empty L2 transaction within the payload bound of the encoding.
+func (m *MsgForceInclude) Validate(ac address.Codec) error {
+	if _, err := ac.StringToBytes(m.Sender); err != nil {
+		return ErrInvalidInboxEntry.Wrapf("invalid sender %q: %s", m.Sender, err)
+	}
+	if err := ValidateRollupName(m.RollupId); err != nil {
+		return err
+	}
+	if len(m.L2Tx) == 0 {
+		return ErrInvalidInboxEntry.Wrap("empty L2 transaction")
+	}
+	if len(m.L2Tx) > MaxPayloadLen {
+		return ErrPayloadTooLarge.Wrapf("%d bytes, max %d", len(m.L2Tx), MaxPayloadLen)
+	}
+	return nil
+}

@@ -17,6 +17,10 @@ const (
 	DefaultVkUpdateDelayBlocks uint64 = 100
 	DefaultInboxDeadlineBlocks uint64 = 600
 	DefaultMaxOperators        uint64 = 16
+	// DefaultPermissionlessAfterBlocks opens a silent rollup to any prover.
+	DefaultPermissionlessAfterBlocks uint64 = 300
+	DefaultMaxFreezesPerBlock        uint32 = 20
+	MaxFreezesPerBlockLimit          uint32 = 1_000
 
 	// MaxBatchDataBytesLimit bounds what governance may set: a batch must
 	// always fit comfortably in a block.
@@ -40,15 +44,17 @@ var (
 // chain's bond denom.
 func DefaultParams() Params {
 	return Params{
-		RegistrationFee:     sdk.NewCoin(sdk.DefaultBondDenom, DefaultRegistrationFee),
-		MinOperatorBond:     sdk.NewCoin(sdk.DefaultBondDenom, DefaultMinOperatorBond),
-		MaxBatchDataBytes:   DefaultMaxBatchDataBytes,
-		MaxVkBytes:          DefaultMaxVkBytes,
-		VerifyProofGas:      DefaultVerifyProofGas,
-		GasPerDaByte:        DefaultGasPerDaByte,
-		VkUpdateDelayBlocks: DefaultVkUpdateDelayBlocks,
-		InboxDeadlineBlocks: DefaultInboxDeadlineBlocks,
-		MaxOperators:        DefaultMaxOperators,
+		RegistrationFee:           sdk.NewCoin(sdk.DefaultBondDenom, DefaultRegistrationFee),
+		MinOperatorBond:           sdk.NewCoin(sdk.DefaultBondDenom, DefaultMinOperatorBond),
+		MaxBatchDataBytes:         DefaultMaxBatchDataBytes,
+		MaxVkBytes:                DefaultMaxVkBytes,
+		VerifyProofGas:            DefaultVerifyProofGas,
+		GasPerDaByte:              DefaultGasPerDaByte,
+		VkUpdateDelayBlocks:       DefaultVkUpdateDelayBlocks,
+		InboxDeadlineBlocks:       DefaultInboxDeadlineBlocks,
+		MaxOperators:              DefaultMaxOperators,
+		PermissionlessAfterBlocks: DefaultPermissionlessAfterBlocks,
+		MaxFreezesPerBlock:        DefaultMaxFreezesPerBlock,
 	}
 }
 
@@ -77,6 +83,12 @@ func (p Params) Validate() error {
 	}
 	if p.MaxOperators == 0 || p.MaxOperators > MaxOperatorsLimit {
 		return ErrInvalidParams.Wrapf("max operators must be in [1, %d], got %d", MaxOperatorsLimit, p.MaxOperators)
+	}
+	if p.PermissionlessAfterBlocks == 0 {
+		return ErrInvalidParams.Wrap("permissionless-after must be positive (the operators get a head start)")
+	}
+	if p.MaxFreezesPerBlock == 0 || p.MaxFreezesPerBlock > MaxFreezesPerBlockLimit {
+		return ErrInvalidParams.Wrapf("max freezes per block must be in [1, %d], got %d", MaxFreezesPerBlockLimit, p.MaxFreezesPerBlock)
 	}
 	return nil
 }

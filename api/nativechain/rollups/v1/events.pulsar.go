@@ -4176,6 +4176,1166 @@ func (x *fastReflection_EventInboxMessageAppended) ProtoMethods() *protoiface.Me
 	}
 }
 
+var (
+	md_EventRollupFrozen                  protoreflect.MessageDescriptor
+	fd_EventRollupFrozen_rollup_id        protoreflect.FieldDescriptor
+	fd_EventRollupFrozen_overdue_sequence protoreflect.FieldDescriptor
+	fd_EventRollupFrozen_deadline         protoreflect.FieldDescriptor
+	fd_EventRollupFrozen_slashed_bond     protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_nativechain_rollups_v1_events_proto_init()
+	md_EventRollupFrozen = File_nativechain_rollups_v1_events_proto.Messages().ByName("EventRollupFrozen")
+	fd_EventRollupFrozen_rollup_id = md_EventRollupFrozen.Fields().ByName("rollup_id")
+	fd_EventRollupFrozen_overdue_sequence = md_EventRollupFrozen.Fields().ByName("overdue_sequence")
+	fd_EventRollupFrozen_deadline = md_EventRollupFrozen.Fields().ByName("deadline")
+	fd_EventRollupFrozen_slashed_bond = md_EventRollupFrozen.Fields().ByName("slashed_bond")
+}
+
+var _ protoreflect.Message = (*fastReflection_EventRollupFrozen)(nil)
+
+type fastReflection_EventRollupFrozen EventRollupFrozen
+
+func (x *EventRollupFrozen) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_EventRollupFrozen)(x)
+}
+
+func (x *EventRollupFrozen) slowProtoReflect() protoreflect.Message {
+	mi := &file_nativechain_rollups_v1_events_proto_msgTypes[7]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_EventRollupFrozen_messageType fastReflection_EventRollupFrozen_messageType
+var _ protoreflect.MessageType = fastReflection_EventRollupFrozen_messageType{}
+
+type fastReflection_EventRollupFrozen_messageType struct{}
+
+func (x fastReflection_EventRollupFrozen_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_EventRollupFrozen)(nil)
+}
+func (x fastReflection_EventRollupFrozen_messageType) New() protoreflect.Message {
+	return new(fastReflection_EventRollupFrozen)
+}
+func (x fastReflection_EventRollupFrozen_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventRollupFrozen
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_EventRollupFrozen) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventRollupFrozen
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_EventRollupFrozen) Type() protoreflect.MessageType {
+	return _fastReflection_EventRollupFrozen_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_EventRollupFrozen) New() protoreflect.Message {
+	return new(fastReflection_EventRollupFrozen)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_EventRollupFrozen) Interface() protoreflect.ProtoMessage {
+	return (*EventRollupFrozen)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_EventRollupFrozen) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.RollupId != "" {
+		value := protoreflect.ValueOfString(x.RollupId)
+		if !f(fd_EventRollupFrozen_rollup_id, value) {
+			return
+		}
+	}
+	if x.OverdueSequence != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.OverdueSequence)
+		if !f(fd_EventRollupFrozen_overdue_sequence, value) {
+			return
+		}
+	}
+	if x.Deadline != int64(0) {
+		value := protoreflect.ValueOfInt64(x.Deadline)
+		if !f(fd_EventRollupFrozen_deadline, value) {
+			return
+		}
+	}
+	if x.SlashedBond != "" {
+		value := protoreflect.ValueOfString(x.SlashedBond)
+		if !f(fd_EventRollupFrozen_slashed_bond, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_EventRollupFrozen) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventRollupFrozen.rollup_id":
+		return x.RollupId != ""
+	case "nativechain.rollups.v1.EventRollupFrozen.overdue_sequence":
+		return x.OverdueSequence != uint64(0)
+	case "nativechain.rollups.v1.EventRollupFrozen.deadline":
+		return x.Deadline != int64(0)
+	case "nativechain.rollups.v1.EventRollupFrozen.slashed_bond":
+		return x.SlashedBond != ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventRollupFrozen"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventRollupFrozen does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupFrozen) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventRollupFrozen.rollup_id":
+		x.RollupId = ""
+	case "nativechain.rollups.v1.EventRollupFrozen.overdue_sequence":
+		x.OverdueSequence = uint64(0)
+	case "nativechain.rollups.v1.EventRollupFrozen.deadline":
+		x.Deadline = int64(0)
+	case "nativechain.rollups.v1.EventRollupFrozen.slashed_bond":
+		x.SlashedBond = ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventRollupFrozen"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventRollupFrozen does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_EventRollupFrozen) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "nativechain.rollups.v1.EventRollupFrozen.rollup_id":
+		value := x.RollupId
+		return protoreflect.ValueOfString(value)
+	case "nativechain.rollups.v1.EventRollupFrozen.overdue_sequence":
+		value := x.OverdueSequence
+		return protoreflect.ValueOfUint64(value)
+	case "nativechain.rollups.v1.EventRollupFrozen.deadline":
+		value := x.Deadline
+		return protoreflect.ValueOfInt64(value)
+	case "nativechain.rollups.v1.EventRollupFrozen.slashed_bond":
+		value := x.SlashedBond
+		return protoreflect.ValueOfString(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventRollupFrozen"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventRollupFrozen does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupFrozen) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventRollupFrozen.rollup_id":
+		x.RollupId = value.Interface().(string)
+	case "nativechain.rollups.v1.EventRollupFrozen.overdue_sequence":
+		x.OverdueSequence = value.Uint()
+	case "nativechain.rollups.v1.EventRollupFrozen.deadline":
+		x.Deadline = value.Int()
+	case "nativechain.rollups.v1.EventRollupFrozen.slashed_bond":
+		x.SlashedBond = value.Interface().(string)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventRollupFrozen"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventRollupFrozen does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupFrozen) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventRollupFrozen.rollup_id":
+		panic(fmt.Errorf("field rollup_id of message nativechain.rollups.v1.EventRollupFrozen is not mutable"))
+	case "nativechain.rollups.v1.EventRollupFrozen.overdue_sequence":
+		panic(fmt.Errorf("field overdue_sequence of message nativechain.rollups.v1.EventRollupFrozen is not mutable"))
+	case "nativechain.rollups.v1.EventRollupFrozen.deadline":
+		panic(fmt.Errorf("field deadline of message nativechain.rollups.v1.EventRollupFrozen is not mutable"))
+	case "nativechain.rollups.v1.EventRollupFrozen.slashed_bond":
+		panic(fmt.Errorf("field slashed_bond of message nativechain.rollups.v1.EventRollupFrozen is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventRollupFrozen"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventRollupFrozen does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_EventRollupFrozen) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventRollupFrozen.rollup_id":
+		return protoreflect.ValueOfString("")
+	case "nativechain.rollups.v1.EventRollupFrozen.overdue_sequence":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "nativechain.rollups.v1.EventRollupFrozen.deadline":
+		return protoreflect.ValueOfInt64(int64(0))
+	case "nativechain.rollups.v1.EventRollupFrozen.slashed_bond":
+		return protoreflect.ValueOfString("")
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventRollupFrozen"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventRollupFrozen does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_EventRollupFrozen) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in nativechain.rollups.v1.EventRollupFrozen", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_EventRollupFrozen) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupFrozen) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_EventRollupFrozen) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_EventRollupFrozen) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*EventRollupFrozen)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		l = len(x.RollupId)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.OverdueSequence != 0 {
+			n += 1 + runtime.Sov(uint64(x.OverdueSequence))
+		}
+		if x.Deadline != 0 {
+			n += 1 + runtime.Sov(uint64(x.Deadline))
+		}
+		l = len(x.SlashedBond)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*EventRollupFrozen)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.SlashedBond) > 0 {
+			i -= len(x.SlashedBond)
+			copy(dAtA[i:], x.SlashedBond)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.SlashedBond)))
+			i--
+			dAtA[i] = 0x22
+		}
+		if x.Deadline != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Deadline))
+			i--
+			dAtA[i] = 0x18
+		}
+		if x.OverdueSequence != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.OverdueSequence))
+			i--
+			dAtA[i] = 0x10
+		}
+		if len(x.RollupId) > 0 {
+			i -= len(x.RollupId)
+			copy(dAtA[i:], x.RollupId)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.RollupId)))
+			i--
+			dAtA[i] = 0xa
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*EventRollupFrozen)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventRollupFrozen: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventRollupFrozen: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.RollupId = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 2:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field OverdueSequence", wireType)
+				}
+				x.OverdueSequence = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.OverdueSequence |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 3:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Deadline", wireType)
+				}
+				x.Deadline = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Deadline |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 4:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field SlashedBond", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.SlashedBond = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var (
+	md_EventForcedInclusion                protoreflect.MessageDescriptor
+	fd_EventForcedInclusion_rollup_id      protoreflect.FieldDescriptor
+	fd_EventForcedInclusion_sender         protoreflect.FieldDescriptor
+	fd_EventForcedInclusion_inbox_sequence protoreflect.FieldDescriptor
+	fd_EventForcedInclusion_deadline       protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_nativechain_rollups_v1_events_proto_init()
+	md_EventForcedInclusion = File_nativechain_rollups_v1_events_proto.Messages().ByName("EventForcedInclusion")
+	fd_EventForcedInclusion_rollup_id = md_EventForcedInclusion.Fields().ByName("rollup_id")
+	fd_EventForcedInclusion_sender = md_EventForcedInclusion.Fields().ByName("sender")
+	fd_EventForcedInclusion_inbox_sequence = md_EventForcedInclusion.Fields().ByName("inbox_sequence")
+	fd_EventForcedInclusion_deadline = md_EventForcedInclusion.Fields().ByName("deadline")
+}
+
+var _ protoreflect.Message = (*fastReflection_EventForcedInclusion)(nil)
+
+type fastReflection_EventForcedInclusion EventForcedInclusion
+
+func (x *EventForcedInclusion) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_EventForcedInclusion)(x)
+}
+
+func (x *EventForcedInclusion) slowProtoReflect() protoreflect.Message {
+	mi := &file_nativechain_rollups_v1_events_proto_msgTypes[8]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_EventForcedInclusion_messageType fastReflection_EventForcedInclusion_messageType
+var _ protoreflect.MessageType = fastReflection_EventForcedInclusion_messageType{}
+
+type fastReflection_EventForcedInclusion_messageType struct{}
+
+func (x fastReflection_EventForcedInclusion_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_EventForcedInclusion)(nil)
+}
+func (x fastReflection_EventForcedInclusion_messageType) New() protoreflect.Message {
+	return new(fastReflection_EventForcedInclusion)
+}
+func (x fastReflection_EventForcedInclusion_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventForcedInclusion
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_EventForcedInclusion) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventForcedInclusion
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_EventForcedInclusion) Type() protoreflect.MessageType {
+	return _fastReflection_EventForcedInclusion_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_EventForcedInclusion) New() protoreflect.Message {
+	return new(fastReflection_EventForcedInclusion)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_EventForcedInclusion) Interface() protoreflect.ProtoMessage {
+	return (*EventForcedInclusion)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_EventForcedInclusion) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.RollupId != "" {
+		value := protoreflect.ValueOfString(x.RollupId)
+		if !f(fd_EventForcedInclusion_rollup_id, value) {
+			return
+		}
+	}
+	if x.Sender != "" {
+		value := protoreflect.ValueOfString(x.Sender)
+		if !f(fd_EventForcedInclusion_sender, value) {
+			return
+		}
+	}
+	if x.InboxSequence != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.InboxSequence)
+		if !f(fd_EventForcedInclusion_inbox_sequence, value) {
+			return
+		}
+	}
+	if x.Deadline != int64(0) {
+		value := protoreflect.ValueOfInt64(x.Deadline)
+		if !f(fd_EventForcedInclusion_deadline, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_EventForcedInclusion) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventForcedInclusion.rollup_id":
+		return x.RollupId != ""
+	case "nativechain.rollups.v1.EventForcedInclusion.sender":
+		return x.Sender != ""
+	case "nativechain.rollups.v1.EventForcedInclusion.inbox_sequence":
+		return x.InboxSequence != uint64(0)
+	case "nativechain.rollups.v1.EventForcedInclusion.deadline":
+		return x.Deadline != int64(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventForcedInclusion"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventForcedInclusion does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventForcedInclusion) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventForcedInclusion.rollup_id":
+		x.RollupId = ""
+	case "nativechain.rollups.v1.EventForcedInclusion.sender":
+		x.Sender = ""
+	case "nativechain.rollups.v1.EventForcedInclusion.inbox_sequence":
+		x.InboxSequence = uint64(0)
+	case "nativechain.rollups.v1.EventForcedInclusion.deadline":
+		x.Deadline = int64(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventForcedInclusion"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventForcedInclusion does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_EventForcedInclusion) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "nativechain.rollups.v1.EventForcedInclusion.rollup_id":
+		value := x.RollupId
+		return protoreflect.ValueOfString(value)
+	case "nativechain.rollups.v1.EventForcedInclusion.sender":
+		value := x.Sender
+		return protoreflect.ValueOfString(value)
+	case "nativechain.rollups.v1.EventForcedInclusion.inbox_sequence":
+		value := x.InboxSequence
+		return protoreflect.ValueOfUint64(value)
+	case "nativechain.rollups.v1.EventForcedInclusion.deadline":
+		value := x.Deadline
+		return protoreflect.ValueOfInt64(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventForcedInclusion"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventForcedInclusion does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventForcedInclusion) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventForcedInclusion.rollup_id":
+		x.RollupId = value.Interface().(string)
+	case "nativechain.rollups.v1.EventForcedInclusion.sender":
+		x.Sender = value.Interface().(string)
+	case "nativechain.rollups.v1.EventForcedInclusion.inbox_sequence":
+		x.InboxSequence = value.Uint()
+	case "nativechain.rollups.v1.EventForcedInclusion.deadline":
+		x.Deadline = value.Int()
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventForcedInclusion"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventForcedInclusion does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventForcedInclusion) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventForcedInclusion.rollup_id":
+		panic(fmt.Errorf("field rollup_id of message nativechain.rollups.v1.EventForcedInclusion is not mutable"))
+	case "nativechain.rollups.v1.EventForcedInclusion.sender":
+		panic(fmt.Errorf("field sender of message nativechain.rollups.v1.EventForcedInclusion is not mutable"))
+	case "nativechain.rollups.v1.EventForcedInclusion.inbox_sequence":
+		panic(fmt.Errorf("field inbox_sequence of message nativechain.rollups.v1.EventForcedInclusion is not mutable"))
+	case "nativechain.rollups.v1.EventForcedInclusion.deadline":
+		panic(fmt.Errorf("field deadline of message nativechain.rollups.v1.EventForcedInclusion is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventForcedInclusion"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventForcedInclusion does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_EventForcedInclusion) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventForcedInclusion.rollup_id":
+		return protoreflect.ValueOfString("")
+	case "nativechain.rollups.v1.EventForcedInclusion.sender":
+		return protoreflect.ValueOfString("")
+	case "nativechain.rollups.v1.EventForcedInclusion.inbox_sequence":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "nativechain.rollups.v1.EventForcedInclusion.deadline":
+		return protoreflect.ValueOfInt64(int64(0))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventForcedInclusion"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventForcedInclusion does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_EventForcedInclusion) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in nativechain.rollups.v1.EventForcedInclusion", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_EventForcedInclusion) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventForcedInclusion) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_EventForcedInclusion) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_EventForcedInclusion) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*EventForcedInclusion)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		l = len(x.RollupId)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		l = len(x.Sender)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.InboxSequence != 0 {
+			n += 1 + runtime.Sov(uint64(x.InboxSequence))
+		}
+		if x.Deadline != 0 {
+			n += 1 + runtime.Sov(uint64(x.Deadline))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*EventForcedInclusion)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if x.Deadline != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Deadline))
+			i--
+			dAtA[i] = 0x20
+		}
+		if x.InboxSequence != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.InboxSequence))
+			i--
+			dAtA[i] = 0x18
+		}
+		if len(x.Sender) > 0 {
+			i -= len(x.Sender)
+			copy(dAtA[i:], x.Sender)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Sender)))
+			i--
+			dAtA[i] = 0x12
+		}
+		if len(x.RollupId) > 0 {
+			i -= len(x.RollupId)
+			copy(dAtA[i:], x.RollupId)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.RollupId)))
+			i--
+			dAtA[i] = 0xa
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*EventForcedInclusion)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventForcedInclusion: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventForcedInclusion: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.RollupId = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 2:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Sender", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Sender = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 3:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field InboxSequence", wireType)
+				}
+				x.InboxSequence = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.InboxSequence |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 4:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Deadline", wireType)
+				}
+				x.Deadline = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Deadline |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
 // Code generated by protoc-gen-go. DO NOT EDIT.
 // versions:
 // 	protoc-gen-go v1.27.0
@@ -4594,6 +5754,127 @@ func (x *EventInboxMessageAppended) GetAccumulator() string {
 	return ""
 }
 
+// EventRollupFrozen: the chain froze a rollup that left an inbox message
+// unconsumed past its deadline; its bond went to the reward pool.
+type EventRollupFrozen struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	RollupId        string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	OverdueSequence uint64 `protobuf:"varint,2,opt,name=overdue_sequence,json=overdueSequence,proto3" json:"overdue_sequence,omitempty"`
+	Deadline        int64  `protobuf:"varint,3,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	SlashedBond     string `protobuf:"bytes,4,opt,name=slashed_bond,json=slashedBond,proto3" json:"slashed_bond,omitempty"`
+}
+
+func (x *EventRollupFrozen) Reset() {
+	*x = EventRollupFrozen{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_nativechain_rollups_v1_events_proto_msgTypes[7]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *EventRollupFrozen) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EventRollupFrozen) ProtoMessage() {}
+
+// Deprecated: Use EventRollupFrozen.ProtoReflect.Descriptor instead.
+func (*EventRollupFrozen) Descriptor() ([]byte, []int) {
+	return file_nativechain_rollups_v1_events_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *EventRollupFrozen) GetRollupId() string {
+	if x != nil {
+		return x.RollupId
+	}
+	return ""
+}
+
+func (x *EventRollupFrozen) GetOverdueSequence() uint64 {
+	if x != nil {
+		return x.OverdueSequence
+	}
+	return 0
+}
+
+func (x *EventRollupFrozen) GetDeadline() int64 {
+	if x != nil {
+		return x.Deadline
+	}
+	return 0
+}
+
+func (x *EventRollupFrozen) GetSlashedBond() string {
+	if x != nil {
+		return x.SlashedBond
+	}
+	return ""
+}
+
+// EventForcedInclusion: a user put an L2 transaction into a rollup's inbox.
+type EventForcedInclusion struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	RollupId      string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	Sender        string `protobuf:"bytes,2,opt,name=sender,proto3" json:"sender,omitempty"`
+	InboxSequence uint64 `protobuf:"varint,3,opt,name=inbox_sequence,json=inboxSequence,proto3" json:"inbox_sequence,omitempty"`
+	Deadline      int64  `protobuf:"varint,4,opt,name=deadline,proto3" json:"deadline,omitempty"`
+}
+
+func (x *EventForcedInclusion) Reset() {
+	*x = EventForcedInclusion{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_nativechain_rollups_v1_events_proto_msgTypes[8]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *EventForcedInclusion) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EventForcedInclusion) ProtoMessage() {}
+
+// Deprecated: Use EventForcedInclusion.ProtoReflect.Descriptor instead.
+func (*EventForcedInclusion) Descriptor() ([]byte, []int) {
+	return file_nativechain_rollups_v1_events_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *EventForcedInclusion) GetRollupId() string {
+	if x != nil {
+		return x.RollupId
+	}
+	return ""
+}
+
+func (x *EventForcedInclusion) GetSender() string {
+	if x != nil {
+		return x.Sender
+	}
+	return ""
+}
+
+func (x *EventForcedInclusion) GetInboxSequence() uint64 {
+	if x != nil {
+		return x.InboxSequence
+	}
+	return 0
+}
+
+func (x *EventForcedInclusion) GetDeadline() int64 {
+	if x != nil {
+		return x.Deadline
+	}
+	return 0
+}
+
 var File_nativechain_rollups_v1_events_proto protoreflect.FileDescriptor
 
 var file_nativechain_rollups_v1_events_proto_rawDesc = []byte{
@@ -4662,22 +5943,41 @@ var file_nativechain_rollups_v1_events_proto_rawDesc = []byte{
 	0x69, 0x6e, 0x64, 0x18, 0x03, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x04, 0x6b, 0x69, 0x6e, 0x64, 0x12,
 	0x20, 0x0a, 0x0b, 0x61, 0x63, 0x63, 0x75, 0x6d, 0x75, 0x6c, 0x61, 0x74, 0x6f, 0x72, 0x18, 0x04,
 	0x20, 0x01, 0x28, 0x09, 0x52, 0x0b, 0x61, 0x63, 0x63, 0x75, 0x6d, 0x75, 0x6c, 0x61, 0x74, 0x6f,
-	0x72, 0x42, 0xec, 0x01, 0x0a, 0x1a, 0x63, 0x6f, 0x6d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65,
-	0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x2e, 0x76, 0x31,
-	0x42, 0x0b, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a,
-	0x47, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x6e, 0x61, 0x74, 0x69,
-	0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
-	0x61, 0x69, 0x6e, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
-	0x61, 0x69, 0x6e, 0x2f, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x2f, 0x76, 0x31, 0x3b, 0x72,
-	0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x4e, 0x52, 0x58, 0xaa, 0x02,
-	0x16, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x52, 0x6f, 0x6c,
-	0x6c, 0x75, 0x70, 0x73, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x16, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65,
-	0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x5c, 0x56, 0x31,
-	0xe2, 0x02, 0x22, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x52,
-	0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74,
-	0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x18, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
-	0x61, 0x69, 0x6e, 0x3a, 0x3a, 0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x3a, 0x3a, 0x56, 0x31,
-	0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
+	0x72, 0x22, 0x9a, 0x01, 0x0a, 0x11, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x52, 0x6f, 0x6c, 0x6c, 0x75,
+	0x70, 0x46, 0x72, 0x6f, 0x7a, 0x65, 0x6e, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
+	0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c,
+	0x75, 0x70, 0x49, 0x64, 0x12, 0x29, 0x0a, 0x10, 0x6f, 0x76, 0x65, 0x72, 0x64, 0x75, 0x65, 0x5f,
+	0x73, 0x65, 0x71, 0x75, 0x65, 0x6e, 0x63, 0x65, 0x18, 0x02, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0f,
+	0x6f, 0x76, 0x65, 0x72, 0x64, 0x75, 0x65, 0x53, 0x65, 0x71, 0x75, 0x65, 0x6e, 0x63, 0x65, 0x12,
+	0x1a, 0x0a, 0x08, 0x64, 0x65, 0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65, 0x18, 0x03, 0x20, 0x01, 0x28,
+	0x03, 0x52, 0x08, 0x64, 0x65, 0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65, 0x12, 0x21, 0x0a, 0x0c, 0x73,
+	0x6c, 0x61, 0x73, 0x68, 0x65, 0x64, 0x5f, 0x62, 0x6f, 0x6e, 0x64, 0x18, 0x04, 0x20, 0x01, 0x28,
+	0x09, 0x52, 0x0b, 0x73, 0x6c, 0x61, 0x73, 0x68, 0x65, 0x64, 0x42, 0x6f, 0x6e, 0x64, 0x22, 0x8e,
+	0x01, 0x0a, 0x14, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x46, 0x6f, 0x72, 0x63, 0x65, 0x64, 0x49, 0x6e,
+	0x63, 0x6c, 0x75, 0x73, 0x69, 0x6f, 0x6e, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
+	0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c,
+	0x75, 0x70, 0x49, 0x64, 0x12, 0x16, 0x0a, 0x06, 0x73, 0x65, 0x6e, 0x64, 0x65, 0x72, 0x18, 0x02,
+	0x20, 0x01, 0x28, 0x09, 0x52, 0x06, 0x73, 0x65, 0x6e, 0x64, 0x65, 0x72, 0x12, 0x25, 0x0a, 0x0e,
+	0x69, 0x6e, 0x62, 0x6f, 0x78, 0x5f, 0x73, 0x65, 0x71, 0x75, 0x65, 0x6e, 0x63, 0x65, 0x18, 0x03,
+	0x20, 0x01, 0x28, 0x04, 0x52, 0x0d, 0x69, 0x6e, 0x62, 0x6f, 0x78, 0x53, 0x65, 0x71, 0x75, 0x65,
+	0x6e, 0x63, 0x65, 0x12, 0x1a, 0x0a, 0x08, 0x64, 0x65, 0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65, 0x18,
+	0x04, 0x20, 0x01, 0x28, 0x03, 0x52, 0x08, 0x64, 0x65, 0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65, 0x42,
+	0xec, 0x01, 0x0a, 0x1a, 0x63, 0x6f, 0x6d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
+	0x61, 0x69, 0x6e, 0x2e, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x2e, 0x76, 0x31, 0x42, 0x0b,
+	0x45, 0x76, 0x65, 0x6e, 0x74, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x47, 0x67,
+	0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65,
+	0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69,
+	0x6e, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69,
+	0x6e, 0x2f, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x2f, 0x76, 0x31, 0x3b, 0x72, 0x6f, 0x6c,
+	0x6c, 0x75, 0x70, 0x73, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x4e, 0x52, 0x58, 0xaa, 0x02, 0x16, 0x4e,
+	0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x52, 0x6f, 0x6c, 0x6c, 0x75,
+	0x70, 0x73, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x16, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
+	0x61, 0x69, 0x6e, 0x5c, 0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x5c, 0x56, 0x31, 0xe2, 0x02,
+	0x22, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x52, 0x6f, 0x6c,
+	0x6c, 0x75, 0x70, 0x73, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64,
+	0x61, 0x74, 0x61, 0xea, 0x02, 0x18, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69,
+	0x6e, 0x3a, 0x3a, 0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06,
+	0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
 }
 
 var (
@@ -4692,7 +5992,7 @@ func file_nativechain_rollups_v1_events_proto_rawDescGZIP() []byte {
 	return file_nativechain_rollups_v1_events_proto_rawDescData
 }
 
-var file_nativechain_rollups_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_nativechain_rollups_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_nativechain_rollups_v1_events_proto_goTypes = []interface{}{
 	(*EventRollupRegistered)(nil),      // 0: nativechain.rollups.v1.EventRollupRegistered
 	(*EventBatchVerified)(nil),         // 1: nativechain.rollups.v1.EventBatchVerified
@@ -4701,6 +6001,8 @@ var file_nativechain_rollups_v1_events_proto_goTypes = []interface{}{
 	(*EventVerifyingKeyActivated)(nil), // 4: nativechain.rollups.v1.EventVerifyingKeyActivated
 	(*EventRollupDeregistered)(nil),    // 5: nativechain.rollups.v1.EventRollupDeregistered
 	(*EventInboxMessageAppended)(nil),  // 6: nativechain.rollups.v1.EventInboxMessageAppended
+	(*EventRollupFrozen)(nil),          // 7: nativechain.rollups.v1.EventRollupFrozen
+	(*EventForcedInclusion)(nil),       // 8: nativechain.rollups.v1.EventForcedInclusion
 }
 var file_nativechain_rollups_v1_events_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for method output_type
@@ -4800,6 +6102,30 @@ func file_nativechain_rollups_v1_events_proto_init() {
 				return nil
 			}
 		}
+		file_nativechain_rollups_v1_events_proto_msgTypes[7].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*EventRollupFrozen); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_nativechain_rollups_v1_events_proto_msgTypes[8].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*EventForcedInclusion); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -4807,7 +6133,7 @@ func file_nativechain_rollups_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: file_nativechain_rollups_v1_events_proto_rawDesc,
 			NumEnums:      0,
-			NumMessages:   7,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -25,6 +25,7 @@ const (
 	Msg_UpdateOperators_FullMethodName    = "/nativechain.rollups.v1.Msg/UpdateOperators"
 	Msg_UpdateVerifyingKey_FullMethodName = "/nativechain.rollups.v1.Msg/UpdateVerifyingKey"
 	Msg_DeregisterRollup_FullMethodName   = "/nativechain.rollups.v1.Msg/DeregisterRollup"
+	Msg_ForceInclude_FullMethodName       = "/nativechain.rollups.v1.Msg/ForceInclude"
 )
 
 // MsgClient is the client API for Msg service.
@@ -47,6 +48,10 @@ type MsgClient interface {
 	// DeregisterRollup closes a rollup whose bridge ledger is empty and
 	// returns its bond; admin only.
 	DeregisterRollup(ctx context.Context, in *MsgDeregisterRollup, opts ...grpc.CallOption) (*MsgDeregisterRollupResponse, error)
+	// ForceInclude appends a user's signed L2 transaction to a rollup's inbox
+	// (kind 4). The rollup must consume it within inbox_deadline_blocks or
+	// the chain freezes it.
+	ForceInclude(ctx context.Context, in *MsgForceInclude, opts ...grpc.CallOption) (*MsgForceIncludeResponse, error)
 }
 
 type msgClient struct {
@@ -117,6 +122,16 @@ func (c *msgClient) DeregisterRollup(ctx context.Context, in *MsgDeregisterRollu
 	return out, nil
 }
 
+func (c *msgClient) ForceInclude(ctx context.Context, in *MsgForceInclude, opts ...grpc.CallOption) (*MsgForceIncludeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgForceIncludeResponse)
+	err := c.cc.Invoke(ctx, Msg_ForceInclude_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 // All implementations must embed UnimplementedMsgServer
 // for forward compatibility.
@@ -137,6 +152,10 @@ type MsgServer interface {
 	// DeregisterRollup closes a rollup whose bridge ledger is empty and
 	// returns its bond; admin only.
 	DeregisterRollup(context.Context, *MsgDeregisterRollup) (*MsgDeregisterRollupResponse, error)
+	// ForceInclude appends a user's signed L2 transaction to a rollup's inbox
+	// (kind 4). The rollup must consume it within inbox_deadline_blocks or
+	// the chain freezes it.
+	ForceInclude(context.Context, *MsgForceInclude) (*MsgForceIncludeResponse, error)
 	mustEmbedUnimplementedMsgServer()
 }
 
@@ -164,6 +183,9 @@ func (UnimplementedMsgServer) UpdateVerifyingKey(context.Context, *MsgUpdateVeri
 }
 func (UnimplementedMsgServer) DeregisterRollup(context.Context, *MsgDeregisterRollup) (*MsgDeregisterRollupResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeregisterRollup not implemented")
+}
+func (UnimplementedMsgServer) ForceInclude(context.Context, *MsgForceInclude) (*MsgForceIncludeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ForceInclude not implemented")
 }
 func (UnimplementedMsgServer) mustEmbedUnimplementedMsgServer() {}
 func (UnimplementedMsgServer) testEmbeddedByValue()             {}
@@ -294,6 +316,24 @@ func _Msg_DeregisterRollup_Handler(srv interface{}, ctx context.Context, dec fun
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_ForceInclude_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgForceInclude)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ForceInclude(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_ForceInclude_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ForceInclude(ctx, req.(*MsgForceInclude))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Msg_ServiceDesc is the grpc.ServiceDesc for Msg service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -324,6 +364,10 @@ var Msg_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DeregisterRollup",
 			Handler:    _Msg_DeregisterRollup_Handler,
+		},
+		{
+			MethodName: "ForceInclude",
+			Handler:    _Msg_ForceInclude_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -83,6 +83,7 @@ func (s *chainState) commit() (int64, []byte) {
 // registerRollup writes an active rollup record with an empty inbox.
 func (s *chainState) registerRollup(id string) {
 	s.t.Helper()
+	require.NoError(s.t, s.rollups.Params.Set(s.ctx(), rollupstypes.DefaultParams())) // read by AppendInbox
 	require.NoError(s.t, s.rollups.Rollups.Set(s.ctx(), id, rollupstypes.Rollup{
 		Id:               id,
 		Status:           rollupstypes.ROLLUP_STATUS_ACTIVE,

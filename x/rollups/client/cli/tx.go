@@ -65,6 +65,7 @@ func GetTxCmd(ac address.Codec) *cobra.Command {
 		NewUpdateOperatorsCmd(ac),
 		NewUpdateVerifyingKeyCmd(ac),
 		NewDeregisterCmd(ac),
+		NewForceIncludeCmd(ac),
 	)
 	return cmd
 }
@@ -381,4 +382,30 @@ func mustMarkRequired(cmd *cobra.Command, names ...string) {
 			panic(err) // a flag registered above: a programming error
 		}
 	}
+}
+
+// NewForceIncludeCmd returns `force-include [rollup-id] [signed-l2-tx-file]`.
+func NewForceIncludeCmd(ac address.Codec) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "force-include [rollup-id] [signed-l2-tx-file]",
+		Short: "Force a signed L2 transaction (e.g. a withdrawal) into a rollup's inbox",
+		Long: `Append a signed L2 transaction to a rollup's inbox (kind 4), bypassing its
+operators. A batch must consume it within the inbox_deadline_blocks param,
+or the chain freezes the rollup and its users exit with their last proven
+balances. The file holds the rollup's own encoding of the transaction (for
+the payments rollup, see docs/spec/payments-rollup.md).`,
+		Example: "nativechaind tx rollups force-include payments withdraw.bin --from alice",
+		Args:    cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return broadcast(cmd, ac, func(signer string) (validatedMsg, error) {
+				bz, err := readFile("signed-l2-tx-file", args[1], types.MaxPayloadLen)
+				if err != nil {
+					return nil, err
+				}
+				return &types.MsgForceInclude{Sender: signer, RollupId: args[0], L2Tx: bz}, nil
+			})
+		},
+	}
+	flags.AddTxFlagsToCmd(cmd)
+	return cmd
 }

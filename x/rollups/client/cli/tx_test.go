@@ -118,7 +118,7 @@ func TestGetTxCmd_HasEveryMessageCommand(t *testing.T) {
 	for _, sub := range cmd.Commands() {
 		names = append(names, sub.Name())
 	}
-	require.ElementsMatch(t, []string{"register", "submit-batch", "update-operators", "update-vk", "deregister"}, names)
+	require.ElementsMatch(t, []string{"register", "submit-batch", "update-operators", "update-vk", "deregister", "force-include"}, names)
 }
 
 func TestRegisterCmd_ReadsKeyAndRootAndDefaultsOperatorsToSigner(t *testing.T) {
