@@ -7,6 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/tx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -196,20 +199,16 @@ func (c *CometChain) SubmitBatch(ctx context.Context, msg *types.MsgSubmitBatch)
 	return res.TxHash, nil
 }
 
-// classifySimulation turns a failed simulation into a CheckTxError when the
-// node ran the message and refused it (the batch is wrong), and leaves
-// transport errors as they are (transient).
+// classifySimulation turns a failed simulation the node answered (a gRPC
+// status carrying the ABCI log) into a CheckTxError: the batch was run and
+// refused. Transport errors, and a sequence race, stay transient.
 func classifySimulation(err error) error {
-	msg := err.Error()
-	if i := strings.Index(msg, "codespace rollups code "); i >= 0 {
-		var code uint32
-		_, _ = fmt.Sscanf(msg[i+len("codespace rollups code "):], "%d", &code)
-		return &CheckTxError{Code: code, Codespace: types.ModuleName, Log: msg}
+	st, ok := status.FromError(err)
+	if !ok || st.Code() == codes.Unavailable || st.Code() == codes.DeadlineExceeded ||
+		strings.Contains(st.Message(), "account sequence mismatch") {
+		return fmt.Errorf("simulate: %w", err)
 	}
-	if strings.Contains(msg, "codespace crossrollup") {
-		return &CheckTxError{Codespace: "crossrollup", Log: msg}
-	}
-	return fmt.Errorf("simulate: %w", err)
+	return &CheckTxError{Codespace: "simulation", Log: st.Message()}
 }
 
 func (c *CometChain) TxResult(ctx context.Context, hash string) (TxResult, bool, error) {
