@@ -1,0 +1,86 @@
+package operator
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	dbm "github.com/cosmos/cosmos-db"
+	"github.com/stretchr/testify/require"
+)
+
+func TestWire_RoundTripAndID(t *testing.T) {
+	chain := newFakeChain("pay", testParams)
+	alice := testKey(t, 1)
+	chain.deposit(alice.Public, 1000, "unat")
+	r := start(t, dbm.NewMemDB(), chain, &fakeProver{}, false)
+	w := transfer(t, r.op, alice, 0, 1, 300, 1, 0)
+	tx, err := FromWire(w)
+	require.NoError(t, err)
+	require.Equal(t, w, ToWire(tx))
+	require.Equal(t, TxID(w), TxID(ToWire(tx)))
+
+	w.Amount = "1234567891" // ten significant digits
+	_, err = FromWire(w)
+	require.Equal(t, CodeNotRepresentable, codeOf(err))
+	w.Amount, w.Kind = "1", "mint"
+	_, err = FromWire(w)
+	require.Equal(t, CodeInvalidTx, codeOf(err))
+}
+
+func TestAPI_StatusCodesAndBodies(t *testing.T) {
+	chain := newFakeChain("pay", testParams)
+	alice, bob := testKey(t, 1), testKey(t, 2)
+	chain.deposit(alice.Public, 1000, "unat")
+	chain.deposit(bob.Public, 10, "unat")
+	r := start(t, dbm.NewMemDB(), chain, &fakeProver{}, false)
+	waitVerified(t, r.op, 1)
+	srv := httptest.NewServer(r.op.Handler())
+	defer srv.Close()
+
+	post := func(body string) (int, map[string]any) {
+		res, err := http.Post(srv.URL+"/v1/tx", "application/json", strings.NewReader(body))
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var m map[string]any
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&m))
+		return res.StatusCode, m
+	}
+	errCode := func(m map[string]any) string { return m["error"].(map[string]any)["code"].(string) }
+
+	code, m := post("{not json")
+	require.Equal(t, http.StatusBadRequest, code)
+	require.Equal(t, CodeInvalidRequest, errCode(m))
+
+	bz, _ := json.Marshal(transfer(t, r.op, alice, 0, 1, 5, 0, 0))
+	code, m = post(string(bz))
+	require.Equal(t, http.StatusAccepted, code, "%v", m)
+	id := m["id"].(string)
+	code, m = post(string(bz))
+	require.Equal(t, http.StatusConflict, code)
+	require.Equal(t, CodeBadNonce, errCode(m))
+
+	res, err := http.Get(srv.URL + "/v1/tx/" + id)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	res.Body.Close()
+	res, err = http.Get(fmt.Sprintf("%s/v1/accounts/%x", srv.URL, testKey(t, 9).Public.Address()))
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNotFound, res.StatusCode)
+	res.Body.Close()
+	res, err = http.Get(srv.URL + "/health")
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	res.Body.Close()
+	res, err = http.Get(srv.URL + "/metrics")
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	_, _ = buf.ReadFrom(res.Body)
+	res.Body.Close()
+	require.Contains(t, buf.String(), "operator_txs_accepted_total 1")
+	require.Contains(t, buf.String(), `operator_txs_refused_total{code="bad_nonce"} 1`)
+}
