@@ -55,6 +55,9 @@ type CheckTxError struct {
 }
 
 func (e *CheckTxError) Error() string {
+	if e.Codespace == "simulation" {
+		return "refused when simulated by the node: " + e.Log
+	}
 	return fmt.Sprintf("refused by CheckTx (codespace %s, code %d): %s", e.Codespace, e.Code, e.Log)
 }
 
