@@ -89,7 +89,7 @@ Next steps: 'operator setup' (keys), 'operator register' (on the chain),
 					return fmt.Errorf("%s already exists (--force to overwrite)", filepath.Join(home, operator.ConfigFile))
 				}
 			}
-			if err := types.ValidateRollupID(args[0]); err != nil {
+			if err := types.ValidateRollupName(args[0]); err != nil {
 				return err
 			}
 			key, _ := cmd.Flags().GetString(flagKey)

@@ -1,0 +1,64 @@
+package cmd
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/nativechain/nativechain/prover/operator"
+)
+
+func runL2(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	cmd := L2Cmd()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	return out.String(), err
+}
+
+func TestL2Keys_AddShowList(t *testing.T) {
+	dir := t.TempDir()
+	out, err := runL2(t, "keys", "add", "dave", "--l2-home", dir)
+	require.NoError(t, err)
+	require.Contains(t, out, "address")
+	addr, err := runL2(t, "keys", "show", "dave", "-a", "--l2-home", dir)
+	require.NoError(t, err)
+	require.Len(t, strings.TrimSpace(addr), 128)
+	require.Contains(t, out, strings.TrimSpace(addr))
+	_, err = runL2(t, "keys", "add", "dave", "--l2-home", dir)
+	require.ErrorContains(t, err, "exists")
+	out, err = runL2(t, "keys", "list", "--l2-home", dir)
+	require.NoError(t, err)
+	require.Contains(t, out, "dave")
+}
+
+func TestL2_OperatorUnreachableIsSaidPlainly(t *testing.T) {
+	dir := t.TempDir()
+	_, err := runL2(t, "keys", "add", "dave", "--l2-home", dir)
+	require.NoError(t, err)
+	_, err = runL2(t, "balance", "dave", "--l2-home", dir, "--operator", "http://127.0.0.1:1")
+	require.ErrorContains(t, err, "operator unreachable at http://127.0.0.1:1")
+}
+
+func TestOperatorInit_WritesConfig(t *testing.T) {
+	home := t.TempDir()
+	out, _, err := runOperator(t, "init", "payments", "--key", "carol", "--param", "depth=8", "--param", "slots=4",
+		"--operator-home", home, "--api-listen", "127.0.0.1:9999")
+	require.NoError(t, err)
+	require.Contains(t, out, "operator register")
+	c, err := operator.LoadConfig(home)
+	require.NoError(t, err)
+	require.Equal(t, "payments", c.RollupID)
+	require.Equal(t, "8", c.Params["depth"])
+	require.Equal(t, "127.0.0.1:9999", c.APIListen)
+	_, _, err = runOperator(t, "init", "payments", "--key", "carol", "--operator-home", home)
+	require.ErrorContains(t, err, "already exists")
+	_, _, err = runOperator(t, "init", "Bad_Id", "--key", "carol", "--operator-home", filepath.Join(home, "x"))
+	require.Error(t, err)
+}
