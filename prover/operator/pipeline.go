@@ -87,6 +87,13 @@ func (o *Operator) watchOnce(ctx context.Context) error {
 			break
 		}
 	}
+	if o.headOv.size() > maxHeadOverlay && o.halted == "" {
+		// Under steady load the head overlay never empties: replay the
+		// unverified batches on the verified state to bound its memory.
+		if err := o.rebuildHead(); err != nil {
+			o.halt(fmt.Sprintf("head state rebuild failed: %v", err))
+		}
+	}
 	if r.InboxSize > r.InboxConsumed {
 		signal(o.wakeBuild)
 	}
@@ -94,6 +101,10 @@ func (o *Operator) watchOnce(ctx context.Context) error {
 	o.updateGauges()
 	return nil
 }
+
+// maxHeadOverlay bounds the writes the head state buffers in memory over the
+// verified state before it is rebuilt from the unverified batches.
+const maxHeadOverlay = 1 << 18
 
 // ---------------------------------------------------------------------------
 // sequencer
