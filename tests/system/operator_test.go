@@ -159,6 +159,16 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	logText, err := os.ReadFile(filepath.Join(opDir, "operator.log"))
 	require.NoError(t, err)
 	require.NotContains(t, string(logText), "rejected", "no batch refused by the chain")
+	status := MustRun(t, bin, "operator", "status", "--operator-home", opDir).Stdout
+	require.Contains(t, status, "health        ok")
+	require.Contains(t, status, fmt.Sprintf("verified %d", st.LastVerified))
+	metrics, err := http.Get(urlA + "/metrics")
+	require.NoError(t, err)
+	defer metrics.Body.Close()
+	var m bytes.Buffer
+	_, _ = m.ReadFrom(metrics.Body)
+	require.Contains(t, m.String(), "operator_batches_verified_total")
+	require.Contains(t, m.String(), "operator_last_verified_batch")
 }
 
 func loadL2Key(t *testing.T, home, name string) *payments.PrivateKey {
