@@ -27,7 +27,7 @@ PACKAGES = $(shell $(GO) list ./... | grep -v '/build/')
 VET_PACKAGES = $(shell $(GO) list ./... | grep -v -e '/build/' -e '/api/')
 
 UNIT_TIMEOUT   ?= 30m
-SYSTEM_TIMEOUT ?= 10m
+SYSTEM_TIMEOUT ?= 25m
 LONG_TIMEOUT   ?= 60m
 BENCH_COUNT    ?= 6
 # benchstat, pinned; used when tools/go.mod does not pin it itself.
