@@ -233,3 +233,32 @@ func TestOperator_ChainOutageIsRetried(t *testing.T) {
 	waitVerified(t, r.op, 1)
 	require.NoError(t, r.op.Healthy())
 }
+
+// After a halt, --discard-unverified drops the refused batch and rebuilds
+// it; the transactions it held are kept.
+func TestOperator_DiscardUnverifiedRecoversFromAHalt(t *testing.T) {
+	chain := newFakeChain("pay", testParams)
+	alice, bob := testKey(t, 1), testKey(t, 2)
+	chain.deposit(alice.Public, 1000, "unat")
+	chain.deposit(bob.Public, 10, "unat")
+	db := dbm.NewMemDB()
+	r := start(t, db, chain, &fakeProver{}, false)
+	waitVerified(t, r.op, 1)
+	r.stop()
+	bad := &fakeProver{bad: true}
+	r = start(t, db, chain, bad, false)
+	_, err := r.op.Submit(transfer(t, r.op, alice, 0, 1, 10, 0, 0))
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return r.op.Status().Halted != "" }, 5*time.Second, 10*time.Millisecond)
+	_, err = r.op.Submit(transfer(t, r.op, alice, 0, 1, 10, 0, 1))
+	require.Equal(t, CodeHalted, codeOf(err))
+	r.stop()
+
+	r = start(t, db, chain, &fakeProver{}, false)
+	require.NotEmpty(t, r.op.Status().Halted, "a restart alone does not clear the halt")
+	r.stop()
+	r = start(t, db, chain, &fakeProver{}, true)
+	waitVerified(t, r.op, 2)
+	require.Equal(t, "990", balance(t, r.op, alice).VerifiedBalance)
+	require.Empty(t, r.op.Status().Halted)
+}
