@@ -197,6 +197,32 @@ func loadOperatorKeys(c operator.Config, log io.Writer) (*payments.Prover, *setu
 	return &payments.Prover{Params: p, CS: compiled.CS, PK: keys.PK, VK: keys.VK}, keys, nil
 }
 
+// operatorVerifyingKey checks the cached key set of the configured circuit
+// (without decoding the proving key) and returns vk.bin.
+func operatorVerifyingKey(c operator.Config, log io.Writer) ([]byte, error) {
+	quietGnark()
+	fmt.Fprintf(log, "compiling payments(%s)...\n", paramsArgs(c, ","))
+	compiled, err := circuits.Compile(payments.CircuitName, circuits.Params(c.Params))
+	if err != nil {
+		return nil, err
+	}
+	root := c.KeysDir
+	if root == "" {
+		if root, err = setup.DefaultKeysRoot(); err != nil {
+			return nil, err
+		}
+	}
+	dir := setup.KeyDir(root, compiled.Hash)
+	m, err := setup.CheckKeys(dir, compiled.Hash)
+	if err != nil {
+		return nil, fmt.Errorf("%w\n(make them with: nativechaind operator setup --circuit payments %s%s)", err, paramsArgs(c, " "), keysDirArg(c))
+	}
+	if m.UnsafeDevSetup {
+		fmt.Fprintf(log, "WARNING: registering keys from an UNSAFE development setup: for devnets and tests only\n")
+	}
+	return os.ReadFile(filepath.Join(dir, setup.VerifyingKeyFile))
+}
+
 func keysDirArg(c operator.Config) string {
 	if c.KeysDir == "" {
 		return ""
@@ -232,11 +258,10 @@ The bond is escrowed while the rollup exists.`,
 			if err != nil {
 				return err
 			}
-			prover, keys, err := loadOperatorKeys(c, cmd.ErrOrStderr())
+			vk, err := operatorVerifyingKey(c, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			_ = prover
 			bondStr, _ := cmd.Flags().GetString(flagBond)
 			bond, err := sdk.ParseCoinNormalized(bondStr)
 			if err != nil {
@@ -244,7 +269,7 @@ The bond is escrowed while the rollup exists.`,
 			}
 			from := clientCtx.GetFromAddress().String()
 			msg := &types.MsgRegisterRollup{
-				Admin: from, RollupId: c.RollupID, VerifyingKey: keys.VKBytes,
+				Admin: from, RollupId: c.RollupID, VerifyingKey: vk,
 				GenesisStateRoot: types.StateRootBytes(p.EmptyRoot()), Operators: []string{from}, Bond: bond,
 				MaxBatchDataBytes: uint64(p.MaxDataBytes()),
 			}
