@@ -349,3 +349,21 @@ func (f bridgeFixture) authority(t *testing.T) string {
 	t.Helper()
 	return sdk.MustBech32ifyAddressBytes("native", authtypes.NewModuleAddress("gov"))
 }
+
+func TestSubmitBundle_RefusesOverTheParamAndWithoutASubmitter(t *testing.T) {
+	f := newBridgeFixture(t)
+	batch := func(id string) *rollupstypes.MsgSubmitBatch {
+		return &rollupstypes.MsgSubmitBatch{
+			Submitter: f.aliceS, RollupId: id, BatchIndex: 1, NewStateRoot: make([]byte, 32), Proof: bytes.Repeat([]byte{1}, 164),
+		}
+	}
+	params, err := f.keeper.Params.Get(f.ctx)
+	require.NoError(t, err)
+	params.MaxBundleBatches = 2
+	require.NoError(t, f.keeper.Params.Set(f.ctx, params))
+
+	_, err = f.msgs.SubmitBundle(f.ctx, &types.MsgSubmitBundle{Batches: []*rollupstypes.MsgSubmitBatch{batch(activeID), batch(betaID), batch(activeID)}})
+	require.ErrorIs(t, err, types.ErrInvalidBundle, "three batches over max_bundle_batches 2")
+	_, err = f.msgs.SubmitBundle(f.ctx, &types.MsgSubmitBundle{Batches: []*rollupstypes.MsgSubmitBatch{batch(activeID), batch(betaID)}})
+	require.ErrorIs(t, err, types.ErrInvalidBundle, "no batch submitter wired")
+}

@@ -59,3 +59,57 @@ func TestMsgDeposit_Validate(t *testing.T) {
 		})
 	}
 }
+
+func TestMsgSubmitBundle_Validate(t *testing.T) {
+	ac := address.NewBech32Codec("native")
+	submitter, err := ac.BytesToString(bytes.Repeat([]byte{2}, 20))
+	require.NoError(t, err)
+	batch := func(id string) *rollupstypes.MsgSubmitBatch {
+		return &rollupstypes.MsgSubmitBatch{
+			Submitter: submitter, RollupId: id, BatchIndex: 1,
+			NewStateRoot: make([]byte, 32), Proof: bytes.Repeat([]byte{1}, 164),
+		}
+	}
+	many := make([]*rollupstypes.MsgSubmitBatch, types.MaxBundleBatchesLimit+1)
+	for i := range many {
+		many[i] = batch("alpha")
+	}
+	bad := batch("beta")
+	bad.Submitter = "native1bad"
+	tests := []struct {
+		name    string
+		batches []*rollupstypes.MsgSubmitBatch
+		wantErr error
+	}{
+		{"two batches", []*rollupstypes.MsgSubmitBatch{batch("alpha"), batch("beta")}, nil},
+		{"one batch is not a bundle", []*rollupstypes.MsgSubmitBatch{batch("alpha")}, types.ErrInvalidBundle},
+		{"empty", nil, types.ErrInvalidBundle},
+		{"over the hard limit", many, types.ErrInvalidBundle},
+		{"a nil batch", []*rollupstypes.MsgSubmitBatch{batch("alpha"), nil}, types.ErrInvalidBundle},
+		{"an invalid batch", []*rollupstypes.MsgSubmitBatch{batch("alpha"), bad}, rollupstypes.ErrUnauthorized},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := (&types.MsgSubmitBundle{Batches: tc.batches}).Validate(ac)
+			if tc.wantErr == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tc.wantErr)
+		})
+	}
+}
+
+func TestMsgSetOutflowCap_Validate(t *testing.T) {
+	ac := address.NewBech32Codec("native")
+	authority, err := ac.BytesToString(bytes.Repeat([]byte{3}, 20))
+	require.NoError(t, err)
+	ok := &types.MsgSetOutflowCap{Authority: authority, RollupId: "alpha", Cap: sdk.NewCoins(sdk.NewInt64Coin("unat", 5))}
+	require.NoError(t, ok.Validate(ac))
+	require.NoError(t, (&types.MsgSetOutflowCap{Authority: authority, RollupId: "alpha"}).Validate(ac), "an empty cap clears it")
+	unsorted := &types.MsgSetOutflowCap{Authority: authority, RollupId: "alpha",
+		Cap: sdk.Coins{sdk.NewInt64Coin("uzzz", 1), sdk.NewInt64Coin("unat", 1)}}
+	require.ErrorIs(t, unsorted.Validate(ac), types.ErrInvalidOutflowCap)
+	require.ErrorIs(t, (&types.MsgSetOutflowCap{Authority: "native1bad", RollupId: "alpha"}).Validate(ac), types.ErrUnauthorized)
+	require.ErrorIs(t, (&types.MsgSetPaused{Authority: "native1bad", RollupId: "alpha"}).Validate(ac), types.ErrUnauthorized)
+}

@@ -173,10 +173,11 @@ func (k Keeper) forceInclude(ctx context.Context, msg *types.MsgForceInclude) (*
 	}
 	// The deadline that binds this message is the oldest unconsumed one's,
 	// which is never later than its own.
-	msgDeadline := sdk.UnwrapSDKContext(ctx).BlockHeight()
-	if params, err := k.Params.Get(ctx); err == nil {
-		msgDeadline += int64(params.InboxDeadlineBlocks)
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
 	}
+	msgDeadline := sdk.UnwrapSDKContext(ctx).BlockHeight() + int64(params.InboxDeadlineBlocks)
 	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventForcedInclusion{
 		RollupId: msg.RollupId, Sender: msg.Sender, InboxSequence: seq, Deadline: msgDeadline,
 	}); err != nil {
