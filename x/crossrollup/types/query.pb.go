@@ -363,6 +363,14 @@ type QueryBridgeStatusResponse struct {
 	Cap          OutflowCap   `protobuf:"bytes,2,opt,name=cap,proto3" json:"cap"`
 	Usage        OutflowUsage `protobuf:"bytes,3,opt,name=usage,proto3" json:"usage"`
 	CurrentEpoch uint64       `protobuf:"varint,4,opt,name=current_epoch,json=currentEpoch,proto3" json:"current_epoch,omitempty"`
+	// frozen is true once x/rollups froze the rollup.
+	Frozen bool `protobuf:"varint,5,opt,name=frozen,proto3" json:"frozen,omitempty"`
+	// refund_cursor is the progress of the inbox refund of a frozen rollup
+	// (absent when none is under way).
+	RefundCursor *RefundCursor `protobuf:"bytes,6,opt,name=refund_cursor,json=refundCursor,proto3" json:"refund_cursor,omitempty"`
+	// refunds_complete is true for a frozen rollup whose unconsumed inbox was
+	// refunded entirely.
+	RefundsComplete bool `protobuf:"varint,7,opt,name=refunds_complete,json=refundsComplete,proto3" json:"refunds_complete,omitempty"`
 }
 
 func (m *QueryBridgeStatusResponse) Reset()         { *m = QueryBridgeStatusResponse{} }
@@ -424,6 +432,27 @@ func (m *QueryBridgeStatusResponse) GetCurrentEpoch() uint64 {
 		return m.CurrentEpoch
 	}
 	return 0
+}
+
+func (m *QueryBridgeStatusResponse) GetFrozen() bool {
+	if m != nil {
+		return m.Frozen
+	}
+	return false
+}
+
+func (m *QueryBridgeStatusResponse) GetRefundCursor() *RefundCursor {
+	if m != nil {
+		return m.RefundCursor
+	}
+	return nil
+}
+
+func (m *QueryBridgeStatusResponse) GetRefundsComplete() bool {
+	if m != nil {
+		return m.RefundsComplete
+	}
+	return false
 }
 
 type QueryPendingWithdrawalsRequest struct {
@@ -636,6 +665,208 @@ func (m *QueryMessageStatusResponse) GetInboxConsumed() uint64 {
 	return 0
 }
 
+type QueryExitStatusRequest struct {
+	RollupId  string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	LeafIndex uint64 `protobuf:"varint,2,opt,name=leaf_index,json=leafIndex,proto3" json:"leaf_index,omitempty"`
+}
+
+func (m *QueryExitStatusRequest) Reset()         { *m = QueryExitStatusRequest{} }
+func (m *QueryExitStatusRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryExitStatusRequest) ProtoMessage()    {}
+func (*QueryExitStatusRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb1b5995768545b, []int{12}
+}
+func (m *QueryExitStatusRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryExitStatusRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryExitStatusRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryExitStatusRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryExitStatusRequest.Merge(m, src)
+}
+func (m *QueryExitStatusRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryExitStatusRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryExitStatusRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryExitStatusRequest proto.InternalMessageInfo
+
+func (m *QueryExitStatusRequest) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *QueryExitStatusRequest) GetLeafIndex() uint64 {
+	if m != nil {
+		return m.LeafIndex
+	}
+	return 0
+}
+
+type QueryExitStatusResponse struct {
+	Exited bool `protobuf:"varint,1,opt,name=exited,proto3" json:"exited,omitempty"`
+	// record is the exit, if any.
+	Record *ExitRecord `protobuf:"bytes,2,opt,name=record,proto3" json:"record,omitempty"`
+}
+
+func (m *QueryExitStatusResponse) Reset()         { *m = QueryExitStatusResponse{} }
+func (m *QueryExitStatusResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryExitStatusResponse) ProtoMessage()    {}
+func (*QueryExitStatusResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb1b5995768545b, []int{13}
+}
+func (m *QueryExitStatusResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryExitStatusResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryExitStatusResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryExitStatusResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryExitStatusResponse.Merge(m, src)
+}
+func (m *QueryExitStatusResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryExitStatusResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryExitStatusResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryExitStatusResponse proto.InternalMessageInfo
+
+func (m *QueryExitStatusResponse) GetExited() bool {
+	if m != nil {
+		return m.Exited
+	}
+	return false
+}
+
+func (m *QueryExitStatusResponse) GetRecord() *ExitRecord {
+	if m != nil {
+		return m.Record
+	}
+	return nil
+}
+
+type QueryExitCreditsRequest struct {
+	RollupId string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// account is the hex of the L2 address.
+	Account string `protobuf:"bytes,2,opt,name=account,proto3" json:"account,omitempty"`
+}
+
+func (m *QueryExitCreditsRequest) Reset()         { *m = QueryExitCreditsRequest{} }
+func (m *QueryExitCreditsRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryExitCreditsRequest) ProtoMessage()    {}
+func (*QueryExitCreditsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb1b5995768545b, []int{14}
+}
+func (m *QueryExitCreditsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryExitCreditsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryExitCreditsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryExitCreditsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryExitCreditsRequest.Merge(m, src)
+}
+func (m *QueryExitCreditsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryExitCreditsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryExitCreditsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryExitCreditsRequest proto.InternalMessageInfo
+
+func (m *QueryExitCreditsRequest) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *QueryExitCreditsRequest) GetAccount() string {
+	if m != nil {
+		return m.Account
+	}
+	return ""
+}
+
+type QueryExitCreditsResponse struct {
+	Credits github_com_cosmos_cosmos_sdk_types.Coins `protobuf:"bytes,1,rep,name=credits,proto3,castrepeated=github.com/cosmos/cosmos-sdk/types.Coins" json:"credits"`
+}
+
+func (m *QueryExitCreditsResponse) Reset()         { *m = QueryExitCreditsResponse{} }
+func (m *QueryExitCreditsResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryExitCreditsResponse) ProtoMessage()    {}
+func (*QueryExitCreditsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6fb1b5995768545b, []int{15}
+}
+func (m *QueryExitCreditsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryExitCreditsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryExitCreditsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryExitCreditsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryExitCreditsResponse.Merge(m, src)
+}
+func (m *QueryExitCreditsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryExitCreditsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryExitCreditsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryExitCreditsResponse proto.InternalMessageInfo
+
+func (m *QueryExitCreditsResponse) GetCredits() github_com_cosmos_cosmos_sdk_types.Coins {
+	if m != nil {
+		return m.Credits
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "nativechain.crossrollup.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "nativechain.crossrollup.v1.QueryParamsResponse")
@@ -649,6 +880,10 @@ func init() {
 	proto.RegisterType((*QueryPendingWithdrawalsResponse)(nil), "nativechain.crossrollup.v1.QueryPendingWithdrawalsResponse")
 	proto.RegisterType((*QueryMessageStatusRequest)(nil), "nativechain.crossrollup.v1.QueryMessageStatusRequest")
 	proto.RegisterType((*QueryMessageStatusResponse)(nil), "nativechain.crossrollup.v1.QueryMessageStatusResponse")
+	proto.RegisterType((*QueryExitStatusRequest)(nil), "nativechain.crossrollup.v1.QueryExitStatusRequest")
+	proto.RegisterType((*QueryExitStatusResponse)(nil), "nativechain.crossrollup.v1.QueryExitStatusResponse")
+	proto.RegisterType((*QueryExitCreditsRequest)(nil), "nativechain.crossrollup.v1.QueryExitCreditsRequest")
+	proto.RegisterType((*QueryExitCreditsResponse)(nil), "nativechain.crossrollup.v1.QueryExitCreditsResponse")
 }
 
 func init() {
@@ -656,70 +891,85 @@ func init() {
 }
 
 var fileDescriptor_6fb1b5995768545b = []byte{
-	// 996 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x56, 0xcf, 0x6f, 0xdc, 0xc4,
-	0x17, 0x8f, 0xb3, 0xf9, 0xb1, 0x99, 0x66, 0x2b, 0x7d, 0xe7, 0x1b, 0xca, 0xd6, 0xa0, 0x4d, 0xe5,
-	0x34, 0xc9, 0x2a, 0x28, 0x76, 0x37, 0x40, 0x90, 0x0a, 0xe2, 0xb0, 0x69, 0x80, 0x48, 0x54, 0x04,
-	0x53, 0x84, 0x84, 0x90, 0x56, 0xb3, 0xf6, 0xe0, 0xb5, 0xf0, 0xce, 0xb8, 0x1e, 0x7b, 0xd3, 0xaa,
-	0xea, 0x85, 0x03, 0x67, 0x24, 0xc4, 0x19, 0x71, 0x40, 0x42, 0x9c, 0x90, 0x38, 0xc1, 0x91, 0x53,
-	0x8f, 0x95, 0xb8, 0x70, 0x2a, 0x28, 0x41, 0xe2, 0xdf, 0x40, 0x33, 0xf3, 0xbc, 0xd8, 0x69, 0xe2,
-	0xdd, 0x20, 0xb8, 0x24, 0xf6, 0xf8, 0x7d, 0xde, 0xe7, 0x33, 0x9f, 0xf7, 0xe6, 0xcd, 0xa2, 0x0d,
-	0x46, 0xd2, 0x70, 0x44, 0xbd, 0x01, 0x09, 0x99, 0xe3, 0x25, 0x5c, 0x88, 0x84, 0x47, 0x51, 0x16,
-	0x3b, 0xa3, 0x8e, 0x73, 0x37, 0xa3, 0xc9, 0x7d, 0x3b, 0x4e, 0x78, 0xca, 0xb1, 0x59, 0x88, 0xb3,
-	0x0b, 0x71, 0xf6, 0xa8, 0x63, 0xfe, 0x8f, 0x0c, 0x43, 0xc6, 0x1d, 0xf5, 0x57, 0x87, 0x9b, 0x2b,
-	0x01, 0x0f, 0xb8, 0x7a, 0x74, 0xe4, 0x13, 0xac, 0x3e, 0x1f, 0x70, 0x1e, 0x44, 0xd4, 0x21, 0x71,
-	0xe8, 0x10, 0xc6, 0x78, 0x4a, 0xd2, 0x90, 0x33, 0x01, 0x5f, 0xb7, 0x3c, 0x2e, 0x86, 0x5c, 0x38,
-	0x7d, 0x22, 0xa8, 0xe6, 0x76, 0x46, 0x9d, 0x3e, 0x4d, 0x49, 0xc7, 0x89, 0x49, 0x10, 0x32, 0x15,
-	0x0c, 0xb1, 0xad, 0x62, 0x6c, 0x1e, 0xe5, 0xf1, 0x30, 0xff, 0xbe, 0x56, 0xdc, 0x96, 0x56, 0x2a,
-	0xe4, 0x96, 0x40, 0xb4, 0x0e, 0xda, 0xac, 0xd8, 0x7b, 0x3f, 0x09, 0xfd, 0x80, 0x4e, 0x11, 0x18,
-	0x93, 0x84, 0x0c, 0x61, 0x0b, 0xd6, 0x0a, 0xc2, 0xef, 0x4a, 0xe1, 0x87, 0x6a, 0xd1, 0xa5, 0x77,
-	0x33, 0x2a, 0x52, 0xeb, 0x23, 0xf4, 0xff, 0xd2, 0xaa, 0x88, 0x39, 0x13, 0x14, 0xef, 0xa3, 0x05,
-	0x0d, 0x6e, 0x1a, 0xd7, 0x8c, 0xf6, 0xa5, 0x1d, 0xcb, 0x3e, 0xdf, 0x63, 0x5b, 0x63, 0xbb, 0x4b,
-	0x8f, 0x9e, 0xac, 0xce, 0x7c, 0xfb, 0xe7, 0xf7, 0x5b, 0x86, 0x0b, 0x60, 0xab, 0x03, 0x9c, 0xfb,
-	0xc2, 0x4b, 0xf8, 0x11, 0x70, 0xe2, 0xe7, 0xd0, 0x92, 0x06, 0xf7, 0x42, 0x5f, 0xe5, 0x5f, 0x72,
-	0xeb, 0x7a, 0xe1, 0xc0, 0xb7, 0x7a, 0x20, 0x28, 0x87, 0x80, 0xa0, 0xb7, 0xd0, 0x62, 0x44, 0xfd,
-	0x80, 0x26, 0x52, 0x51, 0xad, 0x7d, 0x69, 0xa7, 0x5d, 0xa5, 0x48, 0x83, 0xdf, 0x56, 0x80, 0xee,
-	0x9c, 0xd4, 0xe5, 0xe6, 0x70, 0xeb, 0x59, 0xf4, 0x8c, 0x22, 0x38, 0x60, 0x23, 0x92, 0x84, 0x84,
-	0xa5, 0xb9, 0x15, 0x9f, 0xd5, 0xd0, 0x95, 0xd3, 0x5f, 0x80, 0x3d, 0x41, 0x97, 0xa9, 0x4a, 0xd9,
-	0xeb, 0x93, 0x88, 0x30, 0x8f, 0x82, 0x88, 0xab, 0xb6, 0xae, 0xb5, 0x2d, 0x6b, 0x6d, 0x43, 0xad,
-	0xed, 0x3d, 0x1e, 0xb2, 0xee, 0x0d, 0xc9, 0xfa, 0xdd, 0x6f, 0xab, 0xed, 0x20, 0x4c, 0x07, 0x59,
-	0xdf, 0xf6, 0xf8, 0xd0, 0x81, 0xc6, 0xd0, 0xff, 0xb6, 0x85, 0xff, 0x89, 0x93, 0xde, 0x8f, 0xa9,
-	0x50, 0x00, 0xe1, 0x36, 0x34, 0x45, 0x57, 0x33, 0xe0, 0x18, 0x35, 0x40, 0x72, 0x2f, 0xe5, 0x29,
-	0x89, 0x9a, 0xb3, 0xff, 0x3e, 0xe5, 0x32, 0x30, 0xdc, 0x91, 0x04, 0x92, 0x31, 0xa6, 0xcc, 0x0f,
-	0x59, 0x00, 0x8c, 0xb5, 0xff, 0x80, 0x11, 0x18, 0x34, 0xe3, 0x0a, 0x9a, 0x1f, 0xf0, 0xc8, 0x17,
-	0xcd, 0xb9, 0x6b, 0x46, 0xbb, 0xee, 0xea, 0x17, 0xeb, 0x15, 0xd4, 0x54, 0x75, 0xe8, 0xaa, 0x3e,
-	0x7f, 0x2f, 0x25, 0x69, 0x26, 0xa6, 0xea, 0x9d, 0x27, 0x06, 0xba, 0x7a, 0x06, 0x12, 0x8a, 0x78,
-	0x45, 0xf6, 0x74, 0x26, 0xa8, 0xc6, 0xd5, 0x5d, 0x78, 0xc3, 0xaf, 0xa3, 0x9a, 0x47, 0xe2, 0xe6,
-	0xac, 0x6a, 0xf4, 0x8d, 0xaa, 0xb6, 0x7a, 0x27, 0x4b, 0x3f, 0x8e, 0xf8, 0xd1, 0x1e, 0x89, 0xa1,
-	0xa9, 0x24, 0x10, 0xdf, 0x42, 0xf3, 0x99, 0x20, 0x01, 0x6d, 0xd6, 0x54, 0x86, 0xf6, 0x14, 0x19,
-	0xde, 0x97, 0xf1, 0x90, 0x43, 0x83, 0xf1, 0x1a, 0x6a, 0x78, 0x59, 0x92, 0x50, 0x96, 0xf6, 0x68,
-	0xcc, 0xbd, 0x81, 0xb2, 0x64, 0xce, 0x5d, 0x86, 0xc5, 0x7d, 0xb9, 0x66, 0x0d, 0x50, 0x4b, 0x9f,
-	0x56, 0x6d, 0xe2, 0x07, 0x61, 0x3a, 0xf0, 0x13, 0x72, 0x44, 0xa2, 0xb1, 0x3f, 0x6f, 0x20, 0xf4,
-	0xf7, 0x40, 0x82, 0xc3, 0xbb, 0x51, 0x2a, 0xa0, 0x9e, 0x9c, 0x79, 0x19, 0x0f, 0x49, 0x40, 0x01,
-	0xeb, 0x16, 0x90, 0xd6, 0x8f, 0x06, 0x5a, 0x3d, 0x97, 0x0a, 0x0c, 0xbd, 0x8d, 0x16, 0xa1, 0x9a,
-	0x70, 0x1c, 0xb6, 0x2b, 0xa7, 0xc4, 0xe9, 0x44, 0xf9, 0xc1, 0x84, 0x1c, 0xf8, 0xcd, 0x92, 0x74,
-	0x5d, 0x8e, 0xcd, 0x89, 0xd2, 0xb5, 0x96, 0x92, 0xf6, 0x3b, 0xd0, 0x05, 0xb7, 0xa9, 0x90, 0xd6,
-	0x4e, 0xdf, 0x40, 0xd8, 0x44, 0x75, 0x21, 0xe3, 0xe4, 0x09, 0x9f, 0x55, 0xfe, 0x8f, 0xdf, 0xad,
-	0x6f, 0x0c, 0x64, 0x9e, 0x95, 0x16, 0xcc, 0xb8, 0x85, 0x16, 0x87, 0xfa, 0x03, 0xb8, 0x7e, 0xbd,
-	0x64, 0x06, 0xcc, 0x79, 0x69, 0xc4, 0x01, 0xeb, 0xf3, 0x7b, 0x90, 0x24, 0xf7, 0x00, 0xa0, 0x52,
-	0x80, 0xc7, 0x99, 0xc8, 0x86, 0xd4, 0x57, 0x02, 0xea, 0xee, 0xf8, 0x1d, 0xaf, 0xa3, 0xcb, 0xa1,
-	0x84, 0xf6, 0xc6, 0x11, 0x35, 0x25, 0xb1, 0xa1, 0x56, 0xf7, 0x60, 0x71, 0xe7, 0xab, 0x3a, 0x9a,
-	0x57, 0x3a, 0xf1, 0x97, 0x06, 0x5a, 0xd0, 0xb3, 0x19, 0xdb, 0x55, 0x95, 0x79, 0xfa, 0x5a, 0x30,
-	0x9d, 0xa9, 0xe3, 0xf5, 0xf6, 0xad, 0xad, 0x4f, 0x7f, 0xf9, 0xe3, 0x8b, 0xd9, 0xeb, 0xd8, 0x72,
-	0x26, 0xde, 0x47, 0xf8, 0x6b, 0x03, 0x2d, 0xe8, 0x09, 0x3d, 0x85, 0xae, 0xd2, 0xd5, 0x31, 0x85,
-	0xae, 0xf2, 0xbd, 0x61, 0xed, 0x2a, 0x5d, 0x37, 0xb0, 0x5d, 0xa5, 0x4b, 0x0f, 0x5e, 0xe7, 0xc1,
-	0xb8, 0x31, 0x1e, 0x4a, 0x8d, 0x4b, 0xe3, 0x7b, 0x00, 0x77, 0x26, 0xd2, 0x9e, 0xbe, 0x4d, 0xcc,
-	0x9d, 0x8b, 0x40, 0x40, 0xec, 0xb6, 0x12, 0xbb, 0x89, 0xd7, 0xab, 0xc4, 0x86, 0x63, 0x55, 0x3f,
-	0x18, 0x68, 0xb9, 0x38, 0xe9, 0xf0, 0x4b, 0x13, 0x39, 0xcf, 0x18, 0xa9, 0xe6, 0xcb, 0x17, 0x44,
-	0x5d, 0xc4, 0x59, 0xa1, 0x30, 0x25, 0x67, 0x7f, 0x32, 0x10, 0x7e, 0x7a, 0xa8, 0xe0, 0x9b, 0x93,
-	0x3b, 0xee, 0xbc, 0xa1, 0x67, 0xbe, 0xfa, 0x8f, 0xb0, 0xb0, 0x8f, 0x17, 0xd4, 0x3e, 0xd6, 0xf1,
-	0x5a, 0x65, 0xe7, 0xc2, 0x8c, 0xfa, 0xd9, 0x40, 0x8d, 0xd2, 0xf9, 0xc7, 0x93, 0xdd, 0x3b, 0x6b,
-	0x0c, 0x99, 0xbb, 0x17, 0x85, 0x81, 0xda, 0xae, 0x52, 0xfb, 0x1a, 0xbe, 0x59, 0xa5, 0x16, 0xa6,
-	0x49, 0xd1, 0x76, 0xe7, 0x41, 0x3e, 0xc8, 0x1e, 0x76, 0x0f, 0x1f, 0x1d, 0xb7, 0x8c, 0xc7, 0xc7,
-	0x2d, 0xe3, 0xf7, 0xe3, 0x96, 0xf1, 0xf9, 0x49, 0x6b, 0xe6, 0xf1, 0x49, 0x6b, 0xe6, 0xd7, 0x93,
-	0xd6, 0xcc, 0x87, 0xbb, 0x85, 0x7b, 0xbc, 0x98, 0xbf, 0xf8, 0x7c, 0xaf, 0xc4, 0xa6, 0xee, 0xf6,
-	0xfe, 0x82, 0xfa, 0x89, 0xf9, 0xe2, 0x5f, 0x01, 0x00, 0x00, 0xff, 0xff, 0x22, 0x3b, 0xe5, 0xe2,
-	0xb2, 0x0b, 0x00, 0x00,
+	// 1242 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x57, 0xcf, 0x6f, 0x1b, 0xc5,
+	0x17, 0xcf, 0xc6, 0x8d, 0x1d, 0x4f, 0xe2, 0x7e, 0xbf, 0x0c, 0xa5, 0x75, 0x17, 0x70, 0xab, 0x6d,
+	0x93, 0x98, 0xa0, 0xec, 0xd6, 0x69, 0x09, 0xa2, 0x45, 0x11, 0xd8, 0x4d, 0x21, 0x12, 0x11, 0x61,
+	0x09, 0x42, 0x42, 0x48, 0xd6, 0x78, 0x77, 0x62, 0xaf, 0xb0, 0x77, 0x36, 0x3b, 0xbb, 0x89, 0x4b,
+	0x95, 0x03, 0x1c, 0x38, 0x23, 0x21, 0x8e, 0x1c, 0x38, 0x20, 0x21, 0x4e, 0x48, 0x5c, 0x80, 0x13,
+	0xe2, 0xd4, 0x63, 0x25, 0x2e, 0x9c, 0x00, 0x25, 0x48, 0x5c, 0xf9, 0x13, 0xd0, 0xcc, 0x3c, 0x3b,
+	0xbb, 0xf9, 0xe1, 0x1f, 0x88, 0x5e, 0x5a, 0xcf, 0xdb, 0xf7, 0x79, 0x9f, 0xcf, 0x7b, 0xf3, 0xf6,
+	0xbd, 0x0d, 0x9a, 0xf7, 0x49, 0xe4, 0xed, 0x52, 0xa7, 0x45, 0x3c, 0xdf, 0x72, 0x42, 0xc6, 0x79,
+	0xc8, 0xda, 0xed, 0x38, 0xb0, 0x76, 0x2b, 0xd6, 0x4e, 0x4c, 0xc3, 0xfb, 0x66, 0x10, 0xb2, 0x88,
+	0x61, 0x3d, 0xe1, 0x67, 0x26, 0xfc, 0xcc, 0xdd, 0x8a, 0xfe, 0x04, 0xe9, 0x78, 0x3e, 0xb3, 0xe4,
+	0xbf, 0xca, 0x5d, 0xbf, 0xd0, 0x64, 0x4d, 0x26, 0x7f, 0x5a, 0xe2, 0x17, 0x58, 0x9f, 0x69, 0x32,
+	0xd6, 0x6c, 0x53, 0x8b, 0x04, 0x9e, 0x45, 0x7c, 0x9f, 0x45, 0x24, 0xf2, 0x98, 0xcf, 0xe1, 0xe9,
+	0xa2, 0xc3, 0x78, 0x87, 0x71, 0xab, 0x41, 0x38, 0x55, 0xdc, 0xd6, 0x6e, 0xa5, 0x41, 0x23, 0x52,
+	0xb1, 0x02, 0xd2, 0xf4, 0x7c, 0xe9, 0x0c, 0xbe, 0xa5, 0xa4, 0x6f, 0xcf, 0xcb, 0x61, 0x5e, 0xef,
+	0xf9, 0xb5, 0x64, 0x5a, 0x4a, 0x29, 0x17, 0x29, 0x81, 0x68, 0xe5, 0xb4, 0x30, 0x20, 0xf7, 0x46,
+	0xe8, 0xb9, 0x4d, 0x3a, 0x82, 0x23, 0xed, 0x32, 0x37, 0xe6, 0x23, 0x38, 0x06, 0x24, 0x24, 0x1d,
+	0x70, 0x34, 0x2e, 0x20, 0xfc, 0x96, 0xc8, 0x70, 0x53, 0x1a, 0x6d, 0xba, 0x13, 0x53, 0x1e, 0x19,
+	0xef, 0xa3, 0x27, 0x53, 0x56, 0x1e, 0x30, 0x9f, 0x53, 0xbc, 0x86, 0xb2, 0x0a, 0x5c, 0xd4, 0xae,
+	0x6a, 0xe5, 0x99, 0x65, 0xc3, 0x3c, 0xfb, 0x32, 0x4c, 0x85, 0xad, 0xe6, 0x1f, 0xfe, 0x76, 0x65,
+	0xe2, 0xeb, 0xbf, 0xbe, 0x5d, 0xd4, 0x6c, 0x00, 0x1b, 0x15, 0xe0, 0x5c, 0xe3, 0x4e, 0xc8, 0xf6,
+	0x80, 0x13, 0x3f, 0x8d, 0xf2, 0x0a, 0x5c, 0xf7, 0x5c, 0x19, 0x3f, 0x6f, 0x4f, 0x2b, 0xc3, 0xba,
+	0x6b, 0xd4, 0x41, 0x50, 0x0f, 0x02, 0x82, 0x5e, 0x47, 0xb9, 0x36, 0x75, 0x9b, 0x34, 0x14, 0x8a,
+	0x32, 0xe5, 0x99, 0xe5, 0xf2, 0x20, 0x45, 0x0a, 0xfc, 0x86, 0x04, 0x54, 0xcf, 0x09, 0x5d, 0x76,
+	0x0f, 0x6e, 0x5c, 0x42, 0x4f, 0x49, 0x82, 0x75, 0x7f, 0x97, 0x84, 0x1e, 0xf1, 0xa3, 0x5e, 0x29,
+	0x3e, 0xc9, 0xa0, 0x8b, 0xc7, 0x9f, 0x00, 0x7b, 0x88, 0xce, 0x53, 0x19, 0xb2, 0xde, 0x20, 0x6d,
+	0xe2, 0x3b, 0x14, 0x44, 0x5c, 0x36, 0x55, 0x53, 0x98, 0xa2, 0x29, 0x4c, 0x68, 0x0a, 0xb3, 0xc6,
+	0x3c, 0xbf, 0x7a, 0x43, 0xb0, 0x7e, 0xf3, 0xfb, 0x95, 0x72, 0xd3, 0x8b, 0x5a, 0x71, 0xc3, 0x74,
+	0x58, 0xc7, 0x82, 0x0e, 0x52, 0xff, 0x2d, 0x71, 0xf7, 0x03, 0x2b, 0xba, 0x1f, 0x50, 0x2e, 0x01,
+	0xdc, 0x2e, 0x28, 0x8a, 0xaa, 0x62, 0xc0, 0x01, 0x2a, 0x80, 0xe4, 0x7a, 0xc4, 0x22, 0xd2, 0x2e,
+	0x4e, 0xfe, 0xf7, 0x94, 0xb3, 0xc0, 0xb0, 0x25, 0x08, 0x04, 0x63, 0x40, 0x7d, 0xd7, 0xf3, 0x9b,
+	0xc0, 0x98, 0x79, 0x0c, 0x8c, 0xc0, 0xa0, 0x18, 0x2f, 0xa0, 0xa9, 0x16, 0x6b, 0xbb, 0xbc, 0x78,
+	0xee, 0xaa, 0x56, 0x9e, 0xb6, 0xd5, 0xc1, 0x78, 0x11, 0x15, 0xe5, 0x3d, 0x54, 0xe5, 0x0b, 0xf1,
+	0x76, 0x44, 0xa2, 0x98, 0x8f, 0xd4, 0x3b, 0x7f, 0x4f, 0xa2, 0xcb, 0xa7, 0x20, 0xe1, 0x12, 0x2f,
+	0x8a, 0x9e, 0x8e, 0x39, 0x55, 0xb8, 0x69, 0x1b, 0x4e, 0x78, 0x15, 0x65, 0x1c, 0x12, 0x14, 0x27,
+	0x65, 0xa3, 0xcf, 0x0f, 0x6a, 0xab, 0x37, 0xe3, 0x68, 0xbb, 0xcd, 0xf6, 0x6a, 0x24, 0x80, 0xa6,
+	0x12, 0x40, 0x7c, 0x17, 0x4d, 0xc5, 0x9c, 0x34, 0x69, 0x31, 0x23, 0x23, 0x94, 0x47, 0x88, 0xf0,
+	0x8e, 0xf0, 0x87, 0x18, 0x0a, 0x8c, 0xaf, 0xa1, 0x82, 0x13, 0x87, 0x21, 0xf5, 0xa3, 0x3a, 0x0d,
+	0x98, 0xd3, 0x92, 0x25, 0x39, 0x67, 0xcf, 0x82, 0x71, 0x4d, 0xd8, 0x44, 0x0a, 0xdb, 0x21, 0xfb,
+	0x90, 0xfa, 0xc5, 0x29, 0x95, 0x82, 0x3a, 0xe1, 0x0d, 0x54, 0x08, 0xe9, 0x76, 0xec, 0xbb, 0x75,
+	0x27, 0x0e, 0x39, 0x0b, 0x8b, 0xd9, 0xe1, 0x52, 0x6c, 0x09, 0xa8, 0x49, 0x7f, 0x7b, 0x36, 0x4c,
+	0x9c, 0xf0, 0x73, 0xe8, 0xff, 0xea, 0xcc, 0xeb, 0x0e, 0xeb, 0x04, 0x6d, 0x1a, 0xd1, 0x62, 0x4e,
+	0x12, 0xfe, 0x0f, 0xec, 0x35, 0x30, 0x1b, 0x2d, 0x54, 0x52, 0xf3, 0x43, 0x5d, 0xeb, 0xbb, 0x5e,
+	0xd4, 0x72, 0x43, 0xb2, 0x47, 0xda, 0xfd, 0x1b, 0xbb, 0x87, 0xd0, 0xd1, 0x2c, 0x85, 0x71, 0x32,
+	0x9f, 0x6a, 0x29, 0x35, 0xf4, 0x7b, 0x8d, 0xb5, 0x49, 0x9a, 0x14, 0xb0, 0x76, 0x02, 0x69, 0xfc,
+	0xa0, 0xa1, 0x2b, 0x67, 0x52, 0xc1, 0x15, 0x6f, 0xa0, 0x1c, 0xf4, 0x17, 0xbc, 0xa0, 0x4b, 0x03,
+	0xe7, 0xd6, 0xf1, 0x40, 0xbd, 0x51, 0x01, 0x31, 0xf0, 0x6b, 0x29, 0xe9, 0xaa, 0x41, 0x16, 0x86,
+	0x4a, 0x57, 0x5a, 0x52, 0xda, 0xb7, 0xa0, 0x2f, 0x37, 0x28, 0x17, 0x97, 0x3d, 0x7a, 0x4b, 0x63,
+	0x1d, 0x4d, 0x73, 0xe1, 0x27, 0x66, 0xce, 0xa4, 0xec, 0x88, 0xfe, 0xd9, 0xf8, 0x4a, 0x43, 0xfa,
+	0x69, 0x61, 0xa1, 0x18, 0x77, 0x51, 0xae, 0xa3, 0x1e, 0x40, 0xd5, 0xaf, 0xa7, 0x8a, 0x01, 0x2b,
+	0x4a, 0x14, 0x62, 0xdd, 0x6f, 0xb0, 0x2e, 0x04, 0xe9, 0xd5, 0x00, 0xa0, 0x42, 0x80, 0xc3, 0x7c,
+	0x1e, 0x77, 0xa8, 0x2b, 0x05, 0x4c, 0xdb, 0xfd, 0x33, 0x9e, 0x43, 0xe7, 0x3d, 0x01, 0xad, 0xf7,
+	0x3d, 0x32, 0x52, 0x62, 0x41, 0x5a, 0x6b, 0x60, 0x34, 0xb6, 0x60, 0xae, 0xae, 0x75, 0xbd, 0x68,
+	0x8c, 0xd4, 0x9f, 0x45, 0xa8, 0x4d, 0xc9, 0x76, 0xdd, 0xf3, 0x5d, 0xda, 0x85, 0xe4, 0xf3, 0xc2,
+	0xb2, 0x2e, 0x0c, 0xc6, 0x0e, 0xba, 0x74, 0x22, 0xea, 0xd1, 0x9b, 0x4e, 0xbb, 0x5e, 0x74, 0xf4,
+	0xa6, 0xab, 0x13, 0x5e, 0x45, 0xd9, 0x90, 0x3a, 0x2c, 0x74, 0x47, 0x79, 0xd9, 0x45, 0x5c, 0x5b,
+	0x7a, 0xdb, 0x80, 0x32, 0x36, 0x13, 0x94, 0xb5, 0x90, 0xba, 0x5e, 0x34, 0x5a, 0x26, 0x45, 0x94,
+	0x23, 0x8e, 0xc3, 0x62, 0x3f, 0x92, 0xc4, 0x79, 0xbb, 0x77, 0x34, 0x3e, 0xd2, 0x60, 0xd6, 0xa5,
+	0x42, 0x42, 0x1a, 0x14, 0xe5, 0x1c, 0x65, 0x7a, 0x1c, 0xeb, 0xa6, 0x17, 0x7b, 0xf9, 0x8b, 0x19,
+	0x34, 0x25, 0x35, 0xe0, 0xcf, 0x35, 0x94, 0x55, 0xcb, 0x1c, 0x9b, 0x83, 0x4a, 0x73, 0xf2, 0x3b,
+	0x42, 0xb7, 0x46, 0xf6, 0x57, 0xc9, 0x19, 0x8b, 0x1f, 0xff, 0xf2, 0xe7, 0x67, 0x93, 0xd7, 0xb1,
+	0x61, 0x0d, 0xfd, 0x80, 0xc1, 0x5f, 0x6a, 0x28, 0xab, 0x56, 0xfa, 0x08, 0xba, 0x52, 0xdf, 0x1a,
+	0x23, 0xe8, 0x4a, 0x7f, 0x68, 0x18, 0x2b, 0x52, 0xd7, 0x0d, 0x6c, 0x0e, 0xd2, 0xa5, 0x36, 0xb5,
+	0xf5, 0xa0, 0x7f, 0xe5, 0xfb, 0x42, 0x63, 0xbe, 0xff, 0xe1, 0x80, 0x2b, 0x43, 0x69, 0x8f, 0x7f,
+	0x7e, 0xe8, 0xcb, 0xe3, 0x40, 0x40, 0xec, 0x92, 0x14, 0xbb, 0x80, 0xe7, 0x06, 0x89, 0xf5, 0xfa,
+	0xaa, 0xbe, 0xd3, 0xd0, 0x6c, 0x72, 0x35, 0xe2, 0x5b, 0x43, 0x39, 0x4f, 0xd9, 0xc1, 0xfa, 0x0b,
+	0x63, 0xa2, 0xc6, 0xa9, 0x2c, 0x97, 0x98, 0x54, 0x65, 0x7f, 0xd4, 0x10, 0x3e, 0x39, 0xf3, 0xf1,
+	0xed, 0xe1, 0x1d, 0x77, 0xd6, 0x4e, 0xd2, 0xef, 0xfc, 0x2b, 0x2c, 0xe4, 0xf1, 0xbc, 0xcc, 0x63,
+	0x0e, 0x5f, 0x1b, 0xd8, 0xb9, 0xb0, 0x42, 0x7e, 0xd6, 0x50, 0x21, 0x35, 0x9e, 0xf1, 0xf0, 0xea,
+	0x9d, 0xb6, 0x25, 0xf4, 0x95, 0x71, 0x61, 0xa0, 0xb6, 0x2a, 0xd5, 0xbe, 0x8c, 0x6f, 0x0f, 0x52,
+	0x0b, 0xc3, 0x3e, 0x59, 0x76, 0xeb, 0x41, 0x6f, 0xcf, 0xec, 0xe3, 0xef, 0x35, 0x84, 0x8e, 0xc6,
+	0x2c, 0x1e, 0xde, 0xa9, 0x27, 0x26, 0xbd, 0x7e, 0x73, 0x2c, 0x0c, 0x68, 0x7f, 0x55, 0x6a, 0xbf,
+	0x83, 0x5f, 0x1a, 0xf8, 0x2e, 0x76, 0xbd, 0x28, 0x2d, 0xfc, 0x68, 0x6b, 0xec, 0xe3, 0x9f, 0x34,
+	0x34, 0x93, 0x98, 0xad, 0x78, 0x34, 0x1d, 0xe9, 0xe1, 0xae, 0xdf, 0x1a, 0x0f, 0x04, 0xea, 0xef,
+	0x49, 0xf5, 0xaf, 0xe0, 0xd5, 0x61, 0xea, 0xeb, 0x30, 0x89, 0xd3, 0x59, 0xc0, 0x8a, 0xd8, 0xaf,
+	0x6e, 0x3e, 0x3c, 0x28, 0x69, 0x8f, 0x0e, 0x4a, 0xda, 0x1f, 0x07, 0x25, 0xed, 0xd3, 0xc3, 0xd2,
+	0xc4, 0xa3, 0xc3, 0xd2, 0xc4, 0xaf, 0x87, 0xa5, 0x89, 0xf7, 0x56, 0x12, 0xc3, 0x3e, 0xc9, 0x91,
+	0xfc, 0xdd, 0x4d, 0x31, 0xca, 0x05, 0xd0, 0xc8, 0xca, 0xbf, 0x08, 0x6f, 0xfe, 0x13, 0x00, 0x00,
+	0xff, 0xff, 0xab, 0xdf, 0x9c, 0xc5, 0x8a, 0x0f, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -747,6 +997,11 @@ type QueryClient interface {
 	PendingWithdrawals(ctx context.Context, in *QueryPendingWithdrawalsRequest, opts ...grpc.CallOption) (*QueryPendingWithdrawalsResponse, error)
 	// MessageStatus says whether an inbox entry was consumed by a batch.
 	MessageStatus(ctx context.Context, in *QueryMessageStatusRequest, opts ...grpc.CallOption) (*QueryMessageStatusResponse, error)
+	// ExitStatus says whether a leaf of a rollup has exited.
+	ExitStatus(ctx context.Context, in *QueryExitStatusRequest, opts ...grpc.CallOption) (*QueryExitStatusResponse, error)
+	// ExitCredits lists what a frozen rollup owes an L2 address outside its
+	// state tree.
+	ExitCredits(ctx context.Context, in *QueryExitCreditsRequest, opts ...grpc.CallOption) (*QueryExitCreditsResponse, error)
 }
 
 type queryClient struct {
@@ -811,6 +1066,24 @@ func (c *queryClient) MessageStatus(ctx context.Context, in *QueryMessageStatusR
 	return out, nil
 }
 
+func (c *queryClient) ExitStatus(ctx context.Context, in *QueryExitStatusRequest, opts ...grpc.CallOption) (*QueryExitStatusResponse, error) {
+	out := new(QueryExitStatusResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.crossrollup.v1.Query/ExitStatus", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) ExitCredits(ctx context.Context, in *QueryExitCreditsRequest, opts ...grpc.CallOption) (*QueryExitCreditsResponse, error) {
+	out := new(QueryExitCreditsResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.crossrollup.v1.Query/ExitCredits", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	// Params returns the module parameters.
@@ -826,6 +1099,11 @@ type QueryServer interface {
 	PendingWithdrawals(context.Context, *QueryPendingWithdrawalsRequest) (*QueryPendingWithdrawalsResponse, error)
 	// MessageStatus says whether an inbox entry was consumed by a batch.
 	MessageStatus(context.Context, *QueryMessageStatusRequest) (*QueryMessageStatusResponse, error)
+	// ExitStatus says whether a leaf of a rollup has exited.
+	ExitStatus(context.Context, *QueryExitStatusRequest) (*QueryExitStatusResponse, error)
+	// ExitCredits lists what a frozen rollup owes an L2 address outside its
+	// state tree.
+	ExitCredits(context.Context, *QueryExitCreditsRequest) (*QueryExitCreditsResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -849,6 +1127,12 @@ func (*UnimplementedQueryServer) PendingWithdrawals(ctx context.Context, req *Qu
 }
 func (*UnimplementedQueryServer) MessageStatus(ctx context.Context, req *QueryMessageStatusRequest) (*QueryMessageStatusResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method MessageStatus not implemented")
+}
+func (*UnimplementedQueryServer) ExitStatus(ctx context.Context, req *QueryExitStatusRequest) (*QueryExitStatusResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ExitStatus not implemented")
+}
+func (*UnimplementedQueryServer) ExitCredits(ctx context.Context, req *QueryExitCreditsRequest) (*QueryExitCreditsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ExitCredits not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -963,6 +1247,42 @@ func _Query_MessageStatus_Handler(srv interface{}, ctx context.Context, dec func
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_ExitStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryExitStatusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).ExitStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.crossrollup.v1.Query/ExitStatus",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).ExitStatus(ctx, req.(*QueryExitStatusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_ExitCredits_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryExitCreditsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).ExitCredits(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.crossrollup.v1.Query/ExitCredits",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).ExitCredits(ctx, req.(*QueryExitCreditsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "nativechain.crossrollup.v1.Query",
@@ -991,6 +1311,14 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "MessageStatus",
 			Handler:    _Query_MessageStatus_Handler,
+		},
+		{
+			MethodName: "ExitStatus",
+			Handler:    _Query_ExitStatus_Handler,
+		},
+		{
+			MethodName: "ExitCredits",
+			Handler:    _Query_ExitCredits_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -1268,6 +1596,38 @@ func (m *QueryBridgeStatusResponse) MarshalToSizedBuffer(dAtA []byte) (int, erro
 	_ = i
 	var l int
 	_ = l
+	if m.RefundsComplete {
+		i--
+		if m.RefundsComplete {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.RefundCursor != nil {
+		{
+			size, err := m.RefundCursor.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x32
+	}
+	if m.Frozen {
+		i--
+		if m.Frozen {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x28
+	}
 	if m.CurrentEpoch != 0 {
 		i = encodeVarintQuery(dAtA, i, uint64(m.CurrentEpoch))
 		i--
@@ -1473,6 +1833,160 @@ func (m *QueryMessageStatusResponse) MarshalToSizedBuffer(dAtA []byte) (int, err
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryExitStatusRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryExitStatusRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryExitStatusRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.LeafIndex != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.LeafIndex))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryExitStatusResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryExitStatusResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryExitStatusResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Record != nil {
+		{
+			size, err := m.Record.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Exited {
+		i--
+		if m.Exited {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryExitCreditsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryExitCreditsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryExitCreditsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Account) > 0 {
+		i -= len(m.Account)
+		copy(dAtA[i:], m.Account)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Account)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryExitCreditsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryExitCreditsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryExitCreditsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Credits) > 0 {
+		for iNdEx := len(m.Credits) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Credits[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -1600,6 +2114,16 @@ func (m *QueryBridgeStatusResponse) Size() (n int) {
 	if m.CurrentEpoch != 0 {
 		n += 1 + sovQuery(uint64(m.CurrentEpoch))
 	}
+	if m.Frozen {
+		n += 2
+	}
+	if m.RefundCursor != nil {
+		l = m.RefundCursor.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.RefundsComplete {
+		n += 2
+	}
 	return n
 }
 
@@ -1664,6 +2188,70 @@ func (m *QueryMessageStatusResponse) Size() (n int) {
 	}
 	if m.InboxConsumed != 0 {
 		n += 1 + sovQuery(uint64(m.InboxConsumed))
+	}
+	return n
+}
+
+func (m *QueryExitStatusRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.LeafIndex != 0 {
+		n += 1 + sovQuery(uint64(m.LeafIndex))
+	}
+	return n
+}
+
+func (m *QueryExitStatusResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Exited {
+		n += 2
+	}
+	if m.Record != nil {
+		l = m.Record.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryExitCreditsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.Account)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryExitCreditsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Credits) > 0 {
+		for _, e := range m.Credits {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
 	}
 	return n
 }
@@ -2411,6 +2999,82 @@ func (m *QueryBridgeStatusResponse) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Frozen", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Frozen = bool(v != 0)
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RefundCursor", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.RefundCursor == nil {
+				m.RefundCursor = &RefundCursor{}
+			}
+			if err := m.RefundCursor.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RefundsComplete", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.RefundsComplete = bool(v != 0)
 		default:
 			iNdEx = preIndex
 			skippy, err := skipQuery(dAtA[iNdEx:])
@@ -2840,6 +3504,411 @@ func (m *QueryMessageStatusResponse) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryExitStatusRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryExitStatusRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryExitStatusRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LeafIndex", wireType)
+			}
+			m.LeafIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LeafIndex |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryExitStatusResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryExitStatusResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryExitStatusResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Exited", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Exited = bool(v != 0)
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Record", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Record == nil {
+				m.Record = &ExitRecord{}
+			}
+			if err := m.Record.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryExitCreditsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryExitCreditsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryExitCreditsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Account", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Account = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryExitCreditsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryExitCreditsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryExitCreditsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Credits", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Credits = append(m.Credits, types.Coin{})
+			if err := m.Credits[len(m.Credits)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipQuery(dAtA[iNdEx:])

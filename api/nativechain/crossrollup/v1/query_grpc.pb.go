@@ -25,6 +25,8 @@ const (
 	Query_BridgeStatus_FullMethodName       = "/nativechain.crossrollup.v1.Query/BridgeStatus"
 	Query_PendingWithdrawals_FullMethodName = "/nativechain.crossrollup.v1.Query/PendingWithdrawals"
 	Query_MessageStatus_FullMethodName      = "/nativechain.crossrollup.v1.Query/MessageStatus"
+	Query_ExitStatus_FullMethodName         = "/nativechain.crossrollup.v1.Query/ExitStatus"
+	Query_ExitCredits_FullMethodName        = "/nativechain.crossrollup.v1.Query/ExitCredits"
 )
 
 // QueryClient is the client API for Query service.
@@ -46,6 +48,11 @@ type QueryClient interface {
 	PendingWithdrawals(ctx context.Context, in *QueryPendingWithdrawalsRequest, opts ...grpc.CallOption) (*QueryPendingWithdrawalsResponse, error)
 	// MessageStatus says whether an inbox entry was consumed by a batch.
 	MessageStatus(ctx context.Context, in *QueryMessageStatusRequest, opts ...grpc.CallOption) (*QueryMessageStatusResponse, error)
+	// ExitStatus says whether a leaf of a rollup has exited.
+	ExitStatus(ctx context.Context, in *QueryExitStatusRequest, opts ...grpc.CallOption) (*QueryExitStatusResponse, error)
+	// ExitCredits lists what a frozen rollup owes an L2 address outside its
+	// state tree.
+	ExitCredits(ctx context.Context, in *QueryExitCreditsRequest, opts ...grpc.CallOption) (*QueryExitCreditsResponse, error)
 }
 
 type queryClient struct {
@@ -116,6 +123,26 @@ func (c *queryClient) MessageStatus(ctx context.Context, in *QueryMessageStatusR
 	return out, nil
 }
 
+func (c *queryClient) ExitStatus(ctx context.Context, in *QueryExitStatusRequest, opts ...grpc.CallOption) (*QueryExitStatusResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryExitStatusResponse)
+	err := c.cc.Invoke(ctx, Query_ExitStatus_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) ExitCredits(ctx context.Context, in *QueryExitCreditsRequest, opts ...grpc.CallOption) (*QueryExitCreditsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryExitCreditsResponse)
+	err := c.cc.Invoke(ctx, Query_ExitCredits_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 // All implementations must embed UnimplementedQueryServer
 // for forward compatibility.
@@ -135,6 +162,11 @@ type QueryServer interface {
 	PendingWithdrawals(context.Context, *QueryPendingWithdrawalsRequest) (*QueryPendingWithdrawalsResponse, error)
 	// MessageStatus says whether an inbox entry was consumed by a batch.
 	MessageStatus(context.Context, *QueryMessageStatusRequest) (*QueryMessageStatusResponse, error)
+	// ExitStatus says whether a leaf of a rollup has exited.
+	ExitStatus(context.Context, *QueryExitStatusRequest) (*QueryExitStatusResponse, error)
+	// ExitCredits lists what a frozen rollup owes an L2 address outside its
+	// state tree.
+	ExitCredits(context.Context, *QueryExitCreditsRequest) (*QueryExitCreditsResponse, error)
 	mustEmbedUnimplementedQueryServer()
 }
 
@@ -162,6 +194,12 @@ func (UnimplementedQueryServer) PendingWithdrawals(context.Context, *QueryPendin
 }
 func (UnimplementedQueryServer) MessageStatus(context.Context, *QueryMessageStatusRequest) (*QueryMessageStatusResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method MessageStatus not implemented")
+}
+func (UnimplementedQueryServer) ExitStatus(context.Context, *QueryExitStatusRequest) (*QueryExitStatusResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ExitStatus not implemented")
+}
+func (UnimplementedQueryServer) ExitCredits(context.Context, *QueryExitCreditsRequest) (*QueryExitCreditsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ExitCredits not implemented")
 }
 func (UnimplementedQueryServer) mustEmbedUnimplementedQueryServer() {}
 func (UnimplementedQueryServer) testEmbeddedByValue()               {}
@@ -292,6 +330,42 @@ func _Query_MessageStatus_Handler(srv interface{}, ctx context.Context, dec func
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_ExitStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryExitStatusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).ExitStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_ExitStatus_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).ExitStatus(ctx, req.(*QueryExitStatusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_ExitCredits_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryExitCreditsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).ExitCredits(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_ExitCredits_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).ExitCredits(ctx, req.(*QueryExitCreditsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Query_ServiceDesc is the grpc.ServiceDesc for Query service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -322,6 +396,14 @@ var Query_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "MessageStatus",
 			Handler:    _Query_MessageStatus_Handler,
+		},
+		{
+			MethodName: "ExitStatus",
+			Handler:    _Query_ExitStatus_Handler,
+		},
+		{
+			MethodName: "ExitCredits",
+			Handler:    _Query_ExitCredits_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

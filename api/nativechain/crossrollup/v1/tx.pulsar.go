@@ -6333,6 +6333,1471 @@ func (x *fastReflection_MsgSetOutflowCapResponse) ProtoMethods() *protoiface.Met
 	}
 }
 
+var _ protoreflect.List = (*_MsgExodusWithdraw_8_list)(nil)
+
+type _MsgExodusWithdraw_8_list struct {
+	list *[][]byte
+}
+
+func (x *_MsgExodusWithdraw_8_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_MsgExodusWithdraw_8_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfBytes((*x.list)[i])
+}
+
+func (x *_MsgExodusWithdraw_8_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Bytes()
+	concreteValue := valueUnwrapped
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_MsgExodusWithdraw_8_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Bytes()
+	concreteValue := valueUnwrapped
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_MsgExodusWithdraw_8_list) AppendMutable() protoreflect.Value {
+	panic(fmt.Errorf("AppendMutable can not be called on message MsgExodusWithdraw at list field Siblings as it is not of Message kind"))
+}
+
+func (x *_MsgExodusWithdraw_8_list) Truncate(n int) {
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_MsgExodusWithdraw_8_list) NewElement() protoreflect.Value {
+	var v []byte
+	return protoreflect.ValueOfBytes(v)
+}
+
+func (x *_MsgExodusWithdraw_8_list) IsValid() bool {
+	return x.list != nil
+}
+
+var (
+	md_MsgExodusWithdraw            protoreflect.MessageDescriptor
+	fd_MsgExodusWithdraw_sender     protoreflect.FieldDescriptor
+	fd_MsgExodusWithdraw_rollup_id  protoreflect.FieldDescriptor
+	fd_MsgExodusWithdraw_state_root protoreflect.FieldDescriptor
+	fd_MsgExodusWithdraw_leaf_index protoreflect.FieldDescriptor
+	fd_MsgExodusWithdraw_account    protoreflect.FieldDescriptor
+	fd_MsgExodusWithdraw_balance    protoreflect.FieldDescriptor
+	fd_MsgExodusWithdraw_nonce      protoreflect.FieldDescriptor
+	fd_MsgExodusWithdraw_siblings   protoreflect.FieldDescriptor
+	fd_MsgExodusWithdraw_recipient  protoreflect.FieldDescriptor
+	fd_MsgExodusWithdraw_signature  protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_nativechain_crossrollup_v1_tx_proto_init()
+	md_MsgExodusWithdraw = File_nativechain_crossrollup_v1_tx_proto.Messages().ByName("MsgExodusWithdraw")
+	fd_MsgExodusWithdraw_sender = md_MsgExodusWithdraw.Fields().ByName("sender")
+	fd_MsgExodusWithdraw_rollup_id = md_MsgExodusWithdraw.Fields().ByName("rollup_id")
+	fd_MsgExodusWithdraw_state_root = md_MsgExodusWithdraw.Fields().ByName("state_root")
+	fd_MsgExodusWithdraw_leaf_index = md_MsgExodusWithdraw.Fields().ByName("leaf_index")
+	fd_MsgExodusWithdraw_account = md_MsgExodusWithdraw.Fields().ByName("account")
+	fd_MsgExodusWithdraw_balance = md_MsgExodusWithdraw.Fields().ByName("balance")
+	fd_MsgExodusWithdraw_nonce = md_MsgExodusWithdraw.Fields().ByName("nonce")
+	fd_MsgExodusWithdraw_siblings = md_MsgExodusWithdraw.Fields().ByName("siblings")
+	fd_MsgExodusWithdraw_recipient = md_MsgExodusWithdraw.Fields().ByName("recipient")
+	fd_MsgExodusWithdraw_signature = md_MsgExodusWithdraw.Fields().ByName("signature")
+}
+
+var _ protoreflect.Message = (*fastReflection_MsgExodusWithdraw)(nil)
+
+type fastReflection_MsgExodusWithdraw MsgExodusWithdraw
+
+func (x *MsgExodusWithdraw) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_MsgExodusWithdraw)(x)
+}
+
+func (x *MsgExodusWithdraw) slowProtoReflect() protoreflect.Message {
+	mi := &file_nativechain_crossrollup_v1_tx_proto_msgTypes[13]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_MsgExodusWithdraw_messageType fastReflection_MsgExodusWithdraw_messageType
+var _ protoreflect.MessageType = fastReflection_MsgExodusWithdraw_messageType{}
+
+type fastReflection_MsgExodusWithdraw_messageType struct{}
+
+func (x fastReflection_MsgExodusWithdraw_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_MsgExodusWithdraw)(nil)
+}
+func (x fastReflection_MsgExodusWithdraw_messageType) New() protoreflect.Message {
+	return new(fastReflection_MsgExodusWithdraw)
+}
+func (x fastReflection_MsgExodusWithdraw_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_MsgExodusWithdraw
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_MsgExodusWithdraw) Descriptor() protoreflect.MessageDescriptor {
+	return md_MsgExodusWithdraw
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_MsgExodusWithdraw) Type() protoreflect.MessageType {
+	return _fastReflection_MsgExodusWithdraw_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_MsgExodusWithdraw) New() protoreflect.Message {
+	return new(fastReflection_MsgExodusWithdraw)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_MsgExodusWithdraw) Interface() protoreflect.ProtoMessage {
+	return (*MsgExodusWithdraw)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_MsgExodusWithdraw) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.Sender != "" {
+		value := protoreflect.ValueOfString(x.Sender)
+		if !f(fd_MsgExodusWithdraw_sender, value) {
+			return
+		}
+	}
+	if x.RollupId != "" {
+		value := protoreflect.ValueOfString(x.RollupId)
+		if !f(fd_MsgExodusWithdraw_rollup_id, value) {
+			return
+		}
+	}
+	if len(x.StateRoot) != 0 {
+		value := protoreflect.ValueOfBytes(x.StateRoot)
+		if !f(fd_MsgExodusWithdraw_state_root, value) {
+			return
+		}
+	}
+	if x.LeafIndex != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.LeafIndex)
+		if !f(fd_MsgExodusWithdraw_leaf_index, value) {
+			return
+		}
+	}
+	if len(x.Account) != 0 {
+		value := protoreflect.ValueOfBytes(x.Account)
+		if !f(fd_MsgExodusWithdraw_account, value) {
+			return
+		}
+	}
+	if x.Balance != "" {
+		value := protoreflect.ValueOfString(x.Balance)
+		if !f(fd_MsgExodusWithdraw_balance, value) {
+			return
+		}
+	}
+	if x.Nonce != uint32(0) {
+		value := protoreflect.ValueOfUint32(x.Nonce)
+		if !f(fd_MsgExodusWithdraw_nonce, value) {
+			return
+		}
+	}
+	if len(x.Siblings) != 0 {
+		value := protoreflect.ValueOfList(&_MsgExodusWithdraw_8_list{list: &x.Siblings})
+		if !f(fd_MsgExodusWithdraw_siblings, value) {
+			return
+		}
+	}
+	if x.Recipient != "" {
+		value := protoreflect.ValueOfString(x.Recipient)
+		if !f(fd_MsgExodusWithdraw_recipient, value) {
+			return
+		}
+	}
+	if len(x.Signature) != 0 {
+		value := protoreflect.ValueOfBytes(x.Signature)
+		if !f(fd_MsgExodusWithdraw_signature, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_MsgExodusWithdraw) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.sender":
+		return x.Sender != ""
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.rollup_id":
+		return x.RollupId != ""
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.state_root":
+		return len(x.StateRoot) != 0
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.leaf_index":
+		return x.LeafIndex != uint64(0)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.account":
+		return len(x.Account) != 0
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.balance":
+		return x.Balance != ""
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.nonce":
+		return x.Nonce != uint32(0)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.siblings":
+		return len(x.Siblings) != 0
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.recipient":
+		return x.Recipient != ""
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.signature":
+		return len(x.Signature) != 0
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgExodusWithdraw"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgExodusWithdraw does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_MsgExodusWithdraw) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.sender":
+		x.Sender = ""
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.rollup_id":
+		x.RollupId = ""
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.state_root":
+		x.StateRoot = nil
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.leaf_index":
+		x.LeafIndex = uint64(0)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.account":
+		x.Account = nil
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.balance":
+		x.Balance = ""
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.nonce":
+		x.Nonce = uint32(0)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.siblings":
+		x.Siblings = nil
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.recipient":
+		x.Recipient = ""
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.signature":
+		x.Signature = nil
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgExodusWithdraw"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgExodusWithdraw does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_MsgExodusWithdraw) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.sender":
+		value := x.Sender
+		return protoreflect.ValueOfString(value)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.rollup_id":
+		value := x.RollupId
+		return protoreflect.ValueOfString(value)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.state_root":
+		value := x.StateRoot
+		return protoreflect.ValueOfBytes(value)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.leaf_index":
+		value := x.LeafIndex
+		return protoreflect.ValueOfUint64(value)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.account":
+		value := x.Account
+		return protoreflect.ValueOfBytes(value)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.balance":
+		value := x.Balance
+		return protoreflect.ValueOfString(value)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.nonce":
+		value := x.Nonce
+		return protoreflect.ValueOfUint32(value)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.siblings":
+		if len(x.Siblings) == 0 {
+			return protoreflect.ValueOfList(&_MsgExodusWithdraw_8_list{})
+		}
+		listValue := &_MsgExodusWithdraw_8_list{list: &x.Siblings}
+		return protoreflect.ValueOfList(listValue)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.recipient":
+		value := x.Recipient
+		return protoreflect.ValueOfString(value)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.signature":
+		value := x.Signature
+		return protoreflect.ValueOfBytes(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgExodusWithdraw"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgExodusWithdraw does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_MsgExodusWithdraw) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.sender":
+		x.Sender = value.Interface().(string)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.rollup_id":
+		x.RollupId = value.Interface().(string)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.state_root":
+		x.StateRoot = value.Bytes()
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.leaf_index":
+		x.LeafIndex = value.Uint()
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.account":
+		x.Account = value.Bytes()
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.balance":
+		x.Balance = value.Interface().(string)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.nonce":
+		x.Nonce = uint32(value.Uint())
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.siblings":
+		lv := value.List()
+		clv := lv.(*_MsgExodusWithdraw_8_list)
+		x.Siblings = *clv.list
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.recipient":
+		x.Recipient = value.Interface().(string)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.signature":
+		x.Signature = value.Bytes()
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgExodusWithdraw"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgExodusWithdraw does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_MsgExodusWithdraw) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.siblings":
+		if x.Siblings == nil {
+			x.Siblings = [][]byte{}
+		}
+		value := &_MsgExodusWithdraw_8_list{list: &x.Siblings}
+		return protoreflect.ValueOfList(value)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.sender":
+		panic(fmt.Errorf("field sender of message nativechain.crossrollup.v1.MsgExodusWithdraw is not mutable"))
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.rollup_id":
+		panic(fmt.Errorf("field rollup_id of message nativechain.crossrollup.v1.MsgExodusWithdraw is not mutable"))
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.state_root":
+		panic(fmt.Errorf("field state_root of message nativechain.crossrollup.v1.MsgExodusWithdraw is not mutable"))
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.leaf_index":
+		panic(fmt.Errorf("field leaf_index of message nativechain.crossrollup.v1.MsgExodusWithdraw is not mutable"))
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.account":
+		panic(fmt.Errorf("field account of message nativechain.crossrollup.v1.MsgExodusWithdraw is not mutable"))
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.balance":
+		panic(fmt.Errorf("field balance of message nativechain.crossrollup.v1.MsgExodusWithdraw is not mutable"))
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.nonce":
+		panic(fmt.Errorf("field nonce of message nativechain.crossrollup.v1.MsgExodusWithdraw is not mutable"))
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.recipient":
+		panic(fmt.Errorf("field recipient of message nativechain.crossrollup.v1.MsgExodusWithdraw is not mutable"))
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.signature":
+		panic(fmt.Errorf("field signature of message nativechain.crossrollup.v1.MsgExodusWithdraw is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgExodusWithdraw"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgExodusWithdraw does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_MsgExodusWithdraw) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.sender":
+		return protoreflect.ValueOfString("")
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.rollup_id":
+		return protoreflect.ValueOfString("")
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.state_root":
+		return protoreflect.ValueOfBytes(nil)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.leaf_index":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.account":
+		return protoreflect.ValueOfBytes(nil)
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.balance":
+		return protoreflect.ValueOfString("")
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.nonce":
+		return protoreflect.ValueOfUint32(uint32(0))
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.siblings":
+		list := [][]byte{}
+		return protoreflect.ValueOfList(&_MsgExodusWithdraw_8_list{list: &list})
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.recipient":
+		return protoreflect.ValueOfString("")
+	case "nativechain.crossrollup.v1.MsgExodusWithdraw.signature":
+		return protoreflect.ValueOfBytes(nil)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgExodusWithdraw"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgExodusWithdraw does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_MsgExodusWithdraw) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in nativechain.crossrollup.v1.MsgExodusWithdraw", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_MsgExodusWithdraw) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_MsgExodusWithdraw) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_MsgExodusWithdraw) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_MsgExodusWithdraw) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*MsgExodusWithdraw)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		l = len(x.Sender)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		l = len(x.RollupId)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		l = len(x.StateRoot)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.LeafIndex != 0 {
+			n += 1 + runtime.Sov(uint64(x.LeafIndex))
+		}
+		l = len(x.Account)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		l = len(x.Balance)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.Nonce != 0 {
+			n += 1 + runtime.Sov(uint64(x.Nonce))
+		}
+		if len(x.Siblings) > 0 {
+			for _, b := range x.Siblings {
+				l = len(b)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		l = len(x.Recipient)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		l = len(x.Signature)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*MsgExodusWithdraw)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Signature) > 0 {
+			i -= len(x.Signature)
+			copy(dAtA[i:], x.Signature)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Signature)))
+			i--
+			dAtA[i] = 0x52
+		}
+		if len(x.Recipient) > 0 {
+			i -= len(x.Recipient)
+			copy(dAtA[i:], x.Recipient)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Recipient)))
+			i--
+			dAtA[i] = 0x4a
+		}
+		if len(x.Siblings) > 0 {
+			for iNdEx := len(x.Siblings) - 1; iNdEx >= 0; iNdEx-- {
+				i -= len(x.Siblings[iNdEx])
+				copy(dAtA[i:], x.Siblings[iNdEx])
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Siblings[iNdEx])))
+				i--
+				dAtA[i] = 0x42
+			}
+		}
+		if x.Nonce != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.Nonce))
+			i--
+			dAtA[i] = 0x38
+		}
+		if len(x.Balance) > 0 {
+			i -= len(x.Balance)
+			copy(dAtA[i:], x.Balance)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Balance)))
+			i--
+			dAtA[i] = 0x32
+		}
+		if len(x.Account) > 0 {
+			i -= len(x.Account)
+			copy(dAtA[i:], x.Account)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Account)))
+			i--
+			dAtA[i] = 0x2a
+		}
+		if x.LeafIndex != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.LeafIndex))
+			i--
+			dAtA[i] = 0x20
+		}
+		if len(x.StateRoot) > 0 {
+			i -= len(x.StateRoot)
+			copy(dAtA[i:], x.StateRoot)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.StateRoot)))
+			i--
+			dAtA[i] = 0x1a
+		}
+		if len(x.RollupId) > 0 {
+			i -= len(x.RollupId)
+			copy(dAtA[i:], x.RollupId)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.RollupId)))
+			i--
+			dAtA[i] = 0x12
+		}
+		if len(x.Sender) > 0 {
+			i -= len(x.Sender)
+			copy(dAtA[i:], x.Sender)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Sender)))
+			i--
+			dAtA[i] = 0xa
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*MsgExodusWithdraw)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: MsgExodusWithdraw: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: MsgExodusWithdraw: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Sender", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Sender = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 2:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.RollupId = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 3:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field StateRoot", wireType)
+				}
+				var byteLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					byteLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if byteLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + byteLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.StateRoot = append(x.StateRoot[:0], dAtA[iNdEx:postIndex]...)
+				if x.StateRoot == nil {
+					x.StateRoot = []byte{}
+				}
+				iNdEx = postIndex
+			case 4:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field LeafIndex", wireType)
+				}
+				x.LeafIndex = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.LeafIndex |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 5:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Account", wireType)
+				}
+				var byteLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					byteLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if byteLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + byteLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Account = append(x.Account[:0], dAtA[iNdEx:postIndex]...)
+				if x.Account == nil {
+					x.Account = []byte{}
+				}
+				iNdEx = postIndex
+			case 6:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Balance", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Balance = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 7:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Nonce", wireType)
+				}
+				x.Nonce = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.Nonce |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 8:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Siblings", wireType)
+				}
+				var byteLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					byteLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if byteLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + byteLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Siblings = append(x.Siblings, make([]byte, postIndex-iNdEx))
+				copy(x.Siblings[len(x.Siblings)-1], dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 9:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Recipient", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Recipient = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 10:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Signature", wireType)
+				}
+				var byteLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					byteLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if byteLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + byteLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Signature = append(x.Signature[:0], dAtA[iNdEx:postIndex]...)
+				if x.Signature == nil {
+					x.Signature = []byte{}
+				}
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var (
+	md_MsgExodusWithdrawResponse        protoreflect.MessageDescriptor
+	fd_MsgExodusWithdrawResponse_amount protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_nativechain_crossrollup_v1_tx_proto_init()
+	md_MsgExodusWithdrawResponse = File_nativechain_crossrollup_v1_tx_proto.Messages().ByName("MsgExodusWithdrawResponse")
+	fd_MsgExodusWithdrawResponse_amount = md_MsgExodusWithdrawResponse.Fields().ByName("amount")
+}
+
+var _ protoreflect.Message = (*fastReflection_MsgExodusWithdrawResponse)(nil)
+
+type fastReflection_MsgExodusWithdrawResponse MsgExodusWithdrawResponse
+
+func (x *MsgExodusWithdrawResponse) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_MsgExodusWithdrawResponse)(x)
+}
+
+func (x *MsgExodusWithdrawResponse) slowProtoReflect() protoreflect.Message {
+	mi := &file_nativechain_crossrollup_v1_tx_proto_msgTypes[14]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_MsgExodusWithdrawResponse_messageType fastReflection_MsgExodusWithdrawResponse_messageType
+var _ protoreflect.MessageType = fastReflection_MsgExodusWithdrawResponse_messageType{}
+
+type fastReflection_MsgExodusWithdrawResponse_messageType struct{}
+
+func (x fastReflection_MsgExodusWithdrawResponse_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_MsgExodusWithdrawResponse)(nil)
+}
+func (x fastReflection_MsgExodusWithdrawResponse_messageType) New() protoreflect.Message {
+	return new(fastReflection_MsgExodusWithdrawResponse)
+}
+func (x fastReflection_MsgExodusWithdrawResponse_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_MsgExodusWithdrawResponse
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_MsgExodusWithdrawResponse) Descriptor() protoreflect.MessageDescriptor {
+	return md_MsgExodusWithdrawResponse
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_MsgExodusWithdrawResponse) Type() protoreflect.MessageType {
+	return _fastReflection_MsgExodusWithdrawResponse_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_MsgExodusWithdrawResponse) New() protoreflect.Message {
+	return new(fastReflection_MsgExodusWithdrawResponse)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_MsgExodusWithdrawResponse) Interface() protoreflect.ProtoMessage {
+	return (*MsgExodusWithdrawResponse)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_MsgExodusWithdrawResponse) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.Amount != nil {
+		value := protoreflect.ValueOfMessage(x.Amount.ProtoReflect())
+		if !f(fd_MsgExodusWithdrawResponse_amount, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_MsgExodusWithdrawResponse) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgExodusWithdrawResponse.amount":
+		return x.Amount != nil
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgExodusWithdrawResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgExodusWithdrawResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_MsgExodusWithdrawResponse) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgExodusWithdrawResponse.amount":
+		x.Amount = nil
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgExodusWithdrawResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgExodusWithdrawResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_MsgExodusWithdrawResponse) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "nativechain.crossrollup.v1.MsgExodusWithdrawResponse.amount":
+		value := x.Amount
+		return protoreflect.ValueOfMessage(value.ProtoReflect())
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgExodusWithdrawResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgExodusWithdrawResponse does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_MsgExodusWithdrawResponse) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgExodusWithdrawResponse.amount":
+		x.Amount = value.Message().Interface().(*v1beta1.Coin)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgExodusWithdrawResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgExodusWithdrawResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_MsgExodusWithdrawResponse) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgExodusWithdrawResponse.amount":
+		if x.Amount == nil {
+			x.Amount = new(v1beta1.Coin)
+		}
+		return protoreflect.ValueOfMessage(x.Amount.ProtoReflect())
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgExodusWithdrawResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgExodusWithdrawResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_MsgExodusWithdrawResponse) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgExodusWithdrawResponse.amount":
+		m := new(v1beta1.Coin)
+		return protoreflect.ValueOfMessage(m.ProtoReflect())
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgExodusWithdrawResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgExodusWithdrawResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_MsgExodusWithdrawResponse) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in nativechain.crossrollup.v1.MsgExodusWithdrawResponse", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_MsgExodusWithdrawResponse) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_MsgExodusWithdrawResponse) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_MsgExodusWithdrawResponse) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_MsgExodusWithdrawResponse) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*MsgExodusWithdrawResponse)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if x.Amount != nil {
+			l = options.Size(x.Amount)
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*MsgExodusWithdrawResponse)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if x.Amount != nil {
+			encoded, err := options.Marshal(x.Amount)
+			if err != nil {
+				return protoiface.MarshalOutput{
+					NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+					Buf:               input.Buf,
+				}, err
+			}
+			i -= len(encoded)
+			copy(dAtA[i:], encoded)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+			i--
+			dAtA[i] = 0xa
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*MsgExodusWithdrawResponse)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: MsgExodusWithdrawResponse: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: MsgExodusWithdrawResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if x.Amount == nil {
+					x.Amount = &v1beta1.Coin{}
+				}
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Amount); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
 // Code generated by protoc-gen-go. DO NOT EDIT.
 // versions:
 // 	protoc-gen-go v1.27.0
@@ -6904,6 +8369,160 @@ func (*MsgSetOutflowCapResponse) Descriptor() ([]byte, []int) {
 	return file_nativechain_crossrollup_v1_tx_proto_rawDescGZIP(), []int{12}
 }
 
+// MsgExodusWithdraw claims an account's balance from a frozen rollup, with a
+// proof against the rollup's last verified state root. Anyone may submit it;
+// the L2 key's signature decides the recipient.
+type MsgExodusWithdraw struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	// sender submits the claim and pays its fees.
+	Sender   string `protobuf:"bytes,1,opt,name=sender,proto3" json:"sender,omitempty"`
+	RollupId string `protobuf:"bytes,2,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// state_root is the 32-byte root the proof is against.
+	StateRoot []byte `protobuf:"bytes,3,opt,name=state_root,json=stateRoot,proto3" json:"state_root,omitempty"`
+	// leaf_index is the account's leaf, or 2^64-1 for a credits-only claim.
+	LeafIndex uint64 `protobuf:"varint,4,opt,name=leaf_index,json=leafIndex,proto3" json:"leaf_index,omitempty"`
+	// account is the L2 address (64 bytes X||Y for payments-v1).
+	Account []byte `protobuf:"bytes,5,opt,name=account,proto3" json:"account,omitempty"`
+	// balance is the leaf's balance, a decimal integer.
+	Balance string `protobuf:"bytes,6,opt,name=balance,proto3" json:"balance,omitempty"`
+	Nonce   uint32 `protobuf:"varint,7,opt,name=nonce,proto3" json:"nonce,omitempty"`
+	// siblings are the Merkle path from the leaf up, 32 bytes each.
+	Siblings [][]byte `protobuf:"bytes,8,rep,name=siblings,proto3" json:"siblings,omitempty"`
+	// recipient is the L1 account paid.
+	Recipient string `protobuf:"bytes,9,opt,name=recipient,proto3" json:"recipient,omitempty"`
+	// signature by the account's L2 key over the exit message.
+	Signature []byte `protobuf:"bytes,10,opt,name=signature,proto3" json:"signature,omitempty"`
+}
+
+func (x *MsgExodusWithdraw) Reset() {
+	*x = MsgExodusWithdraw{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_nativechain_crossrollup_v1_tx_proto_msgTypes[13]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *MsgExodusWithdraw) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgExodusWithdraw) ProtoMessage() {}
+
+// Deprecated: Use MsgExodusWithdraw.ProtoReflect.Descriptor instead.
+func (*MsgExodusWithdraw) Descriptor() ([]byte, []int) {
+	return file_nativechain_crossrollup_v1_tx_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *MsgExodusWithdraw) GetSender() string {
+	if x != nil {
+		return x.Sender
+	}
+	return ""
+}
+
+func (x *MsgExodusWithdraw) GetRollupId() string {
+	if x != nil {
+		return x.RollupId
+	}
+	return ""
+}
+
+func (x *MsgExodusWithdraw) GetStateRoot() []byte {
+	if x != nil {
+		return x.StateRoot
+	}
+	return nil
+}
+
+func (x *MsgExodusWithdraw) GetLeafIndex() uint64 {
+	if x != nil {
+		return x.LeafIndex
+	}
+	return 0
+}
+
+func (x *MsgExodusWithdraw) GetAccount() []byte {
+	if x != nil {
+		return x.Account
+	}
+	return nil
+}
+
+func (x *MsgExodusWithdraw) GetBalance() string {
+	if x != nil {
+		return x.Balance
+	}
+	return ""
+}
+
+func (x *MsgExodusWithdraw) GetNonce() uint32 {
+	if x != nil {
+		return x.Nonce
+	}
+	return 0
+}
+
+func (x *MsgExodusWithdraw) GetSiblings() [][]byte {
+	if x != nil {
+		return x.Siblings
+	}
+	return nil
+}
+
+func (x *MsgExodusWithdraw) GetRecipient() string {
+	if x != nil {
+		return x.Recipient
+	}
+	return ""
+}
+
+func (x *MsgExodusWithdraw) GetSignature() []byte {
+	if x != nil {
+		return x.Signature
+	}
+	return nil
+}
+
+// MsgExodusWithdrawResponse is what was paid.
+type MsgExodusWithdrawResponse struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	Amount *v1beta1.Coin `protobuf:"bytes,1,opt,name=amount,proto3" json:"amount,omitempty"`
+}
+
+func (x *MsgExodusWithdrawResponse) Reset() {
+	*x = MsgExodusWithdrawResponse{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_nativechain_crossrollup_v1_tx_proto_msgTypes[14]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *MsgExodusWithdrawResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgExodusWithdrawResponse) ProtoMessage() {}
+
+// Deprecated: Use MsgExodusWithdrawResponse.ProtoReflect.Descriptor instead.
+func (*MsgExodusWithdrawResponse) Descriptor() ([]byte, []int) {
+	return file_nativechain_crossrollup_v1_tx_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *MsgExodusWithdrawResponse) GetAmount() *v1beta1.Coin {
+	if x != nil {
+		return x.Amount
+	}
+	return nil
+}
+
 var File_nativechain_crossrollup_v1_tx_proto protoreflect.FileDescriptor
 
 var file_nativechain_crossrollup_v1_tx_proto_rawDesc = []byte{
@@ -7028,67 +8647,105 @@ var file_nativechain_crossrollup_v1_tx_proto_rawDesc = []byte{
 	0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72,
 	0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2f, 0x53, 0x65, 0x74, 0x4f, 0x75, 0x74, 0x66, 0x6c, 0x6f, 0x77,
 	0x43, 0x61, 0x70, 0x22, 0x1a, 0x0a, 0x18, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x74, 0x4f, 0x75, 0x74,
-	0x66, 0x6c, 0x6f, 0x77, 0x43, 0x61, 0x70, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x32,
-	0xa0, 0x05, 0x0a, 0x03, 0x4d, 0x73, 0x67, 0x12, 0x70, 0x0a, 0x0c, 0x55, 0x70, 0x64, 0x61, 0x74,
-	0x65, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x12, 0x2b, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65,
-	0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
-	0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x55, 0x70, 0x64, 0x61, 0x74, 0x65, 0x50, 0x61,
-	0x72, 0x61, 0x6d, 0x73, 0x1a, 0x33, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
-	0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76,
-	0x31, 0x2e, 0x4d, 0x73, 0x67, 0x55, 0x70, 0x64, 0x61, 0x74, 0x65, 0x50, 0x61, 0x72, 0x61, 0x6d,
-	0x73, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x61, 0x0a, 0x07, 0x44, 0x65, 0x70,
-	0x6f, 0x73, 0x69, 0x74, 0x12, 0x26, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
-	0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76,
-	0x31, 0x2e, 0x4d, 0x73, 0x67, 0x44, 0x65, 0x70, 0x6f, 0x73, 0x69, 0x74, 0x1a, 0x2e, 0x2e, 0x6e,
-	0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73,
-	0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x44, 0x65, 0x70,
-	0x6f, 0x73, 0x69, 0x74, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x6d, 0x0a, 0x0b,
-	0x53, 0x65, 0x6e, 0x64, 0x4d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x12, 0x2a, 0x2e, 0x6e, 0x61,
-	0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72,
-	0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x6e, 0x64,
-	0x4d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x1a, 0x32, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65,
-	0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
-	0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x6e, 0x64, 0x4d, 0x65, 0x73, 0x73,
-	0x61, 0x67, 0x65, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x70, 0x0a, 0x0c, 0x53,
-	0x75, 0x62, 0x6d, 0x69, 0x74, 0x42, 0x75, 0x6e, 0x64, 0x6c, 0x65, 0x12, 0x2b, 0x2e, 0x6e, 0x61,
-	0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72,
-	0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x75, 0x62, 0x6d,
-	0x69, 0x74, 0x42, 0x75, 0x6e, 0x64, 0x6c, 0x65, 0x1a, 0x33, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76,
-	0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c,
-	0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x75, 0x62, 0x6d, 0x69, 0x74, 0x42,
-	0x75, 0x6e, 0x64, 0x6c, 0x65, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x67, 0x0a,
-	0x09, 0x53, 0x65, 0x74, 0x50, 0x61, 0x75, 0x73, 0x65, 0x64, 0x12, 0x28, 0x2e, 0x6e, 0x61, 0x74,
+	0x66, 0x6c, 0x6f, 0x77, 0x43, 0x61, 0x70, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x22,
+	0x94, 0x03, 0x0a, 0x11, 0x4d, 0x73, 0x67, 0x45, 0x78, 0x6f, 0x64, 0x75, 0x73, 0x57, 0x69, 0x74,
+	0x68, 0x64, 0x72, 0x61, 0x77, 0x12, 0x30, 0x0a, 0x06, 0x73, 0x65, 0x6e, 0x64, 0x65, 0x72, 0x18,
+	0x01, 0x20, 0x01, 0x28, 0x09, 0x42, 0x18, 0xd2, 0xb4, 0x2d, 0x14, 0x63, 0x6f, 0x73, 0x6d, 0x6f,
+	0x73, 0x2e, 0x41, 0x64, 0x64, 0x72, 0x65, 0x73, 0x73, 0x53, 0x74, 0x72, 0x69, 0x6e, 0x67, 0x52,
+	0x06, 0x73, 0x65, 0x6e, 0x64, 0x65, 0x72, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
+	0x70, 0x5f, 0x69, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c,
+	0x75, 0x70, 0x49, 0x64, 0x12, 0x1d, 0x0a, 0x0a, 0x73, 0x74, 0x61, 0x74, 0x65, 0x5f, 0x72, 0x6f,
+	0x6f, 0x74, 0x18, 0x03, 0x20, 0x01, 0x28, 0x0c, 0x52, 0x09, 0x73, 0x74, 0x61, 0x74, 0x65, 0x52,
+	0x6f, 0x6f, 0x74, 0x12, 0x1d, 0x0a, 0x0a, 0x6c, 0x65, 0x61, 0x66, 0x5f, 0x69, 0x6e, 0x64, 0x65,
+	0x78, 0x18, 0x04, 0x20, 0x01, 0x28, 0x04, 0x52, 0x09, 0x6c, 0x65, 0x61, 0x66, 0x49, 0x6e, 0x64,
+	0x65, 0x78, 0x12, 0x18, 0x0a, 0x07, 0x61, 0x63, 0x63, 0x6f, 0x75, 0x6e, 0x74, 0x18, 0x05, 0x20,
+	0x01, 0x28, 0x0c, 0x52, 0x07, 0x61, 0x63, 0x63, 0x6f, 0x75, 0x6e, 0x74, 0x12, 0x18, 0x0a, 0x07,
+	0x62, 0x61, 0x6c, 0x61, 0x6e, 0x63, 0x65, 0x18, 0x06, 0x20, 0x01, 0x28, 0x09, 0x52, 0x07, 0x62,
+	0x61, 0x6c, 0x61, 0x6e, 0x63, 0x65, 0x12, 0x14, 0x0a, 0x05, 0x6e, 0x6f, 0x6e, 0x63, 0x65, 0x18,
+	0x07, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x05, 0x6e, 0x6f, 0x6e, 0x63, 0x65, 0x12, 0x1a, 0x0a, 0x08,
+	0x73, 0x69, 0x62, 0x6c, 0x69, 0x6e, 0x67, 0x73, 0x18, 0x08, 0x20, 0x03, 0x28, 0x0c, 0x52, 0x08,
+	0x73, 0x69, 0x62, 0x6c, 0x69, 0x6e, 0x67, 0x73, 0x12, 0x36, 0x0a, 0x09, 0x72, 0x65, 0x63, 0x69,
+	0x70, 0x69, 0x65, 0x6e, 0x74, 0x18, 0x09, 0x20, 0x01, 0x28, 0x09, 0x42, 0x18, 0xd2, 0xb4, 0x2d,
+	0x14, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x41, 0x64, 0x64, 0x72, 0x65, 0x73, 0x73, 0x53,
+	0x74, 0x72, 0x69, 0x6e, 0x67, 0x52, 0x09, 0x72, 0x65, 0x63, 0x69, 0x70, 0x69, 0x65, 0x6e, 0x74,
+	0x12, 0x1c, 0x0a, 0x09, 0x73, 0x69, 0x67, 0x6e, 0x61, 0x74, 0x75, 0x72, 0x65, 0x18, 0x0a, 0x20,
+	0x01, 0x28, 0x0c, 0x52, 0x09, 0x73, 0x69, 0x67, 0x6e, 0x61, 0x74, 0x75, 0x72, 0x65, 0x3a, 0x36,
+	0x82, 0xe7, 0xb0, 0x2a, 0x06, 0x73, 0x65, 0x6e, 0x64, 0x65, 0x72, 0x8a, 0xe7, 0xb0, 0x2a, 0x26,
+	0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x63, 0x72, 0x6f, 0x73,
+	0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2f, 0x45, 0x78, 0x6f, 0x64, 0x75, 0x73, 0x57, 0x69,
+	0x74, 0x68, 0x64, 0x72, 0x61, 0x77, 0x22, 0x59, 0x0a, 0x19, 0x4d, 0x73, 0x67, 0x45, 0x78, 0x6f,
+	0x64, 0x75, 0x73, 0x57, 0x69, 0x74, 0x68, 0x64, 0x72, 0x61, 0x77, 0x52, 0x65, 0x73, 0x70, 0x6f,
+	0x6e, 0x73, 0x65, 0x12, 0x3c, 0x0a, 0x06, 0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x18, 0x01, 0x20,
+	0x01, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73,
+	0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x09,
+	0xc8, 0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x06, 0x61, 0x6d, 0x6f, 0x75, 0x6e,
+	0x74, 0x32, 0x98, 0x06, 0x0a, 0x03, 0x4d, 0x73, 0x67, 0x12, 0x70, 0x0a, 0x0c, 0x55, 0x70, 0x64,
+	0x61, 0x74, 0x65, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x12, 0x2b, 0x2e, 0x6e, 0x61, 0x74, 0x69,
+	0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c,
+	0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x55, 0x70, 0x64, 0x61, 0x74, 0x65,
+	0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x1a, 0x33, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63,
+	0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70,
+	0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x55, 0x70, 0x64, 0x61, 0x74, 0x65, 0x50, 0x61, 0x72,
+	0x61, 0x6d, 0x73, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x61, 0x0a, 0x07, 0x44,
+	0x65, 0x70, 0x6f, 0x73, 0x69, 0x74, 0x12, 0x26, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63,
+	0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70,
+	0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x44, 0x65, 0x70, 0x6f, 0x73, 0x69, 0x74, 0x1a, 0x2e,
+	0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f,
+	0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x44,
+	0x65, 0x70, 0x6f, 0x73, 0x69, 0x74, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x6d,
+	0x0a, 0x0b, 0x53, 0x65, 0x6e, 0x64, 0x4d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x12, 0x2a, 0x2e,
+	0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73,
+	0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65,
+	0x6e, 0x64, 0x4d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x1a, 0x32, 0x2e, 0x6e, 0x61, 0x74, 0x69,
+	0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c,
+	0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x6e, 0x64, 0x4d, 0x65,
+	0x73, 0x73, 0x61, 0x67, 0x65, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x70, 0x0a,
+	0x0c, 0x53, 0x75, 0x62, 0x6d, 0x69, 0x74, 0x42, 0x75, 0x6e, 0x64, 0x6c, 0x65, 0x12, 0x2b, 0x2e,
+	0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73,
+	0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x75,
+	0x62, 0x6d, 0x69, 0x74, 0x42, 0x75, 0x6e, 0x64, 0x6c, 0x65, 0x1a, 0x33, 0x2e, 0x6e, 0x61, 0x74,
 	0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f,
-	0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x74, 0x50, 0x61,
-	0x75, 0x73, 0x65, 0x64, 0x1a, 0x30, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
-	0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76,
-	0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x74, 0x50, 0x61, 0x75, 0x73, 0x65, 0x64, 0x52, 0x65,
-	0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x73, 0x0a, 0x0d, 0x53, 0x65, 0x74, 0x4f, 0x75, 0x74,
-	0x66, 0x6c, 0x6f, 0x77, 0x43, 0x61, 0x70, 0x12, 0x2c, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65,
+	0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x75, 0x62, 0x6d, 0x69,
+	0x74, 0x42, 0x75, 0x6e, 0x64, 0x6c, 0x65, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12,
+	0x67, 0x0a, 0x09, 0x53, 0x65, 0x74, 0x50, 0x61, 0x75, 0x73, 0x65, 0x64, 0x12, 0x28, 0x2e, 0x6e,
+	0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73,
+	0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x74,
+	0x50, 0x61, 0x75, 0x73, 0x65, 0x64, 0x1a, 0x30, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63,
+	0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70,
+	0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x74, 0x50, 0x61, 0x75, 0x73, 0x65, 0x64,
+	0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x73, 0x0a, 0x0d, 0x53, 0x65, 0x74, 0x4f,
+	0x75, 0x74, 0x66, 0x6c, 0x6f, 0x77, 0x43, 0x61, 0x70, 0x12, 0x2c, 0x2e, 0x6e, 0x61, 0x74, 0x69,
+	0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c,
+	0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x74, 0x4f, 0x75, 0x74,
+	0x66, 0x6c, 0x6f, 0x77, 0x43, 0x61, 0x70, 0x1a, 0x34, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65,
 	0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
 	0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x74, 0x4f, 0x75, 0x74, 0x66, 0x6c,
-	0x6f, 0x77, 0x43, 0x61, 0x70, 0x1a, 0x34, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
-	0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e,
-	0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x74, 0x4f, 0x75, 0x74, 0x66, 0x6c, 0x6f, 0x77,
-	0x43, 0x61, 0x70, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x1a, 0x05, 0x80, 0xe7, 0xb0,
-	0x2a, 0x01, 0x42, 0x84, 0x02, 0x0a, 0x1e, 0x63, 0x6f, 0x6d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76,
-	0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c,
-	0x75, 0x70, 0x2e, 0x76, 0x31, 0x42, 0x07, 0x54, 0x78, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01,
-	0x5a, 0x4f, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x6e, 0x61, 0x74,
-	0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63,
-	0x68, 0x61, 0x69, 0x6e, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63,
-	0x68, 0x61, 0x69, 0x6e, 0x2f, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70,
-	0x2f, 0x76, 0x31, 0x3b, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x76,
-	0x31, 0xa2, 0x02, 0x03, 0x4e, 0x43, 0x58, 0xaa, 0x02, 0x1a, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65,
-	0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
-	0x70, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x1a, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
-	0x69, 0x6e, 0x5c, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5c, 0x56,
-	0x31, 0xe2, 0x02, 0x26, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c,
-	0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5c, 0x56, 0x31, 0x5c, 0x47,
-	0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x1c, 0x4e, 0x61, 0x74,
-	0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x3a, 0x3a, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72,
-	0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f,
-	0x33,
+	0x6f, 0x77, 0x43, 0x61, 0x70, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x76, 0x0a,
+	0x0e, 0x45, 0x78, 0x6f, 0x64, 0x75, 0x73, 0x57, 0x69, 0x74, 0x68, 0x64, 0x72, 0x61, 0x77, 0x12,
+	0x2d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72,
+	0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67,
+	0x45, 0x78, 0x6f, 0x64, 0x75, 0x73, 0x57, 0x69, 0x74, 0x68, 0x64, 0x72, 0x61, 0x77, 0x1a, 0x35,
+	0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f,
+	0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x45,
+	0x78, 0x6f, 0x64, 0x75, 0x73, 0x57, 0x69, 0x74, 0x68, 0x64, 0x72, 0x61, 0x77, 0x52, 0x65, 0x73,
+	0x70, 0x6f, 0x6e, 0x73, 0x65, 0x1a, 0x05, 0x80, 0xe7, 0xb0, 0x2a, 0x01, 0x42, 0x84, 0x02, 0x0a,
+	0x1e, 0x63, 0x6f, 0x6d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e,
+	0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x42,
+	0x07, 0x54, 0x78, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x4f, 0x67, 0x69, 0x74, 0x68,
+	0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
+	0x69, 0x6e, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x61,
+	0x70, 0x69, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x63,
+	0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2f, 0x76, 0x31, 0x3b, 0x63, 0x72,
+	0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x4e, 0x43,
+	0x58, 0xaa, 0x02, 0x1a, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e,
+	0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x56, 0x31, 0xca, 0x02,
+	0x1a, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x43, 0x72, 0x6f,
+	0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x26, 0x4e, 0x61,
+	0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72,
+	0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61,
+	0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x1c, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
+	0x69, 0x6e, 0x3a, 0x3a, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x3a,
+	0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
 }
 
 var (
@@ -7103,49 +8760,54 @@ func file_nativechain_crossrollup_v1_tx_proto_rawDescGZIP() []byte {
 	return file_nativechain_crossrollup_v1_tx_proto_rawDescData
 }
 
-var file_nativechain_crossrollup_v1_tx_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_nativechain_crossrollup_v1_tx_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_nativechain_crossrollup_v1_tx_proto_goTypes = []interface{}{
-	(*MsgUpdateParams)(nil),          // 0: nativechain.crossrollup.v1.MsgUpdateParams
-	(*MsgUpdateParamsResponse)(nil),  // 1: nativechain.crossrollup.v1.MsgUpdateParamsResponse
-	(*MsgDeposit)(nil),               // 2: nativechain.crossrollup.v1.MsgDeposit
-	(*MsgDepositResponse)(nil),       // 3: nativechain.crossrollup.v1.MsgDepositResponse
-	(*MsgSendMessage)(nil),           // 4: nativechain.crossrollup.v1.MsgSendMessage
-	(*MsgSendMessageResponse)(nil),   // 5: nativechain.crossrollup.v1.MsgSendMessageResponse
-	(*MsgSubmitBundle)(nil),          // 6: nativechain.crossrollup.v1.MsgSubmitBundle
-	(*MsgSubmitBundleResponse)(nil),  // 7: nativechain.crossrollup.v1.MsgSubmitBundleResponse
-	(*BundleItem)(nil),               // 8: nativechain.crossrollup.v1.BundleItem
-	(*MsgSetPaused)(nil),             // 9: nativechain.crossrollup.v1.MsgSetPaused
-	(*MsgSetPausedResponse)(nil),     // 10: nativechain.crossrollup.v1.MsgSetPausedResponse
-	(*MsgSetOutflowCap)(nil),         // 11: nativechain.crossrollup.v1.MsgSetOutflowCap
-	(*MsgSetOutflowCapResponse)(nil), // 12: nativechain.crossrollup.v1.MsgSetOutflowCapResponse
-	(*Params)(nil),                   // 13: nativechain.crossrollup.v1.Params
-	(*v1beta1.Coin)(nil),             // 14: cosmos.base.v1beta1.Coin
-	(*v1.MsgSubmitBatch)(nil),        // 15: nativechain.rollups.v1.MsgSubmitBatch
+	(*MsgUpdateParams)(nil),           // 0: nativechain.crossrollup.v1.MsgUpdateParams
+	(*MsgUpdateParamsResponse)(nil),   // 1: nativechain.crossrollup.v1.MsgUpdateParamsResponse
+	(*MsgDeposit)(nil),                // 2: nativechain.crossrollup.v1.MsgDeposit
+	(*MsgDepositResponse)(nil),        // 3: nativechain.crossrollup.v1.MsgDepositResponse
+	(*MsgSendMessage)(nil),            // 4: nativechain.crossrollup.v1.MsgSendMessage
+	(*MsgSendMessageResponse)(nil),    // 5: nativechain.crossrollup.v1.MsgSendMessageResponse
+	(*MsgSubmitBundle)(nil),           // 6: nativechain.crossrollup.v1.MsgSubmitBundle
+	(*MsgSubmitBundleResponse)(nil),   // 7: nativechain.crossrollup.v1.MsgSubmitBundleResponse
+	(*BundleItem)(nil),                // 8: nativechain.crossrollup.v1.BundleItem
+	(*MsgSetPaused)(nil),              // 9: nativechain.crossrollup.v1.MsgSetPaused
+	(*MsgSetPausedResponse)(nil),      // 10: nativechain.crossrollup.v1.MsgSetPausedResponse
+	(*MsgSetOutflowCap)(nil),          // 11: nativechain.crossrollup.v1.MsgSetOutflowCap
+	(*MsgSetOutflowCapResponse)(nil),  // 12: nativechain.crossrollup.v1.MsgSetOutflowCapResponse
+	(*MsgExodusWithdraw)(nil),         // 13: nativechain.crossrollup.v1.MsgExodusWithdraw
+	(*MsgExodusWithdrawResponse)(nil), // 14: nativechain.crossrollup.v1.MsgExodusWithdrawResponse
+	(*Params)(nil),                    // 15: nativechain.crossrollup.v1.Params
+	(*v1beta1.Coin)(nil),              // 16: cosmos.base.v1beta1.Coin
+	(*v1.MsgSubmitBatch)(nil),         // 17: nativechain.rollups.v1.MsgSubmitBatch
 }
 var file_nativechain_crossrollup_v1_tx_proto_depIdxs = []int32{
-	13, // 0: nativechain.crossrollup.v1.MsgUpdateParams.params:type_name -> nativechain.crossrollup.v1.Params
-	14, // 1: nativechain.crossrollup.v1.MsgDeposit.amount:type_name -> cosmos.base.v1beta1.Coin
-	14, // 2: nativechain.crossrollup.v1.MsgSendMessage.amount:type_name -> cosmos.base.v1beta1.Coin
-	15, // 3: nativechain.crossrollup.v1.MsgSubmitBundle.batches:type_name -> nativechain.rollups.v1.MsgSubmitBatch
+	15, // 0: nativechain.crossrollup.v1.MsgUpdateParams.params:type_name -> nativechain.crossrollup.v1.Params
+	16, // 1: nativechain.crossrollup.v1.MsgDeposit.amount:type_name -> cosmos.base.v1beta1.Coin
+	16, // 2: nativechain.crossrollup.v1.MsgSendMessage.amount:type_name -> cosmos.base.v1beta1.Coin
+	17, // 3: nativechain.crossrollup.v1.MsgSubmitBundle.batches:type_name -> nativechain.rollups.v1.MsgSubmitBatch
 	8,  // 4: nativechain.crossrollup.v1.MsgSubmitBundleResponse.applied:type_name -> nativechain.crossrollup.v1.BundleItem
-	14, // 5: nativechain.crossrollup.v1.MsgSetOutflowCap.cap:type_name -> cosmos.base.v1beta1.Coin
-	0,  // 6: nativechain.crossrollup.v1.Msg.UpdateParams:input_type -> nativechain.crossrollup.v1.MsgUpdateParams
-	2,  // 7: nativechain.crossrollup.v1.Msg.Deposit:input_type -> nativechain.crossrollup.v1.MsgDeposit
-	4,  // 8: nativechain.crossrollup.v1.Msg.SendMessage:input_type -> nativechain.crossrollup.v1.MsgSendMessage
-	6,  // 9: nativechain.crossrollup.v1.Msg.SubmitBundle:input_type -> nativechain.crossrollup.v1.MsgSubmitBundle
-	9,  // 10: nativechain.crossrollup.v1.Msg.SetPaused:input_type -> nativechain.crossrollup.v1.MsgSetPaused
-	11, // 11: nativechain.crossrollup.v1.Msg.SetOutflowCap:input_type -> nativechain.crossrollup.v1.MsgSetOutflowCap
-	1,  // 12: nativechain.crossrollup.v1.Msg.UpdateParams:output_type -> nativechain.crossrollup.v1.MsgUpdateParamsResponse
-	3,  // 13: nativechain.crossrollup.v1.Msg.Deposit:output_type -> nativechain.crossrollup.v1.MsgDepositResponse
-	5,  // 14: nativechain.crossrollup.v1.Msg.SendMessage:output_type -> nativechain.crossrollup.v1.MsgSendMessageResponse
-	7,  // 15: nativechain.crossrollup.v1.Msg.SubmitBundle:output_type -> nativechain.crossrollup.v1.MsgSubmitBundleResponse
-	10, // 16: nativechain.crossrollup.v1.Msg.SetPaused:output_type -> nativechain.crossrollup.v1.MsgSetPausedResponse
-	12, // 17: nativechain.crossrollup.v1.Msg.SetOutflowCap:output_type -> nativechain.crossrollup.v1.MsgSetOutflowCapResponse
-	12, // [12:18] is the sub-list for method output_type
-	6,  // [6:12] is the sub-list for method input_type
-	6,  // [6:6] is the sub-list for extension type_name
-	6,  // [6:6] is the sub-list for extension extendee
-	0,  // [0:6] is the sub-list for field type_name
+	16, // 5: nativechain.crossrollup.v1.MsgSetOutflowCap.cap:type_name -> cosmos.base.v1beta1.Coin
+	16, // 6: nativechain.crossrollup.v1.MsgExodusWithdrawResponse.amount:type_name -> cosmos.base.v1beta1.Coin
+	0,  // 7: nativechain.crossrollup.v1.Msg.UpdateParams:input_type -> nativechain.crossrollup.v1.MsgUpdateParams
+	2,  // 8: nativechain.crossrollup.v1.Msg.Deposit:input_type -> nativechain.crossrollup.v1.MsgDeposit
+	4,  // 9: nativechain.crossrollup.v1.Msg.SendMessage:input_type -> nativechain.crossrollup.v1.MsgSendMessage
+	6,  // 10: nativechain.crossrollup.v1.Msg.SubmitBundle:input_type -> nativechain.crossrollup.v1.MsgSubmitBundle
+	9,  // 11: nativechain.crossrollup.v1.Msg.SetPaused:input_type -> nativechain.crossrollup.v1.MsgSetPaused
+	11, // 12: nativechain.crossrollup.v1.Msg.SetOutflowCap:input_type -> nativechain.crossrollup.v1.MsgSetOutflowCap
+	13, // 13: nativechain.crossrollup.v1.Msg.ExodusWithdraw:input_type -> nativechain.crossrollup.v1.MsgExodusWithdraw
+	1,  // 14: nativechain.crossrollup.v1.Msg.UpdateParams:output_type -> nativechain.crossrollup.v1.MsgUpdateParamsResponse
+	3,  // 15: nativechain.crossrollup.v1.Msg.Deposit:output_type -> nativechain.crossrollup.v1.MsgDepositResponse
+	5,  // 16: nativechain.crossrollup.v1.Msg.SendMessage:output_type -> nativechain.crossrollup.v1.MsgSendMessageResponse
+	7,  // 17: nativechain.crossrollup.v1.Msg.SubmitBundle:output_type -> nativechain.crossrollup.v1.MsgSubmitBundleResponse
+	10, // 18: nativechain.crossrollup.v1.Msg.SetPaused:output_type -> nativechain.crossrollup.v1.MsgSetPausedResponse
+	12, // 19: nativechain.crossrollup.v1.Msg.SetOutflowCap:output_type -> nativechain.crossrollup.v1.MsgSetOutflowCapResponse
+	14, // 20: nativechain.crossrollup.v1.Msg.ExodusWithdraw:output_type -> nativechain.crossrollup.v1.MsgExodusWithdrawResponse
+	14, // [14:21] is the sub-list for method output_type
+	7,  // [7:14] is the sub-list for method input_type
+	7,  // [7:7] is the sub-list for extension type_name
+	7,  // [7:7] is the sub-list for extension extendee
+	0,  // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_nativechain_crossrollup_v1_tx_proto_init() }
@@ -7311,6 +8973,30 @@ func file_nativechain_crossrollup_v1_tx_proto_init() {
 				return nil
 			}
 		}
+		file_nativechain_crossrollup_v1_tx_proto_msgTypes[13].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*MsgExodusWithdraw); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_nativechain_crossrollup_v1_tx_proto_msgTypes[14].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*MsgExodusWithdrawResponse); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -7318,7 +9004,7 @@ func file_nativechain_crossrollup_v1_tx_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: file_nativechain_crossrollup_v1_tx_proto_rawDesc,
 			NumEnums:      0,
-			NumMessages:   13,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,12 +19,13 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Msg_UpdateParams_FullMethodName  = "/nativechain.crossrollup.v1.Msg/UpdateParams"
-	Msg_Deposit_FullMethodName       = "/nativechain.crossrollup.v1.Msg/Deposit"
-	Msg_SendMessage_FullMethodName   = "/nativechain.crossrollup.v1.Msg/SendMessage"
-	Msg_SubmitBundle_FullMethodName  = "/nativechain.crossrollup.v1.Msg/SubmitBundle"
-	Msg_SetPaused_FullMethodName     = "/nativechain.crossrollup.v1.Msg/SetPaused"
-	Msg_SetOutflowCap_FullMethodName = "/nativechain.crossrollup.v1.Msg/SetOutflowCap"
+	Msg_UpdateParams_FullMethodName   = "/nativechain.crossrollup.v1.Msg/UpdateParams"
+	Msg_Deposit_FullMethodName        = "/nativechain.crossrollup.v1.Msg/Deposit"
+	Msg_SendMessage_FullMethodName    = "/nativechain.crossrollup.v1.Msg/SendMessage"
+	Msg_SubmitBundle_FullMethodName   = "/nativechain.crossrollup.v1.Msg/SubmitBundle"
+	Msg_SetPaused_FullMethodName      = "/nativechain.crossrollup.v1.Msg/SetPaused"
+	Msg_SetOutflowCap_FullMethodName  = "/nativechain.crossrollup.v1.Msg/SetOutflowCap"
+	Msg_ExodusWithdraw_FullMethodName = "/nativechain.crossrollup.v1.Msg/ExodusWithdraw"
 )
 
 // MsgClient is the client API for Msg service.
@@ -50,6 +51,9 @@ type MsgClient interface {
 	// SetOutflowCap sets or clears a rollup's per-epoch withdrawal cap
 	// (authority only).
 	SetOutflowCap(ctx context.Context, in *MsgSetOutflowCap, opts ...grpc.CallOption) (*MsgSetOutflowCapResponse, error)
+	// ExodusWithdraw pays an account of a frozen rollup its last proven
+	// balance plus its exit credits, once (docs/spec/exodus.md).
+	ExodusWithdraw(ctx context.Context, in *MsgExodusWithdraw, opts ...grpc.CallOption) (*MsgExodusWithdrawResponse, error)
 }
 
 type msgClient struct {
@@ -120,6 +124,16 @@ func (c *msgClient) SetOutflowCap(ctx context.Context, in *MsgSetOutflowCap, opt
 	return out, nil
 }
 
+func (c *msgClient) ExodusWithdraw(ctx context.Context, in *MsgExodusWithdraw, opts ...grpc.CallOption) (*MsgExodusWithdrawResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgExodusWithdrawResponse)
+	err := c.cc.Invoke(ctx, Msg_ExodusWithdraw_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 // All implementations must embed UnimplementedMsgServer
 // for forward compatibility.
@@ -143,6 +157,9 @@ type MsgServer interface {
 	// SetOutflowCap sets or clears a rollup's per-epoch withdrawal cap
 	// (authority only).
 	SetOutflowCap(context.Context, *MsgSetOutflowCap) (*MsgSetOutflowCapResponse, error)
+	// ExodusWithdraw pays an account of a frozen rollup its last proven
+	// balance plus its exit credits, once (docs/spec/exodus.md).
+	ExodusWithdraw(context.Context, *MsgExodusWithdraw) (*MsgExodusWithdrawResponse, error)
 	mustEmbedUnimplementedMsgServer()
 }
 
@@ -170,6 +187,9 @@ func (UnimplementedMsgServer) SetPaused(context.Context, *MsgSetPaused) (*MsgSet
 }
 func (UnimplementedMsgServer) SetOutflowCap(context.Context, *MsgSetOutflowCap) (*MsgSetOutflowCapResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SetOutflowCap not implemented")
+}
+func (UnimplementedMsgServer) ExodusWithdraw(context.Context, *MsgExodusWithdraw) (*MsgExodusWithdrawResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ExodusWithdraw not implemented")
 }
 func (UnimplementedMsgServer) mustEmbedUnimplementedMsgServer() {}
 func (UnimplementedMsgServer) testEmbeddedByValue()             {}
@@ -300,6 +320,24 @@ func _Msg_SetOutflowCap_Handler(srv interface{}, ctx context.Context, dec func(i
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_ExodusWithdraw_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgExodusWithdraw)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ExodusWithdraw(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_ExodusWithdraw_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ExodusWithdraw(ctx, req.(*MsgExodusWithdraw))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Msg_ServiceDesc is the grpc.ServiceDesc for Msg service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -330,6 +368,10 @@ var Msg_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SetOutflowCap",
 			Handler:    _Msg_SetOutflowCap_Handler,
+		},
+		{
+			MethodName: "ExodusWithdraw",
+			Handler:    _Msg_ExodusWithdraw_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
