@@ -73,7 +73,7 @@ func BenchmarkValidateVerifyingKey(b *testing.B) {
 	}
 }
 
-var batchSizes = []int{1, 16, 64}
+var batchSizes = []int{1, 16, 64, 256}
 
 // BenchmarkBatchVerify verifies n distinct proofs under one key with one
 // final exponentiation; compare with BenchmarkVerifyOneByOne.
