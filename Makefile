@@ -76,12 +76,13 @@ bench: ## Benchmarks of x/ and prover/ (-count 6) into build/bench.txt, then ben
 		fi; \
 	else echo "no benchmarks found"; fi
 
-lint: ## gofmt must list nothing; go vet (also with the system/long tags; not the generated api/)
+lint: ## gofmt must list nothing; go vet (also with the system/long tags; not the generated api/); determinism lint of x/
 	@files=$$(find . -name '*.go' -not -path './build/*' -not -path './.git/*' \
 		-not -path './.devnet/*' -not -path './.localnet/*' | xargs gofmt -l); \
 	if [ -n "$$files" ]; then echo "gofmt needed on:"; echo "$$files"; exit 1; fi
 	$(GO) vet $(VET_PACKAGES)
 	$(GO) vet -tags 'system long' ./tests/...
+	bash scripts/determinism-lint.sh
 
 proto-gen: ## Regenerate Go from proto/ (scripts/protocgen.sh)
 	bash scripts/protocgen.sh
