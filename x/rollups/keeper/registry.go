@@ -100,6 +100,11 @@ func (k Keeper) registerRollup(ctx context.Context, msg *types.MsgRegisterRollup
 	vkHash := vk.Hash()
 	acc := types.InboxAccumulatorGenesis()
 	rootBytes := types.StateRootBytes(genesisRoot)
+	var exitLayout *types.ExitLayout
+	if !msg.ExitLayout.IsEmpty() {
+		l := *msg.ExitLayout
+		exitLayout = &l
+	}
 	rollup := types.Rollup{
 		Id:                  msg.RollupId,
 		Admin:               msg.Admin,
@@ -117,6 +122,7 @@ func (k Keeper) registerRollup(ctx context.Context, msg *types.MsgRegisterRollup
 		ConsumedAccumulator: types.FieldElementBytes(acc),
 		RegisteredHeight:    sdkCtx.BlockHeight(),
 		LastBatchHeight:     sdkCtx.BlockHeight(),
+		ExitLayout:          exitLayout,
 	}
 	if err := k.Rollups.Set(ctx, rollup.Id, rollup); err != nil {
 		return err

@@ -28,6 +28,9 @@ func (gs GenesisState) Validate() error {
 		if _, err := ParseStateRoot(r.StateRoot); err != nil {
 			return fmt.Errorf("%w: rollup %q: %w", ErrInvalidGenesis, r.Id, err)
 		}
+		if err := r.ExitLayout.Validate(); err != nil {
+			return fmt.Errorf("%w: rollup %q: %w", ErrInvalidGenesis, r.Id, err)
+		}
 		rollups[r.Id] = r
 	}
 	type key struct {

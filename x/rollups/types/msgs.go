@@ -112,7 +112,7 @@ func (m *MsgRegisterRollup) Validate(ac address.Codec) error {
 	if m.MaxBatchDataBytes > MaxBatchDataBytesLimit {
 		return ErrInvalidBatchLimit.Wrapf("%d exceeds the chain's hard limit %d", m.MaxBatchDataBytes, MaxBatchDataBytesLimit)
 	}
-	return nil
+	return m.ExitLayout.Validate()
 }
 
 // Validate checks the message statelessly: sizes and encodings only. The

@@ -42,6 +42,9 @@ const (
 	FlagOutboxFile    = "outbox-file"
 	FlagProofFile     = "proof-file"
 	FlagL2TxCount     = "l2-tx-count"
+	FlagExitLayout    = "exit-layout"
+	FlagExitDepth     = "exit-depth"
+	FlagExitDenom     = "exit-denom"
 )
 
 // stateRootBytes is the length of a state root: one canonical BN254
@@ -81,9 +84,16 @@ and the registration fee, both escrowed by the module.
 The verifying key is a Groth16 BN254 key in gnark's compressed encoding with
 exactly one public input (the batch commitment). The genesis state root is
 32 bytes in hex (a canonical BN254 scalar-field element). Operators default
-to the signer.`,
+to the signer.
+
+--exit-layout names the rollup's state layout so that, if the chain ever
+freezes it, its accounts can withdraw their last proven balances (exodus,
+docs/spec/exodus.md); --exit-depth is its state-tree depth and --exit-denom
+the denom balances are paid in. Without a layout, a frozen rollup's
+unconsumed deposits are still refunded, but L2 balances cannot exit.`,
 		Example: fmt.Sprintf(`nativechaind tx rollups register payments --vk-file vk.bin \
-  --genesis-root %s --bond 10000000unat --from alice`, strings.Repeat("0", 63)+"1"),
+  --genesis-root %s --bond 10000000unat \
+  --exit-layout payments-v1 --exit-depth 20 --exit-denom unat --from alice`, strings.Repeat("0", 63)+"1"),
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return broadcast(cmd, ac, func(signer string) (validatedMsg, error) {
@@ -96,6 +106,9 @@ to the signer.`,
 	cmd.Flags().String(FlagOperators, "", "comma-separated operator addresses (default: the signer)")
 	cmd.Flags().String(FlagBond, "", "operator bond to escrow, e.g. 10000000unat (at least the min_operator_bond param)")
 	cmd.Flags().Uint64(FlagMaxBatchBytes, 0, "cap on one batch's data in bytes (0: the chain-wide cap)")
+	cmd.Flags().String(FlagExitLayout, "", "state layout for exodus proofs, e.g. payments-v1 (default: none)")
+	cmd.Flags().Uint32(FlagExitDepth, 0, "state-tree depth of the exit layout, 1-32")
+	cmd.Flags().String(FlagExitDenom, "", "denom exodus pays L2 balances in")
 	mustMarkRequired(cmd, FlagVKFile, FlagGenesisRoot, FlagBond)
 	flags.AddTxFlagsToCmd(cmd)
 	return cmd
@@ -123,6 +136,10 @@ func registerMsg(cmd *cobra.Command, signer, rollupID string) (*types.MsgRegiste
 		operators = []string{signer}
 	}
 	maxBytes, _ := cmd.Flags().GetUint64(FlagMaxBatchBytes)
+	layout, err := exitLayoutFlags(cmd)
+	if err != nil {
+		return nil, err
+	}
 	return &types.MsgRegisterRollup{
 		Admin:             signer,
 		RollupId:          rollupID,
@@ -131,7 +148,23 @@ func registerMsg(cmd *cobra.Command, signer, rollupID string) (*types.MsgRegiste
 		Operators:         operators,
 		Bond:              bond,
 		MaxBatchDataBytes: maxBytes,
+		ExitLayout:        layout,
 	}, nil
+}
+
+// exitLayoutFlags reads --exit-layout, --exit-depth and --exit-denom: all
+// three or none.
+func exitLayoutFlags(cmd *cobra.Command) (*types.ExitLayout, error) {
+	name, _ := cmd.Flags().GetString(FlagExitLayout)
+	depth, _ := cmd.Flags().GetUint32(FlagExitDepth)
+	denom, _ := cmd.Flags().GetString(FlagExitDenom)
+	if name == "" && depth == 0 && denom == "" {
+		return nil, nil
+	}
+	if name == "" || depth == 0 || denom == "" {
+		return nil, fmt.Errorf("--%s, --%s and --%s go together", FlagExitLayout, FlagExitDepth, FlagExitDenom)
+	}
+	return &types.ExitLayout{Name: name, Depth: depth, Denom: denom}, nil
 }
 
 // NewSubmitBatchCmd returns `submit-batch [rollup-id]`: MsgSubmitBatch.
