@@ -61,7 +61,7 @@ func FuzzParseProof(f *testing.F) {
 	for _, p := range fx.proofs {
 		f.Add(p.raw)
 		f.Add(p.raw[:len(p.raw)-1])
-		f.Add(withByte(p.raw, 0, p.raw[0]^0x01))       // Ar moved, usually off the curve
+		f.Add(withByte(p.raw, 0, p.raw[0]^0x01))      // Ar moved, usually off the curve
 		f.Add(withByte(p.raw, offProofCount+3, 0x02)) // commitment count
 	}
 	f.Add([]byte{})
