@@ -23,6 +23,9 @@ import (
 // signature over ExitMessage. The chain runs ExitVerifier in consensus, so it
 // parses every byte strictly and never panics.
 
+// ExitLayoutName is the exit layout a payments rollup registers.
+const ExitLayoutName = crtypes.ExitLayoutPaymentsV1
+
 // SignatureBytes is the size of an encoded signature: R.X || R.Y || S, each
 // 32 bytes big-endian.
 const SignatureBytes = 96

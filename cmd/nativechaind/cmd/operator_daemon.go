@@ -236,8 +236,9 @@ func operatorRegisterCmd() *cobra.Command {
 		Short: "Register the configured rollup on the chain (verifying key, empty genesis root, this key as operator)",
 		Long: `Sends MsgRegisterRollup for <operator-home>/operator.json: the verifying key
 from the key cache, the root of an empty payments state of the configured
-depth as genesis root, and the configured key as admin and only operator.
-The bond is escrowed while the rollup exists.`,
+depth as genesis root, the configured key as admin and only operator, and
+the payments-v1 exit layout (depth, denom) that lets users exit if the
+rollup is frozen. The bond is escrowed while the rollup exists.`,
 		Example: `nativechaind operator register --operator-home ./op --bond 10000000unat --home .devnet --yes`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -272,6 +273,8 @@ The bond is escrowed while the rollup exists.`,
 				Admin: from, RollupId: c.RollupID, VerifyingKey: vk,
 				GenesisStateRoot: types.StateRootBytes(p.EmptyRoot()), Operators: []string{from}, Bond: bond,
 				MaxBatchDataBytes: uint64(p.MaxDataBytes()),
+				// Exodus: users exit a frozen rollup with payments-v1 proofs.
+				ExitLayout: &types.ExitLayout{Name: payments.ExitLayoutName, Depth: uint32(p.Depth), Denom: p.WithDefaults().Denom},
 			}
 			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
 		},
@@ -347,7 +350,7 @@ func runOperatorStart(cmd *cobra.Command, _ []string) error {
 	discard, _ := cmd.Flags().GetBool(flagDiscard)
 	op, err := operator.Open(ctx, db, chain, prover, operator.Options{
 		RollupID: c.RollupID, Params: p, BatchTimeout: batchTimeout, MaxInFlight: c.MaxInFlight,
-		PollInterval: poll, Logger: logger,
+		PollInterval: poll, Standby: c.Standby, TakeoverAfterBlocks: c.TakeoverAfterBlocks, Logger: logger,
 	}, discard)
 	if err != nil {
 		return err
@@ -365,7 +368,7 @@ func runOperatorStart(cmd *cobra.Command, _ []string) error {
 	}()
 	st := op.Status()
 	logger.Info("operator running", "rollup", c.RollupID, "chain", st.ChainID, "api", "http://"+ln.Addr().String(),
-		"submitter", chain.Submitter().String(), "last_verified", st.LastVerified, "mempool", st.MempoolPending)
+		"submitter", chain.Submitter().String(), "role", st.Role, "last_verified", st.LastVerified, "mempool", st.MempoolPending)
 	err = op.Run(ctx)
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
