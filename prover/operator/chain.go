@@ -1,6 +1,7 @@
 package operator
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -26,6 +27,10 @@ type Chain interface {
 	Rollup(ctx context.Context, id string) (types.Rollup, error)
 	Inbox(ctx context.Context, id string, from, limit uint64) ([]types.InboxMessage, error)
 	Batch(ctx context.Context, id string, index uint64) (types.Batch, error)
+	// BatchData is the data posted with a verified batch. The chain keeps
+	// only its hash in the batch record: the data itself is in the
+	// transaction that carried the batch, in the block at b.Height.
+	BatchData(ctx context.Context, b types.Batch) ([]byte, error)
 	// Submitter is the raw L1 address batches are submitted from (and
 	// proven for).
 	Submitter() sdk.AccAddress
@@ -163,6 +168,51 @@ func (c *CometChain) Batch(ctx context.Context, id string, index uint64) (types.
 		return types.Batch{}, err
 	}
 	return res.Batch, nil
+}
+
+func (c *CometChain) BatchData(ctx context.Context, b types.Batch) ([]byte, error) {
+	node, err := c.clientCtx.GetNode()
+	if err != nil {
+		return nil, err
+	}
+	h := b.Height
+	blk, err := node.Block(ctx, &h)
+	if err != nil {
+		return nil, fmt.Errorf("block %d: %w", h, err)
+	}
+	decode := c.clientCtx.TxConfig.TxDecoder()
+	for _, raw := range blk.Block.Txs {
+		tx, err := decode(raw)
+		if err != nil {
+			continue // not ours to read
+		}
+		for _, m := range tx.GetMsgs() {
+			for _, sb := range submittedBatches(m) {
+				if sb.RollupId == b.RollupId && sb.BatchIndex == b.Index && matchesDAHash(sb.Data, b.DaHash) {
+					return sb.Data, nil
+				}
+			}
+		}
+	}
+	return nil, fmt.Errorf("no transaction in block %d carries batch %d of %q with DA hash %x", h, b.Index, b.RollupId, b.DaHash)
+}
+
+// submittedBatches are the batches a message carries: a MsgSubmitBatch, or
+// the batches of a bundle (x/crossrollup's MsgSubmitBundle).
+func submittedBatches(m sdk.Msg) []*types.MsgSubmitBatch {
+	switch m := m.(type) {
+	case *types.MsgSubmitBatch:
+		return []*types.MsgSubmitBatch{m}
+	case interface {
+		GetBatches() []*types.MsgSubmitBatch
+	}:
+		return m.GetBatches()
+	}
+	return nil
+}
+
+func matchesDAHash(data, daHash []byte) bool {
+	return bytes.Equal(types.FieldElementBytes(types.DAHash(data)), daHash)
 }
 
 func (c *CometChain) SubmitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (string, error) {

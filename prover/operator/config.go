@@ -26,6 +26,12 @@ type Config struct {
 	GasPrices     string            `json:"gas_prices"`
 	GasAdjustment float64           `json:"gas_adjustment"`
 	PollInterval  string            `json:"poll_interval"`
+	// Standby makes this daemon a second operator of the rollup: it follows
+	// the batches others land and submits only after TakeoverAfterBlocks
+	// blocks without a batch while it has work (docs/operator-guide.md,
+	// "Running two operators").
+	Standby             bool  `json:"standby,omitempty"`
+	TakeoverAfterBlocks int64 `json:"takeover_after_blocks,omitempty"`
 }
 
 // DefaultConfig is what `operator init` writes unless told otherwise.
@@ -64,6 +70,9 @@ func LoadConfig(home string) (Config, error) {
 	}
 	if c.RollupID == "" || c.Key == "" {
 		return Config{}, fmt.Errorf("%s: rollup_id and key are required", filepath.Join(home, ConfigFile))
+	}
+	if c.TakeoverAfterBlocks < 0 || c.Standby && c.TakeoverAfterBlocks == 0 {
+		return Config{}, fmt.Errorf("%s: a standby needs takeover_after_blocks > 0 (got %d)", filepath.Join(home, ConfigFile), c.TakeoverAfterBlocks)
 	}
 	return c, nil
 }

@@ -22,13 +22,40 @@ type fakeChain struct {
 	rollup    types.Rollup
 	inbox     []types.InboxMessage
 	batches   map[uint64]types.Batch
-	mempool   []*types.MsgSubmitBatch
+	mempool   []pendingBatch
 	results   map[string]TxResult
 	submits   map[uint64]int // broadcasts per index
 	applied   map[uint64]int // applications per index
+	data      map[uint64][]byte // posted data per verified index
 	submitter sdk.AccAddress
 	down      bool
 	hold      bool // blocks include no batch
+	// onSubmit, if set, runs before a broadcast is checked (without the
+	// lock): a test lands another operator's batch there to lose a race.
+	onSubmit func(m *types.MsgSubmitBatch)
+}
+
+// pendingBatch is a broadcast batch transaction waiting for a block.
+type pendingBatch struct {
+	msg  *types.MsgSubmitBatch
+	hash string
+}
+
+// fakeClient is a second operator's connection to the same fake chain: its
+// own L1 address, everything else shared.
+type fakeClient struct {
+	*fakeChain
+	sub sdk.AccAddress
+}
+
+func (c *fakeClient) Submitter() sdk.AccAddress { return c.sub }
+
+func (c *fakeChain) client(name string) *fakeClient {
+	sub := sdk.AccAddress([]byte(fmt.Sprintf("%-20s", name)))
+	c.mu.Lock()
+	c.rollup.Operators = append(c.rollup.Operators, sub.String())
+	c.mu.Unlock()
+	return &fakeClient{fakeChain: c, sub: sub}
 }
 
 func newFakeChain(rollupID string, p payments.Params) *fakeChain {
@@ -40,7 +67,7 @@ func newFakeChain(rollupID string, p payments.Params) *fakeChain {
 		rollup: types.Rollup{Id: rollupID, GenesisStateRoot: root, StateRoot: root, NextBatchIndex: 1,
 			Status: types.ROLLUP_STATUS_ACTIVE, InboxAccumulator: types.StateRootBytes(acc),
 			ConsumedAccumulator: types.StateRootBytes(acc), Operators: []string{sub.String()}},
-		batches: map[uint64]types.Batch{}, results: map[string]TxResult{},
+		batches: map[uint64]types.Batch{}, results: map[string]TxResult{}, data: map[uint64][]byte{},
 		submits: map[uint64]int{}, applied: map[uint64]int{}, submitter: sub,
 	}
 }
@@ -79,32 +106,70 @@ func (c *fakeChain) Height(context.Context) (int64, error) {
 	if c.hold {
 		return c.height, nil
 	}
-	for _, m := range c.mempool {
-		c.apply(m)
+	for _, p := range c.mempool {
+		c.apply(p)
 	}
 	c.mempool = nil
 	return c.height, nil
 }
 
-func (c *fakeChain) apply(m *types.MsgSubmitBatch) {
-	hash := fmt.Sprintf("%x-%d", m.BatchIndex, c.submits[m.BatchIndex])
+func (c *fakeChain) apply(p pendingBatch) {
+	m, hash := p.msg, p.hash
 	r := &c.rollup
 	if m.BatchIndex != r.NextBatchIndex {
 		c.results[hash] = TxResult{Height: c.height, Code: 5, Codespace: "rollups", Log: "wrong batch index"}
 		return
 	}
+	if string(m.Proof) != fakeProof(r.StateRoot) {
+		c.results[hash] = TxResult{Height: c.height, Code: 7, Codespace: "rollups", Log: "invalid proof"}
+		return
+	}
 	c.applied[m.BatchIndex]++
+	c.land(m)
+	c.results[hash] = TxResult{Height: c.height, GasUsed: 100000}
+}
+
+// land applies a batch to the rollup as the chain's keeper would (without
+// the proof). Caller holds mu.
+func (c *fakeChain) land(m *types.MsgSubmitBatch) {
+	r := &c.rollup
+	before := r.ConsumedAccumulator
+	b := types.Batch{RollupId: r.Id, Index: m.BatchIndex, PrevStateRoot: r.StateRoot, NewStateRoot: m.NewStateRoot,
+		DaHash: types.FieldElementBytes(types.DAHash(m.Data)), DataBytes: uint64(len(m.Data)),
+		InboxFrom: r.InboxConsumed, InboxTo: r.InboxConsumed + m.InboxConsumed, InboxAccumulatorBefore: before,
+		L2TxCount: m.L2TxCount, Submitter: m.Submitter, Height: c.height}
 	r.NextBatchIndex++
-	prev := r.StateRoot
 	r.StateRoot = m.NewStateRoot
 	r.InboxConsumed += m.InboxConsumed
 	if r.InboxConsumed > 0 {
 		r.ConsumedAccumulator = c.inbox[r.InboxConsumed-1].Accumulator
 	}
+	b.InboxAccumulatorAfter = r.ConsumedAccumulator
 	r.LastBatchHeight = c.height
-	c.batches[m.BatchIndex] = types.Batch{RollupId: r.Id, Index: m.BatchIndex, PrevStateRoot: prev, NewStateRoot: m.NewStateRoot,
-		L2TxCount: m.L2TxCount, Submitter: m.Submitter, Height: c.height}
-	c.results[hash] = TxResult{Height: c.height, GasUsed: 100000}
+	c.batches[m.BatchIndex] = b
+	c.data[m.BatchIndex] = append([]byte(nil), m.Data...)
+}
+
+// landForeign lands m at once, as if another operator's batch were in the
+// next block.
+func (c *fakeChain) landForeign(m *types.MsgSubmitBatch) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.height++
+	c.land(m)
+}
+
+func (c *fakeChain) BatchData(_ context.Context, b types.Batch) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.down {
+		return nil, errDown
+	}
+	d, ok := c.data[b.Index]
+	if !ok {
+		return nil, fmt.Errorf("no data for batch %d", b.Index)
+	}
+	return d, nil
 }
 
 func (c *fakeChain) Rollup(context.Context, string) (types.Rollup, error) {
@@ -143,6 +208,12 @@ func (c *fakeChain) Submitter() sdk.AccAddress { return c.submitter }
 
 func (c *fakeChain) SubmitBatch(_ context.Context, m *types.MsgSubmitBatch) (string, error) {
 	c.mu.Lock()
+	hook := c.onSubmit
+	c.mu.Unlock()
+	if hook != nil {
+		hook(m)
+	}
+	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.down {
 		return "", errDown
@@ -150,12 +221,13 @@ func (c *fakeChain) SubmitBatch(_ context.Context, m *types.MsgSubmitBatch) (str
 	if m.BatchIndex != c.rollup.NextBatchIndex {
 		return "", &CheckTxError{Codespace: "rollups", Code: 5, Log: "wrong batch index"}
 	}
-	if string(m.Proof) != "proof" {
+	if string(m.Proof) != fakeProof(c.rollup.StateRoot) {
 		return "", &CheckTxError{Codespace: "rollups", Code: 7, Log: "invalid proof"}
 	}
 	c.submits[m.BatchIndex]++
-	c.mempool = append(c.mempool, m)
-	return fmt.Sprintf("%x-%d", m.BatchIndex, c.submits[m.BatchIndex]), nil
+	hash := fmt.Sprintf("%x-%d", m.BatchIndex, c.submits[m.BatchIndex])
+	c.mempool = append(c.mempool, pendingBatch{msg: m, hash: hash})
+	return hash, nil
 }
 
 func (c *fakeChain) TxResult(_ context.Context, hash string) (TxResult, bool, error) {
@@ -165,7 +237,11 @@ func (c *fakeChain) TxResult(_ context.Context, hash string) (TxResult, bool, er
 	return r, ok, nil
 }
 
-// fakeProver returns a fixed proof, optionally blocking until released.
+// fakeProof stands for a proof: like a real one, it holds only for the
+// previous state root it was made on.
+func fakeProof(prevRoot []byte) string { return fmt.Sprintf("proof:%x", prevRoot) }
+
+// fakeProver returns a fake proof, optionally blocking until released.
 type fakeProver struct {
 	mu    sync.Mutex
 	gate  chan struct{} // nil: never blocks
@@ -173,7 +249,7 @@ type fakeProver struct {
 	bad   bool
 }
 
-func (p *fakeProver) Prove(*payments.Batch) ([]byte, error) {
+func (p *fakeProver) Prove(b *payments.Batch) ([]byte, error) {
 	p.mu.Lock()
 	p.calls++
 	gate, bad := p.gate, p.bad
@@ -184,5 +260,5 @@ func (p *fakeProver) Prove(*payments.Batch) ([]byte, error) {
 	if bad {
 		return []byte("forged"), nil
 	}
-	return []byte("proof"), nil
+	return []byte(fakeProof(types.StateRootBytes(b.PrevRoot))), nil
 }

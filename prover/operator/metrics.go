@@ -16,6 +16,9 @@ type metrics struct {
 	batchesSubmitted prometheus.Counter
 	batchesVerified  prometheus.Counter
 	batchesRejected  prometheus.Counter
+	batchesFollowed  prometheus.Counter
+	racesLost        prometheus.Counter
+	takeovers        prometheus.Counter
 	submitRetries    prometheus.Counter
 	provingSeconds   prometheus.Histogram
 	txLatency        prometheus.Histogram
@@ -52,6 +55,9 @@ func newMetrics() *metrics {
 	m.batchesSubmitted = c("batches_submitted_total", "batch transactions accepted by the node's CheckTx")
 	m.batchesVerified = c("batches_verified_total", "batches the chain verified")
 	m.batchesRejected = c("batches_rejected_total", "batches the chain refused (the pipeline halts)")
+	m.batchesFollowed = c("batches_followed_total", "batches another operator built that this operator applied from the chain's data")
+	m.racesLost = c("races_lost_total", "indices this operator had a batch for that another operator's batch took")
+	m.takeovers = c("takeovers_total", "times a standby started submitting after the other operators went silent")
 	m.submitRetries = c("submit_retries_total", "submission attempts retried after a transient failure")
 	m.provingSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "operator", Name: "proving_seconds",
 		Help: "Groth16 proving time per batch", Buckets: prometheus.ExponentialBuckets(0.25, 2, 12)})

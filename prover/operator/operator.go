@@ -36,7 +36,14 @@ type Options struct {
 	MaxMempool int
 	// PollInterval is how often the chain is polled for new blocks.
 	PollInterval time.Duration
-	Logger       *slog.Logger
+	// Standby: follow the batches other operators land and build and
+	// submit only once no batch has landed for TakeoverAfterBlocks blocks
+	// while there is work (pending transactions or unconsumed inbox). Once
+	// it has taken over, the daemon submits like a primary until another
+	// operator's batch lands again.
+	Standby             bool
+	TakeoverAfterBlocks int64
+	Logger              *slog.Logger
 }
 
 func (o Options) withDefaults() Options {
@@ -95,6 +102,12 @@ type Operator struct {
 	verifiedN  uint64
 	lastProve  time.Duration
 	lastProven uint64
+	followedN  uint64
+	racesLostN uint64
+	// takenOver: a standby that found the rollup silent and now submits;
+	// workSince: the height it first saw work waiting (0: none).
+	takenOver bool
+	workSince int64
 
 	wakeBuild, wakeProve, wakeSubmit chan struct{}
 }
@@ -107,6 +120,9 @@ func Open(ctx context.Context, db dbm.DB, chain Chain, prover BatchProver, opts 
 	opts = opts.withDefaults()
 	if err := opts.Params.Validate(); err != nil {
 		return nil, err
+	}
+	if opts.Standby && opts.TakeoverAfterBlocks <= 0 {
+		return nil, fmt.Errorf("operator: a standby needs TakeoverAfterBlocks > 0, got %d", opts.TakeoverAfterBlocks)
 	}
 	o := &Operator{
 		opts: opts, log: opts.Logger, db: db, chain: chain, prover: prover, metrics: newMetrics(),
@@ -214,7 +230,7 @@ func (o *Operator) reconcile(ctx context.Context) error {
 		return fmt.Errorf("operator: this database is at verified batch %d but the chain's rollup %q is at %d: wrong chain or a re-registered rollup (use a fresh --home)",
 			o.verified, o.opts.RollupID, next-1)
 	}
-	for i := o.verified + 1; i < next; i++ {
+	for i := o.verified + 1; i < next && o.halted == ""; i++ {
 		if err := o.commitFromChain(ctx, i); err != nil {
 			return err
 		}
@@ -232,21 +248,17 @@ func (o *Operator) reconcile(ctx context.Context) error {
 	return nil
 }
 
-// commitFromChain commits batch i, which the chain verified, after checking
-// it is the batch this operator built.
+// commitFromChain commits batch i, which the chain verified: this
+// operator's own batch if the chain's is the one it built, otherwise the
+// chain's batch, followed from its posted data (see follow.go).
 func (o *Operator) commitFromChain(ctx context.Context, i uint64) error {
-	rec, ok := o.records[i]
-	if !ok {
-		o.halt(fmt.Sprintf("batch %d was verified by the chain but not built by this operator (another operator submitted it); this operator cannot follow it", i))
-		return nil
-	}
 	cb, err := o.chain.Batch(ctx, o.opts.RollupID, i)
 	if err != nil {
 		return fmt.Errorf("operator: query batch %d: %w", i, err)
 	}
-	if string(cb.NewStateRoot) != string(rec.NewRoot) {
-		o.halt(fmt.Sprintf("batch %d on the chain (root %x, submitter %s) is not the batch this operator built (root %x)", i, cb.NewStateRoot, cb.Submitter, rec.NewRoot))
-		return nil
+	rec, ok := o.records[i]
+	if !ok || !ownBatch(rec, cb) {
+		return o.follow(ctx, cb)
 	}
 	rec.Height = cb.Height
 	if rec.GasUsed == 0 && rec.TxHash != "" {
@@ -689,6 +701,13 @@ func (o *Operator) Status() Status {
 		MempoolPending: len(o.pendingEntries()), InFlightTxs: len(o.mempool) - len(o.pendingEntries()),
 		BatchesProven: o.provenN, BatchesVerified: o.verifiedN, LastProveMillis: o.lastProve.Milliseconds(),
 		Halted: o.halted, ChainError: o.chainErr,
+		Role: "primary", BatchesFollowed: o.followedN, RacesLost: o.racesLostN,
+	}
+	if o.opts.Standby {
+		s.Role = "standby"
+		if o.takenOver {
+			s.Role = "standby-active"
+		}
 	}
 	if o.rollup.InboxSize > o.rollup.InboxConsumed {
 		s.InboxPending = o.rollup.InboxSize - o.rollup.InboxConsumed

@@ -94,6 +94,7 @@ func (o *Operator) watchOnce(ctx context.Context) error {
 			o.halt(fmt.Sprintf("head state rebuild failed: %v", err))
 		}
 	}
+	o.updateStandby()
 	if r.InboxSize > r.InboxConsumed {
 		signal(o.wakeBuild)
 	}
@@ -155,7 +156,7 @@ func (o *Operator) inboxPosition(ctx context.Context) (from uint64, before []byt
 // waited BatchTimeout.
 func (o *Operator) buildOnce(ctx context.Context) (bool, error) {
 	o.mu.Lock()
-	blocked := o.halted != "" || len(o.records) >= o.opts.MaxInFlight
+	blocked := o.halted != "" || len(o.records) >= o.opts.MaxInFlight || !o.submitting()
 	verifiedAtStart := o.verified
 	pendingN := len(o.pendingEntries())
 	o.mu.Unlock()
@@ -179,7 +180,7 @@ func (o *Operator) buildOnce(ctx context.Context) (bool, error) {
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if o.halted != "" || o.verified != verifiedAtStart && len(o.records) == 0 {
+	if o.halted != "" || !o.submitting() || o.verified != verifiedAtStart && len(o.records) == 0 {
 		return false, nil // the chain moved under us: try again next tick
 	}
 	pending := o.pendingEntries()
@@ -435,7 +436,7 @@ func (o *Operator) submitLoop(ctx context.Context) {
 func (o *Operator) submitOnce(ctx context.Context) bool {
 	o.mu.Lock()
 	rec, ok := o.records[o.verified+1]
-	halted := o.halted != ""
+	halted := o.halted != "" || !o.submitting()
 	var snapshot batchRecord
 	if ok {
 		snapshot = *rec
@@ -479,6 +480,10 @@ func (o *Operator) broadcast(ctx context.Context, rec *batchRecord, r batchRecor
 	var ce *CheckTxError
 	switch {
 	case errors.As(err, &ce) && !ce.transient():
+		if o.lostRace(ctx, r) {
+			o.log.Info("another operator's batch took this index first; following it", "index", r.Index, "refusal", ce.Error())
+			return false
+		}
 		o.reject(ctx, rec, fmt.Sprintf("%v; %s", ce, o.diagnose(ctx, r)))
 		return false
 	case err != nil:
@@ -528,10 +533,22 @@ func (o *Operator) checkSubmitted(ctx context.Context, rec *batchRecord, r batch
 		return true
 	}
 	if cr.NextBatchIndex > r.Index {
-		return false // an earlier copy of this batch was applied
+		return false // an earlier copy of this batch, or another operator's batch, took the index: the watcher commits or follows it
 	}
 	o.reject(ctx, rec, fmt.Sprintf("failed in block %d (codespace %s, code %d): %s; %s", res.Height, res.Codespace, res.Code, res.Log, o.diagnose(ctx, r)))
 	return false
+}
+
+// lostRace reports whether the chain moved past the state batch r was built
+// on (another operator's batch landed first): then a refusal of r is a lost
+// race, for the watcher to follow, not a rejection. When the chain cannot be
+// asked, it answers false: the refusal stands.
+func (o *Operator) lostRace(ctx context.Context, r batchRecord) bool {
+	cr, err := o.chain.Rollup(ctx, o.opts.RollupID)
+	if err != nil {
+		return false
+	}
+	return cr.NextBatchIndex > r.Index || string(cr.StateRoot) != string(r.PrevRoot)
 }
 
 // reject records the chain's refusal and halts the pipeline: a rejected

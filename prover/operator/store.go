@@ -66,6 +66,10 @@ type batchRecord struct {
 	ProveMillis   int64       `json:"prove_ms,omitempty"`
 	SubmittedAt   int64       `json:"submitted_at,omitempty"`
 	VerifiedAt    int64       `json:"verified_at,omitempty"`
+	// Followed: another operator built this batch (Submitter); this
+	// operator applied it from the chain's data.
+	Followed  bool   `json:"followed,omitempty"`
+	Submitter string `json:"submitter,omitempty"`
 }
 
 // mempoolEntry is an accepted transaction.

@@ -232,6 +232,13 @@ type Status struct {
 	BatchesVerified uint64 `json:"batches_verified"`
 	LastProveMillis int64  `json:"last_prove_ms"`
 	LagBlocks       int64  `json:"lag_blocks"`
+	// Role is "primary", "standby" or "standby-active" (a standby that took
+	// over); BatchesFollowed counts batches other operators built that this
+	// one applied, RacesLost the indices it had a batch for that another
+	// operator's batch took.
+	Role            string `json:"role"`
+	BatchesFollowed uint64 `json:"batches_followed"`
+	RacesLost       uint64 `json:"races_lost"`
 	StateRoot       string `json:"state_root"` // verified
 	HeadRoot        string `json:"head_root"`
 	Halted          string `json:"halted,omitempty"`
