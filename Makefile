@@ -29,13 +29,15 @@ VET_PACKAGES = $(shell $(GO) list ./... | grep -v -e '/build/' -e '/api/')
 UNIT_TIMEOUT   ?= 30m
 SYSTEM_TIMEOUT ?= 25m
 LONG_TIMEOUT   ?= 60m
+# Time per fuzz target in `make fuzz` and `make test-long`.
+FUZZTIME       ?= 30s
 BENCH_COUNT    ?= 6
 # benchstat, pinned; used when tools/go.mod does not pin it itself.
 BENCHSTAT_VERSION ?= v0.0.0-20260908200009-22c9c6c9d4da
 
 .DEFAULT_GOAL := help
 .PHONY: help build install test test-unit test-system test-long bench lint \
-        proto-gen devnet localnet localnet-stop clean
+        fuzz proto-gen devnet localnet localnet-stop clean
 
 help: ## List the targets
 	@echo "nativechain make targets:"
@@ -60,8 +62,12 @@ test-unit: ## go test ./... plus the test circuit's tests (no system tests)
 test-system: build ## System tests: tests/system against build/nativechaind
 	NATIVECHAIND_BIN=$(BIN) $(GO) test -tags system -count=1 -timeout $(SYSTEM_TIMEOUT) ./tests/system/...
 
-test-long: build ## Everything, including tests behind the `long` build tag
+test-long: build ## Everything, including tests behind the `long` build tag, then every fuzz target for FUZZTIME
 	NATIVECHAIND_BIN=$(BIN) $(GO) test -tags 'system long' -count=1 -timeout $(LONG_TIMEOUT) $(PACKAGES)
+	FUZZTIME=$(FUZZTIME) GO=$(GO) bash scripts/fuzz.sh
+
+fuzz: ## Every fuzz target (scripts/fuzz.sh) for FUZZTIME each (default 30s)
+	FUZZTIME=$(FUZZTIME) GO=$(GO) bash scripts/fuzz.sh
 
 bench: ## Benchmarks of x/ and prover/ (-count 6) into build/bench.txt, then benchstat
 	@mkdir -p $(BUILDDIR)
