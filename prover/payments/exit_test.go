@@ -13,6 +13,7 @@ import (
 
 	sdkmath "cosmossdk.io/math"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	dbm "github.com/cosmos/cosmos-db"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/stretchr/testify/require"
 
@@ -325,4 +326,31 @@ func TestSpecDoc_ExitVectorsMatchImplementation(t *testing.T) {
 	var m fr.Element
 	require.NoError(t, m.SetBytesCanonical(msg))
 	require.True(t, pk.Verify(parsed, Domain(testChainID, testRollupID), m))
+}
+
+func TestStateFromAccounts_ReplayedHistoryGivesTheSameRootAndProof(t *testing.T) {
+	f := newExitFixture(t)
+	// Replay the fixture's two batches from their posted data and inbox.
+	r := newRollup(t, testParams)
+	r.deposit(f.alice.Public, 1000)
+	r.deposit(f.bob.Public, 500)
+	b1 := r.build()
+	b2 := r.build(r.transfer(f.alice, 0, 1, 300, 2))
+	accounts := map[uint32]*Account{}
+	n, err := Replay(accounts, b1.Data, r.inbox)
+	require.NoError(t, err)
+	_, err = Replay(accounts, b2.Data, r.inbox[n:])
+	require.NoError(t, err)
+
+	s, err := StateFromAccounts(dbm.NewMemDB(), testParams, accounts)
+	require.NoError(t, err)
+	root, err := s.Root()
+	require.NoError(t, err)
+	rb := root.Bytes()
+	require.Equal(t, f.root, rb[:])
+	want, err := BuildExitProof(f.r.s, 1, f.bob, testChainID, testRollupID, l1Addr(0x42))
+	require.NoError(t, err)
+	got, err := BuildExitProof(s, 1, f.bob, testChainID, testRollupID, l1Addr(0x42))
+	require.NoError(t, err)
+	require.Equal(t, want, got)
 }
