@@ -71,13 +71,14 @@ type Circuit struct {
 	OutboxCount     frontend.Variable
 	DAChunks        frontend.Variable // ceil(len(data)/31)
 
-	Slots []SlotWitness
+	Slots  []SlotWitness
+	Forced []ForcedWitness // of the first Params.ForcedSlots slots
 }
 
 // NewCircuit allocates the circuit's shape for params (for compiling).
 func NewCircuit(p Params) *Circuit {
 	p = p.WithDefaults()
-	c := &Circuit{params: p, Slots: make([]SlotWitness, p.Slots)}
+	c := &Circuit{params: p, Slots: make([]SlotWitness, p.Slots), Forced: make([]ForcedWitness, p.ForcedSlots)}
 	for i := range c.Slots {
 		c.Slots[i].A.Siblings = make([]frontend.Variable, p.Depth)
 		c.Slots[i].B.Siblings = make([]frontend.Variable, p.Depth)
@@ -133,12 +134,16 @@ func (c *Circuit) Define(api frontend.API) error {
 		if i+1 < len(c.Slots) {
 			next = &c.Slots[i+1]
 		}
-		res := ctx.slot(s, prev, next, root)
+		var forced *ForcedWitness
+		if i < len(c.Forced) {
+			forced = &c.Forced[i]
+		}
+		res := ctx.slot(s, prev, next, forced, root)
 		root = res.root
 		fees = api.Add(fees, res.fee)
 		txCount = api.Add(txCount, api.Sub(1, s.IsKind[KindNoop]))
-		inbox.Consume(res.isIn, res.entryHash)
-		outbox.Append(res.isOut, res.entryHash)
+		inbox.Consume(res.isIn, res.inHash)
+		outbox.Append(res.isOut, res.outHash)
 		data = append(data, s.Bytes[:]...)
 	}
 
@@ -208,12 +213,15 @@ func pow10(api frontend.API, bits []frontend.Variable) frontend.Variable {
 }
 
 type slotResult struct {
-	root, fee, isIn, isOut, entryHash frontend.Variable
+	root, fee, isIn, isOut, inHash, outHash frontend.Variable
 }
 
 // slot applies one slot to root. Every slot runs the same constraints; the
-// kind selectors decide which take effect.
-func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, root frontend.Variable) slotResult {
+// kind selectors decide which take effect. A forced-capable slot (f not
+// nil) may also consume a forced transaction: it executes it (the slot's
+// kind is then the transaction's, and it posts a forced skip record) or,
+// only if the transaction is not valid against the state, skips it.
+func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, root frontend.Variable) slotResult {
 	api, h, rc := ctx.api, ctx.h, ctx.rc
 
 	// kind selectors
@@ -259,9 +267,29 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, root frontend.Variable) 
 	}{{s.From, indexBits}, {s.To, indexBits}, {s.AmountExp, amountExpBits}, {s.AmountMant, amountMantBits}, {s.FeeExp, feeExpBits}, {s.FeeMant, feeMantBits}} {
 		word = api.Add(api.Mul(word, new(big.Int).Lsh(big.NewInt(1), uint(f.bits))), f.v)
 	}
-	ctx.bytesOf(s.Bytes[:], word)
 	amount := api.Mul(s.AmountMant, pow10(api, aExpBits))
 	fee := api.Mul(s.FeeMant, pow10(api, fExpBits))
+
+	// a forced transaction: executed (the slot's record is the payload's)
+	// or skipped (a skip record); the accounts the validity check reads are
+	// at the payload's indices
+	var fd forcedDecoded
+	var isForcedSkip, executed frontend.Variable = 0, 0
+	idxA, idxB, posted := s.From, s.To, word
+	if f != nil {
+		fd = ctx.decodeForced(f)
+		isForcedSkip = api.Mul(fd.isForced, isSkip)
+		executed = api.Sub(fd.isForced, isForcedSkip)
+		api.AssertIsEqual(api.Mul(fd.isForced, api.Sub(1, api.Add(isSkip, isTransfer, isWithdraw))), 0)
+		api.AssertIsEqual(api.Mul(executed, api.Sub(1, fd.wf)), 0)
+		api.AssertIsEqual(api.Mul(executed, api.Sub(word, fd.word)), 0)
+		idxA = api.Add(s.From, api.Mul(isForcedSkip, fd.fromLow))
+		idxB = api.Add(s.To, api.Mul(isForcedSkip, fd.transfer, fd.toLow))
+		posted = api.Select(executed, forcedExecutedWord, word)
+		fromBits = api.ToBinary(idxA, ctx.p.Depth)
+		toBits = api.ToBinary(idxB, ctx.p.Depth)
+	}
+	ctx.bytesOf(s.Bytes[:], posted)
 
 	// account A: debit amount + fee, bump the nonce
 	a := &s.A
@@ -296,13 +324,31 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, root frontend.Variable) 
 	addrY := api.Select(isCredit, b.Y, a.Y)
 	addr := ctx.addressDigest(s, addrX, addrY)
 
-	// the entry: consumed from the inbox or emitted to the outbox
+	// validity of a forced transaction against the state (computed, not
+	// asserted: an invalid one is skipped)
+	var aExists, debitOK frontend.Variable = 0, 0
+	var validForced frontend.Variable = 0
+	if f != nil {
+		aExists = api.Sub(1, api.IsZero(a.X))
+		debitOK = ctx.lessOrEqual(api.Add(fd.amount, fd.fee), a.Balance, BalanceBits+4)
+		isSelf := api.IsZero(api.Sub(fd.from, fd.to))
+		noOverflow := ctx.lessOrEqual(api.Add(b.Balance, fd.amount), new(big.Int).Sub(two128, big.NewInt(1)), BalanceBits+4)
+		transferOK := api.Mul(api.Sub(1, api.IsZero(b.X)), api.Add(isSelf, api.Mul(api.Sub(1, isSelf), noOverflow)))
+		kindOK := api.Add(fd.withdraw, api.Mul(fd.transfer, transferOK))
+		nonceOK := api.Mul(api.IsZero(api.Sub(fd.nonce, a.Nonce)), api.Sub(1, api.IsZero(api.Sub(a.Nonce, 1<<NonceBits-1))))
+		validForced = api.Mul(fd.wf, aExists, debitOK, nonceOK, kindOK)
+	}
+
+	// the entry: consumed from the inbox or emitted to the outbox (in a
+	// forced-capable slot, the forced entry has its own hash and this one
+	// is the withdrawal the payload would emit)
 	e := &s.Entry
+	isInReg := api.Sub(isIn, isForcedSkip)
 	rc.Check(e.Amount, 128)
 	rc.Check(e.Kind, 32)
 	rc.Check(e.Sequence, 64)
-	tag := api.Select(isIn, gadgets.TagConstant(types.TagInboxEntry), gadgets.TagConstant(types.TagOutboxEntry))
-	header := api.Add(gadgets.Header(api, 0, e.Kind, e.Amount), api.Mul(isIn, e.Sequence, new(big.Int).Lsh(big.NewInt(1), 160)))
+	tag := api.Select(isInReg, gadgets.TagConstant(types.TagInboxEntry), gadgets.TagConstant(types.TagOutboxEntry))
+	header := api.Add(gadgets.Header(api, 0, e.Kind, e.Amount), api.Mul(isInReg, e.Sequence, new(big.Int).Lsh(big.NewInt(1), 160)))
 	entryHash := h.Chain(tag, header, e.Sender, e.Recipient, e.Rollup, e.Denom, e.Payload)
 
 	// credits take deposits (1), cross-rollup messages (2) and refunds (5);
@@ -318,18 +364,35 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, root frontend.Variable) 
 	// credit: the rollup's denom, to the key the entry names
 	api.AssertIsEqual(api.Mul(isCredit, api.Sub(e.Denom, ctx.denom)), 0)
 	api.AssertIsEqual(api.Mul(isCredit, api.Sub(e.Recipient, addr)), 0)
-	// skip: nothing of value is dropped
-	api.AssertIsEqual(api.Mul(isSkip, e.Amount), 0)
-	// withdrawal and send: the signed amount from the signer's address
-	api.AssertIsEqual(api.Mul(signedOut, api.Sub(e.Amount, amount)), 0)
-	api.AssertIsEqual(api.Mul(signedOut, api.Sub(e.Sender, addr)), 0)
-	api.AssertIsEqual(api.Mul(signedOut, api.Sub(e.Denom, ctx.denom)), 0)
+	// skip: nothing of value is dropped, and a forced transaction is never
+	// skipped by an ordinary skip
+	isSkipReg := api.Sub(isSkip, isForcedSkip)
+	api.AssertIsEqual(api.Mul(isSkipReg, e.Amount), 0)
+	api.AssertIsEqual(api.Mul(isSkipReg, api.IsZero(api.Sub(e.Kind, uint32(types.InboxKindForcedTx)))), 0)
+	// withdrawal and send: the signed amount from the signer's address; a
+	// skipped forced withdrawal computes the entry it would emit, for its
+	// signature (only if the balance covers it, so the amount is in range)
+	var forcedOut frontend.Variable = 0
+	if f != nil {
+		forcedOut = api.Mul(isForcedSkip, fd.withdraw, fd.wf, debitOK)
+	}
+	outRole := api.Add(signedOut, forcedOut)
+	outWithdraw := api.Add(isWithdraw, forcedOut)
+	outAmount := amount
+	if f != nil {
+		outAmount = api.Add(amount, api.Mul(isForcedSkip, fd.amount))
+		// the withdrawal (executed or not) pays the payload's recipient
+		api.AssertIsEqual(api.Mul(api.Add(api.Mul(executed, fd.withdraw), forcedOut), api.Sub(e.Recipient, fd.recipient)), 0)
+	}
+	api.AssertIsEqual(api.Mul(outRole, api.Sub(e.Amount, outAmount)), 0)
+	api.AssertIsEqual(api.Mul(outRole, api.Sub(e.Sender, addr)), 0)
+	api.AssertIsEqual(api.Mul(outRole, api.Sub(e.Denom, ctx.denom)), 0)
 	api.AssertIsEqual(api.Mul(signedOut, api.IsZero(amount)), 0)
-	api.AssertIsEqual(api.Mul(isWithdraw, api.Sub(e.Kind, uint32(types.OutboxKindWithdrawal))), 0)
+	api.AssertIsEqual(api.Mul(outWithdraw, api.Sub(e.Kind, uint32(types.OutboxKindWithdrawal))), 0)
 	api.AssertIsEqual(api.Mul(isSend, api.Sub(e.Kind, uint32(types.OutboxKindCrossRollupMessage))), 0)
 	noRollup, noPayload := gadgets.RollupIDDigestConstant(""), gadgets.PayloadDigestConstant(nil)
-	api.AssertIsEqual(api.Mul(isWithdraw, api.Sub(e.Rollup, noRollup)), 0)
-	api.AssertIsEqual(api.Mul(isWithdraw, api.Sub(e.Payload, noPayload)), 0)
+	api.AssertIsEqual(api.Mul(outWithdraw, api.Sub(e.Rollup, noRollup)), 0)
+	api.AssertIsEqual(api.Mul(outWithdraw, api.Sub(e.Payload, noPayload)), 0)
 	// bounce-out: the previous slot's entry goes back where it came from,
 	// as a withdrawal to its L1 sender or a message to its sender on the
 	// source rollup; value, denom (and payload for messages) unchanged
@@ -350,12 +413,32 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, root frontend.Variable) 
 	// signature by From's key over (record word + nonce, outbox entry if
 	// any); unsigned slots check a signature by the public dummy key
 	base := ctx.curve.Params().Base
-	pkX := api.Select(useA, a.X, base[0])
-	pkY := api.Select(useA, a.Y, base[1])
-	pkHash := api.Select(useA, pkHashA, baseKeyHash)
-	ctx.verifySignature(s, pkX, pkY, pkHash, api.Add(word, api.Mul(a.Nonce, two96)), api.Mul(signedOut, entryHash))
+	msg := api.Add(word, api.Mul(a.Nonce, two96))
+	if f == nil {
+		pkX := api.Select(useA, a.X, base[0])
+		pkY := api.Select(useA, a.Y, base[1])
+		pkHash := api.Select(useA, pkHashA, baseKeyHash)
+		ctx.verifySignature(s, pkX, pkY, pkHash, msg, api.Mul(signedOut, entryHash))
+		return slotResult{root: newRoot, fee: api.Mul(useA, fee), isIn: isIn, isOut: isOut, inHash: entryHash, outHash: entryHash}
+	}
+	// forced-capable: the payload's signature over the payload's message;
+	// it must hold unless the slot skips a forced transaction, and a valid
+	// forced transaction cannot be skipped
+	for _, eq := range [][2]frontend.Variable{{s.SigRX, fd.rx}, {s.SigRY, fd.ry}, {s.SigS, fd.s}} {
+		api.AssertIsEqual(api.Mul(fd.isForced, api.Sub(eq[0], eq[1])), 0)
+	}
+	api.AssertIsEqual(api.Mul(executed, api.Sub(a.Nonce, fd.nonce)), 0)
+	msg = api.Select(fd.isForced, api.Add(fd.word, api.Mul(fd.nonce, two96)), msg)
+	pkUse := api.Add(useA, api.Mul(isForcedSkip, fd.wf, aExists))
+	pkX := api.Select(pkUse, a.X, base[0])
+	pkY := api.Select(pkUse, a.Y, base[1])
+	pkHash := api.Select(pkUse, pkHashA, baseKeyHash)
+	sigOK := ctx.signatureValid(s, fd.sTopZero, pkX, pkY, pkHash, msg, api.Mul(outRole, entryHash))
+	api.AssertIsEqual(api.Mul(api.Sub(1, isForcedSkip), api.Sub(1, sigOK)), 0)
+	api.AssertIsEqual(api.Mul(isForcedSkip, validForced, sigOK), 0)
 
-	return slotResult{root: newRoot, fee: api.Mul(useA, fee), isIn: isIn, isOut: isOut, entryHash: entryHash}
+	return slotResult{root: newRoot, fee: api.Mul(useA, fee), isIn: api.Add(isInReg, fd.isForced), isOut: isOut,
+		inHash: api.Select(fd.isForced, fd.entryHash, entryHash), outHash: entryHash}
 }
 
 // addressDigest is types.AddressDigest(X || Y) of a key: the 64 bytes split
@@ -392,6 +475,25 @@ func (ctx *circuitCtx) verifySignature(s *SlotWitness, pkX, pkY, keyHash fronten
 		s.SigS, c, algopts.WithIncompleteArithmetic())
 	api.AssertIsEqual(q.X, s.SigRX)
 	api.AssertIsEqual(q.Y, s.SigRY)
+}
+
+// signatureValid is verifySignature as a boolean, for forced-capable
+// slots: S in [1, l) (sTopZero says S's encoding is below 2^251) and
+// [S]B - [h]A == R. An S out of range is replaced by 1 before the scalar
+// multiplication, whose preconditions it would break.
+func (ctx *circuitCtx) signatureValid(s *SlotWitness, sTopZero, pkX, pkY, keyHash frontend.Variable, msg ...frontend.Variable) frontend.Variable {
+	api := ctx.api
+	sChk := api.Mul(sTopZero, s.SigS)
+	sOK := api.Mul(sTopZero, api.Sub(1, api.IsZero(sChk)), ctx.lessOrEqual(sChk, orderMinus1, order.BitLen()))
+	sEff := api.Select(sOK, s.SigS, 1)
+	api.AssertIsDifferent(pkX, 0)
+	c := ctx.h.Chain(ctx.txDomain, append([]frontend.Variable{s.SigRX, s.SigRY, keyHash}, msg...)...)
+	base := ctx.curve.Params().Base
+	q := ctx.curve.DoubleBaseScalarMul(
+		twistededwards.Point{X: base[0], Y: base[1]},
+		ctx.curve.Neg(twistededwards.Point{X: pkX, Y: pkY}),
+		sEff, c, algopts.WithIncompleteArithmetic())
+	return api.Mul(sOK, api.IsZero(api.Sub(q.X, s.SigRX)), api.IsZero(api.Sub(q.Y, s.SigRY)))
 }
 
 // baseKeyHash is the dummy key's hash c(B.X, B.Y).

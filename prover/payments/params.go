@@ -15,6 +15,10 @@ type Params struct {
 	Depth int    // tree depth: 2^Depth accounts, at most MaxDepth
 	Slots int    // slots per batch (transactions, inbox credits, no-ops)
 	Denom string // the rollup's one denom; DefaultDenom if empty
+	// ForcedSlots is how many slots, the first ones, can consume a forced
+	// transaction (inbox kind 4); DefaultForcedSlots if 0. Only they carry
+	// the forced-transaction logic, so that the other slots stay cheap.
+	ForcedSlots int
 }
 
 const (
@@ -24,25 +28,35 @@ const (
 	DefaultDenom = "unat"
 	// ProductionDepth is the depth of the deployed rollup.
 	ProductionDepth = 24
+	// DefaultForcedSlots is the number of forced-capable slots when
+	// Params.ForcedSlots is 0.
+	DefaultForcedSlots = 1
 )
 
-// WithDefaults fills the denom.
+// WithDefaults fills the denom and the forced-capable slots.
 func (p Params) WithDefaults() Params {
 	if p.Denom == "" {
 		p.Denom = DefaultDenom
+	}
+	if p.ForcedSlots == 0 {
+		p.ForcedSlots = min(DefaultForcedSlots, max(p.Slots, 1))
 	}
 	return p
 }
 
 // Validate checks the bounds.
 func (p Params) Validate() error {
+	p = p.WithDefaults()
 	if p.Depth < 2 || p.Depth > MaxDepth {
 		return fmt.Errorf("payments: depth %d out of 2..%d", p.Depth, MaxDepth)
 	}
 	if p.Slots < 1 || p.Slots > 4096 {
 		return fmt.Errorf("payments: %d slots out of 1..4096", p.Slots)
 	}
-	if err := (types.OutboxEntry{Kind: types.OutboxKindWithdrawal, Recipient: []byte{1}, Denom: p.WithDefaults().Denom, Amount: types.NewUint128(1)}).Validate(); err != nil {
+	if p.ForcedSlots < 1 || p.ForcedSlots > p.Slots {
+		return fmt.Errorf("payments: %d forced-capable slots out of 1..%d", p.ForcedSlots, p.Slots)
+	}
+	if err := (types.OutboxEntry{Kind: types.OutboxKindWithdrawal, Recipient: []byte{1}, Denom: p.Denom, Amount: types.NewUint128(1)}).Validate(); err != nil {
 		return fmt.Errorf("payments: denom: %w", err)
 	}
 	return nil

@@ -15,7 +15,7 @@ const (
 	KindWithdraw  RecordKind = 2 // signed: From withdraws Amount to an L1 address (outbox kind 1)
 	KindSend      RecordKind = 3 // signed: From sends Amount to another rollup (outbox kind 2)
 	KindCredit    RecordKind = 4 // the next inbox entry's value is credited to To (created if empty)
-	KindSkip      RecordKind = 5 // the next inbox entry carries no value and is consumed without effect
+	KindSkip      RecordKind = 5 // the next inbox entry carries no value and is consumed without effect, or is a forced transaction (see Record.Forced)
 	KindBounce    RecordKind = 6 // the next inbox entry is refused; the following slot returns its value
 	KindBounceOut RecordKind = 7 // returns the bounced entry's value to where it came from (outbox)
 )
@@ -25,7 +25,8 @@ const (
 //
 //	kind:3 | from:24 | to:24 | amountExp:5 | amountMantissa:28 | feeExp:4 | feeMantissa:8
 //
-// Amounts are mantissa * 10^exp. Fields a kind does not use are zero.
+// Amounts are mantissa * 10^exp. Fields a kind does not use are zero,
+// except that a skip record's lowest bit is Record.Forced.
 const (
 	RecordBytes = 12
 
@@ -87,10 +88,20 @@ type Record struct {
 	From, To uint32
 	Amount   Float
 	Fee      Float
+	// Forced marks a skip record whose inbox entry was a forced transaction
+	// that the slot executed (its effect is the transaction in the entry's
+	// payload, see DecodeForcedTx); the word's lowest bit.
+	Forced bool
 }
+
+// forcedExecutedWord is the word of Record{Kind: KindSkip, Forced: true}.
+var forcedExecutedWord = new(big.Int).Add(new(big.Int).Lsh(big.NewInt(int64(KindSkip)), 93), big.NewInt(1))
 
 // word is the record as its 96-bit integer.
 func (r Record) word() *big.Int {
+	if r.Kind == KindSkip && r.Forced {
+		return new(big.Int).Set(forcedExecutedWord)
+	}
 	w := new(big.Int).SetUint64(uint64(r.Kind))
 	shiftOr := func(v uint64, bits uint) {
 		w.Lsh(w, bits)
@@ -131,6 +142,9 @@ func DecodeRecord(b []byte) (Record, error) {
 	r.To = uint32(take(indexBits))
 	r.From = uint32(take(indexBits))
 	r.Kind = RecordKind(take(3))
+	if r.Kind == KindSkip && r.Fee.Mantissa == 1 && r.Fee.Exp == 0 && r.From == 0 && r.To == 0 && r.Amount == (Float{}) {
+		r.Fee.Mantissa, r.Forced = 0, true
+	}
 	if r.Bytes() != [RecordBytes]byte(b) {
 		return Record{}, errors.New("payments: non-canonical record")
 	}

@@ -9,7 +9,8 @@ import (
 )
 
 // Replay applies a batch's posted data to accounts using only what the
-// chain keeps (the data and the consumed inbox entries, in order), as an
+// chain keeps (the data and the consumed inbox entries, in order, whose
+// payloads give the executed forced transactions), as an
 // exodus tool or an indexer would rebuild the state. It trusts the data
 // (the proof already verified it) and returns the number of inbox entries
 // the batch consumed.
@@ -55,8 +56,23 @@ func Replay(accounts map[uint32]*Account, data []byte, inbox []types.InboxEntry)
 			}
 			b.Balance.Add(&b.Balance, e.Amount.BigInt())
 		case KindSkip, KindBounce:
-			if _, err := next(); err != nil {
+			e, err := next()
+			if err != nil {
 				return 0, err
+			}
+			if r.Forced {
+				// an executed forced transaction: its effect is in the payload
+				tx, err := DecodeForcedTx(e.Payload)
+				if err != nil {
+					return 0, err
+				}
+				a := account(tx.From)
+				a.Balance.Sub(&a.Balance, new(big.Int).Add(tx.Amount.Value(), tx.Fee.Value()))
+				a.Nonce++
+				if tx.Kind == KindTransfer {
+					b := account(tx.To)
+					b.Balance.Add(&b.Balance, tx.Amount.Value())
+				}
 			}
 		case KindBounceOut:
 		default:

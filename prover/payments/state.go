@@ -146,6 +146,14 @@ type Batch struct {
 	Assignment    *Circuit
 	Included      []int         // indices of txs executed, in order
 	Rejected      map[int]error // txs refused by the native rules
+	Forced        []ForcedOutcome
+}
+
+// ForcedOutcome is what a batch did with a consumed forced transaction.
+type ForcedOutcome struct {
+	Sequence uint64 // the inbox entry
+	Executed bool
+	Reason   error // why it was skipped (nil if executed)
 }
 
 // EncodedOutbox is types.EncodeOutbox of the batch's outbox.
@@ -158,6 +166,7 @@ type builder struct {
 	domain fr.Element
 	batch  *Batch
 	slots  []SlotWitness
+	forced []ForcedWitness
 	fees   *big.Int
 	// inboxAfter is the accumulator after the consumed entries.
 	inboxAfter fr.Element
@@ -176,6 +185,11 @@ func (s *State) BuildBatch(ctx BatchContext, inbox []types.InboxEntry, txs []Tx)
 	b := &builder{s: s, ctx: ctx, domain: Domain(ctx.ChainID, ctx.RollupID),
 		batch: &Batch{PrevRoot: prev, Rejected: map[int]error{}}, fees: new(big.Int), inboxAfter: ctx.InboxBefore}
 	for _, e := range inbox {
+		// only the first ForcedSlots slots can take a forced transaction:
+		// the batch stops at one it cannot place, never skips it
+		if e.Kind == types.InboxKindForcedTx && len(b.slots) >= s.p.ForcedSlots {
+			break
+		}
 		need := 1
 		if !b.creditable(e) && !e.Amount.IsZero() { // bounce and bounce-out
 			need = 2
@@ -234,8 +248,12 @@ func (b *builder) creditable(e types.InboxEntry) bool {
 	return new(big.Int).Add(&a.Balance, e.Amount.BigInt()).Cmp(maxBalance) < 0
 }
 
-// consume takes one inbox entry: credit, skip, or bounce and bounce-out.
+// consume takes one inbox entry: credit, skip, or bounce and bounce-out,
+// or a forced transaction.
 func (b *builder) consume(e types.InboxEntry) error {
+	if e.Kind == types.InboxKindForcedTx {
+		return b.consumeForced(e)
+	}
 	b.batch.InboxConsumed++
 	b.inboxAfter = types.InboxAccumulate(b.inboxAfter, e)
 	ew := inboxEntryWitness(e)
@@ -271,8 +289,62 @@ func (b *builder) consume(e types.InboxEntry) error {
 	}
 }
 
+// consumeForced takes a forced transaction: executed if it is valid
+// against the current state, as an ordinary transaction would be, and
+// consumed without effect otherwise.
+func (b *builder) consumeForced(e types.InboxEntry) error {
+	b.batch.InboxConsumed++
+	b.inboxAfter = types.InboxAccumulate(b.inboxAfter, e)
+	fw := forcedWitness(e)
+	tx, reason := DecodeForcedTx(e.Payload)
+	if reason == nil {
+		if reason = b.execute(&tx, &fw); reason == nil {
+			b.batch.Forced = append(b.batch.Forced, ForcedOutcome{Sequence: e.Sequence, Executed: true})
+			return nil
+		}
+	}
+	b.batch.Forced = append(b.batch.Forced, ForcedOutcome{Sequence: e.Sequence, Reason: reason})
+	return b.skipForced(e.Payload, &fw)
+}
+
+// skipForced fills a skip slot's witness for a forced transaction the
+// state refuses: the circuit reads the accounts and signature the payload
+// names to see that it is indeed not valid.
+func (b *builder) skipForced(payload []byte, fw *ForcedWitness) error {
+	x := slotExtra{forced: fw, idxA: new(uint32), idxB: new(uint32)}
+	var sig Signature
+	if len(payload) == ForcedTxBytes {
+		raw := rawForcedFields(payload)
+		mask := uint64(b.s.tree.Capacity() - 1)
+		*x.idxA = uint32(raw.from & mask)
+		if raw.kind == uint64(KindTransfer) {
+			*x.idxB = uint32(raw.to & mask)
+		}
+		sig = raw.sig
+		// a well-formed withdrawal the balance covers: the circuit checks
+		// its signature over the entry it would emit
+		tx, err := DecodeForcedTx(payload)
+		if err == nil && tx.Kind == KindWithdraw && uint64(tx.From) <= mask {
+			a, err := b.s.Account(tx.From)
+			if err != nil {
+				return err
+			}
+			if new(big.Int).Add(tx.Amount.Value(), tx.Fee.Value()).Cmp(&a.Balance) <= 0 {
+				if out, ok := tx.OutboxEntry(a.Key, b.s.p.Denom); ok {
+					x.entry = outboxEntryWitness(out)
+				}
+			}
+		}
+	}
+	x.sig = &sig
+	return b.slot(Record{Kind: KindSkip}, x)
+}
+
 // apply checks and executes a user transaction.
-func (b *builder) apply(tx *Tx) error {
+func (b *builder) apply(tx *Tx) error { return b.execute(tx, nil) }
+
+// execute checks and executes a transaction, forced (fw not nil) or not.
+func (b *builder) execute(tx *Tx, fw *ForcedWitness) error {
 	if err := tx.validateShape(); err != nil {
 		return err
 	}
@@ -299,6 +371,9 @@ func (b *builder) apply(tx *Tx) error {
 		return errors.New("payments: insufficient balance")
 	}
 	extra := slotExtra{sig: &tx.Sig}
+	if fw != nil {
+		extra.forced, extra.posted = fw, &Record{Kind: KindSkip, Forced: true}
+	}
 	switch tx.Kind {
 	case KindTransfer:
 		to, err := b.s.Account(tx.To)
@@ -341,6 +416,12 @@ type slotExtra struct {
 	newKey PublicKey
 	toL1   bool
 	sig    *Signature
+	// forced-capable slots: the forced witness (nil: none consumed), the
+	// record posted instead of r, and the accounts a skipped forced
+	// transaction reads instead of r's
+	forced     *ForcedWitness
+	posted     *Record
+	idxA, idxB *uint32
 }
 
 // slot executes one record on the state and records its witness.
@@ -351,19 +432,27 @@ func (b *builder) slot(r Record, x slotExtra) error {
 	for k := range w.IsKind {
 		w.IsKind[k] = boolVar(RecordKind(k) == r.Kind)
 	}
-	bz := r.Bytes()
+	posted := r
+	if x.posted != nil {
+		posted = *x.posted
+	}
+	bz := posted.Bytes()
 	for i := range bz {
 		w.Bytes[i] = bz[i]
 	}
 	useA := r.Kind == KindTransfer || r.Kind == KindWithdraw || r.Kind == KindSend
 	useB := r.Kind == KindTransfer || r.Kind == KindCredit
 
+	idxA, idxB := r.From, r.To
+	if x.idxA != nil {
+		idxA, idxB = *x.idxA, *x.idxB
+	}
 	// A
-	a, err := s.Account(r.From)
+	a, err := s.Account(idxA)
 	if err != nil {
 		return err
 	}
-	if w.A, err = b.accountWitness(r.From, a); err != nil {
+	if w.A, err = b.accountWitness(idxA, a); err != nil {
 		return err
 	}
 	if useA {
@@ -374,11 +463,11 @@ func (b *builder) slot(r Record, x slotExtra) error {
 		}
 	}
 	// B
-	bAcc, err := s.Account(r.To)
+	bAcc, err := s.Account(idxB)
 	if err != nil {
 		return err
 	}
-	if w.B, err = b.accountWitness(r.To, bAcc); err != nil {
+	if w.B, err = b.accountWitness(idxB, bAcc); err != nil {
 		return err
 	}
 	if x.create {
@@ -412,9 +501,16 @@ func (b *builder) slot(r Record, x slotExtra) error {
 		d := dummyKey.Sign(b.domain, word, zero)
 		sig = &d
 	}
-	w.SigRX, w.SigRY, w.SigS = sig.RX, sig.RY, new(big.Int).Set(&sig.S)
+	w.SigRX, w.SigRY, w.SigS = sig.RX, sig.RY, new(big.Int).Mod(&sig.S, fr.Modulus())
+	if len(b.slots) < s.p.ForcedSlots {
+		fw := zeroForcedWitness()
+		if x.forced != nil {
+			fw = *x.forced
+		}
+		b.forced = append(b.forced, fw)
+	}
 	b.slots = append(b.slots, w)
-	b.batch.Records = append(b.batch.Records, r)
+	b.batch.Records = append(b.batch.Records, posted)
 	return nil
 }
 
@@ -476,6 +572,7 @@ func (b *builder) finish() (*Batch, error) {
 	a.OutboxCount = len(batch.Outbox)
 	a.DAChunks = (len(batch.Data) + types.ChunkBytes - 1) / types.ChunkBytes
 	a.Slots = b.slots
+	a.Forced = b.forced
 	batch.Assignment = a
 	return batch, nil
 }
