@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Step is one go test invocation of the report.
+type Step struct {
+	Name    string
+	Env     []string // added to the environment
+	Args    []string // after "go"
+	Timeout time.Duration
+}
+
+// Command is the step as a shell command line, for the report's
+// "reproduce" column.
+func (s Step) Command() string {
+	parts := append([]string{}, s.Env...)
+	parts = append(parts, "go")
+	for _, a := range s.Args {
+		if strings.ContainsAny(a, " |$^()*") {
+			a = "'" + a + "'"
+		}
+		parts = append(parts, a)
+	}
+	return strings.Join(parts, " ")
+}
+
+// Steps lists the measurements in the order make bench runs them. bin is
+// the binary the system tests drive.
+func Steps(count, depth, slots int, bin string) []Step {
+	c := strconv.Itoa(count)
+	sys := "NATIVECHAIND_BIN=" + bin
+	return []Step{
+		{Name: "keeper", Timeout: 15 * time.Minute, Args: []string{"test", "-run", "^$",
+			"-bench", "SubmitBatch_(Handler|HandlerNoData|HandlerAfterProposal|RawGnarkVerify)$", "-count", c, "./x/rollups/keeper/"}},
+		{Name: "verifier", Timeout: 20 * time.Minute, Args: []string{"test", "-run", "^$",
+			"-bench", "^Benchmark(BatchVerify|VerifyOneByOne)$/^(16|64|256)$", "-count", c, "./x/rollups/verifier/"}},
+		{Name: "circuit", Timeout: 20 * time.Minute, Args: []string{"test", "-run", "^$",
+			"-bench", "ConstraintsPerTransfer|DABytesPerTransfer", "-benchtime", "1x", "./prover/payments/"}},
+		{Name: "prove", Timeout: 30 * time.Minute, Args: []string{"test", "-run", "^$",
+			"-bench", "Prove16Slots", "-benchtime", "1x", "-v", "./prover/payments/", "-payments.depth=" + strconv.Itoa(depth)}},
+		{Name: "routing", Timeout: 20 * time.Minute, Args: []string{"test", "-tags", "long", "-run", "TestReport_RoutingGas",
+			"-count", "1", "-v", "./app/"}},
+		{Name: "operator", Timeout: 40 * time.Minute, Env: []string{sys, "OPERATOR_BENCH_SLOTS=" + strconv.Itoa(slots)},
+			Args: []string{"test", "-tags", "system long", "-run", "TestOperatorBench", "-count", "1", "-timeout", "40m", "-v", "./tests/system/"}},
+		{Name: "capacity", Timeout: 40 * time.Minute, Env: []string{sys},
+			Args: []string{"test", "-tags", "system long", "-run", "TestCapacity", "-count", "1", "-timeout", "40m", "-v", "./tests/system/"}},
+	}
+}
+
+// Run executes the step, teeing its output to stdout and dir/<name>.txt,
+// and records its command line and wall time next to it.
+func (s Step) Run(dir string) error {
+	fmt.Printf("==> %s: %s\n", s.Name, s.Command())
+	if err := os.WriteFile(filepath.Join(dir, s.Name+".cmd"), []byte(s.Command()+"\n"), 0o644); err != nil {
+		return err
+	}
+	out, err := os.Create(filepath.Join(dir, s.Name+".txt"))
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	args := s.Args
+	if !hasTimeoutFlag(args) {
+		// go test's own timeout, so a hung step still prints its stacks.
+		args = append(args[:1:1], append([]string{"-timeout", s.Timeout.String()}, args[1:]...)...)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.Timeout+2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, goCmd(), args...)
+	cmd.Env = append(os.Environ(), s.Env...)
+	cmd.Stdout = io.MultiWriter(os.Stdout, out)
+	cmd.Stderr = io.MultiWriter(os.Stderr, out)
+	start := time.Now()
+	runErr := cmd.Run()
+	status := "ok"
+	if runErr != nil {
+		status = "failed: " + runErr.Error()
+	}
+	info := fmt.Sprintf("wall_seconds=%.0f status=%s\n", time.Since(start).Seconds(), status)
+	if err := os.WriteFile(filepath.Join(dir, s.Name+".status"), []byte(info), 0o644); err != nil {
+		return err
+	}
+	return runErr
+}
+
+func hasTimeoutFlag(args []string) bool {
+	for _, a := range args {
+		if a == "-timeout" {
+			return true
+		}
+	}
+	return false
+}
+
+func goCmd() string {
+	if g := os.Getenv("GO"); g != "" {
+		return g
+	}
+	return "go"
+}
