@@ -28,7 +28,7 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{
 					RpcMethod:      "BridgeStatus",
 					Use:            "bridge-status [rollup-id]",
-					Short:          "Show whether a rollup's bridge is paused, its outflow cap and this epoch's outflows",
+					Short:          "Show whether a rollup's bridge is paused, its outflow cap, this epoch's outflows and, once frozen, its refund progress",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "rollup_id"}},
 				},
 				{
@@ -42,6 +42,18 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:          "Show an inbox entry and whether a verified batch consumed it",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "rollup_id"}, {ProtoField: "sequence"}},
 				},
+				{
+					RpcMethod:      "ExitStatus",
+					Use:            "exit-status [rollup-id] [leaf-index]",
+					Short:          "Show whether a leaf of a frozen rollup has exited, to whom and for how much",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "rollup_id"}, {ProtoField: "leaf_index"}},
+				},
+				{
+					RpcMethod:      "ExitCredits",
+					Use:            "exit-credits [rollup-id] [account-hex]",
+					Short:          "Show what a frozen rollup owes an L2 address outside its state tree (refunds)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "rollup_id"}, {ProtoField: "account"}},
+				},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
@@ -53,6 +65,7 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "SetOutflowCap", Skip: true}, // authority-gated: use a gov proposal
 				{RpcMethod: "SendMessage", Skip: true},
 				{RpcMethod: "SubmitBundle", Skip: true},
+				{RpcMethod: "ExodusWithdraw", Skip: true}, // reads a proof file: client/cli
 				{
 					RpcMethod: "Deposit",
 					Use:       "deposit [rollup-id] [l2-recipient-hex] [amount]",

@@ -114,10 +114,14 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 }
 
 // EndBlock pays deferred withdrawals whose rollup is no longer paused or has
-// room under its outflow cap again; the work per block is bounded by the
-// max_releases_per_block param.
+// room under its outflow cap again, then refunds unconsumed inbox entries
+// of frozen rollups; the work per block is bounded by the
+// max_releases_per_block and max_refunds_per_block params.
 func (am AppModule) EndBlock(ctx context.Context) error {
-	return am.keeper.ReleasePending(ctx)
+	if err := am.keeper.ReleasePending(ctx); err != nil {
+		return err
+	}
+	return am.keeper.ProcessRefunds(ctx)
 }
 
 // GetTxCmd returns the hand-written tx commands (payload files, bundles of

@@ -59,6 +59,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := k.ReleaseCursor.Set(ctx, gs.ReleaseCursor); err != nil {
 		return err
 	}
+	if err := k.initExodusGenesis(ctx, gs); err != nil {
+		return err
+	}
 	escrow := k.bankKeeper.GetAllBalances(ctx, authtypes.NewModuleAddress(types.ModuleName))
 	if !escrow.Equal(total.Add(pending...)) {
 		return types.ErrInvalidGenesis.Wrapf("escrow account holds %s, ledgers sum to %s and pending withdrawals to %s", escrow, total, pending)
@@ -108,6 +111,9 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	if gs.ReleaseCursor, err = k.ReleaseCursor.Get(ctx); err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return nil, err
+	}
+	if err := k.exportExodusGenesis(ctx, gs); err != nil {
 		return nil, err
 	}
 	return gs, nil

@@ -56,9 +56,13 @@ func (h hooks) AfterBatchVerified(ctx context.Context, batch rollupstypes.Verifi
 	return nil
 }
 
-// AfterRollupFrozen has nothing to do yet: exodus arrives with the liveness
-// feature. Messages routed to a frozen rollup bounce (see route).
-func (h hooks) AfterRollupFrozen(context.Context, string) error { return nil }
+// AfterRollupFrozen queues the refund of the frozen rollup's unconsumed
+// inbox, which EndBlock then processes a bounded number of entries at a
+// time (ProcessRefunds). Messages routed to a frozen rollup from now on
+// bounce (see route); its accounts exit with MsgExodusWithdraw.
+func (h hooks) AfterRollupFrozen(ctx context.Context, rollupID string) error {
+	return h.k.enqueueRefunds(ctx, rollupID)
+}
 
 // withdraw takes one withdrawal from the rollup's ledger and pays it, or
 // defers it while the rollup is paused or over its outflow cap.

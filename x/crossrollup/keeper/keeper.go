@@ -27,6 +27,9 @@ type Keeper struct {
 	// SetRewardPool): x/rollups' Msg service needs the hooks of this keeper.
 	batches    *types.BatchSubmitter
 	rewardPool *types.RewardPool
+	// exitVerifiers are the exodus verifiers by layout name, sorted by
+	// name (SetExitVerifier); shared by every copy of the keeper.
+	exitVerifiers *[]namedExitVerifier
 
 	// authority is the only address allowed to change params (x/gov).
 	authority string
@@ -46,6 +49,15 @@ type Keeper struct {
 	Pending       collections.Map[uint64, types.PendingWithdrawal]
 	NextPendingID collections.Sequence
 	ReleaseCursor collections.Item[uint64]
+	// Exits are the exodus nullifiers: one record per exited leaf.
+	Exits collections.Map[collections.Pair[string, uint64], types.ExitRecord]
+	// ExitCredits is what frozen rollups owe L2 addresses outside their
+	// state tree (refunds), per denom. The value stays in the rollup's
+	// ledger until claimed.
+	ExitCredits collections.Map[collections.Triple[string, []byte, string], sdkmath.Int]
+	// RefundQueue holds the frozen rollups whose unconsumed inbox EndBlock
+	// is refunding, with their progress.
+	RefundQueue collections.Map[string, types.RefundCursor]
 }
 
 // NewKeeper builds the keeper. It panics on a malformed authority: that is
@@ -70,6 +82,7 @@ func NewKeeper(
 		rollupsKeeper: rollupsKeeper,
 		batches:       new(types.BatchSubmitter),
 		rewardPool:    new(types.RewardPool),
+		exitVerifiers: new([]namedExitVerifier),
 		authority:     authority,
 		Params:        collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Ledgers: collections.NewMap(sb, types.LedgersKey, "ledgers",
@@ -80,6 +93,11 @@ func NewKeeper(
 		Pending:       collections.NewMap(sb, types.PendingKey, "pending", collections.Uint64Key, codec.CollValue[types.PendingWithdrawal](cdc)),
 		NextPendingID: collections.NewSequence(sb, types.NextPendingIDKey, "next_pending_id"),
 		ReleaseCursor: collections.NewItem(sb, types.ReleaseCursorKey, "release_cursor", collections.Uint64Value),
+		Exits: collections.NewMap(sb, types.ExitsKey, "exits",
+			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.ExitRecord](cdc)),
+		ExitCredits: collections.NewMap(sb, types.ExitCreditsKey, "exit_credits",
+			collections.TripleKeyCodec(collections.StringKey, collections.BytesKey, collections.StringKey), sdk.IntValue),
+		RefundQueue: collections.NewMap(sb, types.RefundQueueKey, "refund_queue", collections.StringKey, codec.CollValue[types.RefundCursor](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -80,9 +80,13 @@ func (q queryServer) BridgeStatus(ctx context.Context, req *types.QueryBridgeSta
 	if err != nil {
 		return nil, err
 	}
-	return &types.QueryBridgeStatusResponse{
+	res := &types.QueryBridgeStatusResponse{
 		Paused: paused, Cap: limit, Usage: usage, CurrentEpoch: currentEpoch(ctx, params),
-	}, nil
+	}
+	if err := q.refundStatus(ctx, req.RollupId, res); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // PendingWithdrawals pages through deferred withdrawals, oldest first.

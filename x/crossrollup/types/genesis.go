@@ -70,7 +70,7 @@ func (gs GenesisState) Validate() error {
 			return ErrInvalidGenesis.Wrapf("pending withdrawal %d: rollup, recipient and a positive amount required", p.Id)
 		}
 	}
-	return nil
+	return gs.validateExodus()
 }
 
 func uniqueIDs(what string, ids []string) error {

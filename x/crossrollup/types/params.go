@@ -12,6 +12,8 @@ const (
 	DefaultMaxReleasesPerBlock uint32 = 50
 	MaxBundleBatchesLimit      uint32 = 64
 	MaxReleasesPerBlockLimit   uint32 = 10_000
+	DefaultMaxRefundsPerBlock  uint32 = 100
+	MaxRefundsPerBlockLimit    uint32 = 10_000
 
 	// MaxPayloadBytesLimit and MaxOutboxEntriesLimit bound what governance
 	// may set, so a single batch's outbox stays cheap to route.
@@ -34,6 +36,7 @@ func DefaultParams() Params {
 		MaxBundleBatches:    DefaultMaxBundleBatches,
 		OutflowEpochBlocks:  DefaultOutflowEpochBlocks,
 		MaxReleasesPerBlock: DefaultMaxReleasesPerBlock,
+		MaxRefundsPerBlock:  DefaultMaxRefundsPerBlock,
 	}
 }
 
@@ -56,6 +59,9 @@ func (p Params) Validate() error {
 	}
 	if p.MaxReleasesPerBlock == 0 || p.MaxReleasesPerBlock > MaxReleasesPerBlockLimit {
 		return ErrInvalidParams.Wrapf("max releases per block must be in [1, %d], got %d", MaxReleasesPerBlockLimit, p.MaxReleasesPerBlock)
+	}
+	if p.MaxRefundsPerBlock == 0 || p.MaxRefundsPerBlock > MaxRefundsPerBlockLimit {
+		return ErrInvalidParams.Wrapf("max refunds per block must be in [1, %d], got %d", MaxRefundsPerBlockLimit, p.MaxRefundsPerBlock)
 	}
 	return nil
 }

@@ -42,7 +42,7 @@ func GetTxCmd(ac address.Codec) *cobra.Command {
 		SuggestionsMinimumDistance: 2,
 		RunE:                       client.ValidateCmd,
 	}
-	cmd.AddCommand(NewSendMessageCmd(ac), NewSubmitBundleCmd(ac))
+	cmd.AddCommand(NewSendMessageCmd(ac), NewSubmitBundleCmd(ac), NewExodusWithdrawCmd(ac))
 	return cmd
 }
 

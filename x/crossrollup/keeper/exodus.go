@@ -1,0 +1,228 @@
+package keeper
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"errors"
+	"slices"
+	"strings"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+	sdkmath "cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/nativechain/nativechain/x/crossrollup/types"
+	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
+)
+
+// Exodus (docs/spec/exodus.md): once x/rollups froze a rollup, each of its
+// accounts withdraws its last proven balance, plus the exit credits refunds
+// left it, to an L1 address its L2 key chose. The chain checks the claim
+// with the verifier of the layout the rollup registered; it knows nothing
+// of the layout itself.
+
+// namedExitVerifier is one wired verifier and the layout name it serves.
+type namedExitVerifier struct {
+	name     string
+	verifier types.ExitVerifier
+}
+
+// SetExitVerifier wires the verifier of the exit layout name (replacing any
+// earlier one). The app calls it at start-up; the verifiers are kept sorted
+// by name, shared by every copy of the keeper.
+func (k Keeper) SetExitVerifier(name string, v types.ExitVerifier) {
+	vs := *k.exitVerifiers
+	i, found := slices.BinarySearchFunc(vs, name, func(e namedExitVerifier, n string) int { return strings.Compare(e.name, n) })
+	if found {
+		vs[i].verifier = v
+	} else {
+		vs = slices.Insert(vs, i, namedExitVerifier{name: name, verifier: v})
+	}
+	*k.exitVerifiers = vs
+}
+
+// exitVerifier returns the verifier wired for a layout name.
+func (k Keeper) exitVerifier(name string) (types.ExitVerifier, bool) {
+	vs := *k.exitVerifiers
+	i, found := slices.BinarySearchFunc(vs, name, func(e namedExitVerifier, n string) int { return strings.Compare(e.name, n) })
+	if !found || vs[i].verifier == nil {
+		return nil, false
+	}
+	return vs[i].verifier, true
+}
+
+// exodusWithdraw checks a claim in the order of docs/spec/exodus.md, each
+// failure a typed error before any write, then pays and records it.
+func (k Keeper) exodusWithdraw(ctx context.Context, msg *types.MsgExodusWithdraw) (*types.MsgExodusWithdrawResponse, error) {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	r, err := k.rollupsKeeper.GetRollup(ctx, msg.RollupId)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != rollupstypes.ROLLUP_STATUS_FROZEN {
+		return nil, types.ErrRollupNotFrozen.Wrapf("rollup %q is %s", r.Id, r.Status)
+	}
+	if r.ExitLayout.IsEmpty() {
+		return nil, types.ErrNoExitLayout.Wrapf("rollup %q registered no exit layout", r.Id)
+	}
+	layout := types.ExitLayoutParams{Name: r.ExitLayout.Name, Depth: r.ExitLayout.Depth, Denom: r.ExitLayout.Denom}
+	verifier, ok := k.exitVerifier(layout.Name)
+	if !ok {
+		return nil, types.ErrNoExitLayout.Wrapf("no verifier is wired for layout %q of rollup %q", layout.Name, r.Id)
+	}
+	if !bytes.Equal(msg.StateRoot, r.StateRoot) {
+		return nil, types.ErrStaleExitRoot.Wrapf("claim against %x, the last verified root of %q is %x", msg.StateRoot, r.Id, r.StateRoot)
+	}
+	balance, err := msg.ParseBalance()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkExitShape(msg, layout, balance); err != nil {
+		return nil, err
+	}
+	recipient, err := k.addressCodec.StringToBytes(msg.Recipient)
+	if err != nil {
+		return nil, types.ErrInvalidRequest.Wrapf("recipient: %s", err)
+	}
+	leafClaim := msg.LeafIndex != types.ExitLeafNone
+	if leafClaim {
+		exited, err := k.Exits.Has(ctx, collections.Join(r.Id, msg.LeafIndex))
+		if err != nil {
+			return nil, err
+		}
+		if exited {
+			return nil, types.ErrAlreadyExited.Wrapf("leaf %d of rollup %q", msg.LeafIndex, r.Id)
+		}
+	}
+	if k.bankKeeper.BlockedAddr(recipient) {
+		return nil, types.ErrInvalidRequest.Wrapf("recipient %s may not receive funds", msg.Recipient)
+	}
+
+	// Verification is the expensive part: charge for it first.
+	sdkCtx.GasMeter().ConsumeGas(verifier.VerifyGas(layout), "crossrollup: exit proof verification")
+	claim := types.ExitClaim{
+		LeafIndex: msg.LeafIndex, Account: msg.Account, Balance: balance, Nonce: msg.Nonce,
+		Siblings: msg.Siblings, Recipient: recipient, Signature: msg.Signature,
+	}
+	if err := verifier.VerifyExit(ctx, sdkCtx.ChainID(), r.Id, layout, r.StateRoot, claim); err != nil {
+		if errors.Is(err, types.ErrInvalidExitProof) {
+			return nil, err
+		}
+		return nil, types.ErrInvalidExitProof.Wrap(err.Error())
+	}
+
+	credits, err := k.ExitCreditsOf(ctx, r.Id, msg.Account)
+	if err != nil {
+		return nil, err
+	}
+	paid := credits
+	if balance.IsPositive() {
+		paid = paid.Add(sdk.NewCoin(layout.Denom, balance))
+	}
+	if paid.IsZero() {
+		return nil, types.ErrNothingToExit.Wrapf("leaf %d of rollup %q holds nothing and no credits are owed", msg.LeafIndex, r.Id)
+	}
+	// Every ledger must cover its part before anything moves. With a
+	// sound circuit it always does.
+	for _, c := range paid {
+		held, err := k.Ledger(ctx, r.Id, c.Denom)
+		if err != nil {
+			return nil, err
+		}
+		if held.LT(c.Amount) {
+			return nil, types.ErrLedgerInsufficient.Wrapf("rollup %q holds %s%s, the exit asks for %s", r.Id, held, c.Denom, c)
+		}
+	}
+
+	for _, c := range paid {
+		if err := k.debitLedger(ctx, r.Id, c.Denom, c.Amount); err != nil {
+			return nil, err
+		}
+	}
+	if err := k.bankKeeper.SendCoinsFromModuleToAccount(ctx, types.ModuleName, recipient, paid); err != nil {
+		return nil, err
+	}
+	if err := k.clearExitCredits(ctx, r.Id, msg.Account, credits); err != nil {
+		return nil, err
+	}
+	if leafClaim {
+		if err := k.Exits.Set(ctx, collections.Join(r.Id, msg.LeafIndex), types.ExitRecord{
+			RollupId: r.Id, LeafIndex: msg.LeafIndex, Account: msg.Account, Recipient: msg.Recipient,
+			Paid: paid, Height: sdkCtx.BlockHeight(),
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventExodusWithdrawal{
+		RollupId: r.Id, LeafIndex: msg.LeafIndex, Account: hex.EncodeToString(msg.Account),
+		Recipient: msg.Recipient, Amount: paid.String(), Credits: credits.String(), Sender: msg.Sender,
+	}); err != nil {
+		return nil, err
+	}
+	return &types.MsgExodusWithdrawResponse{
+		Amount: sdk.NewCoin(layout.Denom, paid.AmountOf(layout.Denom)),
+		Paid:   paid,
+	}, nil
+}
+
+// checkExitShape checks a claim against its layout: a leaf claim has
+// exactly depth siblings and a leaf index below 2^depth; a credits-only
+// claim (ExitLeafNone) has no siblings, balance or nonce.
+func checkExitShape(msg *types.MsgExodusWithdraw, layout types.ExitLayoutParams, balance sdkmath.Int) error {
+	if msg.LeafIndex == types.ExitLeafNone {
+		if len(msg.Siblings) != 0 || !balance.IsZero() || msg.Nonce != 0 {
+			return types.ErrInvalidExitProof.Wrap("a credits-only claim carries no siblings, balance or nonce")
+		}
+		return nil
+	}
+	if uint32(len(msg.Siblings)) != layout.Depth {
+		return types.ErrInvalidExitProof.Wrapf("%d siblings, the layout's depth is %d", len(msg.Siblings), layout.Depth)
+	}
+	if layout.Depth < 64 && msg.LeafIndex>>layout.Depth != 0 {
+		return types.ErrInvalidExitProof.Wrapf("leaf index %d is outside a tree of depth %d", msg.LeafIndex, layout.Depth)
+	}
+	for i, s := range msg.Siblings {
+		if len(s) != types.ExitSiblingBytes {
+			return types.ErrInvalidExitProof.Wrapf("sibling %d is %d bytes, want %d", i, len(s), types.ExitSiblingBytes)
+		}
+	}
+	return nil
+}
+
+// ExitCreditsOf returns what a rollup owes an L2 address outside its state
+// tree, in denom order.
+func (k Keeper) ExitCreditsOf(ctx context.Context, rollupID string, account []byte) (sdk.Coins, error) {
+	out := sdk.NewCoins()
+	rng := collections.NewSuperPrefixedTripleRange[string, []byte, string](rollupID, account)
+	err := k.ExitCredits.Walk(ctx, rng, func(key collections.Triple[string, []byte, string], amt sdkmath.Int) (bool, error) {
+		out = out.Add(sdk.NewCoin(key.K3(), amt))
+		return false, nil
+	})
+	return out, err
+}
+
+// creditExit adds amt of denom to what rollupID owes account. The value
+// must already be in rollupID's ledger.
+func (k Keeper) creditExit(ctx context.Context, rollupID string, account []byte, denom string, amt sdkmath.Int) error {
+	key := collections.Join3(rollupID, account, denom)
+	cur, err := k.ExitCredits.Get(ctx, key)
+	if errors.Is(err, collections.ErrNotFound) {
+		cur = sdkmath.ZeroInt()
+	} else if err != nil {
+		return err
+	}
+	return k.ExitCredits.Set(ctx, key, cur.Add(amt))
+}
+
+// clearExitCredits removes the credits an exit just paid.
+func (k Keeper) clearExitCredits(ctx context.Context, rollupID string, account []byte, paid sdk.Coins) error {
+	for _, c := range paid {
+		if err := k.ExitCredits.Remove(ctx, collections.Join3(rollupID, account, c.Denom)); err != nil {
+			return errorsmod.Wrapf(err, "exit credit %s/%x/%s", rollupID, account, c.Denom)
+		}
+	}
+	return nil
+}

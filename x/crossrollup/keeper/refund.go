@@ -1,0 +1,243 @@
+package keeper
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+
+	sdkmath "cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/nativechain/nativechain/x/crossrollup/types"
+	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
+)
+
+// Refunds (docs/spec/exodus.md): the inbox entries a frozen rollup never
+// consumed carried value that its state does not hold. When x/rollups
+// freezes a rollup, it is queued with a cursor at its first unconsumed
+// entry, and EndBlock gives every entry's value back, at most
+// max_refunds_per_block entries per block over all rollups, rollups in id
+// order:
+//
+//	deposit, L1 call with value  coins back to the L1 sender
+//	routed message with value    bounced into the source's inbox (kind 5)
+//	                             if the source is active and not paused,
+//	                             else an exit credit of the L2 sender there
+//	refund (kind 5)              an exit credit of its L2 recipient here
+//	anything without value       nothing
+//
+// A frozen rollup accepts no inbox entries, so the cursor's end is final.
+// Each step keeps the bridge invariant: value moves between ledgers or
+// leaves escrow and ledger together, and credits stay in their ledger
+// until claimed.
+
+// Outcomes of EventInboxRefunded.
+const (
+	RefundReturned = "returned"
+	RefundBounced  = "bounced"
+	RefundCredited = "credited"
+	RefundFailed   = "failed"
+)
+
+// enqueueRefunds queues a just-frozen rollup's unconsumed inbox.
+func (k Keeper) enqueueRefunds(ctx context.Context, rollupID string) error {
+	r, err := k.rollupsKeeper.GetRollup(ctx, rollupID)
+	if err != nil {
+		return err
+	}
+	if r.InboxConsumed >= r.InboxSize {
+		return nil
+	}
+	return k.RefundQueue.Set(ctx, rollupID, types.RefundCursor{
+		RollupId: rollupID, NextSequence: r.InboxConsumed, EndSequence: r.InboxSize,
+	})
+}
+
+// ProcessRefunds runs in EndBlock: it refunds at most max_refunds_per_block
+// queued inbox entries, rollups in id order, and drops a rollup from the
+// queue once its last entry is done. It returns only store errors; an
+// entry that cannot be refunded is logged, reported as "failed" and its
+// value stays in the frozen rollup's ledger.
+func (k Keeper) ProcessRefunds(ctx context.Context) error {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	budget := uint64(params.MaxRefundsPerBlock)
+	iter, err := k.RefundQueue.Iterate(ctx, nil)
+	if err != nil {
+		return err
+	}
+	var cursors []types.RefundCursor
+	for ; iter.Valid() && uint64(len(cursors)) < budget; iter.Next() {
+		c, err := iter.Value()
+		if err != nil {
+			iter.Close()
+			return err
+		}
+		cursors = append(cursors, c)
+	}
+	iter.Close() // never write while iterating
+
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	for _, c := range cursors {
+		n := min(budget, c.EndSequence-c.NextSequence)
+		for end := c.NextSequence + n; c.NextSequence < end; c.NextSequence++ {
+			if err := k.refundEntry(sdkCtx, c.RollupId, c.NextSequence); err != nil {
+				return err
+			}
+		}
+		budget -= n
+		if c.NextSequence >= c.EndSequence {
+			err = k.RefundQueue.Remove(ctx, c.RollupId)
+		} else {
+			err = k.RefundQueue.Set(ctx, c.RollupId, c)
+		}
+		if err != nil {
+			return err
+		}
+		if budget == 0 {
+			break
+		}
+	}
+	return nil
+}
+
+// refundEntry refunds one entry on a branch of ctx, written back only if
+// the whole refund succeeded.
+func (k Keeper) refundEntry(ctx sdk.Context, rollupID string, seq uint64) error {
+	branch, write := ctx.CacheContext()
+	m, err := k.rollupsKeeper.GetInboxMessage(branch, rollupID, seq)
+	if err == nil {
+		err = k.refundInboxMessage(branch, rollupID, m)
+	}
+	if err == nil {
+		write()
+		return nil
+	}
+	ctx.Logger().Error("crossrollup: an inbox refund failed; its value stays in the frozen rollup's ledger",
+		"rollup", rollupID, "sequence", seq, "err", err)
+	return ctx.EventManager().EmitTypedEvent(&types.EventInboxRefunded{
+		RollupId: rollupID, Sequence: seq, Outcome: RefundFailed,
+	})
+}
+
+// refundInboxMessage gives back the value of one unconsumed entry of the
+// frozen rollup frozenID.
+func (k Keeper) refundInboxMessage(ctx sdk.Context, frozenID string, m rollupstypes.InboxMessage) error {
+	entry, err := m.Entry()
+	if err != nil {
+		return err
+	}
+	value := sdkmath.NewIntFromBigInt(entry.Amount.BigInt())
+	if !value.IsPositive() {
+		return nil // nothing to give back
+	}
+	if err := sdk.ValidateDenom(entry.Denom); err != nil {
+		return err
+	}
+	coin := sdk.NewCoin(entry.Denom, value)
+	event := types.EventInboxRefunded{
+		RollupId: frozenID, Sequence: m.Sequence, Kind: m.Kind, Amount: coin.String(),
+	}
+	switch entry.Kind {
+	case rollupstypes.InboxKindDeposit, rollupstypes.InboxKindL1Call:
+		sender := sdk.AccAddress(entry.Sender)
+		if err := k.debitLedger(ctx, frozenID, coin.Denom, coin.Amount); err != nil {
+			return err
+		}
+		if err := k.bankKeeper.SendCoinsFromModuleToAccount(ctx, types.ModuleName, sender, sdk.NewCoins(coin)); err != nil {
+			return err
+		}
+		addr, err := k.addressCodec.BytesToString(sender)
+		if err != nil {
+			return err
+		}
+		event.Outcome, event.Recipient = RefundReturned, addr
+
+	case rollupstypes.InboxKindCrossRollupMessage:
+		if err := k.refundRouted(ctx, frozenID, entry, coin, &event); err != nil {
+			return err
+		}
+
+	case rollupstypes.InboxKindRefund:
+		// A message this rollup sent bounced back: its L2 sender is owed
+		// the value, which is already in this rollup's ledger.
+		if err := k.credit(ctx, frozenID, entry.Recipient, coin, frozenID, m.Sequence); err != nil {
+			return err
+		}
+		event.Outcome, event.ToRollupId, event.Recipient = RefundCredited, frozenID, hex.EncodeToString(entry.Recipient)
+
+	default:
+		return nil // forced transactions carry no value
+	}
+	return ctx.EventManager().EmitTypedEvent(&event)
+}
+
+// refundRouted gives back the value of a message another rollup routed to
+// the frozen one: into the source's inbox if the source takes messages,
+// else as an exit credit of the L2 sender in the source. A source that no
+// longer exists (or was deregistered) cannot pay anyone: the value then
+// stays here as an exit credit of the intended recipient.
+func (k Keeper) refundRouted(ctx sdk.Context, frozenID string, entry rollupstypes.InboxEntry, coin sdk.Coin, event *types.EventInboxRefunded) error {
+	src := entry.SourceRollupID
+	r, err := k.rollupsKeeper.GetRollup(ctx, src)
+	if errors.Is(err, rollupstypes.ErrUnknownRollup) || (err == nil && r.Status == rollupstypes.ROLLUP_STATUS_DEREGISTERED) {
+		if err := k.credit(ctx, frozenID, entry.Recipient, coin, frozenID, entry.Sequence); err != nil {
+			return err
+		}
+		event.Outcome, event.ToRollupId, event.Recipient = RefundCredited, frozenID, hex.EncodeToString(entry.Recipient)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	paused, err := k.Paused.Has(ctx, src)
+	if err != nil {
+		return err
+	}
+	if err := k.debitLedger(ctx, frozenID, coin.Denom, coin.Amount); err != nil {
+		return err
+	}
+	if err := k.creditLedger(ctx, src, coin.Denom, coin.Amount); err != nil {
+		return err
+	}
+	if r.Status == rollupstypes.ROLLUP_STATUS_ACTIVE && !paused {
+		seq, err := k.rollupsKeeper.AppendInbox(ctx, src, rollupstypes.InboxEntry{
+			Kind:           rollupstypes.InboxKindRefund,
+			Sender:         entry.Recipient,
+			Recipient:      entry.Sender,
+			SourceRollupID: frozenID,
+			Denom:          entry.Denom,
+			Amount:         entry.Amount,
+			Payload:        entry.Payload,
+		})
+		if err != nil {
+			return err
+		}
+		event.Outcome, event.ToRollupId, event.Recipient = RefundBounced, src, hex.EncodeToString(entry.Sender)
+		event.RefundInboxSequence = seq
+		return nil
+	}
+	if err := k.credit(ctx, src, entry.Sender, coin, frozenID, entry.Sequence); err != nil {
+		return err
+	}
+	event.Outcome, event.ToRollupId, event.Recipient = RefundCredited, src, hex.EncodeToString(entry.Sender)
+	return nil
+}
+
+// credit records an exit credit of account in rollupID (whose ledger
+// already holds the value) and reports it.
+func (k Keeper) credit(ctx sdk.Context, rollupID string, account []byte, coin sdk.Coin, fromRollupID string, fromSeq uint64) error {
+	if len(account) == 0 {
+		return types.ErrInvalidRequest.Wrap("an exit credit needs an L2 address")
+	}
+	if err := k.creditExit(ctx, rollupID, account, coin.Denom, coin.Amount); err != nil {
+		return err
+	}
+	return ctx.EventManager().EmitTypedEvent(&types.EventExitCredited{
+		RollupId: rollupID, Account: hex.EncodeToString(account), Amount: coin.String(),
+		FromRollupId: fromRollupID, FromSequence: fromSeq,
+	})
+}

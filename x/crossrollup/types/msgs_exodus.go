@@ -1,0 +1,83 @@
+package types
+
+import (
+	"cosmossdk.io/core/address"
+	sdkmath "cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
+)
+
+// Bounds of an exit claim checked before any state is read. The layout's
+// own shape (siblings == depth) is checked by the keeper.
+const (
+	ExitRootBytes         = 32
+	ExitSiblingBytes      = 32
+	ExitRecipientBytes    = 20
+	MaxExitSignatureBytes = 256
+	// MaxExitBalanceBits bounds a claimed balance: L2 amounts are below
+	// 2^128 (the inbox and outbox encoding).
+	MaxExitBalanceBits = 128
+)
+
+var _ sdk.Msg = (*MsgExodusWithdraw)(nil)
+
+// Validate checks the claim statelessly: addresses, a 32-byte root, an L2
+// account within the address bound, a decimal balance below 2^128, at most
+// MaxExitDepth siblings of 32 bytes, and a signature. A bad sender or
+// recipient is ErrInvalidRequest; anything else in the proof is
+// ErrInvalidExitProof.
+func (m *MsgExodusWithdraw) Validate(ac address.Codec) error {
+	if _, err := ac.StringToBytes(m.Sender); err != nil {
+		return ErrInvalidRequest.Wrapf("invalid sender %q: %s", m.Sender, err)
+	}
+	if err := rollupstypes.ValidateRollupName(m.RollupId); err != nil {
+		return err
+	}
+	recipient, err := ac.StringToBytes(m.Recipient)
+	if err != nil {
+		return ErrInvalidRequest.Wrapf("invalid recipient %q: %s", m.Recipient, err)
+	}
+	if len(recipient) != ExitRecipientBytes {
+		return ErrInvalidRequest.Wrapf("recipient must be a %d-byte account address, got %d bytes", ExitRecipientBytes, len(recipient))
+	}
+	if len(m.StateRoot) != ExitRootBytes {
+		return ErrInvalidExitProof.Wrapf("state root must be %d bytes, got %d", ExitRootBytes, len(m.StateRoot))
+	}
+	if len(m.Account) == 0 || len(m.Account) > rollupstypes.MaxAddressLen {
+		return ErrInvalidExitProof.Wrapf("account must be 1..%d bytes, got %d", rollupstypes.MaxAddressLen, len(m.Account))
+	}
+	if _, err := m.ParseBalance(); err != nil {
+		return err
+	}
+	if len(m.Siblings) > rollupstypes.MaxExitDepth {
+		return ErrInvalidExitProof.Wrapf("%d siblings, at most %d", len(m.Siblings), rollupstypes.MaxExitDepth)
+	}
+	for i, s := range m.Siblings {
+		if len(s) != ExitSiblingBytes {
+			return ErrInvalidExitProof.Wrapf("sibling %d is %d bytes, want %d", i, len(s), ExitSiblingBytes)
+		}
+	}
+	if len(m.Signature) == 0 || len(m.Signature) > MaxExitSignatureBytes {
+		return ErrInvalidExitProof.Wrapf("signature must be 1..%d bytes, got %d", MaxExitSignatureBytes, len(m.Signature))
+	}
+	return nil
+}
+
+// ParseBalance reads the claimed balance: a decimal integer in
+// [0, 2^128). An empty balance is zero (credits-only claims carry none).
+func (m *MsgExodusWithdraw) ParseBalance() (sdkmath.Int, error) {
+	if m.Balance == "" {
+		return sdkmath.ZeroInt(), nil
+	}
+	// 2^128 has 39 decimal digits: refuse longer strings before parsing.
+	b, ok := sdkmath.Int{}, len(m.Balance) <= 39
+	if ok {
+		b, ok = sdkmath.NewIntFromString(m.Balance)
+	}
+	if !ok || b.IsNegative() || b.BigInt().BitLen() > MaxExitBalanceBits {
+		return sdkmath.Int{}, ErrInvalidExitProof.Wrapf("balance %q must be a decimal integer in [0, 2^%d)", m.Balance, MaxExitBalanceBits)
+	}
+	return b, nil
+}
