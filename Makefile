@@ -31,7 +31,10 @@ SYSTEM_TIMEOUT ?= 25m
 LONG_TIMEOUT   ?= 60m
 # Time per fuzz target in `make fuzz` and `make test-long`.
 FUZZTIME       ?= 30s
-BENCH_COUNT    ?= 6
+BENCH_COUNT    ?= 5
+# make bench: tree depth of the proving benchmark, batch size of the operator run.
+BENCH_PROVE_DEPTH    ?= 24
+BENCH_OPERATOR_SLOTS ?= 16
 # benchstat, pinned; used when tools/go.mod does not pin it itself.
 BENCHSTAT_VERSION ?= v0.0.0-20260908200009-22c9c6c9d4da
 
@@ -69,18 +72,23 @@ test-long: build ## Everything, including tests behind the `long` build tag, the
 fuzz: ## Every fuzz target (scripts/fuzz.sh) for FUZZTIME each (default 30s)
 	FUZZTIME=$(FUZZTIME) GO=$(GO) bash scripts/fuzz.sh
 
-bench: ## Benchmarks of x/ and prover/ (-count 6) into build/bench.txt, then benchstat
-	@mkdir -p $(BUILDDIR)
-	@pkgs=""; for d in x prover; do if [ -d $$d ]; then pkgs="$$pkgs ./$$d/..."; fi; done; \
-	if [ -z "$$pkgs" ]; then echo "no x/ or prover/ packages to benchmark" | tee $(BUILDDIR)/bench.txt; exit 0; fi; \
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) -timeout $(LONG_TIMEOUT) $$pkgs | tee $(BUILDDIR)/bench.txt
-	@if grep -q '^Benchmark' $(BUILDDIR)/bench.txt 2>/dev/null; then \
+bench: build ## One measuring pass (about 40 min on 2 cores): raw output in build/bench/, generated section of docs/PERFORMANCE.md
+	$(GO) run ./scripts/benchreport -dir $(BUILDDIR)/bench -bin $(BIN) -count $(BENCH_COUNT) \
+		-prove-depth $(BENCH_PROVE_DEPTH) -operator-slots $(BENCH_OPERATOR_SLOTS)
+	@# benchstat summaries of the repeated benchmarks (optional: needs the Go proxy once).
+	@for f in keeper verifier; do \
 		if [ -f tools/go.mod ] && grep -q 'golang.org/x/perf' tools/go.mod; then \
-			$(GO) -C tools tool benchstat $(BUILDDIR)/bench.txt; \
+			$(GO) -C tools tool benchstat $(BUILDDIR)/bench/$$f.txt; \
 		else \
-			$(GO) run golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION) $(BUILDDIR)/bench.txt; \
+			$(GO) run golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION) $(BUILDDIR)/bench/$$f.txt; \
 		fi; \
-	else echo "no benchmarks found"; fi
+	done > $(BUILDDIR)/bench/benchstat.txt 2>&1 && cat $(BUILDDIR)/bench/benchstat.txt || \
+		echo "benchstat unavailable: raw output is in $(BUILDDIR)/bench/"
+
+.PHONY: bench-report
+bench-report: ## Re-render docs/PERFORMANCE.md's generated section from build/bench/ without measuring
+	$(GO) run ./scripts/benchreport -render-only -dir $(BUILDDIR)/bench -bin $(BIN) -count $(BENCH_COUNT) \
+		-prove-depth $(BENCH_PROVE_DEPTH) -operator-slots $(BENCH_OPERATOR_SLOTS)
 
 lint: ## gofmt must list nothing; go vet (also with the system/long tags; not the generated api/); determinism lint of x/
 	@files=$$(find . -name '*.go' -not -path './build/*' -not -path './.git/*' \
