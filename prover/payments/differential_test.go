@@ -14,7 +14,7 @@ import (
 // carries the native roots, inbox accumulators, outbox and data, and the
 // commitment binds them, so a solved circuit agrees on every one of them.
 func TestDifferential_RandomBatches(t *testing.T) {
-	p := Params{Depth: 6, Slots: 5}
+	p := Params{Depth: 6, Slots: 5, ForcedSlots: 2}
 	rng := rand.New(rand.NewSource(42))
 	r := newRollup(t, p)
 	keys := []*PrivateKey{testKey(1), testKey(2), testKey(3), testKey(4)}
@@ -23,7 +23,35 @@ func TestDifferential_RandomBatches(t *testing.T) {
 	nonces := map[uint32]uint32{}
 	replayed := map[uint32]*Account{}
 	seen := map[RecordKind]int{}
+	// forced transactions come from their own stream, so the batches above
+	// them stay those the seed gives
+	frng := rand.New(rand.NewSource(7))
+	forced := map[bool]int{}
 	for batch := 0; batch < 12; batch++ {
+		// forced transactions: valid, stale or future nonce, overdraft,
+		// tampered signature or malformed
+		if frng.Intn(3) != 0 {
+			k := keys[frng.Intn(len(keys))]
+			if from, ok, err := r.s.IndexOf(k.Public); err == nil && ok {
+				acc, err := r.s.Account(from)
+				require.NoError(t, err)
+				var tx Tx
+				if frng.Intn(2) == 0 {
+					tx = r.withdraw(k, from, uint64(frng.Intn(3000))+1, uint64(frng.Intn(3)), l1Addr(0x66))
+				} else {
+					tx = r.transfer(k, from, uint32(frng.Intn(len(keys))), uint64(frng.Intn(3000)), uint64(frng.Intn(3)))
+				}
+				tx = r.resign(k, tx, acc.Nonce+uint32(frng.Intn(5)/4))
+				if frng.Intn(6) == 0 {
+					tx.Sig.S.Add(&tx.Sig.S, big.NewInt(1))
+				}
+				payload := mustForced(t, tx)
+				if frng.Intn(8) == 0 {
+					payload = payload[:frng.Intn(len(payload))+1]
+				}
+				r.force(payload)
+			}
+		}
 		// inbox traffic: deposits, a bounced foreign denom, an invalid
 		// recipient, a value-less message
 		for i := rng.Intn(3); i > 0; i-- {
@@ -70,6 +98,9 @@ func TestDifferential_RandomBatches(t *testing.T) {
 		for _, rec := range b.Records {
 			seen[rec.Kind]++
 		}
+		for _, o := range b.Forced {
+			forced[o.Executed]++
+		}
 		n, err := Replay(replayed, b.Data, r.inbox[first:])
 		require.NoError(t, err)
 		require.Equal(t, int(b.InboxConsumed), n)
@@ -95,6 +126,8 @@ func TestDifferential_RandomBatches(t *testing.T) {
 	for k := KindNoop; k <= KindBounceOut; k++ {
 		require.NotZero(t, seen[k], "no slot of kind %d in the random batches", k)
 	}
+	require.NotZero(t, forced[true], "no forced transaction executed")
+	require.NotZero(t, forced[false], "no forced transaction skipped")
 	// exodus: data and inbox alone give every account
 	for i := uint32(0); i < 1<<p.Depth; i++ {
 		want, err := r.s.Account(i)
