@@ -1,0 +1,220 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/prover/wallet"
+)
+
+const (
+	flagForcedOut     = "out"
+	flagForcedNonce   = "nonce"
+	flagForcedIndex   = "index"
+	flagForcedChainID = "chain-id"
+	flagForcedRollup  = "rollup-id"
+	flagForcedDenom   = "denom"
+)
+
+// l2ForceWithdrawCmd writes a signed withdrawal as a forced-transaction
+// payload, for 'tx rollups force-include' when the operator ignores it.
+func l2ForceWithdrawCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "force-withdraw FROM_KEY L1_ADDRESS AMOUNT --out FILE",
+		Short: "Write a signed withdrawal to force through the L1 inbox (tx rollups force-include)",
+		Long: `Signs a withdrawal of AMOUNT to L1_ADDRESS and writes it as a forced-transaction
+payload (docs/spec/payments-rollup.md, section 6). Put it in the rollup's
+inbox with 'nativechaind tx rollups force-include ROLLUP FILE': the next
+batches must execute it if it is valid against the rollup's state then
+(nonce, balance), or the chain freezes the rollup at the deadline.
+
+The account index, nonce, chain id and rollup id come from the operator's
+API unless given with --index, --nonce, --chain-id and --rollup-id (all four
+let you sign without any operator). The nonce must be the account's nonce
+when the entry is consumed: the operator's head nonce by default, which does
+not count transactions still in its mempool.`,
+		Example: `nativechaind l2 force-withdraw alice native1... 500unat --out withdraw.forced
+nativechaind tx rollups force-include payments withdraw.forced --from alice-l1`,
+		Args: cobra.ExactArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return writeForced(cmd, args[0], func(f forcedContext) (payments.Tx, error) {
+				addr, err := sdk.AccAddressFromBech32(args[1])
+				if err != nil {
+					return payments.Tx{}, fmt.Errorf("L1 address %q: %w", args[1], err)
+				}
+				if len(addr) != payments.L1RecipientBytes {
+					return payments.Tx{}, fmt.Errorf("L1 address %q: a forced withdrawal pays a %d-byte account, not %d bytes",
+						args[1], payments.L1RecipientBytes, len(addr))
+				}
+				return payments.Tx{Kind: payments.KindWithdraw, Recipient: addr}, nil
+			}, args[2])
+		},
+	}
+	addForcedFlags(cmd)
+	return cmd
+}
+
+// l2ForceTransferCmd is force-withdraw's sibling for an L2 transfer.
+func l2ForceTransferCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "force-transfer FROM_KEY TO AMOUNT --out FILE",
+		Short: "Write a signed transfer to force through the L1 inbox (TO: #index, or a key name or L2 address looked up at the operator)",
+		Example: `nativechaind l2 force-transfer alice '#7' 500unat --out pay.forced
+nativechaind tx rollups force-include payments pay.forced --from alice-l1`,
+		Args: cobra.ExactArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return writeForced(cmd, args[0], func(f forcedContext) (payments.Tx, error) {
+				tx := payments.Tx{Kind: payments.KindTransfer}
+				if idx, ok := strings.CutPrefix(args[1], "#"); ok {
+					n, err := strconv.ParseUint(idx, 10, 32)
+					if err != nil {
+						return tx, fmt.Errorf("recipient index %q: %w", args[1], err)
+					}
+					tx.To = uint32(n)
+					return tx, nil
+				}
+				to, err := resolveL2(cmd, args[1])
+				if err != nil {
+					return tx, err
+				}
+				ctx, cancel := cmdContext(cmd)
+				defer cancel()
+				a, err := operatorClient(cmd).Account(ctx, to)
+				if err != nil {
+					return tx, fmt.Errorf("recipient (give it as #index to sign without an operator): %w", err)
+				}
+				tx.To = a.Index
+				return tx, nil
+			}, args[2])
+		},
+	}
+	addForcedFlags(cmd)
+	return cmd
+}
+
+func addForcedFlags(cmd *cobra.Command) {
+	addOperatorURLFlag(cmd)
+	cmd.Flags().String(flagForcedOut, "", "file to write the payload to (required)")
+	cmd.Flags().String(flagFee, "0", "fee paid to the operator that executes it, in the rollup's denom")
+	cmd.Flags().Int64(flagForcedNonce, -1, "the sender's nonce (default: the operator's head nonce)")
+	cmd.Flags().Int64(flagForcedIndex, -1, "the sender's account index (default: looked up at the operator)")
+	cmd.Flags().String(flagForcedChainID, "", "the chain id (default: the operator's)")
+	cmd.Flags().String(flagForcedRollup, "", "the rollup id (default: the operator's)")
+	cmd.Flags().String(flagForcedDenom, "", "the rollup's denom (default: the operator's, or "+payments.DefaultDenom+")")
+	cmd.Flags().Duration(flagTimeout, 15*time.Second, "give up on the operator after this long")
+}
+
+// forcedContext is what signing a forced transaction needs.
+type forcedContext struct {
+	chainID, rollupID, denom string
+	index, nonce             uint32
+}
+
+// writeForced resolves the context (flags first, the operator for the
+// rest), signs the transaction draft returns, and writes its payload.
+func writeForced(cmd *cobra.Command, from string, draft func(forcedContext) (payments.Tx, error), amountArg string) error {
+	out, _ := cmd.Flags().GetString(flagForcedOut)
+	if out == "" {
+		return errors.New("--out: say where to write the forced transaction")
+	}
+	k, err := wallet.LoadKey(l2KeyDir(cmd), from)
+	if err != nil {
+		return err
+	}
+	var f forcedContext
+	f.chainID, _ = cmd.Flags().GetString(flagForcedChainID)
+	f.rollupID, _ = cmd.Flags().GetString(flagForcedRollup)
+	f.denom, _ = cmd.Flags().GetString(flagForcedDenom)
+	index, _ := cmd.Flags().GetInt64(flagForcedIndex)
+	nonce, _ := cmd.Flags().GetInt64(flagForcedNonce)
+	for name, v := range map[string]int64{flagForcedIndex: index, flagForcedNonce: nonce} {
+		if v < -1 || v > 1<<32-1 {
+			return fmt.Errorf("--%s %d: out of range", name, v)
+		}
+	}
+	if f.chainID == "" || f.rollupID == "" || index < 0 || nonce < 0 {
+		ctx, cancel := cmdContext(cmd)
+		defer cancel()
+		cl := operatorClient(cmd)
+		st, err := cl.Status(ctx)
+		if err != nil {
+			return fmt.Errorf("%w (or give --index, --nonce, --chain-id and --rollup-id to sign without an operator)", err)
+		}
+		if f.chainID == "" {
+			f.chainID = st.ChainID
+		}
+		if f.rollupID == "" {
+			f.rollupID = st.RollupID
+		}
+		if f.denom == "" {
+			f.denom = st.Denom
+		}
+		if index < 0 || nonce < 0 {
+			a, err := cl.Account(ctx, k.Private.Public)
+			if err != nil {
+				return fmt.Errorf("sender: %w", err)
+			}
+			if index < 0 {
+				index = int64(a.Index)
+			}
+			if nonce < 0 {
+				nonce = int64(a.Nonce)
+			}
+		}
+	}
+	if f.denom == "" {
+		f.denom = payments.DefaultDenom
+	}
+	f.index, f.nonce = uint32(index), uint32(nonce)
+
+	tx, err := draft(f)
+	if err != nil {
+		return err
+	}
+	tx.From, tx.Nonce = f.index, f.nonce
+	amount, err := parseL2Amount(amountArg, f.denom)
+	if err != nil {
+		return err
+	}
+	if tx.Amount, err = payments.EncodeAmount(amount); err != nil {
+		return fmt.Errorf("amount %s: not representable (at most 9 significant digits: mantissa < 2^28 times a power of ten)", amount)
+	}
+	feeStr, _ := cmd.Flags().GetString(flagFee)
+	fee, err := parseL2Amount(feeStr, f.denom)
+	if err != nil {
+		return fmt.Errorf("--fee: %w", err)
+	}
+	if tx.Fee, err = payments.EncodeFee(fee); err != nil {
+		return fmt.Errorf("fee %s: not representable (a mantissa below 256 times a power of ten)", fee)
+	}
+	tx.Sign(k.Private, payments.Domain(f.chainID, f.rollupID), f.denom)
+	payload, err := payments.EncodeForcedTx(&tx)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(out, payload, 0o644); err != nil {
+		return err
+	}
+	total := new(big.Int).Add(amount, fee)
+	fmt.Fprintf(cmd.OutOrStdout(), "wrote     %s (%d bytes): forced %s of %s%s (fee %s%s, debits %s%s) from account %d at nonce %d\n",
+		out, len(payload), forcedKindName(tx.Kind), amount, f.denom, fee, f.denom, total, f.denom, f.index, f.nonce)
+	fmt.Fprintf(cmd.OutOrStdout(), "next      nativechaind tx rollups force-include %s %s --from <L1 key>\n", f.rollupID, out)
+	return nil
+}
+
+func forcedKindName(k payments.RecordKind) string {
+	if k == payments.KindWithdraw {
+		return "withdrawal"
+	}
+	return "transfer"
+}
