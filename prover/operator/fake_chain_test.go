@@ -24,8 +24,8 @@ type fakeChain struct {
 	batches   map[uint64]types.Batch
 	mempool   []pendingBatch
 	results   map[string]TxResult
-	submits   map[uint64]int // broadcasts per index
-	applied   map[uint64]int // applications per index
+	submits   map[uint64]int    // broadcasts per index
+	applied   map[uint64]int    // applications per index
 	data      map[uint64][]byte // posted data per verified index
 	submitter sdk.AccAddress
 	down      bool
