@@ -352,9 +352,12 @@ func TestAfterBatchVerified(t *testing.T) {
 	}
 }
 
-func TestAfterRollupFrozen_NoOp(t *testing.T) {
+func TestAfterRollupFrozen_EmptyInboxQueuesNoRefund(t *testing.T) {
 	f := newBridgeFixture(t)
 	require.NoError(t, f.keeper.Hooks().AfterRollupFrozen(f.ctx, activeID))
+	has, err := f.keeper.RefundQueue.Has(f.ctx, activeID)
+	require.NoError(t, err)
+	require.False(t, has)
 }
 
 // ---------------------------------------------------------------------------
