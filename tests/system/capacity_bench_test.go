@@ -45,10 +45,10 @@ const capacityMaxInterval = 1200 * time.Millisecond
 // sustains at a 1 s block time (timeout_commit = 1s).
 //
 // It registers the largest K of CAPACITY_BENCH_K (default
-// "8,16,32,64,96,128,192,256") rollups with the test circuit's key, one
+// "8,16,32,48,64,96,128,192,256") rollups with the test circuit's key, one
 // submitter account operating all of them, and proves every batch before
 // the step starts (the test circuit; proving is not what is measured).
-// For each K in increasing order it runs CAPACITY_BENCH_ROUNDS (default 8)
+// For each K in increasing order it runs CAPACITY_BENCH_ROUNDS (default 6)
 // rounds: after a block commits, one batch per rollup is signed and
 // broadcast (192 bytes of data each, the size of a 16-slot payments batch),
 // and the next block must carry all K. A step passes when every batch of
@@ -67,7 +67,7 @@ const capacityMaxInterval = 1200 * time.Millisecond
 //	NATIVECHAIND_BIN=build/nativechaind go test -tags 'system long' -run TestCapacity -timeout 40m -v ./tests/system/
 func TestCapacity_RollupsPerBlockAtOneSecondBlocks(t *testing.T) {
 	steps := capacitySteps(t)
-	rounds := 8
+	rounds := 6
 	if v := os.Getenv("CAPACITY_BENCH_ROUNDS"); v != "" {
 		var err error
 		rounds, err = strconv.Atoi(v)
@@ -232,7 +232,7 @@ func TestCapacity_RollupsPerBlockAtOneSecondBlocks(t *testing.T) {
 func capacitySteps(t *testing.T) []int {
 	spec := os.Getenv("CAPACITY_BENCH_K")
 	if spec == "" {
-		spec = "8,16,32,64,96,128,192,256"
+		spec = "8,16,32,48,64,96,128,192,256"
 	}
 	var steps []int
 	for _, s := range strings.Split(spec, ",") {
@@ -301,6 +301,14 @@ type broadcastResult struct {
 
 func (c cometRPC) call(method string, params map[string]any, out any) {
 	c.t.Helper()
+	if err := c.try(method, params, out); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// try is call that returns the node's error instead of failing.
+func (c cometRPC) try(method string, params map[string]any, out any) error {
+	c.t.Helper()
 	body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
 	require.NoError(c.t, err)
 	resp, err := http.Post(fmt.Sprintf("http://127.0.0.1:%d", c.port), "application/json", bytes.NewReader(body))
@@ -317,9 +325,10 @@ func (c cometRPC) call(method string, params map[string]any, out any) {
 	}
 	require.NoError(c.t, json.Unmarshal(raw, &env), "%s: %.300s", method, raw)
 	if env.Error != nil {
-		c.t.Fatalf("%s: %s %s", method, env.Error.Message, env.Error.Data)
+		return fmt.Errorf("%s: %s %s", method, env.Error.Message, env.Error.Data)
 	}
 	require.NoError(c.t, json.Unmarshal(env.Result, out), "%s result: %.300s", method, env.Result)
+	return nil
 }
 
 func (c cometRPC) broadcast(tx []byte) broadcastResult {
@@ -355,7 +364,17 @@ func (c cometRPC) okTxs(h int64) int {
 			Log  string `json:"log"`
 		} `json:"txs_results"`
 	}
-	c.call("block_results", map[string]any{"height": strconv.FormatInt(h, 10)}, &res)
+	// The height shows in /status a moment before its results are stored.
+	for attempt := 0; ; attempt++ {
+		err := c.try("block_results", map[string]any{"height": strconv.FormatInt(h, 10)}, &res)
+		if err == nil {
+			break
+		}
+		if attempt == 100 {
+			c.t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	n := 0
 	for _, r := range res.TxsResults {
 		if r.Code == 0 {
