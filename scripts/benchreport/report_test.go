@@ -107,5 +107,7 @@ func TestRender_MarksRowsOfMissingOrFailedSteps(t *testing.T) {
 	require.Equal(t, "2.50×", byStep["keeper"][0].Ratio)
 	require.Equal(t, "step failed", byStep["verifier"][0].Ours)
 	require.Equal(t, "not run", byStep["capacity"][0].Ours)
-	require.Contains(t, out, "(12s)", "the step's wall time is shown with its command")
+	require.Contains(t, out, "| keeper | 12s | ok |", "the step's wall time and status")
+	require.Contains(t, out, "| verifier | 3s | failed: exit status 1 |")
+	require.NotContains(t, out, "'^$' -bench 'SubmitBatch_(Handler|", "pipes in commands are escaped for the table")
 }

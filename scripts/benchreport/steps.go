@@ -23,7 +23,15 @@ type Step struct {
 // Command is the step as a shell command line, for the report's
 // "reproduce" column.
 func (s Step) Command() string {
-	parts := append([]string{}, s.Env...)
+	var parts []string
+	wd, _ := os.Getwd()
+	for _, e := range s.Env {
+		// Paths under the repository read as relative, as one types them.
+		if k, v, ok := strings.Cut(e, "="); ok && wd != "" && strings.HasPrefix(v, wd+string(filepath.Separator)) {
+			e = k + "=" + strings.TrimPrefix(v, wd+string(filepath.Separator))
+		}
+		parts = append(parts, e)
+	}
 	parts = append(parts, "go")
 	for _, a := range s.Args {
 		if strings.ContainsAny(a, " |$^()*") {
