@@ -1,0 +1,69 @@
+package cli_test
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/nativechain/nativechain/x/crossrollup/client/cli"
+	"github.com/nativechain/nativechain/x/crossrollup/types"
+)
+
+func proofFile(t *testing.T, edit func(*types.ExitProofFile)) []byte {
+	t.Helper()
+	f := types.ExitProofFile{
+		RollupID: "payments", StateRoot: strings.Repeat("07", 32), LeafIndex: 5,
+		Account: strings.Repeat("cc", 64), Balance: "300", Nonce: 2,
+		Siblings: []string{strings.Repeat("01", 32), strings.Repeat("02", 32)},
+		Recipient: "native1recipient", Signature: "abcd",
+	}
+	if edit != nil {
+		edit(&f)
+	}
+	bz, err := json.Marshal(f)
+	require.NoError(t, err)
+	return bz
+}
+
+func TestExodusMsgFromProofFile_ReadsEveryField(t *testing.T) {
+	msg, err := cli.ExodusMsgFromProofFile(proofFile(t, nil), "payments", "native1sender")
+	require.NoError(t, err)
+	require.Equal(t, &types.MsgExodusWithdraw{
+		Sender: "native1sender", RollupId: "payments", StateRoot: bytes.Repeat([]byte{7}, 32), LeafIndex: 5,
+		Account: bytes.Repeat([]byte{0xcc}, 64), Balance: "300", Nonce: 2,
+		Siblings:  [][]byte{bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)},
+		Recipient: "native1recipient", Signature: mustDecode(t, "abcd"),
+	}, msg)
+}
+
+func TestExodusMsgFromProofFile_RefusesBadFiles(t *testing.T) {
+	tests := []struct {
+		name    string
+		file    []byte
+		wantErr string
+	}{
+		{"not JSON", []byte("exit"), "not an exit proof file"},
+		{"unknown field", []byte(`{"rollup_id":"payments","leaf":1}`), "unknown field"},
+		{"another rollup", proofFile(t, func(f *types.ExitProofFile) { f.RollupID = "other" }), `for rollup "other"`},
+		{"root not hex", proofFile(t, func(f *types.ExitProofFile) { f.StateRoot = "zz" }), "state_root: not hex"},
+		{"sibling not hex", proofFile(t, func(f *types.ExitProofFile) { f.Siblings[1] = "0x01" }), "siblings[1]: not hex"},
+		{"account not hex", proofFile(t, func(f *types.ExitProofFile) { f.Account = "q" }), "account: not hex"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := cli.ExodusMsgFromProofFile(tc.file, "payments", "native1sender")
+			require.ErrorContains(t, err, tc.wantErr)
+		})
+	}
+}
+
+func mustDecode(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(s)
+	require.NoError(t, err)
+	return b
+}
