@@ -18,7 +18,7 @@ func proofFile(t *testing.T, edit func(*types.ExitProofFile)) []byte {
 	f := types.ExitProofFile{
 		RollupID: "payments", StateRoot: strings.Repeat("07", 32), LeafIndex: 5,
 		Account: strings.Repeat("cc", 64), Balance: "300", Nonce: 2,
-		Siblings: []string{strings.Repeat("01", 32), strings.Repeat("02", 32)},
+		Siblings:  []string{strings.Repeat("01", 32), strings.Repeat("02", 32)},
 		Recipient: "native1recipient", Signature: "abcd",
 	}
 	if edit != nil {
