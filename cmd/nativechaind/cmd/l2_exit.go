@@ -159,13 +159,15 @@ func rebuildPaymentsState(ctx context.Context, c exitChain, rollupID string, log
 	}
 	accounts := map[uint32]*payments.Account{}
 	prevRoot := r.GenesisStateRoot
-	for i := uint64(0); i < r.NextBatchIndex; i++ {
+	// Batch indices start at 1 (x/rollups registers a rollup with
+	// next_batch_index 1).
+	for i := uint64(1); i < r.NextBatchIndex; i++ {
 		b, err := c.batch(ctx, rollupID, i)
 		if err != nil {
 			return nil, r, fmt.Errorf("batch %d: %w", i, err)
 		}
 		if !bytes.Equal(b.PrevStateRoot, prevRoot) {
-			return nil, r, fmt.Errorf("batch %d does not start at the root batch %d ended at", i, i-1)
+			return nil, r, fmt.Errorf("batch %d does not start at the root the previous batch ended at", i)
 		}
 		data, err := c.batchData(ctx, b)
 		if err != nil {

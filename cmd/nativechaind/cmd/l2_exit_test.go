@@ -36,11 +36,12 @@ func (f *fakeExitChain) rollup(_ context.Context, id string) (types.Rollup, erro
 	return f.r, nil
 }
 
+// batch serves batches from index 1, as x/rollups numbers them.
 func (f *fakeExitChain) batch(_ context.Context, _ string, index uint64) (types.Batch, error) {
-	if index >= uint64(len(f.batches)) {
+	if index == 0 || index > uint64(len(f.batches)) {
 		return types.Batch{}, fmt.Errorf("no batch %d", index)
 	}
-	return f.batches[index], nil
+	return f.batches[index-1], nil
 }
 
 func (f *fakeExitChain) inbox(_ context.Context, _ string, from, limit uint64) ([]types.InboxMessage, error) {
@@ -51,7 +52,7 @@ func (f *fakeExitChain) inbox(_ context.Context, _ string, from, limit uint64) (
 }
 
 func (f *fakeExitChain) batchData(_ context.Context, b types.Batch) ([]byte, error) {
-	return f.data[b.Index], nil
+	return f.data[b.Index-1], nil
 }
 
 // newFakeExitChain: alice and bob deposit, then alice pays bob 300 (fee 2).
@@ -84,11 +85,11 @@ func newFakeExitChain(t *testing.T) (*fakeExitChain, *payments.PrivateKey, *paym
 		inbox []types.InboxEntry
 		txs   []payments.Tx
 	}{{entries, nil}, {nil, []payments.Tx{transfer}}} {
-		b, err := st.BuildBatch(payments.BatchContext{ChainID: exitTestChain, RollupID: exitTestRollup, BatchIndex: uint64(i),
+		b, err := st.BuildBatch(payments.BatchContext{ChainID: exitTestChain, RollupID: exitTestRollup, BatchIndex: uint64(i + 1),
 			Submitter: make([]byte, 20), InboxBefore: before}, step.inbox, step.txs)
 		require.NoError(t, err)
 		require.Len(t, b.Included, len(step.txs))
-		f.batches = append(f.batches, types.Batch{RollupId: exitTestRollup, Index: uint64(i),
+		f.batches = append(f.batches, types.Batch{RollupId: exitTestRollup, Index: uint64(i + 1),
 			PrevStateRoot: types.StateRootBytes(b.PrevRoot), NewStateRoot: types.StateRootBytes(b.NewRoot),
 			DaHash: types.FieldElementBytes(types.DAHash(b.Data)), InboxFrom: from, InboxTo: from + b.InboxConsumed,
 			InboxAccumulatorAfter: types.StateRootBytes(b.Commitment.InboxAfter)})
@@ -98,7 +99,7 @@ func newFakeExitChain(t *testing.T) (*fakeExitChain, *payments.PrivateKey, *paym
 	}
 	root, err := st.Root()
 	require.NoError(t, err)
-	f.r.StateRoot, f.r.NextBatchIndex = types.StateRootBytes(root), uint64(len(f.batches))
+	f.r.StateRoot, f.r.NextBatchIndex = types.StateRootBytes(root), uint64(len(f.batches))+1
 	return f, alice, bob
 }
 
@@ -137,7 +138,7 @@ func TestRebuildPaymentsState_RefusesWhatTheChainDoesNotConfirm(t *testing.T) {
 		{"batches not chained", func(f *fakeExitChain) { f.batches[1].PrevStateRoot = f.r.GenesisStateRoot }, "does not start at the root"},
 		{"a batch's data swapped", func(f *fakeExitChain) { f.data[1] = f.data[0] }, "inbox"},
 		{"inbox not ending at the accumulator", func(f *fakeExitChain) { f.msgs[1].Accumulator = f.msgs[0].Accumulator }, "accumulator"},
-		{"a batch missing", func(f *fakeExitChain) { f.batches = f.batches[:1] }, "no batch 1"},
+		{"a batch missing", func(f *fakeExitChain) { f.batches = f.batches[:1] }, "no batch 2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, _, _ := newFakeExitChain(t)
