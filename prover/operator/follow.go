@@ -148,6 +148,16 @@ func (o *Operator) replayForeign(ov *overlayDB, cb types.Batch, data []byte, msg
 		if entries[i], err = m.Entry(); err != nil {
 			return nil, fmt.Errorf("operator: inbox message %d: %w", m.Sequence, err)
 		}
+		// an executed forced transaction touches the accounts its payload names
+		if tx, ferr := payments.DecodeForcedTx(entries[i].Payload); ferr == nil && entries[i].Kind == types.InboxKindForcedTx {
+			for _, idx := range []uint32{tx.From, tx.To} {
+				if uint64(idx) < capacity {
+					if err := load(idx); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
 	}
 	consumed, err := payments.Replay(accounts, data, entries)
 	if err != nil {

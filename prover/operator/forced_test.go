@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/big"
 	"testing"
+	"time"
 
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
@@ -74,4 +75,36 @@ func TestOperator_ForcedTxBumpsTheNonceOfAMempoolTx(t *testing.T) {
 	waitVerified(t, op, 3)
 	require.Equal(t, "500", balance(t, op, alice).VerifiedBalance)
 	require.Equal(t, "110", balance(t, op, bob).VerifiedBalance)
+}
+
+// A standby follows a batch that executed a forced transfer: its replay
+// reads the accounts the forced payload names, and its state stays the
+// chain's.
+func TestOperator_FollowsABatchWithAForcedTx(t *testing.T) {
+	chain := newFakeChain("pay", testParams)
+	alice, bob := testKey(t, 1), testKey(t, 2)
+	chain.deposit(alice.Public, 1000, "unat")
+	chain.deposit(bob.Public, 10, "unat")
+	primary := start(t, dbm.NewMemDB(), chain, &fakeProver{}, false)
+	standby := startAs(t, dbm.NewMemDB(), chain.client("standby"), standbyOptions(1<<30))
+	waitVerified(t, primary.op, 1)
+	waitVerified(t, standby.op, 1)
+
+	amt, err := payments.EncodeAmount(big.NewInt(250))
+	require.NoError(t, err)
+	tx := payments.Tx{Kind: payments.KindTransfer, From: 0, To: 1, Amount: amt, Nonce: 0}
+	tx.Sign(alice, payments.Domain(primary.op.chainID, "pay"), "unat")
+	payload, err := payments.EncodeForcedTx(&tx)
+	require.NoError(t, err)
+	forceInclude(chain, payload)
+
+	waitVerified(t, primary.op, 2)
+	require.Eventually(t, func() bool { return standby.op.Status().LastVerified >= 2 }, 10*time.Second, 10*time.Millisecond,
+		"standby: %+v", standby.op.Status())
+	st := standby.op.Status()
+	require.Empty(t, st.Halted)
+	require.Equal(t, chain.root(), st.StateRoot)
+	require.Equal(t, "750", balance(t, standby.op, alice).VerifiedBalance)
+	require.Equal(t, uint32(1), balance(t, standby.op, alice).VerifiedNonce)
+	require.Equal(t, "260", balance(t, standby.op, bob).VerifiedBalance)
 }
