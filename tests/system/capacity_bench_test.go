@@ -148,12 +148,12 @@ func TestCapacity_RollupsPerBlockAtOneSecondBlocks(t *testing.T) {
 	}
 	maxPass, firstFail := 0, 0
 	for _, k := range steps {
-		// Prove every batch of the step before it starts.
-		proofs := make([][][]byte, rounds)
-		for r := range proofs {
-			proofs[r] = make([][]byte, k)
-			for j := range k {
-				idx := next[j] + uint64(r)
+		// Prove every batch of the step before it starts, by batch index:
+		// a refused batch is sent again in the next round.
+		proofs := make([]map[uint64][]byte, k)
+		for j := range k {
+			proofs[j] = map[uint64][]byte{}
+			for idx := next[j]; idx < next[j]+uint64(rounds); idx++ {
 				proof, err := prover.Prove(types.BatchCommitment{
 					ChainID: node.ChainID, RollupID: ids[j], BatchIndex: idx,
 					PrevStateRoot: capacityRoot(j, idx-1), NewStateRoot: capacityRoot(j, idx),
@@ -162,25 +162,22 @@ func TestCapacity_RollupsPerBlockAtOneSecondBlocks(t *testing.T) {
 					Submitter: submitterRaw,
 				})
 				require.NoError(t, err)
-				proofs[r][j] = proof
+				proofs[j][idx] = proof
 			}
 		}
 
 		landed, missed, refused := 0, 0, 0
 		var loaded []int64
-		h, err := node.Height()
-		require.NoError(t, err)
-		h = rpc.waitNewHeight(h) // start right after a commit
+		h := rpc.waitNewHeight(rpc.appHeight()) // start right after a commit
 		for r := range rounds {
 			if r > 0 {
-				h, err = node.Height()
-				require.NoError(t, err)
+				h = rpc.appHeight()
 			}
 			var hashes []string
 			for j := range k {
 				msg := &types.MsgSubmitBatch{
 					Submitter: submitter, RollupId: ids[j], BatchIndex: next[j],
-					NewStateRoot: rootBytes(capacityRoot(j, next[j])), Data: data, Proof: proofs[r][j],
+					NewStateRoot: rootBytes(capacityRoot(j, next[j])), Data: data, Proof: proofs[j][next[j]],
 				}
 				res := rpc.broadcast(signer.sign(400_000, msg))
 				if res.Code != 0 {
@@ -338,13 +335,30 @@ func (c cometRPC) broadcast(tx []byte) broadcastResult {
 	return res
 }
 
-// waitNewHeight waits for a height above after and returns it (after 0:
-// the current height, once known).
+// appHeight is the last height the app committed (ABCI Info). The block
+// store shows a height before the app has committed it and reset its
+// CheckTx state, so a batch sent on /status's word alone may be checked
+// against the state before the block.
+func (c cometRPC) appHeight() int64 {
+	c.t.Helper()
+	var res struct {
+		Response struct {
+			LastBlockHeight string `json:"last_block_height"`
+		} `json:"response"`
+	}
+	c.call("abci_info", map[string]any{}, &res)
+	h, err := strconv.ParseInt(res.Response.LastBlockHeight, 10, 64)
+	require.NoError(c.t, err, "abci_info last_block_height %q", res.Response.LastBlockHeight)
+	return h
+}
+
+// waitNewHeight waits until the app committed a height above after and
+// returns it.
 func (c cometRPC) waitNewHeight(after int64) int64 {
 	c.t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
-		if h, err := RPCHeight(c.port); err == nil && h > after {
+		if h := c.appHeight(); h > after {
 			return h
 		}
 		time.Sleep(10 * time.Millisecond)
