@@ -9,6 +9,9 @@
 // inbox, State.BuildBatch applies them natively (persisting the new state)
 // and returns a Batch (posted data, outbox, consumed inbox count, new root,
 // the chain's BatchCommitment and the circuit Assignment); Prove turns the
-// assignment into a proof for MsgSubmitBatch. The byte format and the rules
+// assignment into a proof for MsgSubmitBatch. Forced transactions (inbox
+// kind 4, forced.go) are executed by the first Params.ForcedSlots slots
+// when valid against the state and skipped otherwise; the circuit
+// (forced_circuit.go) makes the choice for the operator. The byte format and the rules
 // are specified in docs/spec/payments-rollup.md.
 package payments

@@ -376,3 +376,36 @@ func TestCircuit_RejectsBrokenForcedExecution(t *testing.T) {
 		})
 	}
 }
+
+func TestRecord_ForcedFlagRoundTrip(t *testing.T) {
+	r := Record{Kind: KindSkip, Forced: true}
+	require.Equal(t, "a00000000000000000000001", hexOf(r.Bytes()))
+	got, err := DecodeRecord(hexDecode(t, "a00000000000000000000001"))
+	require.NoError(t, err)
+	require.Equal(t, r, got)
+	got, err = DecodeRecord(hexDecode(t, "a00000000000000000000000"))
+	require.NoError(t, err)
+	require.Equal(t, Record{Kind: KindSkip}, got)
+}
+
+func hexDecode(t *testing.T, s string) []byte {
+	b, err := hex.DecodeString(s)
+	require.NoError(t, err)
+	return b
+}
+
+func TestParams_ForcedSlotsBounds(t *testing.T) {
+	for _, tc := range []struct {
+		p  Params
+		ok bool
+	}{
+		{Params{Depth: 8, Slots: 4}, true}, // default 1
+		{Params{Depth: 8, Slots: 4, ForcedSlots: 4}, true},
+		{Params{Depth: 8, Slots: 4, ForcedSlots: 5}, false},
+		{Params{Depth: 8, Slots: 4, ForcedSlots: -1}, false},
+	} {
+		err := tc.p.Validate()
+		require.Equal(t, tc.ok, err == nil, "%+v: %v", tc.p, err)
+	}
+	require.Equal(t, DefaultForcedSlots, Params{Depth: 8, Slots: 4}.WithDefaults().ForcedSlots)
+}
