@@ -71,12 +71,16 @@ func TestFaults_FourValidatorsUnderBridgeTraffic(t *testing.T) {
 		for _, v := range victims {
 			ln.Start(v)
 		}
+		for _, v := range victims {
+			stoppedHeight(t, ln, v)
+		}
+		rpcUp := time.Since(restarted)
 		ln.WaitAnyAbove(halted, 2*time.Minute)
 		firstBlock := time.Since(restarted)
 		ln.WaitHeight(all, halted+1, 2*time.Minute)
 		allUp := time.Since(restarted)
-		t.Logf("FAULT-METRIC crash two: halted at height %d for %s (no block with 2 of 4 validators); after the restart the next block (height %d) came %s later, all nodes past it after %s",
-			halted, restarted.Sub(crashed).Round(10*time.Millisecond), halted+1, firstBlock.Round(10*time.Millisecond), allUp.Round(10*time.Millisecond))
+		t.Logf("FAULT-METRIC crash two: halted at height %d for %s (no block with 2 of 4 validators); after the restart their RPCs answered in %s, the next block (height %d) came %s after the restart, all nodes past it after %s",
+			halted, restarted.Sub(crashed).Round(10*time.Millisecond), rpcUp.Round(10*time.Millisecond), halted+1, firstBlock.Round(10*time.Millisecond), allUp.Round(10*time.Millisecond))
 		waitBatches(t, load, load.Batches(), 2*time.Minute)
 		checked = checkpoint(t, ln, load, "crash two", checked)
 	}
@@ -133,12 +137,13 @@ func TestFaults_FourValidatorsUnderBridgeTraffic(t *testing.T) {
 			}
 			top = max(top, after[i])
 		}
+		rpcUp := time.Since(restarted)
 		ln.WaitAnyAbove(top, 2*time.Minute)
 		firstBlock := time.Since(restarted)
 		ln.WaitHeight(all, top+1, 2*time.Minute)
 		allUp := time.Since(restarted)
-		t.Logf("FAULT-METRIC restart network: heights %v before the stop, %v after the restart; first new block (height %d) %s after start, all nodes past it after %s",
-			before, after, top+1, firstBlock.Round(10*time.Millisecond), allUp.Round(10*time.Millisecond))
+		t.Logf("FAULT-METRIC restart network: heights %v before the stop, %v after the restart; every RPC answering %s after start, first new block (height %d) after %s, all nodes past it after %s",
+			before, after, rpcUp.Round(10*time.Millisecond), top+1, firstBlock.Round(10*time.Millisecond), allUp.Round(10*time.Millisecond))
 		waitBatches(t, load, load.Batches(), 2*time.Minute)
 		checked = checkpoint(t, ln, load, "restart network", checked)
 	}
