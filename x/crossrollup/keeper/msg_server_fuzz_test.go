@@ -125,7 +125,9 @@ func FuzzMsgServer(f *testing.F) {
 		}
 
 		cacheCtx, write := fx.ctx.CacheContext()
-		if err := deliverCrossrollupMsg(cacheCtx, fx.msgs, msg); err != nil {
+		err := deliverCrossrollupMsg(cacheCtx, fx.msgs, msg)
+		t.Logf("%s: %v", proto.MessageName(msg), err)
+		if err != nil {
 			requireTypedError(t, err)
 			// baseapp drops the cached writes; the fakes roll back the same way.
 			fx.bank.balances, fx.rollups.inbox = bankBefore, inboxBefore

@@ -89,6 +89,7 @@ func FuzzMsgServer(f *testing.F) {
 
 		cacheCtx, write := fx.ctx.CacheContext()
 		err := deliverRewardsMsg(cacheCtx, fx.msgServer, msg)
+		t.Logf("%s: %v", proto.MessageName(msg), err)
 		if err != nil {
 			requireTypedError(t, err)
 			fx.bank.balances = bankBefore

@@ -171,7 +171,9 @@ func FuzzMsgServer(f *testing.F) {
 		cacheCtx, write := fx.ctx.CacheContext()
 		run := fx
 		run.ctx = cacheCtx
-		if err := deliverRollupsMsg(run, msg); err != nil {
+		err := deliverRollupsMsg(run, msg)
+		t.Logf("%s: %v", proto.MessageName(msg), err)
+		if err != nil {
 			requireTypedError(t, err)
 			// baseapp drops the cached writes; the fake bank is rolled back
 			// the same way.
