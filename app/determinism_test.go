@@ -55,7 +55,7 @@ import (
 // constructs in x/ before they ever reach a test.
 func TestDeterminism_ReplayGivesIdenticalAppHashes(t *testing.T) {
 	if testing.Short() {
-		t.Skip("replays a 30-block chain four times")
+		t.Skip("records a 26-block chain and replays it three times")
 	}
 	genesis, accounts := determinismGenesis(t)
 
@@ -67,6 +67,7 @@ func TestDeterminism_ReplayGivesIdenticalAppHashes(t *testing.T) {
 		got := withGOMAXPROCS(procs, func() []blockDigest { return replayBlocks(t, genesis, accounts, recorded.blocks) })
 		requireSameDigests(t, name, recorded.digests, got)
 	}
+	t.Logf("%d blocks, identical app and results hashes at every height in the recording and 3 replays", len(recorded.digests))
 }
 
 // determinismEpochLength and determinismInboxDeadline make reward epochs and
