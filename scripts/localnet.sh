@@ -13,6 +13,8 @@
 #   LOCALNET_N [4]  LOCALNET_DIR [<repo>/.localnet]  LOCALNET_CHAIN_ID [nativechain-localnet-1]
 #   LOCALNET_BASE_PORT [26600]  LOCALNET_BLOCK_TIME [1s]  LOCALNET_WAIT_TIMEOUT seconds [180]
 #   LOCALNET_MIN_GAS_PRICES [init-files default]  LOCALNET_SKIP_BUILD=1 use the existing binary   NATIVECHAIND_BIN [<repo>/build/nativechaind]
+#   LOCALNET_GOMAXPROCS [unset: inherit] comma-separated, cycled over the nodes: "1,2" runs node0 with
+#     GOMAXPROCS=1, node1 with 2, node2 with 1, ... (validators on different CPU counts must agree)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -208,8 +210,14 @@ for ((i = 0; i < N; i++)); do
   set_toml "$app" grpc address "\"127.0.0.1:$(grpc_port "$i")\""
 done
 
+IFS=, read -r -a PROCS <<<"${LOCALNET_GOMAXPROCS:-}"
+for p in "${PROCS[@]}"; do
+  [[ $p =~ ^[1-9][0-9]*$ ]] || die "LOCALNET_GOMAXPROCS must list positive integers, got '${LOCALNET_GOMAXPROCS}'"
+done
 for ((i = 0; i < N; i++)); do
-  nohup "$BIN" start --home "${HOMES[i]}" --log_no_color >"$OUT/node$i.log" 2>&1 </dev/null &
+  node_env=()
+  ((${#PROCS[@]} == 0)) || node_env=("GOMAXPROCS=${PROCS[i % ${#PROCS[@]}]}")
+  env "${node_env[@]}" nohup "$BIN" start --home "${HOMES[i]}" --log_no_color >"$OUT/node$i.log" 2>&1 </dev/null &
   echo $! >"$OUT/node$i.pid"
 done
 log "started $N nodes; waiting for all of them to pass height 3"
