@@ -56,14 +56,32 @@ type faultLoad struct {
 	failures []string
 }
 
+// proverAsync starts the test circuit's setup (about a second) in the
+// background, to overlap the network's start; the result waits for it.
+func proverAsync() func(t *testing.T) *batchprover.Prover {
+	type result struct {
+		p   *batchprover.Prover
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		p, err := batchprover.New()
+		ch <- result{p, err}
+	}()
+	return func(t *testing.T) *batchprover.Prover {
+		t.Helper()
+		r := <-ch
+		if r.err != nil {
+			t.Fatalf("test circuit setup: %v", r.err)
+		}
+		return r.p
+	}
+}
+
 // startFaultLoad registers the rollup (signed by key operator, through node
 // 0) and starts the loop; it returns once the first batch has landed.
-func startFaultLoad(t *testing.T, ln *Localnet, operator, depositor string) *faultLoad {
+func startFaultLoad(t *testing.T, ln *Localnet, p *batchprover.Prover, operator, depositor string) *faultLoad {
 	t.Helper()
-	p, err := batchprover.New()
-	if err != nil {
-		t.Fatalf("test circuit setup: %v", err)
-	}
 	l := &faultLoad{ln: ln, prover: p, dir: t.TempDir(), operator: operator, depositor: depositor,
 		stop: make(chan struct{}), done: make(chan struct{})}
 	l.opRaw = rawAddress(t, ln.Address(t, operator))

@@ -22,11 +22,12 @@ import (
 // index and withdrawal was applied exactly once. Recovery times are logged
 // as FAULT-METRIC lines (docs/PERFORMANCE.md, "Fault injection").
 func TestFaults_FourValidatorsUnderBridgeTraffic(t *testing.T) {
+	prover := proverAsync()
 	ln := NewLocalnet(t, 4, alternatingGOMAXPROCS)
 	ln.StartAll()
 	all := allNodes(ln)
 	ln.WaitHeight(all, 2, 2*time.Minute)
-	load := startFaultLoad(t, ln, "node0", "node1")
+	load := startFaultLoad(t, ln, prover(t), "node0", "node1")
 	checked := checkpoint(t, ln, load, "start", 1)
 
 	// 1. Crash one validator; the other three go on.
