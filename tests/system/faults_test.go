@@ -105,8 +105,9 @@ func TestFaults_FourValidatorsUnderBridgeTraffic(t *testing.T) {
 		ownNext := time.Since(resumed)
 		ln.WaitHeight([]int{victim}, ln.MaxHeight(), 2*time.Minute)
 		caughtUp := time.Since(resumed)
-		t.Logf("FAULT-METRIC pause proposer (node%d): next block on the others %s after SIGSTOP; paused %s over %d heights; after SIGCONT its next block in %s, caught up in %s",
-			victim, gap.Round(10*time.Millisecond), resumed.Sub(paused).Round(10*time.Millisecond), lag-before,
+		stall := ln.LongestBlockInterval(others[0], before, lag)
+		t.Logf("FAULT-METRIC pause proposer (node%d): next block on the others %s after SIGSTOP; paused %s over %d heights, longest block interval meanwhile %s; after SIGCONT its next block in %s, caught up in %s",
+			victim, gap.Round(10*time.Millisecond), resumed.Sub(paused).Round(10*time.Millisecond), lag-before, stall.Round(10*time.Millisecond),
 			ownNext.Round(10*time.Millisecond), caughtUp.Round(10*time.Millisecond))
 		waitBatches(t, load, load.Batches(), 90*time.Second)
 		checked = checkpoint(t, ln, load, "pause proposer", checked)

@@ -347,6 +347,8 @@ func (ln *Localnet) WaitAnyAbove(height int64, timeout time.Duration) {
 // BlockID is what every node must agree on at a height.
 type BlockID struct {
 	Hash, AppHash, LastResultsHash, Proposer string
+	// Time is the header time (not compared: it is part of Hash).
+	Time time.Time
 }
 
 // Block reads node i's block at height from its RPC.
@@ -358,9 +360,10 @@ func (ln *Localnet) Block(i int, height int64) (BlockID, error) {
 			} `json:"block_id"`
 			Block struct {
 				Header struct {
-					AppHash         string `json:"app_hash"`
-					LastResultsHash string `json:"last_results_hash"`
-					ProposerAddress string `json:"proposer_address"`
+					AppHash         string    `json:"app_hash"`
+					LastResultsHash string    `json:"last_results_hash"`
+					ProposerAddress string    `json:"proposer_address"`
+					Time            time.Time `json:"time"`
 				} `json:"header"`
 			} `json:"block"`
 		} `json:"result"`
@@ -372,7 +375,8 @@ func (ln *Localnet) Block(i int, height int64) (BlockID, error) {
 	if r.BlockID.Hash == "" {
 		return BlockID{}, fmt.Errorf("%s has no block %d", ln.Nodes[i].Name, height)
 	}
-	return BlockID{r.BlockID.Hash, r.Block.Header.AppHash, r.Block.Header.LastResultsHash, r.Block.Header.ProposerAddress}, nil
+	hd := r.Block.Header
+	return BlockID{r.BlockID.Hash, hd.AppHash, hd.LastResultsHash, hd.ProposerAddress, hd.Time}, nil
 }
 
 // RequireSameBlocks checks that every node in nodes holds the same block
@@ -395,6 +399,26 @@ func (ln *Localnet) RequireSameBlocks(nodes []int, from, to int64) {
 			}
 		}
 	}
+}
+
+// LongestBlockInterval is the longest gap between the header times of
+// consecutive blocks in (from, to], read from node i.
+func (ln *Localnet) LongestBlockInterval(i int, from, to int64) time.Duration {
+	ln.t.Helper()
+	var longest time.Duration
+	prev, err := ln.Block(i, from)
+	if err != nil {
+		ln.t.Fatal(err)
+	}
+	for h := from + 1; h <= to; h++ {
+		b, err := ln.Block(i, h)
+		if err != nil {
+			ln.t.Fatal(err)
+		}
+		longest = max(longest, b.Time.Sub(prev.Time))
+		prev = b
+	}
+	return longest
 }
 
 // ValidatorAddress is node i's consensus address as its /status reports it.
