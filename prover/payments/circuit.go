@@ -280,7 +280,7 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, root f
 		fd = ctx.decodeForced(f)
 		isForcedSkip = api.Mul(fd.isForced, isSkip)
 		executed = api.Sub(fd.isForced, isForcedSkip)
-		api.AssertIsEqual(api.Mul(fd.isForced, api.Sub(1, api.Add(isSkip, isTransfer, isWithdraw))), 0)
+		api.AssertIsEqual(api.Mul(fd.isForced, api.Sub(1, api.Add(isSkip, isTransfer, isWithdraw, isSend))), 0)
 		api.AssertIsEqual(api.Mul(executed, api.Sub(1, fd.wf)), 0)
 		api.AssertIsEqual(api.Mul(executed, api.Sub(word, fd.word)), 0)
 		idxA = api.Add(s.From, api.Mul(isForcedSkip, fd.fromLow))
@@ -334,7 +334,7 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, root f
 		isSelf := api.IsZero(api.Sub(fd.from, fd.to))
 		noOverflow := ctx.lessOrEqual(api.Add(b.Balance, fd.amount), new(big.Int).Sub(two128, big.NewInt(1)), BalanceBits+4)
 		transferOK := api.Mul(api.Sub(1, api.IsZero(b.X)), api.Add(isSelf, api.Mul(api.Sub(1, isSelf), noOverflow)))
-		kindOK := api.Add(fd.withdraw, api.Mul(fd.transfer, transferOK))
+		kindOK := api.Add(fd.withdraw, fd.send, api.Mul(fd.transfer, transferOK))
 		nonceOK := api.Mul(api.IsZero(api.Sub(fd.nonce, a.Nonce)), api.Sub(1, api.IsZero(api.Sub(a.Nonce, 1<<NonceBits-1))))
 		validForced = api.Mul(fd.wf, aExists, debitOK, nonceOK, kindOK)
 	}
@@ -370,26 +370,35 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, root f
 	api.AssertIsEqual(api.Mul(isSkipReg, e.Amount), 0)
 	api.AssertIsEqual(api.Mul(isSkipReg, api.IsZero(api.Sub(e.Kind, uint32(types.InboxKindForcedTx)))), 0)
 	// withdrawal and send: the signed amount from the signer's address; a
-	// skipped forced withdrawal computes the entry it would emit, for its
-	// signature (only if the balance covers it, so the amount is in range)
-	var forcedOut frontend.Variable = 0
+	// skipped forced withdrawal or send computes the entry it would emit,
+	// for its signature (only if the balance covers it, so the amount is in
+	// range)
+	var forcedOutW, forcedOutS frontend.Variable = 0, 0
 	if f != nil {
-		forcedOut = api.Mul(isForcedSkip, fd.withdraw, fd.wf, debitOK)
+		forcedOut := api.Mul(isForcedSkip, fd.wf, debitOK)
+		forcedOutW, forcedOutS = api.Mul(forcedOut, fd.withdraw), api.Mul(forcedOut, fd.send)
 	}
-	outRole := api.Add(signedOut, forcedOut)
-	outWithdraw := api.Add(isWithdraw, forcedOut)
+	outRole := api.Add(signedOut, forcedOutW, forcedOutS)
+	outWithdraw := api.Add(isWithdraw, forcedOutW)
+	outSend := api.Add(isSend, forcedOutS)
 	outAmount := amount
 	if f != nil {
 		outAmount = api.Add(amount, api.Mul(isForcedSkip, fd.amount))
-		// the withdrawal (executed or not) pays the payload's recipient
-		api.AssertIsEqual(api.Mul(api.Add(api.Mul(executed, fd.withdraw), forcedOut), api.Sub(e.Recipient, fd.recipient)), 0)
+		// the withdrawal or send (executed or not) pays the payload's
+		// recipient; a forced send has no payload
+		withdrawRole := api.Add(api.Mul(executed, fd.withdraw), forcedOutW)
+		api.AssertIsEqual(api.Mul(withdrawRole, api.Sub(e.Recipient, fd.recipient)), 0)
+		sendRole := api.Add(api.Mul(executed, fd.send), forcedOutS)
+		api.AssertIsEqual(api.Mul(sendRole, api.Sub(e.Recipient, fd.l2Recipient)), 0)
+		api.AssertIsEqual(api.Mul(sendRole, api.Sub(e.Rollup, fd.rollup)), 0)
+		api.AssertIsEqual(api.Mul(sendRole, api.Sub(e.Payload, gadgets.PayloadDigestConstant(nil))), 0)
 	}
 	api.AssertIsEqual(api.Mul(outRole, api.Sub(e.Amount, outAmount)), 0)
 	api.AssertIsEqual(api.Mul(outRole, api.Sub(e.Sender, addr)), 0)
 	api.AssertIsEqual(api.Mul(outRole, api.Sub(e.Denom, ctx.denom)), 0)
 	api.AssertIsEqual(api.Mul(signedOut, api.IsZero(amount)), 0)
 	api.AssertIsEqual(api.Mul(outWithdraw, api.Sub(e.Kind, uint32(types.OutboxKindWithdrawal))), 0)
-	api.AssertIsEqual(api.Mul(isSend, api.Sub(e.Kind, uint32(types.OutboxKindCrossRollupMessage))), 0)
+	api.AssertIsEqual(api.Mul(outSend, api.Sub(e.Kind, uint32(types.OutboxKindCrossRollupMessage))), 0)
 	noRollup, noPayload := gadgets.RollupIDDigestConstant(""), gadgets.PayloadDigestConstant(nil)
 	api.AssertIsEqual(api.Mul(outWithdraw, api.Sub(e.Rollup, noRollup)), 0)
 	api.AssertIsEqual(api.Mul(outWithdraw, api.Sub(e.Payload, noPayload)), 0)

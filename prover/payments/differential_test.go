@@ -27,19 +27,31 @@ func TestDifferential_RandomBatches(t *testing.T) {
 	// them stay those the seed gives
 	frng := rand.New(rand.NewSource(7))
 	forced := map[bool]int{}
+	forcedKinds := map[RecordKind]int{}
 	for batch := 0; batch < 12; batch++ {
 		// forced transactions: valid, stale or future nonce, overdraft,
 		// tampered signature or malformed
-		if frng.Intn(3) != 0 {
-			k := keys[frng.Intn(len(keys))]
+		if frng.Intn(4) != 0 {
+			// the richest account, so that most are valid when they come
+			k, richest := keys[0], new(big.Int)
+			for _, key := range keys {
+				if i, ok, _ := r.s.IndexOf(key.Public); ok {
+					if a, _ := r.s.Account(i); a.Balance.Cmp(richest) > 0 {
+						k, richest = key, new(big.Int).Set(&a.Balance)
+					}
+				}
+			}
 			if from, ok, err := r.s.IndexOf(k.Public); err == nil && ok {
 				acc, err := r.s.Account(from)
 				require.NoError(t, err)
 				var tx Tx
-				if frng.Intn(2) == 0 {
-					tx = r.withdraw(k, from, uint64(frng.Intn(3000))+1, uint64(frng.Intn(3)), l1Addr(0x66))
-				} else {
-					tx = r.transfer(k, from, uint32(frng.Intn(len(keys))), uint64(frng.Intn(3000)), uint64(frng.Intn(3)))
+				switch batch % 3 {
+				case 0:
+					tx = r.withdraw(k, from, uint64(frng.Intn(300))+1, uint64(frng.Intn(3)), l1Addr(0x66))
+				case 1:
+					tx = forcedSend(r, k, from, uint64(frng.Intn(300))+1, uint64(frng.Intn(3)), "dex")
+				default:
+					tx = r.transfer(k, from, []uint32{0, from}[frng.Intn(2)], uint64(frng.Intn(300)), uint64(frng.Intn(3))) // account 0 exists
 				}
 				tx = r.resign(k, tx, acc.Nonce+uint32(frng.Intn(5)/4))
 				if frng.Intn(6) == 0 {
@@ -100,6 +112,11 @@ func TestDifferential_RandomBatches(t *testing.T) {
 		}
 		for _, o := range b.Forced {
 			forced[o.Executed]++
+			if o.Executed {
+				tx, err := DecodeForcedTx(r.inbox[o.Sequence].Payload)
+				require.NoError(t, err)
+				forcedKinds[tx.Kind]++
+			}
 		}
 		n, err := Replay(replayed, b.Data, r.inbox[first:])
 		require.NoError(t, err)
@@ -128,6 +145,9 @@ func TestDifferential_RandomBatches(t *testing.T) {
 	}
 	require.NotZero(t, forced[true], "no forced transaction executed")
 	require.NotZero(t, forced[false], "no forced transaction skipped")
+	for _, k := range []RecordKind{KindTransfer, KindWithdraw, KindSend} {
+		require.NotZero(t, forcedKinds[k], "no forced transaction of kind %d executed", k)
+	}
 	// exodus: data and inbox alone give every account
 	for i := uint32(0); i < 1<<p.Depth; i++ {
 		want, err := r.s.Account(i)

@@ -28,19 +28,21 @@ type ForcedWitness struct {
 	AmountExp, AmountMant, FeeExp, FeeMant    frontend.Variable
 	Nonce, RXLo, RYLo, SLo, Pad0, L1Recipient frontend.Variable
 	Pad1, STop, SLow                          frontend.Variable
+	IDLen, IDBody, YLo, Pad2                  frontend.Variable
 }
 
 // forcedDecoded is what the circuit derives from a ForcedWitness.
 type forcedDecoded struct {
-	isForced, wf        frontend.Variable // a forced entry; well-formed payload
-	transfer, withdraw  frontend.Variable // decoded kind (garbage unless wf)
-	word, nonce         frontend.Variable
-	from, to            frontend.Variable // 24-bit fields
-	fromLow, toLow      frontend.Variable // their low Depth bits
-	amount, fee         frontend.Variable
-	rx, ry, s, sTopZero frontend.Variable
-	recipient           frontend.Variable // AddressDigest of the L1 recipient
-	entryHash           frontend.Variable // the consumed inbox entry's hash
+	isForced, wf             frontend.Variable // a forced entry; well-formed payload
+	transfer, withdraw, send frontend.Variable // decoded kind (garbage unless wf)
+	word, nonce              frontend.Variable
+	from, to                 frontend.Variable // 24-bit fields
+	fromLow, toLow           frontend.Variable // their low Depth bits
+	amount, fee              frontend.Variable
+	rx, ry, s, sTopZero      frontend.Variable
+	recipient                frontend.Variable // AddressDigest of the L1 recipient
+	l2Recipient, rollup      frontend.Variable // a send's AddressDigest and RollupIDDigest
+	entryHash                frontend.Variable // the consumed inbox entry's hash
 }
 
 var (
@@ -51,6 +53,7 @@ var (
 	two240 = new(big.Int).Lsh(big.NewInt(1), 240)
 	two243 = new(big.Int).Lsh(big.NewInt(1), 243)
 	two128 = new(big.Int).Lsh(big.NewInt(1), 128)
+	two232 = new(big.Int).Lsh(big.NewInt(1), 232)
 )
 
 // decodeForced recomputes the payload digest from the opening, decodes a
@@ -120,6 +123,7 @@ func (ctx *circuitCtx) decodeForced(f *ForcedWitness) forcedDecoded {
 	d.toLow = api.FromBinary(toBits[:ctx.p.Depth]...)
 	d.transfer = api.Mul(kindBits[0], api.Sub(1, kindBits[1]), api.Sub(1, kindBits[2]))
 	d.withdraw = api.Mul(api.Sub(1, kindBits[0]), kindBits[1], api.Sub(1, kindBits[2]))
+	d.send = api.Mul(kindBits[0], kindBits[1], api.Sub(1, kindBits[2]))
 	d.amount = api.Mul(f.AmountMant, pow10(api, aExpBits))
 	d.fee = api.Mul(f.FeeMant, pow10(api, fExpBits))
 	d.rx = api.Add(api.Mul(x[2], 256), f.RXLo)
@@ -128,11 +132,30 @@ func (ctx *circuitCtx) decodeForced(f *ForcedWitness) forcedDecoded {
 	d.sTopZero = api.IsZero(f.STop)
 	d.recipient = h.Compress(l1RecipientStart.BigInt(new(big.Int)), api.Mul(f.L1Recipient, two88))
 
+	// chunks 5 to 8, a send's destination: the rollup id (length and
+	// left-aligned bytes, as RollupIDDigest chunks it) and the 64-byte L2
+	// recipient (as AddressDigest chunks it)
+	rc.Check(f.IDLen, 8)
+	rc.Check(f.IDBody, 240)
+	api.AssertIsEqual(x[5], api.Add(api.Mul(f.IDLen, two240), f.IDBody))
+	rc.Check(f.YLo, 16)
+	rc.Check(f.Pad2, 232)
+	api.AssertIsEqual(x[8], api.Add(api.Mul(f.YLo, two232), f.Pad2))
+	d.rollup = h.Compress(h.Compress(rollupIDTag.BigInt(new(big.Int)), f.IDLen), api.Mul(f.IDBody, 256))
+	d.l2Recipient = h.Chain(addressStart, x[6], x[7], api.Mul(f.YLo, two232))
+	idOK := api.Mul(api.Sub(1, api.IsZero(f.IDLen)), ctx.lessOrEqual(f.IDLen, MaxForcedRollupIDLen, 8))
+	idOK = api.Mul(idOK, ctx.idPaddingZero(f.IDBody, api.Select(idOK, api.Sub(MaxForcedRollupIDLen, f.IDLen), 0)))
+	noSend := api.Mul(api.IsZero(x[5]), api.IsZero(x[6]), api.IsZero(x[7]), api.IsZero(x[8]))
+
 	// well formed: the canonical length, version, zero padding, a transfer
-	// (no recipient address) or a withdrawal (no L2 recipient, amount > 0),
-	// indices inside the tree
-	shape := api.Add(api.Mul(d.transfer, api.IsZero(f.L1Recipient)),
-		api.Mul(d.withdraw, api.IsZero(f.To), api.Sub(1, api.IsZero(f.AmountMant))))
+	// (no recipient address or rollup), a withdrawal (no L2 index, rollup
+	// or L2 recipient, amount > 0) or a send (no L2 index or L1 recipient,
+	// amount > 0, a rollup id of 1..30 bytes), indices inside the tree
+	amountNonZero := api.Sub(1, api.IsZero(f.AmountMant))
+	noL1 := api.IsZero(f.L1Recipient)
+	shape := api.Add(api.Mul(d.transfer, noL1, noSend),
+		api.Mul(d.withdraw, api.IsZero(f.To), amountNonZero, noSend),
+		api.Mul(d.send, api.IsZero(f.To), amountNonZero, noL1, idOK, api.IsZero(f.Pad2)))
 	d.wf = api.Mul(structural, api.IsZero(api.Sub(f.Version, ForcedTxVersion)), api.IsZero(f.Pad0), api.IsZero(f.Pad1),
 		shape, api.IsZero(api.Sub(f.From, d.fromLow)), api.IsZero(api.Sub(f.To, d.toLow)))
 
@@ -141,6 +164,41 @@ func (ctx *circuitCtx) decodeForced(f *ForcedWitness) forcedDecoded {
 	header := gadgets.Header(api, f.Sequence, uint32(types.InboxKindForcedTx), 0)
 	d.entryHash = h.Chain(gadgets.TagConstant(types.TagInboxEntry), header, f.Sender, f.Recipient, f.Rollup, f.Denom, payloadDigest)
 	return d
+}
+
+// idPaddingZero is 1 if the last pad bytes of the 30-byte body are zero
+// (pad <= 30): body = q*2^(8*pad) + r with r < 2^(8*pad), hinted, and r = 0.
+func (ctx *circuitCtx) idPaddingZero(body, pad frontend.Variable) frontend.Variable {
+	api := ctx.api
+	padBits := api.ToBinary(pad, 5)
+	keepBits := api.ToBinary(api.Sub(MaxForcedRollupIDLen, pad), 5)
+	pow256 := func(bits []frontend.Variable) frontend.Variable {
+		var acc frontend.Variable = 1
+		for i, b := range bits {
+			f := new(big.Int).Lsh(big.NewInt(1), uint(8<<i))
+			acc = api.Mul(acc, api.Add(1, api.Mul(b, new(big.Int).Sub(f, big.NewInt(1)))))
+		}
+		return acc
+	}
+	div, keep := pow256(padBits), pow256(keepBits) // div*keep = 2^240
+	out, err := api.Compiler().NewHint(divModHint, 2, body, div)
+	if err != nil {
+		panic(err)
+	}
+	q, r := out[0], out[1]
+	api.AssertIsEqual(body, api.Add(api.Mul(q, div), r))
+	ctx.rc.Check(q, 240)
+	ctx.rc.Check(api.Mul(r, keep), 240)
+	return api.IsZero(r)
+}
+
+// divModHint returns inputs[0] / inputs[1] and inputs[0] % inputs[1].
+func divModHint(_ *big.Int, inputs, outputs []*big.Int) error {
+	if len(inputs) != 2 || len(outputs) != 2 || inputs[1].Sign() == 0 {
+		return errors.New("payments: divModHint takes a dividend and a non-zero divisor")
+	}
+	outputs[0].QuoRem(inputs[0], inputs[1], outputs[1])
+	return nil
 }
 
 // lessOrEqual is 1 if a <= b and 0 otherwise, for a and b below 2^bits:
@@ -169,4 +227,4 @@ func lessOrEqualHint(_ *big.Int, inputs, outputs []*big.Int) error {
 	return nil
 }
 
-func init() { solver.RegisterHint(lessOrEqualHint) }
+func init() { solver.RegisterHint(lessOrEqualHint, divModHint) }

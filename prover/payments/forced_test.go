@@ -52,6 +52,7 @@ func TestForcedTx_EncodeDecodeRoundTrip(t *testing.T) {
 	for name, tx := range map[string]Tx{
 		"withdrawal": r.withdraw(alice, 1, 250_000, 3, l1Addr(0x55)),
 		"transfer":   r.transfer(alice, 1, 2, 12_345_000, 10),
+		"send":       forcedSend(r, alice, 1, 4000, 1, "dex"),
 	} {
 		t.Run(name, func(t *testing.T) {
 			payload, err := EncodeForcedTx(&tx)
@@ -62,6 +63,7 @@ func TestForcedTx_EncodeDecodeRoundTrip(t *testing.T) {
 			require.Equal(t, tx.record(), got.record())
 			require.Equal(t, tx.Nonce, got.Nonce)
 			require.Equal(t, tx.Recipient, got.Recipient)
+			require.Equal(t, tx.DestRollupID, got.DestRollupID)
 			require.Equal(t, tx.Sig.RX, got.Sig.RX)
 			require.Equal(t, tx.Sig.RY, got.Sig.RY)
 			require.Zero(t, tx.Sig.S.Cmp(&got.Sig.S))
@@ -77,9 +79,13 @@ func TestForcedTx_EncodeDecodeRoundTrip(t *testing.T) {
 
 func TestForcedTx_EncodeRefusesWhatCannotBeForced(t *testing.T) {
 	r, alice, _ := funded(t, testParams)
-	send := r.send(alice, 1, 10, 0, "dex", alice.Public.Address())
+	withPayload := r.send(alice, 1, 10, 0, "dex", alice.Public.Address())
 	longRecipient := r.withdraw(alice, 1, 10, 0, bytes.Repeat([]byte{7}, 32))
-	for name, tx := range map[string]Tx{"send": send, "32-byte recipient": longRecipient} {
+	longRollup := forcedSend(r, alice, 1, 10, 0, strings.Repeat("r", MaxForcedRollupIDLen+1))
+	shortL2 := forcedSend(r, alice, 1, 10, 0, "dex")
+	shortL2.Recipient = shortL2.Recipient[:32]
+	for name, tx := range map[string]Tx{"send with a payload": withPayload, "32-byte L1 recipient": longRecipient,
+		"31-byte rollup id": longRollup, "32-byte L2 recipient": shortL2} {
 		_, err := EncodeForcedTx(&tx)
 		require.ErrorIs(t, err, ErrMalformedForcedTx, name)
 	}
@@ -93,6 +99,9 @@ func TestForcedTx_DecodeRejectsMalformed(t *testing.T) {
 	tr := r.transfer(alice, 1, 2, 10, 0)
 	goodTransfer, err := EncodeForcedTx(&tr)
 	require.NoError(t, err)
+	snd := forcedSend(r, alice, 1, 10, 0, "dex")
+	goodSend, err := EncodeForcedTx(&snd)
+	require.NoError(t, err)
 	edit := func(b []byte, f func([]byte) []byte) []byte { return f(bytes.Clone(b)) }
 	for name, payload := range map[string][]byte{
 		"short":                 good[:ForcedTxBytes-1],
@@ -103,6 +112,12 @@ func TestForcedTx_DecodeRejectsMalformed(t *testing.T) {
 		"send kind":             edit(good, func(b []byte) []byte { b[1] = byte(KindSend) << 5; return b }),
 		"withdrawal with to":    edit(good, func(b []byte) []byte { b[6] |= 1; return b }),
 		"transfer with address": edit(goodTransfer, func(b []byte) []byte { b[40] = 1; return b }),
+		"send: id padding":      edit(goodSend, func(b []byte) []byte { b[185] = 'x'; return b }),
+		"send: id length 0":     edit(goodSend, func(b []byte) []byte { b[155] = 0; return b }),
+		"send: id length 31":    edit(goodSend, func(b []byte) []byte { b[155] = 31; return b }),
+		"send: L1 recipient":    edit(goodSend, func(b []byte) []byte { b[31] = 1; return b }),
+		"send: padding":         edit(goodSend, func(b []byte) []byte { b[278] = 1; return b }),
+		"withdrawal with L2":    edit(good, func(b []byte) []byte { b[200] = 1; return b }),
 		"withdrawal of zero": edit(good, func(b []byte) []byte {
 			// clear the amount mantissa and exponent
 			copy(b[1:13], (Record{Kind: KindWithdraw, From: 1}).word().FillBytes(make([]byte, 12)))
@@ -226,9 +241,23 @@ func TestForcedTx_InvalidIsSkipped(t *testing.T) {
 			tx := r.transfer(alice, 1, 1<<testParams.Depth+2, 10, 0)
 			return mustForced(r.t, tx)
 		},
-		"malformed: short":    func(*rollup, *PrivateKey) []byte { return []byte("not a transaction") },
-		"malformed: long":     func(*rollup, *PrivateKey) []byte { return bytes.Repeat([]byte{1}, 400) },
-		"malformed: 4 chunks": func(*rollup, *PrivateKey) []byte { return bytes.Repeat([]byte{1}, 4*31) },
+		"malformed: short":            func(*rollup, *PrivateKey) []byte { return []byte("not a transaction") },
+		"malformed: long":             func(*rollup, *PrivateKey) []byte { return bytes.Repeat([]byte{1}, 400) },
+		"malformed: 4 chunks":         func(*rollup, *PrivateKey) []byte { return bytes.Repeat([]byte{1}, 4*31) },
+		"malformed: 9 chunks of ones": func(*rollup, *PrivateKey) []byte { return bytes.Repeat([]byte{1}, ForcedTxBytes) },
+		"send: bad signature": func(r *rollup, alice *PrivateKey) []byte {
+			tx := forcedSend(r, alice, 1, 10, 0, "dex")
+			tx.Sig.S.Add(&tx.Sig.S, big.NewInt(1))
+			return mustForced(r.t, tx)
+		},
+		"send: overdraft": func(r *rollup, alice *PrivateKey) []byte {
+			return mustForced(r.t, forcedSend(r, alice, 1, 2_000_000, 0, "dex"))
+		},
+		"send: rollup id padding": func(r *rollup, alice *PrivateKey) []byte {
+			b := mustForced(r.t, forcedSend(r, alice, 1, 10, 0, "dex"))
+			b[170] = 'x'
+			return b
+		},
 		"malformed: version": func(r *rollup, alice *PrivateKey) []byte {
 			b := mustForced(r.t, r.withdraw(alice, 1, 10, 0, l1Addr(0x55)))
 			b[0] = 9
@@ -257,6 +286,25 @@ func TestForcedTx_InvalidIsSkipped(t *testing.T) {
 			require.NoError(t, solved(t, testParams, b))
 		})
 	}
+}
+
+// forcedSend is a signed send without payload to a 64-byte L2 address.
+func forcedSend(r *rollup, k *PrivateKey, from uint32, amount, fee uint64, dest string) Tx {
+	tx := r.send(k, from, amount, fee, dest, testKey(9).Public.Address())
+	tx.Payload = nil
+	tx.Sign(k, r.domain, DefaultDenom)
+	return tx
+}
+
+func TestForcedTx_ValidSendIsExecuted(t *testing.T) {
+	r, alice, _ := funded(t, testParams)
+	r.forceTx(forcedSend(r, alice, 1, 4000, 2, "dex"))
+	b := r.build()
+	require.True(t, b.Forced[0].Executed)
+	require.Equal(t, types.OutboxEntry{Kind: types.OutboxKindCrossRollupMessage, Sender: alice.Public.Address(),
+		Recipient: testKey(9).Public.Address(), DestRollupID: "dex", Denom: DefaultDenom, Amount: types.NewUint128(4000)}, b.Outbox[0])
+	require.Equal(t, "995998", func() string { a := account(t, r, 1); return a.Balance.String() }())
+	require.NoError(t, solved(t, testParams, b))
 }
 
 func mustForced(t testing.TB, tx Tx) []byte {
@@ -306,6 +354,11 @@ func (b *builder) finishWithNoops(t *testing.T) *Batch {
 // forced skip or as an ordinary skip, in a forced-capable slot or another,
 // has no satisfying witness.
 func TestCircuit_RejectsSkippingAValidForcedTx(t *testing.T) {
+	kinds := map[string]func(r *rollup, alice *PrivateKey) Tx{
+		"withdrawal": func(r *rollup, alice *PrivateKey) Tx { return r.withdraw(alice, 1, 250_000, 3, l1Addr(0x55)) },
+		"transfer":   func(r *rollup, alice *PrivateKey) Tx { return r.transfer(alice, 1, 2, 250_000, 3) },
+		"send":       func(r *rollup, alice *PrivateKey) Tx { return forcedSend(r, alice, 1, 250_000, 3, "dex") },
+	}
 	for name, build := range map[string]func(t *testing.T, b *builder, e types.InboxEntry){
 		"forced skip": func(t *testing.T, b *builder, e types.InboxEntry) {
 			b.batch.InboxConsumed++
@@ -325,19 +378,25 @@ func TestCircuit_RejectsSkippingAValidForcedTx(t *testing.T) {
 			require.NoError(t, b.slot(Record{Kind: KindSkip}, slotExtra{entry: inboxEntryWitness(e)}))
 		},
 	} {
-		t.Run(name, func(t *testing.T) {
-			r, alice, _ := funded(t, testParams)
-			r.forceTx(r.withdraw(alice, 1, 250_000, 3, l1Addr(0x55)))
-			b := builderAt(t, r)
-			build(t, b, r.inbox[r.next])
-			batch := b.finishWithNoops(t)
-			require.Error(t, solved(t, testParams, batch))
-		})
+		for kind, tx := range kinds {
+			t.Run(name+"/"+kind, func(t *testing.T) {
+				r, alice, _ := funded(t, testParams)
+				r.forceTx(tx(r, alice))
+				b := builderAt(t, r)
+				build(t, b, r.inbox[r.next])
+				batch := b.finishWithNoops(t)
+				require.Error(t, solved(t, testParams, batch))
+			})
+		}
 	}
-	// and the honest batch of the same inbox is accepted
-	r, alice, _ := funded(t, testParams)
-	r.forceTx(r.withdraw(alice, 1, 250_000, 3, l1Addr(0x55)))
-	require.NoError(t, solved(t, testParams, r.build()))
+	// and the honest batches of the same inboxes are accepted
+	for kind, tx := range kinds {
+		r, alice, _ := funded(t, testParams)
+		r.forceTx(tx(r, alice))
+		b := r.build()
+		require.True(t, b.Forced[0].Executed, kind)
+		require.NoError(t, solved(t, testParams, b), kind)
+	}
 }
 
 // noopLike fills one slot with a skip-free transfer of zero from the
@@ -408,4 +467,53 @@ func TestParams_ForcedSlotsBounds(t *testing.T) {
 		require.Equal(t, tc.ok, err == nil, "%+v: %v", tc.p, err)
 	}
 	require.Equal(t, DefaultForcedSlots, Params{Depth: 8, Slots: 4}.WithDefaults().ForcedSlots)
+}
+
+// Skipping a valid forced withdrawal or send by checking its signature
+// over another entry than the one it would emit: the entry is pinned to
+// the payload, so the skip stays unsatisfiable.
+func TestCircuit_RejectsSkippingWithAnotherWouldBeEntry(t *testing.T) {
+	for name, c := range map[string]struct {
+		tx     func(r *rollup, alice *PrivateKey) Tx
+		mutate func(e *EntryWitness)
+	}{
+		"withdrawal, recipient": {
+			func(r *rollup, alice *PrivateKey) Tx { return r.withdraw(alice, 1, 250, 3, l1Addr(0x55)) },
+			func(e *EntryWitness) { e.Recipient = bumped(e.Recipient, 1) },
+		},
+		"withdrawal, amount": {
+			func(r *rollup, alice *PrivateKey) Tx { return r.withdraw(alice, 1, 250, 3, l1Addr(0x55)) },
+			func(e *EntryWitness) { e.Amount = bumped(e.Amount, 1) },
+		},
+		"send, recipient": {
+			func(r *rollup, alice *PrivateKey) Tx { return forcedSend(r, alice, 1, 250, 3, "dex") },
+			func(e *EntryWitness) { e.Recipient = bumped(e.Recipient, 1) },
+		},
+		"send, rollup": {
+			func(r *rollup, alice *PrivateKey) Tx { return forcedSend(r, alice, 1, 250, 3, "dex") },
+			func(e *EntryWitness) { e.Rollup = types.RollupIDDigest("dey") },
+		},
+		"send, payload": {
+			func(r *rollup, alice *PrivateKey) Tx { return forcedSend(r, alice, 1, 250, 3, "dex") },
+			func(e *EntryWitness) { e.Payload = types.PayloadDigest([]byte("memo")) },
+		},
+		"send, kind": {
+			func(r *rollup, alice *PrivateKey) Tx { return forcedSend(r, alice, 1, 250, 3, "dex") },
+			func(e *EntryWitness) { e.Kind = uint32(types.OutboxKindWithdrawal) },
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r, alice, _ := funded(t, testParams)
+			r.forceTx(c.tx(r, alice))
+			b := builderAt(t, r)
+			e := r.inbox[r.next]
+			b.batch.InboxConsumed++
+			b.inboxAfter = types.InboxAccumulate(b.inboxAfter, e)
+			fw := forcedWitness(e)
+			require.NoError(t, b.skipForced(e.Payload, &fw))
+			batch := b.finishWithNoops(t)
+			c.mutate(&batch.Assignment.Slots[0].Entry)
+			require.Error(t, solved(t, testParams, batch))
+		})
+	}
 }

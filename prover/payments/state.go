@@ -321,10 +321,10 @@ func (b *builder) skipForced(payload []byte, fw *ForcedWitness) error {
 			*x.idxB = uint32(raw.to & mask)
 		}
 		sig = raw.sig
-		// a well-formed withdrawal the balance covers: the circuit checks
-		// its signature over the entry it would emit
+		// a well-formed withdrawal or send the balance covers: the circuit
+		// checks its signature over the entry it would emit
 		tx, err := DecodeForcedTx(payload)
-		if err == nil && tx.Kind == KindWithdraw && uint64(tx.From) <= mask {
+		if err == nil && tx.Kind != KindTransfer && uint64(tx.From) <= mask {
 			a, err := b.s.Account(tx.From)
 			if err != nil {
 				return err
