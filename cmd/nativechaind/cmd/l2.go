@@ -55,7 +55,7 @@ See docs/user-guide.md.`,
 	cmd.PersistentFlags().String(flagL2Home, "", "directory of L2 key files (default <home>/l2keys)")
 	cmd.AddCommand(l2KeysCmd(), l2BalanceCmd(), l2TransferCmd(), l2WithdrawCmd(), l2SendCmd(), l2TxCmd())
 	cmd.AddCommand(l2ExitProofCmd())
-	cmd.AddCommand(l2ForceWithdrawCmd(), l2ForceTransferCmd())
+	cmd.AddCommand(l2ForceWithdrawCmd(), l2ForceTransferCmd(), l2ForceSendCmd())
 	silenceUsage(cmd)
 	return cmd
 }

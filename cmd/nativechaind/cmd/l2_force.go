@@ -102,6 +102,31 @@ nativechaind tx rollups force-include payments pay.forced --from alice-l1`,
 	return cmd
 }
 
+// l2ForceSendCmd is force-withdraw's sibling for a cross-rollup send
+// (without payload, to a rollup id of at most 30 bytes).
+func l2ForceSendCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "force-send FROM_KEY DEST_ROLLUP TO AMOUNT --out FILE",
+		Short:   "Write a signed cross-rollup send to force through the L1 inbox (TO: key name or L2 address)",
+		Example: `nativechaind l2 force-send alice payments-b bob 100unat --out send.forced`,
+		Args:    cobra.ExactArgs(4),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return writeForced(cmd, args[0], func(f forcedContext) (payments.Tx, error) {
+				if len(args[1]) > payments.MaxForcedRollupIDLen {
+					return payments.Tx{}, fmt.Errorf("rollup id %q: a forced send reaches rollup ids of at most %d bytes", args[1], payments.MaxForcedRollupIDLen)
+				}
+				to, err := resolveL2(cmd, args[2])
+				if err != nil {
+					return payments.Tx{}, err
+				}
+				return payments.Tx{Kind: payments.KindSend, DestRollupID: args[1], Recipient: to.Address()}, nil
+			}, args[3])
+		},
+	}
+	addForcedFlags(cmd)
+	return cmd
+}
+
 func addForcedFlags(cmd *cobra.Command) {
 	addOperatorURLFlag(cmd)
 	cmd.Flags().String(flagForcedOut, "", "file to write the payload to (required)")
@@ -213,8 +238,11 @@ func writeForced(cmd *cobra.Command, from string, draft func(forcedContext) (pay
 }
 
 func forcedKindName(k payments.RecordKind) string {
-	if k == payments.KindWithdraw {
+	switch k {
+	case payments.KindWithdraw:
 		return "withdrawal"
+	case payments.KindSend:
+		return "send"
 	}
 	return "transfer"
 }

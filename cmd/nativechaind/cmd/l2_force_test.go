@@ -68,3 +68,27 @@ func TestL2Force_RefusesWhatCannotBeForced(t *testing.T) {
 	_, err = os.Stat(filepath.Join(dir, "x"))
 	require.True(t, os.IsNotExist(err), "nothing written on error")
 }
+
+func TestL2ForceSend_WritesASignedForcedTx(t *testing.T) {
+	dir := t.TempDir()
+	for _, k := range []string{"dave", "erin"} {
+		_, err := runL2(t, "keys", "add", k, "--l2-home", dir)
+		require.NoError(t, err)
+	}
+	out := filepath.Join(dir, "s.forced")
+	_, err := runL2(t, "force-send", "dave", "payments-b", "erin", "100", "--out", out, "--l2-home", dir,
+		"--index", "2", "--nonce", "1", "--chain-id", "nativechain-1", "--rollup-id", "payments")
+	require.NoError(t, err)
+	payload, err := os.ReadFile(out)
+	require.NoError(t, err)
+	tx, err := payments.DecodeForcedTx(payload)
+	require.NoError(t, err)
+	erin, err := wallet.LoadKey(dir, "erin")
+	require.NoError(t, err)
+	require.Equal(t, payments.KindSend, tx.Kind)
+	require.Equal(t, "payments-b", tx.DestRollupID)
+	require.Equal(t, erin.Private.Public.Address(), tx.Recipient)
+	dave, err := wallet.LoadKey(dir, "dave")
+	require.NoError(t, err)
+	require.True(t, tx.Verify(dave.Private.Public, payments.Domain("nativechain-1", "payments"), payments.DefaultDenom))
+}
