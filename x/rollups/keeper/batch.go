@@ -229,6 +229,9 @@ func (k Keeper) submitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (*ty
 	if err := k.noteConsumed(ctx, params, &r); err != nil {
 		return nil, err
 	}
+	if err := k.noteForcedConsumed(ctx, &r); err != nil {
+		return nil, err
+	}
 
 	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
 		return nil, err

@@ -37,6 +37,25 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	return k.indexPendingForced(ctx, gs)
+}
+
+// indexPendingForced rebuilds the forced-entry index, derived state like the
+// deadline index, from the unconsumed forced messages of the genesis inbox.
+// Validate checked that they match each rollup's pending_forced.
+func (k Keeper) indexPendingForced(ctx context.Context, gs *types.GenesisState) error {
+	consumed := make(map[string]uint64, len(gs.Rollups))
+	for _, r := range gs.Rollups {
+		consumed[r.Id] = r.InboxConsumed
+	}
+	for _, m := range gs.Inbox {
+		if types.InboxKind(m.Message.Kind) != types.InboxKindForcedTx || m.Message.Sequence < consumed[m.RollupId] {
+			continue
+		}
+		if err := k.PendingForced.Set(ctx, collections.Join(m.RollupId, m.Message.Sequence), true); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -24,9 +24,19 @@ func (k Keeper) AppendInbox(ctx context.Context, rollupID string, entry types.In
 	if r.Status != types.ROLLUP_STATUS_ACTIVE {
 		return 0, types.ErrRollupNotActive.Wrapf("rollup %q is %s", rollupID, r.Status)
 	}
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return 0, err
+	}
 	entry.Sequence = r.InboxSize
 	if err := entry.Validate(); err != nil {
 		return 0, err
+	}
+	forced := entry.Kind == types.InboxKindForcedTx
+	if forced {
+		if err := checkForcedRoom(params, r); err != nil {
+			return 0, err
+		}
 	}
 	prev, err := types.ParseFieldElement(r.InboxAccumulator)
 	if err != nil {
@@ -39,12 +49,13 @@ func (k Keeper) AppendInbox(ctx context.Context, rollupID string, entry types.In
 	if err := k.Inbox.Set(ctx, collections.Join(rollupID, entry.Sequence), msg); err != nil {
 		return 0, err
 	}
+	if forced {
+		if err := k.noteForcedAppended(ctx, &r, entry.Sequence); err != nil {
+			return 0, err
+		}
+	}
 	r.InboxSize++
 	r.InboxAccumulator = acc
-	params, err := k.Params.Get(ctx)
-	if err != nil {
-		return 0, err
-	}
 	if err := k.noteAppended(ctx, params, &r, sdkCtx.BlockHeight()); err != nil {
 		return 0, err
 	}

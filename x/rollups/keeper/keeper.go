@@ -40,6 +40,10 @@ type Keeper struct {
 	// true: a KeySet would store empty values, and ICS23 cannot prove a leaf
 	// with an empty value, which breaks absence proofs of its neighbours.
 	Deadlines collections.Map[collections.Pair[int64, string], bool]
+	// PendingForced indexes (rollup id, inbox sequence) of the forced
+	// transactions no batch has consumed yet (see forced.go); the value is
+	// always true, for the same reason as Deadlines.
+	PendingForced collections.Map[collections.Pair[string, uint64], bool]
 }
 
 // NewKeeper builds the keeper. It panics on a malformed authority: that is
@@ -70,6 +74,8 @@ func NewKeeper(
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.InboxMessage](cdc)),
 		Deadlines: collections.NewMap(sb, types.DeadlinesKey, "deadlines",
 			collections.PairKeyCodec(collections.Int64Key, collections.StringKey), collections.BoolValue),
+		PendingForced: collections.NewMap(sb, types.PendingForcedKey, "pending_forced",
+			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), collections.BoolValue),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -25,4 +25,6 @@ var (
 	ErrInvalidBatchLimit    = errorsmod.Register(ModuleName, 19, "invalid max batch data bytes")
 	ErrInvalidRequest       = errorsmod.Register(ModuleName, 20, "invalid request")
 	ErrInboxMessageNotFound = errorsmod.Register(ModuleName, 21, "inbox message not found")
+	// 22 is ErrInvalidExitLayout (exit_layout.go).
+	ErrForcedInboxFull = errorsmod.Register(ModuleName, 23, "too many unconsumed forced transactions")
 )

@@ -49,6 +49,7 @@ func (gs GenesisState) Validate() error {
 		}
 	}
 	clear(seen)
+	forced := make(map[string]uint64, len(gs.Rollups))
 	for _, m := range gs.Inbox {
 		if _, dup := seen[key{m.RollupId, m.Message.Sequence}]; dup {
 			return ErrInvalidGenesis.Wrapf("inbox message %d of rollup %q listed twice", m.Message.Sequence, m.RollupId)
@@ -57,6 +58,17 @@ func (gs GenesisState) Validate() error {
 		r, ok := rollups[m.RollupId]
 		if !ok || m.Message.Sequence >= r.InboxSize {
 			return ErrInvalidGenesis.Wrapf("inbox message %d of rollup %q has no matching rollup state", m.Message.Sequence, m.RollupId)
+		}
+		if InboxKind(m.Message.Kind) == InboxKindForcedTx && m.Message.Sequence >= r.InboxConsumed {
+			forced[m.RollupId]++
+		}
+	}
+	// pending_forced is what the force-include bound is checked against: it
+	// must count exactly the listed unconsumed forced transactions.
+	for _, r := range gs.Rollups {
+		if forced[r.Id] != r.PendingForced {
+			return ErrInvalidGenesis.Wrapf("rollup %q: pending_forced is %d but the inbox holds %d unconsumed forced transactions",
+				r.Id, r.PendingForced, forced[r.Id])
 		}
 	}
 	return nil

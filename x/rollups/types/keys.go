@@ -20,4 +20,8 @@ var (
 	// DeadlinesKey indexes active rollups with an unconsumed inbox message
 	// by the height it becomes overdue, so EndBlock finds them in order.
 	DeadlinesKey = collections.NewPrefix(4) // (deadline height, rollup id)
+	// PendingForcedKey indexes the unconsumed forced transactions (inbox
+	// kind 4) of each rollup, so a batch finds the ones it consumed without
+	// reading the other messages of its range.
+	PendingForcedKey = collections.NewPrefix(5) // (rollup id, inbox sequence)
 )

@@ -21,6 +21,13 @@ const (
 	DefaultPermissionlessAfterBlocks uint64 = 300
 	DefaultMaxFreezesPerBlock        uint32 = 20
 	MaxFreezesPerBlockLimit          uint32 = 1_000
+	// DefaultMaxPendingForced bounds a rollup's unconsumed forced
+	// transactions. At the default deadline of 600 blocks and one forced
+	// slot per batch, a full queue needs a batch every 9 blocks.
+	DefaultMaxPendingForced uint64 = 64
+	// MaxPendingForcedLimit bounds what governance may set, and with it the
+	// index entries one batch deletes when it consumes forced entries.
+	MaxPendingForcedLimit uint64 = 10_000
 
 	// MaxBatchDataBytesLimit bounds what governance may set: a batch must
 	// always fit comfortably in a block.
@@ -55,6 +62,7 @@ func DefaultParams() Params {
 		MaxOperators:              DefaultMaxOperators,
 		PermissionlessAfterBlocks: DefaultPermissionlessAfterBlocks,
 		MaxFreezesPerBlock:        DefaultMaxFreezesPerBlock,
+		MaxPendingForced:          DefaultMaxPendingForced,
 	}
 }
 
@@ -89,6 +97,9 @@ func (p Params) Validate() error {
 	}
 	if p.MaxFreezesPerBlock == 0 || p.MaxFreezesPerBlock > MaxFreezesPerBlockLimit {
 		return ErrInvalidParams.Wrapf("max freezes per block must be in [1, %d], got %d", MaxFreezesPerBlockLimit, p.MaxFreezesPerBlock)
+	}
+	if p.MaxPendingForced == 0 || p.MaxPendingForced > MaxPendingForcedLimit {
+		return ErrInvalidParams.Wrapf("max pending forced must be in [1, %d], got %d", MaxPendingForcedLimit, p.MaxPendingForced)
 	}
 	return nil
 }

@@ -31,6 +31,10 @@ func TestParams_Validate(t *testing.T) {
 		{"DA gas over limit (overflow guard)", func(p *types.Params) { p.GasPerDaByte = types.MaxGasPerDaByte + 1 }, false},
 		{"invalid fee denom", func(p *types.Params) { p.RegistrationFee = sdk.Coin{Denom: "1bad", Amount: sdkmath.OneInt()} }, false},
 		{"negative bond", func(p *types.Params) { p.MinOperatorBond = sdk.Coin{Denom: "unat", Amount: sdkmath.NewInt(-1)} }, false},
+		{"zero pending forced", func(p *types.Params) { p.MaxPendingForced = 0 }, false},
+		{"one pending forced", func(p *types.Params) { p.MaxPendingForced = 1 }, true},
+		{"pending forced at limit", func(p *types.Params) { p.MaxPendingForced = types.MaxPendingForcedLimit }, true},
+		{"pending forced over limit", func(p *types.Params) { p.MaxPendingForced = types.MaxPendingForcedLimit + 1 }, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
