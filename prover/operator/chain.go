@@ -27,10 +27,11 @@ type Chain interface {
 	Rollup(ctx context.Context, id string) (types.Rollup, error)
 	Inbox(ctx context.Context, id string, from, limit uint64) ([]types.InboxMessage, error)
 	Batch(ctx context.Context, id string, index uint64) (types.Batch, error)
-	// BatchData is the data posted with a verified batch. The chain keeps
-	// only its hash in the batch record: the data itself is in the
-	// transaction that carried the batch, in the block at b.Height.
-	BatchData(ctx context.Context, b types.Batch) ([]byte, error)
+	// PostedBatch is the message that carried a verified batch, with its
+	// posted data and outbox. The chain keeps only their hashes in the
+	// batch record: the message is in the transaction that carried the
+	// batch, in the block at b.Height.
+	PostedBatch(ctx context.Context, b types.Batch) (*types.MsgSubmitBatch, error)
 	// Submitter is the raw L1 address batches are submitted from (and
 	// proven for).
 	Submitter() sdk.AccAddress
@@ -170,7 +171,7 @@ func (c *CometChain) Batch(ctx context.Context, id string, index uint64) (types.
 	return res.Batch, nil
 }
 
-func (c *CometChain) BatchData(ctx context.Context, b types.Batch) ([]byte, error) {
+func (c *CometChain) PostedBatch(ctx context.Context, b types.Batch) (*types.MsgSubmitBatch, error) {
 	node, err := c.clientCtx.GetNode()
 	if err != nil {
 		return nil, err
@@ -189,7 +190,7 @@ func (c *CometChain) BatchData(ctx context.Context, b types.Batch) ([]byte, erro
 		for _, m := range tx.GetMsgs() {
 			for _, sb := range submittedBatches(m) {
 				if sb.RollupId == b.RollupId && sb.BatchIndex == b.Index && matchesDAHash(sb.Data, b.DaHash) {
-					return sb.Data, nil
+					return sb, nil
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package operator
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -24,9 +25,9 @@ type fakeChain struct {
 	batches   map[uint64]types.Batch
 	mempool   []pendingBatch
 	results   map[string]TxResult
-	submits   map[uint64]int    // broadcasts per index
-	applied   map[uint64]int    // applications per index
-	data      map[uint64][]byte // posted data per verified index
+	submits   map[uint64]int                   // broadcasts per index
+	applied   map[uint64]int                   // applications per index
+	posted    map[uint64]*types.MsgSubmitBatch // the message per verified index
 	submitter sdk.AccAddress
 	down      bool
 	hold      bool // blocks include no batch
@@ -67,7 +68,7 @@ func newFakeChain(rollupID string, p payments.Params) *fakeChain {
 		rollup: types.Rollup{Id: rollupID, GenesisStateRoot: root, StateRoot: root, NextBatchIndex: 1,
 			Status: types.ROLLUP_STATUS_ACTIVE, InboxAccumulator: types.StateRootBytes(acc),
 			ConsumedAccumulator: types.StateRootBytes(acc), Operators: []string{sub.String()}},
-		batches: map[uint64]types.Batch{}, results: map[string]TxResult{}, data: map[uint64][]byte{},
+		batches: map[uint64]types.Batch{}, results: map[string]TxResult{}, posted: map[uint64]*types.MsgSubmitBatch{},
 		submits: map[uint64]int{}, applied: map[uint64]int{}, submitter: sub,
 	}
 }
@@ -138,6 +139,9 @@ func (c *fakeChain) land(m *types.MsgSubmitBatch) {
 		DaHash: types.FieldElementBytes(types.DAHash(m.Data)), DataBytes: uint64(len(m.Data)),
 		InboxFrom: r.InboxConsumed, InboxTo: r.InboxConsumed + m.InboxConsumed, InboxAccumulatorBefore: before,
 		L2TxCount: m.L2TxCount, Submitter: m.Submitter, Height: c.height}
+	if outbox, err := types.DecodeOutbox(m.Outbox); err == nil {
+		b.OutboxHash, b.OutboxEntries = types.FieldElementBytes(types.OutboxHash(outbox)), uint64(len(outbox))
+	}
 	r.NextBatchIndex++
 	r.StateRoot = m.NewStateRoot
 	r.InboxConsumed += m.InboxConsumed
@@ -147,7 +151,9 @@ func (c *fakeChain) land(m *types.MsgSubmitBatch) {
 	b.InboxAccumulatorAfter = r.ConsumedAccumulator
 	r.LastBatchHeight = c.height
 	c.batches[m.BatchIndex] = b
-	c.data[m.BatchIndex] = append([]byte(nil), m.Data...)
+	posted := *m
+	posted.Data, posted.Outbox = bytes.Clone(m.Data), bytes.Clone(m.Outbox)
+	c.posted[m.BatchIndex] = &posted
 }
 
 // landForeign lands m at once, as if another operator's batch were in the
@@ -159,17 +165,18 @@ func (c *fakeChain) landForeign(m *types.MsgSubmitBatch) {
 	c.land(m)
 }
 
-func (c *fakeChain) BatchData(_ context.Context, b types.Batch) ([]byte, error) {
+func (c *fakeChain) PostedBatch(_ context.Context, b types.Batch) (*types.MsgSubmitBatch, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.down {
 		return nil, errDown
 	}
-	d, ok := c.data[b.Index]
+	m, ok := c.posted[b.Index]
 	if !ok {
 		return nil, fmt.Errorf("no data for batch %d", b.Index)
 	}
-	return d, nil
+	posted := *m
+	return &posted, nil
 }
 
 func (c *fakeChain) Rollup(context.Context, string) (types.Rollup, error) {

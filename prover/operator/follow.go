@@ -3,15 +3,12 @@ package operator
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
 
-	dbm "github.com/cosmos/cosmos-db"
-
 	"github.com/nativechain/nativechain/prover/payments"
-	"github.com/nativechain/nativechain/prover/tree"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -43,13 +40,18 @@ func (d *divergence) Error() string { return d.reason }
 // and the watcher tries again. Caller holds mu.
 func (o *Operator) follow(ctx context.Context, cb types.Batch) error {
 	_, hadOwn := o.records[cb.Index]
-	data, err := o.chain.BatchData(ctx, cb)
+	posted, err := o.chain.PostedBatch(ctx, cb)
 	if err != nil {
 		return fmt.Errorf("operator: data of batch %d: %w", cb.Index, err)
 	}
+	data := posted.Data
 	if !matchesDAHash(data, cb.DaHash) {
 		return fmt.Errorf("operator: the data the node returned for batch %d does not match its DA hash", cb.Index)
 	}
+	// The state follows from the data alone; the outbox only tells which
+	// mempool withdrawals and sends the batch executed, so one that cannot
+	// be read costs those transactions, not the follow.
+	outbox, outboxErr := postedOutbox(posted.Outbox, cb)
 	msgs, err := o.consumedInbox(ctx, cb)
 	if err != nil {
 		return err
@@ -63,7 +65,21 @@ func (o *Operator) follow(ctx context.Context, cb types.Batch) error {
 		}
 		return err
 	}
-	return o.commitFollowed(ov, cb, data, msgs, touched, hadOwn)
+	return o.commitFollowed(ov, cb, data, outbox, outboxErr, msgs, touched, hadOwn)
+}
+
+// postedOutbox decodes the outbox posted with cb and checks it is the one
+// the chain verified (its hash and entry count in the batch record).
+func postedOutbox(bz []byte, cb types.Batch) ([]types.OutboxEntry, error) {
+	entries, err := types.DecodeOutbox(bz)
+	if err != nil {
+		return nil, fmt.Errorf("the posted outbox does not decode: %w", err)
+	}
+	if got := types.FieldElementBytes(types.OutboxHash(entries)); !bytes.Equal(got, cb.OutboxHash) || uint64(len(entries)) != cb.OutboxEntries {
+		return nil, fmt.Errorf("the posted outbox (%d entries, hash %x) is not the one the chain verified (%d entries, hash %x)",
+			len(entries), got, cb.OutboxEntries, cb.OutboxHash)
+	}
+	return entries, nil
 }
 
 // consumedInbox fetches the inbox entries cb consumed and checks they end at
@@ -166,10 +182,10 @@ func (o *Operator) replayForeign(ov *overlayDB, cb types.Batch, data []byte, msg
 	if consumed != len(entries) {
 		return nil, &divergence{fmt.Sprintf("batch %d (submitter %s) replays %d inbox messages, the chain recorded %d", cb.Index, cb.Submitter, consumed, len(entries))}
 	}
-	if err := writeAccounts(ov, o.opts.Params, accounts); err != nil {
-		return nil, err
-	}
-	if st, err = payments.OpenState(ov, o.opts.Params); err != nil {
+	if err := st.ApplyAccounts(accounts); err != nil {
+		if errors.Is(err, payments.ErrAccountOutOfRange) {
+			return nil, &divergence{fmt.Sprintf("batch %d (submitter %s) replays to an account the state cannot hold: %v", cb.Index, cb.Submitter, err)}
+		}
 		return nil, err
 	}
 	root, err := st.Root()
@@ -183,60 +199,12 @@ func (o *Operator) replayForeign(ov *overlayDB, cb types.Batch, data []byte, msg
 	return accounts, nil
 }
 
-// writeAccounts stores accounts in a payments.State database, in index
-// order. It mirrors payments.State's own account write (the leaf in the
-// tree under "t/", the record under "a/", the key index under "k/", the
-// next free index under "m/next"), which the package does not export; the
-// root check after it and the operator tests reading the accounts back
-// through payments.State guard the two against drifting apart.
-func writeAccounts(db dbm.DB, p payments.Params, accounts map[uint32]*payments.Account) error {
-	t, err := tree.New(db, []byte("t/"), p.Depth, payments.EmptyLeaf)
-	if err != nil {
-		return err
-	}
-	idx := make([]uint32, 0, len(accounts))
-	for i := range accounts {
-		idx = append(idx, i)
-	}
-	sort.Slice(idx, func(a, b int) bool { return idx[a] < idx[b] })
-	var next uint32
-	if bz, err := db.Get([]byte("m/next")); err != nil {
-		return err
-	} else if len(bz) == 4 {
-		next = binary.BigEndian.Uint32(bz)
-	}
-	for _, i := range idx {
-		a := accounts[i]
-		if !a.Exists() {
-			continue // untouched empty leaf: replay never empties an account
-		}
-		if err := t.Set(uint64(i), payments.LeafHash(*a)); err != nil {
-			return err
-		}
-		x, y := a.Key.X.Bytes(), a.Key.Y.Bytes()
-		bz := make([]byte, 0, 84)
-		bz = append(bz, x[:]...)
-		bz = append(bz, y[:]...)
-		var bal [16]byte
-		a.Balance.FillBytes(bal[:])
-		bz = append(bz, bal[:]...)
-		bz = binary.BigEndian.AppendUint32(bz, a.Nonce)
-		if err := db.Set(binary.BigEndian.AppendUint32([]byte("a/"), i), bz); err != nil {
-			return err
-		}
-		if err := db.Set(append([]byte("k/"), a.Key.Address()...), binary.BigEndian.AppendUint32(nil, i)); err != nil {
-			return err
-		}
-		next = max(next, i+1)
-	}
-	return db.Set([]byte("m/next"), binary.BigEndian.AppendUint32(nil, next))
-}
-
 // commitFollowed writes the followed batch in one atomic write: the new
 // verified state, a record of the batch, the verified index, this
 // operator's discarded batches, and the mempool without the transactions
 // whose nonce the batch used. Caller holds mu.
-func (o *Operator) commitFollowed(ov *overlayDB, cb types.Batch, data []byte, msgs []types.InboxMessage, touched map[uint32]*payments.Account, hadOwn bool) error {
+func (o *Operator) commitFollowed(ov *overlayDB, cb types.Batch, data []byte, outbox []types.OutboxEntry, outboxErr error,
+	msgs []types.InboxMessage, touched map[uint32]*payments.Account, hadOwn bool) error {
 	records, err := payments.DecodeData(data)
 	if err != nil {
 		return err
@@ -259,15 +227,15 @@ func (o *Operator) commitFollowed(ov *overlayDB, cb types.Batch, data []byte, ms
 	if err != nil {
 		return err
 	}
-	type spent struct {
-		rec  payments.Record
-		used bool
-	}
-	var spends []*spent
-	for _, r := range records {
-		if r.Kind == payments.KindTransfer || r.Kind == payments.KindWithdraw || r.Kind == payments.KindSend {
-			spends = append(spends, &spent{rec: r})
+	inbox := make([]types.InboxEntry, len(msgs))
+	for i, m := range msgs {
+		if inbox[i], err = m.Entry(); err != nil {
+			return fmt.Errorf("operator: inbox message %d: %w", m.Sequence, err)
 		}
+	}
+	spends, err := spentNonces(vs, records, inbox, outbox, outboxErr)
+	if err != nil {
+		return err
 	}
 	included := map[uint64]bool{}
 	dropped := map[uint64]string{}
@@ -286,27 +254,17 @@ func (o *Operator) commitFollowed(ov *overlayDB, cb types.Batch, data []byte, ms
 		if !ok || tx.Nonce >= after.Nonce {
 			continue // still usable
 		}
-		before, err := vs.Account(tx.From)
+		// Its nonce is taken. It is the chain batch's only if the batch
+		// spent that very nonce with this very transaction.
+		ok, why, err := o.matchSpend(vs, spends, &tx)
 		if err != nil {
 			return err
 		}
-		// Its nonce is taken. It is the chain batch's if a record of the
-		// batch matches it exactly and the nonce was spent by this batch.
-		if tx.Nonce >= before.Nonce {
-			want := payments.Record{Kind: tx.Kind, From: tx.From, To: tx.To, Amount: tx.Amount, Fee: tx.Fee}
-			if tx.Kind != payments.KindTransfer {
-				want.To = 0
-			}
-			for _, s := range spends {
-				if !s.used && sameSpend(s.rec, want) {
-					s.used, included[seq] = true, true
-					break
-				}
-			}
+		if ok {
+			included[seq] = true
+			continue
 		}
-		if !included[seq] {
-			dropped[seq] = fmt.Sprintf("nonce %d of account %d was used on the chain by batch %d (submitter %s)", tx.Nonce, tx.From, cb.Index, cb.Submitter)
-		}
+		dropped[seq] = fmt.Sprintf("nonce %d of account %d was used on the chain by batch %d (submitter %s)%s", tx.Nonce, tx.From, cb.Index, cb.Submitter, why)
 	}
 
 	b := o.db.NewBatch()
@@ -406,10 +364,141 @@ func (o *Operator) commitFollowed(ov *overlayDB, cb types.Batch, data []byte, ms
 	return nil
 }
 
-// sameSpend compares a posted record with the record a transaction makes.
+// spent is a nonce a followed batch used: by a posted record, or by an
+// executed forced transaction; for a withdrawal or send, with the outbox
+// entry it emitted (nil with entryErr when the outbox cannot be read).
+type spent struct {
+	rec      payments.Record
+	nonce    uint32
+	forced   bool
+	entry    *types.OutboxEntry
+	entryErr error
+	used     bool
+}
+
+// spentNonces walks a followed batch's records as the batch was built: a
+// spend takes its account's next nonce (from vs, the state before the
+// batch), an executed forced transaction takes its payload's sender's,
+// and a withdrawal, send or bounce-out takes the next outbox entry (the
+// fee entry, if any, is last).
+func spentNonces(vs *payments.State, records []payments.Record, inbox []types.InboxEntry, outbox []types.OutboxEntry, outboxErr error) ([]*spent, error) {
+	next := map[uint32]uint32{}
+	nonce := func(i uint32) (uint32, error) {
+		n, ok := next[i]
+		if !ok {
+			a, err := vs.Account(i)
+			if err != nil {
+				return 0, err
+			}
+			n = a.Nonce
+		}
+		next[i] = n + 1
+		return n, nil
+	}
+	var spends []*spent
+	entryAt := map[*spent]int{} // withdrawal or send record -> its outbox position
+	in, out := 0, 0
+	for _, r := range records {
+		switch r.Kind {
+		case payments.KindTransfer, payments.KindWithdraw, payments.KindSend:
+			n, err := nonce(r.From)
+			if err != nil {
+				return nil, err
+			}
+			s := &spent{rec: r, nonce: n}
+			spends = append(spends, s)
+			if r.Kind != payments.KindTransfer {
+				entryAt[s] = out
+				out++
+			}
+		case payments.KindCredit:
+			in++
+		case payments.KindSkip, payments.KindBounce:
+			if r.Forced && in < len(inbox) {
+				if tx, err := payments.DecodeForcedTx(inbox[in].Payload); err == nil {
+					n, err := nonce(tx.From)
+					if err != nil {
+						return nil, err
+					}
+					spends = append(spends, &spent{nonce: n, forced: true,
+						rec: payments.Record{Kind: tx.Kind, From: tx.From, To: tx.To, Amount: tx.Amount, Fee: tx.Fee}})
+					if tx.Kind != payments.KindTransfer {
+						out++
+					}
+				}
+			}
+			in++
+		case payments.KindBounceOut:
+			out++
+		}
+	}
+	// The walk accounts for every entry but the fee's.
+	if outboxErr == nil && out != len(outbox) && out+1 != len(outbox) {
+		outboxErr = fmt.Errorf("the batch's records emit %d outbox entries, its outbox has %d", out, len(outbox))
+	}
+	for _, s := range spends {
+		if i, ok := entryAt[s]; ok {
+			if outboxErr != nil {
+				s.entryErr = outboxErr
+			} else {
+				s.entry = &outbox[i]
+			}
+		}
+	}
+	return spends, nil
+}
+
+// matchSpend reports whether the followed batch's spend of tx's nonce is
+// tx itself, and if not why: the nonce was used before this batch, or by a
+// forced transaction, another record, or (withdrawal or send) another
+// outbox entry (recipient, destination, payload) or one that cannot be
+// checked.
+func (o *Operator) matchSpend(vs *payments.State, spends []*spent, tx *payments.Tx) (bool, string, error) {
+	var s *spent
+	for _, c := range spends {
+		if c.rec.From == tx.From && c.nonce == tx.Nonce {
+			s = c
+			break
+		}
+	}
+	switch {
+	case s == nil:
+		return false, "", nil // an earlier batch's
+	case s.forced:
+		return false, ": by a forced transaction", nil
+	case s.used:
+		return false, ": by another transaction", nil
+	}
+	want := payments.Record{Kind: tx.Kind, From: tx.From, To: tx.To, Amount: tx.Amount, Fee: tx.Fee}
+	if !sameSpend(s.rec, want) {
+		return false, ": by another transaction", nil
+	}
+	if tx.Kind != payments.KindTransfer {
+		if s.entryErr != nil {
+			return false, fmt.Sprintf(": by a %s whose outbox entry could not be checked against this one (%v)", kindNames[tx.Kind], s.entryErr), nil
+		}
+		from, err := vs.Account(tx.From)
+		if err != nil {
+			return false, "", err
+		}
+		mine, ok := tx.OutboxEntry(from.Key, o.opts.Params.Denom)
+		hm, hs := mine.Hash(), s.entry.Hash()
+		if !ok || !hm.Equal(&hs) {
+			return false, fmt.Sprintf(": by a %s of the same amount and fee to another recipient or destination", kindNames[tx.Kind]), nil
+		}
+	}
+	s.used = true
+	return true, "", nil
+}
+
+// sameSpend compares a posted record with the record a transaction makes
+// (a withdrawal or send posts no To).
 func sameSpend(a, b payments.Record) bool {
 	if a.Kind != payments.KindTransfer {
 		a.To = 0
+	}
+	if b.Kind != payments.KindTransfer {
+		b.To = 0
 	}
 	return a.Kind == b.Kind && a.From == b.From && a.To == b.To && a.Amount == b.Amount && a.Fee == b.Fee
 }
