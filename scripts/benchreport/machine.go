@@ -35,6 +35,24 @@ type RunInfo struct {
 	NProc     int    `json:"nproc"`
 	CPU       string `json:"cpu"`
 	GoVersion string `json:"go_version"`
+	// Reruns lists steps run again after the pass (make bench -only).
+	Reruns []Rerun `json:"reruns,omitempty"`
+}
+
+// Rerun is one later invocation for some steps.
+type Rerun struct {
+	Steps string `json:"steps"`
+	Start Sample `json:"start"`
+	End   Sample `json:"end"`
+}
+
+func writeRerunInfo(dir string, info RunInfo, steps string, start, end Sample) error {
+	info.Reruns = append(info.Reruns, Rerun{Steps: steps, Start: start, End: end})
+	raw, err := json.MarshalIndent(info, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "run.json"), append(raw, '\n'), 0o644)
 }
 
 func writeRunInfo(dir string, start, end Sample) error {

@@ -65,7 +65,13 @@ func run(dir, doc, bin string, count, depth, slots int, only string, renderOnly 
 			}
 		}
 		end := sample(time.Now())
-		if err := writeRunInfo(dir, start, end); err != nil {
+		if prev, ok := readRunInfo(dir); ok && len(want) > 0 {
+			// Some steps again after a full pass: the header keeps the
+			// pass and says which steps were re-run, when and under what load.
+			if err := writeRerunInfo(dir, prev, only, start, end); err != nil {
+				return err
+			}
+		} else if err := writeRunInfo(dir, start, end); err != nil {
 			return err
 		}
 	}

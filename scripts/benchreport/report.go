@@ -245,7 +245,12 @@ func Render(r *Results) string {
 		fmt.Fprintf(&b, "| commit | %s |\n", commit)
 		fmt.Fprintf(&b, "| machine | %d cores (nproc), %s, %s |\n", i.NProc, i.CPU, i.GoVersion)
 		fmt.Fprintf(&b, "| load average (1, 5, 15 min) | start %s; end %s |\n", i.Start.Load, i.End.Load)
-		fmt.Fprintf(&b, "| total run time | %s |\n\n", total)
+		fmt.Fprintf(&b, "| total run time | %s (the measuring pass; `make build` before it not included) |\n", total)
+		for _, re := range i.Reruns {
+			fmt.Fprintf(&b, "| re-run after the pass | %s: %s → %s, %s; load average start %s, end %s |\n", re.Steps,
+				re.Start.At.Format("15:04"), re.End.At.Format("15:04"), re.End.At.Sub(re.Start.At).Round(time.Second), re.Start.Load, re.End.Load)
+		}
+		b.WriteString("\n")
 	} else {
 		b.WriteString("No run information (`build/bench/run.json`): rendered from partial output.\n\n")
 	}
