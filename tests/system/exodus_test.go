@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,10 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cosmos/cosmos-sdk/types/bech32"
 	"github.com/stretchr/testify/require"
 
-	"github.com/nativechain/nativechain/prover/operator"
 	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/prover/wallet"
 	crtypes "github.com/nativechain/nativechain/x/crossrollup/types"
@@ -121,7 +118,7 @@ func TestExodus_OperatorGoneUsersExitAndDepositIsRefunded(t *testing.T) {
 	aliceProof := proofFile("alice", c.Accounts["alice"])
 	requireTxCode(t, n, "crossrollup", crtypes.ErrRollupNotFrozen.ABCICode(), "exit from a live rollup",
 		"crossrollup", "exodus-withdraw", exodusRollup, "--proof-file", aliceProof, "--from", "validator")
-	n.WaitForTx(t, n.MustBroadcast(t, "rollups", "force-include", exodusRollup, signedWithdrawFile(t, n, dir, l2["alice"], c.Accounts["alice"]), "--from", "alice", "--gas", "400000"), time.Minute)
+	n.WaitForTx(t, n.MustBroadcast(t, "rollups", "force-include", exodusRollup, forcedWithdrawFile(t, n, dir, "alice", c.Accounts["alice"]), "--from", "alice", "--gas", "400000"), time.Minute)
 	daveBefore := n.Balance(t, c.Accounts["dave"], Denom)
 	n.WaitForTx(t, n.MustBroadcast(t, "crossrollup", "deposit", exodusRollup, addr("alice"), "5000"+Denom, "--from", "dave", "--gas", "400000"), time.Minute)
 	requireInvariant(t, n)
@@ -135,7 +132,7 @@ func TestExodus_OperatorGoneUsersExitAndDepositIsRefunded(t *testing.T) {
 
 	// ACT 2 / ASSERT 2: each user exits with exactly the last proven balance.
 	requireTxCode(t, n, "rollups", rollupstypes.ErrRollupNotActive.ABCICode(), "force-include into a frozen rollup",
-		"rollups", "force-include", exodusRollup, signedWithdrawFile(t, n, dir, l2["alice"], c.Accounts["alice"]), "--from", "alice", "--gas", "400000")
+		"rollups", "force-include", exodusRollup, forcedWithdrawFile(t, n, dir, "alice", c.Accounts["alice"]), "--from", "alice", "--gas", "400000")
 	exit := func(name, file string, want int64) {
 		before := n.Balance(t, c.Accounts[name], Denom)
 		n.WaitForTx(t, n.MustBroadcast(t, "crossrollup", "exodus-withdraw", exodusRollup, "--proof-file", file, "--from", "validator", "--gas", "400000"), time.Minute)
@@ -190,20 +187,20 @@ func runLong(t *testing.T, timeout time.Duration, bin string, args ...string) {
 	require.NoError(t, err, "nativechaind %s:\n%s", strings.Join(args, " "), out)
 }
 
-// signedWithdrawFile writes a signed L2 withdrawal of all but a little of
-// the key's funds (the operator's wire form) for tx rollups force-include.
-func signedWithdrawFile(t *testing.T, n *Node, dir string, k *payments.PrivateKey, to string) string {
+// forcedWithdrawFile writes, with 'l2 force-withdraw', a signed withdrawal
+// of all but a little of the key's funds as a forced-transaction payload
+// for tx rollups force-include. The operator is gone by then, so the
+// account index, nonce, chain id, rollup id and denom are flags.
+func forcedWithdrawFile(t *testing.T, n *Node, dir, key, to string) string {
 	t.Helper()
-	amt, err := payments.EncodeAmount(big.NewInt(700_000))
+	f := filepath.Join(dir, fmt.Sprintf("forced-%d.bin", time.Now().UnixNano()))
+	n.MustExec(t, "l2", "force-withdraw", key, to, "700000"+Denom, "--index", "0", "--nonce", "1",
+		"--chain-id", n.ChainID, "--rollup-id", exodusRollup, "--denom", Denom, "--out", f)
+	raw, err := os.ReadFile(f)
 	require.NoError(t, err)
-	_, recipient, err := bech32.DecodeAndConvert(to)
-	require.NoError(t, err)
-	tx := payments.Tx{Kind: payments.KindWithdraw, From: 0, Amount: amt, Nonce: 1, Recipient: recipient}
-	tx.Sign(k, payments.Domain(n.ChainID, exodusRollup), Denom)
-	raw, err := json.Marshal(operator.ToWire(tx))
-	require.NoError(t, err)
-	f := filepath.Join(dir, fmt.Sprintf("forced-%d.json", time.Now().UnixNano()))
-	require.NoError(t, os.WriteFile(f, raw, 0o600))
+	tx, err := payments.DecodeForcedTx(raw)
+	require.NoError(t, err, "the CLI writes the canonical forced-transaction payload")
+	require.Equal(t, payments.KindWithdraw, tx.Kind)
 	return f
 }
 
