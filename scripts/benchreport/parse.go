@@ -216,6 +216,9 @@ var setupLine = regexp.MustCompile(`compile and setup: (\S+)`)
 // ProveSetup is the compile-and-setup time BenchmarkProve16Slots logged.
 func ProveSetup(text string) string {
 	if m := setupLine.FindStringSubmatch(text); m != nil {
+		if d, err := time.ParseDuration(m[1]); err == nil {
+			return d.Round(time.Second).String()
+		}
 		return m[1]
 	}
 	return ""

@@ -72,7 +72,7 @@ func (r *Results) Rows() []Row {
 			continue
 		}
 		add("keeper", Row{Metric: h.metric, Ours: dur(v), Reference: dur(raw), Ratio: fmt.Sprintf("%.2f×", v/raw),
-			How: fmt.Sprintf("median of %d / %d runs (`%s` vs `BenchmarkSubmitBatch_RawGnarkVerify`), test circuit, keeper on an in-memory store", n, rawN, strings.TrimPrefix(h.name, "Benchmark"))})
+			How: fmt.Sprintf("median of %d / %d runs (`%s` vs `SubmitBatch_RawGnarkVerify`), test circuit, keeper on an in-memory store", n, rawN, strings.TrimPrefix(h.name, "Benchmark"))})
 	}
 
 	// Block batch verification vs one by one.
