@@ -475,7 +475,7 @@ func (o *Operator) matchSpend(vs *payments.State, spends []*spent, tx *payments.
 	}
 	if tx.Kind != payments.KindTransfer {
 		if s.entryErr != nil {
-			return false, fmt.Sprintf(": by a %s whose outbox entry could not be checked against this one (%v)", kindNames[tx.Kind], s.entryErr), nil
+			return false, fmt.Sprintf(": by a %s whose outbox entry could not be checked against this one (%v)", spendName(tx.Kind), s.entryErr), nil
 		}
 		from, err := vs.Account(tx.From)
 		if err != nil {
@@ -484,11 +484,19 @@ func (o *Operator) matchSpend(vs *payments.State, spends []*spent, tx *payments.
 		mine, ok := tx.OutboxEntry(from.Key, o.opts.Params.Denom)
 		hm, hs := mine.Hash(), s.entry.Hash()
 		if !ok || !hm.Equal(&hs) {
-			return false, fmt.Sprintf(": by a %s of the same amount and fee to another recipient or destination", kindNames[tx.Kind]), nil
+			return false, fmt.Sprintf(": by a %s of the same amount and fee to another recipient or destination", spendName(tx.Kind)), nil
 		}
 	}
 	s.used = true
 	return true, "", nil
+}
+
+// spendName names a withdrawal or send in a rejection reason.
+func spendName(k payments.RecordKind) string {
+	if k == payments.KindSend {
+		return "send"
+	}
+	return "withdrawal"
 }
 
 // sameSpend compares a posted record with the record a transaction makes
