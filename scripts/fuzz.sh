@@ -35,9 +35,10 @@ TARGETS=(
 	"./x/rollups/keeper/ FuzzMsgServer"
 	"./x/crossrollup/keeper/ FuzzMsgServer"
 	"./x/rewards/keeper/ FuzzMsgServer"
+	"./prover/payments/ FuzzVerifyExit"
 )
 
-# Every Fuzz function under x/ must be in the list above.
+# Every Fuzz function under x/ and prover/ must be in the list above.
 listed=" ${TARGETS[*]} "
 while IFS=: read -r file decl; do
 	name=${decl#func }
@@ -47,7 +48,7 @@ while IFS=: read -r file decl; do
 		echo "fuzz.sh: $name in $file is not in TARGETS" >&2
 		exit 1
 	fi
-done < <(grep -rHo --include='*_fuzz_test.go' '^func Fuzz[A-Za-z0-9_]*(' x/)
+done < <(grep -rHo --include='*_fuzz_test.go' '^func Fuzz[A-Za-z0-9_]*(' x/ prover/)
 
 ran=0
 for entry in "${TARGETS[@]}"; do

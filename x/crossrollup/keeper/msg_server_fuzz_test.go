@@ -32,6 +32,7 @@ var crossrollupFuzzMsgs = []func() proto.Message{
 	func() proto.Message { return &types.MsgSubmitBundle{} },
 	func() proto.Message { return &types.MsgSetPaused{} },
 	func() proto.Message { return &types.MsgSetOutflowCap{} },
+	func() proto.Message { return &types.MsgExodusWithdraw{} },
 }
 
 func deliverCrossrollupMsg(ctx sdk.Context, s types.MsgServer, msg proto.Message) error {
@@ -49,6 +50,8 @@ func deliverCrossrollupMsg(ctx sdk.Context, s types.MsgServer, msg proto.Message
 		_, err = s.SetPaused(ctx, m)
 	case *types.MsgSetOutflowCap:
 		_, err = s.SetOutflowCap(ctx, m)
+	case *types.MsgExodusWithdraw:
+		_, err = s.ExodusWithdraw(ctx, m)
 	}
 	return err
 }
@@ -92,6 +95,10 @@ func FuzzMsgServer(f *testing.F) {
 		&types.MsgSubmitBundle{Batches: []*rollupstypes.MsgSubmitBatch{batch(activeID), batch(betaID)}},
 		&types.MsgSetPaused{Authority: gov, RollupId: activeID, Paused: true},
 		&types.MsgSetOutflowCap{Authority: gov, RollupId: activeID, Cap: sdk.NewCoins(amount)},
+		&types.MsgExodusWithdraw{Sender: alice, RollupId: frozenID, StateRoot: make([]byte, 32), LeafIndex: 1,
+			Account: l2Bob, Balance: "5000", Siblings: [][]byte{make([]byte, 32)}, Recipient: alice, Signature: make([]byte, 96)},
+		&types.MsgExodusWithdraw{Sender: alice, RollupId: activeID, StateRoot: make([]byte, 32), LeafIndex: types.ExitLeafNone,
+			Account: l2Bob, Balance: "0", Recipient: alice, Signature: make([]byte, 96)},
 	}
 	for _, m := range seeds {
 		bz, err := proto.Marshal(m)
