@@ -85,24 +85,11 @@ func postedOutbox(bz []byte, cb types.Batch) ([]types.OutboxEntry, error) {
 // consumedInbox fetches the inbox entries cb consumed and checks they end at
 // the accumulator the chain recorded for the batch.
 func (o *Operator) consumedInbox(ctx context.Context, cb types.Batch) ([]types.InboxMessage, error) {
-	var msgs []types.InboxMessage
-	for from := cb.InboxFrom; from < cb.InboxTo; {
-		page, err := o.chain.Inbox(ctx, o.opts.RollupID, from, min(cb.InboxTo-from, 100))
-		if err != nil {
-			return nil, fmt.Errorf("operator: inbox of batch %d: %w", cb.Index, err)
-		}
-		if len(page) == 0 {
-			return nil, fmt.Errorf("operator: the chain returned no inbox message at %d for batch %d", from, cb.Index)
-		}
-		for _, m := range page {
-			if from < cb.InboxTo && m.Sequence == from {
-				msgs = append(msgs, m)
-				from++
-			}
-		}
-	}
-	if n := len(msgs); n > 0 && !bytes.Equal(msgs[n-1].Accumulator, cb.InboxAccumulatorAfter) {
-		return nil, fmt.Errorf("operator: the inbox messages of batch %d do not end at its accumulator", cb.Index)
+	msgs, err := types.CollectConsumedInbox(ctx, cb, 100, func(ctx context.Context, from, limit uint64) ([]types.InboxMessage, error) {
+		return o.chain.Inbox(ctx, o.opts.RollupID, from, limit)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("operator: %w", err)
 	}
 	return msgs, nil
 }

@@ -204,24 +204,11 @@ func rebuildPaymentsState(ctx context.Context, c exitChain, rollupID string, log
 // consumedEntries fetches the inbox messages batch b consumed and checks
 // that they end at the accumulator the chain recorded for it.
 func consumedEntries(ctx context.Context, c exitChain, rollupID string, b types.Batch) ([]types.InboxEntry, error) {
-	var msgs []types.InboxMessage
-	for from := b.InboxFrom; from < b.InboxTo; {
-		page, err := c.inbox(ctx, rollupID, from, min(b.InboxTo-from, inboxPage))
-		if err != nil {
-			return nil, fmt.Errorf("inbox of batch %d: %w", b.Index, err)
-		}
-		if len(page) == 0 {
-			return nil, fmt.Errorf("the chain returned no inbox message at %d for batch %d", from, b.Index)
-		}
-		for _, m := range page {
-			if from < b.InboxTo && m.Sequence == from {
-				msgs = append(msgs, m)
-				from++
-			}
-		}
-	}
-	if n := len(msgs); n > 0 && !bytes.Equal(msgs[n-1].Accumulator, b.InboxAccumulatorAfter) {
-		return nil, fmt.Errorf("the inbox messages of batch %d do not end at its accumulator", b.Index)
+	msgs, err := types.CollectConsumedInbox(ctx, b, inboxPage, func(ctx context.Context, from, limit uint64) ([]types.InboxMessage, error) {
+		return c.inbox(ctx, rollupID, from, limit)
+	})
+	if err != nil {
+		return nil, err
 	}
 	entries := make([]types.InboxEntry, len(msgs))
 	for i, m := range msgs {
