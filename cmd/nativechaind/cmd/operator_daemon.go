@@ -421,6 +421,9 @@ func printOperatorStatus(w io.Writer, url string, st operator.Status) {
 	fmt.Fprintf(w, "operator      %s\n", url)
 	fmt.Fprintf(w, "health        %s\n", health)
 	fmt.Fprintf(w, "rollup        %s on %s (payments depth=%d slots=%d, denom %s)\n", st.RollupID, st.ChainID, st.Depth, st.Slots, st.Denom)
+	if st.Role != "" {
+		fmt.Fprintf(w, "role          %s (%d batch(es) of other operators followed, %d race(s) lost)\n", st.Role, st.BatchesFollowed, st.RacesLost)
+	}
 	fmt.Fprintf(w, "chain         height %d, next batch %d, %d inbox message(s) unconsumed, %d block(s) since the last batch\n",
 		st.ChainHeight, st.ChainNextBatch, st.InboxPending, st.LagBlocks)
 	fmt.Fprintf(w, "batches       verified %d | submitted %d | proven %d | built %d\n", st.LastVerified, st.LastSubmitted, st.LastProven, st.LastBuilt)

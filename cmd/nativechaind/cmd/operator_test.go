@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nativechain/nativechain/prover/circuits"
+	"github.com/nativechain/nativechain/prover/operator"
 	"github.com/nativechain/nativechain/prover/setup"
 )
 
@@ -97,4 +98,16 @@ func TestOperatorCeremony_Phase1FromTheCommandLine(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, bz, 0o644))
 	_, _, err = runOperator(t, "ceremony", "verify", dir)
 	require.ErrorIs(t, err, setup.ErrCorrupted)
+}
+
+func TestPrintOperatorStatus_ShowsRoleAndFollowing(t *testing.T) {
+	var out bytes.Buffer
+	printOperatorStatus(&out, "http://127.0.0.1:8480", operator.Status{
+		RollupID: "payments-a", Role: "standby", BatchesFollowed: 3, RacesLost: 1,
+	})
+	require.Contains(t, out.String(), "role          standby (3 batch(es) of other operators followed, 1 race(s) lost)")
+
+	out.Reset()
+	printOperatorStatus(&out, "http://127.0.0.1:8480", operator.Status{RollupID: "payments-a"})
+	require.NotContains(t, out.String(), "role ")
 }
