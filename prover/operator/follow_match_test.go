@@ -107,7 +107,7 @@ func TestOperator_FollowMatchesWithdrawalsAndSendsByOutboxEntry(t *testing.T) {
 			require.NoError(t, err)
 			held, err := standby.op.Submit(tc.standby(standby.op, alice))
 			require.NoError(t, err)
-			require.Eventually(t, func() bool { return balance(t, standby.op, alice).VerifiedNonce == 1 }, 10*time.Second, 10*time.Millisecond)
+			require.Eventually(t, func() bool { a, ok := tryBalance(standby.op, alice); return ok && a.VerifiedNonce == 1 }, 10*time.Second, 10*time.Millisecond)
 
 			// ASSERT
 			st := standby.op.Status()

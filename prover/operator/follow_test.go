@@ -100,7 +100,7 @@ func TestOperator_FollowsAForeignBatch(t *testing.T) {
 	onlyStandby, err := standby.op.Submit(transfer(t, standby.op, carol, 2, 1, 5, 0, 0))
 	require.NoError(t, err)
 
-	require.Eventually(t, func() bool { return balance(t, primary.op, alice).VerifiedNonce == 2 }, 10*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { a, ok := tryBalance(primary.op, alice); return ok && a.VerifiedNonce == 2 }, 10*time.Second, 10*time.Millisecond)
 	require.Eventually(t, func() bool { return standby.op.Status().LastVerified == primary.op.Status().LastVerified },
 		10*time.Second, 10*time.Millisecond)
 
@@ -287,7 +287,7 @@ func TestOperator_StandbyWaitsThenTakesOver(t *testing.T) {
 	_, err := primary.op.Submit(transfer(t, primary.op, alice, 0, 1, 100, 0, 0))
 	require.NoError(t, err)
 	chain.deposit(bob.Public, 5, "unat")
-	require.Eventually(t, func() bool { return balance(t, standby.op, bob).VerifiedBalance == "115" }, 10*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { a, ok := tryBalance(standby.op, bob); return ok && a.VerifiedBalance == "115" }, 10*time.Second, 10*time.Millisecond)
 	require.Zero(t, chain.batchesBy(standbyChain.sub.String()))
 	require.Equal(t, "standby", standby.op.Status().Role)
 

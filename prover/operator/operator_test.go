@@ -74,6 +74,15 @@ func balance(t *testing.T, op *Operator, k *payments.PrivateKey) AccountView {
 	return a
 }
 
+// tryBalance is balance for polling: an account the operator has not
+// applied yet is not an error, only not there yet. (require must not be
+// called from inside require.Eventually's condition, which runs on
+// another goroutine.)
+func tryBalance(op *Operator, k *payments.PrivateKey) (AccountView, bool) {
+	a, err := op.Account(k.Public.Address())
+	return a, err == nil
+}
+
 func codeOf(err error) string {
 	var ae *APIError
 	if errors.As(err, &ae) {
