@@ -7,12 +7,30 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // maxBodyBytes bounds a request body (a transaction is well under 2 KiB).
 const maxBodyBytes = 64 << 10
+
+// APITimeouts bound how long one client may hold a connection of the API
+// server: reading the request line and headers, reading the whole request
+// (a body is under maxBodyBytes), writing the answer, and waiting idle
+// between requests on a kept-alive connection. Without them a client that
+// trickles bytes (slowloris) holds a connection and a goroutine forever.
+type APITimeouts struct{ ReadHeader, Read, Write, Idle time.Duration }
+
+// DefaultAPITimeouts are what `operator start` serves with.
+var DefaultAPITimeouts = APITimeouts{ReadHeader: 5 * time.Second, Read: 15 * time.Second,
+	Write: 30 * time.Second, Idle: 60 * time.Second}
+
+// NewAPIServer is the daemon's HTTP server for h.
+func NewAPIServer(h http.Handler, t APITimeouts) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read,
+		WriteTimeout: t.Write, IdleTimeout: t.Idle, MaxHeaderBytes: 16 << 10}
+}
 
 // Handler is the operator's HTTP API (docs/operator-api.md).
 func (o *Operator) Handler() http.Handler {
@@ -100,6 +118,8 @@ func httpStatus(code string) int {
 		return http.StatusInternalServerError
 	case CodeBadNonce:
 		return http.StatusConflict
+	case CodeTooManyPending:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusBadRequest
 }

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
@@ -83,4 +86,42 @@ func TestAPI_StatusCodesAndBodies(t *testing.T) {
 	res.Body.Close()
 	require.Contains(t, buf.String(), "operator_txs_accepted_total 1")
 	require.Contains(t, buf.String(), `operator_txs_refused_total{code="bad_nonce"} 1`)
+}
+
+// M4: the API server cuts off slow and idle clients, so a few hundred
+// connections that trickle bytes (slowloris) cannot hold it. The daemon
+// serves with DefaultAPITimeouts; the test scales them down.
+func TestAPIServer_ClosesSlowAndIdleConnections(t *testing.T) {
+	chain := newFakeChain("pay", testParams)
+	r := start(t, dbm.NewMemDB(), chain, &fakeProver{}, false)
+	srv := NewAPIServer(r.op.Handler(), APITimeouts{ReadHeader: 200 * time.Millisecond, Read: 300 * time.Millisecond,
+		Write: time.Second, Idle: 300 * time.Millisecond})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+
+	for name, request := range map[string]string{
+		"headers never finished":            "GET /health HTTP/1.1\r\nHost: x\r\n",
+		"body trickled":                     "POST /v1/tx HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{",
+		"kept alive and idle after a reply": "GET /health HTTP/1.1\r\nHost: x\r\n\r\n",
+	} {
+		conn, err := net.Dial("tcp", ln.Addr().String())
+		require.NoError(t, err)
+		_, err = conn.Write([]byte(request))
+		require.NoError(t, err)
+		// The server must close the connection; the client gives up after 3 s.
+		require.NoError(t, conn.SetReadDeadline(time.Now().Add(3*time.Second)))
+		_, err = io.Copy(io.Discard, conn)
+		require.NoError(t, err, "%s: the server kept the connection open", name)
+		conn.Close()
+	}
+}
+
+func TestDefaultAPITimeouts_AreAllSet(t *testing.T) {
+	srv := NewAPIServer(http.NotFoundHandler(), DefaultAPITimeouts)
+	require.Positive(t, srv.ReadHeaderTimeout)
+	require.Positive(t, srv.ReadTimeout)
+	require.Positive(t, srv.WriteTimeout)
+	require.Positive(t, srv.IdleTimeout)
 }

@@ -14,8 +14,12 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/tx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/bech32"
+	"github.com/cosmos/cosmos-sdk/types/query"
 	"github.com/cosmos/cosmos-sdk/types/tx/signing"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -41,6 +45,13 @@ type Chain interface {
 	// TxResult is the result of an included tx; found is false while the
 	// tx is not in a block.
 	TxResult(ctx context.Context, hash string) (res TxResult, found bool, err error)
+	// ModuleAccounts are the addresses of the app's module accounts: the
+	// bank may not pay them, so a withdrawal to one fails its batch.
+	ModuleAccounts(ctx context.Context) ([]sdk.AccAddress, error)
+	// BridgeParams are x/crossrollup's params (max_payload_bytes).
+	BridgeParams(ctx context.Context) (crossrolluptypes.Params, error)
+	// RollupIDs are the registered rollups.
+	RollupIDs(ctx context.Context) ([]string, error)
 }
 
 // TxResult is an included transaction's outcome.
@@ -153,6 +164,55 @@ func (c *CometChain) Rollup(ctx context.Context, id string) (types.Rollup, error
 		return types.Rollup{}, err
 	}
 	return res.Rollup, nil
+}
+
+// ModuleAccounts asks x/auth for every module account the app declares
+// (created on first use or not): the app's blocked addresses.
+func (c *CometChain) ModuleAccounts(ctx context.Context) ([]sdk.AccAddress, error) {
+	res, err := authtypes.NewQueryClient(c.clientCtx).ModuleAccounts(ctx, &authtypes.QueryModuleAccountsRequest{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]sdk.AccAddress, 0, len(res.Accounts))
+	for _, a := range res.Accounts {
+		var m authtypes.ModuleAccount
+		if err := m.Unmarshal(a.Value); err != nil || m.BaseAccount == nil {
+			return nil, fmt.Errorf("module account %s: not a %s", a.TypeUrl, "ModuleAccount")
+		}
+		// Decoded whatever the prefix: no global bech32 config involved.
+		_, raw, err := bech32.DecodeAndConvert(m.Address)
+		if err != nil {
+			return nil, fmt.Errorf("module account %s: %w", m.Name, err)
+		}
+		out = append(out, raw)
+	}
+	return out, nil
+}
+
+func (c *CometChain) BridgeParams(ctx context.Context) (crossrolluptypes.Params, error) {
+	res, err := crossrolluptypes.NewQueryClient(c.clientCtx).Params(ctx, &crossrolluptypes.QueryParamsRequest{})
+	if err != nil {
+		return crossrolluptypes.Params{}, err
+	}
+	return res.Params, nil
+}
+
+func (c *CometChain) RollupIDs(ctx context.Context) ([]string, error) {
+	var ids []string
+	page := &query.PageRequest{Limit: 200}
+	for {
+		res, err := c.query().Rollups(ctx, &types.QueryRollupsRequest{Pagination: page})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range res.Rollups {
+			ids = append(ids, r.Id)
+		}
+		if res.Pagination == nil || len(res.Pagination.NextKey) == 0 {
+			return ids, nil
+		}
+		page = &query.PageRequest{Key: res.Pagination.NextKey, Limit: 200}
+	}
 }
 
 func (c *CometChain) Inbox(ctx context.Context, id string, from, limit uint64) ([]types.InboxMessage, error) {

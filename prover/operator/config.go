@@ -3,8 +3,10 @@ package operator
 import (
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 )
 
@@ -32,6 +34,13 @@ type Config struct {
 	// "Running two operators").
 	Standby             bool  `json:"standby,omitempty"`
 	TakeoverAfterBlocks int64 `json:"takeover_after_blocks,omitempty"`
+	// MinFee is the smallest fee (in the rollup's denom, decimal) the API
+	// accepts; absent: DefaultMinFee. MaxPendingPerAccount caps one
+	// sender's unverified transactions, MaxMempool all of them; 0 or
+	// absent: the defaults.
+	MinFee               string `json:"min_fee,omitempty"`
+	MaxPendingPerAccount int    `json:"max_pending_per_account,omitempty"`
+	MaxMempool           int    `json:"max_mempool,omitempty"`
 }
 
 // DefaultConfig is what `operator init` writes unless told otherwise.
@@ -41,7 +50,20 @@ func DefaultConfig(rollupID, key string) Config {
 		Params:    map[string]string{"depth": "24", "slots": "16", "denom": "unat"},
 		APIListen: "127.0.0.1:8480", BatchTimeout: "2s", MaxInFlight: 3,
 		GasPrices: "0.001unat", GasAdjustment: 1.5, PollInterval: "500ms",
+		MinFee: strconv.Itoa(DefaultMinFee), MaxPendingPerAccount: DefaultMaxPendingPerAccount, MaxMempool: DefaultMaxMempool,
 	}
+}
+
+// MinFeeAmount parses min_fee (nil when absent: the default applies).
+func (c Config) MinFeeAmount() (*big.Int, error) {
+	if c.MinFee == "" {
+		return nil, nil
+	}
+	v, ok := new(big.Int).SetString(c.MinFee, 10)
+	if !ok || v.Sign() < 0 {
+		return nil, fmt.Errorf("min_fee %q: want a non-negative integer in the rollup's denom", c.MinFee)
+	}
+	return v, nil
 }
 
 // Durations parses the configured durations.
@@ -70,6 +92,12 @@ func LoadConfig(home string) (Config, error) {
 	}
 	if c.RollupID == "" || c.Key == "" {
 		return Config{}, fmt.Errorf("%s: rollup_id and key are required", filepath.Join(home, ConfigFile))
+	}
+	if _, err := c.MinFeeAmount(); err != nil {
+		return Config{}, fmt.Errorf("%s: %w", filepath.Join(home, ConfigFile), err)
+	}
+	if c.MaxPendingPerAccount < 0 || c.MaxMempool < 0 {
+		return Config{}, fmt.Errorf("%s: max_pending_per_account and max_mempool may not be negative", filepath.Join(home, ConfigFile))
 	}
 	if c.TakeoverAfterBlocks < 0 || c.Standby && c.TakeoverAfterBlocks == 0 {
 		return Config{}, fmt.Errorf("%s: a standby needs takeover_after_blocks > 0 (got %d)", filepath.Join(home, ConfigFile), c.TakeoverAfterBlocks)

@@ -8,8 +8,10 @@ import (
 	"sync"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/nativechain/nativechain/prover/payments"
+	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -34,7 +36,22 @@ type fakeChain struct {
 	// onSubmit, if set, runs before a broadcast is checked (without the
 	// lock): a test lands another operator's batch there to lose a race.
 	onSubmit func(m *types.MsgSubmitBatch)
+	// What the bridge refuses in a verified batch's outbox, as
+	// x/crossrollup's AfterBatchVerified does: a withdrawal to a module
+	// account, a message over max_payload_bytes.
+	moduleAccounts []sdk.AccAddress
+	bridge         crossrolluptypes.Params
+	others         []string // rollups registered besides this one
+	// refundUndeliverable: the chain credits an undeliverable outbox entry
+	// back to its L2 sender (a refund inbox entry) instead of failing the
+	// batch (the H1 chain fix). Off: the batch fails in its block.
+	refundUndeliverable bool
+	rulesDown           bool // the module-account, bridge-params and rollups queries fail
 }
+
+// fakeModuleAccounts are the app's module accounts (app.maccPerms).
+var fakeModuleAccounts = []string{"fee_collector", "distribution", "mint", "bonded_tokens_pool",
+	"not_bonded_tokens_pool", "gov", "rollups", "crossrollup", "rewards"}
 
 // pendingBatch is a broadcast batch transaction waiting for a block.
 type pendingBatch struct {
@@ -70,7 +87,92 @@ func newFakeChain(rollupID string, p payments.Params) *fakeChain {
 			ConsumedAccumulator: types.StateRootBytes(acc), Operators: []string{sub.String()}},
 		batches: map[uint64]types.Batch{}, results: map[string]TxResult{}, posted: map[uint64]*types.MsgSubmitBatch{},
 		submits: map[uint64]int{}, applied: map[uint64]int{}, submitter: sub,
+		moduleAccounts: moduleAddresses(fakeModuleAccounts...), bridge: crossrolluptypes.DefaultParams(),
 	}
+}
+
+func moduleAddresses(names ...string) []sdk.AccAddress {
+	out := make([]sdk.AccAddress, len(names))
+	for i, n := range names {
+		out[i] = authtypes.NewModuleAddress(n)
+	}
+	return out
+}
+
+// addModuleAccount is a module account the chain gained (an upgrade).
+func (c *fakeChain) addModuleAccount(name string) sdk.AccAddress {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a := authtypes.NewModuleAddress(name)
+	c.moduleAccounts = append(c.moduleAccounts, a)
+	return a
+}
+
+func (c *fakeChain) setRulesDown(down bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.rulesDown = down
+}
+
+func (c *fakeChain) setMaxPayloadBytes(n uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.bridge.MaxPayloadBytes = n
+}
+
+func (c *fakeChain) ModuleAccounts(context.Context) ([]sdk.AccAddress, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.down || c.rulesDown {
+		return nil, errDown
+	}
+	return append([]sdk.AccAddress(nil), c.moduleAccounts...), nil
+}
+
+func (c *fakeChain) BridgeParams(context.Context) (crossrolluptypes.Params, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.down || c.rulesDown {
+		return crossrolluptypes.Params{}, errDown
+	}
+	return c.bridge, nil
+}
+
+func (c *fakeChain) RollupIDs(context.Context) ([]string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.down || c.rulesDown {
+		return nil, errDown
+	}
+	return append([]string{c.rollup.Id}, c.others...), nil
+}
+
+// undeliverable says why the bridge refuses outbox entry e ("" if it
+// does not). Caller holds mu.
+func (c *fakeChain) undeliverable(e types.OutboxEntry) string {
+	switch e.Kind {
+	case types.OutboxKindWithdrawal:
+		for _, a := range c.moduleAccounts {
+			if bytes.Equal(a, e.Recipient) {
+				return fmt.Sprintf("recipient %s may not receive funds: invalid withdrawal", sdk.AccAddress(e.Recipient))
+			}
+		}
+	case types.OutboxKindCrossRollupMessage:
+		if uint64(len(e.Payload)) > c.bridge.MaxPayloadBytes {
+			return fmt.Sprintf("%d bytes, max_payload_bytes %d: payload too large", len(e.Payload), c.bridge.MaxPayloadBytes)
+		}
+	}
+	return ""
+}
+
+// appendInbox adds an entry to the rollup's inbox. Caller holds mu.
+func (c *fakeChain) appendInbox(e types.InboxEntry) {
+	prev, _ := types.ParseFieldElement(c.rollup.InboxAccumulator)
+	e.Sequence = uint64(len(c.inbox))
+	acc := types.InboxAccumulate(prev, e)
+	c.inbox = append(c.inbox, types.InboxMessageFromEntry(e, c.height, types.StateRootBytes(acc)))
+	c.rollup.InboxAccumulator = types.StateRootBytes(acc)
+	c.rollup.InboxSize++
 }
 
 var errDown = errors.New("connection refused")
@@ -125,8 +227,25 @@ func (c *fakeChain) apply(p pendingBatch) {
 		c.results[hash] = TxResult{Height: c.height, Code: 7, Codespace: "rollups", Log: "invalid proof"}
 		return
 	}
+	outbox, _ := types.DecodeOutbox(m.Outbox)
+	var refunds []types.InboxEntry
+	for i, e := range outbox {
+		why := c.undeliverable(e)
+		switch {
+		case why == "":
+		case c.refundUndeliverable:
+			refunds = append(refunds, types.InboxEntry{Kind: types.InboxKindRefund, Sender: e.Recipient, Recipient: e.Sender,
+				Denom: e.Denom, Amount: e.Amount})
+		default:
+			c.results[hash] = TxResult{Height: c.height, Code: 8, Codespace: "crossrollup", Log: fmt.Sprintf("outbox entry %d: %s", i, why)}
+			return
+		}
+	}
 	c.applied[m.BatchIndex]++
 	c.land(m)
+	for _, e := range refunds {
+		c.appendInbox(e)
+	}
 	c.results[hash] = TxResult{Height: c.height, GasUsed: 100000}
 }
 

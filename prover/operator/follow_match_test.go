@@ -89,6 +89,7 @@ func TestOperator_FollowMatchesWithdrawalsAndSendsByOutboxEntry(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			// ARRANGE: a primary and a standby at the same verified state.
 			chain := newFakeChain("pay", testParams)
+			chain.others = []string{"pay-b", "pay-c"} // the sends' destinations
 			alice, bob := testKey(t, 1), testKey(t, 2)
 			chain.deposit(alice.Public, 1000, "unat")
 			chain.deposit(bob.Public, 10, "unat")

@@ -7,30 +7,31 @@ import (
 // metrics are the operator's Prometheus series, on their own registry
 // (served at /metrics).
 type metrics struct {
-	reg              *prometheus.Registry
-	txsAccepted      prometheus.Counter
-	txsRefused       *prometheus.CounterVec
-	txsDropped       prometheus.Counter
-	batchesBuilt     prometheus.Counter
-	batchesProven    prometheus.Counter
-	batchesSubmitted prometheus.Counter
-	batchesVerified  prometheus.Counter
-	batchesRejected  prometheus.Counter
-	batchesFollowed  prometheus.Counter
-	racesLost        prometheus.Counter
-	takeovers        prometheus.Counter
-	submitRetries    prometheus.Counter
-	provingSeconds   prometheus.Histogram
-	txLatency        prometheus.Histogram
-	mempoolPending   prometheus.Gauge
-	inFlightBatches  prometheus.Gauge
-	lastVerified     prometheus.Gauge
-	lastBuilt        prometheus.Gauge
-	chainHeight      prometheus.Gauge
-	lagBlocks        prometheus.Gauge
-	inboxPending     prometheus.Gauge
-	halted           prometheus.Gauge
-	gasPerL2Tx       prometheus.Gauge
+	reg               *prometheus.Registry
+	txsAccepted       prometheus.Counter
+	txsRefused        *prometheus.CounterVec
+	txsDropped        prometheus.Counter
+	txsRefusedByChain prometheus.Counter
+	batchesBuilt      prometheus.Counter
+	batchesProven     prometheus.Counter
+	batchesSubmitted  prometheus.Counter
+	batchesVerified   prometheus.Counter
+	batchesRejected   prometheus.Counter
+	batchesFollowed   prometheus.Counter
+	racesLost         prometheus.Counter
+	takeovers         prometheus.Counter
+	submitRetries     prometheus.Counter
+	provingSeconds    prometheus.Histogram
+	txLatency         prometheus.Histogram
+	mempoolPending    prometheus.Gauge
+	inFlightBatches   prometheus.Gauge
+	lastVerified      prometheus.Gauge
+	lastBuilt         prometheus.Gauge
+	chainHeight       prometheus.Gauge
+	lagBlocks         prometheus.Gauge
+	inboxPending      prometheus.Gauge
+	halted            prometheus.Gauge
+	gasPerL2Tx        prometheus.Gauge
 }
 
 func newMetrics() *metrics {
@@ -50,6 +51,7 @@ func newMetrics() *metrics {
 		Help: "L2 transactions refused at the API, by error code"}, []string{"code"})
 	m.reg.MustRegister(m.txsRefused)
 	m.txsDropped = c("txs_dropped_total", "accepted L2 transactions the batch builder refused (state changed since acceptance)")
+	m.txsRefusedByChain = c("txs_refused_by_chain_total", "accepted L2 transactions dropped because the chain's rules refuse their outbox entry (their batch was refused or would be)")
 	m.batchesBuilt = c("batches_built_total", "batches built (applied to the head state)")
 	m.batchesProven = c("batches_proven_total", "batches proven")
 	m.batchesSubmitted = c("batches_submitted_total", "batch transactions accepted by the node's CheckTx")

@@ -34,6 +34,14 @@ type Options struct {
 	MaxInFlight int
 	// MaxMempool caps accepted transactions not yet verified.
 	MaxMempool int
+	// MinFee is the smallest fee the API accepts (nil: DefaultMinFee), so
+	// filling the mempool is not free: every accepted transaction pays it
+	// once its batch lands.
+	MinFee *big.Int
+	// MaxPendingPerAccount caps one sender's accepted transactions not yet
+	// verified (default DefaultMaxPendingPerAccount), so one funded account
+	// cannot fill the mempool.
+	MaxPendingPerAccount int
 	// PollInterval is how often the chain is polled for new blocks.
 	PollInterval time.Duration
 	// Standby: follow the batches other operators land and build and
@@ -46,6 +54,14 @@ type Options struct {
 	Logger              *slog.Logger
 }
 
+// DefaultMinFee, DefaultMaxPendingPerAccount and DefaultMaxMempool bound
+// the mempool unless Options say otherwise (docs/operator-guide.md).
+const (
+	DefaultMinFee               = 1 // in the rollup's denom
+	DefaultMaxPendingPerAccount = 64
+	DefaultMaxMempool           = 10000
+)
+
 func (o Options) withDefaults() Options {
 	o.Params = o.Params.WithDefaults()
 	if o.BatchTimeout <= 0 {
@@ -55,7 +71,13 @@ func (o Options) withDefaults() Options {
 		o.MaxInFlight = 3
 	}
 	if o.MaxMempool <= 0 {
-		o.MaxMempool = 10000
+		o.MaxMempool = DefaultMaxMempool
+	}
+	if o.MinFee == nil {
+		o.MinFee = big.NewInt(DefaultMinFee)
+	}
+	if o.MaxPendingPerAccount <= 0 {
+		o.MaxPendingPerAccount = DefaultMaxPendingPerAccount
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = 500 * time.Millisecond
@@ -81,6 +103,7 @@ type Operator struct {
 	submitter []byte
 	domain    fr.Element
 	metrics   *metrics
+	rules     chainRules
 
 	mu         sync.Mutex
 	base       dbm.DB // prefixState view of db: the verified state
@@ -121,6 +144,9 @@ func Open(ctx context.Context, db dbm.DB, chain Chain, prover BatchProver, opts 
 	if err := opts.Params.Validate(); err != nil {
 		return nil, err
 	}
+	if opts.MinFee.Sign() < 0 {
+		return nil, fmt.Errorf("operator: a negative minimum fee %s", opts.MinFee)
+	}
 	if opts.Standby && opts.TakeoverAfterBlocks <= 0 {
 		return nil, fmt.Errorf("operator: a standby needs TakeoverAfterBlocks > 0, got %d", opts.TakeoverAfterBlocks)
 	}
@@ -141,6 +167,9 @@ func Open(ctx context.Context, db dbm.DB, chain Chain, prover BatchProver, opts 
 		return nil, fmt.Errorf("operator: rollup %q on %s: %w (register it first: nativechaind operator register)", opts.RollupID, o.chainID, err)
 	}
 	o.rollup = r
+	if err := o.rules.refresh(ctx, chain); err != nil {
+		return nil, fmt.Errorf("operator: the chain's outbox rules: %w", err)
+	}
 	genesis := opts.Params.EmptyRoot()
 	if want := types.StateRootBytes(genesis); string(r.GenesisStateRoot) != string(want) {
 		return nil, fmt.Errorf("operator: rollup %q has genesis root %x, but an empty %d-deep payments state has %x: wrong circuit params?",
@@ -420,21 +449,36 @@ func (o *Operator) unverifiedIndices() []uint64 {
 }
 
 // discardFrom drops unverified batches from index on and returns their
-// transactions to the mempool. Caller holds mu.
+// transactions to the mempool, except those the chain's rules now refuse:
+// the chain refused their batch for them (or would), so they are dropped
+// as rejected rather than rebuilt into the next batch. Caller holds mu.
 func (o *Operator) discardFrom(index uint64, reason string) error {
 	b := o.db.NewBatch()
 	defer b.Close()
 	var dropped []uint64
+	refused := map[uint64]string{}
 	for i, rec := range o.records {
 		if i < index {
 			continue
 		}
 		for _, seq := range rec.TxSeqs {
-			if e, ok := o.mempool[seq]; ok {
-				e.Batch = 0
-				if err := setJSON(b, mempoolKey(seq), e); err != nil {
+			e, ok := o.mempool[seq]
+			if !ok {
+				continue
+			}
+			if why := o.chainRefuses(e); why != "" {
+				refused[seq] = why
+				if err := b.Delete(mempoolKey(seq)); err != nil {
 					return err
 				}
+				if err := setJSON(b, txFinalKey(e.ID), txFinal{Status: "rejected", Reason: "refused by the chain: " + why}); err != nil {
+					return err
+				}
+				continue
+			}
+			e.Batch = 0
+			if err := setJSON(b, mempoolKey(seq), e); err != nil {
+				return err
 			}
 		}
 		if err := b.Delete(batchKey(i)); err != nil {
@@ -449,8 +493,28 @@ func (o *Operator) discardFrom(index uint64, reason string) error {
 		delete(o.records, i)
 		delete(o.built, i)
 	}
-	o.log.Warn("discarded unverified batches", "from", index, "count", len(dropped), "reason", reason)
+	for seq, why := range refused {
+		e := o.mempool[seq]
+		o.log.Warn("accepted transaction refused by the chain's rules; dropped, not returned to the mempool", "id", e.ID, "reason", why)
+		delete(o.byID, e.ID)
+		delete(o.mempool, seq)
+		o.metrics.txsRefusedByChain.Inc()
+	}
+	o.log.Warn("discarded unverified batches", "from", index, "count", len(dropped), "dropped_txs", len(refused), "reason", reason)
 	return nil
+}
+
+// chainRefuses says why the chain's rules refuse e's outbox entry ("" if
+// they do not).
+func (o *Operator) chainRefuses(e *mempoolEntry) string {
+	tx, err := FromWire(e.Tx)
+	if err != nil {
+		return ""
+	}
+	if aerr := o.rules.refusal(&tx); aerr != nil {
+		return aerr.Message
+	}
+	return ""
 }
 
 func (o *Operator) discardUnverified(reason string) error {
@@ -521,6 +585,13 @@ func (o *Operator) applyToView(tx *payments.Tx) {
 // transactions: what BuildBatch will check, with clear errors. Caller
 // holds mu.
 func (o *Operator) validate(tx *payments.Tx) *APIError {
+	if tx.Amount.Value().Sign() == 0 {
+		return apiErr(CodeInvalidTx, "a %s of zero", kindNames[tx.Kind])
+	}
+	if tx.Fee.Value().Cmp(o.opts.MinFee) < 0 {
+		return apiErr(CodeFeeTooLow, "fee %s%s, but this operator takes at least %s%s (min_fee in /v1/status)",
+			tx.Fee.Value(), o.opts.Params.Denom, o.opts.MinFee, o.opts.Params.Denom)
+	}
 	capacity := uint64(1) << uint(o.opts.Params.Depth)
 	if uint64(tx.From) >= capacity {
 		return apiErr(CodeUnknownAccount, "sender index %d is beyond the tree (capacity %d)", tx.From, capacity)
@@ -531,6 +602,10 @@ func (o *Operator) validate(tx *payments.Tx) *APIError {
 	}
 	if !from.Exists() {
 		return apiErr(CodeUnknownAccount, "no L2 account at index %d (a deposit creates one)", tx.From)
+	}
+	if n := o.unverifiedFrom(tx.From); n >= o.opts.MaxPendingPerAccount {
+		return apiErr(CodeTooManyPending, "account %d has %d transactions waiting for verification, at most %d; try again once some are verified",
+			tx.From, n, o.opts.MaxPendingPerAccount)
 	}
 	if tx.Nonce != from.Nonce {
 		return apiErr(CodeBadNonce, "nonce %d, but account %d's next nonce is %d (counting accepted transactions)", tx.Nonce, tx.From, from.Nonce)
@@ -563,8 +638,24 @@ func (o *Operator) validate(tx *payments.Tx) *APIError {
 		if err := out.Validate(); err != nil {
 			return apiErr(CodeInvalidTx, "outbox entry: %v", err)
 		}
+		// The chain fails the whole batch on an entry it cannot deliver.
+		if aerr := o.rules.admit(tx); aerr != nil {
+			return aerr
+		}
 	}
 	return nil
+}
+
+// unverifiedFrom counts the accepted transactions of sender that no
+// verified batch holds yet. Caller holds mu.
+func (o *Operator) unverifiedFrom(sender uint32) int {
+	n := 0
+	for _, e := range o.mempool {
+		if e.Tx.From == sender {
+			n++
+		}
+	}
+	return n
 }
 
 // Submit validates a transaction and, if valid, persists it in the
@@ -701,7 +792,7 @@ func (o *Operator) Status() Status {
 		MempoolPending: len(o.pendingEntries()), InFlightTxs: len(o.mempool) - len(o.pendingEntries()),
 		BatchesProven: o.provenN, BatchesVerified: o.verifiedN, LastProveMillis: o.lastProve.Milliseconds(),
 		Halted: o.halted, ChainError: o.chainErr,
-		Role: "primary", BatchesFollowed: o.followedN, RacesLost: o.racesLostN,
+		Role: "primary", BatchesFollowed: o.followedN, RacesLost: o.racesLostN, MinFee: o.opts.MinFee.String(),
 	}
 	if o.opts.Standby {
 		s.Role = "standby"

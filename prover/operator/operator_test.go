@@ -17,9 +17,11 @@ import (
 
 var testParams = payments.Params{Depth: 8, Slots: 4, Denom: "unat"}
 
+// testOptions take no minimum fee: most tests are about other rules
+// (admission_test.go tests the fee floor and the default).
 func testOptions() Options {
 	return Options{RollupID: "pay", Params: testParams, BatchTimeout: 100 * time.Millisecond,
-		PollInterval: 20 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		PollInterval: 20 * time.Millisecond, MinFee: new(big.Int), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
 func testKey(t *testing.T, b byte) *payments.PrivateKey {

@@ -74,6 +74,11 @@ func (o *Operator) watchOnce(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if o.rules.stale() {
+		if err := o.rules.refresh(qctx, o.chain); err != nil {
+			o.log.Warn("refresh the chain's outbox rules; keeping the cached ones", "err", err)
+		}
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.chainErr != "" {
@@ -551,9 +556,16 @@ func (o *Operator) lostRace(ctx context.Context, r batchRecord) bool {
 	return cr.NextBatchIndex > r.Index || string(cr.StateRoot) != string(r.PrevRoot)
 }
 
-// reject records the chain's refusal and halts the pipeline: a rejected
-// batch is never sent again as it is.
+// reject records the chain's refusal: a rejected batch is never sent
+// again as it is. If the chain's rules refuse the outbox entry of one of
+// its transactions (their content, which the API checked against the
+// rules of the time), the batch is discarded and rebuilt without those
+// transactions, and the pipeline goes on. Otherwise it halts.
 func (o *Operator) reject(ctx context.Context, rec *batchRecord, reason string) {
+	// The rules may have changed since the transactions were accepted.
+	if err := o.rules.refresh(ctx, o.chain); err != nil {
+		o.log.Warn("refresh the chain's outbox rules after a rejection", "err", err)
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	rec.Status, rec.Reason = BatchRejected, reason
@@ -561,8 +573,64 @@ func (o *Operator) reject(ctx context.Context, rec *batchRecord, reason string) 
 		o.log.Error("persist rejection", "index", rec.Index, "err", err)
 	}
 	o.metrics.batchesRejected.Inc()
+	if o.refusesATx(rec) {
+		o.log.Warn("batch rejected by the chain for the content of accepted transactions; dropping them and rebuilding",
+			"index", rec.Index, "reason", reason)
+		if err := o.discardFrom(rec.Index, "batch rejected: "+reason); err != nil {
+			o.halt(fmt.Sprintf("batch %d rejected: %s; discarding it failed: %v", rec.Index, reason, err))
+			return
+		}
+		if err := o.rebuildHead(); err != nil {
+			o.halt(fmt.Sprintf("head state rebuild failed after batch %d was rejected: %v", rec.Index, err))
+			return
+		}
+		o.updateGauges()
+		signal(o.wakeBuild)
+		return
+	}
+	if cause := o.forcedCause(rec); cause != "" {
+		reason += "; " + cause
+	}
 	o.log.Error("batch rejected by the chain", "index", rec.Index, "reason", reason)
 	o.halt(fmt.Sprintf("batch %d rejected: %s (restart with --discard-unverified to rebuild from the last verified batch)", rec.Index, reason))
+}
+
+// refusesATx reports whether the chain's rules refuse the outbox entry of
+// a transaction of rec. Caller holds mu.
+func (o *Operator) refusesATx(rec *batchRecord) bool {
+	for _, seq := range rec.TxSeqs {
+		if e, ok := o.mempool[seq]; ok && o.chainRefuses(e) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// forcedCause names a forced transaction of rec's consumed inbox whose
+// outbox entry the chain's rules refuse. The batch cannot skip it (the
+// circuit executes every valid forced transaction), so no rebuild helps:
+// only a chain that refunds such an entry instead of failing the batch
+// lets the rollup go on.
+func (o *Operator) forcedCause(rec *batchRecord) string {
+	for _, bz := range rec.Inbox {
+		var m types.InboxMessage
+		if err := m.Unmarshal(bz); err != nil {
+			continue
+		}
+		e, err := m.Entry()
+		if err != nil || e.Kind != types.InboxKindForcedTx {
+			continue
+		}
+		tx, err := payments.DecodeForcedTx(e.Payload)
+		if err != nil {
+			continue
+		}
+		if aerr := o.rules.refusal(&tx); aerr != nil {
+			return fmt.Sprintf("the cause is from the inbox: the forced transaction at inbox sequence %d, which the batch must execute: %s; "+
+				"no rebuild can skip it, the chain must refund such an entry instead of failing the batch", e.Sequence, aerr.Message)
+		}
+	}
+	return ""
 }
 
 // diagnose compares what the batch assumed with the chain's rollup record.

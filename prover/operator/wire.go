@@ -163,6 +163,11 @@ const (
 	CodeBadNonce            = "bad_nonce"
 	CodeBadSignature        = "bad_signature"
 	CodeInsufficientBalance = "insufficient_balance"
+	CodeFeeTooLow           = "fee_too_low"
+	CodeBlockedRecipient    = "blocked_recipient"
+	CodePayloadTooLarge     = "payload_too_large"
+	CodeUnknownRollup       = "unknown_rollup"
+	CodeTooManyPending      = "too_many_pending"
 	CodeMempoolFull         = "mempool_full"
 	CodeNotFound            = "not_found"
 	CodeHalted              = "halted"
@@ -243,4 +248,7 @@ type Status struct {
 	HeadRoot        string `json:"head_root"`
 	Halted          string `json:"halted,omitempty"`
 	ChainError      string `json:"chain_error,omitempty"`
+	// MinFee is the smallest fee the API accepts, in Denom; a wallet
+	// defaults to it.
+	MinFee string `json:"min_fee"`
 }
