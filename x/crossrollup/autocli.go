@@ -17,7 +17,7 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{
 					RpcMethod:      "Escrow",
 					Use:            "escrow [rollup-id]",
-					Short:          "Show what a rollup holds in the bridge escrow, per denom",
+					Short:          "Show what a rollup holds in the bridge escrow, per denom (unknown rollup: an error)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "rollup_id"}},
 				},
 				{
@@ -70,7 +70,10 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					RpcMethod: "Deposit",
 					Use:       "deposit [rollup-id] [l2-recipient-hex] [amount]",
 					Short:     "Bridge coins into a rollup: escrow them and append a deposit to its inbox",
-					Example:   "nativechaind tx crossrollup deposit payments 0a1b2c... 1000000unat --from alice",
+					Long: "Bridge coins into a rollup: escrow them, credit the rollup's ledger and append a deposit (inbox kind 1).\n" +
+						"Check the rollup's exit layout first (q rollups rollup [id]): without one, its L2 balances cannot leave if it\n" +
+						"freezes, and with the require_exit_layout param on the deposit is refused (ErrNoExitLayout) for that reason.",
+					Example: "nativechaind tx crossrollup deposit payments 0a1b2c... 1000000unat --from alice",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						{ProtoField: "rollup_id"}, {ProtoField: "l2_recipient"}, {ProtoField: "amount"},
 					},

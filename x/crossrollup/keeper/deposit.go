@@ -86,6 +86,16 @@ func (k Keeper) bridgeIn(ctx context.Context, params types.Params, sender sdk.Ac
 	} else if paused {
 		return 0, types.ErrRollupPaused.Wrapf("rollup %q", rollupID)
 	}
+	if value != nil && params.RequireExitLayout {
+		r, err := k.rollupsKeeper.GetRollup(ctx, rollupID)
+		if err != nil {
+			return 0, err
+		}
+		if r.ExitLayout.IsEmpty() {
+			return 0, types.ErrNoExitLayout.Wrapf("rollup %q registered no exit layout, so its L2 balances could not leave "+
+				"if it froze; value into it is refused (require_exit_layout). Send a call without value, or use a rollup with a layout", rollupID)
+		}
+	}
 	if value != nil {
 		amount, err := rollupstypes.Uint128FromBig(value.Amount.BigInt())
 		if err != nil {

@@ -56,9 +56,16 @@ func (q queryServer) refundStatus(ctx context.Context, rollupID string, res *typ
 		return err
 	}
 	res.Frozen = r.Status == rollupstypes.ROLLUP_STATUS_FROZEN
+	if err := q.WaitingRefunds.Walk(ctx, collections.NewPrefixedPairRange[string, uint64](rollupID),
+		func(collections.Pair[string, uint64], types.WaitingRefund) (bool, error) {
+			res.WaitingRefunds++
+			return false, nil
+		}); err != nil {
+		return err
+	}
 	c, err := q.RefundQueue.Get(ctx, rollupID)
 	if errors.Is(err, collections.ErrNotFound) {
-		res.RefundsComplete = res.Frozen
+		res.RefundsComplete = res.Frozen && res.WaitingRefunds == 0
 		return nil
 	}
 	if err != nil {

@@ -32,6 +32,11 @@ func (k Keeper) initExodusGenesis(ctx context.Context, gs *types.GenesisState) e
 			return err
 		}
 	}
+	for _, w := range gs.WaitingRefunds {
+		if err := k.WaitingRefunds.Set(ctx, collections.Join(w.RollupId, w.Sequence), w); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -51,8 +56,14 @@ func (k Keeper) exportExodusGenesis(ctx context.Context, gs *types.GenesisState)
 	}); err != nil {
 		return err
 	}
-	return k.RefundQueue.Walk(ctx, nil, func(_ string, c types.RefundCursor) (bool, error) {
+	if err := k.RefundQueue.Walk(ctx, nil, func(_ string, c types.RefundCursor) (bool, error) {
 		gs.RefundQueue = append(gs.RefundQueue, c)
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	return k.WaitingRefunds.Walk(ctx, nil, func(_ collections.Pair[string, uint64], w types.WaitingRefund) (bool, error) {
+		gs.WaitingRefunds = append(gs.WaitingRefunds, w)
 		return false, nil
 	})
 }

@@ -58,6 +58,11 @@ type Keeper struct {
 	// RefundQueue holds the frozen rollups whose unconsumed inbox EndBlock
 	// is refunding, with their progress.
 	RefundQueue collections.Map[string, types.RefundCursor]
+	// WaitingRefunds are refunds of frozen rollups' entries whose source is
+	// paused (M5 of the December 2026 review): retried by EndBlock, from
+	// WaitingRefundCursor, instead of credited where nobody can claim.
+	WaitingRefunds      collections.Map[collections.Pair[string, uint64], types.WaitingRefund]
+	WaitingRefundCursor collections.Item[types.WaitingRefund]
 }
 
 // NewKeeper builds the keeper. It panics on a malformed authority: that is
@@ -98,6 +103,9 @@ func NewKeeper(
 		ExitCredits: collections.NewMap(sb, types.ExitCreditsKey, "exit_credits",
 			collections.TripleKeyCodec(collections.StringKey, collections.BytesKey, collections.StringKey), sdk.IntValue),
 		RefundQueue: collections.NewMap(sb, types.RefundQueueKey, "refund_queue", collections.StringKey, codec.CollValue[types.RefundCursor](cdc)),
+		WaitingRefunds: collections.NewMap(sb, types.WaitingRefundsKey, "waiting_refunds",
+			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.WaitingRefund](cdc)),
+		WaitingRefundCursor: collections.NewItem(sb, types.WaitingRefundCursorKey, "waiting_refund_cursor", codec.CollValue[types.WaitingRefund](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

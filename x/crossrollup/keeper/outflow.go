@@ -11,6 +11,7 @@ import (
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/nativechain/nativechain/x/crossrollup/types"
+	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // The safety valves: governance may pause one rollup's bridge, and may cap
@@ -48,6 +49,13 @@ func (k Keeper) outflowBlocked(ctx context.Context, params types.Params, rollupI
 	if paused {
 		return "rollup's bridge is paused", nil
 	}
+	return k.capReached(ctx, params, rollupID, coin)
+}
+
+// capReached says "outflow cap of the epoch reached" if coin would take
+// rollupID's outflow this epoch (withdrawals paid and value routed out)
+// over its cap, or "".
+func (k Keeper) capReached(ctx context.Context, params types.Params, rollupID string, coin sdk.Coin) (string, error) {
 	limit, err := k.OutflowCaps.Get(ctx, rollupID)
 	if errors.Is(err, collections.ErrNotFound) {
 		return "", nil
@@ -74,6 +82,12 @@ func (k Keeper) pay(ctx context.Context, params types.Params, rollupID string, r
 	if err := k.bankKeeper.SendCoinsFromModuleToAccount(ctx, types.ModuleName, recipient, sdk.NewCoins(coin)); err != nil {
 		return err
 	}
+	return k.recordOutflow(ctx, params, rollupID, coin)
+}
+
+// recordOutflow counts coin, paid to L1 or routed to another rollup,
+// against rollupID's cap of the epoch.
+func (k Keeper) recordOutflow(ctx context.Context, params types.Params, rollupID string, coin sdk.Coin) error {
 	if has, err := k.OutflowCaps.Has(ctx, rollupID); err != nil || !has {
 		return err // usage only matters under a cap
 	}
@@ -107,6 +121,11 @@ func (k Keeper) defer_(ctx context.Context, p types.PendingWithdrawal, reason st
 // has room under its cap. The cursor makes the work per block bounded and
 // every pending withdrawal is examined again within
 // ceil(pending / max_releases_per_block) blocks.
+//
+// Each release runs on its own branch of the block state (L3 of the
+// December 2026 review): one that fails is logged, reported
+// (EventWithdrawalReleaseFailed) and stays pending; only reading the
+// params, the cursor or the pending list can fail EndBlock.
 func (k Keeper) ReleasePending(ctx context.Context) error {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
@@ -157,31 +176,73 @@ func (k Keeper) releaseFrom(ctx context.Context, params types.Params, rng *colle
 		next = p.Id + 1
 	}
 	iter.Close() // never write while iterating
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	for _, p := range batch {
-		reason, err := k.outflowBlocked(ctx, params, p.RollupId, p.Amount)
-		if err != nil {
-			return 0, 0, err
-		}
-		if reason != "" {
+		branch, write := sdkCtx.CacheContext()
+		if err := k.release(branch, params, p); err != nil {
+			sdkCtx.Logger().Error("crossrollup: a deferred withdrawal could not be released; it stays pending",
+				"pending_id", p.Id, "rollup", p.RollupId, "recipient", p.Recipient, "amount", p.Amount.String(), "err", err)
+			if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventWithdrawalReleaseFailed{
+				PendingId: p.Id, RollupId: p.RollupId, Recipient: p.Recipient, Amount: p.Amount.String(), Reason: err.Error(),
+			}); err != nil {
+				return 0, 0, err
+			}
 			continue
 		}
-		recipient, err := k.addressCodec.StringToBytes(p.Recipient)
-		if err != nil {
-			return 0, 0, err
-		}
-		if err := k.pay(ctx, params, p.RollupId, recipient, p.Amount); err != nil {
-			return 0, 0, err
-		}
-		if err := k.Pending.Remove(ctx, p.Id); err != nil {
-			return 0, 0, err
-		}
-		if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventWithdrawalReleased{
-			PendingId: p.Id, RollupId: p.RollupId, Recipient: p.Recipient, Amount: p.Amount.String(),
-		}); err != nil {
-			return 0, 0, err
-		}
+		write()
 	}
 	return len(batch), next, nil
+}
+
+// release pays one deferred withdrawal if its rollup may pay now. If the
+// recipient can no longer be paid (it became a blocked address), the value
+// goes back into the rollup's ledger and to the L2 sender, as for a batch's
+// unpayable withdrawal; that needs the L2 sender and a rollup that is
+// active (refund entry) or frozen (exit credit), otherwise it stays
+// pending.
+func (k Keeper) release(ctx sdk.Context, params types.Params, p types.PendingWithdrawal) error {
+	reason, err := k.outflowBlocked(ctx, params, p.RollupId, p.Amount)
+	if err != nil || reason != "" {
+		return err // still waiting
+	}
+	recipient, err := k.addressCodec.StringToBytes(p.Recipient)
+	if err != nil {
+		return types.ErrInvalidWithdrawal.Wrapf("recipient %q: %s", p.Recipient, err)
+	}
+	if reason := k.unpayable(recipient); reason != "" {
+		return k.refundPending(ctx, p, recipient, reason)
+	}
+	if err := k.pay(ctx, params, p.RollupId, recipient, p.Amount); err != nil {
+		return err
+	}
+	if err := k.Pending.Remove(ctx, p.Id); err != nil {
+		return err
+	}
+	return ctx.EventManager().EmitTypedEvent(&types.EventWithdrawalReleased{
+		PendingId: p.Id, RollupId: p.RollupId, Recipient: p.Recipient, Amount: p.Amount.String(),
+	})
+}
+
+// refundPending moves a deferred withdrawal that cannot be paid back into
+// its rollup's ledger and refunds its L2 sender.
+func (k Keeper) refundPending(ctx sdk.Context, p types.PendingWithdrawal, recipient sdk.AccAddress, reason string) error {
+	if len(p.L2Sender) == 0 {
+		return types.ErrInvalidWithdrawal.Wrapf("%s, and no L2 sender to refund", reason)
+	}
+	r, err := k.rollupsKeeper.GetRollup(ctx, p.RollupId)
+	if err != nil {
+		return err
+	}
+	if r.Status != rollupstypes.ROLLUP_STATUS_ACTIVE && r.Status != rollupstypes.ROLLUP_STATUS_FROZEN {
+		return types.ErrInvalidWithdrawal.Wrapf("%s, and rollup %q is %s: nobody there to refund", reason, p.RollupId, r.Status)
+	}
+	if err := k.Pending.Remove(ctx, p.Id); err != nil {
+		return err
+	}
+	if err := k.creditLedger(ctx, p.RollupId, p.Amount.Denom, p.Amount.Amount); err != nil {
+		return err
+	}
+	return k.refundWithdrawal(ctx, p.RollupId, p.BatchIndex, p.Id, p.L2Sender, recipient, p.Amount, reason)
 }
 
 // PendingTotal sums every deferred withdrawal (for the invariant).

@@ -37,6 +37,9 @@ func (q queryServer) Escrow(ctx context.Context, req *types.QueryEscrowRequest) 
 	if req == nil || req.RollupId == "" {
 		return nil, types.ErrInvalidRequest.Wrap("rollup id required")
 	}
+	if _, err := q.rollupsKeeper.GetRollup(ctx, req.RollupId); err != nil {
+		return nil, err // ErrUnknownRollup, as message-status and inbox answer
+	}
 	res := &types.QueryEscrowResponse{}
 	err := q.Ledgers.Walk(ctx, collections.NewPrefixedPairRange[string, string](req.RollupId),
 		func(key collections.Pair[string, string], amt sdkmath.Int) (bool, error) {
@@ -63,6 +66,9 @@ func (q queryServer) Invariant(ctx context.Context, _ *types.QueryInvariantReque
 func (q queryServer) BridgeStatus(ctx context.Context, req *types.QueryBridgeStatusRequest) (*types.QueryBridgeStatusResponse, error) {
 	if req == nil || req.RollupId == "" {
 		return nil, types.ErrInvalidRequest.Wrap("rollup id required")
+	}
+	if _, err := q.rollupsKeeper.GetRollup(ctx, req.RollupId); err != nil {
+		return nil, err // ErrUnknownRollup
 	}
 	params, err := q.Keeper.Params.Get(ctx)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 
+	"cosmossdk.io/collections"
 	sdkmath "cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -23,6 +24,7 @@ import (
 //	deposit, L1 call with value  coins back to the L1 sender
 //	routed message with value    bounced into the source's inbox (kind 5)
 //	                             if the source is active and not paused,
+//	                             waits while it is active and paused,
 //	                             else an exit credit of the L2 sender there
 //	refund (kind 5)              an exit credit of its L2 recipient here
 //	anything without value       nothing
@@ -38,7 +40,14 @@ const (
 	RefundBounced  = "bounced"
 	RefundCredited = "credited"
 	RefundFailed   = "failed"
+	RefundWaiting  = "waiting"
 )
+
+// errSourcePaused says a routed entry's source is active but paused: its
+// refund waits (WaitingRefunds) rather than becoming an exit credit that
+// nobody could claim while that rollup lives (M5 of the December 2026
+// review).
+var errSourcePaused = errors.New("the source rollup's bridge is paused")
 
 // enqueueRefunds queues a just-frozen rollup's unconsumed inbox.
 func (k Keeper) enqueueRefunds(ctx context.Context, rollupID string) error {
@@ -101,7 +110,85 @@ func (k Keeper) ProcessRefunds(ctx context.Context) error {
 			break
 		}
 	}
-	return nil
+	// What the cursors left of the budget retries refunds that wait for a
+	// paused source; the cursors' work is finite, so they are served.
+	return k.retryWaitingRefunds(sdkCtx, budget)
+}
+
+// retryWaitingRefunds examines at most budget waiting refunds, from a
+// cursor that wraps around, so each is retried within
+// ceil(waiting / budget) blocks once the cursors are done.
+func (k Keeper) retryWaitingRefunds(ctx sdk.Context, budget uint64) error {
+	if budget == 0 {
+		return nil
+	}
+	cursor, err := k.WaitingRefundCursor.Get(ctx)
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return err
+	}
+	from := collections.Join(cursor.RollupId, cursor.Sequence)
+	todo, err := k.collectWaiting(ctx, new(collections.Range[collections.Pair[string, uint64]]).StartInclusive(from), budget)
+	if err != nil {
+		return err
+	}
+	if uint64(len(todo)) < budget && (cursor.RollupId != "" || cursor.Sequence != 0) {
+		more, err := k.collectWaiting(ctx, new(collections.Range[collections.Pair[string, uint64]]).EndExclusive(from), budget-uint64(len(todo)))
+		if err != nil {
+			return err
+		}
+		todo = append(todo, more...)
+	}
+	next := types.WaitingRefund{}
+	for _, w := range todo {
+		if err := k.retryWaiting(ctx, w); err != nil {
+			return err
+		}
+		next = types.WaitingRefund{RollupId: w.RollupId, Sequence: w.Sequence + 1}
+	}
+	return k.WaitingRefundCursor.Set(ctx, next)
+}
+
+func (k Keeper) collectWaiting(ctx sdk.Context, rng *collections.Range[collections.Pair[string, uint64]], n uint64) ([]types.WaitingRefund, error) {
+	iter, err := k.WaitingRefunds.Iterate(ctx, rng)
+	if err != nil {
+		return nil, err
+	}
+	defer iter.Close() // never write while iterating: the caller writes after
+	var out []types.WaitingRefund
+	for ; iter.Valid() && uint64(len(out)) < n; iter.Next() {
+		w, err := iter.Value()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, nil
+}
+
+// retryWaiting refunds one waiting entry if its source may now take it; it
+// leaves the queue when refunded or failed, and stays while the source is
+// still paused.
+func (k Keeper) retryWaiting(ctx sdk.Context, w types.WaitingRefund) error {
+	branch, write := ctx.CacheContext()
+	m, err := k.rollupsKeeper.GetInboxMessage(branch, w.RollupId, w.Sequence)
+	if err == nil {
+		err = k.refundInboxMessage(branch, w.RollupId, m)
+	}
+	if errors.Is(err, errSourcePaused) {
+		return nil
+	}
+	if err == nil {
+		write()
+	} else {
+		ctx.Logger().Error("crossrollup: a waiting inbox refund failed; its value stays in the frozen rollup's ledger",
+			"rollup", w.RollupId, "sequence", w.Sequence, "err", err)
+		if err := ctx.EventManager().EmitTypedEvent(&types.EventInboxRefunded{
+			RollupId: w.RollupId, Sequence: w.Sequence, Outcome: RefundFailed,
+		}); err != nil {
+			return err
+		}
+	}
+	return k.WaitingRefunds.Remove(ctx, collections.Join(w.RollupId, w.Sequence))
 }
 
 // refundEntry refunds one entry on a branch of ctx, written back only if
@@ -115,6 +202,17 @@ func (k Keeper) refundEntry(ctx sdk.Context, rollupID string, seq uint64) error 
 	if err == nil {
 		write()
 		return nil
+	}
+	if errors.Is(err, errSourcePaused) {
+		m, _ := k.rollupsKeeper.GetInboxMessage(ctx, rollupID, seq)
+		if err := k.WaitingRefunds.Set(ctx, collections.Join(rollupID, seq), types.WaitingRefund{
+			RollupId: rollupID, Sequence: seq, SourceRollupId: m.SourceRollupId,
+		}); err != nil {
+			return err
+		}
+		return ctx.EventManager().EmitTypedEvent(&types.EventInboxRefunded{
+			RollupId: rollupID, Sequence: seq, Kind: m.Kind, Outcome: RefundWaiting, ToRollupId: m.SourceRollupId,
+		})
 	}
 	ctx.Logger().Error("crossrollup: an inbox refund failed; its value stays in the frozen rollup's ledger",
 		"rollup", rollupID, "sequence", seq, "err", err)
@@ -197,13 +295,16 @@ func (k Keeper) refundRouted(ctx sdk.Context, frozenID string, entry rollupstype
 	if err != nil {
 		return err
 	}
+	if paused && r.Status == rollupstypes.ROLLUP_STATUS_ACTIVE {
+		return errSourcePaused
+	}
 	if err := k.debitLedger(ctx, frozenID, coin.Denom, coin.Amount); err != nil {
 		return err
 	}
 	if err := k.creditLedger(ctx, src, coin.Denom, coin.Amount); err != nil {
 		return err
 	}
-	if r.Status == rollupstypes.ROLLUP_STATUS_ACTIVE && !paused {
+	if r.Status == rollupstypes.ROLLUP_STATUS_ACTIVE {
 		seq, err := k.rollupsKeeper.AppendInbox(ctx, src, rollupstypes.InboxEntry{
 			Kind:           rollupstypes.InboxKindRefund,
 			Sender:         entry.Recipient,

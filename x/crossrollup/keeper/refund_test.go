@@ -131,14 +131,8 @@ func TestRefunds_EachInboxKind(t *testing.T) {
 				require.Empty(t, f.reg.inbox[coldID])
 			},
 		},
-		{
-			name: "routed from a paused source: credit of the L2 sender there", entry: func(*exodusFixture) rollupstypes.InboxEntry { return routed(quietID, 20) },
-			source: quietID, wantSourceLedger: 20, wantOutcome: keeperOutcome("credited"),
-			wantCredit: func(t *testing.T, f *exodusFixture) {
-				require.Equal(t, "20unat", f.credits(t, quietID, l2Dave))
-				require.Empty(t, f.reg.inbox[quietID])
-			},
-		},
+		// A paused (active) source: the refund waits, see
+		// TestRefunds_ToAPausedSourceWaitUntilItResumes.
 		{
 			name: "routed from a deregistered source: credit of the recipient here", entry: func(*exodusFixture) rollupstypes.InboxEntry { return routed(goneID, 10) },
 			wantFrozenLedger: 10, source: goneID, wantOutcome: keeperOutcome("credited"),

@@ -130,16 +130,23 @@ func TestRoute_DeliversInTheSameCallOrBounces(t *testing.T) {
 	}
 }
 
-func TestRoute_RefusesOversizePayloadAndChangesNothing(t *testing.T) {
+func TestRoute_OversizePayloadBouncesWithoutThePayload(t *testing.T) {
 	f := newBridgeFixture(t)
 	f.fund(t, activeID, 100)
-	before := f.snap(t)
 	big := make([]byte, types.DefaultMaxPayloadBytes+1)
 	err := f.keeper.Hooks().AfterBatchVerified(f.ctx, rollupstypes.VerifiedBatch{
 		RollupID: activeID, Index: 1, Outbox: []rollupstypes.OutboxEntry{message(betaID, 1, big)},
 	})
-	require.ErrorIs(t, err, rollupstypes.ErrPayloadTooLarge)
-	require.Equal(t, before, f.snap(t))
+	require.NoError(t, err, "user content never fails a verified batch")
+	require.Empty(t, f.rollups.inbox[betaID])
+	require.Len(t, f.rollups.inbox[activeID], 1)
+	refund := f.rollups.inbox[activeID][0]
+	require.Equal(t, rollupstypes.InboxKindRefund, refund.Kind)
+	require.Equal(t, l2Alice, refund.Recipient)
+	require.Empty(t, refund.Payload)
+	require.Equal(t, int64(100), f.ledger(t, activeID))
+	require.Contains(t, requireEvent(t, f.ctx, "nativechain.crossrollup.v1.EventMessageBounced"), "max_payload_bytes")
+	f.requireInvariant(t)
 }
 
 // requireEvent returns the attributes of the last event of a type, as text.

@@ -12,7 +12,8 @@ import (
 
 // validateExodus checks the exodus part of a genesis state: unique exit
 // records with a positive payment, unique positive credits for non-empty L2
-// addresses, and unique refund cursors with next <= end.
+// addresses, unique refund cursors with next <= end, and unique waiting
+// refunds naming valid rollups.
 func (gs GenesisState) validateExodus() error {
 	type exitKey struct {
 		id   string
@@ -52,5 +53,23 @@ func (gs GenesisState) validateExodus() error {
 		}
 		ids = append(ids, c.RollupId)
 	}
-	return uniqueIDs("refund queue", ids)
+	if err := uniqueIDs("refund queue", ids); err != nil {
+		return err
+	}
+	type waitKey struct {
+		id  string
+		seq uint64
+	}
+	waiting := make(map[waitKey]struct{}, len(gs.WaitingRefunds))
+	for _, w := range gs.WaitingRefunds {
+		k := waitKey{w.RollupId, w.Sequence}
+		if _, dup := waiting[k]; dup {
+			return ErrInvalidGenesis.Wrapf("waiting refund %s/%d listed twice", w.RollupId, w.Sequence)
+		}
+		waiting[k] = struct{}{}
+		if rollupstypes.ValidateRollupID(w.RollupId) != nil || rollupstypes.ValidateRollupID(w.SourceRollupId) != nil {
+			return ErrInvalidGenesis.Wrapf("waiting refund %q/%d: invalid rollup or source rollup id %q", w.RollupId, w.Sequence, w.SourceRollupId)
+		}
+	}
+	return nil
 }

@@ -24,6 +24,11 @@ var (
 	ExitsKey         = collections.NewPrefix(8)  // (rollup id, leaf index) -> ExitRecord: the exit nullifiers
 	ExitCreditsKey   = collections.NewPrefix(9)  // (rollup id, L2 account, denom) -> amount owed outside the state tree
 	RefundQueueKey   = collections.NewPrefix(10) // rollup id -> RefundCursor of a frozen rollup's inbox refund
+	// WaitingRefundsKey: (frozen rollup id, inbox sequence) -> WaitingRefund
+	// whose source rollup is paused; WaitingRefundCursorKey: where EndBlock
+	// retries them next.
+	WaitingRefundsKey      = collections.NewPrefix(11)
+	WaitingRefundCursorKey = collections.NewPrefix(12)
 )
 
 // RewardSourceBridgeFee is the reward-pool source name of bridge fees.

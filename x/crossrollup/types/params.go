@@ -2,6 +2,8 @@ package types
 
 import (
 	sdkmath "cosmossdk.io/math"
+
+	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
 
 const (
@@ -16,9 +18,10 @@ const (
 	MaxRefundsPerBlockLimit    uint32 = 10_000
 
 	// MaxPayloadBytesLimit and MaxOutboxEntriesLimit bound what governance
-	// may set, so a single batch's outbox stays cheap to route.
-	MaxPayloadBytesLimit  uint64 = 64 * 1024
-	MaxOutboxEntriesLimit uint64 = 4096
+	// may set: no more than the outbox and inbox encodings can carry
+	// (x/rollups/types), so the params never promise what no batch can hold.
+	MaxPayloadBytesLimit  uint64 = rollupstypes.MaxPayloadLen
+	MaxOutboxEntriesLimit uint64 = rollupstypes.MaxOutboxEntries
 )
 
 // MaxBridgeFeeRate is the largest fee share of a bridged amount governance

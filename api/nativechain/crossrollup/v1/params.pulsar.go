@@ -25,6 +25,7 @@ var (
 	fd_Params_outflow_epoch_blocks   protoreflect.FieldDescriptor
 	fd_Params_max_releases_per_block protoreflect.FieldDescriptor
 	fd_Params_max_refunds_per_block  protoreflect.FieldDescriptor
+	fd_Params_require_exit_layout    protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -38,6 +39,7 @@ func init() {
 	fd_Params_outflow_epoch_blocks = md_Params.Fields().ByName("outflow_epoch_blocks")
 	fd_Params_max_releases_per_block = md_Params.Fields().ByName("max_releases_per_block")
 	fd_Params_max_refunds_per_block = md_Params.Fields().ByName("max_refunds_per_block")
+	fd_Params_require_exit_layout = md_Params.Fields().ByName("require_exit_layout")
 }
 
 var _ protoreflect.Message = (*fastReflection_Params)(nil)
@@ -153,6 +155,12 @@ func (x *fastReflection_Params) Range(f func(protoreflect.FieldDescriptor, proto
 			return
 		}
 	}
+	if x.RequireExitLayout != false {
+		value := protoreflect.ValueOfBool(x.RequireExitLayout)
+		if !f(fd_Params_require_exit_layout, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -184,6 +192,8 @@ func (x *fastReflection_Params) Has(fd protoreflect.FieldDescriptor) bool {
 		return x.MaxReleasesPerBlock != uint32(0)
 	case "nativechain.crossrollup.v1.Params.max_refunds_per_block":
 		return x.MaxRefundsPerBlock != uint32(0)
+	case "nativechain.crossrollup.v1.Params.require_exit_layout":
+		return x.RequireExitLayout != false
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.Params"))
@@ -216,6 +226,8 @@ func (x *fastReflection_Params) Clear(fd protoreflect.FieldDescriptor) {
 		x.MaxReleasesPerBlock = uint32(0)
 	case "nativechain.crossrollup.v1.Params.max_refunds_per_block":
 		x.MaxRefundsPerBlock = uint32(0)
+	case "nativechain.crossrollup.v1.Params.require_exit_layout":
+		x.RequireExitLayout = false
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.Params"))
@@ -256,6 +268,9 @@ func (x *fastReflection_Params) Get(descriptor protoreflect.FieldDescriptor) pro
 	case "nativechain.crossrollup.v1.Params.max_refunds_per_block":
 		value := x.MaxRefundsPerBlock
 		return protoreflect.ValueOfUint32(value)
+	case "nativechain.crossrollup.v1.Params.require_exit_layout":
+		value := x.RequireExitLayout
+		return protoreflect.ValueOfBool(value)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.Params"))
@@ -292,6 +307,8 @@ func (x *fastReflection_Params) Set(fd protoreflect.FieldDescriptor, value proto
 		x.MaxReleasesPerBlock = uint32(value.Uint())
 	case "nativechain.crossrollup.v1.Params.max_refunds_per_block":
 		x.MaxRefundsPerBlock = uint32(value.Uint())
+	case "nativechain.crossrollup.v1.Params.require_exit_layout":
+		x.RequireExitLayout = value.Bool()
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.Params"))
@@ -328,6 +345,8 @@ func (x *fastReflection_Params) Mutable(fd protoreflect.FieldDescriptor) protore
 		panic(fmt.Errorf("field max_releases_per_block of message nativechain.crossrollup.v1.Params is not mutable"))
 	case "nativechain.crossrollup.v1.Params.max_refunds_per_block":
 		panic(fmt.Errorf("field max_refunds_per_block of message nativechain.crossrollup.v1.Params is not mutable"))
+	case "nativechain.crossrollup.v1.Params.require_exit_layout":
+		panic(fmt.Errorf("field require_exit_layout of message nativechain.crossrollup.v1.Params is not mutable"))
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.Params"))
@@ -357,6 +376,8 @@ func (x *fastReflection_Params) NewField(fd protoreflect.FieldDescriptor) protor
 		return protoreflect.ValueOfUint32(uint32(0))
 	case "nativechain.crossrollup.v1.Params.max_refunds_per_block":
 		return protoreflect.ValueOfUint32(uint32(0))
+	case "nativechain.crossrollup.v1.Params.require_exit_layout":
+		return protoreflect.ValueOfBool(false)
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.Params"))
@@ -451,6 +472,9 @@ func (x *fastReflection_Params) ProtoMethods() *protoiface.Methods {
 		if x.MaxRefundsPerBlock != 0 {
 			n += 1 + runtime.Sov(uint64(x.MaxRefundsPerBlock))
 		}
+		if x.RequireExitLayout {
+			n += 2
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -479,6 +503,16 @@ func (x *fastReflection_Params) ProtoMethods() *protoiface.Methods {
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if x.RequireExitLayout {
+			i--
+			if x.RequireExitLayout {
+				dAtA[i] = 1
+			} else {
+				dAtA[i] = 0
+			}
+			i--
+			dAtA[i] = 0x48
 		}
 		if x.MaxRefundsPerBlock != 0 {
 			i = runtime.EncodeVarint(dAtA, i, uint64(x.MaxRefundsPerBlock))
@@ -742,6 +776,26 @@ func (x *fastReflection_Params) ProtoMethods() *protoiface.Methods {
 						break
 					}
 				}
+			case 9:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field RequireExitLayout", wireType)
+				}
+				var v int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				x.RequireExitLayout = bool(v != 0)
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -815,6 +869,10 @@ type Params struct {
 	// max_refunds_per_block bounds how many unconsumed inbox entries of
 	// frozen rollups EndBlock refunds per block, over all rollups.
 	MaxRefundsPerBlock uint32 `protobuf:"varint,8,opt,name=max_refunds_per_block,json=maxRefundsPerBlock,proto3" json:"max_refunds_per_block,omitempty"`
+	// require_exit_layout refuses deposits and valued L1 calls into a rollup
+	// that registered no exit layout: after a freeze, L2 balances of such a
+	// rollup could not leave (docs/bridge.md).
+	RequireExitLayout bool `protobuf:"varint,9,opt,name=require_exit_layout,json=requireExitLayout,proto3" json:"require_exit_layout,omitempty"`
 }
 
 func (x *Params) Reset() {
@@ -893,6 +951,13 @@ func (x *Params) GetMaxRefundsPerBlock() uint32 {
 	return 0
 }
 
+func (x *Params) GetRequireExitLayout() bool {
+	if x != nil {
+		return x.RequireExitLayout
+	}
+	return false
+}
+
 var File_nativechain_crossrollup_v1_params_proto protoreflect.FileDescriptor
 
 var file_nativechain_crossrollup_v1_params_proto_rawDesc = []byte{
@@ -904,7 +969,7 @@ var file_nativechain_crossrollup_v1_params_proto_rawDesc = []byte{
 	0x6e, 0x6f, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x1a, 0x19, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73,
 	0x5f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x70, 0x72,
 	0x6f, 0x74, 0x6f, 0x1a, 0x14, 0x67, 0x6f, 0x67, 0x6f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x2f, 0x67,
-	0x6f, 0x67, 0x6f, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x22, 0xb5, 0x03, 0x0a, 0x06, 0x50, 0x61,
+	0x6f, 0x67, 0x6f, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x22, 0xe5, 0x03, 0x0a, 0x06, 0x50, 0x61,
 	0x72, 0x61, 0x6d, 0x73, 0x12, 0x29, 0x0a, 0x10, 0x64, 0x65, 0x70, 0x6f, 0x73, 0x69, 0x74, 0x73,
 	0x5f, 0x65, 0x6e, 0x61, 0x62, 0x6c, 0x65, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x08, 0x52, 0x0f,
 	0x64, 0x65, 0x70, 0x6f, 0x73, 0x69, 0x74, 0x73, 0x45, 0x6e, 0x61, 0x62, 0x6c, 0x65, 0x64, 0x12,
@@ -932,7 +997,10 @@ var file_nativechain_crossrollup_v1_params_proto_rawDesc = []byte{
 	0x0a, 0x15, 0x6d, 0x61, 0x78, 0x5f, 0x72, 0x65, 0x66, 0x75, 0x6e, 0x64, 0x73, 0x5f, 0x70, 0x65,
 	0x72, 0x5f, 0x62, 0x6c, 0x6f, 0x63, 0x6b, 0x18, 0x08, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x12, 0x6d,
 	0x61, 0x78, 0x52, 0x65, 0x66, 0x75, 0x6e, 0x64, 0x73, 0x50, 0x65, 0x72, 0x42, 0x6c, 0x6f, 0x63,
-	0x6b, 0x42, 0x88, 0x02, 0x0a, 0x1e, 0x63, 0x6f, 0x6d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65,
+	0x6b, 0x12, 0x2e, 0x0a, 0x13, 0x72, 0x65, 0x71, 0x75, 0x69, 0x72, 0x65, 0x5f, 0x65, 0x78, 0x69,
+	0x74, 0x5f, 0x6c, 0x61, 0x79, 0x6f, 0x75, 0x74, 0x18, 0x09, 0x20, 0x01, 0x28, 0x08, 0x52, 0x11,
+	0x72, 0x65, 0x71, 0x75, 0x69, 0x72, 0x65, 0x45, 0x78, 0x69, 0x74, 0x4c, 0x61, 0x79, 0x6f, 0x75,
+	0x74, 0x42, 0x88, 0x02, 0x0a, 0x1e, 0x63, 0x6f, 0x6d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65,
 	0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
 	0x70, 0x2e, 0x76, 0x31, 0x42, 0x0b, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x50, 0x72, 0x6f, 0x74,
 	0x6f, 0x50, 0x01, 0x5a, 0x4f, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f,

@@ -54,7 +54,9 @@ func NewSendMessageCmd(ac address.Codec) *cobra.Command {
 		Long: `Append an L1 call to a rollup's inbox (inbox kind 3). The payload is read
 from a file ("-" reads standard input) and must fit the max_payload_bytes
 param. --recipient names the contract or account on the rollup (hex);
---amount bridges value along with the call, escrowed like a deposit.`,
+--amount bridges value along with the call, escrowed like a deposit; like a
+deposit, value into a rollup without an exit layout is refused when the
+require_exit_layout param is on (its L2 balances could not leave after a freeze).`,
 		Example: "nativechaind tx crossrollup send-message dex call.bin --recipient 0a1b... --amount 1000unat --from alice",
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
