@@ -177,7 +177,7 @@ func (c *CometChain) ModuleAccounts(ctx context.Context) ([]sdk.AccAddress, erro
 	for _, a := range res.Accounts {
 		var m authtypes.ModuleAccount
 		if err := m.Unmarshal(a.Value); err != nil || m.BaseAccount == nil {
-			return nil, fmt.Errorf("module account %s: not a %s", a.TypeUrl, "ModuleAccount")
+			return nil, fmt.Errorf("module accounts: %s is not a ModuleAccount", a.TypeUrl)
 		}
 		// Decoded whatever the prefix: no global bech32 config involved.
 		_, raw, err := bech32.DecodeAndConvert(m.Address)

@@ -348,8 +348,13 @@ func runOperatorStart(cmd *cobra.Command, _ []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	discard, _ := cmd.Flags().GetBool(flagDiscard)
+	minFee, err := c.MinFeeAmount()
+	if err != nil {
+		return err
+	}
 	op, err := operator.Open(ctx, db, chain, prover, operator.Options{
 		RollupID: c.RollupID, Params: p, BatchTimeout: batchTimeout, MaxInFlight: c.MaxInFlight,
+		MinFee: minFee, MaxPendingPerAccount: c.MaxPendingPerAccount, MaxMempool: c.MaxMempool,
 		PollInterval: poll, Standby: c.Standby, TakeoverAfterBlocks: c.TakeoverAfterBlocks, Logger: logger,
 	}, discard)
 	if err != nil {
@@ -359,7 +364,7 @@ func runOperatorStart(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return fmt.Errorf("API address %s: %w", c.APIListen, err)
 	}
-	srv := &http.Server{Handler: op.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := operator.NewAPIServer(op.Handler(), operator.DefaultAPITimeouts)
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			logger.Error("API server", "err", err)
@@ -429,6 +434,9 @@ func printOperatorStatus(w io.Writer, url string, st operator.Status) {
 	fmt.Fprintf(w, "batches       verified %d | submitted %d | proven %d | built %d\n", st.LastVerified, st.LastSubmitted, st.LastProven, st.LastBuilt)
 	fmt.Fprintf(w, "since start   %d proven, %d verified, last proof %.2fs\n", st.BatchesProven, st.BatchesVerified, float64(st.LastProveMillis)/1000)
 	fmt.Fprintf(w, "mempool       %d pending, %d in unverified batches\n", st.MempoolPending, st.InFlightTxs)
+	if st.MinFee != "" {
+		fmt.Fprintf(w, "min fee       %s%s per transaction\n", st.MinFee, st.Denom)
+	}
 	fmt.Fprintf(w, "state root    %s (verified)\n", st.StateRoot)
 	fmt.Fprintf(w, "head root     %s\n", st.HeadRoot)
 	fmt.Fprintf(w, "metrics       %s/metrics\n", url)
