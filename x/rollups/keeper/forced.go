@@ -8,26 +8,15 @@ import (
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
-// Forced transactions (inbox kind 4) are a priority queue with a bound.
-// Anyone may force-include, but a rollup's circuit consumes only a few
-// forced entries per batch, so an unbounded queue would let one account
-// outrun honest operators and get the rollup frozen by the inbox deadline.
-// A rollup therefore holds at most max_pending_forced unconsumed forced
-// entries; further force-includes are refused until batches consume some.
+// Forced transactions (inbox kind 4) are never refused at a cap: a cap is
+// something a censoring operator can keep full itself (review 2026-12, H3).
+// A rollup's circuit consumes only a few forced entries per batch, so their
+// deadlines are spaced by the forced capacity instead (liveness.go,
+// queueDeadline), and each one costs the forced-inclusion fee.
 //
-// Rollup.PendingForced counts them, and PendingForced indexes them by
-// (rollup id, sequence), so a batch finds the forced entries of its
+// Rollup.PendingForced counts the unconsumed ones, and PendingForced indexes
+// them by (rollup id, sequence), so a batch finds the forced entries of its
 // consumed range without reading the deposits and messages around them.
-
-// checkForcedRoom refuses a forced entry when r already holds
-// max_pending_forced unconsumed ones. It writes nothing.
-func checkForcedRoom(params types.Params, r types.Rollup) error {
-	if r.PendingForced >= params.MaxPendingForced {
-		return types.ErrForcedInboxFull.Wrapf("rollup %q holds %d unconsumed forced transactions (max %d); retry after its next batch",
-			r.Id, r.PendingForced, params.MaxPendingForced)
-	}
-	return nil
-}
 
 // noteForcedAppended indexes the forced entry at seq and counts it. The
 // caller saves r.

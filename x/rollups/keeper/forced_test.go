@@ -11,11 +11,14 @@ import (
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
-// forcedFixture is the liveness fixture with max_pending_forced = max.
-func forcedFixture(t *testing.T, max uint64) (fixture, keeper.Keeper) {
+// forcedFixture is the liveness fixture (D = 10) with
+// forced_entries_per_deadline = perDeadline.
+func forcedFixture(t *testing.T, perDeadline uint64) (fixture, keeper.Keeper) {
 	t.Helper()
 	f, k, _ := livenessFixture(t)
-	f.setParams(t, func(p *types.Params) { p.MaxPendingForced = max })
+	p := f.params(t)
+	p.ForcedEntriesPerDeadline = perDeadline
+	require.NoError(t, f.keeper.Params.Set(f.ctx, p))
 	return f, k
 }
 
@@ -55,76 +58,82 @@ func (f fixture) pendingForced(t *testing.T, id string) []uint64 {
 	return out
 }
 
-func TestForceInclude_RefusedBeyondMaxPendingForced(t *testing.T) {
+// Forced transactions are due at least ceil(D / forced_entries_per_deadline)
+// blocks apart, and every message's deadline is at least its predecessor's,
+// so deposits behind a forced entry inherit its deadline.
+func TestForceInclude_DeadlinesSpacedByForcedCapacity(t *testing.T) {
 	tests := []struct {
-		name      string
-		max       uint64
-		kinds     string // appended before the forced tx under test
-		lowerTo   uint64 // if set, governance lowers the bound afterwards
-		wantFull  bool
-		wantIndex []uint64
+		name         string
+		perDeadline  uint64 // forced entries per D = 10 blocks
+		kinds        string
+		wantDeadline []int64 // relative to the append height
 	}{
-		{"room for one", 1, "", 0, false, nil},
-		{"bound of one reached", 1, "f", 0, true, []uint64{0}},
-		{"bound reached among deposits", 2, "dfddf", 0, true, []uint64{1, 4}},
-		{"deposits are not counted", 2, "ddddfd", 0, false, []uint64{4}},
-		{"one below the bound", 3, "fdf", 0, false, []uint64{0, 2}},
-		{"bound lowered below the count", 3, "ff", 1, true, []uint64{0, 1}},
+		{"one forced entry", 2, "f", []int64{10}},
+		{"two per deadline: 5 apart", 2, "fff", []int64{10, 15, 20}},
+		{"three per deadline: ceil(10/3) = 4 apart", 3, "ff", []int64{10, 14}},
+		{"deposits are not spaced", 2, "ddd", []int64{10, 10, 10}},
+		{"a deposit behind a forced entry is due with it", 2, "fdfd", []int64{10, 10, 15, 15}},
+		{"forced spacing counts from the last forced entry", 1, "dfdf", []int64{10, 10, 10, 20}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f, _ := forcedFixture(t, tc.max)
+			f, _ := forcedFixture(t, tc.perDeadline)
 			f.register(t, rollupID)
 			f.appendKinds(t, rollupID, tc.kinds)
-			if tc.lowerTo != 0 {
-				f.setParams(t, func(p *types.Params) { p.MaxPendingForced = tc.lowerTo })
-			}
-			before := f.rollup(t, rollupID)
-			require.Equal(t, uint64(len(tc.wantIndex)), before.PendingForced)
-			require.Equal(t, tc.wantIndex, f.pendingForced(t, rollupID))
-
-			res, err := f.forceInclude(rollupID, "one more")
-
-			if !tc.wantFull {
+			var got []int64
+			for i := range tc.kinds {
+				m, err := f.keeper.GetInboxMessage(f.ctx, rollupID, uint64(i))
 				require.NoError(t, err)
-				require.Equal(t, before.InboxSize, res.InboxSequence)
-				require.Equal(t, before.PendingForced+1, f.rollup(t, rollupID).PendingForced)
-				require.Equal(t, append(tc.wantIndex, res.InboxSequence), f.pendingForced(t, rollupID))
-				return
+				got = append(got, m.Deadline-f.ctx.BlockHeight())
 			}
-			require.ErrorIs(t, err, types.ErrForcedInboxFull)
-			f.requireRollupUnchanged(t, before)
-			_, err = f.keeper.GetInboxMessage(f.ctx, rollupID, before.InboxSize)
-			require.ErrorIs(t, err, types.ErrInboxMessageNotFound, "no inbox append")
-			require.Equal(t, tc.wantIndex, f.pendingForced(t, rollupID))
-			require.Empty(t, f.bank.balance(addr(0xee)), "the sender paid nothing")
-			require.Empty(t, typedEvents[*types.EventForcedInclusion](t, f.ctx)[len(tc.wantIndex):], "no event for the refused tx")
-
-			// Deposits still get in: the bound is on forced entries only.
-			_, err = f.keeper.AppendInbox(f.ctx, rollupID, deposit(99))
-			require.NoError(t, err)
+			require.Equal(t, tc.wantDeadline, got)
+			require.Equal(t, f.ctx.BlockHeight()+tc.wantDeadline[0], f.rollup(t, rollupID).InboxDeadline, "the oldest message's deadline binds")
 		})
 	}
 }
 
-func TestForceInclude_ConsumingForcedEntriesFreesRoom(t *testing.T) {
+func TestForceInclude_ChargesTheFeeIntoTheRewardPool(t *testing.T) {
+	f, k, pool := livenessFixture(t)
+	f.register(t, rollupID)
+	msgs := keeper.NewMsgServerImpl(k)
+	fee := f.params(t).ForcedInclusionFee
+	require.True(t, fee.IsPositive(), "the default fee is positive")
+	sender := f.accAddr(t, f.outsider)
+	before := f.bank.balance(sender)
+
+	_, err := msgs.ForceInclude(f.ctx, &types.MsgForceInclude{Sender: f.outsider, RollupId: rollupID, L2Tx: []byte("exit")})
+
+	require.NoError(t, err)
+	require.Equal(t, before.Sub(fee).String(), f.bank.balance(sender).String())
+	require.Equal(t, []string{types.RewardSourceForcedInclusionFee + ":" + fee.String()}, pool.inflows[len(pool.inflows)-1:])
+
+	// A sender who cannot pay is refused and nothing changes.
+	broke := f.ac
+	poor, err := broke.BytesToString(addr(0x99))
+	require.NoError(t, err)
+	snapshot := f.rollup(t, rollupID)
+	_, err = msgs.ForceInclude(f.ctx, &types.MsgForceInclude{Sender: poor, RollupId: rollupID, L2Tx: []byte("exit")})
+	require.ErrorIs(t, err, types.ErrForcedInclusionFee)
+	f.requireRollupUnchanged(t, snapshot)
+	_, err = f.keeper.GetInboxMessage(f.ctx, rollupID, snapshot.InboxSize)
+	require.ErrorIs(t, err, types.ErrInboxMessageNotFound, "no inbox append")
+}
+
+func TestForceInclude_ConsumingForcedEntriesUpdatesTheIndex(t *testing.T) {
 	f, _ := forcedFixture(t, 2)
 	f.register(t, rollupID)
 	f.register(t, "dex")
-	f.appendKinds(t, rollupID, "dfdf") // forced at 1 and 3: full
-	f.appendKinds(t, "dex", "ff")      // another rollup's queue, full too
-	_, err := f.forceInclude(rollupID, "refused")
-	require.ErrorIs(t, err, types.ErrForcedInboxFull)
+	f.appendKinds(t, rollupID, "dfdf") // forced at 1 and 3
+	f.appendKinds(t, "dex", "ff")
 
 	steps := []struct {
 		name        string
 		consume     uint64
 		wantPending []uint64
-		wantRoom    bool
 	}{
-		{"consuming a deposit frees nothing", 1, []uint64{1, 3}, false},
-		{"consuming one forced entry frees one slot", 2, []uint64{3}, true},
-		{"consuming the rest empties the queue", 2, nil, true},
+		{"consuming a deposit leaves the forced entries", 1, []uint64{1, 3}},
+		{"consuming one forced entry drops it", 2, []uint64{3}},
+		{"consuming the rest empties the index", 1, nil},
 	}
 	for _, st := range steps {
 		in := defaultInput(f.rollup(t, rollupID).NextBatchIndex)
@@ -135,23 +144,13 @@ func TestForceInclude_ConsumingForcedEntriesFreesRoom(t *testing.T) {
 		require.Equal(t, uint64(len(st.wantPending)), r.PendingForced, st.name)
 		require.Equal(t, st.wantPending, f.pendingForced(t, rollupID), st.name)
 		require.Equal(t, []uint64{0, 1}, f.pendingForced(t, "dex"), "%s: other rollups keep their queue", st.name)
-
-		_, err = f.forceInclude(rollupID, "retry "+st.name)
-		if st.wantRoom {
-			require.NoError(t, err, st.name)
-			require.Contains(t, f.pendingForced(t, rollupID), r.InboxSize, st.name)
-		} else {
-			require.ErrorIs(t, err, types.ErrForcedInboxFull, st.name)
-		}
 	}
-	_, err = f.forceInclude("dex", "still full")
-	require.ErrorIs(t, err, types.ErrForcedInboxFull)
 }
 
-func TestForceInclude_FrozenRollupRefusesAsNotActiveBeforeFull(t *testing.T) {
+func TestForceInclude_FrozenRollupRefusedAsNotActive(t *testing.T) {
 	f, k := forcedFixture(t, 1)
 	f.register(t, rollupID)
-	f.appendKinds(t, rollupID, "f") // full, and left unconsumed
+	f.appendKinds(t, rollupID, "f") // left unconsumed
 	require.NoError(t, k.EndBlock(f.at(f.ctx.BlockHeight()+deadlineBlocks+1).ctx))
 	before := f.rollup(t, rollupID)
 	require.Equal(t, types.ROLLUP_STATUS_FROZEN, before.Status)
@@ -159,7 +158,6 @@ func TestForceInclude_FrozenRollupRefusesAsNotActiveBeforeFull(t *testing.T) {
 	_, err := f.forceInclude(rollupID, "too late")
 
 	require.ErrorIs(t, err, types.ErrRollupNotActive)
-	require.NotErrorIs(t, err, types.ErrForcedInboxFull)
 	f.requireRollupUnchanged(t, before)
 }
 
@@ -177,7 +175,7 @@ func TestGenesis_PendingForcedRoundTrip(t *testing.T) {
 
 	exported, err := f.keeper.ExportGenesis(f.ctx)
 	require.NoError(t, err)
-	require.Equal(t, uint64(3), exported.Params.MaxPendingForced)
+	require.Equal(t, uint64(3), exported.Params.ForcedEntriesPerDeadline)
 	require.Equal(t, uint64(1), rollupByID(exported, rollupID).PendingForced)
 	require.Equal(t, uint64(1), rollupByID(exported, "dex").PendingForced)
 
@@ -193,10 +191,14 @@ func TestGenesis_PendingForcedRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, want, got)
 
-	// The imported chain enforces the same bound on the same queue.
-	imported.appendKinds(t, rollupID, "ff")
-	_, err = imported.forceInclude(rollupID, "fourth")
-	require.ErrorIs(t, err, types.ErrForcedInboxFull)
+	// The imported chain spaces the next forced entry from the same last
+	// forced deadline.
+	last := rollupByID(exported, rollupID).LastForcedDeadline
+	require.NotZero(t, last)
+	imported.bank.fund(imported.accAddr(t, imported.outsider), imported.params(t).MinOperatorBond)
+	res, err := imported.forceInclude(rollupID, "next")
+	require.NoError(t, err)
+	require.Equal(t, last+4, res.Deadline, "ceil(10/3) = 4 after the last forced deadline")
 }
 
 func TestInitGenesis_RejectsPendingForcedMismatch(t *testing.T) {

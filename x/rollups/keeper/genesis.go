@@ -26,6 +26,12 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 				return err
 			}
 		}
+		// So is the wind-down index.
+		if r.ClosingHeight != 0 && r.Status == types.ROLLUP_STATUS_ACTIVE {
+			if err := k.Closings.Set(ctx, collections.Join(r.ClosingHeight, r.Id), true); err != nil {
+				return err
+			}
+		}
 	}
 	for _, b := range gs.Batches {
 		if err := k.Batches.Set(ctx, collections.Join(b.RollupId, b.Index), b); err != nil {

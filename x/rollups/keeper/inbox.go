@@ -14,7 +14,8 @@ import (
 
 // AppendInbox appends a message to an active rollup's inbox: it assigns the
 // next sequence number, extends the running accumulator and records the
-// arrival height. x/crossrollup calls it for deposits, routed cross-rollup
+// arrival height and the message's deadline (by queue position, see
+// liveness.go). x/crossrollup calls it for deposits, routed cross-rollup
 // messages and L1 calls. The entry's Sequence is ignored and overwritten.
 func (k Keeper) AppendInbox(ctx context.Context, rollupID string, entry types.InboxEntry) (uint64, error) {
 	r, err := k.GetRollup(ctx, rollupID)
@@ -23,6 +24,12 @@ func (k Keeper) AppendInbox(ctx context.Context, rollupID string, entry types.In
 	}
 	if r.Status != types.ROLLUP_STATUS_ACTIVE {
 		return 0, types.ErrRollupNotActive.Wrapf("rollup %q is %s", rollupID, r.Status)
+	}
+	// A winding-down rollup takes no new value from L1. Routed messages
+	// and refunds still arrive (refusing them would fail the source's
+	// batch), and so do forced transactions: they are how users leave.
+	if r.ClosingHeight != 0 && (entry.Kind == types.InboxKindDeposit || entry.Kind == types.InboxKindL1Call) {
+		return 0, types.ErrRollupClosing.Wrapf("rollup %q freezes for good at height %d", rollupID, r.ClosingHeight)
 	}
 	params, err := k.Params.Get(ctx)
 	if err != nil {
@@ -33,11 +40,6 @@ func (k Keeper) AppendInbox(ctx context.Context, rollupID string, entry types.In
 		return 0, err
 	}
 	forced := entry.Kind == types.InboxKindForcedTx
-	if forced {
-		if err := checkForcedRoom(params, r); err != nil {
-			return 0, err
-		}
-	}
 	prev, err := types.ParseFieldElement(r.InboxAccumulator)
 	if err != nil {
 		return 0, err
@@ -45,7 +47,13 @@ func (k Keeper) AppendInbox(ctx context.Context, rollupID string, entry types.In
 	acc := types.FieldElementBytes(types.InboxAccumulate(prev, entry))
 
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	msg := types.InboxMessageFromEntry(entry, sdkCtx.BlockHeight(), acc)
+	h := sdkCtx.BlockHeight()
+	deadline, err := k.queueDeadline(ctx, params, &r, h, forced)
+	if err != nil {
+		return 0, err
+	}
+	msg := types.InboxMessageFromEntry(entry, h, acc)
+	msg.Deadline = deadline
 	if err := k.Inbox.Set(ctx, collections.Join(rollupID, entry.Sequence), msg); err != nil {
 		return 0, err
 	}
@@ -54,9 +62,10 @@ func (k Keeper) AppendInbox(ctx context.Context, rollupID string, entry types.In
 			return 0, err
 		}
 	}
+	protectFromPendingChanges(&r, h, deadline)
 	r.InboxSize++
 	r.InboxAccumulator = acc
-	if err := k.noteAppended(ctx, params, &r, sdkCtx.BlockHeight()); err != nil {
+	if err := k.noteAppended(ctx, &r, deadline); err != nil {
 		return 0, err
 	}
 	if err := k.Rollups.Set(ctx, rollupID, r); err != nil {

@@ -44,6 +44,9 @@ type Keeper struct {
 	// transactions no batch has consumed yet (see forced.go); the value is
 	// always true, for the same reason as Deadlines.
 	PendingForced collections.Map[collections.Pair[string, uint64], bool]
+	// Closings indexes (closing height, rollup id) of the rollups winding
+	// down (see registry.go, deregisterRollup); the value is always true.
+	Closings collections.Map[collections.Pair[int64, string], bool]
 }
 
 // NewKeeper builds the keeper. It panics on a malformed authority: that is
@@ -76,6 +79,8 @@ func NewKeeper(
 			collections.PairKeyCodec(collections.Int64Key, collections.StringKey), collections.BoolValue),
 		PendingForced: collections.NewMap(sb, types.PendingForcedKey, "pending_forced",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), collections.BoolValue),
+		Closings: collections.NewMap(sb, types.ClosingsKey, "closings",
+			collections.PairKeyCodec(collections.Int64Key, collections.StringKey), collections.BoolValue),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -26,6 +26,8 @@ func livenessFixture(t *testing.T) (fixture, keeper.Keeper, *fakeRewardPool) {
 	params.MaxFreezesPerBlock = 2
 	require.NoError(t, f.keeper.Params.Set(f.ctx, params))
 	pool := &fakeRewardPool{bank: f.bank}
+	// The outsider force-includes: it pays the forced-inclusion fee.
+	f.bank.fund(addr(0xee), f.params(t).MinOperatorBond.Add(f.params(t).MinOperatorBond))
 	k := f.keeper
 	k.SetRewardPool(pool)
 	return f, k, pool

@@ -50,15 +50,16 @@ func (m msgServer) SubmitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (
 	return m.submitBatch(ctx, msg)
 }
 
-// UpdateOperators replaces a rollup's operator set.
+// UpdateOperators schedules a change of a rollup's operator set.
 func (m msgServer) UpdateOperators(ctx context.Context, msg *types.MsgUpdateOperators) (*types.MsgUpdateOperatorsResponse, error) {
 	if err := msg.Validate(m.addressCodec); err != nil {
 		return nil, err
 	}
-	if err := m.updateOperators(ctx, msg); err != nil {
+	height, err := m.updateOperators(ctx, msg)
+	if err != nil {
 		return nil, err
 	}
-	return &types.MsgUpdateOperatorsResponse{}, nil
+	return &types.MsgUpdateOperatorsResponse{ActivationHeight: height}, nil
 }
 
 // UpdateVerifyingKey schedules a verifying-key change after the delay.
@@ -73,15 +74,17 @@ func (m msgServer) UpdateVerifyingKey(ctx context.Context, msg *types.MsgUpdateV
 	return &types.MsgUpdateVerifyingKeyResponse{ActivationHeight: height}, nil
 }
 
-// DeregisterRollup closes a rollup and returns its bond.
+// DeregisterRollup closes a rollup and returns its bond, at once or after
+// a wind-down while users still hold funds.
 func (m msgServer) DeregisterRollup(ctx context.Context, msg *types.MsgDeregisterRollup) (*types.MsgDeregisterRollupResponse, error) {
 	if err := msg.Validate(m.addressCodec); err != nil {
 		return nil, err
 	}
-	if err := m.deregisterRollup(ctx, msg); err != nil {
+	closing, err := m.deregisterRollup(ctx, msg)
+	if err != nil {
 		return nil, err
 	}
-	return &types.MsgDeregisterRollupResponse{}, nil
+	return &types.MsgDeregisterRollupResponse{ClosingHeight: closing}, nil
 }
 
 // ForceInclude puts a user's L2 transaction into a rollup's inbox.

@@ -152,23 +152,83 @@ func (k Keeper) adminRollup(ctx context.Context, id, signer string) (types.Rollu
 	return r, nil
 }
 
-func (k Keeper) updateOperators(ctx context.Context, msg *types.MsgUpdateOperators) error {
+// scheduledChange is when a key or operator change scheduled at height h
+// takes effect at the earliest, and the last height whose inbox messages it
+// must not touch: messages appended up to the cutoff are due by
+// activation - 2 unless a flood ahead of them pushed their deadline later,
+// and then the change waits for them (protectFromPendingChanges). The
+// protected deadline starts at the deadline of the messages already queued.
+func (k Keeper) scheduledChange(ctx context.Context, params types.Params, r types.Rollup, h int64) (activation, cutoff, protected int64, err error) {
+	activation = h + int64(params.VkUpdateDelayBlocks)
+	cutoff = activation - int64(params.InboxDeadlineBlocks) - 2
+	protected, err = k.tailDeadline(ctx, params, r)
+	return activation, cutoff, protected, err
+}
+
+// protectFromPendingChanges records that a message appended at height h,
+// due at deadline, must be served under the current key and operators if h
+// is within the exit window of a pending change. The caller saves r.
+func protectFromPendingChanges(r *types.Rollup, h, deadline int64) {
+	if p := r.PendingVerifyingKey; p != nil && h <= p.ExitCutoffHeight {
+		p.ProtectedDeadline = max(p.ProtectedDeadline, deadline)
+	}
+	if p := r.PendingOperators; p != nil && h <= p.ExitCutoffHeight {
+		p.ProtectedDeadline = max(p.ProtectedDeadline, deadline)
+	}
+}
+
+// changeDue reports whether a scheduled change is in force at height: its
+// activation height has come, and so has the height after the last one at
+// which a batch could still consume a protected message (its deadline + 1)
+// or the freeze that follows a missed one. While a protected message is
+// overdue but the rollup not frozen yet (max_freezes_per_block), the old
+// rules stay.
+//
+// Everything it reads is fixed before the height it decides: the protected
+// deadline moves only at heights up to the cutoff, which lies before the
+// activation height, so the rules in force at H follow from the state
+// committed at H-1 (review 2026-12, C1).
+func changeDue(r types.Rollup, activation, protected, height int64) bool {
+	if height < activation || height < protected+2 {
+		return false
+	}
+	return r.InboxDeadline == 0 || r.InboxDeadline > protected
+}
+
+// updateOperators schedules an operator-set change. It takes effect like a
+// key change (review 2026-12, H5): after vk_update_delay_blocks, and not
+// before every message appended in its exit window was due.
+func (k Keeper) updateOperators(ctx context.Context, msg *types.MsgUpdateOperators) (int64, error) {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	params, err := k.Params.Get(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	r, err := k.adminRollup(ctx, msg.RollupId, msg.Admin)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := types.ValidateOperators(k.addressCodec, msg.Operators, params.MaxOperators); err != nil {
-		return err
+		return 0, err
 	}
-	r.Operators = msg.Operators
+	// A due change is in force: make it current before the new one
+	// replaces the pending slot.
+	if err := activatePendingKey(sdkCtx, &r); err != nil {
+		return 0, err
+	}
+	activation, cutoff, protected, err := k.scheduledChange(ctx, params, r, sdkCtx.BlockHeight())
+	if err != nil {
+		return 0, err
+	}
+	r.PendingOperators = &types.PendingOperators{
+		Operators: msg.Operators, ActivationHeight: activation, ExitCutoffHeight: cutoff, ProtectedDeadline: protected,
+	}
 	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
-		return err
+		return 0, err
 	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventOperatorsUpdated{RollupId: r.Id, Operators: r.Operators})
+	return activation, sdkCtx.EventManager().EmitTypedEvent(&types.EventOperatorsScheduled{
+		RollupId: r.Id, Operators: msg.Operators, ActivationHeight: activation,
+	})
 }
 
 func (k Keeper) updateVerifyingKey(ctx context.Context, msg *types.MsgUpdateVerifyingKey) (int64, error) {
@@ -201,8 +261,14 @@ func (k Keeper) updateVerifyingKey(ctx context.Context, msg *types.MsgUpdateVeri
 	if bytes.Equal(h[:], r.VkHash) {
 		return 0, types.ErrInvalidVerifyingKey.Wrap("the rollup already uses this key")
 	}
-	activation := sdkCtx.BlockHeight() + int64(params.VkUpdateDelayBlocks)
-	r.PendingVerifyingKey = &types.PendingVerifyingKey{VerifyingKey: msg.VerifyingKey, VkHash: h[:], ActivationHeight: activation}
+	activation, cutoff, protected, err := k.scheduledChange(ctx, params, r, sdkCtx.BlockHeight())
+	if err != nil {
+		return 0, err
+	}
+	r.PendingVerifyingKey = &types.PendingVerifyingKey{
+		VerifyingKey: msg.VerifyingKey, VkHash: h[:], ActivationHeight: activation,
+		ExitCutoffHeight: cutoff, ProtectedDeadline: protected,
+	}
 	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
 		return 0, err
 	}
@@ -211,18 +277,34 @@ func (k Keeper) updateVerifyingKey(ctx context.Context, msg *types.MsgUpdateVeri
 	})
 }
 
-// effectiveKey returns the verifying key that applies at the context's
-// height: a pending key becomes current once its activation height is
-// reached. It does not write; activatePendingKey does.
+// effectiveKey returns the verifying key that applies at height: a pending
+// key becomes current once changeDue says so. It does not write;
+// activatePendingKey does.
 func effectiveKey(r types.Rollup, height int64) (vkBytes, vkHash []byte, pendingDue bool) {
-	if p := r.PendingVerifyingKey; p != nil && height >= p.ActivationHeight {
+	if p := r.PendingVerifyingKey; p != nil && changeDue(r, p.ActivationHeight, p.ProtectedDeadline, height) {
 		return p.VerifyingKey, p.VkHash, true
 	}
 	return r.VerifyingKey, r.VkHash, false
 }
 
-// activatePendingKey makes a due pending key current.
+// effectiveOperators returns the operator set in force at height.
+func effectiveOperators(r types.Rollup, height int64) []string {
+	if p := r.PendingOperators; p != nil && changeDue(r, p.ActivationHeight, p.ProtectedDeadline, height) {
+		return p.Operators
+	}
+	return r.Operators
+}
+
+// activatePendingKey makes a due pending key, and a due pending operator
+// set, current.
 func activatePendingKey(ctx sdk.Context, r *types.Rollup) error {
+	if p := r.PendingOperators; p != nil && changeDue(*r, p.ActivationHeight, p.ProtectedDeadline, ctx.BlockHeight()) {
+		r.Operators = p.Operators
+		r.PendingOperators = nil
+		if err := ctx.EventManager().EmitTypedEvent(&types.EventOperatorsUpdated{RollupId: r.Id, Operators: r.Operators}); err != nil {
+			return err
+		}
+	}
 	if _, _, due := effectiveKey(*r, ctx.BlockHeight()); !due {
 		return nil
 	}
@@ -231,38 +313,132 @@ func activatePendingKey(ctx sdk.Context, r *types.Rollup) error {
 	return ctx.EventManager().EmitTypedEvent(&types.EventVerifyingKeyActivated{RollupId: r.Id, VkHash: hex.EncodeToString(r.VkHash)})
 }
 
-func (k Keeper) deregisterRollup(ctx context.Context, msg *types.MsgDeregisterRollup) error {
+// deregisterRollup closes a rollup. With empty bridge ledgers it is
+// deregistered at once and its bond returned. While users still hold funds
+// (a single unat of dust would do, review 2026-12, L4) it winds down
+// instead: deposits and L1 calls are refused, batches and forced exits go on
+// under the usual deadlines for vk_update_delay_blocks (the forced-exit
+// window of a key change), and then EndBlock freezes it without slashing,
+// returns the bond, and the rest leave by exodus and refunds.
+func (k Keeper) deregisterRollup(ctx context.Context, msg *types.MsgDeregisterRollup) (int64, error) {
 	r, err := k.adminRollup(ctx, msg.RollupId, msg.Admin)
 	if err != nil {
-		return err
+		return 0, err
+	}
+	if r.ClosingHeight != 0 {
+		return 0, types.ErrRollupClosing.Wrapf("rollup %q already freezes at height %d", r.Id, r.ClosingHeight)
 	}
 	if k.bridgeLedger != nil {
 		holds, err := k.bridgeLedger.RollupHoldsFunds(ctx, r.Id)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if holds {
-			return types.ErrBridgeLedgerNotEmpty.Wrapf("rollup %q: users must withdraw first", r.Id)
+			if r.Status != types.ROLLUP_STATUS_ACTIVE {
+				return 0, types.ErrBridgeLedgerNotEmpty.Wrapf("rollup %q is %s: users exit by exodus first", r.Id, r.Status)
+			}
+			return k.startClosing(ctx, r)
 		}
 	}
 	admin, err := k.addressCodec.StringToBytes(r.Admin)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if r.Bond.IsPositive() {
 		if err := k.bankKeeper.SendCoinsFromModuleToAccount(ctx, types.ModuleName, admin, sdk.NewCoins(r.Bond)); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	returned := r.Bond
 	r.Bond = sdk.NewCoin(r.Bond.Denom, sdkmath.ZeroInt())
 	r.Status = types.ROLLUP_STATUS_DEREGISTERED
 	r.Operators = nil
+	r.PendingOperators = nil
+	r.PendingVerifyingKey = nil
+	if err := k.moveDeadline(ctx, &r, 0); err != nil {
+		return 0, err
+	}
+	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
+		return 0, err
+	}
+	return 0, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRollupDeregistered{RollupId: r.Id, BondReturned: returned.String()})
+}
+
+// startClosing puts an active rollup that holds funds into wind-down.
+func (k Keeper) startClosing(ctx context.Context, r types.Rollup) (int64, error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return 0, err
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	r.ClosingHeight = sdkCtx.BlockHeight() + int64(params.VkUpdateDelayBlocks)
+	if err := k.Closings.Set(ctx, collections.Join(r.ClosingHeight, r.Id), true); err != nil {
+		return 0, err
+	}
+	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
+		return 0, err
+	}
+	return r.ClosingHeight, sdkCtx.EventManager().EmitTypedEvent(&types.EventRollupClosing{RollupId: r.Id, ClosingHeight: r.ClosingHeight})
+}
+
+// stopClosing drops r's closing index entry (a missed deadline froze it
+// first, with slashing). The caller saves r.
+func (k Keeper) stopClosing(ctx context.Context, r *types.Rollup) error {
+	if r.ClosingHeight == 0 {
+		return nil
+	}
+	if err := k.Closings.Remove(ctx, collections.Join(r.ClosingHeight, r.Id)); err != nil {
+		return err
+	}
+	r.ClosingHeight = 0
+	return nil
+}
+
+// closeRollup ends a wind-down: the rollup freezes without slashing (its
+// users exit by exodus, its unconsumed messages are refunded) and its bond
+// goes back to the admin. Only store errors are returned; a failed bond
+// return is logged and the bond stays escrowed.
+func (k Keeper) closeRollup(ctx sdk.Context, id string, at int64) error {
+	if err := k.Closings.Remove(ctx, collections.Join(at, id)); err != nil {
+		return err
+	}
+	r, err := k.GetRollup(ctx, id)
+	if err != nil {
+		return err
+	}
+	if r.Status != types.ROLLUP_STATUS_ACTIVE || r.ClosingHeight != at {
+		return nil // stale index entry
+	}
 	if err := k.moveDeadline(ctx, &r, 0); err != nil {
 		return err
 	}
-	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
+	r.ClosingHeight = 0
+	r.Status = types.ROLLUP_STATUS_FROZEN
+	r.FrozenHeight = ctx.BlockHeight()
+	r.Operators, r.PendingOperators, r.PendingVerifyingKey = nil, nil, nil
+	returned := sdk.NewCoin(r.Bond.Denom, sdkmath.ZeroInt())
+	if r.Bond.IsPositive() {
+		branch, write := ctx.CacheContext()
+		err := k.returnBond(branch, r)
+		if err == nil {
+			write()
+			returned = r.Bond
+			r.Bond = sdk.NewCoin(r.Bond.Denom, sdkmath.ZeroInt())
+		} else {
+			ctx.Logger().Error("rollups: returning a closed rollup's bond failed; the bond stays escrowed", "rollup", id, "err", err)
+		}
+	}
+	if err := k.Rollups.Set(ctx, id, r); err != nil {
 		return err
 	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRollupDeregistered{RollupId: r.Id, BondReturned: returned.String()})
+	k.afterFrozen(ctx, id)
+	return ctx.EventManager().EmitTypedEvent(&types.EventRollupClosed{RollupId: id, BondReturned: returned.String()})
+}
+
+func (k Keeper) returnBond(ctx context.Context, r types.Rollup) error {
+	admin, err := k.addressCodec.StringToBytes(r.Admin)
+	if err != nil {
+		return err
+	}
+	return k.bankKeeper.SendCoinsFromModuleToAccount(ctx, types.ModuleName, admin, sdk.NewCoins(r.Bond))
 }

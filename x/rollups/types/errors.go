@@ -26,5 +26,11 @@ var (
 	ErrInvalidRequest       = errorsmod.Register(ModuleName, 20, "invalid request")
 	ErrInboxMessageNotFound = errorsmod.Register(ModuleName, 21, "inbox message not found")
 	// 22 is ErrInvalidExitLayout (exit_layout.go).
+	// ErrForcedInboxFull is retired (review 2026-12, H3): forced entries are
+	// spaced and priced, never refused at a cap. The code stays reserved.
 	ErrForcedInboxFull = errorsmod.Register(ModuleName, 23, "too many unconsumed forced transactions")
+	// ErrRollupClosing: the rollup is winding down and takes no new value.
+	ErrRollupClosing = errorsmod.Register(ModuleName, 30, "rollup is winding down")
+	// ErrForcedInclusionFee: the sender cannot pay the forced-inclusion fee.
+	ErrForcedInclusionFee = errorsmod.Register(ModuleName, 31, "cannot pay the forced inclusion fee")
 )

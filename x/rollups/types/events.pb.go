@@ -254,6 +254,176 @@ func (m *EventOperatorsUpdated) GetOperators() []string {
 	return nil
 }
 
+// EventOperatorsScheduled is emitted when an operator-set change is
+// scheduled; EventOperatorsUpdated follows when it takes effect.
+type EventOperatorsScheduled struct {
+	RollupId         string   `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	Operators        []string `protobuf:"bytes,2,rep,name=operators,proto3" json:"operators,omitempty"`
+	ActivationHeight int64    `protobuf:"varint,3,opt,name=activation_height,json=activationHeight,proto3" json:"activation_height,omitempty"`
+}
+
+func (m *EventOperatorsScheduled) Reset()         { *m = EventOperatorsScheduled{} }
+func (m *EventOperatorsScheduled) String() string { return proto.CompactTextString(m) }
+func (*EventOperatorsScheduled) ProtoMessage()    {}
+func (*EventOperatorsScheduled) Descriptor() ([]byte, []int) {
+	return fileDescriptor_4265f9011fc126c3, []int{3}
+}
+func (m *EventOperatorsScheduled) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventOperatorsScheduled) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventOperatorsScheduled.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventOperatorsScheduled) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventOperatorsScheduled.Merge(m, src)
+}
+func (m *EventOperatorsScheduled) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventOperatorsScheduled) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventOperatorsScheduled.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventOperatorsScheduled proto.InternalMessageInfo
+
+func (m *EventOperatorsScheduled) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *EventOperatorsScheduled) GetOperators() []string {
+	if m != nil {
+		return m.Operators
+	}
+	return nil
+}
+
+func (m *EventOperatorsScheduled) GetActivationHeight() int64 {
+	if m != nil {
+		return m.ActivationHeight
+	}
+	return 0
+}
+
+// EventRollupClosing is emitted when the admin starts winding down a rollup
+// that still holds bridged funds.
+type EventRollupClosing struct {
+	RollupId      string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	ClosingHeight int64  `protobuf:"varint,2,opt,name=closing_height,json=closingHeight,proto3" json:"closing_height,omitempty"`
+}
+
+func (m *EventRollupClosing) Reset()         { *m = EventRollupClosing{} }
+func (m *EventRollupClosing) String() string { return proto.CompactTextString(m) }
+func (*EventRollupClosing) ProtoMessage()    {}
+func (*EventRollupClosing) Descriptor() ([]byte, []int) {
+	return fileDescriptor_4265f9011fc126c3, []int{4}
+}
+func (m *EventRollupClosing) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventRollupClosing) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventRollupClosing.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventRollupClosing) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventRollupClosing.Merge(m, src)
+}
+func (m *EventRollupClosing) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventRollupClosing) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventRollupClosing.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventRollupClosing proto.InternalMessageInfo
+
+func (m *EventRollupClosing) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *EventRollupClosing) GetClosingHeight() int64 {
+	if m != nil {
+		return m.ClosingHeight
+	}
+	return 0
+}
+
+// EventRollupClosed is emitted when a winding-down rollup freezes without
+// slashing and its bond goes back to the admin.
+type EventRollupClosed struct {
+	RollupId     string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	BondReturned string `protobuf:"bytes,2,opt,name=bond_returned,json=bondReturned,proto3" json:"bond_returned,omitempty"`
+}
+
+func (m *EventRollupClosed) Reset()         { *m = EventRollupClosed{} }
+func (m *EventRollupClosed) String() string { return proto.CompactTextString(m) }
+func (*EventRollupClosed) ProtoMessage()    {}
+func (*EventRollupClosed) Descriptor() ([]byte, []int) {
+	return fileDescriptor_4265f9011fc126c3, []int{5}
+}
+func (m *EventRollupClosed) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventRollupClosed) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventRollupClosed.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventRollupClosed) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventRollupClosed.Merge(m, src)
+}
+func (m *EventRollupClosed) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventRollupClosed) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventRollupClosed.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventRollupClosed proto.InternalMessageInfo
+
+func (m *EventRollupClosed) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *EventRollupClosed) GetBondReturned() string {
+	if m != nil {
+		return m.BondReturned
+	}
+	return ""
+}
+
 // EventVerifyingKeyScheduled is emitted when a key change is scheduled.
 type EventVerifyingKeyScheduled struct {
 	RollupId         string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
@@ -265,7 +435,7 @@ func (m *EventVerifyingKeyScheduled) Reset()         { *m = EventVerifyingKeySch
 func (m *EventVerifyingKeyScheduled) String() string { return proto.CompactTextString(m) }
 func (*EventVerifyingKeyScheduled) ProtoMessage()    {}
 func (*EventVerifyingKeyScheduled) Descriptor() ([]byte, []int) {
-	return fileDescriptor_4265f9011fc126c3, []int{3}
+	return fileDescriptor_4265f9011fc126c3, []int{6}
 }
 func (m *EventVerifyingKeyScheduled) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -325,7 +495,7 @@ func (m *EventVerifyingKeyActivated) Reset()         { *m = EventVerifyingKeyAct
 func (m *EventVerifyingKeyActivated) String() string { return proto.CompactTextString(m) }
 func (*EventVerifyingKeyActivated) ProtoMessage()    {}
 func (*EventVerifyingKeyActivated) Descriptor() ([]byte, []int) {
-	return fileDescriptor_4265f9011fc126c3, []int{4}
+	return fileDescriptor_4265f9011fc126c3, []int{7}
 }
 func (m *EventVerifyingKeyActivated) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -378,7 +548,7 @@ func (m *EventRollupDeregistered) Reset()         { *m = EventRollupDeregistered
 func (m *EventRollupDeregistered) String() string { return proto.CompactTextString(m) }
 func (*EventRollupDeregistered) ProtoMessage()    {}
 func (*EventRollupDeregistered) Descriptor() ([]byte, []int) {
-	return fileDescriptor_4265f9011fc126c3, []int{5}
+	return fileDescriptor_4265f9011fc126c3, []int{8}
 }
 func (m *EventRollupDeregistered) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -433,7 +603,7 @@ func (m *EventInboxMessageAppended) Reset()         { *m = EventInboxMessageAppe
 func (m *EventInboxMessageAppended) String() string { return proto.CompactTextString(m) }
 func (*EventInboxMessageAppended) ProtoMessage()    {}
 func (*EventInboxMessageAppended) Descriptor() ([]byte, []int) {
-	return fileDescriptor_4265f9011fc126c3, []int{6}
+	return fileDescriptor_4265f9011fc126c3, []int{9}
 }
 func (m *EventInboxMessageAppended) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -503,7 +673,7 @@ func (m *EventRollupFrozen) Reset()         { *m = EventRollupFrozen{} }
 func (m *EventRollupFrozen) String() string { return proto.CompactTextString(m) }
 func (*EventRollupFrozen) ProtoMessage()    {}
 func (*EventRollupFrozen) Descriptor() ([]byte, []int) {
-	return fileDescriptor_4265f9011fc126c3, []int{7}
+	return fileDescriptor_4265f9011fc126c3, []int{10}
 }
 func (m *EventRollupFrozen) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -572,7 +742,7 @@ func (m *EventForcedInclusion) Reset()         { *m = EventForcedInclusion{} }
 func (m *EventForcedInclusion) String() string { return proto.CompactTextString(m) }
 func (*EventForcedInclusion) ProtoMessage()    {}
 func (*EventForcedInclusion) Descriptor() ([]byte, []int) {
-	return fileDescriptor_4265f9011fc126c3, []int{8}
+	return fileDescriptor_4265f9011fc126c3, []int{11}
 }
 func (m *EventForcedInclusion) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -633,6 +803,9 @@ func init() {
 	proto.RegisterType((*EventRollupRegistered)(nil), "nativechain.rollups.v1.EventRollupRegistered")
 	proto.RegisterType((*EventBatchVerified)(nil), "nativechain.rollups.v1.EventBatchVerified")
 	proto.RegisterType((*EventOperatorsUpdated)(nil), "nativechain.rollups.v1.EventOperatorsUpdated")
+	proto.RegisterType((*EventOperatorsScheduled)(nil), "nativechain.rollups.v1.EventOperatorsScheduled")
+	proto.RegisterType((*EventRollupClosing)(nil), "nativechain.rollups.v1.EventRollupClosing")
+	proto.RegisterType((*EventRollupClosed)(nil), "nativechain.rollups.v1.EventRollupClosed")
 	proto.RegisterType((*EventVerifyingKeyScheduled)(nil), "nativechain.rollups.v1.EventVerifyingKeyScheduled")
 	proto.RegisterType((*EventVerifyingKeyActivated)(nil), "nativechain.rollups.v1.EventVerifyingKeyActivated")
 	proto.RegisterType((*EventRollupDeregistered)(nil), "nativechain.rollups.v1.EventRollupDeregistered")
@@ -646,49 +819,53 @@ func init() {
 }
 
 var fileDescriptor_4265f9011fc126c3 = []byte{
-	// 667 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x54, 0x41, 0x4f, 0x13, 0x41,
-	0x14, 0x66, 0x69, 0x29, 0xf4, 0x09, 0x08, 0x13, 0x84, 0x8a, 0xd8, 0xe0, 0xa2, 0x09, 0x46, 0xd3,
-	0x06, 0xfd, 0x05, 0x54, 0x21, 0x10, 0x35, 0x26, 0x4b, 0xf4, 0xa0, 0x87, 0xcd, 0x74, 0xe7, 0xd9,
-	0x9d, 0xb0, 0x9d, 0x59, 0x67, 0x66, 0x17, 0xea, 0xc5, 0xbb, 0x07, 0xe3, 0xd9, 0xbf, 0xe3, 0xc5,
-	0x23, 0x47, 0x8f, 0x06, 0xfe, 0x84, 0x47, 0xb3, 0xb3, 0x4b, 0xbb, 0x10, 0x62, 0x89, 0xb7, 0x79,
-	0xdf, 0xfb, 0xe6, 0xe5, 0x7b, 0xef, 0x7b, 0x33, 0xb0, 0x21, 0xa8, 0xe1, 0x29, 0x06, 0x21, 0xe5,
-	0xa2, 0xad, 0x64, 0x14, 0x25, 0xb1, 0x6e, 0xa7, 0x5b, 0x6d, 0x4c, 0x51, 0x18, 0xdd, 0x8a, 0x95,
-	0x34, 0x92, 0x2c, 0x97, 0x48, 0xad, 0x82, 0xd4, 0x4a, 0xb7, 0xdc, 0x1f, 0x0e, 0xdc, 0xda, 0xc9,
-	0x88, 0x9e, 0xc5, 0x3c, 0xec, 0x71, 0x6d, 0x50, 0x21, 0x23, 0x77, 0xa0, 0x9e, 0xf3, 0x7c, 0xce,
-	0x1a, 0xce, 0xba, 0xb3, 0x59, 0xf7, 0x66, 0x72, 0x60, 0x9f, 0x91, 0x25, 0x98, 0xa2, 0xac, 0xcf,
-	0x45, 0x63, 0xd2, 0x26, 0xf2, 0x80, 0xac, 0x41, 0x5d, 0xc6, 0xa8, 0xa8, 0x91, 0x4a, 0x37, 0x2a,
-	0xeb, 0x95, 0xcd, 0xba, 0x37, 0x02, 0xc8, 0x0a, 0x4c, 0xa7, 0x87, 0x7e, 0x48, 0x75, 0xd8, 0xa8,
-	0xda, 0x5b, 0xb5, 0xf4, 0x70, 0x8f, 0xea, 0x90, 0x3c, 0x06, 0xd2, 0x43, 0x81, 0x9a, 0x6b, 0x5f,
-	0x1b, 0x6a, 0xd0, 0x57, 0x52, 0x9a, 0xc6, 0x94, 0xe5, 0x2c, 0x14, 0x99, 0x83, 0x2c, 0xe1, 0x49,
-	0x69, 0x08, 0x81, 0x6a, 0x57, 0x0a, 0xd6, 0xa8, 0xd9, 0xbc, 0x3d, 0xbb, 0x7f, 0x1c, 0x20, 0xb6,
-	0x8b, 0x0e, 0x35, 0x41, 0xf8, 0x16, 0x15, 0xff, 0xc0, 0xaf, 0xd1, 0x02, 0x17, 0x0c, 0x8f, 0x6d,
-	0x0b, 0x55, 0x2f, 0x0f, 0xc8, 0x7d, 0x98, 0x17, 0x78, 0x54, 0xd6, 0x51, 0xb1, 0xf7, 0x66, 0x05,
-	0x1e, 0x8d, 0x34, 0xac, 0x41, 0x5d, 0x27, 0xdd, 0x3e, 0x37, 0x06, 0x55, 0xd1, 0xcc, 0x08, 0x20,
-	0x77, 0x01, 0x18, 0x35, 0xd4, 0xef, 0x0e, 0x0c, 0x6a, 0xdb, 0x47, 0xd5, 0xab, 0x67, 0x48, 0x27,
-	0x03, 0xc8, 0x03, 0x98, 0xe7, 0xa2, 0x2b, 0x8f, 0xfd, 0x40, 0x0a, 0x9d, 0xf4, 0x31, 0x6f, 0xa5,
-	0xea, 0xcd, 0x59, 0xf4, 0x59, 0x01, 0x66, 0x34, 0x99, 0x98, 0x8c, 0x87, 0xc2, 0x28, 0x8e, 0xba,
-	0x31, 0x9d, 0xd3, 0x72, 0x74, 0x27, 0x07, 0x5d, 0xaf, 0xf0, 0xef, 0xf5, 0xf9, 0x9c, 0xdf, 0xc4,
-	0x8c, 0x9a, 0x71, 0xcd, 0x5f, 0x70, 0x6a, 0xf2, 0x92, 0x53, 0xee, 0x67, 0x58, 0xb5, 0x35, 0xed,
-	0x20, 0x07, 0x5c, 0xf4, 0x5e, 0xe0, 0xe0, 0x20, 0x08, 0x91, 0x25, 0xd1, 0xb8, 0xc2, 0x25, 0x93,
-	0x27, 0x2f, 0x98, 0xfc, 0x08, 0x16, 0x69, 0x60, 0x78, 0x4a, 0x0d, 0x97, 0xc2, 0x0f, 0x91, 0xf7,
-	0xc2, 0x7c, 0xb6, 0x15, 0x6f, 0x61, 0x94, 0xd8, 0xb3, 0xb8, 0xeb, 0x5d, 0x21, 0x60, 0x3b, 0x27,
-	0xfd, 0xaf, 0x00, 0xf7, 0x3d, 0xac, 0x94, 0x16, 0xfd, 0x39, 0xaa, 0x6b, 0xae, 0xfa, 0x06, 0xcc,
-	0x65, 0x3b, 0xe6, 0x2b, 0x34, 0x89, 0x12, 0xc8, 0x8a, 0xb2, 0xb3, 0x19, 0xe8, 0x15, 0x98, 0xfb,
-	0xc5, 0x81, 0xdb, 0xb6, 0xfa, 0x7e, 0xe6, 0xe1, 0x2b, 0xd4, 0x9a, 0xf6, 0x70, 0x3b, 0x8e, 0x51,
-	0xb0, 0x71, 0xf5, 0x57, 0x61, 0x46, 0xe3, 0xc7, 0x04, 0x45, 0x80, 0xc5, 0x2a, 0x0e, 0xe3, 0x6c,
-	0xd7, 0x0f, 0xb9, 0x60, 0x76, 0x4e, 0x73, 0x9e, 0x3d, 0x93, 0x75, 0xb8, 0x41, 0x83, 0x20, 0xe9,
-	0x27, 0x51, 0x66, 0x56, 0xb1, 0x7d, 0x65, 0xc8, 0xfd, 0xee, 0xc0, 0x62, 0xa9, 0xd5, 0x5d, 0x25,
-	0x3f, 0xa1, 0xf8, 0xb7, 0x88, 0x87, 0xb0, 0x20, 0x53, 0x54, 0x2c, 0x41, 0xff, 0x92, 0x98, 0x9b,
-	0x05, 0x7e, 0x70, 0xae, 0x69, 0x15, 0x66, 0x18, 0x52, 0x16, 0x71, 0x81, 0x85, 0x7f, 0xc3, 0x98,
-	0xdc, 0x83, 0x59, 0x1d, 0x51, 0x1d, 0x22, 0xf3, 0xed, 0x1b, 0x2d, 0xc4, 0x15, 0x58, 0x27, 0x7b,
-	0xaa, 0x5f, 0x1d, 0x58, 0xb2, 0xe2, 0x76, 0xa5, 0x0a, 0x90, 0xed, 0x8b, 0x20, 0x4a, 0x34, 0x97,
-	0x63, 0xf4, 0x2d, 0x43, 0x4d, 0x67, 0xb3, 0x54, 0xe7, 0xa6, 0xe6, 0xd1, 0xe8, 0x2d, 0x0d, 0x55,
-	0x57, 0x4a, 0x6f, 0xe9, 0x4a, 0xcd, 0xd5, 0x8b, 0x9a, 0x3b, 0x2f, 0x7f, 0x9e, 0x36, 0x9d, 0x93,
-	0xd3, 0xa6, 0xf3, 0xfb, 0xb4, 0xe9, 0x7c, 0x3b, 0x6b, 0x4e, 0x9c, 0x9c, 0x35, 0x27, 0x7e, 0x9d,
-	0x35, 0x27, 0xde, 0x3d, 0xe9, 0x71, 0x13, 0x26, 0xdd, 0x56, 0x20, 0xfb, 0xed, 0xf2, 0x1f, 0x5b,
-	0x3e, 0x1f, 0x0f, 0x7f, 0x5c, 0x33, 0x88, 0x51, 0x77, 0x6b, 0xf6, 0xbb, 0x7d, 0xfa, 0x37, 0x00,
-	0x00, 0xff, 0xff, 0xac, 0x57, 0x41, 0x8d, 0x95, 0x05, 0x00, 0x00,
+	// 724 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x55, 0x4f, 0x4f, 0x13, 0x4d,
+	0x18, 0x67, 0xdb, 0x52, 0xe8, 0xbc, 0x94, 0x17, 0x26, 0xbc, 0xd0, 0x17, 0xb1, 0xc1, 0x45, 0x12,
+	0x8c, 0xa6, 0x0d, 0xfa, 0x09, 0x28, 0x42, 0x20, 0x6a, 0x4c, 0x96, 0x60, 0x8c, 0x1e, 0x36, 0xd3,
+	0x9d, 0xc7, 0xee, 0x84, 0xed, 0x4c, 0x9d, 0x99, 0x5d, 0xa8, 0x17, 0xe3, 0xd5, 0x83, 0xf1, 0xec,
+	0xd7, 0xf1, 0xe2, 0x91, 0xa3, 0x47, 0x03, 0x5f, 0xc2, 0xa3, 0xd9, 0xd9, 0xe9, 0x3f, 0x42, 0x68,
+	0xd5, 0xdb, 0x3c, 0xbf, 0xe7, 0xb7, 0xcf, 0xfe, 0x9e, 0x3f, 0xf3, 0x0c, 0xda, 0xe0, 0x44, 0xb3,
+	0x04, 0x82, 0x90, 0x30, 0x5e, 0x97, 0x22, 0x8a, 0xe2, 0x8e, 0xaa, 0x27, 0xdb, 0x75, 0x48, 0x80,
+	0x6b, 0x55, 0xeb, 0x48, 0xa1, 0x05, 0x5e, 0x1e, 0x22, 0xd5, 0x2c, 0xa9, 0x96, 0x6c, 0xbb, 0x5f,
+	0x1d, 0xf4, 0xdf, 0x5e, 0x4a, 0xf4, 0x0c, 0xe6, 0x41, 0x8b, 0x29, 0x0d, 0x12, 0x28, 0xbe, 0x85,
+	0x4a, 0x19, 0xcf, 0x67, 0xb4, 0xe2, 0xac, 0x3b, 0x5b, 0x25, 0x6f, 0x36, 0x03, 0x0e, 0x29, 0x5e,
+	0x42, 0xd3, 0x84, 0xb6, 0x19, 0xaf, 0xe4, 0x8c, 0x23, 0x33, 0xf0, 0x1a, 0x2a, 0x89, 0x0e, 0x48,
+	0xa2, 0x85, 0x54, 0x95, 0xfc, 0x7a, 0x7e, 0xab, 0xe4, 0x0d, 0x00, 0xbc, 0x82, 0x66, 0x92, 0x13,
+	0x3f, 0x24, 0x2a, 0xac, 0x14, 0xcc, 0x57, 0xc5, 0xe4, 0xe4, 0x80, 0xa8, 0x10, 0x3f, 0x40, 0xb8,
+	0x05, 0x1c, 0x14, 0x53, 0xbe, 0xd2, 0x44, 0x83, 0x2f, 0x85, 0xd0, 0x95, 0x69, 0xc3, 0x59, 0xb0,
+	0x9e, 0xa3, 0xd4, 0xe1, 0x09, 0xa1, 0x31, 0x46, 0x85, 0xa6, 0xe0, 0xb4, 0x52, 0x34, 0x7e, 0x73,
+	0x76, 0x7f, 0x3a, 0x08, 0x9b, 0x2c, 0x1a, 0x44, 0x07, 0xe1, 0x0b, 0x90, 0xec, 0x0d, 0x9b, 0x20,
+	0x05, 0xc6, 0x29, 0x9c, 0x99, 0x14, 0x0a, 0x5e, 0x66, 0xe0, 0xbb, 0x68, 0x9e, 0xc3, 0xe9, 0xb0,
+	0x8e, 0xbc, 0xf9, 0x6e, 0x8e, 0xc3, 0xe9, 0x40, 0xc3, 0x1a, 0x2a, 0xa9, 0xb8, 0xd9, 0x66, 0x5a,
+	0x83, 0xb4, 0xc9, 0x0c, 0x00, 0x7c, 0x1b, 0x21, 0x4a, 0x34, 0xf1, 0x9b, 0x5d, 0x0d, 0xca, 0xe4,
+	0x51, 0xf0, 0x4a, 0x29, 0xd2, 0x48, 0x01, 0xbc, 0x89, 0xe6, 0x19, 0x6f, 0x8a, 0x33, 0x3f, 0x10,
+	0x5c, 0xc5, 0x6d, 0xc8, 0x52, 0x29, 0x78, 0x65, 0x83, 0xee, 0x5a, 0x30, 0xa5, 0x89, 0x58, 0xa7,
+	0x3c, 0xe0, 0x5a, 0x32, 0x50, 0x95, 0x99, 0x8c, 0x96, 0xa1, 0x7b, 0x19, 0xe8, 0x7a, 0xb6, 0x7f,
+	0xcf, 0x7b, 0x75, 0x3e, 0xee, 0x50, 0xa2, 0xc7, 0x25, 0x3f, 0xd2, 0xa9, 0xdc, 0x95, 0x4e, 0xb9,
+	0x1f, 0x1c, 0xb4, 0x32, 0x1a, 0xf4, 0x28, 0x08, 0x81, 0xc6, 0xd1, 0x5f, 0x85, 0xc5, 0xf7, 0xd1,
+	0x22, 0x09, 0x34, 0x4b, 0x88, 0x66, 0x82, 0xfb, 0x21, 0xb0, 0x56, 0x98, 0x95, 0x37, 0xef, 0x2d,
+	0x0c, 0x1c, 0x07, 0x06, 0x77, 0x5f, 0xda, 0x8e, 0x66, 0x73, 0xb9, 0x1b, 0x09, 0xc5, 0x78, 0xeb,
+	0xe6, 0xbf, 0x6f, 0xa2, 0xf9, 0x20, 0xe3, 0xf5, 0x82, 0xe7, 0x4c, 0xf0, 0xb2, 0x45, 0x6d, 0xe4,
+	0x63, 0xb4, 0x78, 0x25, 0xf2, 0xb8, 0xb4, 0x36, 0x50, 0x39, 0x1d, 0x33, 0x5f, 0x82, 0x8e, 0x25,
+	0x07, 0x6a, 0xa7, 0x7e, 0x2e, 0x05, 0x3d, 0x8b, 0xb9, 0xef, 0xd1, 0xaa, 0x09, 0x6b, 0xa6, 0xaf,
+	0xcb, 0x78, 0xeb, 0x09, 0x74, 0x27, 0x2c, 0xdb, 0xd0, 0xcd, 0xc8, 0x8d, 0xdc, 0x8c, 0xdf, 0xaa,
+	0x98, 0x77, 0x8d, 0x80, 0x9d, 0x8c, 0xf4, 0xa7, 0x02, 0xdc, 0xd7, 0x76, 0x10, 0xb2, 0x5a, 0x3d,
+	0x06, 0x39, 0xe1, 0x7e, 0x98, 0xa8, 0x62, 0x1f, 0x1d, 0xf4, 0xbf, 0x89, 0x7e, 0x98, 0x0e, 0xfe,
+	0x33, 0x50, 0x8a, 0xb4, 0x60, 0xa7, 0xd3, 0x01, 0x4e, 0xc7, 0xc5, 0x5f, 0x45, 0xb3, 0x0a, 0xde,
+	0xc6, 0xc0, 0x03, 0xb0, 0xf7, 0xb7, 0x6f, 0xa7, 0x0b, 0xe2, 0x84, 0x71, 0x6a, 0xea, 0x54, 0xf6,
+	0xcc, 0x19, 0xaf, 0xa3, 0x7f, 0x48, 0x10, 0xc4, 0xed, 0x38, 0x4a, 0x47, 0xd1, 0x5e, 0xd9, 0x61,
+	0xc8, 0xfd, 0xe2, 0x8c, 0x8c, 0xc5, 0xbe, 0x14, 0xef, 0x80, 0xdf, 0x2c, 0xe2, 0x1e, 0x5a, 0x10,
+	0x09, 0x48, 0x1a, 0x83, 0x7f, 0x45, 0xcc, 0xbf, 0x16, 0x3f, 0xea, 0x69, 0x5a, 0x45, 0xb3, 0x14,
+	0x08, 0x8d, 0x18, 0x07, 0xdb, 0xbf, 0xbe, 0x8d, 0xef, 0xa0, 0x39, 0x15, 0x11, 0x15, 0x02, 0xf5,
+	0xcd, 0x62, 0xb3, 0xe2, 0x2c, 0xd6, 0x48, 0xf7, 0xdb, 0x27, 0x07, 0x2d, 0x19, 0x71, 0xfb, 0x42,
+	0x06, 0x40, 0x0f, 0x79, 0x10, 0xc5, 0x8a, 0x89, 0x31, 0xfa, 0x96, 0x51, 0x51, 0xa5, 0xb5, 0x94,
+	0xbd, 0xa6, 0x66, 0xd6, 0x60, 0x01, 0xf5, 0x55, 0xe7, 0x87, 0x16, 0xd0, 0xb5, 0x9a, 0x0b, 0xa3,
+	0x9a, 0x1b, 0x4f, 0xbf, 0x5d, 0x54, 0x9d, 0xf3, 0x8b, 0xaa, 0xf3, 0xe3, 0xa2, 0xea, 0x7c, 0xbe,
+	0xac, 0x4e, 0x9d, 0x5f, 0x56, 0xa7, 0xbe, 0x5f, 0x56, 0xa7, 0x5e, 0x3d, 0x6c, 0x31, 0x1d, 0xc6,
+	0xcd, 0x5a, 0x20, 0xda, 0xf5, 0xe1, 0x87, 0x69, 0xf8, 0x7c, 0xd6, 0x7f, 0xa6, 0x74, 0xb7, 0x03,
+	0xaa, 0x59, 0x34, 0x6f, 0xd4, 0xa3, 0x5f, 0x01, 0x00, 0x00, 0xff, 0xff, 0xf3, 0xef, 0x72, 0xee,
+	0xca, 0x06, 0x00, 0x00,
 }
 
 func (m *EventRollupRegistered) Marshal() (dAtA []byte, err error) {
@@ -850,6 +1027,122 @@ func (m *EventOperatorsUpdated) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 			i--
 			dAtA[i] = 0x12
 		}
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventOperatorsScheduled) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventOperatorsScheduled) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventOperatorsScheduled) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ActivationHeight != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ActivationHeight))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.Operators) > 0 {
+		for iNdEx := len(m.Operators) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Operators[iNdEx])
+			copy(dAtA[i:], m.Operators[iNdEx])
+			i = encodeVarintEvents(dAtA, i, uint64(len(m.Operators[iNdEx])))
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventRollupClosing) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventRollupClosing) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventRollupClosing) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ClosingHeight != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ClosingHeight))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventRollupClosed) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventRollupClosed) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventRollupClosed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.BondReturned) > 0 {
+		i -= len(m.BondReturned)
+		copy(dAtA[i:], m.BondReturned)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.BondReturned)))
+		i--
+		dAtA[i] = 0x12
 	}
 	if len(m.RollupId) > 0 {
 		i -= len(m.RollupId)
@@ -1212,6 +1505,61 @@ func (m *EventOperatorsUpdated) Size() (n int) {
 			l = len(s)
 			n += 1 + l + sovEvents(uint64(l))
 		}
+	}
+	return n
+}
+
+func (m *EventOperatorsScheduled) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if len(m.Operators) > 0 {
+		for _, s := range m.Operators {
+			l = len(s)
+			n += 1 + l + sovEvents(uint64(l))
+		}
+	}
+	if m.ActivationHeight != 0 {
+		n += 1 + sovEvents(uint64(m.ActivationHeight))
+	}
+	return n
+}
+
+func (m *EventRollupClosing) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.ClosingHeight != 0 {
+		n += 1 + sovEvents(uint64(m.ClosingHeight))
+	}
+	return n
+}
+
+func (m *EventRollupClosed) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.BondReturned)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
 	}
 	return n
 }
@@ -1901,6 +2249,354 @@ func (m *EventOperatorsUpdated) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			m.Operators = append(m.Operators, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventOperatorsScheduled) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventOperatorsScheduled: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventOperatorsScheduled: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Operators", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Operators = append(m.Operators, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ActivationHeight", wireType)
+			}
+			m.ActivationHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ActivationHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventRollupClosing) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventRollupClosing: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventRollupClosing: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ClosingHeight", wireType)
+			}
+			m.ClosingHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ClosingHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventRollupClosed) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventRollupClosed: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventRollupClosed: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BondReturned", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.BondReturned = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex

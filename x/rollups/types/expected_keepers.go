@@ -26,4 +26,6 @@ type RewardPool interface {
 const (
 	RewardSourceRegistrationFee = "registration_fee"
 	RewardSourceSlashedBond     = "slashed_bond"
+	// RewardSourceForcedInclusionFee is the fee of MsgForceInclude.
+	RewardSourceForcedInclusionFee = "forced_inclusion_fee"
 )

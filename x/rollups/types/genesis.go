@@ -31,6 +31,10 @@ func (gs GenesisState) Validate() error {
 		if err := r.ExitLayout.Validate(); err != nil {
 			return fmt.Errorf("%w: rollup %q: %w", ErrInvalidGenesis, r.Id, err)
 		}
+		if r.ClosingHeight < 0 || r.LastForcedDeadline < 0 || (r.ClosingHeight != 0 && r.Status != ROLLUP_STATUS_ACTIVE) {
+			return ErrInvalidGenesis.Wrapf("rollup %q: closing height %d or last forced deadline %d inconsistent with status %s",
+				r.Id, r.ClosingHeight, r.LastForcedDeadline, r.Status)
+		}
 		rollups[r.Id] = r
 	}
 	type key struct {
@@ -62,9 +66,15 @@ func (gs GenesisState) Validate() error {
 		if InboxKind(m.Message.Kind) == InboxKindForcedTx && m.Message.Sequence >= r.InboxConsumed {
 			forced[m.RollupId]++
 		}
+		// A stored deadline (0 before queue-position deadlines) is never
+		// before the message's arrival.
+		if m.Message.Deadline != 0 && m.Message.Deadline < m.Message.Height {
+			return ErrInvalidGenesis.Wrapf("inbox message %d of rollup %q is due at %d, before it arrived at %d",
+				m.Message.Sequence, m.RollupId, m.Message.Deadline, m.Message.Height)
+		}
 	}
-	// pending_forced is what the force-include bound is checked against: it
-	// must count exactly the listed unconsumed forced transactions.
+	// pending_forced must count exactly the listed unconsumed forced
+	// transactions (the index of them is rebuilt from the inbox).
 	for _, r := range gs.Rollups {
 		if forced[r.Id] != r.PendingForced {
 			return ErrInvalidGenesis.Wrapf("rollup %q: pending_forced is %d but the inbox holds %d unconsumed forced transactions",

@@ -24,4 +24,7 @@ var (
 	// kind 4) of each rollup, so a batch finds the ones it consumed without
 	// reading the other messages of its range.
 	PendingForcedKey = collections.NewPrefix(5) // (rollup id, inbox sequence)
+	// ClosingsKey indexes winding-down rollups by the height they freeze
+	// (without slashing), so EndBlock finds them in order.
+	ClosingsKey = collections.NewPrefix(6) // (closing height, rollup id)
 )

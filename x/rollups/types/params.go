@@ -1,7 +1,6 @@
 package types
 
 import (
-	errorsmod "cosmossdk.io/errors"
 	sdkmath "cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -10,24 +9,40 @@ import (
 // Default parameter values. The gas constants are derived from benchmarks:
 // see docs/PERFORMANCE.md ("Gas for proof verification").
 const (
-	DefaultMaxBatchDataBytes   uint64 = 128 * 1024
-	DefaultMaxVkBytes          uint64 = 4 * 1024
-	DefaultVerifyProofGas      uint64 = 20_000
-	DefaultGasPerDaByte        uint64 = 10
-	DefaultVkUpdateDelayBlocks uint64 = 100
+	DefaultMaxBatchDataBytes uint64 = 128 * 1024
+	DefaultMaxVkBytes        uint64 = 4 * 1024
+	DefaultVerifyProofGas    uint64 = 20_000
+	DefaultGasPerDaByte      uint64 = 10
+	// DefaultVkUpdateDelayBlocks leaves users who object to a key or
+	// operator change 598 blocks (about an hour at 6 s) to force their exit
+	// after the inbox deadline (600) and the two blocks a freeze takes.
+	DefaultVkUpdateDelayBlocks uint64 = 1_200
 	DefaultInboxDeadlineBlocks uint64 = 600
+	// MaxInboxDeadlineBlocks bounds the deadline governance may set (about
+	// 69 days at 6 s), so deadline arithmetic stays far from overflow.
+	MaxInboxDeadlineBlocks uint64 = 1_000_000
+	// MinExitReactionBlocks is the least time a user gets, after a key or
+	// operator change is scheduled, to append a forced exit that the old
+	// key must serve: vk_update_delay_blocks must be at least
+	// inbox_deadline_blocks + 2 + MinExitReactionBlocks.
+	MinExitReactionBlocks uint64 = 100
+	// DefaultInboxEntriesPerDeadline (C) is the consumption rate every
+	// rollup must sustain: 128 messages per 600 blocks. The payments
+	// circuit (16 slots, 1 forced-capable, 44 s per proof on the reference
+	// machine) needs at most one batch per 18.75 blocks for it even when
+	// every message bounces and takes two slots (docs/liveness.md).
+	DefaultInboxEntriesPerDeadline uint64 = 128
+	// DefaultForcedEntriesPerDeadline: 16 forced transactions per 600
+	// blocks, one per 38 blocks; the payments circuit consumes at most one
+	// per batch.
+	DefaultForcedEntriesPerDeadline uint64 = 16
+	// MaxInboxEntriesPerDeadline bounds the rate governance may demand.
+	MaxInboxEntriesPerDeadline uint64 = 1_000_000
 	DefaultMaxOperators        uint64 = 16
 	// DefaultPermissionlessAfterBlocks opens a silent rollup to any prover.
 	DefaultPermissionlessAfterBlocks uint64 = 300
 	DefaultMaxFreezesPerBlock        uint32 = 20
 	MaxFreezesPerBlockLimit          uint32 = 1_000
-	// DefaultMaxPendingForced bounds a rollup's unconsumed forced
-	// transactions. At the default deadline of 600 blocks and one forced
-	// slot per batch, a full queue needs a batch every 9 blocks.
-	DefaultMaxPendingForced uint64 = 64
-	// MaxPendingForcedLimit bounds what governance may set, and with it the
-	// index entries one batch deletes when it consumes forced entries.
-	MaxPendingForcedLimit uint64 = 10_000
 
 	// MaxBatchDataBytesLimit bounds what governance may set: a batch must
 	// always fit comfortably in a block.
@@ -45,6 +60,10 @@ const (
 var (
 	DefaultRegistrationFee = sdkmath.NewInt(1_000_000)  // 1 NAT
 	DefaultMinOperatorBond = sdkmath.NewInt(10_000_000) // 10 NAT
+	// DefaultForcedInclusionFee: 0.1 NAT per forced transaction, so a forced
+	// queue that delays a victim by a day (379 entries at one per 38
+	// blocks) costs about 38 NAT (docs/liveness.md).
+	DefaultForcedInclusionFee = sdkmath.NewInt(100_000)
 )
 
 // DefaultParams returns the default rollups parameters, denominated in the
@@ -62,7 +81,9 @@ func DefaultParams() Params {
 		MaxOperators:              DefaultMaxOperators,
 		PermissionlessAfterBlocks: DefaultPermissionlessAfterBlocks,
 		MaxFreezesPerBlock:        DefaultMaxFreezesPerBlock,
-		MaxPendingForced:          DefaultMaxPendingForced,
+		InboxEntriesPerDeadline:   DefaultInboxEntriesPerDeadline,
+		ForcedEntriesPerDeadline:  DefaultForcedEntriesPerDeadline,
+		ForcedInclusionFee:        sdk.NewCoin(sdk.DefaultBondDenom, DefaultForcedInclusionFee),
 	}
 }
 
@@ -83,11 +104,22 @@ func (p Params) Validate() error {
 	if p.VerifyProofGas == 0 || p.VerifyProofGas > MaxVerifyProofGas {
 		return ErrInvalidParams.Wrapf("verify proof gas must be in [1, %d] (verification is never free), got %d", MaxVerifyProofGas, p.VerifyProofGas)
 	}
-	if p.GasPerDaByte > MaxGasPerDaByte {
-		return ErrInvalidParams.Wrapf("gas per DA byte must be at most %d, got %d", MaxGasPerDaByte, p.GasPerDaByte)
+	if p.GasPerDaByte == 0 || p.GasPerDaByte > MaxGasPerDaByte {
+		return ErrInvalidParams.Wrapf("gas per DA byte must be in [1, %d] (posted data is never free), got %d", MaxGasPerDaByte, p.GasPerDaByte)
 	}
-	if p.InboxDeadlineBlocks == 0 {
-		return errorsmod.Wrap(ErrInvalidParams, "inbox deadline must be positive")
+	if p.InboxDeadlineBlocks == 0 || p.InboxDeadlineBlocks > MaxInboxDeadlineBlocks {
+		return ErrInvalidParams.Wrapf("inbox deadline must be in [1, %d], got %d", MaxInboxDeadlineBlocks, p.InboxDeadlineBlocks)
+	}
+	// A key or operator change must leave users who object the whole
+	// forced-exit window: time to react, the inbox deadline, and the two
+	// blocks before a missed deadline freezes the rollup (H5). It is also
+	// at least 1 (C1): a change never applies in the block that made it.
+	if minDelay := p.InboxDeadlineBlocks + 2 + MinExitReactionBlocks; p.VkUpdateDelayBlocks < minDelay {
+		return ErrInvalidParams.Wrapf("vk update delay must be at least inbox deadline %d + 2 + %d reaction blocks = %d, got %d",
+			p.InboxDeadlineBlocks, MinExitReactionBlocks, minDelay, p.VkUpdateDelayBlocks)
+	}
+	if p.VkUpdateDelayBlocks > MaxInboxDeadlineBlocks*4 {
+		return ErrInvalidParams.Wrapf("vk update delay must be at most %d, got %d", MaxInboxDeadlineBlocks*4, p.VkUpdateDelayBlocks)
 	}
 	if p.MaxOperators == 0 || p.MaxOperators > MaxOperatorsLimit {
 		return ErrInvalidParams.Wrapf("max operators must be in [1, %d], got %d", MaxOperatorsLimit, p.MaxOperators)
@@ -98,8 +130,17 @@ func (p Params) Validate() error {
 	if p.MaxFreezesPerBlock == 0 || p.MaxFreezesPerBlock > MaxFreezesPerBlockLimit {
 		return ErrInvalidParams.Wrapf("max freezes per block must be in [1, %d], got %d", MaxFreezesPerBlockLimit, p.MaxFreezesPerBlock)
 	}
-	if p.MaxPendingForced == 0 || p.MaxPendingForced > MaxPendingForcedLimit {
-		return ErrInvalidParams.Wrapf("max pending forced must be in [1, %d], got %d", MaxPendingForcedLimit, p.MaxPendingForced)
+	if p.InboxEntriesPerDeadline == 0 || p.InboxEntriesPerDeadline > MaxInboxEntriesPerDeadline {
+		return ErrInvalidParams.Wrapf("inbox entries per deadline must be in [1, %d], got %d", MaxInboxEntriesPerDeadline, p.InboxEntriesPerDeadline)
+	}
+	// Forced transactions are inbox messages too: a forced rate above the
+	// overall rate would promise what the overall rate does not demand.
+	if p.ForcedEntriesPerDeadline == 0 || p.ForcedEntriesPerDeadline > p.InboxEntriesPerDeadline {
+		return ErrInvalidParams.Wrapf("forced entries per deadline must be in [1, inbox entries per deadline %d], got %d",
+			p.InboxEntriesPerDeadline, p.ForcedEntriesPerDeadline)
+	}
+	if err := p.ForcedInclusionFee.Validate(); err != nil {
+		return ErrInvalidParams.Wrapf("forced inclusion fee: %s", err)
 	}
 	return nil
 }

@@ -31,10 +31,17 @@ func TestParams_Validate(t *testing.T) {
 		{"DA gas over limit (overflow guard)", func(p *types.Params) { p.GasPerDaByte = types.MaxGasPerDaByte + 1 }, false},
 		{"invalid fee denom", func(p *types.Params) { p.RegistrationFee = sdk.Coin{Denom: "1bad", Amount: sdkmath.OneInt()} }, false},
 		{"negative bond", func(p *types.Params) { p.MinOperatorBond = sdk.Coin{Denom: "unat", Amount: sdkmath.NewInt(-1)} }, false},
-		{"zero pending forced", func(p *types.Params) { p.MaxPendingForced = 0 }, false},
-		{"one pending forced", func(p *types.Params) { p.MaxPendingForced = 1 }, true},
-		{"pending forced at limit", func(p *types.Params) { p.MaxPendingForced = types.MaxPendingForcedLimit }, true},
-		{"pending forced over limit", func(p *types.Params) { p.MaxPendingForced = types.MaxPendingForcedLimit + 1 }, false},
+		{"inbox deadline over limit", func(p *types.Params) {
+			p.InboxDeadlineBlocks = types.MaxInboxDeadlineBlocks + 1
+			p.VkUpdateDelayBlocks = 4 * types.MaxInboxDeadlineBlocks
+		}, false},
+		{"zero inbox rate", func(p *types.Params) { p.InboxEntriesPerDeadline = 0 }, false},
+		{"inbox rate over limit", func(p *types.Params) { p.InboxEntriesPerDeadline = types.MaxInboxEntriesPerDeadline + 1 }, false},
+		{"zero forced rate", func(p *types.Params) { p.ForcedEntriesPerDeadline = 0 }, false},
+		{"forced rate equal to inbox rate", func(p *types.Params) { p.ForcedEntriesPerDeadline = p.InboxEntriesPerDeadline }, true},
+		{"forced rate above inbox rate", func(p *types.Params) { p.ForcedEntriesPerDeadline = p.InboxEntriesPerDeadline + 1 }, false},
+		{"zero forced fee", func(p *types.Params) { p.ForcedInclusionFee = sdk.NewCoin("unat", sdkmath.ZeroInt()) }, true},
+		{"invalid forced fee", func(p *types.Params) { p.ForcedInclusionFee = sdk.Coin{Denom: "unat", Amount: sdkmath.NewInt(-1)} }, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -56,4 +63,49 @@ func TestGenesis_ValidateWrapsParamsError(t *testing.T) {
 	err := gs.Validate()
 	require.ErrorIs(t, err, types.ErrInvalidGenesis)
 	require.ErrorIs(t, err, types.ErrInvalidParams)
+}
+
+// L2 (review 2026-12): posted data is never free.
+func TestParams_RejectZeroGasPerDaByte(t *testing.T) {
+	p := types.DefaultParams()
+	p.GasPerDaByte = 0
+	require.ErrorIs(t, p.Validate(), types.ErrInvalidParams)
+	p.GasPerDaByte = 1
+	require.NoError(t, p.Validate())
+}
+
+// H5 and C1 (review 2026-12): a key or operator change must leave users who
+// object the whole forced-exit window (inbox deadline, two blocks to
+// freeze, and a reaction margin), and never apply in the block that made
+// it.
+func TestParams_RejectKeyDelayShorterThanForcedExitWindow(t *testing.T) {
+	window := types.DefaultInboxDeadlineBlocks + 2 + types.MinExitReactionBlocks
+	tests := []struct {
+		name  string
+		delay uint64
+		valid bool
+	}{
+		{"zero (C1)", 0, false},
+		{"old default 100", 100, false},
+		{"equal to the inbox deadline", types.DefaultInboxDeadlineBlocks, false},
+		{"one short of the window", window - 1, false},
+		{"exactly the window", window, true},
+		{"default", types.DefaultVkUpdateDelayBlocks, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := types.DefaultParams()
+			p.VkUpdateDelayBlocks = tc.delay
+			err := p.Validate()
+			if tc.valid {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, types.ErrInvalidParams)
+		})
+	}
+	// Raising the inbox deadline without the delay is refused too.
+	p := types.DefaultParams()
+	p.InboxDeadlineBlocks = p.VkUpdateDelayBlocks
+	require.ErrorIs(t, p.Validate(), types.ErrInvalidParams)
 }

@@ -2096,6 +2096,1550 @@ func (x *fastReflection_EventOperatorsUpdated) ProtoMethods() *protoiface.Method
 	}
 }
 
+var _ protoreflect.List = (*_EventOperatorsScheduled_2_list)(nil)
+
+type _EventOperatorsScheduled_2_list struct {
+	list *[]string
+}
+
+func (x *_EventOperatorsScheduled_2_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_EventOperatorsScheduled_2_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfString((*x.list)[i])
+}
+
+func (x *_EventOperatorsScheduled_2_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.String()
+	concreteValue := valueUnwrapped
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_EventOperatorsScheduled_2_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.String()
+	concreteValue := valueUnwrapped
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_EventOperatorsScheduled_2_list) AppendMutable() protoreflect.Value {
+	panic(fmt.Errorf("AppendMutable can not be called on message EventOperatorsScheduled at list field Operators as it is not of Message kind"))
+}
+
+func (x *_EventOperatorsScheduled_2_list) Truncate(n int) {
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_EventOperatorsScheduled_2_list) NewElement() protoreflect.Value {
+	v := ""
+	return protoreflect.ValueOfString(v)
+}
+
+func (x *_EventOperatorsScheduled_2_list) IsValid() bool {
+	return x.list != nil
+}
+
+var (
+	md_EventOperatorsScheduled                   protoreflect.MessageDescriptor
+	fd_EventOperatorsScheduled_rollup_id         protoreflect.FieldDescriptor
+	fd_EventOperatorsScheduled_operators         protoreflect.FieldDescriptor
+	fd_EventOperatorsScheduled_activation_height protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_nativechain_rollups_v1_events_proto_init()
+	md_EventOperatorsScheduled = File_nativechain_rollups_v1_events_proto.Messages().ByName("EventOperatorsScheduled")
+	fd_EventOperatorsScheduled_rollup_id = md_EventOperatorsScheduled.Fields().ByName("rollup_id")
+	fd_EventOperatorsScheduled_operators = md_EventOperatorsScheduled.Fields().ByName("operators")
+	fd_EventOperatorsScheduled_activation_height = md_EventOperatorsScheduled.Fields().ByName("activation_height")
+}
+
+var _ protoreflect.Message = (*fastReflection_EventOperatorsScheduled)(nil)
+
+type fastReflection_EventOperatorsScheduled EventOperatorsScheduled
+
+func (x *EventOperatorsScheduled) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_EventOperatorsScheduled)(x)
+}
+
+func (x *EventOperatorsScheduled) slowProtoReflect() protoreflect.Message {
+	mi := &file_nativechain_rollups_v1_events_proto_msgTypes[3]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_EventOperatorsScheduled_messageType fastReflection_EventOperatorsScheduled_messageType
+var _ protoreflect.MessageType = fastReflection_EventOperatorsScheduled_messageType{}
+
+type fastReflection_EventOperatorsScheduled_messageType struct{}
+
+func (x fastReflection_EventOperatorsScheduled_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_EventOperatorsScheduled)(nil)
+}
+func (x fastReflection_EventOperatorsScheduled_messageType) New() protoreflect.Message {
+	return new(fastReflection_EventOperatorsScheduled)
+}
+func (x fastReflection_EventOperatorsScheduled_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventOperatorsScheduled
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_EventOperatorsScheduled) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventOperatorsScheduled
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_EventOperatorsScheduled) Type() protoreflect.MessageType {
+	return _fastReflection_EventOperatorsScheduled_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_EventOperatorsScheduled) New() protoreflect.Message {
+	return new(fastReflection_EventOperatorsScheduled)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_EventOperatorsScheduled) Interface() protoreflect.ProtoMessage {
+	return (*EventOperatorsScheduled)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_EventOperatorsScheduled) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.RollupId != "" {
+		value := protoreflect.ValueOfString(x.RollupId)
+		if !f(fd_EventOperatorsScheduled_rollup_id, value) {
+			return
+		}
+	}
+	if len(x.Operators) != 0 {
+		value := protoreflect.ValueOfList(&_EventOperatorsScheduled_2_list{list: &x.Operators})
+		if !f(fd_EventOperatorsScheduled_operators, value) {
+			return
+		}
+	}
+	if x.ActivationHeight != int64(0) {
+		value := protoreflect.ValueOfInt64(x.ActivationHeight)
+		if !f(fd_EventOperatorsScheduled_activation_height, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_EventOperatorsScheduled) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventOperatorsScheduled.rollup_id":
+		return x.RollupId != ""
+	case "nativechain.rollups.v1.EventOperatorsScheduled.operators":
+		return len(x.Operators) != 0
+	case "nativechain.rollups.v1.EventOperatorsScheduled.activation_height":
+		return x.ActivationHeight != int64(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventOperatorsScheduled"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventOperatorsScheduled does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventOperatorsScheduled) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventOperatorsScheduled.rollup_id":
+		x.RollupId = ""
+	case "nativechain.rollups.v1.EventOperatorsScheduled.operators":
+		x.Operators = nil
+	case "nativechain.rollups.v1.EventOperatorsScheduled.activation_height":
+		x.ActivationHeight = int64(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventOperatorsScheduled"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventOperatorsScheduled does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_EventOperatorsScheduled) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "nativechain.rollups.v1.EventOperatorsScheduled.rollup_id":
+		value := x.RollupId
+		return protoreflect.ValueOfString(value)
+	case "nativechain.rollups.v1.EventOperatorsScheduled.operators":
+		if len(x.Operators) == 0 {
+			return protoreflect.ValueOfList(&_EventOperatorsScheduled_2_list{})
+		}
+		listValue := &_EventOperatorsScheduled_2_list{list: &x.Operators}
+		return protoreflect.ValueOfList(listValue)
+	case "nativechain.rollups.v1.EventOperatorsScheduled.activation_height":
+		value := x.ActivationHeight
+		return protoreflect.ValueOfInt64(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventOperatorsScheduled"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventOperatorsScheduled does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventOperatorsScheduled) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventOperatorsScheduled.rollup_id":
+		x.RollupId = value.Interface().(string)
+	case "nativechain.rollups.v1.EventOperatorsScheduled.operators":
+		lv := value.List()
+		clv := lv.(*_EventOperatorsScheduled_2_list)
+		x.Operators = *clv.list
+	case "nativechain.rollups.v1.EventOperatorsScheduled.activation_height":
+		x.ActivationHeight = value.Int()
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventOperatorsScheduled"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventOperatorsScheduled does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventOperatorsScheduled) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventOperatorsScheduled.operators":
+		if x.Operators == nil {
+			x.Operators = []string{}
+		}
+		value := &_EventOperatorsScheduled_2_list{list: &x.Operators}
+		return protoreflect.ValueOfList(value)
+	case "nativechain.rollups.v1.EventOperatorsScheduled.rollup_id":
+		panic(fmt.Errorf("field rollup_id of message nativechain.rollups.v1.EventOperatorsScheduled is not mutable"))
+	case "nativechain.rollups.v1.EventOperatorsScheduled.activation_height":
+		panic(fmt.Errorf("field activation_height of message nativechain.rollups.v1.EventOperatorsScheduled is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventOperatorsScheduled"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventOperatorsScheduled does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_EventOperatorsScheduled) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventOperatorsScheduled.rollup_id":
+		return protoreflect.ValueOfString("")
+	case "nativechain.rollups.v1.EventOperatorsScheduled.operators":
+		list := []string{}
+		return protoreflect.ValueOfList(&_EventOperatorsScheduled_2_list{list: &list})
+	case "nativechain.rollups.v1.EventOperatorsScheduled.activation_height":
+		return protoreflect.ValueOfInt64(int64(0))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventOperatorsScheduled"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventOperatorsScheduled does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_EventOperatorsScheduled) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in nativechain.rollups.v1.EventOperatorsScheduled", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_EventOperatorsScheduled) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventOperatorsScheduled) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_EventOperatorsScheduled) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_EventOperatorsScheduled) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*EventOperatorsScheduled)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		l = len(x.RollupId)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if len(x.Operators) > 0 {
+			for _, s := range x.Operators {
+				l = len(s)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if x.ActivationHeight != 0 {
+			n += 1 + runtime.Sov(uint64(x.ActivationHeight))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*EventOperatorsScheduled)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if x.ActivationHeight != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.ActivationHeight))
+			i--
+			dAtA[i] = 0x18
+		}
+		if len(x.Operators) > 0 {
+			for iNdEx := len(x.Operators) - 1; iNdEx >= 0; iNdEx-- {
+				i -= len(x.Operators[iNdEx])
+				copy(dAtA[i:], x.Operators[iNdEx])
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Operators[iNdEx])))
+				i--
+				dAtA[i] = 0x12
+			}
+		}
+		if len(x.RollupId) > 0 {
+			i -= len(x.RollupId)
+			copy(dAtA[i:], x.RollupId)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.RollupId)))
+			i--
+			dAtA[i] = 0xa
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*EventOperatorsScheduled)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventOperatorsScheduled: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventOperatorsScheduled: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.RollupId = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 2:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Operators", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Operators = append(x.Operators, string(dAtA[iNdEx:postIndex]))
+				iNdEx = postIndex
+			case 3:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ActivationHeight", wireType)
+				}
+				x.ActivationHeight = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.ActivationHeight |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var (
+	md_EventRollupClosing                protoreflect.MessageDescriptor
+	fd_EventRollupClosing_rollup_id      protoreflect.FieldDescriptor
+	fd_EventRollupClosing_closing_height protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_nativechain_rollups_v1_events_proto_init()
+	md_EventRollupClosing = File_nativechain_rollups_v1_events_proto.Messages().ByName("EventRollupClosing")
+	fd_EventRollupClosing_rollup_id = md_EventRollupClosing.Fields().ByName("rollup_id")
+	fd_EventRollupClosing_closing_height = md_EventRollupClosing.Fields().ByName("closing_height")
+}
+
+var _ protoreflect.Message = (*fastReflection_EventRollupClosing)(nil)
+
+type fastReflection_EventRollupClosing EventRollupClosing
+
+func (x *EventRollupClosing) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_EventRollupClosing)(x)
+}
+
+func (x *EventRollupClosing) slowProtoReflect() protoreflect.Message {
+	mi := &file_nativechain_rollups_v1_events_proto_msgTypes[4]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_EventRollupClosing_messageType fastReflection_EventRollupClosing_messageType
+var _ protoreflect.MessageType = fastReflection_EventRollupClosing_messageType{}
+
+type fastReflection_EventRollupClosing_messageType struct{}
+
+func (x fastReflection_EventRollupClosing_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_EventRollupClosing)(nil)
+}
+func (x fastReflection_EventRollupClosing_messageType) New() protoreflect.Message {
+	return new(fastReflection_EventRollupClosing)
+}
+func (x fastReflection_EventRollupClosing_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventRollupClosing
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_EventRollupClosing) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventRollupClosing
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_EventRollupClosing) Type() protoreflect.MessageType {
+	return _fastReflection_EventRollupClosing_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_EventRollupClosing) New() protoreflect.Message {
+	return new(fastReflection_EventRollupClosing)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_EventRollupClosing) Interface() protoreflect.ProtoMessage {
+	return (*EventRollupClosing)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_EventRollupClosing) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.RollupId != "" {
+		value := protoreflect.ValueOfString(x.RollupId)
+		if !f(fd_EventRollupClosing_rollup_id, value) {
+			return
+		}
+	}
+	if x.ClosingHeight != int64(0) {
+		value := protoreflect.ValueOfInt64(x.ClosingHeight)
+		if !f(fd_EventRollupClosing_closing_height, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_EventRollupClosing) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventRollupClosing.rollup_id":
+		return x.RollupId != ""
+	case "nativechain.rollups.v1.EventRollupClosing.closing_height":
+		return x.ClosingHeight != int64(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventRollupClosing"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventRollupClosing does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupClosing) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventRollupClosing.rollup_id":
+		x.RollupId = ""
+	case "nativechain.rollups.v1.EventRollupClosing.closing_height":
+		x.ClosingHeight = int64(0)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventRollupClosing"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventRollupClosing does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_EventRollupClosing) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "nativechain.rollups.v1.EventRollupClosing.rollup_id":
+		value := x.RollupId
+		return protoreflect.ValueOfString(value)
+	case "nativechain.rollups.v1.EventRollupClosing.closing_height":
+		value := x.ClosingHeight
+		return protoreflect.ValueOfInt64(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventRollupClosing"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventRollupClosing does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupClosing) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventRollupClosing.rollup_id":
+		x.RollupId = value.Interface().(string)
+	case "nativechain.rollups.v1.EventRollupClosing.closing_height":
+		x.ClosingHeight = value.Int()
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventRollupClosing"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventRollupClosing does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupClosing) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventRollupClosing.rollup_id":
+		panic(fmt.Errorf("field rollup_id of message nativechain.rollups.v1.EventRollupClosing is not mutable"))
+	case "nativechain.rollups.v1.EventRollupClosing.closing_height":
+		panic(fmt.Errorf("field closing_height of message nativechain.rollups.v1.EventRollupClosing is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventRollupClosing"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventRollupClosing does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_EventRollupClosing) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventRollupClosing.rollup_id":
+		return protoreflect.ValueOfString("")
+	case "nativechain.rollups.v1.EventRollupClosing.closing_height":
+		return protoreflect.ValueOfInt64(int64(0))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventRollupClosing"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventRollupClosing does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_EventRollupClosing) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in nativechain.rollups.v1.EventRollupClosing", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_EventRollupClosing) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupClosing) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_EventRollupClosing) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_EventRollupClosing) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*EventRollupClosing)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		l = len(x.RollupId)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.ClosingHeight != 0 {
+			n += 1 + runtime.Sov(uint64(x.ClosingHeight))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*EventRollupClosing)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if x.ClosingHeight != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.ClosingHeight))
+			i--
+			dAtA[i] = 0x10
+		}
+		if len(x.RollupId) > 0 {
+			i -= len(x.RollupId)
+			copy(dAtA[i:], x.RollupId)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.RollupId)))
+			i--
+			dAtA[i] = 0xa
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*EventRollupClosing)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventRollupClosing: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventRollupClosing: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.RollupId = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 2:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ClosingHeight", wireType)
+				}
+				x.ClosingHeight = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.ClosingHeight |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var (
+	md_EventRollupClosed               protoreflect.MessageDescriptor
+	fd_EventRollupClosed_rollup_id     protoreflect.FieldDescriptor
+	fd_EventRollupClosed_bond_returned protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_nativechain_rollups_v1_events_proto_init()
+	md_EventRollupClosed = File_nativechain_rollups_v1_events_proto.Messages().ByName("EventRollupClosed")
+	fd_EventRollupClosed_rollup_id = md_EventRollupClosed.Fields().ByName("rollup_id")
+	fd_EventRollupClosed_bond_returned = md_EventRollupClosed.Fields().ByName("bond_returned")
+}
+
+var _ protoreflect.Message = (*fastReflection_EventRollupClosed)(nil)
+
+type fastReflection_EventRollupClosed EventRollupClosed
+
+func (x *EventRollupClosed) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_EventRollupClosed)(x)
+}
+
+func (x *EventRollupClosed) slowProtoReflect() protoreflect.Message {
+	mi := &file_nativechain_rollups_v1_events_proto_msgTypes[5]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_EventRollupClosed_messageType fastReflection_EventRollupClosed_messageType
+var _ protoreflect.MessageType = fastReflection_EventRollupClosed_messageType{}
+
+type fastReflection_EventRollupClosed_messageType struct{}
+
+func (x fastReflection_EventRollupClosed_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_EventRollupClosed)(nil)
+}
+func (x fastReflection_EventRollupClosed_messageType) New() protoreflect.Message {
+	return new(fastReflection_EventRollupClosed)
+}
+func (x fastReflection_EventRollupClosed_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventRollupClosed
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_EventRollupClosed) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventRollupClosed
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_EventRollupClosed) Type() protoreflect.MessageType {
+	return _fastReflection_EventRollupClosed_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_EventRollupClosed) New() protoreflect.Message {
+	return new(fastReflection_EventRollupClosed)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_EventRollupClosed) Interface() protoreflect.ProtoMessage {
+	return (*EventRollupClosed)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_EventRollupClosed) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.RollupId != "" {
+		value := protoreflect.ValueOfString(x.RollupId)
+		if !f(fd_EventRollupClosed_rollup_id, value) {
+			return
+		}
+	}
+	if x.BondReturned != "" {
+		value := protoreflect.ValueOfString(x.BondReturned)
+		if !f(fd_EventRollupClosed_bond_returned, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_EventRollupClosed) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventRollupClosed.rollup_id":
+		return x.RollupId != ""
+	case "nativechain.rollups.v1.EventRollupClosed.bond_returned":
+		return x.BondReturned != ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventRollupClosed"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventRollupClosed does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupClosed) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventRollupClosed.rollup_id":
+		x.RollupId = ""
+	case "nativechain.rollups.v1.EventRollupClosed.bond_returned":
+		x.BondReturned = ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventRollupClosed"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventRollupClosed does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_EventRollupClosed) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "nativechain.rollups.v1.EventRollupClosed.rollup_id":
+		value := x.RollupId
+		return protoreflect.ValueOfString(value)
+	case "nativechain.rollups.v1.EventRollupClosed.bond_returned":
+		value := x.BondReturned
+		return protoreflect.ValueOfString(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventRollupClosed"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventRollupClosed does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupClosed) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventRollupClosed.rollup_id":
+		x.RollupId = value.Interface().(string)
+	case "nativechain.rollups.v1.EventRollupClosed.bond_returned":
+		x.BondReturned = value.Interface().(string)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventRollupClosed"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventRollupClosed does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupClosed) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventRollupClosed.rollup_id":
+		panic(fmt.Errorf("field rollup_id of message nativechain.rollups.v1.EventRollupClosed is not mutable"))
+	case "nativechain.rollups.v1.EventRollupClosed.bond_returned":
+		panic(fmt.Errorf("field bond_returned of message nativechain.rollups.v1.EventRollupClosed is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventRollupClosed"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventRollupClosed does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_EventRollupClosed) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.rollups.v1.EventRollupClosed.rollup_id":
+		return protoreflect.ValueOfString("")
+	case "nativechain.rollups.v1.EventRollupClosed.bond_returned":
+		return protoreflect.ValueOfString("")
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.EventRollupClosed"))
+		}
+		panic(fmt.Errorf("message nativechain.rollups.v1.EventRollupClosed does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_EventRollupClosed) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in nativechain.rollups.v1.EventRollupClosed", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_EventRollupClosed) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupClosed) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_EventRollupClosed) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_EventRollupClosed) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*EventRollupClosed)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		l = len(x.RollupId)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		l = len(x.BondReturned)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*EventRollupClosed)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.BondReturned) > 0 {
+			i -= len(x.BondReturned)
+			copy(dAtA[i:], x.BondReturned)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.BondReturned)))
+			i--
+			dAtA[i] = 0x12
+		}
+		if len(x.RollupId) > 0 {
+			i -= len(x.RollupId)
+			copy(dAtA[i:], x.RollupId)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.RollupId)))
+			i--
+			dAtA[i] = 0xa
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*EventRollupClosed)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventRollupClosed: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventRollupClosed: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.RollupId = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 2:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field BondReturned", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.BondReturned = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
 var (
 	md_EventVerifyingKeyScheduled                   protoreflect.MessageDescriptor
 	fd_EventVerifyingKeyScheduled_rollup_id         protoreflect.FieldDescriptor
@@ -2120,7 +3664,7 @@ func (x *EventVerifyingKeyScheduled) ProtoReflect() protoreflect.Message {
 }
 
 func (x *EventVerifyingKeyScheduled) slowProtoReflect() protoreflect.Message {
-	mi := &file_nativechain_rollups_v1_events_proto_msgTypes[3]
+	mi := &file_nativechain_rollups_v1_events_proto_msgTypes[6]
 	if protoimpl.UnsafeEnabled && x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2650,7 +4194,7 @@ func (x *EventVerifyingKeyActivated) ProtoReflect() protoreflect.Message {
 }
 
 func (x *EventVerifyingKeyActivated) slowProtoReflect() protoreflect.Message {
-	mi := &file_nativechain_rollups_v1_events_proto_msgTypes[4]
+	mi := &file_nativechain_rollups_v1_events_proto_msgTypes[7]
 	if protoimpl.UnsafeEnabled && x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3134,7 +4678,7 @@ func (x *EventRollupDeregistered) ProtoReflect() protoreflect.Message {
 }
 
 func (x *EventRollupDeregistered) slowProtoReflect() protoreflect.Message {
-	mi := &file_nativechain_rollups_v1_events_proto_msgTypes[5]
+	mi := &file_nativechain_rollups_v1_events_proto_msgTypes[8]
 	if protoimpl.UnsafeEnabled && x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3622,7 +5166,7 @@ func (x *EventInboxMessageAppended) ProtoReflect() protoreflect.Message {
 }
 
 func (x *EventInboxMessageAppended) slowProtoReflect() protoreflect.Message {
-	mi := &file_nativechain_rollups_v1_events_proto_msgTypes[6]
+	mi := &file_nativechain_rollups_v1_events_proto_msgTypes[9]
 	if protoimpl.UnsafeEnabled && x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4202,7 +5746,7 @@ func (x *EventRollupFrozen) ProtoReflect() protoreflect.Message {
 }
 
 func (x *EventRollupFrozen) slowProtoReflect() protoreflect.Message {
-	mi := &file_nativechain_rollups_v1_events_proto_msgTypes[7]
+	mi := &file_nativechain_rollups_v1_events_proto_msgTypes[10]
 	if protoimpl.UnsafeEnabled && x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4782,7 +6326,7 @@ func (x *EventForcedInclusion) ProtoReflect() protoreflect.Message {
 }
 
 func (x *EventForcedInclusion) slowProtoReflect() protoreflect.Message {
-	mi := &file_nativechain_rollups_v1_events_proto_msgTypes[8]
+	mi := &file_nativechain_rollups_v1_events_proto_msgTypes[11]
 	if protoimpl.UnsafeEnabled && x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5554,6 +7098,149 @@ func (x *EventOperatorsUpdated) GetOperators() []string {
 	return nil
 }
 
+// EventOperatorsScheduled is emitted when an operator-set change is
+// scheduled; EventOperatorsUpdated follows when it takes effect.
+type EventOperatorsScheduled struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	RollupId         string   `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	Operators        []string `protobuf:"bytes,2,rep,name=operators,proto3" json:"operators,omitempty"`
+	ActivationHeight int64    `protobuf:"varint,3,opt,name=activation_height,json=activationHeight,proto3" json:"activation_height,omitempty"`
+}
+
+func (x *EventOperatorsScheduled) Reset() {
+	*x = EventOperatorsScheduled{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_nativechain_rollups_v1_events_proto_msgTypes[3]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *EventOperatorsScheduled) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EventOperatorsScheduled) ProtoMessage() {}
+
+// Deprecated: Use EventOperatorsScheduled.ProtoReflect.Descriptor instead.
+func (*EventOperatorsScheduled) Descriptor() ([]byte, []int) {
+	return file_nativechain_rollups_v1_events_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *EventOperatorsScheduled) GetRollupId() string {
+	if x != nil {
+		return x.RollupId
+	}
+	return ""
+}
+
+func (x *EventOperatorsScheduled) GetOperators() []string {
+	if x != nil {
+		return x.Operators
+	}
+	return nil
+}
+
+func (x *EventOperatorsScheduled) GetActivationHeight() int64 {
+	if x != nil {
+		return x.ActivationHeight
+	}
+	return 0
+}
+
+// EventRollupClosing is emitted when the admin starts winding down a rollup
+// that still holds bridged funds.
+type EventRollupClosing struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	RollupId      string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	ClosingHeight int64  `protobuf:"varint,2,opt,name=closing_height,json=closingHeight,proto3" json:"closing_height,omitempty"`
+}
+
+func (x *EventRollupClosing) Reset() {
+	*x = EventRollupClosing{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_nativechain_rollups_v1_events_proto_msgTypes[4]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *EventRollupClosing) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EventRollupClosing) ProtoMessage() {}
+
+// Deprecated: Use EventRollupClosing.ProtoReflect.Descriptor instead.
+func (*EventRollupClosing) Descriptor() ([]byte, []int) {
+	return file_nativechain_rollups_v1_events_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *EventRollupClosing) GetRollupId() string {
+	if x != nil {
+		return x.RollupId
+	}
+	return ""
+}
+
+func (x *EventRollupClosing) GetClosingHeight() int64 {
+	if x != nil {
+		return x.ClosingHeight
+	}
+	return 0
+}
+
+// EventRollupClosed is emitted when a winding-down rollup freezes without
+// slashing and its bond goes back to the admin.
+type EventRollupClosed struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	RollupId     string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	BondReturned string `protobuf:"bytes,2,opt,name=bond_returned,json=bondReturned,proto3" json:"bond_returned,omitempty"`
+}
+
+func (x *EventRollupClosed) Reset() {
+	*x = EventRollupClosed{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_nativechain_rollups_v1_events_proto_msgTypes[5]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *EventRollupClosed) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EventRollupClosed) ProtoMessage() {}
+
+// Deprecated: Use EventRollupClosed.ProtoReflect.Descriptor instead.
+func (*EventRollupClosed) Descriptor() ([]byte, []int) {
+	return file_nativechain_rollups_v1_events_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *EventRollupClosed) GetRollupId() string {
+	if x != nil {
+		return x.RollupId
+	}
+	return ""
+}
+
+func (x *EventRollupClosed) GetBondReturned() string {
+	if x != nil {
+		return x.BondReturned
+	}
+	return ""
+}
+
 // EventVerifyingKeyScheduled is emitted when a key change is scheduled.
 type EventVerifyingKeyScheduled struct {
 	state         protoimpl.MessageState
@@ -5568,7 +7255,7 @@ type EventVerifyingKeyScheduled struct {
 func (x *EventVerifyingKeyScheduled) Reset() {
 	*x = EventVerifyingKeyScheduled{}
 	if protoimpl.UnsafeEnabled {
-		mi := &file_nativechain_rollups_v1_events_proto_msgTypes[3]
+		mi := &file_nativechain_rollups_v1_events_proto_msgTypes[6]
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		ms.StoreMessageInfo(mi)
 	}
@@ -5582,7 +7269,7 @@ func (*EventVerifyingKeyScheduled) ProtoMessage() {}
 
 // Deprecated: Use EventVerifyingKeyScheduled.ProtoReflect.Descriptor instead.
 func (*EventVerifyingKeyScheduled) Descriptor() ([]byte, []int) {
-	return file_nativechain_rollups_v1_events_proto_rawDescGZIP(), []int{3}
+	return file_nativechain_rollups_v1_events_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *EventVerifyingKeyScheduled) GetRollupId() string {
@@ -5619,7 +7306,7 @@ type EventVerifyingKeyActivated struct {
 func (x *EventVerifyingKeyActivated) Reset() {
 	*x = EventVerifyingKeyActivated{}
 	if protoimpl.UnsafeEnabled {
-		mi := &file_nativechain_rollups_v1_events_proto_msgTypes[4]
+		mi := &file_nativechain_rollups_v1_events_proto_msgTypes[7]
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		ms.StoreMessageInfo(mi)
 	}
@@ -5633,7 +7320,7 @@ func (*EventVerifyingKeyActivated) ProtoMessage() {}
 
 // Deprecated: Use EventVerifyingKeyActivated.ProtoReflect.Descriptor instead.
 func (*EventVerifyingKeyActivated) Descriptor() ([]byte, []int) {
-	return file_nativechain_rollups_v1_events_proto_rawDescGZIP(), []int{4}
+	return file_nativechain_rollups_v1_events_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *EventVerifyingKeyActivated) GetRollupId() string {
@@ -5663,7 +7350,7 @@ type EventRollupDeregistered struct {
 func (x *EventRollupDeregistered) Reset() {
 	*x = EventRollupDeregistered{}
 	if protoimpl.UnsafeEnabled {
-		mi := &file_nativechain_rollups_v1_events_proto_msgTypes[5]
+		mi := &file_nativechain_rollups_v1_events_proto_msgTypes[8]
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		ms.StoreMessageInfo(mi)
 	}
@@ -5677,7 +7364,7 @@ func (*EventRollupDeregistered) ProtoMessage() {}
 
 // Deprecated: Use EventRollupDeregistered.ProtoReflect.Descriptor instead.
 func (*EventRollupDeregistered) Descriptor() ([]byte, []int) {
-	return file_nativechain_rollups_v1_events_proto_rawDescGZIP(), []int{5}
+	return file_nativechain_rollups_v1_events_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *EventRollupDeregistered) GetRollupId() string {
@@ -5709,7 +7396,7 @@ type EventInboxMessageAppended struct {
 func (x *EventInboxMessageAppended) Reset() {
 	*x = EventInboxMessageAppended{}
 	if protoimpl.UnsafeEnabled {
-		mi := &file_nativechain_rollups_v1_events_proto_msgTypes[6]
+		mi := &file_nativechain_rollups_v1_events_proto_msgTypes[9]
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		ms.StoreMessageInfo(mi)
 	}
@@ -5723,7 +7410,7 @@ func (*EventInboxMessageAppended) ProtoMessage() {}
 
 // Deprecated: Use EventInboxMessageAppended.ProtoReflect.Descriptor instead.
 func (*EventInboxMessageAppended) Descriptor() ([]byte, []int) {
-	return file_nativechain_rollups_v1_events_proto_rawDescGZIP(), []int{6}
+	return file_nativechain_rollups_v1_events_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *EventInboxMessageAppended) GetRollupId() string {
@@ -5770,7 +7457,7 @@ type EventRollupFrozen struct {
 func (x *EventRollupFrozen) Reset() {
 	*x = EventRollupFrozen{}
 	if protoimpl.UnsafeEnabled {
-		mi := &file_nativechain_rollups_v1_events_proto_msgTypes[7]
+		mi := &file_nativechain_rollups_v1_events_proto_msgTypes[10]
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		ms.StoreMessageInfo(mi)
 	}
@@ -5784,7 +7471,7 @@ func (*EventRollupFrozen) ProtoMessage() {}
 
 // Deprecated: Use EventRollupFrozen.ProtoReflect.Descriptor instead.
 func (*EventRollupFrozen) Descriptor() ([]byte, []int) {
-	return file_nativechain_rollups_v1_events_proto_rawDescGZIP(), []int{7}
+	return file_nativechain_rollups_v1_events_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *EventRollupFrozen) GetRollupId() string {
@@ -5830,7 +7517,7 @@ type EventForcedInclusion struct {
 func (x *EventForcedInclusion) Reset() {
 	*x = EventForcedInclusion{}
 	if protoimpl.UnsafeEnabled {
-		mi := &file_nativechain_rollups_v1_events_proto_msgTypes[8]
+		mi := &file_nativechain_rollups_v1_events_proto_msgTypes[11]
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		ms.StoreMessageInfo(mi)
 	}
@@ -5844,7 +7531,7 @@ func (*EventForcedInclusion) ProtoMessage() {}
 
 // Deprecated: Use EventForcedInclusion.ProtoReflect.Descriptor instead.
 func (*EventForcedInclusion) Descriptor() ([]byte, []int) {
-	return file_nativechain_rollups_v1_events_proto_rawDescGZIP(), []int{8}
+	return file_nativechain_rollups_v1_events_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *EventForcedInclusion) GetRollupId() string {
@@ -5915,69 +7602,88 @@ var file_nativechain_rollups_v1_events_proto_rawDesc = []byte{
 	0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c,
 	0x75, 0x70, 0x49, 0x64, 0x12, 0x1c, 0x0a, 0x09, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72,
 	0x73, 0x18, 0x02, 0x20, 0x03, 0x28, 0x09, 0x52, 0x09, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f,
-	0x72, 0x73, 0x22, 0x7f, 0x0a, 0x1a, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x56, 0x65, 0x72, 0x69, 0x66,
-	0x79, 0x69, 0x6e, 0x67, 0x4b, 0x65, 0x79, 0x53, 0x63, 0x68, 0x65, 0x64, 0x75, 0x6c, 0x65, 0x64,
-	0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20,
-	0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64, 0x12, 0x17, 0x0a,
-	0x07, 0x76, 0x6b, 0x5f, 0x68, 0x61, 0x73, 0x68, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x06,
-	0x76, 0x6b, 0x48, 0x61, 0x73, 0x68, 0x12, 0x2b, 0x0a, 0x11, 0x61, 0x63, 0x74, 0x69, 0x76, 0x61,
-	0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x03, 0x20, 0x01, 0x28,
-	0x03, 0x52, 0x10, 0x61, 0x63, 0x74, 0x69, 0x76, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x48, 0x65, 0x69,
-	0x67, 0x68, 0x74, 0x22, 0x52, 0x0a, 0x1a, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x56, 0x65, 0x72, 0x69,
-	0x66, 0x79, 0x69, 0x6e, 0x67, 0x4b, 0x65, 0x79, 0x41, 0x63, 0x74, 0x69, 0x76, 0x61, 0x74, 0x65,
-	0x64, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x01,
-	0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64, 0x12, 0x17,
-	0x0a, 0x07, 0x76, 0x6b, 0x5f, 0x68, 0x61, 0x73, 0x68, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52,
-	0x06, 0x76, 0x6b, 0x48, 0x61, 0x73, 0x68, 0x22, 0x5b, 0x0a, 0x17, 0x45, 0x76, 0x65, 0x6e, 0x74,
-	0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x44, 0x65, 0x72, 0x65, 0x67, 0x69, 0x73, 0x74, 0x65, 0x72,
-	0x65, 0x64, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18,
-	0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64, 0x12,
-	0x23, 0x0a, 0x0d, 0x62, 0x6f, 0x6e, 0x64, 0x5f, 0x72, 0x65, 0x74, 0x75, 0x72, 0x6e, 0x65, 0x64,
-	0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0c, 0x62, 0x6f, 0x6e, 0x64, 0x52, 0x65, 0x74, 0x75,
-	0x72, 0x6e, 0x65, 0x64, 0x22, 0x8a, 0x01, 0x0a, 0x19, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x49, 0x6e,
-	0x62, 0x6f, 0x78, 0x4d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x41, 0x70, 0x70, 0x65, 0x6e, 0x64,
-	0x65, 0x64, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18,
-	0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64, 0x12,
-	0x1a, 0x0a, 0x08, 0x73, 0x65, 0x71, 0x75, 0x65, 0x6e, 0x63, 0x65, 0x18, 0x02, 0x20, 0x01, 0x28,
-	0x04, 0x52, 0x08, 0x73, 0x65, 0x71, 0x75, 0x65, 0x6e, 0x63, 0x65, 0x12, 0x12, 0x0a, 0x04, 0x6b,
-	0x69, 0x6e, 0x64, 0x18, 0x03, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x04, 0x6b, 0x69, 0x6e, 0x64, 0x12,
-	0x20, 0x0a, 0x0b, 0x61, 0x63, 0x63, 0x75, 0x6d, 0x75, 0x6c, 0x61, 0x74, 0x6f, 0x72, 0x18, 0x04,
-	0x20, 0x01, 0x28, 0x09, 0x52, 0x0b, 0x61, 0x63, 0x63, 0x75, 0x6d, 0x75, 0x6c, 0x61, 0x74, 0x6f,
-	0x72, 0x22, 0x9a, 0x01, 0x0a, 0x11, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x52, 0x6f, 0x6c, 0x6c, 0x75,
-	0x70, 0x46, 0x72, 0x6f, 0x7a, 0x65, 0x6e, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
+	0x72, 0x73, 0x22, 0x81, 0x01, 0x0a, 0x17, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x4f, 0x70, 0x65, 0x72,
+	0x61, 0x74, 0x6f, 0x72, 0x73, 0x53, 0x63, 0x68, 0x65, 0x64, 0x75, 0x6c, 0x65, 0x64, 0x12, 0x1b,
+	0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28,
+	0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64, 0x12, 0x1c, 0x0a, 0x09, 0x6f,
+	0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x73, 0x18, 0x02, 0x20, 0x03, 0x28, 0x09, 0x52, 0x09,
+	0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x73, 0x12, 0x2b, 0x0a, 0x11, 0x61, 0x63, 0x74,
+	0x69, 0x76, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x03,
+	0x20, 0x01, 0x28, 0x03, 0x52, 0x10, 0x61, 0x63, 0x74, 0x69, 0x76, 0x61, 0x74, 0x69, 0x6f, 0x6e,
+	0x48, 0x65, 0x69, 0x67, 0x68, 0x74, 0x22, 0x58, 0x0a, 0x12, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x52,
+	0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x43, 0x6c, 0x6f, 0x73, 0x69, 0x6e, 0x67, 0x12, 0x1b, 0x0a, 0x09,
+	0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52,
+	0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64, 0x12, 0x25, 0x0a, 0x0e, 0x63, 0x6c, 0x6f,
+	0x73, 0x69, 0x6e, 0x67, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x02, 0x20, 0x01, 0x28,
+	0x03, 0x52, 0x0d, 0x63, 0x6c, 0x6f, 0x73, 0x69, 0x6e, 0x67, 0x48, 0x65, 0x69, 0x67, 0x68, 0x74,
+	0x22, 0x55, 0x0a, 0x11, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x43,
+	0x6c, 0x6f, 0x73, 0x65, 0x64, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f,
+	0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70,
+	0x49, 0x64, 0x12, 0x23, 0x0a, 0x0d, 0x62, 0x6f, 0x6e, 0x64, 0x5f, 0x72, 0x65, 0x74, 0x75, 0x72,
+	0x6e, 0x65, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0c, 0x62, 0x6f, 0x6e, 0x64, 0x52,
+	0x65, 0x74, 0x75, 0x72, 0x6e, 0x65, 0x64, 0x22, 0x7f, 0x0a, 0x1a, 0x45, 0x76, 0x65, 0x6e, 0x74,
+	0x56, 0x65, 0x72, 0x69, 0x66, 0x79, 0x69, 0x6e, 0x67, 0x4b, 0x65, 0x79, 0x53, 0x63, 0x68, 0x65,
+	0x64, 0x75, 0x6c, 0x65, 0x64, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f,
+	0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70,
+	0x49, 0x64, 0x12, 0x17, 0x0a, 0x07, 0x76, 0x6b, 0x5f, 0x68, 0x61, 0x73, 0x68, 0x18, 0x02, 0x20,
+	0x01, 0x28, 0x09, 0x52, 0x06, 0x76, 0x6b, 0x48, 0x61, 0x73, 0x68, 0x12, 0x2b, 0x0a, 0x11, 0x61,
+	0x63, 0x74, 0x69, 0x76, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74,
+	0x18, 0x03, 0x20, 0x01, 0x28, 0x03, 0x52, 0x10, 0x61, 0x63, 0x74, 0x69, 0x76, 0x61, 0x74, 0x69,
+	0x6f, 0x6e, 0x48, 0x65, 0x69, 0x67, 0x68, 0x74, 0x22, 0x52, 0x0a, 0x1a, 0x45, 0x76, 0x65, 0x6e,
+	0x74, 0x56, 0x65, 0x72, 0x69, 0x66, 0x79, 0x69, 0x6e, 0x67, 0x4b, 0x65, 0x79, 0x41, 0x63, 0x74,
+	0x69, 0x76, 0x61, 0x74, 0x65, 0x64, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70,
+	0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
+	0x70, 0x49, 0x64, 0x12, 0x17, 0x0a, 0x07, 0x76, 0x6b, 0x5f, 0x68, 0x61, 0x73, 0x68, 0x18, 0x02,
+	0x20, 0x01, 0x28, 0x09, 0x52, 0x06, 0x76, 0x6b, 0x48, 0x61, 0x73, 0x68, 0x22, 0x5b, 0x0a, 0x17,
+	0x45, 0x76, 0x65, 0x6e, 0x74, 0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x44, 0x65, 0x72, 0x65, 0x67,
+	0x69, 0x73, 0x74, 0x65, 0x72, 0x65, 0x64, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
 	0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c,
-	0x75, 0x70, 0x49, 0x64, 0x12, 0x29, 0x0a, 0x10, 0x6f, 0x76, 0x65, 0x72, 0x64, 0x75, 0x65, 0x5f,
-	0x73, 0x65, 0x71, 0x75, 0x65, 0x6e, 0x63, 0x65, 0x18, 0x02, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0f,
-	0x6f, 0x76, 0x65, 0x72, 0x64, 0x75, 0x65, 0x53, 0x65, 0x71, 0x75, 0x65, 0x6e, 0x63, 0x65, 0x12,
-	0x1a, 0x0a, 0x08, 0x64, 0x65, 0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65, 0x18, 0x03, 0x20, 0x01, 0x28,
-	0x03, 0x52, 0x08, 0x64, 0x65, 0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65, 0x12, 0x21, 0x0a, 0x0c, 0x73,
-	0x6c, 0x61, 0x73, 0x68, 0x65, 0x64, 0x5f, 0x62, 0x6f, 0x6e, 0x64, 0x18, 0x04, 0x20, 0x01, 0x28,
-	0x09, 0x52, 0x0b, 0x73, 0x6c, 0x61, 0x73, 0x68, 0x65, 0x64, 0x42, 0x6f, 0x6e, 0x64, 0x22, 0x8e,
-	0x01, 0x0a, 0x14, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x46, 0x6f, 0x72, 0x63, 0x65, 0x64, 0x49, 0x6e,
-	0x63, 0x6c, 0x75, 0x73, 0x69, 0x6f, 0x6e, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
+	0x75, 0x70, 0x49, 0x64, 0x12, 0x23, 0x0a, 0x0d, 0x62, 0x6f, 0x6e, 0x64, 0x5f, 0x72, 0x65, 0x74,
+	0x75, 0x72, 0x6e, 0x65, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0c, 0x62, 0x6f, 0x6e,
+	0x64, 0x52, 0x65, 0x74, 0x75, 0x72, 0x6e, 0x65, 0x64, 0x22, 0x8a, 0x01, 0x0a, 0x19, 0x45, 0x76,
+	0x65, 0x6e, 0x74, 0x49, 0x6e, 0x62, 0x6f, 0x78, 0x4d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x41,
+	0x70, 0x70, 0x65, 0x6e, 0x64, 0x65, 0x64, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
 	0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c,
-	0x75, 0x70, 0x49, 0x64, 0x12, 0x16, 0x0a, 0x06, 0x73, 0x65, 0x6e, 0x64, 0x65, 0x72, 0x18, 0x02,
-	0x20, 0x01, 0x28, 0x09, 0x52, 0x06, 0x73, 0x65, 0x6e, 0x64, 0x65, 0x72, 0x12, 0x25, 0x0a, 0x0e,
-	0x69, 0x6e, 0x62, 0x6f, 0x78, 0x5f, 0x73, 0x65, 0x71, 0x75, 0x65, 0x6e, 0x63, 0x65, 0x18, 0x03,
-	0x20, 0x01, 0x28, 0x04, 0x52, 0x0d, 0x69, 0x6e, 0x62, 0x6f, 0x78, 0x53, 0x65, 0x71, 0x75, 0x65,
-	0x6e, 0x63, 0x65, 0x12, 0x1a, 0x0a, 0x08, 0x64, 0x65, 0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65, 0x18,
-	0x04, 0x20, 0x01, 0x28, 0x03, 0x52, 0x08, 0x64, 0x65, 0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65, 0x42,
-	0xec, 0x01, 0x0a, 0x1a, 0x63, 0x6f, 0x6d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
-	0x61, 0x69, 0x6e, 0x2e, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x2e, 0x76, 0x31, 0x42, 0x0b,
-	0x45, 0x76, 0x65, 0x6e, 0x74, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x47, 0x67,
-	0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65,
-	0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69,
-	0x6e, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69,
-	0x6e, 0x2f, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x2f, 0x76, 0x31, 0x3b, 0x72, 0x6f, 0x6c,
-	0x6c, 0x75, 0x70, 0x73, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x4e, 0x52, 0x58, 0xaa, 0x02, 0x16, 0x4e,
-	0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x52, 0x6f, 0x6c, 0x6c, 0x75,
-	0x70, 0x73, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x16, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
-	0x61, 0x69, 0x6e, 0x5c, 0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x5c, 0x56, 0x31, 0xe2, 0x02,
-	0x22, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x52, 0x6f, 0x6c,
-	0x6c, 0x75, 0x70, 0x73, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64,
-	0x61, 0x74, 0x61, 0xea, 0x02, 0x18, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69,
-	0x6e, 0x3a, 0x3a, 0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06,
-	0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
+	0x75, 0x70, 0x49, 0x64, 0x12, 0x1a, 0x0a, 0x08, 0x73, 0x65, 0x71, 0x75, 0x65, 0x6e, 0x63, 0x65,
+	0x18, 0x02, 0x20, 0x01, 0x28, 0x04, 0x52, 0x08, 0x73, 0x65, 0x71, 0x75, 0x65, 0x6e, 0x63, 0x65,
+	0x12, 0x12, 0x0a, 0x04, 0x6b, 0x69, 0x6e, 0x64, 0x18, 0x03, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x04,
+	0x6b, 0x69, 0x6e, 0x64, 0x12, 0x20, 0x0a, 0x0b, 0x61, 0x63, 0x63, 0x75, 0x6d, 0x75, 0x6c, 0x61,
+	0x74, 0x6f, 0x72, 0x18, 0x04, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0b, 0x61, 0x63, 0x63, 0x75, 0x6d,
+	0x75, 0x6c, 0x61, 0x74, 0x6f, 0x72, 0x22, 0x9a, 0x01, 0x0a, 0x11, 0x45, 0x76, 0x65, 0x6e, 0x74,
+	0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x46, 0x72, 0x6f, 0x7a, 0x65, 0x6e, 0x12, 0x1b, 0x0a, 0x09,
+	0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52,
+	0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64, 0x12, 0x29, 0x0a, 0x10, 0x6f, 0x76, 0x65,
+	0x72, 0x64, 0x75, 0x65, 0x5f, 0x73, 0x65, 0x71, 0x75, 0x65, 0x6e, 0x63, 0x65, 0x18, 0x02, 0x20,
+	0x01, 0x28, 0x04, 0x52, 0x0f, 0x6f, 0x76, 0x65, 0x72, 0x64, 0x75, 0x65, 0x53, 0x65, 0x71, 0x75,
+	0x65, 0x6e, 0x63, 0x65, 0x12, 0x1a, 0x0a, 0x08, 0x64, 0x65, 0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65,
+	0x18, 0x03, 0x20, 0x01, 0x28, 0x03, 0x52, 0x08, 0x64, 0x65, 0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65,
+	0x12, 0x21, 0x0a, 0x0c, 0x73, 0x6c, 0x61, 0x73, 0x68, 0x65, 0x64, 0x5f, 0x62, 0x6f, 0x6e, 0x64,
+	0x18, 0x04, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0b, 0x73, 0x6c, 0x61, 0x73, 0x68, 0x65, 0x64, 0x42,
+	0x6f, 0x6e, 0x64, 0x22, 0x8e, 0x01, 0x0a, 0x14, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x46, 0x6f, 0x72,
+	0x63, 0x65, 0x64, 0x49, 0x6e, 0x63, 0x6c, 0x75, 0x73, 0x69, 0x6f, 0x6e, 0x12, 0x1b, 0x0a, 0x09,
+	0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52,
+	0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64, 0x12, 0x16, 0x0a, 0x06, 0x73, 0x65, 0x6e,
+	0x64, 0x65, 0x72, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x06, 0x73, 0x65, 0x6e, 0x64, 0x65,
+	0x72, 0x12, 0x25, 0x0a, 0x0e, 0x69, 0x6e, 0x62, 0x6f, 0x78, 0x5f, 0x73, 0x65, 0x71, 0x75, 0x65,
+	0x6e, 0x63, 0x65, 0x18, 0x03, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0d, 0x69, 0x6e, 0x62, 0x6f, 0x78,
+	0x53, 0x65, 0x71, 0x75, 0x65, 0x6e, 0x63, 0x65, 0x12, 0x1a, 0x0a, 0x08, 0x64, 0x65, 0x61, 0x64,
+	0x6c, 0x69, 0x6e, 0x65, 0x18, 0x04, 0x20, 0x01, 0x28, 0x03, 0x52, 0x08, 0x64, 0x65, 0x61, 0x64,
+	0x6c, 0x69, 0x6e, 0x65, 0x42, 0xec, 0x01, 0x0a, 0x1a, 0x63, 0x6f, 0x6d, 0x2e, 0x6e, 0x61, 0x74,
+	0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73,
+	0x2e, 0x76, 0x31, 0x42, 0x0b, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f,
+	0x50, 0x01, 0x5a, 0x47, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x6e,
+	0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76,
+	0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76,
+	0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x2f, 0x76,
+	0x31, 0x3b, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x4e, 0x52,
+	0x58, 0xaa, 0x02, 0x16, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e,
+	0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x16, 0x4e, 0x61, 0x74,
+	0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73,
+	0x5c, 0x56, 0x31, 0xe2, 0x02, 0x22, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69,
+	0x6e, 0x5c, 0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42,
+	0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x18, 0x4e, 0x61, 0x74, 0x69, 0x76,
+	0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x3a, 0x3a, 0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x3a,
+	0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
 }
 
 var (
@@ -5992,17 +7698,20 @@ func file_nativechain_rollups_v1_events_proto_rawDescGZIP() []byte {
 	return file_nativechain_rollups_v1_events_proto_rawDescData
 }
 
-var file_nativechain_rollups_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_nativechain_rollups_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_nativechain_rollups_v1_events_proto_goTypes = []interface{}{
 	(*EventRollupRegistered)(nil),      // 0: nativechain.rollups.v1.EventRollupRegistered
 	(*EventBatchVerified)(nil),         // 1: nativechain.rollups.v1.EventBatchVerified
 	(*EventOperatorsUpdated)(nil),      // 2: nativechain.rollups.v1.EventOperatorsUpdated
-	(*EventVerifyingKeyScheduled)(nil), // 3: nativechain.rollups.v1.EventVerifyingKeyScheduled
-	(*EventVerifyingKeyActivated)(nil), // 4: nativechain.rollups.v1.EventVerifyingKeyActivated
-	(*EventRollupDeregistered)(nil),    // 5: nativechain.rollups.v1.EventRollupDeregistered
-	(*EventInboxMessageAppended)(nil),  // 6: nativechain.rollups.v1.EventInboxMessageAppended
-	(*EventRollupFrozen)(nil),          // 7: nativechain.rollups.v1.EventRollupFrozen
-	(*EventForcedInclusion)(nil),       // 8: nativechain.rollups.v1.EventForcedInclusion
+	(*EventOperatorsScheduled)(nil),    // 3: nativechain.rollups.v1.EventOperatorsScheduled
+	(*EventRollupClosing)(nil),         // 4: nativechain.rollups.v1.EventRollupClosing
+	(*EventRollupClosed)(nil),          // 5: nativechain.rollups.v1.EventRollupClosed
+	(*EventVerifyingKeyScheduled)(nil), // 6: nativechain.rollups.v1.EventVerifyingKeyScheduled
+	(*EventVerifyingKeyActivated)(nil), // 7: nativechain.rollups.v1.EventVerifyingKeyActivated
+	(*EventRollupDeregistered)(nil),    // 8: nativechain.rollups.v1.EventRollupDeregistered
+	(*EventInboxMessageAppended)(nil),  // 9: nativechain.rollups.v1.EventInboxMessageAppended
+	(*EventRollupFrozen)(nil),          // 10: nativechain.rollups.v1.EventRollupFrozen
+	(*EventForcedInclusion)(nil),       // 11: nativechain.rollups.v1.EventForcedInclusion
 }
 var file_nativechain_rollups_v1_events_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for method output_type
@@ -6055,7 +7764,7 @@ func file_nativechain_rollups_v1_events_proto_init() {
 			}
 		}
 		file_nativechain_rollups_v1_events_proto_msgTypes[3].Exporter = func(v interface{}, i int) interface{} {
-			switch v := v.(*EventVerifyingKeyScheduled); i {
+			switch v := v.(*EventOperatorsScheduled); i {
 			case 0:
 				return &v.state
 			case 1:
@@ -6067,7 +7776,7 @@ func file_nativechain_rollups_v1_events_proto_init() {
 			}
 		}
 		file_nativechain_rollups_v1_events_proto_msgTypes[4].Exporter = func(v interface{}, i int) interface{} {
-			switch v := v.(*EventVerifyingKeyActivated); i {
+			switch v := v.(*EventRollupClosing); i {
 			case 0:
 				return &v.state
 			case 1:
@@ -6079,7 +7788,7 @@ func file_nativechain_rollups_v1_events_proto_init() {
 			}
 		}
 		file_nativechain_rollups_v1_events_proto_msgTypes[5].Exporter = func(v interface{}, i int) interface{} {
-			switch v := v.(*EventRollupDeregistered); i {
+			switch v := v.(*EventRollupClosed); i {
 			case 0:
 				return &v.state
 			case 1:
@@ -6091,7 +7800,7 @@ func file_nativechain_rollups_v1_events_proto_init() {
 			}
 		}
 		file_nativechain_rollups_v1_events_proto_msgTypes[6].Exporter = func(v interface{}, i int) interface{} {
-			switch v := v.(*EventInboxMessageAppended); i {
+			switch v := v.(*EventVerifyingKeyScheduled); i {
 			case 0:
 				return &v.state
 			case 1:
@@ -6103,7 +7812,7 @@ func file_nativechain_rollups_v1_events_proto_init() {
 			}
 		}
 		file_nativechain_rollups_v1_events_proto_msgTypes[7].Exporter = func(v interface{}, i int) interface{} {
-			switch v := v.(*EventRollupFrozen); i {
+			switch v := v.(*EventVerifyingKeyActivated); i {
 			case 0:
 				return &v.state
 			case 1:
@@ -6115,6 +7824,42 @@ func file_nativechain_rollups_v1_events_proto_init() {
 			}
 		}
 		file_nativechain_rollups_v1_events_proto_msgTypes[8].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*EventRollupDeregistered); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_nativechain_rollups_v1_events_proto_msgTypes[9].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*EventInboxMessageAppended); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_nativechain_rollups_v1_events_proto_msgTypes[10].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*EventRollupFrozen); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_nativechain_rollups_v1_events_proto_msgTypes[11].Exporter = func(v interface{}, i int) interface{} {
 			switch v := v.(*EventForcedInclusion); i {
 			case 0:
 				return &v.state
@@ -6133,7 +7878,7 @@ func file_nativechain_rollups_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: file_nativechain_rollups_v1_events_proto_rawDesc,
 			NumEnums:      0,
-			NumMessages:   9,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -28,7 +28,9 @@ var (
 	fd_Params_max_operators               protoreflect.FieldDescriptor
 	fd_Params_permissionless_after_blocks protoreflect.FieldDescriptor
 	fd_Params_max_freezes_per_block       protoreflect.FieldDescriptor
-	fd_Params_max_pending_forced          protoreflect.FieldDescriptor
+	fd_Params_inbox_entries_per_deadline  protoreflect.FieldDescriptor
+	fd_Params_forced_entries_per_deadline protoreflect.FieldDescriptor
+	fd_Params_forced_inclusion_fee        protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -45,7 +47,9 @@ func init() {
 	fd_Params_max_operators = md_Params.Fields().ByName("max_operators")
 	fd_Params_permissionless_after_blocks = md_Params.Fields().ByName("permissionless_after_blocks")
 	fd_Params_max_freezes_per_block = md_Params.Fields().ByName("max_freezes_per_block")
-	fd_Params_max_pending_forced = md_Params.Fields().ByName("max_pending_forced")
+	fd_Params_inbox_entries_per_deadline = md_Params.Fields().ByName("inbox_entries_per_deadline")
+	fd_Params_forced_entries_per_deadline = md_Params.Fields().ByName("forced_entries_per_deadline")
+	fd_Params_forced_inclusion_fee = md_Params.Fields().ByName("forced_inclusion_fee")
 }
 
 var _ protoreflect.Message = (*fastReflection_Params)(nil)
@@ -179,9 +183,21 @@ func (x *fastReflection_Params) Range(f func(protoreflect.FieldDescriptor, proto
 			return
 		}
 	}
-	if x.MaxPendingForced != uint64(0) {
-		value := protoreflect.ValueOfUint64(x.MaxPendingForced)
-		if !f(fd_Params_max_pending_forced, value) {
+	if x.InboxEntriesPerDeadline != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.InboxEntriesPerDeadline)
+		if !f(fd_Params_inbox_entries_per_deadline, value) {
+			return
+		}
+	}
+	if x.ForcedEntriesPerDeadline != uint64(0) {
+		value := protoreflect.ValueOfUint64(x.ForcedEntriesPerDeadline)
+		if !f(fd_Params_forced_entries_per_deadline, value) {
+			return
+		}
+	}
+	if x.ForcedInclusionFee != nil {
+		value := protoreflect.ValueOfMessage(x.ForcedInclusionFee.ProtoReflect())
+		if !f(fd_Params_forced_inclusion_fee, value) {
 			return
 		}
 	}
@@ -222,8 +238,12 @@ func (x *fastReflection_Params) Has(fd protoreflect.FieldDescriptor) bool {
 		return x.PermissionlessAfterBlocks != uint64(0)
 	case "nativechain.rollups.v1.Params.max_freezes_per_block":
 		return x.MaxFreezesPerBlock != uint32(0)
-	case "nativechain.rollups.v1.Params.max_pending_forced":
-		return x.MaxPendingForced != uint64(0)
+	case "nativechain.rollups.v1.Params.inbox_entries_per_deadline":
+		return x.InboxEntriesPerDeadline != uint64(0)
+	case "nativechain.rollups.v1.Params.forced_entries_per_deadline":
+		return x.ForcedEntriesPerDeadline != uint64(0)
+	case "nativechain.rollups.v1.Params.forced_inclusion_fee":
+		return x.ForcedInclusionFee != nil
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.Params"))
@@ -262,8 +282,12 @@ func (x *fastReflection_Params) Clear(fd protoreflect.FieldDescriptor) {
 		x.PermissionlessAfterBlocks = uint64(0)
 	case "nativechain.rollups.v1.Params.max_freezes_per_block":
 		x.MaxFreezesPerBlock = uint32(0)
-	case "nativechain.rollups.v1.Params.max_pending_forced":
-		x.MaxPendingForced = uint64(0)
+	case "nativechain.rollups.v1.Params.inbox_entries_per_deadline":
+		x.InboxEntriesPerDeadline = uint64(0)
+	case "nativechain.rollups.v1.Params.forced_entries_per_deadline":
+		x.ForcedEntriesPerDeadline = uint64(0)
+	case "nativechain.rollups.v1.Params.forced_inclusion_fee":
+		x.ForcedInclusionFee = nil
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.Params"))
@@ -313,9 +337,15 @@ func (x *fastReflection_Params) Get(descriptor protoreflect.FieldDescriptor) pro
 	case "nativechain.rollups.v1.Params.max_freezes_per_block":
 		value := x.MaxFreezesPerBlock
 		return protoreflect.ValueOfUint32(value)
-	case "nativechain.rollups.v1.Params.max_pending_forced":
-		value := x.MaxPendingForced
+	case "nativechain.rollups.v1.Params.inbox_entries_per_deadline":
+		value := x.InboxEntriesPerDeadline
 		return protoreflect.ValueOfUint64(value)
+	case "nativechain.rollups.v1.Params.forced_entries_per_deadline":
+		value := x.ForcedEntriesPerDeadline
+		return protoreflect.ValueOfUint64(value)
+	case "nativechain.rollups.v1.Params.forced_inclusion_fee":
+		value := x.ForcedInclusionFee
+		return protoreflect.ValueOfMessage(value.ProtoReflect())
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.Params"))
@@ -358,8 +388,12 @@ func (x *fastReflection_Params) Set(fd protoreflect.FieldDescriptor, value proto
 		x.PermissionlessAfterBlocks = value.Uint()
 	case "nativechain.rollups.v1.Params.max_freezes_per_block":
 		x.MaxFreezesPerBlock = uint32(value.Uint())
-	case "nativechain.rollups.v1.Params.max_pending_forced":
-		x.MaxPendingForced = value.Uint()
+	case "nativechain.rollups.v1.Params.inbox_entries_per_deadline":
+		x.InboxEntriesPerDeadline = value.Uint()
+	case "nativechain.rollups.v1.Params.forced_entries_per_deadline":
+		x.ForcedEntriesPerDeadline = value.Uint()
+	case "nativechain.rollups.v1.Params.forced_inclusion_fee":
+		x.ForcedInclusionFee = value.Message().Interface().(*v1beta1.Coin)
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.Params"))
@@ -390,6 +424,11 @@ func (x *fastReflection_Params) Mutable(fd protoreflect.FieldDescriptor) protore
 			x.MinOperatorBond = new(v1beta1.Coin)
 		}
 		return protoreflect.ValueOfMessage(x.MinOperatorBond.ProtoReflect())
+	case "nativechain.rollups.v1.Params.forced_inclusion_fee":
+		if x.ForcedInclusionFee == nil {
+			x.ForcedInclusionFee = new(v1beta1.Coin)
+		}
+		return protoreflect.ValueOfMessage(x.ForcedInclusionFee.ProtoReflect())
 	case "nativechain.rollups.v1.Params.max_batch_data_bytes":
 		panic(fmt.Errorf("field max_batch_data_bytes of message nativechain.rollups.v1.Params is not mutable"))
 	case "nativechain.rollups.v1.Params.max_vk_bytes":
@@ -408,8 +447,10 @@ func (x *fastReflection_Params) Mutable(fd protoreflect.FieldDescriptor) protore
 		panic(fmt.Errorf("field permissionless_after_blocks of message nativechain.rollups.v1.Params is not mutable"))
 	case "nativechain.rollups.v1.Params.max_freezes_per_block":
 		panic(fmt.Errorf("field max_freezes_per_block of message nativechain.rollups.v1.Params is not mutable"))
-	case "nativechain.rollups.v1.Params.max_pending_forced":
-		panic(fmt.Errorf("field max_pending_forced of message nativechain.rollups.v1.Params is not mutable"))
+	case "nativechain.rollups.v1.Params.inbox_entries_per_deadline":
+		panic(fmt.Errorf("field inbox_entries_per_deadline of message nativechain.rollups.v1.Params is not mutable"))
+	case "nativechain.rollups.v1.Params.forced_entries_per_deadline":
+		panic(fmt.Errorf("field forced_entries_per_deadline of message nativechain.rollups.v1.Params is not mutable"))
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.Params"))
@@ -447,8 +488,13 @@ func (x *fastReflection_Params) NewField(fd protoreflect.FieldDescriptor) protor
 		return protoreflect.ValueOfUint64(uint64(0))
 	case "nativechain.rollups.v1.Params.max_freezes_per_block":
 		return protoreflect.ValueOfUint32(uint32(0))
-	case "nativechain.rollups.v1.Params.max_pending_forced":
+	case "nativechain.rollups.v1.Params.inbox_entries_per_deadline":
 		return protoreflect.ValueOfUint64(uint64(0))
+	case "nativechain.rollups.v1.Params.forced_entries_per_deadline":
+		return protoreflect.ValueOfUint64(uint64(0))
+	case "nativechain.rollups.v1.Params.forced_inclusion_fee":
+		m := new(v1beta1.Coin)
+		return protoreflect.ValueOfMessage(m.ProtoReflect())
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rollups.v1.Params"))
@@ -553,8 +599,15 @@ func (x *fastReflection_Params) ProtoMethods() *protoiface.Methods {
 		if x.MaxFreezesPerBlock != 0 {
 			n += 1 + runtime.Sov(uint64(x.MaxFreezesPerBlock))
 		}
-		if x.MaxPendingForced != 0 {
-			n += 1 + runtime.Sov(uint64(x.MaxPendingForced))
+		if x.InboxEntriesPerDeadline != 0 {
+			n += 1 + runtime.Sov(uint64(x.InboxEntriesPerDeadline))
+		}
+		if x.ForcedEntriesPerDeadline != 0 {
+			n += 1 + runtime.Sov(uint64(x.ForcedEntriesPerDeadline))
+		}
+		if x.ForcedInclusionFee != nil {
+			l = options.Size(x.ForcedInclusionFee)
+			n += 1 + l + runtime.Sov(uint64(l))
 		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
@@ -585,10 +638,29 @@ func (x *fastReflection_Params) ProtoMethods() *protoiface.Methods {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
 		}
-		if x.MaxPendingForced != 0 {
-			i = runtime.EncodeVarint(dAtA, i, uint64(x.MaxPendingForced))
+		if x.ForcedInclusionFee != nil {
+			encoded, err := options.Marshal(x.ForcedInclusionFee)
+			if err != nil {
+				return protoiface.MarshalOutput{
+					NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+					Buf:               input.Buf,
+				}, err
+			}
+			i -= len(encoded)
+			copy(dAtA[i:], encoded)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
 			i--
-			dAtA[i] = 0x60
+			dAtA[i] = 0x7a
+		}
+		if x.ForcedEntriesPerDeadline != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.ForcedEntriesPerDeadline))
+			i--
+			dAtA[i] = 0x70
+		}
+		if x.InboxEntriesPerDeadline != 0 {
+			i = runtime.EncodeVarint(dAtA, i, uint64(x.InboxEntriesPerDeadline))
+			i--
+			dAtA[i] = 0x68
 		}
 		if x.MaxFreezesPerBlock != 0 {
 			i = runtime.EncodeVarint(dAtA, i, uint64(x.MaxFreezesPerBlock))
@@ -955,11 +1027,11 @@ func (x *fastReflection_Params) ProtoMethods() *protoiface.Methods {
 						break
 					}
 				}
-			case 12:
+			case 13:
 				if wireType != 0 {
-					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field MaxPendingForced", wireType)
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field InboxEntriesPerDeadline", wireType)
 				}
-				x.MaxPendingForced = 0
+				x.InboxEntriesPerDeadline = 0
 				for shift := uint(0); ; shift += 7 {
 					if shift >= 64 {
 						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
@@ -969,11 +1041,66 @@ func (x *fastReflection_Params) ProtoMethods() *protoiface.Methods {
 					}
 					b := dAtA[iNdEx]
 					iNdEx++
-					x.MaxPendingForced |= uint64(b&0x7F) << shift
+					x.InboxEntriesPerDeadline |= uint64(b&0x7F) << shift
 					if b < 0x80 {
 						break
 					}
 				}
+			case 14:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ForcedEntriesPerDeadline", wireType)
+				}
+				x.ForcedEntriesPerDeadline = 0
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					x.ForcedEntriesPerDeadline |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+			case 15:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ForcedInclusionFee", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if x.ForcedInclusionFee == nil {
+					x.ForcedInclusionFee = &v1beta1.Coin{}
+				}
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.ForcedInclusionFee); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -1040,7 +1167,9 @@ type Params struct {
 	VerifyProofGas uint64 `protobuf:"varint,5,opt,name=verify_proof_gas,json=verifyProofGas,proto3" json:"verify_proof_gas,omitempty"`
 	// gas_per_da_byte is the gas charged per byte of posted batch data.
 	GasPerDaByte uint64 `protobuf:"varint,6,opt,name=gas_per_da_byte,json=gasPerDaByte,proto3" json:"gas_per_da_byte,omitempty"`
-	// vk_update_delay_blocks is the delay before a verifying-key change takes effect.
+	// vk_update_delay_blocks is the delay before a verifying-key or operator
+	// change takes effect; at least inbox_deadline_blocks plus a reaction
+	// margin, so users who object can force their exit under the old key.
 	VkUpdateDelayBlocks uint64 `protobuf:"varint,7,opt,name=vk_update_delay_blocks,json=vkUpdateDelayBlocks,proto3" json:"vk_update_delay_blocks,omitempty"`
 	// inbox_deadline_blocks is the forced-inclusion deadline for inbox messages.
 	InboxDeadlineBlocks uint64 `protobuf:"varint,8,opt,name=inbox_deadline_blocks,json=inboxDeadlineBlocks,proto3" json:"inbox_deadline_blocks,omitempty"`
@@ -1051,11 +1180,21 @@ type Params struct {
 	PermissionlessAfterBlocks uint64 `protobuf:"varint,10,opt,name=permissionless_after_blocks,json=permissionlessAfterBlocks,proto3" json:"permissionless_after_blocks,omitempty"`
 	// max_freezes_per_block bounds the overdue-inbox checks of one EndBlock.
 	MaxFreezesPerBlock uint32 `protobuf:"varint,11,opt,name=max_freezes_per_block,json=maxFreezesPerBlock,proto3" json:"max_freezes_per_block,omitempty"`
-	// max_pending_forced bounds the forced transactions (inbox kind 4) a
-	// rollup may hold unconsumed; a force-include beyond it is refused, so a
-	// flood of forced entries cannot outrun the operators and freeze an
-	// honest rollup (docs/liveness.md, "Forced-entry flood").
-	MaxPendingForced uint64 `protobuf:"varint,12,opt,name=max_pending_forced,json=maxPendingForced,proto3" json:"max_pending_forced,omitempty"`
+	// inbox_entries_per_deadline (C) is the number of inbox messages a rollup
+	// is guaranteed to have to consume per inbox_deadline_blocks (D): message
+	// i is due at max(arrival + D, due(i-1), due(i-C) + D), so a flood only
+	// delays, never freezes, a rollup that consumes C per D blocks
+	// (docs/liveness.md, "Deadlines by queue position").
+	InboxEntriesPerDeadline uint64 `protobuf:"varint,13,opt,name=inbox_entries_per_deadline,json=inboxEntriesPerDeadline,proto3" json:"inbox_entries_per_deadline,omitempty"`
+	// forced_entries_per_deadline is the number of forced transactions (inbox
+	// kind 4) a rollup is guaranteed to have to consume per
+	// inbox_deadline_blocks: each forced message is due at least
+	// ceil(D / forced_entries_per_deadline) blocks after the previous one.
+	ForcedEntriesPerDeadline uint64 `protobuf:"varint,14,opt,name=forced_entries_per_deadline,json=forcedEntriesPerDeadline,proto3" json:"forced_entries_per_deadline,omitempty"`
+	// forced_inclusion_fee is paid by the sender of MsgForceInclude into the
+	// reward pool, so a long forced queue (which delays later forced
+	// transactions) costs real money. May be zero.
+	ForcedInclusionFee *v1beta1.Coin `protobuf:"bytes,15,opt,name=forced_inclusion_fee,json=forcedInclusionFee,proto3" json:"forced_inclusion_fee,omitempty"`
 }
 
 func (x *Params) Reset() {
@@ -1155,11 +1294,25 @@ func (x *Params) GetMaxFreezesPerBlock() uint32 {
 	return 0
 }
 
-func (x *Params) GetMaxPendingForced() uint64 {
+func (x *Params) GetInboxEntriesPerDeadline() uint64 {
 	if x != nil {
-		return x.MaxPendingForced
+		return x.InboxEntriesPerDeadline
 	}
 	return 0
+}
+
+func (x *Params) GetForcedEntriesPerDeadline() uint64 {
+	if x != nil {
+		return x.ForcedEntriesPerDeadline
+	}
+	return 0
+}
+
+func (x *Params) GetForcedInclusionFee() *v1beta1.Coin {
+	if x != nil {
+		return x.ForcedInclusionFee
+	}
+	return nil
 }
 
 var File_nativechain_rollups_v1_params_proto protoreflect.FileDescriptor
@@ -1173,7 +1326,7 @@ var file_nativechain_rollups_v1_params_proto_rawDesc = []byte{
 	0x1a, 0x1e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x62, 0x61, 0x73, 0x65, 0x2f, 0x76, 0x31,
 	0x62, 0x65, 0x74, 0x61, 0x31, 0x2f, 0x63, 0x6f, 0x69, 0x6e, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f,
 	0x1a, 0x14, 0x67, 0x6f, 0x67, 0x6f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x2f, 0x67, 0x6f, 0x67, 0x6f,
-	0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x22, 0xfe, 0x04, 0x0a, 0x06, 0x50, 0x61, 0x72, 0x61, 0x6d,
+	0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x22, 0xbe, 0x06, 0x0a, 0x06, 0x50, 0x61, 0x72, 0x61, 0x6d,
 	0x73, 0x12, 0x4f, 0x0a, 0x10, 0x72, 0x65, 0x67, 0x69, 0x73, 0x74, 0x72, 0x61, 0x74, 0x69, 0x6f,
 	0x6e, 0x5f, 0x66, 0x65, 0x65, 0x18, 0x01, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f,
 	0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61,
@@ -1210,10 +1363,22 @@ var file_nativechain_rollups_v1_params_proto_rawDesc = []byte{
 	0x42, 0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x12, 0x31, 0x0a, 0x15, 0x6d, 0x61, 0x78, 0x5f, 0x66, 0x72,
 	0x65, 0x65, 0x7a, 0x65, 0x73, 0x5f, 0x70, 0x65, 0x72, 0x5f, 0x62, 0x6c, 0x6f, 0x63, 0x6b, 0x18,
 	0x0b, 0x20, 0x01, 0x28, 0x0d, 0x52, 0x12, 0x6d, 0x61, 0x78, 0x46, 0x72, 0x65, 0x65, 0x7a, 0x65,
-	0x73, 0x50, 0x65, 0x72, 0x42, 0x6c, 0x6f, 0x63, 0x6b, 0x12, 0x2c, 0x0a, 0x12, 0x6d, 0x61, 0x78,
-	0x5f, 0x70, 0x65, 0x6e, 0x64, 0x69, 0x6e, 0x67, 0x5f, 0x66, 0x6f, 0x72, 0x63, 0x65, 0x64, 0x18,
-	0x0c, 0x20, 0x01, 0x28, 0x04, 0x52, 0x10, 0x6d, 0x61, 0x78, 0x50, 0x65, 0x6e, 0x64, 0x69, 0x6e,
-	0x67, 0x46, 0x6f, 0x72, 0x63, 0x65, 0x64, 0x42, 0xec, 0x01, 0x0a, 0x1a, 0x63, 0x6f, 0x6d, 0x2e,
+	0x73, 0x50, 0x65, 0x72, 0x42, 0x6c, 0x6f, 0x63, 0x6b, 0x12, 0x3b, 0x0a, 0x1a, 0x69, 0x6e, 0x62,
+	0x6f, 0x78, 0x5f, 0x65, 0x6e, 0x74, 0x72, 0x69, 0x65, 0x73, 0x5f, 0x70, 0x65, 0x72, 0x5f, 0x64,
+	0x65, 0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65, 0x18, 0x0d, 0x20, 0x01, 0x28, 0x04, 0x52, 0x17, 0x69,
+	0x6e, 0x62, 0x6f, 0x78, 0x45, 0x6e, 0x74, 0x72, 0x69, 0x65, 0x73, 0x50, 0x65, 0x72, 0x44, 0x65,
+	0x61, 0x64, 0x6c, 0x69, 0x6e, 0x65, 0x12, 0x3d, 0x0a, 0x1b, 0x66, 0x6f, 0x72, 0x63, 0x65, 0x64,
+	0x5f, 0x65, 0x6e, 0x74, 0x72, 0x69, 0x65, 0x73, 0x5f, 0x70, 0x65, 0x72, 0x5f, 0x64, 0x65, 0x61,
+	0x64, 0x6c, 0x69, 0x6e, 0x65, 0x18, 0x0e, 0x20, 0x01, 0x28, 0x04, 0x52, 0x18, 0x66, 0x6f, 0x72,
+	0x63, 0x65, 0x64, 0x45, 0x6e, 0x74, 0x72, 0x69, 0x65, 0x73, 0x50, 0x65, 0x72, 0x44, 0x65, 0x61,
+	0x64, 0x6c, 0x69, 0x6e, 0x65, 0x12, 0x56, 0x0a, 0x14, 0x66, 0x6f, 0x72, 0x63, 0x65, 0x64, 0x5f,
+	0x69, 0x6e, 0x63, 0x6c, 0x75, 0x73, 0x69, 0x6f, 0x6e, 0x5f, 0x66, 0x65, 0x65, 0x18, 0x0f, 0x20,
+	0x01, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73,
+	0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x09,
+	0xc8, 0xde, 0x1f, 0x00, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x12, 0x66, 0x6f, 0x72, 0x63, 0x65,
+	0x64, 0x49, 0x6e, 0x63, 0x6c, 0x75, 0x73, 0x69, 0x6f, 0x6e, 0x46, 0x65, 0x65, 0x4a, 0x04, 0x08,
+	0x0c, 0x10, 0x0d, 0x52, 0x12, 0x6d, 0x61, 0x78, 0x5f, 0x70, 0x65, 0x6e, 0x64, 0x69, 0x6e, 0x67,
+	0x5f, 0x66, 0x6f, 0x72, 0x63, 0x65, 0x64, 0x42, 0xec, 0x01, 0x0a, 0x1a, 0x63, 0x6f, 0x6d, 0x2e,
 	0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x72, 0x6f, 0x6c, 0x6c,
 	0x75, 0x70, 0x73, 0x2e, 0x76, 0x31, 0x42, 0x0b, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x50, 0x72,
 	0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x47, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f,
@@ -1251,11 +1416,12 @@ var file_nativechain_rollups_v1_params_proto_goTypes = []interface{}{
 var file_nativechain_rollups_v1_params_proto_depIdxs = []int32{
 	1, // 0: nativechain.rollups.v1.Params.registration_fee:type_name -> cosmos.base.v1beta1.Coin
 	1, // 1: nativechain.rollups.v1.Params.min_operator_bond:type_name -> cosmos.base.v1beta1.Coin
-	2, // [2:2] is the sub-list for method output_type
-	2, // [2:2] is the sub-list for method input_type
-	2, // [2:2] is the sub-list for extension type_name
-	2, // [2:2] is the sub-list for extension extendee
-	0, // [0:2] is the sub-list for field type_name
+	1, // 2: nativechain.rollups.v1.Params.forced_inclusion_fee:type_name -> cosmos.base.v1beta1.Coin
+	3, // [3:3] is the sub-list for method output_type
+	3, // [3:3] is the sub-list for method input_type
+	3, // [3:3] is the sub-list for extension type_name
+	3, // [3:3] is the sub-list for extension extendee
+	0, // [0:3] is the sub-list for field type_name
 }
 
 func init() { file_nativechain_rollups_v1_params_proto_init() }

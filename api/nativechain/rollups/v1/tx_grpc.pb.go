@@ -46,7 +46,9 @@ type MsgClient interface {
 	// UpdateVerifyingKey schedules a new verifying key after a delay; admin only.
 	UpdateVerifyingKey(ctx context.Context, in *MsgUpdateVerifyingKey, opts ...grpc.CallOption) (*MsgUpdateVerifyingKeyResponse, error)
 	// DeregisterRollup closes a rollup whose bridge ledger is empty and
-	// returns its bond; admin only.
+	// returns its bond, or winds down one that still holds funds (frozen
+	// without slashing after vk_update_delay_blocks, bond returned then);
+	// admin only.
 	DeregisterRollup(ctx context.Context, in *MsgDeregisterRollup, opts ...grpc.CallOption) (*MsgDeregisterRollupResponse, error)
 	// ForceInclude appends a user's signed L2 transaction to a rollup's inbox
 	// (kind 4). The rollup must consume it within inbox_deadline_blocks or
@@ -150,7 +152,9 @@ type MsgServer interface {
 	// UpdateVerifyingKey schedules a new verifying key after a delay; admin only.
 	UpdateVerifyingKey(context.Context, *MsgUpdateVerifyingKey) (*MsgUpdateVerifyingKeyResponse, error)
 	// DeregisterRollup closes a rollup whose bridge ledger is empty and
-	// returns its bond; admin only.
+	// returns its bond, or winds down one that still holds funds (frozen
+	// without slashing after vk_update_delay_blocks, bond returned then);
+	// admin only.
 	DeregisterRollup(context.Context, *MsgDeregisterRollup) (*MsgDeregisterRollupResponse, error)
 	// ForceInclude appends a user's signed L2 transaction to a rollup's inbox
 	// (kind 4). The rollup must consume it within inbox_deadline_blocks or

@@ -249,8 +249,13 @@ func submitBatchMsg(cmd *cobra.Command, signer, rollupID string) (*types.MsgSubm
 // MsgUpdateOperators.
 func NewUpdateOperatorsCmd(ac address.Codec) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:     "update-operators [rollup-id] [operator,...]",
-		Short:   "Replace a rollup's operator set (admin only)",
+		Use:   "update-operators [rollup-id] [operator,...]",
+		Short: "Schedule a new operator set for a rollup (admin only)",
+		Long: `Schedule a new operator set for a rollup (admin only). Like a key change, it
+takes effect after vk_update_delay_blocks (a module param), and later if
+inbox messages appended before the change's exit window ends are not yet
+due; until then the current operators submit. The response carries the
+earliest activation height.`,
 		Example: "nativechaind tx rollups update-operators payments native1...,native1... --from alice",
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -271,7 +276,10 @@ func NewUpdateVerifyingKeyCmd(ac address.Codec) *cobra.Command {
 		Short: "Schedule a new verifying key for a rollup (admin only)",
 		Long: `Schedule a new verifying key for a rollup (admin only). Batches keep
 verifying against the current key until vk_update_delay_blocks (a module
-param) have passed, so users can see the change coming and exit.`,
+param) have passed, and longer while inbox messages appended in the first
+vk_update_delay_blocks - inbox_deadline_blocks - 2 blocks after the change
+are not yet due: users who object can force their exit and be served (or
+see the rollup frozen) under the current key.`,
 		Example: `nativechaind tx rollups update-vk payments --vk-file vk2.bin --from alice`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -294,8 +302,14 @@ param) have passed, so users can see the change coming and exit.`,
 // NewDeregisterCmd returns `deregister [rollup-id]`: MsgDeregisterRollup.
 func NewDeregisterCmd(ac address.Codec) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:     "deregister [rollup-id]",
-		Short:   "Close a rollup whose bridge ledger is empty and return its bond (admin only)",
+		Use:   "deregister [rollup-id]",
+		Short: "Close a rollup and return its bond (admin only)",
+		Long: `Close a rollup and return its bond (admin only). With an empty bridge ledger
+the rollup is deregistered at once. If users still hold funds, it winds
+down instead: deposits and L1 calls are refused, batches and forced exits go
+on for vk_update_delay_blocks, and then the chain freezes it without
+slashing, returns the bond, and the remaining users exit by exodus. The
+response carries the closing height (0: deregistered at once).`,
 		Example: "nativechaind tx rollups deregister payments --from alice",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -425,7 +439,10 @@ func NewForceIncludeCmd(ac address.Codec) *cobra.Command {
 		Long: `Append a signed L2 transaction to a rollup's inbox (kind 4), bypassing its
 operators. A batch must consume it within the inbox_deadline_blocks param,
 or the chain freezes the rollup and its users exit with their last proven
-balances. The file holds the rollup's own encoding of the transaction (for
+balances. The deadline depends on the queue position (a long queue ahead
+makes it later; the response and the event carry it), and the sender pays
+the forced_inclusion_fee param (0.1 NAT by default) into the reward pool.
+The file holds the rollup's own encoding of the transaction (for
 the payments rollup, see docs/spec/payments-rollup.md).`,
 		Example: "nativechaind tx rollups force-include payments withdraw.bin --from alice",
 		Args:    cobra.ExactArgs(2),
