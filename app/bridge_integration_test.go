@@ -82,9 +82,13 @@ func TestBridge_DepositThenWithdrawFinalInTheBatchBlock(t *testing.T) {
 	// to the fee collector and stay in supply).
 	require.True(t, supplyBefore.Amount.LTE(c.App.BankKeeper.GetSupply(c.Context(), app.BondDenom).Amount))
 
-	// Deregistration is refused while the rollup holds funds.
+	// Deregistering a rollup that holds funds starts its wind-down
+	// (x/rollups, L4): it freezes at the closing height and its users exit;
+	// the bond is not returned now.
 	res = c.NextBlock(c.SignTx(c.admin, &rollupstypes.MsgDeregisterRollup{Admin: c.admin.Address.String(), RollupId: "payments"}))
-	requireTxFailedWith(t, res.TxResults[0], rollupstypes.ErrBridgeLedgerNotEmpty)
+	requireTxOK(t, res.TxResults[0])
+	require.NotZero(t, c.rollup(t, "payments").ClosingHeight)
+	require.Equal(t, rollupstypes.ROLLUP_STATUS_ACTIVE, c.rollup(t, "payments").Status)
 }
 
 func TestBridge_RefusesBadDepositsAndOverdrawingBatches(t *testing.T) {

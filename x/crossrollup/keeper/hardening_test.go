@@ -346,3 +346,36 @@ func TestQueries_UnknownRollupIsATypedError(t *testing.T) {
 	}
 	_ = sdkmath.ZeroInt()
 }
+
+func TestGenesis_WaitingRefundsRoundTripAndAreValidated(t *testing.T) {
+	// ARRANGE: a refund waiting for quiet (paused).
+	f := newExodusFixture(t)
+	f.reg.rollups[deadID].Status = rollupstypes.ROLLUP_STATUS_ACTIVE
+	f.addInbox(t, deadID, routed(quietID, 20))
+	f.freeze(t, deadID)
+	require.NoError(t, f.keeper.ProcessRefunds(f.ctx))
+	exported, err := f.keeper.ExportGenesis(f.ctx)
+	require.NoError(t, err)
+	require.Equal(t, []types.WaitingRefund{{RollupId: deadID, Sequence: 0, SourceRollupId: quietID}}, exported.WaitingRefunds)
+	require.NoError(t, exported.Validate())
+
+	// ACT: import elsewhere, then quiet resumes there.
+	g := newExodusFixture(t)
+	*g.reg = *f.reg // the keeper holds g.reg: give it f's rollups and inboxes
+	g.bank.balances[string(g.escrow)] = f.bank.balances[string(f.escrow)]
+	require.NoError(t, g.keeper.InitGenesis(g.ctx, exported))
+	again, err := g.keeper.ExportGenesis(g.ctx)
+	require.NoError(t, err)
+	require.Equal(t, exported.String(), again.String())
+	require.NoError(t, g.keeper.Paused.Remove(g.ctx, quietID))
+	require.NoError(t, g.keeper.ProcessRefunds(g.ctx))
+	require.Equal(t, int64(20), g.ledger(t, quietID))
+
+	// Validation: duplicates and bad ids are refused.
+	dup := exported
+	dup.WaitingRefunds = append(dup.WaitingRefunds, dup.WaitingRefunds[0])
+	require.ErrorIs(t, dup.Validate(), types.ErrInvalidGenesis)
+	bad := exported
+	bad.WaitingRefunds = []types.WaitingRefund{{RollupId: deadID, SourceRollupId: ""}}
+	require.ErrorIs(t, bad.Validate(), types.ErrInvalidGenesis)
+}
