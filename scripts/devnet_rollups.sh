@@ -148,9 +148,9 @@ run_demo() {
   wait_l2 bob "$ROLLUP_B" 100000
   show
 
-  step "4. withdrawal: bob on $ROLLUP_B -> bob on L1 40000 (l2 withdraw bob <bob's L1 address> 40000)"
-  ncd l2 withdraw bob "${ADDRESSES[bob]}" 40000 --wait --operator "$B" | sed 's/^/  /'
-  wait_l2 bob "$ROLLUP_B" 60000
+  step "4. withdrawal: bob on $ROLLUP_B -> bob on L1 40000, fee 1 (l2 withdraw bob <bob's L1 address> 40000 --fee 1)"
+  ncd l2 withdraw bob "${ADDRESSES[bob]}" 40000 --fee 1 --wait --operator "$B" | sed 's/^/  /'
+  wait_l2 bob "$ROLLUP_B" 59999
   expect "$(l1_balance "${ADDRESSES[bob]}")" $((b1 - 10000 - 2000 + 40000)) "L1 bob after the withdrawal"
   show
 
@@ -171,8 +171,8 @@ rollup_summary() {
     $BIN operator status --operator-home $OPS_DIR/$ROLLUP_A
     $BIN l2 balance alice --operator $(op_url "$ROLLUP_A") --home $HOME_DIR
     $BIN l2 transfer alice bob 1000 --fee 1 --wait --operator $(op_url "$ROLLUP_A") --home $HOME_DIR
-    $BIN l2 send alice $ROLLUP_B bob 500 --wait --operator $(op_url "$ROLLUP_A") --home $HOME_DIR
-    $BIN l2 withdraw bob ${ADDRESSES[bob]} 100 --wait --operator $(op_url "$ROLLUP_B") --home $HOME_DIR
+    $BIN l2 send alice $ROLLUP_B bob 500 --fee 1 --wait --operator $(op_url "$ROLLUP_A") --home $HOME_DIR
+    $BIN l2 withdraw bob ${ADDRESSES[bob]} 100 --fee 1 --wait --operator $(op_url "$ROLLUP_B") --home $HOME_DIR
     $BIN tx crossrollup deposit $ROLLUP_A \$($BIN l2 keys show alice -a --home $HOME_DIR) 5000unat --from alice --fees 2000unat --gas 400000 --yes --home $HOME_DIR
     curl -s $(op_url "$ROLLUP_A")/metrics | grep ^operator_
 

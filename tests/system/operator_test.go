@@ -86,7 +86,7 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	a, b := wallet.NewClient(urlA), wallet.NewClient(urlB)
 	requireL2(t, a, alice, "649980", 2)
 	requireL2(t, a, bob, "260000", 0)
-	requireL2(t, b, bob, "60000", 1)
+	requireL2(t, b, bob, "59999", 1) // 100000 - 40000 withdrawn - 1 fee
 
 	// ACT 2 / ASSERT 2: bad transactions are refused at the API with a
 	// clear code and never reach a batch.
@@ -97,10 +97,12 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	require.NoError(t, err)
 	bobAcc, err := a.Account(t.Context(), bob.Public)
 	require.NoError(t, err)
+	minFee, err := payments.EncodeFee(big.NewInt(operator.DefaultMinFee))
+	require.NoError(t, err)
 	transfer := func(signer *payments.PrivateKey, amount int64, nonce uint32) operator.WireTx {
 		amt, err := payments.EncodeAmount(big.NewInt(amount))
 		require.NoError(t, err)
-		tx := payments.Tx{Kind: payments.KindTransfer, From: aliceAcc.Index, To: bobAcc.Index, Amount: amt, Nonce: nonce}
+		tx := payments.Tx{Kind: payments.KindTransfer, From: aliceAcc.Index, To: bobAcc.Index, Amount: amt, Fee: minFee, Nonce: nonce}
 		tx.Sign(signer, domain, "unat")
 		return operator.ToWire(tx)
 	}
@@ -112,7 +114,7 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	requireRefused(t, urlA, good, http.StatusConflict, operator.CodeBadNonce)
 	requireRefused(t, urlA, transfer(alice, 10_000_000, 3), http.StatusBadRequest, operator.CodeInsufficientBalance)
 	waitFinal(t, a, res.ID)
-	requireL2(t, a, alice, "649975", 3)
+	requireL2(t, a, alice, "649974", 3) // 5 and the 1 fee
 
 	// ACT 3: six transfers, then SIGKILL the operator while their batches
 	// are being built, proven or submitted, and start it again.
@@ -149,7 +151,7 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	for _, id := range ids {
 		waitFinal(t, a, id)
 	}
-	requireL2(t, a, alice, "649969", 9)
+	requireL2(t, a, alice, "649962", 9) // six of 1, each with the 1 fee
 	requireL2(t, a, bob, "260011", 0)
 	st, err = a.Status(t.Context())
 	require.NoError(t, err)

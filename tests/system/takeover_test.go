@@ -128,13 +128,14 @@ func TestTakeover_StandbyTakesOverFromAKilledPrimary(t *testing.T) {
 	to, err := standby.Account(t.Context(), bobL2.Public)
 	require.NoError(t, err)
 	one, _ := payments.EncodeAmount(big.NewInt(1))
+	minFee, _ := payments.EncodeFee(big.NewInt(operator.DefaultMinFee))
 	var (
 		mu       sync.Mutex
 		accepted []string // ids the standby accepted
 		nonce    uint32
 	)
 	send := func() {
-		tx := payments.Tx{Kind: payments.KindTransfer, From: from.Index, To: to.Index, Amount: one, Nonce: nonce}
+		tx := payments.Tx{Kind: payments.KindTransfer, From: from.Index, To: to.Index, Amount: one, Fee: minFee, Nonce: nonce}
 		tx.Sign(alice, domain, "unat")
 		w := operator.ToWire(tx)
 		res, err := standby.Submit(t.Context(), w)
@@ -170,7 +171,7 @@ func TestTakeover_StandbyTakesOverFromAKilledPrimary(t *testing.T) {
 		waitFinal(t, standby, id)
 	}
 	allFinal := time.Since(killedAt)
-	requireL2(t, standby, alice, strconv.Itoa(1000000-int(nonce)), nonce)
+	requireL2(t, standby, alice, strconv.Itoa(1000000-int(nonce)*(1+operator.DefaultMinFee)), nonce)
 	requireL2(t, standby, bobL2, strconv.Itoa(1000000+int(nonce)), 0)
 	// ... the standby took over within the delay plus the allowance ...
 	last := latestBatchIndex(t, ncd)
