@@ -43,11 +43,11 @@ const (
 	RefundWaiting  = "waiting"
 )
 
-// errSourcePaused says a routed entry's source is active but paused: its
-// refund waits (WaitingRefunds) rather than becoming an exit credit that
-// nobody could claim while that rollup lives (M5 of the December 2026
-// review).
-var errSourcePaused = errors.New("the source rollup's bridge is paused")
+// errSourcePaused says a routed entry's source is active but paused, or its
+// inbox refused the refund entry: the refund waits (WaitingRefunds) rather
+// than becoming an exit credit that nobody could claim while that rollup
+// lives (M5 of the December 2026 review).
+var errSourcePaused = errors.New("the source rollup cannot take the refund now (paused, or its inbox refused it)")
 
 // enqueueRefunds queues a just-frozen rollup's unconsumed inbox.
 func (k Keeper) enqueueRefunds(ctx context.Context, rollupID string) error {
@@ -305,7 +305,7 @@ func (k Keeper) refundRouted(ctx sdk.Context, frozenID string, entry rollupstype
 		return err
 	}
 	if r.Status == rollupstypes.ROLLUP_STATUS_ACTIVE {
-		seq, err := k.rollupsKeeper.AppendInbox(ctx, src, rollupstypes.InboxEntry{
+		seq, appended, err := k.tryAppendInbox(ctx, src, rollupstypes.InboxEntry{
 			Kind:           rollupstypes.InboxKindRefund,
 			Sender:         entry.Recipient,
 			Recipient:      entry.Sender,
@@ -316,6 +316,9 @@ func (k Keeper) refundRouted(ctx sdk.Context, frozenID string, entry rollupstype
 		})
 		if err != nil {
 			return err
+		}
+		if !appended {
+			return errSourcePaused // retried; the ledger moves are dropped with the branch
 		}
 		event.Outcome, event.ToRollupId, event.Recipient = RefundBounced, src, hex.EncodeToString(entry.Sender)
 		event.RefundInboxSequence = seq
