@@ -31,12 +31,19 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "operator"}},
 				},
 				{RpcMethod: "Payouts", Use: "payouts", Short: "List finished epoch payouts"},
+				{
+					RpcMethod: "ApprovedRollupKeys",
+					Use:       "approved-keys",
+					Short:     "List the (rollup, verifying key hash) pairs whose work earns from the inflation-funded operator pot",
+				},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
 			Service: rewardsv1.Msg_ServiceDesc.ServiceName,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
-				{RpcMethod: "UpdateParams", Skip: true}, // authority-gated: use a gov proposal
+				{RpcMethod: "UpdateParams", Skip: true},     // authority-gated: use a gov proposal
+				{RpcMethod: "ApproveRollupKey", Skip: true}, // authority-gated: use a gov proposal
+				{RpcMethod: "RevokeRollupKey", Skip: true},  // authority-gated: use a gov proposal
 				{
 					RpcMethod: "ClaimRewards",
 					Use:       "claim",

@@ -60,8 +60,11 @@ func EpochEndHeight(epoch types.EpochState, params types.Params) int64 {
 
 // closeEpoch splits what the pool holds beyond its obligations: the
 // validator share goes to the fee collector at once, the operator pot is
-// reserved for the payout that credits operators over the next blocks. With
-// no eligible work the operator pot stays in the pool for a later epoch.
+// reserved for the payout that credits operators over the next blocks. The
+// pot is the fee-backed part (the operator share of the epoch's batch
+// fees) plus, when governance-approved work was done, the rest of
+// floor(operator_share * available); what is not reserved stays in the
+// pool for a later epoch.
 func (k Keeper) closeEpoch(ctx context.Context, params types.Params, epoch types.EpochState, height int64) (types.ActivePayout, error) {
 	owed, err := k.Owed(ctx)
 	if err != nil {
@@ -73,9 +76,9 @@ func (k Keeper) closeEpoch(ctx context.Context, params types.Params, epoch types
 		return types.ActivePayout{}, types.ErrPoolInvariant.Wrapf("balance %s below what is owed %s", balance, owed)
 	}
 	validators, operators := params.SplitEpoch(available)
-	if !epoch.EligibleWork.IsPositive() {
-		operators = sdk.NewCoins()
-	}
+	approvedWork := orZero(epoch.ApprovedWork)
+	feeBacked, approved := params.SplitOperatorPot(operators, epoch.FeesPaid, approvedWork)
+	operators = feeBacked.Add(approved...)
 	if !validators.IsZero() {
 		if err := k.bankKeeper.SendCoinsFromModuleToModule(ctx, types.ModuleName, k.feeCollector, validators); err != nil {
 			return types.ActivePayout{}, err
@@ -91,17 +94,22 @@ func (k Keeper) closeEpoch(ctx context.Context, params types.Params, epoch types
 		OperatorPot:     operators,
 		EligibleWork:    epoch.EligibleWork,
 		Credited:        sdk.NewCoins(),
+		FeeBackedPot:    feeBacked,
+		FeesPaid:        epoch.FeesPaid,
+		ApprovedPot:     approved,
+		ApprovedWork:    approvedWork,
 	}
 	if err := k.ActivePayout.Set(ctx, payout); err != nil {
 		return types.ActivePayout{}, err
 	}
-	next := types.EpochState{Number: epoch.Number + 1, StartHeight: height + 1, EligibleWork: sdkmath.ZeroInt()}
+	next := types.EpochState{Number: epoch.Number + 1, StartHeight: height + 1, EligibleWork: sdkmath.ZeroInt(), ApprovedWork: sdkmath.ZeroInt()}
 	if err := k.Epoch.Set(ctx, next); err != nil {
 		return types.ActivePayout{}, err
 	}
 	return payout, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventEpochClosed{
 		Epoch: epoch.Number, ValidatorAmount: validators.String(), OperatorPot: operators.String(),
 		EligibleWork: epoch.EligibleWork.String(),
+		FeeBackedPot: feeBacked.String(), ApprovedPot: approved.String(), ApprovedWork: approvedWork.String(),
 	})
 }
 
@@ -141,7 +149,7 @@ func (k Keeper) creditPage(ctx context.Context, payout *types.ActivePayout, budg
 		if err := k.Work.Remove(ctx, collections.Join3(rec.Epoch, rec.RollupId, rec.Operator)); err != nil {
 			return 0, err
 		}
-		if err := k.RollupWork.Remove(ctx, collections.Join(rec.Epoch, rec.RollupId)); err != nil {
+		if err := k.RollupTotals.Remove(ctx, collections.Join(rec.Epoch, rec.RollupId)); err != nil {
 			return 0, err
 		}
 	}
@@ -187,14 +195,17 @@ func (k Keeper) rollupActive(ctx context.Context, id string) (bool, error) {
 }
 
 // creditRecord adds the record's share of the pot to its operator's pending
-// rewards. The share is floor(pot * weight / eligible work), and never more
-// than what is left of the pot.
+// rewards: its share of the fee-backed pot by the fees it paid, plus its
+// share of the approved pot by its approved work, and never more than what
+// is left of the pot.
 func (k Keeper) creditRecord(ctx context.Context, payout *types.ActivePayout, rec types.WorkRecord) (bool, error) {
 	left, neg := payout.OperatorPot.SafeSub(payout.Credited...)
 	if neg {
 		return false, types.ErrPoolInvariant.Wrapf("epoch %d credited %s of a pot of %s", payout.Epoch, payout.Credited, payout.OperatorPot)
 	}
-	reward := types.OperatorReward(payout.OperatorPot, rec.Weight, payout.EligibleWork).Min(left)
+	reward := types.FeeBackedReward(payout.FeeBackedPot, rec.FeesPaid, payout.FeesPaid).
+		Add(types.OperatorReward(payout.ApprovedPot, orZero(rec.ApprovedWeight), orZero(payout.ApprovedWork))...).
+		Min(left)
 	if reward.IsZero() {
 		return false, nil
 	}
@@ -237,6 +248,9 @@ func (k Keeper) finishPayout(ctx context.Context, payout types.ActivePayout) err
 		EligibleWork:     payout.EligibleWork,
 		RecordsCredited:  payout.RecordsCredited,
 		RecordsSkipped:   payout.RecordsSkipped,
+		FeeBackedPot:     payout.FeeBackedPot,
+		ApprovedPot:      payout.ApprovedPot,
+		ApprovedWork:     orZero(payout.ApprovedWork),
 	}
 	if err := k.Payouts.Set(ctx, payout.Epoch, record); err != nil {
 		return err

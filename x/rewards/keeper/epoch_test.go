@@ -27,10 +27,12 @@ func specParams(p *types.Params) {
 }
 
 // TestSpecWorkedExample replays the worked example of docs/spec/rewards.md
-// and checks every figure in it.
+// and checks every figure in it. alpha and gamma run approved keys, beta
+// does not.
 func TestSpecWorkedExample(t *testing.T) {
 	f := newFixture(t, specParams)
-	f.activeRollup("alpha", "beta", "gamma")
+	f.activeRollup("alpha", "gamma")
+	f.unapprovedRollup("beta")
 	a, b, c, d := addr(0xa), addr(0xb), addr(0xc), addr(0xd)
 	for _, op := range []sdk.AccAddress{a, b, c, d} {
 		f.bank.fund(op, sdk.NewInt64Coin(denom, 10_000))
@@ -64,10 +66,13 @@ func TestSpecWorkedExample(t *testing.T) {
 	// Epoch 1 closed at the end of block 10: validators 406,801, operator pot 610,202.
 	require.Equal(t, []types.SourceAmount{{Source: types.OutflowValidators, Amount: coins(406_801)}}, res.Outflows)
 	require.Equal(t, coins(10*1_000_007-1_000_000+406_801).String(), f.bank.balance(feeCollectorAddr).String())
-	// Shares of the pot by weight over eligible work 11,000 (gamma was frozen).
-	require.Equal(t, coins(277_364).String(), f.pending(t, a).String())
-	require.Equal(t, coins(83_209).String(), f.pending(t, b).String())
-	require.Equal(t, coins(249_628).String(), f.pending(t, c).String())
+	// The pot is the fee-backed part floor(0.60 x 10,003) = 6,001 (gamma's
+	// fees were taken out when it froze) and the approved part 604,201.
+	// Each gets its share of the first by fees paid and, if approved, its
+	// share of the second by weight over approved work 6,500.
+	require.Equal(t, coins(1_800+464_770).String(), f.pending(t, a).String())
+	require.Equal(t, coins(1_200+139_431).String(), f.pending(t, b).String())
+	require.Equal(t, coins(3_000).String(), f.pending(t, c).String(), "unapproved: the operator share of its own fee only")
 	require.True(t, f.pending(t, d).IsZero(), "a frozen rollup's operator earns nothing")
 	// The pool keeps the pending claims and 2 unat of dust.
 	require.Equal(t, coins(610_203).String(), res.Balance.String())
@@ -84,6 +89,9 @@ func TestSpecWorkedExample(t *testing.T) {
 	require.Equal(t, coins(610_202).String(), p.OperatorPot.String())
 	require.Equal(t, coins(610_201).String(), p.OperatorCredited.String())
 	require.Equal(t, intOf(11_000).String(), p.EligibleWork.String())
+	require.Equal(t, coins(6_001).String(), p.FeeBackedPot.String())
+	require.Equal(t, coins(604_201).String(), p.ApprovedPot.String())
+	require.Equal(t, intOf(6_500).String(), p.ApprovedWork.String())
 	require.Equal(t, uint64(3), p.RecordsCredited)
 	require.Equal(t, uint64(1), p.RecordsSkipped)
 }
@@ -155,7 +163,7 @@ func TestEpoch_DeregisteredOrUnknownRollupEarnsNothing(t *testing.T) {
 	require.NoError(t, f.batch(t, "vanished", addr(3), 1, 1))
 	f.rollups.status["closed"] = rollupstypes.ROLLUP_STATUS_DEREGISTERED
 	f.endBlock(t)
-	require.Equal(t, coins(166).String(), f.pending(t, addr(1)).String(), "floor(500 x 101 / 303)")
+	require.Equal(t, coins(250).String(), f.pending(t, addr(1)).String(), "floor(500 x 101 / 202): the unknown rollup's work was never approved")
 	require.True(t, f.pending(t, addr(2)).IsZero())
 	require.True(t, f.pending(t, addr(3)).IsZero())
 }

@@ -3,12 +3,14 @@ package keeper_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"testing"
 
 	"github.com/cosmos/gogoproto/proto"
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/collections"
 	"cosmossdk.io/core/address"
 	sdkmath "cosmossdk.io/math"
 
@@ -93,9 +95,11 @@ func (b *fakeBank) GetAllBalances(_ context.Context, addr sdk.AccAddress) sdk.Co
 
 var _ types.BankKeeper = (*fakeBank)(nil)
 
-// fakeRollups holds the status of each rollup.
+// fakeRollups holds the status of each rollup; its verifying key hash is
+// vkHash(id) unless keys holds another (a key change).
 type fakeRollups struct {
 	status map[string]rollupstypes.RollupStatus
+	keys   map[string][]byte
 }
 
 func (r *fakeRollups) GetRollup(_ context.Context, id string) (rollupstypes.Rollup, error) {
@@ -103,7 +107,17 @@ func (r *fakeRollups) GetRollup(_ context.Context, id string) (rollupstypes.Roll
 	if !ok {
 		return rollupstypes.Rollup{}, rollupstypes.ErrUnknownRollup.Wrapf("%q", id)
 	}
-	return rollupstypes.Rollup{Id: id, Status: s}, nil
+	key := vkHash(id)
+	if k, ok := r.keys[id]; ok {
+		key = k
+	}
+	return rollupstypes.Rollup{Id: id, Status: s, VkHash: key}, nil
+}
+
+// vkHash is the fake verifying key hash of a rollup.
+func vkHash(id string) []byte {
+	h := sha256.Sum256([]byte("vk of " + id))
+	return h[:]
 }
 
 // fakeMint plays x/mint: mint() adds coins to the fee collector, and
@@ -154,7 +168,7 @@ func newFixture(t testing.TB, mutate ...func(*types.Params)) fixture {
 	require.NoError(t, err)
 
 	bank := newFakeBank()
-	rollups := &fakeRollups{status: map[string]rollupstypes.RollupStatus{}}
+	rollups := &fakeRollups{status: map[string]rollupstypes.RollupStatus{}, keys: map[string][]byte{}}
 	mint := &fakeMint{bank: bank, minted: sdk.NewInt64Coin(denom, 0)}
 	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, bank, rollups, mint, feeCollector, authority)
 	gs := types.DefaultGenesis()
@@ -185,8 +199,20 @@ func (f fixture) params(t testing.TB) types.Params {
 	return p
 }
 
-// activeRollup registers a rollup id as active in the fake x/rollups.
+// activeRollup registers a rollup id as active in the fake x/rollups, with
+// its key approved by governance: its work earns from the whole pot.
 func (f fixture) activeRollup(ids ...string) {
+	for _, id := range ids {
+		f.rollups.status[id] = rollupstypes.ROLLUP_STATUS_ACTIVE
+		if err := f.keeper.ApprovedKeys.Set(f.ctx, collections.Join(id, vkHash(id)), true); err != nil {
+			panic(err)
+		}
+	}
+}
+
+// unapprovedRollup registers a rollup id as active with a key governance
+// never approved: it earns from the fees it pays only.
+func (f fixture) unapprovedRollup(ids ...string) {
 	for _, id := range ids {
 		f.rollups.status[id] = rollupstypes.ROLLUP_STATUS_ACTIVE
 	}

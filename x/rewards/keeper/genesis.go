@@ -27,6 +27,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		return err
 	}
 	epoch := gs.Epoch
+	epoch.ApprovedWork = orZero(epoch.ApprovedWork)
 	if epoch.StartHeight == 0 {
 		epoch.StartHeight = max(sdk.UnwrapSDKContext(ctx).BlockHeight(), 1)
 	}
@@ -34,12 +35,19 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		return err
 	}
 	for _, w := range gs.Work {
+		w.ApprovedWeight = orZero(w.ApprovedWeight)
 		if err := k.Work.Set(ctx, collections.Join3(w.Epoch, w.RollupId, w.Operator), w); err != nil {
 			return err
 		}
 	}
 	for _, rw := range gs.RollupWork {
-		if err := k.RollupWork.Set(ctx, collections.Join(rw.Epoch, rw.RollupId), rw.Weight); err != nil {
+		rw.ApprovedWeight = orZero(rw.ApprovedWeight)
+		if err := k.RollupTotals.Set(ctx, collections.Join(rw.Epoch, rw.RollupId), rw); err != nil {
+			return err
+		}
+	}
+	for _, a := range gs.ApprovedKeys {
+		if err := k.ApprovedKeys.Set(ctx, collections.Join(a.RollupId, a.VkHash), true); err != nil {
 			return err
 		}
 	}
@@ -72,7 +80,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		}
 	}
 	if gs.ActivePayout != nil {
-		if err := k.ActivePayout.Set(ctx, *gs.ActivePayout); err != nil {
+		payout := *gs.ActivePayout
+		payout.ApprovedWork = orZero(payout.ApprovedWork)
+		if err := k.ActivePayout.Set(ctx, payout); err != nil {
 			return err
 		}
 	}
@@ -104,8 +114,14 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}); err != nil {
 		return nil, err
 	}
-	if err := k.RollupWork.Walk(ctx, nil, func(key collections.Pair[uint64, string], w sdkmath.Int) (bool, error) {
-		gs.RollupWork = append(gs.RollupWork, types.RollupWork{Epoch: key.K1(), RollupId: key.K2(), Weight: w})
+	if err := k.RollupTotals.Walk(ctx, nil, func(_ collections.Pair[uint64, string], w types.RollupWork) (bool, error) {
+		gs.RollupWork = append(gs.RollupWork, w)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.ApprovedKeys.Walk(ctx, nil, func(key collections.Pair[string, []byte], _ bool) (bool, error) {
+		gs.ApprovedKeys = append(gs.ApprovedKeys, types.ApprovedRollupKey{RollupId: key.K1(), VkHash: key.K2()})
 		return false, nil
 	}); err != nil {
 		return nil, err

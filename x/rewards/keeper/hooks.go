@@ -47,6 +47,10 @@ func (k Keeper) recordBatch(ctx context.Context, batch rollupstypes.VerifiedBatc
 	if err := k.FundPool(ctx, FromAccount(submitter), fee, types.SourceBatchFee); err != nil {
 		return types.ErrBatchFeeUnpaid.Wrapf("%s owes %s for batch %d of %q: %s", batch.Submitter, fee, batch.Index, batch.RollupID, err)
 	}
+	approved, err := k.verifiedUnderApprovedKey(ctx, batch.RollupID)
+	if err != nil {
+		return err
+	}
 
 	epoch, err := k.Epoch.Get(ctx)
 	if err != nil {
@@ -54,6 +58,10 @@ func (k Keeper) recordBatch(ctx context.Context, batch rollupstypes.VerifiedBatc
 	}
 	txs := types.CreditedTxs(batch.L2TxCount, batch.DataBytes)
 	weight := params.WorkWeight(txs, batch.DataBytes)
+	approvedWeight := sdkmath.ZeroInt()
+	if approved {
+		approvedWeight = weight
+	}
 	key := collections.Join3(epoch.Number, batch.RollupID, batch.Submitter)
 	rec, err := k.Work.Get(ctx, key)
 	switch {
@@ -66,25 +74,67 @@ func (k Keeper) recordBatch(ctx context.Context, batch rollupstypes.VerifiedBatc
 	rec.DaBytes = saturatingAdd(rec.DaBytes, batch.DataBytes)
 	rec.Batches++
 	rec.Weight = rec.Weight.Add(weight)
+	rec.ApprovedWeight = orZero(rec.ApprovedWeight).Add(approvedWeight)
+	rec.FeesPaid = rec.FeesPaid.Add(fee...)
 	if err := k.Work.Set(ctx, key, rec); err != nil {
 		return err
 	}
 	rollupKey := collections.Join(epoch.Number, batch.RollupID)
-	rollupWork, err := getInt(ctx, k.RollupWork, rollupKey)
+	totals, err := k.rollupTotals(ctx, rollupKey)
 	if err != nil {
 		return err
 	}
-	if err := k.RollupWork.Set(ctx, rollupKey, rollupWork.Add(weight)); err != nil {
+	totals.Weight = totals.Weight.Add(weight)
+	totals.ApprovedWeight = totals.ApprovedWeight.Add(approvedWeight)
+	totals.FeesPaid = totals.FeesPaid.Add(fee...)
+	if err := k.RollupTotals.Set(ctx, rollupKey, totals); err != nil {
 		return err
 	}
 	epoch.EligibleWork = epoch.EligibleWork.Add(weight)
+	epoch.ApprovedWork = orZero(epoch.ApprovedWork).Add(approvedWeight)
+	epoch.FeesPaid = epoch.FeesPaid.Add(fee...)
 	if err := k.Epoch.Set(ctx, epoch); err != nil {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventWorkRecorded{
 		Epoch: epoch.Number, RollupId: batch.RollupID, Operator: batch.Submitter,
-		L2Txs: txs, DaBytes: batch.DataBytes, Weight: weight.String(), Fee: fee.String(),
+		L2Txs: txs, DaBytes: batch.DataBytes, Weight: weight.String(), Fee: fee.String(), Approved: approved,
 	})
+}
+
+// verifiedUnderApprovedKey reports whether the rollup's current verifying
+// key, the one its batch was just verified with (x/rollups activates a due
+// pending key before calling the hook), is approved for it. A rollup
+// x/rollups does not know earns from fees only.
+func (k Keeper) verifiedUnderApprovedKey(ctx context.Context, rollupID string) (bool, error) {
+	if k.rollupsKeeper == nil {
+		return false, nil
+	}
+	r, err := k.rollupsKeeper.GetRollup(ctx, rollupID)
+	if errors.Is(err, rollupstypes.ErrUnknownRollup) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if len(r.VkHash) == 0 {
+		return false, nil
+	}
+	return k.ApprovedKeys.Has(ctx, collections.Join(rollupID, r.VkHash))
+}
+
+// rollupTotals reads a rollup's epoch totals, zero if it has none.
+func (k Keeper) rollupTotals(ctx context.Context, key collections.Pair[uint64, string]) (types.RollupWork, error) {
+	totals, err := k.RollupTotals.Get(ctx, key)
+	switch {
+	case errors.Is(err, collections.ErrNotFound):
+		totals = types.RollupWork{Epoch: key.K1(), RollupId: key.K2()}
+	case err != nil:
+		return types.RollupWork{}, err
+	}
+	totals.Weight = orZero(totals.Weight)
+	totals.ApprovedWeight = orZero(totals.ApprovedWeight)
+	return totals, nil
 }
 
 func (k Keeper) forfeitRollupWork(ctx context.Context, rollupID string) error {
@@ -93,23 +143,35 @@ func (k Keeper) forfeitRollupWork(ctx context.Context, rollupID string) error {
 		return err
 	}
 	key := collections.Join(epoch.Number, rollupID)
-	weight, err := k.RollupWork.Get(ctx, key)
-	if errors.Is(err, collections.ErrNotFound) {
-		return nil // no work this epoch, or already forfeited
+	has, err := k.RollupTotals.Has(ctx, key)
+	if err != nil || !has {
+		return err // no work this epoch, or already forfeited
 	}
+	totals, err := k.rollupTotals(ctx, key)
 	if err != nil {
 		return err
 	}
-	if err := k.RollupWork.Remove(ctx, key); err != nil {
+	if err := k.RollupTotals.Remove(ctx, key); err != nil {
 		return err
 	}
-	epoch.EligibleWork = sdkmath.MaxInt(epoch.EligibleWork.Sub(weight), sdkmath.ZeroInt())
+	epoch.EligibleWork = sdkmath.MaxInt(epoch.EligibleWork.Sub(totals.Weight), sdkmath.ZeroInt())
+	epoch.ApprovedWork = sdkmath.MaxInt(orZero(epoch.ApprovedWork).Sub(totals.ApprovedWeight), sdkmath.ZeroInt())
+	// The frozen rollup's fees stay in the pool; they no longer back a share.
+	epoch.FeesPaid = epoch.FeesPaid.Sub(totals.FeesPaid.Min(epoch.FeesPaid)...)
 	if err := k.Epoch.Set(ctx, epoch); err != nil {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRollupWorkForfeited{
-		Epoch: epoch.Number, RollupId: rollupID, Weight: weight.String(),
+		Epoch: epoch.Number, RollupId: rollupID, Weight: totals.Weight.String(),
 	})
+}
+
+// orZero reads an Int that older state may have left unset as zero.
+func orZero(i sdkmath.Int) sdkmath.Int {
+	if i.IsNil() {
+		return sdkmath.ZeroInt()
+	}
+	return i
 }
 
 func saturatingAdd(a, b uint64) uint64 {

@@ -28,9 +28,13 @@ func TestAfterBatchVerified_ChargesTheFeeAndRecordsWork(t *testing.T) {
 	require.Equal(t, uint64(1_100), rec.DaBytes)
 	require.Equal(t, uint64(2), rec.Batches)
 	require.Equal(t, intOf(100*140+1_100).String(), rec.Weight.String())
+	require.Equal(t, rec.Weight.String(), rec.ApprovedWeight.String(), "alpha's key is approved")
+	require.Equal(t, coins(3_001+1_201).String(), rec.FeesPaid.String())
 	epoch, err := f.keeper.Epoch.Get(f.ctx)
 	require.NoError(t, err)
 	require.Equal(t, rec.Weight.String(), epoch.EligibleWork.String())
+	require.Equal(t, rec.Weight.String(), epoch.ApprovedWork.String())
+	require.Equal(t, rec.FeesPaid.String(), epoch.FeesPaid.String())
 	require.Len(t, typedEvents[*types.EventWorkRecorded](t, f.ctx), 2)
 }
 

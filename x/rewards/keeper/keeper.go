@@ -37,13 +37,18 @@ type Keeper struct {
 	Params       collections.Item[types.Params]
 	Epoch        collections.Item[types.EpochState]
 	Work         collections.Map[collections.Triple[uint64, string, string], types.WorkRecord]
-	RollupWork   collections.Map[collections.Pair[uint64, string], sdkmath.Int]
+	RollupTotals collections.Map[collections.Pair[uint64, string], types.RollupWork]
 	Inflows      collections.Map[collections.Pair[string, string], sdkmath.Int]
 	Outflows     collections.Map[collections.Pair[string, string], sdkmath.Int]
 	Pending      collections.Map[collections.Pair[sdk.AccAddress, string], sdkmath.Int]
 	PendingTotal collections.Map[string, sdkmath.Int]
 	ActivePayout collections.Item[types.ActivePayout]
 	Payouts      collections.Map[uint64, types.EpochPayout]
+	// ApprovedKeys holds true for every (rollup id, vk hash) governance
+	// approved: only work under such a key earns from the inflation-funded
+	// part of the operator pot. A map to true, never a KeySet: an empty
+	// value breaks ICS23 proofs (docs/decisions.md, 8).
+	ApprovedKeys collections.Map[collections.Pair[string, []byte], bool]
 }
 
 // NewKeeper builds the keeper. It panics on a malformed authority: that is
@@ -77,8 +82,8 @@ func NewKeeper(
 		Work: collections.NewMap(sb, types.WorkKey, "work",
 			collections.TripleKeyCodec(collections.Uint64Key, collections.StringKey, collections.StringKey),
 			codec.CollValue[types.WorkRecord](cdc)),
-		RollupWork: collections.NewMap(sb, types.RollupWorkKey, "rollup_work",
-			collections.PairKeyCodec(collections.Uint64Key, collections.StringKey), sdk.IntValue),
+		RollupTotals: collections.NewMap(sb, types.RollupTotalsKey, "rollup_totals",
+			collections.PairKeyCodec(collections.Uint64Key, collections.StringKey), codec.CollValue[types.RollupWork](cdc)),
 		Inflows: collections.NewMap(sb, types.InflowsKey, "inflows",
 			collections.PairKeyCodec(collections.StringKey, collections.StringKey), sdk.IntValue),
 		Outflows: collections.NewMap(sb, types.OutflowsKey, "outflows",
@@ -88,6 +93,8 @@ func NewKeeper(
 		PendingTotal: collections.NewMap(sb, types.PendingTotalKey, "pending_total", collections.StringKey, sdk.IntValue),
 		ActivePayout: collections.NewItem(sb, types.ActivePayoutKey, "active_payout", codec.CollValue[types.ActivePayout](cdc)),
 		Payouts:      collections.NewMap(sb, types.PayoutsKey, "payouts", collections.Uint64Key, codec.CollValue[types.EpochPayout](cdc)),
+		ApprovedKeys: collections.NewMap(sb, types.ApprovedKeysKey, "approved_keys",
+			collections.PairKeyCodec(collections.StringKey, collections.BytesKey), collections.BoolValue),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -2,6 +2,11 @@ package keeper
 
 import (
 	"context"
+	"encoding/hex"
+
+	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/nativechain/nativechain/x/rewards/types"
 )
@@ -45,4 +50,48 @@ func (m msgServer) ClaimRewards(ctx context.Context, msg *types.MsgClaimRewards)
 		return nil, err
 	}
 	return &types.MsgClaimRewardsResponse{Amount: paid}, nil
+}
+
+// ApproveRollupKey lets the rollup's work under the key earn from the
+// inflation-funded part of the operator pot, from the next batch on; only
+// the authority may call it. Approving an approved key changes nothing.
+func (m msgServer) ApproveRollupKey(ctx context.Context, msg *types.MsgApproveRollupKey) (*types.MsgApproveRollupKeyResponse, error) {
+	if err := msg.Validate(m.addressCodec); err != nil {
+		return nil, err
+	}
+	if msg.Authority != m.authority {
+		return nil, types.ErrUnauthorized.Wrapf("expected authority %s, got %s", m.authority, msg.Authority)
+	}
+	if err := m.ApprovedKeys.Set(ctx, collections.Join(msg.RollupId, msg.VkHash), true); err != nil {
+		return nil, err
+	}
+	return &types.MsgApproveRollupKeyResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRollupKeyApproved{
+		RollupId: msg.RollupId, VkHash: hex.EncodeToString(msg.VkHash),
+	})
+}
+
+// RevokeRollupKey withdraws an approval, from the next batch on: work
+// already recorded in the epoch keeps its approved weight. Only the
+// authority may call it.
+func (m msgServer) RevokeRollupKey(ctx context.Context, msg *types.MsgRevokeRollupKey) (*types.MsgRevokeRollupKeyResponse, error) {
+	if err := msg.Validate(m.addressCodec); err != nil {
+		return nil, err
+	}
+	if msg.Authority != m.authority {
+		return nil, types.ErrUnauthorized.Wrapf("expected authority %s, got %s", m.authority, msg.Authority)
+	}
+	key := collections.Join(msg.RollupId, msg.VkHash)
+	has, err := m.ApprovedKeys.Has(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	if !has {
+		return nil, types.ErrUnknownApproval.Wrapf("key %x of %q", msg.VkHash, msg.RollupId)
+	}
+	if err := m.ApprovedKeys.Remove(ctx, key); err != nil {
+		return nil, err
+	}
+	return &types.MsgRevokeRollupKeyResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRollupKeyRevoked{
+		RollupId: msg.RollupId, VkHash: hex.EncodeToString(msg.VkHash),
+	})
 }

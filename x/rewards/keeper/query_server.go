@@ -119,3 +119,18 @@ func (q queryServer) Payouts(ctx context.Context, req *types.QueryPayoutsRequest
 	}
 	return &types.QueryPayoutsResponse{Payouts: payouts, Pagination: page}, nil
 }
+
+// ApprovedRollupKeys returns the approved (rollup, key) pairs.
+func (q queryServer) ApprovedRollupKeys(ctx context.Context, req *types.QueryApprovedRollupKeysRequest) (*types.QueryApprovedRollupKeysResponse, error) {
+	if req == nil {
+		return nil, types.ErrInvalidRequest.Wrap("empty request")
+	}
+	keys, page, err := query.CollectionPaginate(ctx, q.Keeper.ApprovedKeys, req.Pagination,
+		func(key collections.Pair[string, []byte], _ bool) (types.ApprovedRollupKey, error) {
+			return types.ApprovedRollupKey{RollupId: key.K1(), VkHash: key.K2()}, nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryApprovedRollupKeysResponse{ApprovedKeys: keys, Pagination: page}, nil
+}

@@ -13,11 +13,13 @@ import (
 func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "nativechain/x/rewards/MsgUpdateParams")
 	legacy.RegisterAminoMsg(cdc, &MsgClaimRewards{}, "nativechain/x/rewards/MsgClaimRewards")
+	legacy.RegisterAminoMsg(cdc, &MsgApproveRollupKey{}, "nativechain/rewards/MsgApproveKey")
+	legacy.RegisterAminoMsg(cdc, &MsgRevokeRollupKey{}, "nativechain/rewards/MsgRevokeKey")
 }
 
 // RegisterInterfaces registers the module's messages with the interface
 // registry so they can be packed into transactions.
 func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
-	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{}, &MsgClaimRewards{})
+	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{}, &MsgClaimRewards{}, &MsgApproveRollupKey{}, &MsgRevokeRollupKey{})
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

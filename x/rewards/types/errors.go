@@ -14,4 +14,6 @@ var (
 	ErrInvalidAddress   = errorsmod.Register(ModuleName, 9, "invalid address")
 	ErrPoolInvariant    = errorsmod.Register(ModuleName, 10, "reward pool accounting broken")
 	ErrInvalidRequest   = errorsmod.Register(ModuleName, 11, "invalid request")
+	ErrInvalidApproval  = errorsmod.Register(ModuleName, 12, "invalid rollup key approval")
+	ErrUnknownApproval  = errorsmod.Register(ModuleName, 13, "rollup key not approved")
 )

@@ -87,6 +87,9 @@ type EventWorkRecorded struct {
 	Weight   string `protobuf:"bytes,6,opt,name=weight,proto3" json:"weight,omitempty"`
 	// fee charged to the operator for the batch.
 	Fee string `protobuf:"bytes,7,opt,name=fee,proto3" json:"fee,omitempty"`
+	// approved is whether the batch was verified under a key governance
+	// approved for the rollup (its weight then earns from the approved pot).
+	Approved bool `protobuf:"varint,8,opt,name=approved,proto3" json:"approved,omitempty"`
 }
 
 func (m *EventWorkRecorded) Reset()         { *m = EventWorkRecorded{} }
@@ -171,6 +174,13 @@ func (m *EventWorkRecorded) GetFee() string {
 	return ""
 }
 
+func (m *EventWorkRecorded) GetApproved() bool {
+	if m != nil {
+		return m.Approved
+	}
+	return false
+}
+
 // EventRollupWorkForfeited is emitted when a rollup is frozen: its work in the
 // current epoch earns nothing.
 type EventRollupWorkForfeited struct {
@@ -241,6 +251,11 @@ type EventEpochClosed struct {
 	// operator_pot reserved for the epoch's operators.
 	OperatorPot  string `protobuf:"bytes,3,opt,name=operator_pot,json=operatorPot,proto3" json:"operator_pot,omitempty"`
 	EligibleWork string `protobuf:"bytes,4,opt,name=eligible_work,json=eligibleWork,proto3" json:"eligible_work,omitempty"`
+	// fee_backed_pot is the part of operator_pot shared by batch fees paid.
+	FeeBackedPot string `protobuf:"bytes,5,opt,name=fee_backed_pot,json=feeBackedPot,proto3" json:"fee_backed_pot,omitempty"`
+	// approved_pot is the part of operator_pot shared by approved work.
+	ApprovedPot  string `protobuf:"bytes,6,opt,name=approved_pot,json=approvedPot,proto3" json:"approved_pot,omitempty"`
+	ApprovedWork string `protobuf:"bytes,7,opt,name=approved_work,json=approvedWork,proto3" json:"approved_work,omitempty"`
 }
 
 func (m *EventEpochClosed) Reset()         { *m = EventEpochClosed{} }
@@ -300,6 +315,27 @@ func (m *EventEpochClosed) GetOperatorPot() string {
 func (m *EventEpochClosed) GetEligibleWork() string {
 	if m != nil {
 		return m.EligibleWork
+	}
+	return ""
+}
+
+func (m *EventEpochClosed) GetFeeBackedPot() string {
+	if m != nil {
+		return m.FeeBackedPot
+	}
+	return ""
+}
+
+func (m *EventEpochClosed) GetApprovedPot() string {
+	if m != nil {
+		return m.ApprovedPot
+	}
+	return ""
+}
+
+func (m *EventEpochClosed) GetApprovedWork() string {
+	if m != nil {
+		return m.ApprovedWork
 	}
 	return ""
 }
@@ -437,6 +473,115 @@ func (m *EventRewardsClaimed) GetAmount() string {
 	return ""
 }
 
+// EventRollupKeyApproved is emitted when governance approves a rollup's
+// verifying key for the inflation-funded part of the operator pot.
+type EventRollupKeyApproved struct {
+	RollupId string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// vk_hash, hex.
+	VkHash string `protobuf:"bytes,2,opt,name=vk_hash,json=vkHash,proto3" json:"vk_hash,omitempty"`
+}
+
+func (m *EventRollupKeyApproved) Reset()         { *m = EventRollupKeyApproved{} }
+func (m *EventRollupKeyApproved) String() string { return proto.CompactTextString(m) }
+func (*EventRollupKeyApproved) ProtoMessage()    {}
+func (*EventRollupKeyApproved) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b1c1ef5379ce77d0, []int{6}
+}
+func (m *EventRollupKeyApproved) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventRollupKeyApproved) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventRollupKeyApproved.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventRollupKeyApproved) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventRollupKeyApproved.Merge(m, src)
+}
+func (m *EventRollupKeyApproved) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventRollupKeyApproved) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventRollupKeyApproved.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventRollupKeyApproved proto.InternalMessageInfo
+
+func (m *EventRollupKeyApproved) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *EventRollupKeyApproved) GetVkHash() string {
+	if m != nil {
+		return m.VkHash
+	}
+	return ""
+}
+
+// EventRollupKeyRevoked is emitted when governance withdraws an approval.
+type EventRollupKeyRevoked struct {
+	RollupId string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// vk_hash, hex.
+	VkHash string `protobuf:"bytes,2,opt,name=vk_hash,json=vkHash,proto3" json:"vk_hash,omitempty"`
+}
+
+func (m *EventRollupKeyRevoked) Reset()         { *m = EventRollupKeyRevoked{} }
+func (m *EventRollupKeyRevoked) String() string { return proto.CompactTextString(m) }
+func (*EventRollupKeyRevoked) ProtoMessage()    {}
+func (*EventRollupKeyRevoked) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b1c1ef5379ce77d0, []int{7}
+}
+func (m *EventRollupKeyRevoked) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventRollupKeyRevoked) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventRollupKeyRevoked.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventRollupKeyRevoked) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventRollupKeyRevoked.Merge(m, src)
+}
+func (m *EventRollupKeyRevoked) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventRollupKeyRevoked) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventRollupKeyRevoked.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventRollupKeyRevoked proto.InternalMessageInfo
+
+func (m *EventRollupKeyRevoked) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *EventRollupKeyRevoked) GetVkHash() string {
+	if m != nil {
+		return m.VkHash
+	}
+	return ""
+}
+
 func init() {
 	proto.RegisterType((*EventPoolFunded)(nil), "nativechain.rewards.v1.EventPoolFunded")
 	proto.RegisterType((*EventWorkRecorded)(nil), "nativechain.rewards.v1.EventWorkRecorded")
@@ -444,6 +589,8 @@ func init() {
 	proto.RegisterType((*EventEpochClosed)(nil), "nativechain.rewards.v1.EventEpochClosed")
 	proto.RegisterType((*EventEpochPayoutCompleted)(nil), "nativechain.rewards.v1.EventEpochPayoutCompleted")
 	proto.RegisterType((*EventRewardsClaimed)(nil), "nativechain.rewards.v1.EventRewardsClaimed")
+	proto.RegisterType((*EventRollupKeyApproved)(nil), "nativechain.rewards.v1.EventRollupKeyApproved")
+	proto.RegisterType((*EventRollupKeyRevoked)(nil), "nativechain.rewards.v1.EventRollupKeyRevoked")
 }
 
 func init() {
@@ -451,40 +598,46 @@ func init() {
 }
 
 var fileDescriptor_b1c1ef5379ce77d0 = []byte{
-	// 514 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x93, 0xcf, 0x6e, 0xd3, 0x40,
-	0x10, 0xc6, 0x63, 0xd2, 0xa6, 0xc9, 0x10, 0x48, 0x6a, 0xa0, 0x72, 0x41, 0xb2, 0x8a, 0x7b, 0x00,
-	0x84, 0x94, 0xa8, 0xe1, 0x09, 0xda, 0xa8, 0x95, 0x22, 0x71, 0x88, 0x02, 0x12, 0x12, 0x17, 0xcb,
-	0xb1, 0x27, 0xc9, 0x2a, 0x1b, 0x8f, 0xb5, 0x5e, 0xe7, 0xcf, 0x5b, 0x70, 0xe7, 0x5d, 0x38, 0x73,
-	0xec, 0x81, 0x03, 0x47, 0x94, 0xbc, 0x08, 0xda, 0x5d, 0x3b, 0x49, 0x91, 0x72, 0xe1, 0xb6, 0xf3,
-	0xdb, 0xd5, 0x37, 0xdf, 0xcc, 0xce, 0xc0, 0x65, 0x1c, 0x48, 0x36, 0xc7, 0x70, 0x12, 0xb0, 0xb8,
-	0x2d, 0x70, 0x11, 0x88, 0x28, 0x6d, 0xcf, 0xaf, 0xda, 0x38, 0xc7, 0x58, 0xa6, 0xad, 0x44, 0x90,
-	0x24, 0xfb, 0x6c, 0xef, 0x51, 0x2b, 0x7f, 0xd4, 0x9a, 0x5f, 0x79, 0xd7, 0xd0, 0xb8, 0x55, 0xef,
-	0xfa, 0x44, 0xfc, 0x2e, 0x8b, 0x23, 0x8c, 0xec, 0x33, 0xa8, 0xa4, 0x94, 0x89, 0x10, 0x1d, 0xeb,
-	0xc2, 0x7a, 0x5b, 0x1b, 0xe4, 0x91, 0xe2, 0xc1, 0x8c, 0xb2, 0x58, 0x3a, 0x8f, 0x0c, 0x37, 0x91,
-	0xf7, 0xc3, 0x82, 0x53, 0xad, 0xf1, 0x85, 0xc4, 0x74, 0x80, 0x21, 0x09, 0xa5, 0xf2, 0x1c, 0x8e,
-	0x31, 0xa1, 0x70, 0xa2, 0x45, 0x8e, 0x06, 0x26, 0xb0, 0x5f, 0x41, 0x4d, 0x10, 0xe7, 0x59, 0xe2,
-	0xb3, 0x28, 0x97, 0xa9, 0x1a, 0xd0, 0x8b, 0xec, 0x97, 0x50, 0xa5, 0x04, 0x45, 0x20, 0x49, 0x38,
-	0x65, 0x73, 0x57, 0xc4, 0xf6, 0x0b, 0xa8, 0xf0, 0x8e, 0x2f, 0x97, 0xa9, 0x73, 0x64, 0xf4, 0x78,
-	0xe7, 0xf3, 0x32, 0xb5, 0xcf, 0xa1, 0x1a, 0x05, 0xfe, 0x70, 0x25, 0x31, 0x75, 0x8e, 0xf5, 0xc5,
-	0x49, 0x14, 0xdc, 0xa8, 0x50, 0xd9, 0x5d, 0x20, 0x1b, 0x4f, 0xa4, 0x53, 0x31, 0x76, 0x4d, 0x64,
-	0x37, 0xa1, 0x3c, 0x42, 0x74, 0x4e, 0x34, 0x54, 0x47, 0x0f, 0xc1, 0xd1, 0xfe, 0x07, 0xda, 0x88,
-	0xaa, 0xe2, 0x8e, 0xc4, 0x08, 0x99, 0xfc, 0xbf, 0x32, 0x76, 0x89, 0xcb, 0xfb, 0x89, 0xbd, 0xef,
-	0x16, 0x34, 0x75, 0x9e, 0x5b, 0xa5, 0xd1, 0xe5, 0x94, 0x1e, 0xd4, 0x7f, 0x07, 0xcd, 0x79, 0xc0,
-	0x59, 0xa4, 0x4a, 0xf7, 0x1f, 0x34, 0xbd, 0xb1, 0xe5, 0xd7, 0x1a, 0xdb, 0xaf, 0xa1, 0x5e, 0x34,
-	0xc9, 0x4f, 0xa8, 0xc8, 0xf9, 0xb8, 0x60, 0x7d, 0x92, 0xf6, 0x25, 0x3c, 0x41, 0xce, 0xc6, 0x6c,
-	0xc8, 0xd1, 0x5f, 0x90, 0x98, 0xea, 0x16, 0xd6, 0x06, 0xf5, 0x02, 0xaa, 0x8a, 0xbd, 0x5f, 0x16,
-	0x9c, 0xef, 0xdc, 0xf5, 0x83, 0x15, 0x65, 0xb2, 0x4b, 0xb3, 0x84, 0xe3, 0xe1, 0x36, 0xbc, 0x87,
-	0xd3, 0x6d, 0xee, 0x50, 0x60, 0xa4, 0x3a, 0x96, 0xfb, 0x6c, 0x16, 0x17, 0xdd, 0x9c, 0xdb, 0x17,
-	0x50, 0xe7, 0x38, 0x92, 0x3e, 0x8b, 0xfd, 0x84, 0x88, 0xe7, 0x46, 0x41, 0xb1, 0x5e, 0xac, 0xc6,
-	0x4f, 0x55, 0x2d, 0xf4, 0xf8, 0xa4, 0x3b, 0x35, 0xf3, 0xdb, 0x8d, 0x9c, 0x6f, 0xc5, 0xde, 0x40,
-	0x81, 0xfc, 0x74, 0xca, 0x92, 0x04, 0xa3, 0xfc, 0xfb, 0x9f, 0xe6, 0xf8, 0x93, 0xa1, 0x5e, 0x0f,
-	0x9e, 0x99, 0xbf, 0x35, 0x23, 0xdf, 0xe5, 0x01, 0x9b, 0xe1, 0xc3, 0x51, 0xb3, 0xfe, 0x19, 0xb5,
-	0x03, 0x73, 0x7e, 0xf3, 0xf1, 0xe7, 0xda, 0xb5, 0xee, 0xd7, 0xae, 0xf5, 0x67, 0xed, 0x5a, 0xdf,
-	0x36, 0x6e, 0xe9, 0x7e, 0xe3, 0x96, 0x7e, 0x6f, 0xdc, 0xd2, 0xd7, 0xce, 0x98, 0xc9, 0x49, 0x36,
-	0x6c, 0x85, 0x34, 0x6b, 0xef, 0x2f, 0xe3, 0xfe, 0x79, 0xb9, 0x5d, 0x4d, 0xb9, 0x4a, 0x30, 0x1d,
-	0x56, 0xf4, 0x5e, 0x7e, 0xf8, 0x1b, 0x00, 0x00, 0xff, 0xff, 0xbe, 0xb9, 0x65, 0x74, 0xbe, 0x03,
-	0x00, 0x00,
+	// 617 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x54, 0xcd, 0x4e, 0xdb, 0x40,
+	0x10, 0xc6, 0xfc, 0x84, 0x30, 0xa4, 0x10, 0xdc, 0x42, 0x4d, 0x2b, 0x45, 0x60, 0x2a, 0x95, 0xaa,
+	0x52, 0x22, 0xe8, 0x13, 0x40, 0x04, 0x2a, 0xea, 0x8f, 0x90, 0x5b, 0xa9, 0x52, 0x2f, 0xd6, 0xc6,
+	0x9e, 0x60, 0xcb, 0x1b, 0x8f, 0xb5, 0xde, 0x18, 0xf2, 0x08, 0xbd, 0xf5, 0xb1, 0x7a, 0xe4, 0xd0,
+	0x43, 0xd5, 0x53, 0x05, 0x2f, 0x52, 0xed, 0xae, 0x6d, 0x12, 0x24, 0x2e, 0xdc, 0x3c, 0xdf, 0x8e,
+	0xbf, 0x99, 0xf9, 0xf6, 0xdb, 0x81, 0xbd, 0x94, 0xc9, 0xb8, 0xc0, 0x20, 0x62, 0x71, 0xda, 0x13,
+	0x78, 0xc9, 0x44, 0x98, 0xf7, 0x8a, 0x83, 0x1e, 0x16, 0x98, 0xca, 0xbc, 0x9b, 0x09, 0x92, 0x64,
+	0x6f, 0x4d, 0x25, 0x75, 0xcb, 0xa4, 0x6e, 0x71, 0xe0, 0x1e, 0xc1, 0xfa, 0x89, 0xca, 0x3b, 0x27,
+	0xe2, 0xa7, 0xe3, 0x34, 0xc4, 0xd0, 0xde, 0x82, 0x46, 0x4e, 0x63, 0x11, 0xa0, 0x63, 0xed, 0x58,
+	0xfb, 0x2b, 0x5e, 0x19, 0x29, 0x9c, 0x8d, 0x68, 0x9c, 0x4a, 0x67, 0xde, 0xe0, 0x26, 0x72, 0xff,
+	0x5a, 0xb0, 0xa1, 0x39, 0xbe, 0x91, 0x48, 0x3c, 0x0c, 0x48, 0x28, 0x96, 0x67, 0xb0, 0x84, 0x19,
+	0x05, 0x91, 0x26, 0x59, 0xf4, 0x4c, 0x60, 0xbf, 0x84, 0x15, 0x41, 0x9c, 0x8f, 0x33, 0x3f, 0x0e,
+	0x4b, 0x9a, 0xa6, 0x01, 0xce, 0x42, 0xfb, 0x05, 0x34, 0x29, 0x43, 0xc1, 0x24, 0x09, 0x67, 0xc1,
+	0x9c, 0x55, 0xb1, 0xbd, 0x09, 0x0d, 0x7e, 0xe8, 0xcb, 0xab, 0xdc, 0x59, 0x34, 0x7c, 0xfc, 0xf0,
+	0xeb, 0x55, 0x6e, 0x6f, 0x43, 0x33, 0x64, 0xfe, 0x60, 0x22, 0x31, 0x77, 0x96, 0xf4, 0xc1, 0x72,
+	0xc8, 0x8e, 0x55, 0xa8, 0xda, 0xbd, 0xc4, 0xf8, 0x22, 0x92, 0x4e, 0xc3, 0xb4, 0x6b, 0x22, 0xbb,
+	0x0d, 0x0b, 0x43, 0x44, 0x67, 0x59, 0x83, 0xea, 0x53, 0xd5, 0x65, 0x59, 0x26, 0xa8, 0xc0, 0xd0,
+	0x69, 0xee, 0x58, 0xfb, 0x4d, 0xaf, 0x8e, 0x5d, 0x04, 0x47, 0xcf, 0xe6, 0xe9, 0x26, 0xd5, 0x84,
+	0xa7, 0x24, 0x86, 0x18, 0xcb, 0xc7, 0x8d, 0x78, 0xd7, 0xd4, 0xc2, 0x74, 0x53, 0xee, 0x8f, 0x79,
+	0x68, 0xeb, 0x3a, 0x27, 0x8a, 0xa3, 0xcf, 0x29, 0x7f, 0x90, 0xff, 0x0d, 0xb4, 0x0b, 0xc6, 0xe3,
+	0x50, 0xc9, 0xe2, 0xcf, 0x5c, 0xc8, 0x7a, 0x8d, 0x1f, 0x69, 0xd8, 0xde, 0x85, 0x56, 0x25, 0xa0,
+	0x9f, 0x51, 0x55, 0x73, 0xb5, 0xc2, 0xce, 0x49, 0xda, 0x7b, 0xf0, 0x04, 0x79, 0x7c, 0x11, 0x0f,
+	0x38, 0xfa, 0x97, 0x24, 0x12, 0x2d, 0xef, 0x8a, 0xd7, 0xaa, 0x40, 0x35, 0xb1, 0xfd, 0x0a, 0xd6,
+	0x86, 0x88, 0xfe, 0x80, 0x05, 0x09, 0x86, 0x9a, 0x69, 0xc9, 0x64, 0x0d, 0x11, 0x8f, 0x35, 0xa8,
+	0xa8, 0x76, 0xa1, 0x55, 0xc9, 0xa6, 0x73, 0x8c, 0xec, 0xab, 0x15, 0x56, 0x56, 0xab, 0x53, 0x74,
+	0x35, 0x73, 0x0b, 0xf5, 0x7f, 0xaa, 0x9a, 0xfb, 0xdb, 0x82, 0xed, 0x3b, 0x2d, 0xce, 0xd9, 0x84,
+	0xc6, 0xb2, 0x4f, 0xa3, 0x8c, 0xe3, 0xc3, 0xa2, 0xbf, 0x85, 0x8d, 0x7a, 0xd2, 0x40, 0x60, 0xa8,
+	0xee, 0xa7, 0x54, 0xa5, 0x5d, 0x1d, 0xf4, 0x4b, 0xdc, 0xde, 0x81, 0x16, 0xc7, 0xa1, 0xf4, 0xe3,
+	0xd4, 0xcf, 0x88, 0x78, 0x29, 0x0b, 0x28, 0xec, 0x2c, 0x55, 0x0f, 0x41, 0x69, 0x2c, 0xb4, 0x91,
+	0xf3, 0x3b, 0x36, 0xe3, 0xbb, 0xf5, 0x12, 0xaf, 0xc9, 0x5e, 0x43, 0x05, 0xf9, 0x79, 0x12, 0x67,
+	0x19, 0x86, 0xa5, 0x11, 0xd7, 0x4a, 0xf8, 0x8b, 0x41, 0xdd, 0x33, 0x78, 0x6a, 0x9c, 0x64, 0x1e,
+	0x5f, 0x9f, 0xb3, 0x78, 0x84, 0xb3, 0xa6, 0xb7, 0xee, 0x99, 0xfe, 0xa1, 0x17, 0xf7, 0x19, 0xb6,
+	0xa6, 0x4c, 0xf9, 0x01, 0x27, 0x47, 0xa5, 0x7e, 0xb3, 0xe6, 0xb3, 0xee, 0x99, 0xef, 0x39, 0x2c,
+	0x17, 0x89, 0x1f, 0xb1, 0x3c, 0xaa, 0xf8, 0x8a, 0xe4, 0x3d, 0xcb, 0x23, 0xf7, 0x13, 0x6c, 0xce,
+	0xf2, 0x79, 0x58, 0x50, 0xf2, 0x58, 0xba, 0xe3, 0x8f, 0xbf, 0x6e, 0x3a, 0xd6, 0xf5, 0x4d, 0xc7,
+	0xfa, 0x77, 0xd3, 0xb1, 0x7e, 0xde, 0x76, 0xe6, 0xae, 0x6f, 0x3b, 0x73, 0x7f, 0x6e, 0x3b, 0x73,
+	0xdf, 0x0f, 0x2f, 0x62, 0x19, 0x8d, 0x07, 0xdd, 0x80, 0x46, 0xbd, 0xe9, 0xad, 0x35, 0xfd, 0x7d,
+	0x55, 0xef, 0x30, 0x39, 0xc9, 0x30, 0x1f, 0x34, 0xf4, 0x02, 0x7b, 0xf7, 0x3f, 0x00, 0x00, 0xff,
+	0xff, 0x30, 0x74, 0xe1, 0x64, 0xe7, 0x04, 0x00, 0x00,
 }
 
 func (m *EventPoolFunded) Marshal() (dAtA []byte, err error) {
@@ -544,6 +697,16 @@ func (m *EventWorkRecorded) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.Approved {
+		i--
+		if m.Approved {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x40
+	}
 	if len(m.Fee) > 0 {
 		i -= len(m.Fee)
 		copy(dAtA[i:], m.Fee)
@@ -652,6 +815,27 @@ func (m *EventEpochClosed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.ApprovedWork) > 0 {
+		i -= len(m.ApprovedWork)
+		copy(dAtA[i:], m.ApprovedWork)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.ApprovedWork)))
+		i--
+		dAtA[i] = 0x3a
+	}
+	if len(m.ApprovedPot) > 0 {
+		i -= len(m.ApprovedPot)
+		copy(dAtA[i:], m.ApprovedPot)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.ApprovedPot)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if len(m.FeeBackedPot) > 0 {
+		i -= len(m.FeeBackedPot)
+		copy(dAtA[i:], m.FeeBackedPot)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.FeeBackedPot)))
+		i--
+		dAtA[i] = 0x2a
+	}
 	if len(m.EligibleWork) > 0 {
 		i -= len(m.EligibleWork)
 		copy(dAtA[i:], m.EligibleWork)
@@ -770,6 +954,80 @@ func (m *EventRewardsClaimed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *EventRollupKeyApproved) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventRollupKeyApproved) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventRollupKeyApproved) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.VkHash) > 0 {
+		i -= len(m.VkHash)
+		copy(dAtA[i:], m.VkHash)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.VkHash)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventRollupKeyRevoked) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventRollupKeyRevoked) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventRollupKeyRevoked) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.VkHash) > 0 {
+		i -= len(m.VkHash)
+		copy(dAtA[i:], m.VkHash)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.VkHash)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -829,6 +1087,9 @@ func (m *EventWorkRecorded) Size() (n int) {
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
 	}
+	if m.Approved {
+		n += 2
+	}
 	return n
 }
 
@@ -873,6 +1134,18 @@ func (m *EventEpochClosed) Size() (n int) {
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
 	}
+	l = len(m.FeeBackedPot)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.ApprovedPot)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.ApprovedWork)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
 	return n
 }
 
@@ -913,6 +1186,40 @@ func (m *EventRewardsClaimed) Size() (n int) {
 		n += 1 + l + sovEvents(uint64(l))
 	}
 	l = len(m.Amount)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventRollupKeyApproved) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.VkHash)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventRollupKeyRevoked) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.VkHash)
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
 	}
@@ -1253,6 +1560,26 @@ func (m *EventWorkRecorded) Unmarshal(dAtA []byte) error {
 			}
 			m.Fee = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Approved", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Approved = bool(v != 0)
 		default:
 			iNdEx = preIndex
 			skippy, err := skipEvents(dAtA[iNdEx:])
@@ -1551,6 +1878,102 @@ func (m *EventEpochClosed) Unmarshal(dAtA []byte) error {
 			}
 			m.EligibleWork = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FeeBackedPot", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.FeeBackedPot = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ApprovedPot", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ApprovedPot = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ApprovedWork", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ApprovedWork = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipEvents(dAtA[iNdEx:])
@@ -1835,6 +2258,234 @@ func (m *EventRewardsClaimed) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			m.Amount = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventRollupKeyApproved) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventRollupKeyApproved: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventRollupKeyApproved: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VkHash", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.VkHash = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventRollupKeyRevoked) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventRollupKeyRevoked: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventRollupKeyRevoked: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VkHash", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.VkHash = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex

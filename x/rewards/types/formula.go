@@ -12,8 +12,9 @@ import (
 
 // CreditedTxs is the number of proven L2 transactions a batch is credited
 // with: at most one per posted data byte, since every transaction must be in
-// the data the chain made available. It bounds what a rollup whose circuit
-// claims an inflated count can earn by the DA bytes it paid fees for.
+// the data the chain made available. The count is only as honest as the
+// rollup's circuit, so work weighs in the approved part of the pot only
+// (SplitOperatorPot).
 func CreditedTxs(l2TxCount, dataBytes uint64) uint64 {
 	return min(l2TxCount, dataBytes)
 }
@@ -46,6 +47,43 @@ func MulDecTruncate(coins sdk.Coins, ratio sdkmath.LegacyDec) sdk.Coins {
 // exceeds available; the dust stays in the pool.
 func (p Params) SplitEpoch(available sdk.Coins) (validators, operators sdk.Coins) {
 	return MulDecTruncate(available, p.ValidatorShare), MulDecTruncate(available, p.OperatorShare)
+}
+
+// SplitOperatorPot splits an epoch's operator pot into the part the
+// epoch's batch fees funded and the rest (inflation, bridge and registration
+// fees, slashed bonds, carried-over dust).
+//
+//	feeBacked = min(floor(operator_share * feesPaid), pot)   per denom
+//	approved  = pot - feeBacked                               if approvedWork > 0, else nothing
+//
+// feeBacked is shared by fees paid (FeeBackedReward), so no rollup gets
+// back more than the operator share of what it paid; approved is shared by
+// the work of governance-approved keys (OperatorReward). With no approved
+// work the rest stays in the pool for a later epoch.
+func (p Params) SplitOperatorPot(pot, feesPaid sdk.Coins, approvedWork sdkmath.Int) (feeBacked, approved sdk.Coins) {
+	feeBacked = MulDecTruncate(feesPaid, p.OperatorShare).Min(pot)
+	approved = sdk.NewCoins()
+	if !approvedWork.IsNil() && approvedWork.IsPositive() {
+		approved = pot.Sub(feeBacked...)
+	}
+	return feeBacked, approved
+}
+
+// FeeBackedReward is floor(feeBackedPot * paid / feesPaid) per denom: a
+// work record's share of the fee-backed pot, by the fees it paid. Summed
+// over records whose fees add up to at most feesPaid, it never exceeds
+// feeBackedPot; since feeBackedPot <= operator_share * feesPaid, no record
+// gets more than the operator share of its own fees.
+func FeeBackedReward(feeBackedPot, paid, feesPaid sdk.Coins) sdk.Coins {
+	out := sdk.NewCoins()
+	for _, c := range feeBackedPot {
+		own, total := paid.AmountOf(c.Denom), feesPaid.AmountOf(c.Denom)
+		if !own.IsPositive() || !total.IsPositive() {
+			continue
+		}
+		out = out.Add(sdk.NewCoin(c.Denom, c.Amount.Mul(own).Quo(total)))
+	}
+	return out
 }
 
 // OperatorReward is floor(pot * weight / eligibleWork) per denom. Summed

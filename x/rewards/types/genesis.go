@@ -15,7 +15,7 @@ import (
 func DefaultGenesis() *GenesisState {
 	return &GenesisState{
 		Params: DefaultParams(),
-		Epoch:  EpochState{Number: 1, StartHeight: 0, EligibleWork: sdkmath.ZeroInt()},
+		Epoch:  EpochState{Number: 1, StartHeight: 0, EligibleWork: sdkmath.ZeroInt(), ApprovedWork: sdkmath.ZeroInt()},
 	}
 }
 
@@ -38,6 +38,9 @@ func (gs GenesisState) validate() error {
 	if err := nonNegative("epoch eligible work", gs.Epoch.EligibleWork); err != nil {
 		return err
 	}
+	if err := workSplit("epoch", gs.Epoch.EligibleWork, gs.Epoch.ApprovedWork, gs.Epoch.FeesPaid); err != nil {
+		return err
+	}
 	payingEpoch := uint64(0)
 	if p := gs.ActivePayout; p != nil {
 		if p.Epoch == 0 || p.Epoch >= gs.Epoch.Number {
@@ -46,13 +49,19 @@ func (gs GenesisState) validate() error {
 		if err := nonNegative("payout eligible work", p.EligibleWork); err != nil {
 			return err
 		}
-		for _, c := range []sdk.Coins{p.ValidatorAmount, p.OperatorPot, p.Credited} {
+		for _, c := range []sdk.Coins{p.ValidatorAmount, p.OperatorPot, p.Credited, p.FeeBackedPot, p.FeesPaid, p.ApprovedPot} {
 			if err := c.Validate(); err != nil {
 				return fmt.Errorf("active payout: %w", err)
 			}
 		}
 		if !p.OperatorPot.IsAllGTE(p.Credited) {
 			return fmt.Errorf("active payout credited %s of a pot of %s", p.Credited, p.OperatorPot)
+		}
+		if !p.FeeBackedPot.Add(p.ApprovedPot...).Equal(p.OperatorPot) {
+			return fmt.Errorf("active payout pot %s is not its fee-backed part %s plus its approved part %s", p.OperatorPot, p.FeeBackedPot, p.ApprovedPot)
+		}
+		if !p.ApprovedWork.IsNil() && p.ApprovedWork.IsNegative() {
+			return fmt.Errorf("active payout approved work %s is negative", p.ApprovedWork)
 		}
 		payingEpoch = p.Epoch
 	}
@@ -72,6 +81,9 @@ func (gs GenesisState) validate() error {
 		if err := nonNegative("work weight", w.Weight); err != nil {
 			return err
 		}
+		if err := workSplit("work record "+key, w.Weight, w.ApprovedWeight, w.FeesPaid); err != nil {
+			return err
+		}
 	}
 	seenRollup := make(map[string]bool, len(gs.RollupWork))
 	for _, rw := range gs.RollupWork {
@@ -85,6 +97,20 @@ func (gs GenesisState) validate() error {
 		if err := nonNegative("rollup work", rw.Weight); err != nil {
 			return err
 		}
+		if err := workSplit("rollup work of "+rw.RollupId, rw.Weight, rw.ApprovedWeight, rw.FeesPaid); err != nil {
+			return err
+		}
+	}
+	seenApproval := make(map[string]bool, len(gs.ApprovedKeys))
+	for _, a := range gs.ApprovedKeys {
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		key := a.RollupId + "/" + string(a.VkHash)
+		if seenApproval[key] {
+			return fmt.Errorf("duplicate approved key %x for %q", a.VkHash, a.RollupId)
+		}
+		seenApproval[key] = true
 	}
 	if err := validateSourceAmounts("inflow", gs.Inflows, InflowSources); err != nil {
 		return err
@@ -157,6 +183,21 @@ func validateSourceAmounts(kind string, list []SourceAmount, allowed []string) e
 		if err := s.Amount.Validate(); err != nil {
 			return fmt.Errorf("%s %q: %w", kind, s.Source, err)
 		}
+	}
+	return nil
+}
+
+// workSplit checks the approved part of a weight (unset reads as zero) and
+// the fees paid for it.
+func workSplit(name string, weight, approved sdkmath.Int, fees sdk.Coins) error {
+	if approved.IsNil() {
+		approved = sdkmath.ZeroInt()
+	}
+	if approved.IsNegative() || approved.GT(weight) {
+		return fmt.Errorf("%s: approved weight %s must be in [0, weight %s]", name, approved, weight)
+	}
+	if err := fees.Validate(); err != nil {
+		return fmt.Errorf("%s: fees paid: %w", name, err)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package types_test
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -14,6 +15,7 @@ import (
 
 func TestGenesis_Validate(t *testing.T) {
 	coins := sdk.NewCoins(sdk.NewInt64Coin("unat", 10))
+	hash32 := bytes.Repeat([]byte{0xab}, 32)
 	work := func(epoch uint64) types.WorkRecord {
 		return types.WorkRecord{Epoch: epoch, RollupId: "alpha", Operator: "op", Weight: sdkmath.NewInt(1)}
 	}
@@ -50,6 +52,33 @@ func TestGenesis_Validate(t *testing.T) {
 		{"payout record from the future", func(gs *types.GenesisState) {
 			gs.Payouts = []types.EpochPayout{{Epoch: 1, EligibleWork: sdkmath.ZeroInt()}}
 		}, false},
+		{"approved key", func(gs *types.GenesisState) {
+			gs.ApprovedKeys = []types.ApprovedRollupKey{{RollupId: "alpha", VkHash: hash32}}
+		}, true},
+		{"approved key with a short hash", func(gs *types.GenesisState) {
+			gs.ApprovedKeys = []types.ApprovedRollupKey{{RollupId: "alpha", VkHash: hash32[:31]}}
+		}, false},
+		{"approved key without a rollup", func(gs *types.GenesisState) {
+			gs.ApprovedKeys = []types.ApprovedRollupKey{{VkHash: hash32}}
+		}, false},
+		{"duplicate approved key", func(gs *types.GenesisState) {
+			gs.ApprovedKeys = []types.ApprovedRollupKey{{RollupId: "alpha", VkHash: hash32}, {RollupId: "alpha", VkHash: hash32}}
+		}, false},
+		{"approved weight above the weight", func(gs *types.GenesisState) {
+			w := work(1)
+			w.ApprovedWeight = sdkmath.NewInt(2)
+			gs.Work = []types.WorkRecord{w}
+		}, false},
+		{"epoch approved work above eligible work", func(gs *types.GenesisState) { gs.Epoch.ApprovedWork = sdkmath.NewInt(1) }, false},
+		{"unset approved work reads as zero", func(gs *types.GenesisState) { gs.Epoch.ApprovedWork = sdkmath.Int{} }, true},
+		{"payout pot that is not its two parts", func(gs *types.GenesisState) {
+			gs.Epoch.Number = 2
+			gs.ActivePayout = &types.ActivePayout{Epoch: 1, EligibleWork: sdkmath.NewInt(1), OperatorPot: coins, FeeBackedPot: coins, ApprovedPot: coins}
+		}, false},
+		{"payout pot split in two", func(gs *types.GenesisState) {
+			gs.Epoch.Number = 2
+			gs.ActivePayout = &types.ActivePayout{Epoch: 1, EligibleWork: sdkmath.NewInt(1), OperatorPot: coins.Add(coins...), FeeBackedPot: coins, ApprovedPot: coins}
+		}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

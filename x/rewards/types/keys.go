@@ -13,16 +13,24 @@ const (
 
 // Store prefixes. Never renumber: they are part of the consensus state.
 var (
-	ParamsKey       = collections.NewPrefix(0)
-	EpochKey        = collections.NewPrefix(1) // the epoch being recorded
-	WorkKey         = collections.NewPrefix(2) // (epoch, rollup id, operator) -> WorkRecord
-	RollupWorkKey   = collections.NewPrefix(3) // (epoch, rollup id) -> summed weight
-	InflowsKey      = collections.NewPrefix(4) // (source, denom) -> amount since genesis
-	OutflowsKey     = collections.NewPrefix(5) // (destination, denom) -> amount since genesis
-	PendingKey      = collections.NewPrefix(6) // (operator, denom) -> credited, unclaimed
-	PendingTotalKey = collections.NewPrefix(7) // denom -> sum of PendingKey
-	ActivePayoutKey = collections.NewPrefix(8) // the epoch payout in progress
-	PayoutsKey      = collections.NewPrefix(9) // epoch -> EpochPayout
+	ParamsKey = collections.NewPrefix(0)
+	EpochKey  = collections.NewPrefix(1) // the epoch being recorded
+	WorkKey   = collections.NewPrefix(2) // (epoch, rollup id, operator) -> WorkRecord
+	// RetiredRollupWeightKey held (epoch, rollup id) -> summed weight as a
+	// bare Int until the work split (H4); RollupTotalsKey replaced it.
+	RetiredRollupWeightKey = collections.NewPrefix(3)
+	InflowsKey             = collections.NewPrefix(4) // (source, denom) -> amount since genesis
+	OutflowsKey            = collections.NewPrefix(5) // (destination, denom) -> amount since genesis
+	PendingKey             = collections.NewPrefix(6) // (operator, denom) -> credited, unclaimed
+	PendingTotalKey        = collections.NewPrefix(7) // denom -> sum of PendingKey
+	ActivePayoutKey        = collections.NewPrefix(8) // the epoch payout in progress
+	PayoutsKey             = collections.NewPrefix(9) // epoch -> EpochPayout
+	// RollupTotalsKey: (epoch, rollup id) -> RollupWork (weight, approved
+	// weight, fees paid), so a frozen rollup can be taken out of the epoch.
+	RollupTotalsKey = collections.NewPrefix(10)
+	// ApprovedKeysKey: (rollup id, vk hash) -> true, the keys whose work
+	// earns from the inflation-funded part of the operator pot.
+	ApprovedKeysKey = collections.NewPrefix(11)
 )
 
 // Inflow sources. Every coin that enters the pool is recorded under one of
@@ -39,10 +47,13 @@ const (
 	SourceBridgeFee = "bridge_fee"
 	// SourceSlashedBond is for operator bonds slashed by x/rollups.
 	SourceSlashedBond = "slashed_bond"
+	// SourceForcedInclusionFee is the fee x/rollups charges per forced
+	// transaction (MsgForceInclude).
+	SourceForcedInclusionFee = "forced_inclusion_fee"
 )
 
 // InflowSources lists every accepted source, in order.
-var InflowSources = []string{SourceInflation, SourceBatchFee, SourceRegistrationFee, SourceBridgeFee, SourceSlashedBond}
+var InflowSources = []string{SourceInflation, SourceBatchFee, SourceRegistrationFee, SourceBridgeFee, SourceSlashedBond, SourceForcedInclusionFee}
 
 // Outflow destinations.
 const (

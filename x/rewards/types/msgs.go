@@ -9,6 +9,8 @@ import (
 var (
 	_ sdk.Msg = (*MsgUpdateParams)(nil)
 	_ sdk.Msg = (*MsgClaimRewards)(nil)
+	_ sdk.Msg = (*MsgApproveRollupKey)(nil)
+	_ sdk.Msg = (*MsgRevokeRollupKey)(nil)
 )
 
 // Validate checks the message statelessly. Handlers call it first, with the
@@ -26,4 +28,20 @@ func (m *MsgClaimRewards) Validate(ac address.Codec) error {
 		return ErrInvalidAddress.Wrapf("operator %q: %s", m.Operator, err)
 	}
 	return nil
+}
+
+// Validate checks the message statelessly.
+func (m *MsgApproveRollupKey) Validate(ac address.Codec) error {
+	if _, err := ac.StringToBytes(m.Authority); err != nil {
+		return ErrUnauthorized.Wrapf("invalid authority address %q: %s", m.Authority, err)
+	}
+	return validateApproval(m.RollupId, m.VkHash)
+}
+
+// Validate checks the message statelessly.
+func (m *MsgRevokeRollupKey) Validate(ac address.Codec) error {
+	if _, err := ac.StringToBytes(m.Authority); err != nil {
+		return ErrUnauthorized.Wrapf("invalid authority address %q: %s", m.Authority, err)
+	}
+	return validateApproval(m.RollupId, m.VkHash)
 }

@@ -38,6 +38,13 @@ type EpochState struct {
 	// eligible_work is the sum of the work weights recorded in this epoch, less
 	// the work of rollups frozen during it.
 	EligibleWork cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=eligible_work,json=eligibleWork,proto3,customtype=cosmossdk.io/math.Int" json:"eligible_work"`
+	// approved_work is the part of eligible_work done under a verifying key
+	// governance approved for its rollup: the denominator of the
+	// inflation-funded part of the operator pot.
+	ApprovedWork cosmossdk_io_math.Int `protobuf:"bytes,4,opt,name=approved_work,json=approvedWork,proto3,customtype=cosmossdk.io/math.Int" json:"approved_work"`
+	// fees_paid is the sum of the batch fees of the work in eligible_work: the
+	// denominator of the fee-backed part of the operator pot.
+	FeesPaid github_com_cosmos_cosmos_sdk_types.Coins `protobuf:"bytes,5,rep,name=fees_paid,json=feesPaid,proto3,castrepeated=github.com/cosmos/cosmos-sdk/types.Coins" json:"fees_paid"`
 }
 
 func (m *EpochState) Reset()         { *m = EpochState{} }
@@ -87,6 +94,13 @@ func (m *EpochState) GetStartHeight() int64 {
 	return 0
 }
 
+func (m *EpochState) GetFeesPaid() github_com_cosmos_cosmos_sdk_types.Coins {
+	if m != nil {
+		return m.FeesPaid
+	}
+	return nil
+}
+
 // WorkRecord is the verified work of one operator (the submitter of the
 // batches) for one rollup in one epoch.
 type WorkRecord struct {
@@ -106,6 +120,13 @@ type WorkRecord struct {
 	// weight is tx_weight * l2_txs + da_byte_weight * da_bytes, summed per
 	// batch with the params in force when the batch was verified.
 	Weight cosmossdk_io_math.Int `protobuf:"bytes,7,opt,name=weight,proto3,customtype=cosmossdk.io/math.Int" json:"weight"`
+	// approved_weight is the part of weight of batches verified under a key
+	// governance approved for the rollup; only it earns from the
+	// inflation-funded part of the pot.
+	ApprovedWeight cosmossdk_io_math.Int `protobuf:"bytes,8,opt,name=approved_weight,json=approvedWeight,proto3,customtype=cosmossdk.io/math.Int" json:"approved_weight"`
+	// fees_paid is the batch fees the operator paid for these batches; it
+	// bounds what the work earns from the fee-backed part of the pot.
+	FeesPaid github_com_cosmos_cosmos_sdk_types.Coins `protobuf:"bytes,9,rep,name=fees_paid,json=feesPaid,proto3,castrepeated=github.com/cosmos/cosmos-sdk/types.Coins" json:"fees_paid"`
 }
 
 func (m *WorkRecord) Reset()         { *m = WorkRecord{} }
@@ -183,6 +204,13 @@ func (m *WorkRecord) GetBatches() uint64 {
 	return 0
 }
 
+func (m *WorkRecord) GetFeesPaid() github_com_cosmos_cosmos_sdk_types.Coins {
+	if m != nil {
+		return m.FeesPaid
+	}
+	return nil
+}
+
 // RollupWork is the total work weight of one rollup in one epoch, kept so a
 // rollup frozen during the epoch can be taken out of the epoch's eligible work.
 type RollupWork struct {
@@ -192,6 +220,10 @@ type RollupWork struct {
 	RollupId string `protobuf:"bytes,2,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
 	// weight is the rollup's summed work weight.
 	Weight cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=weight,proto3,customtype=cosmossdk.io/math.Int" json:"weight"`
+	// approved_weight is the part of weight done under an approved key.
+	ApprovedWeight cosmossdk_io_math.Int `protobuf:"bytes,4,opt,name=approved_weight,json=approvedWeight,proto3,customtype=cosmossdk.io/math.Int" json:"approved_weight"`
+	// fees_paid is the batch fees paid for the rollup's batches.
+	FeesPaid github_com_cosmos_cosmos_sdk_types.Coins `protobuf:"bytes,5,rep,name=fees_paid,json=feesPaid,proto3,castrepeated=github.com/cosmos/cosmos-sdk/types.Coins" json:"fees_paid"`
 }
 
 func (m *RollupWork) Reset()         { *m = RollupWork{} }
@@ -241,6 +273,13 @@ func (m *RollupWork) GetRollupId() string {
 	return ""
 }
 
+func (m *RollupWork) GetFeesPaid() github_com_cosmos_cosmos_sdk_types.Coins {
+	if m != nil {
+		return m.FeesPaid
+	}
+	return nil
+}
+
 // ActivePayout is a closed epoch whose operator share is being credited, at
 // most max_payouts_per_block work records per block.
 type ActivePayout struct {
@@ -260,6 +299,15 @@ type ActivePayout struct {
 	RecordsCredited uint64 `protobuf:"varint,7,opt,name=records_credited,json=recordsCredited,proto3" json:"records_credited,omitempty"`
 	// records_skipped counts work records of rollups no longer active.
 	RecordsSkipped uint64 `protobuf:"varint,8,opt,name=records_skipped,json=recordsSkipped,proto3" json:"records_skipped,omitempty"`
+	// fee_backed_pot is the part of operator_pot that the epoch's batch fees
+	// funded: floor(operator_share * fees_paid), shared by fees paid.
+	FeeBackedPot github_com_cosmos_cosmos_sdk_types.Coins `protobuf:"bytes,9,rep,name=fee_backed_pot,json=feeBackedPot,proto3,castrepeated=github.com/cosmos/cosmos-sdk/types.Coins" json:"fee_backed_pot"`
+	// fees_paid is the denominator of the fee-backed shares.
+	FeesPaid github_com_cosmos_cosmos_sdk_types.Coins `protobuf:"bytes,10,rep,name=fees_paid,json=feesPaid,proto3,castrepeated=github.com/cosmos/cosmos-sdk/types.Coins" json:"fees_paid"`
+	// approved_pot is operator_pot minus fee_backed_pot, shared by approved work.
+	ApprovedPot github_com_cosmos_cosmos_sdk_types.Coins `protobuf:"bytes,11,rep,name=approved_pot,json=approvedPot,proto3,castrepeated=github.com/cosmos/cosmos-sdk/types.Coins" json:"approved_pot"`
+	// approved_work is the denominator of the approved shares.
+	ApprovedWork cosmossdk_io_math.Int `protobuf:"bytes,12,opt,name=approved_work,json=approvedWork,proto3,customtype=cosmossdk.io/math.Int" json:"approved_work"`
 }
 
 func (m *ActivePayout) Reset()         { *m = ActivePayout{} }
@@ -344,6 +392,27 @@ func (m *ActivePayout) GetRecordsSkipped() uint64 {
 	return 0
 }
 
+func (m *ActivePayout) GetFeeBackedPot() github_com_cosmos_cosmos_sdk_types.Coins {
+	if m != nil {
+		return m.FeeBackedPot
+	}
+	return nil
+}
+
+func (m *ActivePayout) GetFeesPaid() github_com_cosmos_cosmos_sdk_types.Coins {
+	if m != nil {
+		return m.FeesPaid
+	}
+	return nil
+}
+
+func (m *ActivePayout) GetApprovedPot() github_com_cosmos_cosmos_sdk_types.Coins {
+	if m != nil {
+		return m.ApprovedPot
+	}
+	return nil
+}
+
 // EpochPayout is the record of one finished epoch payout.
 type EpochPayout struct {
 	// epoch paid.
@@ -366,6 +435,12 @@ type EpochPayout struct {
 	RecordsCredited uint64 `protobuf:"varint,8,opt,name=records_credited,json=recordsCredited,proto3" json:"records_credited,omitempty"`
 	// records_skipped counts work records of rollups no longer active.
 	RecordsSkipped uint64 `protobuf:"varint,9,opt,name=records_skipped,json=recordsSkipped,proto3" json:"records_skipped,omitempty"`
+	// fee_backed_pot was the part of operator_pot shared by batch fees paid.
+	FeeBackedPot github_com_cosmos_cosmos_sdk_types.Coins `protobuf:"bytes,10,rep,name=fee_backed_pot,json=feeBackedPot,proto3,castrepeated=github.com/cosmos/cosmos-sdk/types.Coins" json:"fee_backed_pot"`
+	// approved_pot was the part of operator_pot shared by approved work.
+	ApprovedPot github_com_cosmos_cosmos_sdk_types.Coins `protobuf:"bytes,11,rep,name=approved_pot,json=approvedPot,proto3,castrepeated=github.com/cosmos/cosmos-sdk/types.Coins" json:"approved_pot"`
+	// approved_work was the denominator of the approved shares.
+	ApprovedWork cosmossdk_io_math.Int `protobuf:"bytes,12,opt,name=approved_work,json=approvedWork,proto3,customtype=cosmossdk.io/math.Int" json:"approved_work"`
 }
 
 func (m *EpochPayout) Reset()         { *m = EpochPayout{} }
@@ -457,6 +532,77 @@ func (m *EpochPayout) GetRecordsSkipped() uint64 {
 	return 0
 }
 
+func (m *EpochPayout) GetFeeBackedPot() github_com_cosmos_cosmos_sdk_types.Coins {
+	if m != nil {
+		return m.FeeBackedPot
+	}
+	return nil
+}
+
+func (m *EpochPayout) GetApprovedPot() github_com_cosmos_cosmos_sdk_types.Coins {
+	if m != nil {
+		return m.ApprovedPot
+	}
+	return nil
+}
+
+// ApprovedRollupKey is a verifying key governance approved for a rollup: the
+// rollup's batches verified under it earn from the inflation-funded part of
+// the operator pot. A key change of the rollup needs a new approval.
+type ApprovedRollupKey struct {
+	// rollup_id names the rollup.
+	RollupId string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// vk_hash is sha256 of the verifying key (x/rollups' Rollup.vk_hash).
+	VkHash []byte `protobuf:"bytes,2,opt,name=vk_hash,json=vkHash,proto3" json:"vk_hash,omitempty"`
+}
+
+func (m *ApprovedRollupKey) Reset()         { *m = ApprovedRollupKey{} }
+func (m *ApprovedRollupKey) String() string { return proto.CompactTextString(m) }
+func (*ApprovedRollupKey) ProtoMessage()    {}
+func (*ApprovedRollupKey) Descriptor() ([]byte, []int) {
+	return fileDescriptor_fdac17bf91c2fd32, []int{5}
+}
+func (m *ApprovedRollupKey) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ApprovedRollupKey) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ApprovedRollupKey.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ApprovedRollupKey) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ApprovedRollupKey.Merge(m, src)
+}
+func (m *ApprovedRollupKey) XXX_Size() int {
+	return m.Size()
+}
+func (m *ApprovedRollupKey) XXX_DiscardUnknown() {
+	xxx_messageInfo_ApprovedRollupKey.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ApprovedRollupKey proto.InternalMessageInfo
+
+func (m *ApprovedRollupKey) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *ApprovedRollupKey) GetVkHash() []byte {
+	if m != nil {
+		return m.VkHash
+	}
+	return nil
+}
+
 // SourceAmount is a cumulative amount under one name: an inflow source, or a
 // payout destination.
 type SourceAmount struct {
@@ -470,7 +616,7 @@ func (m *SourceAmount) Reset()         { *m = SourceAmount{} }
 func (m *SourceAmount) String() string { return proto.CompactTextString(m) }
 func (*SourceAmount) ProtoMessage()    {}
 func (*SourceAmount) Descriptor() ([]byte, []int) {
-	return fileDescriptor_fdac17bf91c2fd32, []int{5}
+	return fileDescriptor_fdac17bf91c2fd32, []int{6}
 }
 func (m *SourceAmount) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -525,7 +671,7 @@ func (m *PendingReward) Reset()         { *m = PendingReward{} }
 func (m *PendingReward) String() string { return proto.CompactTextString(m) }
 func (*PendingReward) ProtoMessage()    {}
 func (*PendingReward) Descriptor() ([]byte, []int) {
-	return fileDescriptor_fdac17bf91c2fd32, []int{6}
+	return fileDescriptor_fdac17bf91c2fd32, []int{7}
 }
 func (m *PendingReward) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -574,6 +720,7 @@ func init() {
 	proto.RegisterType((*RollupWork)(nil), "nativechain.rewards.v1.RollupWork")
 	proto.RegisterType((*ActivePayout)(nil), "nativechain.rewards.v1.ActivePayout")
 	proto.RegisterType((*EpochPayout)(nil), "nativechain.rewards.v1.EpochPayout")
+	proto.RegisterType((*ApprovedRollupKey)(nil), "nativechain.rewards.v1.ApprovedRollupKey")
 	proto.RegisterType((*SourceAmount)(nil), "nativechain.rewards.v1.SourceAmount")
 	proto.RegisterType((*PendingReward)(nil), "nativechain.rewards.v1.PendingReward")
 }
@@ -583,57 +730,67 @@ func init() {
 }
 
 var fileDescriptor_fdac17bf91c2fd32 = []byte{
-	// 791 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xcc, 0x56, 0x41, 0x6f, 0xe3, 0x44,
-	0x14, 0xce, 0x34, 0x89, 0x93, 0xbc, 0xa4, 0x34, 0x6b, 0x75, 0x2b, 0x77, 0x91, 0xd2, 0x12, 0x90,
-	0xc8, 0xae, 0x54, 0x9b, 0x04, 0xfe, 0x40, 0xb3, 0x02, 0x6d, 0x25, 0x0e, 0x95, 0x03, 0x42, 0xe2,
-	0x62, 0x8d, 0x3d, 0xa3, 0xc4, 0x8a, 0xe3, 0xb1, 0x66, 0x26, 0x69, 0x73, 0xe0, 0xc6, 0x05, 0x81,
-	0x10, 0x67, 0x0e, 0x48, 0xdc, 0x10, 0xa7, 0x3d, 0xec, 0x0f, 0xe0, 0x82, 0xb4, 0xc7, 0xd5, 0x9e,
-	0x10, 0x87, 0x05, 0xb5, 0x87, 0xfd, 0x1b, 0xc8, 0xe3, 0xb1, 0x37, 0x2b, 0x0a, 0xaa, 0xda, 0x2a,
-	0xdd, 0x4b, 0x32, 0xef, 0x7b, 0xcf, 0xf9, 0xbe, 0x79, 0xf9, 0x9e, 0x67, 0xe0, 0xbd, 0x18, 0xcb,
-	0x70, 0x41, 0x83, 0x09, 0x0e, 0x63, 0x87, 0xd3, 0x13, 0xcc, 0x89, 0x70, 0x16, 0xfd, 0x7c, 0x69,
-	0x27, 0x9c, 0x49, 0x66, 0xee, 0xac, 0x54, 0xd9, 0x79, 0x6a, 0xd1, 0xbf, 0x77, 0x07, 0xcf, 0xc2,
-	0x98, 0x39, 0xea, 0x33, 0x2b, 0xbd, 0xd7, 0x09, 0x98, 0x98, 0x31, 0xe1, 0xf8, 0x58, 0x50, 0x67,
-	0xd1, 0xf7, 0xa9, 0xc4, 0x7d, 0x27, 0x60, 0x61, 0xac, 0xf3, 0xbb, 0x59, 0xde, 0x53, 0x91, 0x93,
-	0x05, 0x3a, 0xb5, 0x3d, 0x66, 0x63, 0x96, 0xe1, 0xe9, 0x2a, 0x43, 0xbb, 0x3f, 0x21, 0x80, 0x8f,
-	0x13, 0x16, 0x4c, 0x46, 0x12, 0x4b, 0x6a, 0xee, 0x80, 0x11, 0xcf, 0x67, 0x3e, 0xe5, 0x16, 0xda,
-	0x47, 0xbd, 0x8a, 0xab, 0x23, 0xf3, 0x1d, 0x68, 0x09, 0x89, 0xb9, 0xf4, 0x26, 0x34, 0x1c, 0x4f,
-	0xa4, 0xb5, 0xb1, 0x8f, 0x7a, 0x65, 0xb7, 0xa9, 0xb0, 0x47, 0x0a, 0x32, 0x3f, 0x87, 0x4d, 0x1a,
-	0x85, 0xe3, 0xd0, 0x8f, 0xa8, 0x77, 0xc2, 0xf8, 0xd4, 0x2a, 0xef, 0xa3, 0x5e, 0x63, 0xf8, 0xc1,
-	0xd3, 0x17, 0x7b, 0xa5, 0x3f, 0x5f, 0xec, 0xdd, 0xcd, 0xc4, 0x08, 0x32, 0xb5, 0x43, 0xe6, 0xcc,
-	0xb0, 0x9c, 0xd8, 0x47, 0xb1, 0x7c, 0xfe, 0xe4, 0x00, 0xb4, 0xca, 0xa3, 0x58, 0xfe, 0xf2, 0xf2,
-	0xf1, 0x03, 0xe4, 0xb6, 0xf2, 0x9f, 0xf9, 0x82, 0xf1, 0x69, 0xf7, 0xdb, 0x0d, 0x80, 0x74, 0xe1,
-	0xd2, 0x80, 0x71, 0x62, 0x6e, 0x43, 0x95, 0xa6, 0x72, 0xb5, 0xbe, 0x2c, 0x30, 0xdf, 0x86, 0x06,
-	0x67, 0x51, 0x34, 0x4f, 0xbc, 0x90, 0x28, 0x6d, 0x0d, 0xb7, 0x9e, 0x01, 0x47, 0xc4, 0xfc, 0x08,
-	0xea, 0x2c, 0xa1, 0x1c, 0x4b, 0xc6, 0xb5, 0x26, 0xeb, 0xf9, 0x93, 0x83, 0x6d, 0x4d, 0x7b, 0x48,
-	0x08, 0xa7, 0x42, 0x8c, 0x24, 0x0f, 0xe3, 0xb1, 0x5b, 0x54, 0x9a, 0x77, 0xc1, 0x88, 0x06, 0x9e,
-	0x3c, 0x15, 0x56, 0x25, 0x63, 0x8a, 0x06, 0x9f, 0x9d, 0x0a, 0x73, 0x17, 0xea, 0x04, 0x7b, 0xfe,
-	0x52, 0x52, 0x61, 0x55, 0x55, 0xa2, 0x46, 0xf0, 0x30, 0x0d, 0x4d, 0x0b, 0x6a, 0x3e, 0x96, 0xc1,
-	0x84, 0x0a, 0xcb, 0xc8, 0x32, 0x3a, 0x34, 0x1f, 0x81, 0x71, 0x92, 0xf5, 0xad, 0x76, 0xc5, 0x9e,
-	0xe8, 0xe7, 0xbb, 0xdf, 0x20, 0x00, 0x57, 0x6d, 0x2c, 0xed, 0xc9, 0x55, 0xba, 0xf1, 0x4a, 0x4b,
-	0xf9, 0xba, 0x5a, 0xaa, 0xd0, 0x3a, 0x0c, 0x52, 0xe7, 0x1e, 0xe3, 0x25, 0x9b, 0xcb, 0xff, 0x50,
-	0xf3, 0x2e, 0x6c, 0x06, 0x11, 0x13, 0x94, 0xbc, 0xee, 0x9d, 0x56, 0x06, 0x6a, 0xf3, 0x7c, 0x87,
-	0xa0, 0xbd, 0xc0, 0x51, 0x48, 0xd2, 0xde, 0x7b, 0x78, 0xc6, 0xe6, 0x71, 0x2a, 0xb0, 0xdc, 0x6b,
-	0x0e, 0x76, 0x6d, 0x2d, 0x20, 0xf5, 0xbc, 0xad, 0x3d, 0x6f, 0x3f, 0x64, 0x61, 0x3c, 0xfc, 0x24,
-	0xd5, 0xfe, 0xeb, 0x5f, 0x7b, 0xbd, 0x71, 0x28, 0x27, 0x73, 0xdf, 0x0e, 0xd8, 0x4c, 0x7b, 0x5e,
-	0x7f, 0x1d, 0x08, 0x32, 0x75, 0xe4, 0x32, 0xa1, 0x42, 0x3d, 0x20, 0x7e, 0x7c, 0xf9, 0xf8, 0x41,
-	0x2b, 0xa2, 0x63, 0x1c, 0x2c, 0xbd, 0x74, 0x6a, 0x44, 0xb6, 0xa3, 0xad, 0x82, 0xfa, 0x50, 0x31,
-	0x9b, 0x5f, 0x23, 0x68, 0xe5, 0x4e, 0xf0, 0x12, 0x26, 0xad, 0xca, 0xba, 0xa4, 0x34, 0x73, 0xda,
-	0x63, 0x76, 0xc1, 0x48, 0x55, 0x6f, 0x62, 0xa4, 0xcc, 0xaf, 0xa0, 0x1e, 0x70, 0x4a, 0x42, 0x49,
-	0x89, 0x65, 0xac, 0x6b, 0x63, 0x05, 0xa5, 0x79, 0x1f, 0xda, 0x5c, 0x0d, 0xb3, 0xf0, 0x0a, 0x19,
-	0x35, 0xe5, 0x98, 0x2d, 0x8d, 0x3f, 0xcc, 0x4b, 0xdf, 0x87, 0x1c, 0xf2, 0xc4, 0x34, 0x4c, 0x12,
-	0x4a, 0xac, 0xba, 0xaa, 0x7c, 0x4b, 0xc3, 0xa3, 0x0c, 0xed, 0xfe, 0x5e, 0x85, 0xa6, 0x7a, 0x8d,
-	0x5d, 0xdf, 0x8a, 0xf7, 0xa1, 0x1d, 0xb0, 0x59, 0x12, 0x51, 0xf9, 0xaa, 0xae, 0xac, 0xea, 0xb6,
-	0x0a, 0xfc, 0xff, 0x5c, 0x5b, 0x79, 0x73, 0x5c, 0x5b, 0xbd, 0x15, 0xd7, 0x7e, 0x8f, 0xe0, 0x4e,
-	0x21, 0x63, 0xfd, 0x46, 0x6b, 0xe7, 0xdc, 0x85, 0x8b, 0xfe, 0x35, 0x46, 0xb5, 0x1b, 0x19, 0xa3,
-	0x8b, 0x7c, 0x5c, 0xbf, 0xb4, 0x8f, 0x1b, 0x17, 0xfa, 0xf8, 0x67, 0x04, 0xad, 0x11, 0x9b, 0xf3,
-	0x80, 0xea, 0xff, 0x74, 0x07, 0x0c, 0xa1, 0x62, 0xe5, 0xe4, 0x86, 0xab, 0x23, 0x73, 0x09, 0x86,
-	0xf6, 0xdb, 0xc6, 0xba, 0x1a, 0xab, 0x09, 0xbb, 0xbf, 0x21, 0xd8, 0x3c, 0xa6, 0x31, 0x49, 0xcf,
-	0x4b, 0x75, 0x59, 0x79, 0xed, 0x84, 0x45, 0x97, 0x3e, 0x61, 0x6f, 0x6f, 0x0b, 0xc3, 0x4f, 0x9f,
-	0x9e, 0x75, 0xd0, 0xb3, 0xb3, 0x0e, 0xfa, 0xfb, 0xac, 0x83, 0x7e, 0x38, 0xef, 0x94, 0x9e, 0x9d,
-	0x77, 0x4a, 0x7f, 0x9c, 0x77, 0x4a, 0x5f, 0x0e, 0x56, 0x18, 0x56, 0x2f, 0x6f, 0xab, 0xeb, 0xd3,
-	0xe2, 0x2a, 0xa7, 0x18, 0x7d, 0x43, 0x5d, 0xa5, 0x3e, 0xfc, 0x27, 0x00, 0x00, 0xff, 0xff, 0x69,
-	0x3a, 0xae, 0x5b, 0xee, 0x09, 0x00, 0x00,
+	// 958 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xdc, 0x57, 0xbf, 0x6f, 0xe4, 0x44,
+	0x14, 0x8e, 0xb3, 0xbf, 0xbc, 0x6f, 0x9d, 0x5f, 0x56, 0x2e, 0x38, 0x87, 0xb4, 0x09, 0x0b, 0x12,
+	0x7b, 0x27, 0x65, 0x4d, 0x02, 0xff, 0x40, 0xf6, 0x04, 0x4a, 0x04, 0x45, 0xe4, 0x80, 0x10, 0x34,
+	0xd6, 0xd8, 0x33, 0x59, 0x5b, 0xeb, 0xf5, 0x58, 0x9e, 0xd9, 0x4d, 0xb6, 0x80, 0x0a, 0x89, 0x06,
+	0x21, 0x6a, 0x3a, 0x3a, 0x84, 0x84, 0x74, 0xc5, 0xfd, 0x01, 0x94, 0x57, 0x9e, 0xae, 0x42, 0x14,
+	0x07, 0x4a, 0x10, 0x57, 0x53, 0xd0, 0x23, 0xcf, 0x8c, 0x9d, 0x2c, 0x04, 0x14, 0x85, 0xe0, 0x20,
+	0x9a, 0x5d, 0xbf, 0x37, 0xe3, 0xf7, 0x9e, 0xbf, 0xef, 0xcd, 0xa7, 0x79, 0xf0, 0x4a, 0x8c, 0x78,
+	0x38, 0x21, 0x7e, 0x80, 0xc2, 0xd8, 0x4e, 0xc9, 0x31, 0x4a, 0x31, 0xb3, 0x27, 0xdb, 0xf9, 0x63,
+	0x2f, 0x49, 0x29, 0xa7, 0xe6, 0xda, 0x85, 0x5d, 0xbd, 0x7c, 0x69, 0xb2, 0x7d, 0x77, 0x05, 0x8d,
+	0xc2, 0x98, 0xda, 0xe2, 0x57, 0x6e, 0xbd, 0xdb, 0xf6, 0x29, 0x1b, 0x51, 0x66, 0x7b, 0x88, 0x11,
+	0x7b, 0xb2, 0xed, 0x11, 0x8e, 0xb6, 0x6d, 0x9f, 0x86, 0xb1, 0x5a, 0x5f, 0x97, 0xeb, 0xae, 0xb0,
+	0x6c, 0x69, 0xa8, 0xa5, 0xd5, 0x01, 0x1d, 0x50, 0xe9, 0xcf, 0x9e, 0xa4, 0xb7, 0xf3, 0xdb, 0x3c,
+	0xc0, 0x9b, 0x09, 0xf5, 0x83, 0x43, 0x8e, 0x38, 0x31, 0xd7, 0xa0, 0x1e, 0x8f, 0x47, 0x1e, 0x49,
+	0x2d, 0x6d, 0x53, 0xeb, 0x56, 0x1d, 0x65, 0x99, 0x2f, 0x81, 0xc1, 0x38, 0x4a, 0xb9, 0x1b, 0x90,
+	0x70, 0x10, 0x70, 0x6b, 0x7e, 0x53, 0xeb, 0x56, 0x9c, 0x96, 0xf0, 0xed, 0x09, 0x97, 0xf9, 0x1e,
+	0x2c, 0x90, 0x28, 0x1c, 0x84, 0x5e, 0x44, 0xdc, 0x63, 0x9a, 0x0e, 0xad, 0xca, 0xa6, 0xd6, 0x6d,
+	0xf6, 0x5f, 0x7b, 0xfc, 0x6c, 0x63, 0xee, 0x87, 0x67, 0x1b, 0x77, 0x64, 0x31, 0x0c, 0x0f, 0x7b,
+	0x21, 0xb5, 0x47, 0x88, 0x07, 0xbd, 0xfd, 0x98, 0x3f, 0x7d, 0xb4, 0x05, 0xaa, 0xca, 0xfd, 0x98,
+	0x7f, 0xfd, 0xfc, 0xe1, 0x7d, 0xcd, 0x31, 0xf2, 0x30, 0xef, 0xd3, 0x74, 0x98, 0x85, 0x45, 0x49,
+	0x92, 0xd2, 0x09, 0xc1, 0x32, 0x6c, 0xf5, 0xba, 0x61, 0xf3, 0x30, 0x22, 0xec, 0xc7, 0xd0, 0x3c,
+	0x22, 0x84, 0xb9, 0x09, 0x0a, 0xb1, 0x55, 0xdb, 0xac, 0x74, 0x5b, 0x3b, 0xeb, 0x3d, 0xf5, 0x4a,
+	0x06, 0x6e, 0x4f, 0x81, 0xdb, 0x7b, 0x40, 0xc3, 0xb8, 0xff, 0x56, 0x96, 0xed, 0x9b, 0x1f, 0x37,
+	0xba, 0x83, 0x90, 0x07, 0x63, 0xaf, 0xe7, 0xd3, 0x91, 0x02, 0x57, 0xfd, 0x6d, 0x31, 0x3c, 0xb4,
+	0xf9, 0x34, 0x21, 0x4c, 0xbc, 0xc0, 0xbe, 0x7c, 0xfe, 0xf0, 0xbe, 0x11, 0x91, 0x01, 0xf2, 0xa7,
+	0x6e, 0x46, 0x0f, 0x93, 0x35, 0xe8, 0x59, 0xce, 0x03, 0x14, 0xe2, 0xce, 0x2f, 0x15, 0x80, 0xac,
+	0x10, 0x87, 0xf8, 0x34, 0xc5, 0xe6, 0x2a, 0xd4, 0x48, 0xc6, 0x82, 0x82, 0x5d, 0x1a, 0xe6, 0x8b,
+	0xd0, 0x4c, 0x69, 0x14, 0x8d, 0x13, 0x37, 0xc4, 0x02, 0xf2, 0xa6, 0xa3, 0x4b, 0xc7, 0x3e, 0x36,
+	0xdf, 0x00, 0x9d, 0x26, 0x24, 0x45, 0x9c, 0xa6, 0x0a, 0x6a, 0xeb, 0xe9, 0xa3, 0xad, 0x55, 0xf5,
+	0x0d, 0xbb, 0x18, 0xa7, 0x84, 0xb1, 0x43, 0x9e, 0x86, 0xf1, 0xc0, 0x29, 0x76, 0x9a, 0x77, 0xa0,
+	0x1e, 0xed, 0xb8, 0xfc, 0x84, 0x09, 0x1c, 0xab, 0x4e, 0x2d, 0xda, 0x79, 0xf7, 0x84, 0x99, 0xeb,
+	0xa0, 0x63, 0xe4, 0x7a, 0x53, 0x4e, 0x98, 0x55, 0x13, 0x0b, 0x0d, 0x8c, 0xfa, 0x99, 0x69, 0x5a,
+	0xd0, 0xf0, 0x10, 0xf7, 0x03, 0xc2, 0xac, 0xba, 0x5c, 0x51, 0xa6, 0xb9, 0x07, 0xf5, 0x63, 0xd9,
+	0x0e, 0x8d, 0x6b, 0x72, 0xa2, 0xde, 0x37, 0x3f, 0x80, 0xa5, 0x73, 0x92, 0x65, 0x48, 0xfd, 0x9a,
+	0x21, 0x17, 0x0b, 0x9a, 0x65, 0xe8, 0x19, 0xa2, 0x9b, 0xe5, 0x13, 0xfd, 0xf3, 0x3c, 0x80, 0x23,
+	0x38, 0x13, 0x7d, 0x77, 0x0d, 0xa2, 0xcf, 0x61, 0xae, 0xdc, 0x3c, 0xcc, 0xd5, 0x7f, 0x03, 0xe6,
+	0x5b, 0x38, 0x4f, 0xbf, 0xea, 0x60, 0xec, 0xfa, 0x99, 0x8c, 0x1e, 0xa0, 0x29, 0x1d, 0xf3, 0xbf,
+	0x00, 0xfa, 0x65, 0x58, 0xf0, 0x23, 0xca, 0x08, 0x9e, 0x15, 0x32, 0x43, 0x3a, 0x95, 0x92, 0x7d,
+	0xa6, 0xc1, 0xf2, 0x04, 0x45, 0x21, 0xce, 0x4e, 0x8c, 0x8b, 0x46, 0x74, 0x1c, 0x67, 0xd8, 0x97,
+	0xf4, 0x4d, 0x4b, 0x45, 0xea, 0x5d, 0x91, 0xd9, 0xfc, 0x44, 0x03, 0x23, 0x3f, 0xbf, 0x6e, 0x42,
+	0x33, 0xce, 0x4a, 0x2a, 0xa5, 0x95, 0xa7, 0x3d, 0xa0, 0x97, 0xe8, 0x7b, 0xed, 0x46, 0xf4, 0xfd,
+	0x23, 0xd0, 0xfd, 0x94, 0xe0, 0x90, 0x13, 0x6c, 0xd5, 0x4b, 0xeb, 0x9b, 0x3c, 0xa5, 0x79, 0x0f,
+	0x96, 0x53, 0x21, 0xc1, 0xcc, 0x2d, 0xca, 0x68, 0x88, 0x8e, 0x59, 0x52, 0xfe, 0x07, 0xf9, 0xd6,
+	0x57, 0x21, 0x77, 0xb9, 0x6c, 0x18, 0x26, 0x09, 0xc1, 0x42, 0xa4, 0xaa, 0xce, 0xa2, 0x72, 0x1f,
+	0x4a, 0xaf, 0xf9, 0xa9, 0x06, 0x8b, 0x47, 0x84, 0xb8, 0x1e, 0xf2, 0x87, 0x04, 0x0b, 0xca, 0x4a,
+	0x13, 0x1e, 0xe3, 0x88, 0x90, 0xbe, 0xc8, 0x9b, 0x71, 0x36, 0x73, 0x2a, 0xa1, 0xf4, 0x53, 0x29,
+	0x5a, 0xb7, 0x50, 0x9c, 0x0c, 0x87, 0x56, 0x69, 0xad, 0x9b, 0xa7, 0x55, 0xad, 0x3b, 0x7b, 0x87,
+	0x30, 0x6e, 0xe2, 0x0e, 0xd1, 0xf9, 0x56, 0x87, 0x96, 0xb8, 0x3b, 0xfd, 0x73, 0xc9, 0xb9, 0x07,
+	0xcb, 0x3e, 0x1d, 0x25, 0x11, 0xe1, 0xe7, 0xfb, 0x2a, 0x62, 0xdf, 0x52, 0xe1, 0xff, 0x3b, 0x75,
+	0xaa, 0xfe, 0x77, 0xd4, 0xa9, 0x76, 0x2b, 0xea, 0xf4, 0xb9, 0x06, 0x2b, 0x45, 0x19, 0xe5, 0x0b,
+	0xca, 0x72, 0x9e, 0xbb, 0x50, 0x8b, 0x3f, 0xc9, 0x65, 0xe3, 0x46, 0xe4, 0xf2, 0x32, 0xbd, 0xd2,
+	0xaf, 0xac, 0x57, 0xcd, 0xab, 0xea, 0x15, 0xdc, 0x8e, 0x5e, 0xfd, 0xbf, 0xf5, 0x62, 0x1f, 0x56,
+	0x76, 0x95, 0x2d, 0x6f, 0x84, 0x6f, 0x93, 0xe9, 0xec, 0xd5, 0x4f, 0xfb, 0xc3, 0xd5, 0xef, 0x05,
+	0x68, 0x4c, 0x86, 0x6e, 0x80, 0x58, 0x20, 0x54, 0xc3, 0x70, 0xea, 0x93, 0xe1, 0x1e, 0x62, 0x41,
+	0xe7, 0x2b, 0x0d, 0x8c, 0x43, 0x3a, 0x4e, 0x7d, 0xa2, 0x8e, 0xe1, 0x1a, 0xd4, 0x99, 0xb0, 0x55,
+	0x0c, 0x65, 0x99, 0x53, 0xa8, 0x2b, 0x89, 0x98, 0x2f, 0x0b, 0x4a, 0x95, 0xb0, 0xf3, 0x9d, 0x06,
+	0x0b, 0x07, 0x24, 0xc6, 0xd9, 0x00, 0x22, 0x86, 0xda, 0x99, 0x91, 0x45, 0xbb, 0xf2, 0xc8, 0x72,
+	0x7b, 0x9f, 0xd0, 0x7f, 0xe7, 0xf1, 0x69, 0x5b, 0x7b, 0x72, 0xda, 0xd6, 0x7e, 0x3a, 0x6d, 0x6b,
+	0x5f, 0x9c, 0xb5, 0xe7, 0x9e, 0x9c, 0xb5, 0xe7, 0xbe, 0x3f, 0x6b, 0xcf, 0x7d, 0xb8, 0x73, 0x21,
+	0xc3, 0xc5, 0x21, 0xff, 0xe2, 0xf3, 0x49, 0x31, 0xf2, 0x8b, 0x8c, 0x5e, 0x5d, 0x8c, 0xdc, 0xaf,
+	0xff, 0x1e, 0x00, 0x00, 0xff, 0xff, 0x63, 0x1a, 0x3d, 0xb9, 0x16, 0x10, 0x00, 0x00,
 }
 
 func (m *EpochState) Marshal() (dAtA []byte, err error) {
@@ -656,6 +813,30 @@ func (m *EpochState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.FeesPaid) > 0 {
+		for iNdEx := len(m.FeesPaid) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.FeesPaid[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintRewards(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	{
+		size := m.ApprovedWork.Size()
+		i -= size
+		if _, err := m.ApprovedWork.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintRewards(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
 	{
 		size := m.EligibleWork.Size()
 		i -= size
@@ -699,6 +880,30 @@ func (m *WorkRecord) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.FeesPaid) > 0 {
+		for iNdEx := len(m.FeesPaid) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.FeesPaid[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintRewards(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x4a
+		}
+	}
+	{
+		size := m.ApprovedWeight.Size()
+		i -= size
+		if _, err := m.ApprovedWeight.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintRewards(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x42
 	{
 		size := m.Weight.Size()
 		i -= size
@@ -766,6 +971,30 @@ func (m *RollupWork) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.FeesPaid) > 0 {
+		for iNdEx := len(m.FeesPaid) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.FeesPaid[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintRewards(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	{
+		size := m.ApprovedWeight.Size()
+		i -= size
+		if _, err := m.ApprovedWeight.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintRewards(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
 	{
 		size := m.Weight.Size()
 		i -= size
@@ -811,6 +1040,58 @@ func (m *ActivePayout) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	{
+		size := m.ApprovedWork.Size()
+		i -= size
+		if _, err := m.ApprovedWork.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintRewards(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x62
+	if len(m.ApprovedPot) > 0 {
+		for iNdEx := len(m.ApprovedPot) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.ApprovedPot[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintRewards(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x5a
+		}
+	}
+	if len(m.FeesPaid) > 0 {
+		for iNdEx := len(m.FeesPaid) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.FeesPaid[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintRewards(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x52
+		}
+	}
+	if len(m.FeeBackedPot) > 0 {
+		for iNdEx := len(m.FeeBackedPot) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.FeeBackedPot[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintRewards(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x4a
+		}
+	}
 	if m.RecordsSkipped != 0 {
 		i = encodeVarintRewards(dAtA, i, uint64(m.RecordsSkipped))
 		i--
@@ -906,6 +1187,44 @@ func (m *EpochPayout) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	{
+		size := m.ApprovedWork.Size()
+		i -= size
+		if _, err := m.ApprovedWork.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintRewards(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x62
+	if len(m.ApprovedPot) > 0 {
+		for iNdEx := len(m.ApprovedPot) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.ApprovedPot[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintRewards(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x5a
+		}
+	}
+	if len(m.FeeBackedPot) > 0 {
+		for iNdEx := len(m.FeeBackedPot) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.FeeBackedPot[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintRewards(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x52
+		}
+	}
 	if m.RecordsSkipped != 0 {
 		i = encodeVarintRewards(dAtA, i, uint64(m.RecordsSkipped))
 		i--
@@ -982,6 +1301,43 @@ func (m *EpochPayout) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		i = encodeVarintRewards(dAtA, i, uint64(m.Epoch))
 		i--
 		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *ApprovedRollupKey) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ApprovedRollupKey) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ApprovedRollupKey) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.VkHash) > 0 {
+		i -= len(m.VkHash)
+		copy(dAtA[i:], m.VkHash)
+		i = encodeVarintRewards(dAtA, i, uint64(len(m.VkHash)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintRewards(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0xa
 	}
 	return len(dAtA) - i, nil
 }
@@ -1099,6 +1455,14 @@ func (m *EpochState) Size() (n int) {
 	}
 	l = m.EligibleWork.Size()
 	n += 1 + l + sovRewards(uint64(l))
+	l = m.ApprovedWork.Size()
+	n += 1 + l + sovRewards(uint64(l))
+	if len(m.FeesPaid) > 0 {
+		for _, e := range m.FeesPaid {
+			l = e.Size()
+			n += 1 + l + sovRewards(uint64(l))
+		}
+	}
 	return n
 }
 
@@ -1130,6 +1494,14 @@ func (m *WorkRecord) Size() (n int) {
 	}
 	l = m.Weight.Size()
 	n += 1 + l + sovRewards(uint64(l))
+	l = m.ApprovedWeight.Size()
+	n += 1 + l + sovRewards(uint64(l))
+	if len(m.FeesPaid) > 0 {
+		for _, e := range m.FeesPaid {
+			l = e.Size()
+			n += 1 + l + sovRewards(uint64(l))
+		}
+	}
 	return n
 }
 
@@ -1148,6 +1520,14 @@ func (m *RollupWork) Size() (n int) {
 	}
 	l = m.Weight.Size()
 	n += 1 + l + sovRewards(uint64(l))
+	l = m.ApprovedWeight.Size()
+	n += 1 + l + sovRewards(uint64(l))
+	if len(m.FeesPaid) > 0 {
+		for _, e := range m.FeesPaid {
+			l = e.Size()
+			n += 1 + l + sovRewards(uint64(l))
+		}
+	}
 	return n
 }
 
@@ -1189,6 +1569,26 @@ func (m *ActivePayout) Size() (n int) {
 	if m.RecordsSkipped != 0 {
 		n += 1 + sovRewards(uint64(m.RecordsSkipped))
 	}
+	if len(m.FeeBackedPot) > 0 {
+		for _, e := range m.FeeBackedPot {
+			l = e.Size()
+			n += 1 + l + sovRewards(uint64(l))
+		}
+	}
+	if len(m.FeesPaid) > 0 {
+		for _, e := range m.FeesPaid {
+			l = e.Size()
+			n += 1 + l + sovRewards(uint64(l))
+		}
+	}
+	if len(m.ApprovedPot) > 0 {
+		for _, e := range m.ApprovedPot {
+			l = e.Size()
+			n += 1 + l + sovRewards(uint64(l))
+		}
+	}
+	l = m.ApprovedWork.Size()
+	n += 1 + l + sovRewards(uint64(l))
 	return n
 }
 
@@ -1232,6 +1632,37 @@ func (m *EpochPayout) Size() (n int) {
 	}
 	if m.RecordsSkipped != 0 {
 		n += 1 + sovRewards(uint64(m.RecordsSkipped))
+	}
+	if len(m.FeeBackedPot) > 0 {
+		for _, e := range m.FeeBackedPot {
+			l = e.Size()
+			n += 1 + l + sovRewards(uint64(l))
+		}
+	}
+	if len(m.ApprovedPot) > 0 {
+		for _, e := range m.ApprovedPot {
+			l = e.Size()
+			n += 1 + l + sovRewards(uint64(l))
+		}
+	}
+	l = m.ApprovedWork.Size()
+	n += 1 + l + sovRewards(uint64(l))
+	return n
+}
+
+func (m *ApprovedRollupKey) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovRewards(uint64(l))
+	}
+	l = len(m.VkHash)
+	if l > 0 {
+		n += 1 + l + sovRewards(uint64(l))
 	}
 	return n
 }
@@ -1378,6 +1809,74 @@ func (m *EpochState) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.EligibleWork.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ApprovedWork", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowRewards
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthRewards
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthRewards
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.ApprovedWork.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FeesPaid", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowRewards
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthRewards
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthRewards
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.FeesPaid = append(m.FeesPaid, types.Coin{})
+			if err := m.FeesPaid[len(m.FeesPaid)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex
@@ -1605,6 +2104,74 @@ func (m *WorkRecord) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ApprovedWeight", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowRewards
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthRewards
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthRewards
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.ApprovedWeight.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FeesPaid", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowRewards
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthRewards
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthRewards
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.FeesPaid = append(m.FeesPaid, types.Coin{})
+			if err := m.FeesPaid[len(m.FeesPaid)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipRewards(dAtA[iNdEx:])
@@ -1737,6 +2304,74 @@ func (m *RollupWork) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.Weight.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ApprovedWeight", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowRewards
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthRewards
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthRewards
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.ApprovedWeight.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FeesPaid", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowRewards
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthRewards
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthRewards
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.FeesPaid = append(m.FeesPaid, types.Coin{})
+			if err := m.FeesPaid[len(m.FeesPaid)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex
@@ -2002,6 +2637,142 @@ func (m *ActivePayout) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FeeBackedPot", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowRewards
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthRewards
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthRewards
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.FeeBackedPot = append(m.FeeBackedPot, types.Coin{})
+			if err := m.FeeBackedPot[len(m.FeeBackedPot)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 10:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FeesPaid", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowRewards
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthRewards
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthRewards
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.FeesPaid = append(m.FeesPaid, types.Coin{})
+			if err := m.FeesPaid[len(m.FeesPaid)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 11:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ApprovedPot", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowRewards
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthRewards
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthRewards
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ApprovedPot = append(m.ApprovedPot, types.Coin{})
+			if err := m.ApprovedPot[len(m.ApprovedPot)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 12:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ApprovedWork", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowRewards
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthRewards
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthRewards
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.ApprovedWork.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipRewards(dAtA[iNdEx:])
@@ -2283,6 +3054,224 @@ func (m *EpochPayout) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 10:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FeeBackedPot", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowRewards
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthRewards
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthRewards
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.FeeBackedPot = append(m.FeeBackedPot, types.Coin{})
+			if err := m.FeeBackedPot[len(m.FeeBackedPot)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 11:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ApprovedPot", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowRewards
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthRewards
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthRewards
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ApprovedPot = append(m.ApprovedPot, types.Coin{})
+			if err := m.ApprovedPot[len(m.ApprovedPot)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 12:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ApprovedWork", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowRewards
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthRewards
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthRewards
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.ApprovedWork.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipRewards(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthRewards
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ApprovedRollupKey) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowRewards
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ApprovedRollupKey: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ApprovedRollupKey: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowRewards
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthRewards
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthRewards
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VkHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowRewards
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthRewards
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthRewards
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.VkHash = append(m.VkHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.VkHash == nil {
+				m.VkHash = []byte{}
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipRewards(dAtA[iNdEx:])

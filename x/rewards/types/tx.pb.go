@@ -217,49 +217,265 @@ func (m *MsgClaimRewardsResponse) GetAmount() github_com_cosmos_cosmos_sdk_types
 	return nil
 }
 
+// MsgApproveRollupKey is the Msg/ApproveRollupKey request type.
+type MsgApproveRollupKey struct {
+	// authority is the address that controls the module (defaults to x/gov).
+	Authority string `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+	// rollup_id names the rollup.
+	RollupId string `protobuf:"bytes,2,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// vk_hash is sha256 of the approved verifying key (32 bytes).
+	VkHash []byte `protobuf:"bytes,3,opt,name=vk_hash,json=vkHash,proto3" json:"vk_hash,omitempty"`
+}
+
+func (m *MsgApproveRollupKey) Reset()         { *m = MsgApproveRollupKey{} }
+func (m *MsgApproveRollupKey) String() string { return proto.CompactTextString(m) }
+func (*MsgApproveRollupKey) ProtoMessage()    {}
+func (*MsgApproveRollupKey) Descriptor() ([]byte, []int) {
+	return fileDescriptor_90337f011ac83a8a, []int{4}
+}
+func (m *MsgApproveRollupKey) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgApproveRollupKey) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgApproveRollupKey.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgApproveRollupKey) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgApproveRollupKey.Merge(m, src)
+}
+func (m *MsgApproveRollupKey) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgApproveRollupKey) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgApproveRollupKey.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgApproveRollupKey proto.InternalMessageInfo
+
+func (m *MsgApproveRollupKey) GetAuthority() string {
+	if m != nil {
+		return m.Authority
+	}
+	return ""
+}
+
+func (m *MsgApproveRollupKey) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *MsgApproveRollupKey) GetVkHash() []byte {
+	if m != nil {
+		return m.VkHash
+	}
+	return nil
+}
+
+// MsgApproveRollupKeyResponse is the Msg/ApproveRollupKey response type.
+type MsgApproveRollupKeyResponse struct {
+}
+
+func (m *MsgApproveRollupKeyResponse) Reset()         { *m = MsgApproveRollupKeyResponse{} }
+func (m *MsgApproveRollupKeyResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgApproveRollupKeyResponse) ProtoMessage()    {}
+func (*MsgApproveRollupKeyResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_90337f011ac83a8a, []int{5}
+}
+func (m *MsgApproveRollupKeyResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgApproveRollupKeyResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgApproveRollupKeyResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgApproveRollupKeyResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgApproveRollupKeyResponse.Merge(m, src)
+}
+func (m *MsgApproveRollupKeyResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgApproveRollupKeyResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgApproveRollupKeyResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgApproveRollupKeyResponse proto.InternalMessageInfo
+
+// MsgRevokeRollupKey is the Msg/RevokeRollupKey request type.
+type MsgRevokeRollupKey struct {
+	// authority is the address that controls the module (defaults to x/gov).
+	Authority string `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+	// rollup_id names the rollup.
+	RollupId string `protobuf:"bytes,2,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// vk_hash is sha256 of the verifying key whose approval is withdrawn.
+	VkHash []byte `protobuf:"bytes,3,opt,name=vk_hash,json=vkHash,proto3" json:"vk_hash,omitempty"`
+}
+
+func (m *MsgRevokeRollupKey) Reset()         { *m = MsgRevokeRollupKey{} }
+func (m *MsgRevokeRollupKey) String() string { return proto.CompactTextString(m) }
+func (*MsgRevokeRollupKey) ProtoMessage()    {}
+func (*MsgRevokeRollupKey) Descriptor() ([]byte, []int) {
+	return fileDescriptor_90337f011ac83a8a, []int{6}
+}
+func (m *MsgRevokeRollupKey) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRevokeRollupKey) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRevokeRollupKey.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRevokeRollupKey) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRevokeRollupKey.Merge(m, src)
+}
+func (m *MsgRevokeRollupKey) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRevokeRollupKey) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRevokeRollupKey.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRevokeRollupKey proto.InternalMessageInfo
+
+func (m *MsgRevokeRollupKey) GetAuthority() string {
+	if m != nil {
+		return m.Authority
+	}
+	return ""
+}
+
+func (m *MsgRevokeRollupKey) GetRollupId() string {
+	if m != nil {
+		return m.RollupId
+	}
+	return ""
+}
+
+func (m *MsgRevokeRollupKey) GetVkHash() []byte {
+	if m != nil {
+		return m.VkHash
+	}
+	return nil
+}
+
+// MsgRevokeRollupKeyResponse is the Msg/RevokeRollupKey response type.
+type MsgRevokeRollupKeyResponse struct {
+}
+
+func (m *MsgRevokeRollupKeyResponse) Reset()         { *m = MsgRevokeRollupKeyResponse{} }
+func (m *MsgRevokeRollupKeyResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgRevokeRollupKeyResponse) ProtoMessage()    {}
+func (*MsgRevokeRollupKeyResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_90337f011ac83a8a, []int{7}
+}
+func (m *MsgRevokeRollupKeyResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRevokeRollupKeyResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRevokeRollupKeyResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRevokeRollupKeyResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRevokeRollupKeyResponse.Merge(m, src)
+}
+func (m *MsgRevokeRollupKeyResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRevokeRollupKeyResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRevokeRollupKeyResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRevokeRollupKeyResponse proto.InternalMessageInfo
+
 func init() {
 	proto.RegisterType((*MsgUpdateParams)(nil), "nativechain.rewards.v1.MsgUpdateParams")
 	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "nativechain.rewards.v1.MsgUpdateParamsResponse")
 	proto.RegisterType((*MsgClaimRewards)(nil), "nativechain.rewards.v1.MsgClaimRewards")
 	proto.RegisterType((*MsgClaimRewardsResponse)(nil), "nativechain.rewards.v1.MsgClaimRewardsResponse")
+	proto.RegisterType((*MsgApproveRollupKey)(nil), "nativechain.rewards.v1.MsgApproveRollupKey")
+	proto.RegisterType((*MsgApproveRollupKeyResponse)(nil), "nativechain.rewards.v1.MsgApproveRollupKeyResponse")
+	proto.RegisterType((*MsgRevokeRollupKey)(nil), "nativechain.rewards.v1.MsgRevokeRollupKey")
+	proto.RegisterType((*MsgRevokeRollupKeyResponse)(nil), "nativechain.rewards.v1.MsgRevokeRollupKeyResponse")
 }
 
 func init() { proto.RegisterFile("nativechain/rewards/v1/tx.proto", fileDescriptor_90337f011ac83a8a) }
 
 var fileDescriptor_90337f011ac83a8a = []byte{
-	// 505 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x8c, 0x53, 0x31, 0x6f, 0x13, 0x31,
-	0x14, 0x8e, 0xa9, 0x88, 0x88, 0x1b, 0x09, 0x71, 0xaa, 0x68, 0x92, 0xe1, 0x12, 0x05, 0x21, 0xa2,
-	0x48, 0xb5, 0x95, 0x80, 0x00, 0x75, 0x6b, 0x2a, 0x31, 0x51, 0x09, 0x05, 0xb1, 0xb0, 0x54, 0xce,
-	0x9d, 0xe5, 0xb3, 0xe8, 0xd9, 0x27, 0xdb, 0x09, 0xcd, 0x56, 0x31, 0x32, 0x31, 0x30, 0xf1, 0x0b,
-	0x10, 0x53, 0x06, 0x7e, 0x03, 0xea, 0x58, 0x31, 0x31, 0x41, 0x95, 0x0c, 0xf9, 0x1b, 0xe8, 0xce,
-	0x26, 0xbd, 0x46, 0x49, 0xe8, 0x72, 0x77, 0x7e, 0xef, 0x7b, 0xfe, 0xbe, 0xf7, 0xbd, 0x77, 0xb0,
-	0x2e, 0x88, 0xe1, 0x23, 0x1a, 0x44, 0x84, 0x0b, 0xac, 0xe8, 0x7b, 0xa2, 0x42, 0x8d, 0x47, 0x1d,
-	0x6c, 0x4e, 0x51, 0xa2, 0xa4, 0x91, 0xde, 0xfd, 0x1c, 0x00, 0x39, 0x00, 0x1a, 0x75, 0x6a, 0xf7,
-	0x48, 0xcc, 0x85, 0xc4, 0xd9, 0xd3, 0x42, 0x6b, 0x7e, 0x20, 0x75, 0x2c, 0x35, 0x1e, 0x10, 0x4d,
-	0xf1, 0xa8, 0x33, 0xa0, 0x86, 0x74, 0x70, 0x20, 0xb9, 0x70, 0xf9, 0x5d, 0x97, 0x8f, 0x35, 0x4b,
-	0x29, 0x62, 0xcd, 0x5c, 0xa2, 0x6a, 0x13, 0xc7, 0xd9, 0x09, 0xdb, 0x83, 0x4b, 0xed, 0x30, 0xc9,
-	0xa4, 0x8d, 0xa7, 0x5f, 0x2e, 0xfa, 0x60, 0x8d, 0xea, 0x84, 0x28, 0x12, 0xbb, 0xd2, 0xe6, 0x0f,
-	0x00, 0xef, 0x1e, 0x69, 0xf6, 0x26, 0x09, 0x89, 0xa1, 0xaf, 0xb2, 0x8c, 0xf7, 0x14, 0x96, 0xc8,
-	0xd0, 0x44, 0x52, 0x71, 0x33, 0xae, 0x80, 0x06, 0x68, 0x95, 0x7a, 0x95, 0x9f, 0xdf, 0xf7, 0x76,
-	0x1c, 0xe7, 0x41, 0x18, 0x2a, 0xaa, 0xf5, 0x6b, 0xa3, 0xb8, 0x60, 0xfd, 0x2b, 0xa8, 0x77, 0x00,
-	0x8b, 0xf6, 0xee, 0xca, 0xad, 0x06, 0x68, 0x6d, 0x77, 0x7d, 0xb4, 0xda, 0x16, 0x64, 0x79, 0x7a,
-	0xa5, 0xf3, 0xdf, 0xf5, 0xc2, 0xd7, 0xf9, 0xa4, 0x0d, 0xfa, 0xae, 0x70, 0xff, 0xf9, 0x87, 0xf9,
-	0xa4, 0x7d, 0x75, 0xe5, 0xc7, 0xf9, 0xa4, 0xfd, 0x30, 0xdf, 0xc6, 0xe9, 0xa2, 0x91, 0x25, 0xd1,
-	0xcd, 0x2a, 0xdc, 0x5d, 0x0a, 0xf5, 0xa9, 0x4e, 0xa4, 0xd0, 0xb4, 0x79, 0x66, 0x7b, 0x3c, 0x3c,
-	0x21, 0x3c, 0xee, 0xdb, 0x72, 0xef, 0x09, 0xbc, 0x23, 0x13, 0xaa, 0x88, 0x91, 0xea, 0xbf, 0x2d,
-	0x2e, 0x90, 0xfb, 0xcf, 0x52, 0x79, 0x8b, 0xe3, 0x66, 0x75, 0x79, 0xba, 0xe6, 0x67, 0x90, 0xc9,
-	0xcb, 0xc7, 0xfe, 0xc9, 0xf3, 0xc6, 0xb0, 0x48, 0x62, 0x39, 0x14, 0xa6, 0x02, 0x1a, 0x5b, 0xad,
-	0xed, 0x6e, 0x15, 0x39, 0x15, 0xe9, 0x8a, 0x20, 0xb7, 0x22, 0xe8, 0x50, 0x72, 0xd1, 0x7b, 0x91,
-	0x3a, 0xf6, 0xed, 0x4f, 0xbd, 0xc5, 0xb8, 0x89, 0x86, 0x03, 0x14, 0xc8, 0xd8, 0x6d, 0x82, 0x7b,
-	0xed, 0xe9, 0xf0, 0x1d, 0x36, 0xe3, 0x84, 0xea, 0xac, 0x40, 0x7f, 0x99, 0x4f, 0xda, 0xe5, 0x13,
-	0xca, 0x48, 0x30, 0x3e, 0x4e, 0x97, 0x4c, 0x3b, 0xbb, 0x2d, 0x61, 0xf7, 0x12, 0xc0, 0xad, 0x23,
-	0xcd, 0xbc, 0x08, 0x96, 0xaf, 0x6d, 0xc0, 0xa3, 0x75, 0x93, 0x5b, 0xb2, 0xb8, 0x86, 0x6f, 0x08,
-	0x5c, 0x34, 0x1b, 0xc1, 0xf2, 0xb5, 0x39, 0x6c, 0x62, 0xca, 0x03, 0x37, 0x32, 0xad, 0xb2, 0xb5,
-	0x76, 0xfb, 0x2c, 0x6d, 0xb5, 0xf7, 0xf2, 0x7c, 0xea, 0x83, 0x8b, 0xa9, 0x0f, 0x2e, 0xa7, 0x3e,
-	0xf8, 0x34, 0xf3, 0x0b, 0x17, 0x33, 0xbf, 0xf0, 0x6b, 0xe6, 0x17, 0xde, 0x76, 0x73, 0x26, 0xe6,
-	0xa7, 0xb8, 0x7a, 0xa2, 0x99, 0xa9, 0x83, 0x62, 0xf6, 0xd7, 0x3c, 0xfe, 0x1b, 0x00, 0x00, 0xff,
-	0xff, 0xbb, 0xe9, 0x86, 0x9e, 0x12, 0x04, 0x00, 0x00,
+	// 658 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x54, 0x3f, 0x6f, 0xd3, 0x4e,
+	0x18, 0xce, 0xfd, 0xa2, 0x5f, 0x68, 0xae, 0x91, 0x0a, 0xa6, 0xa2, 0xa9, 0x0b, 0x6e, 0x30, 0x42,
+	0x44, 0x41, 0xb5, 0x95, 0xb4, 0x02, 0xd4, 0xad, 0xa9, 0x84, 0x40, 0x25, 0x12, 0x32, 0x62, 0x61,
+	0x89, 0x2e, 0xf1, 0xc9, 0xb6, 0x12, 0xfb, 0x8c, 0xef, 0x62, 0xea, 0xad, 0x62, 0x64, 0x62, 0x60,
+	0xe2, 0x13, 0x20, 0xa6, 0x0c, 0x48, 0x88, 0x2f, 0x80, 0xca, 0x56, 0x31, 0x31, 0x01, 0x6a, 0x87,
+	0x7c, 0x0d, 0x64, 0xfb, 0xea, 0xb8, 0xce, 0x1f, 0x0a, 0x0b, 0x4b, 0xe2, 0xbb, 0xf7, 0xb9, 0xf7,
+	0x79, 0x9e, 0xf3, 0xf3, 0x1a, 0xae, 0x3b, 0x88, 0x59, 0x3e, 0xee, 0x9a, 0xc8, 0x72, 0x54, 0x0f,
+	0xbf, 0x40, 0x9e, 0x4e, 0x55, 0xbf, 0xae, 0xb2, 0x7d, 0xc5, 0xf5, 0x08, 0x23, 0xc2, 0x95, 0x14,
+	0x40, 0xe1, 0x00, 0xc5, 0xaf, 0x8b, 0x97, 0x90, 0x6d, 0x39, 0x44, 0x8d, 0x7e, 0x63, 0xa8, 0x28,
+	0x75, 0x09, 0xb5, 0x09, 0x55, 0x3b, 0x88, 0x62, 0xd5, 0xaf, 0x77, 0x30, 0x43, 0x75, 0xb5, 0x4b,
+	0x2c, 0x87, 0xd7, 0x57, 0x78, 0xdd, 0xa6, 0x46, 0x48, 0x61, 0x53, 0x83, 0x17, 0x56, 0xe3, 0x42,
+	0x3b, 0x5a, 0xa9, 0xf1, 0x82, 0x97, 0x96, 0x0d, 0x62, 0x90, 0x78, 0x3f, 0x7c, 0xe2, 0xbb, 0x37,
+	0x66, 0xa8, 0x76, 0x91, 0x87, 0x6c, 0x7e, 0x54, 0xfe, 0x0c, 0xe0, 0x52, 0x8b, 0x1a, 0x4f, 0x5d,
+	0x1d, 0x31, 0xfc, 0x38, 0xaa, 0x08, 0x77, 0x60, 0x11, 0x0d, 0x98, 0x49, 0x3c, 0x8b, 0x05, 0x65,
+	0x50, 0x01, 0xd5, 0x62, 0xb3, 0xfc, 0xf5, 0xc3, 0xc6, 0x32, 0xe7, 0xdc, 0xd1, 0x75, 0x0f, 0x53,
+	0xfa, 0x84, 0x79, 0x96, 0x63, 0x68, 0x63, 0xa8, 0xb0, 0x03, 0x0b, 0x71, 0xef, 0xf2, 0x7f, 0x15,
+	0x50, 0x5d, 0x6c, 0x48, 0xca, 0xf4, 0x6b, 0x51, 0x62, 0x9e, 0x66, 0xf1, 0xf0, 0xfb, 0x7a, 0xee,
+	0xdd, 0x68, 0x58, 0x03, 0x1a, 0x3f, 0xb8, 0x7d, 0xef, 0xe5, 0x68, 0x58, 0x1b, 0xb7, 0x7c, 0x35,
+	0x1a, 0xd6, 0x6e, 0xa6, 0x6d, 0xec, 0x27, 0x46, 0x32, 0xa2, 0xe5, 0x55, 0xb8, 0x92, 0xd9, 0xd2,
+	0x30, 0x75, 0x89, 0x43, 0xb1, 0x7c, 0x10, 0x7b, 0xdc, 0xed, 0x23, 0xcb, 0xd6, 0xe2, 0xe3, 0xc2,
+	0x16, 0x5c, 0x20, 0x2e, 0xf6, 0x10, 0x23, 0xde, 0x6f, 0x2d, 0x26, 0xc8, 0xed, 0xbb, 0xa1, 0xbc,
+	0x64, 0x39, 0x5f, 0x5d, 0x9a, 0x4e, 0x7e, 0x03, 0x22, 0x79, 0xe9, 0xbd, 0x53, 0x79, 0x42, 0x00,
+	0x0b, 0xc8, 0x26, 0x03, 0x87, 0x95, 0x41, 0x25, 0x5f, 0x5d, 0x6c, 0xac, 0x2a, 0x5c, 0x45, 0x18,
+	0x11, 0x85, 0x47, 0x44, 0xd9, 0x25, 0x96, 0xd3, 0xbc, 0x1f, 0xde, 0xd8, 0xfb, 0x1f, 0xeb, 0x55,
+	0xc3, 0x62, 0xe6, 0xa0, 0xa3, 0x74, 0x89, 0xcd, 0x93, 0xc0, 0xff, 0x36, 0xa8, 0xde, 0x53, 0x59,
+	0xe0, 0x62, 0x1a, 0x1d, 0xa0, 0x6f, 0x47, 0xc3, 0x5a, 0xa9, 0x8f, 0x0d, 0xd4, 0x0d, 0xda, 0x61,
+	0xc8, 0x28, 0xbf, 0xee, 0x98, 0x50, 0xfe, 0x04, 0xe0, 0xe5, 0x16, 0x35, 0x76, 0x5c, 0xd7, 0x23,
+	0x3e, 0xd6, 0x48, 0xbf, 0x3f, 0x70, 0xf7, 0x70, 0xf0, 0xd7, 0x09, 0x58, 0x83, 0x45, 0x2f, 0x6a,
+	0xd2, 0xb6, 0xf4, 0x28, 0x04, 0x45, 0x6d, 0x21, 0xde, 0x78, 0xa8, 0x0b, 0x2b, 0xf0, 0x82, 0xdf,
+	0x6b, 0x9b, 0x88, 0x9a, 0xe5, 0x7c, 0x05, 0x54, 0x4b, 0x5a, 0xc1, 0xef, 0x3d, 0x40, 0xd4, 0xdc,
+	0xde, 0x9a, 0x7c, 0xe9, 0xd7, 0xa7, 0x65, 0x77, 0xac, 0x74, 0x0f, 0x07, 0xf2, 0x35, 0xb8, 0x36,
+	0x45, 0x7a, 0xf2, 0xd2, 0x3f, 0x02, 0x28, 0xb4, 0xa8, 0xa1, 0x61, 0x9f, 0xf4, 0xfe, 0x99, 0xb3,
+	0xcd, 0x49, 0x67, 0x95, 0x19, 0xce, 0x62, 0xa1, 0xa1, 0xb1, 0xab, 0x50, 0x9c, 0x14, 0x7e, 0xea,
+	0xab, 0xf1, 0x25, 0x0f, 0xf3, 0x2d, 0x6a, 0x08, 0x26, 0x2c, 0x9d, 0x19, 0xda, 0x5b, 0xb3, 0x86,
+	0x2d, 0x33, 0x15, 0xa2, 0x7a, 0x4e, 0x60, 0x92, 0x4f, 0x13, 0x96, 0xce, 0x8c, 0xce, 0x3c, 0xa6,
+	0x34, 0x70, 0x2e, 0xd3, 0xd4, 0x49, 0x60, 0xf0, 0xe2, 0x44, 0x14, 0x6f, 0xcf, 0x69, 0x92, 0x05,
+	0x8b, 0x9b, 0x7f, 0x00, 0x4e, 0x58, 0x9f, 0xc3, 0xa5, 0x6c, 0x4a, 0x6a, 0x73, 0xfa, 0x64, 0xb0,
+	0x62, 0xe3, 0xfc, 0xd8, 0x53, 0x4a, 0xf1, 0xff, 0x83, 0x70, 0x0c, 0x9b, 0x8f, 0x0e, 0x8f, 0x25,
+	0x70, 0x74, 0x2c, 0x81, 0x9f, 0xc7, 0x12, 0x78, 0x7d, 0x22, 0xe5, 0x8e, 0x4e, 0xa4, 0xdc, 0xb7,
+	0x13, 0x29, 0xf7, 0xac, 0x91, 0x1a, 0xf0, 0x74, 0x60, 0xa6, 0x7f, 0x6d, 0xa2, 0x81, 0xef, 0x14,
+	0xa2, 0x2f, 0xfa, 0xe6, 0xaf, 0x00, 0x00, 0x00, 0xff, 0xff, 0xbf, 0xd7, 0xc2, 0xc9, 0xae, 0x06,
+	0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -278,6 +494,12 @@ type MsgClient interface {
 	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
 	// ClaimRewards pays an operator everything credited to it.
 	ClaimRewards(ctx context.Context, in *MsgClaimRewards, opts ...grpc.CallOption) (*MsgClaimRewardsResponse, error)
+	// ApproveRollupKey lets a rollup's work under a verifying key earn from
+	// the inflation-funded part of the operator pot; only the module authority
+	// may call it.
+	ApproveRollupKey(ctx context.Context, in *MsgApproveRollupKey, opts ...grpc.CallOption) (*MsgApproveRollupKeyResponse, error)
+	// RevokeRollupKey withdraws an approval; only the module authority may call it.
+	RevokeRollupKey(ctx context.Context, in *MsgRevokeRollupKey, opts ...grpc.CallOption) (*MsgRevokeRollupKeyResponse, error)
 }
 
 type msgClient struct {
@@ -306,12 +528,36 @@ func (c *msgClient) ClaimRewards(ctx context.Context, in *MsgClaimRewards, opts 
 	return out, nil
 }
 
+func (c *msgClient) ApproveRollupKey(ctx context.Context, in *MsgApproveRollupKey, opts ...grpc.CallOption) (*MsgApproveRollupKeyResponse, error) {
+	out := new(MsgApproveRollupKeyResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.rewards.v1.Msg/ApproveRollupKey", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) RevokeRollupKey(ctx context.Context, in *MsgRevokeRollupKey, opts ...grpc.CallOption) (*MsgRevokeRollupKeyResponse, error) {
+	out := new(MsgRevokeRollupKeyResponse)
+	err := c.cc.Invoke(ctx, "/nativechain.rewards.v1.Msg/RevokeRollupKey", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	// UpdateParams replaces all module parameters; only the module authority may call it.
 	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
 	// ClaimRewards pays an operator everything credited to it.
 	ClaimRewards(context.Context, *MsgClaimRewards) (*MsgClaimRewardsResponse, error)
+	// ApproveRollupKey lets a rollup's work under a verifying key earn from
+	// the inflation-funded part of the operator pot; only the module authority
+	// may call it.
+	ApproveRollupKey(context.Context, *MsgApproveRollupKey) (*MsgApproveRollupKeyResponse, error)
+	// RevokeRollupKey withdraws an approval; only the module authority may call it.
+	RevokeRollupKey(context.Context, *MsgRevokeRollupKey) (*MsgRevokeRollupKeyResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -323,6 +569,12 @@ func (*UnimplementedMsgServer) UpdateParams(ctx context.Context, req *MsgUpdateP
 }
 func (*UnimplementedMsgServer) ClaimRewards(ctx context.Context, req *MsgClaimRewards) (*MsgClaimRewardsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ClaimRewards not implemented")
+}
+func (*UnimplementedMsgServer) ApproveRollupKey(ctx context.Context, req *MsgApproveRollupKey) (*MsgApproveRollupKeyResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ApproveRollupKey not implemented")
+}
+func (*UnimplementedMsgServer) RevokeRollupKey(ctx context.Context, req *MsgRevokeRollupKey) (*MsgRevokeRollupKeyResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RevokeRollupKey not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -365,6 +617,42 @@ func _Msg_ClaimRewards_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_ApproveRollupKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgApproveRollupKey)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ApproveRollupKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.rewards.v1.Msg/ApproveRollupKey",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ApproveRollupKey(ctx, req.(*MsgApproveRollupKey))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_RevokeRollupKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRevokeRollupKey)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RevokeRollupKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/nativechain.rewards.v1.Msg/RevokeRollupKey",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RevokeRollupKey(ctx, req.(*MsgRevokeRollupKey))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "nativechain.rewards.v1.Msg",
@@ -377,6 +665,14 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ClaimRewards",
 			Handler:    _Msg_ClaimRewards_Handler,
+		},
+		{
+			MethodName: "ApproveRollupKey",
+			Handler:    _Msg_ApproveRollupKey_Handler,
+		},
+		{
+			MethodName: "RevokeRollupKey",
+			Handler:    _Msg_RevokeRollupKey_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -513,6 +809,140 @@ func (m *MsgClaimRewardsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error)
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgApproveRollupKey) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgApproveRollupKey) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgApproveRollupKey) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.VkHash) > 0 {
+		i -= len(m.VkHash)
+		copy(dAtA[i:], m.VkHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.VkHash)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Authority) > 0 {
+		i -= len(m.Authority)
+		copy(dAtA[i:], m.Authority)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Authority)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgApproveRollupKeyResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgApproveRollupKeyResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgApproveRollupKeyResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRevokeRollupKey) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRevokeRollupKey) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRevokeRollupKey) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.VkHash) > 0 {
+		i -= len(m.VkHash)
+		copy(dAtA[i:], m.VkHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.VkHash)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.RollupId) > 0 {
+		i -= len(m.RollupId)
+		copy(dAtA[i:], m.RollupId)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.RollupId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Authority) > 0 {
+		i -= len(m.Authority)
+		copy(dAtA[i:], m.Authority)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Authority)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRevokeRollupKeyResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRevokeRollupKeyResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRevokeRollupKeyResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -573,6 +1003,66 @@ func (m *MsgClaimRewardsResponse) Size() (n int) {
 			n += 1 + l + sovTx(uint64(l))
 		}
 	}
+	return n
+}
+
+func (m *MsgApproveRollupKey) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.VkHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgApproveRollupKeyResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgRevokeRollupKey) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.RollupId)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.VkHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgRevokeRollupKeyResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
 	return n
 }
 
@@ -892,6 +1382,402 @@ func (m *MsgClaimRewardsResponse) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgApproveRollupKey) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgApproveRollupKey: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgApproveRollupKey: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Authority", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VkHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.VkHash = append(m.VkHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.VkHash == nil {
+				m.VkHash = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgApproveRollupKeyResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgApproveRollupKeyResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgApproveRollupKeyResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRevokeRollupKey) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRevokeRollupKey: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRevokeRollupKey: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Authority", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RollupId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VkHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.VkHash = append(m.VkHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.VkHash == nil {
+				m.VkHash = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRevokeRollupKeyResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRevokeRollupKeyResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRevokeRollupKeyResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])

@@ -505,6 +505,7 @@ var (
 	fd_EventWorkRecorded_da_bytes  protoreflect.FieldDescriptor
 	fd_EventWorkRecorded_weight    protoreflect.FieldDescriptor
 	fd_EventWorkRecorded_fee       protoreflect.FieldDescriptor
+	fd_EventWorkRecorded_approved  protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -517,6 +518,7 @@ func init() {
 	fd_EventWorkRecorded_da_bytes = md_EventWorkRecorded.Fields().ByName("da_bytes")
 	fd_EventWorkRecorded_weight = md_EventWorkRecorded.Fields().ByName("weight")
 	fd_EventWorkRecorded_fee = md_EventWorkRecorded.Fields().ByName("fee")
+	fd_EventWorkRecorded_approved = md_EventWorkRecorded.Fields().ByName("approved")
 }
 
 var _ protoreflect.Message = (*fastReflection_EventWorkRecorded)(nil)
@@ -626,6 +628,12 @@ func (x *fastReflection_EventWorkRecorded) Range(f func(protoreflect.FieldDescri
 			return
 		}
 	}
+	if x.Approved != false {
+		value := protoreflect.ValueOfBool(x.Approved)
+		if !f(fd_EventWorkRecorded_approved, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -655,6 +663,8 @@ func (x *fastReflection_EventWorkRecorded) Has(fd protoreflect.FieldDescriptor) 
 		return x.Weight != ""
 	case "nativechain.rewards.v1.EventWorkRecorded.fee":
 		return x.Fee != ""
+	case "nativechain.rewards.v1.EventWorkRecorded.approved":
+		return x.Approved != false
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventWorkRecorded"))
@@ -685,6 +695,8 @@ func (x *fastReflection_EventWorkRecorded) Clear(fd protoreflect.FieldDescriptor
 		x.Weight = ""
 	case "nativechain.rewards.v1.EventWorkRecorded.fee":
 		x.Fee = ""
+	case "nativechain.rewards.v1.EventWorkRecorded.approved":
+		x.Approved = false
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventWorkRecorded"))
@@ -722,6 +734,9 @@ func (x *fastReflection_EventWorkRecorded) Get(descriptor protoreflect.FieldDesc
 	case "nativechain.rewards.v1.EventWorkRecorded.fee":
 		value := x.Fee
 		return protoreflect.ValueOfString(value)
+	case "nativechain.rewards.v1.EventWorkRecorded.approved":
+		value := x.Approved
+		return protoreflect.ValueOfBool(value)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventWorkRecorded"))
@@ -756,6 +771,8 @@ func (x *fastReflection_EventWorkRecorded) Set(fd protoreflect.FieldDescriptor, 
 		x.Weight = value.Interface().(string)
 	case "nativechain.rewards.v1.EventWorkRecorded.fee":
 		x.Fee = value.Interface().(string)
+	case "nativechain.rewards.v1.EventWorkRecorded.approved":
+		x.Approved = value.Bool()
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventWorkRecorded"))
@@ -790,6 +807,8 @@ func (x *fastReflection_EventWorkRecorded) Mutable(fd protoreflect.FieldDescript
 		panic(fmt.Errorf("field weight of message nativechain.rewards.v1.EventWorkRecorded is not mutable"))
 	case "nativechain.rewards.v1.EventWorkRecorded.fee":
 		panic(fmt.Errorf("field fee of message nativechain.rewards.v1.EventWorkRecorded is not mutable"))
+	case "nativechain.rewards.v1.EventWorkRecorded.approved":
+		panic(fmt.Errorf("field approved of message nativechain.rewards.v1.EventWorkRecorded is not mutable"))
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventWorkRecorded"))
@@ -817,6 +836,8 @@ func (x *fastReflection_EventWorkRecorded) NewField(fd protoreflect.FieldDescrip
 		return protoreflect.ValueOfString("")
 	case "nativechain.rewards.v1.EventWorkRecorded.fee":
 		return protoreflect.ValueOfString("")
+	case "nativechain.rewards.v1.EventWorkRecorded.approved":
+		return protoreflect.ValueOfBool(false)
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventWorkRecorded"))
@@ -911,6 +932,9 @@ func (x *fastReflection_EventWorkRecorded) ProtoMethods() *protoiface.Methods {
 		if l > 0 {
 			n += 1 + l + runtime.Sov(uint64(l))
 		}
+		if x.Approved {
+			n += 2
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -939,6 +963,16 @@ func (x *fastReflection_EventWorkRecorded) ProtoMethods() *protoiface.Methods {
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if x.Approved {
+			i--
+			if x.Approved {
+				dAtA[i] = 1
+			} else {
+				dAtA[i] = 0
+			}
+			i--
+			dAtA[i] = 0x40
 		}
 		if len(x.Fee) > 0 {
 			i -= len(x.Fee)
@@ -1217,6 +1251,26 @@ func (x *fastReflection_EventWorkRecorded) ProtoMethods() *protoiface.Methods {
 				}
 				x.Fee = string(dAtA[iNdEx:postIndex])
 				iNdEx = postIndex
+			case 8:
+				if wireType != 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Approved", wireType)
+				}
+				var v int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				x.Approved = bool(v != 0)
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -1790,6 +1844,9 @@ var (
 	fd_EventEpochClosed_validator_amount protoreflect.FieldDescriptor
 	fd_EventEpochClosed_operator_pot     protoreflect.FieldDescriptor
 	fd_EventEpochClosed_eligible_work    protoreflect.FieldDescriptor
+	fd_EventEpochClosed_fee_backed_pot   protoreflect.FieldDescriptor
+	fd_EventEpochClosed_approved_pot     protoreflect.FieldDescriptor
+	fd_EventEpochClosed_approved_work    protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -1799,6 +1856,9 @@ func init() {
 	fd_EventEpochClosed_validator_amount = md_EventEpochClosed.Fields().ByName("validator_amount")
 	fd_EventEpochClosed_operator_pot = md_EventEpochClosed.Fields().ByName("operator_pot")
 	fd_EventEpochClosed_eligible_work = md_EventEpochClosed.Fields().ByName("eligible_work")
+	fd_EventEpochClosed_fee_backed_pot = md_EventEpochClosed.Fields().ByName("fee_backed_pot")
+	fd_EventEpochClosed_approved_pot = md_EventEpochClosed.Fields().ByName("approved_pot")
+	fd_EventEpochClosed_approved_work = md_EventEpochClosed.Fields().ByName("approved_work")
 }
 
 var _ protoreflect.Message = (*fastReflection_EventEpochClosed)(nil)
@@ -1890,6 +1950,24 @@ func (x *fastReflection_EventEpochClosed) Range(f func(protoreflect.FieldDescrip
 			return
 		}
 	}
+	if x.FeeBackedPot != "" {
+		value := protoreflect.ValueOfString(x.FeeBackedPot)
+		if !f(fd_EventEpochClosed_fee_backed_pot, value) {
+			return
+		}
+	}
+	if x.ApprovedPot != "" {
+		value := protoreflect.ValueOfString(x.ApprovedPot)
+		if !f(fd_EventEpochClosed_approved_pot, value) {
+			return
+		}
+	}
+	if x.ApprovedWork != "" {
+		value := protoreflect.ValueOfString(x.ApprovedWork)
+		if !f(fd_EventEpochClosed_approved_work, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -1913,6 +1991,12 @@ func (x *fastReflection_EventEpochClosed) Has(fd protoreflect.FieldDescriptor) b
 		return x.OperatorPot != ""
 	case "nativechain.rewards.v1.EventEpochClosed.eligible_work":
 		return x.EligibleWork != ""
+	case "nativechain.rewards.v1.EventEpochClosed.fee_backed_pot":
+		return x.FeeBackedPot != ""
+	case "nativechain.rewards.v1.EventEpochClosed.approved_pot":
+		return x.ApprovedPot != ""
+	case "nativechain.rewards.v1.EventEpochClosed.approved_work":
+		return x.ApprovedWork != ""
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventEpochClosed"))
@@ -1937,6 +2021,12 @@ func (x *fastReflection_EventEpochClosed) Clear(fd protoreflect.FieldDescriptor)
 		x.OperatorPot = ""
 	case "nativechain.rewards.v1.EventEpochClosed.eligible_work":
 		x.EligibleWork = ""
+	case "nativechain.rewards.v1.EventEpochClosed.fee_backed_pot":
+		x.FeeBackedPot = ""
+	case "nativechain.rewards.v1.EventEpochClosed.approved_pot":
+		x.ApprovedPot = ""
+	case "nativechain.rewards.v1.EventEpochClosed.approved_work":
+		x.ApprovedWork = ""
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventEpochClosed"))
@@ -1964,6 +2054,15 @@ func (x *fastReflection_EventEpochClosed) Get(descriptor protoreflect.FieldDescr
 		return protoreflect.ValueOfString(value)
 	case "nativechain.rewards.v1.EventEpochClosed.eligible_work":
 		value := x.EligibleWork
+		return protoreflect.ValueOfString(value)
+	case "nativechain.rewards.v1.EventEpochClosed.fee_backed_pot":
+		value := x.FeeBackedPot
+		return protoreflect.ValueOfString(value)
+	case "nativechain.rewards.v1.EventEpochClosed.approved_pot":
+		value := x.ApprovedPot
+		return protoreflect.ValueOfString(value)
+	case "nativechain.rewards.v1.EventEpochClosed.approved_work":
+		value := x.ApprovedWork
 		return protoreflect.ValueOfString(value)
 	default:
 		if descriptor.IsExtension() {
@@ -1993,6 +2092,12 @@ func (x *fastReflection_EventEpochClosed) Set(fd protoreflect.FieldDescriptor, v
 		x.OperatorPot = value.Interface().(string)
 	case "nativechain.rewards.v1.EventEpochClosed.eligible_work":
 		x.EligibleWork = value.Interface().(string)
+	case "nativechain.rewards.v1.EventEpochClosed.fee_backed_pot":
+		x.FeeBackedPot = value.Interface().(string)
+	case "nativechain.rewards.v1.EventEpochClosed.approved_pot":
+		x.ApprovedPot = value.Interface().(string)
+	case "nativechain.rewards.v1.EventEpochClosed.approved_work":
+		x.ApprovedWork = value.Interface().(string)
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventEpochClosed"))
@@ -2021,6 +2126,12 @@ func (x *fastReflection_EventEpochClosed) Mutable(fd protoreflect.FieldDescripto
 		panic(fmt.Errorf("field operator_pot of message nativechain.rewards.v1.EventEpochClosed is not mutable"))
 	case "nativechain.rewards.v1.EventEpochClosed.eligible_work":
 		panic(fmt.Errorf("field eligible_work of message nativechain.rewards.v1.EventEpochClosed is not mutable"))
+	case "nativechain.rewards.v1.EventEpochClosed.fee_backed_pot":
+		panic(fmt.Errorf("field fee_backed_pot of message nativechain.rewards.v1.EventEpochClosed is not mutable"))
+	case "nativechain.rewards.v1.EventEpochClosed.approved_pot":
+		panic(fmt.Errorf("field approved_pot of message nativechain.rewards.v1.EventEpochClosed is not mutable"))
+	case "nativechain.rewards.v1.EventEpochClosed.approved_work":
+		panic(fmt.Errorf("field approved_work of message nativechain.rewards.v1.EventEpochClosed is not mutable"))
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventEpochClosed"))
@@ -2041,6 +2152,12 @@ func (x *fastReflection_EventEpochClosed) NewField(fd protoreflect.FieldDescript
 	case "nativechain.rewards.v1.EventEpochClosed.operator_pot":
 		return protoreflect.ValueOfString("")
 	case "nativechain.rewards.v1.EventEpochClosed.eligible_work":
+		return protoreflect.ValueOfString("")
+	case "nativechain.rewards.v1.EventEpochClosed.fee_backed_pot":
+		return protoreflect.ValueOfString("")
+	case "nativechain.rewards.v1.EventEpochClosed.approved_pot":
+		return protoreflect.ValueOfString("")
+	case "nativechain.rewards.v1.EventEpochClosed.approved_work":
 		return protoreflect.ValueOfString("")
 	default:
 		if fd.IsExtension() {
@@ -2126,6 +2243,18 @@ func (x *fastReflection_EventEpochClosed) ProtoMethods() *protoiface.Methods {
 		if l > 0 {
 			n += 1 + l + runtime.Sov(uint64(l))
 		}
+		l = len(x.FeeBackedPot)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		l = len(x.ApprovedPot)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		l = len(x.ApprovedWork)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -2154,6 +2283,27 @@ func (x *fastReflection_EventEpochClosed) ProtoMethods() *protoiface.Methods {
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.ApprovedWork) > 0 {
+			i -= len(x.ApprovedWork)
+			copy(dAtA[i:], x.ApprovedWork)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.ApprovedWork)))
+			i--
+			dAtA[i] = 0x3a
+		}
+		if len(x.ApprovedPot) > 0 {
+			i -= len(x.ApprovedPot)
+			copy(dAtA[i:], x.ApprovedPot)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.ApprovedPot)))
+			i--
+			dAtA[i] = 0x32
+		}
+		if len(x.FeeBackedPot) > 0 {
+			i -= len(x.FeeBackedPot)
+			copy(dAtA[i:], x.FeeBackedPot)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.FeeBackedPot)))
+			i--
+			dAtA[i] = 0x2a
 		}
 		if len(x.EligibleWork) > 0 {
 			i -= len(x.EligibleWork)
@@ -2344,6 +2494,102 @@ func (x *fastReflection_EventEpochClosed) ProtoMethods() *protoiface.Methods {
 					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
 				}
 				x.EligibleWork = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 5:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field FeeBackedPot", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.FeeBackedPot = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 6:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ApprovedPot", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.ApprovedPot = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 7:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ApprovedWork", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.ApprovedWork = string(dAtA[iNdEx:postIndex])
 				iNdEx = postIndex
 			default:
 				iNdEx = preIndex
@@ -3492,6 +3738,974 @@ func (x *fastReflection_EventRewardsClaimed) ProtoMethods() *protoiface.Methods 
 	}
 }
 
+var (
+	md_EventRollupKeyApproved           protoreflect.MessageDescriptor
+	fd_EventRollupKeyApproved_rollup_id protoreflect.FieldDescriptor
+	fd_EventRollupKeyApproved_vk_hash   protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_nativechain_rewards_v1_events_proto_init()
+	md_EventRollupKeyApproved = File_nativechain_rewards_v1_events_proto.Messages().ByName("EventRollupKeyApproved")
+	fd_EventRollupKeyApproved_rollup_id = md_EventRollupKeyApproved.Fields().ByName("rollup_id")
+	fd_EventRollupKeyApproved_vk_hash = md_EventRollupKeyApproved.Fields().ByName("vk_hash")
+}
+
+var _ protoreflect.Message = (*fastReflection_EventRollupKeyApproved)(nil)
+
+type fastReflection_EventRollupKeyApproved EventRollupKeyApproved
+
+func (x *EventRollupKeyApproved) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_EventRollupKeyApproved)(x)
+}
+
+func (x *EventRollupKeyApproved) slowProtoReflect() protoreflect.Message {
+	mi := &file_nativechain_rewards_v1_events_proto_msgTypes[6]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_EventRollupKeyApproved_messageType fastReflection_EventRollupKeyApproved_messageType
+var _ protoreflect.MessageType = fastReflection_EventRollupKeyApproved_messageType{}
+
+type fastReflection_EventRollupKeyApproved_messageType struct{}
+
+func (x fastReflection_EventRollupKeyApproved_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_EventRollupKeyApproved)(nil)
+}
+func (x fastReflection_EventRollupKeyApproved_messageType) New() protoreflect.Message {
+	return new(fastReflection_EventRollupKeyApproved)
+}
+func (x fastReflection_EventRollupKeyApproved_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventRollupKeyApproved
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_EventRollupKeyApproved) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventRollupKeyApproved
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_EventRollupKeyApproved) Type() protoreflect.MessageType {
+	return _fastReflection_EventRollupKeyApproved_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_EventRollupKeyApproved) New() protoreflect.Message {
+	return new(fastReflection_EventRollupKeyApproved)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_EventRollupKeyApproved) Interface() protoreflect.ProtoMessage {
+	return (*EventRollupKeyApproved)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_EventRollupKeyApproved) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.RollupId != "" {
+		value := protoreflect.ValueOfString(x.RollupId)
+		if !f(fd_EventRollupKeyApproved_rollup_id, value) {
+			return
+		}
+	}
+	if x.VkHash != "" {
+		value := protoreflect.ValueOfString(x.VkHash)
+		if !f(fd_EventRollupKeyApproved_vk_hash, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_EventRollupKeyApproved) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "nativechain.rewards.v1.EventRollupKeyApproved.rollup_id":
+		return x.RollupId != ""
+	case "nativechain.rewards.v1.EventRollupKeyApproved.vk_hash":
+		return x.VkHash != ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventRollupKeyApproved"))
+		}
+		panic(fmt.Errorf("message nativechain.rewards.v1.EventRollupKeyApproved does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupKeyApproved) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "nativechain.rewards.v1.EventRollupKeyApproved.rollup_id":
+		x.RollupId = ""
+	case "nativechain.rewards.v1.EventRollupKeyApproved.vk_hash":
+		x.VkHash = ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventRollupKeyApproved"))
+		}
+		panic(fmt.Errorf("message nativechain.rewards.v1.EventRollupKeyApproved does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_EventRollupKeyApproved) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "nativechain.rewards.v1.EventRollupKeyApproved.rollup_id":
+		value := x.RollupId
+		return protoreflect.ValueOfString(value)
+	case "nativechain.rewards.v1.EventRollupKeyApproved.vk_hash":
+		value := x.VkHash
+		return protoreflect.ValueOfString(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventRollupKeyApproved"))
+		}
+		panic(fmt.Errorf("message nativechain.rewards.v1.EventRollupKeyApproved does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupKeyApproved) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "nativechain.rewards.v1.EventRollupKeyApproved.rollup_id":
+		x.RollupId = value.Interface().(string)
+	case "nativechain.rewards.v1.EventRollupKeyApproved.vk_hash":
+		x.VkHash = value.Interface().(string)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventRollupKeyApproved"))
+		}
+		panic(fmt.Errorf("message nativechain.rewards.v1.EventRollupKeyApproved does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupKeyApproved) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.rewards.v1.EventRollupKeyApproved.rollup_id":
+		panic(fmt.Errorf("field rollup_id of message nativechain.rewards.v1.EventRollupKeyApproved is not mutable"))
+	case "nativechain.rewards.v1.EventRollupKeyApproved.vk_hash":
+		panic(fmt.Errorf("field vk_hash of message nativechain.rewards.v1.EventRollupKeyApproved is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventRollupKeyApproved"))
+		}
+		panic(fmt.Errorf("message nativechain.rewards.v1.EventRollupKeyApproved does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_EventRollupKeyApproved) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.rewards.v1.EventRollupKeyApproved.rollup_id":
+		return protoreflect.ValueOfString("")
+	case "nativechain.rewards.v1.EventRollupKeyApproved.vk_hash":
+		return protoreflect.ValueOfString("")
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventRollupKeyApproved"))
+		}
+		panic(fmt.Errorf("message nativechain.rewards.v1.EventRollupKeyApproved does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_EventRollupKeyApproved) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in nativechain.rewards.v1.EventRollupKeyApproved", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_EventRollupKeyApproved) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupKeyApproved) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_EventRollupKeyApproved) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_EventRollupKeyApproved) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*EventRollupKeyApproved)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		l = len(x.RollupId)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		l = len(x.VkHash)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*EventRollupKeyApproved)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.VkHash) > 0 {
+			i -= len(x.VkHash)
+			copy(dAtA[i:], x.VkHash)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.VkHash)))
+			i--
+			dAtA[i] = 0x12
+		}
+		if len(x.RollupId) > 0 {
+			i -= len(x.RollupId)
+			copy(dAtA[i:], x.RollupId)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.RollupId)))
+			i--
+			dAtA[i] = 0xa
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*EventRollupKeyApproved)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventRollupKeyApproved: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventRollupKeyApproved: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.RollupId = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 2:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field VkHash", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.VkHash = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var (
+	md_EventRollupKeyRevoked           protoreflect.MessageDescriptor
+	fd_EventRollupKeyRevoked_rollup_id protoreflect.FieldDescriptor
+	fd_EventRollupKeyRevoked_vk_hash   protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_nativechain_rewards_v1_events_proto_init()
+	md_EventRollupKeyRevoked = File_nativechain_rewards_v1_events_proto.Messages().ByName("EventRollupKeyRevoked")
+	fd_EventRollupKeyRevoked_rollup_id = md_EventRollupKeyRevoked.Fields().ByName("rollup_id")
+	fd_EventRollupKeyRevoked_vk_hash = md_EventRollupKeyRevoked.Fields().ByName("vk_hash")
+}
+
+var _ protoreflect.Message = (*fastReflection_EventRollupKeyRevoked)(nil)
+
+type fastReflection_EventRollupKeyRevoked EventRollupKeyRevoked
+
+func (x *EventRollupKeyRevoked) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_EventRollupKeyRevoked)(x)
+}
+
+func (x *EventRollupKeyRevoked) slowProtoReflect() protoreflect.Message {
+	mi := &file_nativechain_rewards_v1_events_proto_msgTypes[7]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_EventRollupKeyRevoked_messageType fastReflection_EventRollupKeyRevoked_messageType
+var _ protoreflect.MessageType = fastReflection_EventRollupKeyRevoked_messageType{}
+
+type fastReflection_EventRollupKeyRevoked_messageType struct{}
+
+func (x fastReflection_EventRollupKeyRevoked_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_EventRollupKeyRevoked)(nil)
+}
+func (x fastReflection_EventRollupKeyRevoked_messageType) New() protoreflect.Message {
+	return new(fastReflection_EventRollupKeyRevoked)
+}
+func (x fastReflection_EventRollupKeyRevoked_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventRollupKeyRevoked
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_EventRollupKeyRevoked) Descriptor() protoreflect.MessageDescriptor {
+	return md_EventRollupKeyRevoked
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_EventRollupKeyRevoked) Type() protoreflect.MessageType {
+	return _fastReflection_EventRollupKeyRevoked_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_EventRollupKeyRevoked) New() protoreflect.Message {
+	return new(fastReflection_EventRollupKeyRevoked)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_EventRollupKeyRevoked) Interface() protoreflect.ProtoMessage {
+	return (*EventRollupKeyRevoked)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_EventRollupKeyRevoked) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.RollupId != "" {
+		value := protoreflect.ValueOfString(x.RollupId)
+		if !f(fd_EventRollupKeyRevoked_rollup_id, value) {
+			return
+		}
+	}
+	if x.VkHash != "" {
+		value := protoreflect.ValueOfString(x.VkHash)
+		if !f(fd_EventRollupKeyRevoked_vk_hash, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_EventRollupKeyRevoked) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "nativechain.rewards.v1.EventRollupKeyRevoked.rollup_id":
+		return x.RollupId != ""
+	case "nativechain.rewards.v1.EventRollupKeyRevoked.vk_hash":
+		return x.VkHash != ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventRollupKeyRevoked"))
+		}
+		panic(fmt.Errorf("message nativechain.rewards.v1.EventRollupKeyRevoked does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupKeyRevoked) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "nativechain.rewards.v1.EventRollupKeyRevoked.rollup_id":
+		x.RollupId = ""
+	case "nativechain.rewards.v1.EventRollupKeyRevoked.vk_hash":
+		x.VkHash = ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventRollupKeyRevoked"))
+		}
+		panic(fmt.Errorf("message nativechain.rewards.v1.EventRollupKeyRevoked does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_EventRollupKeyRevoked) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "nativechain.rewards.v1.EventRollupKeyRevoked.rollup_id":
+		value := x.RollupId
+		return protoreflect.ValueOfString(value)
+	case "nativechain.rewards.v1.EventRollupKeyRevoked.vk_hash":
+		value := x.VkHash
+		return protoreflect.ValueOfString(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventRollupKeyRevoked"))
+		}
+		panic(fmt.Errorf("message nativechain.rewards.v1.EventRollupKeyRevoked does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupKeyRevoked) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "nativechain.rewards.v1.EventRollupKeyRevoked.rollup_id":
+		x.RollupId = value.Interface().(string)
+	case "nativechain.rewards.v1.EventRollupKeyRevoked.vk_hash":
+		x.VkHash = value.Interface().(string)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventRollupKeyRevoked"))
+		}
+		panic(fmt.Errorf("message nativechain.rewards.v1.EventRollupKeyRevoked does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupKeyRevoked) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.rewards.v1.EventRollupKeyRevoked.rollup_id":
+		panic(fmt.Errorf("field rollup_id of message nativechain.rewards.v1.EventRollupKeyRevoked is not mutable"))
+	case "nativechain.rewards.v1.EventRollupKeyRevoked.vk_hash":
+		panic(fmt.Errorf("field vk_hash of message nativechain.rewards.v1.EventRollupKeyRevoked is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventRollupKeyRevoked"))
+		}
+		panic(fmt.Errorf("message nativechain.rewards.v1.EventRollupKeyRevoked does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_EventRollupKeyRevoked) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.rewards.v1.EventRollupKeyRevoked.rollup_id":
+		return protoreflect.ValueOfString("")
+	case "nativechain.rewards.v1.EventRollupKeyRevoked.vk_hash":
+		return protoreflect.ValueOfString("")
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EventRollupKeyRevoked"))
+		}
+		panic(fmt.Errorf("message nativechain.rewards.v1.EventRollupKeyRevoked does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_EventRollupKeyRevoked) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in nativechain.rewards.v1.EventRollupKeyRevoked", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_EventRollupKeyRevoked) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_EventRollupKeyRevoked) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_EventRollupKeyRevoked) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_EventRollupKeyRevoked) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*EventRollupKeyRevoked)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		l = len(x.RollupId)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		l = len(x.VkHash)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*EventRollupKeyRevoked)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.VkHash) > 0 {
+			i -= len(x.VkHash)
+			copy(dAtA[i:], x.VkHash)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.VkHash)))
+			i--
+			dAtA[i] = 0x12
+		}
+		if len(x.RollupId) > 0 {
+			i -= len(x.RollupId)
+			copy(dAtA[i:], x.RollupId)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.RollupId)))
+			i--
+			dAtA[i] = 0xa
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*EventRollupKeyRevoked)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventRollupKeyRevoked: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: EventRollupKeyRevoked: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.RollupId = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 2:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field VkHash", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.VkHash = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
 // Code generated by protoc-gen-go. DO NOT EDIT.
 // versions:
 // 	protoc-gen-go v1.27.0
@@ -3565,6 +4779,9 @@ type EventWorkRecorded struct {
 	Weight   string `protobuf:"bytes,6,opt,name=weight,proto3" json:"weight,omitempty"`
 	// fee charged to the operator for the batch.
 	Fee string `protobuf:"bytes,7,opt,name=fee,proto3" json:"fee,omitempty"`
+	// approved is whether the batch was verified under a key governance
+	// approved for the rollup (its weight then earns from the approved pot).
+	Approved bool `protobuf:"varint,8,opt,name=approved,proto3" json:"approved,omitempty"`
 }
 
 func (x *EventWorkRecorded) Reset() {
@@ -3636,6 +4853,13 @@ func (x *EventWorkRecorded) GetFee() string {
 	return ""
 }
 
+func (x *EventWorkRecorded) GetApproved() bool {
+	if x != nil {
+		return x.Approved
+	}
+	return false
+}
+
 // EventRollupWorkForfeited is emitted when a rollup is frozen: its work in the
 // current epoch earns nothing.
 type EventRollupWorkForfeited struct {
@@ -3701,6 +4925,11 @@ type EventEpochClosed struct {
 	// operator_pot reserved for the epoch's operators.
 	OperatorPot  string `protobuf:"bytes,3,opt,name=operator_pot,json=operatorPot,proto3" json:"operator_pot,omitempty"`
 	EligibleWork string `protobuf:"bytes,4,opt,name=eligible_work,json=eligibleWork,proto3" json:"eligible_work,omitempty"`
+	// fee_backed_pot is the part of operator_pot shared by batch fees paid.
+	FeeBackedPot string `protobuf:"bytes,5,opt,name=fee_backed_pot,json=feeBackedPot,proto3" json:"fee_backed_pot,omitempty"`
+	// approved_pot is the part of operator_pot shared by approved work.
+	ApprovedPot  string `protobuf:"bytes,6,opt,name=approved_pot,json=approvedPot,proto3" json:"approved_pot,omitempty"`
+	ApprovedWork string `protobuf:"bytes,7,opt,name=approved_work,json=approvedWork,proto3" json:"approved_work,omitempty"`
 }
 
 func (x *EventEpochClosed) Reset() {
@@ -3747,6 +4976,27 @@ func (x *EventEpochClosed) GetOperatorPot() string {
 func (x *EventEpochClosed) GetEligibleWork() string {
 	if x != nil {
 		return x.EligibleWork
+	}
+	return ""
+}
+
+func (x *EventEpochClosed) GetFeeBackedPot() string {
+	if x != nil {
+		return x.FeeBackedPot
+	}
+	return ""
+}
+
+func (x *EventEpochClosed) GetApprovedPot() string {
+	if x != nil {
+		return x.ApprovedPot
+	}
+	return ""
+}
+
+func (x *EventEpochClosed) GetApprovedWork() string {
+	if x != nil {
+		return x.ApprovedWork
 	}
 	return ""
 }
@@ -3866,6 +5116,97 @@ func (x *EventRewardsClaimed) GetAmount() string {
 	return ""
 }
 
+// EventRollupKeyApproved is emitted when governance approves a rollup's
+// verifying key for the inflation-funded part of the operator pot.
+type EventRollupKeyApproved struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	RollupId string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// vk_hash, hex.
+	VkHash string `protobuf:"bytes,2,opt,name=vk_hash,json=vkHash,proto3" json:"vk_hash,omitempty"`
+}
+
+func (x *EventRollupKeyApproved) Reset() {
+	*x = EventRollupKeyApproved{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_nativechain_rewards_v1_events_proto_msgTypes[6]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *EventRollupKeyApproved) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EventRollupKeyApproved) ProtoMessage() {}
+
+// Deprecated: Use EventRollupKeyApproved.ProtoReflect.Descriptor instead.
+func (*EventRollupKeyApproved) Descriptor() ([]byte, []int) {
+	return file_nativechain_rewards_v1_events_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *EventRollupKeyApproved) GetRollupId() string {
+	if x != nil {
+		return x.RollupId
+	}
+	return ""
+}
+
+func (x *EventRollupKeyApproved) GetVkHash() string {
+	if x != nil {
+		return x.VkHash
+	}
+	return ""
+}
+
+// EventRollupKeyRevoked is emitted when governance withdraws an approval.
+type EventRollupKeyRevoked struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	RollupId string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// vk_hash, hex.
+	VkHash string `protobuf:"bytes,2,opt,name=vk_hash,json=vkHash,proto3" json:"vk_hash,omitempty"`
+}
+
+func (x *EventRollupKeyRevoked) Reset() {
+	*x = EventRollupKeyRevoked{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_nativechain_rewards_v1_events_proto_msgTypes[7]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *EventRollupKeyRevoked) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EventRollupKeyRevoked) ProtoMessage() {}
+
+// Deprecated: Use EventRollupKeyRevoked.ProtoReflect.Descriptor instead.
+func (*EventRollupKeyRevoked) Descriptor() ([]byte, []int) {
+	return file_nativechain_rewards_v1_events_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *EventRollupKeyRevoked) GetRollupId() string {
+	if x != nil {
+		return x.RollupId
+	}
+	return ""
+}
+
+func (x *EventRollupKeyRevoked) GetVkHash() string {
+	if x != nil {
+		return x.VkHash
+	}
+	return ""
+}
+
 var File_nativechain_rewards_v1_events_proto protoreflect.FileDescriptor
 
 var file_nativechain_rewards_v1_events_proto_rawDesc = []byte{
@@ -3877,7 +5218,7 @@ var file_nativechain_rewards_v1_events_proto_rawDesc = []byte{
 	0x12, 0x16, 0x0a, 0x06, 0x73, 0x6f, 0x75, 0x72, 0x63, 0x65, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09,
 	0x52, 0x06, 0x73, 0x6f, 0x75, 0x72, 0x63, 0x65, 0x12, 0x16, 0x0a, 0x06, 0x61, 0x6d, 0x6f, 0x75,
 	0x6e, 0x74, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x06, 0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74,
-	0x22, 0xbe, 0x01, 0x0a, 0x11, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x57, 0x6f, 0x72, 0x6b, 0x52, 0x65,
+	0x22, 0xda, 0x01, 0x0a, 0x11, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x57, 0x6f, 0x72, 0x6b, 0x52, 0x65,
 	0x63, 0x6f, 0x72, 0x64, 0x65, 0x64, 0x12, 0x14, 0x0a, 0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x18,
 	0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x12, 0x1b, 0x0a, 0x09,
 	0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52,
@@ -3889,56 +5230,75 @@ var file_nativechain_rewards_v1_events_proto_rawDesc = []byte{
 	0x64, 0x61, 0x42, 0x79, 0x74, 0x65, 0x73, 0x12, 0x16, 0x0a, 0x06, 0x77, 0x65, 0x69, 0x67, 0x68,
 	0x74, 0x18, 0x06, 0x20, 0x01, 0x28, 0x09, 0x52, 0x06, 0x77, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12,
 	0x10, 0x0a, 0x03, 0x66, 0x65, 0x65, 0x18, 0x07, 0x20, 0x01, 0x28, 0x09, 0x52, 0x03, 0x66, 0x65,
-	0x65, 0x22, 0x65, 0x0a, 0x18, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70,
-	0x57, 0x6f, 0x72, 0x6b, 0x46, 0x6f, 0x72, 0x66, 0x65, 0x69, 0x74, 0x65, 0x64, 0x12, 0x14, 0x0a,
-	0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05, 0x65, 0x70,
-	0x6f, 0x63, 0x68, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64,
-	0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64,
-	0x12, 0x16, 0x0a, 0x06, 0x77, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x03, 0x20, 0x01, 0x28, 0x09,
-	0x52, 0x06, 0x77, 0x65, 0x69, 0x67, 0x68, 0x74, 0x22, 0x9b, 0x01, 0x0a, 0x10, 0x45, 0x76, 0x65,
-	0x6e, 0x74, 0x45, 0x70, 0x6f, 0x63, 0x68, 0x43, 0x6c, 0x6f, 0x73, 0x65, 0x64, 0x12, 0x14, 0x0a,
-	0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05, 0x65, 0x70,
-	0x6f, 0x63, 0x68, 0x12, 0x29, 0x0a, 0x10, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x61, 0x74, 0x6f, 0x72,
-	0x5f, 0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0f, 0x76,
-	0x61, 0x6c, 0x69, 0x64, 0x61, 0x74, 0x6f, 0x72, 0x41, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x12, 0x21,
-	0x0a, 0x0c, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x5f, 0x70, 0x6f, 0x74, 0x18, 0x03,
-	0x20, 0x01, 0x28, 0x09, 0x52, 0x0b, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x50, 0x6f,
-	0x74, 0x12, 0x23, 0x0a, 0x0d, 0x65, 0x6c, 0x69, 0x67, 0x69, 0x62, 0x6c, 0x65, 0x5f, 0x77, 0x6f,
-	0x72, 0x6b, 0x18, 0x04, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0c, 0x65, 0x6c, 0x69, 0x67, 0x69, 0x62,
-	0x6c, 0x65, 0x57, 0x6f, 0x72, 0x6b, 0x22, 0xd4, 0x01, 0x0a, 0x19, 0x45, 0x76, 0x65, 0x6e, 0x74,
-	0x45, 0x70, 0x6f, 0x63, 0x68, 0x50, 0x61, 0x79, 0x6f, 0x75, 0x74, 0x43, 0x6f, 0x6d, 0x70, 0x6c,
-	0x65, 0x74, 0x65, 0x64, 0x12, 0x14, 0x0a, 0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x18, 0x01, 0x20,
-	0x01, 0x28, 0x04, 0x52, 0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x12, 0x2b, 0x0a, 0x11, 0x6f, 0x70,
-	0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x5f, 0x63, 0x72, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64, 0x18,
-	0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x10, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x43,
-	0x72, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64, 0x12, 0x20, 0x0a, 0x0c, 0x6c, 0x65, 0x66, 0x74, 0x5f,
-	0x69, 0x6e, 0x5f, 0x70, 0x6f, 0x6f, 0x6c, 0x18, 0x03, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0a, 0x6c,
-	0x65, 0x66, 0x74, 0x49, 0x6e, 0x50, 0x6f, 0x6f, 0x6c, 0x12, 0x29, 0x0a, 0x10, 0x72, 0x65, 0x63,
-	0x6f, 0x72, 0x64, 0x73, 0x5f, 0x63, 0x72, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64, 0x18, 0x04, 0x20,
-	0x01, 0x28, 0x04, 0x52, 0x0f, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73, 0x43, 0x72, 0x65, 0x64,
-	0x69, 0x74, 0x65, 0x64, 0x12, 0x27, 0x0a, 0x0f, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73, 0x5f,
-	0x73, 0x6b, 0x69, 0x70, 0x70, 0x65, 0x64, 0x18, 0x05, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0e, 0x72,
-	0x65, 0x63, 0x6f, 0x72, 0x64, 0x73, 0x53, 0x6b, 0x69, 0x70, 0x70, 0x65, 0x64, 0x22, 0x49, 0x0a,
-	0x13, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x43, 0x6c, 0x61,
-	0x69, 0x6d, 0x65, 0x64, 0x12, 0x1a, 0x0a, 0x08, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72,
-	0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72,
-	0x12, 0x16, 0x0a, 0x06, 0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09,
-	0x52, 0x06, 0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x42, 0xec, 0x01, 0x0a, 0x1a, 0x63, 0x6f, 0x6d,
-	0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x72, 0x65, 0x77,
-	0x61, 0x72, 0x64, 0x73, 0x2e, 0x76, 0x31, 0x42, 0x0b, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x73, 0x50,
-	0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x47, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63,
-	0x6f, 0x6d, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x6e,
-	0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x6e,
-	0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x72, 0x65, 0x77, 0x61, 0x72,
-	0x64, 0x73, 0x2f, 0x76, 0x31, 0x3b, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x76, 0x31, 0xa2,
-	0x02, 0x03, 0x4e, 0x52, 0x58, 0xaa, 0x02, 0x16, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
-	0x61, 0x69, 0x6e, 0x2e, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x2e, 0x56, 0x31, 0xca, 0x02,
-	0x16, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x52, 0x65, 0x77,
-	0x61, 0x72, 0x64, 0x73, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x22, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65,
+	0x65, 0x12, 0x1a, 0x0a, 0x08, 0x61, 0x70, 0x70, 0x72, 0x6f, 0x76, 0x65, 0x64, 0x18, 0x08, 0x20,
+	0x01, 0x28, 0x08, 0x52, 0x08, 0x61, 0x70, 0x70, 0x72, 0x6f, 0x76, 0x65, 0x64, 0x22, 0x65, 0x0a,
+	0x18, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x57, 0x6f, 0x72, 0x6b,
+	0x46, 0x6f, 0x72, 0x66, 0x65, 0x69, 0x74, 0x65, 0x64, 0x12, 0x14, 0x0a, 0x05, 0x65, 0x70, 0x6f,
+	0x63, 0x68, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x12,
+	0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x02, 0x20, 0x01,
+	0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64, 0x12, 0x16, 0x0a, 0x06,
+	0x77, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x03, 0x20, 0x01, 0x28, 0x09, 0x52, 0x06, 0x77, 0x65,
+	0x69, 0x67, 0x68, 0x74, 0x22, 0x89, 0x02, 0x0a, 0x10, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x45, 0x70,
+	0x6f, 0x63, 0x68, 0x43, 0x6c, 0x6f, 0x73, 0x65, 0x64, 0x12, 0x14, 0x0a, 0x05, 0x65, 0x70, 0x6f,
+	0x63, 0x68, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x12,
+	0x29, 0x0a, 0x10, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x61, 0x74, 0x6f, 0x72, 0x5f, 0x61, 0x6d, 0x6f,
+	0x75, 0x6e, 0x74, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0f, 0x76, 0x61, 0x6c, 0x69, 0x64,
+	0x61, 0x74, 0x6f, 0x72, 0x41, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x12, 0x21, 0x0a, 0x0c, 0x6f, 0x70,
+	0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x5f, 0x70, 0x6f, 0x74, 0x18, 0x03, 0x20, 0x01, 0x28, 0x09,
+	0x52, 0x0b, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x50, 0x6f, 0x74, 0x12, 0x23, 0x0a,
+	0x0d, 0x65, 0x6c, 0x69, 0x67, 0x69, 0x62, 0x6c, 0x65, 0x5f, 0x77, 0x6f, 0x72, 0x6b, 0x18, 0x04,
+	0x20, 0x01, 0x28, 0x09, 0x52, 0x0c, 0x65, 0x6c, 0x69, 0x67, 0x69, 0x62, 0x6c, 0x65, 0x57, 0x6f,
+	0x72, 0x6b, 0x12, 0x24, 0x0a, 0x0e, 0x66, 0x65, 0x65, 0x5f, 0x62, 0x61, 0x63, 0x6b, 0x65, 0x64,
+	0x5f, 0x70, 0x6f, 0x74, 0x18, 0x05, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0c, 0x66, 0x65, 0x65, 0x42,
+	0x61, 0x63, 0x6b, 0x65, 0x64, 0x50, 0x6f, 0x74, 0x12, 0x21, 0x0a, 0x0c, 0x61, 0x70, 0x70, 0x72,
+	0x6f, 0x76, 0x65, 0x64, 0x5f, 0x70, 0x6f, 0x74, 0x18, 0x06, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0b,
+	0x61, 0x70, 0x70, 0x72, 0x6f, 0x76, 0x65, 0x64, 0x50, 0x6f, 0x74, 0x12, 0x23, 0x0a, 0x0d, 0x61,
+	0x70, 0x70, 0x72, 0x6f, 0x76, 0x65, 0x64, 0x5f, 0x77, 0x6f, 0x72, 0x6b, 0x18, 0x07, 0x20, 0x01,
+	0x28, 0x09, 0x52, 0x0c, 0x61, 0x70, 0x70, 0x72, 0x6f, 0x76, 0x65, 0x64, 0x57, 0x6f, 0x72, 0x6b,
+	0x22, 0xd4, 0x01, 0x0a, 0x19, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x45, 0x70, 0x6f, 0x63, 0x68, 0x50,
+	0x61, 0x79, 0x6f, 0x75, 0x74, 0x43, 0x6f, 0x6d, 0x70, 0x6c, 0x65, 0x74, 0x65, 0x64, 0x12, 0x14,
+	0x0a, 0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05, 0x65,
+	0x70, 0x6f, 0x63, 0x68, 0x12, 0x2b, 0x0a, 0x11, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72,
+	0x5f, 0x63, 0x72, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52,
+	0x10, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x43, 0x72, 0x65, 0x64, 0x69, 0x74, 0x65,
+	0x64, 0x12, 0x20, 0x0a, 0x0c, 0x6c, 0x65, 0x66, 0x74, 0x5f, 0x69, 0x6e, 0x5f, 0x70, 0x6f, 0x6f,
+	0x6c, 0x18, 0x03, 0x20, 0x01, 0x28, 0x09, 0x52, 0x0a, 0x6c, 0x65, 0x66, 0x74, 0x49, 0x6e, 0x50,
+	0x6f, 0x6f, 0x6c, 0x12, 0x29, 0x0a, 0x10, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73, 0x5f, 0x63,
+	0x72, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64, 0x18, 0x04, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0f, 0x72,
+	0x65, 0x63, 0x6f, 0x72, 0x64, 0x73, 0x43, 0x72, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64, 0x12, 0x27,
+	0x0a, 0x0f, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73, 0x5f, 0x73, 0x6b, 0x69, 0x70, 0x70, 0x65,
+	0x64, 0x18, 0x05, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0e, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73,
+	0x53, 0x6b, 0x69, 0x70, 0x70, 0x65, 0x64, 0x22, 0x49, 0x0a, 0x13, 0x45, 0x76, 0x65, 0x6e, 0x74,
+	0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x43, 0x6c, 0x61, 0x69, 0x6d, 0x65, 0x64, 0x12, 0x1a,
+	0x0a, 0x08, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09,
+	0x52, 0x08, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x12, 0x16, 0x0a, 0x06, 0x61, 0x6d,
+	0x6f, 0x75, 0x6e, 0x74, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x06, 0x61, 0x6d, 0x6f, 0x75,
+	0x6e, 0x74, 0x22, 0x4e, 0x0a, 0x16, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x52, 0x6f, 0x6c, 0x6c, 0x75,
+	0x70, 0x4b, 0x65, 0x79, 0x41, 0x70, 0x70, 0x72, 0x6f, 0x76, 0x65, 0x64, 0x12, 0x1b, 0x0a, 0x09,
+	0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52,
+	0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64, 0x12, 0x17, 0x0a, 0x07, 0x76, 0x6b, 0x5f,
+	0x68, 0x61, 0x73, 0x68, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x06, 0x76, 0x6b, 0x48, 0x61,
+	0x73, 0x68, 0x22, 0x4d, 0x0a, 0x15, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x52, 0x6f, 0x6c, 0x6c, 0x75,
+	0x70, 0x4b, 0x65, 0x79, 0x52, 0x65, 0x76, 0x6f, 0x6b, 0x65, 0x64, 0x12, 0x1b, 0x0a, 0x09, 0x72,
+	0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08,
+	0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64, 0x12, 0x17, 0x0a, 0x07, 0x76, 0x6b, 0x5f, 0x68,
+	0x61, 0x73, 0x68, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x06, 0x76, 0x6b, 0x48, 0x61, 0x73,
+	0x68, 0x42, 0xec, 0x01, 0x0a, 0x1a, 0x63, 0x6f, 0x6d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65,
+	0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x2e, 0x76, 0x31,
+	0x42, 0x0b, 0x45, 0x76, 0x65, 0x6e, 0x74, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a,
+	0x47, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x6e, 0x61, 0x74, 0x69,
+	0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
+	0x61, 0x69, 0x6e, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
+	0x61, 0x69, 0x6e, 0x2f, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x2f, 0x76, 0x31, 0x3b, 0x72,
+	0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x4e, 0x52, 0x58, 0xaa, 0x02,
+	0x16, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x52, 0x65, 0x77,
+	0x61, 0x72, 0x64, 0x73, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x16, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65,
 	0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x5c, 0x56, 0x31,
-	0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x18, 0x4e,
-	0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x3a, 0x3a, 0x52, 0x65, 0x77, 0x61,
-	0x72, 0x64, 0x73, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
+	0xe2, 0x02, 0x22, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x52,
+	0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74,
+	0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x18, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
+	0x61, 0x69, 0x6e, 0x3a, 0x3a, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x3a, 0x3a, 0x56, 0x31,
+	0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
 }
 
 var (
@@ -3953,7 +5313,7 @@ func file_nativechain_rewards_v1_events_proto_rawDescGZIP() []byte {
 	return file_nativechain_rewards_v1_events_proto_rawDescData
 }
 
-var file_nativechain_rewards_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_nativechain_rewards_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_nativechain_rewards_v1_events_proto_goTypes = []interface{}{
 	(*EventPoolFunded)(nil),           // 0: nativechain.rewards.v1.EventPoolFunded
 	(*EventWorkRecorded)(nil),         // 1: nativechain.rewards.v1.EventWorkRecorded
@@ -3961,6 +5321,8 @@ var file_nativechain_rewards_v1_events_proto_goTypes = []interface{}{
 	(*EventEpochClosed)(nil),          // 3: nativechain.rewards.v1.EventEpochClosed
 	(*EventEpochPayoutCompleted)(nil), // 4: nativechain.rewards.v1.EventEpochPayoutCompleted
 	(*EventRewardsClaimed)(nil),       // 5: nativechain.rewards.v1.EventRewardsClaimed
+	(*EventRollupKeyApproved)(nil),    // 6: nativechain.rewards.v1.EventRollupKeyApproved
+	(*EventRollupKeyRevoked)(nil),     // 7: nativechain.rewards.v1.EventRollupKeyRevoked
 }
 var file_nativechain_rewards_v1_events_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for method output_type
@@ -4048,6 +5410,30 @@ func file_nativechain_rewards_v1_events_proto_init() {
 				return nil
 			}
 		}
+		file_nativechain_rewards_v1_events_proto_msgTypes[6].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*EventRollupKeyApproved); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_nativechain_rewards_v1_events_proto_msgTypes[7].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*EventRollupKeyRevoked); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -4055,7 +5441,7 @@ func file_nativechain_rewards_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: file_nativechain_rewards_v1_events_proto_rawDesc,
 			NumEnums:      0,
-			NumMessages:   6,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -320,6 +320,57 @@ func (x *_GenesisState_9_list) IsValid() bool {
 	return x.list != nil
 }
 
+var _ protoreflect.List = (*_GenesisState_10_list)(nil)
+
+type _GenesisState_10_list struct {
+	list *[]*ApprovedRollupKey
+}
+
+func (x *_GenesisState_10_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_GenesisState_10_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_GenesisState_10_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*ApprovedRollupKey)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_GenesisState_10_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*ApprovedRollupKey)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_GenesisState_10_list) AppendMutable() protoreflect.Value {
+	v := new(ApprovedRollupKey)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_10_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_GenesisState_10_list) NewElement() protoreflect.Value {
+	v := new(ApprovedRollupKey)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_GenesisState_10_list) IsValid() bool {
+	return x.list != nil
+}
+
 var (
 	md_GenesisState               protoreflect.MessageDescriptor
 	fd_GenesisState_params        protoreflect.FieldDescriptor
@@ -331,6 +382,7 @@ var (
 	fd_GenesisState_pending       protoreflect.FieldDescriptor
 	fd_GenesisState_active_payout protoreflect.FieldDescriptor
 	fd_GenesisState_payouts       protoreflect.FieldDescriptor
+	fd_GenesisState_approved_keys protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -345,6 +397,7 @@ func init() {
 	fd_GenesisState_pending = md_GenesisState.Fields().ByName("pending")
 	fd_GenesisState_active_payout = md_GenesisState.Fields().ByName("active_payout")
 	fd_GenesisState_payouts = md_GenesisState.Fields().ByName("payouts")
+	fd_GenesisState_approved_keys = md_GenesisState.Fields().ByName("approved_keys")
 }
 
 var _ protoreflect.Message = (*fastReflection_GenesisState)(nil)
@@ -466,6 +519,12 @@ func (x *fastReflection_GenesisState) Range(f func(protoreflect.FieldDescriptor,
 			return
 		}
 	}
+	if len(x.ApprovedKeys) != 0 {
+		value := protoreflect.ValueOfList(&_GenesisState_10_list{list: &x.ApprovedKeys})
+		if !f(fd_GenesisState_approved_keys, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -499,6 +558,8 @@ func (x *fastReflection_GenesisState) Has(fd protoreflect.FieldDescriptor) bool 
 		return x.ActivePayout != nil
 	case "nativechain.rewards.v1.GenesisState.payouts":
 		return len(x.Payouts) != 0
+	case "nativechain.rewards.v1.GenesisState.approved_keys":
+		return len(x.ApprovedKeys) != 0
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.GenesisState"))
@@ -533,6 +594,8 @@ func (x *fastReflection_GenesisState) Clear(fd protoreflect.FieldDescriptor) {
 		x.ActivePayout = nil
 	case "nativechain.rewards.v1.GenesisState.payouts":
 		x.Payouts = nil
+	case "nativechain.rewards.v1.GenesisState.approved_keys":
+		x.ApprovedKeys = nil
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.GenesisState"))
@@ -594,6 +657,12 @@ func (x *fastReflection_GenesisState) Get(descriptor protoreflect.FieldDescripto
 		}
 		listValue := &_GenesisState_9_list{list: &x.Payouts}
 		return protoreflect.ValueOfList(listValue)
+	case "nativechain.rewards.v1.GenesisState.approved_keys":
+		if len(x.ApprovedKeys) == 0 {
+			return protoreflect.ValueOfList(&_GenesisState_10_list{})
+		}
+		listValue := &_GenesisState_10_list{list: &x.ApprovedKeys}
+		return protoreflect.ValueOfList(listValue)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.GenesisState"))
@@ -644,6 +713,10 @@ func (x *fastReflection_GenesisState) Set(fd protoreflect.FieldDescriptor, value
 		lv := value.List()
 		clv := lv.(*_GenesisState_9_list)
 		x.Payouts = *clv.list
+	case "nativechain.rewards.v1.GenesisState.approved_keys":
+		lv := value.List()
+		clv := lv.(*_GenesisState_10_list)
+		x.ApprovedKeys = *clv.list
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.GenesisState"))
@@ -715,6 +788,12 @@ func (x *fastReflection_GenesisState) Mutable(fd protoreflect.FieldDescriptor) p
 		}
 		value := &_GenesisState_9_list{list: &x.Payouts}
 		return protoreflect.ValueOfList(value)
+	case "nativechain.rewards.v1.GenesisState.approved_keys":
+		if x.ApprovedKeys == nil {
+			x.ApprovedKeys = []*ApprovedRollupKey{}
+		}
+		value := &_GenesisState_10_list{list: &x.ApprovedKeys}
+		return protoreflect.ValueOfList(value)
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.GenesisState"))
@@ -755,6 +834,9 @@ func (x *fastReflection_GenesisState) NewField(fd protoreflect.FieldDescriptor) 
 	case "nativechain.rewards.v1.GenesisState.payouts":
 		list := []*EpochPayout{}
 		return protoreflect.ValueOfList(&_GenesisState_9_list{list: &list})
+	case "nativechain.rewards.v1.GenesisState.approved_keys":
+		list := []*ApprovedRollupKey{}
+		return protoreflect.ValueOfList(&_GenesisState_10_list{list: &list})
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.GenesisState"))
@@ -872,6 +954,12 @@ func (x *fastReflection_GenesisState) ProtoMethods() *protoiface.Methods {
 				n += 1 + l + runtime.Sov(uint64(l))
 			}
 		}
+		if len(x.ApprovedKeys) > 0 {
+			for _, e := range x.ApprovedKeys {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -900,6 +988,22 @@ func (x *fastReflection_GenesisState) ProtoMethods() *protoiface.Methods {
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.ApprovedKeys) > 0 {
+			for iNdEx := len(x.ApprovedKeys) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.ApprovedKeys[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x52
+			}
 		}
 		if len(x.Payouts) > 0 {
 			for iNdEx := len(x.Payouts) - 1; iNdEx >= 0; iNdEx-- {
@@ -1400,6 +1504,40 @@ func (x *fastReflection_GenesisState) ProtoMethods() *protoiface.Methods {
 					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
 				}
 				iNdEx = postIndex
+			case 10:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ApprovedKeys", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.ApprovedKeys = append(x.ApprovedKeys, &ApprovedRollupKey{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.ApprovedKeys[len(x.ApprovedKeys)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -1473,6 +1611,9 @@ type GenesisState struct {
 	ActivePayout *ActivePayout `protobuf:"bytes,8,opt,name=active_payout,json=activePayout,proto3" json:"active_payout,omitempty"`
 	// payouts is the history of finished epoch payouts.
 	Payouts []*EpochPayout `protobuf:"bytes,9,rep,name=payouts,proto3" json:"payouts,omitempty"`
+	// approved_keys are the (rollup, verifying key) pairs whose work earns from
+	// the inflation-funded part of the operator pot.
+	ApprovedKeys []*ApprovedRollupKey `protobuf:"bytes,10,rep,name=approved_keys,json=approvedKeys,proto3" json:"approved_keys,omitempty"`
 }
 
 func (x *GenesisState) Reset() {
@@ -1558,6 +1699,13 @@ func (x *GenesisState) GetPayouts() []*EpochPayout {
 	return nil
 }
 
+func (x *GenesisState) GetApprovedKeys() []*ApprovedRollupKey {
+	if x != nil {
+		return x.ApprovedKeys
+	}
+	return nil
+}
+
 var File_nativechain_rewards_v1_genesis_proto protoreflect.FileDescriptor
 
 var file_nativechain_rewards_v1_genesis_proto_rawDesc = []byte{
@@ -1572,7 +1720,7 @@ var file_nativechain_rewards_v1_genesis_proto_rawDesc = []byte{
 	0x70, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x1a, 0x24, 0x6e, 0x61,
 	0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64,
 	0x73, 0x2f, 0x76, 0x31, 0x2f, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x2e, 0x70, 0x72, 0x6f,
-	0x74, 0x6f, 0x22, 0x84, 0x05, 0x0a, 0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69, 0x73, 0x53, 0x74,
+	0x74, 0x6f, 0x22, 0xda, 0x05, 0x0a, 0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69, 0x73, 0x53, 0x74,
 	0x61, 0x74, 0x65, 0x12, 0x41, 0x0a, 0x06, 0x70, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x18, 0x01, 0x20,
 	0x01, 0x28, 0x0b, 0x32, 0x1e, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69,
 	0x6e, 0x2e, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x2e, 0x76, 0x31, 0x2e, 0x50, 0x61, 0x72,
@@ -1612,23 +1760,28 @@ var file_nativechain_rewards_v1_genesis_proto_rawDesc = []byte{
 	0x09, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x23, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
 	0x61, 0x69, 0x6e, 0x2e, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x2e, 0x76, 0x31, 0x2e, 0x45,
 	0x70, 0x6f, 0x63, 0x68, 0x50, 0x61, 0x79, 0x6f, 0x75, 0x74, 0x42, 0x04, 0xc8, 0xde, 0x1f, 0x00,
-	0x52, 0x07, 0x70, 0x61, 0x79, 0x6f, 0x75, 0x74, 0x73, 0x42, 0xed, 0x01, 0x0a, 0x1a, 0x63, 0x6f,
-	0x6d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x72, 0x65,
-	0x77, 0x61, 0x72, 0x64, 0x73, 0x2e, 0x76, 0x31, 0x42, 0x0c, 0x47, 0x65, 0x6e, 0x65, 0x73, 0x69,
-	0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x47, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62,
-	0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e,
-	0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x61, 0x70, 0x69,
-	0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x72, 0x65, 0x77,
-	0x61, 0x72, 0x64, 0x73, 0x2f, 0x76, 0x31, 0x3b, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x76,
-	0x31, 0xa2, 0x02, 0x03, 0x4e, 0x52, 0x58, 0xaa, 0x02, 0x16, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65,
-	0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x2e, 0x56, 0x31,
-	0xca, 0x02, 0x16, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x52,
-	0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x22, 0x4e, 0x61, 0x74, 0x69,
-	0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x5c,
-	0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02,
-	0x18, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x3a, 0x3a, 0x52, 0x65,
-	0x77, 0x61, 0x72, 0x64, 0x73, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f,
-	0x33,
+	0x52, 0x07, 0x70, 0x61, 0x79, 0x6f, 0x75, 0x74, 0x73, 0x12, 0x54, 0x0a, 0x0d, 0x61, 0x70, 0x70,
+	0x72, 0x6f, 0x76, 0x65, 0x64, 0x5f, 0x6b, 0x65, 0x79, 0x73, 0x18, 0x0a, 0x20, 0x03, 0x28, 0x0b,
+	0x32, 0x29, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x72,
+	0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x2e, 0x76, 0x31, 0x2e, 0x41, 0x70, 0x70, 0x72, 0x6f, 0x76,
+	0x65, 0x64, 0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x4b, 0x65, 0x79, 0x42, 0x04, 0xc8, 0xde, 0x1f,
+	0x00, 0x52, 0x0c, 0x61, 0x70, 0x70, 0x72, 0x6f, 0x76, 0x65, 0x64, 0x4b, 0x65, 0x79, 0x73, 0x42,
+	0xed, 0x01, 0x0a, 0x1a, 0x63, 0x6f, 0x6d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
+	0x61, 0x69, 0x6e, 0x2e, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x2e, 0x76, 0x31, 0x42, 0x0c,
+	0x47, 0x65, 0x6e, 0x65, 0x73, 0x69, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x47,
+	0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76,
+	0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
+	0x69, 0x6e, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
+	0x69, 0x6e, 0x2f, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x2f, 0x76, 0x31, 0x3b, 0x72, 0x65,
+	0x77, 0x61, 0x72, 0x64, 0x73, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x4e, 0x52, 0x58, 0xaa, 0x02, 0x16,
+	0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x52, 0x65, 0x77, 0x61,
+	0x72, 0x64, 0x73, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x16, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63,
+	0x68, 0x61, 0x69, 0x6e, 0x5c, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x5c, 0x56, 0x31, 0xe2,
+	0x02, 0x22, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x52, 0x65,
+	0x77, 0x61, 0x72, 0x64, 0x73, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61,
+	0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x18, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
+	0x69, 0x6e, 0x3a, 0x3a, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x3a, 0x3a, 0x56, 0x31, 0x62,
+	0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
 }
 
 var (
@@ -1645,31 +1798,33 @@ func file_nativechain_rewards_v1_genesis_proto_rawDescGZIP() []byte {
 
 var file_nativechain_rewards_v1_genesis_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
 var file_nativechain_rewards_v1_genesis_proto_goTypes = []interface{}{
-	(*GenesisState)(nil),  // 0: nativechain.rewards.v1.GenesisState
-	(*Params)(nil),        // 1: nativechain.rewards.v1.Params
-	(*EpochState)(nil),    // 2: nativechain.rewards.v1.EpochState
-	(*WorkRecord)(nil),    // 3: nativechain.rewards.v1.WorkRecord
-	(*RollupWork)(nil),    // 4: nativechain.rewards.v1.RollupWork
-	(*SourceAmount)(nil),  // 5: nativechain.rewards.v1.SourceAmount
-	(*PendingReward)(nil), // 6: nativechain.rewards.v1.PendingReward
-	(*ActivePayout)(nil),  // 7: nativechain.rewards.v1.ActivePayout
-	(*EpochPayout)(nil),   // 8: nativechain.rewards.v1.EpochPayout
+	(*GenesisState)(nil),      // 0: nativechain.rewards.v1.GenesisState
+	(*Params)(nil),            // 1: nativechain.rewards.v1.Params
+	(*EpochState)(nil),        // 2: nativechain.rewards.v1.EpochState
+	(*WorkRecord)(nil),        // 3: nativechain.rewards.v1.WorkRecord
+	(*RollupWork)(nil),        // 4: nativechain.rewards.v1.RollupWork
+	(*SourceAmount)(nil),      // 5: nativechain.rewards.v1.SourceAmount
+	(*PendingReward)(nil),     // 6: nativechain.rewards.v1.PendingReward
+	(*ActivePayout)(nil),      // 7: nativechain.rewards.v1.ActivePayout
+	(*EpochPayout)(nil),       // 8: nativechain.rewards.v1.EpochPayout
+	(*ApprovedRollupKey)(nil), // 9: nativechain.rewards.v1.ApprovedRollupKey
 }
 var file_nativechain_rewards_v1_genesis_proto_depIdxs = []int32{
-	1, // 0: nativechain.rewards.v1.GenesisState.params:type_name -> nativechain.rewards.v1.Params
-	2, // 1: nativechain.rewards.v1.GenesisState.epoch:type_name -> nativechain.rewards.v1.EpochState
-	3, // 2: nativechain.rewards.v1.GenesisState.work:type_name -> nativechain.rewards.v1.WorkRecord
-	4, // 3: nativechain.rewards.v1.GenesisState.rollup_work:type_name -> nativechain.rewards.v1.RollupWork
-	5, // 4: nativechain.rewards.v1.GenesisState.inflows:type_name -> nativechain.rewards.v1.SourceAmount
-	5, // 5: nativechain.rewards.v1.GenesisState.outflows:type_name -> nativechain.rewards.v1.SourceAmount
-	6, // 6: nativechain.rewards.v1.GenesisState.pending:type_name -> nativechain.rewards.v1.PendingReward
-	7, // 7: nativechain.rewards.v1.GenesisState.active_payout:type_name -> nativechain.rewards.v1.ActivePayout
-	8, // 8: nativechain.rewards.v1.GenesisState.payouts:type_name -> nativechain.rewards.v1.EpochPayout
-	9, // [9:9] is the sub-list for method output_type
-	9, // [9:9] is the sub-list for method input_type
-	9, // [9:9] is the sub-list for extension type_name
-	9, // [9:9] is the sub-list for extension extendee
-	0, // [0:9] is the sub-list for field type_name
+	1,  // 0: nativechain.rewards.v1.GenesisState.params:type_name -> nativechain.rewards.v1.Params
+	2,  // 1: nativechain.rewards.v1.GenesisState.epoch:type_name -> nativechain.rewards.v1.EpochState
+	3,  // 2: nativechain.rewards.v1.GenesisState.work:type_name -> nativechain.rewards.v1.WorkRecord
+	4,  // 3: nativechain.rewards.v1.GenesisState.rollup_work:type_name -> nativechain.rewards.v1.RollupWork
+	5,  // 4: nativechain.rewards.v1.GenesisState.inflows:type_name -> nativechain.rewards.v1.SourceAmount
+	5,  // 5: nativechain.rewards.v1.GenesisState.outflows:type_name -> nativechain.rewards.v1.SourceAmount
+	6,  // 6: nativechain.rewards.v1.GenesisState.pending:type_name -> nativechain.rewards.v1.PendingReward
+	7,  // 7: nativechain.rewards.v1.GenesisState.active_payout:type_name -> nativechain.rewards.v1.ActivePayout
+	8,  // 8: nativechain.rewards.v1.GenesisState.payouts:type_name -> nativechain.rewards.v1.EpochPayout
+	9,  // 9: nativechain.rewards.v1.GenesisState.approved_keys:type_name -> nativechain.rewards.v1.ApprovedRollupKey
+	10, // [10:10] is the sub-list for method output_type
+	10, // [10:10] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_nativechain_rewards_v1_genesis_proto_init() }

@@ -19,11 +19,12 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Query_Params_FullMethodName         = "/nativechain.rewards.v1.Query/Params"
-	Query_Pool_FullMethodName           = "/nativechain.rewards.v1.Query/Pool"
-	Query_CurrentEpoch_FullMethodName   = "/nativechain.rewards.v1.Query/CurrentEpoch"
-	Query_PendingRewards_FullMethodName = "/nativechain.rewards.v1.Query/PendingRewards"
-	Query_Payouts_FullMethodName        = "/nativechain.rewards.v1.Query/Payouts"
+	Query_Params_FullMethodName             = "/nativechain.rewards.v1.Query/Params"
+	Query_Pool_FullMethodName               = "/nativechain.rewards.v1.Query/Pool"
+	Query_CurrentEpoch_FullMethodName       = "/nativechain.rewards.v1.Query/CurrentEpoch"
+	Query_PendingRewards_FullMethodName     = "/nativechain.rewards.v1.Query/PendingRewards"
+	Query_Payouts_FullMethodName            = "/nativechain.rewards.v1.Query/Payouts"
+	Query_ApprovedRollupKeys_FullMethodName = "/nativechain.rewards.v1.Query/ApprovedRollupKeys"
 )
 
 // QueryClient is the client API for Query service.
@@ -44,6 +45,9 @@ type QueryClient interface {
 	PendingRewards(ctx context.Context, in *QueryPendingRewardsRequest, opts ...grpc.CallOption) (*QueryPendingRewardsResponse, error)
 	// Payouts returns the finished epoch payouts, oldest first.
 	Payouts(ctx context.Context, in *QueryPayoutsRequest, opts ...grpc.CallOption) (*QueryPayoutsResponse, error)
+	// ApprovedRollupKeys returns the (rollup, verifying key) pairs governance
+	// approved for the inflation-funded part of the operator pot, by rollup id.
+	ApprovedRollupKeys(ctx context.Context, in *QueryApprovedRollupKeysRequest, opts ...grpc.CallOption) (*QueryApprovedRollupKeysResponse, error)
 }
 
 type queryClient struct {
@@ -104,6 +108,16 @@ func (c *queryClient) Payouts(ctx context.Context, in *QueryPayoutsRequest, opts
 	return out, nil
 }
 
+func (c *queryClient) ApprovedRollupKeys(ctx context.Context, in *QueryApprovedRollupKeysRequest, opts ...grpc.CallOption) (*QueryApprovedRollupKeysResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryApprovedRollupKeysResponse)
+	err := c.cc.Invoke(ctx, Query_ApprovedRollupKeys_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 // All implementations must embed UnimplementedQueryServer
 // for forward compatibility.
@@ -122,6 +136,9 @@ type QueryServer interface {
 	PendingRewards(context.Context, *QueryPendingRewardsRequest) (*QueryPendingRewardsResponse, error)
 	// Payouts returns the finished epoch payouts, oldest first.
 	Payouts(context.Context, *QueryPayoutsRequest) (*QueryPayoutsResponse, error)
+	// ApprovedRollupKeys returns the (rollup, verifying key) pairs governance
+	// approved for the inflation-funded part of the operator pot, by rollup id.
+	ApprovedRollupKeys(context.Context, *QueryApprovedRollupKeysRequest) (*QueryApprovedRollupKeysResponse, error)
 	mustEmbedUnimplementedQueryServer()
 }
 
@@ -146,6 +163,9 @@ func (UnimplementedQueryServer) PendingRewards(context.Context, *QueryPendingRew
 }
 func (UnimplementedQueryServer) Payouts(context.Context, *QueryPayoutsRequest) (*QueryPayoutsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Payouts not implemented")
+}
+func (UnimplementedQueryServer) ApprovedRollupKeys(context.Context, *QueryApprovedRollupKeysRequest) (*QueryApprovedRollupKeysResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ApprovedRollupKeys not implemented")
 }
 func (UnimplementedQueryServer) mustEmbedUnimplementedQueryServer() {}
 func (UnimplementedQueryServer) testEmbeddedByValue()               {}
@@ -258,6 +278,24 @@ func _Query_Payouts_Handler(srv interface{}, ctx context.Context, dec func(inter
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_ApprovedRollupKeys_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryApprovedRollupKeysRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).ApprovedRollupKeys(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_ApprovedRollupKeys_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).ApprovedRollupKeys(ctx, req.(*QueryApprovedRollupKeysRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Query_ServiceDesc is the grpc.ServiceDesc for Query service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -284,6 +322,10 @@ var Query_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Payouts",
 			Handler:    _Query_Payouts_Handler,
+		},
+		{
+			MethodName: "ApprovedRollupKeys",
+			Handler:    _Query_ApprovedRollupKeys_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -16,11 +16,64 @@ import (
 	sync "sync"
 )
 
+var _ protoreflect.List = (*_EpochState_5_list)(nil)
+
+type _EpochState_5_list struct {
+	list *[]*v1beta1.Coin
+}
+
+func (x *_EpochState_5_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_EpochState_5_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_EpochState_5_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_EpochState_5_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_EpochState_5_list) AppendMutable() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_EpochState_5_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_EpochState_5_list) NewElement() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_EpochState_5_list) IsValid() bool {
+	return x.list != nil
+}
+
 var (
 	md_EpochState               protoreflect.MessageDescriptor
 	fd_EpochState_number        protoreflect.FieldDescriptor
 	fd_EpochState_start_height  protoreflect.FieldDescriptor
 	fd_EpochState_eligible_work protoreflect.FieldDescriptor
+	fd_EpochState_approved_work protoreflect.FieldDescriptor
+	fd_EpochState_fees_paid     protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -29,6 +82,8 @@ func init() {
 	fd_EpochState_number = md_EpochState.Fields().ByName("number")
 	fd_EpochState_start_height = md_EpochState.Fields().ByName("start_height")
 	fd_EpochState_eligible_work = md_EpochState.Fields().ByName("eligible_work")
+	fd_EpochState_approved_work = md_EpochState.Fields().ByName("approved_work")
+	fd_EpochState_fees_paid = md_EpochState.Fields().ByName("fees_paid")
 }
 
 var _ protoreflect.Message = (*fastReflection_EpochState)(nil)
@@ -114,6 +169,18 @@ func (x *fastReflection_EpochState) Range(f func(protoreflect.FieldDescriptor, p
 			return
 		}
 	}
+	if x.ApprovedWork != "" {
+		value := protoreflect.ValueOfString(x.ApprovedWork)
+		if !f(fd_EpochState_approved_work, value) {
+			return
+		}
+	}
+	if len(x.FeesPaid) != 0 {
+		value := protoreflect.ValueOfList(&_EpochState_5_list{list: &x.FeesPaid})
+		if !f(fd_EpochState_fees_paid, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -135,6 +202,10 @@ func (x *fastReflection_EpochState) Has(fd protoreflect.FieldDescriptor) bool {
 		return x.StartHeight != int64(0)
 	case "nativechain.rewards.v1.EpochState.eligible_work":
 		return x.EligibleWork != ""
+	case "nativechain.rewards.v1.EpochState.approved_work":
+		return x.ApprovedWork != ""
+	case "nativechain.rewards.v1.EpochState.fees_paid":
+		return len(x.FeesPaid) != 0
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EpochState"))
@@ -157,6 +228,10 @@ func (x *fastReflection_EpochState) Clear(fd protoreflect.FieldDescriptor) {
 		x.StartHeight = int64(0)
 	case "nativechain.rewards.v1.EpochState.eligible_work":
 		x.EligibleWork = ""
+	case "nativechain.rewards.v1.EpochState.approved_work":
+		x.ApprovedWork = ""
+	case "nativechain.rewards.v1.EpochState.fees_paid":
+		x.FeesPaid = nil
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EpochState"))
@@ -182,6 +257,15 @@ func (x *fastReflection_EpochState) Get(descriptor protoreflect.FieldDescriptor)
 	case "nativechain.rewards.v1.EpochState.eligible_work":
 		value := x.EligibleWork
 		return protoreflect.ValueOfString(value)
+	case "nativechain.rewards.v1.EpochState.approved_work":
+		value := x.ApprovedWork
+		return protoreflect.ValueOfString(value)
+	case "nativechain.rewards.v1.EpochState.fees_paid":
+		if len(x.FeesPaid) == 0 {
+			return protoreflect.ValueOfList(&_EpochState_5_list{})
+		}
+		listValue := &_EpochState_5_list{list: &x.FeesPaid}
+		return protoreflect.ValueOfList(listValue)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EpochState"))
@@ -208,6 +292,12 @@ func (x *fastReflection_EpochState) Set(fd protoreflect.FieldDescriptor, value p
 		x.StartHeight = value.Int()
 	case "nativechain.rewards.v1.EpochState.eligible_work":
 		x.EligibleWork = value.Interface().(string)
+	case "nativechain.rewards.v1.EpochState.approved_work":
+		x.ApprovedWork = value.Interface().(string)
+	case "nativechain.rewards.v1.EpochState.fees_paid":
+		lv := value.List()
+		clv := lv.(*_EpochState_5_list)
+		x.FeesPaid = *clv.list
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EpochState"))
@@ -228,12 +318,20 @@ func (x *fastReflection_EpochState) Set(fd protoreflect.FieldDescriptor, value p
 // Mutable is a mutating operation and unsafe for concurrent use.
 func (x *fastReflection_EpochState) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
 	switch fd.FullName() {
+	case "nativechain.rewards.v1.EpochState.fees_paid":
+		if x.FeesPaid == nil {
+			x.FeesPaid = []*v1beta1.Coin{}
+		}
+		value := &_EpochState_5_list{list: &x.FeesPaid}
+		return protoreflect.ValueOfList(value)
 	case "nativechain.rewards.v1.EpochState.number":
 		panic(fmt.Errorf("field number of message nativechain.rewards.v1.EpochState is not mutable"))
 	case "nativechain.rewards.v1.EpochState.start_height":
 		panic(fmt.Errorf("field start_height of message nativechain.rewards.v1.EpochState is not mutable"))
 	case "nativechain.rewards.v1.EpochState.eligible_work":
 		panic(fmt.Errorf("field eligible_work of message nativechain.rewards.v1.EpochState is not mutable"))
+	case "nativechain.rewards.v1.EpochState.approved_work":
+		panic(fmt.Errorf("field approved_work of message nativechain.rewards.v1.EpochState is not mutable"))
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EpochState"))
@@ -253,6 +351,11 @@ func (x *fastReflection_EpochState) NewField(fd protoreflect.FieldDescriptor) pr
 		return protoreflect.ValueOfInt64(int64(0))
 	case "nativechain.rewards.v1.EpochState.eligible_work":
 		return protoreflect.ValueOfString("")
+	case "nativechain.rewards.v1.EpochState.approved_work":
+		return protoreflect.ValueOfString("")
+	case "nativechain.rewards.v1.EpochState.fees_paid":
+		list := []*v1beta1.Coin{}
+		return protoreflect.ValueOfList(&_EpochState_5_list{list: &list})
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EpochState"))
@@ -332,6 +435,16 @@ func (x *fastReflection_EpochState) ProtoMethods() *protoiface.Methods {
 		if l > 0 {
 			n += 1 + l + runtime.Sov(uint64(l))
 		}
+		l = len(x.ApprovedWork)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if len(x.FeesPaid) > 0 {
+			for _, e := range x.FeesPaid {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -360,6 +473,29 @@ func (x *fastReflection_EpochState) ProtoMethods() *protoiface.Methods {
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.FeesPaid) > 0 {
+			for iNdEx := len(x.FeesPaid) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.FeesPaid[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x2a
+			}
+		}
+		if len(x.ApprovedWork) > 0 {
+			i -= len(x.ApprovedWork)
+			copy(dAtA[i:], x.ApprovedWork)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.ApprovedWork)))
+			i--
+			dAtA[i] = 0x22
 		}
 		if len(x.EligibleWork) > 0 {
 			i -= len(x.EligibleWork)
@@ -497,6 +633,72 @@ func (x *fastReflection_EpochState) ProtoMethods() *protoiface.Methods {
 				}
 				x.EligibleWork = string(dAtA[iNdEx:postIndex])
 				iNdEx = postIndex
+			case 4:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ApprovedWork", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.ApprovedWork = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 5:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field FeesPaid", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.FeesPaid = append(x.FeesPaid, &v1beta1.Coin{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.FeesPaid[len(x.FeesPaid)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -532,15 +734,68 @@ func (x *fastReflection_EpochState) ProtoMethods() *protoiface.Methods {
 	}
 }
 
+var _ protoreflect.List = (*_WorkRecord_9_list)(nil)
+
+type _WorkRecord_9_list struct {
+	list *[]*v1beta1.Coin
+}
+
+func (x *_WorkRecord_9_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_WorkRecord_9_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_WorkRecord_9_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_WorkRecord_9_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_WorkRecord_9_list) AppendMutable() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_WorkRecord_9_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_WorkRecord_9_list) NewElement() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_WorkRecord_9_list) IsValid() bool {
+	return x.list != nil
+}
+
 var (
-	md_WorkRecord           protoreflect.MessageDescriptor
-	fd_WorkRecord_epoch     protoreflect.FieldDescriptor
-	fd_WorkRecord_rollup_id protoreflect.FieldDescriptor
-	fd_WorkRecord_operator  protoreflect.FieldDescriptor
-	fd_WorkRecord_l2_txs    protoreflect.FieldDescriptor
-	fd_WorkRecord_da_bytes  protoreflect.FieldDescriptor
-	fd_WorkRecord_batches   protoreflect.FieldDescriptor
-	fd_WorkRecord_weight    protoreflect.FieldDescriptor
+	md_WorkRecord                 protoreflect.MessageDescriptor
+	fd_WorkRecord_epoch           protoreflect.FieldDescriptor
+	fd_WorkRecord_rollup_id       protoreflect.FieldDescriptor
+	fd_WorkRecord_operator        protoreflect.FieldDescriptor
+	fd_WorkRecord_l2_txs          protoreflect.FieldDescriptor
+	fd_WorkRecord_da_bytes        protoreflect.FieldDescriptor
+	fd_WorkRecord_batches         protoreflect.FieldDescriptor
+	fd_WorkRecord_weight          protoreflect.FieldDescriptor
+	fd_WorkRecord_approved_weight protoreflect.FieldDescriptor
+	fd_WorkRecord_fees_paid       protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -553,6 +808,8 @@ func init() {
 	fd_WorkRecord_da_bytes = md_WorkRecord.Fields().ByName("da_bytes")
 	fd_WorkRecord_batches = md_WorkRecord.Fields().ByName("batches")
 	fd_WorkRecord_weight = md_WorkRecord.Fields().ByName("weight")
+	fd_WorkRecord_approved_weight = md_WorkRecord.Fields().ByName("approved_weight")
+	fd_WorkRecord_fees_paid = md_WorkRecord.Fields().ByName("fees_paid")
 }
 
 var _ protoreflect.Message = (*fastReflection_WorkRecord)(nil)
@@ -662,6 +919,18 @@ func (x *fastReflection_WorkRecord) Range(f func(protoreflect.FieldDescriptor, p
 			return
 		}
 	}
+	if x.ApprovedWeight != "" {
+		value := protoreflect.ValueOfString(x.ApprovedWeight)
+		if !f(fd_WorkRecord_approved_weight, value) {
+			return
+		}
+	}
+	if len(x.FeesPaid) != 0 {
+		value := protoreflect.ValueOfList(&_WorkRecord_9_list{list: &x.FeesPaid})
+		if !f(fd_WorkRecord_fees_paid, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -691,6 +960,10 @@ func (x *fastReflection_WorkRecord) Has(fd protoreflect.FieldDescriptor) bool {
 		return x.Batches != uint64(0)
 	case "nativechain.rewards.v1.WorkRecord.weight":
 		return x.Weight != ""
+	case "nativechain.rewards.v1.WorkRecord.approved_weight":
+		return x.ApprovedWeight != ""
+	case "nativechain.rewards.v1.WorkRecord.fees_paid":
+		return len(x.FeesPaid) != 0
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.WorkRecord"))
@@ -721,6 +994,10 @@ func (x *fastReflection_WorkRecord) Clear(fd protoreflect.FieldDescriptor) {
 		x.Batches = uint64(0)
 	case "nativechain.rewards.v1.WorkRecord.weight":
 		x.Weight = ""
+	case "nativechain.rewards.v1.WorkRecord.approved_weight":
+		x.ApprovedWeight = ""
+	case "nativechain.rewards.v1.WorkRecord.fees_paid":
+		x.FeesPaid = nil
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.WorkRecord"))
@@ -758,6 +1035,15 @@ func (x *fastReflection_WorkRecord) Get(descriptor protoreflect.FieldDescriptor)
 	case "nativechain.rewards.v1.WorkRecord.weight":
 		value := x.Weight
 		return protoreflect.ValueOfString(value)
+	case "nativechain.rewards.v1.WorkRecord.approved_weight":
+		value := x.ApprovedWeight
+		return protoreflect.ValueOfString(value)
+	case "nativechain.rewards.v1.WorkRecord.fees_paid":
+		if len(x.FeesPaid) == 0 {
+			return protoreflect.ValueOfList(&_WorkRecord_9_list{})
+		}
+		listValue := &_WorkRecord_9_list{list: &x.FeesPaid}
+		return protoreflect.ValueOfList(listValue)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.WorkRecord"))
@@ -792,6 +1078,12 @@ func (x *fastReflection_WorkRecord) Set(fd protoreflect.FieldDescriptor, value p
 		x.Batches = value.Uint()
 	case "nativechain.rewards.v1.WorkRecord.weight":
 		x.Weight = value.Interface().(string)
+	case "nativechain.rewards.v1.WorkRecord.approved_weight":
+		x.ApprovedWeight = value.Interface().(string)
+	case "nativechain.rewards.v1.WorkRecord.fees_paid":
+		lv := value.List()
+		clv := lv.(*_WorkRecord_9_list)
+		x.FeesPaid = *clv.list
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.WorkRecord"))
@@ -812,6 +1104,12 @@ func (x *fastReflection_WorkRecord) Set(fd protoreflect.FieldDescriptor, value p
 // Mutable is a mutating operation and unsafe for concurrent use.
 func (x *fastReflection_WorkRecord) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
 	switch fd.FullName() {
+	case "nativechain.rewards.v1.WorkRecord.fees_paid":
+		if x.FeesPaid == nil {
+			x.FeesPaid = []*v1beta1.Coin{}
+		}
+		value := &_WorkRecord_9_list{list: &x.FeesPaid}
+		return protoreflect.ValueOfList(value)
 	case "nativechain.rewards.v1.WorkRecord.epoch":
 		panic(fmt.Errorf("field epoch of message nativechain.rewards.v1.WorkRecord is not mutable"))
 	case "nativechain.rewards.v1.WorkRecord.rollup_id":
@@ -826,6 +1124,8 @@ func (x *fastReflection_WorkRecord) Mutable(fd protoreflect.FieldDescriptor) pro
 		panic(fmt.Errorf("field batches of message nativechain.rewards.v1.WorkRecord is not mutable"))
 	case "nativechain.rewards.v1.WorkRecord.weight":
 		panic(fmt.Errorf("field weight of message nativechain.rewards.v1.WorkRecord is not mutable"))
+	case "nativechain.rewards.v1.WorkRecord.approved_weight":
+		panic(fmt.Errorf("field approved_weight of message nativechain.rewards.v1.WorkRecord is not mutable"))
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.WorkRecord"))
@@ -853,6 +1153,11 @@ func (x *fastReflection_WorkRecord) NewField(fd protoreflect.FieldDescriptor) pr
 		return protoreflect.ValueOfUint64(uint64(0))
 	case "nativechain.rewards.v1.WorkRecord.weight":
 		return protoreflect.ValueOfString("")
+	case "nativechain.rewards.v1.WorkRecord.approved_weight":
+		return protoreflect.ValueOfString("")
+	case "nativechain.rewards.v1.WorkRecord.fees_paid":
+		list := []*v1beta1.Coin{}
+		return protoreflect.ValueOfList(&_WorkRecord_9_list{list: &list})
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.WorkRecord"))
@@ -946,6 +1251,16 @@ func (x *fastReflection_WorkRecord) ProtoMethods() *protoiface.Methods {
 		if l > 0 {
 			n += 1 + l + runtime.Sov(uint64(l))
 		}
+		l = len(x.ApprovedWeight)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if len(x.FeesPaid) > 0 {
+			for _, e := range x.FeesPaid {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -974,6 +1289,29 @@ func (x *fastReflection_WorkRecord) ProtoMethods() *protoiface.Methods {
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.FeesPaid) > 0 {
+			for iNdEx := len(x.FeesPaid) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.FeesPaid[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x4a
+			}
+		}
+		if len(x.ApprovedWeight) > 0 {
+			i -= len(x.ApprovedWeight)
+			copy(dAtA[i:], x.ApprovedWeight)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.ApprovedWeight)))
+			i--
+			dAtA[i] = 0x42
 		}
 		if len(x.Weight) > 0 {
 			i -= len(x.Weight)
@@ -1237,6 +1575,72 @@ func (x *fastReflection_WorkRecord) ProtoMethods() *protoiface.Methods {
 				}
 				x.Weight = string(dAtA[iNdEx:postIndex])
 				iNdEx = postIndex
+			case 8:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ApprovedWeight", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.ApprovedWeight = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 9:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field FeesPaid", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.FeesPaid = append(x.FeesPaid, &v1beta1.Coin{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.FeesPaid[len(x.FeesPaid)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -1272,11 +1676,64 @@ func (x *fastReflection_WorkRecord) ProtoMethods() *protoiface.Methods {
 	}
 }
 
+var _ protoreflect.List = (*_RollupWork_5_list)(nil)
+
+type _RollupWork_5_list struct {
+	list *[]*v1beta1.Coin
+}
+
+func (x *_RollupWork_5_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_RollupWork_5_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_RollupWork_5_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_RollupWork_5_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_RollupWork_5_list) AppendMutable() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_RollupWork_5_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_RollupWork_5_list) NewElement() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_RollupWork_5_list) IsValid() bool {
+	return x.list != nil
+}
+
 var (
-	md_RollupWork           protoreflect.MessageDescriptor
-	fd_RollupWork_epoch     protoreflect.FieldDescriptor
-	fd_RollupWork_rollup_id protoreflect.FieldDescriptor
-	fd_RollupWork_weight    protoreflect.FieldDescriptor
+	md_RollupWork                 protoreflect.MessageDescriptor
+	fd_RollupWork_epoch           protoreflect.FieldDescriptor
+	fd_RollupWork_rollup_id       protoreflect.FieldDescriptor
+	fd_RollupWork_weight          protoreflect.FieldDescriptor
+	fd_RollupWork_approved_weight protoreflect.FieldDescriptor
+	fd_RollupWork_fees_paid       protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -1285,6 +1742,8 @@ func init() {
 	fd_RollupWork_epoch = md_RollupWork.Fields().ByName("epoch")
 	fd_RollupWork_rollup_id = md_RollupWork.Fields().ByName("rollup_id")
 	fd_RollupWork_weight = md_RollupWork.Fields().ByName("weight")
+	fd_RollupWork_approved_weight = md_RollupWork.Fields().ByName("approved_weight")
+	fd_RollupWork_fees_paid = md_RollupWork.Fields().ByName("fees_paid")
 }
 
 var _ protoreflect.Message = (*fastReflection_RollupWork)(nil)
@@ -1370,6 +1829,18 @@ func (x *fastReflection_RollupWork) Range(f func(protoreflect.FieldDescriptor, p
 			return
 		}
 	}
+	if x.ApprovedWeight != "" {
+		value := protoreflect.ValueOfString(x.ApprovedWeight)
+		if !f(fd_RollupWork_approved_weight, value) {
+			return
+		}
+	}
+	if len(x.FeesPaid) != 0 {
+		value := protoreflect.ValueOfList(&_RollupWork_5_list{list: &x.FeesPaid})
+		if !f(fd_RollupWork_fees_paid, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -1391,6 +1862,10 @@ func (x *fastReflection_RollupWork) Has(fd protoreflect.FieldDescriptor) bool {
 		return x.RollupId != ""
 	case "nativechain.rewards.v1.RollupWork.weight":
 		return x.Weight != ""
+	case "nativechain.rewards.v1.RollupWork.approved_weight":
+		return x.ApprovedWeight != ""
+	case "nativechain.rewards.v1.RollupWork.fees_paid":
+		return len(x.FeesPaid) != 0
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.RollupWork"))
@@ -1413,6 +1888,10 @@ func (x *fastReflection_RollupWork) Clear(fd protoreflect.FieldDescriptor) {
 		x.RollupId = ""
 	case "nativechain.rewards.v1.RollupWork.weight":
 		x.Weight = ""
+	case "nativechain.rewards.v1.RollupWork.approved_weight":
+		x.ApprovedWeight = ""
+	case "nativechain.rewards.v1.RollupWork.fees_paid":
+		x.FeesPaid = nil
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.RollupWork"))
@@ -1438,6 +1917,15 @@ func (x *fastReflection_RollupWork) Get(descriptor protoreflect.FieldDescriptor)
 	case "nativechain.rewards.v1.RollupWork.weight":
 		value := x.Weight
 		return protoreflect.ValueOfString(value)
+	case "nativechain.rewards.v1.RollupWork.approved_weight":
+		value := x.ApprovedWeight
+		return protoreflect.ValueOfString(value)
+	case "nativechain.rewards.v1.RollupWork.fees_paid":
+		if len(x.FeesPaid) == 0 {
+			return protoreflect.ValueOfList(&_RollupWork_5_list{})
+		}
+		listValue := &_RollupWork_5_list{list: &x.FeesPaid}
+		return protoreflect.ValueOfList(listValue)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.RollupWork"))
@@ -1464,6 +1952,12 @@ func (x *fastReflection_RollupWork) Set(fd protoreflect.FieldDescriptor, value p
 		x.RollupId = value.Interface().(string)
 	case "nativechain.rewards.v1.RollupWork.weight":
 		x.Weight = value.Interface().(string)
+	case "nativechain.rewards.v1.RollupWork.approved_weight":
+		x.ApprovedWeight = value.Interface().(string)
+	case "nativechain.rewards.v1.RollupWork.fees_paid":
+		lv := value.List()
+		clv := lv.(*_RollupWork_5_list)
+		x.FeesPaid = *clv.list
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.RollupWork"))
@@ -1484,12 +1978,20 @@ func (x *fastReflection_RollupWork) Set(fd protoreflect.FieldDescriptor, value p
 // Mutable is a mutating operation and unsafe for concurrent use.
 func (x *fastReflection_RollupWork) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
 	switch fd.FullName() {
+	case "nativechain.rewards.v1.RollupWork.fees_paid":
+		if x.FeesPaid == nil {
+			x.FeesPaid = []*v1beta1.Coin{}
+		}
+		value := &_RollupWork_5_list{list: &x.FeesPaid}
+		return protoreflect.ValueOfList(value)
 	case "nativechain.rewards.v1.RollupWork.epoch":
 		panic(fmt.Errorf("field epoch of message nativechain.rewards.v1.RollupWork is not mutable"))
 	case "nativechain.rewards.v1.RollupWork.rollup_id":
 		panic(fmt.Errorf("field rollup_id of message nativechain.rewards.v1.RollupWork is not mutable"))
 	case "nativechain.rewards.v1.RollupWork.weight":
 		panic(fmt.Errorf("field weight of message nativechain.rewards.v1.RollupWork is not mutable"))
+	case "nativechain.rewards.v1.RollupWork.approved_weight":
+		panic(fmt.Errorf("field approved_weight of message nativechain.rewards.v1.RollupWork is not mutable"))
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.RollupWork"))
@@ -1509,6 +2011,11 @@ func (x *fastReflection_RollupWork) NewField(fd protoreflect.FieldDescriptor) pr
 		return protoreflect.ValueOfString("")
 	case "nativechain.rewards.v1.RollupWork.weight":
 		return protoreflect.ValueOfString("")
+	case "nativechain.rewards.v1.RollupWork.approved_weight":
+		return protoreflect.ValueOfString("")
+	case "nativechain.rewards.v1.RollupWork.fees_paid":
+		list := []*v1beta1.Coin{}
+		return protoreflect.ValueOfList(&_RollupWork_5_list{list: &list})
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.RollupWork"))
@@ -1589,6 +2096,16 @@ func (x *fastReflection_RollupWork) ProtoMethods() *protoiface.Methods {
 		if l > 0 {
 			n += 1 + l + runtime.Sov(uint64(l))
 		}
+		l = len(x.ApprovedWeight)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if len(x.FeesPaid) > 0 {
+			for _, e := range x.FeesPaid {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -1617,6 +2134,29 @@ func (x *fastReflection_RollupWork) ProtoMethods() *protoiface.Methods {
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.FeesPaid) > 0 {
+			for iNdEx := len(x.FeesPaid) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.FeesPaid[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x2a
+			}
+		}
+		if len(x.ApprovedWeight) > 0 {
+			i -= len(x.ApprovedWeight)
+			copy(dAtA[i:], x.ApprovedWeight)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.ApprovedWeight)))
+			i--
+			dAtA[i] = 0x22
 		}
 		if len(x.Weight) > 0 {
 			i -= len(x.Weight)
@@ -1768,6 +2308,72 @@ func (x *fastReflection_RollupWork) ProtoMethods() *protoiface.Methods {
 					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
 				}
 				x.Weight = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 4:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ApprovedWeight", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.ApprovedWeight = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 5:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field FeesPaid", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.FeesPaid = append(x.FeesPaid, &v1beta1.Coin{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.FeesPaid[len(x.FeesPaid)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
 				iNdEx = postIndex
 			default:
 				iNdEx = preIndex
@@ -1957,6 +2563,159 @@ func (x *_ActivePayout_6_list) IsValid() bool {
 	return x.list != nil
 }
 
+var _ protoreflect.List = (*_ActivePayout_9_list)(nil)
+
+type _ActivePayout_9_list struct {
+	list *[]*v1beta1.Coin
+}
+
+func (x *_ActivePayout_9_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_ActivePayout_9_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_ActivePayout_9_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_ActivePayout_9_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_ActivePayout_9_list) AppendMutable() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_ActivePayout_9_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_ActivePayout_9_list) NewElement() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_ActivePayout_9_list) IsValid() bool {
+	return x.list != nil
+}
+
+var _ protoreflect.List = (*_ActivePayout_10_list)(nil)
+
+type _ActivePayout_10_list struct {
+	list *[]*v1beta1.Coin
+}
+
+func (x *_ActivePayout_10_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_ActivePayout_10_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_ActivePayout_10_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_ActivePayout_10_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_ActivePayout_10_list) AppendMutable() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_ActivePayout_10_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_ActivePayout_10_list) NewElement() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_ActivePayout_10_list) IsValid() bool {
+	return x.list != nil
+}
+
+var _ protoreflect.List = (*_ActivePayout_11_list)(nil)
+
+type _ActivePayout_11_list struct {
+	list *[]*v1beta1.Coin
+}
+
+func (x *_ActivePayout_11_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_ActivePayout_11_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_ActivePayout_11_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_ActivePayout_11_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_ActivePayout_11_list) AppendMutable() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_ActivePayout_11_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_ActivePayout_11_list) NewElement() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_ActivePayout_11_list) IsValid() bool {
+	return x.list != nil
+}
+
 var (
 	md_ActivePayout                  protoreflect.MessageDescriptor
 	fd_ActivePayout_epoch            protoreflect.FieldDescriptor
@@ -1967,6 +2726,10 @@ var (
 	fd_ActivePayout_credited         protoreflect.FieldDescriptor
 	fd_ActivePayout_records_credited protoreflect.FieldDescriptor
 	fd_ActivePayout_records_skipped  protoreflect.FieldDescriptor
+	fd_ActivePayout_fee_backed_pot   protoreflect.FieldDescriptor
+	fd_ActivePayout_fees_paid        protoreflect.FieldDescriptor
+	fd_ActivePayout_approved_pot     protoreflect.FieldDescriptor
+	fd_ActivePayout_approved_work    protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -1980,6 +2743,10 @@ func init() {
 	fd_ActivePayout_credited = md_ActivePayout.Fields().ByName("credited")
 	fd_ActivePayout_records_credited = md_ActivePayout.Fields().ByName("records_credited")
 	fd_ActivePayout_records_skipped = md_ActivePayout.Fields().ByName("records_skipped")
+	fd_ActivePayout_fee_backed_pot = md_ActivePayout.Fields().ByName("fee_backed_pot")
+	fd_ActivePayout_fees_paid = md_ActivePayout.Fields().ByName("fees_paid")
+	fd_ActivePayout_approved_pot = md_ActivePayout.Fields().ByName("approved_pot")
+	fd_ActivePayout_approved_work = md_ActivePayout.Fields().ByName("approved_work")
 }
 
 var _ protoreflect.Message = (*fastReflection_ActivePayout)(nil)
@@ -2095,6 +2862,30 @@ func (x *fastReflection_ActivePayout) Range(f func(protoreflect.FieldDescriptor,
 			return
 		}
 	}
+	if len(x.FeeBackedPot) != 0 {
+		value := protoreflect.ValueOfList(&_ActivePayout_9_list{list: &x.FeeBackedPot})
+		if !f(fd_ActivePayout_fee_backed_pot, value) {
+			return
+		}
+	}
+	if len(x.FeesPaid) != 0 {
+		value := protoreflect.ValueOfList(&_ActivePayout_10_list{list: &x.FeesPaid})
+		if !f(fd_ActivePayout_fees_paid, value) {
+			return
+		}
+	}
+	if len(x.ApprovedPot) != 0 {
+		value := protoreflect.ValueOfList(&_ActivePayout_11_list{list: &x.ApprovedPot})
+		if !f(fd_ActivePayout_approved_pot, value) {
+			return
+		}
+	}
+	if x.ApprovedWork != "" {
+		value := protoreflect.ValueOfString(x.ApprovedWork)
+		if !f(fd_ActivePayout_approved_work, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -2126,6 +2917,14 @@ func (x *fastReflection_ActivePayout) Has(fd protoreflect.FieldDescriptor) bool 
 		return x.RecordsCredited != uint64(0)
 	case "nativechain.rewards.v1.ActivePayout.records_skipped":
 		return x.RecordsSkipped != uint64(0)
+	case "nativechain.rewards.v1.ActivePayout.fee_backed_pot":
+		return len(x.FeeBackedPot) != 0
+	case "nativechain.rewards.v1.ActivePayout.fees_paid":
+		return len(x.FeesPaid) != 0
+	case "nativechain.rewards.v1.ActivePayout.approved_pot":
+		return len(x.ApprovedPot) != 0
+	case "nativechain.rewards.v1.ActivePayout.approved_work":
+		return x.ApprovedWork != ""
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.ActivePayout"))
@@ -2158,6 +2957,14 @@ func (x *fastReflection_ActivePayout) Clear(fd protoreflect.FieldDescriptor) {
 		x.RecordsCredited = uint64(0)
 	case "nativechain.rewards.v1.ActivePayout.records_skipped":
 		x.RecordsSkipped = uint64(0)
+	case "nativechain.rewards.v1.ActivePayout.fee_backed_pot":
+		x.FeeBackedPot = nil
+	case "nativechain.rewards.v1.ActivePayout.fees_paid":
+		x.FeesPaid = nil
+	case "nativechain.rewards.v1.ActivePayout.approved_pot":
+		x.ApprovedPot = nil
+	case "nativechain.rewards.v1.ActivePayout.approved_work":
+		x.ApprovedWork = ""
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.ActivePayout"))
@@ -2207,6 +3014,27 @@ func (x *fastReflection_ActivePayout) Get(descriptor protoreflect.FieldDescripto
 	case "nativechain.rewards.v1.ActivePayout.records_skipped":
 		value := x.RecordsSkipped
 		return protoreflect.ValueOfUint64(value)
+	case "nativechain.rewards.v1.ActivePayout.fee_backed_pot":
+		if len(x.FeeBackedPot) == 0 {
+			return protoreflect.ValueOfList(&_ActivePayout_9_list{})
+		}
+		listValue := &_ActivePayout_9_list{list: &x.FeeBackedPot}
+		return protoreflect.ValueOfList(listValue)
+	case "nativechain.rewards.v1.ActivePayout.fees_paid":
+		if len(x.FeesPaid) == 0 {
+			return protoreflect.ValueOfList(&_ActivePayout_10_list{})
+		}
+		listValue := &_ActivePayout_10_list{list: &x.FeesPaid}
+		return protoreflect.ValueOfList(listValue)
+	case "nativechain.rewards.v1.ActivePayout.approved_pot":
+		if len(x.ApprovedPot) == 0 {
+			return protoreflect.ValueOfList(&_ActivePayout_11_list{})
+		}
+		listValue := &_ActivePayout_11_list{list: &x.ApprovedPot}
+		return protoreflect.ValueOfList(listValue)
+	case "nativechain.rewards.v1.ActivePayout.approved_work":
+		value := x.ApprovedWork
+		return protoreflect.ValueOfString(value)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.ActivePayout"))
@@ -2249,6 +3077,20 @@ func (x *fastReflection_ActivePayout) Set(fd protoreflect.FieldDescriptor, value
 		x.RecordsCredited = value.Uint()
 	case "nativechain.rewards.v1.ActivePayout.records_skipped":
 		x.RecordsSkipped = value.Uint()
+	case "nativechain.rewards.v1.ActivePayout.fee_backed_pot":
+		lv := value.List()
+		clv := lv.(*_ActivePayout_9_list)
+		x.FeeBackedPot = *clv.list
+	case "nativechain.rewards.v1.ActivePayout.fees_paid":
+		lv := value.List()
+		clv := lv.(*_ActivePayout_10_list)
+		x.FeesPaid = *clv.list
+	case "nativechain.rewards.v1.ActivePayout.approved_pot":
+		lv := value.List()
+		clv := lv.(*_ActivePayout_11_list)
+		x.ApprovedPot = *clv.list
+	case "nativechain.rewards.v1.ActivePayout.approved_work":
+		x.ApprovedWork = value.Interface().(string)
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.ActivePayout"))
@@ -2287,6 +3129,24 @@ func (x *fastReflection_ActivePayout) Mutable(fd protoreflect.FieldDescriptor) p
 		}
 		value := &_ActivePayout_6_list{list: &x.Credited}
 		return protoreflect.ValueOfList(value)
+	case "nativechain.rewards.v1.ActivePayout.fee_backed_pot":
+		if x.FeeBackedPot == nil {
+			x.FeeBackedPot = []*v1beta1.Coin{}
+		}
+		value := &_ActivePayout_9_list{list: &x.FeeBackedPot}
+		return protoreflect.ValueOfList(value)
+	case "nativechain.rewards.v1.ActivePayout.fees_paid":
+		if x.FeesPaid == nil {
+			x.FeesPaid = []*v1beta1.Coin{}
+		}
+		value := &_ActivePayout_10_list{list: &x.FeesPaid}
+		return protoreflect.ValueOfList(value)
+	case "nativechain.rewards.v1.ActivePayout.approved_pot":
+		if x.ApprovedPot == nil {
+			x.ApprovedPot = []*v1beta1.Coin{}
+		}
+		value := &_ActivePayout_11_list{list: &x.ApprovedPot}
+		return protoreflect.ValueOfList(value)
 	case "nativechain.rewards.v1.ActivePayout.epoch":
 		panic(fmt.Errorf("field epoch of message nativechain.rewards.v1.ActivePayout is not mutable"))
 	case "nativechain.rewards.v1.ActivePayout.closed_height":
@@ -2297,6 +3157,8 @@ func (x *fastReflection_ActivePayout) Mutable(fd protoreflect.FieldDescriptor) p
 		panic(fmt.Errorf("field records_credited of message nativechain.rewards.v1.ActivePayout is not mutable"))
 	case "nativechain.rewards.v1.ActivePayout.records_skipped":
 		panic(fmt.Errorf("field records_skipped of message nativechain.rewards.v1.ActivePayout is not mutable"))
+	case "nativechain.rewards.v1.ActivePayout.approved_work":
+		panic(fmt.Errorf("field approved_work of message nativechain.rewards.v1.ActivePayout is not mutable"))
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.ActivePayout"))
@@ -2329,6 +3191,17 @@ func (x *fastReflection_ActivePayout) NewField(fd protoreflect.FieldDescriptor) 
 		return protoreflect.ValueOfUint64(uint64(0))
 	case "nativechain.rewards.v1.ActivePayout.records_skipped":
 		return protoreflect.ValueOfUint64(uint64(0))
+	case "nativechain.rewards.v1.ActivePayout.fee_backed_pot":
+		list := []*v1beta1.Coin{}
+		return protoreflect.ValueOfList(&_ActivePayout_9_list{list: &list})
+	case "nativechain.rewards.v1.ActivePayout.fees_paid":
+		list := []*v1beta1.Coin{}
+		return protoreflect.ValueOfList(&_ActivePayout_10_list{list: &list})
+	case "nativechain.rewards.v1.ActivePayout.approved_pot":
+		list := []*v1beta1.Coin{}
+		return protoreflect.ValueOfList(&_ActivePayout_11_list{list: &list})
+	case "nativechain.rewards.v1.ActivePayout.approved_work":
+		return protoreflect.ValueOfString("")
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.ActivePayout"))
@@ -2432,6 +3305,28 @@ func (x *fastReflection_ActivePayout) ProtoMethods() *protoiface.Methods {
 		if x.RecordsSkipped != 0 {
 			n += 1 + runtime.Sov(uint64(x.RecordsSkipped))
 		}
+		if len(x.FeeBackedPot) > 0 {
+			for _, e := range x.FeeBackedPot {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if len(x.FeesPaid) > 0 {
+			for _, e := range x.FeesPaid {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if len(x.ApprovedPot) > 0 {
+			for _, e := range x.ApprovedPot {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		l = len(x.ApprovedWork)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -2460,6 +3355,61 @@ func (x *fastReflection_ActivePayout) ProtoMethods() *protoiface.Methods {
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.ApprovedWork) > 0 {
+			i -= len(x.ApprovedWork)
+			copy(dAtA[i:], x.ApprovedWork)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.ApprovedWork)))
+			i--
+			dAtA[i] = 0x62
+		}
+		if len(x.ApprovedPot) > 0 {
+			for iNdEx := len(x.ApprovedPot) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.ApprovedPot[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x5a
+			}
+		}
+		if len(x.FeesPaid) > 0 {
+			for iNdEx := len(x.FeesPaid) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.FeesPaid[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x52
+			}
+		}
+		if len(x.FeeBackedPot) > 0 {
+			for iNdEx := len(x.FeeBackedPot) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.FeeBackedPot[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x4a
+			}
 		}
 		if x.RecordsSkipped != 0 {
 			i = runtime.EncodeVarint(dAtA, i, uint64(x.RecordsSkipped))
@@ -2795,6 +3745,140 @@ func (x *fastReflection_ActivePayout) ProtoMethods() *protoiface.Methods {
 						break
 					}
 				}
+			case 9:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field FeeBackedPot", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.FeeBackedPot = append(x.FeeBackedPot, &v1beta1.Coin{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.FeeBackedPot[len(x.FeeBackedPot)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			case 10:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field FeesPaid", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.FeesPaid = append(x.FeesPaid, &v1beta1.Coin{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.FeesPaid[len(x.FeesPaid)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			case 11:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ApprovedPot", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.ApprovedPot = append(x.ApprovedPot, &v1beta1.Coin{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.ApprovedPot[len(x.ApprovedPot)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			case 12:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ApprovedWork", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.ApprovedWork = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -2983,6 +4067,108 @@ func (x *_EpochPayout_6_list) IsValid() bool {
 	return x.list != nil
 }
 
+var _ protoreflect.List = (*_EpochPayout_10_list)(nil)
+
+type _EpochPayout_10_list struct {
+	list *[]*v1beta1.Coin
+}
+
+func (x *_EpochPayout_10_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_EpochPayout_10_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_EpochPayout_10_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_EpochPayout_10_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_EpochPayout_10_list) AppendMutable() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_EpochPayout_10_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_EpochPayout_10_list) NewElement() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_EpochPayout_10_list) IsValid() bool {
+	return x.list != nil
+}
+
+var _ protoreflect.List = (*_EpochPayout_11_list)(nil)
+
+type _EpochPayout_11_list struct {
+	list *[]*v1beta1.Coin
+}
+
+func (x *_EpochPayout_11_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_EpochPayout_11_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_EpochPayout_11_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_EpochPayout_11_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_EpochPayout_11_list) AppendMutable() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_EpochPayout_11_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_EpochPayout_11_list) NewElement() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_EpochPayout_11_list) IsValid() bool {
+	return x.list != nil
+}
+
 var (
 	md_EpochPayout                   protoreflect.MessageDescriptor
 	fd_EpochPayout_epoch             protoreflect.FieldDescriptor
@@ -2994,6 +4180,9 @@ var (
 	fd_EpochPayout_eligible_work     protoreflect.FieldDescriptor
 	fd_EpochPayout_records_credited  protoreflect.FieldDescriptor
 	fd_EpochPayout_records_skipped   protoreflect.FieldDescriptor
+	fd_EpochPayout_fee_backed_pot    protoreflect.FieldDescriptor
+	fd_EpochPayout_approved_pot      protoreflect.FieldDescriptor
+	fd_EpochPayout_approved_work     protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -3008,6 +4197,9 @@ func init() {
 	fd_EpochPayout_eligible_work = md_EpochPayout.Fields().ByName("eligible_work")
 	fd_EpochPayout_records_credited = md_EpochPayout.Fields().ByName("records_credited")
 	fd_EpochPayout_records_skipped = md_EpochPayout.Fields().ByName("records_skipped")
+	fd_EpochPayout_fee_backed_pot = md_EpochPayout.Fields().ByName("fee_backed_pot")
+	fd_EpochPayout_approved_pot = md_EpochPayout.Fields().ByName("approved_pot")
+	fd_EpochPayout_approved_work = md_EpochPayout.Fields().ByName("approved_work")
 }
 
 var _ protoreflect.Message = (*fastReflection_EpochPayout)(nil)
@@ -3129,6 +4321,24 @@ func (x *fastReflection_EpochPayout) Range(f func(protoreflect.FieldDescriptor, 
 			return
 		}
 	}
+	if len(x.FeeBackedPot) != 0 {
+		value := protoreflect.ValueOfList(&_EpochPayout_10_list{list: &x.FeeBackedPot})
+		if !f(fd_EpochPayout_fee_backed_pot, value) {
+			return
+		}
+	}
+	if len(x.ApprovedPot) != 0 {
+		value := protoreflect.ValueOfList(&_EpochPayout_11_list{list: &x.ApprovedPot})
+		if !f(fd_EpochPayout_approved_pot, value) {
+			return
+		}
+	}
+	if x.ApprovedWork != "" {
+		value := protoreflect.ValueOfString(x.ApprovedWork)
+		if !f(fd_EpochPayout_approved_work, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -3162,6 +4372,12 @@ func (x *fastReflection_EpochPayout) Has(fd protoreflect.FieldDescriptor) bool {
 		return x.RecordsCredited != uint64(0)
 	case "nativechain.rewards.v1.EpochPayout.records_skipped":
 		return x.RecordsSkipped != uint64(0)
+	case "nativechain.rewards.v1.EpochPayout.fee_backed_pot":
+		return len(x.FeeBackedPot) != 0
+	case "nativechain.rewards.v1.EpochPayout.approved_pot":
+		return len(x.ApprovedPot) != 0
+	case "nativechain.rewards.v1.EpochPayout.approved_work":
+		return x.ApprovedWork != ""
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EpochPayout"))
@@ -3196,6 +4412,12 @@ func (x *fastReflection_EpochPayout) Clear(fd protoreflect.FieldDescriptor) {
 		x.RecordsCredited = uint64(0)
 	case "nativechain.rewards.v1.EpochPayout.records_skipped":
 		x.RecordsSkipped = uint64(0)
+	case "nativechain.rewards.v1.EpochPayout.fee_backed_pot":
+		x.FeeBackedPot = nil
+	case "nativechain.rewards.v1.EpochPayout.approved_pot":
+		x.ApprovedPot = nil
+	case "nativechain.rewards.v1.EpochPayout.approved_work":
+		x.ApprovedWork = ""
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EpochPayout"))
@@ -3248,6 +4470,21 @@ func (x *fastReflection_EpochPayout) Get(descriptor protoreflect.FieldDescriptor
 	case "nativechain.rewards.v1.EpochPayout.records_skipped":
 		value := x.RecordsSkipped
 		return protoreflect.ValueOfUint64(value)
+	case "nativechain.rewards.v1.EpochPayout.fee_backed_pot":
+		if len(x.FeeBackedPot) == 0 {
+			return protoreflect.ValueOfList(&_EpochPayout_10_list{})
+		}
+		listValue := &_EpochPayout_10_list{list: &x.FeeBackedPot}
+		return protoreflect.ValueOfList(listValue)
+	case "nativechain.rewards.v1.EpochPayout.approved_pot":
+		if len(x.ApprovedPot) == 0 {
+			return protoreflect.ValueOfList(&_EpochPayout_11_list{})
+		}
+		listValue := &_EpochPayout_11_list{list: &x.ApprovedPot}
+		return protoreflect.ValueOfList(listValue)
+	case "nativechain.rewards.v1.EpochPayout.approved_work":
+		value := x.ApprovedWork
+		return protoreflect.ValueOfString(value)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EpochPayout"))
@@ -3292,6 +4529,16 @@ func (x *fastReflection_EpochPayout) Set(fd protoreflect.FieldDescriptor, value 
 		x.RecordsCredited = value.Uint()
 	case "nativechain.rewards.v1.EpochPayout.records_skipped":
 		x.RecordsSkipped = value.Uint()
+	case "nativechain.rewards.v1.EpochPayout.fee_backed_pot":
+		lv := value.List()
+		clv := lv.(*_EpochPayout_10_list)
+		x.FeeBackedPot = *clv.list
+	case "nativechain.rewards.v1.EpochPayout.approved_pot":
+		lv := value.List()
+		clv := lv.(*_EpochPayout_11_list)
+		x.ApprovedPot = *clv.list
+	case "nativechain.rewards.v1.EpochPayout.approved_work":
+		x.ApprovedWork = value.Interface().(string)
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EpochPayout"))
@@ -3330,6 +4577,18 @@ func (x *fastReflection_EpochPayout) Mutable(fd protoreflect.FieldDescriptor) pr
 		}
 		value := &_EpochPayout_6_list{list: &x.OperatorCredited}
 		return protoreflect.ValueOfList(value)
+	case "nativechain.rewards.v1.EpochPayout.fee_backed_pot":
+		if x.FeeBackedPot == nil {
+			x.FeeBackedPot = []*v1beta1.Coin{}
+		}
+		value := &_EpochPayout_10_list{list: &x.FeeBackedPot}
+		return protoreflect.ValueOfList(value)
+	case "nativechain.rewards.v1.EpochPayout.approved_pot":
+		if x.ApprovedPot == nil {
+			x.ApprovedPot = []*v1beta1.Coin{}
+		}
+		value := &_EpochPayout_11_list{list: &x.ApprovedPot}
+		return protoreflect.ValueOfList(value)
 	case "nativechain.rewards.v1.EpochPayout.epoch":
 		panic(fmt.Errorf("field epoch of message nativechain.rewards.v1.EpochPayout is not mutable"))
 	case "nativechain.rewards.v1.EpochPayout.closed_height":
@@ -3342,6 +4601,8 @@ func (x *fastReflection_EpochPayout) Mutable(fd protoreflect.FieldDescriptor) pr
 		panic(fmt.Errorf("field records_credited of message nativechain.rewards.v1.EpochPayout is not mutable"))
 	case "nativechain.rewards.v1.EpochPayout.records_skipped":
 		panic(fmt.Errorf("field records_skipped of message nativechain.rewards.v1.EpochPayout is not mutable"))
+	case "nativechain.rewards.v1.EpochPayout.approved_work":
+		panic(fmt.Errorf("field approved_work of message nativechain.rewards.v1.EpochPayout is not mutable"))
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EpochPayout"))
@@ -3376,6 +4637,14 @@ func (x *fastReflection_EpochPayout) NewField(fd protoreflect.FieldDescriptor) p
 		return protoreflect.ValueOfUint64(uint64(0))
 	case "nativechain.rewards.v1.EpochPayout.records_skipped":
 		return protoreflect.ValueOfUint64(uint64(0))
+	case "nativechain.rewards.v1.EpochPayout.fee_backed_pot":
+		list := []*v1beta1.Coin{}
+		return protoreflect.ValueOfList(&_EpochPayout_10_list{list: &list})
+	case "nativechain.rewards.v1.EpochPayout.approved_pot":
+		list := []*v1beta1.Coin{}
+		return protoreflect.ValueOfList(&_EpochPayout_11_list{list: &list})
+	case "nativechain.rewards.v1.EpochPayout.approved_work":
+		return protoreflect.ValueOfString("")
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.EpochPayout"))
@@ -3482,6 +4751,22 @@ func (x *fastReflection_EpochPayout) ProtoMethods() *protoiface.Methods {
 		if x.RecordsSkipped != 0 {
 			n += 1 + runtime.Sov(uint64(x.RecordsSkipped))
 		}
+		if len(x.FeeBackedPot) > 0 {
+			for _, e := range x.FeeBackedPot {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if len(x.ApprovedPot) > 0 {
+			for _, e := range x.ApprovedPot {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		l = len(x.ApprovedWork)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -3510,6 +4795,45 @@ func (x *fastReflection_EpochPayout) ProtoMethods() *protoiface.Methods {
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.ApprovedWork) > 0 {
+			i -= len(x.ApprovedWork)
+			copy(dAtA[i:], x.ApprovedWork)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.ApprovedWork)))
+			i--
+			dAtA[i] = 0x62
+		}
+		if len(x.ApprovedPot) > 0 {
+			for iNdEx := len(x.ApprovedPot) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.ApprovedPot[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x5a
+			}
+		}
+		if len(x.FeeBackedPot) > 0 {
+			for iNdEx := len(x.FeeBackedPot) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.FeeBackedPot[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x52
+			}
 		}
 		if x.RecordsSkipped != 0 {
 			i = runtime.EncodeVarint(dAtA, i, uint64(x.RecordsSkipped))
@@ -3869,6 +5193,592 @@ func (x *fastReflection_EpochPayout) ProtoMethods() *protoiface.Methods {
 						break
 					}
 				}
+			case 10:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field FeeBackedPot", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.FeeBackedPot = append(x.FeeBackedPot, &v1beta1.Coin{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.FeeBackedPot[len(x.FeeBackedPot)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			case 11:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ApprovedPot", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.ApprovedPot = append(x.ApprovedPot, &v1beta1.Coin{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.ApprovedPot[len(x.ApprovedPot)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			case 12:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field ApprovedWork", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.ApprovedWork = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var (
+	md_ApprovedRollupKey           protoreflect.MessageDescriptor
+	fd_ApprovedRollupKey_rollup_id protoreflect.FieldDescriptor
+	fd_ApprovedRollupKey_vk_hash   protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_nativechain_rewards_v1_rewards_proto_init()
+	md_ApprovedRollupKey = File_nativechain_rewards_v1_rewards_proto.Messages().ByName("ApprovedRollupKey")
+	fd_ApprovedRollupKey_rollup_id = md_ApprovedRollupKey.Fields().ByName("rollup_id")
+	fd_ApprovedRollupKey_vk_hash = md_ApprovedRollupKey.Fields().ByName("vk_hash")
+}
+
+var _ protoreflect.Message = (*fastReflection_ApprovedRollupKey)(nil)
+
+type fastReflection_ApprovedRollupKey ApprovedRollupKey
+
+func (x *ApprovedRollupKey) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_ApprovedRollupKey)(x)
+}
+
+func (x *ApprovedRollupKey) slowProtoReflect() protoreflect.Message {
+	mi := &file_nativechain_rewards_v1_rewards_proto_msgTypes[5]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_ApprovedRollupKey_messageType fastReflection_ApprovedRollupKey_messageType
+var _ protoreflect.MessageType = fastReflection_ApprovedRollupKey_messageType{}
+
+type fastReflection_ApprovedRollupKey_messageType struct{}
+
+func (x fastReflection_ApprovedRollupKey_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_ApprovedRollupKey)(nil)
+}
+func (x fastReflection_ApprovedRollupKey_messageType) New() protoreflect.Message {
+	return new(fastReflection_ApprovedRollupKey)
+}
+func (x fastReflection_ApprovedRollupKey_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_ApprovedRollupKey
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_ApprovedRollupKey) Descriptor() protoreflect.MessageDescriptor {
+	return md_ApprovedRollupKey
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_ApprovedRollupKey) Type() protoreflect.MessageType {
+	return _fastReflection_ApprovedRollupKey_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_ApprovedRollupKey) New() protoreflect.Message {
+	return new(fastReflection_ApprovedRollupKey)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_ApprovedRollupKey) Interface() protoreflect.ProtoMessage {
+	return (*ApprovedRollupKey)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_ApprovedRollupKey) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.RollupId != "" {
+		value := protoreflect.ValueOfString(x.RollupId)
+		if !f(fd_ApprovedRollupKey_rollup_id, value) {
+			return
+		}
+	}
+	if len(x.VkHash) != 0 {
+		value := protoreflect.ValueOfBytes(x.VkHash)
+		if !f(fd_ApprovedRollupKey_vk_hash, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_ApprovedRollupKey) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "nativechain.rewards.v1.ApprovedRollupKey.rollup_id":
+		return x.RollupId != ""
+	case "nativechain.rewards.v1.ApprovedRollupKey.vk_hash":
+		return len(x.VkHash) != 0
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.ApprovedRollupKey"))
+		}
+		panic(fmt.Errorf("message nativechain.rewards.v1.ApprovedRollupKey does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ApprovedRollupKey) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "nativechain.rewards.v1.ApprovedRollupKey.rollup_id":
+		x.RollupId = ""
+	case "nativechain.rewards.v1.ApprovedRollupKey.vk_hash":
+		x.VkHash = nil
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.ApprovedRollupKey"))
+		}
+		panic(fmt.Errorf("message nativechain.rewards.v1.ApprovedRollupKey does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_ApprovedRollupKey) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "nativechain.rewards.v1.ApprovedRollupKey.rollup_id":
+		value := x.RollupId
+		return protoreflect.ValueOfString(value)
+	case "nativechain.rewards.v1.ApprovedRollupKey.vk_hash":
+		value := x.VkHash
+		return protoreflect.ValueOfBytes(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.ApprovedRollupKey"))
+		}
+		panic(fmt.Errorf("message nativechain.rewards.v1.ApprovedRollupKey does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ApprovedRollupKey) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "nativechain.rewards.v1.ApprovedRollupKey.rollup_id":
+		x.RollupId = value.Interface().(string)
+	case "nativechain.rewards.v1.ApprovedRollupKey.vk_hash":
+		x.VkHash = value.Bytes()
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.ApprovedRollupKey"))
+		}
+		panic(fmt.Errorf("message nativechain.rewards.v1.ApprovedRollupKey does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ApprovedRollupKey) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.rewards.v1.ApprovedRollupKey.rollup_id":
+		panic(fmt.Errorf("field rollup_id of message nativechain.rewards.v1.ApprovedRollupKey is not mutable"))
+	case "nativechain.rewards.v1.ApprovedRollupKey.vk_hash":
+		panic(fmt.Errorf("field vk_hash of message nativechain.rewards.v1.ApprovedRollupKey is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.ApprovedRollupKey"))
+		}
+		panic(fmt.Errorf("message nativechain.rewards.v1.ApprovedRollupKey does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_ApprovedRollupKey) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.rewards.v1.ApprovedRollupKey.rollup_id":
+		return protoreflect.ValueOfString("")
+	case "nativechain.rewards.v1.ApprovedRollupKey.vk_hash":
+		return protoreflect.ValueOfBytes(nil)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.rewards.v1.ApprovedRollupKey"))
+		}
+		panic(fmt.Errorf("message nativechain.rewards.v1.ApprovedRollupKey does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_ApprovedRollupKey) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in nativechain.rewards.v1.ApprovedRollupKey", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_ApprovedRollupKey) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_ApprovedRollupKey) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_ApprovedRollupKey) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_ApprovedRollupKey) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*ApprovedRollupKey)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		l = len(x.RollupId)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		l = len(x.VkHash)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*ApprovedRollupKey)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.VkHash) > 0 {
+			i -= len(x.VkHash)
+			copy(dAtA[i:], x.VkHash)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.VkHash)))
+			i--
+			dAtA[i] = 0x12
+		}
+		if len(x.RollupId) > 0 {
+			i -= len(x.RollupId)
+			copy(dAtA[i:], x.RollupId)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.RollupId)))
+			i--
+			dAtA[i] = 0xa
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*ApprovedRollupKey)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: ApprovedRollupKey: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: ApprovedRollupKey: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field RollupId", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.RollupId = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			case 2:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field VkHash", wireType)
+				}
+				var byteLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					byteLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if byteLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + byteLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.VkHash = append(x.VkHash[:0], dAtA[iNdEx:postIndex]...)
+				if x.VkHash == nil {
+					x.VkHash = []byte{}
+				}
+				iNdEx = postIndex
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -3977,7 +5887,7 @@ func (x *SourceAmount) ProtoReflect() protoreflect.Message {
 }
 
 func (x *SourceAmount) slowProtoReflect() protoreflect.Message {
-	mi := &file_nativechain_rewards_v1_rewards_proto_msgTypes[5]
+	mi := &file_nativechain_rewards_v1_rewards_proto_msgTypes[6]
 	if protoimpl.UnsafeEnabled && x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4535,7 +6445,7 @@ func (x *PendingReward) ProtoReflect() protoreflect.Message {
 }
 
 func (x *PendingReward) slowProtoReflect() protoreflect.Message {
-	mi := &file_nativechain_rewards_v1_rewards_proto_msgTypes[6]
+	mi := &file_nativechain_rewards_v1_rewards_proto_msgTypes[7]
 	if protoimpl.UnsafeEnabled && x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5047,6 +6957,13 @@ type EpochState struct {
 	// eligible_work is the sum of the work weights recorded in this epoch, less
 	// the work of rollups frozen during it.
 	EligibleWork string `protobuf:"bytes,3,opt,name=eligible_work,json=eligibleWork,proto3" json:"eligible_work,omitempty"`
+	// approved_work is the part of eligible_work done under a verifying key
+	// governance approved for its rollup: the denominator of the
+	// inflation-funded part of the operator pot.
+	ApprovedWork string `protobuf:"bytes,4,opt,name=approved_work,json=approvedWork,proto3" json:"approved_work,omitempty"`
+	// fees_paid is the sum of the batch fees of the work in eligible_work: the
+	// denominator of the fee-backed part of the operator pot.
+	FeesPaid []*v1beta1.Coin `protobuf:"bytes,5,rep,name=fees_paid,json=feesPaid,proto3" json:"fees_paid,omitempty"`
 }
 
 func (x *EpochState) Reset() {
@@ -5090,6 +7007,20 @@ func (x *EpochState) GetEligibleWork() string {
 	return ""
 }
 
+func (x *EpochState) GetApprovedWork() string {
+	if x != nil {
+		return x.ApprovedWork
+	}
+	return ""
+}
+
+func (x *EpochState) GetFeesPaid() []*v1beta1.Coin {
+	if x != nil {
+		return x.FeesPaid
+	}
+	return nil
+}
+
 // WorkRecord is the verified work of one operator (the submitter of the
 // batches) for one rollup in one epoch.
 type WorkRecord struct {
@@ -5113,6 +7044,13 @@ type WorkRecord struct {
 	// weight is tx_weight * l2_txs + da_byte_weight * da_bytes, summed per
 	// batch with the params in force when the batch was verified.
 	Weight string `protobuf:"bytes,7,opt,name=weight,proto3" json:"weight,omitempty"`
+	// approved_weight is the part of weight of batches verified under a key
+	// governance approved for the rollup; only it earns from the
+	// inflation-funded part of the pot.
+	ApprovedWeight string `protobuf:"bytes,8,opt,name=approved_weight,json=approvedWeight,proto3" json:"approved_weight,omitempty"`
+	// fees_paid is the batch fees the operator paid for these batches; it
+	// bounds what the work earns from the fee-backed part of the pot.
+	FeesPaid []*v1beta1.Coin `protobuf:"bytes,9,rep,name=fees_paid,json=feesPaid,proto3" json:"fees_paid,omitempty"`
 }
 
 func (x *WorkRecord) Reset() {
@@ -5184,6 +7122,20 @@ func (x *WorkRecord) GetWeight() string {
 	return ""
 }
 
+func (x *WorkRecord) GetApprovedWeight() string {
+	if x != nil {
+		return x.ApprovedWeight
+	}
+	return ""
+}
+
+func (x *WorkRecord) GetFeesPaid() []*v1beta1.Coin {
+	if x != nil {
+		return x.FeesPaid
+	}
+	return nil
+}
+
 // RollupWork is the total work weight of one rollup in one epoch, kept so a
 // rollup frozen during the epoch can be taken out of the epoch's eligible work.
 type RollupWork struct {
@@ -5197,6 +7149,10 @@ type RollupWork struct {
 	RollupId string `protobuf:"bytes,2,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
 	// weight is the rollup's summed work weight.
 	Weight string `protobuf:"bytes,3,opt,name=weight,proto3" json:"weight,omitempty"`
+	// approved_weight is the part of weight done under an approved key.
+	ApprovedWeight string `protobuf:"bytes,4,opt,name=approved_weight,json=approvedWeight,proto3" json:"approved_weight,omitempty"`
+	// fees_paid is the batch fees paid for the rollup's batches.
+	FeesPaid []*v1beta1.Coin `protobuf:"bytes,5,rep,name=fees_paid,json=feesPaid,proto3" json:"fees_paid,omitempty"`
 }
 
 func (x *RollupWork) Reset() {
@@ -5240,6 +7196,20 @@ func (x *RollupWork) GetWeight() string {
 	return ""
 }
 
+func (x *RollupWork) GetApprovedWeight() string {
+	if x != nil {
+		return x.ApprovedWeight
+	}
+	return ""
+}
+
+func (x *RollupWork) GetFeesPaid() []*v1beta1.Coin {
+	if x != nil {
+		return x.FeesPaid
+	}
+	return nil
+}
+
 // ActivePayout is a closed epoch whose operator share is being credited, at
 // most max_payouts_per_block work records per block.
 type ActivePayout struct {
@@ -5263,6 +7233,15 @@ type ActivePayout struct {
 	RecordsCredited uint64 `protobuf:"varint,7,opt,name=records_credited,json=recordsCredited,proto3" json:"records_credited,omitempty"`
 	// records_skipped counts work records of rollups no longer active.
 	RecordsSkipped uint64 `protobuf:"varint,8,opt,name=records_skipped,json=recordsSkipped,proto3" json:"records_skipped,omitempty"`
+	// fee_backed_pot is the part of operator_pot that the epoch's batch fees
+	// funded: floor(operator_share * fees_paid), shared by fees paid.
+	FeeBackedPot []*v1beta1.Coin `protobuf:"bytes,9,rep,name=fee_backed_pot,json=feeBackedPot,proto3" json:"fee_backed_pot,omitempty"`
+	// fees_paid is the denominator of the fee-backed shares.
+	FeesPaid []*v1beta1.Coin `protobuf:"bytes,10,rep,name=fees_paid,json=feesPaid,proto3" json:"fees_paid,omitempty"`
+	// approved_pot is operator_pot minus fee_backed_pot, shared by approved work.
+	ApprovedPot []*v1beta1.Coin `protobuf:"bytes,11,rep,name=approved_pot,json=approvedPot,proto3" json:"approved_pot,omitempty"`
+	// approved_work is the denominator of the approved shares.
+	ApprovedWork string `protobuf:"bytes,12,opt,name=approved_work,json=approvedWork,proto3" json:"approved_work,omitempty"`
 }
 
 func (x *ActivePayout) Reset() {
@@ -5341,6 +7320,34 @@ func (x *ActivePayout) GetRecordsSkipped() uint64 {
 	return 0
 }
 
+func (x *ActivePayout) GetFeeBackedPot() []*v1beta1.Coin {
+	if x != nil {
+		return x.FeeBackedPot
+	}
+	return nil
+}
+
+func (x *ActivePayout) GetFeesPaid() []*v1beta1.Coin {
+	if x != nil {
+		return x.FeesPaid
+	}
+	return nil
+}
+
+func (x *ActivePayout) GetApprovedPot() []*v1beta1.Coin {
+	if x != nil {
+		return x.ApprovedPot
+	}
+	return nil
+}
+
+func (x *ActivePayout) GetApprovedWork() string {
+	if x != nil {
+		return x.ApprovedWork
+	}
+	return ""
+}
+
 // EpochPayout is the record of one finished epoch payout.
 type EpochPayout struct {
 	state         protoimpl.MessageState
@@ -5367,6 +7374,12 @@ type EpochPayout struct {
 	RecordsCredited uint64 `protobuf:"varint,8,opt,name=records_credited,json=recordsCredited,proto3" json:"records_credited,omitempty"`
 	// records_skipped counts work records of rollups no longer active.
 	RecordsSkipped uint64 `protobuf:"varint,9,opt,name=records_skipped,json=recordsSkipped,proto3" json:"records_skipped,omitempty"`
+	// fee_backed_pot was the part of operator_pot shared by batch fees paid.
+	FeeBackedPot []*v1beta1.Coin `protobuf:"bytes,10,rep,name=fee_backed_pot,json=feeBackedPot,proto3" json:"fee_backed_pot,omitempty"`
+	// approved_pot was the part of operator_pot shared by approved work.
+	ApprovedPot []*v1beta1.Coin `protobuf:"bytes,11,rep,name=approved_pot,json=approvedPot,proto3" json:"approved_pot,omitempty"`
+	// approved_work was the denominator of the approved shares.
+	ApprovedWork string `protobuf:"bytes,12,opt,name=approved_work,json=approvedWork,proto3" json:"approved_work,omitempty"`
 }
 
 func (x *EpochPayout) Reset() {
@@ -5452,6 +7465,75 @@ func (x *EpochPayout) GetRecordsSkipped() uint64 {
 	return 0
 }
 
+func (x *EpochPayout) GetFeeBackedPot() []*v1beta1.Coin {
+	if x != nil {
+		return x.FeeBackedPot
+	}
+	return nil
+}
+
+func (x *EpochPayout) GetApprovedPot() []*v1beta1.Coin {
+	if x != nil {
+		return x.ApprovedPot
+	}
+	return nil
+}
+
+func (x *EpochPayout) GetApprovedWork() string {
+	if x != nil {
+		return x.ApprovedWork
+	}
+	return ""
+}
+
+// ApprovedRollupKey is a verifying key governance approved for a rollup: the
+// rollup's batches verified under it earn from the inflation-funded part of
+// the operator pot. A key change of the rollup needs a new approval.
+type ApprovedRollupKey struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	// rollup_id names the rollup.
+	RollupId string `protobuf:"bytes,1,opt,name=rollup_id,json=rollupId,proto3" json:"rollup_id,omitempty"`
+	// vk_hash is sha256 of the verifying key (x/rollups' Rollup.vk_hash).
+	VkHash []byte `protobuf:"bytes,2,opt,name=vk_hash,json=vkHash,proto3" json:"vk_hash,omitempty"`
+}
+
+func (x *ApprovedRollupKey) Reset() {
+	*x = ApprovedRollupKey{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_nativechain_rewards_v1_rewards_proto_msgTypes[5]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *ApprovedRollupKey) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ApprovedRollupKey) ProtoMessage() {}
+
+// Deprecated: Use ApprovedRollupKey.ProtoReflect.Descriptor instead.
+func (*ApprovedRollupKey) Descriptor() ([]byte, []int) {
+	return file_nativechain_rewards_v1_rewards_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *ApprovedRollupKey) GetRollupId() string {
+	if x != nil {
+		return x.RollupId
+	}
+	return ""
+}
+
+func (x *ApprovedRollupKey) GetVkHash() []byte {
+	if x != nil {
+		return x.VkHash
+	}
+	return nil
+}
+
 // SourceAmount is a cumulative amount under one name: an inflow source, or a
 // payout destination.
 type SourceAmount struct {
@@ -5468,7 +7550,7 @@ type SourceAmount struct {
 func (x *SourceAmount) Reset() {
 	*x = SourceAmount{}
 	if protoimpl.UnsafeEnabled {
-		mi := &file_nativechain_rewards_v1_rewards_proto_msgTypes[5]
+		mi := &file_nativechain_rewards_v1_rewards_proto_msgTypes[6]
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		ms.StoreMessageInfo(mi)
 	}
@@ -5482,7 +7564,7 @@ func (*SourceAmount) ProtoMessage() {}
 
 // Deprecated: Use SourceAmount.ProtoReflect.Descriptor instead.
 func (*SourceAmount) Descriptor() ([]byte, []int) {
-	return file_nativechain_rewards_v1_rewards_proto_rawDescGZIP(), []int{5}
+	return file_nativechain_rewards_v1_rewards_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *SourceAmount) GetSource() string {
@@ -5514,7 +7596,7 @@ type PendingReward struct {
 func (x *PendingReward) Reset() {
 	*x = PendingReward{}
 	if protoimpl.UnsafeEnabled {
-		mi := &file_nativechain_rewards_v1_rewards_proto_msgTypes[6]
+		mi := &file_nativechain_rewards_v1_rewards_proto_msgTypes[7]
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		ms.StoreMessageInfo(mi)
 	}
@@ -5528,7 +7610,7 @@ func (*PendingReward) ProtoMessage() {}
 
 // Deprecated: Use PendingReward.ProtoReflect.Descriptor instead.
 func (*PendingReward) Descriptor() ([]byte, []int) {
-	return file_nativechain_rewards_v1_rewards_proto_rawDescGZIP(), []int{6}
+	return file_nativechain_rewards_v1_rewards_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *PendingReward) GetOperator() string {
@@ -5558,7 +7640,7 @@ var file_nativechain_rewards_v1_rewards_proto_rawDesc = []byte{
 	0x6f, 0x1a, 0x19, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x5f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x2f,
 	0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x1a, 0x14, 0x67, 0x6f,
 	0x67, 0x6f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x2f, 0x67, 0x6f, 0x67, 0x6f, 0x2e, 0x70, 0x72, 0x6f,
-	0x74, 0x6f, 0x22, 0x9e, 0x01, 0x0a, 0x0a, 0x45, 0x70, 0x6f, 0x63, 0x68, 0x53, 0x74, 0x61, 0x74,
+	0x74, 0x6f, 0x22, 0xf5, 0x02, 0x0a, 0x0a, 0x45, 0x70, 0x6f, 0x63, 0x68, 0x53, 0x74, 0x61, 0x74,
 	0x65, 0x12, 0x16, 0x0a, 0x06, 0x6e, 0x75, 0x6d, 0x62, 0x65, 0x72, 0x18, 0x01, 0x20, 0x01, 0x28,
 	0x04, 0x52, 0x06, 0x6e, 0x75, 0x6d, 0x62, 0x65, 0x72, 0x12, 0x21, 0x0a, 0x0c, 0x73, 0x74, 0x61,
 	0x72, 0x74, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x02, 0x20, 0x01, 0x28, 0x03, 0x52,
@@ -5568,155 +7650,254 @@ var file_nativechain_rewards_v1_rewards_proto_rawDesc = []byte{
 	0x6d, 0x6f, 0x73, 0x73, 0x64, 0x6b, 0x2e, 0x69, 0x6f, 0x2f, 0x6d, 0x61, 0x74, 0x68, 0x2e, 0x49,
 	0x6e, 0x74, 0xd2, 0xb4, 0x2d, 0x0a, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x49, 0x6e, 0x74,
 	0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0c, 0x65, 0x6c, 0x69, 0x67, 0x69, 0x62, 0x6c, 0x65, 0x57,
-	0x6f, 0x72, 0x6b, 0x22, 0x8b, 0x02, 0x0a, 0x0a, 0x57, 0x6f, 0x72, 0x6b, 0x52, 0x65, 0x63, 0x6f,
-	0x72, 0x64, 0x12, 0x14, 0x0a, 0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x18, 0x01, 0x20, 0x01, 0x28,
-	0x04, 0x52, 0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c,
-	0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c,
-	0x6c, 0x75, 0x70, 0x49, 0x64, 0x12, 0x34, 0x0a, 0x08, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f,
-	0x72, 0x18, 0x03, 0x20, 0x01, 0x28, 0x09, 0x42, 0x18, 0xd2, 0xb4, 0x2d, 0x14, 0x63, 0x6f, 0x73,
-	0x6d, 0x6f, 0x73, 0x2e, 0x41, 0x64, 0x64, 0x72, 0x65, 0x73, 0x73, 0x53, 0x74, 0x72, 0x69, 0x6e,
-	0x67, 0x52, 0x08, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x12, 0x15, 0x0a, 0x06, 0x6c,
-	0x32, 0x5f, 0x74, 0x78, 0x73, 0x18, 0x04, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05, 0x6c, 0x32, 0x54,
-	0x78, 0x73, 0x12, 0x19, 0x0a, 0x08, 0x64, 0x61, 0x5f, 0x62, 0x79, 0x74, 0x65, 0x73, 0x18, 0x05,
-	0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x64, 0x61, 0x42, 0x79, 0x74, 0x65, 0x73, 0x12, 0x18, 0x0a,
-	0x07, 0x62, 0x61, 0x74, 0x63, 0x68, 0x65, 0x73, 0x18, 0x06, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07,
-	0x62, 0x61, 0x74, 0x63, 0x68, 0x65, 0x73, 0x12, 0x48, 0x0a, 0x06, 0x77, 0x65, 0x69, 0x67, 0x68,
-	0x74, 0x18, 0x07, 0x20, 0x01, 0x28, 0x09, 0x42, 0x30, 0xc8, 0xde, 0x1f, 0x00, 0xda, 0xde, 0x1f,
-	0x15, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x73, 0x64, 0x6b, 0x2e, 0x69, 0x6f, 0x2f, 0x6d, 0x61,
-	0x74, 0x68, 0x2e, 0x49, 0x6e, 0x74, 0xd2, 0xb4, 0x2d, 0x0a, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73,
-	0x2e, 0x49, 0x6e, 0x74, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x06, 0x77, 0x65, 0x69, 0x67, 0x68,
-	0x74, 0x22, 0x89, 0x01, 0x0a, 0x0a, 0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x57, 0x6f, 0x72, 0x6b,
-	0x12, 0x14, 0x0a, 0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52,
-	0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70,
-	0x5f, 0x69, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
-	0x70, 0x49, 0x64, 0x12, 0x48, 0x0a, 0x06, 0x77, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x03, 0x20,
-	0x01, 0x28, 0x09, 0x42, 0x30, 0xc8, 0xde, 0x1f, 0x00, 0xda, 0xde, 0x1f, 0x15, 0x63, 0x6f, 0x73,
-	0x6d, 0x6f, 0x73, 0x73, 0x64, 0x6b, 0x2e, 0x69, 0x6f, 0x2f, 0x6d, 0x61, 0x74, 0x68, 0x2e, 0x49,
-	0x6e, 0x74, 0xd2, 0xb4, 0x2d, 0x0a, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x49, 0x6e, 0x74,
-	0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x06, 0x77, 0x65, 0x69, 0x67, 0x68, 0x74, 0x22, 0x89, 0x05,
-	0x0a, 0x0c, 0x41, 0x63, 0x74, 0x69, 0x76, 0x65, 0x50, 0x61, 0x79, 0x6f, 0x75, 0x74, 0x12, 0x14,
-	0x0a, 0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05, 0x65,
-	0x70, 0x6f, 0x63, 0x68, 0x12, 0x23, 0x0a, 0x0d, 0x63, 0x6c, 0x6f, 0x73, 0x65, 0x64, 0x5f, 0x68,
-	0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x02, 0x20, 0x01, 0x28, 0x03, 0x52, 0x0c, 0x63, 0x6c, 0x6f,
-	0x73, 0x65, 0x64, 0x48, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12, 0x8c, 0x01, 0x0a, 0x10, 0x76, 0x61,
-	0x6c, 0x69, 0x64, 0x61, 0x74, 0x6f, 0x72, 0x5f, 0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x18, 0x03,
-	0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61,
-	0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42,
-	0x46, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e,
-	0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f,
-	0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e,
-	0x73, 0x9a, 0xe7, 0xb0, 0x2a, 0x0c, 0x6c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x5f, 0x63, 0x6f, 0x69,
-	0x6e, 0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0f, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x61, 0x74,
-	0x6f, 0x72, 0x41, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x12, 0x84, 0x01, 0x0a, 0x0c, 0x6f, 0x70, 0x65,
-	0x72, 0x61, 0x74, 0x6f, 0x72, 0x5f, 0x70, 0x6f, 0x74, 0x18, 0x04, 0x20, 0x03, 0x28, 0x0b, 0x32,
-	0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31,
-	0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x46, 0xc8, 0xde, 0x1f, 0x00,
-	0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63,
-	0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b,
-	0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73, 0x9a, 0xe7, 0xb0, 0x2a,
-	0x0c, 0x6c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x5f, 0x63, 0x6f, 0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0,
-	0x2a, 0x01, 0x52, 0x0b, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x50, 0x6f, 0x74, 0x12,
-	0x55, 0x0a, 0x0d, 0x65, 0x6c, 0x69, 0x67, 0x69, 0x62, 0x6c, 0x65, 0x5f, 0x77, 0x6f, 0x72, 0x6b,
-	0x18, 0x05, 0x20, 0x01, 0x28, 0x09, 0x42, 0x30, 0xc8, 0xde, 0x1f, 0x00, 0xda, 0xde, 0x1f, 0x15,
-	0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x73, 0x64, 0x6b, 0x2e, 0x69, 0x6f, 0x2f, 0x6d, 0x61, 0x74,
-	0x68, 0x2e, 0x49, 0x6e, 0x74, 0xd2, 0xb4, 0x2d, 0x0a, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e,
-	0x49, 0x6e, 0x74, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0c, 0x65, 0x6c, 0x69, 0x67, 0x69, 0x62,
-	0x6c, 0x65, 0x57, 0x6f, 0x72, 0x6b, 0x12, 0x7d, 0x0a, 0x08, 0x63, 0x72, 0x65, 0x64, 0x69, 0x74,
-	0x65, 0x64, 0x18, 0x06, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f,
-	0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43,
-	0x6f, 0x69, 0x6e, 0x42, 0x46, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74,
-	0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63,
-	0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e,
-	0x43, 0x6f, 0x69, 0x6e, 0x73, 0x9a, 0xe7, 0xb0, 0x2a, 0x0c, 0x6c, 0x65, 0x67, 0x61, 0x63, 0x79,
-	0x5f, 0x63, 0x6f, 0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x08, 0x63, 0x72, 0x65,
-	0x64, 0x69, 0x74, 0x65, 0x64, 0x12, 0x29, 0x0a, 0x10, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73,
-	0x5f, 0x63, 0x72, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64, 0x18, 0x07, 0x20, 0x01, 0x28, 0x04, 0x52,
-	0x0f, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73, 0x43, 0x72, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64,
-	0x12, 0x27, 0x0a, 0x0f, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73, 0x5f, 0x73, 0x6b, 0x69, 0x70,
-	0x70, 0x65, 0x64, 0x18, 0x08, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0e, 0x72, 0x65, 0x63, 0x6f, 0x72,
-	0x64, 0x73, 0x53, 0x6b, 0x69, 0x70, 0x70, 0x65, 0x64, 0x22, 0xc5, 0x05, 0x0a, 0x0b, 0x45, 0x70,
-	0x6f, 0x63, 0x68, 0x50, 0x61, 0x79, 0x6f, 0x75, 0x74, 0x12, 0x14, 0x0a, 0x05, 0x65, 0x70, 0x6f,
-	0x63, 0x68, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x12,
-	0x23, 0x0a, 0x0d, 0x63, 0x6c, 0x6f, 0x73, 0x65, 0x64, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74,
-	0x18, 0x02, 0x20, 0x01, 0x28, 0x03, 0x52, 0x0c, 0x63, 0x6c, 0x6f, 0x73, 0x65, 0x64, 0x48, 0x65,
-	0x69, 0x67, 0x68, 0x74, 0x12, 0x29, 0x0a, 0x10, 0x63, 0x6f, 0x6d, 0x70, 0x6c, 0x65, 0x74, 0x65,
-	0x64, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x03, 0x20, 0x01, 0x28, 0x03, 0x52, 0x0f,
-	0x63, 0x6f, 0x6d, 0x70, 0x6c, 0x65, 0x74, 0x65, 0x64, 0x48, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12,
-	0x8c, 0x01, 0x0a, 0x10, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x61, 0x74, 0x6f, 0x72, 0x5f, 0x61, 0x6d,
-	0x6f, 0x75, 0x6e, 0x74, 0x18, 0x04, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73,
-	0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31,
-	0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x46, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67,
-	0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73,
-	0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65,
-	0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73, 0x9a, 0xe7, 0xb0, 0x2a, 0x0c, 0x6c, 0x65, 0x67, 0x61,
-	0x63, 0x79, 0x5f, 0x63, 0x6f, 0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0f, 0x76,
-	0x61, 0x6c, 0x69, 0x64, 0x61, 0x74, 0x6f, 0x72, 0x41, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x12, 0x84,
-	0x01, 0x0a, 0x0c, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x5f, 0x70, 0x6f, 0x74, 0x18,
-	0x05, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62,
-	0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e,
-	0x42, 0x46, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62,
-	0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d,
-	0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69,
-	0x6e, 0x73, 0x9a, 0xe7, 0xb0, 0x2a, 0x0c, 0x6c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x5f, 0x63, 0x6f,
-	0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0b, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74,
-	0x6f, 0x72, 0x50, 0x6f, 0x74, 0x12, 0x8e, 0x01, 0x0a, 0x11, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74,
-	0x6f, 0x72, 0x5f, 0x63, 0x72, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64, 0x18, 0x06, 0x20, 0x03, 0x28,
-	0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e,
-	0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x46, 0xc8, 0xde,
-	0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d,
-	0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73,
-	0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73, 0x9a, 0xe7,
-	0xb0, 0x2a, 0x0c, 0x6c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x5f, 0x63, 0x6f, 0x69, 0x6e, 0x73, 0xa8,
-	0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x10, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x43, 0x72,
-	0x65, 0x64, 0x69, 0x74, 0x65, 0x64, 0x12, 0x55, 0x0a, 0x0d, 0x65, 0x6c, 0x69, 0x67, 0x69, 0x62,
-	0x6c, 0x65, 0x5f, 0x77, 0x6f, 0x72, 0x6b, 0x18, 0x07, 0x20, 0x01, 0x28, 0x09, 0x42, 0x30, 0xc8,
-	0xde, 0x1f, 0x00, 0xda, 0xde, 0x1f, 0x15, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x73, 0x64, 0x6b,
-	0x2e, 0x69, 0x6f, 0x2f, 0x6d, 0x61, 0x74, 0x68, 0x2e, 0x49, 0x6e, 0x74, 0xd2, 0xb4, 0x2d, 0x0a,
-	0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x49, 0x6e, 0x74, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52,
-	0x0c, 0x65, 0x6c, 0x69, 0x67, 0x69, 0x62, 0x6c, 0x65, 0x57, 0x6f, 0x72, 0x6b, 0x12, 0x29, 0x0a,
-	0x10, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73, 0x5f, 0x63, 0x72, 0x65, 0x64, 0x69, 0x74, 0x65,
-	0x64, 0x18, 0x08, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0f, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73,
-	0x43, 0x72, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64, 0x12, 0x27, 0x0a, 0x0f, 0x72, 0x65, 0x63, 0x6f,
-	0x72, 0x64, 0x73, 0x5f, 0x73, 0x6b, 0x69, 0x70, 0x70, 0x65, 0x64, 0x18, 0x09, 0x20, 0x01, 0x28,
-	0x04, 0x52, 0x0e, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73, 0x53, 0x6b, 0x69, 0x70, 0x70, 0x65,
-	0x64, 0x22, 0xa1, 0x01, 0x0a, 0x0c, 0x53, 0x6f, 0x75, 0x72, 0x63, 0x65, 0x41, 0x6d, 0x6f, 0x75,
-	0x6e, 0x74, 0x12, 0x16, 0x0a, 0x06, 0x73, 0x6f, 0x75, 0x72, 0x63, 0x65, 0x18, 0x01, 0x20, 0x01,
-	0x28, 0x09, 0x52, 0x06, 0x73, 0x6f, 0x75, 0x72, 0x63, 0x65, 0x12, 0x79, 0x0a, 0x06, 0x61, 0x6d,
-	0x6f, 0x75, 0x6e, 0x74, 0x18, 0x02, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73,
-	0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31,
-	0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x46, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67,
-	0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73,
-	0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65,
-	0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73, 0x9a, 0xe7, 0xb0, 0x2a, 0x0c, 0x6c, 0x65, 0x67, 0x61,
-	0x63, 0x79, 0x5f, 0x63, 0x6f, 0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x06, 0x61,
-	0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x22, 0xc0, 0x01, 0x0a, 0x0d, 0x50, 0x65, 0x6e, 0x64, 0x69, 0x6e,
-	0x67, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x12, 0x34, 0x0a, 0x08, 0x6f, 0x70, 0x65, 0x72, 0x61,
-	0x74, 0x6f, 0x72, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x42, 0x18, 0xd2, 0xb4, 0x2d, 0x14, 0x63,
-	0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x41, 0x64, 0x64, 0x72, 0x65, 0x73, 0x73, 0x53, 0x74, 0x72,
-	0x69, 0x6e, 0x67, 0x52, 0x08, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x12, 0x79, 0x0a,
-	0x06, 0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x18, 0x02, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e,
+	0x6f, 0x72, 0x6b, 0x12, 0x55, 0x0a, 0x0d, 0x61, 0x70, 0x70, 0x72, 0x6f, 0x76, 0x65, 0x64, 0x5f,
+	0x77, 0x6f, 0x72, 0x6b, 0x18, 0x04, 0x20, 0x01, 0x28, 0x09, 0x42, 0x30, 0xc8, 0xde, 0x1f, 0x00,
+	0xda, 0xde, 0x1f, 0x15, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x73, 0x64, 0x6b, 0x2e, 0x69, 0x6f,
+	0x2f, 0x6d, 0x61, 0x74, 0x68, 0x2e, 0x49, 0x6e, 0x74, 0xd2, 0xb4, 0x2d, 0x0a, 0x63, 0x6f, 0x73,
+	0x6d, 0x6f, 0x73, 0x2e, 0x49, 0x6e, 0x74, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0c, 0x61, 0x70,
+	0x70, 0x72, 0x6f, 0x76, 0x65, 0x64, 0x57, 0x6f, 0x72, 0x6b, 0x12, 0x7e, 0x0a, 0x09, 0x66, 0x65,
+	0x65, 0x73, 0x5f, 0x70, 0x61, 0x69, 0x64, 0x18, 0x05, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e,
 	0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65,
 	0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x46, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf,
 	0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73,
 	0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74,
 	0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73, 0x9a, 0xe7, 0xb0, 0x2a, 0x0c, 0x6c,
 	0x65, 0x67, 0x61, 0x63, 0x79, 0x5f, 0x63, 0x6f, 0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01,
-	0x52, 0x06, 0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x42, 0xed, 0x01, 0x0a, 0x1a, 0x63, 0x6f, 0x6d,
-	0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x72, 0x65, 0x77,
-	0x61, 0x72, 0x64, 0x73, 0x2e, 0x76, 0x31, 0x42, 0x0c, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73,
-	0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x47, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e,
-	0x63, 0x6f, 0x6d, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f,
-	0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x61, 0x70, 0x69, 0x2f,
-	0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x72, 0x65, 0x77, 0x61,
-	0x72, 0x64, 0x73, 0x2f, 0x76, 0x31, 0x3b, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x76, 0x31,
-	0xa2, 0x02, 0x03, 0x4e, 0x52, 0x58, 0xaa, 0x02, 0x16, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63,
-	0x68, 0x61, 0x69, 0x6e, 0x2e, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x2e, 0x56, 0x31, 0xca,
-	0x02, 0x16, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x52, 0x65,
-	0x77, 0x61, 0x72, 0x64, 0x73, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x22, 0x4e, 0x61, 0x74, 0x69, 0x76,
-	0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x5c, 0x56,
-	0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x18,
-	0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x3a, 0x3a, 0x52, 0x65, 0x77,
-	0x61, 0x72, 0x64, 0x73, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
+	0x52, 0x08, 0x66, 0x65, 0x65, 0x73, 0x50, 0x61, 0x69, 0x64, 0x22, 0xe6, 0x03, 0x0a, 0x0a, 0x57,
+	0x6f, 0x72, 0x6b, 0x52, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x12, 0x14, 0x0a, 0x05, 0x65, 0x70, 0x6f,
+	0x63, 0x68, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x12,
+	0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x02, 0x20, 0x01,
+	0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64, 0x12, 0x34, 0x0a, 0x08,
+	0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x18, 0x03, 0x20, 0x01, 0x28, 0x09, 0x42, 0x18,
+	0xd2, 0xb4, 0x2d, 0x14, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x41, 0x64, 0x64, 0x72, 0x65,
+	0x73, 0x73, 0x53, 0x74, 0x72, 0x69, 0x6e, 0x67, 0x52, 0x08, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74,
+	0x6f, 0x72, 0x12, 0x15, 0x0a, 0x06, 0x6c, 0x32, 0x5f, 0x74, 0x78, 0x73, 0x18, 0x04, 0x20, 0x01,
+	0x28, 0x04, 0x52, 0x05, 0x6c, 0x32, 0x54, 0x78, 0x73, 0x12, 0x19, 0x0a, 0x08, 0x64, 0x61, 0x5f,
+	0x62, 0x79, 0x74, 0x65, 0x73, 0x18, 0x05, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x64, 0x61, 0x42,
+	0x79, 0x74, 0x65, 0x73, 0x12, 0x18, 0x0a, 0x07, 0x62, 0x61, 0x74, 0x63, 0x68, 0x65, 0x73, 0x18,
+	0x06, 0x20, 0x01, 0x28, 0x04, 0x52, 0x07, 0x62, 0x61, 0x74, 0x63, 0x68, 0x65, 0x73, 0x12, 0x48,
+	0x0a, 0x06, 0x77, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x07, 0x20, 0x01, 0x28, 0x09, 0x42, 0x30,
+	0xc8, 0xde, 0x1f, 0x00, 0xda, 0xde, 0x1f, 0x15, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x73, 0x64,
+	0x6b, 0x2e, 0x69, 0x6f, 0x2f, 0x6d, 0x61, 0x74, 0x68, 0x2e, 0x49, 0x6e, 0x74, 0xd2, 0xb4, 0x2d,
+	0x0a, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x49, 0x6e, 0x74, 0xa8, 0xe7, 0xb0, 0x2a, 0x01,
+	0x52, 0x06, 0x77, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12, 0x59, 0x0a, 0x0f, 0x61, 0x70, 0x70, 0x72,
+	0x6f, 0x76, 0x65, 0x64, 0x5f, 0x77, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x08, 0x20, 0x01, 0x28,
+	0x09, 0x42, 0x30, 0xc8, 0xde, 0x1f, 0x00, 0xda, 0xde, 0x1f, 0x15, 0x63, 0x6f, 0x73, 0x6d, 0x6f,
+	0x73, 0x73, 0x64, 0x6b, 0x2e, 0x69, 0x6f, 0x2f, 0x6d, 0x61, 0x74, 0x68, 0x2e, 0x49, 0x6e, 0x74,
+	0xd2, 0xb4, 0x2d, 0x0a, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x49, 0x6e, 0x74, 0xa8, 0xe7,
+	0xb0, 0x2a, 0x01, 0x52, 0x0e, 0x61, 0x70, 0x70, 0x72, 0x6f, 0x76, 0x65, 0x64, 0x57, 0x65, 0x69,
+	0x67, 0x68, 0x74, 0x12, 0x7e, 0x0a, 0x09, 0x66, 0x65, 0x65, 0x73, 0x5f, 0x70, 0x61, 0x69, 0x64,
+	0x18, 0x09, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e,
+	0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69,
+	0x6e, 0x42, 0x46, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75,
+	0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73,
+	0x6d, 0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f,
+	0x69, 0x6e, 0x73, 0x9a, 0xe7, 0xb0, 0x2a, 0x0c, 0x6c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x5f, 0x63,
+	0x6f, 0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x08, 0x66, 0x65, 0x65, 0x73, 0x50,
+	0x61, 0x69, 0x64, 0x22, 0xe4, 0x02, 0x0a, 0x0a, 0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x57, 0x6f,
+	0x72, 0x6b, 0x12, 0x14, 0x0a, 0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x18, 0x01, 0x20, 0x01, 0x28,
+	0x04, 0x52, 0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c,
+	0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c,
+	0x6c, 0x75, 0x70, 0x49, 0x64, 0x12, 0x48, 0x0a, 0x06, 0x77, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18,
+	0x03, 0x20, 0x01, 0x28, 0x09, 0x42, 0x30, 0xc8, 0xde, 0x1f, 0x00, 0xda, 0xde, 0x1f, 0x15, 0x63,
+	0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x73, 0x64, 0x6b, 0x2e, 0x69, 0x6f, 0x2f, 0x6d, 0x61, 0x74, 0x68,
+	0x2e, 0x49, 0x6e, 0x74, 0xd2, 0xb4, 0x2d, 0x0a, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x49,
+	0x6e, 0x74, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x06, 0x77, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12,
+	0x59, 0x0a, 0x0f, 0x61, 0x70, 0x70, 0x72, 0x6f, 0x76, 0x65, 0x64, 0x5f, 0x77, 0x65, 0x69, 0x67,
+	0x68, 0x74, 0x18, 0x04, 0x20, 0x01, 0x28, 0x09, 0x42, 0x30, 0xc8, 0xde, 0x1f, 0x00, 0xda, 0xde,
+	0x1f, 0x15, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x73, 0x64, 0x6b, 0x2e, 0x69, 0x6f, 0x2f, 0x6d,
+	0x61, 0x74, 0x68, 0x2e, 0x49, 0x6e, 0x74, 0xd2, 0xb4, 0x2d, 0x0a, 0x63, 0x6f, 0x73, 0x6d, 0x6f,
+	0x73, 0x2e, 0x49, 0x6e, 0x74, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0e, 0x61, 0x70, 0x70, 0x72,
+	0x6f, 0x76, 0x65, 0x64, 0x57, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12, 0x7e, 0x0a, 0x09, 0x66, 0x65,
+	0x65, 0x73, 0x5f, 0x70, 0x61, 0x69, 0x64, 0x18, 0x05, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e,
+	0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65,
+	0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x46, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf,
+	0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73,
+	0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74,
+	0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73, 0x9a, 0xe7, 0xb0, 0x2a, 0x0c, 0x6c,
+	0x65, 0x67, 0x61, 0x63, 0x79, 0x5f, 0x63, 0x6f, 0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01,
+	0x52, 0x08, 0x66, 0x65, 0x65, 0x73, 0x50, 0x61, 0x69, 0x64, 0x22, 0xf1, 0x08, 0x0a, 0x0c, 0x41,
+	0x63, 0x74, 0x69, 0x76, 0x65, 0x50, 0x61, 0x79, 0x6f, 0x75, 0x74, 0x12, 0x14, 0x0a, 0x05, 0x65,
+	0x70, 0x6f, 0x63, 0x68, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05, 0x65, 0x70, 0x6f, 0x63,
+	0x68, 0x12, 0x23, 0x0a, 0x0d, 0x63, 0x6c, 0x6f, 0x73, 0x65, 0x64, 0x5f, 0x68, 0x65, 0x69, 0x67,
+	0x68, 0x74, 0x18, 0x02, 0x20, 0x01, 0x28, 0x03, 0x52, 0x0c, 0x63, 0x6c, 0x6f, 0x73, 0x65, 0x64,
+	0x48, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12, 0x8c, 0x01, 0x0a, 0x10, 0x76, 0x61, 0x6c, 0x69, 0x64,
+	0x61, 0x74, 0x6f, 0x72, 0x5f, 0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x18, 0x03, 0x20, 0x03, 0x28,
+	0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e,
+	0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x46, 0xc8, 0xde,
+	0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d,
+	0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73,
+	0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73, 0x9a, 0xe7,
+	0xb0, 0x2a, 0x0c, 0x6c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x5f, 0x63, 0x6f, 0x69, 0x6e, 0x73, 0xa8,
+	0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0f, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x61, 0x74, 0x6f, 0x72, 0x41,
+	0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x12, 0x84, 0x01, 0x0a, 0x0c, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74,
+	0x6f, 0x72, 0x5f, 0x70, 0x6f, 0x74, 0x18, 0x04, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63,
+	0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74,
+	0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x46, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f,
+	0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d,
+	0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79,
+	0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73, 0x9a, 0xe7, 0xb0, 0x2a, 0x0c, 0x6c, 0x65,
+	0x67, 0x61, 0x63, 0x79, 0x5f, 0x63, 0x6f, 0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52,
+	0x0b, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x50, 0x6f, 0x74, 0x12, 0x55, 0x0a, 0x0d,
+	0x65, 0x6c, 0x69, 0x67, 0x69, 0x62, 0x6c, 0x65, 0x5f, 0x77, 0x6f, 0x72, 0x6b, 0x18, 0x05, 0x20,
+	0x01, 0x28, 0x09, 0x42, 0x30, 0xc8, 0xde, 0x1f, 0x00, 0xda, 0xde, 0x1f, 0x15, 0x63, 0x6f, 0x73,
+	0x6d, 0x6f, 0x73, 0x73, 0x64, 0x6b, 0x2e, 0x69, 0x6f, 0x2f, 0x6d, 0x61, 0x74, 0x68, 0x2e, 0x49,
+	0x6e, 0x74, 0xd2, 0xb4, 0x2d, 0x0a, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x49, 0x6e, 0x74,
+	0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0c, 0x65, 0x6c, 0x69, 0x67, 0x69, 0x62, 0x6c, 0x65, 0x57,
+	0x6f, 0x72, 0x6b, 0x12, 0x7d, 0x0a, 0x08, 0x63, 0x72, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64, 0x18,
+	0x06, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62,
+	0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e,
+	0x42, 0x46, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62,
+	0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d,
+	0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69,
+	0x6e, 0x73, 0x9a, 0xe7, 0xb0, 0x2a, 0x0c, 0x6c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x5f, 0x63, 0x6f,
+	0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x08, 0x63, 0x72, 0x65, 0x64, 0x69, 0x74,
+	0x65, 0x64, 0x12, 0x29, 0x0a, 0x10, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73, 0x5f, 0x63, 0x72,
+	0x65, 0x64, 0x69, 0x74, 0x65, 0x64, 0x18, 0x07, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0f, 0x72, 0x65,
+	0x63, 0x6f, 0x72, 0x64, 0x73, 0x43, 0x72, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64, 0x12, 0x27, 0x0a,
+	0x0f, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73, 0x5f, 0x73, 0x6b, 0x69, 0x70, 0x70, 0x65, 0x64,
+	0x18, 0x08, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0e, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73, 0x53,
+	0x6b, 0x69, 0x70, 0x70, 0x65, 0x64, 0x12, 0x87, 0x01, 0x0a, 0x0e, 0x66, 0x65, 0x65, 0x5f, 0x62,
+	0x61, 0x63, 0x6b, 0x65, 0x64, 0x5f, 0x70, 0x6f, 0x74, 0x18, 0x09, 0x20, 0x03, 0x28, 0x0b, 0x32,
+	0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31,
+	0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x46, 0xc8, 0xde, 0x1f, 0x00,
+	0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63,
+	0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b,
+	0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73, 0x9a, 0xe7, 0xb0, 0x2a,
+	0x0c, 0x6c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x5f, 0x63, 0x6f, 0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0,
+	0x2a, 0x01, 0x52, 0x0c, 0x66, 0x65, 0x65, 0x42, 0x61, 0x63, 0x6b, 0x65, 0x64, 0x50, 0x6f, 0x74,
+	0x12, 0x7e, 0x0a, 0x09, 0x66, 0x65, 0x65, 0x73, 0x5f, 0x70, 0x61, 0x69, 0x64, 0x18, 0x0a, 0x20,
+	0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73,
+	0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x46,
+	0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63,
+	0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73,
+	0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73,
+	0x9a, 0xe7, 0xb0, 0x2a, 0x0c, 0x6c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x5f, 0x63, 0x6f, 0x69, 0x6e,
+	0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x08, 0x66, 0x65, 0x65, 0x73, 0x50, 0x61, 0x69, 0x64,
+	0x12, 0x84, 0x01, 0x0a, 0x0c, 0x61, 0x70, 0x70, 0x72, 0x6f, 0x76, 0x65, 0x64, 0x5f, 0x70, 0x6f,
+	0x74, 0x18, 0x0b, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73,
+	0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f,
+	0x69, 0x6e, 0x42, 0x46, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68,
+	0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f,
+	0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43,
+	0x6f, 0x69, 0x6e, 0x73, 0x9a, 0xe7, 0xb0, 0x2a, 0x0c, 0x6c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x5f,
+	0x63, 0x6f, 0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0b, 0x61, 0x70, 0x70, 0x72,
+	0x6f, 0x76, 0x65, 0x64, 0x50, 0x6f, 0x74, 0x12, 0x55, 0x0a, 0x0d, 0x61, 0x70, 0x70, 0x72, 0x6f,
+	0x76, 0x65, 0x64, 0x5f, 0x77, 0x6f, 0x72, 0x6b, 0x18, 0x0c, 0x20, 0x01, 0x28, 0x09, 0x42, 0x30,
+	0xc8, 0xde, 0x1f, 0x00, 0xda, 0xde, 0x1f, 0x15, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x73, 0x64,
+	0x6b, 0x2e, 0x69, 0x6f, 0x2f, 0x6d, 0x61, 0x74, 0x68, 0x2e, 0x49, 0x6e, 0x74, 0xd2, 0xb4, 0x2d,
+	0x0a, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x49, 0x6e, 0x74, 0xa8, 0xe7, 0xb0, 0x2a, 0x01,
+	0x52, 0x0c, 0x61, 0x70, 0x70, 0x72, 0x6f, 0x76, 0x65, 0x64, 0x57, 0x6f, 0x72, 0x6b, 0x22, 0xad,
+	0x08, 0x0a, 0x0b, 0x45, 0x70, 0x6f, 0x63, 0x68, 0x50, 0x61, 0x79, 0x6f, 0x75, 0x74, 0x12, 0x14,
+	0x0a, 0x05, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x18, 0x01, 0x20, 0x01, 0x28, 0x04, 0x52, 0x05, 0x65,
+	0x70, 0x6f, 0x63, 0x68, 0x12, 0x23, 0x0a, 0x0d, 0x63, 0x6c, 0x6f, 0x73, 0x65, 0x64, 0x5f, 0x68,
+	0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x02, 0x20, 0x01, 0x28, 0x03, 0x52, 0x0c, 0x63, 0x6c, 0x6f,
+	0x73, 0x65, 0x64, 0x48, 0x65, 0x69, 0x67, 0x68, 0x74, 0x12, 0x29, 0x0a, 0x10, 0x63, 0x6f, 0x6d,
+	0x70, 0x6c, 0x65, 0x74, 0x65, 0x64, 0x5f, 0x68, 0x65, 0x69, 0x67, 0x68, 0x74, 0x18, 0x03, 0x20,
+	0x01, 0x28, 0x03, 0x52, 0x0f, 0x63, 0x6f, 0x6d, 0x70, 0x6c, 0x65, 0x74, 0x65, 0x64, 0x48, 0x65,
+	0x69, 0x67, 0x68, 0x74, 0x12, 0x8c, 0x01, 0x0a, 0x10, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x61, 0x74,
+	0x6f, 0x72, 0x5f, 0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x18, 0x04, 0x20, 0x03, 0x28, 0x0b, 0x32,
+	0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31,
+	0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x46, 0xc8, 0xde, 0x1f, 0x00,
+	0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63,
+	0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b,
+	0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73, 0x9a, 0xe7, 0xb0, 0x2a,
+	0x0c, 0x6c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x5f, 0x63, 0x6f, 0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0,
+	0x2a, 0x01, 0x52, 0x0f, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x61, 0x74, 0x6f, 0x72, 0x41, 0x6d, 0x6f,
+	0x75, 0x6e, 0x74, 0x12, 0x84, 0x01, 0x0a, 0x0c, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72,
+	0x5f, 0x70, 0x6f, 0x74, 0x18, 0x05, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73,
+	0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31,
+	0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x46, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67,
+	0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73,
+	0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65,
+	0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73, 0x9a, 0xe7, 0xb0, 0x2a, 0x0c, 0x6c, 0x65, 0x67, 0x61,
+	0x63, 0x79, 0x5f, 0x63, 0x6f, 0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0b, 0x6f,
+	0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x50, 0x6f, 0x74, 0x12, 0x8e, 0x01, 0x0a, 0x11, 0x6f,
+	0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x5f, 0x63, 0x72, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64,
+	0x18, 0x06, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e,
+	0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69,
+	0x6e, 0x42, 0x46, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75,
+	0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73,
+	0x6d, 0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f,
+	0x69, 0x6e, 0x73, 0x9a, 0xe7, 0xb0, 0x2a, 0x0c, 0x6c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x5f, 0x63,
+	0x6f, 0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x10, 0x6f, 0x70, 0x65, 0x72, 0x61,
+	0x74, 0x6f, 0x72, 0x43, 0x72, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64, 0x12, 0x55, 0x0a, 0x0d, 0x65,
+	0x6c, 0x69, 0x67, 0x69, 0x62, 0x6c, 0x65, 0x5f, 0x77, 0x6f, 0x72, 0x6b, 0x18, 0x07, 0x20, 0x01,
+	0x28, 0x09, 0x42, 0x30, 0xc8, 0xde, 0x1f, 0x00, 0xda, 0xde, 0x1f, 0x15, 0x63, 0x6f, 0x73, 0x6d,
+	0x6f, 0x73, 0x73, 0x64, 0x6b, 0x2e, 0x69, 0x6f, 0x2f, 0x6d, 0x61, 0x74, 0x68, 0x2e, 0x49, 0x6e,
+	0x74, 0xd2, 0xb4, 0x2d, 0x0a, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x49, 0x6e, 0x74, 0xa8,
+	0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0c, 0x65, 0x6c, 0x69, 0x67, 0x69, 0x62, 0x6c, 0x65, 0x57, 0x6f,
+	0x72, 0x6b, 0x12, 0x29, 0x0a, 0x10, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73, 0x5f, 0x63, 0x72,
+	0x65, 0x64, 0x69, 0x74, 0x65, 0x64, 0x18, 0x08, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0f, 0x72, 0x65,
+	0x63, 0x6f, 0x72, 0x64, 0x73, 0x43, 0x72, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64, 0x12, 0x27, 0x0a,
+	0x0f, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73, 0x5f, 0x73, 0x6b, 0x69, 0x70, 0x70, 0x65, 0x64,
+	0x18, 0x09, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0e, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73, 0x53,
+	0x6b, 0x69, 0x70, 0x70, 0x65, 0x64, 0x12, 0x87, 0x01, 0x0a, 0x0e, 0x66, 0x65, 0x65, 0x5f, 0x62,
+	0x61, 0x63, 0x6b, 0x65, 0x64, 0x5f, 0x70, 0x6f, 0x74, 0x18, 0x0a, 0x20, 0x03, 0x28, 0x0b, 0x32,
+	0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31,
+	0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x46, 0xc8, 0xde, 0x1f, 0x00,
+	0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63,
+	0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b,
+	0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73, 0x9a, 0xe7, 0xb0, 0x2a,
+	0x0c, 0x6c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x5f, 0x63, 0x6f, 0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0,
+	0x2a, 0x01, 0x52, 0x0c, 0x66, 0x65, 0x65, 0x42, 0x61, 0x63, 0x6b, 0x65, 0x64, 0x50, 0x6f, 0x74,
+	0x12, 0x84, 0x01, 0x0a, 0x0c, 0x61, 0x70, 0x70, 0x72, 0x6f, 0x76, 0x65, 0x64, 0x5f, 0x70, 0x6f,
+	0x74, 0x18, 0x0b, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73,
+	0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f,
+	0x69, 0x6e, 0x42, 0x46, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68,
+	0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f,
+	0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43,
+	0x6f, 0x69, 0x6e, 0x73, 0x9a, 0xe7, 0xb0, 0x2a, 0x0c, 0x6c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x5f,
+	0x63, 0x6f, 0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x0b, 0x61, 0x70, 0x70, 0x72,
+	0x6f, 0x76, 0x65, 0x64, 0x50, 0x6f, 0x74, 0x12, 0x55, 0x0a, 0x0d, 0x61, 0x70, 0x70, 0x72, 0x6f,
+	0x76, 0x65, 0x64, 0x5f, 0x77, 0x6f, 0x72, 0x6b, 0x18, 0x0c, 0x20, 0x01, 0x28, 0x09, 0x42, 0x30,
+	0xc8, 0xde, 0x1f, 0x00, 0xda, 0xde, 0x1f, 0x15, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x73, 0x64,
+	0x6b, 0x2e, 0x69, 0x6f, 0x2f, 0x6d, 0x61, 0x74, 0x68, 0x2e, 0x49, 0x6e, 0x74, 0xd2, 0xb4, 0x2d,
+	0x0a, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x49, 0x6e, 0x74, 0xa8, 0xe7, 0xb0, 0x2a, 0x01,
+	0x52, 0x0c, 0x61, 0x70, 0x70, 0x72, 0x6f, 0x76, 0x65, 0x64, 0x57, 0x6f, 0x72, 0x6b, 0x22, 0x49,
+	0x0a, 0x11, 0x41, 0x70, 0x70, 0x72, 0x6f, 0x76, 0x65, 0x64, 0x52, 0x6f, 0x6c, 0x6c, 0x75, 0x70,
+	0x4b, 0x65, 0x79, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64,
+	0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64,
+	0x12, 0x17, 0x0a, 0x07, 0x76, 0x6b, 0x5f, 0x68, 0x61, 0x73, 0x68, 0x18, 0x02, 0x20, 0x01, 0x28,
+	0x0c, 0x52, 0x06, 0x76, 0x6b, 0x48, 0x61, 0x73, 0x68, 0x22, 0xa1, 0x01, 0x0a, 0x0c, 0x53, 0x6f,
+	0x75, 0x72, 0x63, 0x65, 0x41, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x12, 0x16, 0x0a, 0x06, 0x73, 0x6f,
+	0x75, 0x72, 0x63, 0x65, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x06, 0x73, 0x6f, 0x75, 0x72,
+	0x63, 0x65, 0x12, 0x79, 0x0a, 0x06, 0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x18, 0x02, 0x20, 0x03,
+	0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65,
+	0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x46, 0xc8,
+	0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f,
+	0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2d,
+	0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73, 0x9a,
+	0xe7, 0xb0, 0x2a, 0x0c, 0x6c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x5f, 0x63, 0x6f, 0x69, 0x6e, 0x73,
+	0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x06, 0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x22, 0xc0, 0x01,
+	0x0a, 0x0d, 0x50, 0x65, 0x6e, 0x64, 0x69, 0x6e, 0x67, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x12,
+	0x34, 0x0a, 0x08, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x74, 0x6f, 0x72, 0x18, 0x01, 0x20, 0x01, 0x28,
+	0x09, 0x42, 0x18, 0xd2, 0xb4, 0x2d, 0x14, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x41, 0x64,
+	0x64, 0x72, 0x65, 0x73, 0x73, 0x53, 0x74, 0x72, 0x69, 0x6e, 0x67, 0x52, 0x08, 0x6f, 0x70, 0x65,
+	0x72, 0x61, 0x74, 0x6f, 0x72, 0x12, 0x79, 0x0a, 0x06, 0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x18,
+	0x02, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62,
+	0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e,
+	0x42, 0x46, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62,
+	0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d,
+	0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69,
+	0x6e, 0x73, 0x9a, 0xe7, 0xb0, 0x2a, 0x0c, 0x6c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x5f, 0x63, 0x6f,
+	0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x06, 0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74,
+	0x42, 0xed, 0x01, 0x0a, 0x1a, 0x63, 0x6f, 0x6d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63,
+	0x68, 0x61, 0x69, 0x6e, 0x2e, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x2e, 0x76, 0x31, 0x42,
+	0x0c, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a,
+	0x47, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x6e, 0x61, 0x74, 0x69,
+	0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
+	0x61, 0x69, 0x6e, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
+	0x61, 0x69, 0x6e, 0x2f, 0x72, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x2f, 0x76, 0x31, 0x3b, 0x72,
+	0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x4e, 0x52, 0x58, 0xaa, 0x02,
+	0x16, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x52, 0x65, 0x77,
+	0x61, 0x72, 0x64, 0x73, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x16, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65,
+	0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x5c, 0x56, 0x31,
+	0xe2, 0x02, 0x22, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x52,
+	0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74,
+	0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x18, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
+	0x61, 0x69, 0x6e, 0x3a, 0x3a, 0x52, 0x65, 0x77, 0x61, 0x72, 0x64, 0x73, 0x3a, 0x3a, 0x56, 0x31,
+	0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
 }
 
 var (
@@ -5731,31 +7912,40 @@ func file_nativechain_rewards_v1_rewards_proto_rawDescGZIP() []byte {
 	return file_nativechain_rewards_v1_rewards_proto_rawDescData
 }
 
-var file_nativechain_rewards_v1_rewards_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_nativechain_rewards_v1_rewards_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_nativechain_rewards_v1_rewards_proto_goTypes = []interface{}{
-	(*EpochState)(nil),    // 0: nativechain.rewards.v1.EpochState
-	(*WorkRecord)(nil),    // 1: nativechain.rewards.v1.WorkRecord
-	(*RollupWork)(nil),    // 2: nativechain.rewards.v1.RollupWork
-	(*ActivePayout)(nil),  // 3: nativechain.rewards.v1.ActivePayout
-	(*EpochPayout)(nil),   // 4: nativechain.rewards.v1.EpochPayout
-	(*SourceAmount)(nil),  // 5: nativechain.rewards.v1.SourceAmount
-	(*PendingReward)(nil), // 6: nativechain.rewards.v1.PendingReward
-	(*v1beta1.Coin)(nil),  // 7: cosmos.base.v1beta1.Coin
+	(*EpochState)(nil),        // 0: nativechain.rewards.v1.EpochState
+	(*WorkRecord)(nil),        // 1: nativechain.rewards.v1.WorkRecord
+	(*RollupWork)(nil),        // 2: nativechain.rewards.v1.RollupWork
+	(*ActivePayout)(nil),      // 3: nativechain.rewards.v1.ActivePayout
+	(*EpochPayout)(nil),       // 4: nativechain.rewards.v1.EpochPayout
+	(*ApprovedRollupKey)(nil), // 5: nativechain.rewards.v1.ApprovedRollupKey
+	(*SourceAmount)(nil),      // 6: nativechain.rewards.v1.SourceAmount
+	(*PendingReward)(nil),     // 7: nativechain.rewards.v1.PendingReward
+	(*v1beta1.Coin)(nil),      // 8: cosmos.base.v1beta1.Coin
 }
 var file_nativechain_rewards_v1_rewards_proto_depIdxs = []int32{
-	7, // 0: nativechain.rewards.v1.ActivePayout.validator_amount:type_name -> cosmos.base.v1beta1.Coin
-	7, // 1: nativechain.rewards.v1.ActivePayout.operator_pot:type_name -> cosmos.base.v1beta1.Coin
-	7, // 2: nativechain.rewards.v1.ActivePayout.credited:type_name -> cosmos.base.v1beta1.Coin
-	7, // 3: nativechain.rewards.v1.EpochPayout.validator_amount:type_name -> cosmos.base.v1beta1.Coin
-	7, // 4: nativechain.rewards.v1.EpochPayout.operator_pot:type_name -> cosmos.base.v1beta1.Coin
-	7, // 5: nativechain.rewards.v1.EpochPayout.operator_credited:type_name -> cosmos.base.v1beta1.Coin
-	7, // 6: nativechain.rewards.v1.SourceAmount.amount:type_name -> cosmos.base.v1beta1.Coin
-	7, // 7: nativechain.rewards.v1.PendingReward.amount:type_name -> cosmos.base.v1beta1.Coin
-	8, // [8:8] is the sub-list for method output_type
-	8, // [8:8] is the sub-list for method input_type
-	8, // [8:8] is the sub-list for extension type_name
-	8, // [8:8] is the sub-list for extension extendee
-	0, // [0:8] is the sub-list for field type_name
+	8,  // 0: nativechain.rewards.v1.EpochState.fees_paid:type_name -> cosmos.base.v1beta1.Coin
+	8,  // 1: nativechain.rewards.v1.WorkRecord.fees_paid:type_name -> cosmos.base.v1beta1.Coin
+	8,  // 2: nativechain.rewards.v1.RollupWork.fees_paid:type_name -> cosmos.base.v1beta1.Coin
+	8,  // 3: nativechain.rewards.v1.ActivePayout.validator_amount:type_name -> cosmos.base.v1beta1.Coin
+	8,  // 4: nativechain.rewards.v1.ActivePayout.operator_pot:type_name -> cosmos.base.v1beta1.Coin
+	8,  // 5: nativechain.rewards.v1.ActivePayout.credited:type_name -> cosmos.base.v1beta1.Coin
+	8,  // 6: nativechain.rewards.v1.ActivePayout.fee_backed_pot:type_name -> cosmos.base.v1beta1.Coin
+	8,  // 7: nativechain.rewards.v1.ActivePayout.fees_paid:type_name -> cosmos.base.v1beta1.Coin
+	8,  // 8: nativechain.rewards.v1.ActivePayout.approved_pot:type_name -> cosmos.base.v1beta1.Coin
+	8,  // 9: nativechain.rewards.v1.EpochPayout.validator_amount:type_name -> cosmos.base.v1beta1.Coin
+	8,  // 10: nativechain.rewards.v1.EpochPayout.operator_pot:type_name -> cosmos.base.v1beta1.Coin
+	8,  // 11: nativechain.rewards.v1.EpochPayout.operator_credited:type_name -> cosmos.base.v1beta1.Coin
+	8,  // 12: nativechain.rewards.v1.EpochPayout.fee_backed_pot:type_name -> cosmos.base.v1beta1.Coin
+	8,  // 13: nativechain.rewards.v1.EpochPayout.approved_pot:type_name -> cosmos.base.v1beta1.Coin
+	8,  // 14: nativechain.rewards.v1.SourceAmount.amount:type_name -> cosmos.base.v1beta1.Coin
+	8,  // 15: nativechain.rewards.v1.PendingReward.amount:type_name -> cosmos.base.v1beta1.Coin
+	16, // [16:16] is the sub-list for method output_type
+	16, // [16:16] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_nativechain_rewards_v1_rewards_proto_init() }
@@ -5825,7 +8015,7 @@ func file_nativechain_rewards_v1_rewards_proto_init() {
 			}
 		}
 		file_nativechain_rewards_v1_rewards_proto_msgTypes[5].Exporter = func(v interface{}, i int) interface{} {
-			switch v := v.(*SourceAmount); i {
+			switch v := v.(*ApprovedRollupKey); i {
 			case 0:
 				return &v.state
 			case 1:
@@ -5837,6 +8027,18 @@ func file_nativechain_rewards_v1_rewards_proto_init() {
 			}
 		}
 		file_nativechain_rewards_v1_rewards_proto_msgTypes[6].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*SourceAmount); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_nativechain_rewards_v1_rewards_proto_msgTypes[7].Exporter = func(v interface{}, i int) interface{} {
 			switch v := v.(*PendingReward); i {
 			case 0:
 				return &v.state
@@ -5855,7 +8057,7 @@ func file_nativechain_rewards_v1_rewards_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: file_nativechain_rewards_v1_rewards_proto_rawDesc,
 			NumEnums:      0,
-			NumMessages:   7,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -19,8 +19,10 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Msg_UpdateParams_FullMethodName = "/nativechain.rewards.v1.Msg/UpdateParams"
-	Msg_ClaimRewards_FullMethodName = "/nativechain.rewards.v1.Msg/ClaimRewards"
+	Msg_UpdateParams_FullMethodName     = "/nativechain.rewards.v1.Msg/UpdateParams"
+	Msg_ClaimRewards_FullMethodName     = "/nativechain.rewards.v1.Msg/ClaimRewards"
+	Msg_ApproveRollupKey_FullMethodName = "/nativechain.rewards.v1.Msg/ApproveRollupKey"
+	Msg_RevokeRollupKey_FullMethodName  = "/nativechain.rewards.v1.Msg/RevokeRollupKey"
 )
 
 // MsgClient is the client API for Msg service.
@@ -33,6 +35,12 @@ type MsgClient interface {
 	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
 	// ClaimRewards pays an operator everything credited to it.
 	ClaimRewards(ctx context.Context, in *MsgClaimRewards, opts ...grpc.CallOption) (*MsgClaimRewardsResponse, error)
+	// ApproveRollupKey lets a rollup's work under a verifying key earn from
+	// the inflation-funded part of the operator pot; only the module authority
+	// may call it.
+	ApproveRollupKey(ctx context.Context, in *MsgApproveRollupKey, opts ...grpc.CallOption) (*MsgApproveRollupKeyResponse, error)
+	// RevokeRollupKey withdraws an approval; only the module authority may call it.
+	RevokeRollupKey(ctx context.Context, in *MsgRevokeRollupKey, opts ...grpc.CallOption) (*MsgRevokeRollupKeyResponse, error)
 }
 
 type msgClient struct {
@@ -63,6 +71,26 @@ func (c *msgClient) ClaimRewards(ctx context.Context, in *MsgClaimRewards, opts 
 	return out, nil
 }
 
+func (c *msgClient) ApproveRollupKey(ctx context.Context, in *MsgApproveRollupKey, opts ...grpc.CallOption) (*MsgApproveRollupKeyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgApproveRollupKeyResponse)
+	err := c.cc.Invoke(ctx, Msg_ApproveRollupKey_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) RevokeRollupKey(ctx context.Context, in *MsgRevokeRollupKey, opts ...grpc.CallOption) (*MsgRevokeRollupKeyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgRevokeRollupKeyResponse)
+	err := c.cc.Invoke(ctx, Msg_RevokeRollupKey_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 // All implementations must embed UnimplementedMsgServer
 // for forward compatibility.
@@ -73,6 +101,12 @@ type MsgServer interface {
 	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
 	// ClaimRewards pays an operator everything credited to it.
 	ClaimRewards(context.Context, *MsgClaimRewards) (*MsgClaimRewardsResponse, error)
+	// ApproveRollupKey lets a rollup's work under a verifying key earn from
+	// the inflation-funded part of the operator pot; only the module authority
+	// may call it.
+	ApproveRollupKey(context.Context, *MsgApproveRollupKey) (*MsgApproveRollupKeyResponse, error)
+	// RevokeRollupKey withdraws an approval; only the module authority may call it.
+	RevokeRollupKey(context.Context, *MsgRevokeRollupKey) (*MsgRevokeRollupKeyResponse, error)
 	mustEmbedUnimplementedMsgServer()
 }
 
@@ -88,6 +122,12 @@ func (UnimplementedMsgServer) UpdateParams(context.Context, *MsgUpdateParams) (*
 }
 func (UnimplementedMsgServer) ClaimRewards(context.Context, *MsgClaimRewards) (*MsgClaimRewardsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ClaimRewards not implemented")
+}
+func (UnimplementedMsgServer) ApproveRollupKey(context.Context, *MsgApproveRollupKey) (*MsgApproveRollupKeyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ApproveRollupKey not implemented")
+}
+func (UnimplementedMsgServer) RevokeRollupKey(context.Context, *MsgRevokeRollupKey) (*MsgRevokeRollupKeyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevokeRollupKey not implemented")
 }
 func (UnimplementedMsgServer) mustEmbedUnimplementedMsgServer() {}
 func (UnimplementedMsgServer) testEmbeddedByValue()             {}
@@ -146,6 +186,42 @@ func _Msg_ClaimRewards_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_ApproveRollupKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgApproveRollupKey)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ApproveRollupKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_ApproveRollupKey_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ApproveRollupKey(ctx, req.(*MsgApproveRollupKey))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_RevokeRollupKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRevokeRollupKey)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RevokeRollupKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_RevokeRollupKey_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RevokeRollupKey(ctx, req.(*MsgRevokeRollupKey))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Msg_ServiceDesc is the grpc.ServiceDesc for Msg service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -160,6 +236,14 @@ var Msg_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ClaimRewards",
 			Handler:    _Msg_ClaimRewards_Handler,
+		},
+		{
+			MethodName: "ApproveRollupKey",
+			Handler:    _Msg_ApproveRollupKey_Handler,
+		},
+		{
+			MethodName: "RevokeRollupKey",
+			Handler:    _Msg_RevokeRollupKey_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
