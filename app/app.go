@@ -389,7 +389,7 @@ func (app *NativeApp) setAnteHandler(txConfig client.TxConfig) {
 	// batch proof is only verified for a correctly signed, fee-paying tx.
 	batchAnte := sdk.ChainAnteDecorators(
 		rollupsante.NewBatchProofDecorator(app.RollupsKeeper),
-		crossrollupante.NewBundleDecorator(app.CrossRollupKeeper),
+		crossrollupante.NewBundleDecorator(app.CrossRollupKeeper, app.RollupsKeeper),
 	)
 	app.SetAnteHandler(func(ctx sdk.Context, tx sdk.Tx, simulate bool) (sdk.Context, error) {
 		ctx, err := sdkAnte(ctx, tx, simulate)
@@ -399,9 +399,14 @@ func (app *NativeApp) setAnteHandler(txConfig client.TxConfig) {
 		return batchAnte(ctx, tx, simulate)
 	})
 
+	// PrepareProposal stays the SDK's (it selects by bytes and declared gas
+	// and verifies no proofs); ProcessProposal checks the same gas bound and
+	// never rejects for one transaction's content, so the two cannot
+	// disagree about a transaction (docs/decisions.md, "Proposal coherence").
 	proposalHandler := baseapp.NewDefaultProposalHandler(app.Mempool(), app)
+	app.SetPrepareProposal(proposalHandler.PrepareProposalHandler())
 	app.SetProcessProposal(rollupsante.ProcessProposalHandler(
-		app.RollupsKeeper, txConfig.TxDecoder(), proposalHandler.ProcessProposalHandler()))
+		app.RollupsKeeper, txConfig.TxDecoder(), app.AnteHandler(), proposalHandler.ProcessProposalHandler()))
 }
 
 // Name returns the app's name.
@@ -414,7 +419,7 @@ func (app *NativeApp) PreBlocker(ctx sdk.Context, req *abci.RequestFinalizeBlock
 	if err != nil {
 		return nil, err
 	}
-	rollupsante.PreBlockBatchVerify(ctx, app.RollupsKeeper, app.txConfig.TxDecoder(), req)
+	rollupsante.PreBlockBatchVerify(ctx, app.RollupsKeeper, app.txConfig.TxDecoder(), app.AnteHandler(), req)
 	return res, nil
 }
 

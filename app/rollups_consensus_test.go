@@ -71,18 +71,25 @@ func processProposal(t *testing.T, c rollupsChain, txs ...[]byte) abci.ResponseP
 	return res.Status
 }
 
-func TestProcessProposal_RejectsABlockWithAnInvalidBatchProof(t *testing.T) {
+// A bad proof fails its own transaction, never the proposal: rejecting
+// the block for one transaction's content lets PrepareProposal and
+// ProcessProposal disagree and halt the chain (security review 2026-12, C1).
+func TestProcessProposal_AcceptsABlockWithAnInvalidBatchProofAndFailsOnlyItsTx(t *testing.T) {
 	c := registeredRollupsChain(t)
 
+	bad := tamperedBatchTx(t, c, 5)
 	good := c.batchTx(t, c.operator, "payments", 0, elementBytes(5), []byte("data"))
 	require.Equal(t, abci.ResponseProcessProposal_ACCEPT, processProposal(t, c, good))
-
-	bad := tamperedBatchTx(t, c, 5)
-	require.Equal(t, abci.ResponseProcessProposal_REJECT, processProposal(t, c, bad))
-	// A later batch for the same index is stale once the good one applies
-	// (its own tx fails); a bad proof ahead of it rejects the block.
+	require.Equal(t, abci.ResponseProcessProposal_ACCEPT, processProposal(t, c, bad))
 	require.Equal(t, abci.ResponseProcessProposal_ACCEPT, processProposal(t, c, good, bad))
-	require.Equal(t, abci.ResponseProcessProposal_REJECT, processProposal(t, c, bad, good))
+	require.Equal(t, abci.ResponseProcessProposal_ACCEPT, processProposal(t, c, bad, good))
+
+	// In the block, the bad proof fails its tx (which pays its fee) and
+	// the good batch applies.
+	res := c.NextBlock(bad, good)
+	requireTxFailedWith(t, res.TxResults[0], verifier.ErrProofInvalid)
+	requireTxOK(t, res.TxResults[1])
+	require.Equal(t, uint64(2), c.rollup(t, "payments").NextBatchIndex)
 }
 
 func TestProcessProposal_AcceptsConsecutiveBatchesOfOneRollup(t *testing.T) {

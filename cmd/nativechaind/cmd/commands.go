@@ -23,7 +23,7 @@ import (
 
 func initRootCmd(rootCmd *cobra.Command, tempApp *app.NativeApp) {
 	rootCmd.AddCommand(
-		genutilcli.InitCmd(tempApp.BasicModuleManager, app.DefaultNodeHome),
+		initCmd(tempApp.BasicModuleManager),
 		NewTestnetCmd(tempApp.BasicModuleManager),
 		confixcmd.ConfigCommand(),
 	)

@@ -376,6 +376,9 @@ func collectGenFiles(
 		if err := genutil.ExportGenesisFileWithTime(nodeConfig.GenesisFile(), args.chainID, nil, appState, genTime); err != nil {
 			return err
 		}
+		if err := setBlockGasLimit(nodeConfig.GenesisFile()); err != nil {
+			return err
+		}
 	}
 
 	// Each node's config.toml lists every other node as a persistent peer.

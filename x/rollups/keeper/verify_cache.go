@@ -10,12 +10,16 @@ import (
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
 
-// Cache sizes. Both caches only skip repeated work: a miss recomputes the
-// same answer, so their contents never influence consensus.
+// Cache sizes. The caches only skip repeated work: a miss recomputes the
+// same answer, so their contents never influence consensus. The statement
+// and DA caches hold four blocks' worth of the batches the block-level pass
+// may consider (MaxBlockBatches), so the block a node checked in
+// ProcessProposal is still cached in PreBlock and FinalizeBlock even while
+// CheckTx caches the mempool's batches.
 const (
 	maxCachedKeys     = 256
-	maxCachedProofs   = 4096
-	maxCachedDAHashes = 4096
+	maxCachedProofs   = 4 * MaxBlockBatches
+	maxCachedDAHashes = 4 * MaxBlockBatches
 )
 
 // verifyCache remembers parsed verifying keys (parsing costs about as much
@@ -35,6 +39,24 @@ type verifyCache struct {
 	// well under 1 us/KiB.
 	daHashes map[[32]byte]fr.Element
 	daOrder  [][32]byte
+
+	// stats counts the expensive work done on this node.
+	stats VerifyCacheStats
+}
+
+// VerifyCacheStats counts the expensive work this node did for batches:
+// proofs it verified (one by one or in a block-level multi-pairing) and DA
+// hashes it computed. For tests and metrics; never read by consensus code.
+type VerifyCacheStats struct {
+	ProofsVerified uint64
+	DAHashes       uint64
+}
+
+// VerifyCacheStats returns the work counters of the keeper's caches.
+func (k Keeper) VerifyCacheStats() VerifyCacheStats {
+	k.cache.mu.Lock()
+	defer k.cache.mu.Unlock()
+	return k.cache.stats
 }
 
 func newVerifyCache() *verifyCache {
@@ -100,6 +122,7 @@ func (c *verifyCache) markVerified(id [32]byte) {
 	}
 	c.proofs[id] = struct{}{}
 	c.proofOrder = append(c.proofOrder, id)
+	c.stats.ProofsVerified++
 }
 
 // daHash returns types.DAHash(data), computing it once per distinct data.
@@ -114,6 +137,7 @@ func (c *verifyCache) daHash(data []byte) fr.Element {
 	h = types.DAHash(data)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.stats.DAHashes++
 	if _, ok := c.daHashes[id]; !ok {
 		if len(c.daOrder) >= maxCachedDAHashes {
 			delete(c.daHashes, c.daOrder[0])
