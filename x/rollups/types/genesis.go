@@ -1,6 +1,12 @@
 package types
 
-import "fmt"
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+
+	"github.com/nativechain/nativechain/x/rollups/verifier"
+)
 
 // DefaultGenesis returns the genesis state with default params and no rollups.
 func DefaultGenesis() *GenesisState {
@@ -29,6 +35,9 @@ func (gs GenesisState) Validate() error {
 			return fmt.Errorf("%w: rollup %q: %w", ErrInvalidGenesis, r.Id, err)
 		}
 		if err := r.ExitLayout.Validate(); err != nil {
+			return fmt.Errorf("%w: rollup %q: %w", ErrInvalidGenesis, r.Id, err)
+		}
+		if err := validateGenesisKeys(r); err != nil {
 			return fmt.Errorf("%w: rollup %q: %w", ErrInvalidGenesis, r.Id, err)
 		}
 		if r.ClosingHeight < 0 || r.LastForcedDeadline < 0 || (r.ClosingHeight != 0 && r.Status != ROLLUP_STATUS_ACTIVE) {
@@ -80,6 +89,32 @@ func (gs GenesisState) Validate() error {
 			return ErrInvalidGenesis.Wrapf("rollup %q: pending_forced is %d but the inbox holds %d unconsumed forced transactions",
 				r.Id, r.PendingForced, forced[r.Id])
 		}
+	}
+	return nil
+}
+
+// validateGenesisKeys checks that a rollup's current and pending verifying
+// keys parse under the same validation the keeper applies to stored keys
+// (the hard size limit, BatchPublicInputs) and that each stored hash is the
+// SHA-256 of its key. The keeper caches parsed keys by hash, so a key whose
+// stored hash named another key would verify differently on nodes with
+// different cache contents.
+func validateGenesisKeys(r Rollup) error {
+	if err := validateGenesisKey("verifying key", r.VerifyingKey, r.VkHash); err != nil {
+		return err
+	}
+	if p := r.PendingVerifyingKey; p != nil {
+		return validateGenesisKey("pending verifying key", p.VerifyingKey, p.VkHash)
+	}
+	return nil
+}
+
+func validateGenesisKey(what string, key, hash []byte) error {
+	if _, err := verifier.ValidateVerifyingKey(key, int(MaxVkBytesLimit), BatchPublicInputs); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if sum := sha256.Sum256(key); !bytes.Equal(sum[:], hash) {
+		return fmt.Errorf("%s: vk_hash %x is not sha256 of the key (%x)", what, hash, sum)
 	}
 	return nil
 }

@@ -1,22 +1,38 @@
 package types_test
 
 import (
+	"crypto/sha256"
+	"os"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
+
+// fixtureKey reads a verifying key of x/rollups/testdata and its hash.
+func fixtureKey(name string) ([]byte, []byte) {
+	vk, err := os.ReadFile("../testdata/" + name)
+	if err != nil {
+		panic(err)
+	}
+	h := sha256.Sum256(vk)
+	return vk, h[:]
+}
 
 // populatedGenesis is a consistent genesis: rollup "payments" after two
 // batches with two inbox messages, one consumed, and a fresh rollup "dex".
 func populatedGenesis() types.GenesisState {
+	vk, vkHash := fixtureKey("vk.bin")
 	return types.GenesisState{
 		Params: types.DefaultParams(),
 		Rollups: []types.Rollup{
-			{Id: "dex", Status: types.ROLLUP_STATUS_ACTIVE, NextBatchIndex: 1, StateRoot: rootBytes(1)},
+			{Id: "dex", Status: types.ROLLUP_STATUS_ACTIVE, NextBatchIndex: 1, StateRoot: rootBytes(1),
+				VerifyingKey: vk, VkHash: vkHash},
 			{Id: "payments", Status: types.ROLLUP_STATUS_ACTIVE, NextBatchIndex: 3, StateRoot: rootBytes(9),
-				InboxSize: 2, InboxConsumed: 1},
+				InboxSize: 2, InboxConsumed: 1, VerifyingKey: vk, VkHash: vkHash},
 		},
 		Batches: []types.Batch{
 			{RollupId: "payments", Index: 1},
@@ -81,4 +97,53 @@ func TestDefaultGenesis_IsValidAndEmpty(t *testing.T) {
 	require.Empty(t, gs.Rollups)
 	require.Empty(t, gs.Batches)
 	require.Empty(t, gs.Inbox)
+}
+
+// L1 (security review 2026-12): the keeper caches parsed keys by their
+// stored hash, so a genesis whose hash does not match its key, or whose key
+// does not parse, would make verification depend on each node's cache.
+func TestGenesisState_Validate_RefusesInconsistentVerifyingKeys(t *testing.T) {
+	otherKey, otherHash := fixtureKey("vk_commit.bin")
+	pending := func(gs *types.GenesisState) *types.PendingVerifyingKey {
+		gs.Rollups[1].PendingVerifyingKey = &types.PendingVerifyingKey{VerifyingKey: otherKey, VkHash: otherHash, ActivationHeight: 50}
+		return gs.Rollups[1].PendingVerifyingKey
+	}
+	tests := []struct {
+		name    string
+		mutate  func(gs *types.GenesisState)
+		wantErr error
+	}{
+		{"hash of another key", func(gs *types.GenesisState) { gs.Rollups[1].VkHash = otherHash }, nil},
+		{"missing hash", func(gs *types.GenesisState) { gs.Rollups[1].VkHash = nil }, nil},
+		{"missing key", func(gs *types.GenesisState) { gs.Rollups[1].VerifyingKey = nil }, verifier.ErrVKTruncated},
+		{"key with a trailing byte, hash over it", func(gs *types.GenesisState) {
+			gs.Rollups[1].VerifyingKey = append(slices.Clone(gs.Rollups[1].VerifyingKey), 0)
+			h := sha256.Sum256(gs.Rollups[1].VerifyingKey)
+			gs.Rollups[1].VkHash = h[:]
+		}, verifier.ErrVKTrailingBytes},
+		{"pending key with the current key's hash", func(gs *types.GenesisState) {
+			pending(gs).VkHash = gs.Rollups[1].VkHash
+		}, nil},
+		{"pending key that does not parse", func(gs *types.GenesisState) {
+			p := pending(gs)
+			p.VerifyingKey = p.VerifyingKey[:100]
+			h := sha256.Sum256(p.VerifyingKey)
+			p.VkHash = h[:]
+		}, verifier.ErrVKTruncated},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			gs := populatedGenesis()
+			tc.mutate(&gs)
+			err := gs.Validate()
+			require.ErrorIs(t, err, types.ErrInvalidGenesis)
+			if tc.wantErr != nil {
+				require.ErrorIs(t, err, tc.wantErr)
+			}
+		})
+	}
+
+	gs := populatedGenesis()
+	pending(&gs)
+	require.NoError(t, gs.Validate(), "a consistent pending key is valid")
 }
