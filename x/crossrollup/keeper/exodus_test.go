@@ -33,6 +33,9 @@ import (
 type registry struct {
 	rollups map[string]*rollupstypes.Rollup
 	inbox   map[string][]rollupstypes.InboxMessage
+	// refuse makes AppendInbox refuse every entry to these rollups (a full
+	// or closing inbox).
+	refuse map[string]bool
 }
 
 var _ types.RollupsKeeper = (*registry)(nil)
@@ -52,6 +55,9 @@ func (r *registry) AppendInbox(_ context.Context, id string, e rollupstypes.Inbo
 	}
 	if ro.Status != rollupstypes.ROLLUP_STATUS_ACTIVE {
 		return 0, rollupstypes.ErrRollupNotActive.Wrap(id)
+	}
+	if r.refuse[id] {
+		return 0, rollupstypes.ErrRollupClosing.Wrap(id)
 	}
 	e.Sequence = ro.InboxSize
 	if err := e.Validate(); err != nil {

@@ -115,6 +115,52 @@ func TestWithdraw_UndeliverableRecipientRefundsTheSender(t *testing.T) {
 	require.Equal(t, before, f.state(t))
 }
 
+func TestRoute_ADestinationInboxThatRefusesBouncesTheMessage(t *testing.T) {
+	f := newExodusFixture(t)
+	f.addRollup(sinkID, nil)
+	f.reg.refuse = map[string]bool{sinkID: true}
+	f.fund(t, liveID, sdk.NewInt64Coin(denom, 100))
+
+	require.NoError(t, f.apply(t, liveID, sendOf(sinkID, 30, []byte("call"))))
+
+	require.Empty(t, f.reg.inbox[sinkID])
+	back := f.lastInbox(t, liveID)
+	require.Equal(t, uint32(rollupstypes.InboxKindRefund), back.Kind)
+	require.Equal(t, l2Carol, back.Recipient)
+	require.Equal(t, []byte("call"), back.Payload, "a payload the chain could carry comes back")
+	require.Equal(t, int64(100), f.ledger(t, liveID))
+	require.Equal(t, int64(0), f.ledger(t, sinkID))
+	f.requireInvariant(t)
+
+	// The source's own inbox refuses too: an exit credit of the sender.
+	f.reg.refuse[liveID] = true
+	f.bank.blocked[string(f.bob)] = true
+	require.NoError(t, f.apply(t, liveID, withdrawalOf(l2Dave, f.bob, 10)))
+	require.Equal(t, "10unat", f.credits(t, liveID, l2Dave))
+	require.Equal(t, int64(100), f.ledger(t, liveID))
+	f.requireInvariant(t)
+}
+
+func TestRefunds_ASourceInboxThatRefusesMakesTheRefundWait(t *testing.T) {
+	f := newExodusFixture(t)
+	f.reg.rollups[deadID].Status = rollupstypes.ROLLUP_STATUS_ACTIVE
+	f.addInbox(t, deadID, routed(liveID, 20))
+	f.freeze(t, deadID)
+	f.reg.refuse = map[string]bool{liveID: true}
+
+	require.NoError(t, f.keeper.ProcessRefunds(f.ctx))
+	require.Equal(t, int64(20), f.ledger(t, deadID))
+	require.Equal(t, int64(0), f.ledger(t, liveID))
+	require.Equal(t, uint64(1), f.status(t, deadID).WaitingRefunds)
+
+	f.reg.refuse[liveID] = false
+	require.NoError(t, f.keeper.ProcessRefunds(f.ctx))
+	require.Equal(t, int64(20), f.ledger(t, liveID))
+	require.Equal(t, l2Dave, f.lastInbox(t, liveID).Recipient)
+	require.True(t, f.status(t, deadID).RefundsComplete)
+	f.requireInvariant(t)
+}
+
 // ---------------------------------------------------------------------------
 // M2: outflow caps cover routed value
 
