@@ -143,14 +143,14 @@ func (k Keeper) forfeitRollupWork(ctx context.Context, rollupID string) error {
 		return err
 	}
 	key := collections.Join(epoch.Number, rollupID)
-	has, err := k.RollupTotals.Has(ctx, key)
-	if err != nil || !has {
-		return err // no work this epoch, or already forfeited
+	totals, err := k.RollupTotals.Get(ctx, key)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil // no work this epoch, or already forfeited
 	}
-	totals, err := k.rollupTotals(ctx, key)
 	if err != nil {
 		return err
 	}
+	totals.Weight, totals.ApprovedWeight = orZero(totals.Weight), orZero(totals.ApprovedWeight)
 	if err := k.RollupTotals.Remove(ctx, key); err != nil {
 		return err
 	}
