@@ -101,7 +101,7 @@ func TestPaymentsRollup_EndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	fee, err := payments.EncodeFee(sdkmath.NewInt(10).BigInt())
 	require.NoError(t, err)
-	transfer := payments.Tx{Kind: payments.KindTransfer, From: 1, To: 0, Amount: amt, Fee: fee, Nonce: 0}
+	transfer := payments.Tx{Kind: payments.KindTransfer, From: 1, To: 0, ToKey: opKey.Public, Amount: amt, Fee: fee, Nonce: 0}
 	transfer.Sign(alice, domain, app.BondDenom)
 	two, err := payments.EncodeAmount(sdkmath.NewInt(2_000_000).BigInt())
 	require.NoError(t, err)

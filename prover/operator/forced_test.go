@@ -92,7 +92,7 @@ func TestOperator_FollowsABatchWithAForcedTx(t *testing.T) {
 
 	amt, err := payments.EncodeAmount(big.NewInt(250))
 	require.NoError(t, err)
-	tx := payments.Tx{Kind: payments.KindTransfer, From: 0, To: 1, Amount: amt, Nonce: 0}
+	tx := payments.Tx{Kind: payments.KindTransfer, From: 0, To: 1, ToKey: bob.Public, Amount: amt, Nonce: 0}
 	tx.Sign(alice, payments.Domain(primary.op.chainID, "pay"), "unat")
 	payload, err := payments.EncodeForcedTx(&tx)
 	require.NoError(t, err)

@@ -630,6 +630,9 @@ func (o *Operator) validate(tx *payments.Tx) *APIError {
 		if !to.Exists() {
 			return apiErr(CodeUnknownRecipient, "no L2 account at index %d (a deposit creates one)", tx.To)
 		}
+		if to.Key != tx.ToKey {
+			return apiErr(CodeUnknownRecipient, "the account at index %d is not the signed recipient %x", tx.To, tx.ToKey.Address())
+		}
 	default:
 		out, ok := tx.OutboxEntry(from.Key, o.opts.Params.Denom)
 		if !ok {

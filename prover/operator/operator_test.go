@@ -64,7 +64,15 @@ func transfer(t *testing.T, op *Operator, k *payments.PrivateKey, from, to uint3
 	require.NoError(t, err)
 	f, err := payments.EncodeFee(big.NewInt(fee))
 	require.NoError(t, err)
-	tx := payments.Tx{Kind: payments.KindTransfer, From: from, To: to, Amount: a, Fee: f, Nonce: nonce}
+	op.mu.Lock() // the recipient's key, which the transfer signs
+	recipient, err := op.viewAccount(to)
+	op.mu.Unlock()
+	require.NoError(t, err)
+	toKey := recipient.Key
+	if !recipient.Exists() { // no account there (yet): a key of no one, so the refusal is about the index
+		toKey = testKey(t, 0xee).Public
+	}
+	tx := payments.Tx{Kind: payments.KindTransfer, From: from, To: to, ToKey: toKey, Amount: a, Fee: f, Nonce: nonce}
 	tx.Sign(k, payments.Domain(op.chainID, "pay"), "unat")
 	return ToWire(tx)
 }

@@ -20,6 +20,7 @@ type WireTx struct {
 	Kind       string  `json:"kind"` // "transfer", "withdraw" or "send"
 	From       uint32  `json:"from"`
 	To         uint32  `json:"to,omitempty"`
+	ToAddress  string  `json:"to_address,omitempty"` // transfer: the recipient's L2 address, signed (the account at 'to' must hold it)
 	Amount     string  `json:"amount"`
 	Fee        string  `json:"fee"`
 	Nonce      uint32  `json:"nonce"`
@@ -52,6 +53,9 @@ func ToWire(tx payments.Tx) WireTx {
 		Amount: tx.Amount.Value().String(), Fee: tx.Fee.Value().String(), Nonce: tx.Nonce,
 		DestRollup: tx.DestRollupID,
 		Sig:        WireSig{RX: hex.EncodeToString(rx[:]), RY: hex.EncodeToString(ry[:]), S: hex.EncodeToString(s[:])},
+	}
+	if tx.Kind == payments.KindTransfer {
+		w.ToAddress = hex.EncodeToString(tx.ToKey.Address())
 	}
 	if len(tx.Recipient) > 0 {
 		w.Recipient = hex.EncodeToString(tx.Recipient)
@@ -105,6 +109,17 @@ func FromWire(w WireTx) (payments.Tx, error) {
 		}
 	} else if w.Recipient != "" || w.DestRollup != "" || w.Payload != "" {
 		return tx, apiErr(CodeInvalidTx, "a transfer has no recipient, dest_rollup or payload")
+	}
+	if tx.Kind == payments.KindTransfer {
+		b, err := hex.DecodeString(w.ToAddress)
+		if err == nil {
+			tx.ToKey, err = payments.ParseAddress(b)
+		}
+		if err != nil {
+			return tx, apiErr(CodeInvalidTx, "to_address: want the recipient's 64-byte L2 address in hex (the signature covers it)")
+		}
+	} else if w.ToAddress != "" {
+		return tx, apiErr(CodeInvalidTx, "only a transfer has to_address")
 	}
 	if tx.Kind == payments.KindSend {
 		if w.DestRollup == "" {

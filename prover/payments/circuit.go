@@ -419,15 +419,18 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, root f
 		}
 	}
 
-	// signature by From's key over (record word + nonce, outbox entry if
-	// any); unsigned slots check a signature by the public dummy key
+	// signature by From's key over (record word + nonce, E): E is the
+	// outbox entry of a withdrawal or send, or the key hash of the leaf a
+	// transfer credits, so the signer, not whoever told it the index,
+	// chooses the recipient; unsigned slots check a signature by the
+	// public dummy key over E = 0
 	base := ctx.curve.Params().Base
 	msg := api.Add(word, api.Mul(a.Nonce, two96))
 	if f == nil {
 		pkX := api.Select(useA, a.X, base[0])
 		pkY := api.Select(useA, a.Y, base[1])
 		pkHash := api.Select(useA, pkHashA, baseKeyHash)
-		ctx.verifySignature(s, pkX, pkY, pkHash, msg, api.Mul(signedOut, entryHash))
+		ctx.verifySignature(s, pkX, pkY, pkHash, msg, ctx.signedSecond(signedOut, entryHash, isTransfer, pkHashB))
 		return slotResult{root: newRoot, fee: api.Mul(useA, fee), isIn: isIn, isOut: isOut, inHash: entryHash, outHash: entryHash}
 	}
 	// forced-capable: the payload's signature over the payload's message;
@@ -442,12 +445,23 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, root f
 	pkX := api.Select(pkUse, a.X, base[0])
 	pkY := api.Select(pkUse, a.Y, base[1])
 	pkHash := api.Select(pkUse, pkHashA, baseKeyHash)
-	sigOK := ctx.signatureValid(s, fd.sTopZero, pkX, pkY, pkHash, msg, api.Mul(outRole, entryHash))
+	// a skipped forced transfer reads the leaf at the payload's index: its
+	// key is what the signature must cover for the transfer to be valid
+	transferRole := api.Add(isTransfer, api.Mul(isForcedSkip, fd.transfer))
+	sigOK := ctx.signatureValid(s, fd.sTopZero, pkX, pkY, pkHash, msg, ctx.signedSecond(outRole, entryHash, transferRole, pkHashB))
 	api.AssertIsEqual(api.Mul(api.Sub(1, isForcedSkip), api.Sub(1, sigOK)), 0)
 	api.AssertIsEqual(api.Mul(isForcedSkip, validForced, sigOK), 0)
 
 	return slotResult{root: newRoot, fee: api.Mul(useA, fee), isIn: api.Add(isInReg, fd.isForced), isOut: isOut,
 		inHash: api.Select(fd.isForced, fd.entryHash, entryHash), outHash: entryHash}
+}
+
+// signedSecond is the second element of the signed message (Tx.Message):
+// the outbox entry's hash for a withdrawal or send, the recipient's key
+// hash for a transfer, 0 otherwise. The roles are exclusive.
+func (ctx *circuitCtx) signedSecond(outRole, entryHash, transferRole, recipientKeyHash frontend.Variable) frontend.Variable {
+	api := ctx.api
+	return api.Add(api.Mul(outRole, entryHash), api.Mul(transferRole, recipientKeyHash))
 }
 
 // addressDigest is types.AddressDigest(X || Y) of a key: the 64 bytes split

@@ -67,6 +67,10 @@ func TestForcedTx_EncodeDecodeRoundTrip(t *testing.T) {
 			require.Equal(t, tx.Sig.RX, got.Sig.RX)
 			require.Equal(t, tx.Sig.RY, got.Sig.RY)
 			require.Zero(t, tx.Sig.S.Cmp(&got.Sig.S))
+			// the payload posts a transfer's index only: the key signed is
+			// the one the state holds there
+			require.Equal(t, PublicKey{}, got.ToKey)
+			got.ToKey = tx.ToKey
 			require.True(t, got.Verify(alice.Public, r.domain, DefaultDenom))
 			// the opening of a canonical payload is structural and digests
 			// to PayloadDigest
@@ -407,7 +411,7 @@ func (b *builder) noopLike() error {
 	if err != nil {
 		return err
 	}
-	tx := Tx{Kind: KindTransfer, From: 0, To: 0, Nonce: a.Nonce}
+	tx := Tx{Kind: KindTransfer, From: 0, To: 0, ToKey: op.Public, Nonce: a.Nonce}
 	tx.Sign(op, b.domain, b.s.p.Denom)
 	return b.apply(&tx)
 }

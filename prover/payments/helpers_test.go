@@ -72,7 +72,9 @@ func (r *rollup) transfer(k *PrivateKey, from, to uint32, amount, fee uint64) Tx
 	require.NoError(r.t, err)
 	f, err := EncodeFee(new(big.Int).SetUint64(fee))
 	require.NoError(r.t, err)
-	tx := Tx{Kind: KindTransfer, From: from, To: to, Amount: amt, Fee: f, Nonce: a.Nonce}
+	b, err := r.s.Account(to) // the recipient's key (zero if none: the state refuses it)
+	require.NoError(r.t, err)
+	tx := Tx{Kind: KindTransfer, From: from, To: to, ToKey: b.Key, Amount: amt, Fee: f, Nonce: a.Nonce}
 	tx.Sign(k, r.domain, DefaultDenom)
 	return tx
 }

@@ -297,6 +297,15 @@ func (b *builder) consumeForced(e types.InboxEntry) error {
 	b.inboxAfter = types.InboxAccumulate(b.inboxAfter, e)
 	fw := forcedWitness(e)
 	tx, reason := DecodeForcedTx(e.Payload)
+	if reason == nil && tx.Kind == KindTransfer && uint64(tx.To) < b.s.tree.Capacity() {
+		// the payload posts the recipient's index; the signature covers the
+		// key of the leaf there, as in the circuit
+		to, err := b.s.Account(tx.To)
+		if err != nil {
+			return err
+		}
+		tx.ToKey = to.Key
+	}
 	if reason == nil {
 		if reason = b.execute(&tx, &fw); reason == nil {
 			b.batch.Forced = append(b.batch.Forced, ForcedOutcome{Sequence: e.Sequence, Executed: true})
@@ -382,6 +391,9 @@ func (b *builder) execute(tx *Tx, fw *ForcedWitness) error {
 		}
 		if !to.Exists() {
 			return errors.New("payments: recipient account does not exist")
+		}
+		if to.Key != tx.ToKey {
+			return fmt.Errorf("payments: the account at index %d is not the signed recipient", tx.To)
 		}
 		bal := new(big.Int).Add(&to.Balance, amount)
 		if tx.To == tx.From {

@@ -12,9 +12,13 @@ import (
 
 // Tx is a signed L2 transaction: a transfer, a withdrawal or a send.
 type Tx struct {
-	Kind   RecordKind // KindTransfer, KindWithdraw or KindSend
-	From   uint32
-	To     uint32 // transfers only
+	Kind RecordKind // KindTransfer, KindWithdraw or KindSend
+	From uint32
+	To   uint32 // transfers only: the recipient's index (posted)
+	// ToKey is a transfer's recipient key, signed: the circuit checks that
+	// the leaf at To holds it, so whoever told the signer the index cannot
+	// redirect the payment. It is not posted (the data stays index-based).
+	ToKey  PublicKey
 	Amount Float
 	Fee    Float
 	Nonce  uint32 // must equal the sender's nonce
@@ -60,14 +64,17 @@ func (tx *Tx) OutboxEntry(sender PublicKey, denom string) (types.OutboxEntry, bo
 }
 
 // Message is what the sender signs (under Domain): the record word plus
-// nonce*2^96, and the hash of the outbox entry a withdrawal or send emits
-// (0 for a transfer).
+// nonce*2^96, and the hash of the outbox entry a withdrawal or send emits,
+// or for a transfer the recipient's key hash c(ToKey.X, ToKey.Y), the value
+// the circuit already computes for the recipient's leaf.
 func (tx *Tx) Message(sender PublicKey, denom string) [2]fr.Element {
 	w := new(big.Int).Lsh(new(big.Int).SetUint64(uint64(tx.Nonce)), 96)
 	w.Add(w, tx.record().word())
 	var m [2]fr.Element
 	m[0].SetBigInt(w)
-	if e, ok := tx.OutboxEntry(sender, denom); ok {
+	if tx.Kind == KindTransfer {
+		m[1] = tx.ToKey.KeyHash()
+	} else if e, ok := tx.OutboxEntry(sender, denom); ok {
 		m[1] = e.Hash()
 	}
 	return m

@@ -91,7 +91,7 @@ func benchOperator(t *testing.T, slots int) string {
 	one, _ := payments.EncodeAmount(big.NewInt(1))
 	fee, _ := payments.EncodeFee(big.NewInt(1))
 	submit := func() (string, time.Time) {
-		tx := payments.Tx{Kind: payments.KindTransfer, From: from.Index, To: to.Index, Amount: one, Fee: fee, Nonce: nonce}
+		tx := payments.Tx{Kind: payments.KindTransfer, From: from.Index, To: to.Index, ToKey: bob.Public, Amount: one, Fee: fee, Nonce: nonce}
 		tx.Sign(alice, domain, "unat")
 		nonce++
 		for {

@@ -135,7 +135,7 @@ func TestTakeover_StandbyTakesOverFromAKilledPrimary(t *testing.T) {
 		nonce    uint32
 	)
 	send := func() {
-		tx := payments.Tx{Kind: payments.KindTransfer, From: from.Index, To: to.Index, Amount: one, Fee: minFee, Nonce: nonce}
+		tx := payments.Tx{Kind: payments.KindTransfer, From: from.Index, To: to.Index, ToKey: bobL2.Public, Amount: one, Fee: minFee, Nonce: nonce}
 		tx.Sign(alice, domain, "unat")
 		w := operator.ToWire(tx)
 		res, err := standby.Submit(t.Context(), w)

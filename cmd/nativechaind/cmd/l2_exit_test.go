@@ -77,7 +77,7 @@ func newFakeExitChain(t *testing.T) (*fakeExitChain, *payments.PrivateKey, *paym
 	require.NoError(t, err)
 	fee, err := payments.EncodeFee(big.NewInt(2))
 	require.NoError(t, err)
-	transfer := payments.Tx{Kind: payments.KindTransfer, From: 0, To: 1, Amount: amt, Fee: fee}
+	transfer := payments.Tx{Kind: payments.KindTransfer, From: 0, To: 1, ToKey: bob.Public, Amount: amt, Fee: fee}
 	transfer.Sign(alice, payments.Domain(exitTestChain, exitTestRollup), payments.DefaultDenom)
 	before := types.InboxAccumulatorGenesis()
 	from := uint64(0)
