@@ -137,19 +137,19 @@ run_demo() {
   show
 
   step "2. L2 transfer on $ROLLUP_A: alice -> bob 250000, fee 10 (l2 transfer alice bob 250000 --fee 10 --wait)"
-  ncd l2 transfer alice bob 250000 --fee 10 --wait --operator "$A" | sed 's/^/  /'
+  ncd l2 transfer alice bob 250000 --fee 10 --wait --rollup-id "$ROLLUP_A" --operator "$A" | sed 's/^/  /'
   wait_l2 alice "$ROLLUP_A" 749990
   wait_l2 bob "$ROLLUP_A" 260000
   show
 
   step "3. cross-rollup send: alice on $ROLLUP_A -> bob on $ROLLUP_B 100000, fee 10 (l2 send alice $ROLLUP_B bob 100000)"
-  ncd l2 send alice "$ROLLUP_B" bob 100000 --fee 10 --wait --operator "$A" | sed 's/^/  /'
+  ncd l2 send alice "$ROLLUP_B" bob 100000 --fee 10 --wait --rollup-id "$ROLLUP_A" --operator "$A" | sed 's/^/  /'
   wait_l2 alice "$ROLLUP_A" 649980
   wait_l2 bob "$ROLLUP_B" 100000
   show
 
   step "4. withdrawal: bob on $ROLLUP_B -> bob on L1 40000, fee 1 (l2 withdraw bob <bob's L1 address> 40000 --fee 1)"
-  ncd l2 withdraw bob "${ADDRESSES[bob]}" 40000 --fee 1 --wait --operator "$B" | sed 's/^/  /'
+  ncd l2 withdraw bob "${ADDRESSES[bob]}" 40000 --fee 1 --wait --rollup-id "$ROLLUP_B" --operator "$B" | sed 's/^/  /'
   wait_l2 bob "$ROLLUP_B" 59999
   expect "$(l1_balance "${ADDRESSES[bob]}")" $((b1 - 10000 - 2000 + 40000)) "L1 bob after the withdrawal"
   show
@@ -170,9 +170,9 @@ rollup_summary() {
   try (L2 keys alice and bob are in $HOME_DIR/l2keys):
     $BIN operator status --operator-home $OPS_DIR/$ROLLUP_A
     $BIN l2 balance alice --operator $(op_url "$ROLLUP_A") --home $HOME_DIR
-    $BIN l2 transfer alice bob 1000 --fee 1 --wait --operator $(op_url "$ROLLUP_A") --home $HOME_DIR
-    $BIN l2 send alice $ROLLUP_B bob 500 --fee 1 --wait --operator $(op_url "$ROLLUP_A") --home $HOME_DIR
-    $BIN l2 withdraw bob ${ADDRESSES[bob]} 100 --fee 1 --wait --operator $(op_url "$ROLLUP_B") --home $HOME_DIR
+    $BIN l2 transfer alice bob 1000 --fee 1 --wait --rollup-id $ROLLUP_A --operator $(op_url "$ROLLUP_A") --home $HOME_DIR
+    $BIN l2 send alice $ROLLUP_B bob 500 --fee 1 --wait --rollup-id $ROLLUP_A --operator $(op_url "$ROLLUP_A") --home $HOME_DIR
+    $BIN l2 withdraw bob ${ADDRESSES[bob]} 100 --fee 1 --wait --rollup-id $ROLLUP_B --operator $(op_url "$ROLLUP_B") --home $HOME_DIR
     $BIN tx crossrollup deposit $ROLLUP_A \$($BIN l2 keys show alice -a --home $HOME_DIR) 5000unat --from alice --fees 2000unat --gas 400000 --yes --home $HOME_DIR
     curl -s $(op_url "$ROLLUP_A")/metrics | grep ^operator_
 

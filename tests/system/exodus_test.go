@@ -107,7 +107,7 @@ func TestExodus_OperatorGoneUsersExitAndDepositIsRefunded(t *testing.T) {
 	}
 	bobStale := proofFile("bob", c.Accounts["bob"]) // against the root before the transfer
 
-	n.MustExec(t, "l2", "transfer", "alice", "bob", "250000", "--fee", "10", "--wait", "--operator", opURL)
+	n.MustExec(t, "l2", "transfer", "alice", "bob", "250000", "--fee", "10", "--wait", "--operator", opURL, "--rollup-id", exodusRollup)
 	requireL2(t, cl, l2["alice"], "749990", 1)
 	requireL2(t, cl, l2["bob"], "260000", 0)
 

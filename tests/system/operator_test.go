@@ -102,7 +102,7 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	transfer := func(signer *payments.PrivateKey, amount int64, nonce uint32) operator.WireTx {
 		amt, err := payments.EncodeAmount(big.NewInt(amount))
 		require.NoError(t, err)
-		tx := payments.Tx{Kind: payments.KindTransfer, From: aliceAcc.Index, To: bobAcc.Index, Amount: amt, Fee: minFee, Nonce: nonce}
+		tx := payments.Tx{Kind: payments.KindTransfer, From: aliceAcc.Index, To: bobAcc.Index, ToKey: bob.Public, Amount: amt, Fee: minFee, Nonce: nonce}
 		tx.Sign(signer, domain, "unat")
 		return operator.ToWire(tx)
 	}
@@ -175,7 +175,7 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 
 func loadL2Key(t *testing.T, home, name string) *payments.PrivateKey {
 	t.Helper()
-	k, err := wallet.LoadKey(filepath.Join(home, "l2keys"), name)
+	k, err := wallet.LoadKey(filepath.Join(home, "l2keys"), name, []byte(wallet.TestPassphrase)) // the nodes use the test keyring backend
 	require.NoError(t, err)
 	return k.Private
 }

@@ -10,7 +10,6 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -19,7 +18,6 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 
 	"github.com/nativechain/nativechain/prover/operator"
 	"github.com/nativechain/nativechain/prover/payments"
@@ -33,6 +31,7 @@ const (
 	flagWait       = "wait"
 	flagPayload    = "payload"
 	flagTimeout    = "timeout"
+	flagToIndex    = "to-index"
 	defaultOpURL   = "http://127.0.0.1:8480"
 	l2KeysSubdir   = "l2keys"
 	envOperatorURL = "NATIVECHAIN_OPERATOR"
@@ -44,15 +43,20 @@ func L2Cmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "l2",
 		Short: "Payments-rollup wallet: L2 keys, balances, transfers, withdrawals, cross-rollup sends",
-		Long: `L2 keys are EdDSA keys (BN254 twisted Edwards) kept in <home>/l2keys, unencrypted.
-Transactions are signed locally and sent to a rollup operator's API
-(--operator, default $` + envOperatorURL + ` or ` + defaultOpURL + `).
+		Long: `L2 keys are EdDSA keys (BN254 twisted Edwards) kept in <home>/l2keys, sealed
+with a passphrase ($` + envL2Passphrase + `, asked otherwise; with the test
+keyring backend, the fixed passphrase "` + wallet.TestPassphrase + `").
+Transactions are signed locally for the chain (client.toml or the node), the
+rollup (--rollup-id) and its denom (from the chain), shown on stderr, and
+sent to a rollup operator's API (--operator, default $` + envOperatorURL + ` or
+` + defaultOpURL + `), which must serve that rollup.
 Deposits into a rollup are L1 transactions: nativechaind tx crossrollup deposit.
 See docs/user-guide.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.PersistentFlags().String(flagL2Home, "", "directory of L2 key files (default <home>/l2keys)")
+	cmd.PersistentFlags().String(flags.FlagKeyringBackend, "", "L1 keyring backend (default: client.toml); \"test\" also means the L2 test passphrase")
 	cmd.AddCommand(l2KeysCmd(), l2BalanceCmd(), l2TransferCmd(), l2WithdrawCmd(), l2SendCmd(), l2TxCmd())
 	cmd.AddCommand(l2ExitProofCmd())
 	cmd.AddCommand(l2ForceWithdrawCmd(), l2ForceTransferCmd(), l2ForceSendCmd())
@@ -96,16 +100,18 @@ func operatorClient(cmd *cobra.Command) *wallet.Client {
 func l2KeysCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "keys",
-		Short: "Manage L2 keys: add, show, list",
+		Short: "Manage L2 keys: add, show, list, encrypt",
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	add := &cobra.Command{
 		Use:   "add NAME",
 		Short: "Create an L2 key (random, or derived from an L1 keyring key with --from-l1)",
-		Long: `Creates <home>/l2keys/NAME.json. With --from-l1 KEY the seed is the hash of
-KEY's signature of a fixed message: deterministic, so the L1 mnemonic
-recovers the L2 key too. Without it the seed is random: back the file up.`,
+		Long: `Creates <home>/l2keys/NAME.json, its seed sealed with the L2 passphrase. With
+--from-l1 KEY the seed is a tagged hash of KEY's private key (a local
+keyring key): deterministic, so the L1 mnemonic recovers the L2 key too,
+and no signature KEY makes, of anything, reveals it. Without it the seed is
+random: back the file up (and remember the passphrase).`,
 		Example: `nativechaind l2 keys add alice --from-l1 alice --home .devnet`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -121,15 +127,17 @@ recovers the L2 key too. Without it the seed is random: back the file up.`,
 				if clientCtx.Keyring == nil {
 					return errors.New("no keyring: pass --keyring-backend (or set it in client.toml)")
 				}
-				sig, _, err := clientCtx.Keyring.Sign(from, []byte(wallet.L1DerivationMessage), signing.SignMode_SIGN_MODE_DIRECT)
-				if err != nil {
-					return fmt.Errorf("L1 key %q: %w", from, err)
+				if seed, err = seedFromL1Key(clientCtx.Keyring, from); err != nil {
+					return fmt.Errorf("L1 key %q (derivation needs a local keyring key; otherwise add a random L2 key): %w", from, err)
 				}
-				seed = wallet.SeedFromL1Signature(sig)
 			} else if seed, err = wallet.NewSeed(); err != nil {
 				return err
 			}
-			k, err := wallet.AddKey(dir, args[0], seed, from)
+			pass, err := l2Passphrase(cmd, true)
+			if err != nil {
+				return err
+			}
+			k, err := wallet.AddKey(dir, args[0], seed, from, pass)
 			if err != nil {
 				return err
 			}
@@ -142,23 +150,25 @@ recovers the L2 key too. Without it the seed is random: back the file up.`,
 		},
 	}
 	add.Flags().String(flagFromL1, "", "derive the key from this L1 keyring key")
-	add.Flags().String(flags.FlagKeyringBackend, "", "keyring backend for --from-l1 (default: client.toml)")
 	show := &cobra.Command{
 		Use:   "show NAME",
 		Short: "Print an L2 key's address (the recipient for deposits and sends)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			k, err := wallet.LoadKey(l2KeyDir(cmd), args[0])
+			f, err := wallet.ReadKeyFile(l2KeyDir(cmd), args[0])
 			if err != nil {
 				return err
 			}
 			if addrOnly, _ := cmd.Flags().GetBool("address"); addrOnly {
-				fmt.Fprintln(cmd.OutOrStdout(), k.File.Address)
+				fmt.Fprintln(cmd.OutOrStdout(), f.Address)
 				return nil
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "name     %s\naddress  %s\n", k.File.Name, k.File.Address)
-			if k.File.DerivedFrom != "" {
-				fmt.Fprintf(cmd.OutOrStdout(), "derived from the L1 key %q\n", k.File.DerivedFrom)
+			fmt.Fprintf(cmd.OutOrStdout(), "name     %s\naddress  %s\n", f.Name, f.Address)
+			if f.DerivedFrom != "" {
+				fmt.Fprintf(cmd.OutOrStdout(), "derived from the L1 key %q\n", f.DerivedFrom)
+			}
+			if f.Sealed == nil {
+				fmt.Fprintln(cmd.OutOrStdout(), "UNENCRYPTED: seal it with 'nativechaind l2 keys encrypt "+f.Name+"'")
 			}
 			return nil
 		},
@@ -179,7 +189,24 @@ recovers the L2 key too. Without it the seed is random: back the file up.`,
 			return nil
 		},
 	}
-	cmd.AddCommand(add, show, list)
+	encrypt := &cobra.Command{
+		Use:   "encrypt NAME",
+		Short: "Seal a key file written unencrypted by an older version with the L2 passphrase",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			pass, err := l2Passphrase(cmd, true)
+			if err != nil {
+				return err
+			}
+			k, err := wallet.EncryptKey(l2KeyDir(cmd), args[0], pass)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "sealed   %s (%s)\n", k.File.Name, k.File.Address)
+			return nil
+		},
+	}
+	cmd.AddCommand(add, show, list, encrypt)
 	return cmd
 }
 
@@ -190,11 +217,14 @@ func resolveL2(cmd *cobra.Command, s string) (payments.PublicKey, error) {
 			return pk, nil
 		}
 	}
-	k, err := wallet.LoadKey(l2KeyDir(cmd), s)
-	if err != nil {
-		return payments.PublicKey{}, fmt.Errorf("%q is neither an L2 address (128 hex digits) nor a usable key name: %w", s, err)
+	f, err := wallet.ReadKeyFile(l2KeyDir(cmd), s)
+	if err == nil {
+		var pk payments.PublicKey
+		if pk, err = wallet.ParseAddressHex(f.Address); err == nil {
+			return pk, nil
+		}
 	}
-	return k.Private.Public, nil
+	return payments.PublicKey{}, fmt.Errorf("%q is neither an L2 address (128 hex digits) nor a usable key name: %w", s, err)
 }
 
 func cmdContext(cmd *cobra.Command) (context.Context, context.CancelFunc) {
@@ -264,39 +294,50 @@ func parseL2Amount(s, denom string) (*big.Int, error) {
 
 func addSendFlags(cmd *cobra.Command) {
 	addOperatorURLFlag(cmd)
+	addDomainFlags(cmd, true)
 	cmd.Flags().String(flagFee, "0", "fee paid to the operator, in the rollup's denom")
 	cmd.Flags().Bool(flagWait, false, "wait until the batch with the transaction is verified on L1")
 	cmd.Flags().Duration(flagTimeout, 2*time.Minute, "with --wait: give up after this long")
 	cmd.Flags().Bool(flagJSON, false, "print JSON")
+	cmd.Flags().BoolP(flags.FlagSkipConfirmation, "y", false, "sign without asking (what is signed is still printed to stderr)")
 }
 
-// signAndSubmit prepares d for the key named from, submits it and
-// optionally waits for finality.
-func signAndSubmit(cmd *cobra.Command, from string, d func(st operator.Status) (wallet.Draft, error)) error {
-	k, err := wallet.LoadKey(l2KeyDir(cmd), from)
+// signAndSubmit prepares d for the key named from, shows what will be
+// signed, signs, submits it and optionally waits for finality. The signing
+// domain comes from the chain and the command line; the operator must
+// serve it.
+func signAndSubmit(cmd *cobra.Command, from string, d func(dom wallet.SigningDomain) (wallet.Draft, error)) error {
+	k, err := loadL2Key(cmd, from)
 	if err != nil {
 		return err
 	}
 	cl := operatorClient(cmd)
 	ctx, cancel := context.WithTimeout(cmd.Context(), 15*time.Second)
 	defer cancel()
-	st, err := cl.Status(ctx)
+	dom, err := signingDomain(ctx, cmd)
 	if err != nil {
 		return err
 	}
-	draft, err := d(st)
+	draft, err := d(dom)
 	if err != nil {
 		return err
 	}
 	feeStr, _ := cmd.Flags().GetString(flagFee)
-	if draft.Fee, err = parseL2Amount(feeStr, st.Denom); err != nil {
+	if draft.Fee, err = parseL2Amount(feeStr, dom.Denom); err != nil {
 		return fmt.Errorf("--fee: %w", err)
 	}
-	w, err := cl.Prepare(ctx, k.Private, draft)
+	u, err := cl.Prepare(ctx, k.Private.Public, dom, draft)
 	var ae *operator.APIError
 	if errors.As(err, &ae) && ae.Code == operator.CodeUnknownAccount {
-		return fmt.Errorf("%w (the sender has no account on rollup %s until a deposit to it is built into a batch)", err, st.RollupID)
+		return fmt.Errorf("%w (the sender has no account on rollup %s until a deposit to it is built into a batch)", err, dom.RollupID)
 	}
+	if err != nil {
+		return err
+	}
+	if err := confirmSigning(cmd, u.Summary()); err != nil {
+		return err
+	}
+	w, err := u.Sign(k.Private)
 	if err != nil {
 		return err
 	}
@@ -310,7 +351,7 @@ func signAndSubmit(cmd *cobra.Command, from string, d func(st operator.Status) (
 		if asJSON {
 			return printJSON(out, res)
 		}
-		fmt.Fprintf(out, "accepted  %s %s%s from account %d (nonce %d)\ntx        %s\n", w.Kind, w.Amount, st.Denom, w.From, w.Nonce, res.ID)
+		fmt.Fprintf(out, "accepted  %s %s%s from account %d (nonce %d)\ntx        %s\n", w.Kind, w.Amount, dom.Denom, w.From, w.Nonce, res.ID)
 		return nil
 	}
 	timeout, _ := cmd.Flags().GetDuration(flagTimeout)
@@ -326,38 +367,42 @@ func signAndSubmit(cmd *cobra.Command, from string, d func(st operator.Status) (
 	if final.Status == "rejected" {
 		return fmt.Errorf("transaction %s was dropped by the operator: %s", res.ID, final.Reason)
 	}
-	fmt.Fprintf(out, "final     %s %s%s from account %d, in batch %d verified on L1\ntx        %s\n", w.Kind, w.Amount, st.Denom, w.From, final.Batch, res.ID)
+	fmt.Fprintf(out, "final     %s %s%s from account %d, in batch %d verified on L1\ntx        %s\n", w.Kind, w.Amount, dom.Denom, w.From, final.Batch, res.ID)
 	return nil
 }
 
 func l2TransferCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:     "transfer FROM_KEY TO AMOUNT",
-		Short:   "Transfer on the rollup to another L2 account (TO: key name, L2 address, or #index)",
-		Example: `nativechaind l2 transfer alice bob 1000unat --fee 1 --wait`,
+		Use:   "transfer FROM_KEY TO AMOUNT --rollup-id ROLLUP",
+		Short: "Transfer on the rollup to another L2 account (TO: key name or L2 address, which the signature covers)",
+		Long: `Signs a transfer to TO's key: the recipient's account index comes from the
+operator (or --to-index), but the signature covers the key, so a wrong
+index makes the transfer invalid rather than paying someone else.`,
+		Example: `nativechaind l2 transfer alice bob 1000unat --rollup-id payments-a --fee 1 --wait`,
 		Args:    cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return signAndSubmit(cmd, args[0], func(st operator.Status) (wallet.Draft, error) {
-				amount, err := parseL2Amount(args[2], st.Denom)
+			return signAndSubmit(cmd, args[0], func(dom wallet.SigningDomain) (wallet.Draft, error) {
+				amount, err := parseL2Amount(args[2], dom.Denom)
 				if err != nil {
 					return wallet.Draft{}, err
 				}
 				d := wallet.Draft{Kind: payments.KindTransfer, Amount: amount}
-				if idx, ok := strings.CutPrefix(args[1], "#"); ok {
-					n, err := strconv.ParseUint(idx, 10, 32)
-					if err != nil {
-						return d, fmt.Errorf("recipient index %q: %w", args[1], err)
-					}
-					i := uint32(n)
-					d.ToIndex = &i
-					return d, nil
+				if d.To, err = resolveL2(cmd, args[1]); err != nil {
+					return d, err
 				}
-				d.To, err = resolveL2(cmd, args[1])
-				return d, err
+				if idx, _ := cmd.Flags().GetInt64(flagToIndex); idx >= 0 {
+					if idx > 1<<32-1 {
+						return d, fmt.Errorf("--%s %d: out of range", flagToIndex, idx)
+					}
+					i := uint32(idx)
+					d.ToIndex = &i
+				}
+				return d, nil
 			})
 		},
 	}
 	addSendFlags(cmd)
+	cmd.Flags().Int64(flagToIndex, -1, "the recipient's account index (default: looked up at the operator)")
 	return cmd
 }
 
@@ -365,11 +410,11 @@ func l2WithdrawCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "withdraw FROM_KEY L1_ADDRESS AMOUNT",
 		Short:   "Withdraw from the rollup to an L1 account (paid in the block that verifies the batch)",
-		Example: `nativechaind l2 withdraw alice native1... 500unat --fee 1 --wait`,
+		Example: `nativechaind l2 withdraw alice native1... 500unat --rollup-id payments-a --fee 1 --wait`,
 		Args:    cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return signAndSubmit(cmd, args[0], func(st operator.Status) (wallet.Draft, error) {
-				amount, err := parseL2Amount(args[2], st.Denom)
+			return signAndSubmit(cmd, args[0], func(dom wallet.SigningDomain) (wallet.Draft, error) {
+				amount, err := parseL2Amount(args[2], dom.Denom)
 				if err != nil {
 					return wallet.Draft{}, err
 				}
@@ -392,15 +437,15 @@ func l2SendCmd() *cobra.Command {
 		Long: `The value leaves this rollup in the batch's outbox and lands in DEST_ROLLUP's
 inbox in the same block; DEST_ROLLUP's operator credits TO in its next batch.
 If DEST_ROLLUP cannot take it, the chain bounces the value back.`,
-		Example: `nativechaind l2 send alice payments-b bob 100unat --fee 1 --wait`,
+		Example: `nativechaind l2 send alice payments-b bob 100unat --rollup-id payments-a --fee 1 --wait`,
 		Args:    cobra.ExactArgs(4),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return signAndSubmit(cmd, args[0], func(st operator.Status) (wallet.Draft, error) {
-				amount, err := parseL2Amount(args[3], st.Denom)
+			return signAndSubmit(cmd, args[0], func(dom wallet.SigningDomain) (wallet.Draft, error) {
+				amount, err := parseL2Amount(args[3], dom.Denom)
 				if err != nil {
 					return wallet.Draft{}, err
 				}
-				if args[1] == st.RollupID {
+				if args[1] == dom.RollupID {
 					return wallet.Draft{}, fmt.Errorf("%s is this operator's own rollup: use 'l2 transfer'", args[1])
 				}
 				to, err := resolveL2(cmd, args[2])

@@ -16,7 +16,6 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/nativechain/nativechain/prover/payments"
-	"github.com/nativechain/nativechain/prover/wallet"
 	crtypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -60,7 +59,7 @@ batch (no block pruning). See docs/user-guide.md.`,
 
 func runL2ExitProof(cmd *cobra.Command, args []string) error {
 	rollupID := args[0]
-	key, err := wallet.LoadKey(l2KeyDir(cmd), args[1])
+	key, err := loadL2Key(cmd, args[1])
 	if err != nil {
 		return err
 	}

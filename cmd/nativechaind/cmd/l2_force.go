@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"math/big"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/cosmos/cosmos-sdk/client/flags"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/nativechain/nativechain/prover/payments"
@@ -18,12 +17,9 @@ import (
 )
 
 const (
-	flagForcedOut     = "out"
-	flagForcedNonce   = "nonce"
-	flagForcedIndex   = "index"
-	flagForcedChainID = "chain-id"
-	flagForcedRollup  = "rollup-id"
-	flagForcedDenom   = "denom"
+	flagForcedOut   = "out"
+	flagForcedNonce = "nonce"
+	flagForcedIndex = "index"
 )
 
 // l2ForceWithdrawCmd writes a signed withdrawal as a forced-transaction
@@ -38,12 +34,15 @@ inbox with 'nativechaind tx rollups force-include ROLLUP FILE': the next
 batches must execute it if it is valid against the rollup's state then
 (nonce, balance), or the chain freezes the rollup at the deadline.
 
-The account index, nonce, chain id and rollup id come from the operator's
-API unless given with --index, --nonce, --chain-id and --rollup-id (all four
-let you sign without any operator). The nonce must be the account's nonce
-when the entry is consumed: the operator's head nonce by default, which does
-not count transactions still in its mempool.`,
-		Example: `nativechaind l2 force-withdraw alice native1... 500unat --out withdraw.forced
+The rollup is --rollup-id; the chain id comes from --chain-id, client.toml or
+the node, the denom from --denom or the rollup's record on the chain: never
+from the operator, whose API is unauthenticated. Your account index and
+nonce come from the operator unless given with --index and --nonce (with
+--chain-id and --denom too, no operator or node is needed). The nonce must
+be the account's nonce when the entry is consumed: the operator's head
+nonce by default, which does not count transactions still in its mempool.
+What is signed is printed to stderr first.`,
+		Example: `nativechaind l2 force-withdraw alice native1... 500unat --rollup-id payments --out withdraw.forced
 nativechaind tx rollups force-include payments withdraw.forced --from alice-l1`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -68,30 +67,32 @@ nativechaind tx rollups force-include payments withdraw.forced --from alice-l1`,
 func l2ForceTransferCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "force-transfer FROM_KEY TO AMOUNT --out FILE",
-		Short: "Write a signed transfer to force through the L1 inbox (TO: #index, or a key name or L2 address looked up at the operator)",
-		Example: `nativechaind l2 force-transfer alice '#7' 500unat --out pay.forced
+		Short: "Write a signed transfer to force through the L1 inbox (TO: key name or L2 address, signed; its index from --to-index or the operator)",
+		Example: `nativechaind l2 force-transfer alice bob 500unat --to-index 7 --rollup-id payments --out pay.forced
 nativechaind tx rollups force-include payments pay.forced --from alice-l1`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return writeForced(cmd, args[0], func(f forcedContext) (payments.Tx, error) {
 				tx := payments.Tx{Kind: payments.KindTransfer}
-				if idx, ok := strings.CutPrefix(args[1], "#"); ok {
-					n, err := strconv.ParseUint(idx, 10, 32)
-					if err != nil {
-						return tx, fmt.Errorf("recipient index %q: %w", args[1], err)
-					}
-					tx.To = uint32(n)
-					return tx, nil
-				}
 				to, err := resolveL2(cmd, args[1])
 				if err != nil {
 					return tx, err
+				}
+				// the key is signed: a wrong index makes the transfer
+				// invalid (skipped), it cannot pay another account
+				tx.ToKey = to
+				if idx, _ := cmd.Flags().GetInt64(flagToIndex); idx >= 0 {
+					if idx > 1<<32-1 {
+						return tx, fmt.Errorf("--%s %d: out of range", flagToIndex, idx)
+					}
+					tx.To = uint32(idx)
+					return tx, nil
 				}
 				ctx, cancel := cmdContext(cmd)
 				defer cancel()
 				a, err := operatorClient(cmd).Account(ctx, to)
 				if err != nil {
-					return tx, fmt.Errorf("recipient (give it as #index to sign without an operator): %w", err)
+					return tx, fmt.Errorf("recipient (give --%s to sign without an operator): %w", flagToIndex, err)
 				}
 				tx.To = a.Index
 				return tx, nil
@@ -99,6 +100,7 @@ nativechaind tx rollups force-include payments pay.forced --from alice-l1`,
 		},
 	}
 	addForcedFlags(cmd)
+	cmd.Flags().Int64(flagToIndex, -1, "the recipient's account index (default: looked up at the operator)")
 	return cmd
 }
 
@@ -133,33 +135,35 @@ func addForcedFlags(cmd *cobra.Command) {
 	cmd.Flags().String(flagFee, "0", "fee paid to the operator that executes it, in the rollup's denom")
 	cmd.Flags().Int64(flagForcedNonce, -1, "the sender's nonce (default: the operator's head nonce)")
 	cmd.Flags().Int64(flagForcedIndex, -1, "the sender's account index (default: looked up at the operator)")
-	cmd.Flags().String(flagForcedChainID, "", "the chain id (default: the operator's)")
-	cmd.Flags().String(flagForcedRollup, "", "the rollup id (default: the operator's)")
-	cmd.Flags().String(flagForcedDenom, "", "the rollup's denom (default: the operator's, or "+payments.DefaultDenom+")")
-	cmd.Flags().Duration(flagTimeout, 15*time.Second, "give up on the operator after this long")
+	addDomainFlags(cmd, true)
+	cmd.Flags().BoolP(flags.FlagSkipConfirmation, "y", false, "sign without asking (what is signed is still printed to stderr)")
+	cmd.Flags().Duration(flagTimeout, 15*time.Second, "give up on the operator or node after this long")
 }
 
 // forcedContext is what signing a forced transaction needs.
 type forcedContext struct {
-	chainID, rollupID, denom string
-	index, nonce             uint32
+	dom          wallet.SigningDomain
+	index, nonce uint32
 }
 
-// writeForced resolves the context (flags first, the operator for the
-// rest), signs the transaction draft returns, and writes its payload.
+// writeForced resolves the signing domain (flags and the chain, never the
+// operator) and the sender's index and nonce (flags, else the operator),
+// shows and signs the transaction draft returns, and writes its payload.
 func writeForced(cmd *cobra.Command, from string, draft func(forcedContext) (payments.Tx, error), amountArg string) error {
 	out, _ := cmd.Flags().GetString(flagForcedOut)
 	if out == "" {
 		return errors.New("--out: say where to write the forced transaction")
 	}
-	k, err := wallet.LoadKey(l2KeyDir(cmd), from)
+	k, err := loadL2Key(cmd, from)
 	if err != nil {
 		return err
 	}
 	var f forcedContext
-	f.chainID, _ = cmd.Flags().GetString(flagForcedChainID)
-	f.rollupID, _ = cmd.Flags().GetString(flagForcedRollup)
-	f.denom, _ = cmd.Flags().GetString(flagForcedDenom)
+	ctx, cancel := cmdContext(cmd)
+	defer cancel()
+	if f.dom, err = signingDomain(ctx, cmd); err != nil {
+		return err
+	}
 	index, _ := cmd.Flags().GetInt64(flagForcedIndex)
 	nonce, _ := cmd.Flags().GetInt64(flagForcedNonce)
 	for name, v := range map[string]int64{flagForcedIndex: index, flagForcedNonce: nonce} {
@@ -167,38 +171,17 @@ func writeForced(cmd *cobra.Command, from string, draft func(forcedContext) (pay
 			return fmt.Errorf("--%s %d: out of range", name, v)
 		}
 	}
-	if f.chainID == "" || f.rollupID == "" || index < 0 || nonce < 0 {
-		ctx, cancel := cmdContext(cmd)
-		defer cancel()
-		cl := operatorClient(cmd)
-		st, err := cl.Status(ctx)
+	if index < 0 || nonce < 0 {
+		a, err := operatorClient(cmd).Account(ctx, k.Private.Public)
 		if err != nil {
-			return fmt.Errorf("%w (or give --index, --nonce, --chain-id and --rollup-id to sign without an operator)", err)
+			return fmt.Errorf("sender: %w (or give --index and --nonce to sign without an operator)", err)
 		}
-		if f.chainID == "" {
-			f.chainID = st.ChainID
+		if index < 0 {
+			index = int64(a.Index)
 		}
-		if f.rollupID == "" {
-			f.rollupID = st.RollupID
+		if nonce < 0 {
+			nonce = int64(a.Nonce)
 		}
-		if f.denom == "" {
-			f.denom = st.Denom
-		}
-		if index < 0 || nonce < 0 {
-			a, err := cl.Account(ctx, k.Private.Public)
-			if err != nil {
-				return fmt.Errorf("sender: %w", err)
-			}
-			if index < 0 {
-				index = int64(a.Index)
-			}
-			if nonce < 0 {
-				nonce = int64(a.Nonce)
-			}
-		}
-	}
-	if f.denom == "" {
-		f.denom = payments.DefaultDenom
 	}
 	f.index, f.nonce = uint32(index), uint32(nonce)
 
@@ -207,7 +190,7 @@ func writeForced(cmd *cobra.Command, from string, draft func(forcedContext) (pay
 		return err
 	}
 	tx.From, tx.Nonce = f.index, f.nonce
-	amount, err := parseL2Amount(amountArg, f.denom)
+	amount, err := parseL2Amount(amountArg, f.dom.Denom)
 	if err != nil {
 		return err
 	}
@@ -215,15 +198,24 @@ func writeForced(cmd *cobra.Command, from string, draft func(forcedContext) (pay
 		return fmt.Errorf("amount %s: not representable (at most 9 significant digits: mantissa < 2^28 times a power of ten)", amount)
 	}
 	feeStr, _ := cmd.Flags().GetString(flagFee)
-	fee, err := parseL2Amount(feeStr, f.denom)
+	fee, err := parseL2Amount(feeStr, f.dom.Denom)
 	if err != nil {
 		return fmt.Errorf("--fee: %w", err)
 	}
 	if tx.Fee, err = payments.EncodeFee(fee); err != nil {
 		return fmt.Errorf("fee %s: not representable (a mantissa below 256 times a power of ten)", fee)
 	}
-	tx.Sign(k.Private, payments.Domain(f.chainID, f.rollupID), f.denom)
-	payload, err := payments.EncodeForcedTx(&tx)
+	u := &wallet.Unsigned{Tx: tx, Domain: f.dom, Sender: k.Private.Public}
+	if _, err := payments.EncodeForcedTx(&u.Tx); err != nil { // refuse before asking
+		return err
+	}
+	if err := confirmSigning(cmd, u.Summary()); err != nil {
+		return err
+	}
+	if _, err := u.Sign(k.Private); err != nil {
+		return err
+	}
+	payload, err := payments.EncodeForcedTx(&u.Tx)
 	if err != nil {
 		return err
 	}
@@ -232,8 +224,8 @@ func writeForced(cmd *cobra.Command, from string, draft func(forcedContext) (pay
 	}
 	total := new(big.Int).Add(amount, fee)
 	fmt.Fprintf(cmd.OutOrStdout(), "wrote     %s (%d bytes): forced %s of %s%s (fee %s%s, debits %s%s) from account %d at nonce %d\n",
-		out, len(payload), forcedKindName(tx.Kind), amount, f.denom, fee, f.denom, total, f.denom, f.index, f.nonce)
-	fmt.Fprintf(cmd.OutOrStdout(), "next      nativechaind tx rollups force-include %s %s --from <L1 key>\n", f.rollupID, out)
+		out, len(payload), forcedKindName(tx.Kind), amount, f.dom.Denom, fee, f.dom.Denom, total, f.dom.Denom, f.index, f.nonce)
+	fmt.Fprintf(cmd.OutOrStdout(), "next      nativechaind tx rollups force-include %s %s --from <L1 key>\n", f.dom.RollupID, out)
 	return nil
 }
 

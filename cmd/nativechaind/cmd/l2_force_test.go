@@ -24,7 +24,7 @@ func TestL2ForceWithdraw_WritesASignedForcedTx(t *testing.T) {
 	to := sdk.AccAddress(bytes.Repeat([]byte{0x55}, 20)).String()
 	out := filepath.Join(dir, "w.forced")
 	stdout, err := runL2(t, "force-withdraw", "dave", to, "2500000", "--fee", "2", "--out", out, "--l2-home", dir,
-		"--index", "3", "--nonce", "7", "--chain-id", "nativechain-1", "--rollup-id", "payments",
+		"--index", "3", "--nonce", "7", "--chain-id", "nativechain-1", "--rollup-id", "payments", "--denom", payments.DefaultDenom,
 		"--operator", "http://127.0.0.1:1")
 	require.NoError(t, err)
 	require.Contains(t, stdout, "force-include payments "+out)
@@ -38,7 +38,7 @@ func TestL2ForceWithdraw_WritesASignedForcedTx(t *testing.T) {
 	require.Equal(t, "2500000", tx.Amount.Value().String())
 	require.Equal(t, "2", tx.Fee.Value().String())
 	require.Equal(t, bytes.Repeat([]byte{0x55}, 20), tx.Recipient)
-	k, err := wallet.LoadKey(dir, "dave")
+	k, err := wallet.LoadKey(dir, "dave", []byte(testL2Pass))
 	require.NoError(t, err)
 	require.True(t, tx.Verify(k.Private.Public, payments.Domain("nativechain-1", "payments"), payments.DefaultDenom))
 }
@@ -47,16 +47,25 @@ func TestL2Force_RefusesWhatCannotBeForced(t *testing.T) {
 	dir := t.TempDir()
 	_, err := runL2(t, "keys", "add", "dave", "--l2-home", dir)
 	require.NoError(t, err)
-	offline := []string{"--l2-home", dir, "--index", "1", "--nonce", "0", "--chain-id", "c", "--rollup-id", "r"}
+	domain := []string{"--chain-id", "c", "--rollup-id", "r", "--denom", "unat"}
+	offline := append([]string{"--l2-home", dir, "--index", "1", "--nonce", "0"}, domain...)
 	long := sdk.AccAddress(bytes.Repeat([]byte{0x55}, 32)).String()
-	for name, args := range map[string][]string{
-		"no --out":        {"force-withdraw", "dave", sdk.AccAddress(bytes.Repeat([]byte{1}, 20)).String(), "5"},
-		"32-byte account": {"force-withdraw", "dave", long, "5", "--out", filepath.Join(dir, "x")},
-		"unknown key":     {"force-transfer", "erin", "#2", "5", "--out", filepath.Join(dir, "x")},
-		"amount too fine": {"force-transfer", "dave", "#2", "123456789123", "--out", filepath.Join(dir, "x")},
-		"no operator":     {"force-transfer", "dave", "#2", "5", "--out", filepath.Join(dir, "x"), "--l2-home", dir, "--operator", "http://127.0.0.1:1"},
+	x := filepath.Join(dir, "x")
+	for name, c := range map[string]struct {
+		args    []string
+		offline bool // add the index, nonce and signing domain
+	}{
+		"no --out":             {[]string{"force-withdraw", "dave", sdk.AccAddress(bytes.Repeat([]byte{1}, 20)).String(), "5"}, true},
+		"32-byte account":      {[]string{"force-withdraw", "dave", long, "5", "--out", x}, true},
+		"unknown key":          {[]string{"force-transfer", "erin", "dave", "5", "--to-index", "2", "--out", x}, true},
+		"unknown recipient":    {[]string{"force-transfer", "dave", "erin", "5", "--to-index", "2", "--out", x}, true},
+		"amount too fine":      {[]string{"force-transfer", "dave", "dave", "123456789123", "--to-index", "2", "--out", x}, true},
+		"no operator":          {append([]string{"force-transfer", "dave", "dave", "5", "--to-index", "2", "--out", x, "--l2-home", dir, "--operator", "http://127.0.0.1:1"}, domain...), false},
+		"no rollup id":         {[]string{"force-transfer", "dave", "dave", "5", "--to-index", "2", "--out", x, "--l2-home", dir, "--index", "1", "--nonce", "0", "--chain-id", "c", "--denom", "unat"}, false},
+		"no chain id, no node": {[]string{"force-transfer", "dave", "dave", "5", "--to-index", "2", "--out", x, "--l2-home", dir, "--index", "1", "--nonce", "0", "--rollup-id", "r", "--denom", "unat", "--node", "tcp://127.0.0.1:1"}, false},
 	} {
-		if name != "no operator" {
+		args := c.args
+		if c.offline {
 			args = append(args, offline...)
 		}
 		_, err := runL2(t, args...)
@@ -77,18 +86,18 @@ func TestL2ForceSend_WritesASignedForcedTx(t *testing.T) {
 	}
 	out := filepath.Join(dir, "s.forced")
 	_, err := runL2(t, "force-send", "dave", "payments-b", "erin", "100", "--out", out, "--l2-home", dir,
-		"--index", "2", "--nonce", "1", "--chain-id", "nativechain-1", "--rollup-id", "payments")
+		"--index", "2", "--nonce", "1", "--chain-id", "nativechain-1", "--rollup-id", "payments", "--denom", payments.DefaultDenom)
 	require.NoError(t, err)
 	payload, err := os.ReadFile(out)
 	require.NoError(t, err)
 	tx, err := payments.DecodeForcedTx(payload)
 	require.NoError(t, err)
-	erin, err := wallet.LoadKey(dir, "erin")
+	erin, err := wallet.LoadKey(dir, "erin", []byte(testL2Pass))
 	require.NoError(t, err)
 	require.Equal(t, payments.KindSend, tx.Kind)
 	require.Equal(t, "payments-b", tx.DestRollupID)
 	require.Equal(t, erin.Private.Public.Address(), tx.Recipient)
-	dave, err := wallet.LoadKey(dir, "dave")
+	dave, err := wallet.LoadKey(dir, "dave", []byte(testL2Pass))
 	require.NoError(t, err)
 	require.True(t, tx.Verify(dave.Private.Public, payments.Domain("nativechain-1", "payments"), payments.DefaultDenom))
 }

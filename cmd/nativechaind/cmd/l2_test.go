@@ -11,8 +11,13 @@ import (
 	"github.com/nativechain/nativechain/prover/operator"
 )
 
+// testL2Pass seals the L2 keys of these tests ($NATIVECHAIN_L2_PASSPHRASE,
+// the non-interactive way scripts use).
+const testL2Pass = "cmd-test-passphrase"
+
 func runL2(t *testing.T, args ...string) (string, error) {
 	t.Helper()
+	t.Setenv(envL2Passphrase, testL2Pass)
 	cmd := L2Cmd()
 	var out bytes.Buffer
 	cmd.SetOut(&out)
