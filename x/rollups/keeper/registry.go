@@ -406,8 +406,17 @@ func (k Keeper) closeRollup(ctx sdk.Context, id string, at int64) error {
 	if err != nil {
 		return err
 	}
-	if r.Status != types.ROLLUP_STATUS_ACTIVE || r.ClosingHeight != at {
+	if r.Status != types.ROLLUP_STATUS_ACTIVE || r.ClosingHeight == 0 || at < r.ClosingHeight {
 		return nil // stale index entry
+	}
+	if later, err := k.closingWait(ctx, r); err != nil || later != 0 {
+		if err != nil {
+			return err
+		}
+		if err := k.Closings.Set(ctx, collections.Join(later, id), true); err != nil {
+			return err
+		}
+		return ctx.EventManager().EmitTypedEvent(&types.EventRollupClosing{RollupId: id, ClosingHeight: later})
 	}
 	if err := k.moveDeadline(ctx, &r, 0); err != nil {
 		return err
@@ -433,6 +442,39 @@ func (k Keeper) closeRollup(ctx sdk.Context, id string, at int64) error {
 	}
 	k.afterFrozen(ctx, id)
 	return ctx.EventManager().EmitTypedEvent(&types.EventRollupClosed{RollupId: id, BondReturned: returned.String()})
+}
+
+// closingWait is the height to look at a winding-down rollup again, or 0
+// to close it now. Like a key change, the wind-down must not outrun the
+// forced exits it promises to serve: a message appended up to
+// closing_height - D - 2 is consumed or the rollup is frozen, and slashed,
+// under the usual deadline, even when a flood queued ahead of it put that
+// deadline past the closing height. Inbox heights never decrease along the
+// queue, so such messages are a prefix of it: while the oldest unconsumed
+// one is protected, the closing waits for the block after its deadline, in
+// which EndBlock freezes an overdue rollup before any closing. Closings get
+// only the freeze budget left after every overdue rollup, so that deadline
+// is never past here and each wait moves forward. A message appended after
+// the cutoff postpones nothing; the ones up to it are fixed before the
+// closing height, so a flood can delay the closing only by what it queued
+// in time, at the delay prices of docs/liveness.md.
+func (k Keeper) closingWait(ctx sdk.Context, r types.Rollup) (int64, error) {
+	if r.InboxConsumed >= r.InboxSize {
+		return 0, nil
+	}
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return 0, err
+	}
+	oldest, err := k.Inbox.Get(ctx, collections.Join(r.Id, r.InboxConsumed))
+	if err != nil {
+		return 0, err
+	}
+	cutoff := r.ClosingHeight - int64(params.InboxDeadlineBlocks) - 2
+	if oldest.Height > cutoff {
+		return 0, nil
+	}
+	return max(messageDeadline(oldest, params), ctx.BlockHeight()) + 1, nil
 }
 
 func (k Keeper) returnBond(ctx context.Context, r types.Rollup) error {
