@@ -15,8 +15,9 @@ import (
 )
 
 // keyChangeDelay is the vk_update_delay_blocks of the key-change tests:
-// short, so the activation height is reached in a few blocks.
-const keyChangeDelay = 3
+// the least Params.Validate allows with an inbox deadline of one block, so
+// the activation height is reached in about a hundred empty blocks.
+const keyChangeDelay = 1 + 2 + rollupstypes.MinExitReactionBlocks
 
 // newRollupsChainWithKeyDelay is a rollups chain whose verifying-key
 // changes apply keyChangeDelay blocks after they are scheduled, with rollup
@@ -30,7 +31,8 @@ func newRollupsChainWithKeyDelay(t *testing.T) rollupsChain {
 	require.NoError(t, json.Unmarshal(state[rollupstypes.ModuleName], &rollups))
 	var params map[string]any
 	require.NoError(t, json.Unmarshal(rollups["params"], &params))
-	params["vk_update_delay_blocks"] = strconv.Itoa(keyChangeDelay)
+	params["inbox_deadline_blocks"] = "1"
+	params["vk_update_delay_blocks"] = strconv.FormatUint(keyChangeDelay, 10)
 	var err error
 	rollups["params"], err = json.Marshal(params)
 	require.NoError(t, err)
