@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"testing"
 
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/x/rollups/keeper"
 	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
@@ -182,4 +184,36 @@ func TestVerifyBlockBatches_CachedStatementsGiveTheSameAnswer(t *testing.T) {
 	bad, err := f.keeper.VerifyBlockBatches(f.ctx, block)
 	require.ErrorIs(t, err, verifier.ErrProofInvalid)
 	require.Equal(t, 1, bad)
+}
+
+// M1 (security review 2026-12): the block-level pass runs before any
+// transaction pays, so it considers batches only while their batch gas
+// fits in the block gas limit; the rest verify one by one, paid by their
+// own transactions.
+func TestVerifyBlockBatches_ConsidersNoMoreThanTheBlockGasLimit(t *testing.T) {
+	msgs := makeBlockBatches(t)
+	f := newBlockFixture(t)
+	params := f.params(t)
+	gasOf := func(m *types.MsgSubmitBatch) int64 {
+		return int64(params.VerifyProofGas + params.GasPerDaByte*uint64(len(m.Data)+len(m.Outbox)))
+	}
+	limit := gasOf(msgs[0]) + gasOf(msgs[1]) // the third batch does not fit
+	ctx := f.ctx.WithConsensusParams(cmtproto.ConsensusParams{Block: &cmtproto.BlockParams{MaxBytes: 1 << 20, MaxGas: limit}})
+	require.Equal(t, uint64(limit), keeper.BlockBatchGasBudget(ctx))
+
+	before := f.keeper.VerifyCacheStats()
+	bad, err := f.keeper.VerifyBlockBatches(ctx, msgs)
+
+	require.NoError(t, err)
+	require.Equal(t, -1, bad)
+	after := f.keeper.VerifyCacheStats()
+	require.Equal(t, uint64(2), after.ProofsVerified-before.ProofsVerified, "only the batches within the block gas limit")
+
+	// Without a block gas limit the fallback budget applies, and the third
+	// batch is verified too.
+	require.Equal(t, keeper.FallbackBlockBatchGas, keeper.BlockBatchGasBudget(f.ctx))
+	bad, err = f.keeper.VerifyBlockBatches(f.ctx, msgs)
+	require.NoError(t, err)
+	require.Equal(t, -1, bad)
+	require.Equal(t, uint64(1), f.keeper.VerifyCacheStats().ProofsVerified-after.ProofsVerified)
 }
