@@ -149,7 +149,10 @@ func mayPropose(ctx sdk.Context, params types.Params, r types.Rollup, submitter 
 		return true
 	}
 	last := max(r.LastBatchHeight, r.RegisteredHeight)
-	return ctx.BlockHeight() >= last+int64(params.PermissionlessAfterBlocks)
+	// Params bound the wait; a stored value past the bound (an older
+	// genesis) saturates rather than wrap to a negative offset.
+	wait := min(params.PermissionlessAfterBlocks, types.MaxPermissionlessAfterBlocks)
+	return ctx.BlockHeight() >= last+int64(wait)
 }
 
 // EndBlock freezes the rollups whose oldest unconsumed inbox message is

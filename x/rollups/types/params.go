@@ -41,8 +41,11 @@ const (
 	DefaultMaxOperators        uint64 = 16
 	// DefaultPermissionlessAfterBlocks opens a silent rollup to any prover.
 	DefaultPermissionlessAfterBlocks uint64 = 300
-	DefaultMaxFreezesPerBlock        uint32 = 20
-	MaxFreezesPerBlockLimit          uint32 = 1_000
+	// MaxPermissionlessAfterBlocks bounds it (about 800 years at 6 s
+	// blocks): "never" must not wrap to a negative int64 height offset.
+	MaxPermissionlessAfterBlocks uint64 = 1 << 32
+	DefaultMaxFreezesPerBlock    uint32 = 20
+	MaxFreezesPerBlockLimit      uint32 = 1_000
 
 	// MaxBatchDataBytesLimit bounds what governance may set: a batch must
 	// always fit comfortably in a block.
@@ -124,8 +127,9 @@ func (p Params) Validate() error {
 	if p.MaxOperators == 0 || p.MaxOperators > MaxOperatorsLimit {
 		return ErrInvalidParams.Wrapf("max operators must be in [1, %d], got %d", MaxOperatorsLimit, p.MaxOperators)
 	}
-	if p.PermissionlessAfterBlocks == 0 {
-		return ErrInvalidParams.Wrap("permissionless-after must be positive (the operators get a head start)")
+	if p.PermissionlessAfterBlocks == 0 || p.PermissionlessAfterBlocks > MaxPermissionlessAfterBlocks {
+		return ErrInvalidParams.Wrapf("permissionless-after must be in [1, %d] (the operators get a head start), got %d",
+			MaxPermissionlessAfterBlocks, p.PermissionlessAfterBlocks)
 	}
 	if p.MaxFreezesPerBlock == 0 || p.MaxFreezesPerBlock > MaxFreezesPerBlockLimit {
 		return ErrInvalidParams.Wrapf("max freezes per block must be in [1, %d], got %d", MaxFreezesPerBlockLimit, p.MaxFreezesPerBlock)
