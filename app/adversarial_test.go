@@ -415,8 +415,8 @@ func TestAdversarial_BadInputsAreRefusedCheaplyAndChangeNothing(t *testing.T) {
 				require.Equal(t, uint32(0), check.Code, "admitted: the SDK runs no handlers in CheckTx: %s", check.Log)
 			}
 
-			// The proposal. A block carrying an invalid proof is rejected
-			// whole by every validator.
+			// The proposal. A block carrying an invalid proof is accepted:
+			// the proof fails its own tx, never the block (review C1).
 			if tc.overBlock {
 				prep, err := c.App.PrepareProposal(&abci.RequestPrepareProposal{
 					Height: c.App.LastBlockHeight() + 1, Time: c.Time, Txs: [][]byte{tx},
@@ -426,7 +426,7 @@ func TestAdversarial_BadInputsAreRefusedCheaplyAndChangeNothing(t *testing.T) {
 				require.Empty(t, prep.Txs, "a proposer leaves out a tx larger than the block")
 			}
 			if tc.want == verifier.ErrProofInvalid {
-				require.Equal(t, abci.ResponseProcessProposal_REJECT, processProposal(t, c.rollupsChain, tx))
+				require.Equal(t, abci.ResponseProcessProposal_ACCEPT, processProposal(t, c.rollupsChain, tx))
 			}
 
 			// The block, as if a proposer included it anyway.
