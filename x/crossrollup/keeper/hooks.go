@@ -41,6 +41,7 @@ func (h hooks) AfterBatchVerified(ctx context.Context, batch rollupstypes.Verifi
 	if err != nil {
 		return err
 	}
+	refunds := newConsumedRefunds(batch)
 	for i, e := range batch.Outbox {
 		// DecodeOutbox validated the entries, before the proof was checked;
 		// check again so this method never depends on its caller
@@ -51,13 +52,13 @@ func (h hooks) AfterBatchVerified(ctx context.Context, batch rollupstypes.Verifi
 		if uint64(i) >= params.MaxOutboxEntries {
 			// Governance may lower the cap after a batch was proven: the
 			// entries past it are returned, never the batch refused.
-			err = h.k.returnEntry(ctx, batch, e, fmt.Sprintf("entry %d is past max_outbox_entries %d", i, params.MaxOutboxEntries))
+			err = h.k.returnEntry(ctx, batch, e, fmt.Sprintf("entry %d is past max_outbox_entries %d", i, params.MaxOutboxEntries), refunds)
 		} else {
 			switch e.Kind {
 			case rollupstypes.OutboxKindWithdrawal:
 				err = h.k.withdraw(ctx, params, batch, e)
 			case rollupstypes.OutboxKindCrossRollupMessage:
-				err = h.k.route(ctx, params, batch, e)
+				err = h.k.route(ctx, params, batch, e, refunds)
 			default:
 				err = types.ErrInvalidWithdrawal.Wrapf("kind %s", e.Kind)
 			}
@@ -126,14 +127,14 @@ func (k Keeper) unpayable(recipient sdk.AccAddress) string {
 
 // returnEntry gives an entry's value back to its L2 sender without
 // delivering it.
-func (k Keeper) returnEntry(ctx context.Context, batch rollupstypes.VerifiedBatch, e rollupstypes.OutboxEntry, reason string) error {
+func (k Keeper) returnEntry(ctx context.Context, batch rollupstypes.VerifiedBatch, e rollupstypes.OutboxEntry, reason string, refunds *consumedRefunds) error {
 	if e.Kind == rollupstypes.OutboxKindWithdrawal {
 		return k.returnWithdrawal(ctx, batch, e, sdk.NewCoin(e.Denom, sdkmath.NewIntFromBigInt(e.Amount.BigInt())), reason)
 	}
 	if err := k.requireHeld(ctx, batch.RollupID, e.Denom, sdkmath.NewIntFromBigInt(e.Amount.BigInt())); err != nil {
 		return err
 	}
-	return k.bounce(ctx, batch, e, reason, false)
+	return k.bounce(ctx, batch, e, reason, false, refunds)
 }
 
 // returnWithdrawal refunds a withdrawal of a verified batch that will not
@@ -239,13 +240,13 @@ func (k Keeper) tryAppendInbox(ctx sdk.Context, rollupID string, entry rollupsty
 // A routed message only ever becomes an inbox entry: it cannot reach any
 // Msg of the base chain (operator, key or params changes), whatever its
 // recipient or payload.
-func (k Keeper) route(ctx context.Context, params types.Params, batch rollupstypes.VerifiedBatch, e rollupstypes.OutboxEntry) error {
+func (k Keeper) route(ctx context.Context, params types.Params, batch rollupstypes.VerifiedBatch, e rollupstypes.OutboxEntry, refunds *consumedRefunds) error {
 	value := sdkmath.NewIntFromBigInt(e.Amount.BigInt())
 	if err := k.requireHeld(ctx, batch.RollupID, e.Denom, value); err != nil {
 		return err
 	}
 	if uint64(len(e.Payload)) > params.MaxPayloadBytes {
-		return k.bounce(ctx, batch, e, fmt.Sprintf("payload of %d bytes is over max_payload_bytes %d", len(e.Payload), params.MaxPayloadBytes), true)
+		return k.bounce(ctx, batch, e, fmt.Sprintf("payload of %d bytes is over max_payload_bytes %d", len(e.Payload), params.MaxPayloadBytes), true, refunds)
 	}
 	reason, err := k.undeliverable(ctx, batch.RollupID, e.DestRollupID)
 	if err != nil {
@@ -257,7 +258,7 @@ func (k Keeper) route(ctx context.Context, params types.Params, batch rollupstyp
 		}
 	}
 	if reason != "" {
-		return k.bounce(ctx, batch, e, reason, false)
+		return k.bounce(ctx, batch, e, reason, false, refunds)
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	seq, appended, err := k.tryAppendInbox(sdkCtx, e.DestRollupID, rollupstypes.InboxEntry{
@@ -273,7 +274,7 @@ func (k Keeper) route(ctx context.Context, params types.Params, batch rollupstyp
 		return err
 	}
 	if !appended {
-		return k.bounce(ctx, batch, e, "destination rollup's inbox refused the message", false)
+		return k.bounce(ctx, batch, e, "destination rollup's inbox refused the message", false, refunds)
 	}
 	amount := ""
 	if value.IsPositive() {
@@ -300,7 +301,11 @@ func (k Keeper) route(ctx context.Context, params types.Params, batch rollupstyp
 // source ledger (the caller checked it holds it), and a refund entry goes
 // into the source's inbox, or an exit credit of the sender if the inbox
 // refuses it. dropPayload leaves out a payload the chain refused to carry.
-func (k Keeper) bounce(ctx context.Context, batch rollupstypes.VerifiedBatch, e rollupstypes.OutboxEntry, reason string, dropPayload bool) error {
+//
+// A refund of this batch's inbox that the rollup sent back out (see
+// consumedRefunds) is not bounced again: it is credited to the sender for
+// exit, so no refund goes round for ever.
+func (k Keeper) bounce(ctx context.Context, batch rollupstypes.VerifiedBatch, e rollupstypes.OutboxEntry, reason string, dropPayload bool, refunds *consumedRefunds) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	value := sdkmath.NewIntFromBigInt(e.Amount.BigInt())
 	amount := ""
@@ -319,9 +324,20 @@ func (k Keeper) bounce(ctx context.Context, batch rollupstypes.VerifiedBatch, e 
 	if dropPayload {
 		refund.Payload = nil
 	}
-	seq, appended, err := k.tryAppendInbox(sdkCtx, batch.RollupID, refund)
-	if err != nil {
-		return err
+	var seq uint64
+	appended := false
+	returned := false
+	if value.IsPositive() {
+		var err error
+		if returned, err = refunds.returns(ctx, k, e); err != nil {
+			return err
+		}
+	}
+	if !returned {
+		var err error
+		if seq, appended, err = k.tryAppendInbox(sdkCtx, batch.RollupID, refund); err != nil {
+			return err
+		}
 	}
 	if !appended {
 		if !value.IsPositive() {
@@ -330,7 +346,11 @@ func (k Keeper) bounce(ctx context.Context, batch rollupstypes.VerifiedBatch, e 
 			if err := k.credit(sdkCtx, batch.RollupID, e.Sender, sdk.NewCoin(e.Denom, value), batch.RollupID, 0); err != nil {
 				return err
 			}
-			reason += "; the source's inbox refused the refund: credited to the sender for exit"
+			if returned {
+				reason += "; a refund the rollup could not credit came back: credited to the sender for exit"
+			} else {
+				reason += "; the source's inbox refused the refund: credited to the sender for exit"
+			}
 		}
 	}
 	return sdkCtx.EventManager().EmitTypedEvent(&types.EventMessageBounced{

@@ -302,6 +302,8 @@ func (k Keeper) submitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (*ty
 			DataBytes: batch.DataBytes,
 			L2TxCount: msg.L2TxCount,
 			Outbox:    plan.outbox,
+			InboxFrom: batch.InboxFrom,
+			InboxTo:   batch.InboxTo,
 		}); err != nil {
 			return nil, err
 		}

@@ -16,6 +16,10 @@ type VerifiedBatch struct {
 	DataBytes uint64
 	L2TxCount uint64
 	Outbox    []OutboxEntry
+	// InboxFrom and InboxTo are the inbox sequences the batch consumed,
+	// [InboxFrom, InboxTo): the bridge recognises a refund the rollup could
+	// not credit and sent back out, so that it does not bounce for ever.
+	InboxFrom, InboxTo uint64
 }
 
 // RollupsHooks are implemented by modules that react to rollup events. A
