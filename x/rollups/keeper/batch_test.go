@@ -92,6 +92,7 @@ func TestSubmitBatch_AdvancesRollupAndStoresBatch(t *testing.T) {
 	require.Equal(t, types.VerifiedBatch{
 		RollupID: rollupID, Index: 1, Submitter: f.operator, Operators: []string{f.operator},
 		DataBytes: uint64(len(in.data)), L2TxCount: msg.L2TxCount, Outbox: in.outbox,
+		InboxFrom: 0, InboxTo: 2,
 	}, f.hooks.batches[0])
 }
 
