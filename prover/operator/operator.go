@@ -676,8 +676,12 @@ func (o *Operator) Submit(w WireTx) (SubmitResult, error) {
 	if o.halted != "" {
 		return SubmitResult{}, o.refused(apiErr(CodeHalted, "the operator is halted: %s", o.halted))
 	}
+	var victim *mempoolEntry // full: the cheaper one this takes the place of (evict.go)
 	if len(o.mempool) >= o.opts.MaxMempool {
-		return SubmitResult{}, o.refused(apiErr(CodeMempoolFull, "%d transactions waiting; try again later", len(o.mempool)))
+		if victim = o.evictable(tx.From, tx.Fee.Value()); victim == nil {
+			return SubmitResult{}, o.refused(apiErr(CodeMempoolFull,
+				"%d transactions waiting, none evictable for a fee of %s; try again later or pay more", len(o.mempool), tx.Fee.Value()))
+		}
 	}
 	if aerr := o.validate(&tx); aerr != nil {
 		return SubmitResult{}, o.refused(aerr)
@@ -685,6 +689,11 @@ func (o *Operator) Submit(w WireTx) (SubmitResult, error) {
 	e := &mempoolEntry{Seq: o.nextSeq, ID: id, Tx: w, AcceptedAt: time.Now().UnixMilli()}
 	b := o.db.NewBatch()
 	defer b.Close()
+	if victim != nil {
+		if err := o.evict(b, victim); err != nil {
+			return SubmitResult{}, err
+		}
+	}
 	if err := setJSON(b, mempoolKey(e.Seq), e); err != nil {
 		return SubmitResult{}, err
 	}
@@ -693,6 +702,9 @@ func (o *Operator) Submit(w WireTx) (SubmitResult, error) {
 	}
 	if err := b.WriteSync(); err != nil {
 		return SubmitResult{}, apiErr(CodeInternal, "persist: %v", err)
+	}
+	if victim != nil {
+		o.dropEvicted(victim)
 	}
 	o.nextSeq++
 	o.mempool[e.Seq] = e

@@ -228,9 +228,7 @@ func (o *Operator) build(msgs []types.InboxMessage, pending []*mempoolEntry, inb
 		}
 		entries[i] = e
 	}
-	if len(pending) > o.opts.Params.Slots {
-		pending = pending[:o.opts.Params.Slots]
-	}
+	pending = byFee(pending, o.opts.Params.Slots) // evict.go
 	txs := make([]payments.Tx, 0, len(pending))
 	live := make([]*mempoolEntry, 0, len(pending))
 	for _, e := range pending {

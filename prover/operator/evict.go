@@ -1,0 +1,113 @@
+package operator
+
+import (
+	"math/big"
+
+	dbm "github.com/cosmos/cosmos-db"
+
+	"github.com/nativechain/nativechain/prover/payments"
+)
+
+// A full mempool is a fee market, not a queue (outside review of M4): with
+// max_pending_per_account alone, k accounts hold k x 64 places at min_fee
+// each (157 accounts at the defaults, 1 unat a transaction), and every
+// honest transaction, whatever it pays, was refused with mempool_full
+// until the spam drained. When the mempool is full, a transaction that
+// pays more than the cheapest evictable one takes its place.
+
+// evictable is the pending transaction a new one from sender paying fee
+// would replace in a full mempool, or nil: the cheapest (the newest among
+// equals) of the transactions no batch holds yet that are the last of
+// their own sender (so no accepted nonce is left without its
+// predecessor), from another sender and not a transfer to sender, paying
+// strictly less. Caller holds mu.
+func (o *Operator) evictable(sender uint32, fee *big.Int) *mempoolEntry {
+	last := map[uint32]*mempoolEntry{}
+	for _, e := range o.mempool {
+		if e.Batch != 0 {
+			continue
+		}
+		if cur, ok := last[e.Tx.From]; !ok || e.Seq > cur.Seq {
+			last[e.Tx.From] = e
+		}
+	}
+	var victim *mempoolEntry
+	var victimFee *big.Int
+	for from, e := range last {
+		if from == sender || (e.Tx.Kind == kindNames[payments.KindTransfer] && e.Tx.To == sender) {
+			continue // never one the new transaction follows or may spend
+		}
+		f, ok := new(big.Int).SetString(e.Tx.Fee, 10)
+		if !ok || f.Cmp(fee) >= 0 {
+			continue
+		}
+		if victim == nil || f.Cmp(victimFee) < 0 || (f.Cmp(victimFee) == 0 && e.Seq > victim.Seq) {
+			victim, victimFee = e, f
+		}
+	}
+	return victim
+}
+
+// evict records e as rejected in b; dropEvicted removes it from memory
+// once b is written. Caller holds mu.
+func (o *Operator) evict(b dbm.Batch, e *mempoolEntry) error {
+	if err := b.Delete(mempoolKey(e.Seq)); err != nil {
+		return err
+	}
+	return setJSON(b, txFinalKey(e.ID), txFinal{Status: "rejected",
+		Reason: "evicted: the mempool was full and a transaction paying a higher fee took its place"})
+}
+
+func (o *Operator) dropEvicted(e *mempoolEntry) {
+	delete(o.mempool, e.Seq)
+	delete(o.byID, e.ID)
+	o.metrics.txsDropped.Inc()
+	o.log.Info("evicted the cheapest pending transaction for a higher fee", "id", e.ID, "from", e.Tx.From, "fee", e.Tx.Fee)
+	o.recomputeView()
+}
+
+// byFee picks up to n of the pending transactions (in acceptance order)
+// for the next batch, the highest fee first, so that a transaction that
+// outbid spam for its place is not then left behind all of it. Order is
+// kept where it matters: a sender's transactions go in nonce order, a
+// transaction waits for every earlier pending transfer to its sender (it
+// may spend it), and equal fees go in acceptance order. Caller holds mu.
+func byFee(pending []*mempoolEntry, n int) []*mempoolEntry {
+	if n > len(pending) {
+		n = len(pending)
+	}
+	fees := make([]*big.Int, len(pending))
+	for i, e := range pending {
+		f, ok := new(big.Int).SetString(e.Tx.Fee, 10)
+		if !ok {
+			f = new(big.Int)
+		}
+		fees[i] = f
+	}
+	picked := make([]bool, len(pending))
+	out := make([]*mempoolEntry, 0, n)
+	for len(out) < n {
+		// blocked: senders with an earlier unpicked transaction, or an
+		// earlier unpicked transfer to them; pending is in acceptance order
+		blocked := map[uint32]bool{}
+		best := -1
+		for i, e := range pending {
+			if picked[i] {
+				continue
+			}
+			if !blocked[e.Tx.From] && (best < 0 || fees[i].Cmp(fees[best]) > 0) {
+				best = i
+			}
+			blocked[e.Tx.From] = true
+			if e.Tx.Kind == kindNames[payments.KindTransfer] {
+				blocked[e.Tx.To] = true
+			}
+		}
+		if best < 0 {
+			break
+		}
+		picked[best] = true
+		out = append(out, pending[best])
+	}
+	return out
+}
