@@ -24,6 +24,10 @@ func TestApproveRollupKey_OnlyTheAuthorityWithAValidKeyHash(t *testing.T) {
 		{"malformed authority", &types.MsgApproveRollupKey{Authority: "gov", RollupId: "alpha", VkHash: vkHash("alpha")}, types.ErrUnauthorized},
 		{"short hash", &types.MsgApproveRollupKey{Authority: f.authority, RollupId: "alpha", VkHash: vkHash("alpha")[:20]}, types.ErrInvalidApproval},
 		{"bad rollup id", &types.MsgApproveRollupKey{Authority: f.authority, RollupId: "", VkHash: vkHash("alpha")}, types.ErrInvalidApproval},
+		// An approval for an id nobody registered yet would go to whoever
+		// registers it first with the public key (a squatter), not to the
+		// team governance meant.
+		{"unregistered rollup", &types.MsgApproveRollupKey{Authority: f.authority, RollupId: "alpha", VkHash: vkHash("alpha")}, types.ErrInvalidApproval},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -35,6 +39,7 @@ func TestApproveRollupKey_OnlyTheAuthorityWithAValidKeyHash(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, res.ApprovedKeys, "refused approvals store nothing")
 
+	f.activeRollup("alpha")
 	_, err = f.msgServer.ApproveRollupKey(f.ctx, &types.MsgApproveRollupKey{Authority: f.authority, RollupId: "alpha", VkHash: vkHash("alpha")})
 	require.NoError(t, err)
 	require.Len(t, typedEvents[*types.EventRollupKeyApproved](t, f.ctx), 1)

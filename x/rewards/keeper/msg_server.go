@@ -54,13 +54,19 @@ func (m msgServer) ClaimRewards(ctx context.Context, msg *types.MsgClaimRewards)
 
 // ApproveRollupKey lets the rollup's work under the key earn from the
 // inflation-funded part of the operator pot, from the next batch on; only
-// the authority may call it. Approving an approved key changes nothing.
+// the authority may call it, for a registered rollup. Approving an approved
+// key changes nothing.
 func (m msgServer) ApproveRollupKey(ctx context.Context, msg *types.MsgApproveRollupKey) (*types.MsgApproveRollupKeyResponse, error) {
 	if err := msg.Validate(m.addressCodec); err != nil {
 		return nil, err
 	}
 	if msg.Authority != m.authority {
 		return nil, types.ErrUnauthorized.Wrapf("expected authority %s, got %s", m.authority, msg.Authority)
+	}
+	// Only a registered id: an approval waiting for an id nobody holds yet
+	// would pay whoever registers it first with the public key.
+	if _, err := m.rollupsKeeper.GetRollup(ctx, msg.RollupId); err != nil {
+		return nil, types.ErrInvalidApproval.Wrapf("rollup %q: %s", msg.RollupId, err)
 	}
 	if err := m.ApprovedKeys.Set(ctx, collections.Join(msg.RollupId, msg.VkHash), true); err != nil {
 		return nil, err
