@@ -155,20 +155,27 @@ func BatchMsgs(decode sdk.TxDecoder, txs [][]byte) []*types.MsgSubmitBatch {
 }
 
 // PaidBatchMsgs is BatchMsgs restricted to transactions that pass the ante
-// handler (fee, signature, sequence), run in block order on a throwaway
-// branch of ctx so a signer's sequence and balance advance from one of its
-// transactions to the next. A transaction that fails ante fails in
-// FinalizeBlock without paying, so the block-level pass must not verify
-// its batches for free. Transactions without batches are not checked (they
-// cost nothing here); a batch transaction that follows one of them from the
-// same signer then looks out of sequence and is only left to FinalizeBlock,
-// which verifies it alone at its own expense.
+// handler (fee, signature, sequence) with gas left to pay for their
+// batches, run in block order on a throwaway branch of ctx so a signer's
+// sequence and balance advance from one of its transactions to the next. A
+// transaction that fails ante fails in FinalizeBlock without paying, and
+// one whose gas limit, after its ante, does not cover its batches' charge
+// (keeper.BatchGas: verify_proof_gas plus the data bytes) runs out of gas
+// in FinalizeBlock before any of them is hashed: the block-level pass must
+// not verify their batches for free. Transactions without batches are not
+// checked (they cost nothing here); a batch transaction that follows one of
+// them from the same signer then looks out of sequence and is only left to
+// FinalizeBlock, which verifies it alone at its own expense.
 //
 // The result only decides what is pre-verified into a node-local cache;
 // it never decides whether a block is accepted.
-func PaidBatchMsgs(ctx sdk.Context, decode sdk.TxDecoder, anteHandler sdk.AnteHandler, txs [][]byte) []*types.MsgSubmitBatch {
+func PaidBatchMsgs(ctx sdk.Context, k keeper.Keeper, decode sdk.TxDecoder, anteHandler sdk.AnteHandler, txs [][]byte) []*types.MsgSubmitBatch {
 	if anteHandler == nil {
 		return BatchMsgs(decode, txs)
+	}
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return nil
 	}
 	branch, _ := ctx.CacheContext() // never written back
 	var out []*types.MsgSubmitBatch
@@ -181,27 +188,40 @@ func PaidBatchMsgs(ctx sdk.Context, decode sdk.TxDecoder, anteHandler sdk.AnteHa
 		if len(batches) == 0 {
 			continue
 		}
-		if passesAnte(branch, anteHandler, tx, bz) {
+		var need uint64
+		for _, b := range batches {
+			need = saturatingAdd(need, keeper.BatchGas(params, b))
+		}
+		if left, ok := passesAnte(branch, anteHandler, tx, bz); ok && left >= need {
 			out = append(out, batches...)
 		}
 	}
 	return out
 }
 
+func saturatingAdd(a, b uint64) uint64 {
+	if a > ^uint64(0)-b {
+		return ^uint64(0)
+	}
+	return a + b
+}
+
 // passesAnte runs the ante handler for one transaction on its own branch of
-// ctx and keeps its writes (sequence, fee) only if it passes.
-func passesAnte(ctx sdk.Context, anteHandler sdk.AnteHandler, tx sdk.Tx, bz []byte) (ok bool) {
+// ctx and keeps its writes (sequence, fee) only if it passes. It returns the
+// gas the transaction has left for its messages.
+func passesAnte(ctx sdk.Context, anteHandler sdk.AnteHandler, tx sdk.Tx, bz []byte) (left uint64, ok bool) {
 	txCtx, write := ctx.CacheContext()
 	defer func() {
 		if r := recover(); r != nil {
-			ok = false // out of gas and other ante panics: the tx fails
+			left, ok = 0, false // out of gas and other ante panics: the tx fails
 		}
 	}()
-	if _, err := anteHandler(txCtx.WithTxBytes(bz), tx, false); err != nil {
-		return false
+	newCtx, err := anteHandler(txCtx.WithTxBytes(bz), tx, false)
+	if err != nil {
+		return 0, false
 	}
 	write()
-	return true
+	return newCtx.GasMeter().GasRemaining(), true
 }
 
 // BlockGasWithinLimit reports whether the gas limits the block's
@@ -257,7 +277,7 @@ func ProcessProposalHandler(k keeper.Keeper, decode sdk.TxDecoder, anteHandler s
 				"height", req.Height, "declared_gas", gas, "max_gas", ctx.ConsensusParams().Block.MaxGas)
 			return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_REJECT}, nil
 		}
-		if bad, err := k.VerifyBlockBatches(ctx, PaidBatchMsgs(ctx, decode, anteHandler, req.Txs)); err != nil {
+		if bad, err := k.VerifyBlockBatches(ctx, PaidBatchMsgs(ctx, k, decode, anteHandler, req.Txs)); err != nil {
 			ctx.Logger().Debug("block-level batch verification found a bad proof; its tx will fail",
 				"height", req.Height, "batch", bad, "err", err)
 		}
@@ -272,7 +292,7 @@ func ProcessProposalHandler(k keeper.Keeper, decode sdk.TxDecoder, anteHandler s
 // here. It never fails the block: a bad proof is rejected by its own
 // transaction.
 func PreBlockBatchVerify(ctx sdk.Context, k keeper.Keeper, decode sdk.TxDecoder, anteHandler sdk.AnteHandler, req *abci.RequestFinalizeBlock) {
-	if _, err := k.VerifyBlockBatches(ctx, PaidBatchMsgs(ctx, decode, anteHandler, req.Txs)); err != nil {
+	if _, err := k.VerifyBlockBatches(ctx, PaidBatchMsgs(ctx, k, decode, anteHandler, req.Txs)); err != nil {
 		ctx.Logger().Debug("block-level batch verification found a bad proof; its tx will fail", "err", err)
 	}
 }

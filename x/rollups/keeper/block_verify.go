@@ -30,6 +30,14 @@ func BlockBatchGasBudget(ctx sdk.Context) uint64 {
 	return FallbackBlockBatchGas
 }
 
+// BatchGas is what planBatch (and so a transaction's message handler)
+// charges a batch before any hashing or curve arithmetic: a transaction
+// whose gas left after ante is below the sum over its batches runs out of
+// gas before any of them is hashed.
+func BatchGas(params types.Params, msg *types.MsgSubmitBatch) uint64 {
+	return batchGas(params, msg)
+}
+
 // batchGas is what planBatch charges a batch before any hashing or curve
 // arithmetic. Params bound both prices and Validate bounds the sizes, so
 // it cannot overflow.
