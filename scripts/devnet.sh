@@ -24,6 +24,9 @@
 #   DEVNET_KEYS_DIR      proving-key cache [~/.nativechain/keys]; kept across runs
 #   DEVNET_OPERATOR_A_PORT [8480]  DEVNET_OPERATOR_B_PORT [8481]
 #   DEVNET_ROLLUP_DEPTH [8]  DEVNET_ROLLUP_SLOTS [4]  DEVNET_BATCH_TIMEOUT [1s]
+#   DEVNET_INBOX_DEADLINE_BLOCKS, DEVNET_VK_UPDATE_DELAY_BLOCKS  x/rollups genesis params
+#                        [the chain's defaults, 600 and 1200]; the delay must be at least
+#                        the deadline + 102 (genesis validation refuses less)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -103,9 +106,10 @@ rpc_height() {
 # alive PID: true while PID runs (a zombie counts as exited).
 alive() {
   local pid=$1 state
+  # The process may go between the test and the read: no state is gone too.
   [[ -r /proc/$pid/stat ]] || return 1
-  state=$(sed 's/^.*) //' "/proc/$pid/stat" | cut -d' ' -f1)
-  [[ $state != Z ]]
+  state=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
+  [[ -n $state && $state != Z ]]
 }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -206,6 +210,14 @@ GENESIS=$HOME_DIR/config/genesis.json
 sed -i -e 's/"voting_period": *"[0-9]*s"/"voting_period": "60s"/' \
   -e 's/"expedited_voting_period": *"[0-9]*s"/"expedited_voting_period": "30s"/' \
   -e 's/"max_deposit_period": *"[0-9]*s"/"max_deposit_period": "60s"/' "$GENESIS"
+# x/rollups delays, shorter for tests that change a rollup's operators or keys
+# (such a change applies vk_update_delay_blocks later).
+if [[ -n ${DEVNET_INBOX_DEADLINE_BLOCKS:-} ]]; then
+  sed -i "s/\"inbox_deadline_blocks\": *\"[0-9]*\"/\"inbox_deadline_blocks\": \"$DEVNET_INBOX_DEADLINE_BLOCKS\"/" "$GENESIS"
+fi
+if [[ -n ${DEVNET_VK_UPDATE_DELAY_BLOCKS:-} ]]; then
+  sed -i "s/\"vk_update_delay_blocks\": *\"[0-9]*\"/\"vk_update_delay_blocks\": \"$DEVNET_VK_UPDATE_DELAY_BLOCKS\"/" "$GENESIS"
+fi
 "$BIN" genesis validate --home "$HOME_DIR" >/dev/null 2>&1 ||
   "$BIN" genesis validate-genesis --home "$HOME_DIR" >/dev/null 2>&1 ||
   die "genesis does not validate: run '$BIN genesis validate --home $HOME_DIR'"

@@ -21,6 +21,7 @@ import (
 	"github.com/nativechain/nativechain/prover/operator"
 	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/prover/wallet"
+	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // Takeover parameters: the standby submits after this many blocks without
@@ -31,6 +32,15 @@ import (
 const (
 	takeoverAfterBlocks = 20
 	takeoverAllowance   = 20
+)
+
+// An operator-set change applies vk_update_delay_blocks after it is made,
+// and that delay must be at least the inbox deadline + 2 +
+// MinExitReactionBlocks (the users' exit window): the devnet of this test
+// gets the least valid pair, so bob joins carol about two minutes in.
+const (
+	takeoverInboxDeadline = 20
+	takeoverOperatorDelay = takeoverInboxDeadline + 2 + rollupstypes.MinExitReactionBlocks
 )
 
 // Two operators of one rollup on the real binary: the devnet's payments-a
@@ -50,6 +60,7 @@ func TestTakeover_StandbyTakesOverFromAKilledPrimary(t *testing.T) {
 		"DEVNET_API_PORT=" + itoa(p[3]), "DEVNET_OPERATOR_A_PORT=" + itoa(p[4]), "DEVNET_OPERATOR_B_PORT=" + itoa(p[5]),
 		"DEVNET_BLOCK_TIME=1s", "DEVNET_WAIT_TIMEOUT=90", "DEVNET_ROLLUPS=1", "DEVNET_DEMO=0",
 		"DEVNET_KEYS_DIR=" + filepath.Join(RepoRoot(t), "build", "test-keys"), "DEVNET_BATCH_TIMEOUT=500ms",
+		"DEVNET_INBOX_DEADLINE_BLOCKS=" + itoa(takeoverInboxDeadline), "DEVNET_VK_UPDATE_DELAY_BLOCKS=" + strconv.FormatUint(takeoverOperatorDelay, 10),
 	}
 	primaryDir := filepath.Join(home, "operators", "payments-a")
 	standbyDir := filepath.Join(home, "operators", "payments-a-standby")
@@ -75,16 +86,39 @@ func TestTakeover_StandbyTakesOverFromAKilledPrimary(t *testing.T) {
 	}
 	carol, bob := addr("carol"), addr("bob")
 
-	// The rollup's operator set: carol (registered it) and bob.
+	// The rollup's operator set: carol (registered it) and bob, from the
+	// change's activation height on.
 	waitTx(t, bin, home, ncd("tx", "rollups", "update-operators", "payments-a", carol+","+bob, "--from", "carol",
 		"--fees", "2000unat", "--gas", "400000", "--yes", "-o", "json"))
-	var rollup struct {
+	operators := func() []string {
+		var rollup struct {
+			Rollup struct {
+				Operators []string `json:"operators"`
+			} `json:"rollup"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(jsonObjectIn(ncd("q", "rollups", "rollup", "payments-a", "-o", "json"))), &rollup))
+		return rollup.Rollup.Operators
+	}
+	require.Equal(t, []string{carol}, operators(), "an operator change waits for its activation height")
+	// The change is in force from its activation height (the inbox is
+	// empty, so no protected message holds it back); the stored set follows
+	// at the rollup's next write, the primary's next batch.
+	var pending struct {
 		Rollup struct {
-			Operators []string `json:"operators"`
+			PendingOperators struct {
+				Operators        []string `json:"operators"`
+				ActivationHeight string   `json:"activation_height"`
+			} `json:"pending_operators"`
 		} `json:"rollup"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(jsonObjectIn(ncd("q", "rollups", "rollup", "payments-a", "-o", "json"))), &rollup))
-	require.ElementsMatch(t, []string{carol, bob}, rollup.Rollup.Operators)
+	require.NoError(t, json.Unmarshal([]byte(jsonObjectIn(ncd("q", "rollups", "rollup", "payments-a", "-o", "json"))), &pending))
+	require.ElementsMatch(t, []string{carol, bob}, pending.Rollup.PendingOperators.Operators)
+	activation, err := strconv.ParseInt(pending.Rollup.PendingOperators.ActivationHeight, 10, 64)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		h, err := RPCHeight(p[1])
+		return err == nil && h >= activation
+	}, 6*time.Minute, time.Second, "height %d (the operator change's activation) not reached", activation)
 
 	// The standby: same rollup and circuit, key bob, standby in operator.json.
 	ncd("operator", "init", "payments-a", "--key", "bob", "--param", "depth=8", "--param", "slots=4",
@@ -117,6 +151,7 @@ func TestTakeover_StandbyTakesOverFromAKilledPrimary(t *testing.T) {
 	requireL2(t, primary, alice, "1000000", 0)
 	requireL2(t, standby, alice, "1000000", 0) // followed (or built, if it raced the primary)
 	requireL2(t, standby, bobL2, "1000000", 0)
+	require.ElementsMatch(t, []string{carol, bob}, operators(), "the operator change is in force")
 
 	// ACT: a wallet sends each transfer to the standby, then the primary,
 	// every 300 ms; the primary is killed after a few of its batches.
