@@ -130,7 +130,10 @@ func TestCapacity_RollupsPerBlockAtOneSecondBlocks(t *testing.T) {
 		require.Zerof(t, res.Code, "register rollups: %s", res.Log)
 		signer.seq++
 	}
-	node.WaitForBlocks(t, 2, time.Minute)
+	// The genesis block gas limit (30M) takes floor(30M / (16 x 500k)) = 3
+	// registration txs per block, so the registrations span several blocks.
+	regTxs := (maxK + perTx - 1) / perTx
+	node.WaitForBlocks(t, int64((regTxs+2)/3+2), 2*time.Minute)
 	for _, id := range []string{ids[0], ids[maxK-1]} {
 		requireRollupAt(t, queryRollup(t, node, id), 1, capacityRoot(idIndex(id), 0))
 	}
