@@ -3,6 +3,7 @@ package app_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"runtime"
 	"strconv"
 	"testing"
@@ -68,6 +69,62 @@ func TestDeterminism_ReplayGivesIdenticalAppHashes(t *testing.T) {
 		requireSameDigests(t, name, recorded.digests, got)
 	}
 	t.Logf("%d blocks, identical app and results hashes at every height in the recording and 3 replays", len(recorded.digests))
+	if path := os.Getenv("DETERMINISM_RECORD_TO"); path != "" {
+		writeRecording(t, path, genesis, recorded)
+	}
+}
+
+// TestDeterminism_ReplayOfSavedRecording replays a chain recorded by another
+// build of the app (DETERMINISM_RECORD_TO=FILE on the determinism test) and
+// requires the same app and results hashes at every height. It is how a
+// refactor proves "no behaviour change": record on the commit before it,
+// replay on the commit after it:
+//
+//	git checkout OLD && DETERMINISM_RECORD_TO=/tmp/rec.json go test ./app -run TestDeterminism_ReplayGives -count 1
+//	git checkout NEW && DETERMINISM_REPLAY_FROM=/tmp/rec.json go test ./app -run TestDeterminism_ReplayOfSaved -count 1
+func TestDeterminism_ReplayOfSavedRecording(t *testing.T) {
+	path := os.Getenv("DETERMINISM_REPLAY_FROM")
+	if path == "" {
+		t.Skip("set DETERMINISM_REPLAY_FROM to a recording written with DETERMINISM_RECORD_TO")
+	}
+	bz, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var rec savedRecording
+	require.NoError(t, json.Unmarshal(bz, &rec))
+	_, accounts := determinismGenesis(t)
+	got := replayBlocks(t, rec.Genesis, accounts, rec.Blocks)
+	want := make([]blockDigest, len(rec.Digests))
+	for i, d := range rec.Digests {
+		want[i] = blockDigest{height: d.Height, appHash: d.AppHash, resultsHash: d.ResultsHash}
+	}
+	requireSameDigests(t, "replay of "+path, want, got)
+	t.Logf("%d blocks of %s: identical app and results hashes at every height", len(want), path)
+}
+
+// savedRecording is a recorded chain in a file: its genesis, the txs of each
+// block and the digests the recording build computed.
+type savedRecording struct {
+	Genesis json.RawMessage `json:"genesis"`
+	Blocks  [][][]byte      `json:"blocks"`
+	Digests []savedDigest   `json:"digests"`
+}
+
+type savedDigest struct {
+	Height      int64  `json:"height"`
+	AppHash     []byte `json:"app_hash"`
+	ResultsHash []byte `json:"results_hash"`
+}
+
+func writeRecording(t *testing.T, path string, genesis []byte, rec recordedChain) {
+	t.Helper()
+	out := savedRecording{Genesis: genesis, Blocks: rec.blocks}
+	for _, d := range rec.digests {
+		out.Digests = append(out.Digests, savedDigest{Height: d.height, AppHash: d.appHash, ResultsHash: d.resultsHash})
+	}
+	bz, err := json.Marshal(out)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, bz, 0o600))
+	t.Logf("recording written to %s", path)
 }
 
 // determinismEpochLength and determinismInboxDeadline make reward epochs and
