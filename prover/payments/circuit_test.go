@@ -1,6 +1,8 @@
 package payments
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"testing"
 
 	"github.com/consensys/gnark/constraint"
@@ -37,4 +39,22 @@ func TestCircuit_HasOneCommitment(t *testing.T) {
 	cs, err := Compile(testParams)
 	require.NoError(t, err)
 	require.Len(t, cs.GetCommitments().(constraint.Groth16Commitments), 1)
+}
+
+// The verifying keys (and the setup's key directories, named by the
+// circuit hash) derive from the compiled constraint system: a change to it,
+// even a reordering of the same constraints, is a new circuit and needs new
+// keys. Small shape: a forced-capable slot and an ordinary one. At the
+// registry's default (depth 24, 16 slots) the hash was 5c6875ce...745820,
+// 456,615 constraints, when this was written.
+func TestCircuit_ConstraintSystemIsPinned(t *testing.T) {
+	cs, err := Compile(Params{Depth: 2, Slots: 2})
+	require.NoError(t, err)
+	h := sha256.New()
+	_, err = cs.WriteTo(h)
+	require.NoError(t, err)
+	require.Equal(t, 31808, cs.GetNbConstraints())
+	require.Equal(t, 2, cs.GetNbPublicVariables(), "the one and the commitment")
+	require.Equal(t, "daead57852e76ad771840811d7619ab936bd97ed463f7b98487d5eb4e506ad5f", hex.EncodeToString(h.Sum(nil)),
+		"the constraint system changed: the circuit needs new keys (update this only on purpose)")
 }

@@ -12,6 +12,8 @@
 // assignment into a proof for MsgSubmitBatch. Forced transactions (inbox
 // kind 4, forced.go) are executed by the first Params.ForcedSlots slots
 // when valid against the state and skipped otherwise; the circuit
-// (forced_circuit.go) makes the choice for the operator. The byte format and the rules
-// are specified in docs/spec/payments-rollup.md.
+// (forced_circuit.go) makes the choice for the operator. The circuit's
+// slot is a list of named constraint functions (circuit_*.go), each tested
+// alone as a sub-circuit. The byte format and the rules are specified in
+// docs/spec/payments-rollup.md.
 package payments

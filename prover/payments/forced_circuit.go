@@ -62,11 +62,25 @@ var (
 // asserts anything a user's payload could break: a payload that is not a
 // forced transaction must leave the slot free to skip it.
 func (ctx *circuitCtx) decodeForced(f *ForcedWitness) forcedDecoded {
-	api, h, rc := ctx.api, ctx.h, ctx.rc
+	api := ctx.api
 	api.AssertIsBoolean(f.IsForced)
+	payloadDigest, structural, x := ctx.openForcedPayload(f)
+	d := ctx.decodeForcedTx(f, x)
+	idOK, noSend := ctx.decodeForcedSend(f, x, &d)
+	d.wf = ctx.forcedWellFormed(f, &d, structural, idOK, noSend)
+	// the consumed entry: kind 4, no value
+	ctx.rc.Check(f.Sequence, 64)
+	header := gadgets.Header(api, f.Sequence, uint32(types.InboxKindForcedTx), 0)
+	d.entryHash = ctx.h.Chain(gadgets.TagConstant(types.TagInboxEntry), header, f.Sender, f.Recipient, f.Rollup, f.Denom, payloadDigest)
+	return d
+}
 
-	// the payload digest: monotone active steps, starting at the tag when
-	// the first is inactive
+// openForcedPayload recomputes the payload digest from its opening
+// (monotone active steps, starting at the tag when the first is inactive)
+// and says whether the opening is structural: a forced entry whose payload
+// has the canonical length. x is the chunks, zeroed unless structural.
+func (ctx *circuitCtx) openForcedPayload(f *ForcedWitness) (digest, structural frontend.Variable, x [ForcedTxChunks]frontend.Variable) {
+	api, h := ctx.api, ctx.h
 	allActive := frontend.Variable(1)
 	for i, a := range f.Active {
 		api.AssertIsBoolean(a)
@@ -79,41 +93,38 @@ func (ctx *circuitCtx) decodeForced(f *ForcedWitness) forcedDecoded {
 	for i, a := range f.Active {
 		state = api.Select(a, h.Compress(state, f.Chunks[i]), state)
 	}
-	payloadDigest := state
-	structural := api.Mul(f.IsForced, allActive, api.IsZero(api.Sub(f.Start, forcedPayloadStart.BigInt(new(big.Int)))))
-	var x [ForcedTxChunks]frontend.Variable
+	structural = api.Mul(f.IsForced, allActive, api.IsZero(api.Sub(f.Start, forcedPayloadStart.BigInt(new(big.Int)))))
 	for i := range x {
 		x[i] = api.Mul(structural, f.Chunks[i])
 	}
+	return state, structural, x
+}
 
-	// chunk 0: version | word | nonce | RX, RY, S low bytes | padding
+// decodeForcedTx decodes the transaction of chunks 0 (version | word |
+// nonce | RX, RY, S low bytes | padding), 1 (the L1 recipient,
+// left-aligned) and 4 (S's first 31 bytes), asserting that f's fields are
+// their unique range-checked decomposition, and derives what the slot
+// executes: kind, indices, amount, fee, signature, recipient digest.
+func (ctx *circuitCtx) decodeForcedTx(f *ForcedWitness, x [ForcedTxChunks]frontend.Variable) forcedDecoded {
+	api, rc := ctx.api, ctx.rc
 	kindBits := api.ToBinary(f.Kind, 3)
 	fromBits := api.ToBinary(f.From, indexBits)
 	toBits := api.ToBinary(f.To, indexBits)
 	aExpBits := api.ToBinary(f.AmountExp, amountExpBits)
 	fExpBits := api.ToBinary(f.FeeExp, feeExpBits)
-	rc.Check(f.AmountMant, amountMantBits)
-	rc.Check(f.FeeMant, feeMantBits)
-	rc.Check(f.Version, 8)
-	rc.Check(f.Nonce, NonceBits)
-	rc.Check(f.RXLo, 8)
-	rc.Check(f.RYLo, 8)
-	rc.Check(f.SLo, 8)
-	rc.Check(f.Pad0, 88)
-	word := f.Kind
-	for _, fl := range []struct {
+	for _, c := range []struct {
 		v    frontend.Variable
 		bits int
-	}{{f.From, indexBits}, {f.To, indexBits}, {f.AmountExp, amountExpBits}, {f.AmountMant, amountMantBits}, {f.FeeExp, feeExpBits}, {f.FeeMant, feeMantBits}} {
-		word = api.Add(api.Mul(word, new(big.Int).Lsh(big.NewInt(1), uint(fl.bits))), fl.v)
+	}{{f.AmountMant, amountMantBits}, {f.FeeMant, feeMantBits}, {f.Version, 8}, {f.Nonce, NonceBits}, {f.RXLo, 8}, {f.RYLo, 8}, {f.SLo, 8}, {f.Pad0, 88}} {
+		rc.Check(c.v, c.bits)
 	}
+	word := recordWord(api, f.Kind, f.From, f.To, f.AmountExp, f.AmountMant, f.FeeExp, f.FeeMant)
 	api.AssertIsEqual(x[0], api.Add(api.Mul(f.Version, two240), api.Mul(word, two144), api.Mul(f.Nonce, two112),
 		api.Mul(f.RXLo, two104), api.Mul(f.RYLo, two96), api.Mul(f.SLo, two88), f.Pad0))
-	// chunk 1: the L1 recipient, left-aligned
 	rc.Check(f.L1Recipient, 8*L1RecipientBytes)
 	rc.Check(f.Pad1, 88)
 	api.AssertIsEqual(x[1], api.Add(api.Mul(f.L1Recipient, two88), f.Pad1))
-	// chunk 4: S's first 31 bytes; S < l < 2^251 needs STop = 0
+	// S < l < 2^251 needs STop = 0
 	rc.Check(f.STop, 5)
 	rc.Check(f.SLow, 243)
 	api.AssertIsEqual(x[4], api.Add(api.Mul(f.STop, two243), f.SLow))
@@ -130,11 +141,17 @@ func (ctx *circuitCtx) decodeForced(f *ForcedWitness) forcedDecoded {
 	d.ry = api.Add(api.Mul(x[3], 256), f.RYLo)
 	d.s = api.Add(api.Mul(x[4], 256), f.SLo)
 	d.sTopZero = api.IsZero(f.STop)
-	d.recipient = h.Compress(l1RecipientStart.BigInt(new(big.Int)), api.Mul(f.L1Recipient, two88))
+	d.recipient = ctx.h.Compress(l1RecipientStart.BigInt(new(big.Int)), api.Mul(f.L1Recipient, two88))
+	return d
+}
 
-	// chunks 5 to 8, a send's destination: the rollup id (length and
-	// left-aligned bytes, as RollupIDDigest chunks it) and the 64-byte L2
-	// recipient (as AddressDigest chunks it)
+// decodeForcedSend decodes chunks 5 to 8, a send's destination: the rollup
+// id (length and left-aligned bytes, as RollupIDDigest chunks it) into
+// d.rollup and the 64-byte L2 recipient (as AddressDigest chunks it) into
+// d.l2Recipient. idOK says the id has 1..30 bytes and zero padding; noSend
+// that the four chunks are zero.
+func (ctx *circuitCtx) decodeForcedSend(f *ForcedWitness, x [ForcedTxChunks]frontend.Variable, d *forcedDecoded) (idOK, noSend frontend.Variable) {
+	api, h, rc := ctx.api, ctx.h, ctx.rc
 	rc.Check(f.IDLen, 8)
 	rc.Check(f.IDBody, 240)
 	api.AssertIsEqual(x[5], api.Add(api.Mul(f.IDLen, two240), f.IDBody))
@@ -143,27 +160,26 @@ func (ctx *circuitCtx) decodeForced(f *ForcedWitness) forcedDecoded {
 	api.AssertIsEqual(x[8], api.Add(api.Mul(f.YLo, two232), f.Pad2))
 	d.rollup = h.Compress(h.Compress(rollupIDTag.BigInt(new(big.Int)), f.IDLen), api.Mul(f.IDBody, 256))
 	d.l2Recipient = h.Chain(addressStart, x[6], x[7], api.Mul(f.YLo, two232))
-	idOK := api.Mul(api.Sub(1, api.IsZero(f.IDLen)), ctx.lessOrEqual(f.IDLen, MaxForcedRollupIDLen, 8))
+	idOK = api.Mul(api.Sub(1, api.IsZero(f.IDLen)), ctx.lessOrEqual(f.IDLen, MaxForcedRollupIDLen, 8))
 	idOK = api.Mul(idOK, ctx.idPaddingZero(f.IDBody, api.Select(idOK, api.Sub(MaxForcedRollupIDLen, f.IDLen), 0)))
-	noSend := api.Mul(api.IsZero(x[5]), api.IsZero(x[6]), api.IsZero(x[7]), api.IsZero(x[8]))
+	noSend = api.Mul(api.IsZero(x[5]), api.IsZero(x[6]), api.IsZero(x[7]), api.IsZero(x[8]))
+	return idOK, noSend
+}
 
-	// well formed: the canonical length, version, zero padding, a transfer
-	// (no recipient address or rollup), a withdrawal (no L2 index, rollup
-	// or L2 recipient, amount > 0) or a send (no L2 index or L1 recipient,
-	// amount > 0, a rollup id of 1..30 bytes), indices inside the tree
+// forcedWellFormed is 1 if the decoded payload is a forced transaction:
+// structural, the version, zero padding, a transfer (no recipient address
+// or rollup), a withdrawal (no L2 index, rollup or L2 recipient, amount >
+// 0) or a send (no L2 index or L1 recipient, amount > 0, a rollup id of
+// 1..30 bytes), indices inside the tree.
+func (ctx *circuitCtx) forcedWellFormed(f *ForcedWitness, d *forcedDecoded, structural, idOK, noSend frontend.Variable) frontend.Variable {
+	api := ctx.api
 	amountNonZero := api.Sub(1, api.IsZero(f.AmountMant))
 	noL1 := api.IsZero(f.L1Recipient)
 	shape := api.Add(api.Mul(d.transfer, noL1, noSend),
 		api.Mul(d.withdraw, api.IsZero(f.To), amountNonZero, noSend),
 		api.Mul(d.send, api.IsZero(f.To), amountNonZero, noL1, idOK, api.IsZero(f.Pad2)))
-	d.wf = api.Mul(structural, api.IsZero(api.Sub(f.Version, ForcedTxVersion)), api.IsZero(f.Pad0), api.IsZero(f.Pad1),
+	return api.Mul(structural, api.IsZero(api.Sub(f.Version, ForcedTxVersion)), api.IsZero(f.Pad0), api.IsZero(f.Pad1),
 		shape, api.IsZero(api.Sub(f.From, d.fromLow)), api.IsZero(api.Sub(f.To, d.toLow)))
-
-	// the consumed entry: kind 4, no value
-	rc.Check(f.Sequence, 64)
-	header := gadgets.Header(api, f.Sequence, uint32(types.InboxKindForcedTx), 0)
-	d.entryHash = h.Chain(gadgets.TagConstant(types.TagInboxEntry), header, f.Sender, f.Recipient, f.Rollup, f.Denom, payloadDigest)
-	return d
 }
 
 // idPaddingZero is 1 if the last pad bytes of the 30-byte body are zero

@@ -14,6 +14,14 @@ import (
 // validBatch returns a rollup with funded accounts and a valid batch of a
 // transfer, a withdrawal, a deposit credit and a send.
 func validBatch(t *testing.T) (*Batch, *rollup) {
+	b, r := validBatchUnsolved(t)
+	require.NoError(t, solved(t, testParams, b))
+	return b, r
+}
+
+// validBatchUnsolved is validBatch without the check that the batch
+// circuit accepts it.
+func validBatchUnsolved(t *testing.T) (*Batch, *rollup) {
 	r := newRollup(t, testParams)
 	op, alice, bob := testKey(1), testKey(2), testKey(3)
 	r.deposit(op.Public, 1)
@@ -28,7 +36,6 @@ func validBatch(t *testing.T) (*Batch, *rollup) {
 	)
 	require.Empty(t, b.Rejected)
 	require.Equal(t, KindCredit, b.Records[0].Kind)
-	require.NoError(t, solved(t, testParams, b))
 	return b, r
 }
 

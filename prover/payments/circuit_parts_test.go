@@ -1,0 +1,134 @@
+package payments
+
+import (
+	"math/big"
+	"slices"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/backend"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/test"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nativechain/nativechain/prover/tree"
+	"github.com/nativechain/nativechain/x/rollups/types"
+)
+
+// The sub-circuit tests wrap each named constraint function of the batch
+// circuit alone in a small circuit, as gnark's examples/rollup tests its
+// parts: the function's inputs are the small circuit's witness (derived
+// values computed natively), its outputs are asserted against native
+// values. Valid assignments come from batches the native builder made;
+// each invalid one applies to a fresh valid one the attack the function
+// prevents.
+
+// partParams is the shape of the sub-circuits.
+var partParams = testParams.WithDefaults()
+
+// partCtx is the circuitCtx of a sub-circuit, on the test chain's domain.
+func partCtx(api frontend.API) (*circuitCtx, error) {
+	return newCircuitCtx(api, partParams, types.ChainIDDigest(testChainID), types.RollupIDDigest(testRollupID))
+}
+
+// checkPart asserts that the sub-circuit compiles (Groth16 on BN254) and
+// that valid() and each of moreValid solve it, then that each attack, on a
+// fresh valid(), makes it unsolvable.
+func checkPart[C frontend.Circuit](t *testing.T, shape C, valid func() C, attacks map[string]func(C), moreValid ...C) {
+	t.Helper()
+	opts := []test.TestingOption{test.WithValidAssignment(valid()), test.WithCurves(ecc.BN254),
+		test.WithBackends(backend.GROTH16), test.WithCompileOpts(frontend.IgnoreUnconstrainedInputs())}
+	for _, v := range moreValid {
+		opts = append(opts, test.WithValidAssignment(v))
+	}
+	test.NewAssert(t).CheckCircuit(shape, opts...)
+	for name, attack := range attacks {
+		t.Run(name, func(t *testing.T) {
+			a := valid()
+			attack(a)
+			require.Error(t, test.IsSolved(shape, a, ecc.BN254.ScalarField()))
+		})
+	}
+}
+
+// slotShape is a SlotWitness with its Merkle paths allocated.
+func slotShape() SlotWitness {
+	var s SlotWitness
+	s.A.Siblings = make([]frontend.Variable, partParams.Depth)
+	s.B.Siblings = make([]frontend.Variable, partParams.Depth)
+	return s
+}
+
+// cloneSlot copies a slot's witness, paths included, so that an attack
+// leaves the batch it came from alone.
+func cloneSlot(s SlotWitness) SlotWitness {
+	s.A.Siblings = slices.Clone(s.A.Siblings)
+	s.B.Siblings = slices.Clone(s.B.Siblings)
+	return s
+}
+
+// oneHot is the selectors of kind k.
+func oneHot(k RecordKind) [8]frontend.Variable {
+	var out [8]frontend.Variable
+	for i := range out {
+		out[i] = boolVar(RecordKind(i) == k)
+	}
+	return out
+}
+
+// setRecord makes s carry record r (selectors and fields).
+func setRecord(s *SlotWitness, r Record) {
+	s.IsKind = oneHot(r.Kind)
+	s.From, s.To = r.From, r.To
+	s.AmountExp, s.AmountMant, s.FeeExp, s.FeeMant = r.Amount.Exp, r.Amount.Mantissa, r.Fee.Exp, r.Fee.Mantissa
+}
+
+// fe is a witness value as a field element.
+func fe(v frontend.Variable) fr.Element {
+	var e fr.Element
+	if _, err := e.SetInterface(v); err != nil {
+		panic(err)
+	}
+	return e
+}
+
+// bigOf is a witness value as an integer in [0, p).
+func bigOf(v frontend.Variable) *big.Int {
+	e := fe(v)
+	return e.BigInt(new(big.Int))
+}
+
+// leafOf is the leaf of key (x, y) holding balance and nonce, packed as the
+// circuit packs them (so that out-of-range values wrap as they would).
+func leafOf(x, y frontend.Variable, balance, nonce *big.Int) fr.Element {
+	packed := new(big.Int).Add(new(big.Int).Lsh(balance, NonceBits), nonce)
+	var p fr.Element
+	p.SetBigInt(packed)
+	return tree.Compress(tree.Compress(fe(x), fe(y)), p)
+}
+
+// rootOf is the root of the tree that holds leaf at index on a's path.
+func rootOf(a AccountWitness, leaf fr.Element, index uint64) fr.Element {
+	path := make([]fr.Element, len(a.Siblings))
+	for i, s := range a.Siblings {
+		path[i] = fe(s)
+	}
+	return tree.RootFromPath(leaf, index, path)
+}
+
+// keyHash is c(X, Y) of a witness key.
+func keyHash(x, y frontend.Variable) fr.Element { return tree.Compress(fe(x), fe(y)) }
+
+// floatOf is mantissa * 10^exp of witness fields.
+func floatOf(exp, mant frontend.Variable) *big.Int {
+	return Float{Exp: uint8(bigOf(exp).Uint64()), Mantissa: uint32(bigOf(mant).Uint64())}.Value()
+}
+
+// partsBatch is validBatch's batch, built natively only: slot 0 credits
+// 7 to bob (2), slot 1 is alice's (1) transfer of 1000 to bob, slot 2
+// bob's withdrawal of 200 to 0x55.., slot 3 alice's send of 3000 to dex.
+func partsBatch(t *testing.T) *Batch {
+	b, _ := validBatchUnsolved(t)
+	return b
+}
