@@ -12,7 +12,7 @@ import (
 )
 
 // rulesRefresh is how long the chain's rules are trusted before the
-// watcher fetches them again: a new module account (an upgrade), a
+// follower fetches them again: a new module account (an upgrade), a
 // governance change of max_payload_bytes or a newly registered rollup is
 // seen within this delay.
 const rulesRefresh = 30 * time.Second
@@ -22,8 +22,8 @@ const rulesRefresh = 30 * time.Second
 // (a withdrawal to a blocked address: every module account; a message
 // over max_payload_bytes), so the API refuses such transactions up front
 // (validate), and a batch the chain refused for one of them is rebuilt
-// without it (discardFrom). It has its own lock: the watcher refreshes it
-// without holding the operator's.
+// without it (discardFrom). It has its own lock: the follower and the
+// submitter refresh it without holding any other.
 type chainRules struct {
 	mu         sync.Mutex
 	blocked    map[string]bool // raw L1 addresses of the module accounts
@@ -99,4 +99,17 @@ func (r *chainRules) admit(tx *payments.Tx) *APIError {
 		return apiErr(CodeUnknownRollup, "no rollup %q on the chain (as of %s)", tx.DestRollupID, r.fetchedAt.UTC().Format(time.RFC3339))
 	}
 	return nil
+}
+
+// refusesEntry says why the chain's rules refuse the outbox entry of the
+// accepted transaction e ("" if they do not).
+func (r *chainRules) refusesEntry(e *mempoolEntry) string {
+	tx, err := FromWire(e.Tx)
+	if err != nil {
+		return ""
+	}
+	if aerr := r.refusal(&tx); aerr != nil {
+		return aerr.Message
+	}
+	return ""
 }

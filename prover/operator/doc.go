@@ -1,17 +1,33 @@
 // Package operator is the payments rollup's operator daemon: sequencer,
 // prover and submitter in one process (`nativechaind operator start`).
 //
-// Data flow: users POST signed transactions to the HTTP API; each is
-// checked against the head state plus the transactions already accepted
-// (signature, nonce, balance) and persisted in the mempool before the
-// answer. The builder closes a batch when the rollup's slots are full or
-// the oldest waiting transaction or inbox message is BatchTimeout old,
-// applies it to the head state with payments.State.BuildBatch and persists
-// a record of its exact inputs. The prover proves batches in index order;
-// the submitter sends them one at a time through the SDK's tx factory and
-// keyring, while the prover already works on the next one. The watcher
-// polls the chain for new blocks; when the rollup's next_batch_index moves
-// past a batch, the batch is committed to the verified state.
+// The Operator is a thin composition of parts, each with one job and its
+// own state:
+//
+//   - builder (builder.go, admission.go, evict.go): users POST signed
+//     transactions to the HTTP API (api.go); each is checked against the
+//     head state plus the transactions already accepted (signature, nonce,
+//     balance) and persisted in the mempool before the answer. The builder
+//     closes a batch when the rollup's slots are full or the oldest waiting
+//     transaction or inbox message is BatchTimeout old, applies it to the
+//     head state with payments.State.BuildBatch, has the store persist a
+//     record of its exact inputs and hands the native batch to proving.
+//   - proving (proving.go): proves built batches in index order through a
+//     Prover (InlineProver today; a prover fleet plugs in there).
+//   - submitter (submitter.go): sends proven batches one at a time, in
+//     index order, through the SDK's tx factory and keyring, while proving
+//     already works on the next one, and tracks their inclusion.
+//   - follower (follower.go, follow_match.go, standby.go): polls the chain
+//     for new blocks; when the rollup's next_batch_index moves past a
+//     batch, the batch is committed to the verified state, this operator's
+//     own or one another operator built (followed from its posted data).
+//     A standby takes over from there when the rollup falls silent.
+//   - store (store.go): the database and its mirror in memory.
+//
+// The builder's lock is the head lock: whoever changes the set of
+// unverified batches (build, commit, follow, discard) holds it, since the
+// head is their replay; each part's own lock is taken after it, never
+// before.
 //
 // Restart safety: the verified state, the mempool and the batch records
 // live in one database and change only in atomic writes. The head state is

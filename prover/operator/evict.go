@@ -20,13 +20,10 @@ import (
 // equals) of the transactions no batch holds yet that are the last of
 // their own sender (so no accepted nonce is left without its
 // predecessor), from another sender and not a transfer to sender, paying
-// strictly less. Caller holds mu.
-func (o *Operator) evictable(sender uint32, fee *big.Int) *mempoolEntry {
+// strictly less. pending are the mempool's transactions no batch holds.
+func evictable(pending []*mempoolEntry, sender uint32, fee *big.Int) *mempoolEntry {
 	last := map[uint32]*mempoolEntry{}
-	for _, e := range o.mempool {
-		if e.Batch != 0 {
-			continue
-		}
+	for _, e := range pending {
 		if cur, ok := last[e.Tx.From]; !ok || e.Seq > cur.Seq {
 			last[e.Tx.From] = e
 		}
@@ -48,9 +45,9 @@ func (o *Operator) evictable(sender uint32, fee *big.Int) *mempoolEntry {
 	return victim
 }
 
-// evict records e as rejected in b; dropEvicted removes it from memory
-// once b is written. Caller holds mu.
-func (o *Operator) evict(b dbm.Batch, e *mempoolEntry) error {
+// evict records e as rejected in b (store.accept removes it from memory
+// once b is written).
+func evict(b dbm.Batch, e *mempoolEntry) error {
 	if err := b.Delete(mempoolKey(e.Seq)); err != nil {
 		return err
 	}
@@ -58,12 +55,11 @@ func (o *Operator) evict(b dbm.Batch, e *mempoolEntry) error {
 		Reason: "evicted: the mempool was full and a transaction paying a higher fee took its place"})
 }
 
-func (o *Operator) dropEvicted(e *mempoolEntry) {
-	delete(o.mempool, e.Seq)
-	delete(o.byID, e.ID)
-	o.metrics.txsDropped.Inc()
-	o.log.Info("evicted the cheapest pending transaction for a higher fee", "id", e.ID, "from", e.Tx.From, "fee", e.Tx.Fee)
-	o.recomputeView()
+// dropEvicted takes e, which the store evicted, out of the builder's view.
+// Caller holds the builder's mu.
+func (b *builder) dropEvicted(e *mempoolEntry) {
+	b.log.Info("evicted the cheapest pending transaction for a higher fee", "id", e.ID, "from", e.Tx.From, "fee", e.Tx.Fee)
+	b.recomputeView()
 }
 
 // byFee picks up to n of the pending transactions (in acceptance order)
@@ -71,7 +67,7 @@ func (o *Operator) dropEvicted(e *mempoolEntry) {
 // outbid spam for its place is not then left behind all of it. Order is
 // kept where it matters: a sender's transactions go in nonce order, a
 // transaction waits for every earlier pending transfer to its sender (it
-// may spend it), and equal fees go in acceptance order. Caller holds mu.
+// may spend it), and equal fees go in acceptance order.
 func byFee(pending []*mempoolEntry, n int) []*mempoolEntry {
 	if n > len(pending) {
 		n = len(pending)

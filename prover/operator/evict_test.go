@@ -21,9 +21,9 @@ func TestSubmit_FullMempoolTakesAHigherFeeInPlaceOfTheCheapest(t *testing.T) {
 	opts.MaxMempool = 2
 	r, alice, bob := funded(t, chain, opts)
 	chain.setHold(true) // nothing is verified: every accepted transaction stays
-	r.op.mu.Lock()
+	r.op.builder.mu.Lock()
 	r.op.opts.BatchTimeout = time.Hour // and nothing is batched while the test runs
-	r.op.mu.Unlock()
+	r.op.builder.mu.Unlock()
 
 	// the spammer fills the mempool at the minimum fee
 	spam0, err := r.op.Submit(transfer(t, r.op, alice, 0, 0, 1, 1, 0))
@@ -38,12 +38,12 @@ func TestSubmit_FullMempoolTakesAHigherFeeInPlaceOfTheCheapest(t *testing.T) {
 	// a higher fee does, in place of the spammer's last transaction
 	honest, err := r.op.Submit(transfer(t, r.op, bob, 1, 0, 1, 3, 0))
 	require.NoError(t, err, "a higher fee must get into a mempool full of min-fee spam")
-	r.op.mu.Lock()
-	_, keptFirst := r.op.byID[spam0.ID]
-	_, keptLast := r.op.byID[spam1.ID]
-	_, in := r.op.byID[honest.ID]
-	n := len(r.op.mempool)
-	r.op.mu.Unlock()
+	r.op.store.mu.Lock()
+	_, keptFirst := r.op.store.byID[spam0.ID]
+	_, keptLast := r.op.store.byID[spam1.ID]
+	_, in := r.op.store.byID[honest.ID]
+	n := len(r.op.store.mempool)
+	r.op.store.mu.Unlock()
 	require.True(t, keptFirst, "the evicted transaction is the last of its sender: no nonce gap")
 	require.False(t, keptLast)
 	require.True(t, in)

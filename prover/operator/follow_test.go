@@ -18,7 +18,7 @@ import (
 // operator's client of the fake chain, or the fake chain itself).
 func startAs(t *testing.T, db dbm.DB, chain Chain, opts Options) *running {
 	t.Helper()
-	op, err := Open(context.Background(), db, chain, &fakeProver{}, opts, false)
+	op, err := Open(context.Background(), db, chain, NewInlineProver(&fakeProver{}), opts, false)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{op: op, cancel: cancel, done: make(chan struct{})}

@@ -43,7 +43,7 @@ func TestOperator_ForcedTxBumpsTheNonceOfAMempoolTx(t *testing.T) {
 
 	// the mempool takes a transfer at nonce 0 before the operator sees the
 	// forced withdrawal at the same nonce
-	op, err := Open(context.Background(), db, chain, &fakeProver{}, testOptions(), false)
+	op, err := Open(context.Background(), db, chain, NewInlineProver(&fakeProver{}), testOptions(), false)
 	require.NoError(t, err)
 	res, err := op.Submit(transfer(t, op, alice, 0, 1, 300, 1, 0))
 	require.NoError(t, err)

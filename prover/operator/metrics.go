@@ -78,3 +78,15 @@ func newMetrics() *metrics {
 	m.gasPerL2Tx = g("gas_per_l2_tx", "gas used by the last verified batch transaction divided by its L2 transactions")
 	return m
 }
+
+// updateGauges sets the gauges from the parts' state: after a batch is
+// built, committed or discarded, and at each new block.
+func updateGauges(m *metrics, st *store, f *follower, h *halt) {
+	st.setGauges(m)
+	f.setGauges(m)
+	if h.why() != "" {
+		m.halted.Set(1)
+	} else {
+		m.halted.Set(0)
+	}
+}

@@ -38,7 +38,7 @@ type running struct {
 
 func start(t *testing.T, db dbm.DB, chain *fakeChain, prover BatchProver, discard bool) *running {
 	t.Helper()
-	op, err := Open(context.Background(), db, chain, prover, testOptions(), discard)
+	op, err := Open(context.Background(), db, chain, NewInlineProver(prover), testOptions(), discard)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{op: op, cancel: cancel, done: make(chan struct{})}
@@ -64,9 +64,9 @@ func transfer(t *testing.T, op *Operator, k *payments.PrivateKey, from, to uint3
 	require.NoError(t, err)
 	f, err := payments.EncodeFee(big.NewInt(fee))
 	require.NoError(t, err)
-	op.mu.Lock() // the recipient's key, which the transfer signs
-	recipient, err := op.viewAccount(to)
-	op.mu.Unlock()
+	op.builder.mu.Lock() // the recipient's key, which the transfer signs
+	recipient, err := op.builder.viewAccount(to)
+	op.builder.mu.Unlock()
 	require.NoError(t, err)
 	toKey := recipient.Key
 	if !recipient.Exists() { // no account there (yet): a key of no one, so the refusal is about the index

@@ -5,37 +5,45 @@ package operator
 // rollup has been silent for TakeoverAfterBlocks blocks while there is work
 // waiting: transactions in its own mempool, unconsumed inbox messages, or
 // batches it built before. It then submits like a primary until another
-// operator's batch lands again (follow puts it back to standby).
+// operator's batch lands again (commitFollowed puts it back to standby).
 
 // submitting reports whether the pipeline may build and submit batches now.
-// Caller holds mu.
-func (o *Operator) submitting() bool {
-	return !o.opts.Standby || o.takenOver
+func (f *follower) submitting() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return !f.opts.Standby || f.takenOver
 }
 
-// updateStandby is run by the watcher at each new block. Caller holds mu.
-func (o *Operator) updateStandby() {
-	if !o.opts.Standby || o.takenOver {
+// updateStandby is run by the follower at each new block. Caller holds the
+// builder's mu.
+func (f *follower) updateStandby() {
+	if !f.opts.Standby {
 		return
 	}
-	work := len(o.mempool) > 0 || len(o.records) > 0 || o.rollup.InboxSize > o.rollup.InboxConsumed
+	mempool, inFlight := f.store.mempoolSize(), f.store.inFlight()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.takenOver {
+		return
+	}
+	work := mempool > 0 || inFlight > 0 || f.rollup.InboxSize > f.rollup.InboxConsumed
 	if !work {
-		o.workSince = 0
+		f.workSince = 0
 		return
 	}
-	if o.workSince == 0 {
-		o.workSince = o.height
+	if f.workSince == 0 {
+		f.workSince = f.height
 	}
 	// Silence counts from the last batch, or from when the work appeared if
 	// that is later: a rollup idle for an hour is not a dead primary.
-	quietSince := max(o.rollup.LastBatchHeight, o.workSince)
-	if o.height-quietSince < o.opts.TakeoverAfterBlocks {
+	quietSince := max(f.rollup.LastBatchHeight, f.workSince)
+	if f.height-quietSince < f.opts.TakeoverAfterBlocks {
 		return
 	}
-	o.takenOver = true
-	o.metrics.takeovers.Inc()
-	o.log.Warn("no batch from the other operators: taking over", "height", o.height, "last_batch_height", o.rollup.LastBatchHeight,
-		"work_since", o.workSince, "takeover_after_blocks", o.opts.TakeoverAfterBlocks,
-		"mempool", len(o.mempool), "inbox_pending", o.rollup.InboxSize-o.rollup.InboxConsumed)
-	signal(o.wakeBuild)
+	f.takenOver = true
+	f.metrics.takeovers.Inc()
+	f.log.Warn("no batch from the other operators: taking over", "height", f.height, "last_batch_height", f.rollup.LastBatchHeight,
+		"work_since", f.workSince, "takeover_after_blocks", f.opts.TakeoverAfterBlocks,
+		"mempool", mempool, "inbox_pending", f.rollup.InboxSize-f.rollup.InboxConsumed)
+	f.builder.wake()
 }

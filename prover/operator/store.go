@@ -4,8 +4,13 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"sort"
+	"sync"
 
 	dbm "github.com/cosmos/cosmos-db"
+
+	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // Key layout of the operator database (one goleveldb under <home>/data):
@@ -40,6 +45,10 @@ const (
 
 // batchRecord is everything needed to rebuild, prove and resubmit a batch
 // after a restart: the exact inputs BuildBatch consumed, and its outputs.
+// What the builder sets (index, inputs, roots, data, outbox, BuiltAt)
+// never changes and may be read by any part holding the record; the
+// rest (status, proof, submission, inclusion) changes only inside the
+// store's methods, under its lock.
 type batchRecord struct {
 	Index         uint64      `json:"index"`
 	Status        BatchStatus `json:"status"`
@@ -72,7 +81,8 @@ type batchRecord struct {
 	Submitter string `json:"submitter,omitempty"`
 }
 
-// mempoolEntry is an accepted transaction.
+// mempoolEntry is an accepted transaction. Its Batch changes only inside
+// the store's methods, which the builder's lock serializes.
 type mempoolEntry struct {
 	Seq        uint64 `json:"seq"`
 	ID         string `json:"id"`
@@ -144,4 +154,307 @@ func loadPrefix[T any](db dbm.DB, prefix []byte) ([]T, error) {
 		out = append(out, v)
 	}
 	return out, it.Error()
+}
+
+// store is the operator's database and its mirror in memory: the rollup
+// state at the last verified batch (base), the mempool, and a record per
+// unverified batch. Every change is one atomic write of the database
+// followed by the same change in memory, so a crash leaves the database at
+// one side of it; the head state is never stored (the builder rebuilds it
+// from the records). Changes to which batches and transactions exist come
+// from the builder, the follower and the submitter, each holding the
+// builder's lock (the head moves with them); the status of a batch
+// changes under the store's lock alone (proving, the submitter).
+type store struct {
+	*env
+	db   dbm.DB
+	base dbm.DB // prefixState view of db: the verified state
+
+	mu        sync.Mutex
+	verified  uint64
+	records   map[uint64]*batchRecord // unverified batches
+	mempool   map[uint64]*mempoolEntry
+	byID      map[string]*mempoolEntry
+	nextSeq   uint64
+	verifiedN uint64
+}
+
+func newStore(e *env, db dbm.DB) *store {
+	return &store{env: e, db: db, base: dbm.NewPrefixDB(db, prefixState), records: map[uint64]*batchRecord{},
+		mempool: map[uint64]*mempoolEntry{}, byID: map[string]*mempoolEntry{}}
+}
+
+func (s *store) checkParams() error {
+	p := s.opts.Params
+	want := fmt.Sprintf("%s depth=%d slots=%d denom=%s", s.opts.RollupID, p.Depth, p.Slots, p.Denom)
+	bz, err := s.db.Get(keyParams)
+	if err != nil {
+		return err
+	}
+	if bz == nil {
+		return s.db.SetSync(keyParams, []byte(want))
+	}
+	if string(bz) != want {
+		return fmt.Errorf("operator: the database holds rollup %q, not %q: use another --home", bz, want)
+	}
+	return nil
+}
+
+func (s *store) load() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var err error
+	if s.verified, err = getUint64(s.db, keyVerified); err != nil {
+		return err
+	}
+	if s.nextSeq, err = getUint64(s.db, keySeq); err != nil {
+		return err
+	}
+	entries, err := loadPrefix[mempoolEntry](s.db, prefixMempool)
+	if err != nil {
+		return err
+	}
+	for i := range entries {
+		e := &entries[i]
+		s.mempool[e.Seq] = e
+		s.byID[e.ID] = e
+	}
+	recs, err := loadPrefix[batchRecord](s.db, prefixBatch)
+	if err != nil {
+		return err
+	}
+	for i := range recs {
+		r := &recs[i]
+		if r.Index > s.verified {
+			s.records[r.Index] = r
+		}
+	}
+	s.log.Info("loaded operator database", "verified", s.verified, "unverified_batches", len(s.records), "mempool", len(s.mempool))
+	return nil
+}
+
+// resumeInFlight readies the batches a restart finds in flight: a batch
+// that was submitted may still be in a node's mempool or lost, so the
+// submitter checks the chain before it sends it again. It returns the halt
+// a rejected batch calls for ("" if none).
+func (s *store) resumeInFlight() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	halted := ""
+	for _, r := range s.records {
+		if r.Status == BatchSubmitted {
+			r.Status = BatchProven
+		}
+		if r.Status == BatchRejected && halted == "" {
+			halted = fmt.Sprintf("batch %d was rejected: %s (restart with --discard-unverified to rebuild from the last verified batch)", r.Index, r.Reason)
+		}
+	}
+	return halted
+}
+
+// ---------------------------------------------------------------------------
+// reads
+
+func (s *store) verifiedIndex() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.verified
+}
+
+// inFlight is the number of unverified batches.
+func (s *store) inFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.records)
+}
+
+// nextIndex is the index of the next batch to build.
+func (s *store) nextIndex() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.verified + uint64(len(s.records)) + 1
+}
+
+func (s *store) record(index uint64) (*batchRecord, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.records[index]
+	return r, ok
+}
+
+// unverified are the unverified batches in index order, with their
+// statuses as they are now.
+func (s *store) unverified() ([]*batchRecord, []BatchStatus) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	idx := s.unverifiedIndices()
+	recs, st := make([]*batchRecord, len(idx)), make([]BatchStatus, len(idx))
+	for i, index := range idx {
+		recs[i], st[i] = s.records[index], s.records[index].Status
+	}
+	return recs, st
+}
+
+// nextToSubmit is the lowest unverified batch, with a copy of it as it is
+// now.
+func (s *store) nextToSubmit() (*batchRecord, batchRecord, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.records[s.verified+1]
+	if !ok {
+		return nil, batchRecord{}, false
+	}
+	return rec, *rec, true
+}
+
+// inclusion is what the submitter learned of rec's transaction.
+func (s *store) inclusion(rec *batchRecord) (gasUsed int64, txHash string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return rec.GasUsed, rec.TxHash
+}
+
+// unverifiedIndices are the unverified batches' indices, ascending. Caller
+// holds mu.
+func (s *store) unverifiedIndices() []uint64 {
+	idx := make([]uint64, 0, len(s.records))
+	for i := range s.records {
+		idx = append(idx, i)
+	}
+	sort.Slice(idx, func(a, b int) bool { return idx[a] < idx[b] })
+	return idx
+}
+
+// pendingEntries are the accepted transactions not in any batch, in
+// acceptance order.
+func (s *store) pendingEntries() []*mempoolEntry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pendingLocked()
+}
+
+func (s *store) pendingLocked() []*mempoolEntry {
+	var out []*mempoolEntry
+	for _, e := range s.mempool {
+		if e.Batch == 0 {
+			out = append(out, e)
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Seq < out[b].Seq })
+	return out
+}
+
+func (s *store) pendingCount() int { return len(s.pendingEntries()) }
+
+// mempoolEntries are all accepted transactions not yet verified, in
+// acceptance order.
+func (s *store) mempoolEntries() []*mempoolEntry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	seqs := make([]uint64, 0, len(s.mempool))
+	for seq := range s.mempool {
+		seqs = append(seqs, seq)
+	}
+	sort.Slice(seqs, func(a, b int) bool { return seqs[a] < seqs[b] })
+	out := make([]*mempoolEntry, len(seqs))
+	for i, seq := range seqs {
+		out[i] = s.mempool[seq]
+	}
+	return out
+}
+
+func (s *store) mempoolSize() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.mempool)
+}
+
+// entries are the mempool entries of seqs that are still there.
+func (s *store) entries(seqs []uint64) []*mempoolEntry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*mempoolEntry
+	for _, seq := range seqs {
+		if e, ok := s.mempool[seq]; ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// unverifiedFrom counts the accepted transactions of sender that no
+// verified batch holds yet.
+func (s *store) unverifiedFrom(sender uint32) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, e := range s.mempool {
+		if e.Tx.From == sender {
+			n++
+		}
+	}
+	return n
+}
+
+// txStatus reports where a transaction is.
+func (s *store) txStatus(id string) (TxStatus, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e, ok := s.byID[id]; ok {
+		if e.Batch == 0 {
+			return TxStatus{ID: id, Status: "pending"}, nil
+		}
+		st := "built"
+		if r, ok := s.records[e.Batch]; ok {
+			st = string(r.Status)
+		}
+		return TxStatus{ID: id, Status: st, Batch: e.Batch}, nil
+	}
+	var f txFinal
+	ok, err := getJSON(s.db, txFinalKey(id), &f)
+	if err != nil {
+		return TxStatus{}, apiErr(CodeInternal, "%v", err)
+	}
+	if !ok {
+		return TxStatus{}, apiErr(CodeNotFound, "no transaction %s", id)
+	}
+	return TxStatus{ID: id, Status: f.Status, Batch: f.Batch, Reason: f.Reason}, nil
+}
+
+// status fills the store's part of a Status.
+func (s *store) status(st *Status) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	pending := len(s.pendingLocked())
+	st.LastVerified, st.LastBuilt, st.LastProven, st.LastSubmitted = s.verified, s.verified, s.verified, s.verified
+	st.MempoolPending, st.InFlightTxs, st.BatchesVerified = pending, len(s.mempool)-pending, s.verifiedN
+	for _, i := range s.unverifiedIndices() {
+		r := s.records[i]
+		st.LastBuilt = i
+		switch r.Status {
+		case BatchProven:
+			st.LastProven = i
+		case BatchSubmitted:
+			st.LastProven, st.LastSubmitted = i, i
+		}
+	}
+	if vs, err := payments.OpenState(s.base, s.opts.Params); err == nil {
+		if r, err := vs.Root(); err == nil {
+			st.StateRoot = fmt.Sprintf("%x", types.StateRootBytes(r))
+		}
+	}
+}
+
+// setGauges sets the store's gauges.
+func (s *store) setGauges(m *metrics) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m.mempoolPending.Set(float64(len(s.pendingLocked())))
+	m.inFlightBatches.Set(float64(len(s.records)))
+	m.lastVerified.Set(float64(s.verified))
+	last := s.verified
+	for i := range s.records {
+		last = max(last, i)
+	}
+	m.lastBuilt.Set(float64(last))
 }

@@ -352,7 +352,7 @@ func runOperatorStart(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	op, err := operator.Open(ctx, db, chain, prover, operator.Options{
+	op, err := operator.Open(ctx, db, chain, operator.NewInlineProver(prover), operator.Options{
 		RollupID: c.RollupID, Params: p, BatchTimeout: batchTimeout, MaxInFlight: c.MaxInFlight,
 		MinFee: minFee, MaxPendingPerAccount: c.MaxPendingPerAccount, MaxMempool: c.MaxMempool,
 		PollInterval: poll, Standby: c.Standby, TakeoverAfterBlocks: c.TakeoverAfterBlocks, Logger: logger,

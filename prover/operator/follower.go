@@ -1,0 +1,451 @@
+package operator
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/x/rollups/types"
+)
+
+// follower follows the chain: it polls for new blocks and, when the
+// rollup's next_batch_index moves past a batch, commits that batch to the
+// verified state: this operator's own batch as it built it, or a batch
+// another operator built (another operator of the rollup submitted it, or
+// won a race for the index), followed from what the chain keeps (the
+// posted data and the consumed inbox entries). It also decides when a
+// standby takes over (standby.go).
+//
+// Following rebuilds the foreign batch's effect on the verified state,
+// checks the root it gets is the chain's, and carries on from there: this
+// operator's own batches for that index and after are discarded and their
+// transactions go back to the mempool, minus those the chain's batch used
+// the nonce of (follow_match.go).
+type follower struct {
+	*env
+	store     *store
+	builder   *builder
+	proving   *proving
+	submitter *submitter
+
+	mu         sync.Mutex
+	height     int64
+	rollup     types.Rollup
+	chainErr   string
+	followedN  uint64
+	racesLostN uint64
+	// takenOver: a standby that found the rollup silent and now submits;
+	// workSince: the height it first saw work waiting (0: none).
+	takenOver bool
+	workSince int64
+}
+
+// chainState is what the follower last saw of the chain.
+type chainState struct {
+	height int64
+	rollup types.Rollup
+	err    string // "" while the chain answers
+}
+
+func (f *follower) chainView() chainState {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return chainState{height: f.height, rollup: f.rollup, err: f.chainErr}
+}
+
+func (f *follower) watchLoop(ctx context.Context) {
+	t := time.NewTicker(f.opts.PollInterval)
+	defer t.Stop()
+	backoff := newBackoff()
+	for {
+		if err := f.watchOnce(ctx); err != nil {
+			f.mu.Lock()
+			first := f.chainErr == ""
+			f.chainErr = err.Error()
+			f.mu.Unlock()
+			if first {
+				f.log.Warn("chain unreachable; retrying with backoff", "err", err)
+			}
+			if !sleepCtx(ctx, backoff.next()) {
+				return
+			}
+			continue
+		}
+		backoff.reset()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (f *follower) watchOnce(ctx context.Context) error {
+	qctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	h, err := f.chain.Height(qctx)
+	if err != nil {
+		return err
+	}
+	if cs := f.chainView(); h == cs.height && cs.err == "" {
+		return nil
+	}
+	r, err := f.chain.Rollup(qctx, f.opts.RollupID)
+	if err != nil {
+		return err
+	}
+	if f.rules.stale() {
+		if err := f.rules.refresh(qctx, f.chain); err != nil {
+			f.log.Warn("refresh the chain's outbox rules; keeping the cached ones", "err", err)
+		}
+	}
+	f.builder.mu.Lock() // the batch set moves: see builder
+	defer f.builder.mu.Unlock()
+	f.mu.Lock()
+	if f.chainErr != "" {
+		f.log.Info("chain reachable again", "height", h)
+	}
+	f.chainErr = ""
+	f.height, f.rollup = h, r
+	f.mu.Unlock()
+	for next := f.store.verifiedIndex() + 1; next < r.NextBatchIndex && f.halt.why() == ""; next = f.store.verifiedIndex() + 1 {
+		if err := f.commitFromChain(qctx, next); err != nil {
+			f.log.Error("commit verified batch", "index", next, "err", err)
+			break
+		}
+	}
+	f.builder.boundHead()
+	f.updateStandby()
+	if r.InboxSize > r.InboxConsumed {
+		f.builder.wake()
+	}
+	f.submitter.wake()
+	updateGauges(f.metrics, f.store, f, f.halt)
+	return nil
+}
+
+// commitFromChain commits batch i, which the chain verified: this
+// operator's own batch if the chain's is the one it built, otherwise the
+// chain's batch, followed from its posted data. Caller holds the builder's
+// mu.
+func (f *follower) commitFromChain(ctx context.Context, i uint64) error {
+	cb, err := f.chain.Batch(ctx, f.opts.RollupID, i)
+	if err != nil {
+		return fmt.Errorf("operator: query batch %d: %w", i, err)
+	}
+	rec, ok := f.store.record(i)
+	if !ok || !ownBatch(rec, cb) {
+		return f.follow(ctx, cb)
+	}
+	gasUsed, txHash := f.store.inclusion(rec)
+	if gasUsed == 0 && txHash != "" {
+		if res, found, err := f.chain.TxResult(ctx, txHash); err == nil && found && res.Code == 0 {
+			gasUsed = res.GasUsed
+		}
+	}
+	return f.builder.committed(rec, cb.Height, gasUsed)
+}
+
+// ownBatch reports whether the chain's batch cb is the batch rec this
+// operator built: same new root, same data, same inbox range.
+func ownBatch(rec *batchRecord, cb types.Batch) bool {
+	return bytes.Equal(cb.NewStateRoot, rec.NewRoot) && cb.InboxTo-cb.InboxFrom == rec.InboxConsumed &&
+		cb.InboxFrom == rec.InboxFrom && matchesDAHash(rec.Data, cb.DaHash)
+}
+
+// divergence is a followed batch that does not rebuild to the chain's root
+// from this operator's verified state: the operator cannot continue.
+type divergence struct{ reason string }
+
+func (d *divergence) Error() string { return d.reason }
+
+// follow applies the chain's batch cb, built by another operator, to the
+// verified state, in one atomic write, and discards this operator's own
+// unverified batches (all of them: they start at cb's index). A divergence
+// halts the pipeline; other errors (the chain did not answer) are returned
+// and the follower tries again. Caller holds the builder's mu.
+func (f *follower) follow(ctx context.Context, cb types.Batch) error {
+	_, hadOwn := f.store.record(cb.Index)
+	posted, err := f.chain.PostedBatch(ctx, cb)
+	if err != nil {
+		return fmt.Errorf("operator: data of batch %d: %w", cb.Index, err)
+	}
+	data := posted.Data
+	if !matchesDAHash(data, cb.DaHash) {
+		return fmt.Errorf("operator: the data the node returned for batch %d does not match its DA hash", cb.Index)
+	}
+	// The state follows from the data alone; the outbox only tells which
+	// mempool withdrawals and sends the batch executed, so one that cannot
+	// be read costs those transactions, not the follow.
+	outbox, outboxErr := postedOutbox(posted.Outbox, cb)
+	msgs, err := f.consumedInbox(ctx, cb)
+	if err != nil {
+		return err
+	}
+	ov := newOverlay(f.store.base)
+	touched, err := f.replayForeign(ov, cb, data, msgs)
+	if err != nil {
+		if d, ok := err.(*divergence); ok {
+			f.halt.set(d.reason)
+			return nil
+		}
+		return err
+	}
+	return f.commitFollowed(ov, cb, data, outbox, outboxErr, msgs, touched, hadOwn)
+}
+
+// postedOutbox decodes the outbox posted with cb and checks it is the one
+// the chain verified (its hash and entry count in the batch record).
+func postedOutbox(bz []byte, cb types.Batch) ([]types.OutboxEntry, error) {
+	entries, err := types.DecodeOutbox(bz)
+	if err != nil {
+		return nil, fmt.Errorf("the posted outbox does not decode: %w", err)
+	}
+	if got := types.FieldElementBytes(types.OutboxHash(entries)); !bytes.Equal(got, cb.OutboxHash) || uint64(len(entries)) != cb.OutboxEntries {
+		return nil, fmt.Errorf("the posted outbox (%d entries, hash %x) is not the one the chain verified (%d entries, hash %x)",
+			len(entries), got, cb.OutboxEntries, cb.OutboxHash)
+	}
+	return entries, nil
+}
+
+// consumedInbox fetches the inbox entries cb consumed and checks they end at
+// the accumulator the chain recorded for the batch.
+func (f *follower) consumedInbox(ctx context.Context, cb types.Batch) ([]types.InboxMessage, error) {
+	msgs, err := types.CollectConsumedInbox(ctx, cb, 100, func(ctx context.Context, from, limit uint64) ([]types.InboxMessage, error) {
+		return f.chain.Inbox(ctx, f.opts.RollupID, from, limit)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("operator: %w", err)
+	}
+	return msgs, nil
+}
+
+// replayForeign applies the batch to the verified state in ov with
+// payments.Replay and checks the roots before and after against the chain's
+// record. It returns the accounts the batch touched, as they are after it.
+func (f *follower) replayForeign(ov *overlayDB, cb types.Batch, data []byte, msgs []types.InboxMessage) (map[uint32]*payments.Account, error) {
+	st, err := payments.OpenState(ov, f.opts.Params)
+	if err != nil {
+		return nil, err
+	}
+	prev, err := st.Root()
+	if err != nil {
+		return nil, err
+	}
+	if got := types.StateRootBytes(prev); !bytes.Equal(got, cb.PrevStateRoot) {
+		return nil, &divergence{fmt.Sprintf("batch %d (submitter %s) starts from root %x, but this operator's verified state after batch %d has root %x: the states diverged",
+			cb.Index, cb.Submitter, cb.PrevStateRoot, f.store.verifiedIndex(), got)}
+	}
+	records, err := payments.DecodeData(data)
+	if err != nil {
+		return nil, &divergence{fmt.Sprintf("batch %d (submitter %s): data does not decode: %v", cb.Index, cb.Submitter, err)}
+	}
+	accounts, err := f.touchedAccounts(st, cb, records, msgs)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]types.InboxEntry, len(msgs))
+	for i, m := range msgs {
+		if entries[i], err = m.Entry(); err != nil {
+			return nil, fmt.Errorf("operator: inbox message %d: %w", m.Sequence, err)
+		}
+	}
+	consumed, err := payments.Replay(accounts, data, entries)
+	if err != nil {
+		return nil, &divergence{fmt.Sprintf("batch %d (submitter %s) does not replay: %v", cb.Index, cb.Submitter, err)}
+	}
+	if consumed != len(entries) {
+		return nil, &divergence{fmt.Sprintf("batch %d (submitter %s) replays %d inbox messages, the chain recorded %d", cb.Index, cb.Submitter, consumed, len(entries))}
+	}
+	if err := st.ApplyAccounts(accounts); err != nil {
+		if errors.Is(err, payments.ErrAccountOutOfRange) {
+			return nil, &divergence{fmt.Sprintf("batch %d (submitter %s) replays to an account the state cannot hold: %v", cb.Index, cb.Submitter, err)}
+		}
+		return nil, err
+	}
+	root, err := st.Root()
+	if err != nil {
+		return nil, err
+	}
+	if got := types.StateRootBytes(root); !bytes.Equal(got, cb.NewStateRoot) {
+		return nil, &divergence{fmt.Sprintf("batch %d (submitter %s): replaying its data gives root %x, the chain verified %x: the states diverged",
+			cb.Index, cb.Submitter, got, cb.NewStateRoot)}
+	}
+	return accounts, nil
+}
+
+// touchedAccounts loads from st, as they are before the batch, the
+// accounts the batch's records touch and those its executed forced
+// transactions name.
+func (f *follower) touchedAccounts(st *payments.State, cb types.Batch, records []payments.Record, msgs []types.InboxMessage) (map[uint32]*payments.Account, error) {
+	capacity := uint64(1) << uint(f.opts.Params.Depth)
+	accounts := map[uint32]*payments.Account{}
+	load := func(i uint32) error {
+		if uint64(i) >= capacity {
+			return &divergence{fmt.Sprintf("batch %d (submitter %s) touches account %d beyond the tree (capacity %d)", cb.Index, cb.Submitter, i, capacity)}
+		}
+		if _, ok := accounts[i]; ok {
+			return nil
+		}
+		a, err := st.Account(i)
+		if err != nil {
+			return err
+		}
+		accounts[i] = &a
+		return nil
+	}
+	for _, r := range records {
+		var err error
+		switch r.Kind {
+		case payments.KindTransfer:
+			if err = load(r.From); err == nil {
+				err = load(r.To)
+			}
+		case payments.KindWithdraw, payments.KindSend:
+			err = load(r.From)
+		case payments.KindCredit:
+			err = load(r.To)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range msgs {
+		e, err := m.Entry()
+		if err != nil {
+			return nil, fmt.Errorf("operator: inbox message %d: %w", m.Sequence, err)
+		}
+		// an executed forced transaction touches the accounts its payload names
+		if tx, ferr := payments.DecodeForcedTx(e.Payload); ferr == nil && e.Kind == types.InboxKindForcedTx {
+			for _, idx := range []uint32{tx.From, tx.To} {
+				if uint64(idx) < capacity {
+					if err := load(idx); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+	}
+	return accounts, nil
+}
+
+// commitFollowed commits the followed batch: it sorts the mempool into the
+// transactions the batch included, those whose nonce it used (dropped) and
+// the rest (back to pending), has the store write it all at once, and
+// starts the head again from the new verified state. Caller holds the
+// builder's mu.
+func (f *follower) commitFollowed(ov *overlayDB, cb types.Batch, data []byte, outbox []types.OutboxEntry, outboxErr error,
+	msgs []types.InboxMessage, touched map[uint32]*payments.Account, hadOwn bool) error {
+	records, err := payments.DecodeData(data)
+	if err != nil {
+		return err
+	}
+	rec := &batchRecord{
+		Index: cb.Index, Status: BatchVerified, InboxBefore: cb.InboxAccumulatorBefore, InboxAfter: cb.InboxAccumulatorAfter,
+		InboxFrom: cb.InboxFrom, InboxConsumed: cb.InboxTo - cb.InboxFrom, PrevRoot: cb.PrevStateRoot, NewRoot: cb.NewStateRoot,
+		Data: data, L2TxCount: cb.L2TxCount, Height: cb.Height, Submitter: cb.Submitter, Followed: true,
+		VerifiedAt: time.Now().UnixMilli(),
+	}
+	for _, m := range msgs {
+		bz, err := m.Marshal()
+		if err != nil {
+			return err
+		}
+		rec.Inbox = append(rec.Inbox, bz)
+	}
+	// Before: the nonces of the touched accounts in the verified state.
+	vs, err := payments.OpenState(f.store.base, f.opts.Params)
+	if err != nil {
+		return err
+	}
+	inbox := make([]types.InboxEntry, len(msgs))
+	for i, m := range msgs {
+		if inbox[i], err = m.Entry(); err != nil {
+			return fmt.Errorf("operator: inbox message %d: %w", m.Sequence, err)
+		}
+	}
+	spends, err := spentNonces(vs, records, inbox, outbox, outboxErr)
+	if err != nil {
+		return err
+	}
+	included := map[uint64]bool{}
+	dropped := map[uint64]string{}
+	for _, e := range f.store.mempoolEntries() {
+		tx, err := FromWire(e.Tx)
+		if err != nil {
+			continue
+		}
+		after, ok := touched[tx.From]
+		if !ok || tx.Nonce >= after.Nonce {
+			continue // still usable
+		}
+		// Its nonce is taken. It is the chain batch's only if the batch
+		// spent that very nonce with this very transaction.
+		ok, why, err := f.matchSpend(vs, spends, &tx)
+		if err != nil {
+			return err
+		}
+		if ok {
+			included[e.Seq] = true
+			continue
+		}
+		dropped[e.Seq] = fmt.Sprintf("nonce %d of account %d was used on the chain by batch %d (submitter %s)%s", tx.Nonce, tx.From, cb.Index, cb.Submitter, why)
+	}
+	discarded, err := f.store.commitFollowed(ov, rec, included, dropped)
+	if err != nil {
+		return err
+	}
+	f.mu.Lock()
+	f.followedN++
+	f.metrics.batchesFollowed.Inc()
+	if hadOwn {
+		f.racesLostN++
+		f.metrics.racesLost.Inc()
+	}
+	if f.opts.Standby && f.takenOver {
+		f.takenOver = false
+		f.log.Info("another operator is submitting again: back to standby", "index", cb.Index, "submitter", cb.Submitter)
+	}
+	f.mu.Unlock()
+	f.log.Info("followed a batch built by another operator", "index", cb.Index, "submitter", cb.Submitter,
+		"l2_txs", cb.L2TxCount, "inbox", rec.InboxConsumed, "height", cb.Height, "own_batches_discarded", discarded,
+		"own_txs_included", len(included), "own_txs_dropped", len(dropped), "lost_race", hadOwn)
+	return f.builder.followed(cb.InboxTo)
+}
+
+// status fills the follower's part of a Status.
+func (f *follower) status(s *Status) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s.ChainHeight, s.ChainNextBatch, s.ChainError = f.height, f.rollup.NextBatchIndex, f.chainErr
+	s.Role, s.BatchesFollowed, s.RacesLost = "primary", f.followedN, f.racesLostN
+	if f.opts.Standby {
+		s.Role = "standby"
+		if f.takenOver {
+			s.Role = "standby-active"
+		}
+	}
+	if f.rollup.InboxSize > f.rollup.InboxConsumed {
+		s.InboxPending = f.rollup.InboxSize - f.rollup.InboxConsumed
+	}
+	if f.height > 0 && f.rollup.LastBatchHeight > 0 {
+		s.LagBlocks = f.height - f.rollup.LastBatchHeight
+	}
+}
+
+// setGauges sets the follower's gauges.
+func (f *follower) setGauges(m *metrics) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m.chainHeight.Set(float64(f.height))
+	if f.height > 0 && f.rollup.LastBatchHeight > 0 {
+		m.lagBlocks.Set(float64(f.height - f.rollup.LastBatchHeight))
+	}
+	if f.rollup.InboxSize >= f.rollup.InboxConsumed {
+		m.inboxPending.Set(float64(f.rollup.InboxSize - f.rollup.InboxConsumed))
+	}
+}
