@@ -10,6 +10,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/runtime"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/nativechain/nativechain/x/rollups"
 	"github.com/nativechain/nativechain/x/rollups/keeper"
@@ -19,9 +20,42 @@ import (
 func TestNewKeeper_PanicsOnMalformedAuthority(t *testing.T) {
 	key := storetypes.NewKVStoreKey(types.StoreKey)
 	encCfg := moduletestutil.MakeTestEncodingConfig(rollups.AppModule{})
-	require.Panics(t, func() {
-		keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), address.NewBech32Codec("native"), nil, "cosmos1notours")
+	requirePanicsContaining(t, `x/rollups: invalid authority address "cosmos1notours"`, func() {
+		keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), address.NewBech32Codec("native"), newFakeBank(), "cosmos1notours")
 	})
+}
+
+// The app refuses to start without a dependency: no path of the keeper
+// runs with one missing.
+func TestNewKeeper_PanicsOnAMissingDependency(t *testing.T) {
+	key := storetypes.NewKVStoreKey(types.StoreKey)
+	encCfg := moduletestutil.MakeTestEncodingConfig(rollups.AppModule{})
+	ac := address.NewBech32Codec("native")
+	authority, err := ac.BytesToString(authtypes.NewModuleAddress("gov"))
+	require.NoError(t, err)
+	require.PanicsWithValue(t, "x/rollups: NewKeeper: no bank keeper given", func() {
+		keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, nil, authority)
+	})
+	require.PanicsWithValue(t, "x/rollups: NewKeeper: no address codec given", func() {
+		keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), nil, newFakeBank(), authority)
+	})
+}
+
+// Hooks are registered once, as x/staking's: a second registration, or
+// none, is a wiring bug the app refuses to start with.
+func TestSetHooks_PanicsOnASecondRegistrationAndOnNil(t *testing.T) {
+	f := newFixture(t)
+	require.PanicsWithValue(t, "x/rollups: SetHooks: hooks already set", func() { f.keeper.SetHooks(&recordingHooks{}) })
+
+	key := storetypes.NewKVStoreKey(types.StoreKey)
+	encCfg := moduletestutil.MakeTestEncodingConfig(rollups.AppModule{})
+	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), f.ac, newFakeBank(), f.authority)
+	require.PanicsWithValue(t, "x/rollups: SetHooks: nil hooks", func() { k.SetHooks(nil) })
+	require.PanicsWithValue(t,
+		"x/rollups: NewAppModule: the keeper has no hooks; register x/crossrollup's and x/rewards' with SetHooks first",
+		func() { rollups.NewAppModule(encCfg.Codec, k) })
+	k.SetHooks(types.MultiRollupsHooks{})
+	require.NotPanics(t, func() { rollups.NewAppModule(encCfg.Codec, k) })
 }
 
 func TestUpdateParams(t *testing.T) {
@@ -87,3 +121,16 @@ func TestInitGenesis_RejectsInvalidParams(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// requirePanicsContaining asserts that f panics with a message containing
+// want.
+func requirePanicsContaining(t *testing.T, want string, f func()) {
+	t.Helper()
+	defer func() {
+		t.Helper()
+		r := recover()
+		require.NotNil(t, r, "expected a panic containing %q", want)
+		require.Contains(t, fmt.Sprint(r), want)
+	}()
+	f()
+}
