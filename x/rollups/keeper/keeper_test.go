@@ -9,6 +9,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec/address"
 	"github.com/cosmos/cosmos-sdk/runtime"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
@@ -133,4 +134,25 @@ func requirePanicsContaining(t *testing.T, want string, f func()) {
 		require.Contains(t, fmt.Sprint(r), want)
 	}()
 	f()
+}
+
+// MultiRollupsHooks calls the hooks in order: the first veto of a
+// deregistration stops it, and reward funds reach only the hooks before a
+// failing one.
+func TestMultiRollupsHooks_StopAtTheFirstVetoOrError(t *testing.T) {
+	f := newFixture(t)
+	bank := newFakeBank()
+	bank.fund(authtypes.NewModuleAddress(types.ModuleName), sdk.NewInt64Coin("unat", 10))
+	vetoing := &recordingHooks{ledger: &fakeBridgeLedger{holds: map[string]bool{"a": true}}, pool: &fakeRewardPool{bank: bank}}
+	failing := &recordingHooks{ledger: &fakeBridgeLedger{holds: map[string]bool{}}, pool: &fakeRewardPool{bank: bank, err: types.ErrUnauthorized}}
+	never := &recordingHooks{ledger: &fakeBridgeLedger{err: types.ErrUnknownRollup}, pool: &fakeRewardPool{bank: bank}}
+
+	require.ErrorIs(t, types.MultiRollupsHooks{vetoing, never}.BeforeRollupDeregistered(f.ctx, "a"), types.ErrBridgeLedgerNotEmpty)
+	require.NoError(t, types.MultiRollupsHooks{vetoing, failing}.BeforeRollupDeregistered(f.ctx, "b"))
+
+	fee := sdk.NewCoins(sdk.NewInt64Coin("unat", 4))
+	err := types.MultiRollupsHooks{vetoing, failing, never}.AfterRewardFundsCollected(f.ctx, fee, types.RewardSourceRegistrationFee)
+	require.ErrorIs(t, err, types.ErrUnauthorized)
+	require.Equal(t, []string{"registration_fee:4unat"}, vetoing.pool.inflows)
+	require.Empty(t, never.pool.inflows, "hooks after a failing one are not called")
 }

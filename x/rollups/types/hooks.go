@@ -41,7 +41,7 @@ type RollupsHooks interface {
 	// x/rollups' module account holds amt that belongs to it: a
 	// registration or forced-inclusion fee, or a frozen rollup's slashed
 	// bond, under source (RewardSource*). The pool moves it in; an error
-	// fails the operation that collected it.
+	// fails the fee's message, or leaves the slashed bond escrowed.
 	AfterRewardFundsCollected(ctx context.Context, amt sdk.Coins, source string) error
 }
 
