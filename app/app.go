@@ -17,6 +17,7 @@ import (
 	reflectionv1 "cosmossdk.io/api/cosmos/reflection/v1"
 	"cosmossdk.io/client/v2/autocli"
 	"cosmossdk.io/core/appmodule"
+	corestore "cosmossdk.io/core/store"
 	"cosmossdk.io/log/v2"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
@@ -149,7 +150,7 @@ type NativeApp struct {
 	ConsensusParamsKeeper consensusparamkeeper.Keeper
 
 	// nativechain keepers
-	RollupsKeeper     rollupskeeper.Keeper
+	RollupsKeeper     *rollupskeeper.Keeper
 	CrossRollupKeeper crossrollupkeeper.Keeper
 	RewardsKeeper     rewardskeeper.Keeper
 
@@ -159,7 +160,10 @@ type NativeApp struct {
 	configurator module.Configurator
 }
 
-// New returns a fully wired NativeApp.
+// New returns a fully wired NativeApp. It reads as the list of steps below,
+// in the order they must run. Every keeper is built with what it uses, so
+// a missing dependency stops the app here (the constructors panic); the one
+// wiring after construction is x/rollups' hooks, registered once.
 func New(
 	logger log.Logger,
 	db dbm.DB,
@@ -167,6 +171,27 @@ func New(
 	appOpts servertypes.AppOptions,
 	baseAppOptions ...func(*baseapp.BaseApp),
 ) *NativeApp {
+	app := newNativeApp(logger, db, baseAppOptions...)
+	app.initAccountKeepers(logger)
+	app.initStakingKeepers()
+	app.initGovKeepers(appOpts)
+	app.initNativeKeepers()
+	app.initMintKeeper()
+	app.initModuleManager()
+	app.setModuleOrder()
+	app.registerServices()
+	app.MountKVStores(app.keys)
+	app.setABCIHandlers()
+	if loadLatest {
+		if err := app.LoadLatestVersion(); err != nil {
+			panic(fmt.Errorf("failed to load latest version: %w", err))
+		}
+	}
+	return app
+}
+
+// newNativeApp builds the codecs, the BaseApp and the store keys.
+func newNativeApp(logger log.Logger, db dbm.DB, baseAppOptions ...func(*baseapp.BaseApp)) *NativeApp {
 	interfaceRegistry, err := types.NewInterfaceRegistryWithOptions(types.InterfaceRegistryOptions{
 		ProtoFiles: proto.HybridResolver,
 		SigningOptions: signing.Options{
@@ -189,118 +214,138 @@ func New(
 	bApp.SetInterfaceRegistry(interfaceRegistry)
 	bApp.SetTxEncoder(txConfig.TxEncoder())
 
-	keys := storetypes.NewKVStoreKeys(
-		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey,
-		minttypes.StoreKey, distrtypes.StoreKey, slashingtypes.StoreKey,
-		govtypes.StoreKey, consensusparamtypes.StoreKey, upgradetypes.StoreKey,
-		evidencetypes.StoreKey,
-		rollupstypes.StoreKey, crossrolluptypes.StoreKey, rewardstypes.StoreKey,
-	)
-
-	app := &NativeApp{
+	return &NativeApp{
 		BaseApp:           bApp,
 		legacyAmino:       legacyAmino,
 		appCodec:          appCodec,
 		txConfig:          txConfig,
 		interfaceRegistry: interfaceRegistry,
-		keys:              keys,
+		keys: storetypes.NewKVStoreKeys(
+			authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey,
+			minttypes.StoreKey, distrtypes.StoreKey, slashingtypes.StoreKey,
+			govtypes.StoreKey, consensusparamtypes.StoreKey, upgradetypes.StoreKey,
+			evidencetypes.StoreKey,
+			rollupstypes.StoreKey, crossrolluptypes.StoreKey, rewardstypes.StoreKey,
+		),
 	}
+}
 
-	govAuthority := authtypes.NewModuleAddress(govtypes.ModuleName).String()
-	accCodec := address.NewBech32Codec(Bech32Prefix)
-	valCodec := address.NewBech32Codec(Bech32PrefixValAddr)
-	consCodec := address.NewBech32Codec(Bech32PrefixConsAddr)
+// govAuthority is the address allowed to change every module's params:
+// x/gov's module account.
+func govAuthority() string { return authtypes.NewModuleAddress(govtypes.ModuleName).String() }
 
+// storeService is the KV store of a module's store key.
+func (app *NativeApp) storeService(storeKey string) corestore.KVStoreService {
+	return runtime.NewKVStoreService(app.keys[storeKey])
+}
+
+// initAccountKeepers builds x/consensus, x/auth and x/bank.
+func (app *NativeApp) initAccountKeepers(logger log.Logger) {
 	app.ConsensusParamsKeeper = consensusparamkeeper.NewKeeper(
-		appCodec, runtime.NewKVStoreService(keys[consensusparamtypes.StoreKey]), govAuthority, runtime.EventService{},
+		app.appCodec, app.storeService(consensusparamtypes.StoreKey), govAuthority(), runtime.EventService{},
 	)
-	bApp.SetParamStore(app.ConsensusParamsKeeper.ParamsStore)
+	app.SetParamStore(app.ConsensusParamsKeeper.ParamsStore)
 
 	app.AccountKeeper = authkeeper.NewAccountKeeper(
-		appCodec, runtime.NewKVStoreService(keys[authtypes.StoreKey]), authtypes.ProtoBaseAccount,
-		maccPerms, accCodec, Bech32Prefix, govAuthority,
+		app.appCodec, app.storeService(authtypes.StoreKey), authtypes.ProtoBaseAccount,
+		maccPerms, address.NewBech32Codec(Bech32Prefix), Bech32Prefix, govAuthority(),
 	)
 	app.BankKeeper = bankkeeper.NewBaseKeeper(
-		appCodec, runtime.NewKVStoreService(keys[banktypes.StoreKey]), app.AccountKeeper,
-		BlockedAddresses(), govAuthority, logger,
+		app.appCodec, app.storeService(banktypes.StoreKey), app.AccountKeeper,
+		BlockedAddresses(), govAuthority(), logger,
 	)
+}
+
+// initStakingKeepers builds x/staking, x/distribution, x/slashing and
+// x/evidence, and registers x/staking's hooks.
+func (app *NativeApp) initStakingKeepers() {
 	app.StakingKeeper = stakingkeeper.NewKeeper(
-		appCodec, runtime.NewKVStoreService(keys[stakingtypes.StoreKey]), app.AccountKeeper, app.BankKeeper,
-		govAuthority, valCodec, consCodec,
-	)
-	app.MintKeeper = mintkeeper.NewKeeper(
-		appCodec, runtime.NewKVStoreService(keys[minttypes.StoreKey]), app.StakingKeeper,
-		app.AccountKeeper, app.BankKeeper, authtypes.FeeCollectorName, govAuthority,
+		app.appCodec, app.storeService(stakingtypes.StoreKey), app.AccountKeeper, app.BankKeeper,
+		govAuthority(), address.NewBech32Codec(Bech32PrefixValAddr), address.NewBech32Codec(Bech32PrefixConsAddr),
 	)
 	app.DistrKeeper = distrkeeper.NewKeeper(
-		appCodec, runtime.NewKVStoreService(keys[distrtypes.StoreKey]), app.AccountKeeper, app.BankKeeper,
-		app.StakingKeeper, authtypes.FeeCollectorName, govAuthority,
+		app.appCodec, app.storeService(distrtypes.StoreKey), app.AccountKeeper, app.BankKeeper,
+		app.StakingKeeper, authtypes.FeeCollectorName, govAuthority(),
 	)
 	app.SlashingKeeper = slashingkeeper.NewKeeper(
-		appCodec, legacyAmino, runtime.NewKVStoreService(keys[slashingtypes.StoreKey]), app.StakingKeeper, govAuthority,
+		app.appCodec, app.legacyAmino, app.storeService(slashingtypes.StoreKey), app.StakingKeeper, govAuthority(),
 	)
 	app.StakingKeeper.SetHooks(
 		stakingtypes.NewMultiStakingHooks(app.DistrKeeper.Hooks(), app.SlashingKeeper.Hooks()),
 	)
+	evidenceKeeper := evidencekeeper.NewKeeper(
+		app.appCodec, app.storeService(evidencetypes.StoreKey), app.StakingKeeper,
+		app.SlashingKeeper, address.NewBech32Codec(Bech32Prefix), runtime.ProvideCometInfoService(),
+	)
+	app.EvidenceKeeper = *evidenceKeeper
+}
 
+// initGovKeepers builds x/upgrade and x/gov.
+func (app *NativeApp) initGovKeepers(appOpts servertypes.AppOptions) {
 	skipUpgradeHeights := map[int64]bool{}
 	for _, h := range cast.ToIntSlice(appOpts.Get(server.FlagUnsafeSkipUpgrades)) {
 		skipUpgradeHeights[int64(h)] = true
 	}
 	homePath := cast.ToString(appOpts.Get(flags.FlagHome))
 	app.UpgradeKeeper = upgradekeeper.NewKeeper(
-		skipUpgradeHeights, runtime.NewKVStoreService(keys[upgradetypes.StoreKey]), appCodec, homePath,
-		app.BaseApp, govAuthority,
+		skipUpgradeHeights, app.storeService(upgradetypes.StoreKey), app.appCodec, homePath,
+		app.BaseApp, govAuthority(),
 	)
-
-	govConfig := govtypes.DefaultConfig()
 	app.GovKeeper = govkeeper.NewKeeper(
-		appCodec, runtime.NewKVStoreService(keys[govtypes.StoreKey]), app.AccountKeeper, app.BankKeeper,
-		app.DistrKeeper, app.MsgServiceRouter(), govConfig, govAuthority,
+		app.appCodec, app.storeService(govtypes.StoreKey), app.AccountKeeper, app.BankKeeper,
+		app.DistrKeeper, app.MsgServiceRouter(), govtypes.DefaultConfig(), govAuthority(),
 		govkeeper.NewDefaultCalculateVoteResultsAndVotingPower(app.StakingKeeper),
 	)
+}
 
-	evidenceKeeper := evidencekeeper.NewKeeper(
-		appCodec, runtime.NewKVStoreService(keys[evidencetypes.StoreKey]), app.StakingKeeper,
-		app.SlashingKeeper, accCodec, runtime.ProvideCometInfoService(),
-	)
-	app.EvidenceKeeper = *evidenceKeeper
-
+// initNativeKeepers builds x/rollups, then x/rewards (which asks x/rollups
+// whether a rollup's operators may be paid), then x/crossrollup (x/rollups'
+// registry, inbox and Msg service for bundles, the reward pool for bridge
+// fees, the exodus verifier of each exit layout), and registers x/rollups'
+// hooks: the bridge applies every verified batch's outbox and vetoes
+// deregistration while a rollup still holds funds; then the reward pool
+// charges the batch fee, records the operator's work and takes the fees
+// x/rollups collects.
+func (app *NativeApp) initNativeKeepers() {
+	accCodec := address.NewBech32Codec(Bech32Prefix)
 	app.RollupsKeeper = rollupskeeper.NewKeeper(
-		appCodec, runtime.NewKVStoreService(keys[rollupstypes.StoreKey]), accCodec, app.BankKeeper, govAuthority,
+		app.appCodec, app.storeService(rollupstypes.StoreKey), accCodec, app.BankKeeper, govAuthority(),
+	)
+	app.RewardsKeeper = rewardskeeper.NewKeeper(
+		app.appCodec, app.storeService(rewardstypes.StoreKey), accCodec, app.BankKeeper,
+		app.RollupsKeeper, authtypes.FeeCollectorName, govAuthority(),
 	)
 	app.CrossRollupKeeper = crossrollupkeeper.NewKeeper(
-		appCodec, runtime.NewKVStoreService(keys[crossrolluptypes.StoreKey]), accCodec, app.BankKeeper,
-		app.RollupsKeeper, govAuthority,
+		app.appCodec, app.storeService(crossrolluptypes.StoreKey), accCodec, app.BankKeeper,
+		app.RollupsKeeper, rollupskeeper.NewMsgServerImpl(app.RollupsKeeper), app.RewardsKeeper,
+		map[string]crossrolluptypes.ExitVerifier{crossrolluptypes.ExitLayoutPaymentsV1: payments.NewExitVerifier()},
+		govAuthority(),
 	)
-	// The reward pool reads each block's minted coins from x/mint's stores,
-	// asks x/rollups whether a rollup's operators may be paid, and sends
-	// the validator share to the fee collector for x/distribution.
-	app.RewardsKeeper = rewardskeeper.NewKeeper(
-		appCodec, runtime.NewKVStoreService(keys[rewardstypes.StoreKey]), accCodec, app.BankKeeper,
-		app.RollupsKeeper, rewardskeeper.NewMintInflation(app.MintKeeper, app.BankKeeper),
-		authtypes.FeeCollectorName, govAuthority,
-	)
-	// The bridge applies every verified batch's outbox and vetoes
-	// deregistration while a rollup still holds funds; then the reward pool
-	// charges the batch fee and records the operator's work.
 	app.RollupsKeeper.SetHooks(rollupstypes.MultiRollupsHooks{app.CrossRollupKeeper.Hooks(), app.RewardsKeeper.Hooks()})
-	app.RollupsKeeper.SetBridgeLedger(app.CrossRollupKeeper)
-	app.RollupsKeeper.SetRewardPool(app.RewardsKeeper)
-	// Bundles apply their batches through x/rollups' own Msg service; bridge
-	// fees go to the reward pool.
-	app.CrossRollupKeeper.SetBatchSubmitter(rollupskeeper.NewMsgServerImpl(app.RollupsKeeper))
-	app.CrossRollupKeeper.SetRewardPool(app.RewardsKeeper)
-	app.CrossRollupKeeper.SetExitVerifier(crossrolluptypes.ExitLayoutPaymentsV1, payments.NewExitVerifier())
+}
 
+// initMintKeeper builds x/mint last: its mint function pays the reward
+// pool its share of every block's inflation (app/mint.go).
+func (app *NativeApp) initMintKeeper() {
+	app.MintKeeper = mintkeeper.NewKeeper(
+		app.appCodec, app.storeService(minttypes.StoreKey), app.StakingKeeper,
+		app.AccountKeeper, app.BankKeeper, authtypes.FeeCollectorName, govAuthority(),
+		mintkeeper.WithMintFn(mintWithPoolShare(app.RewardsKeeper, app.BankKeeper)),
+	)
+}
+
+// initModuleManager builds the module manager and the basic manager, and
+// registers every module's amino names and interfaces.
+func (app *NativeApp) initModuleManager() {
+	appCodec, accCodec := app.appCodec, address.NewBech32Codec(Bech32Prefix)
 	app.ModuleManager = module.NewManager(
-		genutil.NewAppModule(app.AccountKeeper, app.StakingKeeper, app, txConfig),
+		genutil.NewAppModule(app.AccountKeeper, app.StakingKeeper, app, app.txConfig),
 		auth.NewAppModule(appCodec, app.AccountKeeper, authsims.RandomGenesisAccounts, nil),
 		vesting.NewAppModule(app.AccountKeeper, app.BankKeeper),
 		bank.NewAppModule(appCodec, app.BankKeeper, app.AccountKeeper, nil),
 		gov.NewAppModule(appCodec, app.GovKeeper, app.AccountKeeper, app.BankKeeper, nil),
 		mint.NewAppModule(appCodec, app.MintKeeper, app.AccountKeeper, nil, nil),
-		slashing.NewAppModule(appCodec, app.SlashingKeeper, app.AccountKeeper, app.BankKeeper, app.StakingKeeper, nil, interfaceRegistry),
+		slashing.NewAppModule(appCodec, app.SlashingKeeper, app.AccountKeeper, app.BankKeeper, app.StakingKeeper, nil, app.interfaceRegistry),
 		distr.NewAppModule(appCodec, app.DistrKeeper, app.AccountKeeper, app.BankKeeper, app.StakingKeeper, nil),
 		staking.NewAppModule(appCodec, app.StakingKeeper, app.AccountKeeper, app.BankKeeper, nil),
 		upgrade.NewAppModule(app.UpgradeKeeper, accCodec),
@@ -319,14 +364,19 @@ func New(
 			banktypes.ModuleName:    bankModuleBasic{app.ModuleManager.Modules[banktypes.ModuleName].(bank.AppModule).AppModuleBasic},
 		},
 	)
-	app.BasicModuleManager.RegisterLegacyAminoCodec(legacyAmino)
-	app.BasicModuleManager.RegisterInterfaces(interfaceRegistry)
+	app.BasicModuleManager.RegisterLegacyAminoCodec(app.legacyAmino)
+	app.BasicModuleManager.RegisterInterfaces(app.interfaceRegistry)
+}
 
+// setModuleOrder sets the order of the pre-, begin- and end-blockers and of
+// genesis.
+func (app *NativeApp) setModuleOrder() {
 	app.ModuleManager.SetOrderPreBlockers(upgradetypes.ModuleName, authtypes.ModuleName)
-	// The reward pool takes its share of fresh inflation after x/mint mints
-	// and before x/distribution allocates the fee collector's balance.
+	// x/mint's BeginBlock also moves the reward pool's share of the fresh
+	// inflation (its mint function), before x/distribution allocates the
+	// fee collector's balance.
 	app.ModuleManager.SetOrderBeginBlockers(
-		minttypes.ModuleName, rewardstypes.ModuleName, distrtypes.ModuleName, slashingtypes.ModuleName,
+		minttypes.ModuleName, distrtypes.ModuleName, slashingtypes.ModuleName,
 		evidencetypes.ModuleName, stakingtypes.ModuleName,
 		rollupstypes.ModuleName, crossrolluptypes.ModuleName,
 	)
@@ -346,7 +396,11 @@ func New(
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisModuleOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisModuleOrder...)
+}
 
+// registerServices registers every module's Msg and Query services, and
+// the AutoCLI and reflection services.
+func (app *NativeApp) registerServices() {
 	app.configurator = module.NewConfigurator(app.appCodec, app.MsgServiceRouter(), app.GRPCQueryRouter())
 	if err := app.ModuleManager.RegisterServices(app.configurator); err != nil {
 		panic(err)
@@ -358,28 +412,25 @@ func New(
 		panic(err)
 	}
 	reflectionv1.RegisterReflectionServiceServer(app.GRPCQueryRouter(), reflectionSvc)
+}
 
-	app.MountKVStores(keys)
-
+// setABCIHandlers sets the genesis, block and transaction handlers.
+func (app *NativeApp) setABCIHandlers() {
 	app.SetInitChainer(app.InitChainer)
 	app.SetPreBlocker(app.PreBlocker)
 	app.SetBeginBlocker(app.BeginBlocker)
 	app.SetEndBlocker(app.EndBlocker)
-	app.setAnteHandler(txConfig)
-
-	if loadLatest {
-		if err := app.LoadLatestVersion(); err != nil {
-			panic(fmt.Errorf("failed to load latest version: %w", err))
-		}
-	}
-	return app
+	app.setAnteHandler()
+	app.setProposalHandlers()
 }
 
-func (app *NativeApp) setAnteHandler(txConfig client.TxConfig) {
+// setAnteHandler chains the SDK's ante handler and the batch and bundle
+// checks.
+func (app *NativeApp) setAnteHandler() {
 	sdkAnte, err := ante.NewAnteHandler(ante.HandlerOptions{
 		AccountKeeper:   app.AccountKeeper,
 		BankKeeper:      app.BankKeeper,
-		SignModeHandler: txConfig.SignModeHandler(),
+		SignModeHandler: app.txConfig.SignModeHandler(),
 		SigGasConsumer:  ante.DefaultSigVerificationGasConsumer,
 	})
 	if err != nil {
@@ -398,7 +449,11 @@ func (app *NativeApp) setAnteHandler(txConfig client.TxConfig) {
 		}
 		return batchAnte(ctx, tx, simulate)
 	})
+}
 
+// setProposalHandlers sets PrepareProposal and ProcessProposal. It runs
+// after setAnteHandler: ProcessProposal runs the ante handler.
+func (app *NativeApp) setProposalHandlers() {
 	// PrepareProposal stays the SDK's (it selects by bytes and declared gas
 	// and verifies no proofs); ProcessProposal checks the same gas bound and
 	// never rejects for one transaction's content, so the two cannot
@@ -406,7 +461,7 @@ func (app *NativeApp) setAnteHandler(txConfig client.TxConfig) {
 	proposalHandler := baseapp.NewDefaultProposalHandler(app.Mempool(), app)
 	app.SetPrepareProposal(proposalHandler.PrepareProposalHandler())
 	app.SetProcessProposal(rollupsante.ProcessProposalHandler(
-		app.RollupsKeeper, txConfig.TxDecoder(), app.AnteHandler(), proposalHandler.ProcessProposalHandler()))
+		app.RollupsKeeper, app.txConfig.TxDecoder(), app.AnteHandler(), proposalHandler.ProcessProposalHandler()))
 }
 
 // Name returns the app's name.

@@ -48,29 +48,60 @@ func newRewardsChain(t *testing.T) rollupsChain {
 
 // rewardsBooks checks the pool invariants on the committed state.
 type rewardsBooks struct {
-	supply sdkmath.Int
+	supply    sdkmath.Int
+	inflation sdkmath.Int // the pool's inflows from inflation so far
 }
 
 // nextBlock commits a block and checks, on its committed state, that the
-// pool balance equals inflows minus outflows and covers what is owed, and
-// that the total supply changed by exactly what x/mint minted in it.
+// pool balance equals inflows minus outflows and covers what is owed, that
+// the total supply changed by exactly what x/mint minted in it, and that
+// the pool took inflation_share of that, through x/mint's mint function.
 func (b *rewardsBooks) nextBlock(t *testing.T, c rollupsChain, txs ...[]byte) *abci.ResponseFinalizeBlock {
 	t.Helper()
 	res := c.NextBlock(txs...)
 	ctx := c.Context()
 	require.NoError(t, c.App.RewardsKeeper.CheckPoolInvariant(ctx), "height %d", ctx.BlockHeight())
-	minted, err := rewardskeeper.NewMintInflation(c.App.MintKeeper, c.App.BankKeeper).BlockInflation(ctx)
+	// x/mint stores the block's minter before minting its provision; the
+	// genesis sets no max supply, so the whole provision was minted.
+	minter, err := c.App.MintKeeper.Minter.Get(ctx)
 	require.NoError(t, err)
+	mintParams, err := c.App.MintKeeper.Params.Get(ctx)
+	require.NoError(t, err)
+	require.True(t, mintParams.MaxSupply.IsZero())
+	minted := minter.BlockProvision(mintParams)
 	supply := c.App.BankKeeper.GetSupply(ctx, app.BondDenom).Amount
 	require.Equal(t, b.supply.Add(minted.Amount).String(), supply.String(), "height %d: supply changes only by minting", ctx.BlockHeight())
 	b.supply = supply
+
+	rewardsParams, err := c.App.RewardsKeeper.Params.Get(ctx)
+	require.NoError(t, err)
+	inflation := inflowOf(t, c, rewardstypes.SourceInflation)
+	require.Equal(t, b.inflation.Add(rewardsParams.InflationShare.MulInt(minted.Amount).TruncateInt()).String(), inflation.String(),
+		"height %d: the pool took inflation_share of the mint", ctx.BlockHeight())
+	b.inflation = inflation
 	return res
+}
+
+// inflowOf is what the pool has received from source, in the bond denom.
+func inflowOf(t *testing.T, c rollupsChain, source string) sdkmath.Int {
+	t.Helper()
+	inflows, _, err := c.App.RewardsKeeper.InflowsBySource(c.Context())
+	require.NoError(t, err)
+	for _, in := range inflows {
+		if in.Source == source {
+			return in.Amount.AmountOf(app.BondDenom)
+		}
+	}
+	return sdkmath.ZeroInt()
 }
 
 func TestRewardsApp_InflowsEpochPayoutAndClaims(t *testing.T) {
 	c := newRewardsChain(t)
 	ctx := c.Context()
-	books := &rewardsBooks{supply: c.App.BankKeeper.GetSupply(ctx, app.BondDenom).Amount}
+	books := &rewardsBooks{
+		supply:    c.App.BankKeeper.GetSupply(ctx, app.BondDenom).Amount,
+		inflation: inflowOf(t, c, rewardstypes.SourceInflation),
+	}
 	rewardsQuery := rewardskeeper.NewQueryServerImpl(c.App.RewardsKeeper)
 	rollupsParams, err := c.App.RollupsKeeper.Params.Get(ctx)
 	require.NoError(t, err)

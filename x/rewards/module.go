@@ -28,7 +28,6 @@ var (
 	_ module.HasConsensusVersion = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
 	_ appmodule.HasServices      = AppModule{}
-	_ appmodule.HasBeginBlocker  = AppModule{}
 	_ appmodule.HasEndBlocker    = AppModule{}
 )
 
@@ -100,12 +99,6 @@ func (am AppModule) InitGenesis(ctx sdk.Context, cdc codec.JSONCodec, bz json.Ra
 	if err := am.keeper.InitGenesis(ctx, &gs); err != nil {
 		panic(fmt.Errorf("x/%s: init genesis: %w", types.ModuleName, err))
 	}
-}
-
-// BeginBlock moves the pool's share of the block's inflation into the pool.
-// It must run after x/mint and before x/distribution.
-func (am AppModule) BeginBlock(ctx context.Context) error {
-	return am.keeper.BeginBlock(ctx)
 }
 
 // EndBlock closes a due epoch and advances the payout in progress, a

@@ -37,11 +37,16 @@ var (
 // verifier of batch validity proofs.
 type AppModule struct {
 	cdc    codec.Codec
-	keeper keeper.Keeper
+	keeper *keeper.Keeper
 }
 
-// NewAppModule wires the module around its keeper.
-func NewAppModule(cdc codec.Codec, k keeper.Keeper) AppModule {
+// NewAppModule wires the module around its keeper. It panics if the
+// keeper's hooks were not registered: without them no batch reaches the
+// bridge or the reward pool, and the app must not start.
+func NewAppModule(cdc codec.Codec, k *keeper.Keeper) AppModule {
+	if !k.HasHooks() {
+		panic(fmt.Sprintf("x/%s: NewAppModule: the keeper has no hooks; register x/crossrollup's and x/rewards' with SetHooks first", types.ModuleName))
+	}
 	return AppModule{cdc: cdc, keeper: k}
 }
 

@@ -24,11 +24,11 @@ import (
 // does nothing: the message handler runs the same code for real.
 type BundleDecorator struct {
 	keeper  keeper.Keeper
-	rollups rollupskeeper.Keeper
+	rollups *rollupskeeper.Keeper
 }
 
 // NewBundleDecorator returns the decorator.
-func NewBundleDecorator(k keeper.Keeper, rollups rollupskeeper.Keeper) BundleDecorator {
+func NewBundleDecorator(k keeper.Keeper, rollups *rollupskeeper.Keeper) BundleDecorator {
 	return BundleDecorator{keeper: k, rollups: rollups}
 }
 

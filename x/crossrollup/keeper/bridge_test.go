@@ -124,6 +124,23 @@ func (r *fakeRollups) GetInboxMessage(_ context.Context, id string, seq uint64) 
 
 func (r *fakeRollups) snapshot() string { return fmt.Sprintf("%+v", r.inbox) }
 
+// fakeBatches stands for x/rollups' Msg service: it records the batches a
+// bundle applies, in order, and fails the batch of failAt's rollup id.
+type fakeBatches struct {
+	applied []string
+	failAt  string
+}
+
+var _ types.BatchSubmitter = (*fakeBatches)(nil)
+
+func (b *fakeBatches) SubmitBatch(_ context.Context, msg *rollupstypes.MsgSubmitBatch) (*rollupstypes.MsgSubmitBatchResponse, error) {
+	if msg.RollupId == b.failAt {
+		return nil, rollupstypes.ErrWrongBatchIndex.Wrapf("%s/%d", msg.RollupId, msg.BatchIndex)
+	}
+	b.applied = append(b.applied, fmt.Sprintf("%s/%d", msg.RollupId, msg.BatchIndex))
+	return &rollupstypes.MsgSubmitBatchResponse{}, nil
+}
+
 // ---------------------------------------------------------------------------
 // Fixture
 
@@ -140,6 +157,8 @@ type bridgeFixture struct {
 	msgs    types.MsgServer
 	bank    *fakeBank
 	rollups *fakeRollups
+	batches *fakeBatches
+	pool    *fakePool
 	alice   sdk.AccAddress
 	aliceS  string
 	escrow  sdk.AccAddress
@@ -161,7 +180,8 @@ func newBridgeFixture(t *testing.T) bridgeFixture {
 		},
 		inbox: map[string][]rollupstypes.InboxEntry{},
 	}
-	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, bank, rollups, authority)
+	batches, pool := &fakeBatches{}, &fakePool{bank: bank}
+	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, bank, rollups, batches, pool, nil, authority)
 	require.NoError(t, k.InitGenesis(testCtx.Ctx, types.DefaultGenesis()))
 
 	alice := sdk.AccAddress(bytes.Repeat([]byte{0xa1}, 20))
@@ -169,7 +189,7 @@ func newBridgeFixture(t *testing.T) bridgeFixture {
 	require.NoError(t, err)
 	bank.balances[string(alice)] = sdk.NewCoins(sdk.NewInt64Coin(denom, 1_000))
 	return bridgeFixture{
-		ctx: testCtx.Ctx, keeper: k, msgs: keeper.NewMsgServerImpl(k), bank: bank, rollups: rollups,
+		ctx: testCtx.Ctx, keeper: k, msgs: keeper.NewMsgServerImpl(k), bank: bank, rollups: rollups, batches: batches, pool: pool,
 		alice: alice, aliceS: aliceS, escrow: authtypes.NewModuleAddress(types.ModuleName),
 	}
 }

@@ -129,10 +129,7 @@ func (k Keeper) collectFee(ctx context.Context, payer sdk.AccAddress, rollupID s
 	if !fee.IsPositive() {
 		return nil
 	}
-	if *k.rewardPool == nil {
-		return types.ErrNoRewardPool
-	}
-	if err := (*k.rewardPool).FundPoolFromModule(ctx, types.ModuleName, sdk.NewCoins(fee), types.RewardSourceBridgeFee); err != nil {
+	if err := k.rewardPool.FundPoolFromModule(ctx, types.ModuleName, sdk.NewCoins(fee), types.RewardSourceBridgeFee); err != nil {
 		return err
 	}
 	addr, err := k.addressCodec.BytesToString(payer)
@@ -155,13 +152,10 @@ func (k Keeper) submitBundle(ctx context.Context, msg *types.MsgSubmitBundle) ([
 	if len(msg.Batches) > int(params.MaxBundleBatches) {
 		return nil, types.ErrInvalidBundle.Wrapf("%d batches, max_bundle_batches %d", len(msg.Batches), params.MaxBundleBatches)
 	}
-	if *k.batches == nil {
-		return nil, types.ErrInvalidBundle.Wrap("no batch submitter is wired")
-	}
 	applied := make([]types.BundleItem, 0, len(msg.Batches))
 	names := make([]string, 0, len(msg.Batches))
 	for i, b := range msg.Batches {
-		if _, err := (*k.batches).SubmitBatch(ctx, b); err != nil {
+		if _, err := k.batches.SubmitBatch(ctx, b); err != nil {
 			// Keep the batch's own error (its code and type) and say which.
 			return nil, errorsmod.Wrapf(err, "bundle batch %d (%s/%d)", i, b.RollupId, b.BatchIndex)
 		}

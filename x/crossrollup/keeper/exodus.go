@@ -30,28 +30,14 @@ type namedExitVerifier struct {
 	verifier types.ExitVerifier
 }
 
-// SetExitVerifier wires the verifier of the exit layout name (replacing any
-// earlier one). The app calls it at start-up; the verifiers are kept sorted
-// by name, shared by every copy of the keeper.
-func (k Keeper) SetExitVerifier(name string, v types.ExitVerifier) {
-	vs := *k.exitVerifiers
-	i, found := slices.BinarySearchFunc(vs, name, func(e namedExitVerifier, n string) int { return strings.Compare(e.name, n) })
-	if found {
-		vs[i].verifier = v
-	} else {
-		vs = slices.Insert(vs, i, namedExitVerifier{name: name, verifier: v})
-	}
-	*k.exitVerifiers = vs
-}
-
-// exitVerifier returns the verifier wired for a layout name.
+// exitVerifier returns the verifier the keeper was built with for a layout
+// name.
 func (k Keeper) exitVerifier(name string) (types.ExitVerifier, bool) {
-	vs := *k.exitVerifiers
-	i, found := slices.BinarySearchFunc(vs, name, func(e namedExitVerifier, n string) int { return strings.Compare(e.name, n) })
-	if !found || vs[i].verifier == nil {
+	i, found := slices.BinarySearchFunc(k.exitVerifiers, name, func(e namedExitVerifier, n string) int { return strings.Compare(e.name, n) })
+	if !found {
 		return nil, false
 	}
-	return vs[i].verifier, true
+	return k.exitVerifiers[i].verifier, true
 }
 
 // exodusWithdraw checks a claim in the order of docs/spec/exodus.md, each

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -144,6 +145,13 @@ type exodusFixture struct {
 
 func newExodusFixture(t *testing.T) *exodusFixture {
 	t.Helper()
+	return newExodusFixtureWith(t, nil)
+}
+
+// newExodusFixtureWith builds the fixture's keeper with the fixture's
+// verifier for layoutName and the verifiers of more, by layout name.
+func newExodusFixtureWith(t *testing.T, more map[string]types.ExitVerifier) *exodusFixture {
+	t.Helper()
 	key := storetypes.NewKVStoreKey(types.StoreKey)
 	testCtx := testutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("transient_test"))
 	encCfg := moduletestutil.MakeTestEncodingConfig(crossrollup.AppModule{})
@@ -168,12 +176,12 @@ func newExodusFixture(t *testing.T) *exodusFixture {
 		inbox: map[string][]rollupstypes.InboxMessage{},
 	}
 	bank := newFakeBank()
-	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, bank, reg, authority)
+	v := &fakeExitVerifier{gas: 50_000}
+	verifiers := map[string]types.ExitVerifier{layoutName: v}
+	maps.Copy(verifiers, more)
+	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, bank, reg, &fakeBatches{}, &fakePool{bank: bank}, verifiers, authority)
 	require.NoError(t, k.InitGenesis(testCtx.Ctx, types.DefaultGenesis()))
 	require.NoError(t, k.Paused.Set(testCtx.Ctx, quietID, true))
-	v := &fakeExitVerifier{gas: 50_000}
-	k.SetExitVerifier(layoutName, v)
-	k.SetExitVerifier("unused", nil) // a name with no verifier serves nothing
 
 	bob := sdk.AccAddress(bytes.Repeat([]byte{0xb0}, 20))
 	bobS, err := ac.BytesToString(bob)

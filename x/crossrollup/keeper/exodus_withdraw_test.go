@@ -216,15 +216,21 @@ func TestExodusWithdraw_AnyoneSubmitsTheRecipientIsTheSignedOne(t *testing.T) {
 	require.True(t, f.bank.balances[string(f.alice)].IsZero())
 }
 
-func TestSetExitVerifier_ReplacesTheVerifierOfAName(t *testing.T) {
-	f := newExodusFixture(t)
+func TestNewKeeper_EachLayoutIsCheckedByItsOwnVerifier(t *testing.T) {
+	other := &fakeExitVerifier{gas: 1}
+	f := newExodusFixtureWith(t, map[string]types.ExitVerifier{"other": other})
 	f.fund(t, deadID, sdk.NewInt64Coin(denom, 300))
-	second := &fakeExitVerifier{gas: 1}
-	f.keeper.SetExitVerifier(layoutName, second)
+	f.fund(t, oddID, sdk.NewInt64Coin(denom, 300))
 
 	_, err := f.msgs.ExodusWithdraw(f.ctx, f.claim())
-
 	require.NoError(t, err)
-	require.Empty(t, f.verifier.calls)
-	require.Len(t, second.calls, 1)
+	require.Len(t, f.verifier.calls, 1, "the layout of deadID")
+	require.Empty(t, other.calls)
+
+	odd := f.claim()
+	odd.RollupId = oddID
+	_, err = f.msgs.ExodusWithdraw(f.ctx, odd)
+	require.NoError(t, err)
+	require.Len(t, other.calls, 1, "layout \"other\" of oddID")
+	require.Len(t, f.verifier.calls, 1)
 }

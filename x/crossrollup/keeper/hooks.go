@@ -78,6 +78,23 @@ func (h hooks) AfterRollupFrozen(ctx context.Context, rollupID string) error {
 	return h.k.enqueueRefunds(ctx, rollupID)
 }
 
+// BeforeRollupDeregistered vetoes closing a rollup at once while any of its
+// ledgers holds funds (ErrBridgeLedgerNotEmpty): x/rollups then winds it
+// down, and its users leave by exodus and refunds.
+func (h hooks) BeforeRollupDeregistered(ctx context.Context, rollupID string) error {
+	holds, err := h.k.RollupHoldsFunds(ctx, rollupID)
+	if err != nil {
+		return err
+	}
+	if holds {
+		return rollupstypes.ErrBridgeLedgerNotEmpty.Wrapf("rollup %q still holds bridged funds", rollupID)
+	}
+	return nil
+}
+
+// AfterRewardFundsCollected is x/rewards' business: the bridge does nothing.
+func (hooks) AfterRewardFundsCollected(context.Context, sdk.Coins, string) error { return nil }
+
 // withdraw takes one withdrawal from the rollup's ledger and pays it, or
 // defers it while the rollup is paused or over its outflow cap. A recipient
 // the chain cannot pay gets nothing and the value goes back to the L2

@@ -2,6 +2,8 @@ package keeper
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/core/address"
@@ -23,13 +25,12 @@ type Keeper struct {
 	addressCodec  address.Codec
 	bankKeeper    types.BankKeeper
 	rollupsKeeper types.RollupsKeeper
-	// batches and rewardPool are set after construction (SetBatchSubmitter,
-	// SetRewardPool): x/rollups' Msg service needs the hooks of this keeper.
-	batches    *types.BatchSubmitter
-	rewardPool *types.RewardPool
+	// batches is x/rollups' Msg service, which bundles call.
+	batches    types.BatchSubmitter
+	rewardPool types.RewardPool
 	// exitVerifiers are the exodus verifiers by layout name, sorted by
-	// name (SetExitVerifier); shared by every copy of the keeper.
-	exitVerifiers *[]namedExitVerifier
+	// name; fixed at construction.
+	exitVerifiers []namedExitVerifier
 
 	// authority is the only address allowed to change params (x/gov).
 	authority string
@@ -65,16 +66,30 @@ type Keeper struct {
 	WaitingRefundCursor collections.Item[types.WaitingRefund]
 }
 
-// NewKeeper builds the keeper. It panics on a malformed authority: that is
-// a wiring bug, caught at start-up, never at runtime.
+// NewKeeper builds the keeper from everything it uses: x/rollups' registry
+// and inbox, x/rollups' Msg service for bundles (batches), the reward pool
+// for bridge fees, and the exodus verifier of each exit layout name the
+// chain supports (exitVerifiers; a layout without one cannot exit). It
+// panics on a missing dependency or a malformed authority: that is a
+// wiring bug, caught at start-up, never at runtime.
 func NewKeeper(
 	cdc codec.BinaryCodec,
 	storeService corestore.KVStoreService,
 	addressCodec address.Codec,
 	bankKeeper types.BankKeeper,
 	rollupsKeeper types.RollupsKeeper,
+	batches types.BatchSubmitter,
+	rewardPool types.RewardPool,
+	exitVerifiers map[string]types.ExitVerifier,
 	authority string,
 ) Keeper {
+	requireDependency(cdc != nil, "codec")
+	requireDependency(storeService != nil, "store service")
+	requireDependency(addressCodec != nil, "address codec")
+	requireDependency(bankKeeper != nil, "bank keeper")
+	requireDependency(rollupsKeeper != nil, "rollups keeper")
+	requireDependency(batches != nil, "batch submitter")
+	requireDependency(rewardPool != nil, "reward pool")
 	if _, err := addressCodec.StringToBytes(authority); err != nil {
 		panic(fmt.Sprintf("x/%s: invalid authority address %q: %s", types.ModuleName, authority, err))
 	}
@@ -85,9 +100,9 @@ func NewKeeper(
 		addressCodec:  addressCodec,
 		bankKeeper:    bankKeeper,
 		rollupsKeeper: rollupsKeeper,
-		batches:       new(types.BatchSubmitter),
-		rewardPool:    new(types.RewardPool),
-		exitVerifiers: new([]namedExitVerifier),
+		batches:       batches,
+		rewardPool:    rewardPool,
+		exitVerifiers: sortedExitVerifiers(exitVerifiers),
 		authority:     authority,
 		Params:        collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Ledgers: collections.NewMap(sb, types.LedgersKey, "ledgers",
@@ -115,14 +130,24 @@ func NewKeeper(
 	return k
 }
 
-// SetBatchSubmitter wires x/rollups' Msg service, which bundles call. It is
-// set after construction because x/rollups is built with this keeper's
-// hooks. The keeper is a value type, so the pointer shares the setting with
-// every copy (the Msg server, the hooks).
-func (k Keeper) SetBatchSubmitter(s types.BatchSubmitter) { *k.batches = s }
+// requireDependency panics, naming the dependency, when the app did not
+// give one: the app refuses to start rather than run without it.
+func requireDependency(given bool, what string) {
+	if !given {
+		panic(fmt.Sprintf("x/%s: NewKeeper: no %s given", types.ModuleName, what))
+	}
+}
 
-// SetRewardPool wires the reward pool that bridge fees go to.
-func (k Keeper) SetRewardPool(p types.RewardPool) { *k.rewardPool = p }
+// sortedExitVerifiers lists the verifiers by layout name. A name given no
+// verifier is a wiring bug.
+func sortedExitVerifiers(byName map[string]types.ExitVerifier) []namedExitVerifier {
+	out := make([]namedExitVerifier, 0, len(byName))
+	for _, name := range slices.Sorted(maps.Keys(byName)) {
+		requireDependency(name != "" && byName[name] != nil, fmt.Sprintf("exit verifier for layout %q", name))
+		out = append(out, namedExitVerifier{name: name, verifier: byName[name]})
+	}
+	return out
+}
 
 // Authority returns the address allowed to update params.
 func (k Keeper) Authority() string { return k.authority }

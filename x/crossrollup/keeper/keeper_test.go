@@ -35,7 +35,8 @@ func newFixture(t *testing.T) fixture {
 	authority, err := ac.BytesToString(authtypes.NewModuleAddress("gov"))
 	require.NoError(t, err)
 
-	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, newFakeBank(), nil, authority)
+	bank := newFakeBank()
+	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, bank, &fakeRollups{}, &fakeBatches{}, &fakePool{bank: bank}, nil, authority)
 	require.NoError(t, k.InitGenesis(testCtx.Ctx, types.DefaultGenesis()))
 	return fixture{ctx: testCtx.Ctx, keeper: k, msgServer: keeper.NewMsgServerImpl(k), authority: authority}
 }
@@ -43,9 +44,45 @@ func newFixture(t *testing.T) fixture {
 func TestNewKeeper_PanicsOnMalformedAuthority(t *testing.T) {
 	key := storetypes.NewKVStoreKey(types.StoreKey)
 	encCfg := moduletestutil.MakeTestEncodingConfig(crossrollup.AppModule{})
-	require.Panics(t, func() {
-		keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), address.NewBech32Codec("native"), nil, nil, "cosmos1notours")
+	bank := newFakeBank()
+	requirePanicsContaining(t, `x/crossrollup: invalid authority address "cosmos1notours"`, func() {
+		keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), address.NewBech32Codec("native"),
+			bank, &fakeRollups{}, &fakeBatches{}, &fakePool{bank: bank}, nil, "cosmos1notours")
 	})
+}
+
+// The app refuses to start without a dependency: no path of the keeper
+// (bridge fees, bundles, exits) runs with one missing.
+func TestNewKeeper_PanicsOnAMissingDependency(t *testing.T) {
+	key := storetypes.NewKVStoreKey(types.StoreKey)
+	encCfg := moduletestutil.MakeTestEncodingConfig(crossrollup.AppModule{})
+	ac := address.NewBech32Codec("native")
+	authority, err := ac.BytesToString(authtypes.NewModuleAddress("gov"))
+	require.NoError(t, err)
+	bank := newFakeBank()
+	build := func(rollups types.RollupsKeeper, batches types.BatchSubmitter, pool types.RewardPool, verifiers map[string]types.ExitVerifier) {
+		keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, bank, rollups, batches, pool, verifiers, authority)
+	}
+	require.PanicsWithValue(t, "x/crossrollup: NewKeeper: no rollups keeper given", func() { build(nil, &fakeBatches{}, &fakePool{}, nil) })
+	require.PanicsWithValue(t, "x/crossrollup: NewKeeper: no batch submitter given", func() { build(&fakeRollups{}, nil, &fakePool{}, nil) })
+	require.PanicsWithValue(t, "x/crossrollup: NewKeeper: no reward pool given", func() { build(&fakeRollups{}, &fakeBatches{}, nil, nil) })
+	require.PanicsWithValue(t, `x/crossrollup: NewKeeper: no exit verifier for layout "unused" given`, func() {
+		build(&fakeRollups{}, &fakeBatches{}, &fakePool{}, map[string]types.ExitVerifier{"unused": nil})
+	})
+	require.NotPanics(t, func() { build(&fakeRollups{}, &fakeBatches{}, &fakePool{}, nil) }, "a chain may support no exit layout")
+}
+
+// requirePanicsContaining asserts that f panics with a message containing
+// want.
+func requirePanicsContaining(t *testing.T, want string, f func()) {
+	t.Helper()
+	defer func() {
+		t.Helper()
+		r := recover()
+		require.NotNil(t, r, "expected a panic containing %q", want)
+		require.Contains(t, fmt.Sprint(r), want)
+	}()
+	f()
 }
 
 func TestUpdateParams(t *testing.T) {

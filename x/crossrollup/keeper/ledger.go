@@ -44,8 +44,9 @@ func (k Keeper) debitLedger(ctx context.Context, rollupID, denom string, amt sdk
 	return k.Ledgers.Set(ctx, collections.Join(rollupID, denom), left)
 }
 
-// RollupHoldsFunds implements x/rollups' BridgeLedger: deregistration needs
-// every ledger of the rollup to be empty.
+// RollupHoldsFunds reports whether any ledger of the rollup holds funds:
+// while one does, the bridge vetoes an immediate deregistration (see
+// hooks.BeforeRollupDeregistered).
 func (k Keeper) RollupHoldsFunds(ctx context.Context, rollupID string) (bool, error) {
 	iter, err := k.Ledgers.Iterate(ctx, collections.NewPrefixedPairRange[string, string](rollupID))
 	if err != nil {

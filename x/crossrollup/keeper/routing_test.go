@@ -333,22 +333,13 @@ func TestBridgeFee_GoesToThePoolOnTopOfTheDeposit(t *testing.T) {
 	require.NoError(t, f.keeper.Params.Set(f.ctx, params))
 	deposit := &types.MsgDeposit{Sender: f.aliceS, RollupId: activeID, L2Recipient: l2Bob, Amount: sdk.NewInt64Coin(denom, 300)}
 
-	before := f.snap(t)
 	_, err = f.msgs.Deposit(f.ctx, deposit)
-	require.ErrorIs(t, err, types.ErrNoRewardPool, "a fee with nowhere to go is refused")
-	_ = before
-
-	f2 := newBridgeFixture(t)
-	require.NoError(t, f2.keeper.Params.Set(f2.ctx, params))
-	pool := &fakePool{bank: f2.bank}
-	f2.keeper.SetRewardPool(pool)
-	deposit.Sender = f2.aliceS
-	_, err = f2.msgs.Deposit(f2.ctx, deposit)
 	require.NoError(t, err)
-	require.Equal(t, "3unat", pool.got.String())
-	require.Equal(t, int64(1_000-303), f2.bank.GetAllBalances(f2.ctx, f2.alice).AmountOf(denom).Int64())
-	require.Equal(t, int64(300), f2.ledger(t, activeID), "the rollup is credited the full deposit")
-	f2.requireInvariant(t)
+	require.Equal(t, "3unat", f.pool.got.String())
+	require.Equal(t, "3unat", f.bank.GetAllBalances(f.ctx, authtypes.NewModuleAddress("rewards")).String())
+	require.Equal(t, int64(1_000-303), f.bank.GetAllBalances(f.ctx, f.alice).AmountOf(denom).Int64())
+	require.Equal(t, int64(300), f.ledger(t, activeID), "the rollup is credited the full deposit")
+	f.requireInvariant(t)
 }
 
 // authority is the gov module account, the fixture keeper's authority.
@@ -357,7 +348,7 @@ func (f bridgeFixture) authority(t *testing.T) string {
 	return sdk.MustBech32ifyAddressBytes("native", authtypes.NewModuleAddress("gov"))
 }
 
-func TestSubmitBundle_RefusesOverTheParamAndWithoutASubmitter(t *testing.T) {
+func TestSubmitBundle_RefusesOverTheParamAndAppliesItsBatchesInOrder(t *testing.T) {
 	f := newBridgeFixture(t)
 	batch := func(id string) *rollupstypes.MsgSubmitBatch {
 		return &rollupstypes.MsgSubmitBatch{
@@ -371,6 +362,15 @@ func TestSubmitBundle_RefusesOverTheParamAndWithoutASubmitter(t *testing.T) {
 
 	_, err = f.msgs.SubmitBundle(f.ctx, &types.MsgSubmitBundle{Batches: []*rollupstypes.MsgSubmitBatch{batch(activeID), batch(betaID), batch(activeID)}})
 	require.ErrorIs(t, err, types.ErrInvalidBundle, "three batches over max_bundle_batches 2")
-	_, err = f.msgs.SubmitBundle(f.ctx, &types.MsgSubmitBundle{Batches: []*rollupstypes.MsgSubmitBatch{batch(activeID), batch(betaID)}})
-	require.ErrorIs(t, err, types.ErrInvalidBundle, "no batch submitter wired")
+	require.Empty(t, f.batches.applied, "a refused bundle applies nothing")
+
+	res, err := f.msgs.SubmitBundle(f.ctx, &types.MsgSubmitBundle{Batches: []*rollupstypes.MsgSubmitBatch{batch(betaID), batch(activeID)}})
+	require.NoError(t, err)
+	require.Equal(t, []string{betaID + "/1", activeID + "/1"}, f.batches.applied, "through x/rollups' Msg service, in the bundle's order")
+	require.Len(t, res.Applied, 2)
+
+	f.batches.failAt = activeID
+	_, err = f.msgs.SubmitBundle(f.ctx, &types.MsgSubmitBundle{Batches: []*rollupstypes.MsgSubmitBatch{batch(betaID), batch(activeID)}})
+	require.ErrorIs(t, err, rollupstypes.ErrWrongBatchIndex, "a batch's own error fails the bundle")
+	require.ErrorContains(t, err, "bundle batch 1 (alpha/1)")
 }

@@ -17,5 +17,5 @@ var (
 	ErrInvalidMessage     = errorsmod.Register(ModuleName, 12, "invalid message")
 	ErrInvalidBundle      = errorsmod.Register(ModuleName, 13, "invalid bundle")
 	ErrInvalidOutflowCap  = errorsmod.Register(ModuleName, 14, "invalid outflow cap")
-	ErrNoRewardPool       = errorsmod.Register(ModuleName, 15, "a bridge fee is set but no reward pool is wired")
+	ErrNoRewardPool       = errorsmod.Register(ModuleName, 15, "a bridge fee is set but no reward pool is wired") // retired: the pool is a constructor argument
 )

@@ -181,9 +181,6 @@ func (k Keeper) workPage(ctx context.Context, epoch, limit uint64) ([]types.Work
 }
 
 func (k Keeper) rollupActive(ctx context.Context, id string) (bool, error) {
-	if k.rollupsKeeper == nil {
-		return true, nil
-	}
 	r, err := k.rollupsKeeper.GetRollup(ctx, id)
 	if errors.Is(err, rollupstypes.ErrUnknownRollup) {
 		return false, nil

@@ -120,8 +120,9 @@ func vkHash(id string) []byte {
 	return h[:]
 }
 
-// fakeMint plays x/mint: mint() adds coins to the fee collector, and
-// BlockInflation reports that block's amount.
+// fakeMint plays x/mint's minting: mint() adds coins to the fee collector
+// and remembers that block's amount, which the app's mint function then
+// hands to TakeInflationShare.
 type fakeMint struct {
 	bank   *fakeBank
 	minted sdk.Coin
@@ -133,8 +134,6 @@ func (m *fakeMint) mint(amount int64) {
 		m.bank.fund(authtypes.NewModuleAddress(feeCollector), m.minted)
 	}
 }
-
-func (m *fakeMint) BlockInflation(context.Context) (sdk.Coin, error) { return m.minted, nil }
 
 // ---------------------------------------------------------------------------
 // Fixture
@@ -170,7 +169,7 @@ func newFixture(t testing.TB, mutate ...func(*types.Params)) fixture {
 	bank := newFakeBank()
 	rollups := &fakeRollups{status: map[string]rollupstypes.RollupStatus{}, keys: map[string][]byte{}}
 	mint := &fakeMint{bank: bank, minted: sdk.NewInt64Coin(denom, 0)}
-	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, bank, rollups, mint, feeCollector, authority)
+	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, bank, rollups, feeCollector, authority)
 	gs := types.DefaultGenesis()
 	gs.Params.FeePerDaByte = sdk.NewInt64Coin(denom, 0)
 	gs.Params.FeePerVerification = sdk.NewInt64Coin(denom, 0)
@@ -292,15 +291,23 @@ func typedEvents[T proto.Message](t testing.TB, ctx sdk.Context) []T {
 	return out
 }
 
-// block runs one block: x/mint mints `minted` into the fee collector,
-// BeginBlock takes the pool's share, txs run, then EndBlock; the pool's
-// books are checked after it.
+// block runs one block: x/mint mints `minted` into the fee collector and
+// the pool takes its share (the app's mint function), txs run, then
+// EndBlock; the pool's books are checked after it.
 func (f *fixture) block(t testing.TB, minted int64, txs func()) {
 	t.Helper()
-	f.mint.mint(minted)
-	require.NoError(t, f.keeper.BeginBlock(f.ctx))
+	f.mintBlock(t, minted)
 	if txs != nil {
 		txs()
 	}
 	f.endBlock(t)
+}
+
+// mintBlock is x/mint's BeginBlock with the app's mint function: x/mint
+// mints `minted` into the fee collector, then the pool takes its share of
+// what was minted.
+func (f *fixture) mintBlock(t testing.TB, minted int64) {
+	t.Helper()
+	f.mint.mint(minted)
+	require.NoError(t, f.keeper.TakeInflationShare(f.ctx, f.mint.minted))
 }

@@ -34,6 +34,17 @@ func (h hooks) AfterRollupFrozen(ctx context.Context, rollupID string) error {
 	return h.k.forfeitRollupWork(ctx, rollupID)
 }
 
+// BeforeRollupDeregistered never vetoes: deregistration is the bridge's
+// concern (x/crossrollup).
+func (hooks) BeforeRollupDeregistered(context.Context, string) error { return nil }
+
+// AfterRewardFundsCollected moves what x/rollups collected for the pool (a
+// registration or forced-inclusion fee, a slashed bond) from its module
+// account into the pool, recorded under source.
+func (h hooks) AfterRewardFundsCollected(ctx context.Context, amt sdk.Coins, source string) error {
+	return h.k.FundPoolFromModule(ctx, rollupstypes.ModuleName, amt, source)
+}
+
 func (k Keeper) recordBatch(ctx context.Context, batch rollupstypes.VerifiedBatch) error {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
@@ -107,9 +118,6 @@ func (k Keeper) recordBatch(ctx context.Context, batch rollupstypes.VerifiedBatc
 // pending key before calling the hook), is approved for it. A rollup
 // x/rollups does not know earns from fees only.
 func (k Keeper) verifiedUnderApprovedKey(ctx context.Context, rollupID string) (bool, error) {
-	if k.rollupsKeeper == nil {
-		return false, nil
-	}
 	r, err := k.rollupsKeeper.GetRollup(ctx, rollupID)
 	if errors.Is(err, rollupstypes.ErrUnknownRollup) {
 		return false, nil

@@ -25,7 +25,6 @@ type Keeper struct {
 	addressCodec  address.Codec
 	bankKeeper    types.BankKeeper
 	rollupsKeeper types.RollupsKeeper
-	inflation     types.InflationSource
 
 	// feeCollector is where the validator share goes: x/distribution
 	// allocates that account's balance by stake in the next BeginBlock.
@@ -51,19 +50,24 @@ type Keeper struct {
 	ApprovedKeys collections.Map[collections.Pair[string, []byte], bool]
 }
 
-// NewKeeper builds the keeper. It panics on a malformed authority: that is
-// a wiring bug, caught at start-up, never at runtime. inflation may be nil
-// (no inflation share is taken).
+// NewKeeper builds the keeper. It panics on a missing dependency or a
+// malformed authority: that is a wiring bug, caught at start-up, never at
+// runtime.
 func NewKeeper(
 	cdc codec.BinaryCodec,
 	storeService corestore.KVStoreService,
 	addressCodec address.Codec,
 	bankKeeper types.BankKeeper,
 	rollupsKeeper types.RollupsKeeper,
-	inflation types.InflationSource,
 	feeCollector string,
 	authority string,
 ) Keeper {
+	requireDependency(cdc != nil, "codec")
+	requireDependency(storeService != nil, "store service")
+	requireDependency(addressCodec != nil, "address codec")
+	requireDependency(bankKeeper != nil, "bank keeper")
+	requireDependency(rollupsKeeper != nil, "rollups keeper")
+	requireDependency(feeCollector != "", "fee collector name")
 	if _, err := addressCodec.StringToBytes(authority); err != nil {
 		panic(fmt.Sprintf("x/%s: invalid authority address %q: %s", types.ModuleName, authority, err))
 	}
@@ -74,7 +78,6 @@ func NewKeeper(
 		addressCodec:  addressCodec,
 		bankKeeper:    bankKeeper,
 		rollupsKeeper: rollupsKeeper,
-		inflation:     inflation,
 		feeCollector:  feeCollector,
 		authority:     authority,
 		Params:        collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
@@ -102,6 +105,14 @@ func NewKeeper(
 	}
 	k.Schema = schema
 	return k
+}
+
+// requireDependency panics, naming the dependency, when the app did not
+// give one: the app refuses to start rather than run without it.
+func requireDependency(given bool, what string) {
+	if !given {
+		panic(fmt.Sprintf("x/%s: NewKeeper: no %s given", types.ModuleName, what))
+	}
 }
 
 // Authority returns the address allowed to update params.

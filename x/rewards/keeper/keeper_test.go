@@ -10,6 +10,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/runtime"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/nativechain/nativechain/x/rewards"
 	"github.com/nativechain/nativechain/x/rewards/keeper"
@@ -19,10 +20,42 @@ import (
 func TestNewKeeper_PanicsOnMalformedAuthority(t *testing.T) {
 	key := storetypes.NewKVStoreKey(types.StoreKey)
 	encCfg := moduletestutil.MakeTestEncodingConfig(rewards.AppModule{})
-	require.Panics(t, func() {
+	requirePanicsContaining(t, `x/rewards: invalid authority address "cosmos1notours"`, func() {
 		keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), address.NewBech32Codec("native"),
-			nil, nil, nil, feeCollector, "cosmos1notours")
+			newFakeBank(), &fakeRollups{}, feeCollector, "cosmos1notours")
 	})
+}
+
+// The app refuses to start without a dependency: the pool never pays a
+// rollup's operators without asking x/rollups whether it is active.
+func TestNewKeeper_PanicsOnAMissingDependency(t *testing.T) {
+	key := storetypes.NewKVStoreKey(types.StoreKey)
+	encCfg := moduletestutil.MakeTestEncodingConfig(rewards.AppModule{})
+	ac := address.NewBech32Codec("native")
+	authority, err := ac.BytesToString(authtypes.NewModuleAddress("gov"))
+	require.NoError(t, err)
+	require.PanicsWithValue(t, "x/rewards: NewKeeper: no rollups keeper given", func() {
+		keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, newFakeBank(), nil, feeCollector, authority)
+	})
+	require.PanicsWithValue(t, "x/rewards: NewKeeper: no bank keeper given", func() {
+		keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, nil, &fakeRollups{}, feeCollector, authority)
+	})
+	require.PanicsWithValue(t, "x/rewards: NewKeeper: no fee collector name given", func() {
+		keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, newFakeBank(), &fakeRollups{}, "", authority)
+	})
+}
+
+// requirePanicsContaining asserts that f panics with a message containing
+// want.
+func requirePanicsContaining(t *testing.T, want string, f func()) {
+	t.Helper()
+	defer func() {
+		t.Helper()
+		r := recover()
+		require.NotNil(t, r, "expected a panic containing %q", want)
+		require.Contains(t, fmt.Sprint(r), want)
+	}()
+	f()
 }
 
 func TestUpdateParams(t *testing.T) {

@@ -59,8 +59,9 @@ func (k Keeper) FundPool(ctx context.Context, from Funder, amt sdk.Coins, source
 }
 
 // FundPoolFromModule moves amt from a module account into the pool under
-// source. x/rollups pays registration fees (and later slashed bonds) and
-// x/crossrollup bridge fees through it.
+// source: x/crossrollup's bridge fees, and (through the x/rollups hook
+// AfterRewardFundsCollected) x/rollups' registration and forced-inclusion
+// fees and slashed bonds.
 func (k Keeper) FundPoolFromModule(ctx context.Context, fromModule string, amt sdk.Coins, source string) error {
 	return k.FundPool(ctx, FromModule(fromModule), amt, source)
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	sdkmath "cosmossdk.io/math"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
@@ -74,21 +76,46 @@ func TestFundPool_ZeroIsANoOp(t *testing.T) {
 func TestSourceNames_MatchWhatRollupsReports(t *testing.T) {
 	require.Equal(t, types.SourceRegistrationFee, rollupstypes.RewardSourceRegistrationFee)
 	require.Equal(t, types.SourceSlashedBond, rollupstypes.RewardSourceSlashedBond)
-	var _ rollupstypes.RewardPool = keeper.Keeper{}
+	require.Equal(t, types.SourceForcedInclusionFee, rollupstypes.RewardSourceForcedInclusionFee)
 }
 
-func TestBeginBlock_TakesTheInflationShareOfThisBlockOnly(t *testing.T) {
+// x/rollups' fees and slashed bonds reach the pool through its hook, from
+// x/rollups' module account, under the source x/rollups names.
+func TestAfterRewardFundsCollected_MovesTheFundsFromRollupsIntoThePool(t *testing.T) {
+	f := newFixture(t)
+	f.bank.fund(authtypes.NewModuleAddress(rollupstypes.ModuleName), coins(700)...)
+
+	require.NoError(t, f.keeper.Hooks().AfterRewardFundsCollected(f.ctx, coins(500), rollupstypes.RewardSourceRegistrationFee))
+
+	require.Equal(t, coins(200).String(), f.bank.moduleBalance(rollupstypes.ModuleName).String())
+	require.Equal(t, coins(500).String(), f.bank.moduleBalance(types.ModuleName).String())
+	inflows, _, err := f.keeper.InflowsBySource(f.ctx)
+	require.NoError(t, err)
+	require.Equal(t, []types.SourceAmount{{Source: types.SourceRegistrationFee, Amount: coins(500)}}, inflows)
+	require.ErrorIs(t, f.keeper.Hooks().AfterRewardFundsCollected(f.ctx, coins(500), "tip"), types.ErrUnknownSource)
+	require.NoError(t, f.keeper.Hooks().BeforeRollupDeregistered(f.ctx, "alpha"), "the pool never vetoes a deregistration")
+}
+
+func TestTakeInflationShare_TakesTheShareOfThisBlocksMintOnly(t *testing.T) {
 	f := newFixture(t) // inflation share 10%
 	// Fees already in the fee collector are not inflation: never touched.
 	f.bank.fund(authtypes.NewModuleAddress(feeCollector), coins(5_000_000)...)
-	f.mint.mint(1_000_009)
-	require.NoError(t, f.keeper.BeginBlock(f.ctx))
+	f.mintBlock(t, 1_000_009)
 	require.Equal(t, coins(100_000).String(), f.bank.moduleBalance(types.ModuleName).String())
 	require.Equal(t, coins(5_000_000+1_000_009-100_000).String(), f.bank.moduleBalance(feeCollector).String())
 
-	f.mint.mint(0)
-	require.NoError(t, f.keeper.BeginBlock(f.ctx))
+	f.mintBlock(t, 0)
 	require.Equal(t, coins(100_000).String(), f.bank.moduleBalance(types.ModuleName).String(), "nothing minted, nothing taken")
+}
+
+// A mint function that reports more than reached the fee collector cannot
+// halt the chain: the share is capped by the fee collector's balance.
+func TestTakeInflationShare_NeverTakesMoreThanTheFeeCollectorHolds(t *testing.T) {
+	f := newFixture(t, func(p *types.Params) { p.InflationShare = sdkmath.LegacyOneDec() })
+	f.bank.fund(authtypes.NewModuleAddress(feeCollector), coins(40)...)
+	require.NoError(t, f.keeper.TakeInflationShare(f.ctx, sdk.NewInt64Coin(denom, 1_000)))
+	require.Equal(t, coins(40).String(), f.bank.moduleBalance(types.ModuleName).String())
+	require.True(t, f.bank.moduleBalance(feeCollector).IsZero())
 }
 
 // TestPoolInvariants_HoldAtEveryBlock runs many epochs of random inflows,

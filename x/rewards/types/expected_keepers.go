@@ -21,9 +21,3 @@ type BankKeeper interface {
 type RollupsKeeper interface {
 	GetRollup(ctx context.Context, id string) (rolluptypes.Rollup, error)
 }
-
-// InflationSource reports the coins x/mint minted in the current block. It
-// is read in BeginBlock, after x/mint and before x/distribution.
-type InflationSource interface {
-	BlockInflation(ctx context.Context) (sdk.Coin, error)
-}

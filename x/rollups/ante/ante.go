@@ -46,11 +46,11 @@ func LandingContext(ctx sdk.Context) sdk.Context {
 // FinalizeBlock and simulation it does nothing: the message handler runs
 // the same checks.
 type BatchProofDecorator struct {
-	keeper keeper.Keeper
+	keeper *keeper.Keeper
 }
 
 // NewBatchProofDecorator returns the decorator.
-func NewBatchProofDecorator(k keeper.Keeper) BatchProofDecorator {
+func NewBatchProofDecorator(k *keeper.Keeper) BatchProofDecorator {
 	return BatchProofDecorator{keeper: k}
 }
 
@@ -83,7 +83,7 @@ func (d BatchProofDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate boo
 // PrecheckBatches runs the cheap checks of every batch of a transaction,
 // and bounds their total bytes (MaxBatchBytesPerTxFactor), before any of
 // them is hashed or verified.
-func PrecheckBatches(ctx sdk.Context, k keeper.Keeper, batches []*types.MsgSubmitBatch) error {
+func PrecheckBatches(ctx sdk.Context, k *keeper.Keeper, batches []*types.MsgSubmitBatch) error {
 	if len(batches) == 0 {
 		return nil
 	}
@@ -169,7 +169,7 @@ func BatchMsgs(decode sdk.TxDecoder, txs [][]byte) []*types.MsgSubmitBatch {
 //
 // The result only decides what is pre-verified into a node-local cache;
 // it never decides whether a block is accepted.
-func PaidBatchMsgs(ctx sdk.Context, k keeper.Keeper, decode sdk.TxDecoder, anteHandler sdk.AnteHandler, txs [][]byte) []*types.MsgSubmitBatch {
+func PaidBatchMsgs(ctx sdk.Context, k *keeper.Keeper, decode sdk.TxDecoder, anteHandler sdk.AnteHandler, txs [][]byte) []*types.MsgSubmitBatch {
 	if anteHandler == nil {
 		return BatchMsgs(decode, txs)
 	}
@@ -270,7 +270,7 @@ func BlockGasWithinLimit(ctx sdk.Context, decode sdk.TxDecoder, txs [][]byte) (u
 // Only batches of transactions that pass ante, at most a block gas limit's
 // worth, are pre-verified (review M1): a proposer cannot pack batch work
 // that nobody pays for.
-func ProcessProposalHandler(k keeper.Keeper, decode sdk.TxDecoder, anteHandler sdk.AnteHandler, next sdk.ProcessProposalHandler) sdk.ProcessProposalHandler {
+func ProcessProposalHandler(k *keeper.Keeper, decode sdk.TxDecoder, anteHandler sdk.AnteHandler, next sdk.ProcessProposalHandler) sdk.ProcessProposalHandler {
 	return func(ctx sdk.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
 		if gas, ok := BlockGasWithinLimit(ctx, decode, req.Txs); !ok {
 			ctx.Logger().Info("rejecting proposal over the block gas limit",
@@ -291,7 +291,7 @@ func ProcessProposalHandler(k keeper.Keeper, decode sdk.TxDecoder, anteHandler s
 // cached; nodes catching up by block sync get the batched verification
 // here. It never fails the block: a bad proof is rejected by its own
 // transaction.
-func PreBlockBatchVerify(ctx sdk.Context, k keeper.Keeper, decode sdk.TxDecoder, anteHandler sdk.AnteHandler, req *abci.RequestFinalizeBlock) {
+func PreBlockBatchVerify(ctx sdk.Context, k *keeper.Keeper, decode sdk.TxDecoder, anteHandler sdk.AnteHandler, req *abci.RequestFinalizeBlock) {
 	if _, err := k.VerifyBlockBatches(ctx, PaidBatchMsgs(ctx, k, decode, anteHandler, req.Txs)); err != nil {
 		ctx.Logger().Debug("block-level batch verification found a bad proof; its tx will fail", "err", err)
 	}

@@ -293,20 +293,18 @@ func (k Keeper) submitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (*ty
 	}); err != nil {
 		return nil, err
 	}
-	if k.hooks != nil {
-		if err := k.hooks.AfterBatchVerified(ctx, types.VerifiedBatch{
-			RollupID:  r.Id,
-			Index:     batch.Index,
-			Submitter: msg.Submitter,
-			Operators: r.Operators,
-			DataBytes: batch.DataBytes,
-			L2TxCount: msg.L2TxCount,
-			Outbox:    plan.outbox,
-			InboxFrom: batch.InboxFrom,
-			InboxTo:   batch.InboxTo,
-		}); err != nil {
-			return nil, err
-		}
+	if err := k.hooks.AfterBatchVerified(ctx, types.VerifiedBatch{
+		RollupID:  r.Id,
+		Index:     batch.Index,
+		Submitter: msg.Submitter,
+		Operators: r.Operators,
+		DataBytes: batch.DataBytes,
+		L2TxCount: msg.L2TxCount,
+		Outbox:    plan.outbox,
+		InboxFrom: batch.InboxFrom,
+		InboxTo:   batch.InboxTo,
+	}); err != nil {
+		return nil, err
 	}
 	return &types.MsgSubmitBatchResponse{NewStateRoot: batch.NewStateRoot}, nil
 }

@@ -113,13 +113,20 @@ func (b *fakeBank) SendCoinsFromModuleToModule(_ context.Context, from, to strin
 
 var _ types.BankKeeper = (*fakeBank)(nil)
 
-// recordingHooks records what x/rollups tells other modules; err makes
+// recordingHooks stand for x/crossrollup and x/rewards behind x/rollups'
+// hooks. They record what x/rollups tells other modules; err makes
 // AfterBatchVerified fail, as a module that cannot apply an outbox would.
+// The bridge-funds veto asks ledger, as x/crossrollup asks its ledgers, and
+// the reward funds go to pool, as x/rewards takes them.
 type recordingHooks struct {
 	batches []types.VerifiedBatch
 	frozen  []string
 	err     error
+	ledger  *fakeBridgeLedger
+	pool    *fakeRewardPool
 }
+
+var _ types.RollupsHooks = (*recordingHooks)(nil)
 
 func (h *recordingHooks) AfterBatchVerified(_ context.Context, b types.VerifiedBatch) error {
 	if h.err != nil {
@@ -134,6 +141,21 @@ func (h *recordingHooks) AfterRollupFrozen(_ context.Context, id string) error {
 	return nil
 }
 
+func (h *recordingHooks) BeforeRollupDeregistered(ctx context.Context, id string) error {
+	holds, err := h.ledger.RollupHoldsFunds(ctx, id)
+	if err != nil {
+		return err
+	}
+	if holds {
+		return types.ErrBridgeLedgerNotEmpty.Wrapf("rollup %q holds bridged funds", id)
+	}
+	return nil
+}
+
+func (h *recordingHooks) AfterRewardFundsCollected(ctx context.Context, amt sdk.Coins, source string) error {
+	return h.pool.FundPoolFromModule(ctx, types.ModuleName, amt, source)
+}
+
 // fakeBridgeLedger says which rollups still hold bridged funds.
 type fakeBridgeLedger struct {
 	holds map[string]bool
@@ -144,12 +166,32 @@ func (l *fakeBridgeLedger) RollupHoldsFunds(_ context.Context, id string) (bool,
 	return l.holds[id], l.err
 }
 
+// fakeRewardPool is the reward pool as x/rollups sees it: it takes coins
+// from a module account into the "rewards" module account and records the
+// inflow's source; err makes it refuse.
+type fakeRewardPool struct {
+	bank    *fakeBank
+	inflows []string
+	err     error
+}
+
+func (p *fakeRewardPool) FundPoolFromModule(ctx context.Context, from string, amt sdk.Coins, source string) error {
+	if p.err != nil {
+		return p.err
+	}
+	if err := p.bank.SendCoinsFromModuleToModule(ctx, from, "rewards", amt); err != nil {
+		return err
+	}
+	p.inflows = append(p.inflows, source+":"+amt.String())
+	return nil
+}
+
 // ---------------------------------------------------------------------------
 // Fixture
 
 type fixture struct {
 	ctx         sdk.Context
-	keeper      keeper.Keeper
+	keeper      *keeper.Keeper
 	msgServer   types.MsgServer
 	queryServer types.QueryServer
 	authority   string
@@ -158,6 +200,7 @@ type fixture struct {
 	bank   *fakeBank
 	hooks  *recordingHooks
 	ledger *fakeBridgeLedger
+	pool   *fakeRewardPool
 
 	// admin is funded and administers the rollups the fixture registers;
 	// operator is their only operator; outsider holds nothing and is
@@ -178,11 +221,11 @@ func newFixture(t testing.TB) fixture {
 	authority, err := ac.BytesToString(authtypes.NewModuleAddress("gov"))
 	require.NoError(t, err)
 
-	bank, hooks, ledger := newFakeBank(), &recordingHooks{}, &fakeBridgeLedger{holds: map[string]bool{}}
+	bank := newFakeBank()
+	ledger, pool := &fakeBridgeLedger{holds: map[string]bool{}}, &fakeRewardPool{bank: bank}
+	hooks := &recordingHooks{ledger: ledger, pool: pool}
 	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, bank, authority)
-	// The keeper is a value: wire hooks and ledger before the servers copy it.
 	k.SetHooks(hooks)
-	k.SetBridgeLedger(ledger)
 	require.NoError(t, k.InitGenesis(ctx, types.DefaultGenesis()))
 
 	str := func(a sdk.AccAddress) string {
@@ -192,7 +235,7 @@ func newFixture(t testing.TB) fixture {
 	}
 	f := fixture{
 		ctx: ctx, keeper: k, msgServer: keeper.NewMsgServerImpl(k), queryServer: keeper.NewQueryServerImpl(k),
-		authority: authority, ac: ac, bank: bank, hooks: hooks, ledger: ledger,
+		authority: authority, ac: ac, bank: bank, hooks: hooks, ledger: ledger, pool: pool,
 		admin: str(addr(0xa1)), operator: str(addr(0x0b)), outsider: str(addr(0xee)),
 	}
 	params := f.params(t)

@@ -13,7 +13,7 @@ import (
 
 // forcedFixture is the liveness fixture (D = 10) with
 // forced_entries_per_deadline = perDeadline.
-func forcedFixture(t *testing.T, perDeadline uint64) (fixture, keeper.Keeper) {
+func forcedFixture(t *testing.T, perDeadline uint64) (fixture, *keeper.Keeper) {
 	t.Helper()
 	f, k, _ := livenessFixture(t)
 	p := f.params(t)

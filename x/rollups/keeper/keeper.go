@@ -16,6 +16,10 @@ import (
 // batch records and every rollup's inbox. All state lives in collections;
 // the only in-memory state is a cache of parsed verifying keys and of
 // proofs already verified on this node, which never changes a result.
+//
+// The app holds it by pointer, as x/staking's: its hooks are registered
+// once after construction, and every holder (module, Msg server, ante
+// handlers, x/crossrollup's bundles) sees them.
 type Keeper struct {
 	cdc          codec.BinaryCodec
 	storeService corestore.KVStoreService
@@ -25,10 +29,11 @@ type Keeper struct {
 	// authority is the only address allowed to change params (x/gov).
 	authority string
 
-	hooks        types.RollupsHooks
-	bridgeLedger types.BridgeLedger
-	rewardPool   types.RewardPool
-	cache        *verifyCache
+	// hooks reach the modules built after this one: x/crossrollup (outbox,
+	// refunds, the bridge-funds veto on deregistration) and x/rewards (work,
+	// fees, slashed bonds). Set once by SetHooks.
+	hooks types.RollupsHooks
+	cache *verifyCache
 
 	Schema  collections.Schema
 	Params  collections.Item[types.Params]
@@ -49,20 +54,25 @@ type Keeper struct {
 	Closings collections.Map[collections.Pair[int64, string], bool]
 }
 
-// NewKeeper builds the keeper. It panics on a malformed authority: that is
-// a wiring bug, caught at start-up, never at runtime.
+// NewKeeper builds the keeper. It panics on a missing dependency or a
+// malformed authority: that is a wiring bug, caught at start-up, never at
+// runtime.
 func NewKeeper(
 	cdc codec.BinaryCodec,
 	storeService corestore.KVStoreService,
 	addressCodec address.Codec,
 	bankKeeper types.BankKeeper,
 	authority string,
-) Keeper {
+) *Keeper {
+	requireDependency(cdc != nil, "codec")
+	requireDependency(storeService != nil, "store service")
+	requireDependency(addressCodec != nil, "address codec")
+	requireDependency(bankKeeper != nil, "bank keeper")
 	if _, err := addressCodec.StringToBytes(authority); err != nil {
 		panic(fmt.Sprintf("x/%s: invalid authority address %q: %s", types.ModuleName, authority, err))
 	}
 	sb := collections.NewSchemaBuilder(storeService)
-	k := Keeper{
+	k := &Keeper{
 		cdc:          cdc,
 		storeService: storeService,
 		addressCodec: addressCodec,
@@ -90,20 +100,29 @@ func NewKeeper(
 	return k
 }
 
-// SetHooks sets the hooks once, at app wiring.
+// requireDependency panics, naming the dependency, when the app did not
+// give one: the app refuses to start rather than run without it.
+func requireDependency(given bool, what string) {
+	if !given {
+		panic(fmt.Sprintf("x/%s: NewKeeper: no %s given", types.ModuleName, what))
+	}
+}
+
+// SetHooks registers the hooks, once, at app wiring (as x/staking's
+// SetHooks). It panics on nil hooks and on a second call.
 func (k *Keeper) SetHooks(h types.RollupsHooks) {
+	if h == nil {
+		panic(fmt.Sprintf("x/%s: SetHooks: nil hooks", types.ModuleName))
+	}
 	if k.hooks != nil {
-		panic("x/rollups: hooks already set")
+		panic(fmt.Sprintf("x/%s: SetHooks: hooks already set", types.ModuleName))
 	}
 	k.hooks = h
 }
 
-// SetBridgeLedger sets the bridge ledger deregistration consults.
-func (k *Keeper) SetBridgeLedger(l types.BridgeLedger) { k.bridgeLedger = l }
-
-// SetRewardPool sets the reward pool that registration fees are paid into.
-// Without one, fees stay escrowed in the module account.
-func (k *Keeper) SetRewardPool(p types.RewardPool) { k.rewardPool = p }
+// HasHooks reports whether SetHooks was called; the module refuses to be
+// built without hooks.
+func (k *Keeper) HasHooks() bool { return k.hooks != nil }
 
 // Authority returns the address allowed to update params.
 func (k Keeper) Authority() string { return k.authority }

@@ -235,9 +235,9 @@ func (k Keeper) freeze(ctx sdk.Context, id string, deadline int64) error {
 	r.FrozenHeight = ctx.BlockHeight()
 
 	slashed := sdk.NewCoin(r.Bond.Denom, sdkmath.ZeroInt())
-	if r.Bond.IsPositive() && k.rewardPool != nil {
+	if r.Bond.IsPositive() {
 		branch, write := ctx.CacheContext()
-		err := k.rewardPool.FundPoolFromModule(branch, types.ModuleName, sdk.NewCoins(r.Bond), types.RewardSourceSlashedBond)
+		err := k.hooks.AfterRewardFundsCollected(branch, sdk.NewCoins(r.Bond), types.RewardSourceSlashedBond)
 		if err == nil {
 			write()
 			slashed = r.Bond
@@ -258,9 +258,6 @@ func (k Keeper) freeze(ctx sdk.Context, id string, deadline int64) error {
 // afterFrozen runs the frozen-rollup hooks (refunds, exodus) on a branch;
 // a failure is logged and its effects dropped.
 func (k Keeper) afterFrozen(ctx sdk.Context, id string) {
-	if k.hooks == nil {
-		return
-	}
 	branch, write := ctx.CacheContext()
 	if err := k.hooks.AfterRollupFrozen(branch, id); err != nil {
 		ctx.Logger().Error("rollups: a frozen-rollup hook failed; its effects are dropped", "rollup", id, "err", err)
@@ -311,8 +308,8 @@ func (k Keeper) forceInclude(ctx context.Context, msg *types.MsgForceInclude) (*
 	return &types.MsgForceIncludeResponse{InboxSequence: seq, Deadline: msgDeadline}, nil
 }
 
-// chargeForcedInclusionFee moves the fee from the sender into the reward
-// pool (without one wired, it stays escrowed in the module account).
+// chargeForcedInclusionFee moves the fee from the sender, through the
+// module account, into the reward pool.
 func (k Keeper) chargeForcedInclusionFee(ctx context.Context, params types.Params, sender []byte) error {
 	fee := params.ForcedInclusionFee
 	if !fee.IsPositive() {
@@ -321,8 +318,5 @@ func (k Keeper) chargeForcedInclusionFee(ctx context.Context, params types.Param
 	if err := k.bankKeeper.SendCoinsFromAccountToModule(ctx, sender, types.ModuleName, sdk.NewCoins(fee)); err != nil {
 		return types.ErrForcedInclusionFee.Wrapf("%s: %s", fee, err)
 	}
-	if k.rewardPool == nil {
-		return nil
-	}
-	return k.rewardPool.FundPoolFromModule(ctx, types.ModuleName, sdk.NewCoins(fee), types.RewardSourceForcedInclusionFee)
+	return k.hooks.AfterRewardFundsCollected(ctx, sdk.NewCoins(fee), types.RewardSourceForcedInclusionFee)
 }

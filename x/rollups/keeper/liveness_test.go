@@ -17,7 +17,7 @@ import (
 // deadlineBlocks is the inbox deadline the liveness tests run with.
 const deadlineBlocks = 10
 
-func livenessFixture(t *testing.T) (fixture, keeper.Keeper, *fakeRewardPool) {
+func livenessFixture(t *testing.T) (fixture, *keeper.Keeper, *fakeRewardPool) {
 	t.Helper()
 	f := newFixture(t)
 	params := f.params(t)
@@ -25,12 +25,9 @@ func livenessFixture(t *testing.T) (fixture, keeper.Keeper, *fakeRewardPool) {
 	params.PermissionlessAfterBlocks = 20
 	params.MaxFreezesPerBlock = 2
 	require.NoError(t, f.keeper.Params.Set(f.ctx, params))
-	pool := &fakeRewardPool{bank: f.bank}
 	// The outsider force-includes: it pays the forced-inclusion fee.
 	f.bank.fund(addr(0xee), f.params(t).MinOperatorBond.Add(f.params(t).MinOperatorBond))
-	k := f.keeper
-	k.SetRewardPool(pool)
-	return f, k, pool
+	return f, f.keeper, f.pool
 }
 
 func (f fixture) at(h int64) fixture {

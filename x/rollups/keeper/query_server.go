@@ -12,13 +12,13 @@ import (
 )
 
 type queryServer struct {
-	Keeper
+	*Keeper
 }
 
 var _ types.QueryServer = queryServer{}
 
 // NewQueryServerImpl returns the module's Query service.
-func NewQueryServerImpl(k Keeper) types.QueryServer {
+func NewQueryServerImpl(k *Keeper) types.QueryServer {
 	return queryServer{Keeper: k}
 }
 

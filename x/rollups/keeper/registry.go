@@ -90,9 +90,9 @@ func (k Keeper) registerRollup(ctx context.Context, msg *types.MsgRegisterRollup
 		return err
 	}
 	// The bond stays escrowed here; the fee is the reward pool's.
-	if k.rewardPool != nil && params.RegistrationFee.IsPositive() {
+	if params.RegistrationFee.IsPositive() {
 		fee := sdk.NewCoins(params.RegistrationFee)
-		if err := k.rewardPool.FundPoolFromModule(ctx, types.ModuleName, fee, types.RewardSourceRegistrationFee); err != nil {
+		if err := k.hooks.AfterRewardFundsCollected(ctx, fee, types.RewardSourceRegistrationFee); err != nil {
 			return err
 		}
 	}
@@ -328,17 +328,15 @@ func (k Keeper) deregisterRollup(ctx context.Context, msg *types.MsgDeregisterRo
 	if r.ClosingHeight != 0 {
 		return 0, types.ErrRollupClosing.Wrapf("rollup %q already freezes at height %d", r.Id, r.ClosingHeight)
 	}
-	if k.bridgeLedger != nil {
-		holds, err := k.bridgeLedger.RollupHoldsFunds(ctx, r.Id)
-		if err != nil {
+	// The bridge vetoes an immediate close while users hold funds.
+	if err := k.hooks.BeforeRollupDeregistered(ctx, r.Id); err != nil {
+		if !errors.Is(err, types.ErrBridgeLedgerNotEmpty) {
 			return 0, err
 		}
-		if holds {
-			if r.Status != types.ROLLUP_STATUS_ACTIVE {
-				return 0, types.ErrBridgeLedgerNotEmpty.Wrapf("rollup %q is %s: users exit by exodus first", r.Id, r.Status)
-			}
-			return k.startClosing(ctx, r)
+		if r.Status != types.ROLLUP_STATUS_ACTIVE {
+			return 0, types.ErrBridgeLedgerNotEmpty.Wrapf("rollup %q is %s: users exit by exodus first", r.Id, r.Status)
 		}
+		return k.startClosing(ctx, r)
 	}
 	admin, err := k.addressCodec.StringToBytes(r.Admin)
 	if err != nil {

@@ -2,7 +2,6 @@ package keeper_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -21,7 +20,6 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
-	"github.com/nativechain/nativechain/x/rollups/keeper"
 	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
@@ -91,6 +89,7 @@ type registrySnapshot struct {
 	rollup      []byte // nil if absent
 	admin       sdk.Coins
 	module      sdk.Coins
+	pool        sdk.Coins
 	outsider    sdk.Coins
 	rollupCount int
 }
@@ -100,6 +99,7 @@ func (f fixture) snapshot(t *testing.T, id string) registrySnapshot {
 	s := registrySnapshot{
 		admin:    f.bank.balance(f.accAddr(t, f.admin)),
 		module:   f.bank.moduleBalance(types.ModuleName),
+		pool:     f.bank.moduleBalance("rewards"),
 		outsider: f.bank.balance(f.accAddr(t, f.outsider)),
 	}
 	if r, err := f.keeper.Rollups.Get(f.ctx, id); err == nil {
@@ -113,7 +113,7 @@ func (f fixture) snapshot(t *testing.T, id string) registrySnapshot {
 	return s
 }
 
-func TestRegisterRollup_EscrowsBondAndFeeAndStoresActiveRollup(t *testing.T) {
+func TestRegisterRollup_EscrowsBondPaysFeeAndStoresActiveRollup(t *testing.T) {
 	f := newFixture(t)
 	params := f.params(t)
 	msg := f.registerMsg(t, rollupID)
@@ -123,9 +123,10 @@ func TestRegisterRollup_EscrowsBondAndFeeAndStoresActiveRollup(t *testing.T) {
 	_, err := f.msgServer.RegisterRollup(f.ctx, msg)
 	require.NoError(t, err)
 
-	escrow := sdk.NewCoins(msg.Bond).Add(params.RegistrationFee)
-	require.Equal(t, escrow.String(), f.bank.moduleBalance(types.ModuleName).String())
-	require.Equal(t, adminBefore.Sub(escrow...).String(), f.bank.balance(f.accAddr(t, f.admin)).String())
+	paid := sdk.NewCoins(msg.Bond).Add(params.RegistrationFee)
+	require.Equal(t, sdk.NewCoins(msg.Bond).String(), f.bank.moduleBalance(types.ModuleName).String(), "the bond is escrowed")
+	require.Equal(t, sdk.NewCoins(params.RegistrationFee).String(), f.bank.moduleBalance("rewards").String(), "the fee is the pool's")
+	require.Equal(t, adminBefore.Sub(paid...).String(), f.bank.balance(f.accAddr(t, f.admin)).String())
 
 	r := f.rollup(t, rollupID)
 	vkHash := sha256.Sum256(msg.VerifyingKey)
@@ -154,49 +155,25 @@ func TestRegisterRollup_EscrowsBondAndFeeAndStoresActiveRollup(t *testing.T) {
 	require.Equal(t, msg.Bond.String(), events[0].Bond)
 }
 
-// fakeRewardPool is the reward pool as x/rollups sees it: it takes coins
-// from a module account through the bank and records each inflow.
-type fakeRewardPool struct {
-	bank    *fakeBank
-	inflows []string
-	err     error
-}
-
-func (p *fakeRewardPool) FundPoolFromModule(ctx context.Context, from string, amt sdk.Coins, source string) error {
-	if p.err != nil {
-		return p.err
-	}
-	if err := p.bank.SendCoinsFromModuleToModule(ctx, from, "rewards", amt); err != nil {
-		return err
-	}
-	p.inflows = append(p.inflows, source+":"+amt.String())
-	return nil
-}
-
 func TestRegisterRollup_PaysTheFeeIntoTheRewardPool(t *testing.T) {
 	f := newFixture(t)
 	params := f.params(t)
 	require.True(t, params.RegistrationFee.IsPositive())
-	pool := &fakeRewardPool{bank: f.bank}
-	// The keeper is a value: wire the pool before building the server.
-	k := f.keeper
-	k.SetRewardPool(pool)
 	msg := f.registerMsg(t, rollupID)
 
-	_, err := keeper.NewMsgServerImpl(k).RegisterRollup(f.ctx, msg)
+	_, err := f.msgServer.RegisterRollup(f.ctx, msg)
 	require.NoError(t, err)
 
 	require.Equal(t, sdk.NewCoins(msg.Bond).String(), f.bank.moduleBalance(types.ModuleName).String(), "only the bond stays escrowed")
 	require.Equal(t, sdk.NewCoins(params.RegistrationFee).String(), f.bank.moduleBalance("rewards").String())
-	require.Equal(t, []string{types.RewardSourceRegistrationFee + ":" + params.RegistrationFee.String()}, pool.inflows)
+	require.Equal(t, []string{types.RewardSourceRegistrationFee + ":" + params.RegistrationFee.String()}, f.pool.inflows)
 }
 
 func TestRegisterRollup_RefusedWhenThePoolRefusesTheFee(t *testing.T) {
 	f := newFixture(t)
-	k := f.keeper
-	k.SetRewardPool(&fakeRewardPool{bank: f.bank, err: errors.New("pool unavailable")})
+	f.pool.err = errors.New("pool unavailable")
 
-	_, err := keeper.NewMsgServerImpl(k).RegisterRollup(f.ctx, f.registerMsg(t, rollupID))
+	_, err := f.msgServer.RegisterRollup(f.ctx, f.registerMsg(t, rollupID))
 	require.ErrorContains(t, err, "pool unavailable")
 	// In the app the whole tx reverts; here the store write never happened.
 	has, err := f.keeper.Rollups.Has(f.ctx, rollupID)
@@ -594,7 +571,7 @@ func TestDeregisterRollup_RefundsBondAndClosesRollup(t *testing.T) {
 
 	require.Equal(t, adminBefore.Add(before.Bond).String(), f.bank.balance(admin).String(), "the bond is returned")
 	require.Equal(t, moduleBefore.Sub(before.Bond).String(), f.bank.moduleBalance(types.ModuleName).String(),
-		"without a reward pool wired, the registration fee stays")
+		"only the bond leaves the escrow; the registration fee went to the pool")
 	r := f.rollup(t, rollupID)
 	require.Equal(t, types.ROLLUP_STATUS_DEREGISTERED, r.Status)
 	require.True(t, r.Bond.IsZero())

@@ -14,7 +14,7 @@ import (
 // (cheap: gas only) and deregisters in the same block: the queue now ends
 // at h0 + 130, past the closing height h0 + 112, and no L1 call may be
 // added while closing.
-func windDownFloodFixture(t *testing.T) (f fixture, k keeper.Keeper, h0, closing int64) {
+func windDownFloodFixture(t *testing.T) (f fixture, k *keeper.Keeper, h0, closing int64) {
 	t.Helper()
 	f, k, _ = livenessFixture(t)
 	f.setParams(t, func(p *types.Params) {

@@ -14,15 +14,9 @@ type BankKeeper interface {
 	SendCoinsFromModuleToModule(ctx context.Context, senderModule, recipientModule string, amt sdk.Coins) error
 }
 
-// RewardPool is the reward pool (implemented by x/rewards). Registration
-// fees, and later slashed operator bonds, move from the x/rollups module
-// account into it, recorded under their source.
-type RewardPool interface {
-	FundPoolFromModule(ctx context.Context, fromModule string, amt sdk.Coins, source string) error
-}
-
-// Inflow sources x/rollups reports to the RewardPool; they match x/rewards'
-// source names.
+// Inflow sources x/rollups reports to the reward pool through
+// RollupsHooks.AfterRewardFundsCollected; they match x/rewards' source
+// names.
 const (
 	RewardSourceRegistrationFee = "registration_fee"
 	RewardSourceSlashedBond     = "slashed_bond"

@@ -3,6 +3,8 @@ package types
 import (
 	"context"
 	"errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
 )
 
 // VerifiedBatch is what x/rollups tells other modules about a batch whose
@@ -24,10 +26,23 @@ type VerifiedBatch struct {
 
 // RollupsHooks are implemented by modules that react to rollup events. A
 // hook error fails the transaction that triggered it, so a batch whose
-// outbox cannot be applied is not accepted.
+// outbox cannot be applied is not accepted. They are x/rollups' only way to
+// the modules built after it (x/crossrollup, x/rewards), registered once
+// with Keeper.SetHooks.
 type RollupsHooks interface {
 	AfterBatchVerified(ctx context.Context, batch VerifiedBatch) error
 	AfterRollupFrozen(ctx context.Context, rollupID string) error
+	// BeforeRollupDeregistered may veto an immediate deregistration: with
+	// ErrBridgeLedgerNotEmpty while the rollup's users still hold bridged
+	// funds (x/crossrollup), and x/rollups then winds an active rollup down
+	// instead; any other error fails the message.
+	BeforeRollupDeregistered(ctx context.Context, rollupID string) error
+	// AfterRewardFundsCollected tells the reward pool (x/rewards) that
+	// x/rollups' module account holds amt that belongs to it: a
+	// registration or forced-inclusion fee, or a frozen rollup's slashed
+	// bond, under source (RewardSource*). The pool moves it in; an error
+	// fails the fee's message, or leaves the slashed bond escrowed.
+	AfterRewardFundsCollected(ctx context.Context, amt sdk.Coins, source string) error
 }
 
 // MultiRollupsHooks calls several hooks in order.
@@ -52,8 +67,22 @@ func (h MultiRollupsHooks) AfterRollupFrozen(ctx context.Context, rollupID strin
 	return errors.Join(errs...)
 }
 
-// BridgeLedger reports whether a rollup still holds bridged funds
-// (implemented by x/crossrollup). Deregistration needs an empty ledger.
-type BridgeLedger interface {
-	RollupHoldsFunds(ctx context.Context, rollupID string) (bool, error)
+// BeforeRollupDeregistered calls every hook, stopping at the first veto.
+func (h MultiRollupsHooks) BeforeRollupDeregistered(ctx context.Context, rollupID string) error {
+	for _, hook := range h {
+		if err := hook.BeforeRollupDeregistered(ctx, rollupID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AfterRewardFundsCollected calls every hook, stopping at the first error.
+func (h MultiRollupsHooks) AfterRewardFundsCollected(ctx context.Context, amt sdk.Coins, source string) error {
+	for _, hook := range h {
+		if err := hook.AfterRewardFundsCollected(ctx, amt, source); err != nil {
+			return err
+		}
+	}
+	return nil
 }

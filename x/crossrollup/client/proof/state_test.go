@@ -1,6 +1,7 @@
 package proof_test
 
 import (
+	"context"
 	"testing"
 
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
@@ -41,9 +42,29 @@ type chainState struct {
 	t       *testing.T
 	cms     *rootmulti.Store
 	keys    map[string]*storetypes.KVStoreKey
-	rollups rollupskeeper.Keeper
+	rollups *rollupskeeper.Keeper
 	bridge  crossrollupkeeper.Keeper
 }
+
+// noBank and noPool stand for x/bank and the reward pool, which these
+// tests never reach: they write the stores directly.
+type noBank struct{}
+
+func (noBank) SendCoinsFromAccountToModule(context.Context, sdk.AccAddress, string, sdk.Coins) error {
+	return nil
+}
+func (noBank) SendCoinsFromModuleToAccount(context.Context, string, sdk.AccAddress, sdk.Coins) error {
+	return nil
+}
+func (noBank) SendCoinsFromModuleToModule(context.Context, string, string, sdk.Coins) error {
+	return nil
+}
+func (noBank) GetAllBalances(context.Context, sdk.AccAddress) sdk.Coins { return nil }
+func (noBank) BlockedAddr(sdk.AccAddress) bool                          { return false }
+
+type noPool struct{}
+
+func (noPool) FundPoolFromModule(context.Context, string, sdk.Coins, string) error { return nil }
 
 func newChainState(t *testing.T) *chainState {
 	t.Helper()
@@ -59,12 +80,14 @@ func newChainState(t *testing.T) *chainState {
 	ac := addresscodec.NewBech32Codec("native")
 	authority, err := ac.BytesToString(authtypes.NewModuleAddress("gov"))
 	require.NoError(t, err)
+	rollups := rollupskeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[proof.RollupsStore]), ac, noBank{}, authority)
 	return &chainState{
 		t:       t,
 		cms:     cms,
 		keys:    keys,
-		rollups: rollupskeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[proof.RollupsStore]), ac, nil, authority),
-		bridge:  crossrollupkeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[proof.CrossrollupStore]), ac, nil, nil, authority),
+		rollups: rollups,
+		bridge: crossrollupkeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[proof.CrossrollupStore]), ac, noBank{},
+			rollups, rollupskeeper.NewMsgServerImpl(rollups), noPool{}, nil, authority),
 	}
 }
 
