@@ -79,7 +79,8 @@ import (
 	upgradekeeper "github.com/cosmos/cosmos-sdk/x/upgrade/keeper"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 
-	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/x/crossrollup"
 	crossrollupante "github.com/nativechain/nativechain/x/crossrollup/ante"
 	crossrollupkeeper "github.com/nativechain/nativechain/x/crossrollup/keeper"
@@ -291,7 +292,7 @@ func New(
 	// fees go to the reward pool.
 	app.CrossRollupKeeper.SetBatchSubmitter(rollupskeeper.NewMsgServerImpl(app.RollupsKeeper))
 	app.CrossRollupKeeper.SetRewardPool(app.RewardsKeeper)
-	app.CrossRollupKeeper.SetExitVerifier(crossrolluptypes.ExitLayoutPaymentsV1, payments.NewExitVerifier())
+	app.CrossRollupKeeper.SetExitVerifier(protocol.ExitLayoutPaymentsV1, paymentsv1.NewExitVerifier())
 
 	app.ModuleManager = module.NewManager(
 		genutil.NewAppModule(app.AccountKeeper, app.StakingKeeper, app, txConfig),

@@ -3,7 +3,7 @@ package gadgets
 import (
 	"github.com/consensys/gnark/frontend"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // BatchCommitment is the preimage of the batch commitment v2
@@ -40,10 +40,10 @@ func (c BatchCommitment) Preimage() []frontend.Variable {
 // that computes them from boolean counts satisfies that by construction.
 func (h *Hasher) BatchCommitment(c BatchCommitment) frontend.Variable {
 	pre := c.Preimage()
-	if len(pre) != types.BatchCommitmentArity {
-		panic("gadgets: batch commitment arity differs from x/rollups/types")
+	if len(pre) != protocol.BatchCommitmentArity {
+		panic("gadgets: batch commitment arity differs from protocol")
 	}
-	return h.Tagged(types.TagBatchCommitment, pre...)
+	return h.Tagged(protocol.TagBatchCommitment, pre...)
 }
 
 // AssertBatchCommitment constrains public == the commitment of c: the one

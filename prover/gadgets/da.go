@@ -3,7 +3,7 @@ package gadgets
 import (
 	"github.com/consensys/gnark/frontend"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // DAHash is types.DAHash over a fixed-length byte array: the chain hashes
@@ -11,7 +11,7 @@ import (
 // range-checked to 8 bits by the caller (the circuit that decodes them
 // usually does so anyway).
 func (h *Hasher) DAHash(data []frontend.Variable) frontend.Variable {
-	return h.BytesDigest(types.TagDA, data)
+	return h.BytesDigest(protocol.TagDA, data)
 }
 
 // DAHashPrefix is types.DAHash(data[:length]) for batches whose posted data
@@ -19,5 +19,5 @@ func (h *Hasher) DAHash(data []frontend.Variable) frontend.Variable {
 // posted). Every byte at or after length must be zero; see
 // BytesDigestPrefix.
 func (h *Hasher) DAHashPrefix(data []frontend.Variable, length, nbChunks frontend.Variable, rc frontend.Rangechecker) frontend.Variable {
-	return h.BytesDigestPrefix(types.TagDA, data, length, nbChunks, rc)
+	return h.BytesDigestPrefix(protocol.TagDA, data, length, nbChunks, rc)
 }

@@ -3,7 +3,7 @@ package gadgets
 import (
 	"github.com/consensys/gnark/frontend"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // InboxEntry is an inbox entry as the circuit sees it: the header fields and
@@ -22,7 +22,7 @@ type InboxEntry struct {
 // InboxEntryHash is types.InboxEntry.Hash: 6 compressions. The header
 // fields must be range-checked (AssertHeaderRanges).
 func (h *Hasher) InboxEntryHash(e InboxEntry) frontend.Variable {
-	return h.Tagged(types.TagInboxEntry,
+	return h.Tagged(protocol.TagInboxEntry,
 		Header(h.api, e.Sequence, e.Kind, e.Amount),
 		e.SenderDigest, e.RecipientDigest, e.SourceRollupDigest, e.DenomDigest, e.PayloadDigest)
 }
@@ -30,7 +30,7 @@ func (h *Hasher) InboxEntryHash(e InboxEntry) frontend.Variable {
 // InboxAccumulate is types.InboxAccumulate: acc' = H(inbox; acc, entryHash),
 // 2 compressions.
 func (h *Hasher) InboxAccumulate(acc, entryHash frontend.Variable) frontend.Variable {
-	return h.Tagged(types.TagInbox, acc, entryHash)
+	return h.Tagged(protocol.TagInbox, acc, entryHash)
 }
 
 // InboxConsumer consumes a prefix of a rollup's unconsumed inbox in order.

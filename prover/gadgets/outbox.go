@@ -3,7 +3,7 @@ package gadgets
 import (
 	"github.com/consensys/gnark/frontend"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // OutboxEntry is an outbox entry as the circuit sees it. The chain hashes
@@ -22,7 +22,7 @@ type OutboxEntry struct {
 // compressions. Kind and Amount must be range-checked (32 and 128 bits) or
 // constants.
 func (h *Hasher) OutboxEntryHash(e OutboxEntry) frontend.Variable {
-	return h.Tagged(types.TagOutboxEntry,
+	return h.Tagged(protocol.TagOutboxEntry,
 		Header(h.api, 0, e.Kind, e.Amount),
 		e.SenderDigest, e.RecipientDigest, e.DestRollupDigest, e.DenomDigest, e.PayloadDigest)
 }
@@ -40,7 +40,7 @@ type OutboxBuilder struct {
 
 // NewOutbox starts an outbox of n entries (a witness or a constant).
 func (h *Hasher) NewOutbox(n frontend.Variable) *OutboxBuilder {
-	return &OutboxBuilder{h: h, state: h.Compress(TagConstant(types.TagOutbox), n), claimed: n, count: 0}
+	return &OutboxBuilder{h: h, state: h.Compress(TagConstant(protocol.TagOutbox), n), claimed: n, count: 0}
 }
 
 // Append adds entryHash if emit is 1 (boolean); 1 compression either way.

@@ -8,7 +8,9 @@ import (
 	"sort"
 	"time"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/x/rollups/client/inbox"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -70,12 +72,12 @@ func (o *Operator) follow(ctx context.Context, cb types.Batch) error {
 
 // postedOutbox decodes the outbox posted with cb and checks it is the one
 // the chain verified (its hash and entry count in the batch record).
-func postedOutbox(bz []byte, cb types.Batch) ([]types.OutboxEntry, error) {
-	entries, err := types.DecodeOutbox(bz)
+func postedOutbox(bz []byte, cb types.Batch) ([]protocol.OutboxEntry, error) {
+	entries, err := protocol.DecodeOutbox(bz)
 	if err != nil {
 		return nil, fmt.Errorf("the posted outbox does not decode: %w", err)
 	}
-	if got := types.FieldElementBytes(types.OutboxHash(entries)); !bytes.Equal(got, cb.OutboxHash) || uint64(len(entries)) != cb.OutboxEntries {
+	if got := protocol.FieldElementBytes(protocol.OutboxHash(entries)); !bytes.Equal(got, cb.OutboxHash) || uint64(len(entries)) != cb.OutboxEntries {
 		return nil, fmt.Errorf("the posted outbox (%d entries, hash %x) is not the one the chain verified (%d entries, hash %x)",
 			len(entries), got, cb.OutboxEntries, cb.OutboxHash)
 	}
@@ -85,7 +87,7 @@ func postedOutbox(bz []byte, cb types.Batch) ([]types.OutboxEntry, error) {
 // consumedInbox fetches the inbox entries cb consumed and checks they end at
 // the accumulator the chain recorded for the batch.
 func (o *Operator) consumedInbox(ctx context.Context, cb types.Batch) ([]types.InboxMessage, error) {
-	msgs, err := types.CollectConsumedInbox(ctx, cb, 100, func(ctx context.Context, from, limit uint64) ([]types.InboxMessage, error) {
+	msgs, err := inbox.CollectConsumed(ctx, cb, 100, func(ctx context.Context, from, limit uint64) ([]types.InboxMessage, error) {
 		return o.chain.Inbox(ctx, o.opts.RollupID, from, limit)
 	})
 	if err != nil {
@@ -106,7 +108,7 @@ func (o *Operator) replayForeign(ov *overlayDB, cb types.Batch, data []byte, msg
 	if err != nil {
 		return nil, err
 	}
-	if got := types.StateRootBytes(prev); !bytes.Equal(got, cb.PrevStateRoot) {
+	if got := protocol.StateRootBytes(prev); !bytes.Equal(got, cb.PrevStateRoot) {
 		return nil, &divergence{fmt.Sprintf("batch %d (submitter %s) starts from root %x, but this operator's verified state after batch %d has root %x: the states diverged",
 			cb.Index, cb.Submitter, cb.PrevStateRoot, o.verified, got)}
 	}
@@ -146,13 +148,13 @@ func (o *Operator) replayForeign(ov *overlayDB, cb types.Batch, data []byte, msg
 			return nil, err
 		}
 	}
-	entries := make([]types.InboxEntry, len(msgs))
+	entries := make([]protocol.InboxEntry, len(msgs))
 	for i, m := range msgs {
 		if entries[i], err = m.Entry(); err != nil {
 			return nil, fmt.Errorf("operator: inbox message %d: %w", m.Sequence, err)
 		}
 		// an executed forced transaction touches the accounts its payload names
-		if tx, ferr := payments.DecodeForcedTx(entries[i].Payload); ferr == nil && entries[i].Kind == types.InboxKindForcedTx {
+		if tx, ferr := payments.DecodeForcedTx(entries[i].Payload); ferr == nil && entries[i].Kind == protocol.InboxKindForcedTx {
 			for _, idx := range []uint32{tx.From, tx.To} {
 				if uint64(idx) < capacity {
 					if err := load(idx); err != nil {
@@ -179,7 +181,7 @@ func (o *Operator) replayForeign(ov *overlayDB, cb types.Batch, data []byte, msg
 	if err != nil {
 		return nil, err
 	}
-	if got := types.StateRootBytes(root); !bytes.Equal(got, cb.NewStateRoot) {
+	if got := protocol.StateRootBytes(root); !bytes.Equal(got, cb.NewStateRoot) {
 		return nil, &divergence{fmt.Sprintf("batch %d (submitter %s): replaying its data gives root %x, the chain verified %x: the states diverged",
 			cb.Index, cb.Submitter, got, cb.NewStateRoot)}
 	}
@@ -190,7 +192,7 @@ func (o *Operator) replayForeign(ov *overlayDB, cb types.Batch, data []byte, msg
 // verified state, a record of the batch, the verified index, this
 // operator's discarded batches, and the mempool without the transactions
 // whose nonce the batch used. Caller holds mu.
-func (o *Operator) commitFollowed(ov *overlayDB, cb types.Batch, data []byte, outbox []types.OutboxEntry, outboxErr error,
+func (o *Operator) commitFollowed(ov *overlayDB, cb types.Batch, data []byte, outbox []protocol.OutboxEntry, outboxErr error,
 	msgs []types.InboxMessage, touched map[uint32]*payments.Account, hadOwn bool) error {
 	records, err := payments.DecodeData(data)
 	if err != nil {
@@ -214,7 +216,7 @@ func (o *Operator) commitFollowed(ov *overlayDB, cb types.Batch, data []byte, ou
 	if err != nil {
 		return err
 	}
-	inbox := make([]types.InboxEntry, len(msgs))
+	inbox := make([]protocol.InboxEntry, len(msgs))
 	for i, m := range msgs {
 		if inbox[i], err = m.Entry(); err != nil {
 			return fmt.Errorf("operator: inbox message %d: %w", m.Sequence, err)
@@ -358,7 +360,7 @@ type spent struct {
 	rec      payments.Record
 	nonce    uint32
 	forced   bool
-	entry    *types.OutboxEntry
+	entry    *protocol.OutboxEntry
 	entryErr error
 	used     bool
 }
@@ -368,7 +370,7 @@ type spent struct {
 // batch), an executed forced transaction takes its payload's sender's,
 // and a withdrawal, send or bounce-out takes the next outbox entry (the
 // fee entry, if any, is last).
-func spentNonces(vs *payments.State, records []payments.Record, inbox []types.InboxEntry, outbox []types.OutboxEntry, outboxErr error) ([]*spent, error) {
+func spentNonces(vs *payments.State, records []payments.Record, inbox []protocol.InboxEntry, outbox []protocol.OutboxEntry, outboxErr error) ([]*spent, error) {
 	next := map[uint32]uint32{}
 	nonce := func(i uint32) (uint32, error) {
 		n, ok := next[i]

@@ -13,6 +13,8 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	dbm "github.com/cosmos/cosmos-db"
 
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -161,7 +163,7 @@ func Open(ctx context.Context, db dbm.DB, chain Chain, prover BatchProver, opts 
 	if o.chainID, err = chain.ChainID(ctx); err != nil {
 		return nil, fmt.Errorf("operator: chain unreachable: %w", err)
 	}
-	o.domain = payments.Domain(o.chainID, opts.RollupID)
+	o.domain = paymentsv1.Domain(o.chainID, opts.RollupID)
 	r, err := chain.Rollup(ctx, opts.RollupID)
 	if err != nil {
 		return nil, fmt.Errorf("operator: rollup %q on %s: %w (register it first: nativechaind operator register)", opts.RollupID, o.chainID, err)
@@ -171,7 +173,7 @@ func Open(ctx context.Context, db dbm.DB, chain Chain, prover BatchProver, opts 
 		return nil, fmt.Errorf("operator: the chain's outbox rules: %w", err)
 	}
 	genesis := opts.Params.EmptyRoot()
-	if want := types.StateRootBytes(genesis); string(r.GenesisStateRoot) != string(want) {
+	if want := protocol.StateRootBytes(genesis); string(r.GenesisStateRoot) != string(want) {
 		return nil, fmt.Errorf("operator: rollup %q has genesis root %x, but an empty %d-deep payments state has %x: wrong circuit params?",
 			opts.RollupID, r.GenesisStateRoot, opts.Params.Depth, want)
 	}
@@ -307,7 +309,7 @@ func (o *Operator) halt(reason string) {
 }
 
 func (o *Operator) batchContext(rec *batchRecord) (payments.BatchContext, error) {
-	before, err := types.ParseFieldElement(rec.InboxBefore)
+	before, err := protocol.ParseFieldElement(rec.InboxBefore)
 	if err != nil {
 		return payments.BatchContext{}, err
 	}
@@ -321,7 +323,7 @@ func (o *Operator) replay(st *payments.State, rec *batchRecord) (*payments.Batch
 	if err != nil {
 		return nil, err
 	}
-	entries := make([]types.InboxEntry, len(rec.Inbox))
+	entries := make([]protocol.InboxEntry, len(rec.Inbox))
 	for i, bz := range rec.Inbox {
 		var m types.InboxMessage
 		if err := m.Unmarshal(bz); err != nil {
@@ -341,7 +343,7 @@ func (o *Operator) replay(st *payments.State, rec *batchRecord) (*payments.Batch
 	if err != nil {
 		return nil, err
 	}
-	if got := types.StateRootBytes(b.NewRoot); string(got) != string(rec.NewRoot) || len(b.Included) != len(txs) ||
+	if got := protocol.StateRootBytes(b.NewRoot); string(got) != string(rec.NewRoot) || len(b.Included) != len(txs) ||
 		b.InboxConsumed != rec.InboxConsumed {
 		return nil, fmt.Errorf("operator: batch %d does not rebuild identically (root %x, want %x)", rec.Index, got, rec.NewRoot)
 	}
@@ -733,7 +735,7 @@ func signal(ch chan struct{}) {
 
 // Account reports an account by its L2 address.
 func (o *Operator) Account(addr []byte) (AccountView, error) {
-	pk, err := payments.ParseAddress(addr)
+	pk, err := paymentsv1.ParseAddress(addr)
 	if err != nil {
 		return AccountView{}, apiErr(CodeInvalidRequest, "%v", err)
 	}
@@ -833,11 +835,11 @@ func (o *Operator) Status() Status {
 	}
 	if vs, err := payments.OpenState(o.base, o.opts.Params); err == nil {
 		if r, err := vs.Root(); err == nil {
-			s.StateRoot = fmt.Sprintf("%x", types.StateRootBytes(r))
+			s.StateRoot = fmt.Sprintf("%x", protocol.StateRootBytes(r))
 		}
 	}
 	if r, err := o.head.Root(); err == nil {
-		s.HeadRoot = fmt.Sprintf("%x", types.StateRootBytes(r))
+		s.HeadRoot = fmt.Sprintf("%x", protocol.StateRootBytes(r))
 	}
 	return s
 }

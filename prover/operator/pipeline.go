@@ -9,6 +9,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -220,7 +221,7 @@ func (o *Operator) buildOnce(ctx context.Context) (bool, error) {
 // state and persists the new batch record. Caller holds mu.
 func (o *Operator) build(msgs []types.InboxMessage, pending []*mempoolEntry, inboxFrom uint64, before []byte) error {
 	index := o.verified + uint64(len(o.records)) + 1
-	entries := make([]types.InboxEntry, len(msgs))
+	entries := make([]protocol.InboxEntry, len(msgs))
 	for i, m := range msgs {
 		e, err := m.Entry()
 		if err != nil {
@@ -239,7 +240,7 @@ func (o *Operator) build(msgs []types.InboxMessage, pending []*mempoolEntry, inb
 		txs = append(txs, tx)
 		live = append(live, e)
 	}
-	inboxBefore, err := types.ParseFieldElement(before)
+	inboxBefore, err := protocol.ParseFieldElement(before)
 	if err != nil {
 		return err
 	}
@@ -259,8 +260,8 @@ func (o *Operator) build(msgs []types.InboxMessage, pending []*mempoolEntry, inb
 	}
 	rec := &batchRecord{
 		Index: index, Status: BatchBuilt, InboxBefore: before, InboxFrom: inboxFrom,
-		InboxAfter: types.StateRootBytes(b.Commitment.InboxAfter), PrevRoot: types.StateRootBytes(b.PrevRoot),
-		NewRoot: types.StateRootBytes(b.NewRoot), Data: b.Data, Outbox: outbox, InboxConsumed: b.InboxConsumed,
+		InboxAfter: protocol.StateRootBytes(b.Commitment.InboxAfter), PrevRoot: protocol.StateRootBytes(b.PrevRoot),
+		NewRoot: protocol.StateRootBytes(b.NewRoot), Data: b.Data, Outbox: outbox, InboxConsumed: b.InboxConsumed,
 		L2TxCount: b.Commitment.L2TxCount, BuiltAt: time.Now().UnixMilli(),
 	}
 	for i := uint64(0); i < b.InboxConsumed; i++ {
@@ -372,7 +373,7 @@ func (o *Operator) proveOnce(ctx context.Context) bool {
 		return false
 	}
 	cur, ok := o.records[rec.Index]
-	if !ok || cur != rec || string(cur.NewRoot) != string(types.StateRootBytes(b.NewRoot)) {
+	if !ok || cur != rec || string(cur.NewRoot) != string(protocol.StateRootBytes(b.NewRoot)) {
 		return true // discarded or rebuilt meanwhile
 	}
 	rec.Proof, rec.Status, rec.ProvenAt, rec.ProveMillis = proof, BatchProven, time.Now().UnixMilli(), elapsed.Milliseconds()
@@ -616,7 +617,7 @@ func (o *Operator) forcedCause(rec *batchRecord) string {
 			continue
 		}
 		e, err := m.Entry()
-		if err != nil || e.Kind != types.InboxKindForcedTx {
+		if err != nil || e.Kind != protocol.InboxKindForcedTx {
 			continue
 		}
 		tx, err := payments.DecodeForcedTx(e.Payload)

@@ -9,13 +9,11 @@ import (
 	"github.com/consensys/gnark/std/algebra/native/twistededwards"
 	"github.com/consensys/gnark/std/rangecheck"
 
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/gadgets"
 	"github.com/nativechain/nativechain/prover/tree"
-	"github.com/nativechain/nativechain/x/rollups/types"
 )
-
-// TagTx domain-separates the message users sign.
-const TagTx = "nativechain/payments-tx/v1"
 
 // AccountWitness is one account leaf and its authentication path.
 type AccountWitness struct {
@@ -117,7 +115,7 @@ func (c *Circuit) Define(api frontend.API) error {
 	}
 	ctx := &circuitCtx{api: api, h: h, rc: rangecheck.New(api), curve: ed, p: p,
 		denom: gadgets.DenomDigestConstant(p.Denom)}
-	ctx.txDomain = h.Tagged(TagTx, c.ChainIDDigest, c.RollupIDDigest)
+	ctx.txDomain = h.Tagged(paymentsv1.TagTx, c.ChainIDDigest, c.RollupIDDigest)
 
 	root := c.PrevRoot
 	inbox := h.NewInboxConsumer(c.InboxBefore)
@@ -150,7 +148,7 @@ func (c *Circuit) Define(api frontend.API) error {
 	// fees: one withdrawal of their sum to the submitter's L1 account, the
 	// last outbox entry, if any fee was paid (a zero withdrawal is invalid)
 	feeEntry := h.OutboxEntryHash(gadgets.OutboxEntry{
-		Kind: uint32(types.OutboxKindWithdrawal), Amount: fees,
+		Kind: uint32(protocol.OutboxKindWithdrawal), Amount: fees,
 		SenderDigest: gadgets.AddressDigestConstant(nil), RecipientDigest: c.SubmitterDigest,
 		DestRollupDigest: gadgets.RollupIDDigestConstant(""), DenomDigest: ctx.denom,
 		PayloadDigest: gadgets.PayloadDigestConstant(nil),
@@ -347,7 +345,7 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, root f
 	rc.Check(e.Amount, 128)
 	rc.Check(e.Kind, 32)
 	rc.Check(e.Sequence, 64)
-	tag := api.Select(isInReg, gadgets.TagConstant(types.TagInboxEntry), gadgets.TagConstant(types.TagOutboxEntry))
+	tag := api.Select(isInReg, gadgets.TagConstant(protocol.TagInboxEntry), gadgets.TagConstant(protocol.TagOutboxEntry))
 	header := api.Add(gadgets.Header(api, 0, e.Kind, e.Amount), api.Mul(isInReg, e.Sequence, new(big.Int).Lsh(big.NewInt(1), 160)))
 	entryHash := h.Chain(tag, header, e.Sender, e.Recipient, e.Rollup, e.Denom, e.Payload)
 
@@ -368,7 +366,7 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, root f
 	// skipped by an ordinary skip
 	isSkipReg := api.Sub(isSkip, isForcedSkip)
 	api.AssertIsEqual(api.Mul(isSkipReg, e.Amount), 0)
-	api.AssertIsEqual(api.Mul(isSkipReg, api.IsZero(api.Sub(e.Kind, uint32(types.InboxKindForcedTx)))), 0)
+	api.AssertIsEqual(api.Mul(isSkipReg, api.IsZero(api.Sub(e.Kind, uint32(protocol.InboxKindForcedTx)))), 0)
 	// withdrawal and send: the signed amount from the signer's address; a
 	// skipped forced withdrawal or send computes the entry it would emit,
 	// for its signature (only if the balance covers it, so the amount is in
@@ -397,8 +395,8 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, root f
 	api.AssertIsEqual(api.Mul(outRole, api.Sub(e.Sender, addr)), 0)
 	api.AssertIsEqual(api.Mul(outRole, api.Sub(e.Denom, ctx.denom)), 0)
 	api.AssertIsEqual(api.Mul(signedOut, api.IsZero(amount)), 0)
-	api.AssertIsEqual(api.Mul(outWithdraw, api.Sub(e.Kind, uint32(types.OutboxKindWithdrawal))), 0)
-	api.AssertIsEqual(api.Mul(outSend, api.Sub(e.Kind, uint32(types.OutboxKindCrossRollupMessage))), 0)
+	api.AssertIsEqual(api.Mul(outWithdraw, api.Sub(e.Kind, uint32(protocol.OutboxKindWithdrawal))), 0)
+	api.AssertIsEqual(api.Mul(outSend, api.Sub(e.Kind, uint32(protocol.OutboxKindCrossRollupMessage))), 0)
 	noRollup, noPayload := gadgets.RollupIDDigestConstant(""), gadgets.PayloadDigestConstant(nil)
 	api.AssertIsEqual(api.Mul(outWithdraw, api.Sub(e.Rollup, noRollup)), 0)
 	api.AssertIsEqual(api.Mul(outWithdraw, api.Sub(e.Payload, noPayload)), 0)
@@ -528,7 +526,7 @@ var baseKeyHash = func() *big.Int {
 // addressStart is c(tag(address), 64), the constant first step of every
 // 64-byte address digest.
 var addressStart = func() *big.Int {
-	var n = frFromUint64(AddressBytes)
-	e := tree.Compress(types.TagElement(types.TagAddress), n)
+	var n = frFromUint64(paymentsv1.AddressBytes)
+	e := tree.Compress(protocol.TagElement(protocol.TagAddress), n)
 	return e.BigInt(new(big.Int))
 }()

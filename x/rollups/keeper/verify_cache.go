@@ -6,7 +6,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
 
@@ -134,7 +134,7 @@ func (c *verifyCache) daHash(data []byte) fr.Element {
 	if ok {
 		return h
 	}
-	h = types.DAHash(data)
+	h = protocol.DAHash(data)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.stats.DAHashes++

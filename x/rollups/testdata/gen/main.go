@@ -36,8 +36,8 @@ import (
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 	"github.com/consensys/gnark/logger"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/testdata/testcircuit"
-	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 type fixtureCommitment struct {
@@ -109,7 +109,7 @@ func build(c frontend.Circuit) keys {
 	return keys{cs: cs, pk: pk, vk: vk}
 }
 
-func prove(dir string, k keys, file, vkFile string, c types.BatchCommitment, withRangeCheck bool) fixtureProof {
+func prove(dir string, k keys, file, vkFile string, c protocol.BatchCommitment, withRangeCheck bool) fixtureProof {
 	a, err := testcircuit.Assignment(c)
 	check(err)
 	var assignment frontend.Circuit = a
@@ -140,56 +140,56 @@ func writeFile(dir, name string, v io.WriterTo) {
 // paymentsBatches are three consecutive batches of rollup "payments":
 // batch 1 consumes a deposit, batch 2 withdraws, batch 3 consumes a
 // cross-rollup message and sends one.
-func paymentsBatches() []types.BatchCommitment {
-	deposit := types.InboxEntry{
-		Sequence: 0, Kind: types.InboxKindDeposit,
+func paymentsBatches() []protocol.BatchCommitment {
+	deposit := protocol.InboxEntry{
+		Sequence: 0, Kind: protocol.InboxKindDeposit,
 		Sender: bytes.Repeat([]byte{0x11}, 20), Recipient: bytes.Repeat([]byte{0x22}, 32),
-		Denom: "unat", Amount: types.NewUint128(5_000_000),
+		Denom: "unat", Amount: protocol.NewUint128(5_000_000),
 	}
-	message := types.InboxEntry{
-		Sequence: 1, Kind: types.InboxKindCrossRollupMessage,
+	message := protocol.InboxEntry{
+		Sequence: 1, Kind: protocol.InboxKindCrossRollupMessage,
 		Sender: bytes.Repeat([]byte{0x33}, 32), Recipient: bytes.Repeat([]byte{0x22}, 32),
 		SourceRollupID: "dex", Payload: []byte("swap-result"),
 	}
-	withdrawal := []types.OutboxEntry{{
-		Kind: types.OutboxKindWithdrawal, Sender: bytes.Repeat([]byte{0x33}, 32), Recipient: bytes.Repeat([]byte{0x11}, 20),
-		Denom: "unat", Amount: types.NewUint128(1_000_000),
+	withdrawal := []protocol.OutboxEntry{{
+		Kind: protocol.OutboxKindWithdrawal, Sender: bytes.Repeat([]byte{0x33}, 32), Recipient: bytes.Repeat([]byte{0x11}, 20),
+		Denom: "unat", Amount: protocol.NewUint128(1_000_000),
 	}}
-	send := []types.OutboxEntry{{
-		Kind: types.OutboxKindCrossRollupMessage, Sender: bytes.Repeat([]byte{0x33}, 32), Recipient: bytes.Repeat([]byte{0x44}, 32),
-		DestRollupID: "dex", Denom: "unat", Amount: types.NewUint128(250_000), Payload: []byte("swap"),
+	send := []protocol.OutboxEntry{{
+		Kind: protocol.OutboxKindCrossRollupMessage, Sender: bytes.Repeat([]byte{0x33}, 32), Recipient: bytes.Repeat([]byte{0x44}, 32),
+		DestRollupID: "dex", Denom: "unat", Amount: protocol.NewUint128(250_000), Payload: []byte("swap"),
 	}}
 
-	acc0 := types.InboxAccumulatorGenesis()
-	acc1 := types.InboxAccumulate(acc0, deposit)
-	acc2 := types.InboxAccumulate(acc1, message)
+	acc0 := protocol.InboxAccumulatorGenesis()
+	acc1 := protocol.InboxAccumulate(acc0, deposit)
+	acc2 := protocol.InboxAccumulate(acc1, message)
 	roots := []fr.Element{root("genesis"), root("after batch 1"), root("after batch 2"), root("after batch 3")}
-	return []types.BatchCommitment{
+	return []protocol.BatchCommitment{
 		batch("payments", 1, roots[0], roots[1], "batch 1 transactions", acc0, acc1, nil),
 		batch("payments", 2, roots[1], roots[2], "batch 2 transactions", acc1, acc1, withdrawal),
 		batch("payments", 3, roots[2], roots[3], "batch 3 transactions", acc1, acc2, send),
 	}
 }
 
-func dexBatches() []types.BatchCommitment {
-	acc0 := types.InboxAccumulatorGenesis()
-	return []types.BatchCommitment{
+func dexBatches() []protocol.BatchCommitment {
+	acc0 := protocol.InboxAccumulatorGenesis()
+	return []protocol.BatchCommitment{
 		batch("dex", 1, root("dex genesis"), root("dex 1"), "dex batch 1", acc0, acc0, nil),
 		batch("dex", 2, root("dex 1"), root("dex 2"), "dex batch 2", acc0, acc0, nil),
 	}
 }
 
-func batch(rollup string, index uint64, prev, next fr.Element, data string, before, after fr.Element, outbox []types.OutboxEntry) types.BatchCommitment {
-	return types.BatchCommitment{
+func batch(rollup string, index uint64, prev, next fr.Element, data string, before, after fr.Element, outbox []protocol.OutboxEntry) protocol.BatchCommitment {
+	return protocol.BatchCommitment{
 		ChainID:       "nativechain-1",
 		RollupID:      rollup,
 		BatchIndex:    index,
 		PrevStateRoot: prev,
 		NewStateRoot:  next,
-		DAHash:        types.DAHash([]byte(data)),
+		DAHash:        protocol.DAHash([]byte(data)),
 		InboxBefore:   before,
 		InboxAfter:    after,
-		OutboxHash:    types.OutboxHash(outbox),
+		OutboxHash:    protocol.OutboxHash(outbox),
 		L2TxCount:     index,
 		Submitter:     fixtureSubmitter,
 	}
@@ -199,9 +199,9 @@ func batch(rollup string, index uint64, prev, next fr.Element, data string, befo
 var fixtureSubmitter = bytes.Repeat([]byte{0x5b}, 20)
 
 // root is a stand-in state root: any canonical field element will do.
-func root(label string) fr.Element { return types.DAHash([]byte(label)) }
+func root(label string) fr.Element { return protocol.DAHash([]byte(label)) }
 
-func toFixture(c types.BatchCommitment) fixtureCommitment {
+func toFixture(c protocol.BatchCommitment) fixtureCommitment {
 	return fixtureCommitment{
 		ChainID:       c.ChainID,
 		RollupID:      c.RollupID,

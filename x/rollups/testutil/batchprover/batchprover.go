@@ -19,8 +19,8 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/testdata/testcircuit"
-	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // Prover holds the compiled test circuit and a key pair from a fresh
@@ -70,7 +70,7 @@ func (p *Prover) ProvingKey() []byte { return encode(p.pk) }
 
 // Prove returns a proof, in the encoding the chain takes, that the prover
 // knows the preimage of c's commitment.
-func (p *Prover) Prove(c types.BatchCommitment) ([]byte, error) {
+func (p *Prover) Prove(c protocol.BatchCommitment) ([]byte, error) {
 	assignment, err := testcircuit.Assignment(c)
 	if err != nil {
 		return nil, err
