@@ -15,12 +15,12 @@ import (
 
 	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/circuits"
-	"github.com/nativechain/nativechain/x/rollups/testdata/testcircuit"
+	"github.com/nativechain/nativechain/prover/devcircuit"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
 
 var testCircuit = sync.OnceValues(func() (*circuits.Compiled, error) {
-	return circuits.Compile(circuits.TestCircuitName, nil)
+	return circuits.Compile(devcircuit.Name, nil)
 })
 
 func compiledTestCircuit(t testing.TB) *circuits.Compiled {
@@ -119,7 +119,7 @@ func sampleCommitment(index uint64) protocol.BatchCommitment {
 func proveAndVerifyOnChain(t testing.TB, c *circuits.Compiled, keys *Keys) {
 	t.Helper()
 	stmt := sampleCommitment(7)
-	assignment, err := testcircuit.Assignment(stmt)
+	assignment, err := devcircuit.Assignment(stmt)
 	require.NoError(t, err)
 	w, err := frontend.NewWitness(assignment, ecc.BN254.ScalarField())
 	require.NoError(t, err)

@@ -1,4 +1,4 @@
-package testcircuit
+package devcircuit
 
 import (
 	"testing"

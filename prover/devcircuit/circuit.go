@@ -1,13 +1,4 @@
-// Package testcircuit holds the tiny Groth16 circuits behind the binary
-// fixtures in x/rollups/testdata. Their only public input is the batch
-// commitment of x/rollups/types, recomputed in-circuit from its preimage with
-// gnark std Poseidon2: the same convention every rollup circuit follows, at
-// about 2k constraints so that regenerating the fixtures takes seconds.
-//
-// It is test infrastructure, not the prover: the reference rollup's circuit
-// lives in prover/. It lives under testdata so that `go build ./...` and
-// x/rollups itself never see gnark's frontend.
-package testcircuit
+package devcircuit
 
 import (
 	"math/big"
