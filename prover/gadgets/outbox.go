@@ -11,14 +11,14 @@ import (
 // the commitment binds them to the posted bytes.
 type OutboxEntry struct {
 	Kind, Amount     frontend.Variable
-	SenderDigest     frontend.Variable // types.AddressDigest(Sender), the L2 sender
-	RecipientDigest  frontend.Variable // types.AddressDigest(Recipient)
-	DestRollupDigest frontend.Variable // types.RollupIDDigest(DestRollupID)
-	DenomDigest      frontend.Variable // types.DenomDigest(Denom)
-	PayloadDigest    frontend.Variable // types.PayloadDigest(Payload)
+	SenderDigest     frontend.Variable // protocol.AddressDigest(Sender), the L2 sender
+	RecipientDigest  frontend.Variable // protocol.AddressDigest(Recipient)
+	DestRollupDigest frontend.Variable // protocol.RollupIDDigest(DestRollupID)
+	DenomDigest      frontend.Variable // protocol.DenomDigest(Denom)
+	PayloadDigest    frontend.Variable // protocol.PayloadDigest(Payload)
 }
 
-// OutboxEntryHash is types.OutboxEntry.Hash (v2, with the sender): 6
+// OutboxEntryHash is protocol.OutboxEntry.Hash (v2, with the sender): 6
 // compressions. Kind and Amount must be range-checked (32 and 128 bits) or
 // constants.
 func (h *Hasher) OutboxEntryHash(e OutboxEntry) frontend.Variable {
@@ -27,7 +27,7 @@ func (h *Hasher) OutboxEntryHash(e OutboxEntry) frontend.Variable {
 		e.SenderDigest, e.RecipientDigest, e.DestRollupDigest, e.DenomDigest, e.PayloadDigest)
 }
 
-// OutboxBuilder computes types.OutboxHash = H(outbox; n, e_1, ..., e_n) over
+// OutboxBuilder computes protocol.OutboxHash = H(outbox; n, e_1, ..., e_n) over
 // the entries a batch emits. The count comes first in the hash, so the
 // builder takes the claimed count up front and Hash asserts it matches the
 // number of appended entries.

@@ -462,7 +462,7 @@ func (ctx *circuitCtx) signedSecond(outRole, entryHash, transferRole, recipientK
 	return api.Add(api.Mul(outRole, entryHash), api.Mul(transferRole, recipientKeyHash))
 }
 
-// addressDigest is types.AddressDigest(X || Y) of a key: the 64 bytes split
+// addressDigest is protocol.AddressDigest(X || Y) of a key: the 64 bytes split
 // into 31-byte chunks (X>>8, (X&0xff)<<240 | Y>>16, (Y&0xffff)<<232), the
 // first compression over the constant length precomputed.
 func (ctx *circuitCtx) addressDigest(s *SlotWitness, x, y frontend.Variable) frontend.Variable {

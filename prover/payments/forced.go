@@ -18,7 +18,7 @@ import (
 // puts in the rollup's inbox on the base chain (tx rollups force-include,
 // inbox kind 4) when the operator ignores it. Its payload has one
 // fixed-size encoding, laid out on the 31-byte chunks of
-// types.PayloadDigest so that the circuit recomputes the digest from the
+// protocol.PayloadDigest so that the circuit recomputes the digest from the
 // fields it executes with nine compressions and no byte decomposition:
 //
 //	chunk 0  version(1) = 1 | word(12) | nonce(4) | RX[31] | RY[31] | S[31] | zero(11)

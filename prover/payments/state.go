@@ -157,7 +157,7 @@ type ForcedOutcome struct {
 	Reason   error // why it was skipped (nil if executed)
 }
 
-// EncodedOutbox is types.EncodeOutbox of the batch's outbox.
+// EncodedOutbox is protocol.EncodeOutbox of the batch's outbox.
 func (b *Batch) EncodedOutbox() ([]byte, error) { return protocol.EncodeOutbox(b.Outbox) }
 
 // builder accumulates one batch.

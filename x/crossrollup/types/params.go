@@ -19,7 +19,7 @@ const (
 
 	// MaxPayloadBytesLimit and MaxOutboxEntriesLimit bound what governance
 	// may set: no more than the outbox and inbox encodings can carry
-	// (x/rollups/types), so the params never promise what no batch can hold.
+	// (package protocol), so the params never promise what no batch can hold.
 	MaxPayloadBytesLimit  uint64 = protocol.MaxPayloadLen
 	MaxOutboxEntriesLimit uint64 = protocol.MaxOutboxEntries
 )

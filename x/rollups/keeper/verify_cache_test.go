@@ -10,7 +10,7 @@ import (
 )
 
 // The DA-hash cache only skips work: every answer, hit or miss, before and
-// after eviction, equals types.DAHash.
+// after eviction, equals protocol.DAHash.
 func TestVerifyCache_DAHashEqualsDirectHashAcrossEviction(t *testing.T) {
 	c := newVerifyCache()
 	data := func(i int) []byte { return []byte(fmt.Sprintf("batch data %d", i)) }

@@ -13,7 +13,7 @@
 //
 // The setup is randomised, so every run produces different keys and proofs
 // for the same statements; the tests only rely on the files being
-// consistent with each other and with x/rollups/types. Takes a few seconds.
+// consistent with each other and with package protocol. Takes a few seconds.
 package main
 
 import (
