@@ -56,11 +56,8 @@ install: ## Install nativechaind into the Go bin directory (go env GOPATH)/bin
 
 test: test-unit test-system ## Unit and integration tests, then system tests on the built binary
 
-# Go's ./... skips testdata/, which holds the x/rollups test circuit: name it.
-CIRCUIT_TEST_PKGS := ./x/rollups/testdata/testcircuit/
-
-test-unit: ## go test ./... plus the test circuit's tests (no system tests)
-	$(GO) test -timeout $(UNIT_TIMEOUT) $(PACKAGES) $(CIRCUIT_TEST_PKGS)
+test-unit: ## go test ./..., the development circuit's tests included (no system tests)
+	$(GO) test -timeout $(UNIT_TIMEOUT) $(PACKAGES)
 
 test-system: build ## System tests: tests/system against build/nativechaind
 	NATIVECHAIND_BIN=$(BIN) $(GO) test -tags system -count=1 -timeout $(SYSTEM_TIMEOUT) ./tests/system/...

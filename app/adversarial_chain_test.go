@@ -21,6 +21,7 @@ import (
 
 	"github.com/nativechain/nativechain/app"
 	"github.com/nativechain/nativechain/app/apptest"
+	"github.com/nativechain/nativechain/protocol"
 	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	rewardstypes "github.com/nativechain/nativechain/x/rewards/types"
 	"github.com/nativechain/nativechain/x/rollups/testutil/batchprover"
@@ -242,18 +243,18 @@ func nestedAny(t *testing.T, depth int) *codectypes.Any {
 // advBatch is a batch for the next index of id, proven by p over the
 // commitment the chain would build, after mutate changes it; the message
 // itself is the honest one unless msgMutate changes it.
-func (c advChain) advBatch(t *testing.T, p *batchprover.Prover, id string, mutate func(*rollupstypes.BatchCommitment), msgMutate func(*rollupstypes.MsgSubmitBatch)) *rollupstypes.MsgSubmitBatch {
+func (c advChain) advBatch(t *testing.T, p *batchprover.Prover, id string, mutate func(*protocol.BatchCommitment), msgMutate func(*rollupstypes.MsgSubmitBatch)) *rollupstypes.MsgSubmitBatch {
 	t.Helper()
 	r := c.rollup(t, id)
-	prev, err := rollupstypes.ParseStateRoot(r.StateRoot)
+	prev, err := protocol.ParseStateRoot(r.StateRoot)
 	require.NoError(t, err)
-	acc, err := rollupstypes.ParseFieldElement(r.ConsumedAccumulator)
+	acc, err := protocol.ParseFieldElement(r.ConsumedAccumulator)
 	require.NoError(t, err)
 	data := []byte("adversarial batch data")
-	commitment := rollupstypes.BatchCommitment{
+	commitment := protocol.BatchCommitment{
 		ChainID: apptest.ChainID, RollupID: id, BatchIndex: r.NextBatchIndex,
-		PrevStateRoot: prev, NewStateRoot: mustRoot(t, elementBytes(99)), DAHash: rollupstypes.DAHash(data),
-		InboxBefore: acc, InboxAfter: acc, OutboxHash: rollupstypes.OutboxHash(nil),
+		PrevStateRoot: prev, NewStateRoot: mustRoot(t, elementBytes(99)), DAHash: protocol.DAHash(data),
+		InboxBefore: acc, InboxAfter: acc, OutboxHash: protocol.OutboxHash(nil),
 		L2TxCount: 1, Submitter: c.operator.Address,
 	}
 	if mutate != nil {

@@ -20,6 +20,7 @@ import (
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	"github.com/nativechain/nativechain/app"
+	"github.com/nativechain/nativechain/protocol"
 	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	rewardstypes "github.com/nativechain/nativechain/x/rewards/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
@@ -49,7 +50,7 @@ type adversarialCase struct {
 	// overBlock: larger than the block's max bytes, so a proposer's
 	// PrepareProposal leaves it out.
 	overBlock bool
-	want      *errorsmod.Error
+	want      abciError
 }
 
 func adversarialCases() []adversarialCase {
@@ -60,7 +61,7 @@ func adversarialCases() []adversarialCase {
 	honest := func(t *testing.T, c advChain) *rollupstypes.MsgSubmitBatch {
 		return c.advBatch(t, rollupsProver(t), "payments", nil, nil)
 	}
-	batchTx := func(mutate func(*rollupstypes.BatchCommitment), msgMutate func(*rollupstypes.MsgSubmitBatch)) func(*testing.T, advChain) []byte {
+	batchTx := func(mutate func(*protocol.BatchCommitment), msgMutate func(*rollupstypes.MsgSubmitBatch)) func(*testing.T, advChain) []byte {
 		return func(t *testing.T, c advChain) []byte {
 			return c.SignTx(c.operator, c.advBatch(t, rollupsProver(t), "payments", mutate, msgMutate))
 		}
@@ -106,7 +107,7 @@ func adversarialCases() []adversarialCase {
 		{
 			// A valid proof of dex's next batch replayed onto payments.
 			name: "proof for another rollup", stage: stageVerifier, inCheckTx: true, want: verifier.ErrProofInvalid,
-			tx: batchTx(func(bc *rollupstypes.BatchCommitment) { bc.RollupID = "dex" }, nil),
+			tx: batchTx(func(bc *protocol.BatchCommitment) { bc.RollupID = "dex" }, nil),
 		},
 		{
 			// Prove one new root, post another: the classic state theft.
@@ -117,7 +118,7 @@ func adversarialCases() []adversarialCase {
 			// Prove against a previous root the attacker chose (skipping
 			// the real state transition); the chain uses its stored root.
 			name: "wrong previous root", stage: stageVerifier, inCheckTx: true, want: verifier.ErrProofInvalid,
-			tx: batchTx(func(bc *rollupstypes.BatchCommitment) { bc.PrevStateRoot = fr.NewElement(12345) }, nil),
+			tx: batchTx(func(bc *protocol.BatchCommitment) { bc.PrevStateRoot = fr.NewElement(12345) }, nil),
 		},
 		{
 			// Post different data than the proof executed (data withholding).
@@ -142,7 +143,7 @@ func adversarialCases() []adversarialCase {
 			// Someone else's valid proof, re-signed by the attacker to
 			// steal the operator reward (the proof binds the submitter).
 			name: "front-run: an operator's proof signed by another operator", stage: stageVerifier, inCheckTx: true, want: verifier.ErrProofInvalid,
-			tx: batchTx(func(bc *rollupstypes.BatchCommitment) { bc.Submitter = []byte("another-operator-20b") }, nil),
+			tx: batchTx(func(bc *protocol.BatchCommitment) { bc.Submitter = []byte("another-operator-20b") }, nil),
 		},
 		// ---- batches ----
 		{
@@ -154,7 +155,7 @@ func adversarialCases() []adversarialCase {
 			// A valid proof signed by an account that is not an operator.
 			name: "batch from a non-operator", stage: stageHandler, inCheckTx: true, want: rollupstypes.ErrNotOperator,
 			tx: func(t *testing.T, c advChain) []byte {
-				m := c.advBatch(t, rollupsProver(t), "payments", func(bc *rollupstypes.BatchCommitment) { bc.Submitter = c.outsider.Address }, nil)
+				m := c.advBatch(t, rollupsProver(t), "payments", func(bc *protocol.BatchCommitment) { bc.Submitter = c.outsider.Address }, nil)
 				m.Submitter = c.outsider.Address.String()
 				return c.SignTx(c.outsider, m)
 			},
@@ -189,12 +190,12 @@ func adversarialCases() []adversarialCase {
 		{
 			// A state root >= the field modulus: the same root with two
 			// encodings would let a proof be replayed under a new name.
-			name: "non-canonical new state root", stage: stageValidate, inCheckTx: true, want: rollupstypes.ErrStateRootNonCanonical,
+			name: "non-canonical new state root", stage: stageValidate, inCheckTx: true, want: protocol.ErrStateRootNonCanonical,
 			tx: batchTx(nil, func(m *rollupstypes.MsgSubmitBatch) { m.NewStateRoot = bytes.Repeat([]byte{0xff}, 32) }),
 		},
 		{
 			// An outbox that does not decode, to crash the decoder.
-			name: "malformed outbox", stage: stageValidate, inCheckTx: true, want: rollupstypes.ErrOutboxTruncated,
+			name: "malformed outbox", stage: stageValidate, inCheckTx: true, want: protocol.ErrOutboxTruncated,
 			tx: batchTx(nil, func(m *rollupstypes.MsgSubmitBatch) { m.Outbox = []byte{0x05, 0x01} }),
 		},
 		{
@@ -204,7 +205,7 @@ func adversarialCases() []adversarialCase {
 			// so the block refuses it.
 			name: "withdrawal beyond the rollup's ledger", stage: stageHandler, want: crossrolluptypes.ErrLedgerInsufficient,
 			tx: func(t *testing.T, c advChain) []byte {
-				out := []rollupstypes.OutboxEntry{{Kind: rollupstypes.OutboxKindWithdrawal, Recipient: c.outsider.Address, Denom: app.BondDenom, Amount: rollupstypes.NewUint128(1_000_000_000)}}
+				out := []protocol.OutboxEntry{{Kind: protocol.OutboxKindWithdrawal, Recipient: c.outsider.Address, Denom: app.BondDenom, Amount: protocol.NewUint128(1_000_000_000)}}
 				return c.SignTx(c.operator, provenBatch(t, c.rollupsChain, "payments", 50, 0, inboxConsumedAcc(t, c), out))
 			},
 		},
@@ -221,7 +222,7 @@ func adversarialCases() []adversarialCase {
 		},
 		{
 			// 2^128: wraps to 0 in the 128-bit inbox encoding.
-			name: "deposit amount over 128 bits", stage: stageValidate, want: rollupstypes.ErrAmountOverflow,
+			name: "deposit amount over 128 bits", stage: stageValidate, want: protocol.ErrAmountOverflow,
 			tx: func(t *testing.T, c advChain) []byte {
 				return c.SignTx(c.user, deposit(c, "payments", sdk.Coin{Denom: app.BondDenom, Amount: over128}))
 			},
@@ -249,7 +250,7 @@ func adversarialCases() []adversarialCase {
 		{
 			// An L1 call payload over the chain's bound: cheap bytes that
 			// every prover must hash.
-			name: "oversize send-message payload", stage: stageHandler, want: rollupstypes.ErrPayloadTooLarge,
+			name: "oversize send-message payload", stage: stageHandler, want: protocol.ErrPayloadTooLarge,
 			tx: func(t *testing.T, c advChain) []byte {
 				return c.SignTx(c.user, &crossrolluptypes.MsgSendMessage{
 					Sender: c.user.Address.String(), RollupId: "payments", L2Recipient: []byte("l2"),
@@ -507,7 +508,7 @@ func offCurveProof(proof []byte) []byte {
 // consumes nothing starts and ends there).
 func inboxConsumedAcc(t *testing.T, c advChain) fr.Element {
 	t.Helper()
-	acc, err := rollupstypes.ParseFieldElement(c.rollup(t, "payments").ConsumedAccumulator)
+	acc, err := protocol.ParseFieldElement(c.rollup(t, "payments").ConsumedAccumulator)
 	require.NoError(t, err)
 	return acc
 }

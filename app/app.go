@@ -80,7 +80,8 @@ import (
 	upgradekeeper "github.com/cosmos/cosmos-sdk/x/upgrade/keeper"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 
-	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/x/crossrollup"
 	crossrollupante "github.com/nativechain/nativechain/x/crossrollup/ante"
 	crossrollupkeeper "github.com/nativechain/nativechain/x/crossrollup/keeper"
@@ -318,7 +319,7 @@ func (app *NativeApp) initNativeKeepers() {
 	app.CrossRollupKeeper = crossrollupkeeper.NewKeeper(
 		app.appCodec, app.storeService(crossrolluptypes.StoreKey), accCodec, app.BankKeeper,
 		app.RollupsKeeper, rollupskeeper.NewMsgServerImpl(app.RollupsKeeper), app.RewardsKeeper,
-		map[string]crossrolluptypes.ExitVerifier{crossrolluptypes.ExitLayoutPaymentsV1: payments.NewExitVerifier()},
+		map[string]crossrolluptypes.ExitVerifier{protocol.ExitLayoutPaymentsV1: paymentsv1.NewExitVerifier()},
 		govAuthority(),
 	)
 	app.RollupsKeeper.SetHooks(rollupstypes.MultiRollupsHooks{app.CrossRollupKeeper.Hooks(), app.RewardsKeeper.Hooks()})

@@ -16,6 +16,7 @@ import (
 
 	"github.com/nativechain/nativechain/app"
 	"github.com/nativechain/nativechain/app/apptest"
+	"github.com/nativechain/nativechain/protocol"
 	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
@@ -41,16 +42,16 @@ func chainedBatches(t *testing.T, c rollupsChain, n int, dataBytes int) []*rollu
 	t.Helper()
 	r := c.rollup(t, "payments")
 	prev := mustRoot(t, r.StateRoot)
-	acc0 := rollupstypes.InboxAccumulatorGenesis()
+	acc0 := protocol.InboxAccumulatorGenesis()
 	out := make([]*rollupstypes.MsgSubmitBatch, n)
 	for i := range out {
 		index := r.NextBatchIndex + uint64(i)
 		data := bytes.Repeat([]byte{byte(i + 1)}, dataBytes)
 		next := mustRoot(t, elementBytes(100+index))
-		proof, err := rollupsProver(t).Prove(rollupstypes.BatchCommitment{
+		proof, err := rollupsProver(t).Prove(protocol.BatchCommitment{
 			ChainID: apptest.ChainID, RollupID: "payments", BatchIndex: index,
-			PrevStateRoot: prev, NewStateRoot: next, DAHash: rollupstypes.DAHash(data),
-			InboxBefore: acc0, InboxAfter: acc0, OutboxHash: rollupstypes.OutboxHash(nil),
+			PrevStateRoot: prev, NewStateRoot: next, DAHash: protocol.DAHash(data),
+			InboxBefore: acc0, InboxAfter: acc0, OutboxHash: protocol.OutboxHash(nil),
 			L2TxCount: 1, Submitter: c.operator.Address,
 		})
 		require.NoError(t, err)

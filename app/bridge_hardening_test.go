@@ -12,6 +12,7 @@ import (
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/nativechain/nativechain/app"
+	"github.com/nativechain/nativechain/protocol"
 	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -47,7 +48,7 @@ func requireRefundEntry(t *testing.T, c rollupsChain, id string, to []byte, amou
 	require.Positive(t, r.InboxSize)
 	m, err := c.App.RollupsKeeper.GetInboxMessage(c.Context(), id, r.InboxSize-1)
 	require.NoError(t, err)
-	require.Equal(t, uint32(rollupstypes.InboxKindRefund), m.Kind)
+	require.Equal(t, uint32(protocol.InboxKindRefund), m.Kind)
 	require.Equal(t, to, m.Recipient, "the refund is addressed to the L2 sender")
 	require.Equal(t, id, m.SourceRollupId)
 	require.Equal(t, app.BondDenom, m.Denom)
@@ -60,11 +61,11 @@ func TestBatch_WithdrawalToModuleAccountRefundsTheSenderInsteadOfFailing(t *test
 	inboxBefore := c.rollup(t, "payments").InboxSize
 
 	// A forced L2 withdrawal of 1 unat to the distribution module account.
-	poison := rollupstypes.OutboxEntry{
-		Kind: rollupstypes.OutboxKindWithdrawal, Sender: l2Payer, Recipient: distribution,
-		Denom: app.BondDenom, Amount: rollupstypes.NewUint128(1),
+	poison := protocol.OutboxEntry{
+		Kind: protocol.OutboxKindWithdrawal, Sender: l2Payer, Recipient: distribution,
+		Denom: app.BondDenom, Amount: protocol.NewUint128(1),
 	}
-	res := c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 3, 0, []rollupstypes.OutboxEntry{poison})))
+	res := c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 3, 0, []protocol.OutboxEntry{poison})))
 	requireTxOK(t, res.TxResults[0])
 	require.True(t, hasEvent(res.TxResults[0], "nativechain.crossrollup.v1.EventWithdrawalRefunded"))
 	t.Logf("batch with a refunded withdrawal: %d gas", res.TxResults[0].GasUsed)
@@ -89,11 +90,11 @@ func TestBatch_OversizePayloadSendBouncesToTheSenderInsteadOfFailing(t *testing.
 	requireTxOK(t, res.TxResults[0])
 
 	// Within the encoding's 4,096 bytes, over max_payload_bytes (1,024).
-	send := rollupstypes.OutboxEntry{
-		Kind: rollupstypes.OutboxKindCrossRollupMessage, Sender: l2Payer, Recipient: l2Callee, DestRollupID: "dex",
-		Denom: app.BondDenom, Amount: rollupstypes.NewUint128(1_000), Payload: make([]byte, crossrolluptypes.DefaultMaxPayloadBytes+1),
+	send := protocol.OutboxEntry{
+		Kind: protocol.OutboxKindCrossRollupMessage, Sender: l2Payer, Recipient: l2Callee, DestRollupID: "dex",
+		Denom: app.BondDenom, Amount: protocol.NewUint128(1_000), Payload: make([]byte, crossrolluptypes.DefaultMaxPayloadBytes+1),
 	}
-	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 3, 0, []rollupstypes.OutboxEntry{send})))
+	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 3, 0, []protocol.OutboxEntry{send})))
 	requireTxOK(t, res.TxResults[0])
 	require.True(t, hasEvent(res.TxResults[0], "nativechain.crossrollup.v1.EventMessageBounced"))
 	t.Logf("batch with a bounced oversize send: %d gas", res.TxResults[0].GasUsed)
@@ -112,7 +113,7 @@ func requireRefundEntryFrom(t *testing.T, c rollupsChain, id, from string, to []
 	r := c.rollup(t, id)
 	m, err := c.App.RollupsKeeper.GetInboxMessage(c.Context(), id, r.InboxSize-1)
 	require.NoError(t, err)
-	require.Equal(t, uint32(rollupstypes.InboxKindRefund), m.Kind)
+	require.Equal(t, uint32(protocol.InboxKindRefund), m.Kind)
 	require.Equal(t, to, m.Recipient)
 	require.Equal(t, from, m.SourceRollupId)
 	require.Equal(t, sdkmath.NewIntFromUint64(amount).String(), m.Amount)

@@ -11,22 +11,23 @@ import (
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/nativechain/nativechain/app"
+	"github.com/nativechain/nativechain/protocol"
 	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // bridgeBatch proves the rollup's next batch consuming `consume` inbox
 // messages and posting outbox, against the committed state.
-func bridgeBatch(t *testing.T, c rollupsChain, id string, newRoot uint64, consume uint64, outbox []rollupstypes.OutboxEntry) *rollupstypes.MsgSubmitBatch {
+func bridgeBatch(t *testing.T, c rollupsChain, id string, newRoot uint64, consume uint64, outbox []protocol.OutboxEntry) *rollupstypes.MsgSubmitBatch {
 	t.Helper()
 	r := c.rollup(t, id)
-	after, err := rollupstypes.ParseFieldElement(r.ConsumedAccumulator)
+	after, err := protocol.ParseFieldElement(r.ConsumedAccumulator)
 	require.NoError(t, err)
 	if consume > 0 {
 		inbox, err := c.query().Inbox(c.Context(), &rollupstypes.QueryInboxRequest{RollupId: id, From: r.InboxConsumed + consume - 1, Limit: 1})
 		require.NoError(t, err)
 		require.Len(t, inbox.Messages, 1)
-		after, err = rollupstypes.ParseFieldElement(inbox.Messages[0].Accumulator)
+		after, err = protocol.ParseFieldElement(inbox.Messages[0].Accumulator)
 		require.NoError(t, err)
 	}
 	return provenBatch(t, c, id, newRoot, consume, after, outbox)
@@ -64,11 +65,11 @@ func TestBridge_DepositThenWithdrawFinalInTheBatchBlock(t *testing.T) {
 
 	// Batch 1 consumes the deposit and withdraws 2 NAT to the outsider.
 	before := c.balance(c.outsider.Address)
-	withdrawal := rollupstypes.OutboxEntry{
-		Kind: rollupstypes.OutboxKindWithdrawal, Recipient: c.outsider.Address,
-		Denom: app.BondDenom, Amount: rollupstypes.NewUint128(2_000_000),
+	withdrawal := protocol.OutboxEntry{
+		Kind: protocol.OutboxKindWithdrawal, Recipient: c.outsider.Address,
+		Denom: app.BondDenom, Amount: protocol.NewUint128(2_000_000),
 	}
-	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 7, 1, []rollupstypes.OutboxEntry{withdrawal})))
+	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 7, 1, []protocol.OutboxEntry{withdrawal})))
 	requireTxOK(t, res.TxResults[0])
 	require.True(t, hasEvent(res.TxResults[0], "nativechain.crossrollup.v1.EventWithdrawal"))
 	require.Equal(t, before.AddRaw(2_000_000).String(), c.balance(c.outsider.Address).String(), "paid in the block of the batch")
@@ -111,12 +112,12 @@ func TestBridge_RefusesBadDepositsAndOverdrawingBatches(t *testing.T) {
 	requireTxOK(t, res.TxResults[0])
 
 	// A proven batch withdrawing more than the ledger holds is refused whole.
-	overdraw := rollupstypes.OutboxEntry{
-		Kind: rollupstypes.OutboxKindWithdrawal, Recipient: c.outsider.Address,
-		Denom: app.BondDenom, Amount: rollupstypes.NewUint128(1_001),
+	overdraw := protocol.OutboxEntry{
+		Kind: protocol.OutboxKindWithdrawal, Recipient: c.outsider.Address,
+		Denom: app.BondDenom, Amount: protocol.NewUint128(1_001),
 	}
 	rBefore := c.rollup(t, "payments")
-	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 9, 1, []rollupstypes.OutboxEntry{overdraw})))
+	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 9, 1, []protocol.OutboxEntry{overdraw})))
 	requireTxFailedWith(t, res.TxResults[0], crossrolluptypes.ErrLedgerInsufficient)
 	rAfter := c.rollup(t, "payments")
 	require.Equal(t, rBefore.String(), rAfter.String(), "the batch changed nothing")
@@ -124,11 +125,11 @@ func TestBridge_RefusesBadDepositsAndOverdrawingBatches(t *testing.T) {
 
 	// A cross-rollup message carrying more than the ledger is refused too:
 	// no rollup subsidises another.
-	msg := rollupstypes.OutboxEntry{
-		Kind: rollupstypes.OutboxKindCrossRollupMessage, Sender: []byte("l2-alice"), Recipient: []byte("l2-bob"),
-		DestRollupID: "dex", Denom: app.BondDenom, Amount: rollupstypes.NewUint128(1_001),
+	msg := protocol.OutboxEntry{
+		Kind: protocol.OutboxKindCrossRollupMessage, Sender: []byte("l2-alice"), Recipient: []byte("l2-bob"),
+		DestRollupID: "dex", Denom: app.BondDenom, Amount: protocol.NewUint128(1_001),
 	}
-	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 9, 1, []rollupstypes.OutboxEntry{msg})))
+	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 9, 1, []protocol.OutboxEntry{msg})))
 	requireTxFailedWith(t, res.TxResults[0], crossrolluptypes.ErrLedgerInsufficient)
 	requireBridgeInvariant(t, c, "payments")
 }

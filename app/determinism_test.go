@@ -19,6 +19,7 @@ import (
 
 	"github.com/nativechain/nativechain/app"
 	"github.com/nativechain/nativechain/app/apptest"
+	"github.com/nativechain/nativechain/protocol"
 	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	rewardstypes "github.com/nativechain/nativechain/x/rewards/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
@@ -212,9 +213,9 @@ func recordDeterminismChain(t *testing.T, genesis []byte, accounts []*apptest.Ac
 			Sender: from.Address.String(), RollupId: id, L2Recipient: []byte("l2-" + id + "-recipient"), Amount: coin(amount),
 		})
 	}
-	withdrawal := func(to *apptest.Account, amount uint64) rollupstypes.OutboxEntry {
-		return rollupstypes.OutboxEntry{
-			Kind: rollupstypes.OutboxKindWithdrawal, Recipient: to.Address, Denom: app.BondDenom, Amount: rollupstypes.NewUint128(amount),
+	withdrawal := func(to *apptest.Account, amount uint64) protocol.OutboxEntry {
+		return protocol.OutboxEntry{
+			Kind: protocol.OutboxKindWithdrawal, Recipient: to.Address, Denom: app.BondDenom, Amount: protocol.NewUint128(amount),
 		}
 	}
 
@@ -228,7 +229,7 @@ func recordDeterminismChain(t *testing.T, genesis []byte, accounts []*apptest.Ac
 	// payments consumes its deposit, pays two withdrawals and routes value
 	// to dex; a user forces a transaction into stale, which nobody serves.
 	res := block(
-		c.SignTx(c.operator, bridgeBatch(t, c, "payments", 10, 1, []rollupstypes.OutboxEntry{
+		c.SignTx(c.operator, bridgeBatch(t, c, "payments", 10, 1, []protocol.OutboxEntry{
 			withdrawal(c.outsider, 2_000_000), withdrawal(user, 500_000), callToDex(1_000, "swap"),
 		})),
 		c.SignTx(user, &rollupstypes.MsgForceInclude{Sender: user.Address.String(), RollupId: "stale", L2Tx: []byte("forced transfer")}),
@@ -237,12 +238,12 @@ func recordDeterminismChain(t *testing.T, genesis []byte, accounts []*apptest.Ac
 	// dex consumes its deposit, the L1 call and the routed message, and
 	// withdraws.
 	dex := c.rollup(t, "dex")
-	block(c.SignTx(c.operator, bridgeBatch(t, c, "dex", 20, dex.InboxSize-dex.InboxConsumed, []rollupstypes.OutboxEntry{withdrawal(user, 3_000)})))
+	block(c.SignTx(c.operator, bridgeBatch(t, c, "dex", 20, dex.InboxSize-dex.InboxConsumed, []protocol.OutboxEntry{withdrawal(user, 3_000)})))
 	// Batches of both rollups in the same blocks, more deposits, and a
 	// deposit consumed in the block after it arrives.
 	for i := uint64(0); i < 4; i++ {
 		block(
-			c.SignTx(c.operator, bridgeBatch(t, c, "payments", 11+i, 0, []rollupstypes.OutboxEntry{withdrawal(c.outsider, 10_000+i)})),
+			c.SignTx(c.operator, bridgeBatch(t, c, "payments", 11+i, 0, []protocol.OutboxEntry{withdrawal(c.outsider, 10_000+i)})),
 			c.SignTx(c.operator, bridgeBatch(t, c, "dex", 21+i, 0, nil)),
 			deposit(user, "payments", int64(100_000+i)),
 		)

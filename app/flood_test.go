@@ -10,6 +10,7 @@ import (
 	errorsmod "cosmossdk.io/errors"
 
 	"github.com/nativechain/nativechain/app/apptest"
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/testutil/batchprover"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
@@ -37,16 +38,16 @@ func floodChain(tb testing.TB) (rollupsChain, *rollupstypes.MsgSubmitBatch) {
 	// A valid batch 1, proven against the committed state.
 	r, err := c.App.RollupsKeeper.GetRollup(c.Context(), "payments")
 	require.NoError(tb, err)
-	prev, err := rollupstypes.ParseStateRoot(r.StateRoot)
+	prev, err := protocol.ParseStateRoot(r.StateRoot)
 	require.NoError(tb, err)
-	acc := rollupstypes.InboxAccumulatorGenesis()
+	acc := protocol.InboxAccumulatorGenesis()
 	data := []byte("flood batch data")
-	next, err := rollupstypes.ParseStateRoot(elementBytes(2))
+	next, err := protocol.ParseStateRoot(elementBytes(2))
 	require.NoError(tb, err)
-	proof, err := appProver.Prove(rollupstypes.BatchCommitment{
+	proof, err := appProver.Prove(protocol.BatchCommitment{
 		ChainID: apptest.ChainID, RollupID: "payments", BatchIndex: 1,
-		PrevStateRoot: prev, NewStateRoot: next, DAHash: rollupstypes.DAHash(data),
-		InboxBefore: acc, InboxAfter: acc, OutboxHash: rollupstypes.OutboxHash(nil),
+		PrevStateRoot: prev, NewStateRoot: next, DAHash: protocol.DAHash(data),
+		InboxBefore: acc, InboxAfter: acc, OutboxHash: protocol.OutboxHash(nil),
 		L2TxCount: 1, Submitter: c.operator.Address,
 	})
 	require.NoError(tb, err)

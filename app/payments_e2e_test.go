@@ -13,6 +13,8 @@ import (
 
 	"github.com/nativechain/nativechain/app"
 	"github.com/nativechain/nativechain/app/apptest"
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/payments"
 	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
@@ -40,7 +42,7 @@ func TestPaymentsRollup_EndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	res := c.NextBlock(c.SignTx(c.admin, &rollupstypes.MsgRegisterRollup{
 		Admin: c.admin.Address.String(), RollupId: "payments", VerifyingKey: vk,
-		GenesisStateRoot: rollupstypes.StateRootBytes(genesis), Operators: []string{c.operator.Address.String()},
+		GenesisStateRoot: protocol.StateRootBytes(genesis), Operators: []string{c.operator.Address.String()},
 		Bond: params.MinOperatorBond,
 	}))
 	requireTxOK(t, res.TxResults[0])
@@ -61,11 +63,11 @@ func TestPaymentsRollup_EndToEnd(t *testing.T) {
 	submit := func(txs ...payments.Tx) *payments.Batch {
 		t.Helper()
 		r := c.rollup(t, "payments")
-		before, err := rollupstypes.ParseFieldElement(r.ConsumedAccumulator)
+		before, err := protocol.ParseFieldElement(r.ConsumedAccumulator)
 		require.NoError(t, err)
 		inbox, err := c.query().Inbox(c.Context(), &rollupstypes.QueryInboxRequest{RollupId: "payments", From: r.InboxConsumed, Limit: 100})
 		require.NoError(t, err)
-		var entries []rollupstypes.InboxEntry
+		var entries []protocol.InboxEntry
 		for _, m := range inbox.Messages {
 			e, err := m.Entry()
 			require.NoError(t, err)
@@ -83,11 +85,11 @@ func TestPaymentsRollup_EndToEnd(t *testing.T) {
 		require.NoError(t, err)
 		res := c.NextBlock(c.SignTx(c.operator, &rollupstypes.MsgSubmitBatch{
 			Submitter: c.operator.Address.String(), RollupId: "payments", BatchIndex: r.NextBatchIndex,
-			NewStateRoot: rollupstypes.StateRootBytes(b.NewRoot), Data: b.Data, InboxConsumed: b.InboxConsumed,
+			NewStateRoot: protocol.StateRootBytes(b.NewRoot), Data: b.Data, InboxConsumed: b.InboxConsumed,
 			Outbox: outbox, Proof: proof, L2TxCount: b.Commitment.L2TxCount,
 		}))
 		requireTxOK(t, res.TxResults[0])
-		require.Equal(t, rollupstypes.StateRootBytes(b.NewRoot), c.rollup(t, "payments").StateRoot)
+		require.Equal(t, protocol.StateRootBytes(b.NewRoot), c.rollup(t, "payments").StateRoot)
 		return b
 	}
 
@@ -96,7 +98,7 @@ func TestPaymentsRollup_EndToEnd(t *testing.T) {
 	require.Equal(t, uint64(2), b.InboxConsumed)
 
 	// Batch 2: Alice pays the operator and withdraws 2 NAT to the outsider.
-	domain := payments.Domain(apptest.ChainID, "payments")
+	domain := paymentsv1.Domain(apptest.ChainID, "payments")
 	amt, err := payments.EncodeAmount(sdkmath.NewInt(1000).BigInt())
 	require.NoError(t, err)
 	fee, err := payments.EncodeFee(sdkmath.NewInt(10).BigInt())

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nativechain/nativechain/app/apptest"
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/testutil/batchprover"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
@@ -141,14 +142,14 @@ func TestProcessProposal_KeyActivationWithOldKeyBatchInMempoolDoesNotHalt(t *tes
 
 // batchCommitmentOf is the statement the chain builds for msg against the
 // committed state (no inbox, no outbox).
-func batchCommitmentOf(t *testing.T, c rollupsChain, msg *rollupstypes.MsgSubmitBatch) rollupstypes.BatchCommitment {
+func batchCommitmentOf(t *testing.T, c rollupsChain, msg *rollupstypes.MsgSubmitBatch) protocol.BatchCommitment {
 	t.Helper()
 	r := c.rollup(t, msg.RollupId)
-	acc0 := rollupstypes.InboxAccumulatorGenesis()
-	return rollupstypes.BatchCommitment{
+	acc0 := protocol.InboxAccumulatorGenesis()
+	return protocol.BatchCommitment{
 		ChainID: apptest.ChainID, RollupID: msg.RollupId, BatchIndex: msg.BatchIndex,
 		PrevStateRoot: mustRoot(t, r.StateRoot), NewStateRoot: mustRoot(t, msg.NewStateRoot),
-		DAHash: rollupstypes.DAHash(msg.Data), InboxBefore: acc0, InboxAfter: acc0,
-		OutboxHash: rollupstypes.OutboxHash(nil), L2TxCount: msg.L2TxCount, Submitter: c.operator.Address,
+		DAHash: protocol.DAHash(msg.Data), InboxBefore: acc0, InboxAfter: acc0,
+		OutboxHash: protocol.OutboxHash(nil), L2TxCount: msg.L2TxCount, Submitter: c.operator.Address,
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/nativechain/nativechain/app"
 	"github.com/nativechain/nativechain/app/apptest"
+	"github.com/nativechain/nativechain/protocol"
 	rewardskeeper "github.com/nativechain/nativechain/x/rewards/keeper"
 	rewardstypes "github.com/nativechain/nativechain/x/rewards/types"
 	"github.com/nativechain/nativechain/x/rollups/testutil/batchprover"
@@ -41,16 +42,16 @@ const (
 func claimedBatch(t *testing.T, c rollupsChain, p *batchprover.Prover, submitter *apptest.Account, id string, root uint64, data []byte, l2Txs uint64) *rollupstypes.MsgSubmitBatch {
 	t.Helper()
 	r := c.rollup(t, id)
-	prev, err := rollupstypes.ParseStateRoot(r.StateRoot)
+	prev, err := protocol.ParseStateRoot(r.StateRoot)
 	require.NoError(t, err)
 	newRoot := elementBytes(root)
-	next, err := rollupstypes.ParseStateRoot(newRoot)
+	next, err := protocol.ParseStateRoot(newRoot)
 	require.NoError(t, err)
-	acc0 := rollupstypes.InboxAccumulatorGenesis()
-	proof, err := p.Prove(rollupstypes.BatchCommitment{
+	acc0 := protocol.InboxAccumulatorGenesis()
+	proof, err := p.Prove(protocol.BatchCommitment{
 		ChainID: apptest.ChainID, RollupID: id, BatchIndex: r.NextBatchIndex,
-		PrevStateRoot: prev, NewStateRoot: next, DAHash: rollupstypes.DAHash(data),
-		InboxBefore: acc0, InboxAfter: acc0, OutboxHash: rollupstypes.OutboxHash(nil),
+		PrevStateRoot: prev, NewStateRoot: next, DAHash: protocol.DAHash(data),
+		InboxBefore: acc0, InboxAfter: acc0, OutboxHash: protocol.OutboxHash(nil),
 		L2TxCount: l2Txs, Submitter: submitter.Address,
 	})
 	require.NoError(t, err)

@@ -7,6 +7,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
@@ -97,12 +98,12 @@ func TestProcessProposal_AcceptsConsecutiveBatchesOfOneRollup(t *testing.T) {
 
 	// Batch 2 is proven on top of batch 1's root, both in one block.
 	first := c.batchMsg(t, c.operator, "payments", 0, elementBytes(5), []byte("one"))
-	secondProof, err := rollupsProver(t).Prove(rollupstypes.BatchCommitment{
+	secondProof, err := rollupsProver(t).Prove(protocol.BatchCommitment{
 		ChainID: c.Context().ChainID(), RollupID: "payments", BatchIndex: 2,
 		PrevStateRoot: mustRoot(t, elementBytes(5)), NewStateRoot: mustRoot(t, elementBytes(6)),
-		DAHash:      rollupstypes.DAHash([]byte("two")),
-		InboxBefore: rollupstypes.InboxAccumulatorGenesis(), InboxAfter: rollupstypes.InboxAccumulatorGenesis(),
-		OutboxHash: rollupstypes.OutboxHash(nil), Submitter: c.operator.Address,
+		DAHash:      protocol.DAHash([]byte("two")),
+		InboxBefore: protocol.InboxAccumulatorGenesis(), InboxAfter: protocol.InboxAccumulatorGenesis(),
+		OutboxHash: protocol.OutboxHash(nil), Submitter: c.operator.Address,
 	})
 	require.NoError(t, err)
 	second := &rollupstypes.MsgSubmitBatch{
@@ -120,7 +121,7 @@ func TestProcessProposal_AcceptsConsecutiveBatchesOfOneRollup(t *testing.T) {
 
 func mustRoot(t *testing.T, bz []byte) fr.Element {
 	t.Helper()
-	root, err := rollupstypes.ParseStateRoot(bz)
+	root, err := protocol.ParseStateRoot(bz)
 	require.NoError(t, err)
 	return root
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/nativechain/nativechain/app"
 	"github.com/nativechain/nativechain/app/apptest"
+	"github.com/nativechain/nativechain/protocol"
 	rollupskeeper "github.com/nativechain/nativechain/x/rollups/keeper"
 	"github.com/nativechain/nativechain/x/rollups/testutil/batchprover"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
@@ -65,7 +66,7 @@ func (c rollupsChain) balance(addr sdk.AccAddress) sdkmath.Int {
 
 func elementBytes(v uint64) []byte {
 	e := fr.NewElement(v)
-	return rollupstypes.StateRootBytes(e)
+	return protocol.StateRootBytes(e)
 }
 
 // batchMsg is submitter's batch posting newRoot and data as the rollup's
@@ -77,16 +78,16 @@ func (c rollupsChain) batchMsg(t *testing.T, submitter *apptest.Account, id stri
 	if index == 0 {
 		index = r.NextBatchIndex
 	}
-	prev, err := rollupstypes.ParseStateRoot(r.StateRoot)
+	prev, err := protocol.ParseStateRoot(r.StateRoot)
 	require.NoError(t, err)
-	next, err := rollupstypes.ParseStateRoot(newRoot)
+	next, err := protocol.ParseStateRoot(newRoot)
 	require.NoError(t, err)
-	acc0 := rollupstypes.InboxAccumulatorGenesis()
-	require.Equal(t, rollupstypes.FieldElementBytes(acc0), r.ConsumedAccumulator, "these tests use no inbox")
-	proof, err := rollupsProver(t).Prove(rollupstypes.BatchCommitment{
+	acc0 := protocol.InboxAccumulatorGenesis()
+	require.Equal(t, protocol.FieldElementBytes(acc0), r.ConsumedAccumulator, "these tests use no inbox")
+	proof, err := rollupsProver(t).Prove(protocol.BatchCommitment{
 		ChainID: apptest.ChainID, RollupID: id, BatchIndex: index,
-		PrevStateRoot: prev, NewStateRoot: next, DAHash: rollupstypes.DAHash(data),
-		InboxBefore: acc0, InboxAfter: acc0, OutboxHash: rollupstypes.OutboxHash(nil),
+		PrevStateRoot: prev, NewStateRoot: next, DAHash: protocol.DAHash(data),
+		InboxBefore: acc0, InboxAfter: acc0, OutboxHash: protocol.OutboxHash(nil),
 		L2TxCount: 1, Submitter: submitter.Address,
 	})
 	require.NoError(t, err)
@@ -107,9 +108,17 @@ func requireTxOK(t *testing.T, res *abci.ExecTxResult) {
 	require.Equal(t, uint32(0), res.Code, "codespace %s: %s", res.Codespace, res.Log)
 }
 
+// abciError is a registered error of a module or of package protocol: what
+// a failed transaction reports as its codespace and code.
+type abciError interface {
+	error
+	Codespace() string
+	ABCICode() uint32
+}
+
 // requireTxFailedWith checks the ABCI codespace and code of a failed tx
 // against a registered error.
-func requireTxFailedWith(t *testing.T, res *abci.ExecTxResult, want *errorsmod.Error) {
+func requireTxFailedWith(t *testing.T, res *abci.ExecTxResult, want abciError) {
 	t.Helper()
 	require.Equal(t, want.Codespace(), res.Codespace, res.Log)
 	require.Equal(t, want.ABCICode(), res.Code, res.Log)

@@ -14,6 +14,7 @@ import (
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/nativechain/nativechain/app"
+	"github.com/nativechain/nativechain/protocol"
 	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -48,7 +49,7 @@ func TestReport_RoutingGas(t *testing.T) {
 	fmt.Printf("| messages N | batch gas | gas per message | N bank sends (gas) | ratio |\n|---|---|---|---|---|\n")
 	root := uint64(10)
 	for _, n := range []int{1, 8, 16} { // apptest signs with a 1M gas limit
-		out := make([]rollupstypes.OutboxEntry, n)
+		out := make([]protocol.OutboxEntry, n)
 		for i := range out {
 			out[i] = callToDex(1_000, "m")
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nativechain/nativechain/app"
 	"github.com/nativechain/nativechain/app/apptest"
+	"github.com/nativechain/nativechain/protocol"
 	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
@@ -26,20 +27,20 @@ var (
 // provenBatch proves the next batch of id whose consumed range ends at the
 // accumulator after, which may include entries that only earlier batches of
 // the same block or bundle will route to it.
-func provenBatch(t *testing.T, c rollupsChain, id string, newRoot, consume uint64, after fr.Element, outbox []rollupstypes.OutboxEntry) *rollupstypes.MsgSubmitBatch {
+func provenBatch(t *testing.T, c rollupsChain, id string, newRoot, consume uint64, after fr.Element, outbox []protocol.OutboxEntry) *rollupstypes.MsgSubmitBatch {
 	t.Helper()
 	r := c.rollup(t, id)
-	prev, err := rollupstypes.ParseStateRoot(r.StateRoot)
+	prev, err := protocol.ParseStateRoot(r.StateRoot)
 	require.NoError(t, err)
-	before, err := rollupstypes.ParseFieldElement(r.ConsumedAccumulator)
+	before, err := protocol.ParseFieldElement(r.ConsumedAccumulator)
 	require.NoError(t, err)
-	outboxBz, err := rollupstypes.EncodeOutbox(outbox)
+	outboxBz, err := protocol.EncodeOutbox(outbox)
 	require.NoError(t, err)
 	data := []byte("routing batch")
-	proof, err := rollupsProver(t).Prove(rollupstypes.BatchCommitment{
+	proof, err := rollupsProver(t).Prove(protocol.BatchCommitment{
 		ChainID: apptest.ChainID, RollupID: id, BatchIndex: r.NextBatchIndex,
-		PrevStateRoot: prev, NewStateRoot: mustRoot(t, elementBytes(newRoot)), DAHash: rollupstypes.DAHash(data),
-		InboxBefore: before, InboxAfter: after, OutboxHash: rollupstypes.OutboxHash(outbox),
+		PrevStateRoot: prev, NewStateRoot: mustRoot(t, elementBytes(newRoot)), DAHash: protocol.DAHash(data),
+		InboxBefore: before, InboxAfter: after, OutboxHash: protocol.OutboxHash(outbox),
 		Submitter: c.operator.Address,
 	})
 	require.NoError(t, err)
@@ -52,15 +53,15 @@ func provenBatch(t *testing.T, c rollupsChain, id string, newRoot, consume uint6
 // inboxAcc is id's current inbox accumulator (after every entry so far).
 func inboxAcc(t *testing.T, c rollupsChain, id string) fr.Element {
 	t.Helper()
-	acc, err := rollupstypes.ParseFieldElement(c.rollup(t, id).InboxAccumulator)
+	acc, err := protocol.ParseFieldElement(c.rollup(t, id).InboxAccumulator)
 	require.NoError(t, err)
 	return acc
 }
 
-func callToDex(amount uint64, payload string) rollupstypes.OutboxEntry {
-	return rollupstypes.OutboxEntry{
-		Kind: rollupstypes.OutboxKindCrossRollupMessage, Sender: l2Caller, Recipient: l2Callee,
-		DestRollupID: "dex", Denom: app.BondDenom, Amount: rollupstypes.NewUint128(amount), Payload: []byte(payload),
+func callToDex(amount uint64, payload string) protocol.OutboxEntry {
+	return protocol.OutboxEntry{
+		Kind: protocol.OutboxKindCrossRollupMessage, Sender: l2Caller, Recipient: l2Callee,
+		DestRollupID: "dex", Denom: app.BondDenom, Amount: protocol.NewUint128(amount), Payload: []byte(payload),
 	}
 }
 
@@ -92,7 +93,7 @@ func TestBridge_RoutesInTheSameBlockAndBundlesApplyAtomically(t *testing.T) {
 	// 1. A payments batch sends 2 NAT and a call to dex: in dex's inbox, with
 	// the value in dex's ledger, in the block of the batch.
 	height := c.Context().BlockHeight()
-	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 2, 1, []rollupstypes.OutboxEntry{callToDex(2_000_000, "swap")})))
+	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 2, 1, []protocol.OutboxEntry{callToDex(2_000_000, "swap")})))
 	requireTxOK(t, res.TxResults[0])
 	require.True(t, hasEvent(res.TxResults[0], "nativechain.crossrollup.v1.EventMessageRouted"))
 	dex := c.rollup(t, "dex")
@@ -109,17 +110,17 @@ func TestBridge_RoutesInTheSameBlockAndBundlesApplyAtomically(t *testing.T) {
 	// 2. A bundle: payments calls dex with 1 NAT, and dex's batch in the same
 	// transaction consumes that call (and the earlier one) and withdraws
 	// 3 NAT to an L1 account: the call and its effect in one block.
-	routedNext := rollupstypes.InboxEntry{
-		Sequence: dex.InboxSize, Kind: rollupstypes.InboxKindCrossRollupMessage, Sender: l2Caller, Recipient: l2Callee,
-		SourceRollupID: "payments", Denom: app.BondDenom, Amount: rollupstypes.NewUint128(1_000_000), Payload: []byte("call"),
+	routedNext := protocol.InboxEntry{
+		Sequence: dex.InboxSize, Kind: protocol.InboxKindCrossRollupMessage, Sender: l2Caller, Recipient: l2Callee,
+		SourceRollupID: "payments", Denom: app.BondDenom, Amount: protocol.NewUint128(1_000_000), Payload: []byte("call"),
 	}
-	afterBoth := rollupstypes.InboxAccumulate(inboxAcc(t, c, "dex"), routedNext)
-	withdrawal := rollupstypes.OutboxEntry{
-		Kind: rollupstypes.OutboxKindWithdrawal, Sender: l2Callee, Recipient: c.outsider.Address,
-		Denom: app.BondDenom, Amount: rollupstypes.NewUint128(3_000_000),
+	afterBoth := protocol.InboxAccumulate(inboxAcc(t, c, "dex"), routedNext)
+	withdrawal := protocol.OutboxEntry{
+		Kind: protocol.OutboxKindWithdrawal, Sender: l2Callee, Recipient: c.outsider.Address,
+		Denom: app.BondDenom, Amount: protocol.NewUint128(3_000_000),
 	}
-	call := provenBatch(t, c, "payments", 3, 0, inboxAcc(t, c, "payments"), []rollupstypes.OutboxEntry{callToDex(1_000_000, "call")})
-	answer := provenBatch(t, c, "dex", 101, 2, afterBoth, []rollupstypes.OutboxEntry{withdrawal})
+	call := provenBatch(t, c, "payments", 3, 0, inboxAcc(t, c, "payments"), []protocol.OutboxEntry{callToDex(1_000_000, "call")})
+	answer := provenBatch(t, c, "dex", 101, 2, afterBoth, []protocol.OutboxEntry{withdrawal})
 	outsiderBefore := c.balance(c.outsider.Address)
 
 	// Alone, dex's batch cannot apply: the entry it consumes does not exist.
@@ -156,8 +157,8 @@ func TestBridge_RoutesInTheSameBlockAndBundlesApplyAtomically(t *testing.T) {
 	payBefore, dexBefore := c.rollup(t, "payments"), c.rollup(t, "dex")
 	routedAgain := routedNext
 	routedAgain.Sequence = dexBefore.InboxSize
-	call = provenBatch(t, c, "payments", 4, 0, inboxAcc(t, c, "payments"), []rollupstypes.OutboxEntry{callToDex(1_000_000, "call")})
-	bad := provenBatch(t, c, "dex", 102, 1, rollupstypes.InboxAccumulate(inboxAcc(t, c, "dex"), routedAgain), nil)
+	call = provenBatch(t, c, "payments", 4, 0, inboxAcc(t, c, "payments"), []protocol.OutboxEntry{callToDex(1_000_000, "call")})
+	bad := provenBatch(t, c, "dex", 102, 1, protocol.InboxAccumulate(inboxAcc(t, c, "dex"), routedAgain), nil)
 	bad.NewStateRoot = elementBytes(103) // not the proven root
 	res = c.NextBlock(c.SignTx(c.operator, &crossrolluptypes.MsgSubmitBundle{Batches: []*rollupstypes.MsgSubmitBatch{call, bad}}))
 	requireTxFailedWith(t, res.TxResults[0], verifier.ErrProofInvalid)
@@ -171,14 +172,14 @@ func TestBridge_RoutesInTheSameBlockAndBundlesApplyAtomically(t *testing.T) {
 	// payments and a refund entry is appended to payments' own inbox.
 	lost := callToDex(500_000, "hello?")
 	lost.DestRollupID = "nowhere"
-	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 5, 0, []rollupstypes.OutboxEntry{lost})))
+	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 5, 0, []protocol.OutboxEntry{lost})))
 	requireTxOK(t, res.TxResults[0])
 	require.True(t, hasEvent(res.TxResults[0], "nativechain.crossrollup.v1.EventMessageBounced"))
 	requireLedger(t, c, "payments", 2_000_000)
 	pay := c.rollup(t, "payments")
 	refund, err := c.App.RollupsKeeper.GetInboxMessage(c.Context(), "payments", pay.InboxSize-1)
 	require.NoError(t, err)
-	require.Equal(t, uint32(rollupstypes.InboxKindRefund), refund.Kind)
+	require.Equal(t, uint32(protocol.InboxKindRefund), refund.Kind)
 	require.Equal(t, l2Caller, refund.Recipient)
 	requireEscrowInvariant(t, c)
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# determinism-lint.sh: fail if the chain's modules (x/) read the wall clock,
+# determinism-lint.sh: fail if the chain's modules (x/) or the consensus
+# encodings they share with the provers (protocol/) read the wall clock,
 # draw random numbers, start goroutines or range over a map outside the code
 # allowed below. Validators that disagree on any of these fork or halt the
 # chain. Run by `make lint`; `scripts/determinism-lint.sh -v` also lists what
@@ -25,4 +26,4 @@ ALLOW=(
 
 args=()
 for entry in "${ALLOW[@]}"; do args+=(-allow "$entry"); done
-exec go run ./scripts/determinismlint "$@" "${args[@]}" ./x/...
+exec go run ./scripts/determinismlint "$@" "${args[@]}" ./x/... ./protocol/...

@@ -26,19 +26,19 @@ TARGETS=(
 	"./x/rollups/verifier/ FuzzValidateVerifyingKey"
 	"./x/rollups/verifier/ FuzzParseProof"
 	"./x/rollups/verifier/ FuzzVerify"
-	"./x/rollups/types/ FuzzDecodeOutbox"
-	"./x/rollups/types/ FuzzOutboxEntry"
+	"./protocol/ FuzzDecodeOutbox"
+	"./protocol/ FuzzOutboxEntry"
+	"./protocol/ FuzzDAHash"
+	"./protocol/ FuzzParseFieldElement"
+	"./protocol/ FuzzParseUint128"
 	"./x/rollups/types/ FuzzInboxMessage"
-	"./x/rollups/types/ FuzzDAHash"
-	"./x/rollups/types/ FuzzParseFieldElement"
-	"./x/rollups/types/ FuzzParseUint128"
 	"./x/rollups/keeper/ FuzzMsgServer"
 	"./x/crossrollup/keeper/ FuzzMsgServer"
 	"./x/rewards/keeper/ FuzzMsgServer"
 	"./prover/payments/ FuzzVerifyExit"
 )
 
-# Every Fuzz function under x/ and prover/ must be in the list above.
+# Every Fuzz function under protocol/, x/ and prover/ must be in the list above.
 listed=" ${TARGETS[*]} "
 while IFS=: read -r file decl; do
 	name=${decl#func }
@@ -48,7 +48,7 @@ while IFS=: read -r file decl; do
 		echo "fuzz.sh: $name in $file is not in TARGETS" >&2
 		exit 1
 	fi
-done < <(grep -rHo --include='*_fuzz_test.go' '^func Fuzz[A-Za-z0-9_]*(' x/ prover/)
+done < <(grep -rHo --include='*_fuzz_test.go' '^func Fuzz[A-Za-z0-9_]*(' protocol/ x/ prover/)
 
 ran=0
 for entry in "${TARGETS[@]}"; do

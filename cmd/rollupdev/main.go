@@ -37,6 +37,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/types/bech32"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/testutil/batchprover"
 	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
@@ -136,7 +137,7 @@ func runSetup(args []string) error {
 func printKeys(p *batchprover.Prover, vkPath, pkPath string) error {
 	// Parse the key exactly as the chain will at registration, and show the
 	// hash it will store as the rollup's vk_hash.
-	vk, err := verifier.ValidateVerifyingKey(p.VerifyingKey(), int(types.MaxVkBytesLimit), types.BatchPublicInputs)
+	vk, err := verifier.ValidateVerifyingKey(p.VerifyingKey(), int(protocol.MaxVerifyingKeyBytes), protocol.BatchPublicInputs)
 	if err != nil {
 		return fmt.Errorf("the chain would reject this verifying key: %s", err)
 	}
@@ -169,7 +170,7 @@ func runProve(args []string) error {
 		"data-file", "inbox-before", "inbox-after", "submitter", "out"); err != nil {
 		return err
 	}
-	c := types.BatchCommitment{ChainID: *chainID, RollupID: *rollupID, BatchIndex: *index, L2TxCount: *l2TxCount}
+	c := protocol.BatchCommitment{ChainID: *chainID, RollupID: *rollupID, BatchIndex: *index, L2TxCount: *l2TxCount}
 	var err error
 	if c.Submitter, err = parseAddress(*submitter); err != nil {
 		return err
@@ -218,13 +219,13 @@ func runProveNext(args []string) error {
 	if pending := r.InboxSize - r.InboxConsumed; pending > 0 {
 		fmt.Fprintf(os.Stderr, "note: %d inbox message(s) are waiting; this batch consumes none (--inbox-consumed 0)\n", pending)
 	}
-	c := types.BatchCommitment{ChainID: chainID, RollupID: r.Id, BatchIndex: r.NextBatchIndex,
+	c := protocol.BatchCommitment{ChainID: chainID, RollupID: r.Id, BatchIndex: r.NextBatchIndex,
 		L2TxCount: *l2TxCount, Submitter: submitterBytes}
-	if c.PrevStateRoot, err = types.ParseStateRoot(r.StateRoot); err != nil {
+	if c.PrevStateRoot, err = protocol.ParseStateRoot(r.StateRoot); err != nil {
 		return fmt.Errorf("state root from the node: %s", err)
 	}
 	// Consuming nothing leaves the accumulator where the last batch left it.
-	if c.InboxBefore, err = types.ParseFieldElement(r.ConsumedAccumulator); err != nil {
+	if c.InboxBefore, err = protocol.ParseFieldElement(r.ConsumedAccumulator); err != nil {
 		return fmt.Errorf("consumed accumulator from the node: %s", err)
 	}
 	c.InboxAfter = c.InboxBefore
@@ -268,7 +269,7 @@ func queryRollup(node, rollupID string) (string, types.Rollup, error) {
 // prove completes c with the new root and the hashes of the posted data and
 // outbox, proves it, checks the proof with the chain's verifier and writes
 // it to out.
-func prove(keysDir string, c types.BatchCommitment, newRootHex, dataFile, outboxFile, out string) error {
+func prove(keysDir string, c protocol.BatchCommitment, newRootHex, dataFile, outboxFile, out string) error {
 	var err error
 	if c.NewStateRoot, err = parseElement("--new-root", newRootHex); err != nil {
 		return err
@@ -277,18 +278,18 @@ func prove(keysDir string, c types.BatchCommitment, newRootHex, dataFile, outbox
 	if err != nil {
 		return fmt.Errorf("--data-file: %s", err)
 	}
-	c.DAHash = types.DAHash(data)
-	var outbox []types.OutboxEntry
+	c.DAHash = protocol.DAHash(data)
+	var outbox []protocol.OutboxEntry
 	if outboxFile != "" {
-		bz, err := readLimited(outboxFile, types.MaxOutboxBytes)
+		bz, err := readLimited(outboxFile, protocol.MaxOutboxBytes)
 		if err != nil {
 			return fmt.Errorf("--outbox-file: %s", err)
 		}
-		if outbox, err = types.DecodeOutbox(bz); err != nil {
+		if outbox, err = protocol.DecodeOutbox(bz); err != nil {
 			return fmt.Errorf("--outbox-file %s: %s", outboxFile, err)
 		}
 	}
-	c.OutboxHash = types.OutboxHash(outbox)
+	c.OutboxHash = protocol.OutboxHash(outbox)
 	if c.BatchIndex == 0 {
 		return errors.New("--index: batch indices start at 1")
 	}
@@ -345,8 +346,8 @@ func prove(keysDir string, c types.BatchCommitment, newRootHex, dataFile, outbox
 
 // selfVerify checks the proof as the chain will, so a key mismatch shows up
 // here rather than as a rejected transaction.
-func selfVerify(p *batchprover.Prover, c types.BatchCommitment, proof []byte) error {
-	vk, err := verifier.ValidateVerifyingKey(p.VerifyingKey(), int(types.MaxVkBytesLimit), types.BatchPublicInputs)
+func selfVerify(p *batchprover.Prover, c protocol.BatchCommitment, proof []byte) error {
+	vk, err := verifier.ValidateVerifyingKey(p.VerifyingKey(), int(protocol.MaxVerifyingKeyBytes), protocol.BatchPublicInputs)
 	if err != nil {
 		return fmt.Errorf("verifying key: %s", err)
 	}
@@ -409,14 +410,14 @@ func parseElement(flagName, s string) (fr.Element, error) {
 	if err != nil {
 		return fr.Element{}, fmt.Errorf("%s %q is not hex: %s", flagName, s, err)
 	}
-	e, err := types.ParseFieldElement(bz)
+	e, err := protocol.ParseFieldElement(bz)
 	if err != nil {
 		return fr.Element{}, fmt.Errorf("%s: want 32 bytes (64 hex digits) below the BN254 scalar modulus: %s", flagName, err)
 	}
 	return e, nil
 }
 
-func elementHex(e fr.Element) string { return hex.EncodeToString(types.FieldElementBytes(e)) }
+func elementHex(e fr.Element) string { return hex.EncodeToString(protocol.FieldElementBytes(e)) }
 
 func readLimited(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)

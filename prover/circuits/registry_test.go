@@ -1,31 +1,34 @@
-package circuits
+package circuits_test
 
 import (
 	"testing"
 
 	"github.com/consensys/gnark/frontend"
 	"github.com/stretchr/testify/require"
+
+	"github.com/nativechain/nativechain/prover/circuits"
+	"github.com/nativechain/nativechain/prover/devcircuit"
 )
 
 func TestCompile_TestCircuitHashIsDeterministic(t *testing.T) {
-	a, err := Compile(TestCircuitName, nil)
+	a, err := circuits.Compile(devcircuit.Name, nil)
 	require.NoError(t, err)
-	b, err := Compile(TestCircuitName, Params{"commitment": "false"})
+	b, err := circuits.Compile(devcircuit.Name, circuits.Params{"commitment": "false"})
 	require.NoError(t, err)
 
 	require.Equal(t, a.Hash, b.Hash, "compiling twice, and naming the default explicitly, gives the same hash")
 	require.Equal(t, "commitment=false", a.Params.Canonical())
 	require.Positive(t, a.CS.GetNbConstraints())
 
-	again, err := HashConstraintSystem(a.CS)
+	again, err := circuits.HashConstraintSystem(a.CS)
 	require.NoError(t, err)
 	require.Equal(t, a.Hash, again)
 }
 
 func TestCompile_ParametersChangeTheHash(t *testing.T) {
-	plain, err := Compile(TestCircuitName, nil)
+	plain, err := circuits.Compile(devcircuit.Name, nil)
 	require.NoError(t, err)
-	committed, err := Compile(TestCircuitName, Params{"commitment": "true"})
+	committed, err := circuits.Compile(devcircuit.Name, circuits.Params{"commitment": "true"})
 	require.NoError(t, err)
 	require.NotEqual(t, plain.Hash, committed.Hash)
 }
@@ -34,17 +37,17 @@ func TestCompile_Rejections(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		circuit string
-		params  Params
+		params  circuits.Params
 		want    error
 	}{
-		{"unknown circuit", "no-such-circuit", nil, ErrUnknownCircuit},
-		{"undeclared parameter", TestCircuitName, Params{"depth": "3"}, ErrInvalidParams},
-		{"malformed value", TestCircuitName, Params{"commitment": "maybe"}, ErrInvalidParams},
-		{"value with separator", TestCircuitName, Params{"commitment": "true,x=1"}, ErrInvalidParams},
-		{"empty value", TestCircuitName, Params{"commitment": ""}, ErrInvalidParams},
+		{"unknown circuit", "no-such-circuit", nil, circuits.ErrUnknownCircuit},
+		{"undeclared parameter", devcircuit.Name, circuits.Params{"depth": "3"}, circuits.ErrInvalidParams},
+		{"malformed value", devcircuit.Name, circuits.Params{"commitment": "maybe"}, circuits.ErrInvalidParams},
+		{"value with separator", devcircuit.Name, circuits.Params{"commitment": "true,x=1"}, circuits.ErrInvalidParams},
+		{"empty value", devcircuit.Name, circuits.Params{"commitment": ""}, circuits.ErrInvalidParams},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Compile(tc.circuit, tc.params)
+			_, err := circuits.Compile(tc.circuit, tc.params)
 			require.ErrorIs(t, err, tc.want)
 		})
 	}
@@ -61,54 +64,54 @@ func (c *oneConstraint) Define(api frontend.API) error {
 }
 
 func TestRegister_ExplicitRegistrationAndDuplicates(t *testing.T) {
-	def := Definition{
+	def := circuits.Definition{
 		Name:   "registry-test-square",
-		Params: []ParamSpec{{Name: "n", Default: "1"}},
-		New: func(p Params) (frontend.Circuit, error) {
+		Params: []circuits.ParamSpec{{Name: "n", Default: "1"}},
+		New: func(p circuits.Params) (frontend.Circuit, error) {
 			if _, err := p.Int("n"); err != nil {
 				return nil, err
 			}
 			return &oneConstraint{}, nil
 		},
 	}
-	require.NoError(t, Register(def))
-	require.ErrorIs(t, Register(def), ErrAlreadyRegistered)
-	require.Panics(t, func() { MustRegister(def) })
-	require.Contains(t, Names(), "registry-test-square")
-	require.Contains(t, Names(), TestCircuitName)
+	require.NoError(t, circuits.Register(def))
+	require.ErrorIs(t, circuits.Register(def), circuits.ErrAlreadyRegistered)
+	require.Panics(t, func() { circuits.MustRegister(def) })
+	require.Contains(t, circuits.Names(), "registry-test-square")
+	require.Contains(t, circuits.Names(), devcircuit.Name)
 
-	c, err := Compile("registry-test-square", Params{"n": "7"})
+	c, err := circuits.Compile("registry-test-square", circuits.Params{"n": "7"})
 	require.NoError(t, err)
 	require.Equal(t, "registry-test-square(n=7)", c.String())
 
-	_, err = Compile("registry-test-square", Params{"n": "seven"})
-	require.ErrorIs(t, err, ErrInvalidParams)
+	_, err = circuits.Compile("registry-test-square", circuits.Params{"n": "seven"})
+	require.ErrorIs(t, err, circuits.ErrInvalidParams)
 
-	require.ErrorIs(t, Register(Definition{Name: "bad name", New: def.New}), ErrInvalidParams)
-	require.ErrorIs(t, Register(Definition{Name: "no-constructor"}), ErrInvalidParams)
-	require.ErrorIs(t, Register(Definition{Name: "no-default", New: def.New, Params: []ParamSpec{{Name: "k"}}}), ErrInvalidParams)
+	require.ErrorIs(t, circuits.Register(circuits.Definition{Name: "bad name", New: def.New}), circuits.ErrInvalidParams)
+	require.ErrorIs(t, circuits.Register(circuits.Definition{Name: "no-constructor"}), circuits.ErrInvalidParams)
+	require.ErrorIs(t, circuits.Register(circuits.Definition{Name: "no-default", New: def.New, Params: []circuits.ParamSpec{{Name: "k"}}}), circuits.ErrInvalidParams)
 }
 
 func TestParams_CanonicalRoundTrip(t *testing.T) {
-	p, err := ParseParams([]string{"slots=8", "depth=24"})
+	p, err := circuits.ParseParams([]string{"slots=8", "depth=24"})
 	require.NoError(t, err)
 	require.Equal(t, "depth=24,slots=8", p.Canonical())
-	back, err := ParseCanonical(p.Canonical())
+	back, err := circuits.ParseCanonical(p.Canonical())
 	require.NoError(t, err)
 	require.Equal(t, p, back)
 
-	_, err = ParseParams([]string{"depth"})
-	require.ErrorIs(t, err, ErrInvalidParams)
-	_, err = ParseParams([]string{"depth=1", "depth=2"})
-	require.ErrorIs(t, err, ErrInvalidParams)
+	_, err = circuits.ParseParams([]string{"depth"})
+	require.ErrorIs(t, err, circuits.ErrInvalidParams)
+	_, err = circuits.ParseParams([]string{"depth=1", "depth=2"})
+	require.ErrorIs(t, err, circuits.ErrInvalidParams)
 }
 
 func TestCircuitHash_HexRoundTrip(t *testing.T) {
-	c, err := Compile(TestCircuitName, nil)
+	c, err := circuits.Compile(devcircuit.Name, nil)
 	require.NoError(t, err)
-	h, err := ParseCircuitHash(c.Hash.String())
+	h, err := circuits.ParseCircuitHash(c.Hash.String())
 	require.NoError(t, err)
 	require.Equal(t, c.Hash, h)
-	_, err = ParseCircuitHash("abcd")
+	_, err = circuits.ParseCircuitHash("abcd")
 	require.Error(t, err)
 }

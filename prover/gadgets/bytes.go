@@ -5,7 +5,7 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // PackBytes packs byte variables into the spec's 31-byte big-endian chunks,
@@ -14,16 +14,16 @@ import (
 // constraint; the caller must have range-checked every byte to 8 bits
 // (otherwise distinct byte strings share chunks).
 func PackBytes(api frontend.API, b []frontend.Variable) []frontend.Variable {
-	n := (len(b) + types.ChunkBytes - 1) / types.ChunkBytes
+	n := (len(b) + protocol.ChunkBytes - 1) / protocol.ChunkBytes
 	chunks := make([]frontend.Variable, n)
 	for i := range n {
 		var acc frontend.Variable = 0
-		for j := range types.ChunkBytes {
-			k := i*types.ChunkBytes + j
+		for j := range protocol.ChunkBytes {
+			k := i*protocol.ChunkBytes + j
 			if k >= len(b) {
 				break
 			}
-			acc = api.Add(acc, api.Mul(b[k], pow256(types.ChunkBytes-1-j)))
+			acc = api.Add(acc, api.Mul(b[k], pow256(protocol.ChunkBytes-1-j)))
 		}
 		chunks[i] = acc
 	}
@@ -49,7 +49,7 @@ func (h *Hasher) BytesDigestPrefix(tag string, b []frontend.Variable, length, nb
 	// 0 <= 31*nbChunks - length < 31, so nbChunks = ceil(length/31); and
 	// nbChunks <= len(chunks) through the selection below (no index matches
 	// otherwise, the selected state would be 0 and nbChunks unconstrained).
-	slack := api.Sub(api.Mul(nbChunks, types.ChunkBytes), length)
+	slack := api.Sub(api.Mul(nbChunks, protocol.ChunkBytes), length)
 	rc.Check(slack, 5)
 	api.AssertIsDifferent(api.Sub(slack, 31), 0) // 5 bits allow 31: exclude it
 	state := h.Compress(TagConstant(tag), length)

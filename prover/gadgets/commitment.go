@@ -3,11 +3,11 @@ package gadgets
 import (
 	"github.com/consensys/gnark/frontend"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // BatchCommitment is the preimage of the batch commitment v2
-// (types.BatchCommitment.Preimage), in the circuit. ChainIDDigest,
+// (protocol.BatchCommitment.Preimage), in the circuit. ChainIDDigest,
 // RollupIDDigest and SubmitterDigest are digests: hard-code them with the
 // *Constant helpers for a circuit bound to one chain and rollup, or take
 // them as witnesses (the commitment binds them to the chain's values).
@@ -22,7 +22,7 @@ type BatchCommitment struct {
 	InboxAfter      frontend.Variable
 	OutboxHash      frontend.Variable
 	L2TxCount       frontend.Variable
-	SubmitterDigest frontend.Variable // types.AddressDigest(submitter's raw L1 address)
+	SubmitterDigest frontend.Variable // protocol.AddressDigest(submitter's raw L1 address)
 }
 
 // Preimage lists the elements in the order the chain absorbs them.
@@ -35,15 +35,15 @@ func (c BatchCommitment) Preimage() []frontend.Variable {
 	}
 }
 
-// BatchCommitment is types.BatchCommitment.Commitment: 11 compressions.
+// BatchCommitment is protocol.BatchCommitment.Commitment: 11 compressions.
 // BatchIndex and L2TxCount must be below 2^64 (the chain's u64); a circuit
 // that computes them from boolean counts satisfies that by construction.
 func (h *Hasher) BatchCommitment(c BatchCommitment) frontend.Variable {
 	pre := c.Preimage()
-	if len(pre) != types.BatchCommitmentArity {
-		panic("gadgets: batch commitment arity differs from x/rollups/types")
+	if len(pre) != protocol.BatchCommitmentArity {
+		panic("gadgets: batch commitment arity differs from protocol")
 	}
-	return h.Tagged(types.TagBatchCommitment, pre...)
+	return h.Tagged(protocol.TagBatchCommitment, pre...)
 }
 
 // AssertBatchCommitment constrains public == the commitment of c: the one

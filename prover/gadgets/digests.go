@@ -3,38 +3,38 @@ package gadgets
 import (
 	"math/big"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // Constant digests: a circuit with a fixed denom, rollup id or an absent
 // field hard-codes the native digest instead of hashing bytes.
 
-// AddressDigestConstant is types.AddressDigest(b) as a circuit constant.
+// AddressDigestConstant is protocol.AddressDigest(b) as a circuit constant.
 func AddressDigestConstant(b []byte) *big.Int {
-	e := types.AddressDigest(b)
+	e := protocol.AddressDigest(b)
 	return e.BigInt(new(big.Int))
 }
 
-// RollupIDDigestConstant is types.RollupIDDigest(id) as a circuit constant.
+// RollupIDDigestConstant is protocol.RollupIDDigest(id) as a circuit constant.
 func RollupIDDigestConstant(id string) *big.Int {
-	e := types.RollupIDDigest(id)
+	e := protocol.RollupIDDigest(id)
 	return e.BigInt(new(big.Int))
 }
 
-// DenomDigestConstant is types.DenomDigest(denom) as a circuit constant.
+// DenomDigestConstant is protocol.DenomDigest(denom) as a circuit constant.
 func DenomDigestConstant(denom string) *big.Int {
-	e := types.DenomDigest(denom)
+	e := protocol.DenomDigest(denom)
 	return e.BigInt(new(big.Int))
 }
 
-// PayloadDigestConstant is types.PayloadDigest(p) as a circuit constant.
+// PayloadDigestConstant is protocol.PayloadDigest(p) as a circuit constant.
 func PayloadDigestConstant(p []byte) *big.Int {
-	e := types.PayloadDigest(p)
+	e := protocol.PayloadDigest(p)
 	return e.BigInt(new(big.Int))
 }
 
-// ChainIDDigestConstant is types.ChainIDDigest(id) as a circuit constant.
+// ChainIDDigestConstant is protocol.ChainIDDigest(id) as a circuit constant.
 func ChainIDDigestConstant(id string) *big.Int {
-	e := types.ChainIDDigest(id)
+	e := protocol.ChainIDDigest(id)
 	return e.BigInt(new(big.Int))
 }

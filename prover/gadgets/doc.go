@@ -6,7 +6,7 @@
 // public input), and Merkle path verification and update with one Poseidon2
 // compression per level.
 //
-// Every gadget computes exactly what x/rollups/types computes natively; the
+// Every gadget computes exactly what package protocol computes natively; the
 // package tests check each against the native function. A custom rollup
 // circuit needs nothing else from nativechain: see docs/custom-circuit.md.
 package gadgets

@@ -12,7 +12,7 @@ import (
 	"github.com/consensys/gnark/test"
 	"github.com/stretchr/testify/require"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 func byteVars(b []byte) []frontend.Variable {
@@ -45,12 +45,12 @@ func TestBytesDigest_MatchesNativeDigests(t *testing.T) {
 		data   []byte
 		native fr.Element
 	}{
-		{types.TagDA, nil, types.DAHash(nil)},
-		{types.TagDA, []byte("abc"), types.DAHash([]byte("abc"))},
-		{types.TagDA, seq(63), types.DAHash(seq(63))},
-		{types.TagAddress, bytes.Repeat([]byte{0x11}, 20), types.AddressDigest(bytes.Repeat([]byte{0x11}, 20))},
-		{types.TagAddress, seq(64), types.AddressDigest(seq(64))},
-		{types.TagRollupID, []byte("payments"), types.RollupIDDigest("payments")},
+		{protocol.TagDA, nil, protocol.DAHash(nil)},
+		{protocol.TagDA, []byte("abc"), protocol.DAHash([]byte("abc"))},
+		{protocol.TagDA, seq(63), protocol.DAHash(seq(63))},
+		{protocol.TagAddress, bytes.Repeat([]byte{0x11}, 20), protocol.AddressDigest(bytes.Repeat([]byte{0x11}, 20))},
+		{protocol.TagAddress, seq(64), protocol.AddressDigest(seq(64))},
+		{protocol.TagRollupID, []byte("payments"), protocol.RollupIDDigest("payments")},
 	}
 	for _, tc := range cases {
 		circuit := &bytesDigestCircuit{tag: tc.tag, Data: make([]frontend.Variable, len(tc.data))}
@@ -88,9 +88,9 @@ func TestDAHashPrefix_MatchesNativeForEveryLength(t *testing.T) {
 		copy(data, seq(n))
 		circuit := &daPrefixCircuit{Data: make([]frontend.Variable, max)}
 		chunks := (n + 30) / 31
-		ok := &daPrefixCircuit{Data: byteVars(data), Length: n, NbChunks: chunks, Digest: types.DAHash(seq(n))}
+		ok := &daPrefixCircuit{Data: byteVars(data), Length: n, NbChunks: chunks, Digest: protocol.DAHash(seq(n))}
 		require.NoError(t, test.IsSolved(circuit, ok, ecc.BN254.ScalarField()), "length %d", n)
-		wrongChunks := &daPrefixCircuit{Data: byteVars(data), Length: n, NbChunks: chunks + 1, Digest: types.DAHash(seq(n))}
+		wrongChunks := &daPrefixCircuit{Data: byteVars(data), Length: n, NbChunks: chunks + 1, Digest: protocol.DAHash(seq(n))}
 		require.Error(t, test.IsSolved(circuit, wrongChunks, ecc.BN254.ScalarField()), "length %d", n)
 	}
 }
@@ -130,51 +130,51 @@ func (c *entriesCircuit) Define(api frontend.API) error {
 	return nil
 }
 
-func nativeInbox() []types.InboxEntry {
-	return []types.InboxEntry{
-		{Sequence: 0, Kind: types.InboxKindDeposit, Sender: bytes.Repeat([]byte{0x11}, 20),
-			Recipient: bytes.Repeat([]byte{0x22}, 32), Denom: "unat", Amount: types.NewUint128(1_000_000)},
-		{Sequence: 1, Kind: types.InboxKindCrossRollupMessage, Sender: bytes.Repeat([]byte{0x33}, 32),
+func nativeInbox() []protocol.InboxEntry {
+	return []protocol.InboxEntry{
+		{Sequence: 0, Kind: protocol.InboxKindDeposit, Sender: bytes.Repeat([]byte{0x11}, 20),
+			Recipient: bytes.Repeat([]byte{0x22}, 32), Denom: "unat", Amount: protocol.NewUint128(1_000_000)},
+		{Sequence: 1, Kind: protocol.InboxKindCrossRollupMessage, Sender: bytes.Repeat([]byte{0x33}, 32),
 			Recipient: bytes.Repeat([]byte{0x44}, 32), SourceRollupID: "dex", Payload: []byte("hello")},
 	}
 }
 
-func nativeOutbox() []types.OutboxEntry {
-	return []types.OutboxEntry{
-		{Kind: types.OutboxKindWithdrawal, Sender: bytes.Repeat([]byte{0x77}, 32),
-			Recipient: bytes.Repeat([]byte{0x55}, 20), Denom: "unat", Amount: types.NewUint128(250_000)},
-		{Kind: types.OutboxKindCrossRollupMessage, Sender: bytes.Repeat([]byte{0x77}, 32),
+func nativeOutbox() []protocol.OutboxEntry {
+	return []protocol.OutboxEntry{
+		{Kind: protocol.OutboxKindWithdrawal, Sender: bytes.Repeat([]byte{0x77}, 32),
+			Recipient: bytes.Repeat([]byte{0x55}, 20), Denom: "unat", Amount: protocol.NewUint128(250_000)},
+		{Kind: protocol.OutboxKindCrossRollupMessage, Sender: bytes.Repeat([]byte{0x77}, 32),
 			Recipient: bytes.Repeat([]byte{0x66}, 32), DestRollupID: "dex", Denom: "unat",
-			Amount: types.Uint128{Hi: 1}, Payload: []byte{0xde, 0xad, 0xbe, 0xef}},
+			Amount: protocol.Uint128{Hi: 1}, Payload: []byte{0xde, 0xad, 0xbe, 0xef}},
 	}
 }
 
-func inboxVars(e types.InboxEntry) InboxEntry {
+func inboxVars(e protocol.InboxEntry) InboxEntry {
 	return InboxEntry{
 		Sequence: e.Sequence, Kind: uint32(e.Kind), Amount: e.Amount.BigInt(),
-		SenderDigest: types.AddressDigest(e.Sender), RecipientDigest: types.AddressDigest(e.Recipient),
-		SourceRollupDigest: types.RollupIDDigest(e.SourceRollupID), DenomDigest: types.DenomDigest(e.Denom),
-		PayloadDigest: types.PayloadDigest(e.Payload),
+		SenderDigest: protocol.AddressDigest(e.Sender), RecipientDigest: protocol.AddressDigest(e.Recipient),
+		SourceRollupDigest: protocol.RollupIDDigest(e.SourceRollupID), DenomDigest: protocol.DenomDigest(e.Denom),
+		PayloadDigest: protocol.PayloadDigest(e.Payload),
 	}
 }
 
-func outboxVars(e types.OutboxEntry) OutboxEntry {
+func outboxVars(e protocol.OutboxEntry) OutboxEntry {
 	return OutboxEntry{
 		Kind: uint32(e.Kind), Amount: e.Amount.BigInt(),
-		SenderDigest: types.AddressDigest(e.Sender), RecipientDigest: types.AddressDigest(e.Recipient),
-		DestRollupDigest: types.RollupIDDigest(e.DestRollupID), DenomDigest: types.DenomDigest(e.Denom),
-		PayloadDigest: types.PayloadDigest(e.Payload),
+		SenderDigest: protocol.AddressDigest(e.Sender), RecipientDigest: protocol.AddressDigest(e.Recipient),
+		DestRollupDigest: protocol.RollupIDDigest(e.DestRollupID), DenomDigest: protocol.DenomDigest(e.Denom),
+		PayloadDigest: protocol.PayloadDigest(e.Payload),
 	}
 }
 
 func validEntries() *entriesCircuit {
 	in, out := nativeInbox(), nativeOutbox()
-	acc0 := types.InboxAccumulatorGenesis()
-	acc := types.InboxAccumulate(types.InboxAccumulate(acc0, in[0]), in[1])
+	acc0 := protocol.InboxAccumulatorGenesis()
+	acc := protocol.InboxAccumulate(protocol.InboxAccumulate(acc0, in[0]), in[1])
 	return &entriesCircuit{
 		In: [2]InboxEntry{inboxVars(in[0]), inboxVars(in[1])}, InBefore: acc0, InAfter: acc,
 		Out: [2]OutboxEntry{outboxVars(out[0]), outboxVars(out[1])}, OutCount: 2,
-		OutEmit: [3]frontend.Variable{1, 0, 1}, OutHash: types.OutboxHash(out), EntryHash: out[0].Hash(),
+		OutEmit: [3]frontend.Variable{1, 0, 1}, OutHash: protocol.OutboxHash(out), EntryHash: out[0].Hash(),
 	}
 }
 
@@ -193,7 +193,7 @@ func TestInboxOutbox_RejectTampering(t *testing.T) {
 		},
 		"outbox count claims one more": func(c *entriesCircuit) { c.OutCount = 3 },
 		"outbox skipped slot emitted":  func(c *entriesCircuit) { c.OutEmit[1] = 1 },
-		"outbox sender changed":        func(c *entriesCircuit) { c.Out[0].SenderDigest = types.AddressDigest([]byte{1}) },
+		"outbox sender changed":        func(c *entriesCircuit) { c.Out[0].SenderDigest = protocol.AddressDigest([]byte{1}) },
 	}
 	for name, mutate := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -205,7 +205,7 @@ func TestInboxOutbox_RejectTampering(t *testing.T) {
 }
 
 type commitmentCircuit struct {
-	Pre    [types.BatchCommitmentArity]frontend.Variable
+	Pre    [protocol.BatchCommitmentArity]frontend.Variable
 	Public frontend.Variable `gnark:",public"`
 }
 
@@ -219,17 +219,17 @@ func (c *commitmentCircuit) Define(api frontend.API) error {
 	return nil
 }
 
-func exampleCommitment() types.BatchCommitment {
+func exampleCommitment() protocol.BatchCommitment {
 	in := nativeInbox()
-	acc := types.InboxAccumulate(types.InboxAccumulatorGenesis(), in[0])
+	acc := protocol.InboxAccumulate(protocol.InboxAccumulatorGenesis(), in[0])
 	var one, two fr.Element
 	one.SetUint64(1)
 	two.SetUint64(2)
-	return types.BatchCommitment{
+	return protocol.BatchCommitment{
 		ChainID: "nativechain-1", RollupID: "payments", BatchIndex: 7,
-		PrevStateRoot: one, NewStateRoot: two, DAHash: types.DAHash([]byte("abc")),
-		InboxBefore: types.InboxAccumulatorGenesis(), InboxAfter: types.InboxAccumulate(acc, in[1]),
-		OutboxHash: types.OutboxHash(nativeOutbox()), L2TxCount: 5, Submitter: bytes.Repeat([]byte{0x88}, 20),
+		PrevStateRoot: one, NewStateRoot: two, DAHash: protocol.DAHash([]byte("abc")),
+		InboxBefore: protocol.InboxAccumulatorGenesis(), InboxAfter: protocol.InboxAccumulate(acc, in[1]),
+		OutboxHash: protocol.OutboxHash(nativeOutbox()), L2TxCount: 5, Submitter: bytes.Repeat([]byte{0x88}, 20),
 	}
 }
 

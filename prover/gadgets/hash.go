@@ -7,7 +7,7 @@ import (
 	"github.com/consensys/gnark/std/hash"
 	"github.com/consensys/gnark/std/permutation/poseidon2"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // Hasher wraps the chain's Poseidon2 permutation (BN254, t=2, rF=6, rP=50)
@@ -18,10 +18,10 @@ type Hasher struct {
 }
 
 // NewHasher builds the permutation with the parameters pinned by
-// x/rollups/types, never the library defaults.
+// package protocol, never the library defaults.
 func NewHasher(api frontend.API) (*Hasher, error) {
 	perm, err := poseidon2.NewPoseidon2FromParameters(api,
-		types.Poseidon2Width, types.Poseidon2FullRounds, types.Poseidon2PartialRounds)
+		protocol.Poseidon2Width, protocol.Poseidon2FullRounds, protocol.Poseidon2PartialRounds)
 	if err != nil {
 		return nil, err
 	}
@@ -60,6 +60,6 @@ func (h *Hasher) FieldHasher(iv frontend.Variable) hash.FieldHasher {
 // TagConstant is the element of a domain-separation tag (at most 31 bytes)
 // as a circuit constant.
 func TagConstant(tag string) *big.Int {
-	e := types.TagElement(tag)
+	e := protocol.TagElement(tag)
 	return e.BigInt(new(big.Int))
 }

@@ -3,7 +3,7 @@ package gadgets
 import (
 	"github.com/consensys/gnark/frontend"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // InboxEntry is an inbox entry as the circuit sees it: the header fields and
@@ -12,25 +12,25 @@ import (
 // resistance), so a circuit hashes bytes only when it needs their content.
 type InboxEntry struct {
 	Sequence, Kind, Amount frontend.Variable
-	SenderDigest           frontend.Variable // types.AddressDigest(Sender)
-	RecipientDigest        frontend.Variable // types.AddressDigest(Recipient)
-	SourceRollupDigest     frontend.Variable // types.RollupIDDigest(SourceRollupID)
-	DenomDigest            frontend.Variable // types.DenomDigest(Denom)
-	PayloadDigest          frontend.Variable // types.PayloadDigest(Payload)
+	SenderDigest           frontend.Variable // protocol.AddressDigest(Sender)
+	RecipientDigest        frontend.Variable // protocol.AddressDigest(Recipient)
+	SourceRollupDigest     frontend.Variable // protocol.RollupIDDigest(SourceRollupID)
+	DenomDigest            frontend.Variable // protocol.DenomDigest(Denom)
+	PayloadDigest          frontend.Variable // protocol.PayloadDigest(Payload)
 }
 
-// InboxEntryHash is types.InboxEntry.Hash: 6 compressions. The header
+// InboxEntryHash is protocol.InboxEntry.Hash: 6 compressions. The header
 // fields must be range-checked (AssertHeaderRanges).
 func (h *Hasher) InboxEntryHash(e InboxEntry) frontend.Variable {
-	return h.Tagged(types.TagInboxEntry,
+	return h.Tagged(protocol.TagInboxEntry,
 		Header(h.api, e.Sequence, e.Kind, e.Amount),
 		e.SenderDigest, e.RecipientDigest, e.SourceRollupDigest, e.DenomDigest, e.PayloadDigest)
 }
 
-// InboxAccumulate is types.InboxAccumulate: acc' = H(inbox; acc, entryHash),
+// InboxAccumulate is protocol.InboxAccumulate: acc' = H(inbox; acc, entryHash),
 // 2 compressions.
 func (h *Hasher) InboxAccumulate(acc, entryHash frontend.Variable) frontend.Variable {
-	return h.Tagged(types.TagInbox, acc, entryHash)
+	return h.Tagged(protocol.TagInbox, acc, entryHash)
 }
 
 // InboxConsumer consumes a prefix of a rollup's unconsumed inbox in order.

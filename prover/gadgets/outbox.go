@@ -3,7 +3,7 @@ package gadgets
 import (
 	"github.com/consensys/gnark/frontend"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // OutboxEntry is an outbox entry as the circuit sees it. The chain hashes
@@ -11,23 +11,23 @@ import (
 // the commitment binds them to the posted bytes.
 type OutboxEntry struct {
 	Kind, Amount     frontend.Variable
-	SenderDigest     frontend.Variable // types.AddressDigest(Sender), the L2 sender
-	RecipientDigest  frontend.Variable // types.AddressDigest(Recipient)
-	DestRollupDigest frontend.Variable // types.RollupIDDigest(DestRollupID)
-	DenomDigest      frontend.Variable // types.DenomDigest(Denom)
-	PayloadDigest    frontend.Variable // types.PayloadDigest(Payload)
+	SenderDigest     frontend.Variable // protocol.AddressDigest(Sender), the L2 sender
+	RecipientDigest  frontend.Variable // protocol.AddressDigest(Recipient)
+	DestRollupDigest frontend.Variable // protocol.RollupIDDigest(DestRollupID)
+	DenomDigest      frontend.Variable // protocol.DenomDigest(Denom)
+	PayloadDigest    frontend.Variable // protocol.PayloadDigest(Payload)
 }
 
-// OutboxEntryHash is types.OutboxEntry.Hash (v2, with the sender): 6
+// OutboxEntryHash is protocol.OutboxEntry.Hash (v2, with the sender): 6
 // compressions. Kind and Amount must be range-checked (32 and 128 bits) or
 // constants.
 func (h *Hasher) OutboxEntryHash(e OutboxEntry) frontend.Variable {
-	return h.Tagged(types.TagOutboxEntry,
+	return h.Tagged(protocol.TagOutboxEntry,
 		Header(h.api, 0, e.Kind, e.Amount),
 		e.SenderDigest, e.RecipientDigest, e.DestRollupDigest, e.DenomDigest, e.PayloadDigest)
 }
 
-// OutboxBuilder computes types.OutboxHash = H(outbox; n, e_1, ..., e_n) over
+// OutboxBuilder computes protocol.OutboxHash = H(outbox; n, e_1, ..., e_n) over
 // the entries a batch emits. The count comes first in the hash, so the
 // builder takes the claimed count up front and Hash asserts it matches the
 // number of appended entries.
@@ -40,7 +40,7 @@ type OutboxBuilder struct {
 
 // NewOutbox starts an outbox of n entries (a witness or a constant).
 func (h *Hasher) NewOutbox(n frontend.Variable) *OutboxBuilder {
-	return &OutboxBuilder{h: h, state: h.Compress(TagConstant(types.TagOutbox), n), claimed: n, count: 0}
+	return &OutboxBuilder{h: h, state: h.Compress(TagConstant(protocol.TagOutbox), n), claimed: n, count: 0}
 }
 
 // Append adds entryHash if emit is 1 (boolean); 1 compression either way.

@@ -11,7 +11,7 @@ import (
 	"github.com/consensys/gnark/test"
 	"github.com/stretchr/testify/require"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // specVector reads one value of the test-vector table of
@@ -31,7 +31,7 @@ func specVector(t *testing.T, name string) fr.Element {
 
 type vectorCircuit struct {
 	Out    [2]OutboxEntry
-	Pre    [types.BatchCommitmentArity]frontend.Variable
+	Pre    [protocol.BatchCommitmentArity]frontend.Variable
 	W, S   frontend.Variable `gnark:",public"`
 	OutH   frontend.Variable `gnark:",public"`
 	Public frontend.Variable `gnark:",public"`

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/payments"
 )
 
@@ -174,7 +175,7 @@ func (b *builder) validate(tx *payments.Tx) *APIError {
 // account reports an account by its L2 address: at the head, with the
 // pending transactions, and verified.
 func (b *builder) account(addr []byte) (AccountView, error) {
-	pk, err := payments.ParseAddress(addr)
+	pk, err := paymentsv1.ParseAddress(addr)
 	if err != nil {
 		return AccountView{}, apiErr(CodeInvalidRequest, "%v", err)
 	}

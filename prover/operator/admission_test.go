@@ -9,6 +9,7 @@ import (
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/payments"
 )
 
@@ -20,7 +21,7 @@ func withdrawal(t *testing.T, op *Operator, k *payments.PrivateKey, from uint32,
 	f, err := payments.EncodeFee(big.NewInt(fee))
 	require.NoError(t, err)
 	tx := payments.Tx{Kind: payments.KindWithdraw, From: from, Amount: a, Fee: f, Nonce: nonce, Recipient: to}
-	tx.Sign(k, payments.Domain(op.chainID, "pay"), "unat")
+	tx.Sign(k, paymentsv1.Domain(op.chainID, "pay"), "unat")
 	return ToWire(tx)
 }
 
@@ -34,7 +35,7 @@ func send(t *testing.T, op *Operator, k *payments.PrivateKey, from uint32, dest 
 	require.NoError(t, err)
 	tx := payments.Tx{Kind: payments.KindSend, From: from, Amount: a, Fee: f, Nonce: nonce, Recipient: to.Address(),
 		DestRollupID: dest, Payload: payload}
-	tx.Sign(k, payments.Domain(op.chainID, "pay"), "unat")
+	tx.Sign(k, paymentsv1.Domain(op.chainID, "pay"), "unat")
 	return ToWire(tx)
 }
 
@@ -207,7 +208,7 @@ func forcedWithdrawal(t *testing.T, op *Operator, k *payments.PrivateKey, to []b
 	amt, err := payments.EncodeAmount(big.NewInt(amount))
 	require.NoError(t, err)
 	w := payments.Tx{Kind: payments.KindWithdraw, From: 0, Amount: amt, Nonce: 0, Recipient: to}
-	w.Sign(k, payments.Domain(op.chainID, "pay"), "unat")
+	w.Sign(k, paymentsv1.Domain(op.chainID, "pay"), "unat")
 	payload, err := payments.EncodeForcedTx(&w)
 	require.NoError(t, err)
 	return payload

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -144,7 +145,7 @@ func (b *builder) buildOnce(ctx context.Context) (bool, error) {
 // batch to proving. Caller holds mu.
 func (b *builder) build(msgs []types.InboxMessage, pending []*mempoolEntry, inboxFrom uint64, before []byte) error {
 	index := b.store.nextIndex()
-	entries := make([]types.InboxEntry, len(msgs))
+	entries := make([]protocol.InboxEntry, len(msgs))
 	for i, m := range msgs {
 		e, err := m.Entry()
 		if err != nil {
@@ -163,7 +164,7 @@ func (b *builder) build(msgs []types.InboxMessage, pending []*mempoolEntry, inbo
 		txs = append(txs, tx)
 		live = append(live, e)
 	}
-	inboxBefore, err := types.ParseFieldElement(before)
+	inboxBefore, err := protocol.ParseFieldElement(before)
 	if err != nil {
 		return err
 	}
@@ -183,8 +184,8 @@ func (b *builder) build(msgs []types.InboxMessage, pending []*mempoolEntry, inbo
 	}
 	rec := &batchRecord{
 		Index: index, Status: BatchBuilt, InboxBefore: before, InboxFrom: inboxFrom,
-		InboxAfter: types.StateRootBytes(bt.Commitment.InboxAfter), PrevRoot: types.StateRootBytes(bt.PrevRoot),
-		NewRoot: types.StateRootBytes(bt.NewRoot), Data: bt.Data, Outbox: outbox, InboxConsumed: bt.InboxConsumed,
+		InboxAfter: protocol.StateRootBytes(bt.Commitment.InboxAfter), PrevRoot: protocol.StateRootBytes(bt.PrevRoot),
+		NewRoot: protocol.StateRootBytes(bt.NewRoot), Data: bt.Data, Outbox: outbox, InboxConsumed: bt.InboxConsumed,
 		L2TxCount: bt.Commitment.L2TxCount, BuiltAt: time.Now().UnixMilli(),
 	}
 	for i := uint64(0); i < bt.InboxConsumed; i++ {
@@ -230,7 +231,7 @@ func (b *builder) build(msgs []types.InboxMessage, pending []*mempoolEntry, inbo
 // the head state
 
 func (b *builder) batchContext(rec *batchRecord) (payments.BatchContext, error) {
-	before, err := types.ParseFieldElement(rec.InboxBefore)
+	before, err := protocol.ParseFieldElement(rec.InboxBefore)
 	if err != nil {
 		return payments.BatchContext{}, err
 	}
@@ -244,7 +245,7 @@ func (b *builder) replay(st *payments.State, rec *batchRecord) (*payments.Batch,
 	if err != nil {
 		return nil, err
 	}
-	entries := make([]types.InboxEntry, len(rec.Inbox))
+	entries := make([]protocol.InboxEntry, len(rec.Inbox))
 	for i, bz := range rec.Inbox {
 		var m types.InboxMessage
 		if err := m.Unmarshal(bz); err != nil {
@@ -264,7 +265,7 @@ func (b *builder) replay(st *payments.State, rec *batchRecord) (*payments.Batch,
 	if err != nil {
 		return nil, err
 	}
-	if got := types.StateRootBytes(bt.NewRoot); string(got) != string(rec.NewRoot) || len(bt.Included) != len(txs) ||
+	if got := protocol.StateRootBytes(bt.NewRoot); string(got) != string(rec.NewRoot) || len(bt.Included) != len(txs) ||
 		bt.InboxConsumed != rec.InboxConsumed {
 		return nil, fmt.Errorf("operator: batch %d does not rebuild identically (root %x, want %x)", rec.Index, got, rec.NewRoot)
 	}

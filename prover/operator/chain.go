@@ -19,6 +19,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -273,7 +274,7 @@ func submittedBatches(m sdk.Msg) []*types.MsgSubmitBatch {
 }
 
 func matchesDAHash(data, daHash []byte) bool {
-	return bytes.Equal(types.FieldElementBytes(types.DAHash(data)), daHash)
+	return bytes.Equal(protocol.FieldElementBytes(protocol.DAHash(data)), daHash)
 }
 
 func (c *CometChain) SubmitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (string, error) {

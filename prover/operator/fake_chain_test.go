@@ -10,6 +10,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/payments"
 	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	"github.com/nativechain/nativechain/x/rollups/types"
@@ -77,14 +78,14 @@ func (c *fakeChain) client(name string) *fakeClient {
 }
 
 func newFakeChain(rollupID string, p payments.Params) *fakeChain {
-	root := types.StateRootBytes(p.WithDefaults().EmptyRoot())
-	acc := types.InboxAccumulatorGenesis()
+	root := protocol.StateRootBytes(p.WithDefaults().EmptyRoot())
+	acc := protocol.InboxAccumulatorGenesis()
 	sub := sdk.AccAddress([]byte("operator-address-20b"))
 	return &fakeChain{
 		id: "fake-1", height: 1,
 		rollup: types.Rollup{Id: rollupID, GenesisStateRoot: root, StateRoot: root, NextBatchIndex: 1,
-			Status: types.ROLLUP_STATUS_ACTIVE, InboxAccumulator: types.StateRootBytes(acc),
-			ConsumedAccumulator: types.StateRootBytes(acc), Operators: []string{sub.String()}},
+			Status: types.ROLLUP_STATUS_ACTIVE, InboxAccumulator: protocol.StateRootBytes(acc),
+			ConsumedAccumulator: protocol.StateRootBytes(acc), Operators: []string{sub.String()}},
 		batches: map[uint64]types.Batch{}, results: map[string]TxResult{}, posted: map[uint64]*types.MsgSubmitBatch{},
 		submits: map[uint64]int{}, applied: map[uint64]int{}, submitter: sub,
 		moduleAccounts: moduleAddresses(fakeModuleAccounts...), bridge: crossrolluptypes.DefaultParams(),
@@ -149,15 +150,15 @@ func (c *fakeChain) RollupIDs(context.Context) ([]string, error) {
 
 // undeliverable says why the bridge refuses outbox entry e ("" if it
 // does not). Caller holds mu.
-func (c *fakeChain) undeliverable(e types.OutboxEntry) string {
+func (c *fakeChain) undeliverable(e protocol.OutboxEntry) string {
 	switch e.Kind {
-	case types.OutboxKindWithdrawal:
+	case protocol.OutboxKindWithdrawal:
 		for _, a := range c.moduleAccounts {
 			if bytes.Equal(a, e.Recipient) {
 				return fmt.Sprintf("recipient %s may not receive funds: invalid withdrawal", sdk.AccAddress(e.Recipient))
 			}
 		}
-	case types.OutboxKindCrossRollupMessage:
+	case protocol.OutboxKindCrossRollupMessage:
 		if uint64(len(e.Payload)) > c.bridge.MaxPayloadBytes {
 			return fmt.Sprintf("%d bytes, max_payload_bytes %d: payload too large", len(e.Payload), c.bridge.MaxPayloadBytes)
 		}
@@ -166,12 +167,12 @@ func (c *fakeChain) undeliverable(e types.OutboxEntry) string {
 }
 
 // appendInbox adds an entry to the rollup's inbox. Caller holds mu.
-func (c *fakeChain) appendInbox(e types.InboxEntry) {
-	prev, _ := types.ParseFieldElement(c.rollup.InboxAccumulator)
+func (c *fakeChain) appendInbox(e protocol.InboxEntry) {
+	prev, _ := protocol.ParseFieldElement(c.rollup.InboxAccumulator)
 	e.Sequence = uint64(len(c.inbox))
-	acc := types.InboxAccumulate(prev, e)
-	c.inbox = append(c.inbox, types.InboxMessageFromEntry(e, c.height, types.StateRootBytes(acc)))
-	c.rollup.InboxAccumulator = types.StateRootBytes(acc)
+	acc := protocol.InboxAccumulate(prev, e)
+	c.inbox = append(c.inbox, types.InboxMessageFromEntry(e, c.height, protocol.StateRootBytes(acc)))
+	c.rollup.InboxAccumulator = protocol.StateRootBytes(acc)
 	c.rollup.InboxSize++
 }
 
@@ -180,12 +181,12 @@ var errDown = errors.New("connection refused")
 func (c *fakeChain) deposit(to payments.PublicKey, amount uint64, denom string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	prev, _ := types.ParseFieldElement(c.rollup.InboxAccumulator)
-	e := types.InboxEntry{Sequence: uint64(len(c.inbox)), Kind: types.InboxKindDeposit, Sender: []byte("l1-sender-address-20"),
-		Recipient: to.Address(), Denom: denom, Amount: types.NewUint128(amount)}
-	acc := types.InboxAccumulate(prev, e)
-	c.inbox = append(c.inbox, types.InboxMessageFromEntry(e, c.height, types.StateRootBytes(acc)))
-	c.rollup.InboxAccumulator = types.StateRootBytes(acc)
+	prev, _ := protocol.ParseFieldElement(c.rollup.InboxAccumulator)
+	e := protocol.InboxEntry{Sequence: uint64(len(c.inbox)), Kind: protocol.InboxKindDeposit, Sender: []byte("l1-sender-address-20"),
+		Recipient: to.Address(), Denom: denom, Amount: protocol.NewUint128(amount)}
+	acc := protocol.InboxAccumulate(prev, e)
+	c.inbox = append(c.inbox, types.InboxMessageFromEntry(e, c.height, protocol.StateRootBytes(acc)))
+	c.rollup.InboxAccumulator = protocol.StateRootBytes(acc)
 	c.rollup.InboxSize++
 }
 
@@ -227,14 +228,14 @@ func (c *fakeChain) apply(p pendingBatch) {
 		c.results[hash] = TxResult{Height: c.height, Code: 7, Codespace: "rollups", Log: "invalid proof"}
 		return
 	}
-	outbox, _ := types.DecodeOutbox(m.Outbox)
-	var refunds []types.InboxEntry
+	outbox, _ := protocol.DecodeOutbox(m.Outbox)
+	var refunds []protocol.InboxEntry
 	for i, e := range outbox {
 		why := c.undeliverable(e)
 		switch {
 		case why == "":
 		case c.refundUndeliverable:
-			refunds = append(refunds, types.InboxEntry{Kind: types.InboxKindRefund, Sender: e.Recipient, Recipient: e.Sender,
+			refunds = append(refunds, protocol.InboxEntry{Kind: protocol.InboxKindRefund, Sender: e.Recipient, Recipient: e.Sender,
 				Denom: e.Denom, Amount: e.Amount})
 		default:
 			c.results[hash] = TxResult{Height: c.height, Code: 8, Codespace: "crossrollup", Log: fmt.Sprintf("outbox entry %d: %s", i, why)}
@@ -255,11 +256,11 @@ func (c *fakeChain) land(m *types.MsgSubmitBatch) {
 	r := &c.rollup
 	before := r.ConsumedAccumulator
 	b := types.Batch{RollupId: r.Id, Index: m.BatchIndex, PrevStateRoot: r.StateRoot, NewStateRoot: m.NewStateRoot,
-		DaHash: types.FieldElementBytes(types.DAHash(m.Data)), DataBytes: uint64(len(m.Data)),
+		DaHash: protocol.FieldElementBytes(protocol.DAHash(m.Data)), DataBytes: uint64(len(m.Data)),
 		InboxFrom: r.InboxConsumed, InboxTo: r.InboxConsumed + m.InboxConsumed, InboxAccumulatorBefore: before,
 		L2TxCount: m.L2TxCount, Submitter: m.Submitter, Height: c.height}
-	if outbox, err := types.DecodeOutbox(m.Outbox); err == nil {
-		b.OutboxHash, b.OutboxEntries = types.FieldElementBytes(types.OutboxHash(outbox)), uint64(len(outbox))
+	if outbox, err := protocol.DecodeOutbox(m.Outbox); err == nil {
+		b.OutboxHash, b.OutboxEntries = protocol.FieldElementBytes(protocol.OutboxHash(outbox)), uint64(len(outbox))
 	}
 	r.NextBatchIndex++
 	r.StateRoot = m.NewStateRoot
@@ -386,5 +387,5 @@ func (p *fakeProver) Prove(b *payments.Batch) ([]byte, error) {
 	if bad {
 		return []byte("forged"), nil
 	}
-	return []byte(fakeProof(types.StateRootBytes(b.PrevRoot))), nil
+	return []byte(fakeProof(protocol.StateRootBytes(b.PrevRoot))), nil
 }

@@ -3,8 +3,8 @@ package operator
 import (
 	"fmt"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/payments"
-	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // Matching a followed batch's spends with the mempool: a transaction whose
@@ -20,7 +20,7 @@ type spent struct {
 	rec      payments.Record
 	nonce    uint32
 	forced   bool
-	entry    *types.OutboxEntry
+	entry    *protocol.OutboxEntry
 	entryErr error
 	used     bool
 }
@@ -30,7 +30,7 @@ type spent struct {
 // batch), an executed forced transaction takes its payload's sender's,
 // and a withdrawal, send or bounce-out takes the next outbox entry (the
 // fee entry, if any, is last).
-func spentNonces(vs *payments.State, records []payments.Record, inbox []types.InboxEntry, outbox []types.OutboxEntry, outboxErr error) ([]*spent, error) {
+func spentNonces(vs *payments.State, records []payments.Record, inbox []protocol.InboxEntry, outbox []protocol.OutboxEntry, outboxErr error) ([]*spent, error) {
 	next := map[uint32]uint32{}
 	nonce := func(i uint32) (uint32, error) {
 		n, ok := next[i]

@@ -10,6 +10,8 @@ import (
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -38,7 +40,7 @@ func spend(t *testing.T, op *Operator, k *payments.PrivateKey, amount, fee int64
 	if dest != "" {
 		tx.Kind, tx.DestRollupID, tx.Payload = payments.KindSend, dest, []byte("memo")
 	}
-	tx.Sign(k, payments.Domain(op.chainID, "pay"), "unat")
+	tx.Sign(k, paymentsv1.Domain(op.chainID, "pay"), "unat")
 	return ToWire(tx)
 }
 
@@ -127,18 +129,18 @@ func TestOperator_FollowMatchesWithdrawalsAndSendsByOutboxEntry(t *testing.T) {
 
 // postedOutbox accepts only the outbox the chain verified for the batch.
 func TestPostedOutbox_ChecksHashAndCount(t *testing.T) {
-	entry := types.OutboxEntry{Kind: types.OutboxKindWithdrawal, Recipient: bytes.Repeat([]byte{1}, 20), Denom: "unat", Amount: types.NewUint128(5)}
+	entry := protocol.OutboxEntry{Kind: protocol.OutboxKindWithdrawal, Recipient: bytes.Repeat([]byte{1}, 20), Denom: "unat", Amount: protocol.NewUint128(5)}
 	other := entry
 	other.Recipient = bytes.Repeat([]byte{2}, 20)
-	bz, err := types.EncodeOutbox([]types.OutboxEntry{entry})
+	bz, err := protocol.EncodeOutbox([]protocol.OutboxEntry{entry})
 	require.NoError(t, err)
-	record := types.Batch{OutboxHash: types.FieldElementBytes(types.OutboxHash([]types.OutboxEntry{entry})), OutboxEntries: 1}
-	otherBz, err := types.EncodeOutbox([]types.OutboxEntry{other})
+	record := types.Batch{OutboxHash: protocol.FieldElementBytes(protocol.OutboxHash([]protocol.OutboxEntry{entry})), OutboxEntries: 1}
+	otherBz, err := protocol.EncodeOutbox([]protocol.OutboxEntry{other})
 	require.NoError(t, err)
 
 	got, err := postedOutbox(bz, record)
 	require.NoError(t, err)
-	require.Equal(t, []types.OutboxEntry{entry}, got)
+	require.Equal(t, []protocol.OutboxEntry{entry}, got)
 	for name, posted := range map[string][]byte{"another entry": otherBz, "no outbox": nil, "not an outbox": {0xff}} {
 		_, err := postedOutbox(posted, record)
 		require.Error(t, err, name)

@@ -8,7 +8,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/x/rollups/client/inbox"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -200,12 +202,12 @@ func (f *follower) follow(ctx context.Context, cb types.Batch) error {
 
 // postedOutbox decodes the outbox posted with cb and checks it is the one
 // the chain verified (its hash and entry count in the batch record).
-func postedOutbox(bz []byte, cb types.Batch) ([]types.OutboxEntry, error) {
-	entries, err := types.DecodeOutbox(bz)
+func postedOutbox(bz []byte, cb types.Batch) ([]protocol.OutboxEntry, error) {
+	entries, err := protocol.DecodeOutbox(bz)
 	if err != nil {
 		return nil, fmt.Errorf("the posted outbox does not decode: %w", err)
 	}
-	if got := types.FieldElementBytes(types.OutboxHash(entries)); !bytes.Equal(got, cb.OutboxHash) || uint64(len(entries)) != cb.OutboxEntries {
+	if got := protocol.FieldElementBytes(protocol.OutboxHash(entries)); !bytes.Equal(got, cb.OutboxHash) || uint64(len(entries)) != cb.OutboxEntries {
 		return nil, fmt.Errorf("the posted outbox (%d entries, hash %x) is not the one the chain verified (%d entries, hash %x)",
 			len(entries), got, cb.OutboxEntries, cb.OutboxHash)
 	}
@@ -215,7 +217,7 @@ func postedOutbox(bz []byte, cb types.Batch) ([]types.OutboxEntry, error) {
 // consumedInbox fetches the inbox entries cb consumed and checks they end at
 // the accumulator the chain recorded for the batch.
 func (f *follower) consumedInbox(ctx context.Context, cb types.Batch) ([]types.InboxMessage, error) {
-	msgs, err := types.CollectConsumedInbox(ctx, cb, 100, func(ctx context.Context, from, limit uint64) ([]types.InboxMessage, error) {
+	msgs, err := inbox.CollectConsumed(ctx, cb, 100, func(ctx context.Context, from, limit uint64) ([]types.InboxMessage, error) {
 		return f.chain.Inbox(ctx, f.opts.RollupID, from, limit)
 	})
 	if err != nil {
@@ -236,7 +238,7 @@ func (f *follower) replayForeign(ov *overlayDB, cb types.Batch, data []byte, msg
 	if err != nil {
 		return nil, err
 	}
-	if got := types.StateRootBytes(prev); !bytes.Equal(got, cb.PrevStateRoot) {
+	if got := protocol.StateRootBytes(prev); !bytes.Equal(got, cb.PrevStateRoot) {
 		return nil, &divergence{fmt.Sprintf("batch %d (submitter %s) starts from root %x, but this operator's verified state after batch %d has root %x: the states diverged",
 			cb.Index, cb.Submitter, cb.PrevStateRoot, f.store.verifiedIndex(), got)}
 	}
@@ -248,7 +250,7 @@ func (f *follower) replayForeign(ov *overlayDB, cb types.Batch, data []byte, msg
 	if err != nil {
 		return nil, err
 	}
-	entries := make([]types.InboxEntry, len(msgs))
+	entries := make([]protocol.InboxEntry, len(msgs))
 	for i, m := range msgs {
 		if entries[i], err = m.Entry(); err != nil {
 			return nil, fmt.Errorf("operator: inbox message %d: %w", m.Sequence, err)
@@ -271,7 +273,7 @@ func (f *follower) replayForeign(ov *overlayDB, cb types.Batch, data []byte, msg
 	if err != nil {
 		return nil, err
 	}
-	if got := types.StateRootBytes(root); !bytes.Equal(got, cb.NewStateRoot) {
+	if got := protocol.StateRootBytes(root); !bytes.Equal(got, cb.NewStateRoot) {
 		return nil, &divergence{fmt.Sprintf("batch %d (submitter %s): replaying its data gives root %x, the chain verified %x: the states diverged",
 			cb.Index, cb.Submitter, got, cb.NewStateRoot)}
 	}
@@ -320,7 +322,7 @@ func (f *follower) touchedAccounts(st *payments.State, cb types.Batch, records [
 			return nil, fmt.Errorf("operator: inbox message %d: %w", m.Sequence, err)
 		}
 		// an executed forced transaction touches the accounts its payload names
-		if tx, ferr := payments.DecodeForcedTx(e.Payload); ferr == nil && e.Kind == types.InboxKindForcedTx {
+		if tx, ferr := payments.DecodeForcedTx(e.Payload); ferr == nil && e.Kind == protocol.InboxKindForcedTx {
 			for _, idx := range []uint32{tx.From, tx.To} {
 				if uint64(idx) < capacity {
 					if err := load(idx); err != nil {
@@ -338,7 +340,7 @@ func (f *follower) touchedAccounts(st *payments.State, cb types.Batch, records [
 // the rest (back to pending), has the store write it all at once, and
 // starts the head again from the new verified state. Caller holds the
 // builder's mu.
-func (f *follower) commitFollowed(ov *overlayDB, cb types.Batch, data []byte, outbox []types.OutboxEntry, outboxErr error,
+func (f *follower) commitFollowed(ov *overlayDB, cb types.Batch, data []byte, outbox []protocol.OutboxEntry, outboxErr error,
 	msgs []types.InboxMessage, touched map[uint32]*payments.Account, hadOwn bool) error {
 	records, err := payments.DecodeData(data)
 	if err != nil {
@@ -362,7 +364,7 @@ func (f *follower) commitFollowed(ov *overlayDB, cb types.Batch, data []byte, ou
 	if err != nil {
 		return err
 	}
-	inbox := make([]types.InboxEntry, len(msgs))
+	inbox := make([]protocol.InboxEntry, len(msgs))
 	for i, m := range msgs {
 		if inbox[i], err = m.Entry(); err != nil {
 			return fmt.Errorf("operator: inbox message %d: %w", m.Sequence, err)

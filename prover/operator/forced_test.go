@@ -9,6 +9,8 @@ import (
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -18,12 +20,12 @@ import (
 func forceInclude(c *fakeChain, payload []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	prev, _ := types.ParseFieldElement(c.rollup.InboxAccumulator)
-	e := types.InboxEntry{Sequence: uint64(len(c.inbox)), Kind: types.InboxKindForcedTx,
+	prev, _ := protocol.ParseFieldElement(c.rollup.InboxAccumulator)
+	e := protocol.InboxEntry{Sequence: uint64(len(c.inbox)), Kind: protocol.InboxKindForcedTx,
 		Sender: []byte("l1-forcing-account-2"), Payload: payload}
-	acc := types.InboxAccumulate(prev, e)
-	c.inbox = append(c.inbox, types.InboxMessageFromEntry(e, c.height, types.StateRootBytes(acc)))
-	c.rollup.InboxAccumulator = types.StateRootBytes(acc)
+	acc := protocol.InboxAccumulate(prev, e)
+	c.inbox = append(c.inbox, types.InboxMessageFromEntry(e, c.height, protocol.StateRootBytes(acc)))
+	c.rollup.InboxAccumulator = protocol.StateRootBytes(acc)
 	c.rollup.InboxSize++
 }
 
@@ -50,7 +52,7 @@ func TestOperator_ForcedTxBumpsTheNonceOfAMempoolTx(t *testing.T) {
 	amt, err := payments.EncodeAmount(big.NewInt(400))
 	require.NoError(t, err)
 	w := payments.Tx{Kind: payments.KindWithdraw, From: 0, Amount: amt, Nonce: 0, Recipient: []byte("alice-l1-account-20b")}
-	w.Sign(alice, payments.Domain(op.chainID, "pay"), "unat")
+	w.Sign(alice, paymentsv1.Domain(op.chainID, "pay"), "unat")
 	payload, err := payments.EncodeForcedTx(&w)
 	require.NoError(t, err)
 	forceInclude(chain, payload)
@@ -93,7 +95,7 @@ func TestOperator_FollowsABatchWithAForcedTx(t *testing.T) {
 	amt, err := payments.EncodeAmount(big.NewInt(250))
 	require.NoError(t, err)
 	tx := payments.Tx{Kind: payments.KindTransfer, From: 0, To: 1, ToKey: bob.Public, Amount: amt, Nonce: 0}
-	tx.Sign(alice, payments.Domain(primary.op.chainID, "pay"), "unat")
+	tx.Sign(alice, paymentsv1.Domain(primary.op.chainID, "pay"), "unat")
 	payload, err := payments.EncodeForcedTx(&tx)
 	require.NoError(t, err)
 	forceInclude(chain, payload)

@@ -12,6 +12,8 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	dbm "github.com/cosmos/cosmos-db"
 
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -189,7 +191,7 @@ func Open(ctx context.Context, db dbm.DB, chain Chain, prover Prover, opts Optio
 	if e.chainID, err = chain.ChainID(ctx); err != nil {
 		return nil, fmt.Errorf("operator: chain unreachable: %w", err)
 	}
-	e.domain = payments.Domain(e.chainID, opts.RollupID)
+	e.domain = paymentsv1.Domain(e.chainID, opts.RollupID)
 	r, err := chain.Rollup(ctx, opts.RollupID)
 	if err != nil {
 		return nil, fmt.Errorf("operator: rollup %q on %s: %w (register it first: nativechaind operator register)", opts.RollupID, e.chainID, err)
@@ -198,7 +200,7 @@ func Open(ctx context.Context, db dbm.DB, chain Chain, prover Prover, opts Optio
 		return nil, fmt.Errorf("operator: the chain's outbox rules: %w", err)
 	}
 	genesis := opts.Params.EmptyRoot()
-	if want := types.StateRootBytes(genesis); string(r.GenesisStateRoot) != string(want) {
+	if want := protocol.StateRootBytes(genesis); string(r.GenesisStateRoot) != string(want) {
 		return nil, fmt.Errorf("operator: rollup %q has genesis root %x, but an empty %d-deep payments state has %x: wrong circuit params?",
 			opts.RollupID, r.GenesisStateRoot, opts.Params.Depth, want)
 	}
@@ -304,7 +306,7 @@ func (o *Operator) Status() Status {
 	o.proving.status(&s)
 	o.follower.status(&s)
 	if r, err := o.builder.head.Root(); err == nil {
-		s.HeadRoot = fmt.Sprintf("%x", types.StateRootBytes(r))
+		s.HeadRoot = fmt.Sprintf("%x", protocol.StateRootBytes(r))
 	}
 	return s
 }

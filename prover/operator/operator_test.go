@@ -12,6 +12,7 @@ import (
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/payments"
 )
 
@@ -73,7 +74,7 @@ func transfer(t *testing.T, op *Operator, k *payments.PrivateKey, from, to uint3
 		toKey = testKey(t, 0xee).Public
 	}
 	tx := payments.Tx{Kind: payments.KindTransfer, From: from, To: to, ToKey: toKey, Amount: a, Fee: f, Nonce: nonce}
-	tx.Sign(k, payments.Domain(op.chainID, "pay"), "unat")
+	tx.Sign(k, paymentsv1.Domain(op.chainID, "pay"), "unat")
 	return ToWire(tx)
 }
 

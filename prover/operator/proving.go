@@ -6,8 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/payments"
-	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // ProvingJob is one built batch to prove. The builder knows each batch's
@@ -150,7 +150,7 @@ func (p *proving) proveOnce(ctx context.Context) bool {
 		p.halt.set(fmt.Sprintf("proving batch %d failed: %v", rec.Index, err))
 		return false
 	}
-	stale, err := p.store.proven(rec, types.StateRootBytes(b.NewRoot), proof, elapsed)
+	stale, err := p.store.proven(rec, protocol.StateRootBytes(b.NewRoot), proof, elapsed)
 	if stale {
 		return true // discarded or rebuilt meanwhile
 	}

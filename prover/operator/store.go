@@ -9,8 +9,8 @@ import (
 
 	dbm "github.com/cosmos/cosmos-db"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/payments"
-	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // Key layout of the operator database (one goleveldb under <home>/data):
@@ -440,7 +440,7 @@ func (s *store) status(st *Status) {
 	}
 	if vs, err := payments.OpenState(s.base, s.opts.Params); err == nil {
 		if r, err := vs.Root(); err == nil {
-			st.StateRoot = fmt.Sprintf("%x", types.StateRootBytes(r))
+			st.StateRoot = fmt.Sprintf("%x", protocol.StateRootBytes(r))
 		}
 	}
 }

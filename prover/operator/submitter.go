@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -219,7 +220,7 @@ func (s *submitter) forcedCause(rec *batchRecord) string {
 			continue
 		}
 		e, err := m.Entry()
-		if err != nil || e.Kind != types.InboxKindForcedTx {
+		if err != nil || e.Kind != protocol.InboxKindForcedTx {
 			continue
 		}
 		tx, err := payments.DecodeForcedTx(e.Payload)

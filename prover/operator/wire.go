@@ -10,6 +10,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/payments"
 )
 
@@ -113,7 +114,7 @@ func FromWire(w WireTx) (payments.Tx, error) {
 	if tx.Kind == payments.KindTransfer {
 		b, err := hex.DecodeString(w.ToAddress)
 		if err == nil {
-			tx.ToKey, err = payments.ParseAddress(b)
+			tx.ToKey, err = paymentsv1.ParseAddress(b)
 		}
 		if err != nil {
 			return tx, apiErr(CodeInvalidTx, "to_address: want the recipient's 64-byte L2 address in hex (the signature covers it)")

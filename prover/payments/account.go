@@ -5,14 +5,15 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
-	"github.com/nativechain/nativechain/prover/tree"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 )
 
-// Range of the leaf fields: balances below 2^128 (the chain's Uint128),
-// nonces below 2^32.
+// Range of the leaf fields, as the chain checks them at exit: balances
+// below 2^128 (the chain's Uint128), nonces below 2^32. The circuit
+// range-checks against the same bounds.
 const (
-	BalanceBits = 128
-	NonceBits   = 32
+	BalanceBits = paymentsv1.BalanceBits
+	NonceBits   = paymentsv1.NonceBits
 )
 
 // Account is a leaf of the state tree.
@@ -25,19 +26,8 @@ type Account struct {
 // Exists reports whether the leaf holds an account (a zero key is empty).
 func (a *Account) Exists() bool { return !a.Key.X.IsZero() || !a.Key.Y.IsZero() }
 
-// packed is Balance*2^32 + Nonce, one field element.
-func (a *Account) packed() fr.Element {
-	v := new(big.Int).Lsh(&a.Balance, NonceBits)
-	v.Add(v, new(big.Int).SetUint64(uint64(a.Nonce)))
-	var e fr.Element
-	e.SetBigInt(v)
-	return e
-}
-
-// LeafHash is c(c(X, Y), Balance*2^32 + Nonce): two compressions.
-func LeafHash(a Account) fr.Element {
-	return tree.Compress(tree.Compress(a.Key.X, a.Key.Y), a.packed())
-}
+// Leaf is the account's leaf hash in the state tree (paymentsv1.LeafHash).
+func (a Account) Leaf() fr.Element { return paymentsv1.LeafHash(a.Key, &a.Balance, a.Nonce) }
 
 func frFromUint64(v uint64) fr.Element {
 	var e fr.Element

@@ -8,12 +8,10 @@ import (
 	"github.com/consensys/gnark/std/algebra/native/twistededwards"
 	"github.com/consensys/gnark/std/rangecheck"
 
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/gadgets"
-	"github.com/nativechain/nativechain/x/rollups/types"
 )
-
-// TagTx domain-separates the message users sign.
-const TagTx = "nativechain/payments-tx/v1"
 
 // AccountWitness is one account leaf and its authentication path.
 type AccountWitness struct {
@@ -114,7 +112,7 @@ func newCircuitCtx(api frontend.API, p Params, chainIDDigest, rollupIDDigest fro
 	}
 	ctx := &circuitCtx{api: api, h: h, rc: rangecheck.New(api), curve: ed, p: p,
 		denom: gadgets.DenomDigestConstant(p.Denom)}
-	ctx.txDomain = h.Tagged(TagTx, chainIDDigest, rollupIDDigest)
+	ctx.txDomain = h.Tagged(paymentsv1.TagTx, chainIDDigest, rollupIDDigest)
 	return ctx, nil
 }
 
@@ -182,7 +180,7 @@ func (c *Circuit) Define(api frontend.API) error {
 // fees to the submitter's L1 account, in the rollup's denom, from no one.
 func (ctx *circuitCtx) feeWithdrawal(fees, submitterDigest frontend.Variable) frontend.Variable {
 	return ctx.h.OutboxEntryHash(gadgets.OutboxEntry{
-		Kind: uint32(types.OutboxKindWithdrawal), Amount: fees,
+		Kind: uint32(protocol.OutboxKindWithdrawal), Amount: fees,
 		SenderDigest: gadgets.AddressDigestConstant(nil), RecipientDigest: submitterDigest,
 		DestRollupDigest: gadgets.RollupIDDigestConstant(""), DenomDigest: ctx.denom,
 		PayloadDigest: gadgets.PayloadDigestConstant(nil),

@@ -5,8 +5,9 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/tree"
-	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // packLeaf is the leaf's second half, balance * 2^32 + nonce.
@@ -67,7 +68,7 @@ func (ctx *circuitCtx) assertOnCurve(x, y, cond frontend.Variable) {
 	api.AssertIsEqual(api.Mul(cond, api.Sub(lhs, rhs)), 0)
 }
 
-// addressDigest is types.AddressDigest(X || Y) of a key: the 64 bytes split
+// addressDigest is protocol.AddressDigest(X || Y) of a key: the 64 bytes split
 // into 31-byte chunks (X>>8, (X&0xff)<<240 | Y>>16, (Y&0xffff)<<232), the
 // first compression over the constant length precomputed.
 func (ctx *circuitCtx) addressDigest(s *SlotWitness, x, y frontend.Variable) frontend.Variable {
@@ -86,7 +87,7 @@ func (ctx *circuitCtx) addressDigest(s *SlotWitness, x, y frontend.Variable) fro
 // addressStart is c(tag(address), 64), the constant first step of every
 // 64-byte address digest.
 var addressStart = func() *big.Int {
-	var n = frFromUint64(AddressBytes)
-	e := tree.Compress(types.TagElement(types.TagAddress), n)
+	var n = frFromUint64(paymentsv1.AddressBytes)
+	e := tree.Compress(protocol.TagElement(protocol.TagAddress), n)
 	return e.BigInt(new(big.Int))
 }()

@@ -7,8 +7,8 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/tree"
-	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // debitAccountCircuit wraps debitAccount: account A, what it pays, where
@@ -184,7 +184,7 @@ func TestAddressDigest_IsTheKeysAddressDigest(t *testing.T) {
 	alice, bob := testKey(2).Public, testKey(3).Public
 	valid := func() *addressDigestCircuit {
 		return &addressDigestCircuit{S: cloneSlot(b.Assignment.Slots[1]), X: alice.X, Y: alice.Y,
-			Digest: types.AddressDigest(alice.Address())}
+			Digest: protocol.AddressDigest(alice.Address())}
 	}
 	// the digest of the chunks a split gives, canonical or not
 	chunked := func(c *addressDigestCircuit) {
@@ -205,7 +205,7 @@ func TestAddressDigest_IsTheKeysAddressDigest(t *testing.T) {
 		},
 		"another key's address": func(c *addressDigestCircuit) {
 			c.S.AddrXHi, c.S.AddrXLo, c.S.AddrYHi, c.S.AddrYLo = splitAddress(bob)
-			c.Digest = types.AddressDigest(bob.Address())
+			c.Digest = protocol.AddressDigest(bob.Address())
 		},
 	})
 }

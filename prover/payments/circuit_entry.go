@@ -5,8 +5,8 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/gadgets"
-	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // entryHash range-checks the slot's entry and hashes it as an inbox entry
@@ -17,7 +17,7 @@ func (ctx *circuitCtx) entryHash(e *EntryWitness, isIn frontend.Variable) fronte
 	rc.Check(e.Amount, 128)
 	rc.Check(e.Kind, 32)
 	rc.Check(e.Sequence, 64)
-	tag := api.Select(isIn, gadgets.TagConstant(types.TagInboxEntry), gadgets.TagConstant(types.TagOutboxEntry))
+	tag := api.Select(isIn, gadgets.TagConstant(protocol.TagInboxEntry), gadgets.TagConstant(protocol.TagOutboxEntry))
 	header := api.Add(gadgets.Header(api, 0, e.Kind, e.Amount), api.Mul(isIn, e.Sequence, new(big.Int).Lsh(big.NewInt(1), 160)))
 	return ctx.h.Chain(tag, header, e.Sender, e.Recipient, e.Rollup, e.Denom, e.Payload)
 }
@@ -45,7 +45,7 @@ func (ctx *circuitCtx) assertConsumedEntry(s *SlotWitness, k slotKinds, isForced
 	// skipped by an ordinary skip
 	isSkipReg := api.Sub(k.skip, isForcedSkip)
 	api.AssertIsEqual(api.Mul(isSkipReg, e.Amount), 0)
-	api.AssertIsEqual(api.Mul(isSkipReg, api.IsZero(api.Sub(e.Kind, uint32(types.InboxKindForcedTx)))), 0)
+	api.AssertIsEqual(api.Mul(isSkipReg, api.IsZero(api.Sub(e.Kind, uint32(protocol.InboxKindForcedTx)))), 0)
 }
 
 // assertEmittedEntry asserts the outbox entry of a withdrawal or send: the
@@ -72,8 +72,8 @@ func (ctx *circuitCtx) assertEmittedEntry(e *EntryWitness, k slotKinds, fs *forc
 	api.AssertIsEqual(api.Mul(outRole, api.Sub(e.Sender, addr)), 0)
 	api.AssertIsEqual(api.Mul(outRole, api.Sub(e.Denom, ctx.denom)), 0)
 	api.AssertIsEqual(api.Mul(k.signedOut, api.IsZero(amount)), 0)
-	api.AssertIsEqual(api.Mul(outWithdraw, api.Sub(e.Kind, uint32(types.OutboxKindWithdrawal))), 0)
-	api.AssertIsEqual(api.Mul(outSend, api.Sub(e.Kind, uint32(types.OutboxKindCrossRollupMessage))), 0)
+	api.AssertIsEqual(api.Mul(outWithdraw, api.Sub(e.Kind, uint32(protocol.OutboxKindWithdrawal))), 0)
+	api.AssertIsEqual(api.Mul(outSend, api.Sub(e.Kind, uint32(protocol.OutboxKindCrossRollupMessage))), 0)
 	api.AssertIsEqual(api.Mul(outWithdraw, api.Sub(e.Rollup, noRollupDigest)), 0)
 	api.AssertIsEqual(api.Mul(outWithdraw, api.Sub(e.Payload, noPayloadDigest)), 0)
 	return outRole

@@ -7,7 +7,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/stretchr/testify/require"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // bounceBatch is a batch of refused inbox entries: slots 0 and 1 bounce a
@@ -18,11 +18,11 @@ func bounceBatch(t *testing.T) *Batch {
 	r := newRollup(t, Params{Depth: partParams.Depth, Slots: 6})
 	alice := testKey(2).Public.Address()
 	r.inbox = append(r.inbox,
-		types.InboxEntry{Sequence: 0, Kind: types.InboxKindDeposit, Sender: l1Addr(0x11), Recipient: alice,
-			Denom: "uatom", Amount: types.NewUint128(40)},
-		types.InboxEntry{Sequence: 1, Kind: types.InboxKindCrossRollupMessage, SourceRollupID: "dex", Sender: testKey(9).Public.Address(),
-			Recipient: alice, Denom: "uatom", Amount: types.NewUint128(9), Payload: []byte("hi")},
-		types.InboxEntry{Sequence: 2, Kind: types.InboxKindL1Call, Sender: l1Addr(0x12), Payload: []byte("call")})
+		protocol.InboxEntry{Sequence: 0, Kind: protocol.InboxKindDeposit, Sender: l1Addr(0x11), Recipient: alice,
+			Denom: "uatom", Amount: protocol.NewUint128(40)},
+		protocol.InboxEntry{Sequence: 1, Kind: protocol.InboxKindCrossRollupMessage, SourceRollupID: "dex", Sender: testKey(9).Public.Address(),
+			Recipient: alice, Denom: "uatom", Amount: protocol.NewUint128(9), Payload: []byte("hi")},
+		protocol.InboxEntry{Sequence: 2, Kind: protocol.InboxKindL1Call, Sender: l1Addr(0x12), Payload: []byte("call")})
 	b := r.build()
 	kinds := []RecordKind{KindBounce, KindBounceOut, KindBounce, KindBounceOut, KindSkip, KindNoop}
 	for i, k := range kinds {
@@ -48,8 +48,8 @@ func (c *entryHashCircuit) Define(api frontend.API) error {
 
 func TestEntryHash_IsTheNativeEntryHash(t *testing.T) {
 	b := partsBatch(t)
-	deposit := types.InboxEntry{Sequence: 3, Kind: types.InboxKindDeposit, Sender: l1Addr(0x11),
-		Recipient: testKey(3).Public.Address(), Denom: DefaultDenom, Amount: types.NewUint128(7)}
+	deposit := protocol.InboxEntry{Sequence: 3, Kind: protocol.InboxKindDeposit, Sender: l1Addr(0x11),
+		Recipient: testKey(3).Public.Address(), Denom: DefaultDenom, Amount: protocol.NewUint128(7)}
 	valid := func() *entryHashCircuit {
 		return &entryHashCircuit{E: b.Assignment.Slots[0].Entry, IsIn: 1, Hash: deposit.Hash()}
 	}
@@ -85,7 +85,7 @@ func (c *consumedEntryCircuit) Define(api frontend.API) error {
 
 func TestConsumedEntry_CreditsBouncesAndSkipsTakeOnlyTheirEntries(t *testing.T) {
 	b, bounced := partsBatch(t), bounceBatch(t)
-	bob := types.AddressDigest(testKey(3).Public.Address())
+	bob := protocol.AddressDigest(testKey(3).Public.Address())
 	of := func(b *Batch, i int) *consumedEntryCircuit {
 		return &consumedEntryCircuit{S: cloneSlot(b.Assignment.Slots[i]), IsForcedSkip: 0, Addr: 0}
 	}
@@ -94,13 +94,13 @@ func TestConsumedEntry_CreditsBouncesAndSkipsTakeOnlyTheirEntries(t *testing.T) 
 		return func(c *consumedEntryCircuit) { *c = *of(b, i); f(c) }
 	}
 	checkPart(t, &consumedEntryCircuit{S: slotShape()}, credit, map[string]func(*consumedEntryCircuit){
-		"credit to another key":        func(c *consumedEntryCircuit) { c.Addr = types.AddressDigest(testKey(2).Public.Address()) },
-		"credit of another denom":      func(c *consumedEntryCircuit) { c.S.Entry.Denom = types.DenomDigest("uatom") },
-		"credit of an L1 call":         func(c *consumedEntryCircuit) { c.S.Entry.Kind = uint32(types.InboxKindL1Call) },
-		"credit of a forced tx":        func(c *consumedEntryCircuit) { c.S.Entry.Kind = uint32(types.InboxKindForcedTx) },
+		"credit to another key":        func(c *consumedEntryCircuit) { c.Addr = protocol.AddressDigest(testKey(2).Public.Address()) },
+		"credit of another denom":      func(c *consumedEntryCircuit) { c.S.Entry.Denom = protocol.DenomDigest("uatom") },
+		"credit of an L1 call":         func(c *consumedEntryCircuit) { c.S.Entry.Kind = uint32(protocol.InboxKindL1Call) },
+		"credit of a forced tx":        func(c *consumedEntryCircuit) { c.S.Entry.Kind = uint32(protocol.InboxKindForcedTx) },
 		"ToL1 on a credit":             func(c *consumedEntryCircuit) { c.S.ToL1 = 1 },
 		"skip that drops value":        onSlot(bounced, 4, func(c *consumedEntryCircuit) { c.S.Entry.Amount = 1 }),
-		"ordinary skip of a forced tx": onSlot(bounced, 4, func(c *consumedEntryCircuit) { c.S.Entry.Kind = uint32(types.InboxKindForcedTx) }),
+		"ordinary skip of a forced tx": onSlot(bounced, 4, func(c *consumedEntryCircuit) { c.S.Entry.Kind = uint32(protocol.InboxKindForcedTx) }),
 		// a deposit's value goes back to L1, a message's to its rollup
 		"deposit bounced to a rollup": onSlot(bounced, 0, func(c *consumedEntryCircuit) { c.S.ToL1 = 0 }),
 		"message bounced to L1":       onSlot(bounced, 2, func(c *consumedEntryCircuit) { c.S.ToL1 = 1 }),
@@ -126,7 +126,7 @@ func (c *emittedEntryCircuit) Define(api frontend.API) error {
 
 func TestEmittedEntry_IsTheSignedWithdrawalOrSend(t *testing.T) {
 	b := partsBatch(t)
-	alice, bob := types.AddressDigest(testKey(2).Public.Address()), types.AddressDigest(testKey(3).Public.Address())
+	alice, bob := protocol.AddressDigest(testKey(2).Public.Address()), protocol.AddressDigest(testKey(3).Public.Address())
 	of := func(i int, addr frontend.Variable) *emittedEntryCircuit {
 		s := cloneSlot(b.Assignment.Slots[i])
 		return &emittedEntryCircuit{S: s, Amount: floatOf(s.AmountExp, s.AmountMant), Addr: addr}
@@ -135,14 +135,14 @@ func TestEmittedEntry_IsTheSignedWithdrawalOrSend(t *testing.T) {
 	checkPart(t, &emittedEntryCircuit{S: slotShape()}, withdrawal, map[string]func(*emittedEntryCircuit){
 		"more than was signed": func(c *emittedEntryCircuit) { c.S.Entry.Amount = bumped(c.S.Entry.Amount, 1) },
 		"from another address": func(c *emittedEntryCircuit) { c.S.Entry.Sender = alice },
-		"in another denom":     func(c *emittedEntryCircuit) { c.S.Entry.Denom = types.DenomDigest("uatom") },
-		"as a message":         func(c *emittedEntryCircuit) { c.S.Entry.Kind = uint32(types.OutboxKindCrossRollupMessage) },
-		"naming a rollup":      func(c *emittedEntryCircuit) { c.S.Entry.Rollup = types.RollupIDDigest("dex") },
-		"carrying a payload":   func(c *emittedEntryCircuit) { c.S.Entry.Payload = types.PayloadDigest([]byte("x")) },
+		"in another denom":     func(c *emittedEntryCircuit) { c.S.Entry.Denom = protocol.DenomDigest("uatom") },
+		"as a message":         func(c *emittedEntryCircuit) { c.S.Entry.Kind = uint32(protocol.OutboxKindCrossRollupMessage) },
+		"naming a rollup":      func(c *emittedEntryCircuit) { c.S.Entry.Rollup = protocol.RollupIDDigest("dex") },
+		"carrying a payload":   func(c *emittedEntryCircuit) { c.S.Entry.Payload = protocol.PayloadDigest([]byte("x")) },
 		"of nothing":           func(c *emittedEntryCircuit) { c.Amount, c.S.Entry.Amount, c.S.AmountMant = 0, 0, 0 },
 		"send posing as withdrawal": func(c *emittedEntryCircuit) {
 			*c = *of(3, alice)
-			c.S.Entry.Kind = uint32(types.OutboxKindWithdrawal)
+			c.S.Entry.Kind = uint32(protocol.OutboxKindWithdrawal)
 		},
 	}, of(3, alice), of(1, alice), of(0, bob))
 }
@@ -172,17 +172,17 @@ func TestBounceOut_ReturnsTheBouncedEntryWhole(t *testing.T) {
 	toL1 := func() *bounceOutCircuit { return of(1) }
 	checkPart(t, &bounceOutCircuit{}, toL1, map[string]func(*bounceOutCircuit){
 		"keeps part of the value": func(c *bounceOutCircuit) { c.E.Amount = bumped(c.E.Amount, -1) },
-		"pays someone else":       func(c *bounceOutCircuit) { c.E.Recipient = types.AddressDigest(l1Addr(0x66)) },
-		"from another sender":     func(c *bounceOutCircuit) { c.E.Sender = types.AddressDigest(l1Addr(0x66)) },
-		"as a message":            func(c *bounceOutCircuit) { c.E.Kind = uint32(types.OutboxKindCrossRollupMessage) },
-		"in another denom":        func(c *bounceOutCircuit) { c.E.Denom = types.DenomDigest(DefaultDenom) },
+		"pays someone else":       func(c *bounceOutCircuit) { c.E.Recipient = protocol.AddressDigest(l1Addr(0x66)) },
+		"from another sender":     func(c *bounceOutCircuit) { c.E.Sender = protocol.AddressDigest(l1Addr(0x66)) },
+		"as a message":            func(c *bounceOutCircuit) { c.E.Kind = uint32(protocol.OutboxKindCrossRollupMessage) },
+		"in another denom":        func(c *bounceOutCircuit) { c.E.Denom = protocol.DenomDigest(DefaultDenom) },
 		"message loses its payload": func(c *bounceOutCircuit) {
 			*c = *of(3)
 			c.E.Payload = noPayloadDigest
 		},
 		"message to another rollup": func(c *bounceOutCircuit) {
 			*c = *of(3)
-			c.E.Rollup = types.RollupIDDigest("other")
+			c.E.Rollup = protocol.RollupIDDigest("other")
 		},
 	}, of(3), &bounceOutCircuit{E: b.Assignment.Slots[4].Entry, Prev: b.Assignment.Slots[3].Entry, PrevToL1: 0, IsBounceOut: 0})
 }
@@ -207,10 +207,10 @@ func TestFeeWithdrawal_PaysTheSubmitter(t *testing.T) {
 	fees := b.Outbox[len(b.Outbox)-1]
 	require.Equal(t, l1Addr(0x88), fees.Recipient)
 	valid := func() *feeWithdrawalCircuit {
-		return &feeWithdrawalCircuit{Fees: fees.Amount.BigInt(), Submitter: types.AddressDigest(l1Addr(0x88)), Hash: fees.Hash()}
+		return &feeWithdrawalCircuit{Fees: fees.Amount.BigInt(), Submitter: protocol.AddressDigest(l1Addr(0x88)), Hash: fees.Hash()}
 	}
 	checkPart(t, &feeWithdrawalCircuit{}, valid, map[string]func(*feeWithdrawalCircuit){
-		"to another account": func(c *feeWithdrawalCircuit) { c.Submitter = types.AddressDigest(l1Addr(0x66)) },
+		"to another account": func(c *feeWithdrawalCircuit) { c.Submitter = protocol.AddressDigest(l1Addr(0x66)) },
 		"more than the fees": func(c *feeWithdrawalCircuit) { c.Fees = bumped(c.Fees, 1) },
 	})
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/stretchr/testify/require"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // forcedSlotFixture is the first slot of a batch that consumes the forced
@@ -18,7 +18,7 @@ type forcedSlotFixture struct {
 	F        ForcedWitness
 	Tx       Tx
 	Executed bool
-	Outbox   []types.OutboxEntry
+	Outbox   []protocol.OutboxEntry
 }
 
 func forcedSlot0(t *testing.T, mk func(r *rollup, alice *PrivateKey) Tx) forcedSlotFixture {
@@ -182,14 +182,14 @@ func TestForcedPayee_PaysThePayloadsRecipient(t *testing.T) {
 	}
 	checkPart(t, &forcedPayeeCircuit{}, func() *forcedPayeeCircuit { return forcedPayeeOf(withdrawal) },
 		map[string]func(*forcedPayeeCircuit){
-			"withdrawal to another L1 account": func(c *forcedPayeeCircuit) { c.E.Recipient = types.AddressDigest(l1Addr(0x66)) },
+			"withdrawal to another L1 account": func(c *forcedPayeeCircuit) { c.E.Recipient = protocol.AddressDigest(l1Addr(0x66)) },
 			"skipped withdrawal to another L1 account": func(c *forcedPayeeCircuit) {
 				*c = *forcedPayeeOf(stale)
-				c.E.Recipient = types.AddressDigest(l1Addr(0x66))
+				c.E.Recipient = protocol.AddressDigest(l1Addr(0x66))
 			},
-			"send to another recipient": onSend(func(c *forcedPayeeCircuit) { c.E.Recipient = types.AddressDigest(testKey(8).Public.Address()) }),
-			"send to another rollup":    onSend(func(c *forcedPayeeCircuit) { c.E.Rollup = types.RollupIDDigest("other") }),
-			"send with a payload":       onSend(func(c *forcedPayeeCircuit) { c.E.Payload = types.PayloadDigest([]byte("memo")) }),
+			"send to another recipient": onSend(func(c *forcedPayeeCircuit) { c.E.Recipient = protocol.AddressDigest(testKey(8).Public.Address()) }),
+			"send to another rollup":    onSend(func(c *forcedPayeeCircuit) { c.E.Rollup = protocol.RollupIDDigest("other") }),
+			"send with a payload":       onSend(func(c *forcedPayeeCircuit) { c.E.Payload = protocol.PayloadDigest([]byte("memo")) }),
 		}, forcedPayeeOf(send), forcedPayeeOf(stale))
 }
 

@@ -12,8 +12,8 @@ import (
 	"github.com/consensys/gnark/test"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/tree"
-	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // The sub-circuit tests wrap each named constraint function of the batch
@@ -29,7 +29,7 @@ var partParams = testParams.WithDefaults()
 
 // partCtx is the circuitCtx of a sub-circuit, on the test chain's domain.
 func partCtx(api frontend.API) (*circuitCtx, error) {
-	return newCircuitCtx(api, partParams, types.ChainIDDigest(testChainID), types.RollupIDDigest(testRollupID))
+	return newCircuitCtx(api, partParams, protocol.ChainIDDigest(testChainID), protocol.RollupIDDigest(testRollupID))
 }
 
 // checkPart asserts that the sub-circuit compiles (Groth16 on BN254) and
@@ -114,7 +114,7 @@ func rootOf(a AccountWitness, leaf fr.Element, index uint64) fr.Element {
 	for i, s := range a.Siblings {
 		path[i] = fe(s)
 	}
-	return tree.RootFromPath(leaf, index, path)
+	return protocol.RootFromPath(leaf, index, path)
 }
 
 // keyHash is c(X, Y) of a witness key.

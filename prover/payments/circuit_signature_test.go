@@ -6,7 +6,7 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // slotSignatureCircuit wraps assertSlotSignature: the slot (kind, account
@@ -59,5 +59,5 @@ func TestSlotSignature_CoversTheRecordNonceAndRecipient(t *testing.T) {
 			*c = *of(0, 0)
 			c.S.SigRX, c.S.SigRY, c.S.SigS = b.Assignment.Slots[1].SigRX, b.Assignment.Slots[1].SigRY, b.Assignment.Slots[1].SigS
 		},
-	}, of(2, b.Outbox[0].Hash()), of(3, b.Outbox[1].Hash()), of(0, types.InboxEntry{}.Hash()))
+	}, of(2, b.Outbox[0].Hash()), of(3, b.Outbox[1].Hash()), of(0, protocol.InboxEntry{}.Hash()))
 }

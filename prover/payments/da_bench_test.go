@@ -12,6 +12,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/types/bech32"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
@@ -57,7 +58,7 @@ func BenchmarkDABytesPerTransfer(b *testing.B) {
 			require.NoError(b, err)
 			msg := types.MsgSubmitBatch{
 				Submitter: submitter, RollupId: testRollupID, BatchIndex: batch.Commitment.BatchIndex,
-				NewStateRoot: types.StateRootBytes(batch.NewRoot), Data: batch.Data,
+				NewStateRoot: protocol.StateRootBytes(batch.NewRoot), Data: batch.Data,
 				InboxConsumed: batch.InboxConsumed, Outbox: outbox, Proof: bytes.Repeat([]byte{1}, proofBytes),
 				L2TxCount: uint64(len(batch.Included)),
 			}

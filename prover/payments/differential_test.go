@@ -7,7 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // Random batches applied natively and checked by the circuit: the witness
@@ -19,7 +19,7 @@ func TestDifferential_RandomBatches(t *testing.T) {
 	r := newRollup(t, p)
 	keys := []*PrivateKey{testKey(1), testKey(2), testKey(3), testKey(4)}
 	r.deposit(keys[0].Public, 1)
-	r.inbox = append(r.inbox, types.InboxEntry{Sequence: 1, Kind: types.InboxKindL1Call, Sender: l1Addr(0x12)})
+	r.inbox = append(r.inbox, protocol.InboxEntry{Sequence: 1, Kind: protocol.InboxKindL1Call, Sender: l1Addr(0x12)})
 	nonces := map[uint32]uint32{}
 	replayed := map[uint32]*Account{}
 	seen := map[RecordKind]int{}
@@ -67,17 +67,17 @@ func TestDifferential_RandomBatches(t *testing.T) {
 		// inbox traffic: deposits, a bounced foreign denom, an invalid
 		// recipient, a value-less message
 		for i := rng.Intn(3); i > 0; i-- {
-			e := types.InboxEntry{Sequence: uint64(len(r.inbox)), Kind: types.InboxKindDeposit, Sender: l1Addr(0x11),
-				Recipient: keys[rng.Intn(len(keys))].Public.Address(), Denom: DefaultDenom, Amount: types.NewUint128(uint64(rng.Intn(1_000_000) + 1))}
+			e := protocol.InboxEntry{Sequence: uint64(len(r.inbox)), Kind: protocol.InboxKindDeposit, Sender: l1Addr(0x11),
+				Recipient: keys[rng.Intn(len(keys))].Public.Address(), Denom: DefaultDenom, Amount: protocol.NewUint128(uint64(rng.Intn(1_000_000) + 1))}
 			switch rng.Intn(6) {
 			case 0:
 				e.Denom = "uatom"
 			case 1:
 				e.Recipient = l1Addr(0x22)
 			case 2:
-				e.Kind, e.SourceRollupID, e.Sender, e.Denom, e.Amount = types.InboxKindCrossRollupMessage, "dex", l1Addr(0x33), "", types.Uint128{}
+				e.Kind, e.SourceRollupID, e.Sender, e.Denom, e.Amount = protocol.InboxKindCrossRollupMessage, "dex", l1Addr(0x33), "", protocol.Uint128{}
 			case 3:
-				e.Kind, e.SourceRollupID = types.InboxKindRefund, "dex"
+				e.Kind, e.SourceRollupID = protocol.InboxKindRefund, "dex"
 			}
 			r.inbox = append(r.inbox, e)
 		}
@@ -130,9 +130,9 @@ func TestDifferential_RandomBatches(t *testing.T) {
 		require.NoError(t, solved(t, p, b), "batch %d", batch)
 		data, err := b.EncodedOutbox()
 		require.NoError(t, err)
-		decoded, err := types.DecodeOutbox(data)
+		decoded, err := protocol.DecodeOutbox(data)
 		require.NoError(t, err)
-		require.Equal(t, types.OutboxHash(b.Outbox), types.OutboxHash(decoded))
+		require.Equal(t, protocol.OutboxHash(b.Outbox), protocol.OutboxHash(decoded))
 		recs, err := DecodeData(b.Data)
 		require.NoError(t, err)
 		require.Len(t, recs, int(b.Commitment.L2TxCount))
@@ -156,7 +156,7 @@ func TestDifferential_RandomBatches(t *testing.T) {
 		if got == nil {
 			got = &Account{}
 		}
-		require.Equal(t, LeafHash(want), LeafHash(*got), "account %d", i)
+		require.Equal(t, want.Leaf(), got.Leaf(), "account %d", i)
 	}
 }
 

@@ -3,23 +3,24 @@ package payments
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"testing"
 
-	sdkmath "cosmossdk.io/math"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/tree"
-	crtypes "github.com/nativechain/nativechain/x/crossrollup/types"
 )
 
 // exitClaimAtDepth is a valid claim for a tree of the given depth (arbitrary
 // siblings) and its root.
-func exitClaimAtDepth(depth int) (crtypes.ExitClaim, []byte) {
+func exitClaimAtDepth(depth int) (protocol.ExitClaim, []byte) {
 	k := testKey(1)
 	index := uint64(0x5a5a5a5a5a) & (1<<uint(depth) - 1)
 	siblings := make([]fr.Element, depth)
-	c := crtypes.ExitClaim{LeafIndex: index, Account: k.Public.Address(), Balance: sdkmath.NewInt(1_000_000), Nonce: 7,
+	c := protocol.ExitClaim{LeafIndex: index, Account: k.Public.Address(), Balance: big.NewInt(1_000_000), Nonce: 7,
 		Recipient: l1Addr(0x42), Siblings: make([][]byte, depth)}
 	for i := range siblings {
 		siblings[i].SetUint64(uint64(1000 + i))
@@ -28,7 +29,7 @@ func exitClaimAtDepth(depth int) (crtypes.ExitClaim, []byte) {
 	}
 	leaf := Account{Key: k.Public, Nonce: 7}
 	leaf.Balance.SetInt64(1_000_000)
-	root := tree.RootFromPath(LeafHash(leaf), index, siblings)
+	root := protocol.RootFromPath(leaf.Leaf(), index, siblings)
 	c.Signature = SignExit(k, testChainID, testRollupID, index, c.Recipient).Bytes()
 	rb := root.Bytes()
 	return c, rb[:]
@@ -40,8 +41,8 @@ func exitClaimAtDepth(depth int) (crtypes.ExitClaim, []byte) {
 func BenchmarkVerifyExit(b *testing.B) {
 	for _, depth := range []int{8, 24, 32} {
 		c, root := exitClaimAtDepth(depth)
-		layout := crtypes.ExitLayoutParams{Name: crtypes.ExitLayoutPaymentsV1, Depth: uint32(depth), Denom: DefaultDenom}
-		v := NewExitVerifier()
+		layout := protocol.ExitLayoutParams{Name: protocol.ExitLayoutPaymentsV1, Depth: uint32(depth), Denom: DefaultDenom}
+		v := paymentsv1.NewExitVerifier()
 		if err := v.VerifyExit(context.Background(), testChainID, testRollupID, layout, root, c); err != nil {
 			b.Fatal(err)
 		}
@@ -67,15 +68,15 @@ func BenchmarkVerifyExit_Parts(b *testing.B) {
 	})
 	b.Run("parse-key+message+eddsa", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			pk, err := ParseAddress(c.Account)
+			pk, err := paymentsv1.ParseAddress(c.Account)
 			if err != nil {
 				b.Fatal(err)
 			}
-			sig, err := ParseSignature(c.Signature)
+			sig, err := paymentsv1.ParseSignature(c.Signature)
 			if err != nil {
 				b.Fatal(err)
 			}
-			if !pk.Verify(sig, Domain(testChainID, testRollupID), ExitMessage(c.LeafIndex, c.Recipient)) {
+			if !pk.Verify(sig, paymentsv1.Domain(testChainID, testRollupID), paymentsv1.ExitMessage(c.LeafIndex, c.Recipient)) {
 				b.Fatal("signature")
 			}
 		}

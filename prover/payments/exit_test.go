@@ -11,14 +11,14 @@ import (
 	"strings"
 	"testing"
 
-	sdkmath "cosmossdk.io/math"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	dbm "github.com/cosmos/cosmos-db"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/tree"
-	crtypes "github.com/nativechain/nativechain/x/crossrollup/types"
 )
 
 // exitFixture is a rollup with two funded accounts after one batch.
@@ -26,7 +26,7 @@ type exitFixture struct {
 	r      *rollup
 	alice  *PrivateKey // account 0
 	bob    *PrivateKey // account 1
-	layout crtypes.ExitLayoutParams
+	layout protocol.ExitLayoutParams
 	root   []byte
 }
 
@@ -41,11 +41,11 @@ func newExitFixture(t testing.TB) exitFixture {
 	require.NoError(t, err)
 	rb := root.Bytes()
 	return exitFixture{r: r, alice: alice, bob: bob, root: rb[:],
-		layout: crtypes.ExitLayoutParams{Name: crtypes.ExitLayoutPaymentsV1, Depth: uint32(testParams.Depth), Denom: DefaultDenom}}
+		layout: protocol.ExitLayoutParams{Name: protocol.ExitLayoutPaymentsV1, Depth: uint32(testParams.Depth), Denom: DefaultDenom}}
 }
 
 // claim builds key's proof for index, paying recipient, as a claim.
-func (f exitFixture) claim(t testing.TB, index uint32, key *PrivateKey, recipient []byte) crtypes.ExitClaim {
+func (f exitFixture) claim(t testing.TB, index uint32, key *PrivateKey, recipient []byte) protocol.ExitClaim {
 	file, err := BuildExitProof(f.r.s, index, key, testChainID, testRollupID, recipient)
 	require.NoError(t, err)
 	root, c, err := ParseExitProofFile(file)
@@ -54,8 +54,8 @@ func (f exitFixture) claim(t testing.TB, index uint32, key *PrivateKey, recipien
 	return c
 }
 
-func (f exitFixture) verify(c crtypes.ExitClaim) error {
-	return NewExitVerifier().VerifyExit(context.Background(), testChainID, testRollupID, f.layout, f.root, c)
+func (f exitFixture) verify(c protocol.ExitClaim) error {
+	return paymentsv1.NewExitVerifier().VerifyExit(context.Background(), testChainID, testRollupID, f.layout, f.root, c)
 }
 
 func TestBuildExitProof_VerifiesWithTheLastProvenBalance(t *testing.T) {
@@ -70,7 +70,7 @@ func TestBuildExitProof_VerifiesWithTheLastProvenBalance(t *testing.T) {
 		{1, f.bob, 500 + 300, 0},
 	} {
 		c := f.claim(t, tc.index, tc.key, l1Addr(0x42))
-		require.Equal(t, sdkmath.NewInt(tc.balance), c.Balance)
+		require.Equal(t, big.NewInt(tc.balance), c.Balance)
 		require.Equal(t, tc.nonce, c.Nonce)
 		require.Equal(t, tc.key.Public.Address(), c.Account)
 		require.NoError(t, f.verify(c))
@@ -89,71 +89,71 @@ func TestVerifyExit_RejectsInvalidClaims(t *testing.T) {
 	f := newExitFixture(t)
 	recipient := l1Addr(0x42)
 	nonCanonical := fr.Modulus().FillBytes(make([]byte, 32)) // p itself: >= the modulus
-	resign := func(c *crtypes.ExitClaim, k *PrivateKey, chainID, rollupID string, index uint64, to []byte) {
+	resign := func(c *protocol.ExitClaim, k *PrivateKey, chainID, rollupID string, index uint64, to []byte) {
 		c.Signature = SignExit(k, chainID, rollupID, index, to).Bytes()
 	}
 	for _, tc := range []struct {
 		name   string
-		mutate func(c *crtypes.ExitClaim)
-		layout func(l *crtypes.ExitLayoutParams)
+		mutate func(c *protocol.ExitClaim)
+		layout func(l *protocol.ExitLayoutParams)
 		root   []byte
 	}{
-		{name: "other account's leaf (bob claims alice's leaf with his key)", mutate: func(c *crtypes.ExitClaim) {
+		{name: "other account's leaf (bob claims alice's leaf with his key)", mutate: func(c *protocol.ExitClaim) {
 			c.Account = f.bob.Public.Address()
 			resign(c, f.bob, testChainID, testRollupID, c.LeafIndex, recipient)
 		}},
-		{name: "signed by another key", mutate: func(c *crtypes.ExitClaim) {
+		{name: "signed by another key", mutate: func(c *protocol.ExitClaim) {
 			resign(c, f.bob, testChainID, testRollupID, c.LeafIndex, recipient)
 		}},
-		{name: "other leaf index", mutate: func(c *crtypes.ExitClaim) {
+		{name: "other leaf index", mutate: func(c *protocol.ExitClaim) {
 			c.LeafIndex = 1
 			resign(c, f.alice, testChainID, testRollupID, 1, recipient)
 		}},
-		{name: "tampered sibling", mutate: func(c *crtypes.ExitClaim) { c.Siblings[3][31] ^= 1 }},
-		{name: "balance one more", mutate: func(c *crtypes.ExitClaim) { c.Balance = c.Balance.AddRaw(1) }},
-		{name: "balance one less", mutate: func(c *crtypes.ExitClaim) { c.Balance = c.Balance.SubRaw(1) }},
-		{name: "negative balance", mutate: func(c *crtypes.ExitClaim) { c.Balance = sdkmath.NewInt(-1) }},
-		{name: "nil balance", mutate: func(c *crtypes.ExitClaim) { c.Balance = sdkmath.Int{} }},
-		{name: "balance of 2^128", mutate: func(c *crtypes.ExitClaim) {
-			c.Balance = sdkmath.NewIntFromBigInt(new(big.Int).Lsh(big.NewInt(1), BalanceBits))
+		{name: "tampered sibling", mutate: func(c *protocol.ExitClaim) { c.Siblings[3][31] ^= 1 }},
+		{name: "balance one more", mutate: func(c *protocol.ExitClaim) { c.Balance = new(big.Int).Add(c.Balance, big.NewInt(1)) }},
+		{name: "balance one less", mutate: func(c *protocol.ExitClaim) { c.Balance = new(big.Int).Sub(c.Balance, big.NewInt(1)) }},
+		{name: "negative balance", mutate: func(c *protocol.ExitClaim) { c.Balance = big.NewInt(-1) }},
+		{name: "nil balance", mutate: func(c *protocol.ExitClaim) { c.Balance = nil }},
+		{name: "balance of 2^128", mutate: func(c *protocol.ExitClaim) {
+			c.Balance = new(big.Int).Lsh(big.NewInt(1), BalanceBits)
 		}},
-		{name: "wrong nonce", mutate: func(c *crtypes.ExitClaim) { c.Nonce++ }},
-		{name: "recipient not the signed one", mutate: func(c *crtypes.ExitClaim) { c.Recipient = l1Addr(0x43) }},
-		{name: "empty recipient", mutate: func(c *crtypes.ExitClaim) { c.Recipient = nil }},
-		{name: "signed for another rollup", mutate: func(c *crtypes.ExitClaim) {
+		{name: "wrong nonce", mutate: func(c *protocol.ExitClaim) { c.Nonce++ }},
+		{name: "recipient not the signed one", mutate: func(c *protocol.ExitClaim) { c.Recipient = l1Addr(0x43) }},
+		{name: "empty recipient", mutate: func(c *protocol.ExitClaim) { c.Recipient = nil }},
+		{name: "signed for another rollup", mutate: func(c *protocol.ExitClaim) {
 			resign(c, f.alice, testChainID, "payments-b", c.LeafIndex, recipient)
 		}},
-		{name: "signed for another chain", mutate: func(c *crtypes.ExitClaim) {
+		{name: "signed for another chain", mutate: func(c *protocol.ExitClaim) {
 			resign(c, f.alice, "nativechain-2", testRollupID, c.LeafIndex, recipient)
 		}},
-		{name: "signed as a credits-only claim", mutate: func(c *crtypes.ExitClaim) {
-			resign(c, f.alice, testChainID, testRollupID, crtypes.ExitLeafNone, recipient)
+		{name: "signed as a credits-only claim", mutate: func(c *protocol.ExitClaim) {
+			resign(c, f.alice, testChainID, testRollupID, protocol.ExitLeafNone, recipient)
 		}},
-		{name: "non-canonical sibling", mutate: func(c *crtypes.ExitClaim) { c.Siblings[0] = nonCanonical }},
-		{name: "short sibling", mutate: func(c *crtypes.ExitClaim) { c.Siblings[0] = c.Siblings[0][1:] }},
-		{name: "non-canonical account X", mutate: func(c *crtypes.ExitClaim) { copy(c.Account[:32], nonCanonical) }},
-		{name: "account not on the curve", mutate: func(c *crtypes.ExitClaim) { c.Account[63] ^= 1 }},
-		{name: "account of 63 bytes", mutate: func(c *crtypes.ExitClaim) { c.Account = c.Account[:63] }},
-		{name: "non-canonical signature R.X", mutate: func(c *crtypes.ExitClaim) { copy(c.Signature[:32], nonCanonical) }},
-		{name: "signature S = 0", mutate: func(c *crtypes.ExitClaim) { clear(c.Signature[64:]) }},
-		{name: "signature S >= l", mutate: func(c *crtypes.ExitClaim) {
+		{name: "non-canonical sibling", mutate: func(c *protocol.ExitClaim) { c.Siblings[0] = nonCanonical }},
+		{name: "short sibling", mutate: func(c *protocol.ExitClaim) { c.Siblings[0] = c.Siblings[0][1:] }},
+		{name: "non-canonical account X", mutate: func(c *protocol.ExitClaim) { copy(c.Account[:32], nonCanonical) }},
+		{name: "account not on the curve", mutate: func(c *protocol.ExitClaim) { c.Account[63] ^= 1 }},
+		{name: "account of 63 bytes", mutate: func(c *protocol.ExitClaim) { c.Account = c.Account[:63] }},
+		{name: "non-canonical signature R.X", mutate: func(c *protocol.ExitClaim) { copy(c.Signature[:32], nonCanonical) }},
+		{name: "signature S = 0", mutate: func(c *protocol.ExitClaim) { clear(c.Signature[64:]) }},
+		{name: "signature S >= l", mutate: func(c *protocol.ExitClaim) {
 			s := new(big.Int).SetBytes(c.Signature[64:])
 			s.Add(s, order).FillBytes(c.Signature[64:])
 		}},
-		{name: "signature of 95 bytes", mutate: func(c *crtypes.ExitClaim) { c.Signature = c.Signature[:95] }},
-		{name: "one sibling too few", mutate: func(c *crtypes.ExitClaim) { c.Siblings = c.Siblings[:len(c.Siblings)-1] }},
-		{name: "one sibling too many", mutate: func(c *crtypes.ExitClaim) { c.Siblings = append(c.Siblings, make([]byte, 32)) }},
-		{name: "leaf index beyond the tree", mutate: func(c *crtypes.ExitClaim) {
+		{name: "signature of 95 bytes", mutate: func(c *protocol.ExitClaim) { c.Signature = c.Signature[:95] }},
+		{name: "one sibling too few", mutate: func(c *protocol.ExitClaim) { c.Siblings = c.Siblings[:len(c.Siblings)-1] }},
+		{name: "one sibling too many", mutate: func(c *protocol.ExitClaim) { c.Siblings = append(c.Siblings, make([]byte, 32)) }},
+		{name: "leaf index beyond the tree", mutate: func(c *protocol.ExitClaim) {
 			c.LeafIndex = 1 << testParams.Depth
 			resign(c, f.alice, testChainID, testRollupID, c.LeafIndex, recipient)
 		}},
-		{name: "credits-only claim carrying a balance", mutate: func(c *crtypes.ExitClaim) {
-			c.LeafIndex, c.Siblings, c.Nonce = crtypes.ExitLeafNone, nil, 0
-			resign(c, f.alice, testChainID, testRollupID, crtypes.ExitLeafNone, recipient)
+		{name: "credits-only claim carrying a balance", mutate: func(c *protocol.ExitClaim) {
+			c.LeafIndex, c.Siblings, c.Nonce = protocol.ExitLeafNone, nil, 0
+			resign(c, f.alice, testChainID, testRollupID, protocol.ExitLeafNone, recipient)
 		}},
-		{name: "another layout", layout: func(l *crtypes.ExitLayoutParams) { l.Name = "payments-v2" }},
-		{name: "depth 0", layout: func(l *crtypes.ExitLayoutParams) { l.Depth = 0 }},
-		{name: "depth 33", layout: func(l *crtypes.ExitLayoutParams) { l.Depth = 33 }},
+		{name: "another layout", layout: func(l *protocol.ExitLayoutParams) { l.Name = "payments-v2" }},
+		{name: "depth 0", layout: func(l *protocol.ExitLayoutParams) { l.Depth = 0 }},
+		{name: "depth 33", layout: func(l *protocol.ExitLayoutParams) { l.Depth = 33 }},
 		{name: "another root", root: bytes.Repeat([]byte{1}, 32)},
 		{name: "non-canonical root", root: nonCanonical},
 		{name: "root of 31 bytes", root: make([]byte, 31)},
@@ -171,8 +171,8 @@ func TestVerifyExit_RejectsInvalidClaims(t *testing.T) {
 			if tc.root != nil {
 				root = tc.root
 			}
-			err := NewExitVerifier().VerifyExit(context.Background(), testChainID, testRollupID, layout, root, c)
-			require.ErrorIs(t, err, crtypes.ErrInvalidExitProof)
+			err := paymentsv1.NewExitVerifier().VerifyExit(context.Background(), testChainID, testRollupID, layout, root, c)
+			require.ErrorIs(t, err, protocol.ErrInvalidExitClaim)
 		})
 	}
 }
@@ -186,26 +186,26 @@ func TestBuildCreditsExitProof_VerifiesOnlyForTheSigner(t *testing.T) {
 	require.NoError(t, err)
 	_, c, err := ParseExitProofFile(file)
 	require.NoError(t, err)
-	require.Equal(t, crtypes.ExitLeafNone, c.LeafIndex)
+	require.Equal(t, protocol.ExitLeafNone, c.LeafIndex)
 	require.NoError(t, f.verify(c))
 
 	c.Account = f.bob.Public.Address() // bob's address, stranger's signature
-	require.ErrorIs(t, f.verify(c), crtypes.ErrInvalidExitProof)
+	require.ErrorIs(t, f.verify(c), protocol.ErrInvalidExitClaim)
 }
 
 func TestParseExitProofFile_RejectsMalformedFields(t *testing.T) {
 	f := newExitFixture(t)
 	good, err := BuildExitProof(f.r.s, 0, f.alice, testChainID, testRollupID, l1Addr(0x42))
 	require.NoError(t, err)
-	for name, mutate := range map[string]func(p *crtypes.ExitProofFile){
-		"hex root":          func(p *crtypes.ExitProofFile) { p.StateRoot = "zz" },
-		"hex sibling":       func(p *crtypes.ExitProofFile) { p.Siblings[0] = "0x00" },
-		"negative balance":  func(p *crtypes.ExitProofFile) { p.Balance = "-1" },
-		"balance of 2^128":  func(p *crtypes.ExitProofFile) { p.Balance = new(big.Int).Lsh(big.NewInt(1), 128).String() },
-		"balance not dec":   func(p *crtypes.ExitProofFile) { p.Balance = "1e3" },
-		"recipient bech32":  func(p *crtypes.ExitProofFile) { p.Recipient = "nope" },
-		"account not hex":   func(p *crtypes.ExitProofFile) { p.Account = "g" },
-		"signature not hex": func(p *crtypes.ExitProofFile) { p.Signature = "g" },
+	for name, mutate := range map[string]func(p *protocol.ExitProofFile){
+		"hex root":          func(p *protocol.ExitProofFile) { p.StateRoot = "zz" },
+		"hex sibling":       func(p *protocol.ExitProofFile) { p.Siblings[0] = "0x00" },
+		"negative balance":  func(p *protocol.ExitProofFile) { p.Balance = "-1" },
+		"balance of 2^128":  func(p *protocol.ExitProofFile) { p.Balance = new(big.Int).Lsh(big.NewInt(1), 128).String() },
+		"balance not dec":   func(p *protocol.ExitProofFile) { p.Balance = "1e3" },
+		"recipient bech32":  func(p *protocol.ExitProofFile) { p.Recipient = "nope" },
+		"account not hex":   func(p *protocol.ExitProofFile) { p.Account = "g" },
+		"signature not hex": func(p *protocol.ExitProofFile) { p.Signature = "g" },
 	} {
 		p := good
 		p.Siblings = append([]string(nil), good.Siblings...)
@@ -216,13 +216,13 @@ func TestParseExitProofFile_RejectsMalformedFields(t *testing.T) {
 }
 
 func TestVerifyGas_GrowsWithDepth(t *testing.T) {
-	v := NewExitVerifier()
+	v := paymentsv1.NewExitVerifier()
 	at := func(d uint32) uint64 {
-		return v.VerifyGas(crtypes.ExitLayoutParams{Name: crtypes.ExitLayoutPaymentsV1, Depth: d})
+		return v.VerifyGas(protocol.ExitLayoutParams{Name: protocol.ExitLayoutPaymentsV1, Depth: d})
 	}
-	require.Equal(t, 26*ExitGasPerCompression+ExitGasSignature, at(24))
-	require.Equal(t, ExitGasPerCompression, at(25)-at(24))
-	require.Equal(t, at(MaxExitDepth), at(1000), "bounded for an out-of-range depth")
+	require.Equal(t, 26*paymentsv1.ExitGasPerCompression+paymentsv1.ExitGasSignature, at(24))
+	require.Equal(t, paymentsv1.ExitGasPerCompression, at(25)-at(24))
+	require.Equal(t, at(protocol.MaxExitDepth), at(1000), "bounded for an out-of-range depth")
 }
 
 // FuzzVerifyExit: no input makes the verifier panic or accept a claim the
@@ -231,18 +231,18 @@ func FuzzVerifyExit(f *testing.F) {
 	fx := newExitFixture(f)
 	good := fx.claim(f, 0, fx.alice, l1Addr(0x42))
 	f.Add(good.LeafIndex, good.Account, []byte("700"), good.Nonce, bytes.Join(good.Siblings, nil), good.Recipient, good.Signature, fx.root)
-	f.Add(crtypes.ExitLeafNone, good.Account, []byte{}, uint32(0), []byte{}, good.Recipient, good.Signature, fx.root)
+	f.Add(protocol.ExitLeafNone, good.Account, []byte{}, uint32(0), []byte{}, good.Recipient, good.Signature, fx.root)
 	f.Fuzz(func(t *testing.T, index uint64, account, balance []byte, nonce uint32, siblings, recipient, sig, root []byte) {
-		c := crtypes.ExitClaim{LeafIndex: index, Account: account, Balance: sdkmath.NewIntFromBigInt(new(big.Int).SetBytes(balance[:min(len(balance), 32)])),
+		c := protocol.ExitClaim{LeafIndex: index, Account: account, Balance: new(big.Int).SetBytes(balance[:min(len(balance), 32)]),
 			Nonce: nonce, Recipient: recipient, Signature: sig}
 		for len(siblings) > 0 {
 			n := min(32, len(siblings))
 			c.Siblings = append(c.Siblings, siblings[:n])
 			siblings = siblings[n:]
 		}
-		err := NewExitVerifier().VerifyExit(context.Background(), testChainID, testRollupID, fx.layout, root, c)
+		err := paymentsv1.NewExitVerifier().VerifyExit(context.Background(), testChainID, testRollupID, fx.layout, root, c)
 		if err != nil {
-			require.ErrorIs(t, err, crtypes.ErrInvalidExitProof)
+			require.ErrorIs(t, err, protocol.ErrInvalidExitClaim)
 		}
 	})
 }
@@ -267,21 +267,21 @@ func exitVectors(t *testing.T) map[string]string {
 	}
 	const index = 5
 	hexEl := func(e fr.Element) string { b := e.Bytes(); return hex.EncodeToString(b[:]) }
-	m := ExitMessage(index, recipient)
+	m := paymentsv1.ExitMessage(index, recipient)
 	sig := SignExit(k, testChainID, testRollupID, index, recipient)
-	require.True(t, k.Public.Verify(sig, Domain(testChainID, testRollupID), m))
+	require.True(t, k.Public.Verify(sig, paymentsv1.Domain(testChainID, testRollupID), m))
 	leaf := Account{Key: k.Public, Nonce: 3}
 	leaf.Balance.SetInt64(1_000_000)
 	// The root of a depth-4 tree holding only this leaf, at index 5.
 	empty := tree.EmptyHashes(4, EmptyLeaf)
-	root := tree.RootFromPath(LeafHash(leaf), index, empty[:4])
+	root := protocol.RootFromPath(leaf.Leaf(), index, empty[:4])
 	return map[string]string{
 		"exit.account":          hex.EncodeToString(k.Public.Address()),
 		"exit.recipient":        hex.EncodeToString(recipient),
-		"exit.domain":           hexEl(Domain(testChainID, testRollupID)),
+		"exit.domain":           hexEl(paymentsv1.Domain(testChainID, testRollupID)),
 		"exit.message":          hexEl(m),
-		"exit.message-none":     hexEl(ExitMessage(crtypes.ExitLeafNone, recipient)),
-		"exit.leaf":             hexEl(LeafHash(leaf)),
+		"exit.message-none":     hexEl(paymentsv1.ExitMessage(protocol.ExitLeafNone, recipient)),
+		"exit.leaf":             hexEl(leaf.Leaf()),
 		"exit.signature":        hex.EncodeToString(sig.Bytes()),
 		"exit.root-depth-4":     hexEl(root),
 		"exit.recipient-bech32": sdk.MustBech32ifyAddressBytes("native", recipient),
@@ -313,19 +313,19 @@ func TestSpecDoc_ExitVectorsMatchImplementation(t *testing.T) {
 	require.NoError(t, err)
 	recipient, err := hex.DecodeString(inDoc["exit.recipient"])
 	require.NoError(t, err)
-	c := crtypes.ExitClaim{LeafIndex: crtypes.ExitLeafNone, Account: account, Recipient: recipient,
-		Signature: SignExit(NewPrivateKey(exitVectorSeed()), testChainID, testRollupID, crtypes.ExitLeafNone, recipient).Bytes()}
-	layout := crtypes.ExitLayoutParams{Name: crtypes.ExitLayoutPaymentsV1, Depth: 8}
-	require.NoError(t, NewExitVerifier().VerifyExit(context.Background(), testChainID, testRollupID, layout, make([]byte, 32), c))
-	pk, err := ParseAddress(account)
+	c := protocol.ExitClaim{LeafIndex: protocol.ExitLeafNone, Account: account, Recipient: recipient,
+		Signature: SignExit(NewPrivateKey(exitVectorSeed()), testChainID, testRollupID, protocol.ExitLeafNone, recipient).Bytes()}
+	layout := protocol.ExitLayoutParams{Name: protocol.ExitLayoutPaymentsV1, Depth: 8}
+	require.NoError(t, paymentsv1.NewExitVerifier().VerifyExit(context.Background(), testChainID, testRollupID, layout, make([]byte, 32), c))
+	pk, err := paymentsv1.ParseAddress(account)
 	require.NoError(t, err)
-	parsed, err := ParseSignature(sig)
+	parsed, err := paymentsv1.ParseSignature(sig)
 	require.NoError(t, err)
 	msg, err := hex.DecodeString(inDoc["exit.message"])
 	require.NoError(t, err)
 	var m fr.Element
 	require.NoError(t, m.SetBytesCanonical(msg))
-	require.True(t, pk.Verify(parsed, Domain(testChainID, testRollupID), m))
+	require.True(t, pk.Verify(parsed, paymentsv1.Domain(testChainID, testRollupID), m))
 }
 
 func TestStateFromAccounts_ReplayedHistoryGivesTheSameRootAndProof(t *testing.T) {

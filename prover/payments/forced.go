@@ -9,15 +9,16 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/tree"
-	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // A forced transaction is a signed transfer, withdrawal or send that a user
 // puts in the rollup's inbox on the base chain (tx rollups force-include,
 // inbox kind 4) when the operator ignores it. Its payload has one
 // fixed-size encoding, laid out on the 31-byte chunks of
-// types.PayloadDigest so that the circuit recomputes the digest from the
+// protocol.PayloadDigest so that the circuit recomputes the digest from the
 // fields it executes with nine compressions and no byte decomposition:
 //
 //	chunk 0  version(1) = 1 | word(12) | nonce(4) | RX[31] | RY[31] | S[31] | zero(11)
@@ -40,7 +41,7 @@ import (
 // forced and ordinary transactions are the same transactions. See
 // docs/spec/payments-rollup.md, section 6.
 const (
-	ForcedTxBytes    = ForcedTxChunks * types.ChunkBytes
+	ForcedTxBytes    = ForcedTxChunks * protocol.ChunkBytes
 	ForcedTxChunks   = 9
 	ForcedTxVersion  = 1
 	L1RecipientBytes = 20 // a forced withdrawal pays a 20-byte L1 account
@@ -70,9 +71,9 @@ func EncodeForcedTx(tx *Tx) ([]byte, error) {
 			return nil, fmt.Errorf("%w: a forced withdrawal pays a %d-byte L1 address", ErrMalformedForcedTx, L1RecipientBytes)
 		}
 	case KindSend:
-		if len(tx.Recipient) != AddressBytes || len(tx.DestRollupID) == 0 || len(tx.DestRollupID) > MaxForcedRollupIDLen || len(tx.Payload) != 0 {
+		if len(tx.Recipient) != paymentsv1.AddressBytes || len(tx.DestRollupID) == 0 || len(tx.DestRollupID) > MaxForcedRollupIDLen || len(tx.Payload) != 0 {
 			return nil, fmt.Errorf("%w: a forced send pays a %d-byte L2 address on a rollup id of 1..%d bytes, without payload",
-				ErrMalformedForcedTx, AddressBytes, MaxForcedRollupIDLen)
+				ErrMalformedForcedTx, paymentsv1.AddressBytes, MaxForcedRollupIDLen)
 		}
 	default:
 		return nil, fmt.Errorf("%w: kind %d", ErrMalformedForcedTx, tx.Kind)
@@ -183,20 +184,20 @@ type payloadOpening struct {
 }
 
 var (
-	payloadTag = types.TagElement(types.TagPayload)
+	payloadTag = protocol.TagElement(protocol.TagPayload)
 	// forcedPayloadStart is c(tag(payload), ForcedTxBytes).
 	forcedPayloadStart = tree.Compress(payloadTag, frFromUint64(ForcedTxBytes))
 	// l1RecipientStart is c(tag(address), 20): the first step of the
 	// AddressDigest of a forced withdrawal's recipient.
-	l1RecipientStart = tree.Compress(types.TagElement(types.TagAddress), frFromUint64(L1RecipientBytes))
-	rollupIDTag      = types.TagElement(types.TagRollupID)
+	l1RecipientStart = tree.Compress(protocol.TagElement(protocol.TagAddress), frFromUint64(L1RecipientBytes))
+	rollupIDTag      = protocol.TagElement(protocol.TagRollupID)
 )
 
 func openPayload(payload []byte) payloadOpening {
 	// the chain's inputs: the length, then the 31-byte chunks
 	inputs := []fr.Element{frFromUint64(uint64(len(payload)))}
-	for off := 0; off < len(payload); off += types.ChunkBytes {
-		var chunk [types.ChunkBytes]byte
+	for off := 0; off < len(payload); off += protocol.ChunkBytes {
+		var chunk [protocol.ChunkBytes]byte
 		copy(chunk[:], payload[off:])
 		var c fr.Element
 		c.SetBytes(chunk[:])
@@ -287,11 +288,11 @@ func rawForcedFields(b []byte) rawForced {
 }
 
 // forcedWitness is the ForcedWitness of a slot consuming entry e.
-func forcedWitness(e types.InboxEntry) ForcedWitness {
+func forcedWitness(e protocol.InboxEntry) ForcedWitness {
 	fw := zeroForcedWitness()
 	fw.IsForced, fw.Sequence = 1, e.Sequence
-	fw.Sender, fw.Recipient = types.AddressDigest(e.Sender), types.AddressDigest(e.Recipient)
-	fw.Rollup, fw.Denom = types.RollupIDDigest(e.SourceRollupID), types.DenomDigest(e.Denom)
+	fw.Sender, fw.Recipient = protocol.AddressDigest(e.Sender), protocol.AddressDigest(e.Recipient)
+	fw.Rollup, fw.Denom = protocol.RollupIDDigest(e.SourceRollupID), protocol.DenomDigest(e.Denom)
 	o := openPayload(e.Payload)
 	fw.Start = o.Start
 	for i := range o.Inputs {

@@ -7,8 +7,8 @@ import (
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/gadgets"
-	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // ForcedWitness is the extra witness of a forced-capable slot (the first
@@ -70,8 +70,8 @@ func (ctx *circuitCtx) decodeForced(f *ForcedWitness) forcedDecoded {
 	d.wf = ctx.forcedWellFormed(f, &d, structural, idOK, noSend)
 	// the consumed entry: kind 4, no value
 	ctx.rc.Check(f.Sequence, 64)
-	header := gadgets.Header(api, f.Sequence, uint32(types.InboxKindForcedTx), 0)
-	d.entryHash = ctx.h.Chain(gadgets.TagConstant(types.TagInboxEntry), header, f.Sender, f.Recipient, f.Rollup, f.Denom, payloadDigest)
+	header := gadgets.Header(api, f.Sequence, uint32(protocol.InboxKindForcedTx), 0)
+	d.entryHash = ctx.h.Chain(gadgets.TagConstant(protocol.TagInboxEntry), header, f.Sender, f.Recipient, f.Rollup, f.Denom, payloadDigest)
 	return d
 }
 

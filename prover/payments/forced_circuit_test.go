@@ -9,8 +9,8 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/tree"
-	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // forcedPayloads are canonical payloads of alice (1) on a funded rollup: a
@@ -34,7 +34,7 @@ func forcedPayloads(t *testing.T) (withdrawal, transfer, send []byte, txs map[st
 
 // forcedOf is the witness of a forced entry carrying payload.
 func forcedOf(payload []byte) ForcedWitness {
-	return forcedWitness(types.InboxEntry{Sequence: 3, Kind: types.InboxKindForcedTx, Sender: l1Addr(0x44), Payload: payload})
+	return forcedWitness(protocol.InboxEntry{Sequence: 3, Kind: protocol.InboxKindForcedTx, Sender: l1Addr(0x44), Payload: payload})
 }
 
 // edited is a copy of b changed by f.
@@ -67,7 +67,7 @@ func (c *openForcedPayloadCircuit) Define(api frontend.API) error {
 }
 
 func openingOf(payload []byte, structural bool) *openForcedPayloadCircuit {
-	c := &openForcedPayloadCircuit{F: forcedOf(payload), Digest: types.PayloadDigest(payload), Structural: boolVar(structural)}
+	c := &openForcedPayloadCircuit{F: forcedOf(payload), Digest: protocol.PayloadDigest(payload), Structural: boolVar(structural)}
 	for i := range c.X {
 		c.X[i] = 0
 		if structural {
@@ -129,7 +129,7 @@ func decodedOf(t *testing.T, payload []byte) *decodeForcedTxCircuit {
 	require.NoError(t, err)
 	recipient := tree.Compress(l1RecipientStart, fr.Element{})
 	if tx.Kind == KindWithdraw {
-		recipient = types.AddressDigest(tx.Recipient)
+		recipient = protocol.AddressDigest(tx.Recipient)
 	}
 	return &decodeForcedTxCircuit{F: forcedOf(payload), Word: tx.record().word(), Nonce: tx.Nonce,
 		Amount: tx.Amount.Value(), Fee: tx.Fee.Value(),
@@ -193,10 +193,10 @@ func TestDecodeForcedSend_DestinationIsThePayloads(t *testing.T) {
 	}
 	sendOf := func(payload []byte, idOK bool) *decodeForcedSendCircuit {
 		c := &decodeForcedSendCircuit{F: forcedOf(payload), IDOK: boolVar(idOK), NoSend: 0,
-			L2Recipient: types.AddressDigest(testKey(9).Public.Address())}
+			L2Recipient: protocol.AddressDigest(testKey(9).Public.Address())}
 		c.Rollup = rawRollup(c.F)
 		if tx, err := DecodeForcedTx(payload); err == nil {
-			c.Rollup = types.RollupIDDigest(tx.DestRollupID)
+			c.Rollup = protocol.RollupIDDigest(tx.DestRollupID)
 		}
 		return c
 	}

@@ -12,13 +12,14 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 )
 
 // force appends a forced-transaction entry (as tx rollups force-include
 // does) with the given payload.
 func (r *rollup) force(payload []byte) {
-	r.inbox = append(r.inbox, types.InboxEntry{Sequence: uint64(len(r.inbox)), Kind: types.InboxKindForcedTx,
+	r.inbox = append(r.inbox, protocol.InboxEntry{Sequence: uint64(len(r.inbox)), Kind: protocol.InboxKindForcedTx,
 		Sender: l1Addr(0x44), Payload: payload})
 }
 
@@ -76,7 +77,7 @@ func TestForcedTx_EncodeDecodeRoundTrip(t *testing.T) {
 			// to PayloadDigest
 			o := openPayload(payload)
 			require.True(t, o.structural())
-			require.Equal(t, types.PayloadDigest(payload), o.digest())
+			require.Equal(t, protocol.PayloadDigest(payload), o.digest())
 		})
 	}
 }
@@ -150,14 +151,14 @@ func TestSpecDoc_ForcedTxVector(t *testing.T) {
 	amt, err := EncodeAmount(big.NewInt(250_000))
 	require.NoError(t, err)
 	tx := Tx{Kind: KindWithdraw, From: 1, Amount: amt, Fee: Float{Mantissa: 3}, Nonce: 0, Recipient: l1Addr(0x55)}
-	tx.Sign(k, Domain(testChainID, testRollupID), DefaultDenom)
+	tx.Sign(k, paymentsv1.Domain(testChainID, testRollupID), DefaultDenom)
 	payload, err := EncodeForcedTx(&tx)
 	require.NoError(t, err)
-	digest := types.PayloadDigest(payload)
+	digest := protocol.PayloadDigest(payload)
 	want := map[string]string{
 		"forced-key-seed":       hex.EncodeToString([]byte{2}),
 		"forced-payload":        hex.EncodeToString(payload),
-		"forced-payload-digest": hex.EncodeToString(types.FieldElementBytes(digest)),
+		"forced-payload-digest": hex.EncodeToString(protocol.FieldElementBytes(digest)),
 	}
 	for name, v := range want {
 		require.Equal(t, v, inDoc[name], "vector %q", name)
@@ -171,10 +172,10 @@ func TestForcedTx_ValidWithdrawalIsExecuted(t *testing.T) {
 	b := r.build()
 	require.Equal(t, []ForcedOutcome{{Sequence: 3, Executed: true}}, b.Forced)
 	require.Equal(t, Record{Kind: KindSkip, Forced: true}, b.Records[0])
-	require.Equal(t, types.OutboxEntry{Kind: types.OutboxKindWithdrawal, Sender: alice.Public.Address(),
-		Recipient: l1Addr(0x55), Denom: DefaultDenom, Amount: types.NewUint128(250_000)}, b.Outbox[0])
-	require.Equal(t, types.OutboxEntry{Kind: types.OutboxKindWithdrawal, Recipient: l1Addr(0x88),
-		Denom: DefaultDenom, Amount: types.NewUint128(3)}, b.Outbox[1], "the fee goes to the submitter")
+	require.Equal(t, protocol.OutboxEntry{Kind: protocol.OutboxKindWithdrawal, Sender: alice.Public.Address(),
+		Recipient: l1Addr(0x55), Denom: DefaultDenom, Amount: protocol.NewUint128(250_000)}, b.Outbox[0])
+	require.Equal(t, protocol.OutboxEntry{Kind: protocol.OutboxKindWithdrawal, Recipient: l1Addr(0x88),
+		Denom: DefaultDenom, Amount: protocol.NewUint128(3)}, b.Outbox[1], "the fee goes to the submitter")
 	a := account(t, r, 1)
 	require.Equal(t, "749997", a.Balance.String())
 	require.Equal(t, uint32(1), a.Nonce)
@@ -305,8 +306,8 @@ func TestForcedTx_ValidSendIsExecuted(t *testing.T) {
 	r.forceTx(forcedSend(r, alice, 1, 4000, 2, "dex"))
 	b := r.build()
 	require.True(t, b.Forced[0].Executed)
-	require.Equal(t, types.OutboxEntry{Kind: types.OutboxKindCrossRollupMessage, Sender: alice.Public.Address(),
-		Recipient: testKey(9).Public.Address(), DestRollupID: "dex", Denom: DefaultDenom, Amount: types.NewUint128(4000)}, b.Outbox[0])
+	require.Equal(t, protocol.OutboxEntry{Kind: protocol.OutboxKindCrossRollupMessage, Sender: alice.Public.Address(),
+		Recipient: testKey(9).Public.Address(), DestRollupID: "dex", Denom: DefaultDenom, Amount: protocol.NewUint128(4000)}, b.Outbox[0])
 	require.Equal(t, "995998", func() string { a := account(t, r, 1); return a.Balance.String() }())
 	require.NoError(t, solved(t, testParams, b))
 }
@@ -363,22 +364,22 @@ func TestCircuit_RejectsSkippingAValidForcedTx(t *testing.T) {
 		"transfer":   func(r *rollup, alice *PrivateKey) Tx { return r.transfer(alice, 1, 2, 250_000, 3) },
 		"send":       func(r *rollup, alice *PrivateKey) Tx { return forcedSend(r, alice, 1, 250_000, 3, "dex") },
 	}
-	for name, build := range map[string]func(t *testing.T, b *builder, e types.InboxEntry){
-		"forced skip": func(t *testing.T, b *builder, e types.InboxEntry) {
+	for name, build := range map[string]func(t *testing.T, b *builder, e protocol.InboxEntry){
+		"forced skip": func(t *testing.T, b *builder, e protocol.InboxEntry) {
 			b.batch.InboxConsumed++
-			b.inboxAfter = types.InboxAccumulate(b.inboxAfter, e)
+			b.inboxAfter = protocol.InboxAccumulate(b.inboxAfter, e)
 			fw := forcedWitness(e)
 			require.NoError(t, b.skipForced(e.Payload, &fw))
 		},
-		"ordinary skip in the forced-capable slot": func(t *testing.T, b *builder, e types.InboxEntry) {
+		"ordinary skip in the forced-capable slot": func(t *testing.T, b *builder, e protocol.InboxEntry) {
 			b.batch.InboxConsumed++
-			b.inboxAfter = types.InboxAccumulate(b.inboxAfter, e)
+			b.inboxAfter = protocol.InboxAccumulate(b.inboxAfter, e)
 			require.NoError(t, b.slot(Record{Kind: KindSkip}, slotExtra{entry: inboxEntryWitness(e)}))
 		},
-		"ordinary skip in a later slot": func(t *testing.T, b *builder, e types.InboxEntry) {
+		"ordinary skip in a later slot": func(t *testing.T, b *builder, e protocol.InboxEntry) {
 			require.NoError(t, b.noopLike())
 			b.batch.InboxConsumed++
-			b.inboxAfter = types.InboxAccumulate(b.inboxAfter, e)
+			b.inboxAfter = protocol.InboxAccumulate(b.inboxAfter, e)
 			require.NoError(t, b.slot(Record{Kind: KindSkip}, slotExtra{entry: inboxEntryWitness(e)}))
 		},
 	} {
@@ -495,15 +496,15 @@ func TestCircuit_RejectsSkippingWithAnotherWouldBeEntry(t *testing.T) {
 		},
 		"send, rollup": {
 			func(r *rollup, alice *PrivateKey) Tx { return forcedSend(r, alice, 1, 250, 3, "dex") },
-			func(e *EntryWitness) { e.Rollup = types.RollupIDDigest("dey") },
+			func(e *EntryWitness) { e.Rollup = protocol.RollupIDDigest("dey") },
 		},
 		"send, payload": {
 			func(r *rollup, alice *PrivateKey) Tx { return forcedSend(r, alice, 1, 250, 3, "dex") },
-			func(e *EntryWitness) { e.Payload = types.PayloadDigest([]byte("memo")) },
+			func(e *EntryWitness) { e.Payload = protocol.PayloadDigest([]byte("memo")) },
 		},
 		"send, kind": {
 			func(r *rollup, alice *PrivateKey) Tx { return forcedSend(r, alice, 1, 250, 3, "dex") },
-			func(e *EntryWitness) { e.Kind = uint32(types.OutboxKindWithdrawal) },
+			func(e *EntryWitness) { e.Kind = uint32(protocol.OutboxKindWithdrawal) },
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -512,7 +513,7 @@ func TestCircuit_RejectsSkippingWithAnotherWouldBeEntry(t *testing.T) {
 			b := builderAt(t, r)
 			e := r.inbox[r.next]
 			b.batch.InboxConsumed++
-			b.inboxAfter = types.InboxAccumulate(b.inboxAfter, e)
+			b.inboxAfter = protocol.InboxAccumulate(b.inboxAfter, e)
 			fw := forcedWitness(e)
 			require.NoError(t, b.skipForced(e.Payload, &fw))
 			batch := b.finishWithNoops(t)

@@ -11,7 +11,8 @@ import (
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 )
 
 var testParams = Params{Depth: 8, Slots: 4}
@@ -33,7 +34,7 @@ func l1Addr(i byte) []byte { return bytes.Repeat([]byte{i}, 20) }
 type rollup struct {
 	t      testing.TB
 	s      *State
-	inbox  []types.InboxEntry
+	inbox  []protocol.InboxEntry
 	acc    fr.Element // stored accumulator before the first unconsumed entry
 	next   int        // first unconsumed entry
 	index  uint64
@@ -43,12 +44,12 @@ type rollup struct {
 func newRollup(t testing.TB, p Params) *rollup {
 	s, err := OpenState(dbm.NewMemDB(), p)
 	require.NoError(t, err)
-	return &rollup{t: t, s: s, acc: types.InboxAccumulatorGenesis(), domain: Domain(testChainID, testRollupID)}
+	return &rollup{t: t, s: s, acc: protocol.InboxAccumulatorGenesis(), domain: paymentsv1.Domain(testChainID, testRollupID)}
 }
 
 func (r *rollup) deposit(to PublicKey, amount uint64) {
-	r.inbox = append(r.inbox, types.InboxEntry{Sequence: uint64(len(r.inbox)), Kind: types.InboxKindDeposit,
-		Sender: l1Addr(0x11), Recipient: to.Address(), Denom: DefaultDenom, Amount: types.NewUint128(amount)})
+	r.inbox = append(r.inbox, protocol.InboxEntry{Sequence: uint64(len(r.inbox)), Kind: protocol.InboxKindDeposit,
+		Sender: l1Addr(0x11), Recipient: to.Address(), Denom: DefaultDenom, Amount: protocol.NewUint128(amount)})
 }
 
 func (r *rollup) build(txs ...Tx) *Batch {
@@ -57,7 +58,7 @@ func (r *rollup) build(txs ...Tx) *Batch {
 		Submitter: l1Addr(0x88), InboxBefore: r.acc}, r.inbox[r.next:], txs)
 	require.NoError(r.t, err)
 	for i := uint64(0); i < b.InboxConsumed; i++ {
-		r.acc = types.InboxAccumulate(r.acc, r.inbox[r.next])
+		r.acc = protocol.InboxAccumulate(r.acc, r.inbox[r.next])
 		r.next++
 	}
 	require.Equal(r.t, r.acc, b.Commitment.InboxAfter)

@@ -8,7 +8,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/stretchr/testify/require"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // validBatch returns a rollup with funded accounts and a valid batch of a
@@ -73,7 +73,7 @@ func TestCircuit_RejectsEachBrokenRule(t *testing.T) {
 		},
 		"skipped inbox entry": func(a *Circuit, _ *Batch) { a.Slots[0].Entry.Sequence = bumped(a.Slots[0].Entry.Sequence, 1) },
 		"wrong inbox order": func(a *Circuit, _ *Batch) {
-			a.InboxBefore = types.InboxAccumulatorGenesis()
+			a.InboxBefore = protocol.InboxAccumulatorGenesis()
 		},
 		"tampered DA byte":    func(a *Circuit, _ *Batch) { a.Slots[1].Bytes[11] = bumped(a.Slots[1].Bytes[11], 1) },
 		"outbox mismatch":     func(a *Circuit, _ *Batch) { a.Slots[2].Entry.Recipient = bumped(a.Slots[2].Entry.Recipient, 1) },
@@ -84,7 +84,7 @@ func TestCircuit_RejectsEachBrokenRule(t *testing.T) {
 			k := testKey(7).Public
 			a.Slots[0].B.X, a.Slots[0].B.Y = k.X, k.Y
 		},
-		"credit of another denom": func(a *Circuit, _ *Batch) { a.Slots[0].Entry.Denom = types.DenomDigest("uatom") },
+		"credit of another denom": func(a *Circuit, _ *Batch) { a.Slots[0].Entry.Denom = protocol.DenomDigest("uatom") },
 		"no-op before a transaction": func(a *Circuit, _ *Batch) {
 			for k := range a.Slots[1].IsKind {
 				a.Slots[1].IsKind[k] = 0

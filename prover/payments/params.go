@@ -5,8 +5,8 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/tree"
-	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // Params are the circuit's shape. Tests use small ones; production uses
@@ -56,7 +56,7 @@ func (p Params) Validate() error {
 	if p.ForcedSlots < 1 || p.ForcedSlots > p.Slots {
 		return fmt.Errorf("payments: %d forced-capable slots out of 1..%d", p.ForcedSlots, p.Slots)
 	}
-	if err := (types.OutboxEntry{Kind: types.OutboxKindWithdrawal, Recipient: []byte{1}, Denom: p.Denom, Amount: types.NewUint128(1)}).Validate(); err != nil {
+	if err := (protocol.OutboxEntry{Kind: protocol.OutboxKindWithdrawal, Recipient: []byte{1}, Denom: p.Denom, Amount: protocol.NewUint128(1)}).Validate(); err != nil {
 		return fmt.Errorf("payments: denom: %w", err)
 	}
 	return nil
@@ -65,10 +65,10 @@ func (p Params) Validate() error {
 // MaxDataBytes is the size of the posted data of a full batch.
 func (p Params) MaxDataBytes() int { return RecordBytes * p.Slots }
 
-// EmptyLeaf is the leaf of an unused account: LeafHash of the zero key,
+// EmptyLeaf is the leaf of an unused account: the leaf hash of the zero key,
 // balance and nonce. The zero key is not on the curve, so no real account
 // hashes to it.
-var EmptyLeaf = LeafHash(Account{})
+var EmptyLeaf = Account{}.Leaf()
 
 // EmptyRoot is the root of a tree with no account.
 func (p Params) EmptyRoot() fr.Element { return tree.EmptyHashes(p.Depth, EmptyLeaf)[p.Depth] }

@@ -11,7 +11,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 )
 
 // H6 (review 2026-12): a transfer signs its recipient's key, not only the
@@ -110,16 +111,16 @@ func TestSpecDoc_TransferSignatureVector(t *testing.T) {
 	fee, err := EncodeFee(big.NewInt(10))
 	require.NoError(t, err)
 	tx := Tx{Kind: KindTransfer, From: 1, To: 2, ToKey: to.Public, Amount: amt, Fee: fee, Nonce: 0}
-	tx.Sign(k, Domain(testChainID, testRollupID), DefaultDenom)
+	tx.Sign(k, paymentsv1.Domain(testChainID, testRollupID), DefaultDenom)
 	m := tx.Message(k.Public, DefaultDenom)
 	var s [32]byte
 	tx.Sig.S.FillBytes(s[:])
 	want := map[string]string{
 		"transfer-recipient-address": hex.EncodeToString(to.Public.Address()),
-		"transfer-msg-0":             hex.EncodeToString(types.FieldElementBytes(m[0])),
-		"transfer-msg-1":             hex.EncodeToString(types.FieldElementBytes(m[1])),
-		"transfer-sig-rx":            hex.EncodeToString(types.FieldElementBytes(tx.Sig.RX)),
-		"transfer-sig-ry":            hex.EncodeToString(types.FieldElementBytes(tx.Sig.RY)),
+		"transfer-msg-0":             hex.EncodeToString(protocol.FieldElementBytes(m[0])),
+		"transfer-msg-1":             hex.EncodeToString(protocol.FieldElementBytes(m[1])),
+		"transfer-sig-rx":            hex.EncodeToString(protocol.FieldElementBytes(tx.Sig.RX)),
+		"transfer-sig-ry":            hex.EncodeToString(protocol.FieldElementBytes(tx.Sig.RY)),
 		"transfer-sig-s":             hex.EncodeToString(s[:]),
 	}
 	names := []string{"transfer-recipient-address", "transfer-msg-0", "transfer-msg-1", "transfer-sig-rx", "transfer-sig-ry", "transfer-sig-s"}

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"math/big"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 )
 
 // Replay applies a batch's posted data to accounts using only what the
@@ -14,7 +15,7 @@ import (
 // exodus tool or an indexer would rebuild the state. It trusts the data
 // (the proof already verified it) and returns the number of inbox entries
 // the batch consumed.
-func Replay(accounts map[uint32]*Account, data []byte, inbox []types.InboxEntry) (int, error) {
+func Replay(accounts map[uint32]*Account, data []byte, inbox []protocol.InboxEntry) (int, error) {
 	records, err := DecodeData(data)
 	if err != nil {
 		return 0, err
@@ -26,9 +27,9 @@ func Replay(accounts map[uint32]*Account, data []byte, inbox []types.InboxEntry)
 		return accounts[i]
 	}
 	consumed := 0
-	next := func() (types.InboxEntry, error) {
+	next := func() (protocol.InboxEntry, error) {
 		if consumed >= len(inbox) {
-			return types.InboxEntry{}, errors.New("payments: replay ran out of inbox entries")
+			return protocol.InboxEntry{}, errors.New("payments: replay ran out of inbox entries")
 		}
 		consumed++
 		return inbox[consumed-1], nil
@@ -50,7 +51,7 @@ func Replay(accounts map[uint32]*Account, data []byte, inbox []types.InboxEntry)
 			}
 			b := account(r.To)
 			if !b.Exists() {
-				if b.Key, err = ParseAddress(e.Recipient); err != nil {
+				if b.Key, err = paymentsv1.ParseAddress(e.Recipient); err != nil {
 					return 0, err
 				}
 			}

@@ -12,8 +12,9 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/frontend"
 
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/tree"
-	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 var (
@@ -93,7 +94,7 @@ func (s *State) nextFree() (uint32, error) {
 
 // setAccount writes the account and its leaf.
 func (s *State) setAccount(index uint32, a Account) error {
-	if err := s.tree.Set(uint64(index), LeafHash(a)); err != nil {
+	if err := s.tree.Set(uint64(index), a.Leaf()); err != nil {
 		return err
 	}
 	bz := make([]byte, 0, 84)
@@ -138,11 +139,11 @@ type BatchContext struct {
 type Batch struct {
 	Data          []byte
 	Records       []Record
-	Outbox        []types.OutboxEntry
+	Outbox        []protocol.OutboxEntry
 	InboxConsumed uint64
 	PrevRoot      fr.Element
 	NewRoot       fr.Element
-	Commitment    types.BatchCommitment
+	Commitment    protocol.BatchCommitment
 	Assignment    *Circuit
 	Included      []int         // indices of txs executed, in order
 	Rejected      map[int]error // txs refused by the native rules
@@ -156,8 +157,8 @@ type ForcedOutcome struct {
 	Reason   error // why it was skipped (nil if executed)
 }
 
-// EncodedOutbox is types.EncodeOutbox of the batch's outbox.
-func (b *Batch) EncodedOutbox() ([]byte, error) { return types.EncodeOutbox(b.Outbox) }
+// EncodedOutbox is protocol.EncodeOutbox of the batch's outbox.
+func (b *Batch) EncodedOutbox() ([]byte, error) { return protocol.EncodeOutbox(b.Outbox) }
 
 // builder accumulates one batch.
 type builder struct {
@@ -177,17 +178,17 @@ type builder struct {
 // the batch with its witness; fees go to ctx.Submitter as the last outbox
 // entry. Transactions that break a rule are rejected
 // and left out; the state advances.
-func (s *State) BuildBatch(ctx BatchContext, inbox []types.InboxEntry, txs []Tx) (*Batch, error) {
+func (s *State) BuildBatch(ctx BatchContext, inbox []protocol.InboxEntry, txs []Tx) (*Batch, error) {
 	prev, err := s.Root()
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{s: s, ctx: ctx, domain: Domain(ctx.ChainID, ctx.RollupID),
+	b := &builder{s: s, ctx: ctx, domain: paymentsv1.Domain(ctx.ChainID, ctx.RollupID),
 		batch: &Batch{PrevRoot: prev, Rejected: map[int]error{}}, fees: new(big.Int), inboxAfter: ctx.InboxBefore}
 	for _, e := range inbox {
 		// only the first ForcedSlots slots can take a forced transaction:
 		// the batch stops at one it cannot place, never skips it
-		if e.Kind == types.InboxKindForcedTx && len(b.slots) >= s.p.ForcedSlots {
+		if e.Kind == protocol.InboxKindForcedTx && len(b.slots) >= s.p.ForcedSlots {
 			break
 		}
 		need := 1
@@ -220,16 +221,16 @@ func (s *State) BuildBatch(ctx BatchContext, inbox []types.InboxEntry, txs []Tx)
 }
 
 // creditable reports whether an inbox entry's value can go to an account.
-func (b *builder) creditable(e types.InboxEntry) bool {
+func (b *builder) creditable(e protocol.InboxEntry) bool {
 	switch e.Kind {
-	case types.InboxKindDeposit, types.InboxKindCrossRollupMessage, types.InboxKindRefund:
+	case protocol.InboxKindDeposit, protocol.InboxKindCrossRollupMessage, protocol.InboxKindRefund:
 	default:
 		return false
 	}
 	if e.Denom != b.s.p.Denom {
 		return false
 	}
-	pk, err := ParseAddress(e.Recipient)
+	pk, err := paymentsv1.ParseAddress(e.Recipient)
 	if err != nil {
 		return false
 	}
@@ -250,16 +251,16 @@ func (b *builder) creditable(e types.InboxEntry) bool {
 
 // consume takes one inbox entry: credit, skip, or bounce and bounce-out,
 // or a forced transaction.
-func (b *builder) consume(e types.InboxEntry) error {
-	if e.Kind == types.InboxKindForcedTx {
+func (b *builder) consume(e protocol.InboxEntry) error {
+	if e.Kind == protocol.InboxKindForcedTx {
 		return b.consumeForced(e)
 	}
 	b.batch.InboxConsumed++
-	b.inboxAfter = types.InboxAccumulate(b.inboxAfter, e)
+	b.inboxAfter = protocol.InboxAccumulate(b.inboxAfter, e)
 	ew := inboxEntryWitness(e)
 	switch {
 	case b.creditable(e):
-		pk, _ := ParseAddress(e.Recipient)
+		pk, _ := paymentsv1.ParseAddress(e.Recipient)
 		idx, ok, err := b.s.IndexOf(pk)
 		if err != nil {
 			return err
@@ -274,15 +275,15 @@ func (b *builder) consume(e types.InboxEntry) error {
 	case e.Amount.IsZero():
 		return b.slot(Record{Kind: KindSkip}, slotExtra{entry: ew})
 	default:
-		toL1 := e.Kind == types.InboxKindDeposit || e.Kind == types.InboxKindL1Call
+		toL1 := e.Kind == protocol.InboxKindDeposit || e.Kind == protocol.InboxKindL1Call
 		if err := b.slot(Record{Kind: KindBounce}, slotExtra{entry: ew, toL1: toL1}); err != nil {
 			return err
 		}
-		out := types.OutboxEntry{Sender: e.Recipient, Recipient: e.Sender, Denom: e.Denom, Amount: e.Amount}
+		out := protocol.OutboxEntry{Sender: e.Recipient, Recipient: e.Sender, Denom: e.Denom, Amount: e.Amount}
 		if toL1 {
-			out.Kind = types.OutboxKindWithdrawal
+			out.Kind = protocol.OutboxKindWithdrawal
 		} else {
-			out.Kind, out.DestRollupID, out.Payload = types.OutboxKindCrossRollupMessage, e.SourceRollupID, e.Payload
+			out.Kind, out.DestRollupID, out.Payload = protocol.OutboxKindCrossRollupMessage, e.SourceRollupID, e.Payload
 		}
 		b.batch.Outbox = append(b.batch.Outbox, out)
 		return b.slot(Record{Kind: KindBounceOut}, slotExtra{entry: outboxEntryWitness(out)})
@@ -292,9 +293,9 @@ func (b *builder) consume(e types.InboxEntry) error {
 // consumeForced takes a forced transaction: executed if it is valid
 // against the current state, as an ordinary transaction would be, and
 // consumed without effect otherwise.
-func (b *builder) consumeForced(e types.InboxEntry) error {
+func (b *builder) consumeForced(e protocol.InboxEntry) error {
 	b.batch.InboxConsumed++
-	b.inboxAfter = types.InboxAccumulate(b.inboxAfter, e)
+	b.inboxAfter = protocol.InboxAccumulate(b.inboxAfter, e)
 	fw := forcedWitness(e)
 	tx, reason := DecodeForcedTx(e.Payload)
 	if reason == nil && tx.Kind == KindTransfer && uint64(tx.To) < b.s.tree.Capacity() {
@@ -545,11 +546,11 @@ func (b *builder) finish() (*Batch, error) {
 	s, ctx, batch := b.s, b.ctx, b.batch
 	var err error
 	if b.fees.Sign() > 0 {
-		amt, err := types.Uint128FromBig(b.fees)
+		amt, err := protocol.Uint128FromBig(b.fees)
 		if err != nil {
 			return nil, err
 		}
-		batch.Outbox = append(batch.Outbox, types.OutboxEntry{Kind: types.OutboxKindWithdrawal,
+		batch.Outbox = append(batch.Outbox, protocol.OutboxEntry{Kind: protocol.OutboxKindWithdrawal,
 			Recipient: ctx.Submitter, Denom: s.p.Denom, Amount: amt})
 	}
 	if batch.NewRoot, err = s.Root(); err != nil {
@@ -562,11 +563,11 @@ func (b *builder) finish() (*Batch, error) {
 			txCount++
 		}
 	}
-	batch.Commitment = types.BatchCommitment{
+	batch.Commitment = protocol.BatchCommitment{
 		ChainID: ctx.ChainID, RollupID: ctx.RollupID, BatchIndex: ctx.BatchIndex,
 		PrevStateRoot: batch.PrevRoot, NewStateRoot: batch.NewRoot,
-		DAHash: types.DAHash(batch.Data), InboxBefore: ctx.InboxBefore,
-		OutboxHash: types.OutboxHash(batch.Outbox), L2TxCount: txCount, Submitter: ctx.Submitter,
+		DAHash: protocol.DAHash(batch.Data), InboxBefore: ctx.InboxBefore,
+		OutboxHash: protocol.OutboxHash(batch.Outbox), L2TxCount: txCount, Submitter: ctx.Submitter,
 	}
 	batch.Commitment.InboxAfter = b.inboxAfter
 	pi, err := batch.Commitment.PublicInputs()
@@ -575,14 +576,14 @@ func (b *builder) finish() (*Batch, error) {
 	}
 	a := NewCircuit(s.p)
 	a.Commitment = pi[0]
-	a.ChainIDDigest = types.ChainIDDigest(ctx.ChainID)
-	a.RollupIDDigest = types.RollupIDDigest(ctx.RollupID)
+	a.ChainIDDigest = protocol.ChainIDDigest(ctx.ChainID)
+	a.RollupIDDigest = protocol.RollupIDDigest(ctx.RollupID)
 	a.BatchIndex = ctx.BatchIndex
-	a.SubmitterDigest = types.AddressDigest(ctx.Submitter)
+	a.SubmitterDigest = protocol.AddressDigest(ctx.Submitter)
 	a.PrevRoot = batch.PrevRoot
 	a.InboxBefore = ctx.InboxBefore
 	a.OutboxCount = len(batch.Outbox)
-	a.DAChunks = (len(batch.Data) + types.ChunkBytes - 1) / types.ChunkBytes
+	a.DAChunks = (len(batch.Data) + protocol.ChunkBytes - 1) / protocol.ChunkBytes
 	a.Slots = b.slots
 	a.Forced = b.forced
 	batch.Assignment = a
@@ -607,20 +608,20 @@ func splitAddress(pk PublicKey) (xHi, xLo, yHi, yLo *big.Int) {
 	return
 }
 
-func inboxEntryWitness(e types.InboxEntry) EntryWitness {
+func inboxEntryWitness(e protocol.InboxEntry) EntryWitness {
 	return EntryWitness{
 		Sequence: e.Sequence, Kind: uint32(e.Kind), Amount: e.Amount.BigInt(),
-		Sender: types.AddressDigest(e.Sender), Recipient: types.AddressDigest(e.Recipient),
-		Rollup: types.RollupIDDigest(e.SourceRollupID), Denom: types.DenomDigest(e.Denom),
-		Payload: types.PayloadDigest(e.Payload),
+		Sender: protocol.AddressDigest(e.Sender), Recipient: protocol.AddressDigest(e.Recipient),
+		Rollup: protocol.RollupIDDigest(e.SourceRollupID), Denom: protocol.DenomDigest(e.Denom),
+		Payload: protocol.PayloadDigest(e.Payload),
 	}
 }
 
-func outboxEntryWitness(e types.OutboxEntry) EntryWitness {
+func outboxEntryWitness(e protocol.OutboxEntry) EntryWitness {
 	return EntryWitness{
 		Sequence: 0, Kind: uint32(e.Kind), Amount: e.Amount.BigInt(),
-		Sender: types.AddressDigest(e.Sender), Recipient: types.AddressDigest(e.Recipient),
-		Rollup: types.RollupIDDigest(e.DestRollupID), Denom: types.DenomDigest(e.Denom),
-		Payload: types.PayloadDigest(e.Payload),
+		Sender: protocol.AddressDigest(e.Sender), Recipient: protocol.AddressDigest(e.Recipient),
+		Rollup: protocol.RollupIDDigest(e.DestRollupID), Denom: protocol.DenomDigest(e.Denom),
+		Payload: protocol.PayloadDigest(e.Payload),
 	}
 }

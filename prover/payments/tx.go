@@ -6,8 +6,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
-	"github.com/nativechain/nativechain/prover/tree"
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // Tx is a signed L2 transaction: a transfer, a withdrawal or a send.
@@ -30,12 +29,6 @@ type Tx struct {
 	Sig          Signature
 }
 
-// Domain binds signatures to one chain and rollup:
-// H(TagTx; ChainIDDigest(chainID), RollupIDDigest(rollupID)).
-func Domain(chainID, rollupID string) fr.Element {
-	return tree.Tagged(TagTx, types.ChainIDDigest(chainID), types.RollupIDDigest(rollupID))
-}
-
 func (tx *Tx) record() Record {
 	r := Record{Kind: tx.Kind, From: tx.From, Amount: tx.Amount, Fee: tx.Fee}
 	if tx.Kind == KindTransfer {
@@ -45,18 +38,18 @@ func (tx *Tx) record() Record {
 }
 
 // OutboxEntry is the entry a withdrawal or send emits, sent by key.
-func (tx *Tx) OutboxEntry(sender PublicKey, denom string) (types.OutboxEntry, bool) {
-	e := types.OutboxEntry{Sender: sender.Address(), Recipient: tx.Recipient, Denom: denom}
-	amt, err := types.Uint128FromBig(tx.Amount.Value())
+func (tx *Tx) OutboxEntry(sender PublicKey, denom string) (protocol.OutboxEntry, bool) {
+	e := protocol.OutboxEntry{Sender: sender.Address(), Recipient: tx.Recipient, Denom: denom}
+	amt, err := protocol.Uint128FromBig(tx.Amount.Value())
 	if err != nil {
 		return e, false
 	}
 	e.Amount = amt
 	switch tx.Kind {
 	case KindWithdraw:
-		e.Kind = types.OutboxKindWithdrawal
+		e.Kind = protocol.OutboxKindWithdrawal
 	case KindSend:
-		e.Kind, e.DestRollupID, e.Payload = types.OutboxKindCrossRollupMessage, tx.DestRollupID, tx.Payload
+		e.Kind, e.DestRollupID, e.Payload = protocol.OutboxKindCrossRollupMessage, tx.DestRollupID, tx.Payload
 	default:
 		return e, false
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 
 	"github.com/nativechain/nativechain/prover/circuits"
+	"github.com/nativechain/nativechain/prover/devcircuit"
 )
 
 // Setup time, key sizes and proving-key load time, per circuit:
@@ -27,7 +28,7 @@ var benchCircuits = []struct {
 	name   string
 	params circuits.Params
 }{
-	{circuits.TestCircuitName, nil},
+	{devcircuit.Name, nil},
 }
 
 func forEachBenchCircuit(b *testing.B, f func(b *testing.B, c *circuits.Compiled)) {

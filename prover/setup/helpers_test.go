@@ -13,14 +13,14 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/circuits"
-	"github.com/nativechain/nativechain/x/rollups/testdata/testcircuit"
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/prover/devcircuit"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
 
 var testCircuit = sync.OnceValues(func() (*circuits.Compiled, error) {
-	return circuits.Compile(circuits.TestCircuitName, nil)
+	return circuits.Compile(devcircuit.Name, nil)
 })
 
 func compiledTestCircuit(t testing.TB) *circuits.Compiled {
@@ -97,18 +97,18 @@ func editManifestJSON(t testing.TB, dir string, edit func(map[string]any)) {
 }
 
 // sampleCommitment is a batch statement for the test circuit.
-func sampleCommitment(index uint64) types.BatchCommitment {
-	acc := types.InboxAccumulatorGenesis()
-	return types.BatchCommitment{
+func sampleCommitment(index uint64) protocol.BatchCommitment {
+	acc := protocol.InboxAccumulatorGenesis()
+	return protocol.BatchCommitment{
 		ChainID:       "nativechain-test-1",
 		RollupID:      "payments",
 		BatchIndex:    index,
-		PrevStateRoot: types.DAHash([]byte("root before")),
-		NewStateRoot:  types.DAHash([]byte("root after")),
-		DAHash:        types.DAHash([]byte("batch data")),
+		PrevStateRoot: protocol.DAHash([]byte("root before")),
+		NewStateRoot:  protocol.DAHash([]byte("root after")),
+		DAHash:        protocol.DAHash([]byte("batch data")),
 		InboxBefore:   acc,
 		InboxAfter:    acc,
-		OutboxHash:    types.OutboxHash(nil),
+		OutboxHash:    protocol.OutboxHash(nil),
 		L2TxCount:     3,
 		Submitter:     bytes.Repeat([]byte{0x5a}, 20),
 	}
@@ -119,7 +119,7 @@ func sampleCommitment(index uint64) types.BatchCommitment {
 func proveAndVerifyOnChain(t testing.TB, c *circuits.Compiled, keys *Keys) {
 	t.Helper()
 	stmt := sampleCommitment(7)
-	assignment, err := testcircuit.Assignment(stmt)
+	assignment, err := devcircuit.Assignment(stmt)
 	require.NoError(t, err)
 	w, err := frontend.NewWitness(assignment, ecc.BN254.ScalarField())
 	require.NoError(t, err)

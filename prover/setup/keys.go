@@ -15,8 +15,8 @@ import (
 	"github.com/consensys/gnark/backend/groth16"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/circuits"
-	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
 
@@ -79,7 +79,7 @@ func checkKeys(dir string, want circuits.CircuitHash) (*Manifest, []byte, *verif
 	if got := sha256.Sum256(vkBytes); hex.EncodeToString(got[:]) != m.VerifyingKey.SHA256 {
 		return nil, nil, nil, fmt.Errorf("%w: %s SHA-256 %x, manifest says %s", ErrCorrupted, vkPath, got, m.VerifyingKey.SHA256)
 	}
-	chainVK, err := verifier.ValidateVerifyingKey(vkBytes, int(types.MaxVkBytesLimit), types.BatchPublicInputs)
+	chainVK, err := verifier.ValidateVerifyingKey(vkBytes, int(protocol.MaxVerifyingKeyBytes), protocol.BatchPublicInputs)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("%w: %s: %v", ErrVerifyingKeyRejected, vkPath, err)
 	}
@@ -154,10 +154,10 @@ func writeKeySet(dir string, ks keySet, replace bool) (*Manifest, error) {
 		return nil, err
 	}
 	vkBytes := vkBuf.Bytes()
-	chainVK, err := verifier.ValidateVerifyingKey(vkBytes, int(types.MaxVkBytesLimit), types.BatchPublicInputs)
+	chainVK, err := verifier.ValidateVerifyingKey(vkBytes, int(protocol.MaxVerifyingKeyBytes), protocol.BatchPublicInputs)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v (the chain takes %d public input(s) and at most %d commitment)",
-			ErrVerifyingKeyRejected, err, types.BatchPublicInputs, verifier.MaxCommitments)
+			ErrVerifyingKeyRejected, err, protocol.BatchPublicInputs, verifier.MaxCommitments)
 	}
 
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {

@@ -109,20 +109,6 @@ func (t *Tree) Set(index uint64, leaf fr.Element) error {
 	return batch.Write()
 }
 
-// RootFromPath recomputes a root from a leaf and its path: the native twin
-// of gadgets.Hasher.MerkleRoot.
-func RootFromPath(leaf fr.Element, index uint64, siblings []fr.Element) fr.Element {
-	node := leaf
-	for l := range siblings {
-		if (index>>uint(l))&1 == 0 {
-			node = Compress(node, siblings[l])
-		} else {
-			node = Compress(siblings[l], node)
-		}
-	}
-	return node
-}
-
 func (t *Tree) checkIndex(index uint64) error {
 	if index >= t.Capacity() {
 		return fmt.Errorf("tree: index %d out of range (capacity %d)", index, t.Capacity())

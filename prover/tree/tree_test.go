@@ -7,6 +7,8 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
+
+	"github.com/nativechain/nativechain/protocol"
 )
 
 func el(v uint64) fr.Element {
@@ -58,7 +60,7 @@ func TestTree_MatchesNaiveRootAndPaths(t *testing.T) {
 		require.Equal(t, naiveRoot(depth, leaves, empty), root)
 		path, err := tr.Siblings(idx)
 		require.NoError(t, err)
-		require.Equal(t, root, RootFromPath(v, idx, path))
+		require.Equal(t, root, protocol.RootFromPath(v, idx, path))
 	}
 	_, err = tr.Leaf(1 << depth)
 	require.Error(t, err)

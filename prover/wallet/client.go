@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/operator"
 	"github.com/nativechain/nativechain/prover/payments"
 )
@@ -203,7 +204,7 @@ func (u *Unsigned) Sign(k *payments.PrivateKey) (operator.WireTx, error) {
 	if k.Public != u.Sender {
 		return operator.WireTx{}, errors.New("wallet: signing with another key than the sender's")
 	}
-	u.Tx.Sign(k, payments.Domain(u.Domain.ChainID, u.Domain.RollupID), u.Domain.Denom)
+	u.Tx.Sign(k, paymentsv1.Domain(u.Domain.ChainID, u.Domain.RollupID), u.Domain.Denom)
 	return operator.ToWire(u.Tx), nil
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/operator"
 	"github.com/nativechain/nativechain/prover/payments"
 )
@@ -79,10 +80,10 @@ func TestWallet_OperatorCannotChooseRecipientOrSigningDomain(t *testing.T) {
 	tx, err := operator.FromWire(w)
 	require.NoError(t, err)
 	require.Equal(t, bob.Public, tx.ToKey)
-	require.True(t, tx.Verify(alice.Public, payments.Domain("nativechain-1", "payments"), "unat"))
-	require.False(t, tx.Verify(alice.Public, payments.Domain("nativechain-1", "payments-a"), "unat"))
+	require.True(t, tx.Verify(alice.Public, paymentsv1.Domain("nativechain-1", "payments"), "unat"))
+	require.False(t, tx.Verify(alice.Public, paymentsv1.Domain("nativechain-1", "payments-a"), "unat"))
 	tx.ToKey = mallory.Public // what the leaf at 666 holds: the state and the circuit check the signature against it
-	require.False(t, tx.Verify(alice.Public, payments.Domain("nativechain-1", "payments"), "unat"))
+	require.False(t, tx.Verify(alice.Public, paymentsv1.Domain("nativechain-1", "payments"), "unat"))
 
 	// a transfer without the recipient's key is not signed at all
 	_, err = NewClient(srv.URL).Prepare(ctx, alice.Public, ours, Draft{Kind: payments.KindTransfer, ToIndex: new(uint32), Amount: big.NewInt(1)})

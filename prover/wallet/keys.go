@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/crypto/scrypt"
 
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/payments"
 )
 
@@ -262,7 +263,7 @@ func ParseAddressHex(s string) (payments.PublicKey, error) {
 	if err != nil {
 		return payments.PublicKey{}, fmt.Errorf("L2 address %q: not hex", s)
 	}
-	return payments.ParseAddress(b)
+	return paymentsv1.ParseAddress(b)
 }
 
 func seal(seed [32]byte, passphrase, address []byte) (*Sealed, error) {

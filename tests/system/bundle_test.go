@@ -12,8 +12,8 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/testutil/batchprover"
-	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // TestBridge_CLISendMessageAndTwoOperatorBundle drives, on the real binary:
@@ -54,39 +54,39 @@ func TestBridge_CLISendMessageAndTwoOperatorBundle(t *testing.T) {
 	// payments routes 1000unat and a payload to dex; dex consumes the call
 	// and the routed message in the same bundle.
 	sender := []byte{0xaa}
-	routed := types.OutboxEntry{
-		Kind: types.OutboxKindCrossRollupMessage, Sender: sender, Recipient: []byte{0xde, 0x0c},
-		DestRollupID: "dex", Denom: Denom, Amount: types.NewUint128(1_000), Payload: []byte("swap"),
+	routed := protocol.OutboxEntry{
+		Kind: protocol.OutboxKindCrossRollupMessage, Sender: sender, Recipient: []byte{0xde, 0x0c},
+		DestRollupID: "dex", Denom: Denom, Amount: protocol.NewUint128(1_000), Payload: []byte("swap"),
 	}
-	outbox, err := types.EncodeOutbox([]types.OutboxEntry{routed})
+	outbox, err := protocol.EncodeOutbox([]protocol.OutboxEntry{routed})
 	if err != nil {
 		t.Fatal(err)
 	}
 	payRollup, dexRollup := queryRollup(t, node, "payments"), queryRollup(t, node, "dex")
 	dexInbox := node.Query(t, "rollups", "rollup", "dex")["rollup"].(map[string]any)
 	dexAcc := elementFromB64(t, dexInbox["inbox_accumulator"].(string))
-	next := types.InboxEntry{
-		Sequence: 1, Kind: types.InboxKindCrossRollupMessage, Sender: routed.Sender, Recipient: routed.Recipient,
+	next := protocol.InboxEntry{
+		Sequence: 1, Kind: protocol.InboxKindCrossRollupMessage, Sender: routed.Sender, Recipient: routed.Recipient,
 		SourceRollupID: "payments", Denom: Denom, Amount: routed.Amount, Payload: routed.Payload,
 	}
-	dexAfter := types.InboxAccumulate(dexAcc, next)
+	dexAfter := protocol.InboxAccumulate(dexAcc, next)
 
 	payData, dexData := []byte("payments batch"), []byte("dex batch")
 	payPrev, dexPrev := elementFromBytes(t, payRollup.StateRoot), elementFromBytes(t, dexRollup.StateRoot)
 	payAcc := elementFromBytes(t, payRollup.ConsumedAccumulator)
 	dexBefore := elementFromBytes(t, dexRollup.ConsumedAccumulator)
-	payProof, err := p.Prove(types.BatchCommitment{
+	payProof, err := p.Prove(protocol.BatchCommitment{
 		ChainID: node.ChainID, RollupID: "payments", BatchIndex: 1, PrevStateRoot: payPrev, NewStateRoot: rootElement(2),
-		DAHash: types.DAHash(payData), InboxBefore: payAcc, InboxAfter: payAcc,
-		OutboxHash: types.OutboxHash([]types.OutboxEntry{routed}), Submitter: rawAddress(t, alice),
+		DAHash: protocol.DAHash(payData), InboxBefore: payAcc, InboxAfter: payAcc,
+		OutboxHash: protocol.OutboxHash([]protocol.OutboxEntry{routed}), Submitter: rawAddress(t, alice),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	dexProof, err := p.Prove(types.BatchCommitment{
+	dexProof, err := p.Prove(protocol.BatchCommitment{
 		ChainID: node.ChainID, RollupID: "dex", BatchIndex: 1, PrevStateRoot: dexPrev, NewStateRoot: rootElement(3),
-		DAHash: types.DAHash(dexData), InboxBefore: dexBefore, InboxAfter: dexAfter,
-		OutboxHash: types.OutboxHash(nil), Submitter: rawAddress(t, bob),
+		DAHash: protocol.DAHash(dexData), InboxBefore: dexBefore, InboxAfter: dexAfter,
+		OutboxHash: protocol.OutboxHash(nil), Submitter: rawAddress(t, bob),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -167,7 +167,7 @@ func requireLedgerAmount(t *testing.T, node *Node, id, want string) {
 
 func elementFromBytes(t *testing.T, bz []byte) fr.Element {
 	t.Helper()
-	e, err := types.ParseFieldElement(bz)
+	e, err := protocol.ParseFieldElement(bz)
 	if err != nil {
 		t.Fatalf("field element %s: %v", hex.EncodeToString(bz), err)
 	}

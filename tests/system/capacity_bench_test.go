@@ -32,6 +32,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/bech32"
 
 	"github.com/nativechain/nativechain/app"
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/testutil/batchprover"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -157,11 +158,11 @@ func TestCapacity_RollupsPerBlockAtOneSecondBlocks(t *testing.T) {
 		for j := range k {
 			proofs[j] = map[uint64][]byte{}
 			for idx := next[j]; idx < next[j]+uint64(rounds); idx++ {
-				proof, err := prover.Prove(types.BatchCommitment{
+				proof, err := prover.Prove(protocol.BatchCommitment{
 					ChainID: node.ChainID, RollupID: ids[j], BatchIndex: idx,
 					PrevStateRoot: capacityRoot(j, idx-1), NewStateRoot: capacityRoot(j, idx),
-					DAHash: types.DAHash(data), InboxBefore: types.InboxAccumulatorGenesis(),
-					InboxAfter: types.InboxAccumulatorGenesis(), OutboxHash: types.OutboxHash(nil),
+					DAHash: protocol.DAHash(data), InboxBefore: protocol.InboxAccumulatorGenesis(),
+					InboxAfter: protocol.InboxAccumulatorGenesis(), OutboxHash: protocol.OutboxHash(nil),
 					Submitter: submitterRaw,
 				})
 				require.NoError(t, err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/prover/wallet"
 	crtypes "github.com/nativechain/nativechain/x/crossrollup/types"
@@ -65,7 +66,7 @@ func TestExodus_OperatorGoneUsersExitAndDepositIsRefunded(t *testing.T) {
 	}, 30*time.Second, 300*time.Millisecond, "rollup not registered")
 	layout := n.Query(t, "rollups", "rollup", exodusRollup)
 	exitLayout, _ := findKey(layout, "exit_layout")
-	require.Contains(t, fmt.Sprint(exitLayout), payments.ExitLayoutName, "operator register declares the exit layout")
+	require.Contains(t, fmt.Sprint(exitLayout), protocol.ExitLayoutPaymentsV1, "operator register declares the exit layout")
 
 	opLog, err := os.Create(filepath.Join(opDir, "operator.log"))
 	require.NoError(t, err)
@@ -145,7 +146,7 @@ func TestExodus_OperatorGoneUsersExitAndDepositIsRefunded(t *testing.T) {
 	requireTxCode(t, n, "crossrollup", crtypes.ErrStaleExitRoot.ABCICode(), "exit against an older root",
 		"crossrollup", "exodus-withdraw", exodusRollup, "--proof-file", bobStale, "--from", "validator", "--gas", "400000")
 	bobProof := proofFile("bob", c.Accounts["bob"])
-	stolen := rewriteProof(t, bobProof, func(p *crtypes.ExitProofFile) {
+	stolen := rewriteProof(t, bobProof, func(p *protocol.ExitProofFile) {
 		p.Recipient = c.Accounts["carol"] // bob's leaf, paid to carol, with bob's signature for bob's address
 	})
 	requireTxCode(t, n, "crossrollup", crtypes.ErrInvalidExitProof.ABCICode(), "exit proof for another account",
@@ -204,11 +205,11 @@ func forcedWithdrawFile(t *testing.T, n *Node, dir, key, to string) string {
 	return f
 }
 
-func rewriteProof(t *testing.T, file string, mutate func(p *crtypes.ExitProofFile)) string {
+func rewriteProof(t *testing.T, file string, mutate func(p *protocol.ExitProofFile)) string {
 	t.Helper()
 	raw, err := os.ReadFile(file)
 	require.NoError(t, err)
-	var p crtypes.ExitProofFile
+	var p protocol.ExitProofFile
 	require.NoError(t, json.Unmarshal(raw, &p))
 	mutate(&p)
 	raw, err = json.Marshal(p)

@@ -19,8 +19,8 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/testutil/batchprover"
-	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // Bridge traffic for fault injection: one rollup registered with the test
@@ -243,7 +243,7 @@ func (l *faultLoad) rollupAt(node int, height int64) (faultRollup, error) {
 		if err != nil {
 			return fr.Element{}, err
 		}
-		return types.ParseFieldElement(bz)
+		return protocol.ParseFieldElement(bz)
 	}
 	var got faultRollup
 	got.NextBatchIndex, got.InboxSize, got.InboxConsumed = num("next_batch_index"), num("inbox_size"), num("inbox_consumed")
@@ -263,19 +263,19 @@ func (l *faultLoad) rollupAt(node int, height int64) (faultRollup, error) {
 // every pending inbox message and withdraws faultWithdrawal to the sink.
 func (l *faultLoad) submitBatch(node int, r faultRollup) (string, error) {
 	index := r.NextBatchIndex
-	outbox := []types.OutboxEntry{{
-		Kind: types.OutboxKindWithdrawal, Recipient: l.sinkRaw, Denom: Denom, Amount: types.NewUint128(faultWithdrawal),
+	outbox := []protocol.OutboxEntry{{
+		Kind: protocol.OutboxKindWithdrawal, Recipient: l.sinkRaw, Denom: Denom, Amount: protocol.NewUint128(faultWithdrawal),
 	}}
-	outboxBz, err := types.EncodeOutbox(outbox)
+	outboxBz, err := protocol.EncodeOutbox(outbox)
 	if err != nil {
 		return "", err
 	}
 	data := []byte(fmt.Sprintf("fault-injection batch %d", index))
 	newRoot := rootElement(1000 + index)
-	proof, err := l.prover.Prove(types.BatchCommitment{
+	proof, err := l.prover.Prove(protocol.BatchCommitment{
 		ChainID: l.ln.ChainID, RollupID: faultRollupID, BatchIndex: index,
-		PrevStateRoot: r.StateRoot, NewStateRoot: newRoot, DAHash: types.DAHash(data),
-		InboxBefore: r.ConsumedAcc, InboxAfter: r.InboxAcc, OutboxHash: types.OutboxHash(outbox),
+		PrevStateRoot: r.StateRoot, NewStateRoot: newRoot, DAHash: protocol.DAHash(data),
+		InboxBefore: r.ConsumedAcc, InboxAfter: r.InboxAcc, OutboxHash: protocol.OutboxHash(outbox),
 		Submitter: l.opRaw,
 	})
 	if err != nil {

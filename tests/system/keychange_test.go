@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -92,10 +93,10 @@ func TestKeyChange_OldKeyBatchesAroundActivationKeepBlockTime(t *testing.T) {
 		}
 		data := []byte("old-key batch at " + strconv.FormatInt(h, 10))
 		newRoot := rootElement(2000 + uint64(h))
-		proof, err := oldKey.Prove(types.BatchCommitment{
+		proof, err := oldKey.Prove(protocol.BatchCommitment{
 			ChainID: ln.ChainID, RollupID: faultRollupID, BatchIndex: r.NextBatchIndex,
-			PrevStateRoot: r.StateRoot, NewStateRoot: newRoot, DAHash: types.DAHash(data),
-			InboxBefore: r.ConsumedAcc, InboxAfter: r.ConsumedAcc, OutboxHash: types.OutboxHash(nil),
+			PrevStateRoot: r.StateRoot, NewStateRoot: newRoot, DAHash: protocol.DAHash(data),
+			InboxBefore: r.ConsumedAcc, InboxAfter: r.ConsumedAcc, OutboxHash: protocol.OutboxHash(nil),
 			Submitter: raw[node],
 		})
 		if err != nil {
@@ -139,10 +140,10 @@ func TestKeyChange_OldKeyBatchesAroundActivationKeepBlockTime(t *testing.T) {
 	}
 	data := []byte("new-key batch")
 	newRoot := rootElement(9999)
-	proof, err := newKey.Prove(types.BatchCommitment{
+	proof, err := newKey.Prove(protocol.BatchCommitment{
 		ChainID: ln.ChainID, RollupID: faultRollupID, BatchIndex: r.NextBatchIndex,
-		PrevStateRoot: r.StateRoot, NewStateRoot: newRoot, DAHash: types.DAHash(data),
-		InboxBefore: r.ConsumedAcc, InboxAfter: r.ConsumedAcc, OutboxHash: types.OutboxHash(nil),
+		PrevStateRoot: r.StateRoot, NewStateRoot: newRoot, DAHash: protocol.DAHash(data),
+		InboxBefore: r.ConsumedAcc, InboxAfter: r.ConsumedAcc, OutboxHash: protocol.OutboxHash(nil),
 		Submitter: raw[1],
 	})
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/operator"
 	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/prover/wallet"
@@ -86,7 +87,7 @@ func benchOperator(t *testing.T, slots int) string {
 	require.NoError(t, err)
 	to, err := c.Account(ctx, bob.Public)
 	require.NoError(t, err)
-	domain := payments.Domain(st.ChainID, st.RollupID)
+	domain := paymentsv1.Domain(st.ChainID, st.RollupID)
 	nonce := uint32(0)
 	one, _ := payments.EncodeAmount(big.NewInt(1))
 	fee, _ := payments.EncodeFee(big.NewInt(1))

@@ -19,6 +19,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/operator"
 	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/prover/wallet"
@@ -92,7 +93,7 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	// clear code and never reach a batch.
 	st, err := a.Status(t.Context())
 	require.NoError(t, err)
-	domain := payments.Domain(st.ChainID, st.RollupID)
+	domain := paymentsv1.Domain(st.ChainID, st.RollupID)
 	aliceAcc, err := a.Account(t.Context(), alice.Public)
 	require.NoError(t, err)
 	bobAcc, err := a.Account(t.Context(), bob.Public)

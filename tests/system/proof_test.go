@@ -18,10 +18,10 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/client"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup/client/cli"
 	"github.com/nativechain/nativechain/x/crossrollup/client/proof"
 	"github.com/nativechain/nativechain/x/rollups/testutil/batchprover"
-	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // TestProof_LightClientVerifiesInboxAndLedgerOfALiveNode proves a deposit's
@@ -71,7 +71,7 @@ func TestProof_LightClientVerifiesInboxAndLedgerOfALiveNode(t *testing.T) {
 	if msg == nil || pr.Height < depositHeight {
 		t.Fatalf("inbox entry 0 at height %d (deposit at %d): %v", pr.Height, depositHeight, msg)
 	}
-	if msg.Kind != uint32(rollupstypes.InboxKindDeposit) || msg.Amount != strconv.Itoa(amount) ||
+	if msg.Kind != uint32(protocol.InboxKindDeposit) || msg.Amount != strconv.Itoa(amount) ||
 		msg.Denom != Denom || hex.EncodeToString(msg.Recipient) != recipient {
 		t.Fatalf("inbox entry 0 is %+v; want a deposit of %d%s to %s", msg, amount, Denom, recipient)
 	}

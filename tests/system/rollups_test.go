@@ -17,6 +17,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/types/bech32"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/testutil/batchprover"
 	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
@@ -70,7 +71,7 @@ func TestRollups_CLIRegistersAndAdvancesRollupAndChainRejectsBadBatches(t *testi
 	if !bytes.Equal(rollup.VerifyingKey, pr.p.VerifyingKey()) {
 		t.Fatalf("stored verifying key differs from the registered vk.bin")
 	}
-	genesisAcc := types.FieldElementBytes(types.InboxAccumulatorGenesis())
+	genesisAcc := protocol.FieldElementBytes(protocol.InboxAccumulatorGenesis())
 	if !bytes.Equal(rollup.ConsumedAccumulator, genesisAcc) {
 		t.Fatalf("consumed accumulator %x, want the empty inbox's %x", rollup.ConsumedAccumulator, genesisAcc)
 	}
@@ -234,17 +235,17 @@ type provenBatch struct {
 
 func (b provenBatches) prove(index uint64, prevRoot, newRoot fr.Element, data []byte) provenBatch {
 	b.t.Helper()
-	acc := types.InboxAccumulatorGenesis()
-	proof, err := b.prover.Prove(types.BatchCommitment{
+	acc := protocol.InboxAccumulatorGenesis()
+	proof, err := b.prover.Prove(protocol.BatchCommitment{
 		ChainID:       b.chainID,
 		RollupID:      b.rollupID,
 		BatchIndex:    index,
 		PrevStateRoot: prevRoot,
 		NewStateRoot:  newRoot,
-		DAHash:        types.DAHash(data),
+		DAHash:        protocol.DAHash(data),
 		InboxBefore:   acc,
 		InboxAfter:    acc,
-		OutboxHash:    types.OutboxHash(nil),
+		OutboxHash:    protocol.OutboxHash(nil),
 		Submitter:     b.submitter,
 	})
 	if err != nil {
@@ -373,7 +374,7 @@ func rootElement(v uint64) fr.Element {
 	return e
 }
 
-func rootBytes(e fr.Element) []byte { return types.StateRootBytes(e) }
+func rootBytes(e fr.Element) []byte { return protocol.StateRootBytes(e) }
 
 func rootHex(e fr.Element) string { return hex.EncodeToString(rootBytes(e)) }
 

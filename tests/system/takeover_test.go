@@ -18,6 +18,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/operator"
 	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/prover/wallet"
@@ -157,7 +158,7 @@ func TestTakeover_StandbyTakesOverFromAKilledPrimary(t *testing.T) {
 	// every 300 ms; the primary is killed after a few of its batches.
 	st, err := standby.Status(t.Context())
 	require.NoError(t, err)
-	domain := payments.Domain(st.ChainID, st.RollupID)
+	domain := paymentsv1.Domain(st.ChainID, st.RollupID)
 	from, err := standby.Account(t.Context(), alice.Public)
 	require.NoError(t, err)
 	to, err := standby.Account(t.Context(), bobL2.Public)

@@ -19,6 +19,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/operator"
 	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/prover/wallet"
@@ -212,7 +213,7 @@ random: back the file up (and remember the passphrase).`,
 
 // resolveL2 accepts a key name or a 64-byte hex address.
 func resolveL2(cmd *cobra.Command, s string) (payments.PublicKey, error) {
-	if len(strings.TrimPrefix(s, "0x")) == 2*payments.AddressBytes {
+	if len(strings.TrimPrefix(s, "0x")) == 2*paymentsv1.AddressBytes {
 		if pk, err := wallet.ParseAddressHex(s); err == nil {
 			return pk, nil
 		}

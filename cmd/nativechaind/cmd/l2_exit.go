@@ -15,8 +15,9 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/payments"
-	crtypes "github.com/nativechain/nativechain/x/crossrollup/types"
+	"github.com/nativechain/nativechain/x/rollups/client/inbox"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -98,7 +99,7 @@ func runL2ExitProof(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	creditsOnly, _ := cmd.Flags().GetBool(flagCreditsOnly)
-	var proof crtypes.ExitProofFile
+	var proof protocol.ExitProofFile
 	if found && !creditsOnly {
 		if proof, err = payments.BuildExitProof(state, index, key.Private, chainID, rollupID, recipient); err != nil {
 			return err
@@ -146,14 +147,14 @@ func rebuildPaymentsState(ctx context.Context, c exitChain, rollupID string, log
 		return nil, r, fmt.Errorf("rollup %q: %w", rollupID, err)
 	}
 	layout := r.ExitLayout
-	if layout == nil || layout.Name != payments.ExitLayoutName {
-		return nil, r, fmt.Errorf("rollup %q registered no %s exit layout: this wallet cannot build its exit proofs", rollupID, payments.ExitLayoutName)
+	if layout == nil || layout.Name != protocol.ExitLayoutPaymentsV1 {
+		return nil, r, fmt.Errorf("rollup %q registered no %s exit layout: this wallet cannot build its exit proofs", rollupID, protocol.ExitLayoutPaymentsV1)
 	}
 	p := payments.Params{Depth: int(layout.Depth), Slots: 1, Denom: layout.Denom}
 	if err := p.Validate(); err != nil {
 		return nil, r, fmt.Errorf("rollup %q: exit layout: %w", rollupID, err)
 	}
-	if !bytes.Equal(r.GenesisStateRoot, types.StateRootBytes(p.EmptyRoot())) {
+	if !bytes.Equal(r.GenesisStateRoot, protocol.StateRootBytes(p.EmptyRoot())) {
 		return nil, r, fmt.Errorf("rollup %q did not start from an empty payments state: cannot rebuild it from batches alone", rollupID)
 	}
 	accounts := map[uint32]*payments.Account{}
@@ -194,7 +195,7 @@ func rebuildPaymentsState(ctx context.Context, c exitChain, rollupID string, log
 	if err != nil {
 		return nil, r, err
 	}
-	if got := types.StateRootBytes(root); !bytes.Equal(got, r.StateRoot) || !bytes.Equal(got, prevRoot) {
+	if got := protocol.StateRootBytes(root); !bytes.Equal(got, r.StateRoot) || !bytes.Equal(got, prevRoot) {
 		return nil, r, fmt.Errorf("the rebuilt state of %q has root %x, but the chain's state root is %x: refusing to build a proof", rollupID, got, r.StateRoot)
 	}
 	return state, r, nil
@@ -202,14 +203,14 @@ func rebuildPaymentsState(ctx context.Context, c exitChain, rollupID string, log
 
 // consumedEntries fetches the inbox messages batch b consumed and checks
 // that they end at the accumulator the chain recorded for it.
-func consumedEntries(ctx context.Context, c exitChain, rollupID string, b types.Batch) ([]types.InboxEntry, error) {
-	msgs, err := types.CollectConsumedInbox(ctx, b, inboxPage, func(ctx context.Context, from, limit uint64) ([]types.InboxMessage, error) {
+func consumedEntries(ctx context.Context, c exitChain, rollupID string, b types.Batch) ([]protocol.InboxEntry, error) {
+	msgs, err := inbox.CollectConsumed(ctx, b, inboxPage, func(ctx context.Context, from, limit uint64) ([]types.InboxMessage, error) {
 		return c.inbox(ctx, rollupID, from, limit)
 	})
 	if err != nil {
 		return nil, err
 	}
-	entries := make([]types.InboxEntry, len(msgs))
+	entries := make([]protocol.InboxEntry, len(msgs))
 	for i, m := range msgs {
 		e, err := m.Entry()
 		if err != nil {
@@ -293,7 +294,7 @@ func (c *exitChainClient) batchData(ctx context.Context, b types.Batch) ([]byte,
 			}
 			for _, sb := range carried {
 				if sb.RollupId == b.RollupId && sb.BatchIndex == b.Index &&
-					bytes.Equal(types.FieldElementBytes(types.DAHash(sb.Data)), b.DaHash) {
+					bytes.Equal(protocol.FieldElementBytes(protocol.DAHash(sb.Data)), b.DaHash) {
 					return sb.Data, nil
 				}
 			}

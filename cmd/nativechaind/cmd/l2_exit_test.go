@@ -11,8 +11,9 @@ import (
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/payments"
-	crtypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -61,28 +62,28 @@ func newFakeExitChain(t *testing.T) (*fakeExitChain, *payments.PrivateKey, *paym
 	st, err := payments.OpenState(dbm.NewMemDB(), p)
 	require.NoError(t, err)
 	alice, bob := payments.NewPrivateKey([32]byte{1}), payments.NewPrivateKey([32]byte{2})
-	f := &fakeExitChain{r: types.Rollup{Id: exitTestRollup, GenesisStateRoot: types.StateRootBytes(p.EmptyRoot()),
+	f := &fakeExitChain{r: types.Rollup{Id: exitTestRollup, GenesisStateRoot: protocol.StateRootBytes(p.EmptyRoot()),
 		Status:     types.ROLLUP_STATUS_FROZEN,
-		ExitLayout: &types.ExitLayout{Name: payments.ExitLayoutName, Depth: 4, Denom: payments.DefaultDenom}}}
-	acc := types.InboxAccumulatorGenesis()
-	var entries []types.InboxEntry
+		ExitLayout: &types.ExitLayout{Name: protocol.ExitLayoutPaymentsV1, Depth: 4, Denom: payments.DefaultDenom}}}
+	acc := protocol.InboxAccumulatorGenesis()
+	var entries []protocol.InboxEntry
 	for i, k := range []*payments.PrivateKey{alice, bob} {
-		e := types.InboxEntry{Sequence: uint64(i), Kind: types.InboxKindDeposit, Sender: make([]byte, 20),
-			Recipient: k.Public.Address(), Denom: payments.DefaultDenom, Amount: types.NewUint128(1000)}
+		e := protocol.InboxEntry{Sequence: uint64(i), Kind: protocol.InboxKindDeposit, Sender: make([]byte, 20),
+			Recipient: k.Public.Address(), Denom: payments.DefaultDenom, Amount: protocol.NewUint128(1000)}
 		entries = append(entries, e)
-		acc = types.InboxAccumulate(acc, e)
-		f.msgs = append(f.msgs, types.InboxMessageFromEntry(e, 1, types.StateRootBytes(acc)))
+		acc = protocol.InboxAccumulate(acc, e)
+		f.msgs = append(f.msgs, types.InboxMessageFromEntry(e, 1, protocol.StateRootBytes(acc)))
 	}
 	amt, err := payments.EncodeAmount(big.NewInt(300))
 	require.NoError(t, err)
 	fee, err := payments.EncodeFee(big.NewInt(2))
 	require.NoError(t, err)
 	transfer := payments.Tx{Kind: payments.KindTransfer, From: 0, To: 1, ToKey: bob.Public, Amount: amt, Fee: fee}
-	transfer.Sign(alice, payments.Domain(exitTestChain, exitTestRollup), payments.DefaultDenom)
-	before := types.InboxAccumulatorGenesis()
+	transfer.Sign(alice, paymentsv1.Domain(exitTestChain, exitTestRollup), payments.DefaultDenom)
+	before := protocol.InboxAccumulatorGenesis()
 	from := uint64(0)
 	for i, step := range []struct {
-		inbox []types.InboxEntry
+		inbox []protocol.InboxEntry
 		txs   []payments.Tx
 	}{{entries, nil}, {nil, []payments.Tx{transfer}}} {
 		b, err := st.BuildBatch(payments.BatchContext{ChainID: exitTestChain, RollupID: exitTestRollup, BatchIndex: uint64(i + 1),
@@ -90,16 +91,16 @@ func newFakeExitChain(t *testing.T) (*fakeExitChain, *payments.PrivateKey, *paym
 		require.NoError(t, err)
 		require.Len(t, b.Included, len(step.txs))
 		f.batches = append(f.batches, types.Batch{RollupId: exitTestRollup, Index: uint64(i + 1),
-			PrevStateRoot: types.StateRootBytes(b.PrevRoot), NewStateRoot: types.StateRootBytes(b.NewRoot),
-			DaHash: types.FieldElementBytes(types.DAHash(b.Data)), InboxFrom: from, InboxTo: from + b.InboxConsumed,
-			InboxAccumulatorAfter: types.StateRootBytes(b.Commitment.InboxAfter)})
+			PrevStateRoot: protocol.StateRootBytes(b.PrevRoot), NewStateRoot: protocol.StateRootBytes(b.NewRoot),
+			DaHash: protocol.FieldElementBytes(protocol.DAHash(b.Data)), InboxFrom: from, InboxTo: from + b.InboxConsumed,
+			InboxAccumulatorAfter: protocol.StateRootBytes(b.Commitment.InboxAfter)})
 		f.data = append(f.data, b.Data)
 		from += b.InboxConsumed
 		before = b.Commitment.InboxAfter
 	}
 	root, err := st.Root()
 	require.NoError(t, err)
-	f.r.StateRoot, f.r.NextBatchIndex = types.StateRootBytes(root), uint64(len(f.batches))+1
+	f.r.StateRoot, f.r.NextBatchIndex = protocol.StateRootBytes(root), uint64(len(f.batches))+1
 	return f, alice, bob
 }
 
@@ -120,8 +121,8 @@ func TestRebuildPaymentsState_ExitProofVerifiesAgainstTheChainRoot(t *testing.T)
 		require.Equal(t, hex.EncodeToString(r.StateRoot), proof.StateRoot)
 		root, claim, err := payments.ParseExitProofFile(proof)
 		require.NoError(t, err)
-		layout := crtypes.ExitLayoutParams{Name: r.ExitLayout.Name, Depth: r.ExitLayout.Depth, Denom: r.ExitLayout.Denom}
-		require.NoError(t, payments.NewExitVerifier().VerifyExit(context.Background(), exitTestChain, exitTestRollup, layout, root, claim))
+		layout := protocol.ExitLayoutParams{Name: r.ExitLayout.Name, Depth: r.ExitLayout.Depth, Denom: r.ExitLayout.Denom}
+		require.NoError(t, paymentsv1.NewExitVerifier().VerifyExit(context.Background(), exitTestChain, exitTestRollup, layout, root, claim))
 	}
 }
 

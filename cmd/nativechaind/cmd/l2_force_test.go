@@ -10,6 +10,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/prover/wallet"
 )
@@ -40,7 +41,7 @@ func TestL2ForceWithdraw_WritesASignedForcedTx(t *testing.T) {
 	require.Equal(t, bytes.Repeat([]byte{0x55}, 20), tx.Recipient)
 	k, err := wallet.LoadKey(dir, "dave", []byte(testL2Pass))
 	require.NoError(t, err)
-	require.True(t, tx.Verify(k.Private.Public, payments.Domain("nativechain-1", "payments"), payments.DefaultDenom))
+	require.True(t, tx.Verify(k.Private.Public, paymentsv1.Domain("nativechain-1", "payments"), payments.DefaultDenom))
 }
 
 func TestL2Force_RefusesWhatCannotBeForced(t *testing.T) {
@@ -99,5 +100,5 @@ func TestL2ForceSend_WritesASignedForcedTx(t *testing.T) {
 	require.Equal(t, erin.Private.Public.Address(), tx.Recipient)
 	dave, err := wallet.LoadKey(dir, "dave", []byte(testL2Pass))
 	require.NoError(t, err)
-	require.True(t, tx.Verify(dave.Private.Public, payments.Domain("nativechain-1", "payments"), payments.DefaultDenom))
+	require.True(t, tx.Verify(dave.Private.Public, paymentsv1.Domain("nativechain-1", "payments"), payments.DefaultDenom))
 }

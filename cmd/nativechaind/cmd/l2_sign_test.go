@@ -10,8 +10,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/operator"
-	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/prover/wallet"
 )
 
@@ -103,5 +103,5 @@ func TestL2Transfer_ShowsWhatItSignsAndSignsTheRecipientKey(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, erin.Private.Public, tx.ToKey)
 	require.Equal(t, uint32(2), tx.To)
-	require.True(t, tx.Verify(dave.Private.Public, payments.Domain("nativechain-1", "payments"), "unat"))
+	require.True(t, tx.Verify(dave.Private.Public, paymentsv1.Domain("nativechain-1", "payments"), "unat"))
 }

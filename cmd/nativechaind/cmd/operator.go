@@ -15,6 +15,8 @@ import (
 
 	// Circuit packages register themselves in prover/circuits from their
 	// init functions: import each one a rollup operator may name here.
+	// devcircuit is "test", the development circuit (--circuit test).
+	_ "github.com/nativechain/nativechain/prover/devcircuit"
 	_ "github.com/nativechain/nativechain/prover/payments"
 )
 

@@ -23,6 +23,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/tx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/circuits"
 	"github.com/nativechain/nativechain/prover/operator"
 	"github.com/nativechain/nativechain/prover/payments"
@@ -271,10 +272,10 @@ rollup is frozen. The bond is escrowed while the rollup exists.`,
 			from := clientCtx.GetFromAddress().String()
 			msg := &types.MsgRegisterRollup{
 				Admin: from, RollupId: c.RollupID, VerifyingKey: vk,
-				GenesisStateRoot: types.StateRootBytes(p.EmptyRoot()), Operators: []string{from}, Bond: bond,
+				GenesisStateRoot: protocol.StateRootBytes(p.EmptyRoot()), Operators: []string{from}, Bond: bond,
 				MaxBatchDataBytes: uint64(p.MaxDataBytes()),
 				// Exodus: users exit a frozen rollup with payments-v1 proofs.
-				ExitLayout: &types.ExitLayout{Name: payments.ExitLayoutName, Depth: uint32(p.Depth), Denom: p.WithDefaults().Denom},
+				ExitLayout: &types.ExitLayout{Name: protocol.ExitLayoutPaymentsV1, Depth: uint32(p.Depth), Denom: p.WithDefaults().Denom},
 			}
 			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
 		},

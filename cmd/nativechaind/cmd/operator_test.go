@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nativechain/nativechain/prover/circuits"
+	"github.com/nativechain/nativechain/prover/devcircuit"
 	"github.com/nativechain/nativechain/prover/operator"
 	"github.com/nativechain/nativechain/prover/setup"
 )
@@ -27,7 +28,7 @@ func runOperator(t *testing.T, args ...string) (stdout, stderr string, err error
 
 func TestOperatorSetup_WritesKeysThenReusesThem(t *testing.T) {
 	root := t.TempDir()
-	c, err := circuits.Compile(circuits.TestCircuitName, nil)
+	c, err := circuits.Compile(devcircuit.Name, nil)
 	require.NoError(t, err)
 	dir := setup.KeyDir(root, c.Hash)
 

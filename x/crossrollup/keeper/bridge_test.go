@@ -21,6 +21,7 @@ import (
 	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup"
 	"github.com/nativechain/nativechain/x/crossrollup/keeper"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
@@ -88,7 +89,7 @@ func (b *fakeBank) snapshot() string {
 // fakeRollups knows rollups by id and records appended inbox entries.
 type fakeRollups struct {
 	rollups map[string]rollupstypes.RollupStatus
-	inbox   map[string][]rollupstypes.InboxEntry
+	inbox   map[string][]protocol.InboxEntry
 }
 
 var _ types.RollupsKeeper = (*fakeRollups)(nil)
@@ -101,7 +102,7 @@ func (r *fakeRollups) GetRollup(_ context.Context, id string) (rollupstypes.Roll
 	return rollupstypes.Rollup{Id: id, Status: st}, nil
 }
 
-func (r *fakeRollups) AppendInbox(ctx context.Context, id string, e rollupstypes.InboxEntry) (uint64, error) {
+func (r *fakeRollups) AppendInbox(ctx context.Context, id string, e protocol.InboxEntry) (uint64, error) {
 	ro, err := r.GetRollup(ctx, id)
 	if err != nil {
 		return 0, err
@@ -178,7 +179,7 @@ func newBridgeFixture(t *testing.T) bridgeFixture {
 		rollups: map[string]rollupstypes.RollupStatus{
 			activeID: rollupstypes.ROLLUP_STATUS_ACTIVE, betaID: rollupstypes.ROLLUP_STATUS_ACTIVE, frozenID: rollupstypes.ROLLUP_STATUS_FROZEN,
 		},
-		inbox: map[string][]rollupstypes.InboxEntry{},
+		inbox: map[string][]protocol.InboxEntry{},
 	}
 	batches, pool := &fakeBatches{}, &fakePool{bank: bank}
 	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, bank, rollups, batches, pool, nil, authority)
@@ -261,7 +262,7 @@ func TestDeposit(t *testing.T) {
 			f.bank.balances[string(f.alice)] = sdk.NewCoins(sdk.NewCoin(denom, over128))
 		}, func(f bridgeFixture) *types.MsgDeposit {
 			return &types.MsgDeposit{Sender: f.aliceS, RollupId: activeID, L2Recipient: recipient, Amount: sdk.NewCoin(denom, over128)}
-		}, rollupstypes.ErrAmountOverflow, false},
+		}, protocol.ErrAmountOverflow, false},
 		// The keeper appends to the inbox before moving coins. In the real
 		// app a failed tx's state (inbox included) is discarded; the fake
 		// inbox is not transactional, so the append persists here and only
@@ -296,9 +297,9 @@ func TestDeposit(t *testing.T) {
 			got, err := f.keeper.Ledger(f.ctx, activeID, denom)
 			require.NoError(t, err)
 			require.Equal(t, "300", got.String())
-			require.Equal(t, []rollupstypes.InboxEntry{{
-				Sequence: 0, Kind: rollupstypes.InboxKindDeposit, Sender: f.alice.Bytes(),
-				Recipient: recipient, Denom: denom, Amount: rollupstypes.NewUint128(300),
+			require.Equal(t, []protocol.InboxEntry{{
+				Sequence: 0, Kind: protocol.InboxKindDeposit, Sender: f.alice.Bytes(),
+				Recipient: recipient, Denom: denom, Amount: protocol.NewUint128(300),
 			}}, f.rollups.inbox[activeID])
 
 			// A second deposit accumulates on the ledger and gets the next sequence.
@@ -318,32 +319,32 @@ func TestDeposit(t *testing.T) {
 func TestAfterBatchVerified(t *testing.T) {
 	bob := sdk.AccAddress(bytes.Repeat([]byte{0xb0}, 20))
 	blocked := sdk.AccAddress(bytes.Repeat([]byte{0xee}, 20))
-	withdrawal := func(to []byte, amt uint64) rollupstypes.OutboxEntry {
-		return rollupstypes.OutboxEntry{Kind: rollupstypes.OutboxKindWithdrawal, Recipient: to, Denom: denom, Amount: rollupstypes.NewUint128(amt)}
+	withdrawal := func(to []byte, amt uint64) protocol.OutboxEntry {
+		return protocol.OutboxEntry{Kind: protocol.OutboxKindWithdrawal, Recipient: to, Denom: denom, Amount: protocol.NewUint128(amt)}
 	}
 
 	tests := []struct {
 		name       string
-		outbox     []rollupstypes.OutboxEntry
+		outbox     []protocol.OutboxEntry
 		wantErr    error
 		wantLedger string // after success, "" means removed
 		wantBob    int64
 	}{
-		{"partial withdrawal", []rollupstypes.OutboxEntry{withdrawal(bob, 40)}, nil, "60", 40},
-		{"withdrawal empties ledger", []rollupstypes.OutboxEntry{withdrawal(bob, 60), withdrawal(bob, 40)}, nil, "", 100},
-		{"overdraw", []rollupstypes.OutboxEntry{withdrawal(bob, 101)}, types.ErrLedgerInsufficient, "", 0},
+		{"partial withdrawal", []protocol.OutboxEntry{withdrawal(bob, 40)}, nil, "60", 40},
+		{"withdrawal empties ledger", []protocol.OutboxEntry{withdrawal(bob, 60), withdrawal(bob, 40)}, nil, "", 100},
+		{"overdraw", []protocol.OutboxEntry{withdrawal(bob, 101)}, types.ErrLedgerInsufficient, "", 0},
 		// H1: an unpayable recipient never fails the batch; without an L2
 		// sender to refund, the value stays in the ledger.
-		{"blocked recipient is kept, not failing", []rollupstypes.OutboxEntry{withdrawal(blocked, 10), withdrawal(bob, 5)}, nil, "95", 5},
-		{"empty recipient", []rollupstypes.OutboxEntry{withdrawal(nil, 10)}, types.ErrInvalidWithdrawal, "", 0},
-		{"300-byte recipient", []rollupstypes.OutboxEntry{withdrawal(make([]byte, 300), 10)}, types.ErrInvalidWithdrawal, "", 0},
-		{"cross-rollup message over the ledger", []rollupstypes.OutboxEntry{{
-			Kind: rollupstypes.OutboxKindCrossRollupMessage, Sender: []byte{9}, DestRollupID: betaID, Recipient: []byte{1}, Denom: denom, Amount: rollupstypes.NewUint128(101),
+		{"blocked recipient is kept, not failing", []protocol.OutboxEntry{withdrawal(blocked, 10), withdrawal(bob, 5)}, nil, "95", 5},
+		{"empty recipient", []protocol.OutboxEntry{withdrawal(nil, 10)}, types.ErrInvalidWithdrawal, "", 0},
+		{"300-byte recipient", []protocol.OutboxEntry{withdrawal(make([]byte, 300), 10)}, types.ErrInvalidWithdrawal, "", 0},
+		{"cross-rollup message over the ledger", []protocol.OutboxEntry{{
+			Kind: protocol.OutboxKindCrossRollupMessage, Sender: []byte{9}, DestRollupID: betaID, Recipient: []byte{1}, Denom: denom, Amount: protocol.NewUint128(101),
 		}}, types.ErrLedgerInsufficient, "", 0},
-		{"cross-rollup message without sender", []rollupstypes.OutboxEntry{{
-			Kind: rollupstypes.OutboxKindCrossRollupMessage, DestRollupID: betaID, Recipient: []byte{1}, Denom: denom, Amount: rollupstypes.NewUint128(1),
+		{"cross-rollup message without sender", []protocol.OutboxEntry{{
+			Kind: protocol.OutboxKindCrossRollupMessage, DestRollupID: betaID, Recipient: []byte{1}, Denom: denom, Amount: protocol.NewUint128(1),
 		}}, types.ErrInvalidWithdrawal, "", 0},
-		{"unknown kind", []rollupstypes.OutboxEntry{{Kind: 9, Recipient: bob, Denom: denom, Amount: rollupstypes.NewUint128(1)}}, types.ErrInvalidWithdrawal, "", 0},
+		{"unknown kind", []protocol.OutboxEntry{{Kind: 9, Recipient: bob, Denom: denom, Amount: protocol.NewUint128(1)}}, types.ErrInvalidWithdrawal, "", 0},
 		// Entries past max_outbox_entries: TestAfterBatchVerified_LoweredCapsBounceInsteadOfFailingAProvenBatch.
 	}
 	for _, tc := range tests {

@@ -9,8 +9,8 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
-	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // deposit escrows the coins, credits the rollup's ledger and appends a
@@ -28,8 +28,8 @@ func (k Keeper) deposit(ctx context.Context, msg *types.MsgDeposit) (uint64, err
 	if err != nil {
 		return 0, types.ErrInvalidDeposit.Wrap(err.Error())
 	}
-	seq, err := k.bridgeIn(ctx, params, sender, msg.RollupId, rollupstypes.InboxEntry{
-		Kind:      rollupstypes.InboxKindDeposit,
+	seq, err := k.bridgeIn(ctx, params, sender, msg.RollupId, protocol.InboxEntry{
+		Kind:      protocol.InboxKindDeposit,
 		Sender:    sender,
 		Recipient: msg.L2Recipient,
 	}, &msg.Amount)
@@ -49,7 +49,7 @@ func (k Keeper) sendMessage(ctx context.Context, msg *types.MsgSendMessage) (uin
 		return 0, err
 	}
 	if uint64(len(msg.Payload)) > params.MaxPayloadBytes {
-		return 0, rollupstypes.ErrPayloadTooLarge.Wrapf("%d bytes, max_payload_bytes %d", len(msg.Payload), params.MaxPayloadBytes)
+		return 0, protocol.ErrPayloadTooLarge.Wrapf("%d bytes, max_payload_bytes %d", len(msg.Payload), params.MaxPayloadBytes)
 	}
 	if msg.Amount != nil && !params.DepositsEnabled {
 		return 0, types.ErrDepositsDisabled.Wrap("messages may not carry value")
@@ -58,8 +58,8 @@ func (k Keeper) sendMessage(ctx context.Context, msg *types.MsgSendMessage) (uin
 	if err != nil {
 		return 0, types.ErrInvalidMessage.Wrap(err.Error())
 	}
-	seq, err := k.bridgeIn(ctx, params, sender, msg.RollupId, rollupstypes.InboxEntry{
-		Kind:      rollupstypes.InboxKindL1Call,
+	seq, err := k.bridgeIn(ctx, params, sender, msg.RollupId, protocol.InboxEntry{
+		Kind:      protocol.InboxKindL1Call,
 		Sender:    sender,
 		Recipient: msg.L2Recipient,
 		Payload:   msg.Payload,
@@ -80,7 +80,7 @@ func (k Keeper) sendMessage(ctx context.Context, msg *types.MsgSendMessage) (uin
 // bridgeIn is what deposits and L1 calls share: refuse a paused rollup,
 // append the entry (with the value, if any) to the inbox, escrow the value
 // and credit the ledger, and charge the bridge fee on top of the value.
-func (k Keeper) bridgeIn(ctx context.Context, params types.Params, sender sdk.AccAddress, rollupID string, entry rollupstypes.InboxEntry, value *sdk.Coin) (uint64, error) {
+func (k Keeper) bridgeIn(ctx context.Context, params types.Params, sender sdk.AccAddress, rollupID string, entry protocol.InboxEntry, value *sdk.Coin) (uint64, error) {
 	if paused, err := k.Paused.Has(ctx, rollupID); err != nil {
 		return 0, err
 	} else if paused {
@@ -97,7 +97,7 @@ func (k Keeper) bridgeIn(ctx context.Context, params types.Params, sender sdk.Ac
 		}
 	}
 	if value != nil {
-		amount, err := rollupstypes.Uint128FromBig(value.Amount.BigInt())
+		amount, err := protocol.Uint128FromBig(value.Amount.BigInt())
 		if err != nil {
 			return 0, err
 		}

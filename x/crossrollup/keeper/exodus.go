@@ -14,6 +14,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -54,7 +55,7 @@ func (k Keeper) exodusWithdraw(ctx context.Context, msg *types.MsgExodusWithdraw
 	if r.ExitLayout.IsEmpty() {
 		return nil, types.ErrNoExitLayout.Wrapf("rollup %q registered no exit layout", r.Id)
 	}
-	layout := types.ExitLayoutParams{Name: r.ExitLayout.Name, Depth: r.ExitLayout.Depth, Denom: r.ExitLayout.Denom}
+	layout := protocol.ExitLayoutParams{Name: r.ExitLayout.Name, Depth: r.ExitLayout.Depth, Denom: r.ExitLayout.Denom}
 	verifier, ok := k.exitVerifier(layout.Name)
 	if !ok {
 		return nil, types.ErrNoExitLayout.Wrapf("no verifier is wired for layout %q of rollup %q", layout.Name, r.Id)
@@ -73,7 +74,7 @@ func (k Keeper) exodusWithdraw(ctx context.Context, msg *types.MsgExodusWithdraw
 	if err != nil {
 		return nil, types.ErrInvalidRequest.Wrapf("recipient: %s", err)
 	}
-	leafClaim := msg.LeafIndex != types.ExitLeafNone
+	leafClaim := msg.LeafIndex != protocol.ExitLeafNone
 	if leafClaim {
 		exited, err := k.Exits.Has(ctx, collections.Join(r.Id, msg.LeafIndex))
 		if err != nil {
@@ -89,8 +90,8 @@ func (k Keeper) exodusWithdraw(ctx context.Context, msg *types.MsgExodusWithdraw
 
 	// Verification is the expensive part: charge for it first.
 	sdkCtx.GasMeter().ConsumeGas(verifier.VerifyGas(layout), "crossrollup: exit proof verification")
-	claim := types.ExitClaim{
-		LeafIndex: msg.LeafIndex, Account: msg.Account, Balance: balance, Nonce: msg.Nonce,
+	claim := protocol.ExitClaim{
+		LeafIndex: msg.LeafIndex, Account: msg.Account, Balance: balance.BigInt(), Nonce: msg.Nonce,
 		Siblings: msg.Siblings, Recipient: recipient, Signature: msg.Signature,
 	}
 	if err := verifier.VerifyExit(ctx, sdkCtx.ChainID(), r.Id, layout, r.StateRoot, claim); err != nil {
@@ -157,8 +158,8 @@ func (k Keeper) exodusWithdraw(ctx context.Context, msg *types.MsgExodusWithdraw
 // checkExitShape checks a claim against its layout: a leaf claim has
 // exactly depth siblings and a leaf index below 2^depth; a credits-only
 // claim (ExitLeafNone) has no siblings, balance or nonce.
-func checkExitShape(msg *types.MsgExodusWithdraw, layout types.ExitLayoutParams, balance sdkmath.Int) error {
-	if msg.LeafIndex == types.ExitLeafNone {
+func checkExitShape(msg *types.MsgExodusWithdraw, layout protocol.ExitLayoutParams, balance sdkmath.Int) error {
+	if msg.LeafIndex == protocol.ExitLeafNone {
 		if len(msg.Siblings) != 0 || !balance.IsZero() || msg.Nonce != 0 {
 			return types.ErrInvalidExitProof.Wrap("a credits-only claim carries no siblings, balance or nonce")
 		}

@@ -7,6 +7,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -58,7 +59,7 @@ func TestGenesisValidate_Exodus(t *testing.T) {
 	}{
 		{"all valid", func(*types.GenesisState) {}, true},
 		{"duplicate exit", func(gs *types.GenesisState) { gs.Exits = append(gs.Exits, okExit) }, false},
-		{"exit of no leaf", func(gs *types.GenesisState) { gs.Exits[0].LeafIndex = types.ExitLeafNone }, false},
+		{"exit of no leaf", func(gs *types.GenesisState) { gs.Exits[0].LeafIndex = protocol.ExitLeafNone }, false},
 		{"exit paying nothing", func(gs *types.GenesisState) { gs.Exits[0].Paid = nil }, false},
 		{"exit without account", func(gs *types.GenesisState) { gs.Exits[0].Account = nil }, false},
 		{"duplicate credit", func(gs *types.GenesisState) { gs.ExitCredits = append(gs.ExitCredits, okCredit) }, false},

@@ -8,6 +8,7 @@ import (
 
 	"cosmossdk.io/collections"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -34,8 +35,8 @@ func (q queryServer) ExitCredits(ctx context.Context, req *types.QueryExitCredit
 		return nil, types.ErrInvalidRequest.Wrap("rollup id required")
 	}
 	account, err := hex.DecodeString(strings.TrimPrefix(req.Account, "0x"))
-	if err != nil || len(account) == 0 || len(account) > rollupstypes.MaxAddressLen {
-		return nil, types.ErrInvalidRequest.Wrapf("account must be 1..%d bytes in hex", rollupstypes.MaxAddressLen)
+	if err != nil || len(account) == 0 || len(account) > protocol.MaxAddressLen {
+		return nil, types.ErrInvalidRequest.Wrapf("account must be 1..%d bytes in hex", protocol.MaxAddressLen)
 	}
 	credits, err := q.ExitCreditsOf(ctx, req.RollupId, account)
 	if err != nil {

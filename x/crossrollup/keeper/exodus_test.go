@@ -20,6 +20,7 @@ import (
 	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup"
 	"github.com/nativechain/nativechain/x/crossrollup/keeper"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
@@ -49,7 +50,7 @@ func (r *registry) GetRollup(_ context.Context, id string) (rollupstypes.Rollup,
 	return *ro, nil
 }
 
-func (r *registry) AppendInbox(_ context.Context, id string, e rollupstypes.InboxEntry) (uint64, error) {
+func (r *registry) AppendInbox(_ context.Context, id string, e protocol.InboxEntry) (uint64, error) {
 	ro, ok := r.rollups[id]
 	if !ok {
 		return 0, rollupstypes.ErrUnknownRollup.Wrap(id)
@@ -85,14 +86,14 @@ type fakeExitVerifier struct {
 
 type verifyCall struct {
 	chainID, rollupID string
-	layout            types.ExitLayoutParams
+	layout            protocol.ExitLayoutParams
 	root              []byte
-	claim             types.ExitClaim
+	claim             protocol.ExitClaim
 }
 
 var goodSig = []byte("signed by the L2 key")
 
-func (v *fakeExitVerifier) VerifyExit(_ context.Context, chainID, rollupID string, layout types.ExitLayoutParams, root []byte, claim types.ExitClaim) error {
+func (v *fakeExitVerifier) VerifyExit(_ context.Context, chainID, rollupID string, layout protocol.ExitLayoutParams, root []byte, claim protocol.ExitClaim) error {
 	v.calls = append(v.calls, verifyCall{chainID, rollupID, layout, root, claim})
 	if !bytes.Equal(claim.Signature, goodSig) {
 		return types.ErrInvalidExitProof.Wrap("bad signature")
@@ -100,7 +101,7 @@ func (v *fakeExitVerifier) VerifyExit(_ context.Context, chainID, rollupID strin
 	return nil
 }
 
-func (v *fakeExitVerifier) VerifyGas(layout types.ExitLayoutParams) uint64 {
+func (v *fakeExitVerifier) VerifyGas(layout protocol.ExitLayoutParams) uint64 {
 	return v.gas + uint64(layout.Depth)
 }
 
@@ -242,7 +243,7 @@ func (f *exodusFixture) claim() *types.MsgExodusWithdraw {
 // creditsOnly is a claim of carol's credits on deadID.
 func (f *exodusFixture) creditsOnly() *types.MsgExodusWithdraw {
 	return &types.MsgExodusWithdraw{
-		Sender: f.bobS, RollupId: deadID, StateRoot: root(deadRoot), LeafIndex: types.ExitLeafNone,
+		Sender: f.bobS, RollupId: deadID, StateRoot: root(deadRoot), LeafIndex: protocol.ExitLeafNone,
 		Account: l2Carol, Recipient: f.bobS, Signature: goodSig,
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -43,7 +44,7 @@ func TestExodusWithdraw_RefusesBadClaimsInOrderAndChangesNothing(t *testing.T) {
 		{
 			name: "credits-only claim with siblings",
 			edit: func(_ *exodusFixture, m *types.MsgExodusWithdraw) {
-				m.LeafIndex = types.ExitLeafNone
+				m.LeafIndex = protocol.ExitLeafNone
 				m.Balance = ""
 				m.Nonce = 0
 			},
@@ -52,7 +53,7 @@ func TestExodusWithdraw_RefusesBadClaimsInOrderAndChangesNothing(t *testing.T) {
 		{
 			name: "credits-only claim with a balance",
 			edit: func(_ *exodusFixture, m *types.MsgExodusWithdraw) {
-				m.LeafIndex = types.ExitLeafNone
+				m.LeafIndex = protocol.ExitLeafNone
 				m.Siblings = nil
 				m.Nonce = 0
 			},
@@ -99,7 +100,7 @@ func TestExodusWithdraw_RefusesBadClaimsInOrderAndChangesNothing(t *testing.T) {
 			f.requireInvariant(t)
 			if tc.verified {
 				require.Len(t, f.verifier.calls, calls+1)
-				require.GreaterOrEqual(t, f.ctx.GasMeter().GasConsumed()-gasBefore, f.verifier.VerifyGas(types.ExitLayoutParams{Depth: exitDepth}),
+				require.GreaterOrEqual(t, f.ctx.GasMeter().GasConsumed()-gasBefore, f.verifier.VerifyGas(protocol.ExitLayoutParams{Depth: exitDepth}),
 					"the verification gas is charged before verifying")
 			} else {
 				require.Len(t, f.verifier.calls, calls, "refused before verifying")
@@ -129,7 +130,7 @@ func TestExodusWithdraw_PaysTheLeafOnceAndRecordsTheExit(t *testing.T) {
 	call := f.verifier.calls[0]
 	require.Equal(t, chainID, call.chainID)
 	require.Equal(t, deadID, call.rollupID)
-	require.Equal(t, types.ExitLayoutParams{Name: layoutName, Depth: exitDepth, Denom: denom}, call.layout)
+	require.Equal(t, protocol.ExitLayoutParams{Name: layoutName, Depth: exitDepth, Denom: denom}, call.layout)
 	require.Equal(t, root(deadRoot), call.root)
 	require.Equal(t, []byte(f.bob), call.claim.Recipient)
 	require.Equal(t, "300", call.claim.Balance.String())
@@ -189,7 +190,7 @@ func TestExodusWithdraw_CreditsOnlyClaim(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, sdk.NewInt64Coin(denom, 40), res.Amount)
 	require.Equal(t, int64(300), f.ledger(t, deadID))
-	require.Equal(t, types.ExitLeafNone, f.verifier.calls[0].claim.LeafIndex)
+	require.Equal(t, protocol.ExitLeafNone, f.verifier.calls[0].claim.LeafIndex)
 	f.requireInvariant(t)
 	// No nullifier: the leaf (whatever it is) may still exit, and new
 	// credits may still be claimed; the paid ones are gone.

@@ -9,6 +9,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -27,19 +28,19 @@ func (f *exodusFixture) addRollup(id string, layout *rollupstypes.ExitLayout) {
 	f.reg.rollups[id] = &rollupstypes.Rollup{Id: id, Status: rollupstypes.ROLLUP_STATUS_ACTIVE, StateRoot: root(deadRoot), ExitLayout: layout}
 }
 
-func (f *exodusFixture) apply(t *testing.T, id string, outbox ...rollupstypes.OutboxEntry) error {
+func (f *exodusFixture) apply(t *testing.T, id string, outbox ...protocol.OutboxEntry) error {
 	t.Helper()
 	return f.keeper.Hooks().AfterBatchVerified(f.ctx, rollupstypes.VerifiedBatch{RollupID: id, Index: 1, Outbox: outbox})
 }
 
-func withdrawalOf(sender, to []byte, amt uint64) rollupstypes.OutboxEntry {
-	return rollupstypes.OutboxEntry{Kind: rollupstypes.OutboxKindWithdrawal, Sender: sender, Recipient: to, Denom: denom, Amount: rollupstypes.NewUint128(amt)}
+func withdrawalOf(sender, to []byte, amt uint64) protocol.OutboxEntry {
+	return protocol.OutboxEntry{Kind: protocol.OutboxKindWithdrawal, Sender: sender, Recipient: to, Denom: denom, Amount: protocol.NewUint128(amt)}
 }
 
-func sendOf(dest string, amt uint64, payload []byte) rollupstypes.OutboxEntry {
-	return rollupstypes.OutboxEntry{
-		Kind: rollupstypes.OutboxKindCrossRollupMessage, Sender: l2Carol, Recipient: l2Dave, DestRollupID: dest,
-		Denom: denom, Amount: rollupstypes.NewUint128(amt), Payload: payload,
+func sendOf(dest string, amt uint64, payload []byte) protocol.OutboxEntry {
+	return protocol.OutboxEntry{
+		Kind: protocol.OutboxKindCrossRollupMessage, Sender: l2Carol, Recipient: l2Dave, DestRollupID: dest,
+		Denom: denom, Amount: protocol.NewUint128(amt), Payload: payload,
 	}
 }
 
@@ -91,7 +92,7 @@ func TestWithdraw_UndeliverableRecipientRefundsTheSender(t *testing.T) {
 
 	// ASSERT: a refund entry to the L2 sender; the value never left.
 	back := f.lastInbox(t, liveID)
-	require.Equal(t, uint32(rollupstypes.InboxKindRefund), back.Kind)
+	require.Equal(t, uint32(protocol.InboxKindRefund), back.Kind)
 	require.Equal(t, l2Carol, back.Recipient)
 	require.Equal(t, []byte(f.bob), back.Sender, "the refund names the recipient that could not be paid")
 	require.Equal(t, liveID, back.SourceRollupId)
@@ -125,7 +126,7 @@ func TestRoute_ADestinationInboxThatRefusesBouncesTheMessage(t *testing.T) {
 
 	require.Empty(t, f.reg.inbox[sinkID])
 	back := f.lastInbox(t, liveID)
-	require.Equal(t, uint32(rollupstypes.InboxKindRefund), back.Kind)
+	require.Equal(t, uint32(protocol.InboxKindRefund), back.Kind)
 	require.Equal(t, l2Carol, back.Recipient)
 	require.Equal(t, []byte("call"), back.Payload, "a payload the chain could carry comes back")
 	require.Equal(t, int64(100), f.ledger(t, liveID))
@@ -183,7 +184,7 @@ func TestRoute_OutflowCapCountsRoutedValue(t *testing.T) {
 	require.Equal(t, int64(0), f.ledger(t, sinkID))
 	require.True(t, f.bank.balances[string(f.bob)].IsZero())
 	back := f.lastInbox(t, liveID)
-	require.Equal(t, uint32(rollupstypes.InboxKindRefund), back.Kind)
+	require.Equal(t, uint32(protocol.InboxKindRefund), back.Kind)
 	require.Equal(t, l2Carol, back.Recipient)
 	require.Contains(t, requireEvent(t, f.ctx, "nativechain.crossrollup.v1.EventMessageBounced"), "outflow cap")
 	f.requireInvariant(t)
@@ -232,7 +233,7 @@ func TestRefunds_ToAPausedSourceWaitUntilItResumes(t *testing.T) {
 	require.NoError(t, f.keeper.Paused.Remove(f.ctx, quietID))
 	require.NoError(t, f.keeper.ProcessRefunds(f.ctx))
 	back := f.lastInbox(t, quietID)
-	require.Equal(t, uint32(rollupstypes.InboxKindRefund), back.Kind)
+	require.Equal(t, uint32(protocol.InboxKindRefund), back.Kind)
 	require.Equal(t, l2Dave, back.Recipient)
 	require.Equal(t, int64(20), f.ledger(t, quietID))
 	require.Equal(t, int64(0), f.ledger(t, deadID))
@@ -281,7 +282,7 @@ func TestReleasePending_ARecipientBlockedAfterDeferralIsRefundedWithoutHalting(t
 	require.Equal(t, "10unat", f.bank.balances[string(f.alice)].String())
 	require.True(t, f.bank.balances[string(f.bob)].IsZero())
 	back := f.lastInbox(t, liveID)
-	require.Equal(t, uint32(rollupstypes.InboxKindRefund), back.Kind)
+	require.Equal(t, uint32(protocol.InboxKindRefund), back.Kind)
 	require.Equal(t, l2Carol, back.Recipient)
 	require.Equal(t, "25", back.Amount)
 	require.Equal(t, int64(85), f.ledger(t, liveID))
@@ -327,13 +328,13 @@ func TestDeposit_IntoARollupWithoutExitLayoutIsRefusedWhenRequired(t *testing.T)
 
 func TestParams_PayloadAndOutboxCapsStayWithinTheEncoding(t *testing.T) {
 	p := types.DefaultParams()
-	p.MaxPayloadBytes = rollupstypes.MaxPayloadLen
-	p.MaxOutboxEntries = rollupstypes.MaxOutboxEntries
+	p.MaxPayloadBytes = protocol.MaxPayloadLen
+	p.MaxOutboxEntries = protocol.MaxOutboxEntries
 	require.NoError(t, p.Validate())
-	p.MaxPayloadBytes = rollupstypes.MaxPayloadLen + 1
+	p.MaxPayloadBytes = protocol.MaxPayloadLen + 1
 	require.ErrorIs(t, p.Validate(), types.ErrInvalidParams)
-	p.MaxPayloadBytes = rollupstypes.MaxPayloadLen
-	p.MaxOutboxEntries = rollupstypes.MaxOutboxEntries + 1
+	p.MaxPayloadBytes = protocol.MaxPayloadLen
+	p.MaxOutboxEntries = protocol.MaxOutboxEntries + 1
 	require.ErrorIs(t, p.Validate(), types.ErrInvalidParams)
 }
 

@@ -11,6 +11,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -55,9 +56,9 @@ func (h hooks) AfterBatchVerified(ctx context.Context, batch rollupstypes.Verifi
 			err = h.k.returnEntry(ctx, batch, e, fmt.Sprintf("entry %d is past max_outbox_entries %d", i, params.MaxOutboxEntries), refunds)
 		} else {
 			switch e.Kind {
-			case rollupstypes.OutboxKindWithdrawal:
+			case protocol.OutboxKindWithdrawal:
 				err = h.k.withdraw(ctx, params, batch, e)
-			case rollupstypes.OutboxKindCrossRollupMessage:
+			case protocol.OutboxKindCrossRollupMessage:
 				err = h.k.route(ctx, params, batch, e, refunds)
 			default:
 				err = types.ErrInvalidWithdrawal.Wrapf("kind %s", e.Kind)
@@ -99,7 +100,7 @@ func (hooks) AfterRewardFundsCollected(context.Context, sdk.Coins, string) error
 // defers it while the rollup is paused or over its outflow cap. A recipient
 // the chain cannot pay gets nothing and the value goes back to the L2
 // sender (refundWithdrawal).
-func (k Keeper) withdraw(ctx context.Context, params types.Params, batch rollupstypes.VerifiedBatch, e rollupstypes.OutboxEntry) error {
+func (k Keeper) withdraw(ctx context.Context, params types.Params, batch rollupstypes.VerifiedBatch, e protocol.OutboxEntry) error {
 	coin := sdk.NewCoin(e.Denom, sdkmath.NewIntFromBigInt(e.Amount.BigInt()))
 	recipient := sdk.AccAddress(e.Recipient)
 	if reason := k.unpayable(recipient); reason != "" {
@@ -144,8 +145,8 @@ func (k Keeper) unpayable(recipient sdk.AccAddress) string {
 
 // returnEntry gives an entry's value back to its L2 sender without
 // delivering it.
-func (k Keeper) returnEntry(ctx context.Context, batch rollupstypes.VerifiedBatch, e rollupstypes.OutboxEntry, reason string, refunds *consumedRefunds) error {
-	if e.Kind == rollupstypes.OutboxKindWithdrawal {
+func (k Keeper) returnEntry(ctx context.Context, batch rollupstypes.VerifiedBatch, e protocol.OutboxEntry, reason string, refunds *consumedRefunds) error {
+	if e.Kind == protocol.OutboxKindWithdrawal {
 		return k.returnWithdrawal(ctx, batch, e, sdk.NewCoin(e.Denom, sdkmath.NewIntFromBigInt(e.Amount.BigInt())), reason)
 	}
 	if err := k.requireHeld(ctx, batch.RollupID, e.Denom, sdkmath.NewIntFromBigInt(e.Amount.BigInt())); err != nil {
@@ -158,7 +159,7 @@ func (k Keeper) returnEntry(ctx context.Context, batch rollupstypes.VerifiedBatc
 // be paid. The rollup's L2 burned the value, so its ledger must hold it
 // (else the batch fails: the rollup spends what it does not hold); it
 // stays there and goes back to the L2 sender.
-func (k Keeper) returnWithdrawal(ctx context.Context, batch rollupstypes.VerifiedBatch, e rollupstypes.OutboxEntry, coin sdk.Coin, reason string) error {
+func (k Keeper) returnWithdrawal(ctx context.Context, batch rollupstypes.VerifiedBatch, e protocol.OutboxEntry, coin sdk.Coin, reason string) error {
 	if err := k.requireHeld(ctx, batch.RollupID, coin.Denom, coin.Amount); err != nil {
 		return err
 	}
@@ -200,12 +201,12 @@ func (k Keeper) refundWithdrawal(ctx context.Context, rollupID string, batchInde
 		L2Sender: hex.EncodeToString(l2Sender), Amount: coin.String(), Reason: reason, Outcome: WithdrawalKept,
 	}
 	if len(l2Sender) > 0 {
-		amount, err := rollupstypes.Uint128FromBig(coin.Amount.BigInt())
+		amount, err := protocol.Uint128FromBig(coin.Amount.BigInt())
 		if err != nil {
 			return err
 		}
-		seq, appended, err := k.tryAppendInbox(sdkCtx, rollupID, rollupstypes.InboxEntry{
-			Kind: rollupstypes.InboxKindRefund, Sender: recipient, Recipient: l2Sender,
+		seq, appended, err := k.tryAppendInbox(sdkCtx, rollupID, protocol.InboxEntry{
+			Kind: protocol.InboxKindRefund, Sender: recipient, Recipient: l2Sender,
 			SourceRollupID: rollupID, Denom: coin.Denom, Amount: amount,
 		})
 		switch {
@@ -230,7 +231,7 @@ func (k Keeper) refundWithdrawal(ctx context.Context, rollupID string, batchInde
 // back only if x/rollups accepts it. A refusal (the rollup is not active,
 // its inbox is full, the entry is invalid) is reported as appended=false,
 // never as an error: the caller then returns the value another way.
-func (k Keeper) tryAppendInbox(ctx sdk.Context, rollupID string, entry rollupstypes.InboxEntry) (seq uint64, appended bool, err error) {
+func (k Keeper) tryAppendInbox(ctx sdk.Context, rollupID string, entry protocol.InboxEntry) (seq uint64, appended bool, err error) {
 	branch, write := ctx.CacheContext()
 	seq, err = k.rollupsKeeper.AppendInbox(branch, rollupID, entry)
 	if err != nil {
@@ -257,7 +258,7 @@ func (k Keeper) tryAppendInbox(ctx sdk.Context, rollupID string, entry rollupsty
 // A routed message only ever becomes an inbox entry: it cannot reach any
 // Msg of the base chain (operator, key or params changes), whatever its
 // recipient or payload.
-func (k Keeper) route(ctx context.Context, params types.Params, batch rollupstypes.VerifiedBatch, e rollupstypes.OutboxEntry, refunds *consumedRefunds) error {
+func (k Keeper) route(ctx context.Context, params types.Params, batch rollupstypes.VerifiedBatch, e protocol.OutboxEntry, refunds *consumedRefunds) error {
 	value := sdkmath.NewIntFromBigInt(e.Amount.BigInt())
 	if err := k.requireHeld(ctx, batch.RollupID, e.Denom, value); err != nil {
 		return err
@@ -278,8 +279,8 @@ func (k Keeper) route(ctx context.Context, params types.Params, batch rollupstyp
 		return k.bounce(ctx, batch, e, reason, false, refunds)
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	seq, appended, err := k.tryAppendInbox(sdkCtx, e.DestRollupID, rollupstypes.InboxEntry{
-		Kind:           rollupstypes.InboxKindCrossRollupMessage,
+	seq, appended, err := k.tryAppendInbox(sdkCtx, e.DestRollupID, protocol.InboxEntry{
+		Kind:           protocol.InboxKindCrossRollupMessage,
 		Sender:         e.Sender,
 		Recipient:      e.Recipient,
 		SourceRollupID: batch.RollupID,
@@ -322,15 +323,15 @@ func (k Keeper) route(ctx context.Context, params types.Params, batch rollupstyp
 // A refund of this batch's inbox that the rollup sent back out (see
 // consumedRefunds) is not bounced again: it is credited to the sender for
 // exit, so no refund goes round for ever.
-func (k Keeper) bounce(ctx context.Context, batch rollupstypes.VerifiedBatch, e rollupstypes.OutboxEntry, reason string, dropPayload bool, refunds *consumedRefunds) error {
+func (k Keeper) bounce(ctx context.Context, batch rollupstypes.VerifiedBatch, e protocol.OutboxEntry, reason string, dropPayload bool, refunds *consumedRefunds) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	value := sdkmath.NewIntFromBigInt(e.Amount.BigInt())
 	amount := ""
 	if value.IsPositive() {
 		amount = sdk.NewCoin(e.Denom, value).String()
 	}
-	refund := rollupstypes.InboxEntry{
-		Kind:           rollupstypes.InboxKindRefund,
+	refund := protocol.InboxEntry{
+		Kind:           protocol.InboxKindRefund,
 		Sender:         e.Recipient,
 		Recipient:      e.Sender,
 		SourceRollupID: e.DestRollupID,

@@ -14,6 +14,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -97,7 +98,7 @@ func FuzzMsgServer(f *testing.F) {
 		&types.MsgSetOutflowCap{Authority: gov, RollupId: activeID, Cap: sdk.NewCoins(amount)},
 		&types.MsgExodusWithdraw{Sender: alice, RollupId: frozenID, StateRoot: make([]byte, 32), LeafIndex: 1,
 			Account: l2Bob, Balance: "5000", Siblings: [][]byte{make([]byte, 32)}, Recipient: alice, Signature: make([]byte, 96)},
-		&types.MsgExodusWithdraw{Sender: alice, RollupId: activeID, StateRoot: make([]byte, 32), LeafIndex: types.ExitLeafNone,
+		&types.MsgExodusWithdraw{Sender: alice, RollupId: activeID, StateRoot: make([]byte, 32), LeafIndex: protocol.ExitLeafNone,
 			Account: l2Bob, Balance: "0", Recipient: alice, Signature: make([]byte, 96)},
 	}
 	for _, m := range seeds {
@@ -126,9 +127,9 @@ func FuzzMsgServer(f *testing.F) {
 		for k, v := range fx.bank.balances {
 			bankBefore[k] = sdk.NewCoins(v...)
 		}
-		inboxBefore := map[string][]rollupstypes.InboxEntry{}
+		inboxBefore := map[string][]protocol.InboxEntry{}
 		for k, v := range fx.rollups.inbox {
-			inboxBefore[k] = append([]rollupstypes.InboxEntry(nil), v...)
+			inboxBefore[k] = append([]protocol.InboxEntry(nil), v...)
 		}
 
 		cacheCtx, write := fx.ctx.CacheContext()

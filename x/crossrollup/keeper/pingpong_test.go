@@ -7,6 +7,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -25,24 +26,24 @@ func TestBounce_ARefundTheRollupCouldNotCreditDoesNotPingPongForever(t *testing.
 	f := newExodusFixture(t)
 	f.fund(t, liveID, sdk.NewInt64Coin(denom, 5))
 	junkSender, junkRecipient := []byte{0x01}, []byte{0x02}
-	msg := rollupstypes.OutboxEntry{
-		Kind: rollupstypes.OutboxKindCrossRollupMessage, Sender: junkSender, Recipient: junkRecipient,
-		DestRollupID: goneID, Denom: denom, Amount: rollupstypes.NewUint128(5),
+	msg := protocol.OutboxEntry{
+		Kind: protocol.OutboxKindCrossRollupMessage, Sender: junkSender, Recipient: junkRecipient,
+		DestRollupID: goneID, Denom: denom, Amount: protocol.NewUint128(5),
 	}
 	// The first bounce is an ordinary refund.
 	require.NoError(t, f.apply(t, liveID, msg))
 	first, err := f.lastInbox(t, liveID).Entry()
 	require.NoError(t, err)
-	require.Equal(t, rollupstypes.InboxKindRefund, first.Kind)
+	require.Equal(t, protocol.InboxKindRefund, first.Kind)
 
 	// The rollup consumes the refund it cannot credit and bounces it out.
-	bounceOut := rollupstypes.OutboxEntry{
-		Kind: rollupstypes.OutboxKindCrossRollupMessage, Sender: first.Recipient, Recipient: first.Sender,
+	bounceOut := protocol.OutboxEntry{
+		Kind: protocol.OutboxKindCrossRollupMessage, Sender: first.Recipient, Recipient: first.Sender,
 		DestRollupID: first.SourceRollupID, Denom: first.Denom, Amount: first.Amount, Payload: first.Payload,
 	}
 	size := f.reg.rollups[liveID].InboxSize
 	require.NoError(t, f.keeper.Hooks().AfterBatchVerified(f.ctx, rollupstypes.VerifiedBatch{
-		RollupID: liveID, Index: 2, InboxFrom: size - 1, InboxTo: size, Outbox: []rollupstypes.OutboxEntry{bounceOut},
+		RollupID: liveID, Index: 2, InboxFrom: size - 1, InboxTo: size, Outbox: []protocol.OutboxEntry{bounceOut},
 	}))
 	require.Equal(t, first.Sequence+1, f.reg.rollups[liveID].InboxSize,
 		"a refund the rollup could not credit came back into its inbox again: the bounce loops for ever")
@@ -61,7 +62,7 @@ func TestBounce_ARefundTheRollupCouldNotCreditDoesNotPingPongForever(t *testing.
 	size = f.reg.rollups[liveID].InboxSize
 	require.NoError(t, f.keeper.Hooks().AfterBatchVerified(f.ctx, rollupstypes.VerifiedBatch{
 		RollupID: liveID, Index: 4, InboxFrom: again.Sequence, InboxTo: size,
-		Outbox: []rollupstypes.OutboxEntry{bounceOut, bounceOut},
+		Outbox: []protocol.OutboxEntry{bounceOut, bounceOut},
 	}))
 	require.Equal(t, size+1, f.reg.rollups[liveID].InboxSize, "the second copy bounces as a refund entry")
 	f.requireInvariant(t)

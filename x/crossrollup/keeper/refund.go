@@ -10,6 +10,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -249,7 +250,7 @@ func (k Keeper) refundInboxMessage(ctx sdk.Context, frozenID string, m rollupsty
 		RollupId: frozenID, Sequence: m.Sequence, Kind: m.Kind, Amount: coin.String(),
 	}
 	switch entry.Kind {
-	case rollupstypes.InboxKindDeposit, rollupstypes.InboxKindL1Call:
+	case protocol.InboxKindDeposit, protocol.InboxKindL1Call:
 		sender := sdk.AccAddress(entry.Sender)
 		if err := k.debitLedger(ctx, frozenID, coin.Denom, coin.Amount); err != nil {
 			return err
@@ -263,12 +264,12 @@ func (k Keeper) refundInboxMessage(ctx sdk.Context, frozenID string, m rollupsty
 		}
 		event.Outcome, event.Recipient = RefundReturned, addr
 
-	case rollupstypes.InboxKindCrossRollupMessage:
+	case protocol.InboxKindCrossRollupMessage:
 		if err := k.refundRouted(ctx, frozenID, entry, coin, &event); err != nil {
 			return err
 		}
 
-	case rollupstypes.InboxKindRefund:
+	case protocol.InboxKindRefund:
 		// A message this rollup sent bounced back: its L2 sender is owed
 		// the value, which is already in this rollup's ledger.
 		if err := k.credit(ctx, frozenID, entry.Recipient, coin, frozenID, m.Sequence); err != nil {
@@ -287,7 +288,7 @@ func (k Keeper) refundInboxMessage(ctx sdk.Context, frozenID string, m rollupsty
 // else as an exit credit of the L2 sender in the source. A source that no
 // longer exists (or was deregistered) cannot pay anyone: the value then
 // stays here as an exit credit of the intended recipient.
-func (k Keeper) refundRouted(ctx sdk.Context, frozenID string, entry rollupstypes.InboxEntry, coin sdk.Coin, event *types.EventInboxRefunded) error {
+func (k Keeper) refundRouted(ctx sdk.Context, frozenID string, entry protocol.InboxEntry, coin sdk.Coin, event *types.EventInboxRefunded) error {
 	src := entry.SourceRollupID
 	r, err := k.rollupsKeeper.GetRollup(ctx, src)
 	if errors.Is(err, rollupstypes.ErrUnknownRollup) || (err == nil && r.Status == rollupstypes.ROLLUP_STATUS_DEREGISTERED) {
@@ -314,8 +315,8 @@ func (k Keeper) refundRouted(ctx sdk.Context, frozenID string, entry rollupstype
 		return err
 	}
 	if r.Status == rollupstypes.ROLLUP_STATUS_ACTIVE {
-		seq, appended, err := k.tryAppendInbox(ctx, src, rollupstypes.InboxEntry{
-			Kind:           rollupstypes.InboxKindRefund,
+		seq, appended, err := k.tryAppendInbox(ctx, src, protocol.InboxEntry{
+			Kind:           protocol.InboxKindRefund,
 			Sender:         entry.Recipient,
 			Recipient:      entry.Sender,
 			SourceRollupID: frozenID,

@@ -7,6 +7,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -15,7 +16,7 @@ import (
 // before the freeze, and escrows its value in the ledger it was credited
 // to: the rollup's own (deposits, calls, routed messages) or, for a
 // refund entry, the rollup's own too (a bounce keeps the value at home).
-func (f *exodusFixture) addInbox(t *testing.T, id string, e rollupstypes.InboxEntry) {
+func (f *exodusFixture) addInbox(t *testing.T, id string, e protocol.InboxEntry) {
 	t.Helper()
 	r := f.reg.rollups[id]
 	e.Sequence = r.InboxSize
@@ -27,34 +28,34 @@ func (f *exodusFixture) addInbox(t *testing.T, id string, e rollupstypes.InboxEn
 	}
 }
 
-func value(amt uint64) (string, rollupstypes.Uint128) {
+func value(amt uint64) (string, protocol.Uint128) {
 	if amt == 0 {
-		return "", rollupstypes.Uint128{}
+		return "", protocol.Uint128{}
 	}
-	return denom, rollupstypes.NewUint128(amt)
+	return denom, protocol.NewUint128(amt)
 }
 
-func deposit(from sdk.AccAddress, amt uint64) rollupstypes.InboxEntry {
+func deposit(from sdk.AccAddress, amt uint64) protocol.InboxEntry {
 	d, a := value(amt)
-	return rollupstypes.InboxEntry{Kind: rollupstypes.InboxKindDeposit, Sender: from, Recipient: l2Carol, Denom: d, Amount: a}
+	return protocol.InboxEntry{Kind: protocol.InboxKindDeposit, Sender: from, Recipient: l2Carol, Denom: d, Amount: a}
 }
 
-func l1Call(from sdk.AccAddress, amt uint64) rollupstypes.InboxEntry {
+func l1Call(from sdk.AccAddress, amt uint64) protocol.InboxEntry {
 	d, a := value(amt)
-	return rollupstypes.InboxEntry{Kind: rollupstypes.InboxKindL1Call, Sender: from, Recipient: l2Carol, Payload: []byte("call"), Denom: d, Amount: a}
+	return protocol.InboxEntry{Kind: protocol.InboxKindL1Call, Sender: from, Recipient: l2Carol, Payload: []byte("call"), Denom: d, Amount: a}
 }
 
-func routed(src string, amt uint64) rollupstypes.InboxEntry {
+func routed(src string, amt uint64) protocol.InboxEntry {
 	d, a := value(amt)
-	return rollupstypes.InboxEntry{
-		Kind: rollupstypes.InboxKindCrossRollupMessage, SourceRollupID: src, Sender: l2Dave, Recipient: l2Carol,
+	return protocol.InboxEntry{
+		Kind: protocol.InboxKindCrossRollupMessage, SourceRollupID: src, Sender: l2Dave, Recipient: l2Carol,
 		Payload: []byte("hi"), Denom: d, Amount: a,
 	}
 }
 
-func bouncedHome(amt uint64) rollupstypes.InboxEntry {
+func bouncedHome(amt uint64) protocol.InboxEntry {
 	d, a := value(amt)
-	return rollupstypes.InboxEntry{Kind: rollupstypes.InboxKindRefund, SourceRollupID: liveID, Sender: l2Dave, Recipient: l2Carol, Denom: d, Amount: a}
+	return protocol.InboxEntry{Kind: protocol.InboxKindRefund, SourceRollupID: liveID, Sender: l2Dave, Recipient: l2Carol, Denom: d, Amount: a}
 }
 
 func (f *exodusFixture) freeze(t *testing.T, id string) {
@@ -80,7 +81,7 @@ func (f *exodusFixture) status(t *testing.T, id string) *types.QueryBridgeStatus
 func TestRefunds_EachInboxKind(t *testing.T) {
 	tests := []struct {
 		name  string
-		entry func(f *exodusFixture) rollupstypes.InboxEntry
+		entry func(f *exodusFixture) protocol.InboxEntry
 		// what the frozen rollup's ledger, the L1 sender, the source's
 		// ledger and the credits hold after the refund.
 		wantFrozenLedger int64
@@ -91,31 +92,31 @@ func TestRefunds_EachInboxKind(t *testing.T) {
 		wantOutcome      string
 	}{
 		{
-			name: "deposit: coins back to the L1 sender", entry: func(f *exodusFixture) rollupstypes.InboxEntry { return deposit(f.alice, 100) },
+			name: "deposit: coins back to the L1 sender", entry: func(f *exodusFixture) protocol.InboxEntry { return deposit(f.alice, 100) },
 			wantFrozenLedger: 0, wantAlice: "100unat", wantOutcome: keeperOutcome("returned"),
 		},
 		{
-			name: "L1 call with value: coins back", entry: func(f *exodusFixture) rollupstypes.InboxEntry { return l1Call(f.alice, 50) },
+			name: "L1 call with value: coins back", entry: func(f *exodusFixture) protocol.InboxEntry { return l1Call(f.alice, 50) },
 			wantFrozenLedger: 0, wantAlice: "50unat", wantOutcome: keeperOutcome("returned"),
 		},
 		{
-			name: "L1 call without value: nothing", entry: func(f *exodusFixture) rollupstypes.InboxEntry { return l1Call(f.alice, 0) },
+			name: "L1 call without value: nothing", entry: func(f *exodusFixture) protocol.InboxEntry { return l1Call(f.alice, 0) },
 			wantAlice: "",
 		},
 		{
 			name: "forced tx: nothing",
-			entry: func(f *exodusFixture) rollupstypes.InboxEntry {
-				return rollupstypes.InboxEntry{Kind: rollupstypes.InboxKindForcedTx, Sender: f.alice, Payload: []byte("tx")}
+			entry: func(f *exodusFixture) protocol.InboxEntry {
+				return protocol.InboxEntry{Kind: protocol.InboxKindForcedTx, Sender: f.alice, Payload: []byte("tx")}
 			},
 			wantAlice: "",
 		},
 		{
-			name: "routed from a live source: bounced into its inbox", entry: func(*exodusFixture) rollupstypes.InboxEntry { return routed(liveID, 30) },
+			name: "routed from a live source: bounced into its inbox", entry: func(*exodusFixture) protocol.InboxEntry { return routed(liveID, 30) },
 			source: liveID, wantSourceLedger: 30, wantOutcome: keeperOutcome("bounced"),
 			wantCredit: func(t *testing.T, f *exodusFixture) {
 				require.Len(t, f.reg.inbox[liveID], 1)
 				back := f.reg.inbox[liveID][0]
-				require.Equal(t, uint32(rollupstypes.InboxKindRefund), back.Kind)
+				require.Equal(t, uint32(protocol.InboxKindRefund), back.Kind)
 				require.Equal(t, l2Dave, back.Recipient, "the refund goes to the L2 sender")
 				require.Equal(t, l2Carol, back.Sender)
 				require.Equal(t, deadID, back.SourceRollupId)
@@ -124,7 +125,7 @@ func TestRefunds_EachInboxKind(t *testing.T) {
 			},
 		},
 		{
-			name: "routed from a frozen source: credit of the L2 sender there", entry: func(*exodusFixture) rollupstypes.InboxEntry { return routed(coldID, 20) },
+			name: "routed from a frozen source: credit of the L2 sender there", entry: func(*exodusFixture) protocol.InboxEntry { return routed(coldID, 20) },
 			source: coldID, wantSourceLedger: 20, wantOutcome: keeperOutcome("credited"),
 			wantCredit: func(t *testing.T, f *exodusFixture) {
 				require.Equal(t, "20unat", f.credits(t, coldID, l2Dave))
@@ -134,17 +135,17 @@ func TestRefunds_EachInboxKind(t *testing.T) {
 		// A paused (active) source: the refund waits, see
 		// TestRefunds_ToAPausedSourceWaitUntilItResumes.
 		{
-			name: "routed from a deregistered source: credit of the recipient here", entry: func(*exodusFixture) rollupstypes.InboxEntry { return routed(goneID, 10) },
+			name: "routed from a deregistered source: credit of the recipient here", entry: func(*exodusFixture) protocol.InboxEntry { return routed(goneID, 10) },
 			wantFrozenLedger: 10, source: goneID, wantOutcome: keeperOutcome("credited"),
 			wantCredit: func(t *testing.T, f *exodusFixture) { require.Equal(t, "10unat", f.credits(t, deadID, l2Carol)) },
 		},
 		{
-			name: "routed without value: nothing", entry: func(*exodusFixture) rollupstypes.InboxEntry { return routed(liveID, 0) },
+			name: "routed without value: nothing", entry: func(*exodusFixture) protocol.InboxEntry { return routed(liveID, 0) },
 			source:     liveID,
 			wantCredit: func(t *testing.T, f *exodusFixture) { require.Empty(t, f.reg.inbox[liveID]) },
 		},
 		{
-			name: "a bounce back to the frozen rollup: credit of its L2 sender here", entry: func(*exodusFixture) rollupstypes.InboxEntry { return bouncedHome(7) },
+			name: "a bounce back to the frozen rollup: credit of its L2 sender here", entry: func(*exodusFixture) protocol.InboxEntry { return bouncedHome(7) },
 			wantFrozenLedger: 7, wantOutcome: keeperOutcome("credited"),
 			wantCredit: func(t *testing.T, f *exodusFixture) { require.Equal(t, "7unat", f.credits(t, deadID, l2Carol)) },
 		},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 
+	"github.com/nativechain/nativechain/protocol"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -24,7 +25,7 @@ import (
 type consumedRefunds struct {
 	batch   rollupstypes.VerifiedBatch
 	loaded  bool
-	entries []rollupstypes.InboxEntry
+	entries []protocol.InboxEntry
 }
 
 func newConsumedRefunds(batch rollupstypes.VerifiedBatch) *consumedRefunds {
@@ -36,7 +37,7 @@ func newConsumedRefunds(batch rollupstypes.VerifiedBatch) *consumedRefunds {
 // source and destination, sender and recipient swapped, same denom and
 // amount. Reading the consumed entries costs KV gas, at
 // most once per batch, bounded by what the batch consumed.
-func (c *consumedRefunds) returns(ctx context.Context, k Keeper, e rollupstypes.OutboxEntry) (bool, error) {
+func (c *consumedRefunds) returns(ctx context.Context, k Keeper, e protocol.OutboxEntry) (bool, error) {
 	if c == nil {
 		return false, nil
 	}
@@ -47,7 +48,7 @@ func (c *consumedRefunds) returns(ctx context.Context, k Keeper, e rollupstypes.
 			if err != nil {
 				return false, err
 			}
-			if m.Kind != uint32(rollupstypes.InboxKindRefund) {
+			if m.Kind != uint32(protocol.InboxKindRefund) {
 				continue
 			}
 			in, err := m.Entry()

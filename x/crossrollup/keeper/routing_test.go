@@ -12,6 +12,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -21,13 +22,13 @@ var (
 	l2Bob   = bytes.Repeat([]byte{0xbb}, 32)
 )
 
-func message(dest string, amt uint64, payload []byte) rollupstypes.OutboxEntry {
-	e := rollupstypes.OutboxEntry{
-		Kind: rollupstypes.OutboxKindCrossRollupMessage, Sender: l2Alice, Recipient: l2Bob,
+func message(dest string, amt uint64, payload []byte) protocol.OutboxEntry {
+	e := protocol.OutboxEntry{
+		Kind: protocol.OutboxKindCrossRollupMessage, Sender: l2Alice, Recipient: l2Bob,
 		DestRollupID: dest, Payload: payload,
 	}
 	if amt > 0 {
-		e.Denom, e.Amount = denom, rollupstypes.NewUint128(amt)
+		e.Denom, e.Amount = denom, protocol.NewUint128(amt)
 	}
 	return e
 }
@@ -52,7 +53,7 @@ func TestRoute_DeliversInTheSameCallOrBounces(t *testing.T) {
 	tests := []struct {
 		name  string
 		setup func(t *testing.T, f bridgeFixture)
-		entry rollupstypes.OutboxEntry
+		entry protocol.OutboxEntry
 		// delivered: the destination inbox got the message and the value;
 		// otherwise the source inbox got a refund and kept the value.
 		delivered bool
@@ -72,7 +73,7 @@ func TestRoute_DeliversInTheSameCallOrBounces(t *testing.T) {
 			// A payload that is an encoded governance message, addressed to
 			// the gov account, is only bytes in an inbox: nothing on L1 runs it.
 			name: "privileged-looking message is inert", delivered: true,
-			entry: func() rollupstypes.OutboxEntry {
+			entry: func() protocol.OutboxEntry {
 				bz, err := (&types.MsgSetPaused{Authority: sdk.MustBech32ifyAddressBytes("native", gov), RollupId: betaID, Paused: true}).Marshal()
 				require.NoError(t, err)
 				e := message(betaID, 0, bz)
@@ -93,7 +94,7 @@ func TestRoute_DeliversInTheSameCallOrBounces(t *testing.T) {
 			escrowBefore := f.bank.GetAllBalances(f.ctx, f.escrow)
 
 			err = f.keeper.Hooks().AfterBatchVerified(f.ctx, rollupstypes.VerifiedBatch{
-				RollupID: activeID, Index: 4, Outbox: []rollupstypes.OutboxEntry{tc.entry},
+				RollupID: activeID, Index: 4, Outbox: []protocol.OutboxEntry{tc.entry},
 			})
 			require.NoError(t, err)
 			require.Equal(t, escrowBefore, f.bank.GetAllBalances(f.ctx, f.escrow), "routing never moves the escrow account")
@@ -104,7 +105,7 @@ func TestRoute_DeliversInTheSameCallOrBounces(t *testing.T) {
 				require.Equal(t, value, f.ledger(t, betaID))
 				got := f.rollups.inbox[betaID]
 				require.Len(t, got, 1)
-				require.Equal(t, rollupstypes.InboxKindCrossRollupMessage, got[0].Kind)
+				require.Equal(t, protocol.InboxKindCrossRollupMessage, got[0].Kind)
 				require.Equal(t, activeID, got[0].SourceRollupID)
 				require.Equal(t, tc.entry.Sender, got[0].Sender)
 				require.Equal(t, tc.entry.Recipient, got[0].Recipient)
@@ -120,7 +121,7 @@ func TestRoute_DeliversInTheSameCallOrBounces(t *testing.T) {
 			require.Empty(t, f.rollups.inbox[betaID])
 			refund := f.rollups.inbox[activeID]
 			require.Len(t, refund, 1)
-			require.Equal(t, rollupstypes.InboxKindRefund, refund[0].Kind)
+			require.Equal(t, protocol.InboxKindRefund, refund[0].Kind)
 			require.Equal(t, tc.entry.DestRollupID, refund[0].SourceRollupID)
 			require.Equal(t, tc.entry.Sender, refund[0].Recipient, "the refund goes back to the L2 sender")
 			require.Equal(t, tc.entry.Amount, refund[0].Amount)
@@ -135,13 +136,13 @@ func TestRoute_OversizePayloadBouncesWithoutThePayload(t *testing.T) {
 	f.fund(t, activeID, 100)
 	big := make([]byte, types.DefaultMaxPayloadBytes+1)
 	err := f.keeper.Hooks().AfterBatchVerified(f.ctx, rollupstypes.VerifiedBatch{
-		RollupID: activeID, Index: 1, Outbox: []rollupstypes.OutboxEntry{message(betaID, 1, big)},
+		RollupID: activeID, Index: 1, Outbox: []protocol.OutboxEntry{message(betaID, 1, big)},
 	})
 	require.NoError(t, err, "user content never fails a verified batch")
 	require.Empty(t, f.rollups.inbox[betaID])
 	require.Len(t, f.rollups.inbox[activeID], 1)
 	refund := f.rollups.inbox[activeID][0]
-	require.Equal(t, rollupstypes.InboxKindRefund, refund.Kind)
+	require.Equal(t, protocol.InboxKindRefund, refund.Kind)
 	require.Equal(t, l2Alice, refund.Recipient)
 	require.Empty(t, refund.Payload)
 	require.Equal(t, int64(100), f.ledger(t, activeID))
@@ -180,8 +181,8 @@ func TestOutflowCap_DefersThenReleasesNextEpoch(t *testing.T) {
 
 	withdraw := func(amt uint64) {
 		require.NoError(t, f.keeper.Hooks().AfterBatchVerified(f.ctx, rollupstypes.VerifiedBatch{
-			RollupID: activeID, Index: 1, Outbox: []rollupstypes.OutboxEntry{{
-				Kind: rollupstypes.OutboxKindWithdrawal, Recipient: bob, Denom: denom, Amount: rollupstypes.NewUint128(amt),
+			RollupID: activeID, Index: 1, Outbox: []protocol.OutboxEntry{{
+				Kind: protocol.OutboxKindWithdrawal, Recipient: bob, Denom: denom, Amount: protocol.NewUint128(amt),
 			}},
 		}))
 	}
@@ -222,8 +223,8 @@ func TestPause_DefersWithdrawalsRefusesDepositsAndResumes(t *testing.T) {
 	require.ErrorIs(t, err, types.ErrRollupPaused)
 
 	require.NoError(t, f.keeper.Hooks().AfterBatchVerified(f.ctx, rollupstypes.VerifiedBatch{
-		RollupID: activeID, Index: 1, Outbox: []rollupstypes.OutboxEntry{{
-			Kind: rollupstypes.OutboxKindWithdrawal, Recipient: bob, Denom: denom, Amount: rollupstypes.NewUint128(25),
+		RollupID: activeID, Index: 1, Outbox: []protocol.OutboxEntry{{
+			Kind: protocol.OutboxKindWithdrawal, Recipient: bob, Denom: denom, Amount: protocol.NewUint128(25),
 		}},
 	}))
 	require.NoError(t, f.keeper.ReleasePending(f.ctx))
@@ -268,7 +269,7 @@ func TestSendMessage(t *testing.T) {
 		}, types.ErrInvalidMessage},
 		{"payload over the param", func(f bridgeFixture) *types.MsgSendMessage {
 			return &types.MsgSendMessage{Sender: f.aliceS, RollupId: activeID, Payload: make([]byte, types.DefaultMaxPayloadBytes+1)}
-		}, rollupstypes.ErrPayloadTooLarge},
+		}, protocol.ErrPayloadTooLarge},
 		{"zero value", func(f bridgeFixture) *types.MsgSendMessage {
 			c := sdk.NewInt64Coin(denom, 0)
 			return &types.MsgSendMessage{Sender: f.aliceS, RollupId: activeID, Payload: []byte{1}, Amount: &c}
@@ -300,7 +301,7 @@ func TestSendMessage(t *testing.T) {
 			}
 			require.NoError(t, err)
 			got := f.rollups.inbox[activeID][res.InboxSequence]
-			require.Equal(t, rollupstypes.InboxKindL1Call, got.Kind)
+			require.Equal(t, protocol.InboxKindL1Call, got.Kind)
 			require.Equal(t, []byte(f.alice), got.Sender)
 			require.Equal(t, msg.Payload, got.Payload)
 			if msg.Amount != nil {

@@ -5,6 +5,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -12,7 +13,7 @@ import (
 // the inbox.
 type RollupsKeeper interface {
 	GetRollup(ctx context.Context, id string) (rollupstypes.Rollup, error)
-	AppendInbox(ctx context.Context, rollupID string, entry rollupstypes.InboxEntry) (uint64, error)
+	AppendInbox(ctx context.Context, rollupID string, entry protocol.InboxEntry) (uint64, error)
 	GetInboxMessage(ctx context.Context, rollupID string, seq uint64) (rollupstypes.InboxMessage, error)
 }
 

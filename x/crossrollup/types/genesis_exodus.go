@@ -7,7 +7,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
-	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // validateExodus checks the exodus part of a genesis state: unique exit
@@ -26,7 +26,7 @@ func (gs GenesisState) validateExodus() error {
 			return ErrInvalidGenesis.Wrapf("exit of leaf %d of %q listed twice", e.LeafIndex, e.RollupId)
 		}
 		exits[k] = struct{}{}
-		if e.RollupId == "" || e.LeafIndex == ExitLeafNone || len(e.Account) == 0 || e.Recipient == "" ||
+		if e.RollupId == "" || e.LeafIndex == protocol.ExitLeafNone || len(e.Account) == 0 || e.Recipient == "" ||
 			e.Paid.Validate() != nil || !e.Paid.IsAllPositive() {
 			return ErrInvalidGenesis.Wrapf("exit of leaf %d of %q: rollup, leaf, account, recipient and a positive payment required", e.LeafIndex, e.RollupId)
 		}
@@ -38,7 +38,7 @@ func (gs GenesisState) validateExodus() error {
 			return ErrInvalidGenesis.Wrapf("exit credit %s/%x/%s listed twice", c.RollupId, c.Account, c.Denom)
 		}
 		credits[k] = struct{}{}
-		if c.RollupId == "" || len(c.Account) == 0 || len(c.Account) > rollupstypes.MaxAddressLen || sdk.ValidateDenom(c.Denom) != nil {
+		if c.RollupId == "" || len(c.Account) == 0 || len(c.Account) > protocol.MaxAddressLen || sdk.ValidateDenom(c.Denom) != nil {
 			return ErrInvalidGenesis.Wrapf("exit credit %q/%x/%q: invalid rollup id, account or denom", c.RollupId, c.Account, c.Denom)
 		}
 		amt, ok := sdkmath.NewIntFromString(c.Amount)
@@ -67,7 +67,7 @@ func (gs GenesisState) validateExodus() error {
 			return ErrInvalidGenesis.Wrapf("waiting refund %s/%d listed twice", w.RollupId, w.Sequence)
 		}
 		waiting[k] = struct{}{}
-		if rollupstypes.ValidateRollupID(w.RollupId) != nil || rollupstypes.ValidateRollupID(w.SourceRollupId) != nil {
+		if protocol.ValidateRollupID(w.RollupId) != nil || protocol.ValidateRollupID(w.SourceRollupId) != nil {
 			return ErrInvalidGenesis.Wrapf("waiting refund %q/%d: invalid rollup or source rollup id %q", w.RollupId, w.Sequence, w.SourceRollupId)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -32,13 +33,13 @@ func (m *MsgDeposit) Validate(ac address.Codec) error {
 	if err := rollupstypes.ValidateRollupName(m.RollupId); err != nil {
 		return err
 	}
-	if len(m.L2Recipient) == 0 || len(m.L2Recipient) > rollupstypes.MaxAddressLen {
-		return ErrInvalidDeposit.Wrapf("l2 recipient must be 1..%d bytes, got %d", rollupstypes.MaxAddressLen, len(m.L2Recipient))
+	if len(m.L2Recipient) == 0 || len(m.L2Recipient) > protocol.MaxAddressLen {
+		return ErrInvalidDeposit.Wrapf("l2 recipient must be 1..%d bytes, got %d", protocol.MaxAddressLen, len(m.L2Recipient))
 	}
 	if err := m.Amount.Validate(); err != nil || !m.Amount.IsPositive() {
 		return ErrInvalidDeposit.Wrapf("amount %s must be positive", m.Amount)
 	}
-	if _, err := rollupstypes.Uint128FromBig(m.Amount.Amount.BigInt()); err != nil {
+	if _, err := protocol.Uint128FromBig(m.Amount.Amount.BigInt()); err != nil {
 		return err
 	}
 	return nil
@@ -55,17 +56,17 @@ func (m *MsgSendMessage) Validate(ac address.Codec) error {
 	if err := rollupstypes.ValidateRollupName(m.RollupId); err != nil {
 		return err
 	}
-	if len(m.L2Recipient) > rollupstypes.MaxAddressLen {
-		return ErrInvalidMessage.Wrapf("l2 recipient must be at most %d bytes, got %d", rollupstypes.MaxAddressLen, len(m.L2Recipient))
+	if len(m.L2Recipient) > protocol.MaxAddressLen {
+		return ErrInvalidMessage.Wrapf("l2 recipient must be at most %d bytes, got %d", protocol.MaxAddressLen, len(m.L2Recipient))
 	}
-	if len(m.Payload) > rollupstypes.MaxPayloadLen {
-		return rollupstypes.ErrPayloadTooLarge.Wrapf("%d bytes, max %d", len(m.Payload), rollupstypes.MaxPayloadLen)
+	if len(m.Payload) > protocol.MaxPayloadLen {
+		return protocol.ErrPayloadTooLarge.Wrapf("%d bytes, max %d", len(m.Payload), protocol.MaxPayloadLen)
 	}
 	if m.Amount != nil {
 		if err := m.Amount.Validate(); err != nil || !m.Amount.IsPositive() {
 			return ErrInvalidMessage.Wrapf("amount %s must be positive when set", m.Amount)
 		}
-		if _, err := rollupstypes.Uint128FromBig(m.Amount.Amount.BigInt()); err != nil {
+		if _, err := protocol.Uint128FromBig(m.Amount.Amount.BigInt()); err != nil {
 			return err
 		}
 	}

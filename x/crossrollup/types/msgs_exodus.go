@@ -6,6 +6,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -45,14 +46,14 @@ func (m *MsgExodusWithdraw) Validate(ac address.Codec) error {
 	if len(m.StateRoot) != ExitRootBytes {
 		return ErrInvalidExitProof.Wrapf("state root must be %d bytes, got %d", ExitRootBytes, len(m.StateRoot))
 	}
-	if len(m.Account) == 0 || len(m.Account) > rollupstypes.MaxAddressLen {
-		return ErrInvalidExitProof.Wrapf("account must be 1..%d bytes, got %d", rollupstypes.MaxAddressLen, len(m.Account))
+	if len(m.Account) == 0 || len(m.Account) > protocol.MaxAddressLen {
+		return ErrInvalidExitProof.Wrapf("account must be 1..%d bytes, got %d", protocol.MaxAddressLen, len(m.Account))
 	}
 	if _, err := m.ParseBalance(); err != nil {
 		return err
 	}
-	if len(m.Siblings) > rollupstypes.MaxExitDepth {
-		return ErrInvalidExitProof.Wrapf("%d siblings, at most %d", len(m.Siblings), rollupstypes.MaxExitDepth)
+	if len(m.Siblings) > protocol.MaxExitDepth {
+		return ErrInvalidExitProof.Wrapf("%d siblings, at most %d", len(m.Siblings), protocol.MaxExitDepth)
 	}
 	for i, s := range m.Siblings {
 		if len(s) != ExitSiblingBytes {

@@ -9,8 +9,8 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/codec/address"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
-	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
 
 func TestMsgExodusWithdraw_Validate(t *testing.T) {
@@ -32,7 +32,7 @@ func TestMsgExodusWithdraw_Validate(t *testing.T) {
 		want   error
 	}{
 		{"valid", func(*types.MsgExodusWithdraw) {}, nil},
-		{"credits-only, empty balance", func(m *types.MsgExodusWithdraw) { m.LeafIndex, m.Balance, m.Siblings = types.ExitLeafNone, "", nil }, nil},
+		{"credits-only, empty balance", func(m *types.MsgExodusWithdraw) { m.LeafIndex, m.Balance, m.Siblings = protocol.ExitLeafNone, "", nil }, nil},
 		{"balance 2^128-1", func(m *types.MsgExodusWithdraw) { m.Balance = "340282366920938463463374607431768211455" }, nil},
 		{"balance 2^128", func(m *types.MsgExodusWithdraw) { m.Balance = "340282366920938463463374607431768211456" }, types.ErrInvalidExitProof},
 		{"long balance string", func(m *types.MsgExodusWithdraw) { m.Balance = strings.Repeat("0", 40) + "1" }, types.ErrInvalidExitProof},
@@ -41,7 +41,7 @@ func TestMsgExodusWithdraw_Validate(t *testing.T) {
 		{"bad sender", func(m *types.MsgExodusWithdraw) { m.Sender = "native1bad" }, types.ErrInvalidRequest},
 		{"bad recipient", func(m *types.MsgExodusWithdraw) { m.Recipient = "" }, types.ErrInvalidRequest},
 		{"32-byte recipient", func(m *types.MsgExodusWithdraw) { m.Recipient = long }, types.ErrInvalidRequest},
-		{"bad rollup id", func(m *types.MsgExodusWithdraw) { m.RollupId = "A" }, rollupstypes.ErrInvalidRollupID},
+		{"bad rollup id", func(m *types.MsgExodusWithdraw) { m.RollupId = "A" }, protocol.ErrInvalidRollupID},
 		{"short root", func(m *types.MsgExodusWithdraw) { m.StateRoot = make([]byte, 31) }, types.ErrInvalidExitProof},
 		{"empty account", func(m *types.MsgExodusWithdraw) { m.Account = nil }, types.ErrInvalidExitProof},
 		{"account over the L2 address bound", func(m *types.MsgExodusWithdraw) { m.Account = make([]byte, 65) }, types.ErrInvalidExitProof},

@@ -12,6 +12,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec/address"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -31,20 +32,20 @@ func TestMsgDeposit_Validate(t *testing.T) {
 		wantErr error
 	}{
 		{"valid", func(*types.MsgDeposit) {}, nil},
-		{"64-byte recipient", func(m *types.MsgDeposit) { m.L2Recipient = make([]byte, rollupstypes.MaxAddressLen) }, nil},
+		{"64-byte recipient", func(m *types.MsgDeposit) { m.L2Recipient = make([]byte, protocol.MaxAddressLen) }, nil},
 		{"amount 2^128-1", func(m *types.MsgDeposit) { m.Amount = sdk.NewCoin("unat", two128.SubRaw(1)) }, nil},
 		{"empty sender", func(m *types.MsgDeposit) { m.Sender = "" }, types.ErrInvalidDeposit},
 		{"foreign-prefix sender", func(m *types.MsgDeposit) { m.Sender = "cosmos1notours" }, types.ErrInvalidDeposit},
-		{"empty rollup id", func(m *types.MsgDeposit) { m.RollupId = "" }, rollupstypes.ErrInvalidRollupID},
-		{"uppercase rollup id", func(m *types.MsgDeposit) { m.RollupId = "Alpha" }, rollupstypes.ErrInvalidRollupID},
-		{"too long rollup id", func(m *types.MsgDeposit) { m.RollupId = string(bytes.Repeat([]byte{'a'}, 33)) }, rollupstypes.ErrInvalidRollupID},
+		{"empty rollup id", func(m *types.MsgDeposit) { m.RollupId = "" }, protocol.ErrInvalidRollupID},
+		{"uppercase rollup id", func(m *types.MsgDeposit) { m.RollupId = "Alpha" }, protocol.ErrInvalidRollupID},
+		{"too long rollup id", func(m *types.MsgDeposit) { m.RollupId = string(bytes.Repeat([]byte{'a'}, 33)) }, protocol.ErrInvalidRollupID},
 		{"empty recipient", func(m *types.MsgDeposit) { m.L2Recipient = nil }, types.ErrInvalidDeposit},
-		{"65-byte recipient", func(m *types.MsgDeposit) { m.L2Recipient = make([]byte, rollupstypes.MaxAddressLen+1) }, types.ErrInvalidDeposit},
+		{"65-byte recipient", func(m *types.MsgDeposit) { m.L2Recipient = make([]byte, protocol.MaxAddressLen+1) }, types.ErrInvalidDeposit},
 		{"zero amount", func(m *types.MsgDeposit) { m.Amount = sdk.NewInt64Coin("unat", 0) }, types.ErrInvalidDeposit},
 		{"negative amount", func(m *types.MsgDeposit) { m.Amount = sdk.Coin{Denom: "unat", Amount: sdkmath.NewInt(-1)} }, types.ErrInvalidDeposit},
 		{"nil amount", func(m *types.MsgDeposit) { m.Amount = sdk.Coin{Denom: "unat"} }, types.ErrInvalidDeposit},
 		{"invalid denom", func(m *types.MsgDeposit) { m.Amount = sdk.Coin{Denom: "1bad!", Amount: sdkmath.NewInt(1)} }, types.ErrInvalidDeposit},
-		{"amount 2^128", func(m *types.MsgDeposit) { m.Amount = sdk.NewCoin("unat", two128) }, rollupstypes.ErrAmountOverflow},
+		{"amount 2^128", func(m *types.MsgDeposit) { m.Amount = sdk.NewCoin("unat", two128) }, protocol.ErrAmountOverflow},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

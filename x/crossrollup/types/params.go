@@ -3,7 +3,7 @@ package types
 import (
 	sdkmath "cosmossdk.io/math"
 
-	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 const (
@@ -19,9 +19,9 @@ const (
 
 	// MaxPayloadBytesLimit and MaxOutboxEntriesLimit bound what governance
 	// may set: no more than the outbox and inbox encodings can carry
-	// (x/rollups/types), so the params never promise what no batch can hold.
-	MaxPayloadBytesLimit  uint64 = rollupstypes.MaxPayloadLen
-	MaxOutboxEntriesLimit uint64 = rollupstypes.MaxOutboxEntries
+	// (package protocol), so the params never promise what no batch can hold.
+	MaxPayloadBytesLimit  uint64 = protocol.MaxPayloadLen
+	MaxOutboxEntriesLimit uint64 = protocol.MaxOutboxEntries
 )
 
 // MaxBridgeFeeRate is the largest fee share of a bridged amount governance

@@ -3,7 +3,7 @@ package types
 import (
 	"crypto/sha256"
 
-	rolluptypes "github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // Validate checks an approval statelessly: a valid rollup id and a sha256
@@ -14,7 +14,7 @@ func (a ApprovedRollupKey) Validate() error {
 }
 
 func validateApproval(rollupID string, vkHash []byte) error {
-	if err := rolluptypes.ValidateRollupID(rollupID); err != nil {
+	if err := protocol.ValidateRollupID(rollupID); err != nil {
 		return ErrInvalidApproval.Wrapf("rollup id %q: %s", rollupID, err)
 	}
 	if len(vkHash) != sha256.Size {

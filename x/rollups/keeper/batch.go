@@ -14,6 +14,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
@@ -26,7 +27,7 @@ type batchPlan struct {
 	proof     *verifier.Proof
 	inputs    []fr.Element
 	statement [32]byte
-	outbox    []types.OutboxEntry
+	outbox    []protocol.OutboxEntry
 	accBefore []byte
 	accAfter  []byte
 	daHash    fr.Element
@@ -55,11 +56,11 @@ func (k Keeper) planBatch(ctx sdk.Context, params types.Params, r types.Rollup, 
 	if available := r.InboxSize - r.InboxConsumed; msg.InboxConsumed > available {
 		return nil, types.ErrInboxOverconsumed.Wrapf("consumes %d, %d unconsumed", msg.InboxConsumed, available)
 	}
-	newRoot, err := types.ParseStateRoot(msg.NewStateRoot)
+	newRoot, err := protocol.ParseStateRoot(msg.NewStateRoot)
 	if err != nil {
 		return nil, err
 	}
-	outbox, err := types.DecodeOutbox(msg.Outbox)
+	outbox, err := protocol.DecodeOutbox(msg.Outbox)
 	if err != nil {
 		return nil, err
 	}
@@ -71,11 +72,11 @@ func (k Keeper) planBatch(ctx sdk.Context, params types.Params, r types.Rollup, 
 	if err != nil {
 		return nil, errorsmod.Wrap(sdkerrors.ErrInvalidAddress, err.Error())
 	}
-	prevRoot, err := types.ParseStateRoot(r.StateRoot)
+	prevRoot, err := protocol.ParseStateRoot(r.StateRoot)
 	if err != nil {
 		return nil, err
 	}
-	before, err := types.ParseFieldElement(r.ConsumedAccumulator)
+	before, err := protocol.ParseFieldElement(r.ConsumedAccumulator)
 	if err != nil {
 		return nil, err
 	}
@@ -96,16 +97,16 @@ func (k Keeper) planBatch(ctx sdk.Context, params types.Params, r types.Rollup, 
 	if err != nil {
 		return nil, err
 	}
-	after, err := types.ParseFieldElement(accAfter)
+	after, err := protocol.ParseFieldElement(accAfter)
 	if err != nil {
 		return nil, err
 	}
 	plan := &batchPlan{
 		vk: vk, vkHash: vkHash, proof: proof, outbox: outbox,
 		accBefore: accBefore, accAfter: accAfter,
-		daHash: k.cache.daHash(msg.Data), outHash: types.OutboxHash(outbox), newRoot: newRoot,
+		daHash: k.cache.daHash(msg.Data), outHash: protocol.OutboxHash(outbox), newRoot: newRoot,
 	}
-	commitment := types.BatchCommitment{
+	commitment := protocol.BatchCommitment{
 		ChainID:       ctx.ChainID(),
 		RollupID:      r.Id,
 		BatchIndex:    msg.BatchIndex,
@@ -144,7 +145,7 @@ func (k Keeper) verifyingKey(vkBytes, vkHash []byte) (*verifier.VerifyingKey, er
 	// A stored key was validated under the cap in force when it was
 	// registered; re-parse it under the hard limit so a later, lower
 	// governance cap cannot brick a registered rollup.
-	vk, err := verifier.ValidateVerifyingKey(vkBytes, int(types.MaxVkBytesLimit), types.BatchPublicInputs)
+	vk, err := verifier.ValidateVerifyingKey(vkBytes, int(protocol.MaxVerifyingKeyBytes), protocol.BatchPublicInputs)
 	if err != nil {
 		return nil, errorsmod.Wrap(err, "stored verifying key")
 	}
@@ -186,7 +187,7 @@ func (k Keeper) PrecheckBatch(ctx sdk.Context, msg *types.MsgSubmitBatch) error 
 	if uint64(len(msg.Data)) > r.MaxBatchDataBytes {
 		return types.ErrBatchDataTooLarge.Wrapf("%d bytes, rollup %q allows %d", len(msg.Data), r.Id, r.MaxBatchDataBytes)
 	}
-	if _, err := types.DecodeOutbox(msg.Outbox); err != nil {
+	if _, err := protocol.DecodeOutbox(msg.Outbox); err != nil {
 		return err
 	}
 	if _, err := verifier.ParseProof(msg.Proof); err != nil {
@@ -250,14 +251,14 @@ func (k Keeper) submitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (*ty
 		RollupId:               r.Id,
 		Index:                  msg.BatchIndex,
 		PrevStateRoot:          r.StateRoot,
-		NewStateRoot:           types.StateRootBytes(plan.newRoot),
-		DaHash:                 types.FieldElementBytes(plan.daHash),
+		NewStateRoot:           protocol.StateRootBytes(plan.newRoot),
+		DaHash:                 protocol.FieldElementBytes(plan.daHash),
 		DataBytes:              uint64(len(msg.Data)),
 		InboxFrom:              r.InboxConsumed,
 		InboxTo:                r.InboxConsumed + msg.InboxConsumed,
 		InboxAccumulatorBefore: plan.accBefore,
 		InboxAccumulatorAfter:  plan.accAfter,
-		OutboxHash:             types.FieldElementBytes(plan.outHash),
+		OutboxHash:             protocol.FieldElementBytes(plan.outHash),
 		OutboxEntries:          uint64(len(plan.outbox)),
 		L2TxCount:              msg.L2TxCount,
 		Submitter:              msg.Submitter,

@@ -15,6 +15,7 @@ import (
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
@@ -30,7 +31,7 @@ func TestSubmitBatch_AdvancesRollupAndStoresBatch(t *testing.T) {
 	in := batchInput{
 		newRoot:       root(42),
 		data:          bytes.Repeat([]byte("tx"), 2048),
-		outbox:        []types.OutboxEntry{withdrawal(250_000)},
+		outbox:        []protocol.OutboxEntry{withdrawal(250_000)},
 		inboxConsumed: 2,
 	}
 	msg := f.batchMsg(t, rollupID, in)
@@ -47,8 +48,8 @@ func TestSubmitBatch_AdvancesRollupAndStoresBatch(t *testing.T) {
 	require.GreaterOrEqual(t, f.ctx.GasMeter().GasConsumed(), minGas)
 
 	// The rollup advanced by exactly one batch.
-	acc0 := types.FieldElementBytes(types.InboxAccumulatorGenesis())
-	acc2 := types.FieldElementBytes(f.inboxAccumulator(t, rollupID, 2))
+	acc0 := protocol.FieldElementBytes(protocol.InboxAccumulatorGenesis())
+	acc2 := protocol.FieldElementBytes(f.inboxAccumulator(t, rollupID, 2))
 	r := f.rollup(t, rollupID)
 	require.Equal(t, in.newRoot, r.StateRoot)
 	require.Equal(t, registered.GenesisStateRoot, r.GenesisStateRoot)
@@ -56,24 +57,24 @@ func TestSubmitBatch_AdvancesRollupAndStoresBatch(t *testing.T) {
 	require.Equal(t, uint64(2), r.InboxConsumed)
 	require.Equal(t, acc2, r.ConsumedAccumulator)
 	require.Equal(t, uint64(3), r.InboxSize, "consuming does not shrink the inbox")
-	require.Equal(t, types.FieldElementBytes(f.inboxAccumulator(t, rollupID, 3)), r.InboxAccumulator)
+	require.Equal(t, protocol.FieldElementBytes(f.inboxAccumulator(t, rollupID, 3)), r.InboxAccumulator)
 	require.Equal(t, testHeight, r.LastBatchHeight)
 
 	// The batch record holds what the chain computed, not what was claimed.
 	batch, err := f.keeper.Batches.Get(f.ctx, collections.Join(rollupID, uint64(1)))
 	require.NoError(t, err)
-	daHash, outHash := types.DAHash(in.data), types.OutboxHash(in.outbox)
+	daHash, outHash := protocol.DAHash(in.data), protocol.OutboxHash(in.outbox)
 	require.Equal(t, rollupID, batch.RollupId)
 	require.Equal(t, uint64(1), batch.Index)
 	require.Equal(t, registered.StateRoot, batch.PrevStateRoot)
 	require.Equal(t, in.newRoot, batch.NewStateRoot)
-	require.Equal(t, types.FieldElementBytes(daHash), batch.DaHash)
+	require.Equal(t, protocol.FieldElementBytes(daHash), batch.DaHash)
 	require.Equal(t, uint64(len(in.data)), batch.DataBytes)
 	require.Equal(t, uint64(0), batch.InboxFrom)
 	require.Equal(t, uint64(2), batch.InboxTo)
 	require.Equal(t, acc0, batch.InboxAccumulatorBefore)
 	require.Equal(t, acc2, batch.InboxAccumulatorAfter)
-	require.Equal(t, types.FieldElementBytes(outHash), batch.OutboxHash)
+	require.Equal(t, protocol.FieldElementBytes(outHash), batch.OutboxHash)
 	require.Equal(t, uint64(1), batch.OutboxEntries)
 	require.Equal(t, msg.L2TxCount, batch.L2TxCount)
 	require.Equal(t, f.operator, batch.Submitter)
@@ -183,7 +184,7 @@ func TestSubmitBatch_RefusesMalformedProofs(t *testing.T) {
 // next index, with a placeholder proof.
 func (f fixture) batchMsgWithoutProof(t *testing.T, id string, in batchInput) *types.MsgSubmitBatch {
 	t.Helper()
-	outbox, err := types.EncodeOutbox(in.outbox)
+	outbox, err := protocol.EncodeOutbox(in.outbox)
 	require.NoError(t, err)
 	return &types.MsgSubmitBatch{
 		Submitter: f.operator, RollupId: id, BatchIndex: f.rollup(t, id).NextBatchIndex,
@@ -199,7 +200,7 @@ func TestSubmitBatch_RefusesProofOfAnyOtherStatement(t *testing.T) {
 	tests := []struct {
 		name string
 		// proven changes the statement that is proven; posted the message.
-		proven func(c *types.BatchCommitment)
+		proven func(c *protocol.BatchCommitment)
 		posted func(in *batchInput)
 	}{
 		{name: "posted new root differs", posted: func(in *batchInput) { in.newRoot = root(31337) }},
@@ -209,19 +210,19 @@ func TestSubmitBatch_RefusesProofOfAnyOtherStatement(t *testing.T) {
 			in.outbox = append(slices.Clone(in.outbox), withdrawal(1))
 		}},
 		{name: "posted outbox is empty", posted: func(in *batchInput) { in.outbox = nil }},
-		{name: "posted outbox amount differs", posted: func(in *batchInput) { in.outbox = []types.OutboxEntry{withdrawal(2)} }},
+		{name: "posted outbox amount differs", posted: func(in *batchInput) { in.outbox = []protocol.OutboxEntry{withdrawal(2)} }},
 		{name: "posted inbox consumption is larger", posted: func(in *batchInput) { in.inboxConsumed = 2 }},
 		{name: "posted inbox consumption is smaller", posted: func(in *batchInput) { in.inboxConsumed = 0 }},
-		{name: "proven for the next index", proven: func(c *types.BatchCommitment) { c.BatchIndex++ }},
-		{name: "proven from another previous root", proven: func(c *types.BatchCommitment) { c.PrevStateRoot = other }},
-		{name: "proven with another inbox start", proven: func(c *types.BatchCommitment) { c.InboxBefore = other }},
-		{name: "proven with another inbox end", proven: func(c *types.BatchCommitment) { c.InboxAfter = other }},
-		{name: "proven with another DA hash", proven: func(c *types.BatchCommitment) { c.DAHash = other }},
-		{name: "proven with another outbox hash", proven: func(c *types.BatchCommitment) { c.OutboxHash = other }},
-		{name: "proven for another rollup id", proven: func(c *types.BatchCommitment) { c.RollupID = "dex" }},
-		{name: "proven for another chain id", proven: func(c *types.BatchCommitment) { c.ChainID = "nativechain-2" }},
-		{name: "proven with another L2 tx count", proven: func(c *types.BatchCommitment) { c.L2TxCount++ }},
-		{name: "proven for another submitter", proven: func(c *types.BatchCommitment) {
+		{name: "proven for the next index", proven: func(c *protocol.BatchCommitment) { c.BatchIndex++ }},
+		{name: "proven from another previous root", proven: func(c *protocol.BatchCommitment) { c.PrevStateRoot = other }},
+		{name: "proven with another inbox start", proven: func(c *protocol.BatchCommitment) { c.InboxBefore = other }},
+		{name: "proven with another inbox end", proven: func(c *protocol.BatchCommitment) { c.InboxAfter = other }},
+		{name: "proven with another DA hash", proven: func(c *protocol.BatchCommitment) { c.DAHash = other }},
+		{name: "proven with another outbox hash", proven: func(c *protocol.BatchCommitment) { c.OutboxHash = other }},
+		{name: "proven for another rollup id", proven: func(c *protocol.BatchCommitment) { c.RollupID = "dex" }},
+		{name: "proven for another chain id", proven: func(c *protocol.BatchCommitment) { c.ChainID = "nativechain-2" }},
+		{name: "proven with another L2 tx count", proven: func(c *protocol.BatchCommitment) { c.L2TxCount++ }},
+		{name: "proven for another submitter", proven: func(c *protocol.BatchCommitment) {
 			c.Submitter = bytes.Repeat([]byte{0xee}, 20) // the outsider, who front-runs nothing
 		}},
 	}
@@ -230,7 +231,7 @@ func TestSubmitBatch_RefusesProofOfAnyOtherStatement(t *testing.T) {
 	f.appendInbox(t, rollupID, 2)
 	base := defaultInput(1)
 	base.inboxConsumed = 1
-	base.outbox = []types.OutboxEntry{withdrawal(1)}
+	base.outbox = []protocol.OutboxEntry{withdrawal(1)}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := f.commitment(t, rollupID, base)
@@ -336,7 +337,7 @@ func TestSubmitBatch_RefusesRerandomizedProofOfAcceptedBatch(t *testing.T) {
 	second := *first
 	second.Proof = prove(t, testProver(t), c)
 	require.NotEqual(t, first.Proof, second.Proof, "proving is randomized")
-	vk, err := verifier.ValidateVerifyingKey(r.VerifyingKey, int(types.MaxVkBytesLimit), types.BatchPublicInputs)
+	vk, err := verifier.ValidateVerifyingKey(r.VerifyingKey, int(protocol.MaxVerifyingKeyBytes), protocol.BatchPublicInputs)
 	require.NoError(t, err)
 	proof, err := verifier.ParseProof(second.Proof)
 	require.NoError(t, err)
@@ -367,28 +368,28 @@ func TestSubmitBatch_RefusesBatchesThatDoNotFitTheRollup(t *testing.T) {
 		{"admin is not an operator", func(_ *testing.T, f fixture, m *types.MsgSubmitBatch) { m.Submitter = f.admin }, types.ErrNotOperator},
 		{"malformed submitter", func(_ *testing.T, _ fixture, m *types.MsgSubmitBatch) { m.Submitter = "native1bad" }, types.ErrUnauthorized},
 		{"unregistered rollup", func(_ *testing.T, _ fixture, m *types.MsgSubmitBatch) { m.RollupId = "unknown" }, types.ErrUnknownRollup},
-		{"invalid rollup id", func(_ *testing.T, _ fixture, m *types.MsgSubmitBatch) { m.RollupId = "Pay" }, types.ErrInvalidRollupID},
+		{"invalid rollup id", func(_ *testing.T, _ fixture, m *types.MsgSubmitBatch) { m.RollupId = "Pay" }, protocol.ErrInvalidRollupID},
 		{"index zero", func(_ *testing.T, _ fixture, m *types.MsgSubmitBatch) { m.BatchIndex = 0 }, types.ErrWrongBatchIndex},
 		{"more inbox entries than exist", func(_ *testing.T, _ fixture, m *types.MsgSubmitBatch) { m.InboxConsumed = 2 }, types.ErrInboxOverconsumed},
 		{"inbox consumption overflowing uint64", func(_ *testing.T, _ fixture, m *types.MsgSubmitBatch) { m.InboxConsumed = ^uint64(0) }, types.ErrInboxOverconsumed},
-		{"new root equal to the modulus", func(_ *testing.T, _ fixture, m *types.MsgSubmitBatch) { m.NewStateRoot = modulusBytes() }, types.ErrStateRootNonCanonical},
+		{"new root equal to the modulus", func(_ *testing.T, _ fixture, m *types.MsgSubmitBatch) { m.NewStateRoot = modulusBytes() }, protocol.ErrStateRootNonCanonical},
 		{"new root all ones", func(_ *testing.T, _ fixture, m *types.MsgSubmitBatch) {
 			m.NewStateRoot = bytes.Repeat([]byte{0xff}, 32)
-		}, types.ErrStateRootNonCanonical},
-		{"new root of 33 bytes", func(_ *testing.T, _ fixture, m *types.MsgSubmitBatch) { m.NewStateRoot = append(root(5), 0) }, types.ErrStateRootLength},
+		}, protocol.ErrStateRootNonCanonical},
+		{"new root of 33 bytes", func(_ *testing.T, _ fixture, m *types.MsgSubmitBatch) { m.NewStateRoot = append(root(5), 0) }, protocol.ErrStateRootLength},
 		{"data over the rollup's limit", func(t *testing.T, f fixture, m *types.MsgSubmitBatch) {
 			m.Data = make([]byte, f.rollup(t, rollupID).MaxBatchDataBytes+1)
 		}, types.ErrBatchDataTooLarge},
 		{"data over the chain's hard limit", func(_ *testing.T, _ fixture, m *types.MsgSubmitBatch) {
 			m.Data = make([]byte, types.MaxBatchDataBytesLimit+1)
 		}, types.ErrBatchDataTooLarge},
-		{"truncated outbox", func(_ *testing.T, _ fixture, m *types.MsgSubmitBatch) { m.Outbox = []byte{0x01} }, types.ErrOutboxTruncated},
-		{"outbox with an explicit zero count", func(_ *testing.T, _ fixture, m *types.MsgSubmitBatch) { m.Outbox = []byte{0x00} }, types.ErrOutboxNonCanonical},
+		{"truncated outbox", func(_ *testing.T, _ fixture, m *types.MsgSubmitBatch) { m.Outbox = []byte{0x01} }, protocol.ErrOutboxTruncated},
+		{"outbox with an explicit zero count", func(_ *testing.T, _ fixture, m *types.MsgSubmitBatch) { m.Outbox = []byte{0x00} }, protocol.ErrOutboxNonCanonical},
 		{"outbox with trailing bytes", func(t *testing.T, _ fixture, m *types.MsgSubmitBatch) {
-			bz, err := types.EncodeOutbox([]types.OutboxEntry{withdrawal(1)})
+			bz, err := protocol.EncodeOutbox([]protocol.OutboxEntry{withdrawal(1)})
 			require.NoError(t, err)
 			m.Outbox = append(bz, 0)
-		}, types.ErrOutboxTrailingBytes},
+		}, protocol.ErrOutboxTrailingBytes},
 		{"frozen rollup", func(t *testing.T, f fixture, _ *types.MsgSubmitBatch) {
 			r := f.rollup(t, rollupID)
 			r.Status = types.ROLLUP_STATUS_FROZEN
@@ -464,7 +465,7 @@ func TestSubmitBatch_FailsWhenAHookFails(t *testing.T) {
 	hookErr := errors.New("escrow ledger cannot pay the withdrawal")
 	f.hooks.err = hookErr
 	in := defaultInput(1)
-	in.outbox = []types.OutboxEntry{withdrawal(5)}
+	in.outbox = []protocol.OutboxEntry{withdrawal(5)}
 
 	_, err := f.msgServer.SubmitBatch(f.ctx, f.batchMsg(t, rollupID, in))
 

@@ -23,6 +23,7 @@ import (
 	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/testutil/batchprover"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -79,20 +80,20 @@ func newBenchSetup(b *testing.B, dataBytes int) benchSetup {
 
 	p, err := batchprover.New()
 	require.NoError(b, err)
-	genesisRoot := types.DAHash([]byte("genesis"))
+	genesisRoot := protocol.DAHash([]byte("genesis"))
 	require.NoError(b, k.registerRollup(ctx, &types.MsgRegisterRollup{
 		Admin: operator, RollupId: "bench", VerifyingKey: p.VerifyingKey(),
-		GenesisStateRoot: types.StateRootBytes(genesisRoot), Operators: []string{operator},
+		GenesisStateRoot: protocol.StateRootBytes(genesisRoot), Operators: []string{operator},
 		Bond: sdk.NewCoin(sdk.DefaultBondDenom, sdkmath.NewInt(10_000_000)),
 	}))
 
 	data := bytes.Repeat([]byte{0xab}, dataBytes)
-	newRoot := types.DAHash([]byte("root-1"))
-	c := types.BatchCommitment{
+	newRoot := protocol.DAHash([]byte("root-1"))
+	c := protocol.BatchCommitment{
 		ChainID: ctx.ChainID(), RollupID: "bench", BatchIndex: 1,
-		PrevStateRoot: genesisRoot, NewStateRoot: newRoot, DAHash: types.DAHash(data),
-		InboxBefore: types.InboxAccumulatorGenesis(), InboxAfter: types.InboxAccumulatorGenesis(),
-		OutboxHash: types.OutboxHash(nil), Submitter: bytes.Repeat([]byte{7}, 20),
+		PrevStateRoot: genesisRoot, NewStateRoot: newRoot, DAHash: protocol.DAHash(data),
+		InboxBefore: protocol.InboxAccumulatorGenesis(), InboxAfter: protocol.InboxAccumulatorGenesis(),
+		OutboxHash: protocol.OutboxHash(nil), Submitter: bytes.Repeat([]byte{7}, 20),
 	}
 	proof, err := p.Prove(c)
 	require.NoError(b, err)
@@ -103,7 +104,7 @@ func newBenchSetup(b *testing.B, dataBytes int) benchSetup {
 		ctx: ctx, k: k, vkRaw: p.VerifyingKey(), inputs: in[:],
 		msg: &types.MsgSubmitBatch{
 			Submitter: operator, RollupId: "bench", BatchIndex: 1,
-			NewStateRoot: types.StateRootBytes(newRoot), Data: data, Proof: proof,
+			NewStateRoot: protocol.StateRootBytes(newRoot), Data: data, Proof: proof,
 		},
 	}
 }

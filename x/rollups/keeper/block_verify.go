@@ -4,6 +4,7 @@ import (
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
@@ -101,7 +102,7 @@ func (k Keeper) VerifyBlockBatches(ctx sdk.Context, msgs []*types.MsgSubmitBatch
 			continue
 		}
 		// Advance the simulated rollup as if the batch applies.
-		r.StateRoot = types.StateRootBytes(plan.newRoot)
+		r.StateRoot = protocol.StateRootBytes(plan.newRoot)
 		r.NextBatchIndex++
 		r.InboxConsumed += msg.InboxConsumed
 		r.ConsumedAccumulator = plan.accAfter

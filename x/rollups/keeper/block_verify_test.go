@@ -8,6 +8,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/keeper"
 	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
@@ -47,22 +48,22 @@ func makeBlockBatches(t *testing.T) []*types.MsgSubmitBatch {
 
 	in2 := defaultInput(2)
 	in2.inboxConsumed = 1
-	in2.outbox = []types.OutboxEntry{withdrawal(9)}
+	in2.outbox = []protocol.OutboxEntry{withdrawal(9)}
 	c2 := c1
 	c2.BatchIndex = 2
 	c2.PrevStateRoot = c1.NewStateRoot
 	c2.NewStateRoot = mustRoot(t, in2.newRoot)
-	c2.DAHash = types.DAHash(in2.data)
+	c2.DAHash = protocol.DAHash(in2.data)
 	c2.InboxBefore = c1.InboxAfter
 	c2.InboxAfter = f.inboxAccumulator(t, rollupID, 2)
-	c2.OutboxHash = types.OutboxHash(in2.outbox)
+	c2.OutboxHash = protocol.OutboxHash(in2.outbox)
 	a2 := f.msgFor(t, testProver(t), c2, in2)
 	return []*types.MsgSubmitBatch{a1, b1, a2}
 }
 
 func mustRoot(t *testing.T, bz []byte) fr.Element {
 	t.Helper()
-	r, err := types.ParseStateRoot(bz)
+	r, err := protocol.ParseStateRoot(bz)
 	require.NoError(t, err)
 	return r
 }

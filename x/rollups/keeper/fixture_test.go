@@ -23,6 +23,7 @@ import (
 	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups"
 	"github.com/nativechain/nativechain/x/rollups/keeper"
 	"github.com/nativechain/nativechain/x/rollups/testutil/batchprover"
@@ -275,7 +276,7 @@ func (f fixture) atHeight(h int64) fixture {
 // root is the canonical encoding of the field element v.
 func root(v uint64) []byte {
 	e := fr.NewElement(v)
-	return types.StateRootBytes(e)
+	return protocol.StateRootBytes(e)
 }
 
 // registerMsg is a valid registration of id by the fixture's admin.
@@ -306,13 +307,13 @@ func (f fixture) rollup(t testing.TB, id string) types.Rollup {
 }
 
 // deposit is a valid inbox entry; n makes entries distinct.
-func deposit(n uint64) types.InboxEntry {
-	return types.InboxEntry{
-		Kind:      types.InboxKindDeposit,
+func deposit(n uint64) protocol.InboxEntry {
+	return protocol.InboxEntry{
+		Kind:      protocol.InboxKindDeposit,
 		Sender:    bytes.Repeat([]byte{0x11}, 20),
 		Recipient: bytes.Repeat([]byte{0x22}, 32),
 		Denom:     "unat",
-		Amount:    types.NewUint128(1_000 + n),
+		Amount:    protocol.NewUint128(1_000 + n),
 	}
 }
 
@@ -331,7 +332,7 @@ func (f fixture) appendInbox(t testing.TB, id string, n int) {
 type batchInput struct {
 	newRoot       []byte
 	data          []byte
-	outbox        []types.OutboxEntry
+	outbox        []protocol.OutboxEntry
 	inboxConsumed uint64
 }
 
@@ -341,13 +342,13 @@ func defaultInput(i uint64) batchInput {
 }
 
 // withdrawal is a valid outbox entry.
-func withdrawal(amount uint64) types.OutboxEntry {
-	return types.OutboxEntry{
-		Kind:      types.OutboxKindWithdrawal,
+func withdrawal(amount uint64) protocol.OutboxEntry {
+	return protocol.OutboxEntry{
+		Kind:      protocol.OutboxKindWithdrawal,
 		Sender:    bytes.Repeat([]byte{0x77}, 32),
 		Recipient: bytes.Repeat([]byte{0x55}, 20),
 		Denom:     "unat",
-		Amount:    types.NewUint128(amount),
+		Amount:    protocol.NewUint128(amount),
 	}
 }
 
@@ -356,34 +357,34 @@ func withdrawal(amount uint64) types.OutboxEntry {
 func (f fixture) inboxAccumulator(t testing.TB, id string, n uint64) fr.Element {
 	t.Helper()
 	if n == 0 {
-		return types.InboxAccumulatorGenesis()
+		return protocol.InboxAccumulatorGenesis()
 	}
 	m, err := f.keeper.Inbox.Get(f.ctx, collections.Join(id, n-1))
 	require.NoError(t, err)
-	acc, err := types.ParseFieldElement(m.Accumulator)
+	acc, err := protocol.ParseFieldElement(m.Accumulator)
 	require.NoError(t, err)
 	return acc
 }
 
 // commitment is the statement the chain builds for in as the rollup's next
 // batch, computed here from the stored state.
-func (f fixture) commitment(t testing.TB, id string, in batchInput) types.BatchCommitment {
+func (f fixture) commitment(t testing.TB, id string, in batchInput) protocol.BatchCommitment {
 	t.Helper()
 	r := f.rollup(t, id)
-	prev, err := types.ParseStateRoot(r.StateRoot)
+	prev, err := protocol.ParseStateRoot(r.StateRoot)
 	require.NoError(t, err)
-	newRoot, err := types.ParseStateRoot(in.newRoot)
+	newRoot, err := protocol.ParseStateRoot(in.newRoot)
 	require.NoError(t, err)
-	return types.BatchCommitment{
+	return protocol.BatchCommitment{
 		ChainID:       f.ctx.ChainID(),
 		RollupID:      id,
 		BatchIndex:    r.NextBatchIndex,
 		PrevStateRoot: prev,
 		NewStateRoot:  newRoot,
-		DAHash:        types.DAHash(in.data),
+		DAHash:        protocol.DAHash(in.data),
 		InboxBefore:   f.inboxAccumulator(t, id, r.InboxConsumed),
 		InboxAfter:    f.inboxAccumulator(t, id, r.InboxConsumed+in.inboxConsumed),
-		OutboxHash:    types.OutboxHash(in.outbox),
+		OutboxHash:    protocol.OutboxHash(in.outbox),
 		L2TxCount:     3,
 		Submitter:     f.rawAddress(t, f.operator),
 	}
@@ -398,7 +399,7 @@ func (f fixture) rawAddress(t testing.TB, bech string) []byte {
 }
 
 // prove proves c with p.
-func prove(t testing.TB, p *batchprover.Prover, c types.BatchCommitment) []byte {
+func prove(t testing.TB, p *batchprover.Prover, c protocol.BatchCommitment) []byte {
 	t.Helper()
 	proof, err := p.Prove(c)
 	require.NoError(t, err)
@@ -407,9 +408,9 @@ func prove(t testing.TB, p *batchprover.Prover, c types.BatchCommitment) []byte 
 
 // msgFor is the operator's message posting in, with a proof of c by p. The
 // message and the statement are independent so tests can make them differ.
-func (f fixture) msgFor(t testing.TB, p *batchprover.Prover, c types.BatchCommitment, in batchInput) *types.MsgSubmitBatch {
+func (f fixture) msgFor(t testing.TB, p *batchprover.Prover, c protocol.BatchCommitment, in batchInput) *types.MsgSubmitBatch {
 	t.Helper()
-	outbox, err := types.EncodeOutbox(in.outbox)
+	outbox, err := protocol.EncodeOutbox(in.outbox)
 	require.NoError(t, err)
 	return &types.MsgSubmitBatch{
 		Submitter:     f.operator,

@@ -5,6 +5,7 @@ import (
 
 	"cosmossdk.io/collections"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -55,7 +56,7 @@ func (k Keeper) indexPendingForced(ctx context.Context, gs *types.GenesisState) 
 		consumed[r.Id] = r.InboxConsumed
 	}
 	for _, m := range gs.Inbox {
-		if types.InboxKind(m.Message.Kind) != types.InboxKindForcedTx || m.Message.Sequence < consumed[m.RollupId] {
+		if protocol.InboxKind(m.Message.Kind) != protocol.InboxKindForcedTx || m.Message.Sequence < consumed[m.RollupId] {
 			continue
 		}
 		if err := k.PendingForced.Set(ctx, collections.Join(m.RollupId, m.Message.Sequence), true); err != nil {

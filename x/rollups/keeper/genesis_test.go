@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -19,7 +20,7 @@ func activeGenesis(t *testing.T, f fixture) *types.GenesisState {
 	f.appendInbox(t, "dex", 1)
 	in := defaultInput(1)
 	in.inboxConsumed = 2
-	in.outbox = []types.OutboxEntry{withdrawal(10)}
+	in.outbox = []protocol.OutboxEntry{withdrawal(10)}
 	_, err := f.msgServer.SubmitBatch(f.ctx, f.batchMsg(t, rollupID, in))
 	require.NoError(t, err)
 	f.submit(t, rollupID)

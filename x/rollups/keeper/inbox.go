@@ -9,6 +9,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -17,7 +18,7 @@ import (
 // arrival height and the message's deadline (by queue position, see
 // liveness.go). x/crossrollup calls it for deposits, routed cross-rollup
 // messages and L1 calls. The entry's Sequence is ignored and overwritten.
-func (k Keeper) AppendInbox(ctx context.Context, rollupID string, entry types.InboxEntry) (uint64, error) {
+func (k Keeper) AppendInbox(ctx context.Context, rollupID string, entry protocol.InboxEntry) (uint64, error) {
 	r, err := k.GetRollup(ctx, rollupID)
 	if err != nil {
 		return 0, err
@@ -28,7 +29,7 @@ func (k Keeper) AppendInbox(ctx context.Context, rollupID string, entry types.In
 	// A winding-down rollup takes no new value from L1. Routed messages
 	// and refunds still arrive (refusing them would fail the source's
 	// batch), and so do forced transactions: they are how users leave.
-	if r.ClosingHeight != 0 && (entry.Kind == types.InboxKindDeposit || entry.Kind == types.InboxKindL1Call) {
+	if r.ClosingHeight != 0 && (entry.Kind == protocol.InboxKindDeposit || entry.Kind == protocol.InboxKindL1Call) {
 		return 0, types.ErrRollupClosing.Wrapf("rollup %q freezes for good at height %d", rollupID, r.ClosingHeight)
 	}
 	params, err := k.Params.Get(ctx)
@@ -39,12 +40,12 @@ func (k Keeper) AppendInbox(ctx context.Context, rollupID string, entry types.In
 	if err := entry.Validate(); err != nil {
 		return 0, err
 	}
-	forced := entry.Kind == types.InboxKindForcedTx
-	prev, err := types.ParseFieldElement(r.InboxAccumulator)
+	forced := entry.Kind == protocol.InboxKindForcedTx
+	prev, err := protocol.ParseFieldElement(r.InboxAccumulator)
 	if err != nil {
 		return 0, err
 	}
-	acc := types.FieldElementBytes(types.InboxAccumulate(prev, entry))
+	acc := protocol.FieldElementBytes(protocol.InboxAccumulate(prev, entry))
 
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	h := sdkCtx.BlockHeight()
@@ -80,7 +81,7 @@ func (k Keeper) AppendInbox(ctx context.Context, rollupID string, entry types.In
 // of a rollup's inbox (the genesis accumulator for n = 0).
 func (k Keeper) accumulatorAfter(ctx context.Context, rollupID string, n uint64) ([]byte, error) {
 	if n == 0 {
-		return types.FieldElementBytes(types.InboxAccumulatorGenesis()), nil
+		return protocol.FieldElementBytes(protocol.InboxAccumulatorGenesis()), nil
 	}
 	msg, err := k.Inbox.Get(ctx, collections.Join(rollupID, n-1))
 	if err != nil {

@@ -6,12 +6,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // l1Call is the entry a value-less MsgSendMessage appends (inbox kind 3).
-func l1Call(n uint64) types.InboxEntry {
-	return types.InboxEntry{Kind: types.InboxKindL1Call, Sender: bytes.Repeat([]byte{0x33}, 20), Payload: []byte{byte(n)}}
+func l1Call(n uint64) protocol.InboxEntry {
+	return protocol.InboxEntry{Kind: protocol.InboxKindL1Call, Sender: bytes.Repeat([]byte{0x33}, 20), Payload: []byte{byte(n)}}
 }
 
 // consume submits the rollup's next batch consuming n inbox messages.

@@ -11,19 +11,20 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // oneOfEachKind is a valid inbox entry of every kind. Their Sequence is
 // garbage: AppendInbox assigns it.
-func oneOfEachKind() []types.InboxEntry {
-	return []types.InboxEntry{
-		{Sequence: 99, Kind: types.InboxKindDeposit, Sender: bytes.Repeat([]byte{0x11}, 20),
-			Recipient: bytes.Repeat([]byte{0x22}, 32), Denom: "unat", Amount: types.NewUint128(1_000_000)},
-		{Sequence: 99, Kind: types.InboxKindCrossRollupMessage, Sender: bytes.Repeat([]byte{0x33}, 32),
+func oneOfEachKind() []protocol.InboxEntry {
+	return []protocol.InboxEntry{
+		{Sequence: 99, Kind: protocol.InboxKindDeposit, Sender: bytes.Repeat([]byte{0x11}, 20),
+			Recipient: bytes.Repeat([]byte{0x22}, 32), Denom: "unat", Amount: protocol.NewUint128(1_000_000)},
+		{Sequence: 99, Kind: protocol.InboxKindCrossRollupMessage, Sender: bytes.Repeat([]byte{0x33}, 32),
 			Recipient: bytes.Repeat([]byte{0x44}, 32), SourceRollupID: "dex", Payload: []byte("hello")},
-		{Sequence: 99, Kind: types.InboxKindL1Call, Sender: bytes.Repeat([]byte{0x55}, 20), Payload: []byte{1, 2, 3}},
-		{Sequence: 99, Kind: types.InboxKindForcedTx, Sender: bytes.Repeat([]byte{0x66}, 20), Payload: []byte("signed L2 tx")},
+		{Sequence: 99, Kind: protocol.InboxKindL1Call, Sender: bytes.Repeat([]byte{0x55}, 20), Payload: []byte{1, 2, 3}},
+		{Sequence: 99, Kind: protocol.InboxKindForcedTx, Sender: bytes.Repeat([]byte{0x66}, 20), Payload: []byte("signed L2 tx")},
 	}
 }
 
@@ -31,7 +32,7 @@ func TestAppendInbox_AssignsContiguousSequencesAndExtendsAccumulator(t *testing.
 	f := newFixture(t)
 	registered := f.register(t, rollupID)
 	f.register(t, "dex")
-	acc := types.InboxAccumulatorGenesis()
+	acc := protocol.InboxAccumulatorGenesis()
 
 	for i, entry := range oneOfEachKind() {
 		at := f.atHeight(testHeight + int64(i))
@@ -40,12 +41,12 @@ func TestAppendInbox_AssignsContiguousSequencesAndExtendsAccumulator(t *testing.
 		require.Equal(t, uint64(i), seq)
 
 		entry.Sequence = uint64(i)
-		acc = types.InboxAccumulate(acc, entry)
+		acc = protocol.InboxAccumulate(acc, entry)
 		stored, err := f.keeper.Inbox.Get(f.ctx, collections.Join(rollupID, seq))
 		require.NoError(t, err)
 		require.Equal(t, uint64(i), stored.Sequence)
 		require.Equal(t, testHeight+int64(i), stored.Height)
-		require.Equal(t, types.FieldElementBytes(acc), stored.Accumulator)
+		require.Equal(t, protocol.FieldElementBytes(acc), stored.Accumulator)
 		roundTrip, err := stored.Entry()
 		require.NoError(t, err)
 		require.Equal(t, entry.Hash(), roundTrip.Hash(), "the stored message is the entry")
@@ -53,13 +54,13 @@ func TestAppendInbox_AssignsContiguousSequencesAndExtendsAccumulator(t *testing.
 		events := typedEvents[*types.EventInboxMessageAppended](t, at.ctx)
 		require.Len(t, events, 1)
 		require.Equal(t, types.EventInboxMessageAppended{
-			RollupId: rollupID, Sequence: seq, Kind: uint32(entry.Kind), Accumulator: hex.EncodeToString(types.FieldElementBytes(acc)),
+			RollupId: rollupID, Sequence: seq, Kind: uint32(entry.Kind), Accumulator: hex.EncodeToString(protocol.FieldElementBytes(acc)),
 		}, *events[0])
 	}
 
 	r := f.rollup(t, rollupID)
 	require.Equal(t, uint64(4), r.InboxSize)
-	require.Equal(t, types.FieldElementBytes(acc), r.InboxAccumulator)
+	require.Equal(t, protocol.FieldElementBytes(acc), r.InboxAccumulator)
 	require.Zero(t, r.InboxConsumed, "appending consumes nothing")
 	require.Equal(t, registered.ConsumedAccumulator, r.ConsumedAccumulator)
 
@@ -74,29 +75,29 @@ func TestAppendInbox_RefusesInvalidEntries(t *testing.T) {
 	deposit := oneOfEachKind()[0]
 	message := oneOfEachKind()[1]
 	forced := oneOfEachKind()[3]
-	with := func(e types.InboxEntry, mutate func(*types.InboxEntry)) types.InboxEntry {
+	with := func(e protocol.InboxEntry, mutate func(*protocol.InboxEntry)) protocol.InboxEntry {
 		mutate(&e)
 		return e
 	}
 	tests := []struct {
 		name    string
-		entry   types.InboxEntry
+		entry   protocol.InboxEntry
 		wantErr error
 	}{
-		{"unspecified kind", with(deposit, func(e *types.InboxEntry) { e.Kind = types.InboxKindUnspecified }), types.ErrUnknownInboxKind},
-		{"unknown kind", with(deposit, func(e *types.InboxEntry) { e.Kind = 9 }), types.ErrUnknownInboxKind},
-		{"deposit of zero", with(deposit, func(e *types.InboxEntry) { e.Amount, e.Denom = types.Uint128{}, "" }), types.ErrInvalidInboxEntry},
-		{"deposit without sender", with(deposit, func(e *types.InboxEntry) { e.Sender = nil }), types.ErrInvalidAddress},
-		{"deposit without recipient", with(deposit, func(e *types.InboxEntry) { e.Recipient = nil }), types.ErrInvalidAddress},
-		{"deposit from a rollup", with(deposit, func(e *types.InboxEntry) { e.SourceRollupID = "dex" }), types.ErrInvalidInboxEntry},
-		{"deposit with an invalid denom", with(deposit, func(e *types.InboxEntry) { e.Denom = "1x" }), types.ErrInvalidDenom},
-		{"zero value with a denom", with(message, func(e *types.InboxEntry) { e.Denom = "unat" }), types.ErrInvalidDenom},
-		{"cross-rollup message without source", with(message, func(e *types.InboxEntry) { e.SourceRollupID = "" }), types.ErrInvalidRollupID},
-		{"forced transaction with value", with(forced, func(e *types.InboxEntry) { e.Amount, e.Denom = types.NewUint128(1), "unat" }),
-			types.ErrInvalidInboxEntry},
-		{"forced transaction without payload", with(forced, func(e *types.InboxEntry) { e.Payload = nil }), types.ErrInvalidInboxEntry},
-		{"sender over 64 bytes", with(deposit, func(e *types.InboxEntry) { e.Sender = make([]byte, types.MaxAddressLen+1) }), types.ErrInvalidAddress},
-		{"payload over the limit", with(message, func(e *types.InboxEntry) { e.Payload = make([]byte, types.MaxPayloadLen+1) }), types.ErrPayloadTooLarge},
+		{"unspecified kind", with(deposit, func(e *protocol.InboxEntry) { e.Kind = protocol.InboxKindUnspecified }), protocol.ErrUnknownInboxKind},
+		{"unknown kind", with(deposit, func(e *protocol.InboxEntry) { e.Kind = 9 }), protocol.ErrUnknownInboxKind},
+		{"deposit of zero", with(deposit, func(e *protocol.InboxEntry) { e.Amount, e.Denom = protocol.Uint128{}, "" }), protocol.ErrInvalidInboxEntry},
+		{"deposit without sender", with(deposit, func(e *protocol.InboxEntry) { e.Sender = nil }), protocol.ErrInvalidAddress},
+		{"deposit without recipient", with(deposit, func(e *protocol.InboxEntry) { e.Recipient = nil }), protocol.ErrInvalidAddress},
+		{"deposit from a rollup", with(deposit, func(e *protocol.InboxEntry) { e.SourceRollupID = "dex" }), protocol.ErrInvalidInboxEntry},
+		{"deposit with an invalid denom", with(deposit, func(e *protocol.InboxEntry) { e.Denom = "1x" }), protocol.ErrInvalidDenom},
+		{"zero value with a denom", with(message, func(e *protocol.InboxEntry) { e.Denom = "unat" }), protocol.ErrInvalidDenom},
+		{"cross-rollup message without source", with(message, func(e *protocol.InboxEntry) { e.SourceRollupID = "" }), protocol.ErrInvalidRollupID},
+		{"forced transaction with value", with(forced, func(e *protocol.InboxEntry) { e.Amount, e.Denom = protocol.NewUint128(1), "unat" }),
+			protocol.ErrInvalidInboxEntry},
+		{"forced transaction without payload", with(forced, func(e *protocol.InboxEntry) { e.Payload = nil }), protocol.ErrInvalidInboxEntry},
+		{"sender over 64 bytes", with(deposit, func(e *protocol.InboxEntry) { e.Sender = make([]byte, protocol.MaxAddressLen+1) }), protocol.ErrInvalidAddress},
+		{"payload over the limit", with(message, func(e *protocol.InboxEntry) { e.Payload = make([]byte, protocol.MaxPayloadLen+1) }), protocol.ErrPayloadTooLarge},
 	}
 	f := newFixture(t)
 	before := f.register(t, rollupID)

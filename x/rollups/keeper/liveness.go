@@ -9,6 +9,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -273,7 +274,7 @@ func (k Keeper) afterFrozen(ctx sdk.Context, id string) {
 func (k Keeper) forceInclude(ctx context.Context, msg *types.MsgForceInclude) (*types.MsgForceIncludeResponse, error) {
 	sender, err := k.addressCodec.StringToBytes(msg.Sender)
 	if err != nil {
-		return nil, types.ErrInvalidInboxEntry.Wrap(err.Error())
+		return nil, protocol.ErrInvalidInboxEntry.Wrap(err.Error())
 	}
 	params, err := k.Params.Get(ctx)
 	if err != nil {
@@ -283,8 +284,8 @@ func (k Keeper) forceInclude(ctx context.Context, msg *types.MsgForceInclude) (*
 	// One branch for the append and the fee: a refusal of either changes
 	// nothing.
 	branch, write := sdkCtx.CacheContext()
-	seq, err := k.AppendInbox(branch, msg.RollupId, types.InboxEntry{
-		Kind: types.InboxKindForcedTx, Sender: sender, Payload: msg.L2Tx,
+	seq, err := k.AppendInbox(branch, msg.RollupId, protocol.InboxEntry{
+		Kind: protocol.InboxKindForcedTx, Sender: sender, Payload: msg.L2Tx,
 	})
 	if err != nil {
 		return nil, err

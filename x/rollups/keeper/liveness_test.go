@@ -10,6 +10,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/keeper"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -45,7 +46,7 @@ func TestForceInclude_AppendsAForcedTxWithADeadline(t *testing.T) {
 	require.Equal(t, f.ctx.BlockHeight()+deadlineBlocks, res.Deadline)
 	m, err := f.keeper.GetInboxMessage(f.ctx, rollupID, 0)
 	require.NoError(t, err)
-	require.Equal(t, uint32(types.InboxKindForcedTx), m.Kind)
+	require.Equal(t, uint32(protocol.InboxKindForcedTx), m.Kind)
 	require.Equal(t, []byte("signed withdrawal"), m.Payload)
 	require.Equal(t, res.Deadline, f.rollup(t, rollupID).InboxDeadline)
 
@@ -54,10 +55,10 @@ func TestForceInclude_AppendsAForcedTxWithADeadline(t *testing.T) {
 		msg  *types.MsgForceInclude
 		want error
 	}{
-		{"empty tx", &types.MsgForceInclude{Sender: f.outsider, RollupId: rollupID}, types.ErrInvalidInboxEntry},
-		{"oversize tx", &types.MsgForceInclude{Sender: f.outsider, RollupId: rollupID, L2Tx: make([]byte, types.MaxPayloadLen+1)}, types.ErrPayloadTooLarge},
+		{"empty tx", &types.MsgForceInclude{Sender: f.outsider, RollupId: rollupID}, protocol.ErrInvalidInboxEntry},
+		{"oversize tx", &types.MsgForceInclude{Sender: f.outsider, RollupId: rollupID, L2Tx: make([]byte, protocol.MaxPayloadLen+1)}, protocol.ErrPayloadTooLarge},
 		{"unknown rollup", &types.MsgForceInclude{Sender: f.outsider, RollupId: "nowhere", L2Tx: []byte{1}}, types.ErrUnknownRollup},
-		{"bad sender", &types.MsgForceInclude{Sender: "native1bad", RollupId: rollupID, L2Tx: []byte{1}}, types.ErrInvalidInboxEntry},
+		{"bad sender", &types.MsgForceInclude{Sender: "native1bad", RollupId: rollupID, L2Tx: []byte{1}}, protocol.ErrInvalidInboxEntry},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := msgs.ForceInclude(f.ctx, tc.msg)

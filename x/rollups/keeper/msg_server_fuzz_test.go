@@ -12,6 +12,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -110,11 +111,11 @@ func requireRollupsInvariants(t *testing.T, f fixture, supply sdk.Coins) {
 		require.NoError(t, err)
 		require.GreaterOrEqual(t, r.NextBatchIndex, uint64(1), r.Id)
 		require.LessOrEqual(t, r.InboxConsumed, r.InboxSize, r.Id)
-		_, err = types.ParseStateRoot(r.StateRoot)
+		_, err = protocol.ParseStateRoot(r.StateRoot)
 		require.NoError(t, err, r.Id)
-		_, err = types.ParseFieldElement(r.InboxAccumulator)
+		_, err = protocol.ParseFieldElement(r.InboxAccumulator)
 		require.NoError(t, err, r.Id)
-		_, err = types.ParseFieldElement(r.ConsumedAccumulator)
+		_, err = protocol.ParseFieldElement(r.ConsumedAccumulator)
 		require.NoError(t, err, r.Id)
 		if r.Status == types.ROLLUP_STATUS_ACTIVE {
 			bonds = bonds.Add(r.Bond)

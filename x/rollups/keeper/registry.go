@@ -12,6 +12,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
@@ -29,7 +30,7 @@ func (k Keeper) GetRollup(ctx context.Context, id string) (types.Rollup, error) 
 // commitment count, trailing bytes) before any curve arithmetic. The gas for
 // it is charged by the caller first.
 func (k Keeper) parseVerifyingKey(bz []byte, params types.Params) (*verifier.VerifyingKey, error) {
-	vk, err := verifier.ValidateVerifyingKey(bz, int(params.MaxVkBytes), types.BatchPublicInputs)
+	vk, err := verifier.ValidateVerifyingKey(bz, int(params.MaxVkBytes), protocol.BatchPublicInputs)
 	if err != nil {
 		// Keep the verifier's typed error (and its ABCI code): it says
 		// exactly what is wrong with the key.
@@ -73,7 +74,7 @@ func (k Keeper) registerRollup(ctx context.Context, msg *types.MsgRegisterRollup
 	if err != nil {
 		return err
 	}
-	genesisRoot, err := types.ParseStateRoot(msg.GenesisStateRoot)
+	genesisRoot, err := protocol.ParseStateRoot(msg.GenesisStateRoot)
 	if err != nil {
 		return err
 	}
@@ -98,8 +99,8 @@ func (k Keeper) registerRollup(ctx context.Context, msg *types.MsgRegisterRollup
 	}
 
 	vkHash := vk.Hash()
-	acc := types.InboxAccumulatorGenesis()
-	rootBytes := types.StateRootBytes(genesisRoot)
+	acc := protocol.InboxAccumulatorGenesis()
+	rootBytes := protocol.StateRootBytes(genesisRoot)
 	var exitLayout *types.ExitLayout
 	if !msg.ExitLayout.IsEmpty() {
 		l := *msg.ExitLayout
@@ -118,8 +119,8 @@ func (k Keeper) registerRollup(ctx context.Context, msg *types.MsgRegisterRollup
 		RegistrationFee:     params.RegistrationFee,
 		MaxBatchDataBytes:   maxData,
 		Status:              types.ROLLUP_STATUS_ACTIVE,
-		InboxAccumulator:    types.FieldElementBytes(acc),
-		ConsumedAccumulator: types.FieldElementBytes(acc),
+		InboxAccumulator:    protocol.FieldElementBytes(acc),
+		ConsumedAccumulator: protocol.FieldElementBytes(acc),
 		RegisteredHeight:    sdkCtx.BlockHeight(),
 		LastBatchHeight:     sdkCtx.BlockHeight(),
 		ExitLayout:          exitLayout,

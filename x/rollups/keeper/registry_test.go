@@ -20,6 +20,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
@@ -130,7 +131,7 @@ func TestRegisterRollup_EscrowsBondPaysFeeAndStoresActiveRollup(t *testing.T) {
 
 	r := f.rollup(t, rollupID)
 	vkHash := sha256.Sum256(msg.VerifyingKey)
-	acc0 := types.FieldElementBytes(types.InboxAccumulatorGenesis())
+	acc0 := protocol.FieldElementBytes(protocol.InboxAccumulatorGenesis())
 	require.Equal(t, types.ROLLUP_STATUS_ACTIVE, r.Status)
 	require.Equal(t, uint64(1), r.NextBatchIndex)
 	require.Equal(t, msg.GenesisStateRoot, r.GenesisStateRoot)
@@ -213,13 +214,13 @@ func TestRegisterRollup_RefusesInvalidRegistrationsWithoutSideEffects(t *testing
 			wantErr: types.ErrRollupExists},
 
 		// Rollup ids.
-		{name: "empty id", mutate: func(_ *testing.T, _ fixture, m *types.MsgRegisterRollup) { m.RollupId = "" }, wantErr: types.ErrInvalidRollupID},
-		{name: "id too short", mutate: func(_ *testing.T, _ fixture, m *types.MsgRegisterRollup) { m.RollupId = "ab" }, wantErr: types.ErrInvalidRollupID},
-		{name: "id too long", mutate: func(_ *testing.T, _ fixture, m *types.MsgRegisterRollup) { m.RollupId = strings.Repeat("a", 33) }, wantErr: types.ErrInvalidRollupID},
-		{name: "id with upper case", mutate: func(_ *testing.T, _ fixture, m *types.MsgRegisterRollup) { m.RollupId = "Payments" }, wantErr: types.ErrInvalidRollupID},
-		{name: "id starting with a digit", mutate: func(_ *testing.T, _ fixture, m *types.MsgRegisterRollup) { m.RollupId = "1payments" }, wantErr: types.ErrInvalidRollupID},
-		{name: "id with underscore", mutate: func(_ *testing.T, _ fixture, m *types.MsgRegisterRollup) { m.RollupId = "pay_ments" }, wantErr: types.ErrInvalidRollupID},
-		{name: "id ending with dash", mutate: func(_ *testing.T, _ fixture, m *types.MsgRegisterRollup) { m.RollupId = "payments-" }, wantErr: types.ErrInvalidRollupID},
+		{name: "empty id", mutate: func(_ *testing.T, _ fixture, m *types.MsgRegisterRollup) { m.RollupId = "" }, wantErr: protocol.ErrInvalidRollupID},
+		{name: "id too short", mutate: func(_ *testing.T, _ fixture, m *types.MsgRegisterRollup) { m.RollupId = "ab" }, wantErr: protocol.ErrInvalidRollupID},
+		{name: "id too long", mutate: func(_ *testing.T, _ fixture, m *types.MsgRegisterRollup) { m.RollupId = strings.Repeat("a", 33) }, wantErr: protocol.ErrInvalidRollupID},
+		{name: "id with upper case", mutate: func(_ *testing.T, _ fixture, m *types.MsgRegisterRollup) { m.RollupId = "Payments" }, wantErr: protocol.ErrInvalidRollupID},
+		{name: "id starting with a digit", mutate: func(_ *testing.T, _ fixture, m *types.MsgRegisterRollup) { m.RollupId = "1payments" }, wantErr: protocol.ErrInvalidRollupID},
+		{name: "id with underscore", mutate: func(_ *testing.T, _ fixture, m *types.MsgRegisterRollup) { m.RollupId = "pay_ments" }, wantErr: protocol.ErrInvalidRollupID},
+		{name: "id ending with dash", mutate: func(_ *testing.T, _ fixture, m *types.MsgRegisterRollup) { m.RollupId = "payments-" }, wantErr: protocol.ErrInvalidRollupID},
 
 		// Bond.
 		{name: "bond below minimum", mutate: func(_ *testing.T, _ fixture, m *types.MsgRegisterRollup) {
@@ -307,13 +308,13 @@ func TestRegisterRollup_RefusesInvalidRegistrationsWithoutSideEffects(t *testing
 		// Genesis state root.
 		{name: "genesis root equal to the modulus", mutate: func(_ *testing.T, _ fixture, m *types.MsgRegisterRollup) {
 			m.GenesisStateRoot = modulusBytes()
-		}, wantErr: types.ErrStateRootNonCanonical},
+		}, wantErr: protocol.ErrStateRootNonCanonical},
 		{name: "genesis root all ones", mutate: func(_ *testing.T, _ fixture, m *types.MsgRegisterRollup) {
 			m.GenesisStateRoot = []byte(strings.Repeat("\xff", 32))
-		}, wantErr: types.ErrStateRootNonCanonical},
+		}, wantErr: protocol.ErrStateRootNonCanonical},
 		{name: "genesis root of 31 bytes", mutate: func(_ *testing.T, _ fixture, m *types.MsgRegisterRollup) {
 			m.GenesisStateRoot = root(1)[1:]
-		}, wantErr: types.ErrStateRootLength},
+		}, wantErr: protocol.ErrStateRootLength},
 
 		// Batch data limit.
 		{name: "batch limit over the chain's param", mutate: func(t *testing.T, f fixture, m *types.MsgRegisterRollup) {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
 
@@ -33,7 +33,7 @@ type verifyCache struct {
 	keyOrder   [][32]byte
 	proofs     map[[32]byte]struct{}
 	proofOrder [][32]byte
-	// daHashes maps sha256(data) to types.DAHash(data). Poseidon2 over the
+	// daHashes maps sha256(data) to protocol.DAHash(data). Poseidon2 over the
 	// data costs about 170 us/KiB and a batch is planned up to three times
 	// per node (ProcessProposal, PreBlock, FinalizeBlock); sha256 costs
 	// well under 1 us/KiB.
@@ -125,7 +125,7 @@ func (c *verifyCache) markVerified(id [32]byte) {
 	c.stats.ProofsVerified++
 }
 
-// daHash returns types.DAHash(data), computing it once per distinct data.
+// daHash returns protocol.DAHash(data), computing it once per distinct data.
 func (c *verifyCache) daHash(data []byte) fr.Element {
 	id := sha256.Sum256(data)
 	c.mu.Lock()
@@ -134,7 +134,7 @@ func (c *verifyCache) daHash(data []byte) fr.Element {
 	if ok {
 		return h
 	}
-	h = types.DAHash(data)
+	h = protocol.DAHash(data)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.stats.DAHashes++

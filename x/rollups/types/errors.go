@@ -2,8 +2,9 @@ package types
 
 import errorsmod "cosmossdk.io/errors"
 
-// Registered errors of x/rollups. Codes are never reused; 100-149 belong to
-// the batch commitment encoding (errors_commitment.go).
+// Registered errors of x/rollups. Codes are never reused. 100-149 are
+// retired here: the batch commitment encoding's errors moved, with the same
+// numbers, to the "protocol" codespace (package protocol, errors.go).
 var (
 	ErrInvalidParams        = errorsmod.Register(ModuleName, 2, "invalid params")
 	ErrInvalidGenesis       = errorsmod.Register(ModuleName, 3, "invalid genesis")

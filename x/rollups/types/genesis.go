@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
 
@@ -31,7 +32,7 @@ func (gs GenesisState) Validate() error {
 		if r.Status == ROLLUP_STATUS_UNSPECIFIED || r.NextBatchIndex == 0 || r.InboxConsumed > r.InboxSize {
 			return ErrInvalidGenesis.Wrapf("rollup %q: inconsistent counters or status", r.Id)
 		}
-		if _, err := ParseStateRoot(r.StateRoot); err != nil {
+		if _, err := protocol.ParseStateRoot(r.StateRoot); err != nil {
 			return fmt.Errorf("%w: rollup %q: %w", ErrInvalidGenesis, r.Id, err)
 		}
 		if err := r.ExitLayout.Validate(); err != nil {
@@ -72,7 +73,7 @@ func (gs GenesisState) Validate() error {
 		if !ok || m.Message.Sequence >= r.InboxSize {
 			return ErrInvalidGenesis.Wrapf("inbox message %d of rollup %q has no matching rollup state", m.Message.Sequence, m.RollupId)
 		}
-		if InboxKind(m.Message.Kind) == InboxKindForcedTx && m.Message.Sequence >= r.InboxConsumed {
+		if protocol.InboxKind(m.Message.Kind) == protocol.InboxKindForcedTx && m.Message.Sequence >= r.InboxConsumed {
 			forced[m.RollupId]++
 		}
 		// A stored deadline (0 before queue-position deadlines) is never
@@ -110,7 +111,7 @@ func validateGenesisKeys(r Rollup) error {
 }
 
 func validateGenesisKey(what string, key, hash []byte) error {
-	if _, err := verifier.ValidateVerifyingKey(key, int(MaxVkBytesLimit), BatchPublicInputs); err != nil {
+	if _, err := verifier.ValidateVerifyingKey(key, int(protocol.MaxVerifyingKeyBytes), protocol.BatchPublicInputs); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	if sum := sha256.Sum256(key); !bytes.Equal(sum[:], hash) {

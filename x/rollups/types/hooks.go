@@ -5,6 +5,8 @@ import (
 	"errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // VerifiedBatch is what x/rollups tells other modules about a batch whose
@@ -17,7 +19,7 @@ type VerifiedBatch struct {
 	Operators []string
 	DataBytes uint64
 	L2TxCount uint64
-	Outbox    []OutboxEntry
+	Outbox    []protocol.OutboxEntry
 	// InboxFrom and InboxTo are the inbox sequences the batch consumed,
 	// [InboxFrom, InboxTo): the bridge recognises a refund the rollup could
 	// not credit and sent back out, so that it does not bounce for ever.

@@ -1,8 +1,10 @@
 package types
 
+import "github.com/nativechain/nativechain/protocol"
+
 // InboxMessageFromEntry stores an entry with its arrival height and the
 // accumulator after it.
-func InboxMessageFromEntry(e InboxEntry, height int64, acc []byte) InboxMessage {
+func InboxMessageFromEntry(e protocol.InboxEntry, height int64, acc []byte) InboxMessage {
 	return InboxMessage{
 		Sequence:       e.Sequence,
 		Kind:           uint32(e.Kind),
@@ -18,14 +20,14 @@ func InboxMessageFromEntry(e InboxEntry, height int64, acc []byte) InboxMessage 
 }
 
 // Entry returns the commitment-level entry of a stored message.
-func (m InboxMessage) Entry() (InboxEntry, error) {
-	amount, err := ParseUint128(m.Amount)
+func (m InboxMessage) Entry() (protocol.InboxEntry, error) {
+	amount, err := protocol.ParseUint128(m.Amount)
 	if err != nil {
-		return InboxEntry{}, err
+		return protocol.InboxEntry{}, err
 	}
-	return InboxEntry{
+	return protocol.InboxEntry{
 		Sequence:       m.Sequence,
-		Kind:           InboxKind(m.Kind),
+		Kind:           protocol.InboxKind(m.Kind),
 		Sender:         m.Sender,
 		Recipient:      m.Recipient,
 		SourceRollupID: m.SourceRollupId,

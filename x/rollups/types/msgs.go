@@ -4,6 +4,8 @@ import (
 	"cosmossdk.io/core/address"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/nativechain/nativechain/protocol"
 )
 
 var (
@@ -30,7 +32,7 @@ const (
 // which are stricter than the commitment's encoding bound.
 func ValidateRollupName(id string) error {
 	if len(id) < MinRollupIDLen || len(id) > MaxRollupIDName {
-		return ErrInvalidRollupID.Wrapf("%q: length must be %d-%d", id, MinRollupIDLen, MaxRollupIDName)
+		return protocol.ErrInvalidRollupID.Wrapf("%q: length must be %d-%d", id, MinRollupIDLen, MaxRollupIDName)
 	}
 	for i := 0; i < len(id); i++ {
 		c := id[i]
@@ -38,14 +40,14 @@ func ValidateRollupName(id string) error {
 		case c >= 'a' && c <= 'z':
 		case (c >= '0' && c <= '9') || c == '-':
 			if i == 0 {
-				return ErrInvalidRollupID.Wrapf("%q: must start with a letter", id)
+				return protocol.ErrInvalidRollupID.Wrapf("%q: must start with a letter", id)
 			}
 		default:
-			return ErrInvalidRollupID.Wrapf("%q: only a-z, 0-9 and '-' are allowed", id)
+			return protocol.ErrInvalidRollupID.Wrapf("%q: only a-z, 0-9 and '-' are allowed", id)
 		}
 	}
 	if id[len(id)-1] == '-' {
-		return ErrInvalidRollupID.Wrapf("%q: must not end with '-'", id)
+		return protocol.ErrInvalidRollupID.Wrapf("%q: must not end with '-'", id)
 	}
 	return nil
 }
@@ -100,7 +102,7 @@ func (m *MsgRegisterRollup) Validate(ac address.Codec) error {
 	if len(m.VerifyingKey) == 0 {
 		return ErrInvalidVerifyingKey.Wrap("empty verifying key")
 	}
-	if _, err := ParseStateRoot(m.GenesisStateRoot); err != nil {
+	if _, err := protocol.ParseStateRoot(m.GenesisStateRoot); err != nil {
 		return err
 	}
 	if err := ValidateOperators(ac, m.Operators, MaxOperatorsLimit); err != nil {
@@ -127,7 +129,7 @@ func (m *MsgSubmitBatch) Validate(ac address.Codec) error {
 	if m.BatchIndex == 0 {
 		return ErrWrongBatchIndex.Wrap("batch indices start at 1")
 	}
-	if _, err := ParseStateRoot(m.NewStateRoot); err != nil {
+	if _, err := protocol.ParseStateRoot(m.NewStateRoot); err != nil {
 		return err
 	}
 	if uint64(len(m.Data)) > MaxBatchDataBytesLimit {
@@ -178,16 +180,16 @@ var _ sdk.Msg = (*MsgForceInclude)(nil)
 // a non-empty L2 transaction within the payload bound of the encoding.
 func (m *MsgForceInclude) Validate(ac address.Codec) error {
 	if _, err := ac.StringToBytes(m.Sender); err != nil {
-		return ErrInvalidInboxEntry.Wrapf("invalid sender %q: %s", m.Sender, err)
+		return protocol.ErrInvalidInboxEntry.Wrapf("invalid sender %q: %s", m.Sender, err)
 	}
 	if err := ValidateRollupName(m.RollupId); err != nil {
 		return err
 	}
 	if len(m.L2Tx) == 0 {
-		return ErrInvalidInboxEntry.Wrap("empty L2 transaction")
+		return protocol.ErrInvalidInboxEntry.Wrap("empty L2 transaction")
 	}
-	if len(m.L2Tx) > MaxPayloadLen {
-		return ErrPayloadTooLarge.Wrapf("%d bytes, max %d", len(m.L2Tx), MaxPayloadLen)
+	if len(m.L2Tx) > protocol.MaxPayloadLen {
+		return protocol.ErrPayloadTooLarge.Wrapf("%d bytes, max %d", len(m.L2Tx), protocol.MaxPayloadLen)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -84,7 +85,7 @@ func TestValidateRollupName(t *testing.T) {
 				require.NoError(t, err)
 				return
 			}
-			require.ErrorIs(t, err, types.ErrInvalidRollupID)
+			require.ErrorIs(t, err, protocol.ErrInvalidRollupID)
 		})
 	}
 }
@@ -120,14 +121,14 @@ func TestMsgSubmitBatch_Validate(t *testing.T) {
 		{"submitter of another chain", func(m *types.MsgSubmitBatch) {
 			m.Submitter = sdk.MustBech32ifyAddressBytes("cosmos", bytes.Repeat([]byte{0x0b}, 20))
 		}, types.ErrUnauthorized},
-		{"invalid rollup id", func(m *types.MsgSubmitBatch) { m.RollupId = "Payments" }, types.ErrInvalidRollupID},
-		{"empty rollup id", func(m *types.MsgSubmitBatch) { m.RollupId = "" }, types.ErrInvalidRollupID},
+		{"invalid rollup id", func(m *types.MsgSubmitBatch) { m.RollupId = "Payments" }, protocol.ErrInvalidRollupID},
+		{"empty rollup id", func(m *types.MsgSubmitBatch) { m.RollupId = "" }, protocol.ErrInvalidRollupID},
 		{"index zero", func(m *types.MsgSubmitBatch) { m.BatchIndex = 0 }, types.ErrWrongBatchIndex},
-		{"root of 31 bytes", func(m *types.MsgSubmitBatch) { m.NewStateRoot = rootBytes(7)[1:] }, types.ErrStateRootLength},
-		{"root of 33 bytes", func(m *types.MsgSubmitBatch) { m.NewStateRoot = append(rootBytes(7), 0) }, types.ErrStateRootLength},
-		{"no root", func(m *types.MsgSubmitBatch) { m.NewStateRoot = nil }, types.ErrStateRootLength},
-		{"root equal to the modulus", func(m *types.MsgSubmitBatch) { m.NewStateRoot = modulus() }, types.ErrStateRootNonCanonical},
-		{"root all ones", func(m *types.MsgSubmitBatch) { m.NewStateRoot = bytes.Repeat([]byte{0xff}, 32) }, types.ErrStateRootNonCanonical},
+		{"root of 31 bytes", func(m *types.MsgSubmitBatch) { m.NewStateRoot = rootBytes(7)[1:] }, protocol.ErrStateRootLength},
+		{"root of 33 bytes", func(m *types.MsgSubmitBatch) { m.NewStateRoot = append(rootBytes(7), 0) }, protocol.ErrStateRootLength},
+		{"no root", func(m *types.MsgSubmitBatch) { m.NewStateRoot = nil }, protocol.ErrStateRootLength},
+		{"root equal to the modulus", func(m *types.MsgSubmitBatch) { m.NewStateRoot = modulus() }, protocol.ErrStateRootNonCanonical},
+		{"root all ones", func(m *types.MsgSubmitBatch) { m.NewStateRoot = bytes.Repeat([]byte{0xff}, 32) }, protocol.ErrStateRootNonCanonical},
 		{"data over the hard limit", func(m *types.MsgSubmitBatch) { m.Data = make([]byte, types.MaxBatchDataBytesLimit+1) }, types.ErrBatchDataTooLarge},
 		{"no proof", func(m *types.MsgSubmitBatch) { m.Proof = nil }, types.ErrInvalidProof},
 		{"proof over the limit", func(m *types.MsgSubmitBatch) { m.Proof = make([]byte, types.MaxProofBytes+1) }, types.ErrInvalidProof},
@@ -175,10 +176,10 @@ func TestMsgRegisterRollup_Validate(t *testing.T) {
 
 		{"malformed admin", func(_ *testing.T, m *types.MsgRegisterRollup) { m.Admin = "native1bad" }, types.ErrUnauthorized},
 		{"empty admin", func(_ *testing.T, m *types.MsgRegisterRollup) { m.Admin = "" }, types.ErrUnauthorized},
-		{"invalid rollup id", func(_ *testing.T, m *types.MsgRegisterRollup) { m.RollupId = "x" }, types.ErrInvalidRollupID},
+		{"invalid rollup id", func(_ *testing.T, m *types.MsgRegisterRollup) { m.RollupId = "x" }, protocol.ErrInvalidRollupID},
 		{"empty verifying key", func(_ *testing.T, m *types.MsgRegisterRollup) { m.VerifyingKey = nil }, types.ErrInvalidVerifyingKey},
-		{"genesis root equal to the modulus", func(_ *testing.T, m *types.MsgRegisterRollup) { m.GenesisStateRoot = modulus() }, types.ErrStateRootNonCanonical},
-		{"genesis root of 31 bytes", func(_ *testing.T, m *types.MsgRegisterRollup) { m.GenesisStateRoot = rootBytes(1)[1:] }, types.ErrStateRootLength},
+		{"genesis root equal to the modulus", func(_ *testing.T, m *types.MsgRegisterRollup) { m.GenesisStateRoot = modulus() }, protocol.ErrStateRootNonCanonical},
+		{"genesis root of 31 bytes", func(_ *testing.T, m *types.MsgRegisterRollup) { m.GenesisStateRoot = rootBytes(1)[1:] }, protocol.ErrStateRootLength},
 		{"no operator", func(_ *testing.T, m *types.MsgRegisterRollup) { m.Operators = nil }, types.ErrInvalidOperators},
 		{"duplicate operator", func(_ *testing.T, m *types.MsgRegisterRollup) { m.Operators = append(m.Operators, m.Operators[0]) }, types.ErrInvalidOperators},
 		{"malformed operator", func(_ *testing.T, m *types.MsgRegisterRollup) { m.Operators = []string{"native1bad"} }, types.ErrInvalidOperators},
@@ -227,7 +228,7 @@ func TestAdminMsgs_Validate(t *testing.T) {
 		}, types.ErrUnauthorized},
 		{"update operators of an invalid id", func() error {
 			return (&types.MsgUpdateOperators{Admin: admin, RollupId: "P", Operators: []string{op}}).Validate(ac)
-		}, types.ErrInvalidRollupID},
+		}, protocol.ErrInvalidRollupID},
 		{"update operators to none", func() error {
 			return (&types.MsgUpdateOperators{Admin: admin, RollupId: "payments"}).Validate(ac)
 		}, types.ErrInvalidOperators},
@@ -245,7 +246,7 @@ func TestAdminMsgs_Validate(t *testing.T) {
 		}, types.ErrUnauthorized},
 		{"update verifying key of an invalid id", func() error {
 			return (&types.MsgUpdateVerifyingKey{Admin: admin, RollupId: "ab", VerifyingKey: []byte{1}}).Validate(ac)
-		}, types.ErrInvalidRollupID},
+		}, protocol.ErrInvalidRollupID},
 		{"deregister", func() error {
 			return (&types.MsgDeregisterRollup{Admin: admin, RollupId: "payments"}).Validate(ac)
 		}, nil},
@@ -254,7 +255,7 @@ func TestAdminMsgs_Validate(t *testing.T) {
 		}, types.ErrUnauthorized},
 		{"deregister an invalid id", func() error {
 			return (&types.MsgDeregisterRollup{Admin: admin, RollupId: "pay ments"}).Validate(ac)
-		}, types.ErrInvalidRollupID},
+		}, protocol.ErrInvalidRollupID},
 		{"update params", func() error {
 			return (&types.MsgUpdateParams{Authority: admin, Params: types.DefaultParams()}).Validate(ac)
 		}, nil},

@@ -4,6 +4,8 @@ import (
 	sdkmath "cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // Default parameter values. The gas constants are derived from benchmarks:
@@ -50,8 +52,6 @@ const (
 	// MaxBatchDataBytesLimit bounds what governance may set: a batch must
 	// always fit comfortably in a block.
 	MaxBatchDataBytesLimit uint64 = 2 * 1024 * 1024
-	// MaxVkBytesLimit bounds the verifying-key cap governance may set.
-	MaxVkBytesLimit uint64 = 64 * 1024
 	// MaxVerifyProofGas and MaxGasPerDaByte bound the gas prices governance
 	// may set, so gas arithmetic can never overflow.
 	MaxVerifyProofGas uint64 = 100_000_000
@@ -101,8 +101,8 @@ func (p Params) Validate() error {
 	if p.MaxBatchDataBytes == 0 || p.MaxBatchDataBytes > MaxBatchDataBytesLimit {
 		return ErrInvalidParams.Wrapf("max batch data bytes must be in [1, %d], got %d", MaxBatchDataBytesLimit, p.MaxBatchDataBytes)
 	}
-	if p.MaxVkBytes == 0 || p.MaxVkBytes > MaxVkBytesLimit {
-		return ErrInvalidParams.Wrapf("max vk bytes must be in [1, %d], got %d", MaxVkBytesLimit, p.MaxVkBytes)
+	if p.MaxVkBytes == 0 || p.MaxVkBytes > protocol.MaxVerifyingKeyBytes {
+		return ErrInvalidParams.Wrapf("max vk bytes must be in [1, %d], got %d", protocol.MaxVerifyingKeyBytes, p.MaxVkBytes)
 	}
 	if p.VerifyProofGas == 0 || p.VerifyProofGas > MaxVerifyProofGas {
 		return ErrInvalidParams.Wrapf("verify proof gas must be in [1, %d] (verification is never free), got %d", MaxVerifyProofGas, p.VerifyProofGas)

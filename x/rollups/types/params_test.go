@@ -9,6 +9,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -22,7 +23,7 @@ func TestParams_Validate(t *testing.T) {
 		{"zero batch bytes", func(p *types.Params) { p.MaxBatchDataBytes = 0 }, false},
 		{"batch bytes over limit", func(p *types.Params) { p.MaxBatchDataBytes = types.MaxBatchDataBytesLimit + 1 }, false},
 		{"zero vk bytes", func(p *types.Params) { p.MaxVkBytes = 0 }, false},
-		{"vk bytes over limit", func(p *types.Params) { p.MaxVkBytes = types.MaxVkBytesLimit + 1 }, false},
+		{"vk bytes over limit", func(p *types.Params) { p.MaxVkBytes = protocol.MaxVerifyingKeyBytes + 1 }, false},
 		{"free verification", func(p *types.Params) { p.VerifyProofGas = 0 }, false},
 		{"zero inbox deadline", func(p *types.Params) { p.InboxDeadlineBlocks = 0 }, false},
 		{"zero operators", func(p *types.Params) { p.MaxOperators = 0 }, false},

@@ -14,6 +14,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	"github.com/cosmos/cosmos-sdk/client/tx"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
 )
 
@@ -76,7 +77,7 @@ pays the fees); the recipient is the one the L2 key signed.`,
 // fields are refused (a typo must not silently drop a field); the file's
 // rollup_id, if set, must match rollupID.
 func ExodusMsgFromProofFile(bz []byte, rollupID, sender string) (*types.MsgExodusWithdraw, error) {
-	var f types.ExitProofFile
+	var f protocol.ExitProofFile
 	dec := json.NewDecoder(bytes.NewReader(bz))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {

@@ -9,13 +9,14 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup/client/cli"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
 )
 
-func proofFile(t *testing.T, edit func(*types.ExitProofFile)) []byte {
+func proofFile(t *testing.T, edit func(*protocol.ExitProofFile)) []byte {
 	t.Helper()
-	f := types.ExitProofFile{
+	f := protocol.ExitProofFile{
 		RollupID: "payments", StateRoot: strings.Repeat("07", 32), LeafIndex: 5,
 		Account: strings.Repeat("cc", 64), Balance: "300", Nonce: 2,
 		Siblings:  []string{strings.Repeat("01", 32), strings.Repeat("02", 32)},
@@ -48,10 +49,10 @@ func TestExodusMsgFromProofFile_RefusesBadFiles(t *testing.T) {
 	}{
 		{"not JSON", []byte("exit"), "not an exit proof file"},
 		{"unknown field", []byte(`{"rollup_id":"payments","leaf":1}`), "unknown field"},
-		{"another rollup", proofFile(t, func(f *types.ExitProofFile) { f.RollupID = "other" }), `for rollup "other"`},
-		{"root not hex", proofFile(t, func(f *types.ExitProofFile) { f.StateRoot = "zz" }), "state_root: not hex"},
-		{"sibling not hex", proofFile(t, func(f *types.ExitProofFile) { f.Siblings[1] = "0x01" }), "siblings[1]: not hex"},
-		{"account not hex", proofFile(t, func(f *types.ExitProofFile) { f.Account = "q" }), "account: not hex"},
+		{"another rollup", proofFile(t, func(f *protocol.ExitProofFile) { f.RollupID = "other" }), `for rollup "other"`},
+		{"root not hex", proofFile(t, func(f *protocol.ExitProofFile) { f.StateRoot = "zz" }), "state_root: not hex"},
+		{"sibling not hex", proofFile(t, func(f *protocol.ExitProofFile) { f.Siblings[1] = "0x01" }), "siblings[1]: not hex"},
+		{"account not hex", proofFile(t, func(f *protocol.ExitProofFile) { f.Account = "q" }), "account: not hex"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/tx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -175,16 +176,16 @@ func signer(clientCtx client.Context, ac address.Codec) (string, error) {
 
 func readPayload(path string) ([]byte, error) {
 	if path == "-" {
-		bz, err := io.ReadAll(io.LimitReader(os.Stdin, rollupstypes.MaxPayloadLen+1))
+		bz, err := io.ReadAll(io.LimitReader(os.Stdin, protocol.MaxPayloadLen+1))
 		if err != nil {
 			return nil, err
 		}
-		if len(bz) > rollupstypes.MaxPayloadLen {
-			return nil, fmt.Errorf("payload is larger than %d bytes", rollupstypes.MaxPayloadLen)
+		if len(bz) > protocol.MaxPayloadLen {
+			return nil, fmt.Errorf("payload is larger than %d bytes", protocol.MaxPayloadLen)
 		}
 		return bz, nil
 	}
-	return readLimited(path, rollupstypes.MaxPayloadLen)
+	return readLimited(path, protocol.MaxPayloadLen)
 }
 
 func readLimited(path string, limit int64) ([]byte, error) {

@@ -21,6 +21,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/crossrollup/client/proof"
 	crossrollupkeeper "github.com/nativechain/nativechain/x/crossrollup/keeper"
 	rollupskeeper "github.com/nativechain/nativechain/x/rollups/keeper"
@@ -110,7 +111,7 @@ func (s *chainState) registerRollup(id string) {
 	require.NoError(s.t, s.rollups.Rollups.Set(s.ctx(), id, rollupstypes.Rollup{
 		Id:               id,
 		Status:           rollupstypes.ROLLUP_STATUS_ACTIVE,
-		InboxAccumulator: rollupstypes.FieldElementBytes(rollupstypes.InboxAccumulatorGenesis()),
+		InboxAccumulator: protocol.FieldElementBytes(protocol.InboxAccumulatorGenesis()),
 	}))
 }
 
@@ -119,12 +120,12 @@ func (s *chainState) registerRollup(id string) {
 func (s *chainState) deposit(id string, amount uint64) uint64 {
 	s.t.Helper()
 	ctx := s.ctx()
-	seq, err := s.rollups.AppendInbox(ctx, id, rollupstypes.InboxEntry{
-		Kind:      rollupstypes.InboxKindDeposit,
+	seq, err := s.rollups.AppendInbox(ctx, id, protocol.InboxEntry{
+		Kind:      protocol.InboxKindDeposit,
 		Sender:    []byte("depositor-address-20"),
 		Recipient: []byte{0x0a, 0x1b, 0x2c},
 		Denom:     testDenom,
-		Amount:    rollupstypes.NewUint128(amount),
+		Amount:    protocol.NewUint128(amount),
 	})
 	require.NoError(s.t, err)
 	pair := collections.Join(id, testDenom)

@@ -25,6 +25,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/tx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -116,7 +117,7 @@ unconsumed deposits are still refunded, but L2 balances cannot exit.`,
 
 func registerMsg(cmd *cobra.Command, signer, rollupID string) (*types.MsgRegisterRollup, error) {
 	vkPath, _ := cmd.Flags().GetString(FlagVKFile)
-	vk, err := readFile(FlagVKFile, vkPath, int64(types.MaxVkBytesLimit))
+	vk, err := readFile(FlagVKFile, vkPath, int64(protocol.MaxVerifyingKeyBytes))
 	if err != nil {
 		return nil, err
 	}
@@ -216,12 +217,12 @@ func submitBatchMsg(cmd *cobra.Command, signer, rollupID string) (*types.MsgSubm
 	}
 	var outbox []byte
 	if outboxPath, _ := cmd.Flags().GetString(FlagOutboxFile); outboxPath != "" {
-		if outbox, err = readFile(FlagOutboxFile, outboxPath, types.MaxOutboxBytes); err != nil {
+		if outbox, err = readFile(FlagOutboxFile, outboxPath, protocol.MaxOutboxBytes); err != nil {
 			return nil, err
 		}
 		// The outbox is hashed into the statement the proof attests to: a
 		// malformed encoding can never verify, so say so before paying fees.
-		if _, err := types.DecodeOutbox(outbox); err != nil {
+		if _, err := protocol.DecodeOutbox(outbox); err != nil {
 			return nil, fmt.Errorf("--%s %s: %w", FlagOutboxFile, outboxPath, err)
 		}
 	}
@@ -285,7 +286,7 @@ see the rollup frozen) under the current key.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return broadcast(cmd, ac, func(signer string) (validatedMsg, error) {
 				vkPath, _ := cmd.Flags().GetString(FlagVKFile)
-				vk, err := readFile(FlagVKFile, vkPath, int64(types.MaxVkBytesLimit))
+				vk, err := readFile(FlagVKFile, vkPath, int64(protocol.MaxVerifyingKeyBytes))
 				if err != nil {
 					return nil, err
 				}
@@ -448,7 +449,7 @@ the payments rollup, see docs/spec/payments-rollup.md).`,
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return broadcast(cmd, ac, func(signer string) (validatedMsg, error) {
-				bz, err := readFile("signed-l2-tx-file", args[1], types.MaxPayloadLen)
+				bz, err := readFile("signed-l2-tx-file", args[1], protocol.MaxPayloadLen)
 				if err != nil {
 					return nil, err
 				}

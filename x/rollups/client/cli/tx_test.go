@@ -25,6 +25,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/client/cli"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -167,11 +168,11 @@ func TestRegisterCmd_RejectsBadInputBeforeBroadcasting(t *testing.T) {
 		{"empty vk file", []string{"payments", "--vk-file", f.file("empty.bin", nil), "--genesis-root", rootOne, "--bond", "1unat"}, "", types.ErrInvalidVerifyingKey},
 		{"root not hex", []string{"payments", "--vk-file", vkPath, "--genesis-root", "xyz", "--bond", "1unat"}, "not hex", nil},
 		{"root too short", []string{"payments", "--vk-file", vkPath, "--genesis-root", "0102", "--bond", "1unat"}, "a state root is 32 bytes", nil},
-		{"root above the modulus", []string{"payments", "--vk-file", vkPath, "--genesis-root", rootTooLarge, "--bond", "1unat"}, "", types.ErrStateRootNonCanonical},
+		{"root above the modulus", []string{"payments", "--vk-file", vkPath, "--genesis-root", rootTooLarge, "--bond", "1unat"}, "", protocol.ErrStateRootNonCanonical},
 		{"bond not a coin", []string{"payments", "--vk-file", vkPath, "--genesis-root", rootOne, "--bond", "lots"}, "--bond", nil},
 		{"bad operator", []string{"payments", "--vk-file", vkPath, "--genesis-root", rootOne, "--bond", "1unat", "--operators", "cosmos1xyz"}, "", types.ErrInvalidOperators},
 		{"duplicate operator", []string{"payments", "--vk-file", vkPath, "--genesis-root", rootOne, "--bond", "1unat", "--operators", f.bob + "," + f.bob}, "", types.ErrInvalidOperators},
-		{"bad rollup id", []string{"Payments!", "--vk-file", vkPath, "--genesis-root", rootOne, "--bond", "1unat"}, "", types.ErrInvalidRollupID},
+		{"bad rollup id", []string{"Payments!", "--vk-file", vkPath, "--genesis-root", rootOne, "--bond", "1unat"}, "", protocol.ErrInvalidRollupID},
 		{"batch cap above the hard limit", []string{"payments", "--vk-file", vkPath, "--genesis-root", rootOne, "--bond", "1unat", "--max-batch-bytes", "999999999"}, "", types.ErrInvalidBatchLimit},
 		{"no genesis root", []string{"payments", "--vk-file", vkPath, "--bond", "1unat"}, `"genesis-root" not set`, nil},
 	}
@@ -191,8 +192,8 @@ func TestSubmitBatchCmd_ReadsDataOutboxAndProofFiles(t *testing.T) {
 	// ARRANGE
 	f := newFixture(t)
 	data := []byte("compressed l2 transactions")
-	outbox, err := types.EncodeOutbox([]types.OutboxEntry{{
-		Kind: types.OutboxKindWithdrawal, Recipient: []byte("l1-recipient"), Denom: "unat", Amount: types.NewUint128(5),
+	outbox, err := protocol.EncodeOutbox([]protocol.OutboxEntry{{
+		Kind: protocol.OutboxKindWithdrawal, Recipient: []byte("l1-recipient"), Denom: "unat", Amount: protocol.NewUint128(5),
 	}})
 	require.NoError(t, err)
 	proof := bytes.Repeat([]byte{7}, 164)
@@ -262,10 +263,10 @@ func TestSubmitBatchCmd_RejectsBadInputBeforeBroadcasting(t *testing.T) {
 		{"empty proof file", base("--proof-file", f.file("empty.bin", nil)), "", types.ErrInvalidProof},
 		{"root not hex", base("--new-root", "0x12zz"), "not hex", nil},
 		{"root 31 bytes", base("--new-root", rootOne[2:]), "got 31 bytes", nil},
-		{"root above the modulus", base("--new-root", rootTooLarge), "", types.ErrStateRootNonCanonical},
+		{"root above the modulus", base("--new-root", rootTooLarge), "", protocol.ErrStateRootNonCanonical},
 		{"index zero", base("--index", "0"), "", types.ErrWrongBatchIndex},
 		{"malformed outbox", append(base(), "--outbox-file", f.file("outbox.bin", []byte{0xff, 0xff})), "--outbox-file", nil},
-		{"bad rollup id", append([]string{"x"}, base()[1:]...), "", types.ErrInvalidRollupID},
+		{"bad rollup id", append([]string{"x"}, base()[1:]...), "", protocol.ErrInvalidRollupID},
 		{"no proof flag", base("--proof-file", "-"), `"proof-file" not set`, nil},
 		{"no inbox-consumed flag", base("--inbox-consumed", "-"), `"inbox-consumed" not set`, nil},
 	}
@@ -309,7 +310,7 @@ func TestDeregisterCmd_SignsAsAdmin(t *testing.T) {
 	require.Equal(t, &types.MsgDeregisterRollup{Admin: f.alice, RollupId: "payments"}, msg)
 
 	_, err = f.run(cli.NewDeregisterCmd(f.ac), "no")
-	require.ErrorIs(t, err, types.ErrInvalidRollupID)
+	require.ErrorIs(t, err, protocol.ErrInvalidRollupID)
 }
 
 func TestCommands_RequireASigner(t *testing.T) {

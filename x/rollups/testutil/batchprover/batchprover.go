@@ -1,5 +1,5 @@
-// Package batchprover proves batch commitments with the tiny test circuit of
-// x/rollups/testdata/testcircuit, so keeper, integration and system tests
+// Package batchprover proves batch commitments with the tiny development
+// circuit of prover/devcircuit, so keeper, integration and system tests
 // (and the devnet demo before the payments rollup circuit exists) can make
 // real Groth16 proofs for any statement in milliseconds.
 //
@@ -19,8 +19,8 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 
-	"github.com/nativechain/nativechain/x/rollups/testdata/testcircuit"
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/prover/devcircuit"
 )
 
 // Prover holds the compiled test circuit and a key pair from a fresh
@@ -34,7 +34,7 @@ type Prover struct {
 // New compiles the test circuit and runs a development setup (about a
 // second on one core).
 func New() (*Prover, error) {
-	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &testcircuit.Circuit{})
+	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &devcircuit.Circuit{})
 	if err != nil {
 		return nil, fmt.Errorf("compile test circuit: %w", err)
 	}
@@ -47,7 +47,7 @@ func New() (*Prover, error) {
 
 // Load restores a prover from keys written by WriteKeys.
 func Load(pkBytes, vkBytes []byte) (*Prover, error) {
-	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &testcircuit.Circuit{})
+	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &devcircuit.Circuit{})
 	if err != nil {
 		return nil, err
 	}
@@ -70,8 +70,8 @@ func (p *Prover) ProvingKey() []byte { return encode(p.pk) }
 
 // Prove returns a proof, in the encoding the chain takes, that the prover
 // knows the preimage of c's commitment.
-func (p *Prover) Prove(c types.BatchCommitment) ([]byte, error) {
-	assignment, err := testcircuit.Assignment(c)
+func (p *Prover) Prove(c protocol.BatchCommitment) ([]byte, error) {
+	assignment, err := devcircuit.Assignment(c)
 	if err != nil {
 		return nil, err
 	}

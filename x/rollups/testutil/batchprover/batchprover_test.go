@@ -5,19 +5,19 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/testutil/batchprover"
-	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
 
 func TestProver_ProofVerifiesWithTheChainVerifier(t *testing.T) {
 	p, err := batchprover.New()
 	require.NoError(t, err)
-	vk, err := verifier.ValidateVerifyingKey(p.VerifyingKey(), 4096, types.BatchPublicInputs)
+	vk, err := verifier.ValidateVerifyingKey(p.VerifyingKey(), 4096, protocol.BatchPublicInputs)
 	require.NoError(t, err)
 
-	c := types.BatchCommitment{ChainID: "nativechain-test-1", RollupID: "payments", BatchIndex: 1,
-		DAHash: types.DAHash([]byte("data")), InboxBefore: types.InboxAccumulatorGenesis(), InboxAfter: types.InboxAccumulatorGenesis(),
+	c := protocol.BatchCommitment{ChainID: "nativechain-test-1", RollupID: "payments", BatchIndex: 1,
+		DAHash: protocol.DAHash([]byte("data")), InboxBefore: protocol.InboxAccumulatorGenesis(), InboxAfter: protocol.InboxAccumulatorGenesis(),
 		Submitter: []byte("operator-address-20b")}
 	proofBz, err := p.Prove(c)
 	require.NoError(t, err)

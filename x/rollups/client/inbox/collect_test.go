@@ -1,4 +1,4 @@
-package types_test
+package inbox_test
 
 import (
 	"context"
@@ -7,20 +7,21 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/x/rollups/client/inbox"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
-func TestCollectConsumedInbox(t *testing.T) {
-	// An inbox of 7 messages; each accumulator names its sequence.
-	inbox := make([]types.InboxMessage, 7)
-	for i := range inbox {
-		inbox[i] = types.InboxMessage{Sequence: uint64(i), Accumulator: []byte{byte(i), 0xac}}
+func TestCollectConsumed(t *testing.T) {
+	// A stored inbox of 7 messages; each accumulator names its sequence.
+	stored := make([]types.InboxMessage, 7)
+	for i := range stored {
+		stored[i] = types.InboxMessage{Sequence: uint64(i), Accumulator: []byte{byte(i), 0xac}}
 	}
 	serve := func(ctx context.Context, from, limit uint64) ([]types.InboxMessage, error) {
-		if from >= uint64(len(inbox)) {
+		if from >= uint64(len(stored)) {
 			return nil, nil
 		}
-		return inbox[from:min(from+limit, uint64(len(inbox)))], nil
+		return stored[from:min(from+limit, uint64(len(stored)))], nil
 	}
 	batch := types.Batch{Index: 3, InboxFrom: 2, InboxTo: 6, InboxAccumulatorAfter: []byte{5, 0xac}}
 	boom := errors.New("node down")
@@ -28,7 +29,7 @@ func TestCollectConsumedInbox(t *testing.T) {
 	tests := []struct {
 		name    string
 		batch   types.Batch
-		page    types.InboxPager
+		page    inbox.Pager
 		size    uint64
 		wantSeq []uint64
 		wantErr string
@@ -58,7 +59,7 @@ func TestCollectConsumedInbox(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := types.CollectConsumedInbox(context.Background(), tc.batch, tc.size, tc.page)
+			got, err := inbox.CollectConsumed(context.Background(), tc.batch, tc.size, tc.page)
 			if tc.wantErr != "" {
 				require.ErrorContains(t, err, tc.wantErr)
 				return

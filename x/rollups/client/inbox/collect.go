@@ -1,26 +1,28 @@
-package types
+package inbox
 
 import (
 	"bytes"
 	"context"
 	"fmt"
+
+	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
-// InboxPager returns up to limit inbox messages of one rollup, in sequence
+// Pager returns up to limit inbox messages of one rollup, in sequence
 // order, starting at sequence from (a client of the inbox query).
-type InboxPager func(ctx context.Context, from, limit uint64) ([]InboxMessage, error)
+type Pager func(ctx context.Context, from, limit uint64) ([]types.InboxMessage, error)
 
-// CollectConsumedInbox fetches, through page in pages of at most pageSize,
+// CollectConsumed fetches, through page in pages of at most pageSize,
 // the inbox messages batch b consumed ([b.InboxFrom, b.InboxTo)) and checks
 // that they end at the accumulator the chain recorded for the batch, so a
 // node that serves other messages is caught. Off-chain code (operators
 // following each other, wallets rebuilding a state for exodus) uses it to
 // replay posted batches.
-func CollectConsumedInbox(ctx context.Context, b Batch, pageSize uint64, page InboxPager) ([]InboxMessage, error) {
+func CollectConsumed(ctx context.Context, b types.Batch, pageSize uint64, page Pager) ([]types.InboxMessage, error) {
 	if pageSize == 0 {
 		return nil, fmt.Errorf("inbox of batch %d: page size must be positive", b.Index)
 	}
-	var msgs []InboxMessage
+	var msgs []types.InboxMessage
 	for from := b.InboxFrom; from < b.InboxTo; {
 		got, err := page(ctx, from, min(b.InboxTo-from, pageSize))
 		if err != nil {

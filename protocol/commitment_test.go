@@ -1,9 +1,8 @@
-package types
+package protocol
 
 import (
 	"bytes"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math/big"
 	"os"
@@ -24,22 +23,6 @@ import (
 func hexElement(e fr.Element) string {
 	b := e.Bytes()
 	return hex.EncodeToString(b[:])
-}
-
-func mustElementHex(t testing.TB, s string) fr.Element {
-	t.Helper()
-	bz, err := hex.DecodeString(s)
-	require.NoError(t, err)
-	e, err := ParseFieldElement(bz)
-	require.NoError(t, err)
-	return e
-}
-
-func mustHex(t testing.TB, s string) []byte {
-	t.Helper()
-	bz, err := hex.DecodeString(s)
-	require.NoError(t, err)
-	return bz
 }
 
 func elementFromUint64(v uint64) fr.Element {
@@ -147,9 +130,9 @@ func specVectors() []specVector {
 			rk := poseidon2.GetDefaultParameters().RoundKeys[0]
 			return hexElement(rk[0]) + " " + hexElement(rk[1])
 		}, "1da4d6adfb0d0b494584f763db50a81908580a5f5e295e168b9b8d31770fac4f 0946129a2e33b4e819707a56a3b3790eab80d0a0c7a0c63451fab2a59acc074c"},
-		{"compress(0, 0)", func() string { return hexElement(compress(zero, zero)) },
+		{"compress(0, 0)", func() string { return hexElement(Compress(zero, zero)) },
 			"292c3a4b9343aec63e584aefa8bedeaefae44e6d718451a75736def795109dfb"},
-		{"compress(0, 1)", func() string { return hexElement(compress(zero, one)) },
+		{"compress(0, 1)", func() string { return hexElement(Compress(zero, one)) },
 			"1ae0efd28c01163c0a58440757ef2339affb17836ad3b1fedacabeaab56ca0e2"},
 		{"ChainIDDigest(\"nativechain-1\")", func() string { return hexElement(ChainIDDigest("nativechain-1")) },
 			"2eac78a72efd8bc448cb0d52d75f0b329018b15a9fc4a32e857d347623613010"},
@@ -214,7 +197,7 @@ func TestSpecVectors(t *testing.T) {
 
 // The spec's test-vector table must list exactly these vectors.
 func TestSpecDoc_VectorsMatchImplementation(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "spec", "batch-commitment.md"))
+	raw, err := os.ReadFile(filepath.Join("..", "docs", "spec", "batch-commitment.md"))
 	require.NoError(t, err)
 	row := regexp.MustCompile("^\\| `([^`]+)` \\| `([0-9a-f ]+)` \\|$")
 	inDoc := map[string]string{}
@@ -234,7 +217,7 @@ func TestSpecDoc_VectorsMatchImplementation(t *testing.T) {
 }
 
 func TestSpecDoc_TagsMatch(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "spec", "batch-commitment.md"))
+	raw, err := os.ReadFile(filepath.Join("..", "docs", "spec", "batch-commitment.md"))
 	require.NoError(t, err)
 	row := regexp.MustCompile("^\\| `(nativechain/[^`]+)` \\| (\\d+) \\| `([0-9a-f]{64})` \\|$")
 	n := 0
@@ -265,7 +248,7 @@ func TestPoseidon2_MatchesLibraryDefaultsAndCompress(t *testing.T) {
 	lb, rb := left.Bytes(), right.Bytes()
 	got, err := poseidon2.NewDefaultPermutation().Compress(lb[:], rb[:])
 	require.NoError(t, err)
-	want := compress(left, right)
+	want := Compress(left, right)
 	wb := want.Bytes()
 	require.Equal(t, got, wb[:])
 }
@@ -433,7 +416,7 @@ func TestBatchCommitment_PreimageLayout(t *testing.T) {
 	pi, err := c.PublicInputs()
 	require.NoError(t, err)
 	require.Len(t, pi, 1)
-	require.Equal(t, hashTagged(TagElement(TagBatchCommitment), want...), pi[0])
+	require.Equal(t, Chain(TagElement(TagBatchCommitment), want...), pi[0])
 }
 
 func TestBatchCommitment_EverySingleFieldChangesTheCommitment(t *testing.T) {
@@ -503,7 +486,7 @@ func TestDAHash_MatchesChunkDefinition(t *testing.T) {
 	padded := make([]byte, 31)
 	copy(padded, data[31:])
 	chunk2.SetBytes(padded)
-	want := hashTagged(TagElement(TagDA), elementFromUint64(40), chunk1, chunk2)
+	want := Chain(TagElement(TagDA), elementFromUint64(40), chunk1, chunk2)
 	require.Equal(t, want, DAHash(data))
 }
 
@@ -598,11 +581,11 @@ func TestInboxEntry_EverySingleFieldChangesTheHash(t *testing.T) {
 func TestInboxAccumulate_OrderAndGenesis(t *testing.T) {
 	a, b := exampleDeposit(), exampleInboxMessage()
 	acc0 := InboxAccumulatorGenesis()
-	require.Equal(t, hashTagged(TagElement(TagInboxGenesis), fr.Element{}), acc0)
+	require.Equal(t, Chain(TagElement(TagInboxGenesis), fr.Element{}), acc0)
 	ab := InboxAccumulate(InboxAccumulate(acc0, a), b)
 	ba := InboxAccumulate(InboxAccumulate(acc0, b), a)
 	require.NotEqual(t, ab, ba)
-	require.Equal(t, hashTagged(TagElement(TagInbox), acc0, a.Hash()), InboxAccumulate(acc0, a))
+	require.Equal(t, Chain(TagElement(TagInbox), acc0, a.Hash()), InboxAccumulate(acc0, a))
 }
 
 // ---------------------------------------------------------------------------
@@ -683,7 +666,7 @@ func TestOutboxHash_OrderAndCountAreBound(t *testing.T) {
 	require.NotEqual(t, OutboxHash(out), OutboxHash(swapped))
 	require.NotEqual(t, OutboxHash(out), OutboxHash(out[:1]))
 	require.NotEqual(t, OutboxHash(nil), OutboxHash(out[:1]))
-	require.Equal(t, hashTagged(TagElement(TagOutbox), elementFromUint64(2), out[0].Hash(), out[1].Hash()), OutboxHash(out))
+	require.Equal(t, Chain(TagElement(TagOutbox), elementFromUint64(2), out[0].Hash(), out[1].Hash()), OutboxHash(out))
 }
 
 func TestOutbox_RoundTrip(t *testing.T) {
@@ -803,61 +786,6 @@ func TestEncodeOutbox_Rejections(t *testing.T) {
 	}
 	_, err = EncodeOutbox(many)
 	require.ErrorIs(t, err, ErrOutboxTooManyEntries)
-}
-
-// ---------------------------------------------------------------------------
-// Fixtures: the proofs in x/rollups/testdata prove exactly these commitments.
-
-type fixtureCommitment struct {
-	ChainID       string `json:"chain_id"`
-	RollupID      string `json:"rollup_id"`
-	BatchIndex    uint64 `json:"batch_index"`
-	PrevStateRoot string `json:"prev_state_root"`
-	NewStateRoot  string `json:"new_state_root"`
-	DAHash        string `json:"da_hash"`
-	InboxBefore   string `json:"inbox_before"`
-	InboxAfter    string `json:"inbox_after"`
-	OutboxHash    string `json:"outbox_hash"`
-	L2TxCount     uint64 `json:"l2_tx_count"`
-	Submitter     string `json:"submitter"` // hex of the raw address bytes
-}
-
-type fixtureFile struct {
-	Proofs []struct {
-		File         string            `json:"file"`
-		Commitment   fixtureCommitment `json:"commitment"`
-		PublicInputs []string          `json:"public_inputs"`
-	} `json:"proofs"`
-}
-
-func TestFixtures_PublicInputsMatchCommitments(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("..", "testdata", "inputs.json"))
-	require.NoError(t, err)
-	var f fixtureFile
-	require.NoError(t, json.Unmarshal(raw, &f))
-	require.NotEmpty(t, f.Proofs)
-	for _, p := range f.Proofs {
-		fc := p.Commitment
-		c := BatchCommitment{
-			ChainID:       fc.ChainID,
-			RollupID:      fc.RollupID,
-			BatchIndex:    fc.BatchIndex,
-			PrevStateRoot: mustElementHex(t, fc.PrevStateRoot),
-			NewStateRoot:  mustElementHex(t, fc.NewStateRoot),
-			DAHash:        mustElementHex(t, fc.DAHash),
-			InboxBefore:   mustElementHex(t, fc.InboxBefore),
-			InboxAfter:    mustElementHex(t, fc.InboxAfter),
-			OutboxHash:    mustElementHex(t, fc.OutboxHash),
-			L2TxCount:     fc.L2TxCount,
-			Submitter:     mustHex(t, fc.Submitter),
-		}
-		pi, err := c.PublicInputs()
-		require.NoError(t, err, p.File)
-		require.Len(t, p.PublicInputs, len(pi), p.File)
-		for i := range pi {
-			require.Equal(t, p.PublicInputs[i], hexElement(pi[i]), p.File)
-		}
-	}
 }
 
 // ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-package testcircuit
+package devcircuit
 
 import (
 	"testing"
@@ -9,23 +9,23 @@ import (
 	"github.com/consensys/gnark/test"
 	"github.com/stretchr/testify/require"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
-func exampleCommitment() types.BatchCommitment {
+func exampleCommitment() protocol.BatchCommitment {
 	var one, two fr.Element
 	one.SetUint64(1)
 	two.SetUint64(2)
-	return types.BatchCommitment{
+	return protocol.BatchCommitment{
 		ChainID:       "nativechain-1",
 		RollupID:      "payments",
 		BatchIndex:    7,
 		PrevStateRoot: one,
 		NewStateRoot:  two,
-		DAHash:        types.DAHash([]byte("abc")),
-		InboxBefore:   types.InboxAccumulatorGenesis(),
-		InboxAfter:    types.InboxAccumulatorGenesis(),
-		OutboxHash:    types.OutboxHash(nil),
+		DAHash:        protocol.DAHash([]byte("abc")),
+		InboxBefore:   protocol.InboxAccumulatorGenesis(),
+		InboxAfter:    protocol.InboxAccumulatorGenesis(),
+		OutboxHash:    protocol.OutboxHash(nil),
 		L2TxCount:     3,
 		Submitter:     []byte{0x5b, 0x5b, 0x5b, 0x5b},
 	}
@@ -40,7 +40,7 @@ func TestCircuit_AcceptsNativeCommitment(t *testing.T) {
 }
 
 func TestCircuit_RejectsAnyChangedPreimageElement(t *testing.T) {
-	for i := range types.BatchCommitmentArity {
+	for i := range protocol.BatchCommitmentArity {
 		a, err := Assignment(exampleCommitment())
 		require.NoError(t, err)
 		e := a.Preimage[i].(fr.Element)
@@ -55,8 +55,8 @@ func TestCircuit_RejectsAnyChangedPreimageElement(t *testing.T) {
 // nativeFold recomputes the commitment hash over an arbitrary preimage with
 // gnark-crypto's Poseidon2, to build witnesses the native API refuses.
 func nativeFold(t *testing.T, pre []fr.Element) fr.Element {
-	perm := poseidon2.NewPermutation(types.Poseidon2Width, types.Poseidon2FullRounds, types.Poseidon2PartialRounds)
-	tag := types.TagElement(types.TagBatchCommitment)
+	perm := poseidon2.NewPermutation(protocol.Poseidon2Width, protocol.Poseidon2FullRounds, protocol.Poseidon2PartialRounds)
+	tag := protocol.TagElement(protocol.TagBatchCommitment)
 	state := tag.Bytes()
 	out := state[:]
 	for i := range pre {

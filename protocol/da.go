@@ -1,4 +1,4 @@
-package types
+package protocol
 
 import "github.com/consensys/gnark-crypto/ecc/bn254/fr"
 

@@ -1,13 +1,4 @@
-// Package testcircuit holds the tiny Groth16 circuits behind the binary
-// fixtures in x/rollups/testdata. Their only public input is the batch
-// commitment of x/rollups/types, recomputed in-circuit from its preimage with
-// gnark std Poseidon2: the same convention every rollup circuit follows, at
-// about 2k constraints so that regenerating the fixtures takes seconds.
-//
-// It is test infrastructure, not the prover: the reference rollup's circuit
-// lives in prover/. It lives under testdata so that `go build ./...` and
-// x/rollups itself never see gnark's frontend.
-package testcircuit
+package devcircuit
 
 import (
 	"math/big"
@@ -17,13 +8,13 @@ import (
 	"github.com/consensys/gnark/std/permutation/poseidon2"
 	"github.com/consensys/gnark/std/rangecheck"
 
-	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/protocol"
 )
 
 // Circuit proves knowledge of the preimage of a batch commitment.
 type Circuit struct {
 	Commitment frontend.Variable `gnark:",public"`
-	Preimage   [types.BatchCommitmentArity]frontend.Variable
+	Preimage   [protocol.BatchCommitmentArity]frontend.Variable
 }
 
 // Define asserts Commitment == H(TagBatchCommitment; Preimage).
@@ -58,18 +49,18 @@ func (c *CommittedCircuit) Define(api frontend.API) error {
 // the tag. The prover's production gadget must compute the same value.
 func BatchCommitment(api frontend.API, preimage []frontend.Variable) (frontend.Variable, error) {
 	perm, err := poseidon2.NewPoseidon2FromParameters(api,
-		types.Poseidon2Width, types.Poseidon2FullRounds, types.Poseidon2PartialRounds)
+		protocol.Poseidon2Width, protocol.Poseidon2FullRounds, protocol.Poseidon2PartialRounds)
 	if err != nil {
 		return nil, err
 	}
-	tag := types.TagElement(types.TagBatchCommitment)
+	tag := protocol.TagElement(protocol.TagBatchCommitment)
 	h := hash.NewMerkleDamgardHasher(api, perm, tag.BigInt(new(big.Int)))
 	h.Write(preimage...)
 	return h.Sum(), nil
 }
 
 // Assignment returns a full witness for c.
-func Assignment(c types.BatchCommitment) (*Circuit, error) {
+func Assignment(c protocol.BatchCommitment) (*Circuit, error) {
 	pre, err := c.Preimage()
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package types
+package protocol
 
 import "github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
@@ -109,7 +109,7 @@ func (e InboxEntry) Validate() error {
 //	  RollupIDDigest(sourceRollupID), DenomDigest(denom),
 //	  PayloadDigest(payload))
 func (e InboxEntry) Hash() fr.Element {
-	return hashTagged(tagInboxEntry,
+	return Chain(tagInboxEntry,
 		packHeader(e.Sequence, uint32(e.Kind), e.Amount),
 		AddressDigest(e.Sender),
 		AddressDigest(e.Recipient),
@@ -123,11 +123,11 @@ func (e InboxEntry) Hash() fr.Element {
 // H(TagInboxGenesis; 0).
 func InboxAccumulatorGenesis() fr.Element {
 	var zero fr.Element
-	return hashTagged(tagInboxGenesis, zero)
+	return Chain(tagInboxGenesis, zero)
 }
 
 // InboxAccumulate extends the running inbox hash by one entry:
 // acc_{n+1} = H(TagInbox; acc_n, entry.Hash()).
 func InboxAccumulate(prev fr.Element, e InboxEntry) fr.Element {
-	return hashTagged(tagInbox, prev, e.Hash())
+	return Chain(tagInbox, prev, e.Hash())
 }

@@ -1,10 +1,8 @@
-package types
+package protocol
 
 import (
 	"bytes"
 	"encoding/binary"
-
-	errorsmod "cosmossdk.io/errors"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 )
@@ -103,7 +101,7 @@ func (e OutboxEntry) Validate() error {
 //	  AddressDigest(recipient), RollupIDDigest(destRollupID),
 //	  DenomDigest(denom), PayloadDigest(payload))
 func (e OutboxEntry) Hash() fr.Element {
-	return hashTagged(tagOutboxEntry,
+	return Chain(tagOutboxEntry,
 		packHeader(0, uint32(e.Kind), e.Amount),
 		AddressDigest(e.Sender),
 		AddressDigest(e.Recipient),
@@ -122,7 +120,7 @@ func OutboxHash(entries []OutboxEntry) fr.Element {
 	for i := range entries {
 		xs = append(xs, entries[i].Hash())
 	}
-	return hashTagged(tagOutbox, xs...)
+	return Chain(tagOutbox, xs...)
 }
 
 // EncodeOutbox is the canonical binary encoding of an outbox:
@@ -206,7 +204,7 @@ func DecodeOutbox(bz []byte) ([]OutboxEntry, error) {
 }
 
 func errWithEntry(err error, i uint64) error {
-	return errorsmod.Wrapf(err, "outbox entry %d", i)
+	return wrapf(err, "outbox entry %d", i)
 }
 
 func appendBytes(out, b []byte) []byte {
@@ -251,13 +249,13 @@ func (r *outboxReader) uvarint() (uint64, error) {
 
 // bytesField reads a length-prefixed field of at most maxLen bytes and
 // returns a copy, so decoded entries never alias the input.
-func (r *outboxReader) bytesField(maxLen int, tooLong error) ([]byte, error) {
+func (r *outboxReader) bytesField(maxLen int, tooLong *Error) ([]byte, error) {
 	n, err := r.uvarint()
 	if err != nil {
 		return nil, err
 	}
 	if n > uint64(maxLen) {
-		return nil, errorsmod.Wrapf(tooLong, "%d bytes, max %d", n, maxLen)
+		return nil, tooLong.Wrapf("%d bytes, max %d", n, maxLen)
 	}
 	if n > uint64(r.remaining()) {
 		return nil, ErrOutboxTruncated.Wrapf("field of %d bytes, %d left", n, r.remaining())

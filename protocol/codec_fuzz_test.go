@@ -1,27 +1,28 @@
-package types
+package protocol
 
 import (
 	"bytes"
+	"errors"
 	"testing"
 
-	errorsmod "cosmossdk.io/errors"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/stretchr/testify/require"
 )
 
 // Fuzz targets of the commitment encodings the chain decodes from
-// untrusted bytes: the outbox a batch posts, the inbox messages it stores,
-// the batch data it hashes, field elements, state roots and amounts. Every
-// decoder must return a registered x/rollups error or a value that encodes
-// back to its input; none may panic. Plain `go test` runs the seeds and the
-// committed corpus in testdata/fuzz/.
+// untrusted bytes: the outbox a batch posts, the batch data it hashes,
+// field elements, state roots and amounts. Every decoder must return a
+// protocol error or a value that encodes back to its input; none may panic.
+// Plain `go test` runs the seeds and the committed corpus in testdata/fuzz/.
+// (The stored inbox message, a protobuf of x/rollups, is fuzzed there.)
 
-// requireRollupsError fails unless err is a registered x/rollups error.
-func requireRollupsError(t *testing.T, err error) {
+// requireProtocolError fails unless err wraps a protocol Error, whose code
+// the chain reports (see errors_test.go).
+func requireProtocolError(t *testing.T, err error) {
 	t.Helper()
-	codespace, code, _ := errorsmod.ABCIInfo(err, false)
-	require.Equal(t, ModuleName, codespace, "untyped error: %v", err)
-	require.Greater(t, code, uint32(1), "untyped error: %v", err)
+	var pe *Error
+	require.True(t, errors.As(err, &pe), "untyped error: %v", err)
+	require.Greater(t, pe.ABCICode(), uint32(1), "untyped error: %v", err)
 }
 
 // fuzzOutboxSeeds are outboxes of every kind and edge the encoding has.
@@ -56,7 +57,7 @@ func FuzzDecodeOutbox(f *testing.F) {
 		entries, err := DecodeOutbox(bz)
 		if err != nil {
 			require.Nil(t, entries)
-			requireRollupsError(t, err)
+			requireProtocolError(t, err)
 			return
 		}
 		// Strict inverse: only the canonical encoding decodes.
@@ -86,8 +87,8 @@ func FuzzOutboxEntry(f *testing.F) {
 		}
 		bz, err := EncodeOutbox([]OutboxEntry{e})
 		if verr := e.Validate(); verr != nil {
-			requireRollupsError(t, verr)
-			requireRollupsError(t, err)
+			requireProtocolError(t, verr)
+			requireProtocolError(t, err)
 			return
 		}
 		require.NoError(t, err)
@@ -96,59 +97,6 @@ func FuzzOutboxEntry(f *testing.F) {
 		require.Equal(t, []OutboxEntry{e}, got)
 		h1, h2 := OutboxHash([]OutboxEntry{e}), OutboxHash(got)
 		require.True(t, h1.Equal(&h2))
-	})
-}
-
-// FuzzInboxMessage decodes a stored inbox message (protobuf, as the store
-// and queries hold it) and checks that the commitment-level entry it
-// yields stores back to the same message, hashes deterministically and
-// that its sequence number is bound into the hash.
-func FuzzInboxMessage(f *testing.F) {
-	acc := InboxAccumulatorGenesis()
-	for _, e := range []InboxEntry{
-		{Kind: InboxKindDeposit, Sender: bytes.Repeat([]byte{0x11}, 20), Recipient: bytes.Repeat([]byte{0x22}, 32), Denom: "unat", Amount: NewUint128(1_000)},
-		{Sequence: 7, Kind: InboxKindForcedTx, Sender: bytes.Repeat([]byte{0x11}, 20), Payload: []byte("forced transfer")},
-		{Sequence: 1 << 40, Kind: InboxKindRefund, Sender: []byte("l2-a"), Recipient: []byte("l2-b"), SourceRollupID: "dex", Denom: "unat", Amount: Uint128{Hi: 3}},
-	} {
-		m := InboxMessageFromEntry(e, 12, FieldElementBytes(acc))
-		bz, err := m.Marshal()
-		require.NoError(f, err)
-		f.Add(bz)
-	}
-	f.Add([]byte{0x3a, 0x02, '0', '1'}) // amount "01"
-
-	f.Fuzz(func(t *testing.T, bz []byte) {
-		var m InboxMessage
-		if err := m.Unmarshal(bz); err != nil {
-			return // not a message the store could hold
-		}
-		e, err := m.Entry()
-		if err != nil {
-			requireRollupsError(t, err)
-			return
-		}
-		if err := e.Validate(); err != nil {
-			requireRollupsError(t, err)
-		}
-		back := InboxMessageFromEntry(e, m.Height, m.Accumulator)
-		// The deadline is the keeper's bookkeeping (queue-position
-		// deadlines), like the height and the accumulator: not in the entry.
-		back.Deadline = m.Deadline
-		require.Equal(t, m.Amount, back.Amount, "amounts are canonical decimals")
-		want, err := m.Marshal()
-		require.NoError(t, err)
-		got, err := back.Marshal()
-		require.NoError(t, err)
-		require.Equal(t, want, got)
-
-		h1, h2 := e.Hash(), e.Hash()
-		require.True(t, h1.Equal(&h2))
-		next := e
-		next.Sequence++
-		h3 := next.Hash()
-		require.False(t, h1.Equal(&h3), "the sequence number is bound into the hash")
-		a1, a2 := InboxAccumulate(acc, e), InboxAccumulate(acc, next)
-		require.False(t, a1.Equal(&a2))
 	})
 }
 
@@ -181,8 +129,8 @@ func FuzzParseFieldElement(f *testing.F) {
 		e, err := ParseFieldElement(bz)
 		root, rootErr := ParseStateRoot(bz)
 		if err != nil {
-			requireRollupsError(t, err)
-			requireRollupsError(t, rootErr)
+			requireProtocolError(t, err)
+			requireProtocolError(t, rootErr)
 			return
 		}
 		require.NoError(t, rootErr)
@@ -200,7 +148,7 @@ func FuzzParseUint128(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		a, err := ParseUint128(s)
 		if err != nil {
-			requireRollupsError(t, err)
+			requireProtocolError(t, err)
 			return
 		}
 		require.Equal(t, s, a.String())

@@ -1,0 +1,92 @@
+package protocol
+
+import (
+	"math/big"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+)
+
+// Exodus: once the chain freezes a rollup, each of its accounts withdraws
+// its last proven balance to L1, once, with a proof against the rollup's
+// last verified state root (docs/spec/exodus.md).
+//
+// The chain knows no rollup's state layout by itself. A rollup declares one
+// at registration (its exit layout: a name, a tree depth, a denom), and the
+// chain checks claims with the verifier of that name. This file holds what
+// every layout shares; paymentsv1 is the layout of the reference payments
+// rollup.
+
+// ExitLayoutPaymentsV1 is the state layout of the reference payments rollup
+// (docs/spec/payments-rollup.md): a Poseidon2 sparse Merkle tree whose leaf
+// i is account i, owned by an EdDSA key on BN254's twisted Edwards curve.
+const ExitLayoutPaymentsV1 = "payments-v1"
+
+// TagExit separates the exit authorisation an account's L2 key signs.
+const TagExit = "exodus/v1"
+
+// ExitLeafNone is the leaf index of a claim that proves no leaf: it only
+// collects refund credits owed to an L2 address (docs/spec/exodus.md).
+const ExitLeafNone = ^uint64(0)
+
+// Exit layout bounds (docs/spec/exodus.md).
+const (
+	MaxExitLayoutNameLen = 32
+	MaxExitDepth         = 32
+)
+
+// ExitLayoutParams are the layout parameters a rollup registered.
+type ExitLayoutParams struct {
+	Name  string
+	Depth uint32
+	Denom string
+}
+
+// ExitClaim is an account's claim on a frozen rollup, as a layout's
+// verifier sees it. Account is the L2 address of the leaf's key (64 bytes
+// X||Y for payments-v1); Recipient is the raw L1 address paid.
+type ExitClaim struct {
+	LeafIndex uint64
+	Account   []byte
+	// Balance is the leaf's balance; nil or zero on a claim that proves no
+	// leaf (LeafIndex == ExitLeafNone).
+	Balance *big.Int
+	Nonce   uint32
+	// Siblings are the Merkle path from the leaf up, Depth entries of 32
+	// bytes (big-endian field elements).
+	Siblings  [][]byte
+	Recipient []byte
+	// Signature authorises paying Recipient: the L2 key's signature over
+	// the exit message of the layout.
+	Signature []byte
+}
+
+// ExitProofFile is the JSON file `nativechaind l2 exit-proof` writes and
+// `tx crossrollup exodus-withdraw --proof-file` reads. Byte fields are
+// lower-case hex; Balance is a decimal integer.
+type ExitProofFile struct {
+	RollupID  string   `json:"rollup_id"`
+	StateRoot string   `json:"state_root"`
+	LeafIndex uint64   `json:"leaf_index"`
+	Account   string   `json:"account"`
+	Balance   string   `json:"balance"`
+	Nonce     uint32   `json:"nonce"`
+	Siblings  []string `json:"siblings"`
+	Recipient string   `json:"recipient"` // bech32
+	Signature string   `json:"signature"`
+}
+
+// RootFromPath recomputes a binary Poseidon2 Merkle root from a leaf, its
+// index and its siblings from the leaf up: at level l the node is
+// Compress(node, sibling) if bit l of index is 0, Compress(sibling, node)
+// otherwise. It is the native twin of gadgets.Hasher.MerkleRoot.
+func RootFromPath(leaf fr.Element, index uint64, siblings []fr.Element) fr.Element {
+	node := leaf
+	for l := range siblings {
+		if (index>>uint(l))&1 == 0 {
+			node = Compress(node, siblings[l])
+		} else {
+			node = Compress(siblings[l], node)
+		}
+	}
+	return node
+}
