@@ -97,6 +97,12 @@ func NewChain(t testing.TB, appState []byte, accounts []*Account) *Chain {
 	t.Helper()
 	db := dbm.NewMemDB()
 	nativeApp := app.New(log.NewNopLogger(), db, true, simtestutil.NewAppOptionsWithFlagHome(t.TempDir()), baseapp.SetChainID(ChainID))
+	return startChain(t, nativeApp, db, appState, accounts)
+}
+
+// startChain runs InitChain on a loaded app and commits block 1.
+func startChain(t testing.TB, nativeApp *app.NativeApp, db dbm.DB, appState []byte, accounts []*Account) *Chain {
+	t.Helper()
 	_, err := nativeApp.InitChain(&abci.RequestInitChain{
 		ChainId:         ChainID,
 		Time:            GenesisTime,

@@ -22,6 +22,8 @@ type StepOutput struct {
 	Bench   BenchSet
 	Rows    []Benchrow
 	Text    string
+	// Fragment is the markdown the step wrote for the report, if any.
+	Fragment string
 }
 
 // BenchSet holds every value of a go test -bench output: name (without
@@ -117,6 +119,11 @@ func Load(dir string, steps []Step) (*Results, error) {
 			return nil, err
 		}
 		out.Found, out.Text = true, string(raw)
+		if st.FragmentEnv != "" {
+			if frag, err := os.ReadFile(FragmentPath(dir, st.Name)); err == nil {
+				out.Fragment = string(frag)
+			}
+		}
 		out.Bench = ParseBench(out.Text)
 		out.Rows = ParseBenchrows(out.Text)
 		if cmd, err := os.ReadFile(filepath.Join(dir, st.Name+".cmd")); err == nil {

@@ -183,6 +183,32 @@ func (r *Results) Rows() []Row {
 		add("routing", Row{Metric: "cross-rollup message latency in blocks", Ours: missing("routing")})
 	}
 
+	// Gas per L2 transfer and per routed message, from the gas table.
+	g := r.Steps["gastable"]
+	var gasRows []Benchrow
+	if g != nil && g.Status == "ok" {
+		for _, row := range g.Rows {
+			if row.Kind == "gastable" || row.Kind == "gastable_routed" {
+				gasRows = append(gasRows, row)
+			}
+		}
+	}
+	if len(gasRows) == 0 {
+		add("gastable", Row{Metric: "gas per L2 transfer and per routed message vs one L1 `bank send` (gas table)", Ours: missing("gastable")})
+	}
+	for _, row := range gasRows {
+		f := row.Fields
+		if row.Kind == "gastable_routed" {
+			add("gastable", Row{Metric: "gas per routed cross-rollup message (marginal, in a batch of 4 transfers) vs one L1 `bank send`",
+				Ours: numField(f["marginal_gas"]), Reference: numField(f["bank_send"]), Ratio: f["ratio"],
+				How: "routed batch minus the same batch without the message, real app; see the gas table below"})
+			continue
+		}
+		add("gastable", Row{Metric: fmt.Sprintf("gas per L2 transfer, payments batch of %s transfers, vs one L1 `bank send`", f["transfers"]),
+			Ours: numField(f["gas_per_transfer"]), Reference: numField(f["bank_send"]), Ratio: f["ratio"],
+			How: fmt.Sprintf("batch `GasUsed` %s / %s from `FinalizeBlock` on the real app, bank send on the same app; see the gas table below", numField(f["batch_gas"]), f["transfers"])})
+	}
+
 	// Capacity.
 	cp := r.Steps["capacity"]
 	var summary *Benchrow
@@ -273,8 +299,29 @@ func Render(r *Results) string {
 			fmt.Fprintf(&b, "| %s | %s | %s |\n", st.Name, time.Duration(s.Wall*float64(time.Second)), orDash(s.Status))
 		}
 	}
+	b.WriteString("\n### Where the gas of a batch goes\n\n")
+	switch g := r.Steps["gastable"]; {
+	case g == nil || !g.Found:
+		b.WriteString("Not run (step `gastable`).\n")
+	case g.Status != "" && g.Status != "ok":
+		b.WriteString("Step `gastable` failed: see `build/bench/gastable.txt`.\n")
+	case g.Fragment == "":
+		b.WriteString("Step `gastable` wrote no table.\n")
+	default:
+		fmt.Fprintf(&b, "Reproduce: `%s`.\n\n", g.Command)
+		b.WriteString(strings.TrimRight(g.Fragment, "\n") + "\n")
+	}
 	b.WriteString(EndMarker + "\n")
 	return b.String()
+}
+
+// numField formats a BENCHROW number, or leaves it as it is.
+func numField(v string) string {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return v
+	}
+	return num(math.Round(f))
 }
 
 func orDash(s string) string {

@@ -111,3 +111,33 @@ func TestRender_MarksRowsOfMissingOrFailedSteps(t *testing.T) {
 	require.Contains(t, out, "| verifier | 3s | failed: exit status 1 |")
 	require.NotContains(t, out, "'^$' -bench 'SubmitBatch_(Handler|", "pipes in commands are escaped for the table")
 }
+
+func TestRender_IncludesTheGasTable(t *testing.T) {
+	dir := t.TempDir()
+	steps := Steps(5, 24, 16, "/bin/nativechaind")
+	out := "=== RUN   TestGasTable\n| phase | component |\nBENCHROW gastable transfers=64 batch_gas=200691 gas_per_transfer=3136 bank_send=65562 ratio=0.0478\n" +
+		"BENCHROW gastable_routed batch_gas=249180 marginal_gas=63069 bank_send=65562 ratio=0.9620\n--- PASS: TestGasTable (43.17s)\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "gastable.txt"), []byte(out), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "gastable.status"), []byte("wall_seconds=44 status=ok\n"), 0o644))
+	require.NoError(t, os.WriteFile(FragmentPath(dir, "gastable"), []byte("| phase | component |\n|---|---|\n"), 0o644))
+	res, err := Load(dir, steps)
+	require.NoError(t, err)
+
+	var rows []Row
+	for _, row := range res.Rows() {
+		if row.Step == "gastable" {
+			rows = append(rows, row)
+		}
+	}
+	require.Len(t, rows, 2)
+	require.Equal(t, Row{Metric: rows[0].Metric, Ours: "3,136", Reference: "65,562", Ratio: "0.0478", How: rows[0].How, Step: "gastable"}, rows[0])
+	require.Equal(t, "63,069", rows[1].Ours)
+	rendered := Render(res)
+	require.Contains(t, rendered, "### Where the gas of a batch goes\n\nReproduce: `go test -run '^TestGasTable$' -count 1 -v ./app/`.\n\n| phase | component |\n|---|---|\n"+EndMarker)
+	require.Contains(t, ResultLines(res), "BENCHROW gastable_routed", "the figures are kept in bench/latest.txt")
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "gastable.status"), []byte("wall_seconds=44 status=failed: exit status 1\n"), 0o644))
+	res, err = Load(dir, steps)
+	require.NoError(t, err)
+	require.Contains(t, Render(res), "Step `gastable` failed", "a failed run's table is not shown")
+}

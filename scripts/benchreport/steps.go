@@ -18,6 +18,10 @@ type Step struct {
 	Env     []string // added to the environment
 	Args    []string // after "go"
 	Timeout time.Duration
+	// FragmentEnv, if set, is the environment variable through which the
+	// step is told where to write a markdown fragment for the report:
+	// <dir>/<name>.md.
+	FragmentEnv string
 }
 
 // Command is the step as a shell command line, for the report's
@@ -58,6 +62,8 @@ func Steps(count, depth, slots int, bin string) []Step {
 			"-bench", "Prove16Slots", "-benchtime", "1x", "-v", "./prover/payments/", "-payments.depth=" + strconv.Itoa(depth)}},
 		{Name: "routing", Timeout: 20 * time.Minute, Args: []string{"test", "-tags", "long", "-run", "TestReport_RoutingGas",
 			"-count", "1", "-v", "./app/"}},
+		{Name: "gastable", Timeout: 15 * time.Minute, FragmentEnv: "GAS_TABLE_OUT", Args: []string{"test", "-run", "^TestGasTable$",
+			"-count", "1", "-v", "./app/"}},
 		{Name: "operator", Timeout: 40 * time.Minute, Env: []string{sys, "OPERATOR_BENCH_SLOTS=" + strconv.Itoa(slots)},
 			Args: []string{"test", "-tags", "system long", "-run", "TestOperatorBench", "-count", "1", "-timeout", "40m", "-v", "./tests/system/"}},
 		{Name: "capacity", Timeout: 40 * time.Minute, Env: []string{sys},
@@ -68,6 +74,17 @@ func Steps(count, depth, slots int, bin string) []Step {
 // Run executes the step, teeing its output to stdout and dir/<name>.txt,
 // and records its command line and wall time next to it.
 func (s Step) Run(dir string) error {
+	if s.FragmentEnv != "" {
+		// Absolute: go test runs in the package's directory.
+		out, err := filepath.Abs(FragmentPath(dir, s.Name))
+		if err != nil {
+			return err
+		}
+		if err := os.Remove(out); err != nil && !os.IsNotExist(err) {
+			return err // a stale fragment must not pass for this run's
+		}
+		s.Env = append(append([]string(nil), s.Env...), s.FragmentEnv+"="+out)
+	}
 	fmt.Printf("==> %s: %s\n", s.Name, s.Command())
 	if err := os.WriteFile(filepath.Join(dir, s.Name+".cmd"), []byte(s.Command()+"\n"), 0o644); err != nil {
 		return err
@@ -100,6 +117,9 @@ func (s Step) Run(dir string) error {
 	}
 	return runErr
 }
+
+// FragmentPath is where a step with a FragmentEnv writes its fragment.
+func FragmentPath(dir, step string) string { return filepath.Join(dir, step+".md") }
 
 func hasTimeoutFlag(args []string) bool {
 	for _, a := range args {
