@@ -30,11 +30,13 @@ import (
 
 	"github.com/nativechain/nativechain/app"
 	"github.com/nativechain/nativechain/app/apptest"
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
+	"github.com/nativechain/nativechain/prover/devcircuit"
 	"github.com/nativechain/nativechain/prover/payments"
 	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	rewardstypes "github.com/nativechain/nativechain/x/rewards/types"
 	rollupskeeper "github.com/nativechain/nativechain/x/rollups/keeper"
-	"github.com/nativechain/nativechain/x/rollups/testdata/testcircuit"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -151,9 +153,9 @@ func measureGas(t *testing.T, sc gasScenario) gasMeasure {
 	register := func(id string) []byte {
 		return w.traced.SignTxNoMemo(admin, &rollupstypes.MsgRegisterRollup{
 			Admin: admin.Address.String(), RollupId: id, VerifyingKey: prover.vkBytes,
-			GenesisStateRoot: rollupstypes.StateRootBytes(prod.EmptyRoot()), Operators: []string{operator.Address.String()},
+			GenesisStateRoot: protocol.StateRootBytes(prod.EmptyRoot()), Operators: []string{operator.Address.String()},
 			Bond: params.MinOperatorBond, MaxBatchDataBytes: uint64(prod.MaxDataBytes()),
-			ExitLayout: &rollupstypes.ExitLayout{Name: payments.ExitLayoutName, Depth: uint32(prod.Depth), Denom: app.BondDenom},
+			ExitLayout: &rollupstypes.ExitLayout{Name: protocol.ExitLayoutPaymentsV1, Depth: uint32(prod.Depth), Denom: app.BondDenom},
 		})
 	}
 	w.block(register("payments"), register("dex"))
@@ -237,11 +239,11 @@ func (w *gasTwin) batch(l2 *gasL2, submitter *apptest.Account, txs []payments.Tx
 	rr, err := q.Rollup(ctx, &rollupstypes.QueryRollupRequest{RollupId: "payments"})
 	require.NoError(t, err)
 	r := rr.Rollup
-	before, err := rollupstypes.ParseFieldElement(r.ConsumedAccumulator)
+	before, err := protocol.ParseFieldElement(r.ConsumedAccumulator)
 	require.NoError(t, err)
 	inbox, err := q.Inbox(ctx, &rollupstypes.QueryInboxRequest{RollupId: "payments", From: r.InboxConsumed, Limit: 100})
 	require.NoError(t, err)
-	var entries []rollupstypes.InboxEntry
+	var entries []protocol.InboxEntry
 	for _, m := range inbox.Messages {
 		e, err := m.Entry()
 		require.NoError(t, err)
@@ -258,7 +260,7 @@ func (w *gasTwin) batch(l2 *gasL2, submitter *apptest.Account, txs []payments.Tx
 	require.NoError(t, err)
 	msg := &rollupstypes.MsgSubmitBatch{
 		Submitter: submitter.Address.String(), RollupId: "payments", BatchIndex: r.NextBatchIndex,
-		NewStateRoot: rollupstypes.StateRootBytes(b.NewRoot), Data: b.Data, InboxConsumed: b.InboxConsumed,
+		NewStateRoot: protocol.StateRootBytes(b.NewRoot), Data: b.Data, InboxConsumed: b.InboxConsumed,
 		Outbox: outbox, Proof: committedProver(t).prove(t, b.Commitment), L2TxCount: b.Commitment.L2TxCount,
 	}
 	w.lastBatch = msg
@@ -299,7 +301,7 @@ func gasAmounts(t *testing.T) (payments.Float, payments.Float) {
 func (l2 *gasL2) transfers(t *testing.T, n int) []payments.Tx {
 	amt, fee := gasAmounts(t)
 	from, to := l2.index(t, l2.alice), l2.index(t, l2.bob)
-	domain := payments.Domain(apptest.ChainID, "payments")
+	domain := paymentsv1.Domain(apptest.ChainID, "payments")
 	txs := make([]payments.Tx, n)
 	for i := range txs {
 		txs[i] = payments.Tx{Kind: payments.KindTransfer, From: from, To: to, ToKey: l2.bob.Public, Amount: amt, Fee: fee, Nonce: l2.nonce}
@@ -315,7 +317,7 @@ func (l2 *gasL2) send(t *testing.T) payments.Tx {
 	amt, fee := gasAmounts(t)
 	tx := payments.Tx{Kind: payments.KindSend, From: l2.index(t, l2.alice), Amount: amt, Fee: fee, Nonce: l2.nonce,
 		Recipient: l2.bob.Public.Address(), DestRollupID: "dex"}
-	tx.Sign(l2.alice, payments.Domain(apptest.ChainID, "payments"), app.BondDenom)
+	tx.Sign(l2.alice, paymentsv1.Domain(apptest.ChainID, "payments"), app.BondDenom)
 	l2.nonce++
 	return tx
 }
@@ -346,7 +348,7 @@ var (
 func committedProver(t *testing.T) *committedKeys {
 	t.Helper()
 	committedOnce.Do(func() {
-		cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &testcircuit.CommittedCircuit{})
+		cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &devcircuit.CommittedCircuit{})
 		if err != nil {
 			committedErr = err
 			return
@@ -367,11 +369,11 @@ func committedProver(t *testing.T) *committedKeys {
 	return committed
 }
 
-func (k *committedKeys) prove(t *testing.T, c rollupstypes.BatchCommitment) []byte {
+func (k *committedKeys) prove(t *testing.T, c protocol.BatchCommitment) []byte {
 	t.Helper()
-	a, err := testcircuit.Assignment(c)
+	a, err := devcircuit.Assignment(c)
 	require.NoError(t, err)
-	wit, err := frontend.NewWitness(&testcircuit.CommittedCircuit{Circuit: *a}, ecc.BN254.ScalarField())
+	wit, err := frontend.NewWitness(&devcircuit.CommittedCircuit{Circuit: *a}, ecc.BN254.ScalarField())
 	require.NoError(t, err)
 	proof, err := groth16.Prove(k.cs, k.pk, wit)
 	require.NoError(t, err)
