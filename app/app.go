@@ -90,6 +90,7 @@ import (
 	rewardskeeper "github.com/nativechain/nativechain/x/rewards/keeper"
 	rewardstypes "github.com/nativechain/nativechain/x/rewards/types"
 	"github.com/nativechain/nativechain/x/rollups"
+	rollupsabci "github.com/nativechain/nativechain/x/rollups/abci"
 	rollupsante "github.com/nativechain/nativechain/x/rollups/ante"
 	rollupskeeper "github.com/nativechain/nativechain/x/rollups/keeper"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
@@ -461,7 +462,7 @@ func (app *NativeApp) setProposalHandlers() {
 	// disagree about a transaction (docs/decisions.md, "Proposal coherence").
 	proposalHandler := baseapp.NewDefaultProposalHandler(app.Mempool(), app)
 	app.SetPrepareProposal(proposalHandler.PrepareProposalHandler())
-	app.SetProcessProposal(rollupsante.ProcessProposalHandler(
+	app.SetProcessProposal(rollupsabci.ProcessProposalHandler(
 		app.RollupsKeeper, app.txConfig.TxDecoder(), app.AnteHandler(), proposalHandler.ProcessProposalHandler()))
 }
 
@@ -475,7 +476,7 @@ func (app *NativeApp) PreBlocker(ctx sdk.Context, req *abci.RequestFinalizeBlock
 	if err != nil {
 		return nil, err
 	}
-	rollupsante.PreBlockBatchVerify(ctx, app.RollupsKeeper, app.txConfig.TxDecoder(), app.AnteHandler(), req)
+	rollupsabci.PreBlockBatchVerify(ctx, app.RollupsKeeper, app.txConfig.TxDecoder(), app.AnteHandler(), req)
 	return res, nil
 }
 

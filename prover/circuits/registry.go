@@ -18,16 +18,6 @@ import (
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 )
 
-var (
-	// ErrUnknownCircuit is returned for a name nobody registered.
-	ErrUnknownCircuit = errors.New("unknown circuit")
-	// ErrInvalidParams is returned for undeclared, malformed or rejected
-	// parameters.
-	ErrInvalidParams = errors.New("invalid circuit parameters")
-	// ErrAlreadyRegistered is returned when a name is registered twice.
-	ErrAlreadyRegistered = errors.New("circuit already registered")
-)
-
 // ParamSpec declares one parameter of a circuit.
 type ParamSpec struct {
 	Name        string

@@ -1,14 +1,9 @@
 package payments
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 )
-
-// ErrAccountOutOfRange is an account ApplyAccounts cannot store: an index
-// beyond the tree or a balance outside [0, 2^BalanceBits).
-var ErrAccountOutOfRange = errors.New("payments: account out of range")
 
 // ApplyAccounts writes accounts (as Replay rebuilds them from the chain)
 // into the state, in index order, through the same write as BuildBatch.

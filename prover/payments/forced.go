@@ -3,7 +3,6 @@ package payments
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"math/big"
 
@@ -48,11 +47,6 @@ const (
 	// MaxForcedRollupIDLen bounds a forced send's destination rollup id.
 	MaxForcedRollupIDLen = 30
 )
-
-// ErrMalformedForcedTx is returned for a payload that is not the canonical
-// encoding of a transfer or withdrawal; the rollup consumes such an entry
-// without effect.
-var ErrMalformedForcedTx = errors.New("payments: malformed forced transaction")
 
 // EncodeForcedTx is the canonical forced-transaction payload of a signed
 // transfer, withdrawal (to a 20-byte L1 account) or send (to a 64-byte L2

@@ -1,7 +1,3 @@
-// Package wallet is the client side of the payments rollup: L2 key files
-// and a client of the operator's HTTP API (docs/operator-api.md) that
-// builds, signs and submits transactions. `nativechaind l2 ...` is built on
-// it.
 package wallet
 
 import (
@@ -32,9 +28,6 @@ type Client struct {
 func NewClient(baseURL string) *Client {
 	return &Client{BaseURL: strings.TrimRight(baseURL, "/"), HTTP: &http.Client{Timeout: 15 * time.Second}}
 }
-
-// ErrUnreachable wraps transport failures.
-var ErrUnreachable = errors.New("operator unreachable")
 
 func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
 	var body io.Reader
@@ -126,10 +119,6 @@ func (c *Client) WaitFinal(ctx context.Context, id string) (operator.TxStatus, e
 type SigningDomain struct {
 	ChainID, RollupID, Denom string
 }
-
-// ErrOperatorMismatch is returned when the operator's /v1/status names
-// another chain, rollup or denom than the wallet's signing domain.
-var ErrOperatorMismatch = errors.New("the operator does not serve the rollup this wallet signs for")
 
 // Validate checks that every part is set.
 func (d SigningDomain) Validate() error {

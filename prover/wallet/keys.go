@@ -75,15 +75,6 @@ const (
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 
-var (
-	// ErrKeyExists is returned when adding a name already in use.
-	ErrKeyExists = errors.New("an L2 key with this name exists")
-	// ErrWrongPassphrase is returned when a sealed seed does not open.
-	ErrWrongPassphrase = errors.New("wrong passphrase for the L2 key (or a corrupt key file)")
-	// ErrNoPassphrase is returned when sealing with an empty passphrase.
-	ErrNoPassphrase = errors.New("an L2 key needs a non-empty passphrase")
-)
-
 // l1SeedTag separates the derivation of an L2 seed from an L1 key.
 const l1SeedTag = "nativechain/l2-seed/v2: payments-rollup key from the L1 secp256k1 private key"
 

@@ -1,5 +1,3 @@
-// Package ante holds x/crossrollup's transaction-admission check for
-// bundles.
 package ante
 
 import (

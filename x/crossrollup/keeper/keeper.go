@@ -17,8 +17,9 @@ import (
 	"github.com/nativechain/nativechain/x/crossrollup/types"
 )
 
-// Keeper owns the bridge state: params, and (in later features) the escrow
-// ledgers per rollup and denom, and message routing records.
+// Keeper owns the bridge state: params, the escrow ledgers per rollup and
+// denom, pauses and outflow caps, deferred withdrawals, and the exits,
+// exit credits and refund queues of frozen rollups.
 type Keeper struct {
 	cdc           codec.BinaryCodec
 	storeService  corestore.KVStoreService
@@ -38,9 +39,9 @@ type Keeper struct {
 	Schema  collections.Schema
 	Params  collections.Item[types.Params]
 	Ledgers collections.Map[collections.Pair[string, string], sdkmath.Int]
-	// Paused holds the rollups whose bridge governance paused.
-	// Paused holds true for paused rollups (a Map, not a KeySet: ICS23
-	// cannot prove empty values, which would break neighbours' proofs).
+	// Paused holds true for the rollups whose bridge governance paused (a
+	// Map, not a KeySet: ICS23 cannot prove empty values, which would break
+	// neighbours' proofs).
 	Paused collections.Map[string, bool]
 	// OutflowCaps and OutflowUsage implement the per-epoch withdrawal cap.
 	OutflowCaps  collections.Map[string, types.OutflowCap]

@@ -44,6 +44,21 @@ func (k Keeper) debitLedger(ctx context.Context, rollupID, denom string, amt sdk
 	return k.Ledgers.Set(ctx, collections.Join(rollupID, denom), left)
 }
 
+// requireHeld fails unless rollupID's ledger holds amt of denom.
+func (k Keeper) requireHeld(ctx context.Context, rollupID, denom string, amt sdkmath.Int) error {
+	if !amt.IsPositive() {
+		return nil
+	}
+	held, err := k.Ledger(ctx, rollupID, denom)
+	if err != nil {
+		return err
+	}
+	if held.LT(amt) {
+		return types.ErrLedgerInsufficient.Wrapf("rollup %q holds %s%s, entry carries %s", rollupID, held, denom, amt)
+	}
+	return nil
+}
+
 // RollupHoldsFunds reports whether any ledger of the rollup holds funds:
 // while one does, the bridge vetoes an immediate deregistration (see
 // hooks.BeforeRollupDeregistered).

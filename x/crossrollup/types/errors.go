@@ -19,3 +19,13 @@ var (
 	ErrInvalidOutflowCap  = errorsmod.Register(ModuleName, 14, "invalid outflow cap")
 	ErrNoRewardPool       = errorsmod.Register(ModuleName, 15, "a bridge fee is set but no reward pool is wired") // retired: the pool is a constructor argument
 )
+
+// Exodus errors (MsgExodusWithdraw: exodus_msgs.go, keeper/exodus.go).
+var (
+	ErrRollupNotFrozen  = errorsmod.Register(ModuleName, 16, "the rollup is not frozen")
+	ErrNoExitLayout     = errorsmod.Register(ModuleName, 17, "the rollup registered no exit layout the chain can verify")
+	ErrStaleExitRoot    = errorsmod.Register(ModuleName, 18, "the exit proof is not against the rollup's last verified state root")
+	ErrInvalidExitProof = errorsmod.Register(ModuleName, 19, "invalid exit proof")
+	ErrAlreadyExited    = errorsmod.Register(ModuleName, 20, "the account has already exited")
+	ErrNothingToExit    = errorsmod.Register(ModuleName, 21, "nothing to exit")
+)

@@ -26,7 +26,8 @@ var (
 	ErrInvalidBatchLimit    = errorsmod.Register(ModuleName, 19, "invalid max batch data bytes")
 	ErrInvalidRequest       = errorsmod.Register(ModuleName, 20, "invalid request")
 	ErrInboxMessageNotFound = errorsmod.Register(ModuleName, 21, "inbox message not found")
-	// 22 is ErrInvalidExitLayout (exit_layout.go).
+	// ErrInvalidExitLayout: a registration declared a malformed exit layout.
+	ErrInvalidExitLayout = errorsmod.Register(ModuleName, 22, "invalid exit layout")
 	// ErrForcedInboxFull is retired (review 2026-12, H3): forced entries are
 	// spaced and priced, never refused at a cap. The code stays reserved.
 	ErrForcedInboxFull = errorsmod.Register(ModuleName, 23, "too many unconsumed forced transactions")

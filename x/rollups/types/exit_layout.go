@@ -1,15 +1,10 @@
 package types
 
 import (
-	errorsmod "cosmossdk.io/errors"
-
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/nativechain/nativechain/protocol"
 )
-
-// ErrInvalidExitLayout: a registration declared a malformed exit layout.
-var ErrInvalidExitLayout = errorsmod.Register(ModuleName, 22, "invalid exit layout")
 
 // IsEmpty reports whether no layout was declared (nil or all fields zero):
 // such a rollup has no exodus of L2 balances.

@@ -45,7 +45,7 @@ func New() (*Prover, error) {
 	return &Prover{cs: cs, pk: pk, vk: vk}, nil
 }
 
-// Load restores a prover from keys written by WriteKeys.
+// Load restores a prover from the keys ProvingKey and VerifyingKey return.
 func Load(pkBytes, vkBytes []byte) (*Prover, error) {
 	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &devcircuit.Circuit{})
 	if err != nil {

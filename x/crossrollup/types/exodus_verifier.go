@@ -3,8 +3,6 @@ package types
 import (
 	"context"
 
-	errorsmod "cosmossdk.io/errors"
-
 	"github.com/nativechain/nativechain/protocol"
 )
 
@@ -33,13 +31,3 @@ type ExitVerifier interface {
 	// VerifyGas is the gas charged before VerifyExit runs.
 	VerifyGas(layout protocol.ExitLayoutParams) uint64
 }
-
-// Exodus errors.
-var (
-	ErrRollupNotFrozen  = errorsmod.Register(ModuleName, 16, "the rollup is not frozen")
-	ErrNoExitLayout     = errorsmod.Register(ModuleName, 17, "the rollup registered no exit layout the chain can verify")
-	ErrStaleExitRoot    = errorsmod.Register(ModuleName, 18, "the exit proof is not against the rollup's last verified state root")
-	ErrInvalidExitProof = errorsmod.Register(ModuleName, 19, "invalid exit proof")
-	ErrAlreadyExited    = errorsmod.Register(ModuleName, 20, "the account has already exited")
-	ErrNothingToExit    = errorsmod.Register(ModuleName, 21, "nothing to exit")
-)
