@@ -84,7 +84,8 @@ func BatchVerify(items []Item) (badIndex int, err error) {
 // vkGroup accumulates the fixed-G2 terms of the items sharing one key.
 type vkGroup struct {
 	vk        *VerifyingKey
-	sumW      fr.Element   // Σ w_i
+	sumLo     u128         // Σ lo_i, so that Σ w_i = Σ lo_i + (Σ hi_i)·λ
+	sumHi     u128         // Σ hi_i
 	scalars   []fr.Element // Σ w_i·x_{i,j}, per K_{j+1}
 	krs       []glvTerm    // w_i·Krs_i
 	comms     []glvTerm    // w_i·C_i (part of L)
@@ -130,7 +131,7 @@ func batchEquationHolds(items []Item, exts [][]fr.Element) bool {
 		varQ[i] = it.Proof.p.Bs
 
 		g.krs = append(g.krs, glvTerm{&tables[2*i+1], &w[i]})
-		g.sumW.Add(&g.sumW, &w[i].w)
+		g.sumLo, g.sumHi = g.sumLo.add(w[i].loVal), g.sumHi.add(w[i].hiVal)
 		for j := range exts[i] {
 			var t fr.Element
 			t.Mul(&w[i].w, &exts[i][j])
@@ -146,26 +147,22 @@ func batchEquationHolds(items []Item, exts [][]fr.Element) bool {
 	}
 
 	var fixedJac []curve.G1Jac
+	// Copies: MillerLoopFixedQ scales the lines it is given in place.
 	var fixedLines []millerLines
 	var s big.Int
 	for _, g := range groups {
+		// (Σ w_i)·K_0 and (Σ w_i)·(-α) in GLV form: the halves' sums are
+		// 64 + log2(n) bits, so they cost few more doublings than one weight.
+		sumW := glvWeightOf(g.sumLo, g.sumHi)
+		l := strausSum(append([]glvTerm{{&g.vk.negAlphaK0[1], &sumW}}, g.comms...))
 		k := g.vk.vk.G1.K
-		var l curve.G1Jac
-		l.FromAffine(&k[0])
-		l.ScalarMultiplication(&l, g.sumW.BigInt(&s))
 		for j := range g.scalars {
 			var t curve.G1Jac
 			t.FromAffine(&k[j+1])
 			t.ScalarMultiplication(&t, g.scalars[j].BigInt(&s))
 			l.AddAssign(&t)
 		}
-		if len(g.comms) > 0 {
-			c := strausSum(g.comms)
-			l.AddAssign(&c)
-		}
-		var alpha curve.G1Jac
-		alpha.FromAffine(&g.vk.negAlpha)
-		alpha.ScalarMultiplication(&alpha, g.sumW.BigInt(&s))
+		alpha := strausSum([]glvTerm{{&g.vk.negAlphaK0[0], &sumW}})
 		fixedJac = append(fixedJac, strausSum(g.krs), l, alpha)
 		fixedLines = append(fixedLines, g.vk.lines[lineDeltaNeg], g.vk.lines[lineGammaNeg], g.vk.lines[lineBeta])
 		if g.vk.nbCommitments > 0 {

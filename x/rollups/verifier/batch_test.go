@@ -156,3 +156,22 @@ func TestBatchVerify_WeightsDependOnEveryProof(t *testing.T) {
 	a, b := weight(batchSeed(items), 1, 0), weight(batchSeed(other), 1, 0)
 	require.NotEqual(t, a.w, b.w)
 }
+
+// gnark's MillerLoopFixedQ scales the lines it is given in place, so a key's
+// precomputed lines must only ever be passed as copies: verifying leaves
+// them as they were.
+func TestVerification_LeavesTheKeysPrecomputedLinesUntouched(t *testing.T) {
+	f := loadFixtures(t)
+	items := batchOf(t, f, 9, f.proofs)
+	snapshot := func() [][]millerLines {
+		return [][]millerLines{append([]millerLines(nil), f.vk.lines...), append([]millerLines(nil), f.vkCommit.lines...)}
+	}
+	before := snapshot()
+	bad, err := BatchVerify(items)
+	require.NoError(t, err)
+	require.Equal(t, -1, bad)
+	for i := range items {
+		require.NoError(t, Verify(items[i].VK, items[i].Proof, items[i].PublicInputs))
+	}
+	require.Equal(t, before, snapshot())
+}

@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"encoding/binary"
 	"math/bits"
 
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
@@ -52,20 +53,43 @@ func init() {
 const (
 	wnafWindow = 4
 	tableSize  = 1 << (wnafWindow - 2)
-	// wnafMaxLen is the longest expansion of a 64-bit value.
-	wnafMaxLen = 65
+	// wnafMaxLen is the longest expansion of a value below 2^127.
+	wnafMaxLen = 128
 )
 
-// wnaf is the width-4 non-adjacent form of a 64-bit value, least
-// significant digit first.
+// u128 is an unsigned 128-bit integer: a weight's halves are 64-bit, their
+// sums over a batch (Σ lo_i, Σ hi_i) a few bits more.
+type u128 struct{ lo, hi uint64 }
+
+func (a u128) add(b u128) u128 {
+	lo, c := bits.Add64(a.lo, b.lo, 0)
+	return u128{lo, a.hi + b.hi + c}
+}
+
+func (a u128) fr() fr.Element {
+	var e, lo fr.Element
+	e.SetUint64(a.hi).Mul(&e, &two64)
+	lo.SetUint64(a.lo)
+	return *e.Add(&e, &lo)
+}
+
+var two64 = func() fr.Element {
+	var e fr.Element
+	e.SetUint64(1 << 32)
+	return *e.Square(&e)
+}()
+
+// wnaf is the width-4 non-adjacent form of a value, least significant
+// digit first.
 type wnaf struct {
 	d [wnafMaxLen]int8
 	n int
 }
 
-func wnafOf(k uint64) wnaf {
+// wnafOf expands k < 2^127.
+func wnafOf(k u128) wnaf {
 	var out wnaf
-	lo, hi := k, uint64(0) // k + carries fits in 65 bits
+	lo, hi := k.lo, k.hi
 	for lo|hi != 0 {
 		if lo&1 == 1 {
 			u := int8(lo & (1<<wnafWindow - 1))
@@ -88,30 +112,28 @@ func wnafOf(k uint64) wnaf {
 	return out
 }
 
-// glvWeight is a weight w = lo + hi·λ with its digits.
+// glvWeight is a weight w = lo + hi·λ (mod r) with the digits of lo and hi.
 type glvWeight struct {
-	w      fr.Element
-	lo, hi wnaf
+	w            fr.Element
+	loVal, hiVal u128
+	lo, hi       wnaf
 }
 
-// newGLVWeight builds the weight of 16 transcript bytes; the zero weight
-// becomes 1.
+func glvWeightOf(lo, hi u128) glvWeight {
+	w := glvWeight{loVal: lo, hiVal: hi, lo: wnafOf(lo), hi: wnafOf(hi)}
+	l, h := lo.fr(), hi.fr()
+	w.w.Mul(&h, &glvLambda).Add(&w.w, &l)
+	return w
+}
+
+// newGLVWeight builds the weight of 16 transcript bytes, the big-endian
+// lo and hi halves; the zero weight becomes 1.
 func newGLVWeight(b []byte) glvWeight {
-	var lo, hi uint64
-	for i := range 8 {
-		lo = lo<<8 | uint64(b[i])
-		hi = hi<<8 | uint64(b[8+i])
-	}
+	lo, hi := binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:16])
 	if lo == 0 && hi == 0 {
 		lo = 1
 	}
-	var w glvWeight
-	var l, h fr.Element
-	l.SetUint64(lo)
-	h.SetUint64(hi)
-	w.w.Mul(&h, &glvLambda).Add(&w.w, &l)
-	w.lo, w.hi = wnafOf(lo), wnafOf(hi)
-	return w
+	return glvWeightOf(u128{lo: lo}, u128{lo: hi})
 }
 
 // pointTable holds P, 3P, 5P, 7P and their images under φ.

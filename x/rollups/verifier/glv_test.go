@@ -3,7 +3,6 @@ package verifier
 import (
 	"math"
 	"math/big"
-	"math/bits"
 	"math/rand"
 	"testing"
 
@@ -86,9 +85,17 @@ func TestWNAF_ReconstructsTheValue(t *testing.T) {
 	for range 1000 {
 		values = append(values, rng.Uint64())
 	}
-	for _, k := range values {
+	var wide []u128 // sums of weights' halves
+	for i := range values {
+		wide = append(wide, u128{lo: values[i]}, u128{lo: values[i], hi: uint64(i)}, u128{lo: values[i], hi: 1<<62 + uint64(i)})
+	}
+	for _, k := range wide {
 		w := wnafOf(k)
 		require.LessOrEqual(t, w.n, wnafMaxLen)
+		want := new(big.Int).SetUint64(k.hi)
+		want.Lsh(want, 64).Add(want, new(big.Int).SetUint64(k.lo))
+		got := k.fr()
+		require.True(t, got.Equal(new(fr.Element).SetBigInt(want)))
 		sum := new(big.Int)
 		last := -wnafWindow
 		for i := w.n - 1; i >= 0; i-- {
@@ -98,14 +105,14 @@ func TestWNAF_ReconstructsTheValue(t *testing.T) {
 		for i := 0; i < w.n; i++ {
 			if d := w.d[i]; d != 0 {
 				require.True(t, d%2 != 0 && d >= -7 && d <= 7, "digit %d", d)
-				require.GreaterOrEqual(t, i-last, wnafWindow, "nonzero digits too close in %d", k)
+				require.GreaterOrEqual(t, i-last, wnafWindow, "nonzero digits too close in %v", k)
 				last = i
 			}
 		}
-		require.Equal(t, new(big.Int).SetUint64(k), sum, "value %d", k)
-		if k != 0 {
-			require.NotZero(t, w.d[w.n-1], "leading digit of %d", k)
-			require.LessOrEqual(t, w.n, bits.Len64(k)+1)
+		require.Equal(t, want, sum, "value %v", k)
+		if want.Sign() != 0 {
+			require.NotZero(t, w.d[w.n-1], "leading digit of %v", k)
+			require.LessOrEqual(t, w.n, want.BitLen()+1)
 		}
 	}
 }
@@ -154,8 +161,23 @@ func TestStrausSum_AgreesWithScalarMultiplication(t *testing.T) {
 	got := strausSum(terms)
 	require.True(t, got.Equal(&want))
 
+	// A sum of weights in GLV form is the weight of the sums of its halves.
+	var sumLo, sumHi u128
+	var sumW fr.Element
+	for i := range ws {
+		sumLo, sumHi = sumLo.add(ws[i].loVal), sumHi.add(ws[i].hiVal)
+		sumW.Add(&sumW, &ws[i].w)
+	}
+	sum := glvWeightOf(sumLo, sumHi)
+	require.True(t, sum.w.Equal(&sumW))
+	var viaSum, direct curve.G1Affine
+	direct.ScalarMultiplication(&points[4], sumW.BigInt(new(big.Int)))
+	viaSumJac := strausSum([]glvTerm{{&tables[4], &sum}})
+	viaSum.FromJacobian(&viaSumJac)
+	require.True(t, direct.Equal(&viaSum))
+
 	// P and -P with equal weights cancel.
-	sum := strausSum([]glvTerm{{&tables[1], &ws[7]}, {&tables[2], &ws[7]}})
-	require.True(t, sum.Z.IsZero())
-	require.Equal(t, curve.G1Affine{}, batchToAffine([]curve.G1Jac{sum})[0])
+	zero := strausSum([]glvTerm{{&tables[1], &ws[7]}, {&tables[2], &ws[7]}})
+	require.True(t, zero.Z.IsZero())
+	require.Equal(t, curve.G1Affine{}, batchToAffine([]curve.G1Jac{zero})[0])
 }
