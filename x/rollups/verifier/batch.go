@@ -100,7 +100,7 @@ func batchEquationHolds(items []Item, exts [][]fr.Element) bool {
 	// Weights, and the tables of every point that gets one: Ar_i and
 	// Krs_i, then C_i and Pok_i of the items with a commitment.
 	w := make([]glvWeight, n)
-	u := make([]glvWeight, n)
+	var u []glvWeight // only with commitments
 	points := make([]curve.G1Affine, 0, 2*n)
 	for i := range items {
 		p := &items[i].Proof.p
@@ -110,6 +110,9 @@ func batchEquationHolds(items []Item, exts [][]fr.Element) bool {
 	for i := range items {
 		p := &items[i].Proof.p
 		if len(p.Commitments) > 0 {
+			if u == nil {
+				u = make([]glvWeight, n)
+			}
 			u[i] = weight(seed, 2, i)
 			points = append(points, p.Commitments[0], p.CommitmentPok)
 		}
