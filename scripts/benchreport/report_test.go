@@ -141,3 +141,28 @@ func TestRender_IncludesTheGasTable(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, Render(res), "Step `gastable` failed", "a failed run's table is not shown")
 }
+
+func TestRows_BatchVerificationWithBareFloorAndEightKeys(t *testing.T) {
+	dir := t.TempDir()
+	out := "BenchmarkBatchVerify/64-2 	 100	 12000000 ns/op\n" +
+		"BenchmarkVerifyOneByOne/64-2 	 20	 48000000 ns/op\n" +
+		"BenchmarkMultiPairingBare/64-2 	 100	 10000000 ns/op\n" +
+		"BenchmarkBatchVerify8Keys/64-2 	 100	 16000000 ns/op\n" +
+		"BenchmarkVerifyOneByOne8Keys/64-2 	 20	 48000000 ns/op\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "verifier.txt"), []byte(out), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "verifier.status"), []byte("wall_seconds=3 status=ok\n"), 0o644))
+	res, err := Load(dir, Steps(5, 24, 16, "/bin/nativechaind"))
+	require.NoError(t, err)
+
+	rows := map[string]Row{}
+	for _, row := range res.Rows() {
+		rows[row.Metric] = row
+	}
+	one := rows["block batch verification of 64 proofs (one multi-pairing) vs one by one"]
+	require.Equal(t, "**4.00× faster**", one.Ratio)
+	require.Contains(t, one.How, "bare multi-pairing of the same proofs takes 10.00 ms (4.80× faster than one by one)")
+	eight := rows["block batch verification of 64 proofs over 8 verifying keys (one multi-pairing) vs one by one"]
+	require.Equal(t, "16.00 ms", eight.Ours)
+	require.Equal(t, "**3.00× faster**", eight.Ratio)
+	require.Equal(t, "not in output", rows["block batch verification of 16 proofs (one multi-pairing) vs one by one"].Ours)
+}

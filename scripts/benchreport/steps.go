@@ -55,7 +55,7 @@ func Steps(count, depth, slots int, bin string) []Step {
 		{Name: "keeper", Timeout: 15 * time.Minute, Args: []string{"test", "-run", "^$",
 			"-bench", "SubmitBatch_(Handler|HandlerNoData|HandlerAfterProposal|RawGnarkVerify)$", "-count", c, "./x/rollups/keeper/"}},
 		{Name: "verifier", Timeout: 20 * time.Minute, Args: []string{"test", "-run", "^$",
-			"-bench", "^Benchmark(BatchVerify|VerifyOneByOne)$/^(16|64|256)$", "-count", c, "./x/rollups/verifier/"}},
+			"-bench", "^Benchmark(BatchVerify|VerifyOneByOne|MultiPairingBare|BatchVerify8Keys|VerifyOneByOne8Keys)$/^(16|64|256)$", "-count", c, "./x/rollups/verifier/"}},
 		{Name: "circuit", Timeout: 20 * time.Minute, Args: []string{"test", "-run", "^$",
 			"-bench", "ConstraintsPerTransfer|DABytesPerTransfer", "-benchtime", "1x", "./prover/payments/"}},
 		{Name: "prove", Timeout: 30 * time.Minute, Args: []string{"test", "-run", "^$",

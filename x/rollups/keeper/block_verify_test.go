@@ -1,10 +1,12 @@
 package keeper_test
 
 import (
+	"bytes"
 	"fmt"
 	"testing"
 
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/stretchr/testify/require"
 
@@ -217,4 +219,59 @@ func TestVerifyBlockBatches_ConsidersNoMoreThanTheBlockGasLimit(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, -1, bad)
 	require.Equal(t, uint64(1), f.keeper.VerifyCacheStats().ProofsVerified-after.ProofsVerified)
+}
+
+// withBsOffTheSubgroup returns proof bytes whose Bs is a compressed point on
+// the twist but outside the prime-order subgroup.
+func withBsOffTheSubgroup(t *testing.T, proof []byte) []byte {
+	t.Helper()
+	_, _, _, g2 := curve.Generators()
+	var b, x3 = g2.Y, g2.X // the twist's b' = y² - x³
+	b.Square(&b)
+	x3.Square(&x3).Mul(&x3, &g2.X)
+	b.Sub(&b, &x3)
+	for k := uint64(1); k < 1000; k++ {
+		var p curve.G2Affine
+		p.X.A0.SetUint64(k)
+		y2 := p.X
+		y2.Square(&y2).Mul(&y2, &p.X).Add(&y2, &b)
+		if y2.Legendre() != 1 {
+			continue
+		}
+		p.Y.Sqrt(&y2)
+		if p.IsOnCurve() && !p.IsInSubGroup() {
+			out := bytes.Clone(proof)
+			enc := p.Bytes()
+			copy(out[curve.SizeOfG1AffineCompressed:], enc[:])
+			return out
+		}
+	}
+	t.Fatal("no point off the subgroup found")
+	return nil
+}
+
+// A proof whose Bs is off the G2 subgroup is refused when parsed: the
+// block-level pass leaves its batch out and verifies the others, and the
+// ante precheck and the handler reject it.
+func TestVerifyBlockBatches_LeavesOutAProofOffTheSubgroup(t *testing.T) {
+	msgs := makeBlockBatches(t)
+	f := newBlockFixture(t)
+	block := cloneMsgs(msgs)
+	block[1].Proof = withBsOffTheSubgroup(t, block[1].Proof)
+
+	before := f.keeper.VerifyCacheStats()
+	bad, err := f.keeper.VerifyBlockBatches(f.ctx, block)
+
+	require.NoError(t, err)
+	require.Equal(t, -1, bad)
+	require.Equal(t, uint64(2), f.keeper.VerifyCacheStats().ProofsVerified-before.ProofsVerified, "the two other batches")
+	require.ErrorIs(t, f.keeper.PrecheckBatch(f.ctx, block[1]), verifier.ErrProofEncoding)
+	for i, msg := range block {
+		_, err := f.msgServer.SubmitBatch(f.ctx, msg)
+		if i == 1 {
+			require.ErrorIs(t, err, verifier.ErrProofEncoding)
+			continue
+		}
+		require.NoError(t, err, "batch %d", i)
+	}
 }

@@ -12,10 +12,15 @@
 // which gnark's encoder must reproduce byte for byte.
 //
 // Verification runs on one goroutine with no clock or randomness: Verify
-// checks one proof; BatchVerify checks all proofs of a block with a single
-// final exponentiation, using random-linear-combination weights derived
-// from a SHA-256 transcript of every verifying key, proof and public input,
-// and falls back to one-by-one verification to name the culprit.
+// checks one proof; BatchVerify checks all proofs of a block with one
+// Miller loop and one final exponentiation, using random-linear-combination
+// weights derived from a SHA-256 transcript of every verifying key, proof
+// and public input, and falls back to one-by-one verification to name the
+// culprit. Its cost per proof is the proof's own pairing e(w·Ar, Bs) plus a
+// 64-doubling scalar multiplication (the weights are drawn in GLV form,
+// glv.go) and a share of one small MSM per key; public inputs are combined
+// in the field, so a key's public-input MSM is paid once per batch, not
+// once per proof.
 //
 // Groth16 proofs are malleable: anyone can re-randomise a valid proof into
 // different bytes that verify for the same statement. Replay protection must

@@ -219,3 +219,45 @@ func nonSubgroupG2(t testing.TB) []byte {
 	t.Fatal("no non-subgroup point found")
 	return nil
 }
+
+// rekeyed returns a verifying key that accepts exactly the proofs vk
+// accepts, with different bytes: α' = k·α and β' = β/k keep e(α, β), the
+// only place α and β enter verification. It stands in for another
+// rollup's key in multi-key batches.
+func rekeyed(t testing.TB, vk *VerifyingKey, k int64) *VerifyingKey {
+	t.Helper()
+	q := vk.vk // copy; the slices are shared but not modified
+	kBig := big.NewInt(k)
+	var kInv fr.Element
+	kInv.SetBigInt(kBig).Inverse(&kInv)
+	kInvBig := kInv.BigInt(new(big.Int))
+	q.G1.Alpha.ScalarMultiplication(&q.G1.Alpha, kBig)
+	q.G1.Beta.ScalarMultiplication(&q.G1.Beta, kInvBig)
+	q.G2.Beta.ScalarMultiplication(&q.G2.Beta, kInvBig)
+
+	var buf bytes.Buffer
+	_, err := q.WriteTo(&buf)
+	require.NoError(t, err)
+	out, err := ValidateVerifyingKey(buf.Bytes(), maxVKBytes, nbPublic)
+	require.NoError(t, err)
+	require.NotEqual(t, vk.Hash(), out.Hash())
+	return out
+}
+
+// batchOverKeys is batchOf with item i verified under the (i mod nbKeys)-th
+// of nbKeys distinct keys derived from its fixture's key.
+func batchOverKeys(t testing.TB, f *fixtures, n, nbKeys int, which []fixtureProof) []Item {
+	keys := make(map[*VerifyingKey][]*VerifyingKey)
+	items := batchOf(t, f, n, which)
+	for i := range items {
+		vk := items[i].VK
+		if keys[vk] == nil {
+			keys[vk] = []*VerifyingKey{vk}
+			for k := int64(2); len(keys[vk]) < nbKeys; k++ {
+				keys[vk] = append(keys[vk], rekeyed(t, vk, k))
+			}
+		}
+		items[i].VK = keys[vk][i%nbKeys]
+	}
+	return items
+}

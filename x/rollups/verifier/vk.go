@@ -52,6 +52,7 @@ type VerifyingKey struct {
 	nbCommitments int
 	negAlpha      curve.G1Affine
 	lines         []millerLines // nbLines entries, or 3 without a commitment
+	negAlphaK0    []pointTable  // -α and K_0, for BatchVerify's per-key terms (glv.go)
 }
 
 // Hash is SHA-256 of the verifying key's canonical bytes; it identifies the
@@ -278,6 +279,7 @@ func decodeVerifyingKey(bz []byte, wantPublic int, l vkLayout) (*VerifyingKey, e
 			curve.PrecomputeLines(vk.CommitmentKeys[0].G),
 		)
 	}
+	out.negAlphaK0 = buildTables([]curve.G1Affine{out.negAlpha, vk.G1.K[0]})
 	out.hash = sha256.Sum256(bz)
 	return out, nil
 }
