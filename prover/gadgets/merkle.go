@@ -35,3 +35,72 @@ func (h *Hasher) merkleParent(node, sibling, isRight frontend.Variable) frontend
 	right := api.Sub(api.Add(node, sibling), left)
 	return h.Compress(left, right)
 }
+
+// Subroots are the 2^k nodes of a tree at height depth-k, for a circuit
+// that updates many leaves of one tree: an update walks its leaf's path up
+// to that height only and replaces the subroot it reaches, selected by the
+// index's top k bits, and the root is hashed from the subroots once per
+// circuit. The top k levels then cost 2(2^k - 1) compressions in all
+// instead of k per path (two paths per updated leaf). The tree, its root
+// and its paths are unchanged.
+type Subroots struct {
+	h     *Hasher
+	nodes []frontend.Variable
+}
+
+// OpenSubroots asserts that nodes, left to right (a power of two of them),
+// are the nodes of root's tree at their height, and returns them for
+// updating.
+func (h *Hasher) OpenSubroots(root frontend.Variable, nodes []frontend.Variable) *Subroots {
+	if len(nodes) == 0 || len(nodes)&(len(nodes)-1) != 0 {
+		panic("gadgets: subroots must be a power of two")
+	}
+	s := &Subroots{h: h, nodes: append([]frontend.Variable(nil), nodes...)}
+	h.api.AssertIsEqual(s.Root(), root)
+	return s
+}
+
+// Update replaces the subroot at position topBits (topBits[0] the lowest,
+// boolean, len = k) by newNode, asserting that it is oldNode: the leaf's
+// path below the subroots opened oldNode and hashed newNode. Cost: about
+// 3 * 2^k constraints (the position's one-hot selectors, the read and the
+// write).
+func (s *Subroots) Update(topBits []frontend.Variable, oldNode, newNode frontend.Variable) {
+	api := s.h.api
+	if 1<<len(topBits) != len(s.nodes) {
+		panic("gadgets: subroot position and count differ")
+	}
+	// one-hot selectors of the position, highest bit first:
+	// sel[j] = prod_i (topBits[i] if bit i of j else 1 - topBits[i])
+	sel := []frontend.Variable{1}
+	for i := len(topBits) - 1; i >= 0; i-- {
+		next := make([]frontend.Variable, 0, 2*len(sel))
+		for _, e := range sel {
+			hi := api.Mul(e, topBits[i])
+			next = append(next, api.Sub(e, hi), hi)
+		}
+		sel = next
+	}
+	var read frontend.Variable = 0
+	for j, node := range s.nodes {
+		read = api.Add(read, api.Mul(sel[j], node))
+	}
+	api.AssertIsEqual(read, oldNode)
+	delta := api.Sub(newNode, oldNode)
+	for j := range s.nodes {
+		s.nodes[j] = api.Add(s.nodes[j], api.Mul(sel[j], delta))
+	}
+}
+
+// Root hashes the current subroots up to the root: 2^k - 1 compressions.
+func (s *Subroots) Root() frontend.Variable {
+	level := s.nodes
+	for len(level) > 1 {
+		up := make([]frontend.Variable, len(level)/2)
+		for i := range up {
+			up[i] = s.h.Compress(level[2*i], level[2*i+1])
+		}
+		level = up
+	}
+	return level[0]
+}

@@ -15,7 +15,8 @@ import (
 // TagTx domain-separates the message users sign.
 const TagTx = "nativechain/payments-tx/v1"
 
-// AccountWitness is one account leaf and its authentication path.
+// AccountWitness is one account leaf and its authentication path up to
+// the subroots (Params.PathDepth siblings, the leaf's first).
 type AccountWitness struct {
 	X, Y     frontend.Variable // public key
 	Balance  frontend.Variable
@@ -65,6 +66,7 @@ type Circuit struct {
 	BatchIndex      frontend.Variable
 	SubmitterDigest frontend.Variable
 	PrevRoot        frontend.Variable
+	Subroots        []frontend.Variable // PrevRoot's nodes at height PathDepth, 2^TopLevels of them
 	InboxBefore     frontend.Variable
 	OutboxCount     frontend.Variable
 	DAChunks        frontend.Variable // ceil(len(data)/31)
@@ -76,10 +78,11 @@ type Circuit struct {
 // NewCircuit allocates the circuit's shape for params (for compiling).
 func NewCircuit(p Params) *Circuit {
 	p = p.WithDefaults()
-	c := &Circuit{params: p, Slots: make([]SlotWitness, p.Slots), Forced: make([]ForcedWitness, p.ForcedSlots)}
+	c := &Circuit{params: p, Slots: make([]SlotWitness, p.Slots), Forced: make([]ForcedWitness, p.ForcedSlots),
+		Subroots: make([]frontend.Variable, 1<<p.TopLevels())}
 	for i := range c.Slots {
-		c.Slots[i].A.Siblings = make([]frontend.Variable, p.Depth)
-		c.Slots[i].B.Siblings = make([]frontend.Variable, p.Depth)
+		c.Slots[i].A.Siblings = make([]frontend.Variable, p.PathDepth())
+		c.Slots[i].B.Siblings = make([]frontend.Variable, p.PathDepth())
 	}
 	return c
 }
@@ -128,7 +131,7 @@ func (c *Circuit) Define(api frontend.API) error {
 	}
 	h := ctx.h
 
-	root := c.PrevRoot
+	subroots := h.OpenSubroots(c.PrevRoot, c.Subroots)
 	inbox := h.NewInboxConsumer(c.InboxBefore)
 	outbox := h.NewOutbox(c.OutboxCount)
 	var fees, txCount frontend.Variable = 0, 0
@@ -147,8 +150,7 @@ func (c *Circuit) Define(api frontend.API) error {
 		if i < len(c.Forced) {
 			forced = &c.Forced[i]
 		}
-		res := ctx.slot(s, prev, next, forced, root)
-		root = res.root
+		res := ctx.slot(s, prev, next, forced, subroots)
 		fees = api.Add(fees, res.fee)
 		txCount = api.Add(txCount, api.Sub(1, s.IsKind[KindNoop]))
 		inbox.Consume(res.isIn, res.inHash)
@@ -167,7 +169,7 @@ func (c *Circuit) Define(api frontend.API) error {
 		RollupIDDigest:  c.RollupIDDigest,
 		BatchIndex:      c.BatchIndex,
 		PrevStateRoot:   c.PrevRoot,
-		NewStateRoot:    root,
+		NewStateRoot:    subroots.Root(),
 		DAHash:          h.DAHashPrefix(data, length, c.DAChunks, ctx.rc),
 		InboxBefore:     c.InboxBefore,
 		InboxAfter:      inbox.Accumulator(),
@@ -190,17 +192,17 @@ func (ctx *circuitCtx) feeWithdrawal(fees, submitterDigest frontend.Variable) fr
 }
 
 type slotResult struct {
-	root, fee, isIn, isOut, inHash, outHash frontend.Variable
+	fee, isIn, isOut, inHash, outHash frontend.Variable
 }
 
-// slot applies one slot to root. Every slot runs the same constraints; the
+// slot applies one slot to the tree. Every slot runs the same constraints; the
 // kind selectors decide which take effect. A forced-capable slot (f not
 // nil) may also consume a forced transaction: it executes it (the slot's
 // kind is then the transaction's, and it posts a forced skip record) or,
 // only if the transaction is not valid against the state, skips it. The
 // steps run in a fixed order: the compiled constraint system, and so the
 // verifying key, depend on it.
-func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, root frontend.Variable) slotResult {
+func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, subroots *gadgets.Subroots) slotResult {
 	api := ctx.api
 	k := ctx.kindSelectors(s.IsKind)
 	var nextKinds *[8]frontend.Variable
@@ -216,8 +218,8 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, root f
 		isForcedSkip = fs.isSkip
 	}
 	ctx.bytesOf(s.Bytes[:], rec.posted)
-	pkHashA, midRoot := ctx.debitAccount(&s.A, k.useA, rec.amount, rec.fee, rec.fromBits, root)
-	pkHashB, newRoot := ctx.creditAccount(s, k, rec.amount, rec.toBits, midRoot)
+	pkHashA := ctx.debitAccount(&s.A, k.useA, rec.amount, rec.fee, rec.fromBits, subroots)
+	pkHashB := ctx.creditAccount(s, k, rec.amount, rec.toBits, subroots)
 	// the slot's L2 address: To's key for credits, From's otherwise
 	addrX := api.Select(k.credit, s.B.X, s.A.X)
 	addrY := api.Select(k.credit, s.B.Y, s.A.Y)
@@ -237,9 +239,9 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, root f
 	}
 	if fs == nil {
 		ctx.assertSlotSignature(s, k, rec.word, pkHashA, pkHashB, entryHash)
-		return slotResult{root: newRoot, fee: api.Mul(k.useA, rec.fee), isIn: k.isIn, isOut: k.isOut, inHash: entryHash, outHash: entryHash}
+		return slotResult{fee: api.Mul(k.useA, rec.fee), isIn: k.isIn, isOut: k.isOut, inHash: entryHash, outHash: entryHash}
 	}
 	ctx.assertForcedSignature(s, k, fs, rec.word, pkHashA, pkHashB, outRole, entryHash)
-	return slotResult{root: newRoot, fee: api.Mul(k.useA, rec.fee), isIn: api.Add(isInReg, fs.fd.isForced), isOut: k.isOut,
+	return slotResult{fee: api.Mul(k.useA, rec.fee), isIn: api.Add(isInReg, fs.fd.isForced), isOut: k.isOut,
 		inHash: api.Select(fs.fd.isForced, fs.fd.entryHash, entryHash), outHash: entryHash}
 }

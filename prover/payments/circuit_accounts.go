@@ -5,6 +5,7 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 
+	"github.com/nativechain/nativechain/prover/gadgets"
 	"github.com/nativechain/nativechain/prover/tree"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -16,29 +17,35 @@ func packLeaf(api frontend.API, balance, nonce frontend.Variable) frontend.Varia
 
 // debitAccount applies account A's side of the slot when useA is 1: A pays
 // amount + fee and its nonce goes up by one, neither leaving its range (no
-// overdraft, no nonce wrap). It asserts that A's leaf is in the tree of
-// root at fromBits and returns A's key hash and the root after the update.
-func (ctx *circuitCtx) debitAccount(a *AccountWitness, useA, amount, fee frontend.Variable, fromBits []frontend.Variable, root frontend.Variable) (pkHash, newRoot frontend.Variable) {
+// overdraft, no nonce wrap). It asserts that A's leaf is in the tree at
+// fromBits, updates it and returns A's key hash.
+func (ctx *circuitCtx) debitAccount(a *AccountWitness, useA, amount, fee frontend.Variable, fromBits []frontend.Variable, subroots *gadgets.Subroots) (pkHash frontend.Variable) {
 	api, h, rc := ctx.api, ctx.h, ctx.rc
 	pkHash = h.Compress(a.X, a.Y)
 	newBal := api.Sub(a.Balance, api.Mul(useA, api.Add(amount, fee)))
 	newNonce := api.Add(a.Nonce, useA)
 	rc.Check(newBal, BalanceBits)
 	rc.Check(newNonce, NonceBits)
-	oldRoot, newRoot := h.MerkleUpdate(
-		h.Compress(pkHash, packLeaf(api, a.Balance, a.Nonce)),
-		h.Compress(pkHash, packLeaf(api, newBal, newNonce)),
-		fromBits, a.Siblings)
-	api.AssertIsEqual(oldRoot, root)
-	return pkHash, newRoot
+	ctx.updateLeaf(subroots, h.Compress(pkHash, packLeaf(api, a.Balance, a.Nonce)),
+		h.Compress(pkHash, packLeaf(api, newBal, newNonce)), fromBits, a.Siblings)
+	return pkHash
 }
 
-// creditAccount applies account B's side of the slot to root (the root
-// after A's update): a transfer's amount or a credit's entry value goes to
-// B, whose key must be on the curve and whose balance stays in range. A
+// updateLeaf replaces oldLeaf at the index of indexBits (Depth bits) by
+// newLeaf: one pass up the path to the subroots for each leaf, over the
+// same siblings, then the subroot at the index's top bits.
+func (ctx *circuitCtx) updateLeaf(subroots *gadgets.Subroots, oldLeaf, newLeaf frontend.Variable, indexBits, siblings []frontend.Variable) {
+	pathBits := indexBits[:len(siblings)]
+	oldNode, newNode := ctx.h.MerkleUpdate(oldLeaf, newLeaf, pathBits, siblings)
+	subroots.Update(indexBits[len(siblings):], oldNode, newNode)
+}
+
+// creditAccount applies account B's side of the slot to the tree (after
+// A's update): a transfer's amount or a credit's entry value goes to B,
+// whose key must be on the curve and whose balance stays in range. A
 // credit may create B (Create = 1) only over an empty leaf, with the key of
-// the entry's recipient. It returns B's key hash and the slot's new root.
-func (ctx *circuitCtx) creditAccount(s *SlotWitness, k slotKinds, amount frontend.Variable, toBits []frontend.Variable, root frontend.Variable) (pkHash, newRoot frontend.Variable) {
+// the entry's recipient. It returns B's key hash.
+func (ctx *circuitCtx) creditAccount(s *SlotWitness, k slotKinds, amount frontend.Variable, toBits []frontend.Variable, subroots *gadgets.Subroots) (pkHash frontend.Variable) {
 	api, h := ctx.api, ctx.h
 	b := &s.B
 	api.AssertIsBoolean(s.Create)
@@ -51,9 +58,8 @@ func (ctx *circuitCtx) creditAccount(s *SlotWitness, k slotKinds, amount fronten
 	ctx.rc.Check(newBal, BalanceBits)
 	pkHash = h.Compress(b.X, b.Y)
 	oldLeaf := api.Select(s.Create, EmptyLeaf.BigInt(new(big.Int)), h.Compress(pkHash, packLeaf(api, b.Balance, b.Nonce)))
-	oldRoot, newRoot := h.MerkleUpdate(oldLeaf, h.Compress(pkHash, packLeaf(api, newBal, b.Nonce)), toBits, b.Siblings)
-	api.AssertIsEqual(oldRoot, root)
-	return pkHash, newRoot
+	ctx.updateLeaf(subroots, oldLeaf, h.Compress(pkHash, packLeaf(api, newBal, b.Nonce)), toBits, b.Siblings)
+	return pkHash
 }
 
 // assertOnCurve asserts a*x^2 + y^2 = 1 + d*x^2*y^2 when cond is 1.

@@ -80,6 +80,12 @@ func TestCircuit_RejectsEachBrokenRule(t *testing.T) {
 		"outbox count":        func(a *Circuit, _ *Batch) { a.OutboxCount = 4 },
 		"fees not paid":       func(a *Circuit, _ *Batch) { a.OutboxCount = 2 },
 		"wrong previous root": func(a *Circuit, _ *Batch) { a.PrevRoot = bumped(a.PrevRoot, 1) },
+		// the subroots stand for the previous root's top levels: one the
+		// root does not open would let a slot read a leaf the state lacks
+		"subroot the previous root does not open": func(a *Circuit, _ *Batch) {
+			a.Subroots[len(a.Subroots)-1] = bumped(a.Subroots[len(a.Subroots)-1], 1)
+		},
+		"subroots swapped": func(a *Circuit, _ *Batch) { a.Subroots[0], a.Subroots[1] = a.Subroots[1], a.Subroots[0] },
 		"credit to another key": func(a *Circuit, _ *Batch) {
 			k := testKey(7).Public
 			a.Slots[0].B.X, a.Slots[0].B.Y = k.X, k.Y
