@@ -30,10 +30,56 @@ func (h *Hasher) MerkleUpdate(oldLeaf, newLeaf frontend.Variable, indexBits, sib
 
 // merkleParent orders (node, sibling) by the bit with one multiplication.
 func (h *Hasher) merkleParent(node, sibling, isRight frontend.Variable) frontend.Variable {
+	return h.Compress(h.merkleOrder(node, sibling, isRight))
+}
+
+func (h *Hasher) merkleOrder(node, sibling, isRight frontend.Variable) (left, right frontend.Variable) {
 	api := h.api
-	left := api.Add(node, api.Mul(isRight, api.Sub(sibling, node)))
-	right := api.Sub(api.Add(node, sibling), left)
-	return h.Compress(left, right)
+	left = api.Add(node, api.Mul(isRight, api.Sub(sibling, node)))
+	right = api.Sub(api.Add(node, sibling), left)
+	return left, right
+}
+
+// ChainJob is the chain Chain(Start, Xs...) still to compute.
+type ChainJob struct {
+	Start frontend.Variable
+	Xs    []frontend.Variable
+}
+
+// MerkleRootOrChain is MerkleRoot when lend is 0. When lend is 1 (boolean)
+// the path's compressions compute job instead, as far as the path
+// reaches, for a circuit that has no leaf to hash on this path: rest is
+// what is left of job (Start its state after min(len(Xs), depth) steps),
+// and root is garbage the caller must not use. Either way, rest is garbage
+// when lend is 0. Cost: MerkleRoot's, plus two selections per step of the
+// job the path takes and one at the leaf.
+func (h *Hasher) MerkleRootOrChain(lend, leaf frontend.Variable, indexBits, siblings []frontend.Variable, job ChainJob) (root frontend.Variable, rest ChainJob) {
+	if len(indexBits) != len(siblings) {
+		panic("gadgets: path and index lengths differ")
+	}
+	api := h.api
+	steps := min(len(job.Xs), len(siblings))
+	node := leaf
+	if steps > 0 {
+		node = api.Select(lend, job.Start, leaf)
+	}
+	for i := range siblings {
+		left, right := h.merkleOrder(node, siblings[i], indexBits[i])
+		if i < steps {
+			// the chain's state is the node; its input takes the sibling's
+			// place whatever the index bit
+			left, right = api.Select(lend, node, left), api.Select(lend, job.Xs[i], right)
+		}
+		node = h.Compress(left, right)
+		if i+1 == steps {
+			rest.Start = node
+		}
+	}
+	if steps == 0 {
+		rest.Start = job.Start
+	}
+	rest.Xs = job.Xs[steps:]
+	return node, rest
 }
 
 // Subroots are the 2^k nodes of a tree at height depth-k, for a circuit
@@ -62,10 +108,11 @@ func (h *Hasher) OpenSubroots(root frontend.Variable, nodes []frontend.Variable)
 
 // Update replaces the subroot at position topBits (topBits[0] the lowest,
 // boolean, len = k) by newNode, asserting that it is oldNode: the leaf's
-// path below the subroots opened oldNode and hashed newNode. Cost: about
-// 3 * 2^k constraints (the position's one-hot selectors, the read and the
-// write).
-func (s *Subroots) Update(topBits []frontend.Variable, oldNode, newNode frontend.Variable) {
+// path below the subroots opened oldNode and hashed newNode. If enabled is
+// 0 (boolean) it does neither, for a path that computed something else
+// (MerkleRootOrChain). Cost: about 3 * 2^k constraints (the position's
+// one-hot selectors, the read and the write).
+func (s *Subroots) Update(enabled frontend.Variable, topBits []frontend.Variable, oldNode, newNode frontend.Variable) {
 	api := s.h.api
 	if 1<<len(topBits) != len(s.nodes) {
 		panic("gadgets: subroot position and count differ")
@@ -85,8 +132,8 @@ func (s *Subroots) Update(topBits []frontend.Variable, oldNode, newNode frontend
 	for j, node := range s.nodes {
 		read = api.Add(read, api.Mul(sel[j], node))
 	}
-	api.AssertIsEqual(read, oldNode)
-	delta := api.Sub(newNode, oldNode)
+	api.AssertIsEqual(api.Mul(enabled, api.Sub(read, oldNode)), 0)
+	delta := api.Mul(enabled, api.Sub(newNode, oldNode))
 	for j := range s.nodes {
 		s.nodes[j] = api.Add(s.nodes[j], api.Mul(sel[j], delta))
 	}

@@ -41,7 +41,7 @@ func (c *subrootsCircuit) Define(api frontend.API) error {
 	for _, u := range c.Updates {
 		bits := api.ToBinary(u.Index, subrootsTreeDepth)
 		oldNode, newNode := h.MerkleUpdate(u.OldLeaf, u.NewLeaf, bits[:c.height], u.Siblings)
-		s.Update(bits[c.height:], oldNode, newNode)
+		s.Update(1, bits[c.height:], oldNode, newNode)
 	}
 	api.AssertIsEqual(s.Root(), c.NewRoot)
 	return nil
@@ -132,5 +132,66 @@ func TestSubroots_RejectTampering(t *testing.T) {
 			attack(c)
 			require.Error(t, test.IsSolved(shapeSubroots(height, len(indices)), c, ecc.BN254.ScalarField()))
 		})
+	}
+}
+
+// merkleOrChainCircuit runs one path as a Merkle path or, when Idle is 1,
+// as the chain Start, Xs...: Root is the root (idle 0) or the chain's
+// result, finished on its own compressions where the path is too short.
+type merkleOrChainCircuit struct {
+	Idle, Leaf, Index frontend.Variable
+	Siblings          []frontend.Variable
+	Start             frontend.Variable
+	Xs                []frontend.Variable
+	Out               frontend.Variable
+}
+
+func (c *merkleOrChainCircuit) Define(api frontend.API) error {
+	h, err := NewHasher(api)
+	if err != nil {
+		return err
+	}
+	root, rest := h.MerkleRootOrChain(c.Idle, c.Leaf, api.ToBinary(c.Index, len(c.Siblings)), c.Siblings, ChainJob{Start: c.Start, Xs: c.Xs})
+	api.AssertIsEqual(api.Select(c.Idle, h.Chain(rest.Start, rest.Xs...), root), c.Out)
+	return nil
+}
+
+func elems(from uint64, n int) []frontend.Variable {
+	out := make([]frontend.Variable, n)
+	for i := range out {
+		out[i] = fr.NewElement(from + uint64(i))
+	}
+	return out
+}
+
+// A path and a chain of every relative length, at an index whose bits are
+// not all zero: the chain's inputs take the siblings' places whatever the
+// bits say.
+func TestMerkleRootOrChain_IsTheRootOrTheChain(t *testing.T) {
+	const depth = 4
+	siblings := elems(100, depth)
+	path := make([]fr.Element, depth)
+	for i := range path {
+		path[i] = siblings[i].(fr.Element)
+	}
+	for _, index := range []uint64{0, 5, 15} {
+		for n := 0; n <= depth+2; n++ {
+			shape := &merkleOrChainCircuit{Siblings: make([]frontend.Variable, depth), Xs: make([]frontend.Variable, n)}
+			xs := elems(200, n)
+			chain := fr.NewElement(7)
+			for _, x := range xs {
+				chain = tree.Compress(chain, x.(fr.Element))
+			}
+			asRoot := &merkleOrChainCircuit{Idle: 0, Leaf: fr.NewElement(9), Index: index, Siblings: siblings, Start: fr.NewElement(7), Xs: xs,
+				Out: tree.RootFromPath(fr.NewElement(9), index, path)}
+			require.NoError(t, test.IsSolved(shape, asRoot, ecc.BN254.ScalarField()), "index %d, %d inputs", index, n)
+			asChain := *asRoot
+			asChain.Idle, asChain.Out = 1, chain
+			require.NoError(t, test.IsSolved(shape, &asChain, ecc.BN254.ScalarField()), "index %d, %d inputs", index, n)
+			// the other reading of the same path is not accepted
+			asRoot.Out, asChain.Out = chain, asRoot.Out
+			require.Error(t, test.IsSolved(shape, asRoot, ecc.BN254.ScalarField()))
+			require.Error(t, test.IsSolved(shape, &asChain, ecc.BN254.ScalarField()))
+		}
 	}
 }

@@ -218,20 +218,28 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, subroo
 		isForcedSkip = fs.isSkip
 	}
 	ctx.bytesOf(s.Bytes[:], rec.posted)
-	pkHashA := ctx.debitAccount(&s.A, k.useA, rec.amount, rec.fee, rec.fromBits, subroots)
-	pkHashB := ctx.creditAccount(s, k, rec.amount, rec.toBits, subroots)
+	pkHashA, updA := ctx.debitAccount(&s.A, k.useA, rec.amount, rec.fee, rec.fromBits)
+	pkHashB, updB := ctx.creditAccount(s, k, rec.amount, rec.toBits)
 	// the slot's L2 address: To's key for credits, From's otherwise
 	addrX := api.Select(k.credit, s.B.X, s.A.X)
 	addrY := api.Select(k.credit, s.B.Y, s.A.Y)
-	addr := ctx.addressDigest(s, addrX, addrY)
-	if fs != nil {
-		ctx.forcedValidity(fs, &s.A, &s.B)
-	}
 	// one entry per slot: consumed from the inbox or emitted to the outbox
 	// (in a forced-capable slot, the forced entry has its own hash and this
 	// one is the withdrawal the payload would emit)
 	isInReg := api.Sub(k.isIn, isForcedSkip)
-	entryHash := ctx.entryHash(&s.Entry, isInReg)
+	var entryHash, addr frontend.Variable
+	if fs == nil {
+		h := ctx.updateLeaves(subroots, k, updA, updB,
+			[2]gadgets.ChainJob{ctx.entryChain(&s.Entry, isInReg), ctx.addressChain(s, addrX, addrY)})
+		entryHash, addr = h[0], h[1]
+	} else {
+		// a forced-capable slot reads both accounts, whatever its kind
+		ctx.updateLeaf(subroots, updA)
+		ctx.updateLeaf(subroots, updB)
+		addr = ctx.addressDigest(s, addrX, addrY)
+		ctx.forcedValidity(fs, &s.A, &s.B)
+		entryHash = ctx.entryHash(&s.Entry, isInReg)
+	}
 	ctx.assertConsumedEntry(s, k, isForcedSkip, addr)
 	outRole := ctx.assertEmittedEntry(&s.Entry, k, fs, rec.amount, addr)
 	if prev != nil {

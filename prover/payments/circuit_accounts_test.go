@@ -11,8 +11,9 @@ import (
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
-// debitAccountCircuit wraps debitAccount: account A, what it pays, where
-// it sits and the tree's subroots and root before and after.
+// debitAccountCircuit wraps debitAccount and updateLeaf: account A, what
+// it pays, where it sits and the tree's subroots and root before and
+// after.
 type debitAccountCircuit struct {
 	A                                AccountWitness
 	UseA, Amount, Fee, Index, PkHash frontend.Variable
@@ -26,7 +27,8 @@ func (c *debitAccountCircuit) Define(api frontend.API) error {
 		return err
 	}
 	subroots := ctx.h.OpenSubroots(c.Root, c.Subroots)
-	pkHash := ctx.debitAccount(&c.A, c.UseA, c.Amount, c.Fee, api.ToBinary(c.Index, partParams.Depth), subroots)
+	pkHash, u := ctx.debitAccount(&c.A, c.UseA, c.Amount, c.Fee, api.ToBinary(c.Index, partParams.Depth))
+	ctx.updateLeaf(subroots, u)
 	api.AssertIsEqual(pkHash, c.PkHash)
 	api.AssertIsEqual(subroots.Root(), c.NewRoot)
 	return nil
@@ -92,9 +94,9 @@ func TestDebitAccount_PaysFromTheLeafInTheTree(t *testing.T) {
 		}, slot(0), slot(2), slot(3))
 }
 
-// creditAccountCircuit wraps creditAccount: the slot (its kind, account B,
-// Create and entry), the transfer amount, B's index and the tree's
-// subroots and root before and after.
+// creditAccountCircuit wraps creditAccount and updateLeaf: the slot (its
+// kind, account B, Create and entry), the transfer amount, B's index and
+// the tree's subroots and root before and after.
 type creditAccountCircuit struct {
 	S                     SlotWitness
 	Amount, Index, PkHash frontend.Variable
@@ -108,7 +110,8 @@ func (c *creditAccountCircuit) Define(api frontend.API) error {
 		return err
 	}
 	subroots := ctx.h.OpenSubroots(c.Root, c.Subroots)
-	pkHash := ctx.creditAccount(&c.S, ctx.kindSelectors(c.S.IsKind), c.Amount, api.ToBinary(c.Index, partParams.Depth), subroots)
+	pkHash, u := ctx.creditAccount(&c.S, ctx.kindSelectors(c.S.IsKind), c.Amount, api.ToBinary(c.Index, partParams.Depth))
+	ctx.updateLeaf(subroots, u)
 	api.AssertIsEqual(pkHash, c.PkHash)
 	api.AssertIsEqual(subroots.Root(), c.NewRoot)
 	return nil

@@ -53,8 +53,8 @@ func TestCircuit_ConstraintSystemIsPinned(t *testing.T) {
 	h := sha256.New()
 	_, err = cs.WriteTo(h)
 	require.NoError(t, err)
-	require.Equal(t, 30701, cs.GetNbConstraints())
+	require.Equal(t, 30348, cs.GetNbConstraints())
 	require.Equal(t, 2, cs.GetNbPublicVariables(), "the one and the commitment")
-	require.Equal(t, "73e3ea6a98a15b6b0c83e96b5b294af95f23049c2e5ec5da42771da1ab4cd7a7", hex.EncodeToString(h.Sum(nil)),
+	require.Equal(t, "2d4233c4ec9a394396fdb19eca197494f26d81d1e87f0db94b98ac30386ee629", hex.EncodeToString(h.Sum(nil)),
 		"the constraint system changed: the circuit needs new keys (update this only on purpose)")
 }
