@@ -46,39 +46,43 @@ type ChainJob struct {
 	Xs    []frontend.Variable
 }
 
-// MerkleRootOrChain is MerkleRoot when lend is 0. When lend is 1 (boolean)
-// the path's compressions compute job instead, as far as the path
-// reaches, for a circuit that has no leaf to hash on this path: rest is
-// what is left of job (Start its state after min(len(Xs), depth) steps),
-// and root is garbage the caller must not use. Either way, rest is garbage
-// when lend is 0. Cost: MerkleRoot's, plus two selections per step of the
-// job the path takes and one at the leaf.
-func (h *Hasher) MerkleRootOrChain(lend, leaf frontend.Variable, indexBits, siblings []frontend.Variable, job ChainJob) (root frontend.Variable, rest ChainJob) {
+// MerkleRootOrChains is MerkleRoot when idle is 0. When idle is 1
+// (boolean) the path's compressions compute jobs instead, one after the
+// other, as far as the path reaches, for a circuit that has no leaf to
+// hash on this path: rest[j] is what is left of jobs[j] (Start its state
+// after the steps the path took, Xs the inputs left; the whole job if the
+// path took none), and root is garbage the caller must not use. Either
+// way, rest is garbage when idle is 0. A job's inputs must not depend on
+// the path (nor on an earlier job of the same call). Cost: MerkleRoot's,
+// plus two selections per step the path takes.
+func (h *Hasher) MerkleRootOrChains(idle, leaf frontend.Variable, indexBits, siblings []frontend.Variable, jobs []ChainJob) (root frontend.Variable, rest []ChainJob) {
 	if len(indexBits) != len(siblings) {
 		panic("gadgets: path and index lengths differ")
 	}
 	api := h.api
-	steps := min(len(job.Xs), len(siblings))
+	rest = append([]ChainJob(nil), jobs...)
 	node := leaf
-	if steps > 0 {
-		node = api.Select(lend, job.Start, leaf)
-	}
+	j, step := 0, 0 // the job and step the next level takes
 	for i := range siblings {
+		for j < len(jobs) && step == len(jobs[j].Xs) {
+			j, step = j+1, 0
+		}
 		left, right := h.merkleOrder(node, siblings[i], indexBits[i])
-		if i < steps {
-			// the chain's state is the node; its input takes the sibling's
-			// place whatever the index bit
-			left, right = api.Select(lend, node, left), api.Select(lend, job.Xs[i], right)
+		if j < len(jobs) {
+			// the chain's state takes the node's place and its input the
+			// sibling's, whatever the index bit says
+			state := node
+			if step == 0 {
+				state = jobs[j].Start
+			}
+			left, right = api.Select(idle, state, left), api.Select(idle, jobs[j].Xs[step], right)
 		}
 		node = h.Compress(left, right)
-		if i+1 == steps {
-			rest.Start = node
+		if j < len(jobs) {
+			step++
+			rest[j] = ChainJob{Start: node, Xs: jobs[j].Xs[step:]}
 		}
 	}
-	if steps == 0 {
-		rest.Start = job.Start
-	}
-	rest.Xs = job.Xs[steps:]
 	return node, rest
 }
 

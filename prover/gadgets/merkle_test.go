@@ -136,14 +136,15 @@ func TestSubroots_RejectTampering(t *testing.T) {
 }
 
 // merkleOrChainCircuit runs one path as a Merkle path or, when Idle is 1,
-// as the chain Start, Xs...: Root is the root (idle 0) or the chain's
-// result, finished on its own compressions where the path is too short.
+// as two chains, Start, Xs... and Start + 1, Xs[0]: Out is the root (idle
+// 0) or the first chain's result and Out2 the second's, each finished on
+// its own compressions where the path is too short.
 type merkleOrChainCircuit struct {
 	Idle, Leaf, Index frontend.Variable
 	Siblings          []frontend.Variable
 	Start             frontend.Variable
 	Xs                []frontend.Variable
-	Out               frontend.Variable
+	Out, Out2         frontend.Variable
 }
 
 func (c *merkleOrChainCircuit) Define(api frontend.API) error {
@@ -151,8 +152,11 @@ func (c *merkleOrChainCircuit) Define(api frontend.API) error {
 	if err != nil {
 		return err
 	}
-	root, rest := h.MerkleRootOrChain(c.Idle, c.Leaf, api.ToBinary(c.Index, len(c.Siblings)), c.Siblings, ChainJob{Start: c.Start, Xs: c.Xs})
-	api.AssertIsEqual(api.Select(c.Idle, h.Chain(rest.Start, rest.Xs...), root), c.Out)
+	// two jobs: Xs, then its first input again from Start + 1
+	jobs := []ChainJob{{Start: c.Start, Xs: c.Xs}, {Start: api.Add(c.Start, 1), Xs: c.Xs[:min(1, len(c.Xs))]}}
+	root, rest := h.MerkleRootOrChains(c.Idle, c.Leaf, api.ToBinary(c.Index, len(c.Siblings)), c.Siblings, jobs)
+	api.AssertIsEqual(api.Select(c.Idle, h.Chain(rest[0].Start, rest[0].Xs...), root), c.Out)
+	api.AssertIsEqual(api.Mul(c.Idle, api.Sub(h.Chain(rest[1].Start, rest[1].Xs...), c.Out2)), 0)
 	return nil
 }
 
@@ -164,10 +168,10 @@ func elems(from uint64, n int) []frontend.Variable {
 	return out
 }
 
-// A path and a chain of every relative length, at an index whose bits are
-// not all zero: the chain's inputs take the siblings' places whatever the
+// A path and chains of every relative length, at indices whose bits are
+// not all zero: the chains' inputs take the siblings' places whatever the
 // bits say.
-func TestMerkleRootOrChain_IsTheRootOrTheChain(t *testing.T) {
+func TestMerkleRootOrChains_IsTheRootOrTheChains(t *testing.T) {
 	const depth = 4
 	siblings := elems(100, depth)
 	path := make([]fr.Element, depth)
@@ -182,8 +186,12 @@ func TestMerkleRootOrChain_IsTheRootOrTheChain(t *testing.T) {
 			for _, x := range xs {
 				chain = tree.Compress(chain, x.(fr.Element))
 			}
+			chain2 := fr.NewElement(8)
+			if n > 0 {
+				chain2 = tree.Compress(chain2, xs[0].(fr.Element))
+			}
 			asRoot := &merkleOrChainCircuit{Idle: 0, Leaf: fr.NewElement(9), Index: index, Siblings: siblings, Start: fr.NewElement(7), Xs: xs,
-				Out: tree.RootFromPath(fr.NewElement(9), index, path)}
+				Out: tree.RootFromPath(fr.NewElement(9), index, path), Out2: chain2}
 			require.NoError(t, test.IsSolved(shape, asRoot, ecc.BN254.ScalarField()), "index %d, %d inputs", index, n)
 			asChain := *asRoot
 			asChain.Idle, asChain.Out = 1, chain
@@ -192,6 +200,14 @@ func TestMerkleRootOrChain_IsTheRootOrTheChain(t *testing.T) {
 			asRoot.Out, asChain.Out = chain, asRoot.Out
 			require.Error(t, test.IsSolved(shape, asRoot, ecc.BN254.ScalarField()))
 			require.Error(t, test.IsSolved(shape, &asChain, ecc.BN254.ScalarField()))
+			asChain.Out, asChain.Out2 = chain, bumped(chain2)
+			require.Error(t, test.IsSolved(shape, &asChain, ecc.BN254.ScalarField()))
 		}
 	}
+}
+
+func bumped(e fr.Element) fr.Element {
+	one := fr.One()
+	e.Add(&e, &one)
+	return e
 }

@@ -131,9 +131,8 @@ func (c *Circuit) Define(api frontend.API) error {
 	}
 	h := ctx.h
 
-	subroots := h.OpenSubroots(c.PrevRoot, c.Subroots)
-	inbox := h.NewInboxConsumer(c.InboxBefore)
-	outbox := h.NewOutbox(c.OutboxCount)
+	b := &batchState{subroots: h.OpenSubroots(c.PrevRoot, c.Subroots),
+		inbox: h.NewInboxConsumer(c.InboxBefore), outbox: h.NewOutbox(c.OutboxCount)}
 	var fees, txCount frontend.Variable = 0, 0
 	data := make([]frontend.Variable, 0, p.MaxDataBytes())
 
@@ -150,18 +149,15 @@ func (c *Circuit) Define(api frontend.API) error {
 		if i < len(c.Forced) {
 			forced = &c.Forced[i]
 		}
-		res := ctx.slot(s, prev, next, forced, subroots)
-		fees = api.Add(fees, res.fee)
+		fees = api.Add(fees, ctx.slot(s, prev, next, forced, b))
 		txCount = api.Add(txCount, api.Sub(1, s.IsKind[KindNoop]))
-		inbox.Consume(res.isIn, res.inHash)
-		outbox.Append(res.isOut, res.outHash)
 		data = append(data, s.Bytes[:]...)
 	}
 
 	// fees: the last outbox entry, if any fee was paid (a zero withdrawal
 	// is invalid)
 	feeEntry := ctx.feeWithdrawal(fees, c.SubmitterDigest)
-	outbox.Append(api.Sub(1, api.IsZero(fees)), feeEntry)
+	b.outbox.Append(api.Sub(1, api.IsZero(fees)), feeEntry)
 
 	length := api.Mul(txCount, RecordBytes)
 	h.AssertBatchCommitment(c.Commitment, gadgets.BatchCommitment{
@@ -169,11 +165,11 @@ func (c *Circuit) Define(api frontend.API) error {
 		RollupIDDigest:  c.RollupIDDigest,
 		BatchIndex:      c.BatchIndex,
 		PrevStateRoot:   c.PrevRoot,
-		NewStateRoot:    subroots.Root(),
+		NewStateRoot:    b.subroots.Root(),
 		DAHash:          h.DAHashPrefix(data, length, c.DAChunks, ctx.rc),
 		InboxBefore:     c.InboxBefore,
-		InboxAfter:      inbox.Accumulator(),
-		OutboxHash:      outbox.Hash(),
+		InboxAfter:      b.inbox.Accumulator(),
+		OutboxHash:      b.outbox.Hash(),
 		L2TxCount:       txCount,
 		SubmitterDigest: c.SubmitterDigest,
 	})
@@ -191,18 +187,23 @@ func (ctx *circuitCtx) feeWithdrawal(fees, submitterDigest frontend.Variable) fr
 	})
 }
 
-type slotResult struct {
-	fee, isIn, isOut, inHash, outHash frontend.Variable
+// batchState is what the slots change in turn: the account tree (as its
+// subroots), the consumed inbox and the emitted outbox.
+type batchState struct {
+	subroots *gadgets.Subroots
+	inbox    *gadgets.InboxConsumer
+	outbox   *gadgets.OutboxBuilder
 }
 
-// slot applies one slot to the tree. Every slot runs the same constraints; the
+// slot applies one slot to the batch state and returns the fee it pays.
+// Every slot runs the same constraints; the
 // kind selectors decide which take effect. A forced-capable slot (f not
 // nil) may also consume a forced transaction: it executes it (the slot's
 // kind is then the transaction's, and it posts a forced skip record) or,
 // only if the transaction is not valid against the state, skips it. The
 // steps run in a fixed order: the compiled constraint system, and so the
 // verifying key, depend on it.
-func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, subroots *gadgets.Subroots) slotResult {
+func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, b *batchState) (fee frontend.Variable) {
 	api := ctx.api
 	k := ctx.kindSelectors(s.IsKind)
 	var nextKinds *[8]frontend.Variable
@@ -228,14 +229,14 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, subroo
 	// one is the withdrawal the payload would emit)
 	isInReg := api.Sub(k.isIn, isForcedSkip)
 	var entryHash, addr frontend.Variable
+	var hashed *slotHashes
 	if fs == nil {
-		h := ctx.updateLeaves(subroots, k, updA, updB,
-			[2]gadgets.ChainJob{ctx.entryChain(&s.Entry, isInReg), ctx.addressChain(s, addrX, addrY)})
-		entryHash, addr = h[0], h[1]
+		hashed = ctx.updateLeaves(b, k, updA, updB, ctx.entryChain(&s.Entry, isInReg), ctx.addressChain(s, addrX, addrY))
+		entryHash, addr = hashed.entry, hashed.address
 	} else {
 		// a forced-capable slot reads both accounts, whatever its kind
-		ctx.updateLeaf(subroots, updA)
-		ctx.updateLeaf(subroots, updB)
+		ctx.updateLeaf(b.subroots, updA)
+		ctx.updateLeaf(b.subroots, updB)
 		addr = ctx.addressDigest(s, addrX, addrY)
 		ctx.forcedValidity(fs, &s.A, &s.B)
 		entryHash = ctx.entryHash(&s.Entry, isInReg)
@@ -247,9 +248,12 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, subroo
 	}
 	if fs == nil {
 		ctx.assertSlotSignature(s, k, rec.word, pkHashA, pkHashB, entryHash)
-		return slotResult{fee: api.Mul(k.useA, rec.fee), isIn: k.isIn, isOut: k.isOut, inHash: entryHash, outHash: entryHash}
+		b.inbox.ConsumeAccumulated(k.isIn, hashed.inboxNext)
+		b.outbox.AppendHashed(k.isOut, hashed.outboxNext)
+		return api.Mul(k.useA, rec.fee)
 	}
 	ctx.assertForcedSignature(s, k, fs, rec.word, pkHashA, pkHashB, outRole, entryHash)
-	return slotResult{fee: api.Mul(k.useA, rec.fee), isIn: api.Add(isInReg, fs.fd.isForced), isOut: k.isOut,
-		inHash: api.Select(fs.fd.isForced, fs.fd.entryHash, entryHash), outHash: entryHash}
+	b.inbox.Consume(api.Add(isInReg, fs.fd.isForced), api.Select(fs.fd.isForced, fs.fd.entryHash, entryHash))
+	b.outbox.Append(k.isOut, entryHash)
+	return api.Mul(k.useA, rec.fee)
 }

@@ -10,22 +10,26 @@ import (
 
 	"github.com/nativechain/nativechain/prover/gadgets"
 	"github.com/nativechain/nativechain/prover/tree"
+	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // updateLeavesCircuit wraps updateLeaves: the slot's kind, the two leaf
 // updates, the two chains (the entry hash's and the address digest's
-// inputs), the tree's subroots and root before and after, and the chains'
-// results (not asserted for a transfer, which uses neither).
+// inputs), the tree's subroots and root before and after, the inbox
+// accumulator and outbox count before, and the slot's hashes (not asserted
+// for a transfer, which uses none).
 type updateLeavesCircuit struct {
-	IsKind             [8]frontend.Variable
-	A, B               leafUpdateWitness
-	EntryStart         frontend.Variable
-	EntryXs            [6]frontend.Variable
-	AddrStart          frontend.Variable
-	AddrXs             [3]frontend.Variable
-	Subroots           []frontend.Variable
-	Root, NewRoot      frontend.Variable
-	EntryHash, Address frontend.Variable
+	IsKind                 [8]frontend.Variable
+	A, B                   leafUpdateWitness
+	EntryStart             frontend.Variable
+	EntryXs                [6]frontend.Variable
+	AddrStart              frontend.Variable
+	AddrXs                 [3]frontend.Variable
+	Subroots               []frontend.Variable
+	Root, NewRoot          frontend.Variable
+	InboxBefore, OutboxLen frontend.Variable
+	EntryHash, Address     frontend.Variable
+	InboxNext, OutboxNext  frontend.Variable
 }
 
 type leafUpdateWitness struct {
@@ -42,12 +46,14 @@ func (c *updateLeavesCircuit) Define(api frontend.API) error {
 	update := func(w leafUpdateWitness) leafUpdate {
 		return leafUpdate{oldLeaf: w.OldLeaf, newLeaf: w.NewLeaf, bits: api.ToBinary(w.Index, partParams.Depth), siblings: w.Siblings}
 	}
-	subroots := ctx.h.OpenSubroots(c.Root, c.Subroots)
-	res := ctx.updateLeaves(subroots, k, update(c.A), update(c.B), [2]gadgets.ChainJob{
-		{Start: c.EntryStart, Xs: c.EntryXs[:]}, {Start: c.AddrStart, Xs: c.AddrXs[:]}})
-	api.AssertIsEqual(subroots.Root(), c.NewRoot)
-	api.AssertIsEqual(api.Mul(api.Sub(1, k.transfer), api.Sub(res[0], c.EntryHash)), 0)
-	api.AssertIsEqual(api.Mul(api.Sub(1, k.transfer), api.Sub(res[1], c.Address)), 0)
+	b := &batchState{subroots: ctx.h.OpenSubroots(c.Root, c.Subroots),
+		inbox: ctx.h.NewInboxConsumer(c.InboxBefore), outbox: ctx.h.NewOutbox(c.OutboxLen)}
+	res := ctx.updateLeaves(b, k, update(c.A), update(c.B),
+		gadgets.ChainJob{Start: c.EntryStart, Xs: c.EntryXs[:]}, gadgets.ChainJob{Start: c.AddrStart, Xs: c.AddrXs[:]})
+	api.AssertIsEqual(b.subroots.Root(), c.NewRoot)
+	for _, eq := range [][2]frontend.Variable{{res.entry, c.EntryHash}, {res.address, c.Address}, {res.inboxNext, c.InboxNext}, {res.outboxNext, c.OutboxNext}} {
+		api.AssertIsEqual(api.Mul(api.Sub(1, k.transfer), api.Sub(eq[0], eq[1])), 0)
+	}
 	return nil
 }
 
@@ -120,6 +126,9 @@ func nativeUpdateLeaves(t *testing.T, kind RecordKind, a, b leafChange) *updateL
 	}
 	c.EntryHash = tree.Chain(fr.NewElement(11), entry...)
 	c.Address = tree.Chain(fr.NewElement(22), addr...)
+	c.InboxBefore, c.OutboxLen = types.InboxAccumulatorGenesis(), 3
+	c.InboxNext = tree.Tagged(types.TagInbox, c.InboxBefore.(fr.Element), c.EntryHash.(fr.Element))
+	c.OutboxNext = tree.Chain(types.TagElement(types.TagOutbox), fr.NewElement(3), c.EntryHash.(fr.Element))
 	return c
 }
 
@@ -146,10 +155,18 @@ func TestUpdateLeaves_IdlePathsHashTheSlotsChains(t *testing.T) {
 		"withdrawal that leaves A alone": func(c *updateLeavesCircuit) {
 			c.NewRoot = nativeUpdateLeaves(t, KindWithdraw, idle(alice), idle(0)).NewRoot
 		},
-		"another entry hash":    func(c *updateLeavesCircuit) { c.EntryHash = bumped(c.EntryHash, 1) },
-		"another address":       func(c *updateLeavesCircuit) { c.Address = bumped(c.Address, 1) },
-		"entry input changed":   func(c *updateLeavesCircuit) { c.EntryXs[5] = bumped(c.EntryXs[5], 1) },
-		"address input changed": func(c *updateLeavesCircuit) { c.AddrXs[2] = bumped(c.AddrXs[2], 1) },
+		"another entry hash":        func(c *updateLeavesCircuit) { c.EntryHash = bumped(c.EntryHash, 1) },
+		"another inbox accumulator": func(c *updateLeavesCircuit) { c.InboxNext = bumped(c.InboxNext, 1) },
+		"another outbox state":      func(c *updateLeavesCircuit) { c.OutboxNext = bumped(c.OutboxNext, 1) },
+		// the accumulation is of the entry the slot hashed, after the
+		// accumulator before
+		"inbox accumulated from another accumulator": func(c *updateLeavesCircuit) {
+			c.InboxBefore = bumped(c.InboxBefore, 1)
+		},
+		"outbox appended at another count": func(c *updateLeavesCircuit) { c.OutboxLen = 4 },
+		"another address":                  func(c *updateLeavesCircuit) { c.Address = bumped(c.Address, 1) },
+		"entry input changed":              func(c *updateLeavesCircuit) { c.EntryXs[5] = bumped(c.EntryXs[5], 1) },
+		"address input changed":            func(c *updateLeavesCircuit) { c.AddrXs[2] = bumped(c.AddrXs[2], 1) },
 		// the kind decides which side is idle
 		"withdrawal read as a credit": func(c *updateLeavesCircuit) { c.IsKind = oneHot(KindCredit) },
 		"credit that also changes A": func(c *updateLeavesCircuit) {
