@@ -53,8 +53,21 @@ func (h *Hasher) NewInboxConsumer(before frontend.Variable) *InboxConsumer {
 // unchanged if take is 0 (take must be boolean). The hash is computed
 // either way: a circuit has a fixed shape.
 func (c *InboxConsumer) Consume(take, entryHash frontend.Variable) {
+	job := c.AccumulateJob(entryHash)
+	c.ConsumeAccumulated(take, c.h.Chain(job.Start, job.Xs...))
+}
+
+// AccumulateJob is the chain that computes InboxAccumulate(Accumulator(),
+// entryHash), for a circuit that runs it on compressions it shares (see
+// MerkleRootOrChains) and passes its result to ConsumeAccumulated.
+func (c *InboxConsumer) AccumulateJob(entryHash frontend.Variable) ChainJob {
+	return ChainJob{Start: TagConstant(protocol.TagInbox), Xs: []frontend.Variable{c.acc, entryHash}}
+}
+
+// ConsumeAccumulated is Consume given next, the result of AccumulateJob's
+// chain: the caller answers for computing it faithfully.
+func (c *InboxConsumer) ConsumeAccumulated(take, next frontend.Variable) {
 	api := c.h.api
-	next := c.h.InboxAccumulate(c.acc, entryHash)
 	c.acc = api.Select(take, next, c.acc)
 	c.count = api.Add(c.count, take)
 }

@@ -45,8 +45,21 @@ func (h *Hasher) NewOutbox(n frontend.Variable) *OutboxBuilder {
 
 // Append adds entryHash if emit is 1 (boolean); 1 compression either way.
 func (o *OutboxBuilder) Append(emit, entryHash frontend.Variable) {
+	o.AppendHashed(emit, o.h.Compress(o.state, entryHash))
+}
+
+// AppendJob is the chain (one compression) that appends entryHash, for a
+// circuit that runs it on compressions it shares (see MerkleRootOrChains)
+// and passes its result to AppendHashed.
+func (o *OutboxBuilder) AppendJob(entryHash frontend.Variable) ChainJob {
+	return ChainJob{Start: o.state, Xs: []frontend.Variable{entryHash}}
+}
+
+// AppendHashed is Append given next, the result of AppendJob's chain: the
+// caller answers for computing it faithfully.
+func (o *OutboxBuilder) AppendHashed(emit, next frontend.Variable) {
 	api := o.h.api
-	o.state = api.Select(emit, o.h.Compress(o.state, entryHash), o.state)
+	o.state = api.Select(emit, next, o.state)
 	o.count = api.Add(o.count, emit)
 }
 

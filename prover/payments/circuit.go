@@ -13,7 +13,8 @@ import (
 	"github.com/nativechain/nativechain/prover/gadgets"
 )
 
-// AccountWitness is one account leaf and its authentication path.
+// AccountWitness is one account leaf and its authentication path up to
+// the subroots (Params.PathDepth siblings, the leaf's first).
 type AccountWitness struct {
 	X, Y     frontend.Variable // public key
 	Balance  frontend.Variable
@@ -63,6 +64,7 @@ type Circuit struct {
 	BatchIndex      frontend.Variable
 	SubmitterDigest frontend.Variable
 	PrevRoot        frontend.Variable
+	Subroots        []frontend.Variable // PrevRoot's nodes at height PathDepth, 2^TopLevels of them
 	InboxBefore     frontend.Variable
 	OutboxCount     frontend.Variable
 	DAChunks        frontend.Variable // ceil(len(data)/31)
@@ -74,10 +76,11 @@ type Circuit struct {
 // NewCircuit allocates the circuit's shape for params (for compiling).
 func NewCircuit(p Params) *Circuit {
 	p = p.WithDefaults()
-	c := &Circuit{params: p, Slots: make([]SlotWitness, p.Slots), Forced: make([]ForcedWitness, p.ForcedSlots)}
+	c := &Circuit{params: p, Slots: make([]SlotWitness, p.Slots), Forced: make([]ForcedWitness, p.ForcedSlots),
+		Subroots: make([]frontend.Variable, 1<<p.TopLevels())}
 	for i := range c.Slots {
-		c.Slots[i].A.Siblings = make([]frontend.Variable, p.Depth)
-		c.Slots[i].B.Siblings = make([]frontend.Variable, p.Depth)
+		c.Slots[i].A.Siblings = make([]frontend.Variable, p.PathDepth())
+		c.Slots[i].B.Siblings = make([]frontend.Variable, p.PathDepth())
 	}
 	return c
 }
@@ -126,9 +129,8 @@ func (c *Circuit) Define(api frontend.API) error {
 	}
 	h := ctx.h
 
-	root := c.PrevRoot
-	inbox := h.NewInboxConsumer(c.InboxBefore)
-	outbox := h.NewOutbox(c.OutboxCount)
+	b := &batchState{subroots: h.OpenSubroots(c.PrevRoot, c.Subroots),
+		inbox: h.NewInboxConsumer(c.InboxBefore), outbox: h.NewOutbox(c.OutboxCount)}
 	var fees, txCount frontend.Variable = 0, 0
 	data := make([]frontend.Variable, 0, p.MaxDataBytes())
 
@@ -145,19 +147,15 @@ func (c *Circuit) Define(api frontend.API) error {
 		if i < len(c.Forced) {
 			forced = &c.Forced[i]
 		}
-		res := ctx.slot(s, prev, next, forced, root)
-		root = res.root
-		fees = api.Add(fees, res.fee)
+		fees = api.Add(fees, ctx.slot(s, prev, next, forced, b))
 		txCount = api.Add(txCount, api.Sub(1, s.IsKind[KindNoop]))
-		inbox.Consume(res.isIn, res.inHash)
-		outbox.Append(res.isOut, res.outHash)
 		data = append(data, s.Bytes[:]...)
 	}
 
 	// fees: the last outbox entry, if any fee was paid (a zero withdrawal
 	// is invalid)
 	feeEntry := ctx.feeWithdrawal(fees, c.SubmitterDigest)
-	outbox.Append(api.Sub(1, api.IsZero(fees)), feeEntry)
+	b.outbox.Append(api.Sub(1, api.IsZero(fees)), feeEntry)
 
 	length := api.Mul(txCount, RecordBytes)
 	h.AssertBatchCommitment(c.Commitment, gadgets.BatchCommitment{
@@ -165,11 +163,11 @@ func (c *Circuit) Define(api frontend.API) error {
 		RollupIDDigest:  c.RollupIDDigest,
 		BatchIndex:      c.BatchIndex,
 		PrevStateRoot:   c.PrevRoot,
-		NewStateRoot:    root,
+		NewStateRoot:    b.subroots.Root(),
 		DAHash:          h.DAHashPrefix(data, length, c.DAChunks, ctx.rc),
 		InboxBefore:     c.InboxBefore,
-		InboxAfter:      inbox.Accumulator(),
-		OutboxHash:      outbox.Hash(),
+		InboxAfter:      b.inbox.Accumulator(),
+		OutboxHash:      b.outbox.Hash(),
 		L2TxCount:       txCount,
 		SubmitterDigest: c.SubmitterDigest,
 	})
@@ -187,18 +185,23 @@ func (ctx *circuitCtx) feeWithdrawal(fees, submitterDigest frontend.Variable) fr
 	})
 }
 
-type slotResult struct {
-	root, fee, isIn, isOut, inHash, outHash frontend.Variable
+// batchState is what the slots change in turn: the account tree (as its
+// subroots), the consumed inbox and the emitted outbox.
+type batchState struct {
+	subroots *gadgets.Subroots
+	inbox    *gadgets.InboxConsumer
+	outbox   *gadgets.OutboxBuilder
 }
 
-// slot applies one slot to root. Every slot runs the same constraints; the
+// slot applies one slot to the batch state and returns the fee it pays.
+// Every slot runs the same constraints; the
 // kind selectors decide which take effect. A forced-capable slot (f not
 // nil) may also consume a forced transaction: it executes it (the slot's
 // kind is then the transaction's, and it posts a forced skip record) or,
 // only if the transaction is not valid against the state, skips it. The
 // steps run in a fixed order: the compiled constraint system, and so the
 // verifying key, depend on it.
-func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, root frontend.Variable) slotResult {
+func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, b *batchState) (fee frontend.Variable) {
 	api := ctx.api
 	k := ctx.kindSelectors(s.IsKind)
 	var nextKinds *[8]frontend.Variable
@@ -214,20 +217,28 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, root f
 		isForcedSkip = fs.isSkip
 	}
 	ctx.bytesOf(s.Bytes[:], rec.posted)
-	pkHashA, midRoot := ctx.debitAccount(&s.A, k.useA, rec.amount, rec.fee, rec.fromBits, root)
-	pkHashB, newRoot := ctx.creditAccount(s, k, rec.amount, rec.toBits, midRoot)
+	pkHashA, updA := ctx.debitAccount(&s.A, k.useA, rec.amount, rec.fee, rec.fromBits)
+	pkHashB, updB := ctx.creditAccount(s, k, rec.amount, rec.toBits)
 	// the slot's L2 address: To's key for credits, From's otherwise
 	addrX := api.Select(k.credit, s.B.X, s.A.X)
 	addrY := api.Select(k.credit, s.B.Y, s.A.Y)
-	addr := ctx.addressDigest(s, addrX, addrY)
-	if fs != nil {
-		ctx.forcedValidity(fs, &s.A, &s.B)
-	}
 	// one entry per slot: consumed from the inbox or emitted to the outbox
 	// (in a forced-capable slot, the forced entry has its own hash and this
 	// one is the withdrawal the payload would emit)
 	isInReg := api.Sub(k.isIn, isForcedSkip)
-	entryHash := ctx.entryHash(&s.Entry, isInReg)
+	var entryHash, addr frontend.Variable
+	var hashed *slotHashes
+	if fs == nil {
+		hashed = ctx.updateLeaves(b, k, updA, updB, ctx.entryChain(&s.Entry, isInReg), ctx.addressChain(s, addrX, addrY))
+		entryHash, addr = hashed.entry, hashed.address
+	} else {
+		// a forced-capable slot reads both accounts, whatever its kind
+		ctx.updateLeaf(b.subroots, updA)
+		ctx.updateLeaf(b.subroots, updB)
+		addr = ctx.addressDigest(s, addrX, addrY)
+		ctx.forcedValidity(fs, &s.A, &s.B)
+		entryHash = ctx.entryHash(&s.Entry, isInReg)
+	}
 	ctx.assertConsumedEntry(s, k, isForcedSkip, addr)
 	outRole := ctx.assertEmittedEntry(&s.Entry, k, fs, rec.amount, addr)
 	if prev != nil {
@@ -235,9 +246,12 @@ func (ctx *circuitCtx) slot(s, prev, next *SlotWitness, f *ForcedWitness, root f
 	}
 	if fs == nil {
 		ctx.assertSlotSignature(s, k, rec.word, pkHashA, pkHashB, entryHash)
-		return slotResult{root: newRoot, fee: api.Mul(k.useA, rec.fee), isIn: k.isIn, isOut: k.isOut, inHash: entryHash, outHash: entryHash}
+		b.inbox.ConsumeAccumulated(k.isIn, hashed.inboxNext)
+		b.outbox.AppendHashed(k.isOut, hashed.outboxNext)
+		return api.Mul(k.useA, rec.fee)
 	}
 	ctx.assertForcedSignature(s, k, fs, rec.word, pkHashA, pkHashB, outRole, entryHash)
-	return slotResult{root: newRoot, fee: api.Mul(k.useA, rec.fee), isIn: api.Add(isInReg, fs.fd.isForced), isOut: k.isOut,
-		inHash: api.Select(fs.fd.isForced, fs.fd.entryHash, entryHash), outHash: entryHash}
+	b.inbox.Consume(api.Add(isInReg, fs.fd.isForced), api.Select(fs.fd.isForced, fs.fd.entryHash, entryHash))
+	b.outbox.Append(k.isOut, entryHash)
+	return api.Mul(k.useA, rec.fee)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/protocol/paymentsv1"
+	"github.com/nativechain/nativechain/prover/gadgets"
 	"github.com/nativechain/nativechain/prover/tree"
 )
 
@@ -17,29 +18,28 @@ func packLeaf(api frontend.API, balance, nonce frontend.Variable) frontend.Varia
 
 // debitAccount applies account A's side of the slot when useA is 1: A pays
 // amount + fee and its nonce goes up by one, neither leaving its range (no
-// overdraft, no nonce wrap). It asserts that A's leaf is in the tree of
-// root at fromBits and returns A's key hash and the root after the update.
-func (ctx *circuitCtx) debitAccount(a *AccountWitness, useA, amount, fee frontend.Variable, fromBits []frontend.Variable, root frontend.Variable) (pkHash, newRoot frontend.Variable) {
+// overdraft, no nonce wrap). It returns A's key hash and the change to A's
+// leaf at fromBits, for updateLeaves.
+func (ctx *circuitCtx) debitAccount(a *AccountWitness, useA, amount, fee frontend.Variable, fromBits []frontend.Variable) (pkHash frontend.Variable, u leafUpdate) {
 	api, h, rc := ctx.api, ctx.h, ctx.rc
 	pkHash = h.Compress(a.X, a.Y)
 	newBal := api.Sub(a.Balance, api.Mul(useA, api.Add(amount, fee)))
 	newNonce := api.Add(a.Nonce, useA)
 	rc.Check(newBal, BalanceBits)
 	rc.Check(newNonce, NonceBits)
-	oldRoot, newRoot := h.MerkleUpdate(
-		h.Compress(pkHash, packLeaf(api, a.Balance, a.Nonce)),
-		h.Compress(pkHash, packLeaf(api, newBal, newNonce)),
-		fromBits, a.Siblings)
-	api.AssertIsEqual(oldRoot, root)
-	return pkHash, newRoot
+	return pkHash, leafUpdate{
+		oldLeaf: h.Compress(pkHash, packLeaf(api, a.Balance, a.Nonce)),
+		newLeaf: h.Compress(pkHash, packLeaf(api, newBal, newNonce)),
+		bits:    fromBits, siblings: a.Siblings}
 }
 
-// creditAccount applies account B's side of the slot to root (the root
-// after A's update): a transfer's amount or a credit's entry value goes to
-// B, whose key must be on the curve and whose balance stays in range. A
-// credit may create B (Create = 1) only over an empty leaf, with the key of
-// the entry's recipient. It returns B's key hash and the slot's new root.
-func (ctx *circuitCtx) creditAccount(s *SlotWitness, k slotKinds, amount frontend.Variable, toBits []frontend.Variable, root frontend.Variable) (pkHash, newRoot frontend.Variable) {
+// creditAccount applies account B's side of the slot: a transfer's amount
+// or a credit's entry value goes to B, whose key must be on the curve and
+// whose balance stays in range. A credit may create B (Create = 1) only
+// over an empty leaf, with the key of the entry's recipient. It returns
+// B's key hash and the change to B's leaf at toBits, for updateLeaves
+// (which reads B's path after A's update).
+func (ctx *circuitCtx) creditAccount(s *SlotWitness, k slotKinds, amount frontend.Variable, toBits []frontend.Variable) (pkHash frontend.Variable, u leafUpdate) {
 	api, h := ctx.api, ctx.h
 	b := &s.B
 	api.AssertIsBoolean(s.Create)
@@ -52,9 +52,8 @@ func (ctx *circuitCtx) creditAccount(s *SlotWitness, k slotKinds, amount fronten
 	ctx.rc.Check(newBal, BalanceBits)
 	pkHash = h.Compress(b.X, b.Y)
 	oldLeaf := api.Select(s.Create, EmptyLeaf.BigInt(new(big.Int)), h.Compress(pkHash, packLeaf(api, b.Balance, b.Nonce)))
-	oldRoot, newRoot := h.MerkleUpdate(oldLeaf, h.Compress(pkHash, packLeaf(api, newBal, b.Nonce)), toBits, b.Siblings)
-	api.AssertIsEqual(oldRoot, root)
-	return pkHash, newRoot
+	return pkHash, leafUpdate{oldLeaf: oldLeaf, newLeaf: h.Compress(pkHash, packLeaf(api, newBal, b.Nonce)),
+		bits: toBits, siblings: b.Siblings}
 }
 
 // assertOnCurve asserts a*x^2 + y^2 = 1 + d*x^2*y^2 when cond is 1.
@@ -72,6 +71,13 @@ func (ctx *circuitCtx) assertOnCurve(x, y, cond frontend.Variable) {
 // into 31-byte chunks (X>>8, (X&0xff)<<240 | Y>>16, (Y&0xffff)<<232), the
 // first compression over the constant length precomputed.
 func (ctx *circuitCtx) addressDigest(s *SlotWitness, x, y frontend.Variable) frontend.Variable {
+	job := ctx.addressChain(s, x, y)
+	return ctx.h.Chain(job.Start, job.Xs...)
+}
+
+// addressChain checks the split of the key's address and returns the chain
+// whose result is addressDigest.
+func (ctx *circuitCtx) addressChain(s *SlotWitness, x, y frontend.Variable) gadgets.ChainJob {
 	api, rc := ctx.api, ctx.rc
 	rc.Check(s.AddrXLo, 8)
 	rc.Check(s.AddrXHi, 248)
@@ -81,7 +87,7 @@ func (ctx *circuitCtx) addressDigest(s *SlotWitness, x, y frontend.Variable) fro
 	api.AssertIsEqual(api.Add(api.Mul(s.AddrYHi, 1<<16), s.AddrYLo), y)
 	c1 := api.Add(api.Mul(s.AddrXLo, new(big.Int).Lsh(big.NewInt(1), 240)), s.AddrYHi)
 	c2 := api.Mul(s.AddrYLo, new(big.Int).Lsh(big.NewInt(1), 232))
-	return ctx.h.Chain(addressStart, s.AddrXHi, c1, c2)
+	return gadgets.ChainJob{Start: addressStart, Xs: []frontend.Variable{s.AddrXHi, c1, c2}}
 }
 
 // addressStart is c(tag(address), 64), the constant first step of every

@@ -11,11 +11,13 @@ import (
 	"github.com/nativechain/nativechain/prover/tree"
 )
 
-// debitAccountCircuit wraps debitAccount: account A, what it pays, where
-// it sits and the roots before and after.
+// debitAccountCircuit wraps debitAccount and updateLeaf: account A, what
+// it pays, where it sits and the tree's subroots and root before and
+// after.
 type debitAccountCircuit struct {
 	A                                AccountWitness
 	UseA, Amount, Fee, Index, PkHash frontend.Variable
+	Subroots                         []frontend.Variable
 	Root, NewRoot                    frontend.Variable
 }
 
@@ -24,23 +26,28 @@ func (c *debitAccountCircuit) Define(api frontend.API) error {
 	if err != nil {
 		return err
 	}
-	pkHash, newRoot := ctx.debitAccount(&c.A, c.UseA, c.Amount, c.Fee, api.ToBinary(c.Index, partParams.Depth), c.Root)
+	subroots := ctx.h.OpenSubroots(c.Root, c.Subroots)
+	pkHash, u := ctx.debitAccount(&c.A, c.UseA, c.Amount, c.Fee, api.ToBinary(c.Index, partParams.Depth))
+	ctx.updateLeaf(subroots, u)
 	api.AssertIsEqual(pkHash, c.PkHash)
-	api.AssertIsEqual(newRoot, c.NewRoot)
+	api.AssertIsEqual(subroots.Root(), c.NewRoot)
 	return nil
 }
 
-// expectRoots sets the roots natively from A, the debit and the index.
+// expectRoots sets the subroots and roots natively from A, the debit and
+// the index: the parts batch's subroots, with the one over A's leaf the
+// node A's path opens.
 func (c *debitAccountCircuit) expectRoots() {
 	a, index := c.A, bigOf(c.Index).Uint64()
 	bal, nonce := bigOf(a.Balance), bigOf(a.Nonce)
 	c.PkHash = keyHash(a.X, a.Y)
-	c.Root = rootOf(a, leafOf(a.X, a.Y, bal, nonce), index)
+	c.Subroots = withSubroot(partsSubroots, index, subrootOf(a, leafOf(a.X, a.Y, bal, nonce), index))
+	c.Root = rootOfSubroots(c.Subroots)
 	if bigOf(c.UseA).Sign() != 0 {
 		bal = new(big.Int).Sub(bal, new(big.Int).Add(bigOf(c.Amount), bigOf(c.Fee)))
 		nonce = new(big.Int).Add(nonce, big.NewInt(1))
 	}
-	c.NewRoot = rootOf(a, leafOf(a.X, a.Y, bal, nonce), index)
+	c.NewRoot = rootOfSubroots(withSubroot(c.Subroots, index, subrootOf(a, leafOf(a.X, a.Y, bal, nonce), index)))
 }
 
 func TestDebitAccount_PaysFromTheLeafInTheTree(t *testing.T) {
@@ -57,7 +64,7 @@ func TestDebitAccount_PaysFromTheLeafInTheTree(t *testing.T) {
 	consistent := func(f func(c *debitAccountCircuit)) func(*debitAccountCircuit) {
 		return func(c *debitAccountCircuit) { f(c); c.expectRoots() }
 	}
-	checkPart(t, &debitAccountCircuit{A: slotShape().A}, func() *debitAccountCircuit { return slot(1) },
+	checkPart(t, &debitAccountCircuit{A: slotShape().A, Subroots: subrootsShape()}, func() *debitAccountCircuit { return slot(1) },
 		map[string]func(*debitAccountCircuit){
 			// the balance would wrap to p - x
 			"overdraft": consistent(func(c *debitAccountCircuit) {
@@ -74,6 +81,12 @@ func TestDebitAccount_PaysFromTheLeafInTheTree(t *testing.T) {
 				c.A.Siblings[3] = bumped(c.A.Siblings[3], 1)
 			},
 			"another index": func(c *debitAccountCircuit) { c.Index = 2 },
+			// the path's node is right, but not where the index puts it
+			"another subroot": func(c *debitAccountCircuit) { c.Index = bumped(c.Index, 1<<partParams.PathDepth()) },
+			"subroots that are not the root's": func(c *debitAccountCircuit) {
+				c.Subroots = slices.Clone(c.Subroots)
+				c.Subroots[len(c.Subroots)-1] = bumped(c.Subroots[len(c.Subroots)-1], 1)
+			},
 			"another key": func(c *debitAccountCircuit) {
 				k := testKey(3).Public
 				c.A.X, c.A.Y, c.PkHash = k.X, k.Y, keyHash(k.X, k.Y)
@@ -81,11 +94,13 @@ func TestDebitAccount_PaysFromTheLeafInTheTree(t *testing.T) {
 		}, slot(0), slot(2), slot(3))
 }
 
-// creditAccountCircuit wraps creditAccount: the slot (its kind, account B,
-// Create and entry), the transfer amount, B's index and the roots.
+// creditAccountCircuit wraps creditAccount and updateLeaf: the slot (its
+// kind, account B, Create and entry), the transfer amount, B's index and
+// the tree's subroots and root before and after.
 type creditAccountCircuit struct {
 	S                     SlotWitness
 	Amount, Index, PkHash frontend.Variable
+	Subroots              []frontend.Variable
 	Root, NewRoot         frontend.Variable
 }
 
@@ -94,29 +109,33 @@ func (c *creditAccountCircuit) Define(api frontend.API) error {
 	if err != nil {
 		return err
 	}
-	pkHash, newRoot := ctx.creditAccount(&c.S, ctx.kindSelectors(c.S.IsKind), c.Amount, api.ToBinary(c.Index, partParams.Depth), c.Root)
+	subroots := ctx.h.OpenSubroots(c.Root, c.Subroots)
+	pkHash, u := ctx.creditAccount(&c.S, ctx.kindSelectors(c.S.IsKind), c.Amount, api.ToBinary(c.Index, partParams.Depth))
+	ctx.updateLeaf(subroots, u)
 	api.AssertIsEqual(pkHash, c.PkHash)
-	api.AssertIsEqual(newRoot, c.NewRoot)
+	api.AssertIsEqual(subroots.Root(), c.NewRoot)
 	return nil
 }
 
-// expectRoots sets the roots natively from B and the credit.
+// expectRoots sets the subroots and roots natively from B and the credit.
 func (c *creditAccountCircuit) expectRoots() {
 	s, index := &c.S, bigOf(c.Index).Uint64()
 	b := s.B
 	bal, nonce := bigOf(b.Balance), bigOf(b.Nonce)
 	c.PkHash = keyHash(b.X, b.Y)
-	c.Root = rootOf(b, leafOf(b.X, b.Y, bal, nonce), index)
+	oldLeaf := leafOf(b.X, b.Y, bal, nonce)
 	if bigOf(s.Create).Sign() != 0 {
-		c.Root = rootOf(b, EmptyLeaf, index)
+		oldLeaf = EmptyLeaf
 	}
+	c.Subroots = withSubroot(partsSubroots, index, subrootOf(b, oldLeaf, index))
+	c.Root = rootOfSubroots(c.Subroots)
 	credit := new(big.Int)
 	if bigOf(s.IsKind[KindTransfer]).Sign() != 0 {
 		credit = bigOf(c.Amount)
 	} else if bigOf(s.IsKind[KindCredit]).Sign() != 0 {
 		credit = bigOf(s.Entry.Amount)
 	}
-	c.NewRoot = rootOf(b, leafOf(b.X, b.Y, new(big.Int).Add(bal, credit), nonce), index)
+	c.NewRoot = rootOfSubroots(withSubroot(c.Subroots, index, subrootOf(b, leafOf(b.X, b.Y, new(big.Int).Add(bal, credit), nonce), index)))
 }
 
 func TestCreditAccount_CreditsAnAccountOnTheCurve(t *testing.T) {
@@ -135,7 +154,7 @@ func TestCreditAccount_CreditsAnAccountOnTheCurve(t *testing.T) {
 	consistent := func(f func(c *creditAccountCircuit)) func(*creditAccountCircuit) {
 		return func(c *creditAccountCircuit) { f(c); c.expectRoots() }
 	}
-	checkPart(t, &creditAccountCircuit{S: slotShape()}, func() *creditAccountCircuit { return slotOf(b, 0) },
+	checkPart(t, &creditAccountCircuit{S: slotShape(), Subroots: subrootsShape()}, func() *creditAccountCircuit { return slotOf(b, 0) },
 		map[string]func(*creditAccountCircuit){
 			// the balance would pass 2^128 and spill into the leaf's nonce
 			"balance overflow": consistent(func(c *creditAccountCircuit) {
@@ -144,7 +163,7 @@ func TestCreditAccount_CreditsAnAccountOnTheCurve(t *testing.T) {
 			// Create opens an empty leaf: over bob's, it would replace him
 			"create over an existing account": func(c *creditAccountCircuit) {
 				c.S.Create, c.S.B.Balance, c.S.B.Nonce = 1, big.NewInt(0), 0
-				c.NewRoot = rootOf(c.S.B, leafOf(c.S.B.X, c.S.B.Y, big.NewInt(7), big.NewInt(0)), 2)
+				c.NewRoot = rootOfSubroots(withSubroot(c.Subroots, 2, subrootOf(c.S.B, leafOf(c.S.B.X, c.S.B.Y, big.NewInt(7), big.NewInt(0)), 2)))
 			},
 			"create with a balance": consistent(func(c *creditAccountCircuit) { c.S.Create = 1 }),
 			"create on a transfer": consistent(func(c *creditAccountCircuit) {

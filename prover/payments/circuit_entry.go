@@ -13,13 +13,20 @@ import (
 // (isIn = 1, the sequence in the header) or as an outbox entry (isIn = 0):
 // one hash per slot serves both.
 func (ctx *circuitCtx) entryHash(e *EntryWitness, isIn frontend.Variable) frontend.Variable {
+	job := ctx.entryChain(e, isIn)
+	return ctx.h.Chain(job.Start, job.Xs...)
+}
+
+// entryChain range-checks the entry's header fields and returns the chain
+// whose result is entryHash.
+func (ctx *circuitCtx) entryChain(e *EntryWitness, isIn frontend.Variable) gadgets.ChainJob {
 	api, rc := ctx.api, ctx.rc
 	rc.Check(e.Amount, 128)
 	rc.Check(e.Kind, 32)
 	rc.Check(e.Sequence, 64)
 	tag := api.Select(isIn, gadgets.TagConstant(protocol.TagInboxEntry), gadgets.TagConstant(protocol.TagOutboxEntry))
 	header := api.Add(gadgets.Header(api, 0, e.Kind, e.Amount), api.Mul(isIn, e.Sequence, new(big.Int).Lsh(big.NewInt(1), 160)))
-	return ctx.h.Chain(tag, header, e.Sender, e.Recipient, e.Rollup, e.Denom, e.Payload)
+	return gadgets.ChainJob{Start: tag, Xs: []frontend.Variable{header, e.Sender, e.Recipient, e.Rollup, e.Denom, e.Payload}}
 }
 
 // assertConsumedEntry asserts what the slot may do with the inbox entry it

@@ -55,17 +55,31 @@ func checkPart[C frontend.Circuit](t *testing.T, shape C, valid func() C, attack
 // slotShape is a SlotWitness with its Merkle paths allocated.
 func slotShape() SlotWitness {
 	var s SlotWitness
-	s.A.Siblings = make([]frontend.Variable, partParams.Depth)
-	s.B.Siblings = make([]frontend.Variable, partParams.Depth)
+	s.A.Siblings = make([]frontend.Variable, partParams.PathDepth())
+	s.B.Siblings = make([]frontend.Variable, partParams.PathDepth())
 	return s
 }
 
 // cloneSlot copies a slot's witness, paths included, so that an attack
-// leaves the batch it came from alone.
+// leaves the batch it came from alone. A batch of more slots keeps fewer
+// levels in its paths (Params.TopLevels): its paths are cut or padded with
+// zeros to the sub-circuits' shape (only the account sub-circuits read
+// them, from partsBatch's slots, whose paths have that shape).
 func cloneSlot(s SlotWitness) SlotWitness {
-	s.A.Siblings = slices.Clone(s.A.Siblings)
-	s.B.Siblings = slices.Clone(s.B.Siblings)
+	s.A.Siblings = pathShaped(s.A.Siblings)
+	s.B.Siblings = pathShaped(s.B.Siblings)
 	return s
+}
+
+func pathShaped(path []frontend.Variable) []frontend.Variable {
+	out := make([]frontend.Variable, partParams.PathDepth())
+	for i := range out {
+		out[i] = 0
+		if i < len(path) {
+			out[i] = path[i]
+		}
+	}
+	return out
 }
 
 // oneHot is the selectors of kind k.
@@ -108,13 +122,37 @@ func leafOf(x, y frontend.Variable, balance, nonce *big.Int) fr.Element {
 	return tree.Compress(tree.Compress(fe(x), fe(y)), p)
 }
 
-// rootOf is the root of the tree that holds leaf at index on a's path.
-func rootOf(a AccountWitness, leaf fr.Element, index uint64) fr.Element {
+// subrootOf is the node that a's path (up to the subroots) opens from leaf
+// at index.
+func subrootOf(a AccountWitness, leaf fr.Element, index uint64) fr.Element {
 	path := make([]fr.Element, len(a.Siblings))
 	for i, s := range a.Siblings {
 		path[i] = fe(s)
 	}
 	return protocol.RootFromPath(leaf, index, path)
+}
+
+// withSubroot is nodes with the subroot over index replaced by node.
+func withSubroot(nodes []frontend.Variable, index uint64, node fr.Element) []frontend.Variable {
+	out := slices.Clone(nodes)
+	out[index>>uint(partParams.PathDepth())] = node
+	return out
+}
+
+// rootOfSubroots hashes subroots up to the root.
+func rootOfSubroots(nodes []frontend.Variable) fr.Element {
+	level := make([]fr.Element, len(nodes))
+	for i, n := range nodes {
+		level[i] = fe(n)
+	}
+	for len(level) > 1 {
+		up := make([]fr.Element, len(level)/2)
+		for i := range up {
+			up[i] = tree.Compress(level[2*i], level[2*i+1])
+		}
+		level = up
+	}
+	return level[0]
 }
 
 // keyHash is c(X, Y) of a witness key.
@@ -132,3 +170,18 @@ func partsBatch(t *testing.T) *Batch {
 	b, _ := validBatchUnsolved(t)
 	return b
 }
+
+// partsSubroots are the subroots an account sub-circuit starts from (those
+// of an empty tree; the one over the account is replaced by the node its
+// path opens).
+var partsSubroots = func() []frontend.Variable {
+	empty := tree.EmptyHashes(partParams.PathDepth(), EmptyLeaf)[partParams.PathDepth()]
+	nodes := make([]frontend.Variable, 1<<partParams.TopLevels())
+	for i := range nodes {
+		nodes[i] = empty
+	}
+	return nodes
+}()
+
+// subrootsShape allocates the subroots of a sub-circuit.
+func subrootsShape() []frontend.Variable { return make([]frontend.Variable, 1<<partParams.TopLevels()) }

@@ -1,6 +1,7 @@
 package payments
 
 import (
+	"fmt"
 	"math/big"
 	"math/rand"
 	"testing"
@@ -13,8 +14,16 @@ import (
 // Random batches applied natively and checked by the circuit: the witness
 // carries the native roots, inbox accumulators, outbox and data, and the
 // commitment binds them, so a solved circuit agrees on every one of them.
+// Two shapes: paths up to the subroots shorter than the entry hash's and
+// the address digest's chains (they finish on their own compressions),
+// and long enough to hold both (as at depth 24).
 func TestDifferential_RandomBatches(t *testing.T) {
-	p := Params{Depth: 6, Slots: 5, ForcedSlots: 2}
+	for _, p := range []Params{{Depth: 6, Slots: 5, ForcedSlots: 2}, {Depth: 12, Slots: 5, ForcedSlots: 2}} {
+		t.Run(fmt.Sprintf("depth %d, path %d", p.Depth, p.PathDepth()), func(t *testing.T) { differentialRandomBatches(t, p) })
+	}
+}
+
+func differentialRandomBatches(t *testing.T, p Params) {
 	rng := rand.New(rand.NewSource(42))
 	r := newRollup(t, p)
 	keys := []*PrivateKey{testKey(1), testKey(2), testKey(3), testKey(4)}

@@ -339,11 +339,10 @@ func TestForcedTx_BatchStopsAtAForcedTxItCannotPlace(t *testing.T) {
 // builderAt starts a batch by hand, for witnesses the native rules would
 // not build.
 func builderAt(t *testing.T, r *rollup) *builder {
-	prev, err := r.s.Root()
+	b, err := r.s.newBuilder(BatchContext{ChainID: testChainID, RollupID: testRollupID, BatchIndex: r.index,
+		Submitter: l1Addr(0x88), InboxBefore: r.acc})
 	require.NoError(t, err)
-	return &builder{s: r.s, ctx: BatchContext{ChainID: testChainID, RollupID: testRollupID, BatchIndex: r.index,
-		Submitter: l1Addr(0x88), InboxBefore: r.acc}, domain: r.domain,
-		batch: &Batch{PrevRoot: prev, Rejected: map[int]error{}}, fees: new(big.Int), inboxAfter: r.acc}
+	return b
 }
 
 func (b *builder) finishWithNoops(t *testing.T) *Batch {

@@ -75,11 +75,21 @@ func TestCircuit_RejectsEachBrokenRule(t *testing.T) {
 		"wrong inbox order": func(a *Circuit, _ *Batch) {
 			a.InboxBefore = protocol.InboxAccumulatorGenesis()
 		},
-		"tampered DA byte":    func(a *Circuit, _ *Batch) { a.Slots[1].Bytes[11] = bumped(a.Slots[1].Bytes[11], 1) },
-		"outbox mismatch":     func(a *Circuit, _ *Batch) { a.Slots[2].Entry.Recipient = bumped(a.Slots[2].Entry.Recipient, 1) },
-		"outbox count":        func(a *Circuit, _ *Batch) { a.OutboxCount = 4 },
-		"fees not paid":       func(a *Circuit, _ *Batch) { a.OutboxCount = 2 },
-		"wrong previous root": func(a *Circuit, _ *Batch) { a.PrevRoot = bumped(a.PrevRoot, 1) },
+		"tampered DA byte": func(a *Circuit, _ *Batch) { a.Slots[1].Bytes[11] = bumped(a.Slots[1].Bytes[11], 1) },
+		"outbox mismatch":  func(a *Circuit, _ *Batch) { a.Slots[2].Entry.Recipient = bumped(a.Slots[2].Entry.Recipient, 1) },
+		// the withdrawal's address digest and entry hash run on B's idle
+		// path, the credit's on A's: both still bind the slot
+		"withdrawal from another sender": func(a *Circuit, _ *Batch) { a.Slots[2].Entry.Sender = bumped(a.Slots[2].Entry.Sender, 1) },
+		"credit of another amount":       func(a *Circuit, _ *Batch) { a.Slots[0].Entry.Amount = bumped(a.Slots[0].Entry.Amount, 1) },
+		"outbox count":                   func(a *Circuit, _ *Batch) { a.OutboxCount = 4 },
+		"fees not paid":                  func(a *Circuit, _ *Batch) { a.OutboxCount = 2 },
+		"wrong previous root":            func(a *Circuit, _ *Batch) { a.PrevRoot = bumped(a.PrevRoot, 1) },
+		// the subroots stand for the previous root's top levels: one the
+		// root does not open would let a slot read a leaf the state lacks
+		"subroot the previous root does not open": func(a *Circuit, _ *Batch) {
+			a.Subroots[len(a.Subroots)-1] = bumped(a.Subroots[len(a.Subroots)-1], 1)
+		},
+		"subroots swapped": func(a *Circuit, _ *Batch) { a.Subroots[0], a.Subroots[1] = a.Subroots[1], a.Subroots[0] },
 		"credit to another key": func(a *Circuit, _ *Batch) {
 			k := testKey(7).Public
 			a.Slots[0].B.X, a.Slots[0].B.Y = k.X, k.Y

@@ -62,6 +62,28 @@ func (p Params) Validate() error {
 	return nil
 }
 
+// TopLevels is how many of the tree's top levels the batch circuit keeps as
+// subroots (see gadgets.Subroots) rather than walking them on every path:
+// the k in [1, Depth-1] that costs the fewest constraints, where k levels
+// save 4 paths * k * 187 per slot, the slot's two subroot updates cost
+// 2 * (3 * 2^k - 2) and opening and closing the 2^k subroots cost
+// 2 * (2^k - 1) compressions of 186 once per batch. About log2(2 * Slots):
+// 5 for 16 slots, 6 for 32.
+func (p Params) TopLevels() int {
+	best, bestCost := 1, 0
+	for k := 1; k < p.Depth; k++ {
+		cost := p.Slots*(2*(3<<k-2)-4*k*187) + 2*((1<<k)-1)*186
+		if k == 1 || cost < bestCost {
+			best, bestCost = k, cost
+		}
+	}
+	return best
+}
+
+// PathDepth is the length of an account's path in the batch circuit: from
+// the leaf up to the subroots, Depth - TopLevels.
+func (p Params) PathDepth() int { return p.Depth - p.TopLevels() }
+
 // MaxDataBytes is the size of the posted data of a full batch.
 func (p Params) MaxDataBytes() int { return RecordBytes * p.Slots }
 

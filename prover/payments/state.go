@@ -162,13 +162,14 @@ func (b *Batch) EncodedOutbox() ([]byte, error) { return protocol.EncodeOutbox(b
 
 // builder accumulates one batch.
 type builder struct {
-	s      *State
-	ctx    BatchContext
-	domain fr.Element
-	batch  *Batch
-	slots  []SlotWitness
-	forced []ForcedWitness
-	fees   *big.Int
+	s        *State
+	ctx      BatchContext
+	domain   fr.Element
+	batch    *Batch
+	slots    []SlotWitness
+	forced   []ForcedWitness
+	subroots []frontend.Variable // the tree's nodes at height PathDepth before the batch
+	fees     *big.Int
 	// inboxAfter is the accumulator after the consumed entries.
 	inboxAfter fr.Element
 }
@@ -179,12 +180,10 @@ type builder struct {
 // entry. Transactions that break a rule are rejected
 // and left out; the state advances.
 func (s *State) BuildBatch(ctx BatchContext, inbox []protocol.InboxEntry, txs []Tx) (*Batch, error) {
-	prev, err := s.Root()
+	b, err := s.newBuilder(ctx)
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{s: s, ctx: ctx, domain: paymentsv1.Domain(ctx.ChainID, ctx.RollupID),
-		batch: &Batch{PrevRoot: prev, Rejected: map[int]error{}}, fees: new(big.Int), inboxAfter: ctx.InboxBefore}
 	for _, e := range inbox {
 		// only the first ForcedSlots slots can take a forced transaction:
 		// the batch stops at one it cannot place, never skips it
@@ -218,6 +217,20 @@ func (s *State) BuildBatch(ctx BatchContext, inbox []protocol.InboxEntry, txs []
 		}
 	}
 	return b.finish()
+}
+
+// newBuilder starts a batch on the current state.
+func (s *State) newBuilder(ctx BatchContext) (*builder, error) {
+	prev, err := s.Root()
+	if err != nil {
+		return nil, err
+	}
+	subroots, err := s.subroots()
+	if err != nil {
+		return nil, err
+	}
+	return &builder{s: s, ctx: ctx, domain: paymentsv1.Domain(ctx.ChainID, ctx.RollupID), subroots: subroots,
+		batch: &Batch{PrevRoot: prev, Rejected: map[int]error{}}, fees: new(big.Int), inboxAfter: ctx.InboxBefore}, nil
 }
 
 // creditable reports whether an inbox entry's value can go to an account.
@@ -527,17 +540,35 @@ func (b *builder) slot(r Record, x slotExtra) error {
 	return nil
 }
 
+// accountWitness is the account at index and its path up to the subroots.
 func (b *builder) accountWitness(index uint32, a Account) (AccountWitness, error) {
 	path, err := b.s.tree.Siblings(uint64(index))
 	if err != nil {
 		return AccountWitness{}, err
 	}
+	path = path[:b.s.p.PathDepth()]
 	w := AccountWitness{X: a.Key.X, Y: a.Key.Y, Balance: new(big.Int).Set(&a.Balance), Nonce: a.Nonce,
 		Siblings: make([]frontend.Variable, len(path))}
 	for i := range path {
 		w.Siblings[i] = path[i]
 	}
 	return w, nil
+}
+
+// subroots are the tree's 2^TopLevels nodes at height PathDepth, left to
+// right: node j is the sibling at that height of the path of any leaf
+// under node j^1.
+func (s *State) subroots() ([]frontend.Variable, error) {
+	height := s.p.PathDepth()
+	out := make([]frontend.Variable, 1<<s.p.TopLevels())
+	for j := range out {
+		path, err := s.tree.Siblings(uint64(j^1) << height)
+		if err != nil {
+			return nil, err
+		}
+		out[j] = path[height]
+	}
+	return out, nil
 }
 
 // finish pays the fees to the submitter and assembles the commitment and
@@ -581,6 +612,7 @@ func (b *builder) finish() (*Batch, error) {
 	a.BatchIndex = ctx.BatchIndex
 	a.SubmitterDigest = protocol.AddressDigest(ctx.Submitter)
 	a.PrevRoot = batch.PrevRoot
+	a.Subroots = b.subroots
 	a.InboxBefore = ctx.InboxBefore
 	a.OutboxCount = len(batch.Outbox)
 	a.DAChunks = (len(batch.Data) + protocol.ChunkBytes - 1) / protocol.ChunkBytes
