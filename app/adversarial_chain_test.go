@@ -23,6 +23,7 @@ import (
 	"github.com/nativechain/nativechain/app/apptest"
 	"github.com/nativechain/nativechain/protocol"
 	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
+	rewardskeeper "github.com/nativechain/nativechain/x/rewards/keeper"
 	rewardstypes "github.com/nativechain/nativechain/x/rewards/types"
 	"github.com/nativechain/nativechain/x/rollups/testutil/batchprover"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
@@ -270,4 +271,30 @@ func (c advChain) advBatch(t *testing.T, p *batchprover.Prover, id string, mutat
 		msgMutate(msg)
 	}
 	return msg
+}
+
+// Red team of the wiring refactor (docs/adversarial.md): the fees and the
+// slashed bond x/rollups collects reach the reward pool through the
+// AfterRewardFundsCollected hook exactly once each: three registration
+// fees, one forced-inclusion fee and the frozen rollup's bond, and x/rollups'
+// module account keeps exactly the two live bonds.
+func TestWiring_FeesAndSlashedBondReachThePoolExactlyOnce(t *testing.T) {
+	c := newAdversarialChain(t)
+	params, err := c.App.RollupsKeeper.Params.Get(c.Context())
+	require.NoError(t, err)
+	pool, err := rewardskeeper.NewQueryServerImpl(c.App.RewardsKeeper).Pool(c.Context(), &rewardstypes.QueryPoolRequest{})
+	require.NoError(t, err)
+	inflows := map[string]sdk.Coins{}
+	for _, s := range pool.Inflows {
+		inflows[s.Source] = s.Amount
+	}
+	bond := params.MinOperatorBond
+	require.Equal(t, sdk.NewCoins(sdk.NewCoin(params.RegistrationFee.Denom, params.RegistrationFee.Amount.MulRaw(3))).String(),
+		inflows[rewardstypes.SourceRegistrationFee].String())
+	require.Equal(t, sdk.NewCoins(params.ForcedInclusionFee).String(), inflows[rewardstypes.SourceForcedInclusionFee].String())
+	require.Equal(t, sdk.NewCoins(bond).String(), inflows[rewardstypes.SourceSlashedBond].String())
+	require.True(t, c.rollup(t, "stale").Bond.IsZero())
+
+	escrow := c.App.BankKeeper.GetBalance(c.Context(), authtypes.NewModuleAddress(rollupstypes.ModuleName), bond.Denom)
+	require.Equal(t, bond.Amount.MulRaw(2).String(), escrow.Amount.String(), "x/rollups holds the live bonds only")
 }

@@ -7,7 +7,10 @@ import (
 
 	sdkmath "cosmossdk.io/math"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
+	minttypes "github.com/cosmos/cosmos-sdk/x/mint/types"
 
 	"github.com/nativechain/nativechain/app"
 	"github.com/nativechain/nativechain/app/apptest"
@@ -96,4 +99,39 @@ func TestNew_RegistersRollupsHooksOnce(t *testing.T) {
 	require.PanicsWithValue(t, "x/rollups: SetHooks: hooks already set", func() {
 		c.App.RollupsKeeper.SetHooks(rollupstypes.MultiRollupsHooks{c.App.RewardsKeeper.Hooks()})
 	})
+}
+
+// Red team (docs/adversarial.md): the pool's share is measured around
+// x/mint's own minting, so coins minted or burned elsewhere in the same
+// block before it (another module's mint, a burn) change neither what the
+// pool takes nor what the fee collector keeps.
+func TestMintFn_SupplyChangesOutsideTheMintDoNotChangeTheShare(t *testing.T) {
+	c := apptest.Setup(t, 1)
+	share, err := c.App.RewardsKeeper.Params.Get(c.Context())
+	require.NoError(t, err)
+	plain := runMint(t, c, func(sdkmath.Int) sdkmath.Int { return sdkmath.ZeroInt() })
+
+	ctx, _ := c.Context().CacheContext()
+	bank := c.App.BankKeeper
+	// Another module mints a lot, and some of it is burned, before x/mint
+	// runs in the same block.
+	extra := sdk.NewCoins(sdk.NewCoin(app.BondDenom, plain.minted.MulRaw(1000)))
+	require.NoError(t, bank.MintCoins(ctx, minttypes.ModuleName, extra))
+	require.NoError(t, bank.SendCoinsFromModuleToModule(ctx, minttypes.ModuleName, govtypes.ModuleName, extra))
+	burn := sdk.NewCoins(sdk.NewCoin(app.BondDenom, plain.minted.MulRaw(400)))
+	require.NoError(t, bank.BurnCoins(ctx, govtypes.ModuleName, burn))
+
+	pool := authtypes.NewModuleAddress(rewardstypes.ModuleName)
+	feeCollector := authtypes.NewModuleAddress(authtypes.FeeCollectorName)
+	supply := bank.GetSupply(ctx, app.BondDenom).Amount
+	poolBefore, fcBefore := bank.GetBalance(ctx, pool, app.BondDenom).Amount, bank.GetBalance(ctx, feeCollector, app.BondDenom).Amount
+	require.NoError(t, c.App.MintKeeper.MintFn(ctx))
+	minted := bank.GetSupply(ctx, app.BondDenom).Amount.Sub(supply)
+	toPool := bank.GetBalance(ctx, pool, app.BondDenom).Amount.Sub(poolBefore)
+	toFC := bank.GetBalance(ctx, feeCollector, app.BondDenom).Amount.Sub(fcBefore)
+
+	require.Equal(t, share.InflationShare.MulInt(minted).TruncateInt().String(), toPool.String())
+	require.Equal(t, minted.Sub(toPool).String(), toFC.String())
+	t.Logf("plain block: minted %s, pool %s; this block: minted %s, pool %s", plain.minted, plain.toPool, minted, toPool)
+	require.True(t, minted.IsPositive())
 }

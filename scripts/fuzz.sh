@@ -26,6 +26,7 @@ TARGETS=(
 	"./x/rollups/verifier/ FuzzValidateVerifyingKey"
 	"./x/rollups/verifier/ FuzzParseProof"
 	"./x/rollups/verifier/ FuzzVerify"
+	"./x/rollups/verifier/ FuzzBatchVerifyMatchesOneByOne"
 	"./protocol/ FuzzDecodeOutbox"
 	"./protocol/ FuzzOutboxEntry"
 	"./protocol/ FuzzDAHash"

@@ -27,8 +27,11 @@ const weightBytes = 16
 
 // BatchVerify verifies every item with one Miller loop over the proofs'
 // own pairings and one final exponentiation. It returns (-1, nil) if all
-// verify, and otherwise the index of the first item that fails on its own
-// with that item's error.
+// verify, and otherwise an item that fails on its own with that item's
+// error: the first that fails the structural checks (key, input count and
+// range, commitment count), or if none does, the first whose proof does
+// not verify. A structural failure is reported even when an earlier item's
+// proof is the one that fails (FuzzBatchVerifyMatchesOneByOne's oracle).
 //
 // Each item's Groth16 equation is raised to a weight w_i and, with a
 // commitment, its Pedersen proof-of-knowledge equation to an independent
