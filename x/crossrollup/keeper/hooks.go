@@ -34,12 +34,20 @@ var _ rollupstypes.RollupsHooks = hooks{}
 // refund entry (kind 5) in the rollup's own inbox. Only a store error or a
 // rollup spending value its ledger does not hold (ErrLedgerInsufficient)
 // fails the batch, and then the outbox is applied whole or not at all.
+//
+// It reads the params once, and the source's pause and outflow cap at most
+// once whatever the number of entries (controls); each entry then touches
+// only the ledgers it moves value between (issue 17).
 func (h hooks) AfterBatchVerified(ctx context.Context, batch rollupstypes.VerifiedBatch) error {
+	if len(batch.Outbox) == 0 {
+		return nil // touches no key of the bridge
+	}
 	params, err := h.k.Params.Get(ctx)
 	if err != nil {
 		return err
 	}
 	refunds := newConsumedRefunds(batch)
+	src := newControls(batch.RollupID)
 	for i, e := range batch.Outbox {
 		// DecodeOutbox validated the entries, before the proof was checked;
 		// check again so this method never depends on its caller
@@ -54,9 +62,9 @@ func (h hooks) AfterBatchVerified(ctx context.Context, batch rollupstypes.Verifi
 		} else {
 			switch e.Kind {
 			case protocol.OutboxKindWithdrawal:
-				err = h.k.withdraw(ctx, params, batch, e)
+				err = h.k.withdraw(ctx, params, src, batch, e)
 			case protocol.OutboxKindCrossRollupMessage:
-				err = h.k.route(ctx, params, batch, e, refunds)
+				err = h.k.route(ctx, params, src, batch, e, refunds)
 			default:
 				err = types.ErrInvalidWithdrawal.Wrapf("kind %s", e.Kind)
 			}

@@ -37,11 +37,16 @@ func (k Keeper) debitLedger(ctx context.Context, rollupID, denom string, amt sdk
 	if cur.LT(amt) {
 		return types.ErrLedgerInsufficient.Wrapf("rollup %q holds %s%s, asked for %s", rollupID, cur, denom, amt)
 	}
-	left := cur.Sub(amt)
-	if left.IsZero() {
+	return k.setLedger(ctx, rollupID, denom, cur.Sub(amt))
+}
+
+// setLedger stores what a rollup holds of a denom; an emptied ledger is
+// removed.
+func (k Keeper) setLedger(ctx context.Context, rollupID, denom string, amt sdkmath.Int) error {
+	if amt.IsZero() {
 		return k.Ledgers.Remove(ctx, collections.Join(rollupID, denom))
 	}
-	return k.Ledgers.Set(ctx, collections.Join(rollupID, denom), left)
+	return k.Ledgers.Set(ctx, collections.Join(rollupID, denom), amt)
 }
 
 // requireHeld fails unless rollupID's ledger holds amt of denom.

@@ -40,34 +40,71 @@ func (k Keeper) usage(ctx context.Context, params types.Params, rollupID string)
 	return u, err
 }
 
-// outflowBlocked says why coin may not be paid out of rollupID now, or "".
-func (k Keeper) outflowBlocked(ctx context.Context, params types.Params, rollupID string, coin sdk.Coin) (string, error) {
-	paused, err := k.Paused.Has(ctx, rollupID)
+// controls holds one rollup's bridge controls, its pause and its outflow
+// cap, each read at most once for one hook call or one release: only
+// governance messages change them, never an outbox entry, so a batch with
+// many entries reads them once (issue 17).
+type controls struct {
+	rollupID string
+	paused   *bool
+	cap      *types.OutflowCap
+	capRead  bool
+}
+
+func newControls(rollupID string) *controls { return &controls{rollupID: rollupID} }
+
+// isPaused reports whether governance paused the rollup's bridge.
+func (k Keeper) isPaused(ctx context.Context, c *controls) (bool, error) {
+	if c.paused == nil {
+		paused, err := k.Paused.Has(ctx, c.rollupID)
+		if err != nil {
+			return false, err
+		}
+		c.paused = &paused
+	}
+	return *c.paused, nil
+}
+
+// outflowCap is the rollup's outflow cap, nil if it has none.
+func (k Keeper) outflowCap(ctx context.Context, c *controls) (*types.OutflowCap, error) {
+	if !c.capRead {
+		limit, err := k.OutflowCaps.Get(ctx, c.rollupID)
+		switch {
+		case err == nil:
+			c.cap = &limit
+		case !errors.Is(err, collections.ErrNotFound):
+			return nil, err
+		}
+		c.capRead = true
+	}
+	return c.cap, nil
+}
+
+// outflowBlocked says why coin may not be paid out of the rollup now, or "".
+func (k Keeper) outflowBlocked(ctx context.Context, params types.Params, c *controls, coin sdk.Coin) (string, error) {
+	paused, err := k.isPaused(ctx, c)
 	if err != nil {
 		return "", err
 	}
 	if paused {
 		return "rollup's bridge is paused", nil
 	}
-	return k.capReached(ctx, params, rollupID, coin)
+	return k.capReached(ctx, params, c, coin)
 }
 
 // capReached says "outflow cap of the epoch reached" if coin would take
-// rollupID's outflow this epoch (withdrawals paid and value routed out)
+// the rollup's outflow this epoch (withdrawals paid and value routed out)
 // over its cap, or "".
-func (k Keeper) capReached(ctx context.Context, params types.Params, rollupID string, coin sdk.Coin) (string, error) {
-	limit, err := k.OutflowCaps.Get(ctx, rollupID)
-	if errors.Is(err, collections.ErrNotFound) {
-		return "", nil
-	}
-	if err != nil {
+func (k Keeper) capReached(ctx context.Context, params types.Params, c *controls, coin sdk.Coin) (string, error) {
+	limit, err := k.outflowCap(ctx, c)
+	if err != nil || limit == nil {
 		return "", err
 	}
 	capAmt := limit.Cap.AmountOf(coin.Denom)
 	if capAmt.IsZero() {
 		return "", nil // the cap does not cover this denom
 	}
-	u, err := k.usage(ctx, params, rollupID)
+	u, err := k.usage(ctx, params, c.rollupID)
 	if err != nil {
 		return "", err
 	}
@@ -78,25 +115,25 @@ func (k Keeper) capReached(ctx context.Context, params types.Params, rollupID st
 }
 
 // pay sends coin from escrow to recipient and records it against the cap.
-func (k Keeper) pay(ctx context.Context, params types.Params, rollupID string, recipient sdk.AccAddress, coin sdk.Coin) error {
+func (k Keeper) pay(ctx context.Context, params types.Params, c *controls, recipient sdk.AccAddress, coin sdk.Coin) error {
 	if err := k.bankKeeper.SendCoinsFromModuleToAccount(ctx, types.ModuleName, recipient, sdk.NewCoins(coin)); err != nil {
 		return err
 	}
-	return k.recordOutflow(ctx, params, rollupID, coin)
+	return k.recordOutflow(ctx, params, c, coin)
 }
 
 // recordOutflow counts coin, paid to L1 or routed to another rollup,
-// against rollupID's cap of the epoch.
-func (k Keeper) recordOutflow(ctx context.Context, params types.Params, rollupID string, coin sdk.Coin) error {
-	if has, err := k.OutflowCaps.Has(ctx, rollupID); err != nil || !has {
+// against the rollup's cap of the epoch.
+func (k Keeper) recordOutflow(ctx context.Context, params types.Params, c *controls, coin sdk.Coin) error {
+	if limit, err := k.outflowCap(ctx, c); err != nil || limit == nil {
 		return err // usage only matters under a cap
 	}
-	u, err := k.usage(ctx, params, rollupID)
+	u, err := k.usage(ctx, params, c.rollupID)
 	if err != nil {
 		return err
 	}
 	u.Paid = u.Paid.Add(coin)
-	return k.OutflowUsage.Set(ctx, rollupID, u)
+	return k.OutflowUsage.Set(ctx, c.rollupID, u)
 }
 
 // defer_ stores a withdrawal that may not be paid now.
@@ -201,7 +238,8 @@ func (k Keeper) releaseFrom(ctx context.Context, params types.Params, rng *colle
 // active (refund entry) or frozen (exit credit), otherwise it stays
 // pending.
 func (k Keeper) release(ctx sdk.Context, params types.Params, p types.PendingWithdrawal) error {
-	reason, err := k.outflowBlocked(ctx, params, p.RollupId, p.Amount)
+	c := newControls(p.RollupId)
+	reason, err := k.outflowBlocked(ctx, params, c, p.Amount)
 	if err != nil || reason != "" {
 		return err // still waiting
 	}
@@ -212,7 +250,7 @@ func (k Keeper) release(ctx sdk.Context, params types.Params, p types.PendingWit
 	if reason := k.unpayable(recipient); reason != "" {
 		return k.refundPending(ctx, p, recipient, reason)
 	}
-	if err := k.pay(ctx, params, p.RollupId, recipient, p.Amount); err != nil {
+	if err := k.pay(ctx, params, c, recipient, p.Amount); err != nil {
 		return err
 	}
 	if err := k.Pending.Remove(ctx, p.Id); err != nil {

@@ -46,20 +46,27 @@ func (k Keeper) tryAppendInbox(ctx sdk.Context, rollupID string, entry protocol.
 // A routed message only ever becomes an inbox entry: it cannot reach any
 // Msg of the base chain (operator, key or params changes), whatever its
 // recipient or payload.
-func (k Keeper) route(ctx context.Context, params types.Params, batch rollupstypes.VerifiedBatch, e protocol.OutboxEntry, refunds *consumedRefunds) error {
+func (k Keeper) route(ctx context.Context, params types.Params, src *controls, batch rollupstypes.VerifiedBatch, e protocol.OutboxEntry, refunds *consumedRefunds) error {
 	value := sdkmath.NewIntFromBigInt(e.Amount.BigInt())
-	if err := k.requireHeld(ctx, batch.RollupID, e.Denom, value); err != nil {
-		return err
+	held := sdkmath.ZeroInt()
+	if value.IsPositive() {
+		var err error
+		if held, err = k.Ledger(ctx, batch.RollupID, e.Denom); err != nil {
+			return err
+		}
+		if held.LT(value) {
+			return types.ErrLedgerInsufficient.Wrapf("rollup %q holds %s%s, entry carries %s", batch.RollupID, held, e.Denom, value)
+		}
 	}
 	if uint64(len(e.Payload)) > params.MaxPayloadBytes {
 		return k.bounce(ctx, batch, e, fmt.Sprintf("payload of %d bytes is over max_payload_bytes %d", len(e.Payload), params.MaxPayloadBytes), true, refunds)
 	}
-	reason, err := k.undeliverable(ctx, batch.RollupID, e.DestRollupID)
+	reason, err := k.undeliverable(ctx, src, e.DestRollupID)
 	if err != nil {
 		return err
 	}
 	if reason == "" && value.IsPositive() {
-		if reason, err = k.capReached(ctx, params, batch.RollupID, sdk.NewCoin(e.Denom, value)); err != nil {
+		if reason, err = k.capReached(ctx, params, src, sdk.NewCoin(e.Denom, value)); err != nil {
 			return err
 		}
 	}
@@ -86,13 +93,15 @@ func (k Keeper) route(ctx context.Context, params types.Params, batch rollupstyp
 	if value.IsPositive() {
 		coin := sdk.NewCoin(e.Denom, value)
 		amount = coin.String()
-		if err := k.debitLedger(ctx, batch.RollupID, e.Denom, value); err != nil {
+		// Nothing between the check above and here writes the source's
+		// ledger (the inbox is x/rollups'): debit what was read.
+		if err := k.setLedger(ctx, batch.RollupID, e.Denom, held.Sub(value)); err != nil {
 			return err
 		}
 		if err := k.creditLedger(ctx, e.DestRollupID, e.Denom, value); err != nil {
 			return err
 		}
-		if err := k.recordOutflow(ctx, params, batch.RollupID, coin); err != nil {
+		if err := k.recordOutflow(ctx, params, src, coin); err != nil {
 			return err
 		}
 	}
@@ -168,8 +177,8 @@ func (k Keeper) bounce(ctx context.Context, batch rollupstypes.VerifiedBatch, e 
 // undeliverable says why a message from source cannot reach dest, or "" if
 // it can. Only facts about the rollups make a message bounce; any other
 // error fails the batch.
-func (k Keeper) undeliverable(ctx context.Context, source, dest string) (string, error) {
-	if paused, err := k.Paused.Has(ctx, source); err != nil {
+func (k Keeper) undeliverable(ctx context.Context, source *controls, dest string) (string, error) {
+	if paused, err := k.isPaused(ctx, source); err != nil {
 		return "", err
 	} else if paused {
 		return "source rollup's bridge is paused", nil

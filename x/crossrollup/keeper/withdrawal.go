@@ -17,7 +17,7 @@ import (
 // defers it while the rollup is paused or over its outflow cap. A recipient
 // the chain cannot pay gets nothing and the value goes back to the L2
 // sender (refundWithdrawal).
-func (k Keeper) withdraw(ctx context.Context, params types.Params, batch rollupstypes.VerifiedBatch, e protocol.OutboxEntry) error {
+func (k Keeper) withdraw(ctx context.Context, params types.Params, src *controls, batch rollupstypes.VerifiedBatch, e protocol.OutboxEntry) error {
 	coin := sdk.NewCoin(e.Denom, sdkmath.NewIntFromBigInt(e.Amount.BigInt()))
 	recipient := sdk.AccAddress(e.Recipient)
 	if reason := k.unpayable(recipient); reason != "" {
@@ -30,7 +30,7 @@ func (k Keeper) withdraw(ctx context.Context, params types.Params, batch rollups
 	if err != nil {
 		return err
 	}
-	reason, err := k.outflowBlocked(ctx, params, batch.RollupID, coin)
+	reason, err := k.outflowBlocked(ctx, params, src, coin)
 	if err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func (k Keeper) withdraw(ctx context.Context, params types.Params, batch rollups
 			Height: sdk.UnwrapSDKContext(ctx).BlockHeight(), L2Sender: e.Sender,
 		}, reason)
 	}
-	if err := k.pay(ctx, params, batch.RollupID, recipient, coin); err != nil {
+	if err := k.pay(ctx, params, src, recipient, coin); err != nil {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventWithdrawal{

@@ -79,6 +79,11 @@ func (k Keeper) closeEpoch(ctx context.Context, params types.Params, epoch types
 	approvedWork := orZero(epoch.ApprovedWork)
 	feeBacked, approved := params.SplitOperatorPot(operators, epoch.FeesPaid, approvedWork)
 	operators = feeBacked.Add(approved...)
+	// The epoch's batch fees, counted in its state while it was open, now
+	// join the inflows (see recordBatch).
+	if err := addAll(ctx, k.Inflows, types.SourceBatchFee, epoch.FeesPaid); err != nil {
+		return types.ActivePayout{}, err
+	}
 	if !validators.IsZero() {
 		if err := k.bankKeeper.SendCoinsFromModuleToModule(ctx, types.ModuleName, k.feeCollector, validators); err != nil {
 			return types.ActivePayout{}, err
@@ -171,11 +176,11 @@ func (k Keeper) workPage(ctx context.Context, epoch, limit uint64) ([]types.Work
 		if uint64(len(page)) == limit {
 			return page, true, nil
 		}
-		rec, err := iter.Value()
+		kv, err := iter.KeyValue()
 		if err != nil {
 			return nil, false, err
 		}
-		page = append(page, rec)
+		page = append(page, withWorkKey(kv.Key, kv.Value))
 	}
 	return page, false, nil
 }

@@ -36,7 +36,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	}
 	for _, w := range gs.Work {
 		w.ApprovedWeight = orZero(w.ApprovedWeight)
-		if err := k.Work.Set(ctx, collections.Join3(w.Epoch, w.RollupId, w.Operator), w); err != nil {
+		if err := k.setWorkRecord(ctx, w); err != nil {
 			return err
 		}
 	}
@@ -51,10 +51,24 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	// The open epoch's batch fees are in the genesis inflows and in its
+	// fees_paid; the store counts them only in the latter until it closes.
+	open := epoch.FeesPaid
 	for _, s := range gs.Inflows {
-		if err := addAll(ctx, k.Inflows, s.Source, s.Amount); err != nil {
+		amt := s.Amount
+		if s.Source == types.SourceBatchFee {
+			var neg bool
+			if amt, neg = amt.SafeSub(open...); neg {
+				return types.ErrInvalidGenesis.Wrapf("inflows[%s] %s are less than the open epoch's fees paid %s", s.Source, s.Amount, open)
+			}
+			open = nil
+		}
+		if err := addAll(ctx, k.Inflows, s.Source, amt); err != nil {
 			return err
 		}
+	}
+	if !open.IsZero() {
+		return types.ErrInvalidGenesis.Wrapf("the open epoch's fees paid %s are not in inflows[%s]", open, types.SourceBatchFee)
 	}
 	for _, s := range gs.Outflows {
 		if err := addAll(ctx, k.Outflows, s.Source, s.Amount); err != nil {
@@ -108,8 +122,8 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	gs := &types.GenesisState{Params: params, Epoch: epoch}
-	if err := k.Work.Walk(ctx, nil, func(_ collections.Triple[uint64, string, string], w types.WorkRecord) (bool, error) {
-		gs.Work = append(gs.Work, w)
+	if err := k.Work.Walk(ctx, nil, func(key collections.Triple[uint64, string, string], w types.WorkRecord) (bool, error) {
+		gs.Work = append(gs.Work, withWorkKey(key, w))
 		return false, nil
 	}); err != nil {
 		return nil, err

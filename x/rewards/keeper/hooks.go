@@ -45,6 +45,12 @@ func (h hooks) AfterRewardFundsCollected(ctx context.Context, amt sdk.Coins, sou
 	return h.k.FundPoolFromModule(ctx, rollupstypes.ModuleName, amt, source)
 }
 
+// recordBatch touches as few keys as the formula allows (issue 17): the
+// params, the approval, the epoch state and one work record per (epoch,
+// rollup, submitter). The epoch's batch fees are counted in the epoch
+// state's fees_paid and reach inflows[batch_fee] when the epoch closes (or
+// a rollup's work is forfeited), not per batch; a rollup's totals are
+// summed from its work records only if it is frozen (forfeitRollupWork).
 func (k Keeper) recordBatch(ctx context.Context, batch rollupstypes.VerifiedBatch) error {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
@@ -55,7 +61,7 @@ func (k Keeper) recordBatch(ctx context.Context, batch rollupstypes.VerifiedBatc
 		return types.ErrInvalidAddress.Wrapf("submitter %q: %s", batch.Submitter, err)
 	}
 	fee := params.BatchFee(batch.DataBytes)
-	if err := k.FundPool(ctx, FromAccount(submitter), fee, types.SourceBatchFee); err != nil {
+	if err := k.collect(ctx, FromAccount(submitter), fee, types.SourceBatchFee); err != nil {
 		return types.ErrBatchFeeUnpaid.Wrapf("%s owes %s for batch %d of %q: %s", batch.Submitter, fee, batch.Index, batch.RollupID, err)
 	}
 	approved, err := k.verifiedUnderApprovedKey(ctx, batch.RollupID)
@@ -74,31 +80,17 @@ func (k Keeper) recordBatch(ctx context.Context, batch rollupstypes.VerifiedBatc
 		approvedWeight = weight
 	}
 	key := collections.Join3(epoch.Number, batch.RollupID, batch.Submitter)
-	rec, err := k.Work.Get(ctx, key)
-	switch {
-	case errors.Is(err, collections.ErrNotFound):
-		rec = types.WorkRecord{Epoch: epoch.Number, RollupId: batch.RollupID, Operator: batch.Submitter, Weight: sdkmath.ZeroInt()}
-	case err != nil:
+	rec, err := k.workRecord(ctx, key)
+	if err != nil {
 		return err
 	}
 	rec.L2Txs = saturatingAdd(rec.L2Txs, txs)
 	rec.DaBytes = saturatingAdd(rec.DaBytes, batch.DataBytes)
 	rec.Batches++
 	rec.Weight = rec.Weight.Add(weight)
-	rec.ApprovedWeight = orZero(rec.ApprovedWeight).Add(approvedWeight)
+	rec.ApprovedWeight = rec.ApprovedWeight.Add(approvedWeight)
 	rec.FeesPaid = rec.FeesPaid.Add(fee...)
-	if err := k.Work.Set(ctx, key, rec); err != nil {
-		return err
-	}
-	rollupKey := collections.Join(epoch.Number, batch.RollupID)
-	totals, err := k.rollupTotals(ctx, rollupKey)
-	if err != nil {
-		return err
-	}
-	totals.Weight = totals.Weight.Add(weight)
-	totals.ApprovedWeight = totals.ApprovedWeight.Add(approvedWeight)
-	totals.FeesPaid = totals.FeesPaid.Add(fee...)
-	if err := k.RollupTotals.Set(ctx, rollupKey, totals); err != nil {
+	if err := k.setWorkRecord(ctx, rec); err != nil {
 		return err
 	}
 	epoch.EligibleWork = epoch.EligibleWork.Add(weight)
@@ -111,6 +103,36 @@ func (k Keeper) recordBatch(ctx context.Context, batch rollupstypes.VerifiedBatc
 		Epoch: epoch.Number, RollupId: batch.RollupID, Operator: batch.Submitter,
 		L2Txs: txs, DaBytes: batch.DataBytes, Weight: weight.String(), Fee: fee.String(), Approved: approved,
 	})
+}
+
+// workRecord reads the work record under key, an empty one if there is none.
+func (k Keeper) workRecord(ctx context.Context, key collections.Triple[uint64, string, string]) (types.WorkRecord, error) {
+	rec, err := k.Work.Get(ctx, key)
+	switch {
+	case errors.Is(err, collections.ErrNotFound):
+		rec = types.WorkRecord{Weight: sdkmath.ZeroInt()}
+	case err != nil:
+		return types.WorkRecord{}, err
+	}
+	return withWorkKey(key, rec), nil
+}
+
+// setWorkRecord stores rec under its (epoch, rollup, operator) key. The
+// stored value leaves out what the key already says (the record is
+// rewritten by every batch; withWorkKey puts it back on every read).
+func (k Keeper) setWorkRecord(ctx context.Context, rec types.WorkRecord) error {
+	key := collections.Join3(rec.Epoch, rec.RollupId, rec.Operator)
+	rec.Epoch, rec.RollupId, rec.Operator = 0, "", ""
+	return k.Work.Set(ctx, key, rec)
+}
+
+// withWorkKey fills in a stored work record's epoch, rollup and operator
+// from its key.
+func withWorkKey(key collections.Triple[uint64, string, string], rec types.WorkRecord) types.WorkRecord {
+	rec.Epoch, rec.RollupId, rec.Operator = key.K1(), key.K2(), key.K3()
+	rec.Weight = orZero(rec.Weight)
+	rec.ApprovedWeight = orZero(rec.ApprovedWeight)
+	return rec
 }
 
 // verifiedUnderApprovedKey reports whether the rollup's current verifying
@@ -131,41 +153,54 @@ func (k Keeper) verifiedUnderApprovedKey(ctx context.Context, rollupID string) (
 	return k.ApprovedKeys.Has(ctx, collections.Join(rollupID, r.VkHash))
 }
 
-// rollupTotals reads a rollup's epoch totals, zero if it has none.
-func (k Keeper) rollupTotals(ctx context.Context, key collections.Pair[uint64, string]) (types.RollupWork, error) {
-	totals, err := k.RollupTotals.Get(ctx, key)
-	switch {
-	case errors.Is(err, collections.ErrNotFound):
-		totals = types.RollupWork{Epoch: key.K1(), RollupId: key.K2()}
-	case err != nil:
-		return types.RollupWork{}, err
-	}
-	totals.Weight = orZero(totals.Weight)
-	totals.ApprovedWeight = orZero(totals.ApprovedWeight)
-	return totals, nil
-}
-
+// forfeitRollupWork takes a frozen rollup's work out of the current
+// epoch: its weight, approved weight and fees, summed from its work records
+// of the epoch (one per submitter, each made by paid batches), leave the
+// epoch's totals, and its fees, no longer backing a share, are counted in
+// inflows[batch_fee] now rather than at the close. The sums are kept in
+// RollupTotals, which also marks the rollup's work as forfeited: a second
+// call does nothing.
 func (k Keeper) forfeitRollupWork(ctx context.Context, rollupID string) error {
 	epoch, err := k.Epoch.Get(ctx)
 	if err != nil {
 		return err
 	}
 	key := collections.Join(epoch.Number, rollupID)
-	totals, err := k.RollupTotals.Get(ctx, key)
-	if errors.Is(err, collections.ErrNotFound) {
-		return nil // no work this epoch, or already forfeited
+	if done, err := k.RollupTotals.Has(ctx, key); err != nil || done {
+		return err
 	}
+	totals := types.RollupWork{Epoch: epoch.Number, RollupId: rollupID, Weight: sdkmath.ZeroInt(), ApprovedWeight: sdkmath.ZeroInt()}
+	iter, err := k.Work.Iterate(ctx, collections.NewSuperPrefixedTripleRange[uint64, string, string](epoch.Number, rollupID))
 	if err != nil {
 		return err
 	}
-	totals.Weight, totals.ApprovedWeight = orZero(totals.Weight), orZero(totals.ApprovedWeight)
-	if err := k.RollupTotals.Remove(ctx, key); err != nil {
+	found := false
+	for ; iter.Valid(); iter.Next() {
+		rec, err := iter.Value()
+		if err != nil {
+			iter.Close()
+			return err
+		}
+		found = true
+		totals.Weight = totals.Weight.Add(orZero(rec.Weight))
+		totals.ApprovedWeight = totals.ApprovedWeight.Add(orZero(rec.ApprovedWeight))
+		totals.FeesPaid = totals.FeesPaid.Add(rec.FeesPaid...)
+	}
+	iter.Close() // never write while iterating
+	if !found {
+		return nil // no work this epoch
+	}
+	if err := k.RollupTotals.Set(ctx, key, totals); err != nil {
 		return err
 	}
 	epoch.EligibleWork = sdkmath.MaxInt(epoch.EligibleWork.Sub(totals.Weight), sdkmath.ZeroInt())
 	epoch.ApprovedWork = sdkmath.MaxInt(orZero(epoch.ApprovedWork).Sub(totals.ApprovedWeight), sdkmath.ZeroInt())
 	// The frozen rollup's fees stay in the pool; they no longer back a share.
-	epoch.FeesPaid = epoch.FeesPaid.Sub(totals.FeesPaid.Min(epoch.FeesPaid)...)
+	forfeited := totals.FeesPaid.Min(epoch.FeesPaid)
+	epoch.FeesPaid = epoch.FeesPaid.Sub(forfeited...)
+	if err := addAll(ctx, k.Inflows, types.SourceBatchFee, forfeited); err != nil {
+		return err
+	}
 	if err := k.Epoch.Set(ctx, epoch); err != nil {
 		return err
 	}

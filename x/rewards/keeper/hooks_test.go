@@ -7,6 +7,9 @@ import (
 
 	"cosmossdk.io/collections"
 
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
 	"github.com/nativechain/nativechain/x/rewards/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -83,4 +86,52 @@ func TestAfterRollupFrozen_ForfeitsOnlyThatRollupsWorkOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, intOf(110).String(), epoch.EligibleWork.String())
 	require.Len(t, typedEvents[*types.EventRollupWorkForfeited](t, f.ctx), 1)
+}
+
+// storeAccesses is a gas meter that records the store operations charged
+// to it (the gaskv descriptors), to count the keys a hook touches.
+type storeAccesses struct {
+	storetypes.GasMeter
+	ops map[string]int
+}
+
+func (m *storeAccesses) ConsumeGas(amount storetypes.Gas, descriptor string) {
+	if descriptor != storetypes.GasReadPerByteDesc && descriptor != storetypes.GasWritePerByteDesc {
+		m.ops[descriptor]++ // one flat charge per key read, written, tested, deleted or iterated over
+	}
+	m.GasMeter.ConsumeGas(amount, descriptor)
+}
+
+func recordAccesses(ctx sdk.Context) (sdk.Context, *storeAccesses) {
+	m := &storeAccesses{GasMeter: storetypes.NewInfiniteGasMeter(), ops: map[string]int{}}
+	return ctx.WithGasMeter(m), m
+}
+
+// A batch touches four keys of x/rewards (issue 17): the params, the key
+// approval, the epoch state and its work record; no inflow, no rollup
+// totals. The bank and x/rollups are fakes here: they charge nothing.
+func TestAfterBatchVerified_TouchesFourKeys(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		previous int // batches of the same (epoch, rollup, operator) before
+	}{{"first batch of the epoch", 0}, {"a later batch", 2}} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, specParams)
+			f.activeRollup("alpha")
+			op := addr(1)
+			f.bank.fund(op, coins(100_000)...)
+			for range tc.previous {
+				require.NoError(t, f.batch(t, "alpha", op, 4, 48))
+			}
+			ctx, m := recordAccesses(f.ctx)
+			require.NoError(t, f.keeper.Hooks().AfterBatchVerified(ctx, rollupstypes.VerifiedBatch{
+				RollupID: "alpha", Index: 9, Submitter: f.str(t, op), DataBytes: 48, L2TxCount: 4,
+			}))
+			require.Equal(t, map[string]int{
+				storetypes.GasReadCostFlatDesc:  3, // params, epoch, work
+				storetypes.GasHasDesc:           1, // approved_keys
+				storetypes.GasWriteCostFlatDesc: 2, // epoch, work
+			}, m.ops)
+		})
+	}
 }

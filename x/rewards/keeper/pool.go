@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 
 	"cosmossdk.io/collections"
 	sdkmath "cosmossdk.io/math"
@@ -29,6 +30,17 @@ func FromAccount(addr sdk.AccAddress) Funder { return Funder{account: addr} }
 // pool and adds it to the inflows recorded under source (one of
 // types.InflowSources). Zero amounts do nothing.
 func (k Keeper) FundPool(ctx context.Context, from Funder, amt sdk.Coins, source string) error {
+	if err := k.collect(ctx, from, amt, source); err != nil {
+		return err
+	}
+	return addAll(ctx, k.Inflows, source, amt)
+}
+
+// collect moves amt from the funder into the pool and reports it
+// (EventPoolFunded), leaving the inflows to the caller: FundPool records
+// them at once, a batch fee is counted in the epoch state until the epoch
+// closes (see InflowsBySource).
+func (k Keeper) collect(ctx context.Context, from Funder, amt sdk.Coins, source string) error {
 	if !slices.Contains(types.InflowSources, source) {
 		return types.ErrUnknownSource.Wrapf("%q is not one of %v", source, types.InflowSources)
 	}
@@ -51,9 +63,6 @@ func (k Keeper) FundPool(ctx context.Context, from Funder, amt sdk.Coins, source
 		}
 	default:
 		return types.ErrInvalidInflow.Wrap("no funder")
-	}
-	if err := addAll(ctx, k.Inflows, source, amt); err != nil {
-		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventPoolFunded{Source: source, Amount: amt.String()})
 }
@@ -113,9 +122,41 @@ func sourceAmounts(ctx context.Context, m collections.Map[collections.Pair[strin
 	return out, total, err
 }
 
-// InflowsBySource returns the inflows since genesis per source, and their sum.
+// InflowsBySource returns the inflows since genesis per source, and their
+// sum. The batch fees of the open epoch, counted in its fees_paid until it
+// closes (recordBatch), are part of inflows[batch_fee].
 func (k Keeper) InflowsBySource(ctx context.Context) ([]types.SourceAmount, sdk.Coins, error) {
-	return sourceAmounts(ctx, k.Inflows)
+	out, total, err := sourceAmounts(ctx, k.Inflows)
+	if err != nil {
+		return nil, nil, err
+	}
+	open, err := k.openBatchFees(ctx)
+	if err != nil || open.IsZero() {
+		return out, total, err
+	}
+	i, found := slices.BinarySearchFunc(out, types.SourceBatchFee, func(s types.SourceAmount, src string) int {
+		return strings.Compare(s.Source, src)
+	})
+	if found {
+		out[i].Amount = out[i].Amount.Add(open...)
+	} else {
+		out = slices.Insert(out, i, types.SourceAmount{Source: types.SourceBatchFee, Amount: open})
+	}
+	return out, total.Add(open...), nil
+}
+
+// openBatchFees is what the open epoch's batches paid in and inflows do
+// not count yet: its fees_paid (a frozen rollup's fees are moved to the
+// inflows when its work is forfeited).
+func (k Keeper) openBatchFees(ctx context.Context) (sdk.Coins, error) {
+	epoch, err := k.Epoch.Get(ctx)
+	if errors.Is(err, collections.ErrNotFound) {
+		return sdk.NewCoins(), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return epoch.FeesPaid, nil
 }
 
 // OutflowsByDestination returns the outflows since genesis per

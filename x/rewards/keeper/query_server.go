@@ -70,8 +70,8 @@ func (q queryServer) CurrentEpoch(ctx context.Context, req *types.QueryCurrentEp
 		return nil, err
 	}
 	work, page, err := query.CollectionPaginate(ctx, q.Work, req.Pagination,
-		func(_ collections.Triple[uint64, string, string], w types.WorkRecord) (types.WorkRecord, error) {
-			return w, nil
+		func(key collections.Triple[uint64, string, string], w types.WorkRecord) (types.WorkRecord, error) {
+			return withWorkKey(key, w), nil
 		},
 		func(o *query.CollectionsPaginateOptions[collections.Triple[uint64, string, string]]) {
 			prefix := collections.TriplePrefix[uint64, string, string](epoch.Number)

@@ -33,7 +33,8 @@ type GenesisState struct {
 	Epoch EpochState `protobuf:"bytes,2,opt,name=epoch,proto3" json:"epoch"`
 	// work records not yet paid, of the current epoch and of the epoch being paid.
 	Work []WorkRecord `protobuf:"bytes,3,rep,name=work,proto3" json:"work"`
-	// rollup_work totals of the current epoch's rollups not frozen.
+	// rollup_work is the forfeited work of the rollups frozen in the current
+	// epoch (the sums of their work records), which also marks it forfeited.
 	RollupWork []RollupWork `protobuf:"bytes,4,rep,name=rollup_work,json=rollupWork,proto3" json:"rollup_work"`
 	// inflows by source since genesis.
 	Inflows []SourceAmount `protobuf:"bytes,5,rep,name=inflows,proto3" json:"inflows"`

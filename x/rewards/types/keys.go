@@ -26,7 +26,8 @@ var (
 	ActivePayoutKey        = collections.NewPrefix(8) // the epoch payout in progress
 	PayoutsKey             = collections.NewPrefix(9) // epoch -> EpochPayout
 	// RollupTotalsKey: (epoch, rollup id) -> RollupWork (weight, approved
-	// weight, fees paid), so a frozen rollup can be taken out of the epoch.
+	// weight, fees paid) of a rollup frozen in the epoch, summed from its
+	// work records when its work was forfeited; it marks it forfeited.
 	RollupTotalsKey = collections.NewPrefix(10)
 	// ApprovedKeysKey: (rollup id, vk hash) -> true, the keys whose work
 	// earns from the inflation-funded part of the operator pot.
