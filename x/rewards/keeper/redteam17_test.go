@@ -51,3 +51,20 @@ func TestRedTeam17_ExportMidPayoutWithAFrozenRollupRoundTrips(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, after.RollupWork, "the marker goes with beta's records")
 }
+
+// Freezing sums only the frozen rollup's records, not those of a rollup
+// whose id extends it (the super-prefix range ends at the id's terminator).
+func TestRedTeam17_ForfeitSumsOnlyTheFrozenRollup(t *testing.T) {
+	f := newFixture(t)
+	f.activeRollup("alpha", "alpha2", "alph")
+	require.NoError(t, f.batch(t, "alph", addr(1), 1, 10))   // weight 110
+	require.NoError(t, f.batch(t, "alpha", addr(2), 2, 10))  // weight 210
+	require.NoError(t, f.batch(t, "alpha", addr(3), 2, 10))  // weight 210
+	require.NoError(t, f.batch(t, "alpha2", addr(4), 3, 10)) // weight 310
+	f.rollups.status["alpha"] = rollupstypes.ROLLUP_STATUS_FROZEN
+	require.NoError(t, f.keeper.Hooks().AfterRollupFrozen(f.ctx, "alpha"))
+	epoch, err := f.keeper.Epoch.Get(f.ctx)
+	require.NoError(t, err)
+	require.Equal(t, intOf(110+310).String(), epoch.EligibleWork.String())
+	require.NoError(t, f.keeper.CheckPoolInvariant(f.ctx))
+}
