@@ -85,15 +85,19 @@ func (gs GenesisState) validate() error {
 			return err
 		}
 	}
+	// A frozen rollup's rollup_work (its forfeit marker) stays until the
+	// payout of its epoch reaches its work records, so the epoch being paid
+	// may have some too (issue 17 red team).
 	seenRollup := make(map[string]bool, len(gs.RollupWork))
 	for _, rw := range gs.RollupWork {
-		if rw.Epoch != gs.Epoch.Number {
-			return fmt.Errorf("rollup work of epoch %d: only the current epoch %d is kept", rw.Epoch, gs.Epoch.Number)
+		if rw.Epoch != gs.Epoch.Number && rw.Epoch != payingEpoch {
+			return fmt.Errorf("rollup work of epoch %d: only the current epoch %d and the epoch being paid are kept", rw.Epoch, gs.Epoch.Number)
 		}
-		if seenRollup[rw.RollupId] {
-			return fmt.Errorf("duplicate rollup work for %q", rw.RollupId)
+		key := fmt.Sprintf("%d/%s", rw.Epoch, rw.RollupId)
+		if seenRollup[key] {
+			return fmt.Errorf("duplicate rollup work for %q in epoch %d", rw.RollupId, rw.Epoch)
 		}
-		seenRollup[rw.RollupId] = true
+		seenRollup[key] = true
 		if err := nonNegative("rollup work", rw.Weight); err != nil {
 			return err
 		}
