@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -8,7 +9,9 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"sync"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/constraint"
 
@@ -25,6 +28,30 @@ type Key struct {
 	CS      constraint.ConstraintSystem
 	PK      groth16.ProvingKey
 	VK      groth16.VerifyingKey
+
+	// solving serializes the proofs made with CS. gnark's constraint
+	// system is not safe for two solves at once: its lookup blueprints
+	// (std/lookup/logderivlookup, which the payments circuit uses) cache
+	// each solve's table inside the constraint system (gnark v0.16.3,
+	// BlueprintLookupHint), so two concurrent proofs can corrupt each
+	// other's witness. Workers meant to prove side by side in one process
+	// each take a Clone.
+	solving sync.Mutex
+}
+
+// Clone is k with its own copy of the constraint system (the proving and
+// verifying keys, read-only while proving, are shared): for a second
+// worker in the same process. It costs one constraint system's memory.
+func (k *Key) Clone() (*Key, error) {
+	var buf bytes.Buffer
+	if _, err := k.CS.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("fleet: copy the constraint system: %w", err)
+	}
+	cs := groth16.NewCS(ecc.BN254)
+	if _, err := cs.ReadFrom(&buf); err != nil {
+		return nil, fmt.Errorf("fleet: copy the constraint system: %w", err)
+	}
+	return &Key{Hash: k.Hash, Circuit: k.Circuit, CS: cs, PK: k.PK, VK: k.VK}, nil
 }
 
 // KeyFromSetup is the Key of a loaded key set of circuit c.

@@ -52,7 +52,9 @@ func proveWitness(k *Key, bz []byte) (proof []byte, err error) {
 	if err != nil {
 		return nil, err
 	}
+	k.solving.Lock() // see Key.solving
 	p, err := groth16.Prove(k.CS, k.PK, w)
+	k.solving.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)
 	}

@@ -145,10 +145,17 @@ func startOperatorProver(ctx context.Context, c operator.Config, home string, st
 		host, _ := os.Hostname()
 		for i := range workers {
 			name := fleet.WorkerName(fmt.Sprintf("%s-%s-%d", host, c.RollupID, i+1))
+			k := key
+			if i > 0 { // workers side by side need a constraint system each (fleet.Key)
+				if k, err = key.Clone(); err != nil {
+					op.Close()
+					return nil, err
+				}
+			}
 			op.workers.Add(1)
 			go func() {
 				defer op.workers.Done()
-				if err := fleet.RunWorker(wctx, js, []*fleet.Key{key}, fleet.WorkerOptions{Name: name, Logger: log}); err != nil && wctx.Err() == nil {
+				if err := fleet.RunWorker(wctx, js, []*fleet.Key{k}, fleet.WorkerOptions{Name: name, Logger: log}); err != nil && wctx.Err() == nil {
 					log.Error("in-process prover worker stopped", "worker", name, "err", err)
 				}
 			}()
