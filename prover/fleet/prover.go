@@ -317,7 +317,7 @@ func (p *Prover) monitor(ctx context.Context) {
 func (p *Prover) ReportProving(s *operator.ProvingStatus) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s.Prover = "fleet " + p.opts.QueueURL
+	s.Prover, s.KeyHash = "fleet "+p.opts.QueueURL, p.verifier.KeyHash
 	s.QueueDepth, s.Redeliveries, s.BadProofs = p.queueDepth, p.redeliveries, p.badProofs
 	names := make([]string, 0, len(p.workers))
 	for name := range p.workers {

@@ -274,8 +274,11 @@ type Status struct {
 
 // ProvingStatus is the proving part of a Status.
 type ProvingStatus struct {
-	// Prover is "inline" (this process) or "fleet <queue URL>".
-	Prover string `json:"prover"`
+	// Prover is "inline" (this process) or "fleet <queue URL>"; KeyHash,
+	// for a fleet, the key hash its jobs name (SHA-256 of vk.bin: what
+	// `operator prover --key-hash` selects).
+	Prover  string `json:"prover"`
+	KeyHash string `json:"key_hash,omitempty"`
 	// InFlight are the batches being proven, lowest index first.
 	InFlight []ProvingJobStatus `json:"in_flight,omitempty"`
 	// TransfersPerSecond is the L2 transactions of the batches proven in

@@ -490,6 +490,9 @@ func printProvingStatus(w io.Writer, p operator.ProvingStatus, now time.Time) {
 		line += fmt.Sprintf(", queue %s job(s), %d redelivered, %d refused", depth, p.Redeliveries, p.BadProofs)
 	}
 	fmt.Fprintln(w, line)
+	if p.KeyHash != "" {
+		fmt.Fprintf(w, "  key hash    %s\n", p.KeyHash)
+	}
 	for _, wk := range p.Workers {
 		rate := ""
 		if wk.MeanSeconds > 0 {

@@ -105,7 +105,7 @@ func TestPrintProvingStatus_ShowsQueueWorkersAndProgress(t *testing.T) {
 	now := time.UnixMilli(100_000)
 	var out bytes.Buffer
 	printProvingStatus(&out, operator.ProvingStatus{
-		Prover: "fleet nats://127.0.0.1:4222", TransfersPerSecond: 2.5, QueueDepth: 3, Redeliveries: 1, BadProofs: 0,
+		Prover: "fleet nats://127.0.0.1:4222", KeyHash: "ab12", TransfersPerSecond: 2.5, QueueDepth: 3, Redeliveries: 1, BadProofs: 0,
 		Workers: []operator.ProvingWorkerStatus{{Name: "box-1", ProofsDone: 4, MeanSeconds: 2, Busy: "pay/12"}, {Name: "box-2"}},
 		InFlight: []operator.ProvingJobStatus{
 			{Index: 12, ElapsedMillis: 5000, Worker: "box-1", WorkerStartedAt: 97_000, Delivered: 2},
@@ -118,7 +118,8 @@ func TestPrintProvingStatus_ShowsQueueWorkersAndProgress(t *testing.T) {
 	require.Contains(t, s, "worker      box-2: 0 proof(s), idle")
 	require.Contains(t, s, "batch 12: started 5s ago, on box-1 for 3s (delivery 2)")
 	require.Contains(t, s, "batch 13: started 4s ago, waiting for a worker, attempt 2")
-	require.Equal(t, 5, strings.Count(s, "\n"))
+	require.Contains(t, s, "  key hash    ab12\n")
+	require.Equal(t, 6, strings.Count(s, "\n"))
 
 	out.Reset()
 	printProvingStatus(&out, operator.ProvingStatus{Prover: "inline", QueueDepth: -1}, now)
