@@ -155,7 +155,8 @@ func (h *halt) why() string {
 //   - builder (builder.go, admission.go, evict.go): admits transactions
 //     and builds batches on the head state (verified state plus unverified
 //     batches).
-//   - proving (proving.go): turns built batches into proofs through a
+//   - proving (proving.go): turns built batches into proofs, several at a
+//     time, through a
 //     Prover.
 //   - submitter (submitter.go): sends proven batches in index order and
 //     tracks their inclusion.
