@@ -156,8 +156,7 @@ func (h *halt) why() string {
 //     and builds batches on the head state (verified state plus unverified
 //     batches).
 //   - proving (proving.go): turns built batches into proofs, several at a
-//     time, through a
-//     Prover.
+//     time, through a Prover.
 //   - submitter (submitter.go): sends proven batches in index order and
 //     tracks their inclusion.
 //   - follower (follower.go, follow_match.go, standby.go): follows the
