@@ -241,7 +241,7 @@ func compose(e *env, st *store, prover Prover, r types.Rollup) *Operator {
 	o := &Operator{env: e, store: st,
 		builder: &builder{env: e, store: st, inboxSeen: map[uint64]time.Time{}, wakeup: make(chan struct{}, 1)},
 		proving: &proving{env: e, store: st, prover: prover, batches: map[uint64]*payments.Batch{},
-			running: map[*batchRecord]time.Time{}, wakeup: make(chan struct{}, 1)},
+			running: map[*batchRecord]runningJob{}, wakeup: make(chan struct{}, 1)},
 		submitter: &submitter{env: e, store: st, wakeup: make(chan struct{}, 1)},
 		follower:  &follower{env: e, store: st, rollup: r},
 	}

@@ -87,13 +87,21 @@ type proving struct {
 	submitter *submitter
 
 	mu        sync.Mutex
-	batches   map[uint64]*payments.Batch // by index: built and not yet verified
-	running   map[*batchRecord]time.Time // being proven, since
+	batches   map[uint64]*payments.Batch  // by index: built and not yet verified
+	running   map[*batchRecord]runningJob // being proven
 	provenN   uint64
 	lastProve time.Duration
 	firstAt   time.Time     // the first job's start: the rate's window starts no earlier
 	recent    []provenBatch // the proofs of the last rateWindow
 	wakeup    chan struct{}
+}
+
+// runningJob is a job in flight: since when, and how to end it early (its
+// batch left the store: discarded, rebuilt, or replaced by another
+// operator's).
+type runningJob struct {
+	since  time.Time
+	cancel context.CancelFunc
 }
 
 // provenBatch is one proof, for the transfers/s rate.
@@ -145,6 +153,7 @@ func (p *proving) proveLoop(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
+		p.cancelStale()
 		for p.startNext(ctx, &jobs) {
 		}
 		select {
@@ -156,26 +165,43 @@ func (p *proving) proveLoop(ctx context.Context) {
 	}
 }
 
+// cancelStale ends the jobs whose batch is no longer in the store: a
+// fleet stops waiting for their proofs and their slots free up.
+func (p *proving) cancelStale() {
+	p.mu.Lock()
+	jobs := make(map[*batchRecord]context.CancelFunc, len(p.running))
+	for r, j := range p.running {
+		jobs[r] = j.cancel
+	}
+	p.mu.Unlock()
+	for r, cancel := range jobs {
+		if !p.store.isCurrent(r) {
+			cancel()
+		}
+	}
+}
+
 // claimNext is the lowest built batch that no job proves yet, and its
 // native batch, marked running; nil when none or when limit jobs run.
-func (p *proving) claimNext() (*batchRecord, *payments.Batch) {
+func (p *proving) claimNext(ctx context.Context) (*batchRecord, *payments.Batch, context.Context) {
 	recs, statuses := p.store.unverified()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if len(p.running) >= p.limit() {
-		return nil, nil
+		return nil, nil, nil
 	}
 	for i, r := range recs {
 		if _, busy := p.running[r]; !busy && statuses[i] == BatchBuilt && p.batches[r.Index] != nil {
 			now := time.Now()
-			p.running[r] = now
+			jctx, cancel := context.WithCancel(ctx)
+			p.running[r] = runningJob{since: now, cancel: cancel}
 			if p.firstAt.IsZero() {
 				p.firstAt = now
 			}
-			return r, p.batches[r.Index]
+			return r, p.batches[r.Index], jctx
 		}
 	}
-	return nil, nil
+	return nil, nil, nil
 }
 
 // startNext starts a job for the next batch to prove, if any.
@@ -183,7 +209,7 @@ func (p *proving) startNext(ctx context.Context, jobs *sync.WaitGroup) bool {
 	if ctx.Err() != nil || p.halt.why() != "" {
 		return false
 	}
-	rec, b := p.claimNext()
+	rec, b, jctx := p.claimNext(ctx)
 	if rec == nil {
 		return false
 	}
@@ -199,8 +225,9 @@ func (p *proving) startNext(ctx context.Context, jobs *sync.WaitGroup) bool {
 	jobs.Add(1)
 	go func() {
 		defer jobs.Done()
-		p.prove(ctx, rec, b)
+		p.prove(jctx, rec, b)
 		p.mu.Lock()
+		p.running[rec].cancel()
 		delete(p.running, rec) // after the store has the proof: never claimed twice
 		n := len(p.running)
 		p.mu.Unlock()
@@ -217,7 +244,7 @@ func (p *proving) prove(ctx context.Context, rec *batchRecord, b *payments.Batch
 	elapsed := time.Since(start)
 	if err != nil {
 		if ctx.Err() != nil {
-			return // stopping: the batch is proven again at the next start
+			return // stopping (proven again at the next start), or a stale batch
 		}
 		p.halt.set(fmt.Sprintf("proving batch %d failed: %v", rec.Index, err))
 		return
@@ -259,8 +286,8 @@ func (p *proving) status(s *Status) {
 	p.mu.Lock()
 	s.BatchesProven, s.LastProveMillis = p.provenN, p.lastProve.Milliseconds()
 	ps := ProvingStatus{Prover: "custom", QueueDepth: -1}
-	for r, since := range p.running {
-		ps.InFlight = append(ps.InFlight, ProvingJobStatus{Index: r.Index, StartedAt: since.UnixMilli(), ElapsedMillis: now.Sub(since).Milliseconds()})
+	for r, j := range p.running {
+		ps.InFlight = append(ps.InFlight, ProvingJobStatus{Index: r.Index, StartedAt: j.since.UnixMilli(), ElapsedMillis: now.Sub(j.since).Milliseconds()})
 	}
 	p.pruneRecent(now)
 	if !p.firstAt.IsZero() {

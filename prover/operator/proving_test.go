@@ -15,9 +15,10 @@ import (
 // gatedProver is a Prover (not an InlineProver: no concurrency limit of
 // its own) whose jobs each wait for their own release.
 type gatedProver struct {
-	mu      sync.Mutex
-	gates   map[uint64]chan struct{}
-	started []uint64
+	mu       sync.Mutex
+	gates    map[uint64]chan struct{}
+	started  []uint64
+	canceled []uint64
 }
 
 func (p *gatedProver) gate(index uint64) chan struct{} {
@@ -36,6 +37,9 @@ func (p *gatedProver) Prove(ctx context.Context, job ProvingJob) ([]byte, error)
 	select {
 	case <-p.gate(job.Index):
 	case <-ctx.Done():
+		p.mu.Lock()
+		p.canceled = append(p.canceled, job.Index)
+		p.mu.Unlock()
 		return nil, ctx.Err()
 	}
 	return []byte(fakeProof(protocol.StateRootBytes(job.Batch.PrevRoot))), nil
@@ -99,6 +103,44 @@ func TestProving_ParallelJobsSubmittedInIndexOrder(t *testing.T) {
 	require.Equal(t, "880", balance(t, r.op, alice).VerifiedBalance)
 	require.Empty(t, r.op.Status().Halted)
 	require.Greater(t, r.op.Status().Proving.TransfersPerSecond, 0.0)
+}
+
+// A batch discarded while it is being proven has its job ended (a fleet
+// stops waiting for a proof nobody will submit), and the rebuilt batch is
+// proven afresh.
+func TestProving_DiscardedBatchEndsItsJob(t *testing.T) {
+	chain := newFakeChain("pay", testParams)
+	alice, bob := testKey(t, 1), testKey(t, 2)
+	chain.deposit(alice.Public, 1000, "unat")
+	chain.deposit(bob.Public, 10, "unat")
+	p := &gatedProver{gates: map[uint64]chan struct{}{}}
+	close(p.gate(1))
+	r := startProver(t, dbm.NewMemDB(), chain, p)
+	waitVerified(t, r.op, 1)
+	for n := uint32(0); n < 4; n++ {
+		_, err := r.op.Submit(transfer(t, r.op, alice, 0, 1, 10, 0, n))
+		require.NoError(t, err)
+	}
+	require.Eventually(t, func() bool { return p.startedN() == 2 }, 5*time.Second, 10*time.Millisecond)
+
+	// As after a rejection: the batch is discarded, its transactions go
+	// back to the mempool and the head is rebuilt.
+	b := r.op.builder
+	b.mu.Lock()
+	require.NoError(t, b.discardFrom(b.store.verifiedIndex()+1, "test: discarded while proving"))
+	require.NoError(t, b.rebuildHead())
+	b.mu.Unlock()
+	b.wake()
+
+	require.Eventually(t, func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return len(p.canceled) == 1 && p.canceled[0] == 2 && len(p.started) == 3
+	}, 5*time.Second, 10*time.Millisecond, "the stale job ended and batch 2 proven again")
+	close(p.gate(2))
+	waitVerified(t, r.op, 2)
+	require.Equal(t, 1, chain.applied[2])
+	require.Empty(t, r.op.Status().Halted)
 }
 
 // InlineProver proves one batch at a time, as before the fleet.
