@@ -41,6 +41,50 @@ type Config struct {
 	MinFee               string `json:"min_fee,omitempty"`
 	MaxPendingPerAccount int    `json:"max_pending_per_account,omitempty"`
 	MaxMempool           int    `json:"max_mempool,omitempty"`
+	// The prover fleet (docs/operator-guide.md, "Prover fleet"). Prover
+	// is "fleet" (the default: proving jobs go through a NATS JetStream
+	// work queue) or "inline" (this process proves, no queue). QueueURL
+	// names an external NATS server (nats://HOST:PORT); empty, the
+	// operator runs an embedded one with its files in <home>/queue,
+	// listening on QueueListen (default DefaultQueueListen; port 0 picks a
+	// free one, which `operator status` shows). Workers is the number of
+	// prover workers in the operator process: absent, 1 with the embedded
+	// server and 0 with QueueURL.
+	Prover      string `json:"prover,omitempty"`
+	QueueURL    string `json:"queue_url,omitempty"`
+	QueueListen string `json:"queue_listen,omitempty"`
+	Workers     *int   `json:"workers,omitempty"`
+}
+
+// DefaultQueueListen is where the embedded queue listens unless
+// queue_listen says otherwise. When it is taken (a second operator on the
+// machine) and queue_listen is absent, a free port is used instead.
+const DefaultQueueListen = "127.0.0.1:4222"
+
+// Prover modes of Config.Prover.
+const (
+	ProverFleet  = "fleet"
+	ProverInline = "inline"
+)
+
+// ProverMode is Config.Prover with its default.
+func (c Config) ProverMode() string {
+	if c.Prover == "" {
+		return ProverFleet
+	}
+	return c.Prover
+}
+
+// InProcessWorkers is Config.Workers with its default: 1 on the embedded
+// queue, 0 on an external one.
+func (c Config) InProcessWorkers() int {
+	if c.Workers != nil {
+		return *c.Workers
+	}
+	if c.QueueURL != "" {
+		return 0
+	}
+	return 1
 }
 
 // DefaultConfig is what `operator init` writes unless told otherwise.
@@ -98,6 +142,12 @@ func LoadConfig(home string) (Config, error) {
 	}
 	if c.MaxPendingPerAccount < 0 || c.MaxMempool < 0 {
 		return Config{}, fmt.Errorf("%s: max_pending_per_account and max_mempool may not be negative", filepath.Join(home, ConfigFile))
+	}
+	if m := c.ProverMode(); m != ProverFleet && m != ProverInline {
+		return Config{}, fmt.Errorf("%s: prover %q: want %q or %q", filepath.Join(home, ConfigFile), c.Prover, ProverFleet, ProverInline)
+	}
+	if c.Workers != nil && *c.Workers < 0 {
+		return Config{}, fmt.Errorf("%s: workers may not be negative", filepath.Join(home, ConfigFile))
 	}
 	if c.TakeoverAfterBlocks < 0 || c.Standby && c.TakeoverAfterBlocks == 0 {
 		return Config{}, fmt.Errorf("%s: a standby needs takeover_after_blocks > 0 (got %d)", filepath.Join(home, ConfigFile), c.TakeoverAfterBlocks)

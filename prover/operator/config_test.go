@@ -38,3 +38,27 @@ func TestConfig_MempoolLimits(t *testing.T) {
 		require.Error(t, err, bad)
 	}
 }
+
+// The prover fleet's settings: one in-process worker on the embedded
+// queue, none on an external one unless workers says so.
+func TestConfig_ProverFleetDefaults(t *testing.T) {
+	home := t.TempDir()
+	require.NoError(t, DefaultConfig("pay", "carol").Save(home))
+	c, err := LoadConfig(home)
+	require.NoError(t, err)
+	require.Equal(t, ProverFleet, c.ProverMode())
+	require.Equal(t, 1, c.InProcessWorkers())
+	require.Empty(t, c.QueueListen, "absent: the default address, or a free port when it is taken")
+
+	c.QueueURL = "nats://10.0.0.5:4222"
+	require.Zero(t, c.InProcessWorkers())
+	two := 2
+	c.Workers = &two
+	require.Equal(t, 2, c.InProcessWorkers())
+
+	for _, bad := range []string{`"prover":"gpu"`, `"workers":-1`} {
+		require.NoError(t, os.WriteFile(filepath.Join(home, ConfigFile), []byte(`{"rollup_id":"pay","key":"carol",`+bad+`}`), 0o600))
+		_, err := LoadConfig(home)
+		require.Error(t, err, bad)
+	}
+}

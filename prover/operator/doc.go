@@ -12,8 +12,10 @@
 //     transaction or inbox message is BatchTimeout old, applies it to the
 //     head state with payments.State.BuildBatch, has the store persist a
 //     record of its exact inputs and hands the native batch to proving.
-//   - proving (proving.go): proves built batches in index order through a
-//     Prover (InlineProver today; a prover fleet plugs in there).
+//   - proving (proving.go): proves up to MaxInFlight built batches at once,
+//     lowest index first, through a Prover: prover/fleet's (jobs on a NATS
+//     JetStream work queue, proven by workers, each proof checked against
+//     the verifying key) or InlineProver (this process, one at a time).
 //   - submitter (submitter.go): sends proven batches one at a time, in
 //     index order, through the SDK's tx factory and keyring, while proving
 //     already works on the next one, and tracks their inclusion.

@@ -14,6 +14,8 @@ type metrics struct {
 	txsRefusedByChain prometheus.Counter
 	batchesBuilt      prometheus.Counter
 	batchesProven     prometheus.Counter
+	txsProven         prometheus.Counter
+	provingJobs       prometheus.Gauge
 	batchesSubmitted  prometheus.Counter
 	batchesVerified   prometheus.Counter
 	batchesRejected   prometheus.Counter
@@ -54,6 +56,8 @@ func newMetrics() *metrics {
 	m.txsRefusedByChain = c("txs_refused_by_chain_total", "accepted L2 transactions dropped because the chain's rules refuse their outbox entry (their batch was refused or would be)")
 	m.batchesBuilt = c("batches_built_total", "batches built (applied to the head state)")
 	m.batchesProven = c("batches_proven_total", "batches proven")
+	m.txsProven = c("txs_proven_total", "L2 transactions in the batches proven (rate() of it: the proving rate in transfers/s)")
+	m.provingJobs = g("proving_jobs_in_flight", "batches being proven now (in a fleet: published and waiting for their proof)")
 	m.batchesSubmitted = c("batches_submitted_total", "batch transactions accepted by the node's CheckTx")
 	m.batchesVerified = c("batches_verified_total", "batches the chain verified")
 	m.batchesRejected = c("batches_rejected_total", "batches the chain refused (the pipeline halts)")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	dbm "github.com/cosmos/cosmos-db"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/protocol/paymentsv1"
@@ -154,8 +155,8 @@ func (h *halt) why() string {
 //   - builder (builder.go, admission.go, evict.go): admits transactions
 //     and builds batches on the head state (verified state plus unverified
 //     batches).
-//   - proving (proving.go): turns built batches into proofs through a
-//     Prover.
+//   - proving (proving.go): turns built batches into proofs, several at a
+//     time, through a Prover.
 //   - submitter (submitter.go): sends proven batches in index order and
 //     tracks their inclusion.
 //   - follower (follower.go, follow_match.go, standby.go): follows the
@@ -185,6 +186,12 @@ func Open(ctx context.Context, db dbm.DB, chain Chain, prover Prover, opts Optio
 		return nil, fmt.Errorf("operator: a standby needs TakeoverAfterBlocks > 0, got %d", opts.TakeoverAfterBlocks)
 	}
 	e := &env{opts: opts, log: opts.Logger, chain: chain, metrics: newMetrics(), rules: &chainRules{}}
+	if c, ok := prover.(prometheus.Collector); ok {
+		// A prover fleet's own series (queue depth, workers) on /metrics.
+		if err := e.metrics.reg.Register(c); err != nil {
+			return nil, fmt.Errorf("operator: the prover's metrics: %w", err)
+		}
+	}
 	e.halt = &halt{log: e.log, metrics: e.metrics}
 	e.address = chain.Submitter()
 	var err error
@@ -232,8 +239,9 @@ func Open(ctx context.Context, db dbm.DB, chain Chain, prover Prover, opts Optio
 // and wakes their loops; none touches another's state.
 func compose(e *env, st *store, prover Prover, r types.Rollup) *Operator {
 	o := &Operator{env: e, store: st,
-		builder:   &builder{env: e, store: st, inboxSeen: map[uint64]time.Time{}, wakeup: make(chan struct{}, 1)},
-		proving:   &proving{env: e, store: st, prover: prover, batches: map[uint64]*payments.Batch{}, wakeup: make(chan struct{}, 1)},
+		builder: &builder{env: e, store: st, inboxSeen: map[uint64]time.Time{}, wakeup: make(chan struct{}, 1)},
+		proving: &proving{env: e, store: st, prover: prover, batches: map[uint64]*payments.Batch{},
+			running: map[*batchRecord]runningJob{}, wakeup: make(chan struct{}, 1)},
 		submitter: &submitter{env: e, store: st, wakeup: make(chan struct{}, 1)},
 		follower:  &follower{env: e, store: st, rollup: r},
 	}

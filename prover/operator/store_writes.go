@@ -20,6 +20,13 @@ func (s *store) persist(rec *batchRecord) error {
 	return b.WriteSync()
 }
 
+// isCurrent is current for callers that do not hold mu.
+func (s *store) isCurrent(rec *batchRecord) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.current(rec)
+}
+
 // current reports whether rec is still the unverified batch at its index
 // (not discarded, followed or rebuilt meanwhile). Caller holds mu.
 func (s *store) current(rec *batchRecord) bool {

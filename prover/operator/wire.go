@@ -267,4 +267,54 @@ type Status struct {
 	// MinFee is the smallest fee the API accepts, in Denom; a wallet
 	// defaults to it.
 	MinFee string `json:"min_fee"`
+	// Proving is the proving pipeline: jobs in flight, the rate, and for
+	// a prover fleet its queue and workers.
+	Proving ProvingStatus `json:"proving"`
+}
+
+// ProvingStatus is the proving part of a Status.
+type ProvingStatus struct {
+	// Prover is "inline" (this process) or "fleet <queue URL>"; KeyHash,
+	// for a fleet, the key hash its jobs name (SHA-256 of vk.bin: what
+	// `operator prover --key-hash` selects).
+	Prover  string `json:"prover"`
+	KeyHash string `json:"key_hash,omitempty"`
+	// InFlight are the batches being proven, lowest index first.
+	InFlight []ProvingJobStatus `json:"in_flight,omitempty"`
+	// TransfersPerSecond is the L2 transactions of the batches proven in
+	// the last minute (or since the first proof), per second.
+	TransfersPerSecond float64 `json:"transfers_per_second"`
+	// The rest is a fleet's: jobs in its queue (waiting or being proven;
+	// -1: unknown or no queue), jobs delivered more than once, results
+	// refused by the operator's check, and its workers.
+	QueueDepth   int64                 `json:"queue_depth"`
+	Redeliveries uint64                `json:"redeliveries"`
+	BadProofs    uint64                `json:"bad_proofs"`
+	Workers      []ProvingWorkerStatus `json:"workers,omitempty"`
+}
+
+// ProvingJobStatus is one batch being proven.
+type ProvingJobStatus struct {
+	Index         uint64 `json:"index"`
+	StartedAt     int64  `json:"started_at_ms"` // when proving asked for its proof (unix ms)
+	ElapsedMillis int64  `json:"elapsed_ms"`
+	// Worker is the fleet worker proving it now ("" while it waits in the
+	// queue), since WorkerStartedAt (unix ms); Attempt counts the proofs
+	// refused before; Delivered the deliveries of this attempt.
+	Worker          string `json:"worker,omitempty"`
+	WorkerStartedAt int64  `json:"worker_started_at_ms,omitempty"`
+	Attempt         uint32 `json:"attempt,omitempty"`
+	Delivered       uint64 `json:"delivered,omitempty"`
+}
+
+// ProvingWorkerStatus is one fleet worker, from its last stats message.
+type ProvingWorkerStatus struct {
+	Name        string  `json:"name"`
+	ProofsDone  uint64  `json:"proofs_done"`
+	MeanSeconds float64 `json:"mean_seconds"` // per proof
+	Redelivered uint64  `json:"redelivered"`  // jobs it took that were delivered before
+	Failures    uint64  `json:"failures"`
+	// Busy is the batch it proves ("rollup/index"), "" when idle.
+	Busy       string `json:"busy,omitempty"`
+	LastSeenMs int64  `json:"last_seen_ms"` // unix ms of its last stats
 }

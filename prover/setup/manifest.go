@@ -106,3 +106,7 @@ func gnarkVersion() string {
 	}
 	return ""
 }
+
+// ReadManifest reads dir/keys.json: what a key set is for (circuit, params,
+// circuit hash) before its keys are loaded with LoadKeys.
+func ReadManifest(dir string) (*Manifest, error) { return readManifest(dir) }

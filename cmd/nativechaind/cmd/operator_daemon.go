@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -47,7 +48,7 @@ const (
 // operatorDaemonCmds are the operator's run-time commands, added to
 // OperatorCmd.
 func operatorDaemonCmds() []*cobra.Command {
-	cmds := []*cobra.Command{operatorInitCmd(), operatorRegisterCmd(), operatorStartCmd(), operatorStatusCmd()}
+	cmds := []*cobra.Command{operatorInitCmd(), operatorRegisterCmd(), operatorStartCmd(), operatorStatusCmd(), operatorProverCmd()}
 	for _, c := range cmds {
 		silenceUsage(c)
 	}
@@ -110,6 +111,8 @@ Next steps: 'operator setup' (keys), 'operator register' (on the chain),
 			c.APIListen, _ = cmd.Flags().GetString(flagAPI)
 			c.BatchTimeout, _ = cmd.Flags().GetString(flagBatchTimeout)
 			c.GasPrices, _ = cmd.Flags().GetString(flagGasPrices)
+			c.QueueURL, _ = cmd.Flags().GetString(flagQueue)
+			c.QueueListen, _ = cmd.Flags().GetString(flagQueueListen)
 			if _, _, err := c.Durations(); err != nil {
 				return err
 			}
@@ -133,6 +136,8 @@ Next steps: 'operator setup' (keys), 'operator register' (on the chain),
 	cmd.Flags().String(flagBatchTimeout, "2s", "close a batch that is not full after this long")
 	cmd.Flags().String(flagGasPrices, "0.001unat", "gas price of batch submissions")
 	cmd.Flags().Bool(flagForce, false, "overwrite an existing operator.json")
+	cmd.Flags().String(flagQueue, "", "queue_url: NATS server of an external prover fleet, nats://HOST:PORT (default: an embedded server)")
+	cmd.Flags().String(flagQueueListen, "", "queue_listen: the embedded queue's address (default "+operator.DefaultQueueListen+", or a free port when taken; port 0: always a free port)")
 	_ = cmd.MarkFlagRequired(flagKey)
 	return cmd
 }
@@ -201,27 +206,37 @@ func loadOperatorKeys(c operator.Config, log io.Writer) (*payments.Prover, *setu
 // operatorVerifyingKey checks the cached key set of the configured circuit
 // (without decoding the proving key) and returns vk.bin.
 func operatorVerifyingKey(c operator.Config, log io.Writer) ([]byte, error) {
-	quietGnark()
-	fmt.Fprintf(log, "compiling payments(%s)...\n", paramsArgs(c, ","))
-	compiled, err := circuits.Compile(payments.CircuitName, circuits.Params(c.Params))
+	dir, m, err := checkedOperatorKeys(c, log)
 	if err != nil {
 		return nil, err
-	}
-	root := c.KeysDir
-	if root == "" {
-		if root, err = setup.DefaultKeysRoot(); err != nil {
-			return nil, err
-		}
-	}
-	dir := setup.KeyDir(root, compiled.Hash)
-	m, err := setup.CheckKeys(dir, compiled.Hash)
-	if err != nil {
-		return nil, fmt.Errorf("%w\n(make them with: nativechaind operator setup --circuit payments %s%s)", err, paramsArgs(c, " "), keysDirArg(c))
 	}
 	if m.UnsafeDevSetup {
 		fmt.Fprintf(log, "WARNING: registering keys from an UNSAFE development setup: for devnets and tests only\n")
 	}
 	return os.ReadFile(filepath.Join(dir, setup.VerifyingKeyFile))
+}
+
+// checkedOperatorKeys compiles the configured circuit and checks its
+// cached key set without decoding the proving key.
+func checkedOperatorKeys(c operator.Config, log io.Writer) (string, *setup.Manifest, error) {
+	quietGnark()
+	fmt.Fprintf(log, "compiling payments(%s)...\n", paramsArgs(c, ","))
+	compiled, err := circuits.Compile(payments.CircuitName, circuits.Params(c.Params))
+	if err != nil {
+		return "", nil, err
+	}
+	root := c.KeysDir
+	if root == "" {
+		if root, err = setup.DefaultKeysRoot(); err != nil {
+			return "", nil, err
+		}
+	}
+	dir := setup.KeyDir(root, compiled.Hash)
+	m, err := setup.CheckKeys(dir, compiled.Hash)
+	if err != nil {
+		return "", nil, fmt.Errorf("%w\n(make them with: nativechaind operator setup --circuit payments %s%s)", err, paramsArgs(c, " "), keysDirArg(c))
+	}
+	return dir, m, nil
 }
 
 func keysDirArg(c operator.Config) string {
@@ -297,7 +312,14 @@ process at any point loses nothing: at the next start the operator reads
 the chain's next_batch_index, commits what the chain verified, resubmits
 an in-flight batch only if the chain does not hold its index, and keeps
 every accepted transaction. See docs/operator-guide.md and
-docs/operator-api.md.`,
+docs/operator-api.md.
+
+Proving goes through a NATS JetStream work queue: by default an embedded
+server (files in <operator-home>/queue, listening on queue_listen) and one
+prover worker in this process. More workers join with 'operator prover
+--queue nats://HOST:PORT' on any machine; --queue (queue_url) uses an
+external NATS server instead, with no worker in this process unless
+--workers says so. See docs/operator-guide.md, "Prover fleet".`,
 		Example: `nativechaind operator start --operator-home ./op --home .devnet`,
 		Args:    cobra.NoArgs,
 		RunE:    runOperatorStart,
@@ -307,6 +329,7 @@ docs/operator-api.md.`,
 	cmd.Flags().Bool(flagDiscard, false, "drop the batches the chain has not verified and rebuild them (after a halt)")
 	cmd.Flags().String(flags.FlagKeyringBackend, "", "keyring backend (default: client.toml)")
 	cmd.Flags().String(flags.FlagNode, "", "CometBFT RPC of a node (default: client.toml)")
+	addFleetFlags(cmd)
 	return cmd
 }
 
@@ -319,6 +342,13 @@ func runOperatorStart(cmd *cobra.Command, _ []string) error {
 	if api, _ := cmd.Flags().GetString(flagAPI); api != "" {
 		c.APIListen = api
 	}
+	applyFleetFlags(cmd, &c)
+	if m := c.ProverMode(); m != operator.ProverFleet && m != operator.ProverInline {
+		return fmt.Errorf("--prover %q: want %q or %q", m, operator.ProverFleet, operator.ProverInline)
+	}
+	if c.Workers != nil && *c.Workers < 0 {
+		return fmt.Errorf("--workers %d: want 0 or more", *c.Workers)
+	}
 	batchTimeout, poll, err := c.Durations()
 	if err != nil {
 		return err
@@ -329,10 +359,6 @@ func runOperatorStart(cmd *cobra.Command, _ []string) error {
 	}
 	stderr := cmd.ErrOrStderr()
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	prover, _, err := loadOperatorKeys(c, stderr)
-	if err != nil {
-		return err
-	}
 	clientCtx, err := client.GetClientTxContext(cmd)
 	if err != nil {
 		return err
@@ -353,7 +379,12 @@ func runOperatorStart(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	op, err := operator.Open(ctx, db, chain, operator.NewInlineProver(prover), operator.Options{
+	prover, err := startOperatorProver(ctx, c, home, stderr, logger)
+	if err != nil {
+		return err
+	}
+	defer prover.Close()
+	op, err := operator.Open(ctx, db, chain, prover.Prover, operator.Options{
 		RollupID: c.RollupID, Params: p, BatchTimeout: batchTimeout, MaxInFlight: c.MaxInFlight,
 		MinFee: minFee, MaxPendingPerAccount: c.MaxPendingPerAccount, MaxMempool: c.MaxMempool,
 		PollInterval: poll, Standby: c.Standby, TakeoverAfterBlocks: c.TakeoverAfterBlocks, Logger: logger,
@@ -434,6 +465,7 @@ func printOperatorStatus(w io.Writer, url string, st operator.Status) {
 		st.ChainHeight, st.ChainNextBatch, st.InboxPending, st.LagBlocks)
 	fmt.Fprintf(w, "batches       verified %d | submitted %d | proven %d | built %d\n", st.LastVerified, st.LastSubmitted, st.LastProven, st.LastBuilt)
 	fmt.Fprintf(w, "since start   %d proven, %d verified, last proof %.2fs\n", st.BatchesProven, st.BatchesVerified, float64(st.LastProveMillis)/1000)
+	printProvingStatus(w, st.Proving, time.Now())
 	fmt.Fprintf(w, "mempool       %d pending, %d in unverified batches\n", st.MempoolPending, st.InFlightTxs)
 	if st.MinFee != "" {
 		fmt.Fprintf(w, "min fee       %s%s per transaction\n", st.MinFee, st.Denom)
@@ -441,4 +473,48 @@ func printOperatorStatus(w io.Writer, url string, st operator.Status) {
 	fmt.Fprintf(w, "state root    %s (verified)\n", st.StateRoot)
 	fmt.Fprintf(w, "head root     %s\n", st.HeadRoot)
 	fmt.Fprintf(w, "metrics       %s/metrics\n", url)
+}
+
+// printProvingStatus prints the prover, its queue and workers, and the
+// progress of each batch being proven.
+func printProvingStatus(w io.Writer, p operator.ProvingStatus, now time.Time) {
+	if p.Prover == "" {
+		return
+	}
+	line := fmt.Sprintf("prover        %s: %d batch(es) in flight, %.2f transfers/s proven", p.Prover, len(p.InFlight), p.TransfersPerSecond)
+	if strings.HasPrefix(p.Prover, "fleet") {
+		depth := "?"
+		if p.QueueDepth >= 0 {
+			depth = strconv.FormatInt(p.QueueDepth, 10)
+		}
+		line += fmt.Sprintf(", queue %s job(s), %d redelivered, %d refused", depth, p.Redeliveries, p.BadProofs)
+	}
+	fmt.Fprintln(w, line)
+	if p.KeyHash != "" {
+		fmt.Fprintf(w, "  key hash    %s\n", p.KeyHash)
+	}
+	for _, wk := range p.Workers {
+		rate := ""
+		if wk.MeanSeconds > 0 {
+			rate = fmt.Sprintf(", %.2fs/proof (%.3f proofs/s)", wk.MeanSeconds, 1/wk.MeanSeconds)
+		}
+		busy := "idle"
+		if wk.Busy != "" {
+			busy = "proving " + wk.Busy
+		}
+		fmt.Fprintf(w, "  worker      %s: %d proof(s)%s, %s\n", wk.Name, wk.ProofsDone, rate, busy)
+	}
+	for _, j := range p.InFlight {
+		where := "waiting for a worker"
+		if j.Worker != "" {
+			where = fmt.Sprintf("on %s for %s", j.Worker, now.Sub(time.UnixMilli(j.WorkerStartedAt)).Round(100*time.Millisecond))
+			if j.Delivered > 1 {
+				where += fmt.Sprintf(" (delivery %d)", j.Delivered)
+			}
+		}
+		if j.Attempt > 0 {
+			where += fmt.Sprintf(", attempt %d", j.Attempt+1)
+		}
+		fmt.Fprintf(w, "  proving     batch %d: started %s ago, %s\n", j.Index, (time.Duration(j.ElapsedMillis) * time.Millisecond).Round(100*time.Millisecond), where)
+	}
 }
