@@ -43,7 +43,7 @@ func TestFleet_WorkerKilledMidProofRedeliveredNothingLost(t *testing.T) {
 
 	// ACT: the README's command again brings the worker back.
 	second = r.startWorker("second", url, keyHash)
-	ids = append(ids, r.send(8)...)
+	ids = append(ids, r.send(4)...)
 
 	// ASSERT: everything final exactly once; the fleet's status.
 	batches := r.requireAllFinalOnce(ids)
@@ -51,6 +51,7 @@ func TestFleet_WorkerKilledMidProofRedeliveredNothingLost(t *testing.T) {
 	status := MustRun(t, r.bin, "operator", "status", "--operator-home", r.opDir).Stdout
 	require.Regexp(t, `prover\s+fleet `+url+`: .*, [1-9]\d* redelivered, 0 refused`, status)
 	require.Contains(t, status, "worker      second:")
+	require.GreaterOrEqual(t, strings.Count(status, "\n  worker      "), 2, "two workers in status, as the README says:\n%s", status)
 	require.True(t, strings.Contains(readFile(second.log), `msg="job proven"`) || r.metric("operator_fleet_workers") == 2,
 		"the restarted worker is part of the fleet")
 	second.kill(t, syscall.SIGTERM)
