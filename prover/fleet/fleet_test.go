@@ -3,6 +3,7 @@ package fleet
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -307,4 +308,27 @@ func TestFleet_HeartbeatFollowsTheConsumersAckWait(t *testing.T) {
 	require.Zero(t, quick.w.Stats().ProofsDone)
 	require.Zero(t, quick.w.Stats().Redeliveries)
 	require.Eventually(t, func() bool { return slow.w.Stats().ProofsDone == 1 }, 5*time.Second, 20*time.Millisecond)
+}
+
+// An operator started while its queue is down does not fail: its Prover
+// waits, and the job is proven once the queue and a worker are there.
+func TestFleet_ProverStartedDuringAnOutageWaitsForTheQueue(t *testing.T) {
+	_, plain, _ := testKeys(t)
+	dir, port := t.TempDir(), freePort(t)
+	url := "nats://127.0.0.1:" + strconv.Itoa(port)
+	nc, _ := connect(t, url, "operator")
+	p, err := NewProver(context.Background(), nc, Verifier{KeyHash: plain.Hash, Circuit: plain.Circuit, VK: plain.VK},
+		ProverOptions{QueueURL: url, PollInterval: 200 * time.Millisecond, Logger: testLog(t)})
+	require.NoError(t, err, "no queue yet: the prover waits for it")
+	t.Cleanup(p.Close)
+	var s operator.ProvingStatus
+	p.ReportProving(&s)
+	require.EqualValues(t, -1, s.QueueDepth)
+
+	f := &fleetUnderTest{t: t, dir: dir, url: url, prover: p, plain: plain}
+	res := f.proveAsync(21, testWitness(t, 21, false))
+	f.server = startTestServer(t, dir, port)
+	t.Cleanup(func() { f.server.Shutdown() })
+	f.startWorker("late", []*Key{plain}, WorkerOptions{}, nil)
+	waitProof(t, res, time.Minute)
 }

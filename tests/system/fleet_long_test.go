@@ -27,8 +27,10 @@ import (
 //  2. The operator is SIGKILLed while jobs are in flight and started
 //     again: it finds the queue and its jobs (results already stored are
 //     taken, jobs already queued are not queued twice).
-//  3. The queue goes down for a while with jobs in flight and comes back
-//     on the same port and files: proving pauses and resumes.
+//  3. The queue goes down with jobs in flight; the operator is killed and
+//     started again during the outage (40 s, longer than an operator once
+//     waited for its queue at start) and the queue comes back on the same
+//     port and files: proving pauses and resumes.
 //
 // Then every transfer is final on L1 exactly once, and the queue holds
 // exactly one job and one result per batch on L1, every one a first
@@ -76,16 +78,26 @@ func TestFleet_LongWorkerKillOperatorRestartQueueOutage(t *testing.T) {
 	// ASSERT 2: it proves again through the same queue.
 	waitFinalAll(t, r, ids)
 
-	// ACT 3: the queue goes down with jobs in flight, and comes back.
+	// ACT 3: the queue goes down with jobs in flight; the operator is
+	// killed and started again while it is down, for longer than the 30 s
+	// an operator used to wait for its queue at start; the queue comes
+	// back.
 	ids = append(ids, r.send(12)...)
 	waitWorkerBusy(t, r)
 	queue.Shutdown()
 	down := time.Now()
-	time.Sleep(6 * time.Second)
+	time.Sleep(3 * time.Second)
 	st, err := r.cl.Status(t.Context())
 	require.NoError(t, err, "the operator serves its API while the queue is down")
 	require.Empty(t, st.Halted, "a queue outage pauses proving, it does not halt the pipeline")
 	require.EqualValues(t, -1, st.Proving.QueueDepth, "the queue depth is unknown while it is down")
+	op.kill(t, syscall.SIGKILL)
+	op = r.startOperator()
+	time.Sleep(time.Until(down.Add(40 * time.Second)))
+	st, err = r.cl.Status(t.Context())
+	require.NoError(t, err, "an operator started during the outage waits for its queue")
+	require.Empty(t, st.Halted)
+	require.EqualValues(t, -1, st.Proving.QueueDepth)
 	queue = startQueue()
 	t.Logf("queue down for %s", time.Since(down).Round(100*time.Millisecond))
 	ids = append(ids, r.send(4)...)
