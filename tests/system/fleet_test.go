@@ -23,20 +23,24 @@ import (
 func TestFleet_WorkerKilledMidProofRedeliveredNothingLost(t *testing.T) {
 	// ARRANGE: chain, rollup, operator on the embedded queue, a second
 	// worker process from the README's instructions.
+	began := time.Now()
 	r := newFleetRig(t, "fleet-pay", "--queue-listen", "127.0.0.1:"+itoa(FreePorts(t, 1)[0]))
 	r.startOperator("--ack-wait", fleetAckWait)
 	url, keyHash := r.queueOfStatus()
 	second := r.startWorker("second", url, keyHash)
 	r.fund()
+	t.Logf("chain, rollup, operator and worker up, L2 funded: %s", time.Since(began).Round(100*time.Millisecond))
 
 	// ACT: a stream of transfers; kill the second worker mid-proof.
 	ids := r.send(8)
 	killed, index := killMidProof(t, second, 2*time.Minute)
+	killedAt := time.Now()
 	ids = append(ids, r.send(4)...)
 
 	// ASSERT: the job is redelivered and proven by the survivor.
 	require.Eventually(t, func() bool { return r.metric("operator_fleet_redeliveries_total") >= 1 }, 2*time.Minute, 200*time.Millisecond,
 		"the killed worker's job (batch %d) was not redelivered", index)
+	t.Logf("redelivery counted %s after the kill", time.Since(killedAt).Round(100*time.Millisecond))
 	opLog := readFile(r.procs[0].log)
 	require.Contains(t, opLog, `job=`+killed, "the operator published the killed job")
 	require.Regexp(t, `msg="proving job `+killed+`"[^\n]* delivered=2`, opLog, "the in-process worker proved it on its second delivery")
@@ -55,4 +59,5 @@ func TestFleet_WorkerKilledMidProofRedeliveredNothingLost(t *testing.T) {
 	require.True(t, strings.Contains(readFile(second.log), `msg="job proven"`) || r.metric("operator_fleet_workers") == 2,
 		"the restarted worker is part of the fleet")
 	second.kill(t, syscall.SIGTERM)
+	t.Logf("%d batches, %d transfers, all final %s after the start", batches, r.sent, time.Since(began).Round(100*time.Millisecond))
 }
