@@ -31,9 +31,11 @@
 //
 // # Delivery
 //
-// A worker fetches one job at a time, sends InProgress every
-// WorkerOptions.Heartbeat while it proves and acks the job only after its
-// result is stored. A worker that dies mid-proof never acks: the job is
+// A worker fetches one job at a time, sends InProgress while it proves
+// (every third of the AckWait its consumer has on the server, at most
+// every 2 s: the workers of a key hash share one consumer, and the last
+// to start sets its AckWait) and acks the job only after its result is
+// stored. A worker that dies mid-proof never acks: the job is
 // redelivered after the consumer's AckWait to another worker (a
 // redelivery, never a lost batch). A worker first looks the job's result
 // up and acks without proving when it exists (a result stored just before

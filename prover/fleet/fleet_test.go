@@ -3,6 +3,7 @@ package fleet
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -256,4 +257,78 @@ func TestIDs(t *testing.T) {
 	require.Equal(t, id, WorkID(id, 0))
 	require.Equal(t, id+"-2", WorkID(id, 2))
 	require.Equal(t, "a_b-c", WorkerName("a.b-c"))
+}
+
+// Workers of one key hash share a consumer, and the last to start sets its
+// AckWait. A worker started with a long AckWait (30 s: it would mark its
+// job every 10 s) proving under a consumer another worker set to 1 s must
+// mark its job often enough: the job is not redelivered to the other
+// worker mid-proof, and the one result is its own.
+func TestFleet_HeartbeatFollowsTheConsumersAckWait(t *testing.T) {
+	f := newFleet(t)
+	consumerAckWait := func() time.Duration {
+		c, err := f.prover.js.Consumer(context.Background(), JobsStream, consumerName(f.plain.Hash))
+		if err != nil {
+			return 0
+		}
+		info, err := c.Info(context.Background())
+		if err != nil {
+			return 0
+		}
+		return info.Config.AckWait
+	}
+	proving := make(chan struct{})
+	release := make(chan struct{})
+	var once sync.Once
+	slow := f.startWorker("patient", []*Key{f.plain}, WorkerOptions{AckWait: 30 * time.Second}, func(k *Key, bz []byte) ([]byte, error) {
+		once.Do(func() { close(proving) })
+		<-release
+		return proveWitness(k, bz)
+	})
+	require.Eventually(t, func() bool { return consumerAckWait() == 30*time.Second }, 10*time.Second, 20*time.Millisecond)
+	// Another worker sets the consumer's AckWait to 1 s, and leaves.
+	quick := f.startWorker("quick", []*Key{f.plain}, WorkerOptions{AckWait: time.Second}, nil)
+	require.Eventually(t, func() bool { return consumerAckWait() == time.Second }, 10*time.Second, 20*time.Millisecond)
+	quick.stop()
+
+	wit := testWitness(t, 13, false)
+	res := f.proveAsync(13, wit)
+	<-proving // the patient worker holds the job
+	quick = f.startWorker("quick", []*Key{f.plain}, WorkerOptions{AckWait: time.Second}, nil)
+	time.Sleep(4 * time.Second) // four of the consumer's AckWait while the patient worker proves
+	close(release)
+	waitProof(t, res, 30*time.Second)
+
+	m, err := f.prover.streams.Results.GetLastMsgForSubject(context.Background(), ResultSubject(JobID("pay", 13, witnessHash(t, wit))))
+	require.NoError(t, err)
+	var r Result
+	require.NoError(t, json.Unmarshal(m.Data, &r))
+	require.Equal(t, "patient", r.Worker, "the job stayed with the worker proving it")
+	require.EqualValues(t, 1, r.Delivered)
+	require.Zero(t, quick.w.Stats().ProofsDone)
+	require.Zero(t, quick.w.Stats().Redeliveries)
+	require.Eventually(t, func() bool { return slow.w.Stats().ProofsDone == 1 }, 5*time.Second, 20*time.Millisecond)
+}
+
+// An operator started while its queue is down does not fail: its Prover
+// waits, and the job is proven once the queue and a worker are there.
+func TestFleet_ProverStartedDuringAnOutageWaitsForTheQueue(t *testing.T) {
+	_, plain, _ := testKeys(t)
+	dir, port := t.TempDir(), freePort(t)
+	url := "nats://127.0.0.1:" + strconv.Itoa(port)
+	nc, _ := connect(t, url, "operator")
+	p, err := NewProver(context.Background(), nc, Verifier{KeyHash: plain.Hash, Circuit: plain.Circuit, VK: plain.VK},
+		ProverOptions{QueueURL: url, PollInterval: 200 * time.Millisecond, Logger: testLog(t)})
+	require.NoError(t, err, "no queue yet: the prover waits for it")
+	t.Cleanup(p.Close)
+	var s operator.ProvingStatus
+	p.ReportProving(&s)
+	require.EqualValues(t, -1, s.QueueDepth)
+
+	f := &fleetUnderTest{t: t, dir: dir, url: url, prover: p, plain: plain}
+	res := f.proveAsync(21, testWitness(t, 21, false))
+	f.server = startTestServer(t, dir, port)
+	t.Cleanup(func() { f.server.Shutdown() })
+	f.startWorker("late", []*Key{plain}, WorkerOptions{}, nil)
+	waitProof(t, res, time.Minute)
 }

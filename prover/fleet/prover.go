@@ -66,6 +66,8 @@ type Prover struct {
 	log      *slog.Logger
 	statsSub *nats.Subscription
 	stop     context.CancelFunc
+	// ready is closed once streams is set (the queue was reached).
+	ready chan struct{}
 
 	mu           sync.Mutex
 	waiting      map[string]*Job // by work id: published, result not yet taken
@@ -86,9 +88,10 @@ var (
 )
 
 // NewProver connects the operator's side of a fleet over nc: it creates
-// the streams if missing (retrying up to 30 s while the queue is
-// unreachable), listens to the workers' stats and watches the queue
-// depth until Close.
+// the streams if missing, listens to the workers' stats and watches the
+// queue depth until Close. A queue that is unreachable does not fail it:
+// it keeps trying in the background (an operator started during an
+// outage), and Prove waits for the queue as it does through an outage.
 func NewProver(ctx context.Context, nc *nats.Conn, v Verifier, opts ProverOptions) (*Prover, error) {
 	if !validToken(v.KeyHash) || v.VK == nil {
 		return nil, fmt.Errorf("fleet: a prover needs the rollup's verifying key and its hash (got %q)", v.KeyHash)
@@ -98,30 +101,66 @@ func NewProver(ctx context.Context, nc *nats.Conn, v Verifier, opts ProverOption
 	if err != nil {
 		return nil, err
 	}
-	var streams *Streams
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		streams, err = EnsureStreams(sctx, js)
-		cancel()
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			return nil, fmt.Errorf("fleet: queue %s unreachable: %w", opts.QueueURL, err)
-		}
-		opts.Logger.Warn("queue not ready; retrying", "url", opts.QueueURL, "err", err)
-		sleepCtx(ctx, time.Second)
-	}
 	mctx, stop := context.WithCancel(context.Background())
-	p := &Prover{nc: nc, js: js, streams: streams, verifier: v, opts: opts, log: opts.Logger, stop: stop,
+	p := &Prover{nc: nc, js: js, verifier: v, opts: opts, log: opts.Logger, stop: stop, ready: make(chan struct{}),
 		waiting: map[string]*Job{}, workers: map[string]workerSeen{}, queueDepth: -1}
 	if p.statsSub, err = nc.Subscribe(workerSubjectPrefix+"*", p.onStats); err != nil {
 		stop()
 		return nil, err
 	}
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	streams, err := EnsureStreams(sctx, js)
+	cancel()
+	if err == nil {
+		p.streams = streams
+		close(p.ready)
+	} else {
+		opts.Logger.Warn("queue unreachable; proving waits until it is back", "url", opts.QueueURL, "err", err)
+		go p.ensureStreams(mctx)
+	}
 	go p.monitor(mctx)
 	return p, nil
+}
+
+// ensureStreams creates the streams once the queue is reachable.
+func (p *Prover) ensureStreams(ctx context.Context) {
+	for attempt := 1; ; attempt++ {
+		if !sleepCtx(ctx, time.Second) {
+			return
+		}
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		streams, err := EnsureStreams(sctx, p.js)
+		cancel()
+		if err == nil {
+			p.streams = streams
+			close(p.ready)
+			p.log.Info("queue reachable; proving resumes", "url", p.opts.QueueURL)
+			return
+		}
+		if attempt%30 == 0 {
+			p.log.Warn("queue still unreachable", "url", p.opts.QueueURL, "err", err)
+		}
+	}
+}
+
+// waitReady waits until the streams exist.
+func (p *Prover) waitReady(ctx context.Context) error {
+	select {
+	case <-p.ready:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// isReady reports whether the streams exist.
+func (p *Prover) isReady() bool {
+	select {
+	case <-p.ready:
+		return true
+	default:
+		return false
+	}
 }
 
 // Close stops listening (the connection is the caller's).
@@ -152,6 +191,9 @@ func (p *Prover) ProveWitness(ctx context.Context, rollupID string, index uint64
 	}
 	public, err := w.Public()
 	if err != nil {
+		return nil, err
+	}
+	if err := p.waitReady(ctx); err != nil { // connected: the server's max_payload is known
 		return nil, err
 	}
 	// JSON carries the witness in base64 (4/3) plus a few hundred bytes.
@@ -291,11 +333,13 @@ func (p *Prover) monitor(ctx context.Context) {
 	defer t.Stop()
 	for {
 		depth := int64(-1)
-		ictx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		if info, err := p.streams.Jobs.Info(ictx); err == nil {
-			depth = int64(info.State.Msgs)
+		if p.isReady() {
+			ictx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			if info, err := p.streams.Jobs.Info(ictx); err == nil {
+				depth = int64(info.State.Msgs)
+			}
+			cancel()
 		}
-		cancel()
 		p.mu.Lock()
 		p.queueDepth = depth
 		for name, w := range p.workers {

@@ -23,8 +23,10 @@ type WorkerOptions struct {
 	// (default 30 s). Every worker of a key hash shares its consumer, so
 	// they should agree.
 	AckWait time.Duration
-	// Heartbeat is how often a job being proven is marked in progress
-	// (default AckWait/3).
+	// Heartbeat is how often a job being proven is marked in progress.
+	// Default: a third of the AckWait the consumer has on the server,
+	// looked up again at each mark (another worker of the key hash may
+	// have set a shorter one than this worker's), and at most 2 s.
 	Heartbeat time.Duration
 	// StatsInterval is how often the worker publishes its WorkerStats
 	// (default 5 s).
@@ -41,9 +43,6 @@ func (o WorkerOptions) withDefaults() WorkerOptions {
 	o.Name = WorkerName(o.Name)
 	if o.AckWait <= 0 {
 		o.AckWait = 30 * time.Second
-	}
-	if o.Heartbeat <= 0 {
-		o.Heartbeat = o.AckWait / 3
 	}
 	if o.StatsInterval <= 0 {
 		o.StatsInterval = 5 * time.Second
@@ -135,7 +134,7 @@ func (w *Worker) Run(ctx context.Context) error {
 				}
 				continue
 			}
-			w.handle(ctx, streams.Results, msg)
+			w.handle(ctx, c, streams.Results, msg)
 		}
 	}
 	return nil
@@ -185,7 +184,7 @@ func (w *Worker) trySetup(ctx context.Context) (*Streams, []jetstream.Consumer, 
 }
 
 // handle proves one job, publishes its result and acks it.
-func (w *Worker) handle(ctx context.Context, results jetstream.Stream, msg jetstream.Msg) {
+func (w *Worker) handle(ctx context.Context, consumer jetstream.Consumer, results jetstream.Stream, msg jetstream.Msg) {
 	var delivered uint64 = 1
 	if meta, err := msg.Metadata(); err == nil {
 		delivered = meta.NumDelivered
@@ -243,7 +242,8 @@ func (w *Worker) handle(ctx context.Context, results jetstream.Stream, msg jetst
 		proof, err := w.prove(key, job.Witness)
 		done <- outcome{proof, err}
 	}()
-	heartbeat := time.NewTicker(w.opts.Heartbeat)
+	beat := w.heartbeat(ctx, consumer)
+	heartbeat := time.NewTicker(beat)
 	defer heartbeat.Stop()
 	var out outcome
 wait:
@@ -254,6 +254,10 @@ wait:
 		case <-heartbeat.C:
 			if err := msg.InProgress(); err != nil {
 				w.log.Warn("mark job in progress", "job", workID, "err", err)
+			}
+			if next := w.heartbeat(ctx, consumer); next != beat {
+				beat = next
+				heartbeat.Reset(beat)
 			}
 		case <-ctx.Done():
 			// Stopping: hand the job back now rather than after AckWait.
@@ -287,6 +291,28 @@ wait:
 	w.log.Info("job proven", "job", workID, "rollup", job.RollupID, "index", job.Index, "seconds", fmt.Sprintf("%.2f", elapsed.Seconds()))
 	w.publishStats(ctx)
 }
+
+// heartbeat is how often to mark a job in progress: WorkerOptions.Heartbeat
+// when set, else a third of the AckWait the consumer has on the server now
+// (the last worker of the key hash to start set it, maybe shorter than
+// this worker's), at most maxHeartbeat so that a shorter AckWait set
+// mid-proof is seen in time.
+func (w *Worker) heartbeat(ctx context.Context, consumer jetstream.Consumer) time.Duration {
+	if w.opts.Heartbeat > 0 {
+		return w.opts.Heartbeat
+	}
+	ackWait := w.opts.AckWait
+	ictx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	if info, err := consumer.Info(ictx); err == nil && info.Config.AckWait > 0 {
+		ackWait = info.Config.AckWait
+	}
+	cancel()
+	return min(max(ackWait/3, 10*time.Millisecond), maxHeartbeat)
+}
+
+// maxHeartbeat bounds the period of InProgress marks (and of the consumer
+// look-ups that follow the AckWait).
+const maxHeartbeat = 2 * time.Second
 
 // publish stores a result, retrying through an outage until ctx ends. A
 // duplicate (another worker's result for the same work id) is dropped

@@ -49,11 +49,30 @@ type Config struct {
 	// listening on QueueListen (default DefaultQueueListen; port 0 picks a
 	// free one, which `operator status` shows). Workers is the number of
 	// prover workers in the operator process: absent, 1 with the embedded
-	// server and 0 with QueueURL.
+	// server and 0 with QueueURL. AckWait is the in-process workers'
+	// ack deadline (a Go duration; absent: 30 s): a job not marked in
+	// progress for this long goes to another worker. The workers of one
+	// key hash share it (the last to start sets it).
 	Prover      string `json:"prover,omitempty"`
 	QueueURL    string `json:"queue_url,omitempty"`
 	QueueListen string `json:"queue_listen,omitempty"`
 	Workers     *int   `json:"workers,omitempty"`
+	AckWait     string `json:"ack_wait,omitempty"`
+}
+
+// WorkerAckWait parses ack_wait (0 when absent: the fleet's default).
+func (c Config) WorkerAckWait() (time.Duration, error) {
+	if c.AckWait == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(c.AckWait)
+	if err != nil {
+		return 0, fmt.Errorf("ack_wait: %w", err)
+	}
+	if d < time.Second {
+		return 0, fmt.Errorf("ack_wait %s: want at least 1s", c.AckWait)
+	}
+	return d, nil
 }
 
 // DefaultQueueListen is where the embedded queue listens unless
@@ -148,6 +167,9 @@ func LoadConfig(home string) (Config, error) {
 	}
 	if c.Workers != nil && *c.Workers < 0 {
 		return Config{}, fmt.Errorf("%s: workers may not be negative", filepath.Join(home, ConfigFile))
+	}
+	if _, err := c.WorkerAckWait(); err != nil {
+		return Config{}, fmt.Errorf("%s: %w", filepath.Join(home, ConfigFile), err)
 	}
 	if c.TakeoverAfterBlocks < 0 || c.Standby && c.TakeoverAfterBlocks == 0 {
 		return Config{}, fmt.Errorf("%s: a standby needs takeover_after_blocks > 0 (got %d)", filepath.Join(home, ConfigFile), c.TakeoverAfterBlocks)

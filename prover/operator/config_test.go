@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -60,5 +61,30 @@ func TestConfig_ProverFleetDefaults(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(home, ConfigFile), []byte(`{"rollup_id":"pay","key":"carol",`+bad+`}`), 0o600))
 		_, err := LoadConfig(home)
 		require.Error(t, err, bad)
+	}
+}
+
+// ack_wait: absent is the fleet's default (0 here); a duration of at
+// least 1 s is taken; anything else is refused at load.
+func TestConfig_AckWait(t *testing.T) {
+	home := t.TempDir()
+	require.NoError(t, DefaultConfig("pay", "carol").Save(home))
+	c, err := LoadConfig(home)
+	require.NoError(t, err)
+	d, err := c.WorkerAckWait()
+	require.NoError(t, err)
+	require.Zero(t, d, "absent: the fleet's default")
+
+	require.NoError(t, os.WriteFile(filepath.Join(home, ConfigFile), []byte(`{"rollup_id":"pay","key":"carol","ack_wait":"3s"}`), 0o600))
+	c, err = LoadConfig(home)
+	require.NoError(t, err)
+	d, err = c.WorkerAckWait()
+	require.NoError(t, err)
+	require.Equal(t, 3*time.Second, d)
+
+	for _, bad := range []string{`"ack_wait":"soon"`, `"ack_wait":"500ms"`, `"ack_wait":"-3s"`} {
+		require.NoError(t, os.WriteFile(filepath.Join(home, ConfigFile), []byte(`{"rollup_id":"pay","key":"carol",`+bad+`}`), 0o600))
+		_, err := LoadConfig(home)
+		require.ErrorContains(t, err, "ack_wait", bad)
 	}
 }

@@ -53,6 +53,10 @@ func applyFleetFlags(cmd *cobra.Command, c *operator.Config) {
 	if cmd.Flags().Changed(flagProverMode) {
 		c.Prover, _ = cmd.Flags().GetString(flagProverMode)
 	}
+	if cmd.Flags().Changed(flagAckWait) {
+		d, _ := cmd.Flags().GetDuration(flagAckWait)
+		c.AckWait = d.String()
+	}
 }
 
 func addFleetFlags(cmd *cobra.Command) {
@@ -60,6 +64,7 @@ func addFleetFlags(cmd *cobra.Command) {
 	cmd.Flags().String(flagQueueListen, "", "listen address of the embedded queue (default "+operator.DefaultQueueListen+"; port 0 picks a free one)")
 	cmd.Flags().Int(flagWorkers, 0, "prover workers inside this process (default 1 with the embedded queue, 0 with --queue)")
 	cmd.Flags().String(flagProverMode, "", `"fleet" (default: prove through the queue) or "inline" (prove in this process, no queue)`)
+	cmd.Flags().Duration(flagAckWait, 0, "ack_wait: the in-process workers' ack deadline, a job not marked in progress for this long goes to another worker (default 30s)")
 }
 
 // operatorProver is the Prover of `operator start`: inline, or a fleet
@@ -79,6 +84,10 @@ type operatorProver struct {
 // in-process workers), else the verifying key alone.
 func startOperatorProver(ctx context.Context, c operator.Config, home string, stderr io.Writer, log *slog.Logger) (*operatorProver, error) {
 	workers := c.InProcessWorkers()
+	ackWait, err := c.WorkerAckWait()
+	if err != nil {
+		return nil, err
+	}
 	if c.ProverMode() == operator.ProverInline {
 		p, _, err := loadOperatorKeys(c, stderr)
 		if err != nil {
@@ -155,7 +164,7 @@ func startOperatorProver(ctx context.Context, c operator.Config, home string, st
 			op.workers.Add(1)
 			go func() {
 				defer op.workers.Done()
-				if err := fleet.RunWorker(wctx, js, []*fleet.Key{k}, fleet.WorkerOptions{Name: name, Logger: log}); err != nil && wctx.Err() == nil {
+				if err := fleet.RunWorker(wctx, js, []*fleet.Key{k}, fleet.WorkerOptions{Name: name, AckWait: ackWait, Logger: log}); err != nil && wctx.Err() == nil {
 					log.Error("in-process prover worker stopped", "worker", name, "err", err)
 				}
 			}()
