@@ -305,8 +305,9 @@ function renderRollups(rollups, extra) {
     let deadline = "—";
     if (x.oldest) {
       const d = Number(x.oldest.deadline || 0);
-      deadline = el("span", { class: d && d <= state.latestHeight + 10 ? "overdue" : "" }, heightLink(d),
-        d ? ` (in ${d - state.latestHeight} blocks)` : "");
+      const left = d - state.latestHeight;
+      deadline = el("span", { class: d && left <= 10 ? "overdue" : "" }, heightLink(d),
+        !d ? "" : left >= 0 ? ` (in ${left} blocks)` : ` (passed ${-left} blocks ago)`);
     } else if (x.depth > 0) {
       deadline = "unknown";
     }
@@ -327,9 +328,16 @@ function renderRollups(rollups, extra) {
 
 // ---------- batches: table and chart ----------
 
+const batchRows = new Map(); // "rollup/index" -> row, for the gas a later event brings
+
 function addBatchRow(b) {
   const key = `${b.rollup_id}/${b.index}`;
-  if (state.seenBatches.has(key)) return;
+  if (state.seenBatches.has(key)) {
+    // A batch first read from its query has no gas; its transaction does.
+    const row = batchRows.get(key);
+    if (row && b.gas_used && row.children[5].textContent === "—") row.children[5].textContent = Number(b.gas_used).toLocaleString("en-US");
+    return;
+  }
   state.seenBatches.add(key);
   const tbody = document.querySelector("#batches tbody");
   const row = el("tr", { "data-batch": key, "data-height": String(b.height), class: b.live ? "new" : "" },
@@ -344,7 +352,11 @@ function addBatchRow(b) {
   const rows = [...tbody.children];
   const before = rows.find((r) => Number(r.dataset.height) < Number(b.height));
   tbody.insertBefore(row, before || null);
-  while (tbody.children.length > MAX_BATCH_ROWS) tbody.lastChild.remove();
+  batchRows.set(key, row);
+  while (tbody.children.length > MAX_BATCH_ROWS) {
+    batchRows.delete(tbody.lastChild.dataset.batch);
+    tbody.lastChild.remove();
+  }
   addChartPoint(b.height, b.rollup_id, 1, Number(b.l2_tx_count || 0));
 }
 

@@ -39,8 +39,8 @@ func TestDashboard_ShowsRollupsLiveBatchesBridgeAndFrozenRollup(t *testing.T) {
 	// ARRANGE: Chromium (Debian's chromium; .ci/run installs it), the
 	// test-circuit keys, a chain with a short inbox deadline and its REST
 	// API on.
-	chromium := chromiumPath(t)
 	bin := Binary(t)
+	chromium := chromiumPath(t)
 	proverCh := make(chan *batchprover.Prover, 1)
 	go func() {
 		p, err := batchprover.New()
@@ -258,8 +258,8 @@ func (b dashBatches) prove(index uint64, prev, next fr.Element, l2Txs uint64) da
 	})
 	require.NoError(b.t, err)
 	return dashBatch{index: index, newRoot: next, l2Txs: l2Txs,
-		dataPath:  b.files.write(fmt.Sprintf("dash-%d-data.bin", index), data),
-		proofPth:  b.files.write(fmt.Sprintf("dash-%d-proof.bin", index), proof)}
+		dataPath: b.files.write(fmt.Sprintf("dash-%d-data.bin", index), data),
+		proofPth: b.files.write(fmt.Sprintf("dash-%d-proof.bin", index), proof)}
 }
 
 func (b dashBatch) submitArgs(key string) []string {
