@@ -132,8 +132,8 @@ type OperatorFleet struct {
 	Refused      float64 `json:"refused_results"`
 	InboxPending float64 `json:"inbox_pending"`
 	LagBlocks    float64 `json:"lag_blocks"`
-	// Rates over the last two reads (absent on the first read or after a
-	// counter reset).
+	// Rates over the reads of the last minute (absent on the first read
+	// and after a counter reset).
 	TxsProvenPerSec       *float64      `json:"txs_proven_per_sec,omitempty"`
 	BatchesProvenPerMin   *float64      `json:"batches_proven_per_min,omitempty"`
 	BatchesVerifiedPerMin *float64      `json:"batches_verified_per_min,omitempty"`
@@ -216,14 +216,20 @@ type fleetPoller struct {
 	interval  time.Duration
 	client    *http.Client
 
-	mu    sync.Mutex
-	prev  []*metricsSample
-	views []OperatorFleet
+	mu sync.Mutex
+	// history holds each operator's reads of the last rateWindow, oldest
+	// first: rates are taken against the oldest, so they are per minute
+	// rather than per poll.
+	history [][]metricsSample
+	views   []OperatorFleet
 }
+
+// rateWindow is how far back the fleet rates look.
+const rateWindow = time.Minute
 
 func newFleetPoller(ops []*url.URL, interval time.Duration, client *http.Client) *fleetPoller {
 	p := &fleetPoller{operators: ops, interval: interval, client: client,
-		prev: make([]*metricsSample, len(ops)), views: make([]OperatorFleet, len(ops))}
+		history: make([][]metricsSample, len(ops)), views: make([]OperatorFleet, len(ops))}
 	for i, u := range ops {
 		p.views[i] = OperatorFleet{Index: i, URL: u.String(), Error: "not read yet", QueueDepth: -1, WorkerList: []WorkerFleet{}}
 	}
@@ -269,16 +275,43 @@ func (p *fleetPoller) pollOne(ctx context.Context, i int) {
 	defer p.mu.Unlock()
 	if err != nil {
 		p.views[i] = OperatorFleet{Index: i, URL: u.String(), Error: err.Error(), QueueDepth: -1, WorkerList: []WorkerFleet{}, SampledAt: time.Now()}
-		p.prev[i] = nil
+		p.history[i] = nil
 		return
 	}
-	view := summarize(p.prev[i], sample)
+	h := windowed(p.history[i], sample.At)
+	var prev *metricsSample
+	if len(h) > 0 {
+		prev = &h[0]
+		if restarted(*prev, sample) {
+			h, prev = nil, nil
+		}
+	}
+	view := summarize(prev, sample)
 	view.Index, view.URL = i, u.String()
 	if stErr == nil {
 		view.RollupID, view.Role, view.Prover, view.Halted = st.RollupID, st.Role, st.Proving.Prover, st.Halted
 	}
-	p.prev[i] = &sample
+	p.history[i] = append(h, sample)
 	p.views[i] = view
+}
+
+// windowed drops the reads older than rateWindow before now.
+func windowed(h []metricsSample, now time.Time) []metricsSample {
+	for len(h) > 0 && now.Sub(h[0].At) > rateWindow {
+		h = h[1:]
+	}
+	return h
+}
+
+// restarted reports whether the operator restarted between two reads (a
+// counter went down), so older reads give no rate.
+func restarted(prev, cur metricsSample) bool {
+	for _, name := range []string{metricTxsProven, metricBatchesProven, metricBatchesVerif} {
+		if cur.Values[name] < prev.Values[name] {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *fleetPoller) get(ctx context.Context, u *url.URL, path string) ([]byte, error) {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -177,4 +178,57 @@ func closedAddress(t *testing.T) string {
 	addr := srv.URL
 	srv.Close()
 	return addr
+}
+
+func TestWindowed_KeepsTheReadsOfTheLastMinute(t *testing.T) {
+	at := func(s int64) metricsSample { return metricsSample{At: time.Unix(s, 0)} }
+	h := []metricsSample{at(0), at(30), at(60), at(90)}
+
+	got := windowed(h, time.Unix(120, 0))
+
+	require.Equal(t, []metricsSample{at(60), at(90)}, got, "reads older than a minute go; the one exactly a minute old stays")
+	require.Empty(t, windowed(h, time.Unix(1000, 0)))
+}
+
+func TestRestarted_WhenACounterGoesDown(t *testing.T) {
+	prev := metricsSample{Values: map[string]float64{metricTxsProven: 10, metricBatchesProven: 2, metricBatchesVerif: 2}}
+	same := metricsSample{Values: map[string]float64{metricTxsProven: 10, metricBatchesProven: 2, metricBatchesVerif: 2}}
+	reset := metricsSample{Values: map[string]float64{metricTxsProven: 10, metricBatchesProven: 2, metricBatchesVerif: 0}}
+
+	require.False(t, restarted(prev, same))
+	require.True(t, restarted(prev, reset))
+}
+
+func TestFleetPoller_RatesAgainstTheFirstReadOfTheWindow(t *testing.T) {
+	// ARRANGE: an operator whose proven-transactions counter grows by 10
+	// per read.
+	var reads int
+	op := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/metrics" {
+			reads++
+			_, _ = w.Write([]byte(strings.Replace(fleetMetrics, "operator_txs_proven_total 120",
+				"operator_txs_proven_total "+strconv.Itoa(120+10*reads), 1)))
+			return
+		}
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	defer op.Close()
+	u, err := url.Parse(op.URL)
+	require.NoError(t, err)
+	p := newFleetPoller([]*url.URL{u}, time.Second, op.Client())
+
+	// ACT
+	p.PollOnce(context.Background())
+	first := p.Snapshot()[0]
+	p.PollOnce(context.Background())
+	p.PollOnce(context.Background())
+	third := p.Snapshot()[0]
+
+	// ASSERT: no rate from one read; then a positive one, measured from
+	// the first read (all three are within the window).
+	require.Nil(t, first.TxsProvenPerSec)
+	require.NotNil(t, third.TxsProvenPerSec)
+	require.Greater(t, *third.TxsProvenPerSec, 0.0)
+	require.Len(t, p.history[0], 3)
+	require.Equal(t, 130.0, p.history[0][0].Values[metricTxsProven])
 }

@@ -7,7 +7,7 @@ const POLL_MS = 3000;
 const FLEET_MS = 5000;
 const MAX_BATCH_ROWS = 25;
 const MAX_BRIDGE_ROWS = 25;
-const BACKFILL_BLOCKS = 200;
+const BACKFILL_TXS = 25;
 const HOUR_MS = 3600 * 1000;
 
 const state = {
@@ -446,6 +446,8 @@ function rebuildChart() {
 
 // backfillChart walks each rollup's batches back to the start of the hour
 // (REST batch queries: height, L2 txs, DA bytes).
+// It reports whether it read everything; the poll loop retries until so
+// (the node may be down when the page opens).
 async function backfillChart() {
   const start = hourStartHeight();
   for (const ro of state.rollups) {
@@ -454,8 +456,9 @@ async function backfillChart() {
       let b;
       try {
         b = (await rest(`/nativechain/rollups/v1/rollups/${encodeURIComponent(ro.id)}/batches/${idx}`)).batch;
-      } catch (_) {
-        break;
+      } catch (e) {
+        if (e.status === undefined) return false; // unreachable: try again later
+        break; // no such batch
       }
       if (Number(b.height) < start) break;
       const key = `${b.rollup_id}/${b.index}`;
@@ -468,6 +471,7 @@ async function backfillChart() {
       }
     }
   }
+  return true;
 }
 
 // ---------- events (websocket and tx_search backfill) ----------
@@ -539,22 +543,37 @@ function handleTxResult(tr, live) {
   handleEvents(res.events || [], tr.height, res.gas_used, `tx/${tr.height}/${tr.index || 0}`, live);
 }
 
+// backfillEvents reads the last transactions that carry batches (and so
+// their withdrawals, routed messages and bundles), deposits and L1 messages
+// from the node's tx index; the websocket brings the ones after.
+const BACKFILL_QUERIES = [
+  "nativechain.rollups.v1.EventBatchVerified.rollup_id EXISTS",
+  "nativechain.crossrollup.v1.EventDeposit.rollup_id EXISTS",
+  "nativechain.crossrollup.v1.EventMessageSent.rollup_id EXISTS",
+];
+
 async function backfillEvents() {
-  const from = Math.max(1, state.latestHeight - BACKFILL_BLOCKS);
-  const q = encodeURIComponent(`"tx.height>=${from}"`);
+  const note = document.getElementById("bridge-note");
   try {
-    const r = await rpc(`/tx_search?query=${q}&order_by=%22desc%22&per_page=100`);
-    const txs = (r.txs || []).slice().reverse();
+    const pages = await Promise.all(BACKFILL_QUERIES.map((q) =>
+      rpc(`/tx_search?query=${encodeURIComponent(`"${q}"`)}&order_by=%22desc%22&per_page=${BACKFILL_TXS}`)));
+    const byHash = new Map();
+    for (const p of pages) for (const tx of p.txs || []) byHash.set(tx.hash, tx);
+    const txs = [...byHash.values()].sort((a, b) => Number(a.height) - Number(b.height) || Number(a.index) - Number(b.index));
     for (const tx of txs) handleTxResult({ height: tx.height, index: tx.index, result: tx.tx_result }, false);
+    note.hidden = true;
+    return true;
   } catch (e) {
-    document.getElementById("chart-note").textContent += ` (older bridge events unavailable: ${e.message})`;
+    note.textContent = `Events before this page opened are not shown yet: ${e.message}`;
+    note.hidden = false;
+    return false;
   }
 }
 
 // ---------- websocket ----------
 
 let wsBackoff = 1000;
-let lastWsHeight = 0;
+let opens = 0;
 
 function setWs(ok, text) {
   window.dashboard.wsConnected = ok;
@@ -579,8 +598,9 @@ function connectWs() {
     setWs(true, "websocket: live");
     ws.send(JSON.stringify({ jsonrpc: "2.0", method: "subscribe", id: 1, params: { query: "tm.event='NewBlock'" } }));
     ws.send(JSON.stringify({ jsonrpc: "2.0", method: "subscribe", id: 2, params: { query: "tm.event='Tx'" } }));
-    // Blocks missed while disconnected come from tx_search.
-    if (lastWsHeight) backfillEvents();
+    // Events missed while disconnected come from tx_search; rows already
+    // shown are not repeated. (The first history is read by the poll loop.)
+    if (opens++ > 0) backfillEvents();
   };
   ws.onmessage = (m) => {
     window.dashboard.wsMessages++;
@@ -590,7 +610,6 @@ function connectWs() {
     if (!data) return;
     if (data.type === "tendermint/event/NewBlock") {
       const blk = data.value.block;
-      lastWsHeight = Number(blk.header.height);
       setHead(blk.header.height, blk.header.time);
       const fin = data.value.result_finalize_block;
       if (fin && fin.events) handleEvents(fin.events, blk.header.height, null, `block/${blk.header.height}`, true);
@@ -715,16 +734,17 @@ async function main() {
   initChart();
   await loadDenoms();
   try { await loadStatus(); } catch (e) { console.warn(e); }
-  try { await loadRollups(); } catch (e) { console.warn(e); }
   connectWs();
   every(POLL_MS, loadStatus);
-  every(POLL_MS, loadRollups);
+  every(POLL_MS, async function loadRollupsAndHistory() {
+    await loadRollups();
+    if (!state.chartBackfilled) state.chartBackfilled = await backfillChart();
+    if (!state.eventsBackfilled) state.eventsBackfilled = await backfillEvents();
+  });
   every(POLL_MS, loadBridge);
   every(POLL_MS * 2, loadRewards);
   if (state.config.operators.length) every(FLEET_MS, loadFleet);
   else document.getElementById("fleet-empty").hidden = false;
-  try { await backfillChart(); } catch (e) { console.warn(e); }
-  await backfillEvents();
   window.dashboard.ready = true;
 }
 
