@@ -5,6 +5,7 @@ import (
 	"net"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -44,6 +45,6 @@ down, and the page says what it cannot reach.`,
 	cmd.Flags().StringVar(&cfg.API, "api", "http://127.0.0.1:1317", "the node's REST API address")
 	cmd.Flags().StringSliceVar(&cfg.Operators, "operators", nil, "operator API addresses, comma separated")
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8090", "address to serve the page on")
-	cmd.Flags().DurationVar(&cfg.FleetInterval, "fleet-interval", 0, "how often to read the operators' metrics (default 5s)")
+	cmd.Flags().DurationVar(&cfg.FleetInterval, "fleet-interval", 5*time.Second, "how often to read the operators' metrics")
 	return cmd
 }

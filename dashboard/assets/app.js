@@ -56,13 +56,13 @@ function apiURL(path) {
 
 function heightLink(h) {
   if (!h || h === "0") return "—";
-  return el("a", { href: apiURL(`/cosmos/base/tendermint/v1beta1/blocks/${h}`), target: "_blank", title: `block ${h} (REST)` }, String(h));
+  return el("a", { href: apiURL(`/cosmos/base/tendermint/v1beta1/blocks/${encodeURIComponent(h)}`), target: "_blank", title: `block ${h} (REST)` }, String(h));
 }
 
 function addrLink(a) {
   if (!a) return "—";
   const short = a.length > 20 ? `${a.slice(0, 12)}…${a.slice(-6)}` : a;
-  return el("a", { href: apiURL(`/cosmos/bank/v1beta1/balances/${a}`), target: "_blank", title: a, class: "mono" }, short);
+  return el("a", { href: apiURL(`/cosmos/bank/v1beta1/balances/${encodeURIComponent(a)}`), target: "_blank", title: a, class: "mono" }, short);
 }
 
 function rollupLink(id) {
