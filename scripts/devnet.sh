@@ -14,6 +14,8 @@
 #   DEVNET_RPC_PORT [26657]  DEVNET_P2P_PORT [26656]
 #   DEVNET_GRPC_PORT [9090]  DEVNET_API_PORT [1317]
 #   DEVNET_MIN_GAS_PRICES [0.001unat]  DEVNET_BLOCK_TIME [1s]
+#   DEVNET_DASHBOARD=0   do not start the web dashboard (nativechaind dashboard)
+#   DEVNET_DASHBOARD_PORT [8090]  the dashboard's port on 127.0.0.1
 #   DEVNET_WAIT_TIMEOUT seconds to wait for the first blocks when detached [120]
 #
 # Rollups (on by default through `make devnet`, off when the script runs alone):
@@ -46,6 +48,8 @@ DEMO=${DEVNET_DEMO:-1}
 KEYS_DIR=${DEVNET_KEYS_DIR:-${HOME:-/tmp}/.nativechain/keys}
 OP_A_PORT=${DEVNET_OPERATOR_A_PORT:-8480}
 OP_B_PORT=${DEVNET_OPERATOR_B_PORT:-8481}
+DASHBOARD=${DEVNET_DASHBOARD:-1}
+DASHBOARD_PORT=${DEVNET_DASHBOARD_PORT:-8090}
 ROLLUP_DEPTH=${DEVNET_ROLLUP_DEPTH:-8}
 ROLLUP_SLOTS=${DEVNET_ROLLUP_SLOTS:-4}
 BATCH_TIMEOUT=${DEVNET_BATCH_TIMEOUT:-1s}
@@ -68,6 +72,8 @@ declare -A MNEMONICS=(
 MARKER=.nativechain-devnet
 PID_FILE=$HOME_DIR/nativechaind.pid
 LOG_FILE=$HOME_DIR/node.log
+DASHBOARD_PID_FILE=$HOME_DIR/dashboard.pid
+DASHBOARD_LOG=$HOME_DIR/dashboard.log
 
 if [[ -t 2 ]]; then C_LOG=$'\033[1;34m' C_ERR=$'\033[1;31m' C_OFF=$'\033[0m'; else C_LOG="" C_ERR="" C_OFF=""; fi
 log() { printf '%s==>%s %s\n' "$C_LOG" "$C_OFF" "$*" >&2; }
@@ -137,6 +143,7 @@ stop_operators() {
 }
 
 stop_devnet() {
+  stop_pid_file "$DASHBOARD_PID_FILE" dashboard
   stop_operators
   [[ -f $PID_FILE ]] || return 0
   local pid
@@ -299,13 +306,46 @@ start_node_background() {
   done
 }
 
+# start_dashboard: `nativechaind dashboard` in the background, reading this
+# node and (with rollups) both operators. It is an extra: if it cannot start
+# (its port is taken), the devnet goes on without it.
+start_dashboard() {
+  [[ $DASHBOARD == 1 ]] || return 0
+  local ops=()
+  [[ $ROLLUPS == 1 ]] && ops=(--operators "http://127.0.0.1:$OP_A_PORT,http://127.0.0.1:$OP_B_PORT")
+  nohup "$BIN" dashboard --node "tcp://127.0.0.1:$RPC_PORT" --api "http://127.0.0.1:$API_PORT" "${ops[@]}" \
+    --listen "127.0.0.1:$DASHBOARD_PORT" >"$DASHBOARD_LOG" 2>&1 </dev/null &
+  echo $! >"$DASHBOARD_PID_FILE"
+  local deadline=$((SECONDS + 15))
+  # Ready when /config.json names this node's API (not some other server
+  # that holds the port).
+  until timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" &&
+    printf "GET /config.json HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" >&3 && cat <&3' _ "$DASHBOARD_PORT" 2>/dev/null |
+    grep -q "\"api\":\"http://127.0.0.1:$API_PORT\""; do
+    if ! alive "$(cat "$DASHBOARD_PID_FILE")" || ((SECONDS >= deadline)); then
+      stop_pid_file "$DASHBOARD_PID_FILE" dashboard
+      log "dashboard did not start (port $DASHBOARD_PORT taken? log: $DASHBOARD_LOG); going on without it"
+      return 0
+    fi
+    sleep 0.2
+  done
+  log "dashboard on http://127.0.0.1:$DASHBOARD_PORT (pid $(cat "$DASHBOARD_PID_FILE"), log $DASHBOARD_LOG)"
+}
+
+dashboard_summary() {
+  [[ -f $DASHBOARD_PID_FILE ]] || return 0
+  printf '  dashboard   http://127.0.0.1:%s   (nativechaind dashboard, log %s)\n\n' "$DASHBOARD_PORT" "$DASHBOARD_LOG"
+}
+
 if [[ $ROLLUPS != 1 && ${DEVNET_DETACH:-0} != 1 ]]; then
   summary
+  [[ $DASHBOARD == 1 ]] && log "dashboard: in another terminal, $BIN dashboard --node tcp://127.0.0.1:$RPC_PORT --api http://127.0.0.1:$API_PORT --listen 127.0.0.1:$DASHBOARD_PORT"
   log "starting the node in the foreground (Ctrl-C to stop)"
   exec "$BIN" start --home "$HOME_DIR"
 fi
 
 start_node_background
+start_dashboard
 if [[ $ROLLUPS == 1 ]]; then
   # shellcheck source=scripts/devnet_rollups.sh
   source "$ROOT/scripts/devnet_rollups.sh"
@@ -314,6 +354,7 @@ if [[ $ROLLUPS == 1 ]]; then
 fi
 summary
 [[ $ROLLUPS == 1 ]] && rollup_summary
+dashboard_summary
 elapsed=$(awk -v a="$START_TIME" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 log "first block ${first_block}s after the script started; height $h when the chain was up; ready after ${elapsed}s"
 if [[ ${DEVNET_DETACH:-0} == 1 ]]; then

@@ -18,6 +18,7 @@ import (
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/nativechain/nativechain/app"
+	"github.com/nativechain/nativechain/dashboard"
 )
 
 // NewRootCmd returns the nativechaind root command.
@@ -65,6 +66,7 @@ func NewRootCmd() *cobra.Command {
 	initRootCmd(rootCmd, tempApp)
 	rootCmd.AddCommand(OperatorCmd())
 	rootCmd.AddCommand(L2Cmd())
+	rootCmd.AddCommand(dashboard.Command())
 
 	autoCliOpts := tempApp.AutoCliOpts()
 	autoCliOpts.ClientCtx = initClientCtx
