@@ -34,10 +34,12 @@ func bridgeBatch(t *testing.T, c rollupsChain, id string, newRoot uint64, consum
 }
 
 // requireBridgeInvariant checks that the escrow account holds exactly the
-// sum of every rollup's ledger.
+// sum of every rollup's ledger and of the accrued withdrawals (none are
+// pending in the tests that call it).
 func requireBridgeInvariant(t *testing.T, c rollupsChain, ids ...string) {
 	t.Helper()
-	sum := sdk.NewCoins()
+	sum, err := c.App.CrossRollupKeeper.AccruedTotal(c.Context())
+	require.NoError(t, err)
 	for _, id := range ids {
 		amt, err := c.App.CrossRollupKeeper.Ledger(c.Context(), id, app.BondDenom)
 		require.NoError(t, err)
@@ -90,6 +92,34 @@ func TestBridge_DepositThenWithdrawFinalInTheBatchBlock(t *testing.T) {
 	requireTxOK(t, res.TxResults[0])
 	require.NotZero(t, c.rollup(t, "payments").ClosingHeight)
 	require.Equal(t, rollupstypes.ROLLUP_STATUS_ACTIVE, c.rollup(t, "payments").Status)
+}
+
+// The submitter's own withdrawal (its fee) accrues in escrow on the real
+// app, moving no coin in the batch; the submitter claims it, once.
+func TestBridge_TheSubmittersWithdrawalAccruesAndIsClaimedOnce(t *testing.T) {
+	c := registeredRollupsChain(t)
+	res := c.NextBlock(c.SignTx(c.admin, &crossrolluptypes.MsgDeposit{
+		Sender: c.admin.Address.String(), RollupId: "payments", L2Recipient: []byte("l2-alice"),
+		Amount: sdk.NewCoin(app.BondDenom, sdkmath.NewInt(5_000_000)),
+	}))
+	requireTxOK(t, res.TxResults[0])
+	fee := protocol.OutboxEntry{Kind: protocol.OutboxKindWithdrawal, Recipient: c.operator.Address, Denom: app.BondDenom, Amount: protocol.NewUint128(1_000)}
+	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "payments", 7, 1, []protocol.OutboxEntry{fee})))
+	requireTxOK(t, res.TxResults[0])
+	accrued, err := c.App.CrossRollupKeeper.AccruedOf(c.Context(), c.operator.Address)
+	require.NoError(t, err)
+	require.Equal(t, "1000"+app.BondDenom, accrued.String())
+	requireEscrowInvariant(t, c)
+
+	before := c.balance(c.operator.Address)
+	res = c.NextBlock(c.SignTx(c.operator, &crossrolluptypes.MsgClaimAccrued{Claimant: c.operator.Address.String()}))
+	requireTxOK(t, res.TxResults[0])
+	require.True(t, hasEvent(res.TxResults[0], "nativechain.crossrollup.v1.EventAccruedClaimed"))
+	require.Equal(t, before.AddRaw(1_000).SubRaw(10_000).String(), c.balance(c.operator.Address).String(), "the accrual, less the tx fee")
+	requireEscrowInvariant(t, c)
+
+	res = c.NextBlock(c.SignTx(c.operator, &crossrolluptypes.MsgClaimAccrued{Claimant: c.operator.Address.String()}))
+	require.Equal(t, crossrolluptypes.ErrNothingAccrued.ABCICode(), res.TxResults[0].Code, "claiming twice: %s", res.TxResults[0].Log)
 }
 
 func TestBridge_RefusesBadDepositsAndOverdrawingBatches(t *testing.T) {

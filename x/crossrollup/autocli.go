@@ -54,6 +54,12 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:          "Show what a frozen rollup owes an L2 address outside its state tree (refunds)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "rollup_id"}, {ProtoField: "account"}},
 				},
+				{
+					RpcMethod:      "Accrued",
+					Use:            "accrued [address]",
+					Short:          "Show what an account's own batches withdrew to it (its fees) and it has not claimed (tx crossrollup claim-accrued)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "address"}},
+				},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
@@ -66,6 +72,12 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "SendMessage", Skip: true},
 				{RpcMethod: "SubmitBundle", Skip: true},
 				{RpcMethod: "ExodusWithdraw", Skip: true}, // reads a proof file: client/cli
+				{
+					RpcMethod: "ClaimAccrued",
+					Use:       "claim-accrued",
+					Short:     "Claim what your own batches withdrew to you (a submitter's fee withdrawals accrue in escrow)",
+					Example:   "nativechaind tx crossrollup claim-accrued --from operator",
+				},
 				{
 					RpcMethod: "Deposit",
 					Use:       "deposit [rollup-id] [l2-recipient-hex] [amount]",

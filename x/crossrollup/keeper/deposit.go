@@ -111,7 +111,7 @@ func (k Keeper) bridgeIn(ctx context.Context, params types.Params, sender sdk.Ac
 	if err := k.bankKeeper.SendCoinsFromAccountToModule(ctx, sender, types.ModuleName, sdk.NewCoins(*value).Add(fee)); err != nil {
 		return 0, err
 	}
-	if err := k.creditLedger(ctx, rollupID, value.Denom, value.Amount); err != nil {
+	if err := k.creditLedger(ctx, nil, rollupID, value.Denom, value.Amount); err != nil {
 		return 0, err
 	}
 	if err := k.collectFee(ctx, sender, rollupID, fee); err != nil {

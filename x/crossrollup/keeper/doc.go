@@ -1,7 +1,7 @@
 // Package keeper is x/crossrollup's state and rules: the bridge. One module
 // account escrows every bridged coin; a ledger per rollup and denom records
 // what each rollup holds, and the invariant is escrow == ledgers + deferred
-// withdrawals (outflow.go, EscrowInvariant).
+// withdrawals + accrued withdrawals (outflow.go, EscrowInvariant).
 //
 // Where it sits in a batch's path: operator → x/rollups (CheckTx,
 // ProcessProposal, PreBlock, FinalizeBlock) → RollupsHooks.AfterBatchVerified
@@ -18,7 +18,10 @@
 //     with what it is built from, the Msg and Query services, genesis.
 //   - deposit.go: deposits and L1 calls, escrowed and appended to the
 //     rollup's inbox, and the bridge fee.
-//   - ledger.go: the per-rollup ledgers.
+//   - ledger.go: the per-rollup ledgers, and the cache that reads and
+//     writes each once per batch hook.
+//   - accrued.go: a submitter's own withdrawals (its fees), accrued in
+//     escrow and paid by MsgClaimAccrued.
 //   - outflow.go: pauses, per-epoch outflow caps, deferred withdrawals paid
 //     in EndBlock, and the escrow invariant.
 //   - returned_refund.go: refunds a rollup sent back out, credited instead

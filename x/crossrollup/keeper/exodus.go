@@ -125,7 +125,7 @@ func (k Keeper) exodusWithdraw(ctx context.Context, msg *types.MsgExodusWithdraw
 	}
 
 	for _, c := range paid {
-		if err := k.debitLedger(ctx, r.Id, c.Denom, c.Amount); err != nil {
+		if err := k.debitLedger(ctx, nil, r.Id, c.Denom, c.Amount); err != nil {
 			return nil, err
 		}
 	}

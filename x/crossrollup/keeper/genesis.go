@@ -62,9 +62,21 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := k.initExodusGenesis(ctx, gs); err != nil {
 		return err
 	}
+	accrued := sdk.NewCoins()
+	for _, a := range gs.Accrued {
+		addr, err := k.addressCodec.StringToBytes(a.Address)
+		if err != nil {
+			return types.ErrInvalidGenesis.Wrapf("accrued withdrawal of %q: %s", a.Address, err)
+		}
+		if err := k.Accrued.Set(ctx, collections.Join(sdk.AccAddress(addr), a.Amount.Denom), a.Amount.Amount); err != nil {
+			return err
+		}
+		accrued = accrued.Add(a.Amount)
+	}
 	escrow := k.bankKeeper.GetAllBalances(ctx, authtypes.NewModuleAddress(types.ModuleName))
-	if !escrow.Equal(total.Add(pending...)) {
-		return types.ErrInvalidGenesis.Wrapf("escrow account holds %s, ledgers sum to %s and pending withdrawals to %s", escrow, total, pending)
+	if !escrow.Equal(total.Add(pending...).Add(accrued...)) {
+		return types.ErrInvalidGenesis.Wrapf("escrow account holds %s, ledgers sum to %s, pending withdrawals to %s and accrued withdrawals to %s",
+			escrow, total, pending, accrued)
 	}
 	return nil
 }
@@ -114,6 +126,17 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	if err := k.exportExodusGenesis(ctx, gs); err != nil {
+		return nil, err
+	}
+	err = k.Accrued.Walk(ctx, nil, func(key collections.Pair[sdk.AccAddress, string], amt sdkmath.Int) (bool, error) {
+		addr, err := k.addressCodec.BytesToString(key.K1())
+		if err != nil {
+			return true, err
+		}
+		gs.Accrued = append(gs.Accrued, types.AccruedWithdrawal{Address: addr, Amount: sdk.NewCoin(key.K2(), amt)})
+		return false, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return gs, nil

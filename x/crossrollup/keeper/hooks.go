@@ -36,8 +36,10 @@ var _ rollupstypes.RollupsHooks = hooks{}
 // fails the batch, and then the outbox is applied whole or not at all.
 //
 // It reads the params once, and the source's pause and outflow cap at most
-// once whatever the number of entries (controls); each entry then touches
-// only the ledgers it moves value between (issue 17).
+// once whatever the number of entries (controls); each ledger the entries
+// move value between is read once and written once per batch
+// (ledgerCache), and a withdrawal to the batch's own submitter (its fee)
+// accrues instead of moving coins (accrued.go) (issue 17).
 func (h hooks) AfterBatchVerified(ctx context.Context, batch rollupstypes.VerifiedBatch) error {
 	if len(batch.Outbox) == 0 {
 		return nil // touches no key of the bridge
@@ -47,7 +49,13 @@ func (h hooks) AfterBatchVerified(ctx context.Context, batch rollupstypes.Verifi
 		return err
 	}
 	refunds := newConsumedRefunds(batch)
-	src := newControls(batch.RollupID)
+	// A submitter x/rollups let through is a valid address; one that were
+	// not would simply never match a recipient.
+	submitter, err := h.k.addressCodec.StringToBytes(batch.Submitter)
+	if err != nil {
+		submitter = nil
+	}
+	src := newBatchControls(batch.RollupID, submitter)
 	for i, e := range batch.Outbox {
 		// DecodeOutbox validated the entries, before the proof was checked;
 		// check again so this method never depends on its caller
@@ -58,7 +66,7 @@ func (h hooks) AfterBatchVerified(ctx context.Context, batch rollupstypes.Verifi
 		if uint64(i) >= params.MaxOutboxEntries {
 			// Governance may lower the cap after a batch was proven: the
 			// entries past it are returned, never the batch refused.
-			err = h.k.returnEntry(ctx, batch, e, fmt.Sprintf("entry %d is past max_outbox_entries %d", i, params.MaxOutboxEntries), refunds)
+			err = h.k.returnEntry(ctx, src, batch, e, fmt.Sprintf("entry %d is past max_outbox_entries %d", i, params.MaxOutboxEntries), refunds)
 		} else {
 			switch e.Kind {
 			case protocol.OutboxKindWithdrawal:
@@ -73,7 +81,7 @@ func (h hooks) AfterBatchVerified(ctx context.Context, batch rollupstypes.Verifi
 			return errorsmod.Wrapf(err, "outbox entry %d", i)
 		}
 	}
-	return nil
+	return h.k.flushLedgers(ctx, src)
 }
 
 // AfterRollupFrozen queues the refund of the frozen rollup's unconsumed

@@ -65,6 +65,10 @@ type Keeper struct {
 	// WaitingRefundCursor, instead of credited where nobody can claim.
 	WaitingRefunds      collections.Map[collections.Pair[string, uint64], types.WaitingRefund]
 	WaitingRefundCursor collections.Item[types.WaitingRefund]
+	// Accrued is what a submitter's own batches withdrew to it (its fee
+	// withdrawals), per denom: out of the rollup's ledger, still in the
+	// escrow account until MsgClaimAccrued pays it (accrued.go).
+	Accrued collections.Map[collections.Pair[sdk.AccAddress, string], sdkmath.Int]
 }
 
 // NewKeeper builds the keeper from everything it uses: x/rollups' registry
@@ -122,6 +126,8 @@ func NewKeeper(
 		WaitingRefunds: collections.NewMap(sb, types.WaitingRefundsKey, "waiting_refunds",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.WaitingRefund](cdc)),
 		WaitingRefundCursor: collections.NewItem(sb, types.WaitingRefundCursorKey, "waiting_refund_cursor", codec.CollValue[types.WaitingRefund](cdc)),
+		Accrued: collections.NewMap(sb, types.AccruedKey, "accrued",
+			collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey), sdk.IntValue),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -34,6 +34,7 @@ var crossrollupFuzzMsgs = []func() proto.Message{
 	func() proto.Message { return &types.MsgSetPaused{} },
 	func() proto.Message { return &types.MsgSetOutflowCap{} },
 	func() proto.Message { return &types.MsgExodusWithdraw{} },
+	func() proto.Message { return &types.MsgClaimAccrued{} },
 }
 
 func deliverCrossrollupMsg(ctx sdk.Context, s types.MsgServer, msg proto.Message) error {
@@ -53,6 +54,8 @@ func deliverCrossrollupMsg(ctx sdk.Context, s types.MsgServer, msg proto.Message
 		_, err = s.SetOutflowCap(ctx, m)
 	case *types.MsgExodusWithdraw:
 		_, err = s.ExodusWithdraw(ctx, m)
+	case *types.MsgClaimAccrued:
+		_, err = s.ClaimAccrued(ctx, m)
 	}
 	return err
 }

@@ -43,15 +43,50 @@ func (k Keeper) usage(ctx context.Context, params types.Params, rollupID string)
 // controls holds one rollup's bridge controls, its pause and its outflow
 // cap, each read at most once for one hook call or one release: only
 // governance messages change them, never an outbox entry, so a batch with
-// many entries reads them once (issue 17).
+// many entries reads them once (issue 17). For a batch hook it also holds
+// what the hook reads once per batch rather than once per entry: the
+// ledgers (ledgerCache), the pause of each destination, and the submitter
+// whose own withdrawals accrue (accrued.go).
 type controls struct {
 	rollupID string
 	paused   *bool
 	cap      *types.OutflowCap
 	capRead  bool
+
+	// ledgers is nil outside a batch hook: reads and writes go to the store.
+	ledgers    *ledgerCache
+	destPaused map[string]bool
+	// submitter is the batch's submitter (nil outside a batch hook).
+	submitter sdk.AccAddress
 }
 
 func newControls(rollupID string) *controls { return &controls{rollupID: rollupID} }
+
+// newBatchControls is the controls of one batch hook call, with its caches.
+func newBatchControls(rollupID string, submitter sdk.AccAddress) *controls {
+	return &controls{rollupID: rollupID, ledgers: newLedgerCache(), destPaused: map[string]bool{}, submitter: submitter}
+}
+
+// destinationPaused reports whether governance paused dest's bridge, read
+// once per hook call.
+func (k Keeper) destinationPaused(ctx context.Context, c *controls, dest string) (bool, error) {
+	if dest == c.rollupID {
+		return k.isPaused(ctx, c)
+	}
+	if c.destPaused != nil {
+		if paused, ok := c.destPaused[dest]; ok {
+			return paused, nil
+		}
+	}
+	paused, err := k.Paused.Has(ctx, dest)
+	if err != nil {
+		return false, err
+	}
+	if c.destPaused != nil {
+		c.destPaused[dest] = paused
+	}
+	return paused, nil
+}
 
 // isPaused reports whether governance paused the rollup's bridge.
 func (k Keeper) isPaused(ctx context.Context, c *controls) (bool, error) {
@@ -277,7 +312,7 @@ func (k Keeper) refundPending(ctx sdk.Context, p types.PendingWithdrawal, recipi
 	if err := k.Pending.Remove(ctx, p.Id); err != nil {
 		return err
 	}
-	if err := k.creditLedger(ctx, p.RollupId, p.Amount.Denom, p.Amount.Amount); err != nil {
+	if err := k.creditLedger(ctx, nil, p.RollupId, p.Amount.Denom, p.Amount.Amount); err != nil {
 		return err
 	}
 	return k.refundWithdrawal(ctx, p.RollupId, p.BatchIndex, p.Id, p.L2Sender, recipient, p.Amount, reason)
@@ -304,15 +339,19 @@ func (k Keeper) LedgersTotal(ctx context.Context) (sdk.Coins, error) {
 }
 
 // EscrowInvariant returns the escrow account's balance, the sum of the
-// ledgers and the sum of the pending withdrawals. The bridge invariant is
-// escrow == ledgers + pending, per denom.
-func (k Keeper) EscrowInvariant(ctx context.Context) (escrow, ledgers, pending sdk.Coins, err error) {
+// ledgers, the sum of the pending withdrawals and the sum of the accrued
+// withdrawals. The bridge invariant is
+// escrow == ledgers + pending + accrued, per denom.
+func (k Keeper) EscrowInvariant(ctx context.Context) (escrow, ledgers, pending, accrued sdk.Coins, err error) {
 	escrow = k.bankKeeper.GetAllBalances(ctx, authtypes.NewModuleAddress(types.ModuleName))
 	if ledgers, err = k.LedgersTotal(ctx); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	if pending, err = k.PendingTotal(ctx); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	return escrow, ledgers, pending, nil
+	if accrued, err = k.AccruedTotal(ctx); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	return escrow, ledgers, pending, accrued, nil
 }

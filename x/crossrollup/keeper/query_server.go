@@ -50,15 +50,15 @@ func (q queryServer) Escrow(ctx context.Context, req *types.QueryEscrowRequest) 
 }
 
 // Invariant compares the escrow account with the ledgers plus the pending
-// withdrawals.
+// and the accrued withdrawals.
 func (q queryServer) Invariant(ctx context.Context, _ *types.QueryInvariantRequest) (*types.QueryInvariantResponse, error) {
-	escrow, ledgers, pending, err := q.Keeper.EscrowInvariant(ctx)
+	escrow, ledgers, pending, accrued, err := q.Keeper.EscrowInvariant(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return &types.QueryInvariantResponse{
-		EscrowBalance: escrow, LedgersTotal: ledgers, PendingTotal: pending,
-		Holds: escrow.Equal(ledgers.Add(pending...)),
+		EscrowBalance: escrow, LedgersTotal: ledgers, PendingTotal: pending, AccruedTotal: accrued,
+		Holds: escrow.Equal(ledgers.Add(pending...).Add(accrued...)),
 	}, nil
 }
 

@@ -252,7 +252,7 @@ func (k Keeper) refundInboxMessage(ctx sdk.Context, frozenID string, m rollupsty
 	switch entry.Kind {
 	case protocol.InboxKindDeposit, protocol.InboxKindL1Call:
 		sender := sdk.AccAddress(entry.Sender)
-		if err := k.debitLedger(ctx, frozenID, coin.Denom, coin.Amount); err != nil {
+		if err := k.debitLedger(ctx, nil, frozenID, coin.Denom, coin.Amount); err != nil {
 			return err
 		}
 		if err := k.bankKeeper.SendCoinsFromModuleToAccount(ctx, types.ModuleName, sender, sdk.NewCoins(coin)); err != nil {
@@ -308,10 +308,10 @@ func (k Keeper) refundRouted(ctx sdk.Context, frozenID string, entry protocol.In
 	if paused && r.Status == rollupstypes.ROLLUP_STATUS_ACTIVE {
 		return errSourcePaused
 	}
-	if err := k.debitLedger(ctx, frozenID, coin.Denom, coin.Amount); err != nil {
+	if err := k.debitLedger(ctx, nil, frozenID, coin.Denom, coin.Amount); err != nil {
 		return err
 	}
-	if err := k.creditLedger(ctx, src, coin.Denom, coin.Amount); err != nil {
+	if err := k.creditLedger(ctx, nil, src, coin.Denom, coin.Amount); err != nil {
 		return err
 	}
 	if r.Status == rollupstypes.ROLLUP_STATUS_ACTIVE {

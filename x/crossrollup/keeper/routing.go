@@ -3,7 +3,6 @@ package keeper
 import (
 	"context"
 	"encoding/hex"
-	"errors"
 	"fmt"
 
 	sdkmath "cosmossdk.io/math"
@@ -20,14 +19,21 @@ import (
 // its inbox is full, the entry is invalid) is reported as appended=false,
 // never as an error: the caller then returns the value another way.
 func (k Keeper) tryAppendInbox(ctx sdk.Context, rollupID string, entry protocol.InboxEntry) (seq uint64, appended bool, err error) {
+	seq, refusal, err := k.appendInbox(ctx, rollupID, entry)
+	return seq, err == nil && refusal == nil, err
+}
+
+// appendInbox is tryAppendInbox that also says why the inbox refused the
+// entry (an unknown or inactive rollup, a full inbox, an invalid entry).
+func (k Keeper) appendInbox(ctx sdk.Context, rollupID string, entry protocol.InboxEntry) (seq uint64, refusal, err error) {
 	branch, write := ctx.CacheContext()
-	seq, err = k.rollupsKeeper.AppendInbox(branch, rollupID, entry)
-	if err != nil {
-		ctx.Logger().Info("crossrollup: inbox refused an entry", "rollup", rollupID, "kind", entry.Kind.String(), "err", err)
-		return 0, false, nil
+	seq, refusal = k.rollupsKeeper.AppendInbox(branch, rollupID, entry)
+	if refusal != nil {
+		ctx.Logger().Info("crossrollup: inbox refused an entry", "rollup", rollupID, "kind", entry.Kind.String(), "err", refusal)
+		return 0, refusal, nil
 	}
 	write()
-	return seq, true, nil
+	return seq, nil, nil
 }
 
 // route delivers one cross-rollup message. The source ledger must hold the
@@ -37,8 +43,8 @@ func (k Keeper) tryAppendInbox(ctx sdk.Context, rollupID string, entry protocol.
 // appended to the source's own inbox (bounce). Either way the escrow
 // account does not move, and nothing is lost or stuck.
 //
-// A message bounces for a fact about the rollups (unknown, frozen or paused
-// destination, paused source), for its content (a payload over
+// A message bounces for a fact about the rollups (paused source or
+// destination; an unknown or inactive destination, whose inbox refuses it), for its content (a payload over
 // max_payload_bytes: the refund then carries no payload), when its value
 // would take the source over its outflow cap (routed value counts as
 // outflow, M2), or when the destination's inbox refuses it.
@@ -51,7 +57,7 @@ func (k Keeper) route(ctx context.Context, params types.Params, src *controls, b
 	held := sdkmath.ZeroInt()
 	if value.IsPositive() {
 		var err error
-		if held, err = k.Ledger(ctx, batch.RollupID, e.Denom); err != nil {
+		if held, err = k.ledgerIn(ctx, src, batch.RollupID, e.Denom); err != nil {
 			return err
 		}
 		if held.LT(value) {
@@ -74,7 +80,7 @@ func (k Keeper) route(ctx context.Context, params types.Params, src *controls, b
 		return k.bounce(ctx, batch, e, reason, false, refunds)
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	seq, appended, err := k.tryAppendInbox(sdkCtx, e.DestRollupID, protocol.InboxEntry{
+	seq, refusal, err := k.appendInbox(sdkCtx, e.DestRollupID, protocol.InboxEntry{
 		Kind:           protocol.InboxKindCrossRollupMessage,
 		Sender:         e.Sender,
 		Recipient:      e.Recipient,
@@ -86,8 +92,8 @@ func (k Keeper) route(ctx context.Context, params types.Params, src *controls, b
 	if err != nil {
 		return err
 	}
-	if !appended {
-		return k.bounce(ctx, batch, e, "destination rollup's inbox refused the message", false, refunds)
+	if refusal != nil {
+		return k.bounce(ctx, batch, e, "destination rollup's inbox refused the message: "+refusal.Error(), false, refunds)
 	}
 	amount := ""
 	if value.IsPositive() {
@@ -95,10 +101,10 @@ func (k Keeper) route(ctx context.Context, params types.Params, src *controls, b
 		amount = coin.String()
 		// Nothing between the check above and here writes the source's
 		// ledger (the inbox is x/rollups'): debit what was read.
-		if err := k.setLedger(ctx, batch.RollupID, e.Denom, held.Sub(value)); err != nil {
+		if err := k.setLedgerIn(ctx, src, batch.RollupID, e.Denom, held.Sub(value)); err != nil {
 			return err
 		}
-		if err := k.creditLedger(ctx, e.DestRollupID, e.Denom, value); err != nil {
+		if err := k.creditLedger(ctx, src, e.DestRollupID, e.Denom, value); err != nil {
 			return err
 		}
 		if err := k.recordOutflow(ctx, params, src, coin); err != nil {
@@ -174,8 +180,12 @@ func (k Keeper) bounce(ctx context.Context, batch rollupstypes.VerifiedBatch, e 
 	})
 }
 
-// undeliverable says why a message from source cannot reach dest, or "" if
-// it can. Only facts about the rollups make a message bounce; any other
+// undeliverable says why a message from source cannot reach dest for a
+// fact the bridge keeps (a paused source or destination), or "" if it may
+// be appended. Whether dest exists and is active is x/rollups' to say:
+// AppendInbox refuses an unknown or inactive rollup, and the message then
+// bounces with that reason (route), so the destination's rollup record is
+// read once per message, by the append, not twice (issue 17). Any other
 // error fails the batch.
 func (k Keeper) undeliverable(ctx context.Context, source *controls, dest string) (string, error) {
 	if paused, err := k.isPaused(ctx, source); err != nil {
@@ -183,17 +193,7 @@ func (k Keeper) undeliverable(ctx context.Context, source *controls, dest string
 	} else if paused {
 		return "source rollup's bridge is paused", nil
 	}
-	r, err := k.rollupsKeeper.GetRollup(ctx, dest)
-	if errors.Is(err, rollupstypes.ErrUnknownRollup) {
-		return "destination rollup is unknown", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	if r.Status != rollupstypes.ROLLUP_STATUS_ACTIVE {
-		return "destination rollup is " + r.Status.String(), nil
-	}
-	if paused, err := k.Paused.Has(ctx, dest); err != nil {
+	if paused, err := k.destinationPaused(ctx, source, dest); err != nil {
 		return "", err
 	} else if paused {
 		return "destination rollup's bridge is paused", nil

@@ -40,12 +40,12 @@ func (f bridgeFixture) ledger(t *testing.T, id string) int64 {
 	return amt.Int64()
 }
 
-// requireInvariant checks escrow == ledgers + pending, per denom.
+// requireInvariant checks escrow == ledgers + pending + accrued, per denom.
 func (f bridgeFixture) requireInvariant(t *testing.T) {
 	t.Helper()
-	escrow, ledgers, pending, err := f.keeper.EscrowInvariant(f.ctx)
+	escrow, ledgers, pending, accrued, err := f.keeper.EscrowInvariant(f.ctx)
 	require.NoError(t, err)
-	require.Equal(t, escrow.String(), ledgers.Add(pending...).String(), "escrow must equal ledgers + pending")
+	require.Equal(t, escrow.String(), ledgers.Add(pending...).Add(accrued...).String(), "escrow must equal ledgers + pending + accrued")
 }
 
 func TestRoute_DeliversInTheSameCallOrBounces(t *testing.T) {
@@ -62,7 +62,7 @@ func TestRoute_DeliversInTheSameCallOrBounces(t *testing.T) {
 		{name: "value and payload to an active rollup", entry: message(betaID, 30, []byte("swap")), delivered: true},
 		{name: "payload only", entry: message(betaID, 0, []byte("ping")), delivered: true},
 		{name: "unknown destination bounces", entry: message("nowhere", 30, nil), reason: "unknown"},
-		{name: "frozen destination bounces", entry: message(frozenID, 30, nil), reason: "FROZEN"},
+		{name: "frozen destination bounces", entry: message(frozenID, 30, nil), reason: "inbox refused the message: frozen: rollup is not active"},
 		{name: "paused destination bounces", setup: func(t *testing.T, f bridgeFixture) {
 			require.NoError(t, f.keeper.Paused.Set(f.ctx, betaID, true))
 		}, entry: message(betaID, 30, nil), reason: "destination rollup's bridge is paused"},

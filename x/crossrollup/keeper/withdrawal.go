@@ -16,14 +16,15 @@ import (
 // withdraw takes one withdrawal from the rollup's ledger and pays it, or
 // defers it while the rollup is paused or over its outflow cap. A recipient
 // the chain cannot pay gets nothing and the value goes back to the L2
-// sender (refundWithdrawal).
+// sender (refundWithdrawal). A withdrawal to the batch's own submitter
+// that may be paid now accrues to it instead (accrued.go).
 func (k Keeper) withdraw(ctx context.Context, params types.Params, src *controls, batch rollupstypes.VerifiedBatch, e protocol.OutboxEntry) error {
 	coin := sdk.NewCoin(e.Denom, sdkmath.NewIntFromBigInt(e.Amount.BigInt()))
 	recipient := sdk.AccAddress(e.Recipient)
 	if reason := k.unpayable(recipient); reason != "" {
-		return k.returnWithdrawal(ctx, batch, e, coin, reason)
+		return k.returnWithdrawal(ctx, src, batch, e, coin, reason)
 	}
-	if err := k.debitLedger(ctx, batch.RollupID, coin.Denom, coin.Amount); err != nil {
+	if err := k.debitLedger(ctx, src, batch.RollupID, coin.Denom, coin.Amount); err != nil {
 		return err
 	}
 	addr, err := k.addressCodec.BytesToString(recipient)
@@ -40,11 +41,19 @@ func (k Keeper) withdraw(ctx context.Context, params types.Params, src *controls
 			Height: sdk.UnwrapSDKContext(ctx).BlockHeight(), L2Sender: e.Sender,
 		}, reason)
 	}
-	if err := k.pay(ctx, params, src, recipient, coin); err != nil {
+	accrued := len(src.submitter) > 0 && recipient.Equals(src.submitter)
+	if accrued {
+		if err := k.accrue(ctx, recipient, coin); err != nil {
+			return err
+		}
+		if err := k.recordOutflow(ctx, params, src, coin); err != nil {
+			return err
+		}
+	} else if err := k.pay(ctx, params, src, recipient, coin); err != nil {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventWithdrawal{
-		RollupId: batch.RollupID, BatchIndex: batch.Index, Recipient: addr, Amount: coin.String(),
+		RollupId: batch.RollupID, BatchIndex: batch.Index, Recipient: addr, Amount: coin.String(), Accrued: accrued,
 	})
 }
 
@@ -62,11 +71,11 @@ func (k Keeper) unpayable(recipient sdk.AccAddress) string {
 
 // returnEntry gives an entry's value back to its L2 sender without
 // delivering it.
-func (k Keeper) returnEntry(ctx context.Context, batch rollupstypes.VerifiedBatch, e protocol.OutboxEntry, reason string, refunds *consumedRefunds) error {
+func (k Keeper) returnEntry(ctx context.Context, src *controls, batch rollupstypes.VerifiedBatch, e protocol.OutboxEntry, reason string, refunds *consumedRefunds) error {
 	if e.Kind == protocol.OutboxKindWithdrawal {
-		return k.returnWithdrawal(ctx, batch, e, sdk.NewCoin(e.Denom, sdkmath.NewIntFromBigInt(e.Amount.BigInt())), reason)
+		return k.returnWithdrawal(ctx, src, batch, e, sdk.NewCoin(e.Denom, sdkmath.NewIntFromBigInt(e.Amount.BigInt())), reason)
 	}
-	if err := k.requireHeld(ctx, batch.RollupID, e.Denom, sdkmath.NewIntFromBigInt(e.Amount.BigInt())); err != nil {
+	if err := k.requireHeld(ctx, src, batch.RollupID, e.Denom, sdkmath.NewIntFromBigInt(e.Amount.BigInt())); err != nil {
 		return err
 	}
 	return k.bounce(ctx, batch, e, reason, false, refunds)
@@ -76,8 +85,8 @@ func (k Keeper) returnEntry(ctx context.Context, batch rollupstypes.VerifiedBatc
 // be paid. The rollup's L2 burned the value, so its ledger must hold it
 // (else the batch fails: the rollup spends what it does not hold); it
 // stays there and goes back to the L2 sender.
-func (k Keeper) returnWithdrawal(ctx context.Context, batch rollupstypes.VerifiedBatch, e protocol.OutboxEntry, coin sdk.Coin, reason string) error {
-	if err := k.requireHeld(ctx, batch.RollupID, coin.Denom, coin.Amount); err != nil {
+func (k Keeper) returnWithdrawal(ctx context.Context, src *controls, batch rollupstypes.VerifiedBatch, e protocol.OutboxEntry, coin sdk.Coin, reason string) error {
+	if err := k.requireHeld(ctx, src, batch.RollupID, coin.Denom, coin.Amount); err != nil {
 		return err
 	}
 	return k.refundWithdrawal(ctx, batch.RollupID, batch.Index, 0, e.Sender, e.Recipient, coin, reason)

@@ -18,12 +18,13 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgSetPaused{}, "nativechain/crossrollup/MsgSetPaused")
 	legacy.RegisterAminoMsg(cdc, &MsgSetOutflowCap{}, "nativechain/crossrollup/SetOutflowCap")
 	legacy.RegisterAminoMsg(cdc, &MsgExodusWithdraw{}, "nativechain/crossrollup/ExodusWithdraw")
+	legacy.RegisterAminoMsg(cdc, &MsgClaimAccrued{}, "nativechain/crossrollup/ClaimAccrued")
 }
 
 // RegisterInterfaces registers the module's messages with the interface
 // registry so they can be packed into transactions.
 func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{}, &MsgDeposit{},
-		&MsgSendMessage{}, &MsgSubmitBundle{}, &MsgSetPaused{}, &MsgSetOutflowCap{}, &MsgExodusWithdraw{})
+		&MsgSendMessage{}, &MsgSubmitBundle{}, &MsgSetPaused{}, &MsgSetOutflowCap{}, &MsgExodusWithdraw{}, &MsgClaimAccrued{})
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

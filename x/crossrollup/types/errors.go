@@ -29,3 +29,7 @@ var (
 	ErrAlreadyExited    = errorsmod.Register(ModuleName, 20, "the account has already exited")
 	ErrNothingToExit    = errorsmod.Register(ModuleName, 21, "nothing to exit")
 )
+
+// ErrNothingAccrued: MsgClaimAccrued by an account with nothing accrued
+// (never a submitter paid by its own batches, or claiming twice).
+var ErrNothingAccrued = errorsmod.Register(ModuleName, 22, "nothing accrued to claim")

@@ -70,6 +70,17 @@ func (gs GenesisState) Validate() error {
 			return ErrInvalidGenesis.Wrapf("pending withdrawal %d: rollup, recipient and a positive amount required", p.Id)
 		}
 	}
+	seenAccrued := make(map[[2]string]struct{}, len(gs.Accrued))
+	for _, a := range gs.Accrued {
+		key := [2]string{a.Address, a.Amount.Denom}
+		if _, dup := seenAccrued[key]; dup {
+			return ErrInvalidGenesis.Wrapf("accrued withdrawal of %s in %s listed twice", a.Address, a.Amount.Denom)
+		}
+		seenAccrued[key] = struct{}{}
+		if a.Address == "" || a.Amount.Validate() != nil || !a.Amount.IsPositive() {
+			return ErrInvalidGenesis.Wrapf("accrued withdrawal of %q: an address and a positive amount required", a.Address)
+		}
+	}
 	return gs.validateExodus()
 }
 

@@ -29,6 +29,9 @@ var (
 	// retries them next.
 	WaitingRefundsKey      = collections.NewPrefix(11)
 	WaitingRefundCursorKey = collections.NewPrefix(12)
+	// AccruedKey: (L1 address, denom) -> what the address's own batches
+	// withdrew to it, in escrow until MsgClaimAccrued (issue 17).
+	AccruedKey = collections.NewPrefix(13)
 )
 
 // RewardSourceBridgeFee is the reward-pool source name of bridge fees.

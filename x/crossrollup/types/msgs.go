@@ -125,3 +125,13 @@ func (m *MsgSetOutflowCap) Validate(ac address.Codec) error {
 	}
 	return nil
 }
+
+var _ sdk.Msg = (*MsgClaimAccrued)(nil)
+
+// Validate checks the claimant's address.
+func (m *MsgClaimAccrued) Validate(ac address.Codec) error {
+	if _, err := ac.StringToBytes(m.Claimant); err != nil {
+		return ErrInvalidRequest.Wrapf("invalid claimant %q: %s", m.Claimant, err)
+	}
+	return nil
+}

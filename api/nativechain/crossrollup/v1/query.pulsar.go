@@ -2232,12 +2232,64 @@ func (x *_QueryInvariantResponse_3_list) IsValid() bool {
 	return x.list != nil
 }
 
+var _ protoreflect.List = (*_QueryInvariantResponse_5_list)(nil)
+
+type _QueryInvariantResponse_5_list struct {
+	list *[]*v1beta1.Coin
+}
+
+func (x *_QueryInvariantResponse_5_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_QueryInvariantResponse_5_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_QueryInvariantResponse_5_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_QueryInvariantResponse_5_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_QueryInvariantResponse_5_list) AppendMutable() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_QueryInvariantResponse_5_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_QueryInvariantResponse_5_list) NewElement() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_QueryInvariantResponse_5_list) IsValid() bool {
+	return x.list != nil
+}
+
 var (
 	md_QueryInvariantResponse                protoreflect.MessageDescriptor
 	fd_QueryInvariantResponse_escrow_balance protoreflect.FieldDescriptor
 	fd_QueryInvariantResponse_ledgers_total  protoreflect.FieldDescriptor
 	fd_QueryInvariantResponse_pending_total  protoreflect.FieldDescriptor
 	fd_QueryInvariantResponse_holds          protoreflect.FieldDescriptor
+	fd_QueryInvariantResponse_accrued_total  protoreflect.FieldDescriptor
 )
 
 func init() {
@@ -2247,6 +2299,7 @@ func init() {
 	fd_QueryInvariantResponse_ledgers_total = md_QueryInvariantResponse.Fields().ByName("ledgers_total")
 	fd_QueryInvariantResponse_pending_total = md_QueryInvariantResponse.Fields().ByName("pending_total")
 	fd_QueryInvariantResponse_holds = md_QueryInvariantResponse.Fields().ByName("holds")
+	fd_QueryInvariantResponse_accrued_total = md_QueryInvariantResponse.Fields().ByName("accrued_total")
 }
 
 var _ protoreflect.Message = (*fastReflection_QueryInvariantResponse)(nil)
@@ -2338,6 +2391,12 @@ func (x *fastReflection_QueryInvariantResponse) Range(f func(protoreflect.FieldD
 			return
 		}
 	}
+	if len(x.AccruedTotal) != 0 {
+		value := protoreflect.ValueOfList(&_QueryInvariantResponse_5_list{list: &x.AccruedTotal})
+		if !f(fd_QueryInvariantResponse_accrued_total, value) {
+			return
+		}
+	}
 }
 
 // Has reports whether a field is populated.
@@ -2361,6 +2420,8 @@ func (x *fastReflection_QueryInvariantResponse) Has(fd protoreflect.FieldDescrip
 		return len(x.PendingTotal) != 0
 	case "nativechain.crossrollup.v1.QueryInvariantResponse.holds":
 		return x.Holds != false
+	case "nativechain.crossrollup.v1.QueryInvariantResponse.accrued_total":
+		return len(x.AccruedTotal) != 0
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryInvariantResponse"))
@@ -2385,6 +2446,8 @@ func (x *fastReflection_QueryInvariantResponse) Clear(fd protoreflect.FieldDescr
 		x.PendingTotal = nil
 	case "nativechain.crossrollup.v1.QueryInvariantResponse.holds":
 		x.Holds = false
+	case "nativechain.crossrollup.v1.QueryInvariantResponse.accrued_total":
+		x.AccruedTotal = nil
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryInvariantResponse"))
@@ -2422,6 +2485,12 @@ func (x *fastReflection_QueryInvariantResponse) Get(descriptor protoreflect.Fiel
 	case "nativechain.crossrollup.v1.QueryInvariantResponse.holds":
 		value := x.Holds
 		return protoreflect.ValueOfBool(value)
+	case "nativechain.crossrollup.v1.QueryInvariantResponse.accrued_total":
+		if len(x.AccruedTotal) == 0 {
+			return protoreflect.ValueOfList(&_QueryInvariantResponse_5_list{})
+		}
+		listValue := &_QueryInvariantResponse_5_list{list: &x.AccruedTotal}
+		return protoreflect.ValueOfList(listValue)
 	default:
 		if descriptor.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryInvariantResponse"))
@@ -2456,6 +2525,10 @@ func (x *fastReflection_QueryInvariantResponse) Set(fd protoreflect.FieldDescrip
 		x.PendingTotal = *clv.list
 	case "nativechain.crossrollup.v1.QueryInvariantResponse.holds":
 		x.Holds = value.Bool()
+	case "nativechain.crossrollup.v1.QueryInvariantResponse.accrued_total":
+		lv := value.List()
+		clv := lv.(*_QueryInvariantResponse_5_list)
+		x.AccruedTotal = *clv.list
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryInvariantResponse"))
@@ -2494,6 +2567,12 @@ func (x *fastReflection_QueryInvariantResponse) Mutable(fd protoreflect.FieldDes
 		}
 		value := &_QueryInvariantResponse_3_list{list: &x.PendingTotal}
 		return protoreflect.ValueOfList(value)
+	case "nativechain.crossrollup.v1.QueryInvariantResponse.accrued_total":
+		if x.AccruedTotal == nil {
+			x.AccruedTotal = []*v1beta1.Coin{}
+		}
+		value := &_QueryInvariantResponse_5_list{list: &x.AccruedTotal}
+		return protoreflect.ValueOfList(value)
 	case "nativechain.crossrollup.v1.QueryInvariantResponse.holds":
 		panic(fmt.Errorf("field holds of message nativechain.crossrollup.v1.QueryInvariantResponse is not mutable"))
 	default:
@@ -2520,6 +2599,9 @@ func (x *fastReflection_QueryInvariantResponse) NewField(fd protoreflect.FieldDe
 		return protoreflect.ValueOfList(&_QueryInvariantResponse_3_list{list: &list})
 	case "nativechain.crossrollup.v1.QueryInvariantResponse.holds":
 		return protoreflect.ValueOfBool(false)
+	case "nativechain.crossrollup.v1.QueryInvariantResponse.accrued_total":
+		list := []*v1beta1.Coin{}
+		return protoreflect.ValueOfList(&_QueryInvariantResponse_5_list{list: &list})
 	default:
 		if fd.IsExtension() {
 			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryInvariantResponse"))
@@ -2610,6 +2692,12 @@ func (x *fastReflection_QueryInvariantResponse) ProtoMethods() *protoiface.Metho
 		if x.Holds {
 			n += 2
 		}
+		if len(x.AccruedTotal) > 0 {
+			for _, e := range x.AccruedTotal {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
 		if x.unknownFields != nil {
 			n += len(x.unknownFields)
 		}
@@ -2638,6 +2726,22 @@ func (x *fastReflection_QueryInvariantResponse) ProtoMethods() *protoiface.Metho
 		if x.unknownFields != nil {
 			i -= len(x.unknownFields)
 			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.AccruedTotal) > 0 {
+			for iNdEx := len(x.AccruedTotal) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.AccruedTotal[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0x2a
+			}
 		}
 		if x.Holds {
 			i--
@@ -2868,6 +2972,40 @@ func (x *fastReflection_QueryInvariantResponse) ProtoMethods() *protoiface.Metho
 					}
 				}
 				x.Holds = bool(v != 0)
+			case 5:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field AccruedTotal", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.AccruedTotal = append(x.AccruedTotal, &v1beta1.Coin{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.AccruedTotal[len(x.AccruedTotal)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
 			default:
 				iNdEx = preIndex
 				skippy, err := runtime.Skip(dAtA[iNdEx:])
@@ -8122,6 +8260,920 @@ func (x *fastReflection_QueryExitCreditsResponse) ProtoMethods() *protoiface.Met
 	}
 }
 
+var (
+	md_QueryAccruedRequest         protoreflect.MessageDescriptor
+	fd_QueryAccruedRequest_address protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_nativechain_crossrollup_v1_query_proto_init()
+	md_QueryAccruedRequest = File_nativechain_crossrollup_v1_query_proto.Messages().ByName("QueryAccruedRequest")
+	fd_QueryAccruedRequest_address = md_QueryAccruedRequest.Fields().ByName("address")
+}
+
+var _ protoreflect.Message = (*fastReflection_QueryAccruedRequest)(nil)
+
+type fastReflection_QueryAccruedRequest QueryAccruedRequest
+
+func (x *QueryAccruedRequest) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_QueryAccruedRequest)(x)
+}
+
+func (x *QueryAccruedRequest) slowProtoReflect() protoreflect.Message {
+	mi := &file_nativechain_crossrollup_v1_query_proto_msgTypes[16]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_QueryAccruedRequest_messageType fastReflection_QueryAccruedRequest_messageType
+var _ protoreflect.MessageType = fastReflection_QueryAccruedRequest_messageType{}
+
+type fastReflection_QueryAccruedRequest_messageType struct{}
+
+func (x fastReflection_QueryAccruedRequest_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_QueryAccruedRequest)(nil)
+}
+func (x fastReflection_QueryAccruedRequest_messageType) New() protoreflect.Message {
+	return new(fastReflection_QueryAccruedRequest)
+}
+func (x fastReflection_QueryAccruedRequest_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_QueryAccruedRequest
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_QueryAccruedRequest) Descriptor() protoreflect.MessageDescriptor {
+	return md_QueryAccruedRequest
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_QueryAccruedRequest) Type() protoreflect.MessageType {
+	return _fastReflection_QueryAccruedRequest_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_QueryAccruedRequest) New() protoreflect.Message {
+	return new(fastReflection_QueryAccruedRequest)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_QueryAccruedRequest) Interface() protoreflect.ProtoMessage {
+	return (*QueryAccruedRequest)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_QueryAccruedRequest) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.Address != "" {
+		value := protoreflect.ValueOfString(x.Address)
+		if !f(fd_QueryAccruedRequest_address, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_QueryAccruedRequest) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryAccruedRequest.address":
+		return x.Address != ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryAccruedRequest"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryAccruedRequest does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_QueryAccruedRequest) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryAccruedRequest.address":
+		x.Address = ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryAccruedRequest"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryAccruedRequest does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_QueryAccruedRequest) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "nativechain.crossrollup.v1.QueryAccruedRequest.address":
+		value := x.Address
+		return protoreflect.ValueOfString(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryAccruedRequest"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryAccruedRequest does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_QueryAccruedRequest) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryAccruedRequest.address":
+		x.Address = value.Interface().(string)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryAccruedRequest"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryAccruedRequest does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_QueryAccruedRequest) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryAccruedRequest.address":
+		panic(fmt.Errorf("field address of message nativechain.crossrollup.v1.QueryAccruedRequest is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryAccruedRequest"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryAccruedRequest does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_QueryAccruedRequest) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryAccruedRequest.address":
+		return protoreflect.ValueOfString("")
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryAccruedRequest"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryAccruedRequest does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_QueryAccruedRequest) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in nativechain.crossrollup.v1.QueryAccruedRequest", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_QueryAccruedRequest) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_QueryAccruedRequest) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_QueryAccruedRequest) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_QueryAccruedRequest) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*QueryAccruedRequest)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		l = len(x.Address)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*QueryAccruedRequest)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Address) > 0 {
+			i -= len(x.Address)
+			copy(dAtA[i:], x.Address)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Address)))
+			i--
+			dAtA[i] = 0xa
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*QueryAccruedRequest)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: QueryAccruedRequest: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: QueryAccruedRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Address", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Address = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var _ protoreflect.List = (*_QueryAccruedResponse_1_list)(nil)
+
+type _QueryAccruedResponse_1_list struct {
+	list *[]*v1beta1.Coin
+}
+
+func (x *_QueryAccruedResponse_1_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_QueryAccruedResponse_1_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_QueryAccruedResponse_1_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_QueryAccruedResponse_1_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_QueryAccruedResponse_1_list) AppendMutable() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_QueryAccruedResponse_1_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_QueryAccruedResponse_1_list) NewElement() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_QueryAccruedResponse_1_list) IsValid() bool {
+	return x.list != nil
+}
+
+var (
+	md_QueryAccruedResponse        protoreflect.MessageDescriptor
+	fd_QueryAccruedResponse_amount protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_nativechain_crossrollup_v1_query_proto_init()
+	md_QueryAccruedResponse = File_nativechain_crossrollup_v1_query_proto.Messages().ByName("QueryAccruedResponse")
+	fd_QueryAccruedResponse_amount = md_QueryAccruedResponse.Fields().ByName("amount")
+}
+
+var _ protoreflect.Message = (*fastReflection_QueryAccruedResponse)(nil)
+
+type fastReflection_QueryAccruedResponse QueryAccruedResponse
+
+func (x *QueryAccruedResponse) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_QueryAccruedResponse)(x)
+}
+
+func (x *QueryAccruedResponse) slowProtoReflect() protoreflect.Message {
+	mi := &file_nativechain_crossrollup_v1_query_proto_msgTypes[17]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_QueryAccruedResponse_messageType fastReflection_QueryAccruedResponse_messageType
+var _ protoreflect.MessageType = fastReflection_QueryAccruedResponse_messageType{}
+
+type fastReflection_QueryAccruedResponse_messageType struct{}
+
+func (x fastReflection_QueryAccruedResponse_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_QueryAccruedResponse)(nil)
+}
+func (x fastReflection_QueryAccruedResponse_messageType) New() protoreflect.Message {
+	return new(fastReflection_QueryAccruedResponse)
+}
+func (x fastReflection_QueryAccruedResponse_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_QueryAccruedResponse
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_QueryAccruedResponse) Descriptor() protoreflect.MessageDescriptor {
+	return md_QueryAccruedResponse
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_QueryAccruedResponse) Type() protoreflect.MessageType {
+	return _fastReflection_QueryAccruedResponse_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_QueryAccruedResponse) New() protoreflect.Message {
+	return new(fastReflection_QueryAccruedResponse)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_QueryAccruedResponse) Interface() protoreflect.ProtoMessage {
+	return (*QueryAccruedResponse)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_QueryAccruedResponse) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if len(x.Amount) != 0 {
+		value := protoreflect.ValueOfList(&_QueryAccruedResponse_1_list{list: &x.Amount})
+		if !f(fd_QueryAccruedResponse_amount, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_QueryAccruedResponse) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryAccruedResponse.amount":
+		return len(x.Amount) != 0
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryAccruedResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryAccruedResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_QueryAccruedResponse) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryAccruedResponse.amount":
+		x.Amount = nil
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryAccruedResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryAccruedResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_QueryAccruedResponse) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "nativechain.crossrollup.v1.QueryAccruedResponse.amount":
+		if len(x.Amount) == 0 {
+			return protoreflect.ValueOfList(&_QueryAccruedResponse_1_list{})
+		}
+		listValue := &_QueryAccruedResponse_1_list{list: &x.Amount}
+		return protoreflect.ValueOfList(listValue)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryAccruedResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryAccruedResponse does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_QueryAccruedResponse) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryAccruedResponse.amount":
+		lv := value.List()
+		clv := lv.(*_QueryAccruedResponse_1_list)
+		x.Amount = *clv.list
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryAccruedResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryAccruedResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_QueryAccruedResponse) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryAccruedResponse.amount":
+		if x.Amount == nil {
+			x.Amount = []*v1beta1.Coin{}
+		}
+		value := &_QueryAccruedResponse_1_list{list: &x.Amount}
+		return protoreflect.ValueOfList(value)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryAccruedResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryAccruedResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_QueryAccruedResponse) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.QueryAccruedResponse.amount":
+		list := []*v1beta1.Coin{}
+		return protoreflect.ValueOfList(&_QueryAccruedResponse_1_list{list: &list})
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.QueryAccruedResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.QueryAccruedResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_QueryAccruedResponse) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in nativechain.crossrollup.v1.QueryAccruedResponse", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_QueryAccruedResponse) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_QueryAccruedResponse) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_QueryAccruedResponse) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_QueryAccruedResponse) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*QueryAccruedResponse)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if len(x.Amount) > 0 {
+			for _, e := range x.Amount {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*QueryAccruedResponse)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Amount) > 0 {
+			for iNdEx := len(x.Amount) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.Amount[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0xa
+			}
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*QueryAccruedResponse)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: QueryAccruedResponse: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: QueryAccruedResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Amount = append(x.Amount, &v1beta1.Coin{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Amount[len(x.Amount)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
 // Code generated by protoc-gen-go. DO NOT EDIT.
 // versions:
 // 	protoc-gen-go v1.27.0
@@ -8307,8 +9359,10 @@ type QueryInvariantResponse struct {
 	EscrowBalance []*v1beta1.Coin `protobuf:"bytes,1,rep,name=escrow_balance,json=escrowBalance,proto3" json:"escrow_balance,omitempty"`
 	LedgersTotal  []*v1beta1.Coin `protobuf:"bytes,2,rep,name=ledgers_total,json=ledgersTotal,proto3" json:"ledgers_total,omitempty"`
 	PendingTotal  []*v1beta1.Coin `protobuf:"bytes,3,rep,name=pending_total,json=pendingTotal,proto3" json:"pending_total,omitempty"`
-	// holds is escrow_balance == ledgers_total + pending_total.
+	// holds is escrow_balance == ledgers_total + pending_total + accrued_total.
 	Holds bool `protobuf:"varint,4,opt,name=holds,proto3" json:"holds,omitempty"`
+	// accrued_total sums the accrued withdrawals (MsgClaimAccrued).
+	AccruedTotal []*v1beta1.Coin `protobuf:"bytes,5,rep,name=accrued_total,json=accruedTotal,proto3" json:"accrued_total,omitempty"`
 }
 
 func (x *QueryInvariantResponse) Reset() {
@@ -8357,6 +9411,13 @@ func (x *QueryInvariantResponse) GetHolds() bool {
 		return x.Holds
 	}
 	return false
+}
+
+func (x *QueryInvariantResponse) GetAccruedTotal() []*v1beta1.Coin {
+	if x != nil {
+		return x.AccruedTotal
+	}
+	return nil
 }
 
 type QueryBridgeStatusRequest struct {
@@ -8832,6 +9893,77 @@ func (x *QueryExitCreditsResponse) GetCredits() []*v1beta1.Coin {
 	return nil
 }
 
+type QueryAccruedRequest struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	// address is the L1 account (bech32).
+	Address string `protobuf:"bytes,1,opt,name=address,proto3" json:"address,omitempty"`
+}
+
+func (x *QueryAccruedRequest) Reset() {
+	*x = QueryAccruedRequest{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_nativechain_crossrollup_v1_query_proto_msgTypes[16]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *QueryAccruedRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryAccruedRequest) ProtoMessage() {}
+
+// Deprecated: Use QueryAccruedRequest.ProtoReflect.Descriptor instead.
+func (*QueryAccruedRequest) Descriptor() ([]byte, []int) {
+	return file_nativechain_crossrollup_v1_query_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *QueryAccruedRequest) GetAddress() string {
+	if x != nil {
+		return x.Address
+	}
+	return ""
+}
+
+type QueryAccruedResponse struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	Amount []*v1beta1.Coin `protobuf:"bytes,1,rep,name=amount,proto3" json:"amount,omitempty"`
+}
+
+func (x *QueryAccruedResponse) Reset() {
+	*x = QueryAccruedResponse{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_nativechain_crossrollup_v1_query_proto_msgTypes[17]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *QueryAccruedResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryAccruedResponse) ProtoMessage() {}
+
+// Deprecated: Use QueryAccruedResponse.ProtoReflect.Descriptor instead.
+func (*QueryAccruedResponse) Descriptor() ([]byte, []int) {
+	return file_nativechain_crossrollup_v1_query_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *QueryAccruedResponse) GetAmount() []*v1beta1.Coin {
+	if x != nil {
+		return x.Amount
+	}
+	return nil
+}
+
 var File_nativechain_crossrollup_v1_query_proto protoreflect.FileDescriptor
 
 var file_nativechain_crossrollup_v1_query_proto_rawDesc = []byte{
@@ -8876,7 +10008,7 @@ var file_nativechain_crossrollup_v1_query_proto_rawDesc = []byte{
 	0x2e, 0x76, 0x31, 0x2e, 0x45, 0x73, 0x63, 0x72, 0x6f, 0x77, 0x4c, 0x65, 0x64, 0x67, 0x65, 0x72,
 	0x42, 0x04, 0xc8, 0xde, 0x1f, 0x00, 0x52, 0x07, 0x6c, 0x65, 0x64, 0x67, 0x65, 0x72, 0x73, 0x22,
 	0x17, 0x0a, 0x15, 0x51, 0x75, 0x65, 0x72, 0x79, 0x49, 0x6e, 0x76, 0x61, 0x72, 0x69, 0x61, 0x6e,
-	0x74, 0x52, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x22, 0x86, 0x03, 0x0a, 0x16, 0x51, 0x75, 0x65,
+	0x74, 0x52, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x22, 0xf8, 0x03, 0x0a, 0x16, 0x51, 0x75, 0x65,
 	0x72, 0x79, 0x49, 0x6e, 0x76, 0x61, 0x72, 0x69, 0x61, 0x6e, 0x74, 0x52, 0x65, 0x73, 0x70, 0x6f,
 	0x6e, 0x73, 0x65, 0x12, 0x72, 0x0a, 0x0e, 0x65, 0x73, 0x63, 0x72, 0x6f, 0x77, 0x5f, 0x62, 0x61,
 	0x6c, 0x61, 0x6e, 0x63, 0x65, 0x18, 0x01, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f,
@@ -8901,96 +10033,114 @@ var file_nativechain_crossrollup_v1_query_proto_rawDesc = []byte{
 	0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73, 0x52, 0x0c, 0x70,
 	0x65, 0x6e, 0x64, 0x69, 0x6e, 0x67, 0x54, 0x6f, 0x74, 0x61, 0x6c, 0x12, 0x14, 0x0a, 0x05, 0x68,
 	0x6f, 0x6c, 0x64, 0x73, 0x18, 0x04, 0x20, 0x01, 0x28, 0x08, 0x52, 0x05, 0x68, 0x6f, 0x6c, 0x64,
-	0x73, 0x22, 0x37, 0x0a, 0x18, 0x51, 0x75, 0x65, 0x72, 0x79, 0x42, 0x72, 0x69, 0x64, 0x67, 0x65,
-	0x53, 0x74, 0x61, 0x74, 0x75, 0x73, 0x52, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x12, 0x1b, 0x0a,
-	0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09,
-	0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64, 0x22, 0x99, 0x03, 0x0a, 0x19, 0x51,
-	0x75, 0x65, 0x72, 0x79, 0x42, 0x72, 0x69, 0x64, 0x67, 0x65, 0x53, 0x74, 0x61, 0x74, 0x75, 0x73,
-	0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x16, 0x0a, 0x06, 0x70, 0x61, 0x75, 0x73,
-	0x65, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x08, 0x52, 0x06, 0x70, 0x61, 0x75, 0x73, 0x65, 0x64,
-	0x12, 0x3e, 0x0a, 0x03, 0x63, 0x61, 0x70, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x26, 0x2e,
-	0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73,
-	0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4f, 0x75, 0x74, 0x66, 0x6c,
-	0x6f, 0x77, 0x43, 0x61, 0x70, 0x42, 0x04, 0xc8, 0xde, 0x1f, 0x00, 0x52, 0x03, 0x63, 0x61, 0x70,
-	0x12, 0x44, 0x0a, 0x05, 0x75, 0x73, 0x61, 0x67, 0x65, 0x18, 0x03, 0x20, 0x01, 0x28, 0x0b, 0x32,
-	0x28, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72,
+	0x73, 0x12, 0x70, 0x0a, 0x0d, 0x61, 0x63, 0x63, 0x72, 0x75, 0x65, 0x64, 0x5f, 0x74, 0x6f, 0x74,
+	0x61, 0x6c, 0x18, 0x05, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f,
+	0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43,
+	0x6f, 0x69, 0x6e, 0x42, 0x30, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74,
+	0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63,
+	0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e,
+	0x43, 0x6f, 0x69, 0x6e, 0x73, 0x52, 0x0c, 0x61, 0x63, 0x63, 0x72, 0x75, 0x65, 0x64, 0x54, 0x6f,
+	0x74, 0x61, 0x6c, 0x22, 0x37, 0x0a, 0x18, 0x51, 0x75, 0x65, 0x72, 0x79, 0x42, 0x72, 0x69, 0x64,
+	0x67, 0x65, 0x53, 0x74, 0x61, 0x74, 0x75, 0x73, 0x52, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x12,
+	0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01,
+	0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64, 0x22, 0x99, 0x03, 0x0a,
+	0x19, 0x51, 0x75, 0x65, 0x72, 0x79, 0x42, 0x72, 0x69, 0x64, 0x67, 0x65, 0x53, 0x74, 0x61, 0x74,
+	0x75, 0x73, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x16, 0x0a, 0x06, 0x70, 0x61,
+	0x75, 0x73, 0x65, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x08, 0x52, 0x06, 0x70, 0x61, 0x75, 0x73,
+	0x65, 0x64, 0x12, 0x3e, 0x0a, 0x03, 0x63, 0x61, 0x70, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0b, 0x32,
+	0x26, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72,
 	0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4f, 0x75, 0x74,
-	0x66, 0x6c, 0x6f, 0x77, 0x55, 0x73, 0x61, 0x67, 0x65, 0x42, 0x04, 0xc8, 0xde, 0x1f, 0x00, 0x52,
-	0x05, 0x75, 0x73, 0x61, 0x67, 0x65, 0x12, 0x23, 0x0a, 0x0d, 0x63, 0x75, 0x72, 0x72, 0x65, 0x6e,
-	0x74, 0x5f, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x18, 0x04, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0c, 0x63,
-	0x75, 0x72, 0x72, 0x65, 0x6e, 0x74, 0x45, 0x70, 0x6f, 0x63, 0x68, 0x12, 0x16, 0x0a, 0x06, 0x66,
-	0x72, 0x6f, 0x7a, 0x65, 0x6e, 0x18, 0x05, 0x20, 0x01, 0x28, 0x08, 0x52, 0x06, 0x66, 0x72, 0x6f,
-	0x7a, 0x65, 0x6e, 0x12, 0x4d, 0x0a, 0x0d, 0x72, 0x65, 0x66, 0x75, 0x6e, 0x64, 0x5f, 0x63, 0x75,
-	0x72, 0x73, 0x6f, 0x72, 0x18, 0x06, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x28, 0x2e, 0x6e, 0x61, 0x74,
-	0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f,
-	0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x52, 0x65, 0x66, 0x75, 0x6e, 0x64, 0x43, 0x75,
-	0x72, 0x73, 0x6f, 0x72, 0x52, 0x0c, 0x72, 0x65, 0x66, 0x75, 0x6e, 0x64, 0x43, 0x75, 0x72, 0x73,
-	0x6f, 0x72, 0x12, 0x29, 0x0a, 0x10, 0x72, 0x65, 0x66, 0x75, 0x6e, 0x64, 0x73, 0x5f, 0x63, 0x6f,
-	0x6d, 0x70, 0x6c, 0x65, 0x74, 0x65, 0x18, 0x07, 0x20, 0x01, 0x28, 0x08, 0x52, 0x0f, 0x72, 0x65,
-	0x66, 0x75, 0x6e, 0x64, 0x73, 0x43, 0x6f, 0x6d, 0x70, 0x6c, 0x65, 0x74, 0x65, 0x12, 0x27, 0x0a,
-	0x0f, 0x77, 0x61, 0x69, 0x74, 0x69, 0x6e, 0x67, 0x5f, 0x72, 0x65, 0x66, 0x75, 0x6e, 0x64, 0x73,
-	0x18, 0x08, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0e, 0x77, 0x61, 0x69, 0x74, 0x69, 0x6e, 0x67, 0x52,
-	0x65, 0x66, 0x75, 0x6e, 0x64, 0x73, 0x22, 0x68, 0x0a, 0x1e, 0x51, 0x75, 0x65, 0x72, 0x79, 0x50,
-	0x65, 0x6e, 0x64, 0x69, 0x6e, 0x67, 0x57, 0x69, 0x74, 0x68, 0x64, 0x72, 0x61, 0x77, 0x61, 0x6c,
-	0x73, 0x52, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x12, 0x46, 0x0a, 0x0a, 0x70, 0x61, 0x67, 0x69,
-	0x6e, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x18, 0x01, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x26, 0x2e, 0x63,
-	0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x71, 0x75, 0x65, 0x72, 0x79,
-	0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x50, 0x61, 0x67, 0x65, 0x52, 0x65, 0x71,
-	0x75, 0x65, 0x73, 0x74, 0x52, 0x0a, 0x70, 0x61, 0x67, 0x69, 0x6e, 0x61, 0x74, 0x69, 0x6f, 0x6e,
-	0x22, 0xb9, 0x01, 0x0a, 0x1f, 0x51, 0x75, 0x65, 0x72, 0x79, 0x50, 0x65, 0x6e, 0x64, 0x69, 0x6e,
-	0x67, 0x57, 0x69, 0x74, 0x68, 0x64, 0x72, 0x61, 0x77, 0x61, 0x6c, 0x73, 0x52, 0x65, 0x73, 0x70,
-	0x6f, 0x6e, 0x73, 0x65, 0x12, 0x4d, 0x0a, 0x07, 0x70, 0x65, 0x6e, 0x64, 0x69, 0x6e, 0x67, 0x18,
-	0x01, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x2d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
+	0x66, 0x6c, 0x6f, 0x77, 0x43, 0x61, 0x70, 0x42, 0x04, 0xc8, 0xde, 0x1f, 0x00, 0x52, 0x03, 0x63,
+	0x61, 0x70, 0x12, 0x44, 0x0a, 0x05, 0x75, 0x73, 0x61, 0x67, 0x65, 0x18, 0x03, 0x20, 0x01, 0x28,
+	0x0b, 0x32, 0x28, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e,
+	0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4f,
+	0x75, 0x74, 0x66, 0x6c, 0x6f, 0x77, 0x55, 0x73, 0x61, 0x67, 0x65, 0x42, 0x04, 0xc8, 0xde, 0x1f,
+	0x00, 0x52, 0x05, 0x75, 0x73, 0x61, 0x67, 0x65, 0x12, 0x23, 0x0a, 0x0d, 0x63, 0x75, 0x72, 0x72,
+	0x65, 0x6e, 0x74, 0x5f, 0x65, 0x70, 0x6f, 0x63, 0x68, 0x18, 0x04, 0x20, 0x01, 0x28, 0x04, 0x52,
+	0x0c, 0x63, 0x75, 0x72, 0x72, 0x65, 0x6e, 0x74, 0x45, 0x70, 0x6f, 0x63, 0x68, 0x12, 0x16, 0x0a,
+	0x06, 0x66, 0x72, 0x6f, 0x7a, 0x65, 0x6e, 0x18, 0x05, 0x20, 0x01, 0x28, 0x08, 0x52, 0x06, 0x66,
+	0x72, 0x6f, 0x7a, 0x65, 0x6e, 0x12, 0x4d, 0x0a, 0x0d, 0x72, 0x65, 0x66, 0x75, 0x6e, 0x64, 0x5f,
+	0x63, 0x75, 0x72, 0x73, 0x6f, 0x72, 0x18, 0x06, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x28, 0x2e, 0x6e,
+	0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73,
+	0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x52, 0x65, 0x66, 0x75, 0x6e, 0x64,
+	0x43, 0x75, 0x72, 0x73, 0x6f, 0x72, 0x52, 0x0c, 0x72, 0x65, 0x66, 0x75, 0x6e, 0x64, 0x43, 0x75,
+	0x72, 0x73, 0x6f, 0x72, 0x12, 0x29, 0x0a, 0x10, 0x72, 0x65, 0x66, 0x75, 0x6e, 0x64, 0x73, 0x5f,
+	0x63, 0x6f, 0x6d, 0x70, 0x6c, 0x65, 0x74, 0x65, 0x18, 0x07, 0x20, 0x01, 0x28, 0x08, 0x52, 0x0f,
+	0x72, 0x65, 0x66, 0x75, 0x6e, 0x64, 0x73, 0x43, 0x6f, 0x6d, 0x70, 0x6c, 0x65, 0x74, 0x65, 0x12,
+	0x27, 0x0a, 0x0f, 0x77, 0x61, 0x69, 0x74, 0x69, 0x6e, 0x67, 0x5f, 0x72, 0x65, 0x66, 0x75, 0x6e,
+	0x64, 0x73, 0x18, 0x08, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0e, 0x77, 0x61, 0x69, 0x74, 0x69, 0x6e,
+	0x67, 0x52, 0x65, 0x66, 0x75, 0x6e, 0x64, 0x73, 0x22, 0x68, 0x0a, 0x1e, 0x51, 0x75, 0x65, 0x72,
+	0x79, 0x50, 0x65, 0x6e, 0x64, 0x69, 0x6e, 0x67, 0x57, 0x69, 0x74, 0x68, 0x64, 0x72, 0x61, 0x77,
+	0x61, 0x6c, 0x73, 0x52, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x12, 0x46, 0x0a, 0x0a, 0x70, 0x61,
+	0x67, 0x69, 0x6e, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x18, 0x01, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x26,
+	0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x71, 0x75, 0x65,
+	0x72, 0x79, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x50, 0x61, 0x67, 0x65, 0x52,
+	0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x52, 0x0a, 0x70, 0x61, 0x67, 0x69, 0x6e, 0x61, 0x74, 0x69,
+	0x6f, 0x6e, 0x22, 0xb9, 0x01, 0x0a, 0x1f, 0x51, 0x75, 0x65, 0x72, 0x79, 0x50, 0x65, 0x6e, 0x64,
+	0x69, 0x6e, 0x67, 0x57, 0x69, 0x74, 0x68, 0x64, 0x72, 0x61, 0x77, 0x61, 0x6c, 0x73, 0x52, 0x65,
+	0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x4d, 0x0a, 0x07, 0x70, 0x65, 0x6e, 0x64, 0x69, 0x6e,
+	0x67, 0x18, 0x01, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x2d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65,
+	0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
+	0x70, 0x2e, 0x76, 0x31, 0x2e, 0x50, 0x65, 0x6e, 0x64, 0x69, 0x6e, 0x67, 0x57, 0x69, 0x74, 0x68,
+	0x64, 0x72, 0x61, 0x77, 0x61, 0x6c, 0x42, 0x04, 0xc8, 0xde, 0x1f, 0x00, 0x52, 0x07, 0x70, 0x65,
+	0x6e, 0x64, 0x69, 0x6e, 0x67, 0x12, 0x47, 0x0a, 0x0a, 0x70, 0x61, 0x67, 0x69, 0x6e, 0x61, 0x74,
+	0x69, 0x6f, 0x6e, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x27, 0x2e, 0x63, 0x6f, 0x73, 0x6d,
+	0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x71, 0x75, 0x65, 0x72, 0x79, 0x2e, 0x76, 0x31,
+	0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x50, 0x61, 0x67, 0x65, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e,
+	0x73, 0x65, 0x52, 0x0a, 0x70, 0x61, 0x67, 0x69, 0x6e, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x22, 0x54,
+	0x0a, 0x19, 0x51, 0x75, 0x65, 0x72, 0x79, 0x4d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x53, 0x74,
+	0x61, 0x74, 0x75, 0x73, 0x52, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x12, 0x1b, 0x0a, 0x09, 0x72,
+	0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08,
+	0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64, 0x12, 0x1a, 0x0a, 0x08, 0x73, 0x65, 0x71, 0x75,
+	0x65, 0x6e, 0x63, 0x65, 0x18, 0x02, 0x20, 0x01, 0x28, 0x04, 0x52, 0x08, 0x73, 0x65, 0x71, 0x75,
+	0x65, 0x6e, 0x63, 0x65, 0x22, 0xa5, 0x01, 0x0a, 0x1a, 0x51, 0x75, 0x65, 0x72, 0x79, 0x4d, 0x65,
+	0x73, 0x73, 0x61, 0x67, 0x65, 0x53, 0x74, 0x61, 0x74, 0x75, 0x73, 0x52, 0x65, 0x73, 0x70, 0x6f,
+	0x6e, 0x73, 0x65, 0x12, 0x44, 0x0a, 0x07, 0x6d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x18, 0x01,
+	0x20, 0x01, 0x28, 0x0b, 0x32, 0x24, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
+	0x69, 0x6e, 0x2e, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x2e, 0x76, 0x31, 0x2e, 0x49, 0x6e,
+	0x62, 0x6f, 0x78, 0x4d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x42, 0x04, 0xc8, 0xde, 0x1f, 0x00,
+	0x52, 0x07, 0x6d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x12, 0x1a, 0x0a, 0x08, 0x63, 0x6f, 0x6e,
+	0x73, 0x75, 0x6d, 0x65, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x08, 0x52, 0x08, 0x63, 0x6f, 0x6e,
+	0x73, 0x75, 0x6d, 0x65, 0x64, 0x12, 0x25, 0x0a, 0x0e, 0x69, 0x6e, 0x62, 0x6f, 0x78, 0x5f, 0x63,
+	0x6f, 0x6e, 0x73, 0x75, 0x6d, 0x65, 0x64, 0x18, 0x03, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0d, 0x69,
+	0x6e, 0x62, 0x6f, 0x78, 0x43, 0x6f, 0x6e, 0x73, 0x75, 0x6d, 0x65, 0x64, 0x22, 0x54, 0x0a, 0x16,
+	0x51, 0x75, 0x65, 0x72, 0x79, 0x45, 0x78, 0x69, 0x74, 0x53, 0x74, 0x61, 0x74, 0x75, 0x73, 0x52,
+	0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70,
+	0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
+	0x70, 0x49, 0x64, 0x12, 0x1d, 0x0a, 0x0a, 0x6c, 0x65, 0x61, 0x66, 0x5f, 0x69, 0x6e, 0x64, 0x65,
+	0x78, 0x18, 0x02, 0x20, 0x01, 0x28, 0x04, 0x52, 0x09, 0x6c, 0x65, 0x61, 0x66, 0x49, 0x6e, 0x64,
+	0x65, 0x78, 0x22, 0x71, 0x0a, 0x17, 0x51, 0x75, 0x65, 0x72, 0x79, 0x45, 0x78, 0x69, 0x74, 0x53,
+	0x74, 0x61, 0x74, 0x75, 0x73, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x16, 0x0a,
+	0x06, 0x65, 0x78, 0x69, 0x74, 0x65, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x08, 0x52, 0x06, 0x65,
+	0x78, 0x69, 0x74, 0x65, 0x64, 0x12, 0x3e, 0x0a, 0x06, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x18,
+	0x02, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x26, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
 	0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e,
-	0x76, 0x31, 0x2e, 0x50, 0x65, 0x6e, 0x64, 0x69, 0x6e, 0x67, 0x57, 0x69, 0x74, 0x68, 0x64, 0x72,
-	0x61, 0x77, 0x61, 0x6c, 0x42, 0x04, 0xc8, 0xde, 0x1f, 0x00, 0x52, 0x07, 0x70, 0x65, 0x6e, 0x64,
-	0x69, 0x6e, 0x67, 0x12, 0x47, 0x0a, 0x0a, 0x70, 0x61, 0x67, 0x69, 0x6e, 0x61, 0x74, 0x69, 0x6f,
-	0x6e, 0x18, 0x02, 0x20, 0x01, 0x28, 0x0b, 0x32, 0x27, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73,
-	0x2e, 0x62, 0x61, 0x73, 0x65, 0x2e, 0x71, 0x75, 0x65, 0x72, 0x79, 0x2e, 0x76, 0x31, 0x62, 0x65,
-	0x74, 0x61, 0x31, 0x2e, 0x50, 0x61, 0x67, 0x65, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65,
-	0x52, 0x0a, 0x70, 0x61, 0x67, 0x69, 0x6e, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x22, 0x54, 0x0a, 0x19,
-	0x51, 0x75, 0x65, 0x72, 0x79, 0x4d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x53, 0x74, 0x61, 0x74,
-	0x75, 0x73, 0x52, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c,
-	0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f,
-	0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64, 0x12, 0x1a, 0x0a, 0x08, 0x73, 0x65, 0x71, 0x75, 0x65, 0x6e,
-	0x63, 0x65, 0x18, 0x02, 0x20, 0x01, 0x28, 0x04, 0x52, 0x08, 0x73, 0x65, 0x71, 0x75, 0x65, 0x6e,
-	0x63, 0x65, 0x22, 0xa5, 0x01, 0x0a, 0x1a, 0x51, 0x75, 0x65, 0x72, 0x79, 0x4d, 0x65, 0x73, 0x73,
-	0x61, 0x67, 0x65, 0x53, 0x74, 0x61, 0x74, 0x75, 0x73, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73,
-	0x65, 0x12, 0x44, 0x0a, 0x07, 0x6d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x18, 0x01, 0x20, 0x01,
-	0x28, 0x0b, 0x32, 0x24, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e,
-	0x2e, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x73, 0x2e, 0x76, 0x31, 0x2e, 0x49, 0x6e, 0x62, 0x6f,
-	0x78, 0x4d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x42, 0x04, 0xc8, 0xde, 0x1f, 0x00, 0x52, 0x07,
-	0x6d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x12, 0x1a, 0x0a, 0x08, 0x63, 0x6f, 0x6e, 0x73, 0x75,
-	0x6d, 0x65, 0x64, 0x18, 0x02, 0x20, 0x01, 0x28, 0x08, 0x52, 0x08, 0x63, 0x6f, 0x6e, 0x73, 0x75,
-	0x6d, 0x65, 0x64, 0x12, 0x25, 0x0a, 0x0e, 0x69, 0x6e, 0x62, 0x6f, 0x78, 0x5f, 0x63, 0x6f, 0x6e,
-	0x73, 0x75, 0x6d, 0x65, 0x64, 0x18, 0x03, 0x20, 0x01, 0x28, 0x04, 0x52, 0x0d, 0x69, 0x6e, 0x62,
-	0x6f, 0x78, 0x43, 0x6f, 0x6e, 0x73, 0x75, 0x6d, 0x65, 0x64, 0x22, 0x54, 0x0a, 0x16, 0x51, 0x75,
-	0x65, 0x72, 0x79, 0x45, 0x78, 0x69, 0x74, 0x53, 0x74, 0x61, 0x74, 0x75, 0x73, 0x52, 0x65, 0x71,
-	0x75, 0x65, 0x73, 0x74, 0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69,
-	0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49,
-	0x64, 0x12, 0x1d, 0x0a, 0x0a, 0x6c, 0x65, 0x61, 0x66, 0x5f, 0x69, 0x6e, 0x64, 0x65, 0x78, 0x18,
-	0x02, 0x20, 0x01, 0x28, 0x04, 0x52, 0x09, 0x6c, 0x65, 0x61, 0x66, 0x49, 0x6e, 0x64, 0x65, 0x78,
-	0x22, 0x71, 0x0a, 0x17, 0x51, 0x75, 0x65, 0x72, 0x79, 0x45, 0x78, 0x69, 0x74, 0x53, 0x74, 0x61,
-	0x74, 0x75, 0x73, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x16, 0x0a, 0x06, 0x65,
-	0x78, 0x69, 0x74, 0x65, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28, 0x08, 0x52, 0x06, 0x65, 0x78, 0x69,
-	0x74, 0x65, 0x64, 0x12, 0x3e, 0x0a, 0x06, 0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x18, 0x02, 0x20,
-	0x01, 0x28, 0x0b, 0x32, 0x26, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69,
-	0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31,
-	0x2e, 0x45, 0x78, 0x69, 0x74, 0x52, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x52, 0x06, 0x72, 0x65, 0x63,
-	0x6f, 0x72, 0x64, 0x22, 0x50, 0x0a, 0x17, 0x51, 0x75, 0x65, 0x72, 0x79, 0x45, 0x78, 0x69, 0x74,
-	0x43, 0x72, 0x65, 0x64, 0x69, 0x74, 0x73, 0x52, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x12, 0x1b,
-	0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20, 0x01, 0x28,
-	0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64, 0x12, 0x18, 0x0a, 0x07, 0x61,
-	0x63, 0x63, 0x6f, 0x75, 0x6e, 0x74, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x07, 0x61, 0x63,
-	0x63, 0x6f, 0x75, 0x6e, 0x74, 0x22, 0x81, 0x01, 0x0a, 0x18, 0x51, 0x75, 0x65, 0x72, 0x79, 0x45,
-	0x78, 0x69, 0x74, 0x43, 0x72, 0x65, 0x64, 0x69, 0x74, 0x73, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e,
-	0x73, 0x65, 0x12, 0x65, 0x0a, 0x07, 0x63, 0x72, 0x65, 0x64, 0x69, 0x74, 0x73, 0x18, 0x01, 0x20,
-	0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61, 0x73,
-	0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42, 0x30,
-	0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63,
-	0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73,
-	0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73,
-	0x52, 0x07, 0x63, 0x72, 0x65, 0x64, 0x69, 0x74, 0x73, 0x32, 0x9d, 0x0b, 0x0a, 0x05, 0x51, 0x75,
+	0x76, 0x31, 0x2e, 0x45, 0x78, 0x69, 0x74, 0x52, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x52, 0x06, 0x72,
+	0x65, 0x63, 0x6f, 0x72, 0x64, 0x22, 0x50, 0x0a, 0x17, 0x51, 0x75, 0x65, 0x72, 0x79, 0x45, 0x78,
+	0x69, 0x74, 0x43, 0x72, 0x65, 0x64, 0x69, 0x74, 0x73, 0x52, 0x65, 0x71, 0x75, 0x65, 0x73, 0x74,
+	0x12, 0x1b, 0x0a, 0x09, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x18, 0x01, 0x20,
+	0x01, 0x28, 0x09, 0x52, 0x08, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x49, 0x64, 0x12, 0x18, 0x0a,
+	0x07, 0x61, 0x63, 0x63, 0x6f, 0x75, 0x6e, 0x74, 0x18, 0x02, 0x20, 0x01, 0x28, 0x09, 0x52, 0x07,
+	0x61, 0x63, 0x63, 0x6f, 0x75, 0x6e, 0x74, 0x22, 0x81, 0x01, 0x0a, 0x18, 0x51, 0x75, 0x65, 0x72,
+	0x79, 0x45, 0x78, 0x69, 0x74, 0x43, 0x72, 0x65, 0x64, 0x69, 0x74, 0x73, 0x52, 0x65, 0x73, 0x70,
+	0x6f, 0x6e, 0x73, 0x65, 0x12, 0x65, 0x0a, 0x07, 0x63, 0x72, 0x65, 0x64, 0x69, 0x74, 0x73, 0x18,
+	0x01, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62,
+	0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e,
+	0x42, 0x30, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62,
+	0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d,
+	0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69,
+	0x6e, 0x73, 0x52, 0x07, 0x63, 0x72, 0x65, 0x64, 0x69, 0x74, 0x73, 0x22, 0x2f, 0x0a, 0x13, 0x51,
+	0x75, 0x65, 0x72, 0x79, 0x41, 0x63, 0x63, 0x72, 0x75, 0x65, 0x64, 0x52, 0x65, 0x71, 0x75, 0x65,
+	0x73, 0x74, 0x12, 0x18, 0x0a, 0x07, 0x61, 0x64, 0x64, 0x72, 0x65, 0x73, 0x73, 0x18, 0x01, 0x20,
+	0x01, 0x28, 0x09, 0x52, 0x07, 0x61, 0x64, 0x64, 0x72, 0x65, 0x73, 0x73, 0x22, 0x7b, 0x0a, 0x14,
+	0x51, 0x75, 0x65, 0x72, 0x79, 0x41, 0x63, 0x63, 0x72, 0x75, 0x65, 0x64, 0x52, 0x65, 0x73, 0x70,
+	0x6f, 0x6e, 0x73, 0x65, 0x12, 0x63, 0x0a, 0x06, 0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x18, 0x01,
+	0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62, 0x61,
+	0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x42,
+	0x30, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e,
+	0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f,
+	0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e,
+	0x73, 0x52, 0x06, 0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x32, 0xc3, 0x0c, 0x0a, 0x05, 0x51, 0x75,
 	0x65, 0x72, 0x79, 0x12, 0x95, 0x01, 0x0a, 0x06, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x12, 0x2e,
 	0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f,
 	0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x51, 0x75, 0x65, 0x72,
@@ -9080,24 +10230,35 @@ var file_nativechain_crossrollup_v1_query_proto_rawDesc = []byte{
 	0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c,
 	0x6c, 0x75, 0x70, 0x2f, 0x76, 0x31, 0x2f, 0x65, 0x78, 0x69, 0x74, 0x5f, 0x63, 0x72, 0x65, 0x64,
 	0x69, 0x74, 0x73, 0x2f, 0x7b, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5f, 0x69, 0x64, 0x7d, 0x2f,
-	0x7b, 0x61, 0x63, 0x63, 0x6f, 0x75, 0x6e, 0x74, 0x7d, 0x42, 0x87, 0x02, 0x0a, 0x1e, 0x63, 0x6f,
-	0x6d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72,
-	0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x42, 0x0a, 0x51, 0x75,
-	0x65, 0x72, 0x79, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x4f, 0x67, 0x69, 0x74, 0x68,
-	0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
-	0x69, 0x6e, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x61,
-	0x70, 0x69, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x63,
-	0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2f, 0x76, 0x31, 0x3b, 0x63, 0x72,
-	0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x4e, 0x43,
-	0x58, 0xaa, 0x02, 0x1a, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e,
-	0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x56, 0x31, 0xca, 0x02,
-	0x1a, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x43, 0x72, 0x6f,
-	0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x26, 0x4e, 0x61,
-	0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72,
-	0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61,
-	0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x1c, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
-	0x69, 0x6e, 0x3a, 0x3a, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x3a,
-	0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
+	0x7b, 0x61, 0x63, 0x63, 0x6f, 0x75, 0x6e, 0x74, 0x7d, 0x12, 0xa3, 0x01, 0x0a, 0x07, 0x41, 0x63,
+	0x63, 0x72, 0x75, 0x65, 0x64, 0x12, 0x2f, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
+	0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e,
+	0x76, 0x31, 0x2e, 0x51, 0x75, 0x65, 0x72, 0x79, 0x41, 0x63, 0x63, 0x72, 0x75, 0x65, 0x64, 0x52,
+	0x65, 0x71, 0x75, 0x65, 0x73, 0x74, 0x1a, 0x30, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63,
+	0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70,
+	0x2e, 0x76, 0x31, 0x2e, 0x51, 0x75, 0x65, 0x72, 0x79, 0x41, 0x63, 0x63, 0x72, 0x75, 0x65, 0x64,
+	0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x22, 0x35, 0x82, 0xd3, 0xe4, 0x93, 0x02, 0x2f,
+	0x12, 0x2d, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x63,
+	0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2f, 0x76, 0x31, 0x2f, 0x61, 0x63,
+	0x63, 0x72, 0x75, 0x65, 0x64, 0x2f, 0x7b, 0x61, 0x64, 0x64, 0x72, 0x65, 0x73, 0x73, 0x7d, 0x42,
+	0x87, 0x02, 0x0a, 0x1e, 0x63, 0x6f, 0x6d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
+	0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e,
+	0x76, 0x31, 0x42, 0x0a, 0x51, 0x75, 0x65, 0x72, 0x79, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01,
+	0x5a, 0x4f, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x6e, 0x61, 0x74,
+	0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63,
+	0x68, 0x61, 0x69, 0x6e, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63,
+	0x68, 0x61, 0x69, 0x6e, 0x2f, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70,
+	0x2f, 0x76, 0x31, 0x3b, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x76,
+	0x31, 0xa2, 0x02, 0x03, 0x4e, 0x43, 0x58, 0xaa, 0x02, 0x1a, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65,
+	0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
+	0x70, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x1a, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
+	0x69, 0x6e, 0x5c, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5c, 0x56,
+	0x31, 0xe2, 0x02, 0x26, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c,
+	0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5c, 0x56, 0x31, 0x5c, 0x47,
+	0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x1c, 0x4e, 0x61, 0x74,
+	0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x3a, 0x3a, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72,
+	0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f,
+	0x33,
 }
 
 var (
@@ -9112,7 +10273,7 @@ func file_nativechain_crossrollup_v1_query_proto_rawDescGZIP() []byte {
 	return file_nativechain_crossrollup_v1_query_proto_rawDescData
 }
 
-var file_nativechain_crossrollup_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
+var file_nativechain_crossrollup_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_nativechain_crossrollup_v1_query_proto_goTypes = []interface{}{
 	(*QueryParamsRequest)(nil),              // 0: nativechain.crossrollup.v1.QueryParamsRequest
 	(*QueryParamsResponse)(nil),             // 1: nativechain.crossrollup.v1.QueryParamsResponse
@@ -9130,54 +10291,60 @@ var file_nativechain_crossrollup_v1_query_proto_goTypes = []interface{}{
 	(*QueryExitStatusResponse)(nil),         // 13: nativechain.crossrollup.v1.QueryExitStatusResponse
 	(*QueryExitCreditsRequest)(nil),         // 14: nativechain.crossrollup.v1.QueryExitCreditsRequest
 	(*QueryExitCreditsResponse)(nil),        // 15: nativechain.crossrollup.v1.QueryExitCreditsResponse
-	(*Params)(nil),                          // 16: nativechain.crossrollup.v1.Params
-	(*EscrowLedger)(nil),                    // 17: nativechain.crossrollup.v1.EscrowLedger
-	(*v1beta1.Coin)(nil),                    // 18: cosmos.base.v1beta1.Coin
-	(*OutflowCap)(nil),                      // 19: nativechain.crossrollup.v1.OutflowCap
-	(*OutflowUsage)(nil),                    // 20: nativechain.crossrollup.v1.OutflowUsage
-	(*RefundCursor)(nil),                    // 21: nativechain.crossrollup.v1.RefundCursor
-	(*v1beta11.PageRequest)(nil),            // 22: cosmos.base.query.v1beta1.PageRequest
-	(*PendingWithdrawal)(nil),               // 23: nativechain.crossrollup.v1.PendingWithdrawal
-	(*v1beta11.PageResponse)(nil),           // 24: cosmos.base.query.v1beta1.PageResponse
-	(*v1.InboxMessage)(nil),                 // 25: nativechain.rollups.v1.InboxMessage
-	(*ExitRecord)(nil),                      // 26: nativechain.crossrollup.v1.ExitRecord
+	(*QueryAccruedRequest)(nil),             // 16: nativechain.crossrollup.v1.QueryAccruedRequest
+	(*QueryAccruedResponse)(nil),            // 17: nativechain.crossrollup.v1.QueryAccruedResponse
+	(*Params)(nil),                          // 18: nativechain.crossrollup.v1.Params
+	(*EscrowLedger)(nil),                    // 19: nativechain.crossrollup.v1.EscrowLedger
+	(*v1beta1.Coin)(nil),                    // 20: cosmos.base.v1beta1.Coin
+	(*OutflowCap)(nil),                      // 21: nativechain.crossrollup.v1.OutflowCap
+	(*OutflowUsage)(nil),                    // 22: nativechain.crossrollup.v1.OutflowUsage
+	(*RefundCursor)(nil),                    // 23: nativechain.crossrollup.v1.RefundCursor
+	(*v1beta11.PageRequest)(nil),            // 24: cosmos.base.query.v1beta1.PageRequest
+	(*PendingWithdrawal)(nil),               // 25: nativechain.crossrollup.v1.PendingWithdrawal
+	(*v1beta11.PageResponse)(nil),           // 26: cosmos.base.query.v1beta1.PageResponse
+	(*v1.InboxMessage)(nil),                 // 27: nativechain.rollups.v1.InboxMessage
+	(*ExitRecord)(nil),                      // 28: nativechain.crossrollup.v1.ExitRecord
 }
 var file_nativechain_crossrollup_v1_query_proto_depIdxs = []int32{
-	16, // 0: nativechain.crossrollup.v1.QueryParamsResponse.params:type_name -> nativechain.crossrollup.v1.Params
-	17, // 1: nativechain.crossrollup.v1.QueryEscrowResponse.ledgers:type_name -> nativechain.crossrollup.v1.EscrowLedger
-	18, // 2: nativechain.crossrollup.v1.QueryInvariantResponse.escrow_balance:type_name -> cosmos.base.v1beta1.Coin
-	18, // 3: nativechain.crossrollup.v1.QueryInvariantResponse.ledgers_total:type_name -> cosmos.base.v1beta1.Coin
-	18, // 4: nativechain.crossrollup.v1.QueryInvariantResponse.pending_total:type_name -> cosmos.base.v1beta1.Coin
-	19, // 5: nativechain.crossrollup.v1.QueryBridgeStatusResponse.cap:type_name -> nativechain.crossrollup.v1.OutflowCap
-	20, // 6: nativechain.crossrollup.v1.QueryBridgeStatusResponse.usage:type_name -> nativechain.crossrollup.v1.OutflowUsage
-	21, // 7: nativechain.crossrollup.v1.QueryBridgeStatusResponse.refund_cursor:type_name -> nativechain.crossrollup.v1.RefundCursor
-	22, // 8: nativechain.crossrollup.v1.QueryPendingWithdrawalsRequest.pagination:type_name -> cosmos.base.query.v1beta1.PageRequest
-	23, // 9: nativechain.crossrollup.v1.QueryPendingWithdrawalsResponse.pending:type_name -> nativechain.crossrollup.v1.PendingWithdrawal
-	24, // 10: nativechain.crossrollup.v1.QueryPendingWithdrawalsResponse.pagination:type_name -> cosmos.base.query.v1beta1.PageResponse
-	25, // 11: nativechain.crossrollup.v1.QueryMessageStatusResponse.message:type_name -> nativechain.rollups.v1.InboxMessage
-	26, // 12: nativechain.crossrollup.v1.QueryExitStatusResponse.record:type_name -> nativechain.crossrollup.v1.ExitRecord
-	18, // 13: nativechain.crossrollup.v1.QueryExitCreditsResponse.credits:type_name -> cosmos.base.v1beta1.Coin
-	0,  // 14: nativechain.crossrollup.v1.Query.Params:input_type -> nativechain.crossrollup.v1.QueryParamsRequest
-	2,  // 15: nativechain.crossrollup.v1.Query.Escrow:input_type -> nativechain.crossrollup.v1.QueryEscrowRequest
-	4,  // 16: nativechain.crossrollup.v1.Query.Invariant:input_type -> nativechain.crossrollup.v1.QueryInvariantRequest
-	6,  // 17: nativechain.crossrollup.v1.Query.BridgeStatus:input_type -> nativechain.crossrollup.v1.QueryBridgeStatusRequest
-	8,  // 18: nativechain.crossrollup.v1.Query.PendingWithdrawals:input_type -> nativechain.crossrollup.v1.QueryPendingWithdrawalsRequest
-	10, // 19: nativechain.crossrollup.v1.Query.MessageStatus:input_type -> nativechain.crossrollup.v1.QueryMessageStatusRequest
-	12, // 20: nativechain.crossrollup.v1.Query.ExitStatus:input_type -> nativechain.crossrollup.v1.QueryExitStatusRequest
-	14, // 21: nativechain.crossrollup.v1.Query.ExitCredits:input_type -> nativechain.crossrollup.v1.QueryExitCreditsRequest
-	1,  // 22: nativechain.crossrollup.v1.Query.Params:output_type -> nativechain.crossrollup.v1.QueryParamsResponse
-	3,  // 23: nativechain.crossrollup.v1.Query.Escrow:output_type -> nativechain.crossrollup.v1.QueryEscrowResponse
-	5,  // 24: nativechain.crossrollup.v1.Query.Invariant:output_type -> nativechain.crossrollup.v1.QueryInvariantResponse
-	7,  // 25: nativechain.crossrollup.v1.Query.BridgeStatus:output_type -> nativechain.crossrollup.v1.QueryBridgeStatusResponse
-	9,  // 26: nativechain.crossrollup.v1.Query.PendingWithdrawals:output_type -> nativechain.crossrollup.v1.QueryPendingWithdrawalsResponse
-	11, // 27: nativechain.crossrollup.v1.Query.MessageStatus:output_type -> nativechain.crossrollup.v1.QueryMessageStatusResponse
-	13, // 28: nativechain.crossrollup.v1.Query.ExitStatus:output_type -> nativechain.crossrollup.v1.QueryExitStatusResponse
-	15, // 29: nativechain.crossrollup.v1.Query.ExitCredits:output_type -> nativechain.crossrollup.v1.QueryExitCreditsResponse
-	22, // [22:30] is the sub-list for method output_type
-	14, // [14:22] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	18, // 0: nativechain.crossrollup.v1.QueryParamsResponse.params:type_name -> nativechain.crossrollup.v1.Params
+	19, // 1: nativechain.crossrollup.v1.QueryEscrowResponse.ledgers:type_name -> nativechain.crossrollup.v1.EscrowLedger
+	20, // 2: nativechain.crossrollup.v1.QueryInvariantResponse.escrow_balance:type_name -> cosmos.base.v1beta1.Coin
+	20, // 3: nativechain.crossrollup.v1.QueryInvariantResponse.ledgers_total:type_name -> cosmos.base.v1beta1.Coin
+	20, // 4: nativechain.crossrollup.v1.QueryInvariantResponse.pending_total:type_name -> cosmos.base.v1beta1.Coin
+	20, // 5: nativechain.crossrollup.v1.QueryInvariantResponse.accrued_total:type_name -> cosmos.base.v1beta1.Coin
+	21, // 6: nativechain.crossrollup.v1.QueryBridgeStatusResponse.cap:type_name -> nativechain.crossrollup.v1.OutflowCap
+	22, // 7: nativechain.crossrollup.v1.QueryBridgeStatusResponse.usage:type_name -> nativechain.crossrollup.v1.OutflowUsage
+	23, // 8: nativechain.crossrollup.v1.QueryBridgeStatusResponse.refund_cursor:type_name -> nativechain.crossrollup.v1.RefundCursor
+	24, // 9: nativechain.crossrollup.v1.QueryPendingWithdrawalsRequest.pagination:type_name -> cosmos.base.query.v1beta1.PageRequest
+	25, // 10: nativechain.crossrollup.v1.QueryPendingWithdrawalsResponse.pending:type_name -> nativechain.crossrollup.v1.PendingWithdrawal
+	26, // 11: nativechain.crossrollup.v1.QueryPendingWithdrawalsResponse.pagination:type_name -> cosmos.base.query.v1beta1.PageResponse
+	27, // 12: nativechain.crossrollup.v1.QueryMessageStatusResponse.message:type_name -> nativechain.rollups.v1.InboxMessage
+	28, // 13: nativechain.crossrollup.v1.QueryExitStatusResponse.record:type_name -> nativechain.crossrollup.v1.ExitRecord
+	20, // 14: nativechain.crossrollup.v1.QueryExitCreditsResponse.credits:type_name -> cosmos.base.v1beta1.Coin
+	20, // 15: nativechain.crossrollup.v1.QueryAccruedResponse.amount:type_name -> cosmos.base.v1beta1.Coin
+	0,  // 16: nativechain.crossrollup.v1.Query.Params:input_type -> nativechain.crossrollup.v1.QueryParamsRequest
+	2,  // 17: nativechain.crossrollup.v1.Query.Escrow:input_type -> nativechain.crossrollup.v1.QueryEscrowRequest
+	4,  // 18: nativechain.crossrollup.v1.Query.Invariant:input_type -> nativechain.crossrollup.v1.QueryInvariantRequest
+	6,  // 19: nativechain.crossrollup.v1.Query.BridgeStatus:input_type -> nativechain.crossrollup.v1.QueryBridgeStatusRequest
+	8,  // 20: nativechain.crossrollup.v1.Query.PendingWithdrawals:input_type -> nativechain.crossrollup.v1.QueryPendingWithdrawalsRequest
+	10, // 21: nativechain.crossrollup.v1.Query.MessageStatus:input_type -> nativechain.crossrollup.v1.QueryMessageStatusRequest
+	12, // 22: nativechain.crossrollup.v1.Query.ExitStatus:input_type -> nativechain.crossrollup.v1.QueryExitStatusRequest
+	14, // 23: nativechain.crossrollup.v1.Query.ExitCredits:input_type -> nativechain.crossrollup.v1.QueryExitCreditsRequest
+	16, // 24: nativechain.crossrollup.v1.Query.Accrued:input_type -> nativechain.crossrollup.v1.QueryAccruedRequest
+	1,  // 25: nativechain.crossrollup.v1.Query.Params:output_type -> nativechain.crossrollup.v1.QueryParamsResponse
+	3,  // 26: nativechain.crossrollup.v1.Query.Escrow:output_type -> nativechain.crossrollup.v1.QueryEscrowResponse
+	5,  // 27: nativechain.crossrollup.v1.Query.Invariant:output_type -> nativechain.crossrollup.v1.QueryInvariantResponse
+	7,  // 28: nativechain.crossrollup.v1.Query.BridgeStatus:output_type -> nativechain.crossrollup.v1.QueryBridgeStatusResponse
+	9,  // 29: nativechain.crossrollup.v1.Query.PendingWithdrawals:output_type -> nativechain.crossrollup.v1.QueryPendingWithdrawalsResponse
+	11, // 30: nativechain.crossrollup.v1.Query.MessageStatus:output_type -> nativechain.crossrollup.v1.QueryMessageStatusResponse
+	13, // 31: nativechain.crossrollup.v1.Query.ExitStatus:output_type -> nativechain.crossrollup.v1.QueryExitStatusResponse
+	15, // 32: nativechain.crossrollup.v1.Query.ExitCredits:output_type -> nativechain.crossrollup.v1.QueryExitCreditsResponse
+	17, // 33: nativechain.crossrollup.v1.Query.Accrued:output_type -> nativechain.crossrollup.v1.QueryAccruedResponse
+	25, // [25:34] is the sub-list for method output_type
+	16, // [16:25] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_nativechain_crossrollup_v1_query_proto_init() }
@@ -9381,6 +10548,30 @@ func file_nativechain_crossrollup_v1_query_proto_init() {
 				return nil
 			}
 		}
+		file_nativechain_crossrollup_v1_query_proto_msgTypes[16].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*QueryAccruedRequest); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_nativechain_crossrollup_v1_query_proto_msgTypes[17].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*QueryAccruedResponse); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -9388,7 +10579,7 @@ func file_nativechain_crossrollup_v1_query_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: file_nativechain_crossrollup_v1_query_proto_rawDesc,
 			NumEnums:      0,
-			NumMessages:   16,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

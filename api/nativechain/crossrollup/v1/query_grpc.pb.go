@@ -27,6 +27,7 @@ const (
 	Query_MessageStatus_FullMethodName      = "/nativechain.crossrollup.v1.Query/MessageStatus"
 	Query_ExitStatus_FullMethodName         = "/nativechain.crossrollup.v1.Query/ExitStatus"
 	Query_ExitCredits_FullMethodName        = "/nativechain.crossrollup.v1.Query/ExitCredits"
+	Query_Accrued_FullMethodName            = "/nativechain.crossrollup.v1.Query/Accrued"
 )
 
 // QueryClient is the client API for Query service.
@@ -39,8 +40,8 @@ type QueryClient interface {
 	Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error)
 	// Escrow returns what a rollup holds in the bridge escrow, per denom.
 	Escrow(ctx context.Context, in *QueryEscrowRequest, opts ...grpc.CallOption) (*QueryEscrowResponse, error)
-	// Invariant compares the escrow account with the ledgers and the pending
-	// withdrawals, per denom.
+	// Invariant compares the escrow account with the ledgers, the pending
+	// withdrawals and the accrued withdrawals, per denom.
 	Invariant(ctx context.Context, in *QueryInvariantRequest, opts ...grpc.CallOption) (*QueryInvariantResponse, error)
 	// BridgeStatus is one rollup's bridge state: paused, cap, this epoch's usage.
 	BridgeStatus(ctx context.Context, in *QueryBridgeStatusRequest, opts ...grpc.CallOption) (*QueryBridgeStatusResponse, error)
@@ -53,6 +54,9 @@ type QueryClient interface {
 	// ExitCredits lists what a frozen rollup owes an L2 address outside its
 	// state tree.
 	ExitCredits(ctx context.Context, in *QueryExitCreditsRequest, opts ...grpc.CallOption) (*QueryExitCreditsResponse, error)
+	// Accrued is what an L1 account's own batches withdrew to it and it has
+	// not claimed (MsgClaimAccrued), every denom.
+	Accrued(ctx context.Context, in *QueryAccruedRequest, opts ...grpc.CallOption) (*QueryAccruedResponse, error)
 }
 
 type queryClient struct {
@@ -143,6 +147,16 @@ func (c *queryClient) ExitCredits(ctx context.Context, in *QueryExitCreditsReque
 	return out, nil
 }
 
+func (c *queryClient) Accrued(ctx context.Context, in *QueryAccruedRequest, opts ...grpc.CallOption) (*QueryAccruedResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryAccruedResponse)
+	err := c.cc.Invoke(ctx, Query_Accrued_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 // All implementations must embed UnimplementedQueryServer
 // for forward compatibility.
@@ -153,8 +167,8 @@ type QueryServer interface {
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
 	// Escrow returns what a rollup holds in the bridge escrow, per denom.
 	Escrow(context.Context, *QueryEscrowRequest) (*QueryEscrowResponse, error)
-	// Invariant compares the escrow account with the ledgers and the pending
-	// withdrawals, per denom.
+	// Invariant compares the escrow account with the ledgers, the pending
+	// withdrawals and the accrued withdrawals, per denom.
 	Invariant(context.Context, *QueryInvariantRequest) (*QueryInvariantResponse, error)
 	// BridgeStatus is one rollup's bridge state: paused, cap, this epoch's usage.
 	BridgeStatus(context.Context, *QueryBridgeStatusRequest) (*QueryBridgeStatusResponse, error)
@@ -167,6 +181,9 @@ type QueryServer interface {
 	// ExitCredits lists what a frozen rollup owes an L2 address outside its
 	// state tree.
 	ExitCredits(context.Context, *QueryExitCreditsRequest) (*QueryExitCreditsResponse, error)
+	// Accrued is what an L1 account's own batches withdrew to it and it has
+	// not claimed (MsgClaimAccrued), every denom.
+	Accrued(context.Context, *QueryAccruedRequest) (*QueryAccruedResponse, error)
 	mustEmbedUnimplementedQueryServer()
 }
 
@@ -200,6 +217,9 @@ func (UnimplementedQueryServer) ExitStatus(context.Context, *QueryExitStatusRequ
 }
 func (UnimplementedQueryServer) ExitCredits(context.Context, *QueryExitCreditsRequest) (*QueryExitCreditsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ExitCredits not implemented")
+}
+func (UnimplementedQueryServer) Accrued(context.Context, *QueryAccruedRequest) (*QueryAccruedResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Accrued not implemented")
 }
 func (UnimplementedQueryServer) mustEmbedUnimplementedQueryServer() {}
 func (UnimplementedQueryServer) testEmbeddedByValue()               {}
@@ -366,6 +386,24 @@ func _Query_ExitCredits_Handler(srv interface{}, ctx context.Context, dec func(i
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Accrued_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryAccruedRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Accrued(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Accrued_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Accrued(ctx, req.(*QueryAccruedRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Query_ServiceDesc is the grpc.ServiceDesc for Query service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -404,6 +442,10 @@ var Query_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ExitCredits",
 			Handler:    _Query_ExitCredits_Handler,
+		},
+		{
+			MethodName: "Accrued",
+			Handler:    _Query_Accrued_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -7936,6 +7936,920 @@ func (x *fastReflection_MsgExodusWithdrawResponse) ProtoMethods() *protoiface.Me
 	}
 }
 
+var (
+	md_MsgClaimAccrued          protoreflect.MessageDescriptor
+	fd_MsgClaimAccrued_claimant protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_nativechain_crossrollup_v1_tx_proto_init()
+	md_MsgClaimAccrued = File_nativechain_crossrollup_v1_tx_proto.Messages().ByName("MsgClaimAccrued")
+	fd_MsgClaimAccrued_claimant = md_MsgClaimAccrued.Fields().ByName("claimant")
+}
+
+var _ protoreflect.Message = (*fastReflection_MsgClaimAccrued)(nil)
+
+type fastReflection_MsgClaimAccrued MsgClaimAccrued
+
+func (x *MsgClaimAccrued) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_MsgClaimAccrued)(x)
+}
+
+func (x *MsgClaimAccrued) slowProtoReflect() protoreflect.Message {
+	mi := &file_nativechain_crossrollup_v1_tx_proto_msgTypes[15]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_MsgClaimAccrued_messageType fastReflection_MsgClaimAccrued_messageType
+var _ protoreflect.MessageType = fastReflection_MsgClaimAccrued_messageType{}
+
+type fastReflection_MsgClaimAccrued_messageType struct{}
+
+func (x fastReflection_MsgClaimAccrued_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_MsgClaimAccrued)(nil)
+}
+func (x fastReflection_MsgClaimAccrued_messageType) New() protoreflect.Message {
+	return new(fastReflection_MsgClaimAccrued)
+}
+func (x fastReflection_MsgClaimAccrued_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_MsgClaimAccrued
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_MsgClaimAccrued) Descriptor() protoreflect.MessageDescriptor {
+	return md_MsgClaimAccrued
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_MsgClaimAccrued) Type() protoreflect.MessageType {
+	return _fastReflection_MsgClaimAccrued_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_MsgClaimAccrued) New() protoreflect.Message {
+	return new(fastReflection_MsgClaimAccrued)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_MsgClaimAccrued) Interface() protoreflect.ProtoMessage {
+	return (*MsgClaimAccrued)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_MsgClaimAccrued) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if x.Claimant != "" {
+		value := protoreflect.ValueOfString(x.Claimant)
+		if !f(fd_MsgClaimAccrued_claimant, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_MsgClaimAccrued) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgClaimAccrued.claimant":
+		return x.Claimant != ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgClaimAccrued"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgClaimAccrued does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_MsgClaimAccrued) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgClaimAccrued.claimant":
+		x.Claimant = ""
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgClaimAccrued"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgClaimAccrued does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_MsgClaimAccrued) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "nativechain.crossrollup.v1.MsgClaimAccrued.claimant":
+		value := x.Claimant
+		return protoreflect.ValueOfString(value)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgClaimAccrued"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgClaimAccrued does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_MsgClaimAccrued) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgClaimAccrued.claimant":
+		x.Claimant = value.Interface().(string)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgClaimAccrued"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgClaimAccrued does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_MsgClaimAccrued) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgClaimAccrued.claimant":
+		panic(fmt.Errorf("field claimant of message nativechain.crossrollup.v1.MsgClaimAccrued is not mutable"))
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgClaimAccrued"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgClaimAccrued does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_MsgClaimAccrued) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgClaimAccrued.claimant":
+		return protoreflect.ValueOfString("")
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgClaimAccrued"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgClaimAccrued does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_MsgClaimAccrued) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in nativechain.crossrollup.v1.MsgClaimAccrued", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_MsgClaimAccrued) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_MsgClaimAccrued) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_MsgClaimAccrued) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_MsgClaimAccrued) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*MsgClaimAccrued)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		l = len(x.Claimant)
+		if l > 0 {
+			n += 1 + l + runtime.Sov(uint64(l))
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*MsgClaimAccrued)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Claimant) > 0 {
+			i -= len(x.Claimant)
+			copy(dAtA[i:], x.Claimant)
+			i = runtime.EncodeVarint(dAtA, i, uint64(len(x.Claimant)))
+			i--
+			dAtA[i] = 0xa
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*MsgClaimAccrued)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: MsgClaimAccrued: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: MsgClaimAccrued: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Claimant", wireType)
+				}
+				var stringLen uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					stringLen |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				intStringLen := int(stringLen)
+				if intStringLen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + intStringLen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Claimant = string(dAtA[iNdEx:postIndex])
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
+var _ protoreflect.List = (*_MsgClaimAccruedResponse_1_list)(nil)
+
+type _MsgClaimAccruedResponse_1_list struct {
+	list *[]*v1beta1.Coin
+}
+
+func (x *_MsgClaimAccruedResponse_1_list) Len() int {
+	if x.list == nil {
+		return 0
+	}
+	return len(*x.list)
+}
+
+func (x *_MsgClaimAccruedResponse_1_list) Get(i int) protoreflect.Value {
+	return protoreflect.ValueOfMessage((*x.list)[i].ProtoReflect())
+}
+
+func (x *_MsgClaimAccruedResponse_1_list) Set(i int, value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	(*x.list)[i] = concreteValue
+}
+
+func (x *_MsgClaimAccruedResponse_1_list) Append(value protoreflect.Value) {
+	valueUnwrapped := value.Message()
+	concreteValue := valueUnwrapped.Interface().(*v1beta1.Coin)
+	*x.list = append(*x.list, concreteValue)
+}
+
+func (x *_MsgClaimAccruedResponse_1_list) AppendMutable() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	*x.list = append(*x.list, v)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_MsgClaimAccruedResponse_1_list) Truncate(n int) {
+	for i := n; i < len(*x.list); i++ {
+		(*x.list)[i] = nil
+	}
+	*x.list = (*x.list)[:n]
+}
+
+func (x *_MsgClaimAccruedResponse_1_list) NewElement() protoreflect.Value {
+	v := new(v1beta1.Coin)
+	return protoreflect.ValueOfMessage(v.ProtoReflect())
+}
+
+func (x *_MsgClaimAccruedResponse_1_list) IsValid() bool {
+	return x.list != nil
+}
+
+var (
+	md_MsgClaimAccruedResponse        protoreflect.MessageDescriptor
+	fd_MsgClaimAccruedResponse_amount protoreflect.FieldDescriptor
+)
+
+func init() {
+	file_nativechain_crossrollup_v1_tx_proto_init()
+	md_MsgClaimAccruedResponse = File_nativechain_crossrollup_v1_tx_proto.Messages().ByName("MsgClaimAccruedResponse")
+	fd_MsgClaimAccruedResponse_amount = md_MsgClaimAccruedResponse.Fields().ByName("amount")
+}
+
+var _ protoreflect.Message = (*fastReflection_MsgClaimAccruedResponse)(nil)
+
+type fastReflection_MsgClaimAccruedResponse MsgClaimAccruedResponse
+
+func (x *MsgClaimAccruedResponse) ProtoReflect() protoreflect.Message {
+	return (*fastReflection_MsgClaimAccruedResponse)(x)
+}
+
+func (x *MsgClaimAccruedResponse) slowProtoReflect() protoreflect.Message {
+	mi := &file_nativechain_crossrollup_v1_tx_proto_msgTypes[16]
+	if protoimpl.UnsafeEnabled && x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+var _fastReflection_MsgClaimAccruedResponse_messageType fastReflection_MsgClaimAccruedResponse_messageType
+var _ protoreflect.MessageType = fastReflection_MsgClaimAccruedResponse_messageType{}
+
+type fastReflection_MsgClaimAccruedResponse_messageType struct{}
+
+func (x fastReflection_MsgClaimAccruedResponse_messageType) Zero() protoreflect.Message {
+	return (*fastReflection_MsgClaimAccruedResponse)(nil)
+}
+func (x fastReflection_MsgClaimAccruedResponse_messageType) New() protoreflect.Message {
+	return new(fastReflection_MsgClaimAccruedResponse)
+}
+func (x fastReflection_MsgClaimAccruedResponse_messageType) Descriptor() protoreflect.MessageDescriptor {
+	return md_MsgClaimAccruedResponse
+}
+
+// Descriptor returns message descriptor, which contains only the protobuf
+// type information for the message.
+func (x *fastReflection_MsgClaimAccruedResponse) Descriptor() protoreflect.MessageDescriptor {
+	return md_MsgClaimAccruedResponse
+}
+
+// Type returns the message type, which encapsulates both Go and protobuf
+// type information. If the Go type information is not needed,
+// it is recommended that the message descriptor be used instead.
+func (x *fastReflection_MsgClaimAccruedResponse) Type() protoreflect.MessageType {
+	return _fastReflection_MsgClaimAccruedResponse_messageType
+}
+
+// New returns a newly allocated and mutable empty message.
+func (x *fastReflection_MsgClaimAccruedResponse) New() protoreflect.Message {
+	return new(fastReflection_MsgClaimAccruedResponse)
+}
+
+// Interface unwraps the message reflection interface and
+// returns the underlying ProtoMessage interface.
+func (x *fastReflection_MsgClaimAccruedResponse) Interface() protoreflect.ProtoMessage {
+	return (*MsgClaimAccruedResponse)(x)
+}
+
+// Range iterates over every populated field in an undefined order,
+// calling f for each field descriptor and value encountered.
+// Range returns immediately if f returns false.
+// While iterating, mutating operations may only be performed
+// on the current field descriptor.
+func (x *fastReflection_MsgClaimAccruedResponse) Range(f func(protoreflect.FieldDescriptor, protoreflect.Value) bool) {
+	if len(x.Amount) != 0 {
+		value := protoreflect.ValueOfList(&_MsgClaimAccruedResponse_1_list{list: &x.Amount})
+		if !f(fd_MsgClaimAccruedResponse_amount, value) {
+			return
+		}
+	}
+}
+
+// Has reports whether a field is populated.
+//
+// Some fields have the property of nullability where it is possible to
+// distinguish between the default value of a field and whether the field
+// was explicitly populated with the default value. Singular message fields,
+// member fields of a oneof, and proto2 scalar fields are nullable. Such
+// fields are populated only if explicitly set.
+//
+// In other cases (aside from the nullable cases above),
+// a proto3 scalar field is populated if it contains a non-zero value, and
+// a repeated field is populated if it is non-empty.
+func (x *fastReflection_MsgClaimAccruedResponse) Has(fd protoreflect.FieldDescriptor) bool {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgClaimAccruedResponse.amount":
+		return len(x.Amount) != 0
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgClaimAccruedResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgClaimAccruedResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// Clear clears the field such that a subsequent Has call reports false.
+//
+// Clearing an extension field clears both the extension type and value
+// associated with the given field number.
+//
+// Clear is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_MsgClaimAccruedResponse) Clear(fd protoreflect.FieldDescriptor) {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgClaimAccruedResponse.amount":
+		x.Amount = nil
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgClaimAccruedResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgClaimAccruedResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// Get retrieves the value for a field.
+//
+// For unpopulated scalars, it returns the default value, where
+// the default value of a bytes scalar is guaranteed to be a copy.
+// For unpopulated composite types, it returns an empty, read-only view
+// of the value; to obtain a mutable reference, use Mutable.
+func (x *fastReflection_MsgClaimAccruedResponse) Get(descriptor protoreflect.FieldDescriptor) protoreflect.Value {
+	switch descriptor.FullName() {
+	case "nativechain.crossrollup.v1.MsgClaimAccruedResponse.amount":
+		if len(x.Amount) == 0 {
+			return protoreflect.ValueOfList(&_MsgClaimAccruedResponse_1_list{})
+		}
+		listValue := &_MsgClaimAccruedResponse_1_list{list: &x.Amount}
+		return protoreflect.ValueOfList(listValue)
+	default:
+		if descriptor.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgClaimAccruedResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgClaimAccruedResponse does not contain field %s", descriptor.FullName()))
+	}
+}
+
+// Set stores the value for a field.
+//
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType.
+// When setting a composite type, it is unspecified whether the stored value
+// aliases the source's memory in any way. If the composite value is an
+// empty, read-only value, then it panics.
+//
+// Set is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_MsgClaimAccruedResponse) Set(fd protoreflect.FieldDescriptor, value protoreflect.Value) {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgClaimAccruedResponse.amount":
+		lv := value.List()
+		clv := lv.(*_MsgClaimAccruedResponse_1_list)
+		x.Amount = *clv.list
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgClaimAccruedResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgClaimAccruedResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// Mutable returns a mutable reference to a composite type.
+//
+// If the field is unpopulated, it may allocate a composite value.
+// For a field belonging to a oneof, it implicitly clears any other field
+// that may be currently set within the same oneof.
+// For extension fields, it implicitly stores the provided ExtensionType
+// if not already stored.
+// It panics if the field does not contain a composite type.
+//
+// Mutable is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_MsgClaimAccruedResponse) Mutable(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgClaimAccruedResponse.amount":
+		if x.Amount == nil {
+			x.Amount = []*v1beta1.Coin{}
+		}
+		value := &_MsgClaimAccruedResponse_1_list{list: &x.Amount}
+		return protoreflect.ValueOfList(value)
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgClaimAccruedResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgClaimAccruedResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// NewField returns a new value that is assignable to the field
+// for the given descriptor. For scalars, this returns the default value.
+// For lists, maps, and messages, this returns a new, empty, mutable value.
+func (x *fastReflection_MsgClaimAccruedResponse) NewField(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.FullName() {
+	case "nativechain.crossrollup.v1.MsgClaimAccruedResponse.amount":
+		list := []*v1beta1.Coin{}
+		return protoreflect.ValueOfList(&_MsgClaimAccruedResponse_1_list{list: &list})
+	default:
+		if fd.IsExtension() {
+			panic(fmt.Errorf("proto3 declared messages do not support extensions: nativechain.crossrollup.v1.MsgClaimAccruedResponse"))
+		}
+		panic(fmt.Errorf("message nativechain.crossrollup.v1.MsgClaimAccruedResponse does not contain field %s", fd.FullName()))
+	}
+}
+
+// WhichOneof reports which field within the oneof is populated,
+// returning nil if none are populated.
+// It panics if the oneof descriptor does not belong to this message.
+func (x *fastReflection_MsgClaimAccruedResponse) WhichOneof(d protoreflect.OneofDescriptor) protoreflect.FieldDescriptor {
+	switch d.FullName() {
+	default:
+		panic(fmt.Errorf("%s is not a oneof field in nativechain.crossrollup.v1.MsgClaimAccruedResponse", d.FullName()))
+	}
+	panic("unreachable")
+}
+
+// GetUnknown retrieves the entire list of unknown fields.
+// The caller may only mutate the contents of the RawFields
+// if the mutated bytes are stored back into the message with SetUnknown.
+func (x *fastReflection_MsgClaimAccruedResponse) GetUnknown() protoreflect.RawFields {
+	return x.unknownFields
+}
+
+// SetUnknown stores an entire list of unknown fields.
+// The raw fields must be syntactically valid according to the wire format.
+// An implementation may panic if this is not the case.
+// Once stored, the caller must not mutate the content of the RawFields.
+// An empty RawFields may be passed to clear the fields.
+//
+// SetUnknown is a mutating operation and unsafe for concurrent use.
+func (x *fastReflection_MsgClaimAccruedResponse) SetUnknown(fields protoreflect.RawFields) {
+	x.unknownFields = fields
+}
+
+// IsValid reports whether the message is valid.
+//
+// An invalid message is an empty, read-only value.
+//
+// An invalid message often corresponds to a nil pointer of the concrete
+// message type, but the details are implementation dependent.
+// Validity is not part of the protobuf data model, and may not
+// be preserved in marshaling or other operations.
+func (x *fastReflection_MsgClaimAccruedResponse) IsValid() bool {
+	return x != nil
+}
+
+// ProtoMethods returns optional fastReflectionFeature-path implementations of various operations.
+// This method may return nil.
+//
+// The returned methods type is identical to
+// "google.golang.org/protobuf/runtime/protoiface".Methods.
+// Consult the protoiface package documentation for details.
+func (x *fastReflection_MsgClaimAccruedResponse) ProtoMethods() *protoiface.Methods {
+	size := func(input protoiface.SizeInput) protoiface.SizeOutput {
+		x := input.Message.Interface().(*MsgClaimAccruedResponse)
+		if x == nil {
+			return protoiface.SizeOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Size:              0,
+			}
+		}
+		options := runtime.SizeInputToOptions(input)
+		_ = options
+		var n int
+		var l int
+		_ = l
+		if len(x.Amount) > 0 {
+			for _, e := range x.Amount {
+				l = options.Size(e)
+				n += 1 + l + runtime.Sov(uint64(l))
+			}
+		}
+		if x.unknownFields != nil {
+			n += len(x.unknownFields)
+		}
+		return protoiface.SizeOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Size:              n,
+		}
+	}
+
+	marshal := func(input protoiface.MarshalInput) (protoiface.MarshalOutput, error) {
+		x := input.Message.Interface().(*MsgClaimAccruedResponse)
+		if x == nil {
+			return protoiface.MarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Buf:               input.Buf,
+			}, nil
+		}
+		options := runtime.MarshalInputToOptions(input)
+		_ = options
+		size := options.Size(x)
+		dAtA := make([]byte, size)
+		i := len(dAtA)
+		_ = i
+		var l int
+		_ = l
+		if x.unknownFields != nil {
+			i -= len(x.unknownFields)
+			copy(dAtA[i:], x.unknownFields)
+		}
+		if len(x.Amount) > 0 {
+			for iNdEx := len(x.Amount) - 1; iNdEx >= 0; iNdEx-- {
+				encoded, err := options.Marshal(x.Amount[iNdEx])
+				if err != nil {
+					return protoiface.MarshalOutput{
+						NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+						Buf:               input.Buf,
+					}, err
+				}
+				i -= len(encoded)
+				copy(dAtA[i:], encoded)
+				i = runtime.EncodeVarint(dAtA, i, uint64(len(encoded)))
+				i--
+				dAtA[i] = 0xa
+			}
+		}
+		if input.Buf != nil {
+			input.Buf = append(input.Buf, dAtA...)
+		} else {
+			input.Buf = dAtA
+		}
+		return protoiface.MarshalOutput{
+			NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+			Buf:               input.Buf,
+		}, nil
+	}
+	unmarshal := func(input protoiface.UnmarshalInput) (protoiface.UnmarshalOutput, error) {
+		x := input.Message.Interface().(*MsgClaimAccruedResponse)
+		if x == nil {
+			return protoiface.UnmarshalOutput{
+				NoUnkeyedLiterals: input.NoUnkeyedLiterals,
+				Flags:             input.Flags,
+			}, nil
+		}
+		options := runtime.UnmarshalInputToOptions(input)
+		_ = options
+		dAtA := input.Buf
+		l := len(dAtA)
+		iNdEx := 0
+		for iNdEx < l {
+			preIndex := iNdEx
+			var wire uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				wire |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			fieldNum := int32(wire >> 3)
+			wireType := int(wire & 0x7)
+			if wireType == 4 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: MsgClaimAccruedResponse: wiretype end group for non-group")
+			}
+			if fieldNum <= 0 {
+				return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: MsgClaimAccruedResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			}
+			switch fieldNum {
+			case 1:
+				if wireType != 2 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+				}
+				var msglen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrIntOverflow
+					}
+					if iNdEx >= l {
+						return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					msglen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if msglen < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				postIndex := iNdEx + msglen
+				if postIndex < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if postIndex > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				x.Amount = append(x.Amount, &v1beta1.Coin{})
+				if err := options.Unmarshal(dAtA[iNdEx:postIndex], x.Amount[len(x.Amount)-1]); err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				iNdEx = postIndex
+			default:
+				iNdEx = preIndex
+				skippy, err := runtime.Skip(dAtA[iNdEx:])
+				if err != nil {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, err
+				}
+				if (skippy < 0) || (iNdEx+skippy) < 0 {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, runtime.ErrInvalidLength
+				}
+				if (iNdEx + skippy) > l {
+					return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+				}
+				if !options.DiscardUnknown {
+					x.unknownFields = append(x.unknownFields, dAtA[iNdEx:iNdEx+skippy]...)
+				}
+				iNdEx += skippy
+			}
+		}
+
+		if iNdEx > l {
+			return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, io.ErrUnexpectedEOF
+		}
+		return protoiface.UnmarshalOutput{NoUnkeyedLiterals: input.NoUnkeyedLiterals, Flags: input.Flags}, nil
+	}
+	return &protoiface.Methods{
+		NoUnkeyedLiterals: struct{}{},
+		Flags:             protoiface.SupportMarshalDeterministic | protoiface.SupportUnmarshalDiscardUnknown,
+		Size:              size,
+		Marshal:           marshal,
+		Unmarshal:         unmarshal,
+		Merge:             nil,
+		CheckInitialized:  nil,
+	}
+}
+
 // Code generated by protoc-gen-go. DO NOT EDIT.
 // versions:
 // 	protoc-gen-go v1.27.0
@@ -8672,6 +9586,79 @@ func (x *MsgExodusWithdrawResponse) GetPaid() []*v1beta1.Coin {
 	return nil
 }
 
+// MsgClaimAccrued pays the claimant its accrued withdrawals.
+type MsgClaimAccrued struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	// claimant is the account paid: only it may claim what accrued to it.
+	Claimant string `protobuf:"bytes,1,opt,name=claimant,proto3" json:"claimant,omitempty"`
+}
+
+func (x *MsgClaimAccrued) Reset() {
+	*x = MsgClaimAccrued{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_nativechain_crossrollup_v1_tx_proto_msgTypes[15]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *MsgClaimAccrued) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgClaimAccrued) ProtoMessage() {}
+
+// Deprecated: Use MsgClaimAccrued.ProtoReflect.Descriptor instead.
+func (*MsgClaimAccrued) Descriptor() ([]byte, []int) {
+	return file_nativechain_crossrollup_v1_tx_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *MsgClaimAccrued) GetClaimant() string {
+	if x != nil {
+		return x.Claimant
+	}
+	return ""
+}
+
+// MsgClaimAccruedResponse is what was paid.
+type MsgClaimAccruedResponse struct {
+	state         protoimpl.MessageState
+	sizeCache     protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+
+	Amount []*v1beta1.Coin `protobuf:"bytes,1,rep,name=amount,proto3" json:"amount,omitempty"`
+}
+
+func (x *MsgClaimAccruedResponse) Reset() {
+	*x = MsgClaimAccruedResponse{}
+	if protoimpl.UnsafeEnabled {
+		mi := &file_nativechain_crossrollup_v1_tx_proto_msgTypes[16]
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		ms.StoreMessageInfo(mi)
+	}
+}
+
+func (x *MsgClaimAccruedResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgClaimAccruedResponse) ProtoMessage() {}
+
+// Deprecated: Use MsgClaimAccruedResponse.ProtoReflect.Descriptor instead.
+func (*MsgClaimAccruedResponse) Descriptor() ([]byte, []int) {
+	return file_nativechain_crossrollup_v1_tx_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *MsgClaimAccruedResponse) GetAmount() []*v1beta1.Coin {
+	if x != nil {
+		return x.Amount
+	}
+	return nil
+}
+
 var File_nativechain_crossrollup_v1_tx_proto protoreflect.FileDescriptor
 
 var file_nativechain_crossrollup_v1_tx_proto_rawDesc = []byte{
@@ -8834,74 +9821,97 @@ var file_nativechain_crossrollup_v1_tx_proto_rawDesc = []byte{
 	0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f,
 	0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2d, 0x73, 0x64,
 	0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69, 0x6e, 0x73, 0xa8, 0xe7, 0xb0,
-	0x2a, 0x01, 0x52, 0x04, 0x70, 0x61, 0x69, 0x64, 0x32, 0x98, 0x06, 0x0a, 0x03, 0x4d, 0x73, 0x67,
-	0x12, 0x70, 0x0a, 0x0c, 0x55, 0x70, 0x64, 0x61, 0x74, 0x65, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73,
-	0x12, 0x2b, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63,
-	0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73,
-	0x67, 0x55, 0x70, 0x64, 0x61, 0x74, 0x65, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x1a, 0x33, 0x2e,
-	0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73,
-	0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x55, 0x70,
-	0x64, 0x61, 0x74, 0x65, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e,
-	0x73, 0x65, 0x12, 0x61, 0x0a, 0x07, 0x44, 0x65, 0x70, 0x6f, 0x73, 0x69, 0x74, 0x12, 0x26, 0x2e,
-	0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73,
-	0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x44, 0x65,
-	0x70, 0x6f, 0x73, 0x69, 0x74, 0x1a, 0x2e, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
+	0x2a, 0x01, 0x52, 0x04, 0x70, 0x61, 0x69, 0x64, 0x22, 0x7f, 0x0a, 0x0f, 0x4d, 0x73, 0x67, 0x43,
+	0x6c, 0x61, 0x69, 0x6d, 0x41, 0x63, 0x63, 0x72, 0x75, 0x65, 0x64, 0x12, 0x34, 0x0a, 0x08, 0x63,
+	0x6c, 0x61, 0x69, 0x6d, 0x61, 0x6e, 0x74, 0x18, 0x01, 0x20, 0x01, 0x28, 0x09, 0x42, 0x18, 0xd2,
+	0xb4, 0x2d, 0x14, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x41, 0x64, 0x64, 0x72, 0x65, 0x73,
+	0x73, 0x53, 0x74, 0x72, 0x69, 0x6e, 0x67, 0x52, 0x08, 0x63, 0x6c, 0x61, 0x69, 0x6d, 0x61, 0x6e,
+	0x74, 0x3a, 0x36, 0x82, 0xe7, 0xb0, 0x2a, 0x08, 0x63, 0x6c, 0x61, 0x69, 0x6d, 0x61, 0x6e, 0x74,
+	0x8a, 0xe7, 0xb0, 0x2a, 0x24, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e,
+	0x2f, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2f, 0x43, 0x6c, 0x61,
+	0x69, 0x6d, 0x41, 0x63, 0x63, 0x72, 0x75, 0x65, 0x64, 0x22, 0x83, 0x01, 0x0a, 0x17, 0x4d, 0x73,
+	0x67, 0x43, 0x6c, 0x61, 0x69, 0x6d, 0x41, 0x63, 0x63, 0x72, 0x75, 0x65, 0x64, 0x52, 0x65, 0x73,
+	0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x68, 0x0a, 0x06, 0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x18,
+	0x01, 0x20, 0x03, 0x28, 0x0b, 0x32, 0x19, 0x2e, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2e, 0x62,
+	0x61, 0x73, 0x65, 0x2e, 0x76, 0x31, 0x62, 0x65, 0x74, 0x61, 0x31, 0x2e, 0x43, 0x6f, 0x69, 0x6e,
+	0x42, 0x35, 0xc8, 0xde, 0x1f, 0x00, 0xaa, 0xdf, 0x1f, 0x28, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62,
+	0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x63, 0x6f, 0x73, 0x6d, 0x6f, 0x73, 0x2f, 0x63, 0x6f, 0x73, 0x6d,
+	0x6f, 0x73, 0x2d, 0x73, 0x64, 0x6b, 0x2f, 0x74, 0x79, 0x70, 0x65, 0x73, 0x2e, 0x43, 0x6f, 0x69,
+	0x6e, 0x73, 0xa8, 0xe7, 0xb0, 0x2a, 0x01, 0x52, 0x06, 0x61, 0x6d, 0x6f, 0x75, 0x6e, 0x74, 0x32,
+	0x8a, 0x07, 0x0a, 0x03, 0x4d, 0x73, 0x67, 0x12, 0x70, 0x0a, 0x0c, 0x55, 0x70, 0x64, 0x61, 0x74,
+	0x65, 0x50, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x12, 0x2b, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65,
+	0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
+	0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x55, 0x70, 0x64, 0x61, 0x74, 0x65, 0x50, 0x61,
+	0x72, 0x61, 0x6d, 0x73, 0x1a, 0x33, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
+	0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76,
+	0x31, 0x2e, 0x4d, 0x73, 0x67, 0x55, 0x70, 0x64, 0x61, 0x74, 0x65, 0x50, 0x61, 0x72, 0x61, 0x6d,
+	0x73, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x61, 0x0a, 0x07, 0x44, 0x65, 0x70,
+	0x6f, 0x73, 0x69, 0x74, 0x12, 0x26, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
+	0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76,
+	0x31, 0x2e, 0x4d, 0x73, 0x67, 0x44, 0x65, 0x70, 0x6f, 0x73, 0x69, 0x74, 0x1a, 0x2e, 0x2e, 0x6e,
+	0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73,
+	0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x44, 0x65, 0x70,
+	0x6f, 0x73, 0x69, 0x74, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x6d, 0x0a, 0x0b,
+	0x53, 0x65, 0x6e, 0x64, 0x4d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x12, 0x2a, 0x2e, 0x6e, 0x61,
+	0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72,
+	0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x6e, 0x64,
+	0x4d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x1a, 0x32, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65,
+	0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
+	0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x6e, 0x64, 0x4d, 0x65, 0x73, 0x73,
+	0x61, 0x67, 0x65, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x70, 0x0a, 0x0c, 0x53,
+	0x75, 0x62, 0x6d, 0x69, 0x74, 0x42, 0x75, 0x6e, 0x64, 0x6c, 0x65, 0x12, 0x2b, 0x2e, 0x6e, 0x61,
+	0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72,
+	0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x75, 0x62, 0x6d,
+	0x69, 0x74, 0x42, 0x75, 0x6e, 0x64, 0x6c, 0x65, 0x1a, 0x33, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76,
+	0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c,
+	0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x75, 0x62, 0x6d, 0x69, 0x74, 0x42,
+	0x75, 0x6e, 0x64, 0x6c, 0x65, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x67, 0x0a,
+	0x09, 0x53, 0x65, 0x74, 0x50, 0x61, 0x75, 0x73, 0x65, 0x64, 0x12, 0x28, 0x2e, 0x6e, 0x61, 0x74,
+	0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f,
+	0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x74, 0x50, 0x61,
+	0x75, 0x73, 0x65, 0x64, 0x1a, 0x30, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
+	0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76,
+	0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x74, 0x50, 0x61, 0x75, 0x73, 0x65, 0x64, 0x52, 0x65,
+	0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x73, 0x0a, 0x0d, 0x53, 0x65, 0x74, 0x4f, 0x75, 0x74,
+	0x66, 0x6c, 0x6f, 0x77, 0x43, 0x61, 0x70, 0x12, 0x2c, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65,
+	0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
+	0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x74, 0x4f, 0x75, 0x74, 0x66, 0x6c,
+	0x6f, 0x77, 0x43, 0x61, 0x70, 0x1a, 0x34, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
 	0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e,
-	0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x44, 0x65, 0x70, 0x6f, 0x73, 0x69, 0x74, 0x52, 0x65, 0x73,
-	0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x6d, 0x0a, 0x0b, 0x53, 0x65, 0x6e, 0x64, 0x4d, 0x65, 0x73,
-	0x73, 0x61, 0x67, 0x65, 0x12, 0x2a, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
-	0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76,
-	0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x6e, 0x64, 0x4d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65,
-	0x1a, 0x32, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63,
-	0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73,
-	0x67, 0x53, 0x65, 0x6e, 0x64, 0x4d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x52, 0x65, 0x73, 0x70,
-	0x6f, 0x6e, 0x73, 0x65, 0x12, 0x70, 0x0a, 0x0c, 0x53, 0x75, 0x62, 0x6d, 0x69, 0x74, 0x42, 0x75,
-	0x6e, 0x64, 0x6c, 0x65, 0x12, 0x2b, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
-	0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76,
-	0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x75, 0x62, 0x6d, 0x69, 0x74, 0x42, 0x75, 0x6e, 0x64, 0x6c,
-	0x65, 0x1a, 0x33, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e,
-	0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d,
-	0x73, 0x67, 0x53, 0x75, 0x62, 0x6d, 0x69, 0x74, 0x42, 0x75, 0x6e, 0x64, 0x6c, 0x65, 0x52, 0x65,
-	0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x67, 0x0a, 0x09, 0x53, 0x65, 0x74, 0x50, 0x61, 0x75,
-	0x73, 0x65, 0x64, 0x12, 0x28, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69,
+	0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x74, 0x4f, 0x75, 0x74, 0x66, 0x6c, 0x6f, 0x77,
+	0x43, 0x61, 0x70, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12, 0x76, 0x0a, 0x0e, 0x45,
+	0x78, 0x6f, 0x64, 0x75, 0x73, 0x57, 0x69, 0x74, 0x68, 0x64, 0x72, 0x61, 0x77, 0x12, 0x2d, 0x2e,
+	0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73,
+	0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x45, 0x78,
+	0x6f, 0x64, 0x75, 0x73, 0x57, 0x69, 0x74, 0x68, 0x64, 0x72, 0x61, 0x77, 0x1a, 0x35, 0x2e, 0x6e,
+	0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73,
+	0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x45, 0x78, 0x6f,
+	0x64, 0x75, 0x73, 0x57, 0x69, 0x74, 0x68, 0x64, 0x72, 0x61, 0x77, 0x52, 0x65, 0x73, 0x70, 0x6f,
+	0x6e, 0x73, 0x65, 0x12, 0x70, 0x0a, 0x0c, 0x43, 0x6c, 0x61, 0x69, 0x6d, 0x41, 0x63, 0x63, 0x72,
+	0x75, 0x65, 0x64, 0x12, 0x2b, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69,
 	0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31,
-	0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65, 0x74, 0x50, 0x61, 0x75, 0x73, 0x65, 0x64, 0x1a, 0x30, 0x2e,
-	0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73,
-	0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53, 0x65,
-	0x74, 0x50, 0x61, 0x75, 0x73, 0x65, 0x64, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x12,
-	0x73, 0x0a, 0x0d, 0x53, 0x65, 0x74, 0x4f, 0x75, 0x74, 0x66, 0x6c, 0x6f, 0x77, 0x43, 0x61, 0x70,
-	0x12, 0x2c, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63,
+	0x2e, 0x4d, 0x73, 0x67, 0x43, 0x6c, 0x61, 0x69, 0x6d, 0x41, 0x63, 0x63, 0x72, 0x75, 0x65, 0x64,
+	0x1a, 0x33, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63,
 	0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73,
-	0x67, 0x53, 0x65, 0x74, 0x4f, 0x75, 0x74, 0x66, 0x6c, 0x6f, 0x77, 0x43, 0x61, 0x70, 0x1a, 0x34,
-	0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f,
-	0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x53,
-	0x65, 0x74, 0x4f, 0x75, 0x74, 0x66, 0x6c, 0x6f, 0x77, 0x43, 0x61, 0x70, 0x52, 0x65, 0x73, 0x70,
-	0x6f, 0x6e, 0x73, 0x65, 0x12, 0x76, 0x0a, 0x0e, 0x45, 0x78, 0x6f, 0x64, 0x75, 0x73, 0x57, 0x69,
-	0x74, 0x68, 0x64, 0x72, 0x61, 0x77, 0x12, 0x2d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63,
-	0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70,
-	0x2e, 0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x45, 0x78, 0x6f, 0x64, 0x75, 0x73, 0x57, 0x69, 0x74,
-	0x68, 0x64, 0x72, 0x61, 0x77, 0x1a, 0x35, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
-	0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e,
-	0x76, 0x31, 0x2e, 0x4d, 0x73, 0x67, 0x45, 0x78, 0x6f, 0x64, 0x75, 0x73, 0x57, 0x69, 0x74, 0x68,
-	0x64, 0x72, 0x61, 0x77, 0x52, 0x65, 0x73, 0x70, 0x6f, 0x6e, 0x73, 0x65, 0x1a, 0x05, 0x80, 0xe7,
-	0xb0, 0x2a, 0x01, 0x42, 0x84, 0x02, 0x0a, 0x1e, 0x63, 0x6f, 0x6d, 0x2e, 0x6e, 0x61, 0x74, 0x69,
-	0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c,
-	0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x42, 0x07, 0x54, 0x78, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50,
-	0x01, 0x5a, 0x4f, 0x67, 0x69, 0x74, 0x68, 0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x6e, 0x61,
-	0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65,
-	0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65,
-	0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75,
-	0x70, 0x2f, 0x76, 0x31, 0x3b, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70,
-	0x76, 0x31, 0xa2, 0x02, 0x03, 0x4e, 0x43, 0x58, 0xaa, 0x02, 0x1a, 0x4e, 0x61, 0x74, 0x69, 0x76,
-	0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c,
-	0x75, 0x70, 0x2e, 0x56, 0x31, 0xca, 0x02, 0x1a, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68,
-	0x61, 0x69, 0x6e, 0x5c, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5c,
-	0x56, 0x31, 0xe2, 0x02, 0x26, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e,
-	0x5c, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5c, 0x56, 0x31, 0x5c,
-	0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61, 0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x1c, 0x4e, 0x61,
-	0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x3a, 0x3a, 0x43, 0x72, 0x6f, 0x73, 0x73,
-	0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x3a, 0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74,
-	0x6f, 0x33,
+	0x67, 0x43, 0x6c, 0x61, 0x69, 0x6d, 0x41, 0x63, 0x63, 0x72, 0x75, 0x65, 0x64, 0x52, 0x65, 0x73,
+	0x70, 0x6f, 0x6e, 0x73, 0x65, 0x1a, 0x05, 0x80, 0xe7, 0xb0, 0x2a, 0x01, 0x42, 0x84, 0x02, 0x0a,
+	0x1e, 0x63, 0x6f, 0x6d, 0x2e, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e,
+	0x2e, 0x63, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x76, 0x31, 0x42,
+	0x07, 0x54, 0x78, 0x50, 0x72, 0x6f, 0x74, 0x6f, 0x50, 0x01, 0x5a, 0x4f, 0x67, 0x69, 0x74, 0x68,
+	0x75, 0x62, 0x2e, 0x63, 0x6f, 0x6d, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
+	0x69, 0x6e, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x61,
+	0x70, 0x69, 0x2f, 0x6e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2f, 0x63,
+	0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2f, 0x76, 0x31, 0x3b, 0x63, 0x72,
+	0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x76, 0x31, 0xa2, 0x02, 0x03, 0x4e, 0x43,
+	0x58, 0xaa, 0x02, 0x1a, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x2e,
+	0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x2e, 0x56, 0x31, 0xca, 0x02,
+	0x1a, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x43, 0x72, 0x6f,
+	0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5c, 0x56, 0x31, 0xe2, 0x02, 0x26, 0x4e, 0x61,
+	0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61, 0x69, 0x6e, 0x5c, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72,
+	0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x5c, 0x56, 0x31, 0x5c, 0x47, 0x50, 0x42, 0x4d, 0x65, 0x74, 0x61,
+	0x64, 0x61, 0x74, 0x61, 0xea, 0x02, 0x1c, 0x4e, 0x61, 0x74, 0x69, 0x76, 0x65, 0x63, 0x68, 0x61,
+	0x69, 0x6e, 0x3a, 0x3a, 0x43, 0x72, 0x6f, 0x73, 0x73, 0x72, 0x6f, 0x6c, 0x6c, 0x75, 0x70, 0x3a,
+	0x3a, 0x56, 0x31, 0x62, 0x06, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x33,
 }
 
 var (
@@ -8916,7 +9926,7 @@ func file_nativechain_crossrollup_v1_tx_proto_rawDescGZIP() []byte {
 	return file_nativechain_crossrollup_v1_tx_proto_rawDescData
 }
 
-var file_nativechain_crossrollup_v1_tx_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
+var file_nativechain_crossrollup_v1_tx_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_nativechain_crossrollup_v1_tx_proto_goTypes = []interface{}{
 	(*MsgUpdateParams)(nil),           // 0: nativechain.crossrollup.v1.MsgUpdateParams
 	(*MsgUpdateParamsResponse)(nil),   // 1: nativechain.crossrollup.v1.MsgUpdateParamsResponse
@@ -8933,38 +9943,43 @@ var file_nativechain_crossrollup_v1_tx_proto_goTypes = []interface{}{
 	(*MsgSetOutflowCapResponse)(nil),  // 12: nativechain.crossrollup.v1.MsgSetOutflowCapResponse
 	(*MsgExodusWithdraw)(nil),         // 13: nativechain.crossrollup.v1.MsgExodusWithdraw
 	(*MsgExodusWithdrawResponse)(nil), // 14: nativechain.crossrollup.v1.MsgExodusWithdrawResponse
-	(*Params)(nil),                    // 15: nativechain.crossrollup.v1.Params
-	(*v1beta1.Coin)(nil),              // 16: cosmos.base.v1beta1.Coin
-	(*v1.MsgSubmitBatch)(nil),         // 17: nativechain.rollups.v1.MsgSubmitBatch
+	(*MsgClaimAccrued)(nil),           // 15: nativechain.crossrollup.v1.MsgClaimAccrued
+	(*MsgClaimAccruedResponse)(nil),   // 16: nativechain.crossrollup.v1.MsgClaimAccruedResponse
+	(*Params)(nil),                    // 17: nativechain.crossrollup.v1.Params
+	(*v1beta1.Coin)(nil),              // 18: cosmos.base.v1beta1.Coin
+	(*v1.MsgSubmitBatch)(nil),         // 19: nativechain.rollups.v1.MsgSubmitBatch
 }
 var file_nativechain_crossrollup_v1_tx_proto_depIdxs = []int32{
-	15, // 0: nativechain.crossrollup.v1.MsgUpdateParams.params:type_name -> nativechain.crossrollup.v1.Params
-	16, // 1: nativechain.crossrollup.v1.MsgDeposit.amount:type_name -> cosmos.base.v1beta1.Coin
-	16, // 2: nativechain.crossrollup.v1.MsgSendMessage.amount:type_name -> cosmos.base.v1beta1.Coin
-	17, // 3: nativechain.crossrollup.v1.MsgSubmitBundle.batches:type_name -> nativechain.rollups.v1.MsgSubmitBatch
+	17, // 0: nativechain.crossrollup.v1.MsgUpdateParams.params:type_name -> nativechain.crossrollup.v1.Params
+	18, // 1: nativechain.crossrollup.v1.MsgDeposit.amount:type_name -> cosmos.base.v1beta1.Coin
+	18, // 2: nativechain.crossrollup.v1.MsgSendMessage.amount:type_name -> cosmos.base.v1beta1.Coin
+	19, // 3: nativechain.crossrollup.v1.MsgSubmitBundle.batches:type_name -> nativechain.rollups.v1.MsgSubmitBatch
 	8,  // 4: nativechain.crossrollup.v1.MsgSubmitBundleResponse.applied:type_name -> nativechain.crossrollup.v1.BundleItem
-	16, // 5: nativechain.crossrollup.v1.MsgSetOutflowCap.cap:type_name -> cosmos.base.v1beta1.Coin
-	16, // 6: nativechain.crossrollup.v1.MsgExodusWithdrawResponse.amount:type_name -> cosmos.base.v1beta1.Coin
-	16, // 7: nativechain.crossrollup.v1.MsgExodusWithdrawResponse.paid:type_name -> cosmos.base.v1beta1.Coin
-	0,  // 8: nativechain.crossrollup.v1.Msg.UpdateParams:input_type -> nativechain.crossrollup.v1.MsgUpdateParams
-	2,  // 9: nativechain.crossrollup.v1.Msg.Deposit:input_type -> nativechain.crossrollup.v1.MsgDeposit
-	4,  // 10: nativechain.crossrollup.v1.Msg.SendMessage:input_type -> nativechain.crossrollup.v1.MsgSendMessage
-	6,  // 11: nativechain.crossrollup.v1.Msg.SubmitBundle:input_type -> nativechain.crossrollup.v1.MsgSubmitBundle
-	9,  // 12: nativechain.crossrollup.v1.Msg.SetPaused:input_type -> nativechain.crossrollup.v1.MsgSetPaused
-	11, // 13: nativechain.crossrollup.v1.Msg.SetOutflowCap:input_type -> nativechain.crossrollup.v1.MsgSetOutflowCap
-	13, // 14: nativechain.crossrollup.v1.Msg.ExodusWithdraw:input_type -> nativechain.crossrollup.v1.MsgExodusWithdraw
-	1,  // 15: nativechain.crossrollup.v1.Msg.UpdateParams:output_type -> nativechain.crossrollup.v1.MsgUpdateParamsResponse
-	3,  // 16: nativechain.crossrollup.v1.Msg.Deposit:output_type -> nativechain.crossrollup.v1.MsgDepositResponse
-	5,  // 17: nativechain.crossrollup.v1.Msg.SendMessage:output_type -> nativechain.crossrollup.v1.MsgSendMessageResponse
-	7,  // 18: nativechain.crossrollup.v1.Msg.SubmitBundle:output_type -> nativechain.crossrollup.v1.MsgSubmitBundleResponse
-	10, // 19: nativechain.crossrollup.v1.Msg.SetPaused:output_type -> nativechain.crossrollup.v1.MsgSetPausedResponse
-	12, // 20: nativechain.crossrollup.v1.Msg.SetOutflowCap:output_type -> nativechain.crossrollup.v1.MsgSetOutflowCapResponse
-	14, // 21: nativechain.crossrollup.v1.Msg.ExodusWithdraw:output_type -> nativechain.crossrollup.v1.MsgExodusWithdrawResponse
-	15, // [15:22] is the sub-list for method output_type
-	8,  // [8:15] is the sub-list for method input_type
-	8,  // [8:8] is the sub-list for extension type_name
-	8,  // [8:8] is the sub-list for extension extendee
-	0,  // [0:8] is the sub-list for field type_name
+	18, // 5: nativechain.crossrollup.v1.MsgSetOutflowCap.cap:type_name -> cosmos.base.v1beta1.Coin
+	18, // 6: nativechain.crossrollup.v1.MsgExodusWithdrawResponse.amount:type_name -> cosmos.base.v1beta1.Coin
+	18, // 7: nativechain.crossrollup.v1.MsgExodusWithdrawResponse.paid:type_name -> cosmos.base.v1beta1.Coin
+	18, // 8: nativechain.crossrollup.v1.MsgClaimAccruedResponse.amount:type_name -> cosmos.base.v1beta1.Coin
+	0,  // 9: nativechain.crossrollup.v1.Msg.UpdateParams:input_type -> nativechain.crossrollup.v1.MsgUpdateParams
+	2,  // 10: nativechain.crossrollup.v1.Msg.Deposit:input_type -> nativechain.crossrollup.v1.MsgDeposit
+	4,  // 11: nativechain.crossrollup.v1.Msg.SendMessage:input_type -> nativechain.crossrollup.v1.MsgSendMessage
+	6,  // 12: nativechain.crossrollup.v1.Msg.SubmitBundle:input_type -> nativechain.crossrollup.v1.MsgSubmitBundle
+	9,  // 13: nativechain.crossrollup.v1.Msg.SetPaused:input_type -> nativechain.crossrollup.v1.MsgSetPaused
+	11, // 14: nativechain.crossrollup.v1.Msg.SetOutflowCap:input_type -> nativechain.crossrollup.v1.MsgSetOutflowCap
+	13, // 15: nativechain.crossrollup.v1.Msg.ExodusWithdraw:input_type -> nativechain.crossrollup.v1.MsgExodusWithdraw
+	15, // 16: nativechain.crossrollup.v1.Msg.ClaimAccrued:input_type -> nativechain.crossrollup.v1.MsgClaimAccrued
+	1,  // 17: nativechain.crossrollup.v1.Msg.UpdateParams:output_type -> nativechain.crossrollup.v1.MsgUpdateParamsResponse
+	3,  // 18: nativechain.crossrollup.v1.Msg.Deposit:output_type -> nativechain.crossrollup.v1.MsgDepositResponse
+	5,  // 19: nativechain.crossrollup.v1.Msg.SendMessage:output_type -> nativechain.crossrollup.v1.MsgSendMessageResponse
+	7,  // 20: nativechain.crossrollup.v1.Msg.SubmitBundle:output_type -> nativechain.crossrollup.v1.MsgSubmitBundleResponse
+	10, // 21: nativechain.crossrollup.v1.Msg.SetPaused:output_type -> nativechain.crossrollup.v1.MsgSetPausedResponse
+	12, // 22: nativechain.crossrollup.v1.Msg.SetOutflowCap:output_type -> nativechain.crossrollup.v1.MsgSetOutflowCapResponse
+	14, // 23: nativechain.crossrollup.v1.Msg.ExodusWithdraw:output_type -> nativechain.crossrollup.v1.MsgExodusWithdrawResponse
+	16, // 24: nativechain.crossrollup.v1.Msg.ClaimAccrued:output_type -> nativechain.crossrollup.v1.MsgClaimAccruedResponse
+	17, // [17:25] is the sub-list for method output_type
+	9,  // [9:17] is the sub-list for method input_type
+	9,  // [9:9] is the sub-list for extension type_name
+	9,  // [9:9] is the sub-list for extension extendee
+	0,  // [0:9] is the sub-list for field type_name
 }
 
 func init() { file_nativechain_crossrollup_v1_tx_proto_init() }
@@ -9154,6 +10169,30 @@ func file_nativechain_crossrollup_v1_tx_proto_init() {
 				return nil
 			}
 		}
+		file_nativechain_crossrollup_v1_tx_proto_msgTypes[15].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*MsgClaimAccrued); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
+		file_nativechain_crossrollup_v1_tx_proto_msgTypes[16].Exporter = func(v interface{}, i int) interface{} {
+			switch v := v.(*MsgClaimAccruedResponse); i {
+			case 0:
+				return &v.state
+			case 1:
+				return &v.sizeCache
+			case 2:
+				return &v.unknownFields
+			default:
+				return nil
+			}
+		}
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -9161,7 +10200,7 @@ func file_nativechain_crossrollup_v1_tx_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: file_nativechain_crossrollup_v1_tx_proto_rawDesc,
 			NumEnums:      0,
-			NumMessages:   15,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -26,6 +26,7 @@ const (
 	Msg_SetPaused_FullMethodName      = "/nativechain.crossrollup.v1.Msg/SetPaused"
 	Msg_SetOutflowCap_FullMethodName  = "/nativechain.crossrollup.v1.Msg/SetOutflowCap"
 	Msg_ExodusWithdraw_FullMethodName = "/nativechain.crossrollup.v1.Msg/ExodusWithdraw"
+	Msg_ClaimAccrued_FullMethodName   = "/nativechain.crossrollup.v1.Msg/ClaimAccrued"
 )
 
 // MsgClient is the client API for Msg service.
@@ -54,6 +55,10 @@ type MsgClient interface {
 	// ExodusWithdraw pays an account of a frozen rollup its last proven
 	// balance plus its exit credits, once (docs/spec/exodus.md).
 	ExodusWithdraw(ctx context.Context, in *MsgExodusWithdraw, opts ...grpc.CallOption) (*MsgExodusWithdrawResponse, error)
+	// ClaimAccrued pays the claimant what its own batches withdrew to it (a
+	// submitter's fee withdrawals accrue in escrow instead of moving coins per
+	// batch: issue 17), every denom, and clears it.
+	ClaimAccrued(ctx context.Context, in *MsgClaimAccrued, opts ...grpc.CallOption) (*MsgClaimAccruedResponse, error)
 }
 
 type msgClient struct {
@@ -134,6 +139,16 @@ func (c *msgClient) ExodusWithdraw(ctx context.Context, in *MsgExodusWithdraw, o
 	return out, nil
 }
 
+func (c *msgClient) ClaimAccrued(ctx context.Context, in *MsgClaimAccrued, opts ...grpc.CallOption) (*MsgClaimAccruedResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgClaimAccruedResponse)
+	err := c.cc.Invoke(ctx, Msg_ClaimAccrued_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 // All implementations must embed UnimplementedMsgServer
 // for forward compatibility.
@@ -160,6 +175,10 @@ type MsgServer interface {
 	// ExodusWithdraw pays an account of a frozen rollup its last proven
 	// balance plus its exit credits, once (docs/spec/exodus.md).
 	ExodusWithdraw(context.Context, *MsgExodusWithdraw) (*MsgExodusWithdrawResponse, error)
+	// ClaimAccrued pays the claimant what its own batches withdrew to it (a
+	// submitter's fee withdrawals accrue in escrow instead of moving coins per
+	// batch: issue 17), every denom, and clears it.
+	ClaimAccrued(context.Context, *MsgClaimAccrued) (*MsgClaimAccruedResponse, error)
 	mustEmbedUnimplementedMsgServer()
 }
 
@@ -190,6 +209,9 @@ func (UnimplementedMsgServer) SetOutflowCap(context.Context, *MsgSetOutflowCap) 
 }
 func (UnimplementedMsgServer) ExodusWithdraw(context.Context, *MsgExodusWithdraw) (*MsgExodusWithdrawResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ExodusWithdraw not implemented")
+}
+func (UnimplementedMsgServer) ClaimAccrued(context.Context, *MsgClaimAccrued) (*MsgClaimAccruedResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ClaimAccrued not implemented")
 }
 func (UnimplementedMsgServer) mustEmbedUnimplementedMsgServer() {}
 func (UnimplementedMsgServer) testEmbeddedByValue()             {}
@@ -338,6 +360,24 @@ func _Msg_ExodusWithdraw_Handler(srv interface{}, ctx context.Context, dec func(
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_ClaimAccrued_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgClaimAccrued)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ClaimAccrued(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_ClaimAccrued_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ClaimAccrued(ctx, req.(*MsgClaimAccrued))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Msg_ServiceDesc is the grpc.ServiceDesc for Msg service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -372,6 +412,10 @@ var Msg_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ExodusWithdraw",
 			Handler:    _Msg_ExodusWithdraw_Handler,
+		},
+		{
+			MethodName: "ClaimAccrued",
+			Handler:    _Msg_ClaimAccrued_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
