@@ -108,14 +108,21 @@ func (m multiBatchChain) replicaProcess(t *testing.T, txs ...[]byte) (pairings, 
 	return after.BlockMultiPairings - before.BlockMultiPairings, after.BlockPassProofs - before.BlockPassProofs
 }
 
-// requireRollup checks the committed rollup record on both nodes (the
-// chain's Context is the check state, which CheckTx moves on).
+// committedRollup reads a rollup record from the node's committed state
+// (the chain's Context is the check state, which CheckTx moves on).
+func committedRollup(t *testing.T, node *apptest.Chain, id string) rollupstypes.Rollup {
+	t.Helper()
+	ctx := sdk.NewContext(node.App.CommitMultiStore().CacheMultiStore(), cmtproto.Header{ChainID: apptest.ChainID}, false, log.NewNopLogger())
+	r, err := node.App.RollupsKeeper.GetRollup(ctx, id)
+	require.NoError(t, err)
+	return r
+}
+
+// requireRollup checks the committed rollup record on both nodes.
 func (m multiBatchChain) requireRollup(t *testing.T, next, root uint64) {
 	t.Helper()
 	for _, node := range []*apptest.Chain{m.Chain, m.replica} {
-		ctx := sdk.NewContext(node.App.CommitMultiStore().CacheMultiStore(), cmtproto.Header{ChainID: apptest.ChainID}, false, log.NewNopLogger())
-		r, err := node.App.RollupsKeeper.GetRollup(ctx, "multi")
-		require.NoError(t, err)
+		r := committedRollup(t, node, "multi")
 		require.Equal(t, next, r.NextBatchIndex)
 		require.Equal(t, elementBytes(root), r.StateRoot)
 	}
