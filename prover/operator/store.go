@@ -70,15 +70,15 @@ type batchRecord struct {
 	// TxBatches is how many batches the transaction TxHash carries (0 or
 	// 1: this one alone): a failed transaction of several is resent one
 	// batch per transaction, so the batch at fault is told apart.
-	TxBatches int `json:"tx_batches,omitempty"`
-	Height        int64       `json:"height,omitempty"`
-	GasUsed       int64       `json:"gas_used,omitempty"`
-	Reason        string      `json:"reason,omitempty"`
-	BuiltAt       int64       `json:"built_at"` // unix milliseconds
-	ProvenAt      int64       `json:"proven_at,omitempty"`
-	ProveMillis   int64       `json:"prove_ms,omitempty"`
-	SubmittedAt   int64       `json:"submitted_at,omitempty"`
-	VerifiedAt    int64       `json:"verified_at,omitempty"`
+	TxBatches   int    `json:"tx_batches,omitempty"`
+	Height      int64  `json:"height,omitempty"`
+	GasUsed     int64  `json:"gas_used,omitempty"`
+	Reason      string `json:"reason,omitempty"`
+	BuiltAt     int64  `json:"built_at"` // unix milliseconds
+	ProvenAt    int64  `json:"proven_at,omitempty"`
+	ProveMillis int64  `json:"prove_ms,omitempty"`
+	SubmittedAt int64  `json:"submitted_at,omitempty"`
+	VerifiedAt  int64  `json:"verified_at,omitempty"`
 	// Followed: another operator built this batch (Submitter); this
 	// operator applied it from the chain's data.
 	Followed  bool   `json:"followed,omitempty"`
