@@ -14,6 +14,7 @@ import (
 
 	"github.com/nativechain/nativechain/app/apptest"
 	"github.com/nativechain/nativechain/protocol"
+	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	rollupstypes "github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
@@ -270,4 +271,24 @@ func TestMultiBatch_OutOfOrderInABlockFailsOnlyTheEarlyBatch(t *testing.T) {
 	requireTxFailedWith(t, res.TxResults[0], rollupstypes.ErrWrongBatchIndex)
 	requireTxOK(t, res.TxResults[1])
 	m.requireRollup(t, 2, 5)
+}
+
+// One bundle may carry consecutive batches of one rollup; a lone batch
+// built on the bundle's last one is admitted while the bundle is pending.
+func TestMultiBatch_BundleOfConsecutiveBatchesThenALoneOne(t *testing.T) {
+	m := newMultiBatchChain(t)
+	bundle := m.SignTx(m.operator, &crossrolluptypes.MsgSubmitBundle{Batches: []*rollupstypes.MsgSubmitBatch{
+		m.batch(t, m.operator, 1, 1, 5, "one"), m.batch(t, m.operator, 2, 5, 6, "two"),
+	}})
+	m.requireAdmitted(t, bundle, abci.CheckTxType_New)
+	third := m.SignTx(m.outsider, m.batch(t, m.outsider, 3, 6, 7, "three"))
+	m.requireAdmitted(t, third, abci.CheckTxType_New)
+
+	pairings, proofs := m.replicaProcess(t, bundle, third)
+	require.Equal(t, uint64(1), pairings)
+	require.Equal(t, uint64(3), proofs)
+	res := m.block(bundle, third)
+	requireTxOK(t, res.TxResults[0])
+	requireTxOK(t, res.TxResults[1])
+	m.requireRollup(t, 4, 7)
 }
