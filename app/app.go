@@ -441,8 +441,8 @@ func (app *NativeApp) setAnteHandler() {
 	// The SDK's decorators run first (fees, signatures, sequence), so a
 	// batch proof is only verified for a correctly signed, fee-paying tx.
 	batchAnte := sdk.ChainAnteDecorators(
+		crossrollupante.NewBundleDecorator(app.CrossRollupKeeper),
 		rollupsante.NewBatchProofDecorator(app.RollupsKeeper),
-		crossrollupante.NewBundleDecorator(app.CrossRollupKeeper, app.RollupsKeeper),
 	)
 	app.SetAnteHandler(func(ctx sdk.Context, tx sdk.Tx, simulate bool) (sdk.Context, error) {
 		ctx, err := sdkAnte(ctx, tx, simulate)

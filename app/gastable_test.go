@@ -132,17 +132,14 @@ type gasMeasure struct {
 	schemas map[string]collections.Schema
 }
 
-// measureGas runs the same blocks on the untouched app and on a traced
-// one, from a chain where payments (and dex) are registered and two
-// batches have already landed (so the measured batch is one of many:
-// every record it touches exists), and returns the trace of the measured
-// transaction.
-func measureGas(t *testing.T, sc gasScenario) gasMeasure {
+// gasSetup is a chain where payments (and dex) are registered and two
+// batches of payments (slots slots) have already landed, so a measured
+// batch is one of many: every record it touches exists.
+func gasSetup(t *testing.T, slots int) (*gasTwin, *gasL2) {
 	t.Helper()
 	w := newGasTwin(t)
-	admin, operator, outsider := w.traced.Accounts[0], w.traced.Accounts[1], w.traced.Accounts[2]
+	admin, operator := w.traced.Accounts[0], w.traced.Accounts[1]
 	prover := committedProver(t)
-	slots := max(sc.transfers+boolInt(sc.routed), 2)
 	p := payments.Params{Depth: payments.ProductionDepth, Slots: slots, Denom: app.BondDenom}
 	l2 := newGasL2(t, p)
 
@@ -168,6 +165,18 @@ func measureGas(t *testing.T, sc gasScenario) gasMeasure {
 	w.block(deposit(l2.alice.Public, 1_000_000_000), deposit(l2.bob.Public, 1_000_000))
 	w.block(w.batch(l2, operator, nil))                // credits both deposits
 	w.block(w.batch(l2, operator, l2.transfers(t, 1))) // a transfer: the fee payout path and this epoch's reward record exist
+	return w, l2
+}
+
+// measureGas runs the same blocks on the untouched app and on a traced
+// one, from a chain where payments (and dex) are registered and two
+// batches have already landed (so the measured batch is one of many:
+// every record it touches exists), and returns the trace of the measured
+// transaction.
+func measureGas(t *testing.T, sc gasScenario) gasMeasure {
+	t.Helper()
+	w, l2 := gasSetup(t, max(sc.transfers+boolInt(sc.routed), 2))
+	admin, operator, outsider := w.traced.Accounts[0], w.traced.Accounts[1], w.traced.Accounts[2]
 
 	var tx []byte
 	if sc.transfers == 0 {
@@ -203,6 +212,8 @@ type gasTwin struct {
 	ref, traced *apptest.Chain
 	trace       *apptest.GasTrace
 	lastBatch   *rollupstypes.MsgSubmitBatch
+	// lastCommitment is the statement of lastBatch.
+	lastCommitment protocol.BatchCommitment
 }
 
 func newGasTwin(t *testing.T) *gasTwin {
@@ -232,6 +243,14 @@ func (w *gasTwin) block(txs ...[]byte) *abci.ResponseFinalizeBlock {
 // batch builds, proves and signs the next payments batch from the L2
 // state and the chain's inbox.
 func (w *gasTwin) batch(l2 *gasL2, submitter *apptest.Account, txs []payments.Tx) []byte {
+	w.t.Helper()
+	return w.traced.SignTxNoMemo(submitter, w.batchMsg(l2, submitter, txs, false))
+}
+
+// batchMsg builds and proves the next payments batch: on the committed
+// rollup record and inbox, or, if onLast, on the batch batchMsg built last
+// (consecutive batches in one block; it consumes no inbox entry).
+func (w *gasTwin) batchMsg(l2 *gasL2, submitter *apptest.Account, txs []payments.Tx, onLast bool) *rollupstypes.MsgSubmitBatch {
 	t := w.t
 	t.Helper()
 	ctx := w.traced.Context()
@@ -249,8 +268,12 @@ func (w *gasTwin) batch(l2 *gasL2, submitter *apptest.Account, txs []payments.Tx
 		require.NoError(t, err)
 		entries = append(entries, e)
 	}
+	index := r.NextBatchIndex
+	if onLast {
+		index, before, entries = w.lastCommitment.BatchIndex+1, w.lastCommitment.InboxAfter, nil
+	}
 	b, err := l2.state.BuildBatch(payments.BatchContext{
-		ChainID: apptest.ChainID, RollupID: "payments", BatchIndex: r.NextBatchIndex,
+		ChainID: apptest.ChainID, RollupID: "payments", BatchIndex: index,
 		Submitter: submitter.Address, InboxBefore: before,
 	}, entries, txs)
 	require.NoError(t, err)
@@ -259,12 +282,12 @@ func (w *gasTwin) batch(l2 *gasL2, submitter *apptest.Account, txs []payments.Tx
 	outbox, err := b.EncodedOutbox()
 	require.NoError(t, err)
 	msg := &rollupstypes.MsgSubmitBatch{
-		Submitter: submitter.Address.String(), RollupId: "payments", BatchIndex: r.NextBatchIndex,
+		Submitter: submitter.Address.String(), RollupId: "payments", BatchIndex: index,
 		NewStateRoot: protocol.StateRootBytes(b.NewRoot), Data: b.Data, InboxConsumed: b.InboxConsumed,
 		Outbox: outbox, Proof: committedProver(t).prove(t, b.Commitment), L2TxCount: b.Commitment.L2TxCount,
 	}
-	w.lastBatch = msg
-	return w.traced.SignTxNoMemo(submitter, msg)
+	w.lastBatch, w.lastCommitment = msg, b.Commitment
+	return msg
 }
 
 // gasL2 is the payments rollup's native state with two funded accounts.

@@ -127,8 +127,9 @@ func TestBridge_RoutesInTheSameBlockAndBundlesApplyAtomically(t *testing.T) {
 	res = c.NextBlock(c.SignTx(c.operator, answer))
 	requireTxFailedWith(t, res.TxResults[0], rollupstypes.ErrInboxOverconsumed)
 
-	// CheckTx admits the bundle (its batches checked in order on a
-	// throwaway branch) and refuses a bundle whose answer is tampered.
+	// CheckTx admits the bundle (its batches applied in order on the
+	// check state, not the committed state) and refuses a bundle whose
+	// answer is tampered.
 	tampered := *answer
 	tampered.NewStateRoot = elementBytes(999)
 	check, err := c.App.CheckTx(&abci.RequestCheckTx{
@@ -142,7 +143,8 @@ func TestBridge_RoutesInTheSameBlockAndBundlesApplyAtomically(t *testing.T) {
 	check, err = c.App.CheckTx(&abci.RequestCheckTx{Tx: bundleTx, Type: abci.CheckTxType_New})
 	require.NoError(t, err)
 	require.Zero(t, check.Code, check.Log)
-	require.Equal(t, dex.InboxSize, c.rollup(t, "dex").InboxSize, "CheckTx of a bundle writes nothing")
+	require.Equal(t, dex.InboxSize, committedRollup(t, c.Chain, "dex").InboxSize, "CheckTx of a bundle writes no committed state")
+	require.Equal(t, dex.InboxSize+1, c.rollup(t, "dex").InboxSize, "the check state carries the bundle (issue 16)")
 
 	res = c.NextBlock(bundleTx)
 	requireTxOK(t, res.TxResults[0])

@@ -279,8 +279,8 @@ func tracedAnteHandler(a *app.NativeApp, trace *GasTrace) sdk.AnteHandler {
 		ante.NewIncrementSequenceDecorator(a.AccountKeeper),
 	)
 	batchAnte := sdk.ChainAnteDecorators(
+		crossrollupante.NewBundleDecorator(a.CrossRollupKeeper),
 		rollupsante.NewBatchProofDecorator(a.RollupsKeeper),
-		crossrollupante.NewBundleDecorator(a.CrossRollupKeeper, a.RollupsKeeper),
 	)
 	return func(ctx sdk.Context, tx sdk.Tx, simulate bool) (sdk.Context, error) {
 		defer func() { trace.ante = false }()

@@ -16,9 +16,10 @@
 //     lowest index first, through a Prover: prover/fleet's (jobs on a NATS
 //     JetStream work queue, proven by workers, each proof checked against
 //     the verifying key) or InlineProver (this process, one at a time).
-//   - submitter (submitter.go): sends proven batches one at a time, in
-//     index order, through the SDK's tx factory and keyring, while proving
-//     already works on the next one, and tracks their inclusion.
+//   - submitter (submitter.go): sends proven batches in index order,
+//     consecutive proven ones together as several MsgSubmitBatch in one
+//     transaction, through the SDK's tx factory and keyring, while proving
+//     already works on the next ones, and tracks their inclusion.
 //   - follower (follower.go, follow_match.go, standby.go): polls the chain
 //     for new blocks; when the rollup's next_batch_index moves past a
 //     batch, the batch is committed to the verified state, this operator's

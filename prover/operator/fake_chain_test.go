@@ -52,6 +52,13 @@ type fakeChain struct {
 	// test), which the operator checked against the verifying key before
 	// submitting; the chain takes any non-empty proof.
 	realProofs bool
+	// groups are the sizes of the transactions of several batches
+	// broadcast (SubmitBatches), in order.
+	groups []int
+	// failGroups: the next this many transactions of several batches fail
+	// in their block (all or nothing, as the chain runs a transaction);
+	// refuseGroups: the next this many are refused by CheckTx.
+	failGroups, refuseGroups int
 }
 
 // proofHolds is the chain's proof check: a fake proof holds only for the
@@ -71,6 +78,8 @@ var fakeModuleAccounts = []string{"fee_collector", "distribution", "mint", "bond
 type pendingBatch struct {
 	msg  *types.MsgSubmitBatch
 	hash string
+	// group: the batches of a transaction of several (msg is nil).
+	group []*types.MsgSubmitBatch
 }
 
 // fakeClient is a second operator's connection to the same fake chain: its
@@ -97,7 +106,7 @@ func newFakeChain(rollupID string, p payments.Params) *fakeChain {
 	return &fakeChain{
 		id: "fake-1", height: 1,
 		rollup: types.Rollup{Id: rollupID, GenesisStateRoot: root, StateRoot: root, NextBatchIndex: 1,
-			Status: types.ROLLUP_STATUS_ACTIVE, InboxAccumulator: protocol.StateRootBytes(acc),
+			Status: types.ROLLUP_STATUS_ACTIVE, InboxAccumulator: protocol.StateRootBytes(acc), MaxBatchDataBytes: types.DefaultMaxBatchDataBytes,
 			ConsumedAccumulator: protocol.StateRootBytes(acc), Operators: []string{sub.String()}},
 		batches: map[uint64]types.Batch{}, results: map[string]TxResult{}, posted: map[uint64]*types.MsgSubmitBatch{},
 		submits: map[uint64]int{}, applied: map[uint64]int{}, submitter: sub,
@@ -231,15 +240,50 @@ func (c *fakeChain) Height(context.Context) (int64, error) {
 }
 
 func (c *fakeChain) apply(p pendingBatch) {
-	m, hash := p.msg, p.hash
-	r := &c.rollup
-	if m.BatchIndex != r.NextBatchIndex {
-		c.results[hash] = TxResult{Height: c.height, Code: 5, Codespace: "rollups", Log: "wrong batch index"}
+	if p.group != nil {
+		c.applyGroup(p)
 		return
 	}
-	if !c.proofHolds(m.Proof, r.StateRoot) {
-		c.results[hash] = TxResult{Height: c.height, Code: 7, Codespace: "rollups", Log: "invalid proof"}
+	if fail := c.applyMsg(p.msg); fail != nil {
+		c.results[p.hash] = *fail
 		return
+	}
+	c.results[p.hash] = TxResult{Height: c.height, GasUsed: 100000}
+}
+
+// applyGroup applies a transaction of several batches in order, all or
+// nothing.
+func (c *fakeChain) applyGroup(p pendingBatch) {
+	if c.failGroups > 0 {
+		c.failGroups--
+		c.results[p.hash] = TxResult{Height: c.height, Code: 11, Codespace: "sdk", Log: "out of gas"}
+		return
+	}
+	saved, inbox := c.rollup, len(c.inbox)
+	for i, m := range p.group {
+		if fail := c.applyMsg(m); fail != nil {
+			for _, done := range p.group[:i] {
+				delete(c.batches, done.BatchIndex)
+				delete(c.posted, done.BatchIndex)
+				c.applied[done.BatchIndex]--
+			}
+			c.rollup, c.inbox = saved, c.inbox[:inbox]
+			c.results[p.hash] = *fail
+			return
+		}
+	}
+	c.results[p.hash] = TxResult{Height: c.height, GasUsed: 100000 + 50000*int64(len(p.group)-1)}
+}
+
+// applyMsg applies one batch, or returns the failed result it gets.
+// Caller holds mu.
+func (c *fakeChain) applyMsg(m *types.MsgSubmitBatch) *TxResult {
+	r := &c.rollup
+	if m.BatchIndex != r.NextBatchIndex {
+		return &TxResult{Height: c.height, Code: 5, Codespace: "rollups", Log: "wrong batch index"}
+	}
+	if !c.proofHolds(m.Proof, r.StateRoot) {
+		return &TxResult{Height: c.height, Code: 7, Codespace: "rollups", Log: "invalid proof"}
 	}
 	outbox, _ := protocol.DecodeOutbox(m.Outbox)
 	var refunds []protocol.InboxEntry
@@ -251,8 +295,7 @@ func (c *fakeChain) apply(p pendingBatch) {
 			refunds = append(refunds, protocol.InboxEntry{Kind: protocol.InboxKindRefund, Sender: e.Recipient, Recipient: e.Sender,
 				Denom: e.Denom, Amount: e.Amount})
 		default:
-			c.results[hash] = TxResult{Height: c.height, Code: 8, Codespace: "crossrollup", Log: fmt.Sprintf("outbox entry %d: %s", i, why)}
-			return
+			return &TxResult{Height: c.height, Code: 8, Codespace: "crossrollup", Log: fmt.Sprintf("outbox entry %d: %s", i, why)}
 		}
 	}
 	c.applied[m.BatchIndex]++
@@ -260,7 +303,7 @@ func (c *fakeChain) apply(p pendingBatch) {
 	for _, e := range refunds {
 		c.appendInbox(e)
 	}
-	c.results[hash] = TxResult{Height: c.height, GasUsed: 100000}
+	return nil
 }
 
 // land applies a batch to the rollup as the chain's keeper would (without
@@ -367,6 +410,37 @@ func (c *fakeChain) SubmitBatch(_ context.Context, m *types.MsgSubmitBatch) (str
 	c.submits[m.BatchIndex]++
 	hash := fmt.Sprintf("%x-%d", m.BatchIndex, c.submits[m.BatchIndex])
 	c.mempool = append(c.mempool, pendingBatch{msg: m, hash: hash})
+	return hash, nil
+}
+
+// SubmitBatches is SubmitBatch for a transaction of several batches:
+// CheckTx runs them in order on the committed record.
+func (c *fakeChain) SubmitBatches(_ context.Context, msgs []*types.MsgSubmitBatch) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.down {
+		return "", errDown
+	}
+	if c.refuseGroups > 0 {
+		c.refuseGroups--
+		return "", &CheckTxError{Codespace: "rollups", Code: 9, Log: "refused"}
+	}
+	next, root := c.rollup.NextBatchIndex, c.rollup.StateRoot
+	for _, m := range msgs {
+		if m.BatchIndex != next {
+			return "", &CheckTxError{Codespace: "rollups", Code: 5, Log: "wrong batch index"}
+		}
+		if !c.proofHolds(m.Proof, root) {
+			return "", &CheckTxError{Codespace: "rollups", Code: 7, Log: "invalid proof"}
+		}
+		next, root = next+1, m.NewStateRoot
+	}
+	for _, m := range msgs {
+		c.submits[m.BatchIndex]++
+	}
+	c.groups = append(c.groups, len(msgs))
+	hash := fmt.Sprintf("g%x-%d-%d", msgs[0].BatchIndex, len(msgs), c.submits[msgs[0].BatchIndex])
+	c.mempool = append(c.mempool, pendingBatch{group: msgs, hash: hash})
 	return hash, nil
 }
 

@@ -67,14 +67,18 @@ type batchRecord struct {
 	L2TxCount     uint64      `json:"l2_tx_count"`
 	Proof         []byte      `json:"proof,omitempty"`
 	TxHash        string      `json:"tx_hash,omitempty"`
-	Height        int64       `json:"height,omitempty"`
-	GasUsed       int64       `json:"gas_used,omitempty"`
-	Reason        string      `json:"reason,omitempty"`
-	BuiltAt       int64       `json:"built_at"` // unix milliseconds
-	ProvenAt      int64       `json:"proven_at,omitempty"`
-	ProveMillis   int64       `json:"prove_ms,omitempty"`
-	SubmittedAt   int64       `json:"submitted_at,omitempty"`
-	VerifiedAt    int64       `json:"verified_at,omitempty"`
+	// TxBatches is how many batches the transaction TxHash carries (0 or
+	// 1: this one alone): a failed transaction of several is resent one
+	// batch per transaction, so the batch at fault is told apart.
+	TxBatches   int    `json:"tx_batches,omitempty"`
+	Height      int64  `json:"height,omitempty"`
+	GasUsed     int64  `json:"gas_used,omitempty"`
+	Reason      string `json:"reason,omitempty"`
+	BuiltAt     int64  `json:"built_at"` // unix milliseconds
+	ProvenAt    int64  `json:"proven_at,omitempty"`
+	ProveMillis int64  `json:"prove_ms,omitempty"`
+	SubmittedAt int64  `json:"submitted_at,omitempty"`
+	VerifiedAt  int64  `json:"verified_at,omitempty"`
 	// Followed: another operator built this batch (Submitter); this
 	// operator applied it from the chain's data.
 	Followed  bool   `json:"followed,omitempty"`
@@ -305,6 +309,32 @@ func (s *store) nextToSubmit() (*batchRecord, batchRecord, bool) {
 		return nil, batchRecord{}, false
 	}
 	return rec, *rec, true
+}
+
+// snapshot is the unverified batch at index, with a copy of it as it is
+// now.
+func (s *store) snapshot(index uint64) (*batchRecord, batchRecord, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.records[index]
+	if !ok {
+		return nil, batchRecord{}, false
+	}
+	return rec, *rec, true
+}
+
+// sameTx are the unverified batches submitted in the transaction hash, in
+// index order.
+func (s *store) sameTx(hash string) []*batchRecord {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*batchRecord
+	for _, i := range s.unverifiedIndices() {
+		if r := s.records[i]; r.Status == BatchSubmitted && r.TxHash == hash {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // inclusion is what the submitter learned of rec's transaction.

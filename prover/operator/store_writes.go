@@ -46,14 +46,19 @@ func (s *store) proven(rec *batchRecord, newRoot, proof []byte, elapsed time.Dur
 	return false, s.persist(rec)
 }
 
-// submitted records that rec's transaction hash passed the node's CheckTx.
-func (s *store) submitted(rec *batchRecord, hash string) {
+// submitted records that the transaction hash carrying recs (consecutive
+// batches, in index order) passed the node's CheckTx.
+func (s *store) submitted(recs []*batchRecord, hash string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.current(rec) {
-		rec.Status, rec.TxHash, rec.SubmittedAt = BatchSubmitted, hash, time.Now().UnixMilli()
-		if err := s.persist(rec); err != nil {
-			s.log.Error("persist submission", "index", rec.Index, "err", err)
+	now := time.Now().UnixMilli()
+	for _, rec := range recs {
+		if s.current(rec) {
+			rec.Status, rec.TxHash, rec.TxBatches, rec.SubmittedAt = BatchSubmitted, hash, len(recs), now
+			rec.Height, rec.GasUsed = 0, 0
+			if err := s.persist(rec); err != nil {
+				s.log.Error("persist submission", "index", rec.Index, "err", err)
+			}
 		}
 	}
 }
@@ -69,12 +74,14 @@ func (s *store) resend(rec *batchRecord) {
 	}
 }
 
-// included records where rec's transaction landed.
+// included records where rec's transaction landed, and rec's share of
+// its gas: the transaction's gas split evenly over the batches it
+// carries, so the gas per L2 transaction is not counted once per batch.
 func (s *store) included(rec *batchRecord, height, gasUsed int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.current(rec) {
-		rec.Height, rec.GasUsed = height, gasUsed
+		rec.Height, rec.GasUsed = height, gasUsed/int64(max(rec.TxBatches, 1))
 	}
 }
 

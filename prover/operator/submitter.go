@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -13,19 +14,51 @@ import (
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
-// submitter sends proven batches to the chain strictly in index order, one
-// at a time (the lowest unverified batch), through the Chain's tx factory
+// submitter sends proven batches to the chain strictly in index order,
+// starting at the lowest unverified batch, through the Chain's tx factory
 // and keyring, and tracks each until it is included: a batch lost on the
 // way is sent again after the chain is asked, a refusal is told apart from
 // a race lost to another operator, and a rejection is recorded. Its state
 // is the batches' statuses, in the store.
+//
+// When the batches after the lowest are proven too (a prover fleet proves
+// consecutive batches in parallel), it sends them together, in index
+// order, as several MsgSubmitBatch in one transaction (batchesSubmitter):
+// they land in one block, pay the transaction's fixed cost (signature, fee,
+// tx bytes) once, and the chain verifies them in one multi-pairing
+// (docs/decisions.md, "Consecutive batches in one transaction"). Such a
+// transaction is all or nothing; if it is refused or fails, its batches
+// are sent again one per transaction from the first that did not land, so
+// the batch at fault is found and handled as a lone batch is.
 type submitter struct {
 	*env
 	store    *store
 	builder  *builder
 	follower *follower
 	wakeup   chan struct{}
+	// soloThrough: batches up to this index go one per transaction (after
+	// a transaction of several was refused or failed). Only the submit
+	// loop reads and writes it.
+	soloThrough uint64
 }
+
+// batchesSubmitter is a Chain that can send several batches in one
+// transaction, applied in order, all or nothing (CometChain).
+type batchesSubmitter interface {
+	// SubmitBatches signs and broadcasts one transaction carrying msgs;
+	// it returns the tx hash once the node's CheckTx accepted it.
+	SubmitBatches(ctx context.Context, msgs []*types.MsgSubmitBatch) (string, error)
+}
+
+// maxBatchesPerTx bounds the batches the submitter puts in one
+// transaction. The chain bounds their bytes (batchBytesPerTx).
+const maxBatchesPerTx = 8
+
+// batchBytesPerTx is the data and outbox bytes the submitter puts in one
+// transaction: x/rollups' mempool admits twice max_batch_data_bytes
+// (ante.MaxBatchBytesPerTxFactor), and a rollup's cap is at most that
+// param.
+func batchBytesPerTx(r types.Rollup) int { return 2 * int(min(r.MaxBatchDataBytes, 1<<30)) }
 
 // wake tells the submitter a batch was proven or a block came.
 func (s *submitter) wake() { signal(s.wakeup) }
@@ -102,9 +135,27 @@ func (s *submitter) broadcast(ctx context.Context, rec *batchRecord, r batchReco
 		s.wake()
 		return false // the follower commits it
 	}
-	hash, err := s.chain.SubmitBatch(ctx, s.msgFor(r))
+	recs, msgs := s.readyRun(rec, r, cr)
+	var hash string
+	if len(msgs) > 1 {
+		hash, err = s.chain.(batchesSubmitter).SubmitBatches(ctx, msgs)
+	} else {
+		hash, err = s.chain.SubmitBatch(ctx, msgs[0])
+	}
 	var ce *CheckTxError
 	switch {
+	case errors.As(err, &ce) && !ce.transient() && len(msgs) > 1:
+		s.soloThrough = max(s.soloThrough, msgs[len(msgs)-1].BatchIndex)
+		s.log.Warn("transaction of several batches refused; sending them one per transaction",
+			"from", r.Index, "to", s.soloThrough, "refusal", ce.Error())
+		s.wake()
+		return false
+	case errors.As(err, &ce) && !ce.transient() && pendingIndex(ce) && cr.NextBatchIndex == r.Index:
+		// The node's check state holds a batch for this index that is not
+		// in a block yet (an earlier copy of this one, or another
+		// operator's): wait for the block, then look again.
+		s.log.Info("a batch for this index is pending in the node's mempool; waiting for a block", "index", r.Index)
+		return true
 	case errors.As(err, &ce) && !ce.transient():
 		if s.lostRace(ctx, r) {
 			s.log.Info("another operator's batch took this index first; following it", "index", r.Index, "refusal", ce.Error())
@@ -116,10 +167,47 @@ func (s *submitter) broadcast(ctx context.Context, rec *batchRecord, r batchReco
 		s.log.Warn("submit batch failed; retrying with backoff", "index", r.Index, "err", err)
 		return true
 	}
-	s.store.submitted(rec, hash)
-	s.metrics.batchesSubmitted.Inc()
-	s.log.Info("batch submitted", "index", r.Index, "tx", hash)
+	s.store.submitted(recs, hash)
+	s.metrics.batchesSubmitted.Add(float64(len(recs)))
+	s.log.Info("batch submitted", "index", r.Index, "batches", len(recs), "tx", hash)
 	return false
+}
+
+// readyRun is rec and the proven batches right after it, each built on
+// the one before, as many as one transaction takes (maxBatchesPerTx,
+// batchBytesPerTx), with their messages: the batches the next transaction
+// carries. It is rec alone when the chain sends one batch per transaction
+// or rec is in a run that must go one per transaction (soloThrough).
+func (s *submitter) readyRun(rec *batchRecord, r batchRecord, cr types.Rollup) ([]*batchRecord, []*types.MsgSubmitBatch) {
+	recs, msgs := []*batchRecord{rec}, []*types.MsgSubmitBatch{s.msgFor(r)}
+	if _, ok := s.chain.(batchesSubmitter); !ok || r.Index <= s.soloThrough {
+		return recs, msgs
+	}
+	bytes, budget := len(r.Data)+len(r.Outbox), batchBytesPerTx(cr)
+	prev := r
+	for len(recs) < maxBatchesPerTx {
+		next, snap, ok := s.store.snapshot(prev.Index + 1)
+		if !ok || snap.Status != BatchProven || string(snap.PrevRoot) != string(prev.NewRoot) {
+			break
+		}
+		if bytes += len(snap.Data) + len(snap.Outbox); bytes > budget {
+			break
+		}
+		recs, msgs = append(recs, next), append(msgs, s.msgFor(snap))
+		prev = snap
+	}
+	return recs, msgs
+}
+
+// pendingIndex reports whether a refusal says the batch index is not the
+// one the node expects: when the committed chain does expect it, a batch
+// for that index is pending in the node's mempool (the check state runs
+// the mempool's batches, x/rollups/ante).
+func pendingIndex(ce *CheckTxError) bool {
+	if ce.Codespace == types.ModuleName && ce.Code == types.ErrWrongBatchIndex.ABCICode() {
+		return true
+	}
+	return ce.Codespace == "simulation" && strings.Contains(ce.Log, types.ErrWrongBatchIndex.Error())
 }
 
 func (s *submitter) checkSubmitted(ctx context.Context, rec *batchRecord, r batchRecord) bool {
@@ -130,7 +218,9 @@ func (s *submitter) checkSubmitted(ctx context.Context, rec *batchRecord, r batc
 	if !found {
 		if time.Since(time.UnixMilli(r.SubmittedAt)) > submitTimeout {
 			s.log.Warn("batch not included in time; checking the chain before sending it again", "index", r.Index, "tx", r.TxHash)
-			s.store.resend(rec)
+			for _, b := range s.store.sameTx(r.TxHash) {
+				s.store.resend(b)
+			}
 		}
 		return false
 	}
@@ -144,6 +234,20 @@ func (s *submitter) checkSubmitted(ctx context.Context, rec *batchRecord, r batc
 	}
 	if cr.NextBatchIndex > r.Index {
 		return false // an earlier copy of this batch, or another operator's batch, took the index: the follower commits or follows it
+	}
+	if r.TxBatches > 1 {
+		// The transaction failed whole, for one of its batches: send them
+		// again one per transaction, from this one (the first not landed),
+		// so the one at fault fails alone.
+		group := s.store.sameTx(r.TxHash)
+		for _, b := range group {
+			s.soloThrough = max(s.soloThrough, b.Index)
+			s.store.resend(b)
+		}
+		s.log.Warn("transaction of several batches failed in its block; sending them one per transaction",
+			"from", r.Index, "to", s.soloThrough, "code", res.Code, "log", res.Log)
+		s.wake()
+		return false
 	}
 	s.reject(ctx, rec, fmt.Sprintf("failed in block %d (codespace %s, code %d): %s; %s", res.Height, res.Codespace, res.Code, res.Log, s.diagnose(ctx, r)))
 	return false

@@ -1,8 +1,8 @@
 // Package ante holds x/crossrollup's transaction-admission check for
-// bundles: BundleDecorator applies every MsgSubmitBundle of a transaction
-// to a throwaway branch of the check state in CheckTx and ReCheckTx, after
-// x/rollups' cheap checks of all its batches (x/rollups/ante), so a bundle
-// that would fail never enters the mempool. It runs after x/rollups'
-// BatchProofDecorator in the app's ante chain (app/app.go); in FinalizeBlock
-// the bundle's message handler (keeper/bundle.go) does the work for real.
+// bundles: BundleDecorator runs the bundle-level checks of every
+// MsgSubmitBundle (the message, max_bundle_batches) in CheckTx and
+// ReCheckTx. It runs before x/rollups' BatchProofDecorator in the app's
+// ante chain (app/app.go), which applies the bundle's batches in order on
+// the check state, as the bundle's handler (keeper/bundle.go) does in
+// FinalizeBlock.
 package ante

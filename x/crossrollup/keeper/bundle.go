@@ -15,12 +15,8 @@ import (
 // The first failure fails the message, and the transaction's state is then
 // discarded whole: the batches before it are rolled back too.
 func (k Keeper) submitBundle(ctx context.Context, msg *types.MsgSubmitBundle) ([]types.BundleItem, error) {
-	params, err := k.Params.Get(ctx)
-	if err != nil {
+	if err := k.checkBundleSize(ctx, msg); err != nil {
 		return nil, err
-	}
-	if len(msg.Batches) > int(params.MaxBundleBatches) {
-		return nil, types.ErrInvalidBundle.Wrapf("%d batches, max_bundle_batches %d", len(msg.Batches), params.MaxBundleBatches)
 	}
 	applied := make([]types.BundleItem, 0, len(msg.Batches))
 	names := make([]string, 0, len(msg.Batches))
@@ -35,13 +31,26 @@ func (k Keeper) submitBundle(ctx context.Context, msg *types.MsgSubmitBundle) ([
 	return applied, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBundleApplied{Batches: names})
 }
 
-// CheckBundle runs a bundle on a branch of ctx that is then discarded: the
-// CheckTx admission test of a bundle.
-func (k Keeper) CheckBundle(ctx sdk.Context, msg *types.MsgSubmitBundle) error {
+// checkBundleSize bounds the bundle by the max_bundle_batches param.
+func (k Keeper) checkBundleSize(ctx context.Context, msg *types.MsgSubmitBundle) error {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	if len(msg.Batches) > int(params.MaxBundleBatches) {
+		return types.ErrInvalidBundle.Wrapf("%d batches, max_bundle_batches %d", len(msg.Batches), params.MaxBundleBatches)
+	}
+	return nil
+}
+
+// PrecheckBundle runs the checks of a bundle that are the bundle's own,
+// not its batches': the message and the max_bundle_batches param. The
+// CheckTx admission test of a bundle is this, then its batches applied in
+// order by x/rollups' BatchProofDecorator, which is what submitBundle does
+// with them.
+func (k Keeper) PrecheckBundle(ctx sdk.Context, msg *types.MsgSubmitBundle) error {
 	if err := msg.Validate(k.addressCodec); err != nil {
 		return err
 	}
-	branch, _ := ctx.CacheContext() // never written back
-	_, err := k.submitBundle(branch, msg)
-	return err
+	return k.checkBundleSize(ctx, msg)
 }

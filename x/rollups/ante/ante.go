@@ -31,21 +31,34 @@ func LandingContext(ctx sdk.Context) sdk.Context {
 	return ctx.WithBlockHeight(next).WithHeaderInfo(info)
 }
 
-// BatchProofDecorator fully checks every MsgSubmitBatch of a transaction in
-// CheckTx and ReCheckTx (the SDK runs no message handlers there), so a batch
-// with an invalid proof, a stale index or a non-operator submitter never
-// enters the mempool, and one made stale by a block is evicted on recheck.
-// Every batch of the transaction passes the cheap checks before any is
-// hashed or verified, and verification gas is charged before verifying. In
-// FinalizeBlock and simulation it does nothing: the message handler runs
-// the same checks.
+// BatchProofDecorator fully checks every batch of a transaction (its
+// MsgSubmitBatch messages and the batches of its bundles, in message order)
+// in CheckTx and ReCheckTx, where the SDK runs no message handlers, by
+// applying them in order through x/rollups' Msg service on the
+// transaction's ante branch of the check state. So a batch with an invalid
+// proof, a stale index or a non-operator submitter never enters the
+// mempool; a batch built on an earlier batch of the same transaction, or
+// on one still in the mempool, is checked against the rollup record that
+// batch leaves (issue 16: consecutive batches proven in parallel land in
+// one block); and a batch that a block makes stale is evicted on the
+// recheck after it.
+//
+// The SDK writes the ante branch to the check state only when the whole
+// ante handler passes, so a refused transaction leaves the check state as
+// it was, and the check state is reset to the committed state at every
+// commit before the mempool is rechecked in order. Every batch of the
+// transaction passes the cheap checks before any is hashed or verified,
+// and verification gas is charged before verifying (planBatch). In
+// FinalizeBlock and simulation it does nothing: the message handlers run
+// the same code for real.
 type BatchProofDecorator struct {
 	keeper *keeper.Keeper
+	msgs   types.MsgServer
 }
 
 // NewBatchProofDecorator returns the decorator.
 func NewBatchProofDecorator(k *keeper.Keeper) BatchProofDecorator {
-	return BatchProofDecorator{keeper: k}
+	return BatchProofDecorator{keeper: k, msgs: keeper.NewMsgServerImpl(k)}
 }
 
 // AnteHandle implements sdk.AnteDecorator.
@@ -53,22 +66,22 @@ func (d BatchProofDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate boo
 	if !ctx.IsCheckTx() || simulate {
 		return next(ctx, tx, simulate)
 	}
-	var batches []*types.MsgSubmitBatch
-	for _, msg := range tx.GetMsgs() {
-		if batch, ok := msg.(*types.MsgSubmitBatch); ok {
-			batches = append(batches, batch)
-		}
-	}
+	batches := TxBatches(tx)
 	if len(batches) == 0 {
 		return next(ctx, tx, simulate)
 	}
 	landing := LandingContext(ctx)
-	if err := PrecheckBatches(landing, d.keeper, TxBatches(tx)); err != nil {
+	if err := PrecheckBatches(landing, d.keeper, batches); err != nil {
 		return ctx, err
 	}
-	for _, batch := range batches {
-		if err := d.keeper.CheckBatch(landing, batch); err != nil {
-			return ctx, err
+	// The batches' events describe no block: drop them.
+	apply := landing.WithEventManager(sdk.NewEventManager())
+	for i, b := range batches {
+		if _, err := d.msgs.SubmitBatch(apply, b); err != nil {
+			if len(batches) == 1 {
+				return ctx, err
+			}
+			return ctx, errorsmod.Wrapf(err, "batch %d of the transaction (%s/%d)", i, b.RollupId, b.BatchIndex)
 		}
 	}
 	return next(ctx, tx, simulate)

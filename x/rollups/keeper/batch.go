@@ -200,8 +200,9 @@ func (k Keeper) PrecheckBatch(ctx sdk.Context, msg *types.MsgSubmitBatch) error 
 }
 
 // CheckBatch runs every check of a batch, including proof verification,
-// against the current state without writing it. The ante handler calls it
-// in CheckTx so invalid batches never enter the mempool.
+// against the current state without writing it. CheckTx does not use it:
+// the ante handler applies a transaction's batches in order on the check
+// state (x/rollups/ante), so a batch can build on one still in the mempool.
 func (k Keeper) CheckBatch(ctx sdk.Context, msg *types.MsgSubmitBatch) error {
 	if err := msg.Validate(k.addressCodec); err != nil {
 		return err

@@ -106,6 +106,7 @@ func (k Keeper) VerifyBlockBatches(ctx sdk.Context, msgs []*types.MsgSubmitBatch
 		r.NextBatchIndex++
 		r.InboxConsumed += msg.InboxConsumed
 		r.ConsumedAccumulator = plan.accAfter
+		r.LastBatchHeight = ctx.BlockHeight() // as submitBatch: a permissionless submitter's next batch waits again
 		simulated[msg.RollupId] = r
 
 		if k.cache.verified(plan.statement) {
@@ -128,5 +129,6 @@ func (k Keeper) VerifyBlockBatches(ctx sdk.Context, msgs []*types.MsgSubmitBatch
 	for _, p := range plans {
 		k.cache.markVerified(p.statement)
 	}
+	k.cache.noteBlockPass(len(plans))
 	return -1, nil
 }

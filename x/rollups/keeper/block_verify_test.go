@@ -275,3 +275,39 @@ func TestVerifyBlockBatches_LeavesOutAProofOffTheSubgroup(t *testing.T) {
 		require.NoError(t, err, "batch %d", i)
 	}
 }
+
+// The block-level pass simulates the rollup record through the block as
+// submitBatch moves it, last_batch_height included: once a permissionless
+// submitter's batch lands, the same submitter's next batch in the block
+// must wait for the window again, so it is not pre-verified for a
+// transaction that will fail.
+func TestVerifyBlockBatches_PermissionlessNextBatchInTheBlockIsNotPreVerified(t *testing.T) {
+	f := newFixture(t)
+	f.setParams(t, func(p *types.Params) { p.PermissionlessAfterBlocks = 20 })
+	reg := f.register(t, rollupID)
+	f = f.atHeight(reg.RegisteredHeight + 20)
+
+	stranger := func(in batchInput, c protocol.BatchCommitment) *types.MsgSubmitBatch {
+		c.Submitter = f.rawAddress(t, f.outsider)
+		m := f.msgFor(t, testProver(t), c, in)
+		m.Submitter = f.outsider
+		return m
+	}
+	in1, in2 := defaultInput(1), defaultInput(2)
+	c1 := f.commitment(t, rollupID, in1)
+	c2 := c1
+	c2.BatchIndex, c2.PrevStateRoot, c2.NewStateRoot, c2.DAHash = 2, c1.NewStateRoot, mustRoot(t, in2.newRoot), protocol.DAHash(in2.data)
+	msgs := []*types.MsgSubmitBatch{stranger(in1, c1), stranger(in2, c2)}
+
+	before := f.keeper.VerifyCacheStats()
+	bad, err := f.keeper.VerifyBlockBatches(f.ctx, msgs)
+	require.NoError(t, err)
+	require.Equal(t, -1, bad)
+	after := f.keeper.VerifyCacheStats()
+	require.Equal(t, uint64(1), after.BlockPassProofs-before.BlockPassProofs, "only the first batch may land")
+
+	_, err = f.msgServer.SubmitBatch(f.ctx, msgs[0])
+	require.NoError(t, err)
+	_, err = f.msgServer.SubmitBatch(f.ctx, msgs[1])
+	require.ErrorIs(t, err, types.ErrNotOperator)
+}

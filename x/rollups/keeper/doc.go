@@ -3,7 +3,8 @@
 // the liveness rules.
 //
 // Where it sits in a batch's path: operator → MsgSubmitBatch →
-// x/rollups/ante (CheckTx: PrecheckBatch, CheckBatch) → x/rollups/abci
+// x/rollups/ante (CheckTx: PrecheckBatch, then SubmitBatch on the check
+// state, so consecutive batches are admitted in order) → x/rollups/abci
 // (ProcessProposal and PreBlock: VerifyBlockBatches warms the verification
 // cache) → here, in FinalizeBlock (msg_server.go SubmitBatch →
 // submitBatch) → RollupsHooks.AfterBatchVerified → x/crossrollup
@@ -18,8 +19,9 @@
 //   - registry.go: registration, operator and delayed verifying-key
 //     changes, deregistration and wind-down, bonds.
 //   - batch.go: planBatch (every check of a batch, cheapest first, gas
-//     before work), PrecheckBatch and CheckBatch for the ante handlers,
-//     submitBatch for FinalizeBlock.
+//     before work), PrecheckBatch for the ante handlers, CheckBatch (a
+//     read-only check), submitBatch for CheckTx's check state and
+//     FinalizeBlock.
 //   - block_verify.go, verify_cache.go: the block-level batched
 //     verification and the node-local cache of verified statements and
 //     parsed keys (a cache miss recomputes the same answer).

@@ -45,11 +45,15 @@ type verifyCache struct {
 }
 
 // VerifyCacheStats counts the expensive work this node did for batches:
-// proofs it verified (one by one or in a block-level multi-pairing) and DA
-// hashes it computed. For tests and metrics; never read by consensus code.
+// proofs it verified (one by one or in a block-level multi-pairing), DA
+// hashes it computed, and the block-level multi-pairings that verified
+// (BlockMultiPairings) with the proofs they took together
+// (BlockPassProofs). For tests and metrics; never read by consensus code.
 type VerifyCacheStats struct {
-	ProofsVerified uint64
-	DAHashes       uint64
+	ProofsVerified     uint64
+	DAHashes           uint64
+	BlockMultiPairings uint64
+	BlockPassProofs    uint64
 }
 
 // VerifyCacheStats returns the work counters of the keeper's caches.
@@ -123,6 +127,15 @@ func (c *verifyCache) markVerified(id [32]byte) {
 	c.proofs[id] = struct{}{}
 	c.proofOrder = append(c.proofOrder, id)
 	c.stats.ProofsVerified++
+}
+
+// noteBlockPass counts one block-level multi-pairing over n proofs that
+// verified.
+func (c *verifyCache) noteBlockPass(n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stats.BlockMultiPairings++
+	c.stats.BlockPassProofs += uint64(n)
 }
 
 // daHash returns protocol.DAHash(data), computing it once per distinct data.
