@@ -252,7 +252,7 @@ func (k Keeper) submitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (*ty
 	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
 		return nil, err
 	}
-	if err := k.recordBatch(ctx, batch, 0); err != nil {
+	if err := k.recordBatch(ctx, batch, params.BatchHistoryKeep); err != nil {
 		return nil, err
 	}
 	if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventBatchVerified{
