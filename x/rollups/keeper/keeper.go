@@ -52,6 +52,9 @@ type Keeper struct {
 	// Closings indexes (closing height, rollup id) of the rollups winding
 	// down (see registry.go, deregisterRollup); the value is always true.
 	Closings collections.Map[collections.Pair[int64, string], bool]
+	// VerifyingKeys holds each verifying key once, by sha256 (see
+	// verifying_keys.go).
+	VerifyingKeys collections.Map[[]byte, []byte]
 }
 
 // NewKeeper builds the keeper. It panics on a missing dependency or a
@@ -91,6 +94,7 @@ func NewKeeper(
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), collections.BoolValue),
 		Closings: collections.NewMap(sb, types.ClosingsKey, "closings",
 			collections.PairKeyCodec(collections.Int64Key, collections.StringKey), collections.BoolValue),
+		VerifyingKeys: collections.NewMap(sb, types.VerifyingKeysKey, "verifying_keys", collections.BytesKey, collections.BytesValue),
 	}
 	schema, err := sb.Build()
 	if err != nil {

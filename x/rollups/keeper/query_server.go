@@ -2,7 +2,6 @@ package keeper
 
 import (
 	"context"
-	"errors"
 
 	"cosmossdk.io/collections"
 
@@ -46,6 +45,9 @@ func (q queryServer) Rollup(ctx context.Context, req *types.QueryRollupRequest) 
 	if err != nil {
 		return nil, err
 	}
+	if r, err = q.withKeyBytes(ctx, r); err != nil {
+		return nil, err
+	}
 	return &types.QueryRollupResponse{Rollup: r}, nil
 }
 
@@ -55,7 +57,7 @@ func (q queryServer) Rollups(ctx context.Context, req *types.QueryRollupsRequest
 		req = &types.QueryRollupsRequest{}
 	}
 	rollups, page, err := query.CollectionPaginate(ctx, q.Keeper.Rollups, req.Pagination,
-		func(_ string, r types.Rollup) (types.Rollup, error) { return r, nil })
+		func(_ string, r types.Rollup) (types.Rollup, error) { return q.withKeyBytes(ctx, r) })
 	if err != nil {
 		return nil, err
 	}
@@ -67,10 +69,7 @@ func (q queryServer) Batch(ctx context.Context, req *types.QueryBatchRequest) (*
 	if req == nil {
 		return nil, types.ErrInvalidRequest.Wrap("empty request")
 	}
-	b, err := q.Batches.Get(ctx, collections.Join(req.RollupId, req.Index))
-	if errors.Is(err, collections.ErrNotFound) {
-		return nil, types.ErrUnknownBatch.Wrapf("rollup %q batch %d", req.RollupId, req.Index)
-	}
+	b, err := q.GetBatch(ctx, req.RollupId, req.Index)
 	if err != nil {
 		return nil, err
 	}

@@ -110,7 +110,6 @@ func (k Keeper) registerRollup(ctx context.Context, msg *types.MsgRegisterRollup
 		Id:                  msg.RollupId,
 		Admin:               msg.Admin,
 		Operators:           msg.Operators,
-		VerifyingKey:        msg.VerifyingKey,
 		VkHash:              vkHash[:],
 		GenesisStateRoot:    rootBytes,
 		StateRoot:           rootBytes,
@@ -124,6 +123,9 @@ func (k Keeper) registerRollup(ctx context.Context, msg *types.MsgRegisterRollup
 		RegisteredHeight:    sdkCtx.BlockHeight(),
 		LastBatchHeight:     sdkCtx.BlockHeight(),
 		ExitLayout:          exitLayout,
+	}
+	if err := k.putVerifyingKey(ctx, vkHash[:], msg.VerifyingKey); err != nil {
+		return err
 	}
 	if err := k.Rollups.Set(ctx, rollup.Id, rollup); err != nil {
 		return err
@@ -266,8 +268,11 @@ func (k Keeper) updateVerifyingKey(ctx context.Context, msg *types.MsgUpdateVeri
 	if err != nil {
 		return 0, err
 	}
+	if err := k.putVerifyingKey(ctx, h[:], msg.VerifyingKey); err != nil {
+		return 0, err
+	}
 	r.PendingVerifyingKey = &types.PendingVerifyingKey{
-		VerifyingKey: msg.VerifyingKey, VkHash: h[:], ActivationHeight: activation,
+		VkHash: h[:], ActivationHeight: activation,
 		ExitCutoffHeight: cutoff, ProtectedDeadline: protected,
 	}
 	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
@@ -281,11 +286,11 @@ func (k Keeper) updateVerifyingKey(ctx context.Context, msg *types.MsgUpdateVeri
 // effectiveKey returns the verifying key that applies at height: a pending
 // key becomes current once changeDue says so. It does not write;
 // activatePendingKey does.
-func effectiveKey(r types.Rollup, height int64) (vkBytes, vkHash []byte, pendingDue bool) {
+func effectiveKey(r types.Rollup, height int64) (vkHash []byte, pendingDue bool) {
 	if p := r.PendingVerifyingKey; p != nil && changeDue(r, p.ActivationHeight, p.ProtectedDeadline, height) {
-		return p.VerifyingKey, p.VkHash, true
+		return p.VkHash, true
 	}
-	return r.VerifyingKey, r.VkHash, false
+	return r.VkHash, false
 }
 
 // effectiveOperators returns the operator set in force at height.
@@ -306,10 +311,10 @@ func activatePendingKey(ctx sdk.Context, r *types.Rollup) error {
 			return err
 		}
 	}
-	if _, _, due := effectiveKey(*r, ctx.BlockHeight()); !due {
+	if _, due := effectiveKey(*r, ctx.BlockHeight()); !due {
 		return nil
 	}
-	r.VerifyingKey, r.VkHash = r.PendingVerifyingKey.VerifyingKey, r.PendingVerifyingKey.VkHash
+	r.VkHash = r.PendingVerifyingKey.VkHash
 	r.PendingVerifyingKey = nil
 	return ctx.EventManager().EmitTypedEvent(&types.EventVerifyingKeyActivated{RollupId: r.Id, VkHash: hex.EncodeToString(r.VkHash)})
 }

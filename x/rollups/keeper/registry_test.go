@@ -452,8 +452,8 @@ func TestUpdateVerifyingKey_RefusesInvalidUpdates(t *testing.T) {
 			msg := &types.MsgUpdateVerifyingKey{Admin: f.admin, RollupId: rollupID, VerifyingKey: rotatedProver(t).VerifyingKey()}
 			tc.mutate(t, f, msg)
 			var before types.Rollup
-			if r, err := f.keeper.GetRollup(f.ctx, rollupID); err == nil {
-				before = r
+			if res, err := f.queryServer.Rollup(f.ctx, &types.QueryRollupRequest{RollupId: rollupID}); err == nil {
+				before = res.Rollup
 			}
 
 			_, err := f.msgServer.UpdateVerifyingKey(f.ctx, msg)
@@ -513,9 +513,11 @@ func TestUpdateVerifyingKey_ActivatesOnlyAtActivationHeight(t *testing.T) {
 	require.Nil(t, r.PendingVerifyingKey)
 	require.Equal(t, newKey.VerifyingKey(), r.VerifyingKey)
 	require.Equal(t, newHash[:], r.VkHash)
-	batch, err := at.queryServer.Batch(at.ctx, &types.QueryBatchRequest{RollupId: rollupID, Index: 2})
-	require.NoError(t, err)
-	require.Equal(t, newHash[:], batch.Batch.VkHash)
+	// The batch's full record (its event) names the key it was verified with.
+	records := typedEvents[*types.Batch](t, at.ctx)
+	require.Len(t, records, 1)
+	require.Equal(t, uint64(2), records[0].Index)
+	require.Equal(t, newHash[:], records[0].VkHash)
 	activated := typedEvents[*types.EventVerifyingKeyActivated](t, at.ctx)
 	require.Len(t, activated, 1)
 	require.Equal(t, rollupID, activated[0].RollupId)

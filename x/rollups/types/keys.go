@@ -27,4 +27,10 @@ var (
 	// ClosingsKey indexes winding-down rollups by the height they freeze
 	// (without slashing), so EndBlock finds them in order.
 	ClosingsKey = collections.NewPrefix(6) // (closing height, rollup id)
+	// VerifyingKeysKey holds every verifying key a rollup registered or
+	// scheduled, once, by its sha256: the rollup record and its pending key
+	// change name the key by hash only, so a batch never reads or rewrites
+	// the key bytes through the metered store. Kept forever (at most one
+	// entry per registration or key change, each paid for by its writer).
+	VerifyingKeysKey = collections.NewPrefix(7) // sha256(key) -> key bytes
 )

@@ -69,6 +69,13 @@ var (
 	DefaultForcedInclusionFee = sdkmath.NewInt(100_000)
 )
 
+// DefaultBatchHistoryKeep keeps every batch record (about 94 bytes each):
+// the operator's exit tool (nativechaind l2 exit) replays a rollup from its
+// first batch through the Batch query. A chain whose users replay from
+// events and blocks may set a bound; each batch then prunes at most two
+// records.
+const DefaultBatchHistoryKeep uint64 = 0
+
 // DefaultParams returns the default rollups parameters, denominated in the
 // chain's bond denom.
 func DefaultParams() Params {
@@ -87,6 +94,7 @@ func DefaultParams() Params {
 		InboxEntriesPerDeadline:   DefaultInboxEntriesPerDeadline,
 		ForcedEntriesPerDeadline:  DefaultForcedEntriesPerDeadline,
 		ForcedInclusionFee:        sdk.NewCoin(sdk.DefaultBondDenom, DefaultForcedInclusionFee),
+		BatchHistoryKeep:          DefaultBatchHistoryKeep,
 	}
 }
 
