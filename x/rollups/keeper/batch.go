@@ -149,7 +149,7 @@ func (k Keeper) PrecheckBatch(ctx sdk.Context, msg *types.MsgSubmitBatch) error 
 	if err := msg.Validate(k.addressCodec); err != nil {
 		return err
 	}
-	r, err := k.GetRollup(ctx, msg.RollupId)
+	r, err := k.rollupInfo(ctx, msg.RollupId) // status and cap: the cold part
 	if err != nil {
 		return err
 	}
@@ -206,6 +206,10 @@ func (k Keeper) submitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (*ty
 	if err != nil {
 		return nil, err
 	}
+	was, err := coldSnapshot(r)
+	if err != nil {
+		return nil, err
+	}
 	plan, err := k.planBatch(sdkCtx, params, r, msg)
 	if err != nil {
 		return nil, err
@@ -249,7 +253,7 @@ func (k Keeper) submitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (*ty
 		return nil, err
 	}
 
-	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
+	if err := k.updateRollup(ctx, was, r); err != nil {
 		return nil, err
 	}
 	if err := k.recordBatch(ctx, batch, params.BatchHistoryKeep); err != nil {

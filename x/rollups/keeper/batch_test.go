@@ -410,7 +410,7 @@ func TestSubmitBatch_RefusesBatchesThatDoNotFitTheRollup(t *testing.T) {
 		{"frozen rollup", func(t *testing.T, f fixture, _ *types.MsgSubmitBatch) {
 			r := f.rollup(t, rollupID)
 			r.Status = types.ROLLUP_STATUS_FROZEN
-			require.NoError(t, f.keeper.Rollups.Set(f.ctx, rollupID, r))
+			require.NoError(t, f.keeper.SetRollup(f.ctx, r))
 		}, types.ErrRollupNotActive},
 	}
 	f := newFixture(t)

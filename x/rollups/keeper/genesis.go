@@ -28,7 +28,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 				return err
 			}
 		}
-		if err := k.Rollups.Set(ctx, r.Id, withoutKeyBytes(r)); err != nil {
+		if err := k.SetRollup(ctx, withoutKeyBytes(r)); err != nil {
 			return err
 		}
 		// The deadline index is derived state: rebuilt from the records.
@@ -84,8 +84,12 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	gs := &types.GenesisState{Params: params}
-	err = k.Rollups.Walk(ctx, nil, func(_ string, r types.Rollup) (bool, error) {
-		r, err := k.withKeyBytes(ctx, r)
+	err = k.RollupInfos.Walk(ctx, nil, func(id string, cold types.Rollup) (bool, error) {
+		hot, err := k.Rollups.Get(ctx, id)
+		if err != nil {
+			return true, err
+		}
+		r, err := k.withKeyBytes(ctx, joinRollup(cold, hot))
 		if err != nil {
 			return true, err
 		}

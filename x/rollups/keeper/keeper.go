@@ -35,11 +35,14 @@ type Keeper struct {
 	hooks types.RollupsHooks
 	cache *verifyCache
 
-	Schema  collections.Schema
-	Params  collections.Item[types.Params]
-	Rollups collections.Map[string, types.Rollup]
-	Batches collections.Map[collections.Pair[string, uint64], types.Batch]
-	Inbox   collections.Map[collections.Pair[string, uint64], types.InboxMessage]
+	Schema collections.Schema
+	Params collections.Item[types.Params]
+	// Rollups holds the hot fields of each rollup record, RollupInfos the
+	// cold ones (see rollup_record.go); GetRollup joins them.
+	Rollups     collections.Map[string, types.Rollup]
+	RollupInfos collections.Map[string, types.Rollup]
+	Batches     collections.Map[collections.Pair[string, uint64], types.Batch]
+	Inbox       collections.Map[collections.Pair[string, uint64], types.InboxMessage]
 	// Deadlines indexes (deadline height, rollup id) of active rollups with
 	// an unconsumed inbox message (see liveness.go). The value is always
 	// true: a KeySet would store empty values, and ICS23 cannot prove a leaf
@@ -84,6 +87,7 @@ func NewKeeper(
 		cache:        newVerifyCache(),
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Rollups:      collections.NewMap(sb, types.RollupsKey, "rollups", collections.StringKey, codec.CollValue[types.Rollup](cdc)),
+		RollupInfos:  collections.NewMap(sb, types.RollupInfosKey, "rollup_infos", collections.StringKey, codec.CollValue[types.Rollup](cdc)),
 		Batches: collections.NewMap(sb, types.BatchesKey, "batches",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.Batch](cdc)),
 		Inbox: collections.NewMap(sb, types.InboxKey, "inbox",

@@ -56,8 +56,14 @@ func (q queryServer) Rollups(ctx context.Context, req *types.QueryRollupsRequest
 	if req == nil {
 		req = &types.QueryRollupsRequest{}
 	}
-	rollups, page, err := query.CollectionPaginate(ctx, q.Keeper.Rollups, req.Pagination,
-		func(_ string, r types.Rollup) (types.Rollup, error) { return q.withKeyBytes(ctx, r) })
+	rollups, page, err := query.CollectionPaginate(ctx, q.Keeper.RollupInfos, req.Pagination,
+		func(id string, cold types.Rollup) (types.Rollup, error) {
+			hot, err := q.Keeper.Rollups.Get(ctx, id)
+			if err != nil {
+				return types.Rollup{}, err
+			}
+			return q.withKeyBytes(ctx, joinRollup(cold, hot))
+		})
 	if err != nil {
 		return nil, err
 	}

@@ -17,15 +17,6 @@ import (
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
 
-// GetRollup returns a rollup or ErrUnknownRollup.
-func (k Keeper) GetRollup(ctx context.Context, id string) (types.Rollup, error) {
-	r, err := k.Rollups.Get(ctx, id)
-	if errors.Is(err, collections.ErrNotFound) {
-		return types.Rollup{}, types.ErrUnknownRollup.Wrapf("%q", id)
-	}
-	return r, err
-}
-
 // parseVerifyingKey validates untrusted key bytes (size, public-input count,
 // commitment count, trailing bytes) before any curve arithmetic. The gas for
 // it is charged by the caller first.
@@ -47,7 +38,7 @@ func (k Keeper) registerRollup(ctx context.Context, msg *types.MsgRegisterRollup
 	if err != nil {
 		return err
 	}
-	if has, err := k.Rollups.Has(ctx, msg.RollupId); err != nil {
+	if has, err := k.RollupInfos.Has(ctx, msg.RollupId); err != nil {
 		return err
 	} else if has {
 		return types.ErrRollupExists.Wrapf("%q", msg.RollupId)
@@ -127,7 +118,7 @@ func (k Keeper) registerRollup(ctx context.Context, msg *types.MsgRegisterRollup
 	if err := k.putVerifyingKey(ctx, vkHash[:], msg.VerifyingKey); err != nil {
 		return err
 	}
-	if err := k.Rollups.Set(ctx, rollup.Id, rollup); err != nil {
+	if err := k.SetRollup(ctx, rollup); err != nil {
 		return err
 	}
 	return sdkCtx.EventManager().EmitTypedEvent(&types.EventRollupRegistered{
@@ -226,7 +217,7 @@ func (k Keeper) updateOperators(ctx context.Context, msg *types.MsgUpdateOperato
 	r.PendingOperators = &types.PendingOperators{
 		Operators: msg.Operators, ActivationHeight: activation, ExitCutoffHeight: cutoff, ProtectedDeadline: protected,
 	}
-	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
+	if err := k.SetRollup(ctx, r); err != nil {
 		return 0, err
 	}
 	return activation, sdkCtx.EventManager().EmitTypedEvent(&types.EventOperatorsScheduled{
@@ -275,7 +266,7 @@ func (k Keeper) updateVerifyingKey(ctx context.Context, msg *types.MsgUpdateVeri
 		VkHash: h[:], ActivationHeight: activation,
 		ExitCutoffHeight: cutoff, ProtectedDeadline: protected,
 	}
-	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
+	if err := k.SetRollup(ctx, r); err != nil {
 		return 0, err
 	}
 	return activation, sdkCtx.EventManager().EmitTypedEvent(&types.EventVerifyingKeyScheduled{
@@ -362,7 +353,7 @@ func (k Keeper) deregisterRollup(ctx context.Context, msg *types.MsgDeregisterRo
 	if err := k.moveDeadline(ctx, &r, 0); err != nil {
 		return 0, err
 	}
-	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
+	if err := k.SetRollup(ctx, r); err != nil {
 		return 0, err
 	}
 	return 0, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRollupDeregistered{RollupId: r.Id, BondReturned: returned.String()})
@@ -379,7 +370,7 @@ func (k Keeper) startClosing(ctx context.Context, r types.Rollup) (int64, error)
 	if err := k.Closings.Set(ctx, collections.Join(r.ClosingHeight, r.Id), true); err != nil {
 		return 0, err
 	}
-	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
+	if err := k.SetRollup(ctx, r); err != nil {
 		return 0, err
 	}
 	return r.ClosingHeight, sdkCtx.EventManager().EmitTypedEvent(&types.EventRollupClosing{RollupId: r.Id, ClosingHeight: r.ClosingHeight})
@@ -441,7 +432,7 @@ func (k Keeper) closeRollup(ctx sdk.Context, id string, at int64) error {
 			ctx.Logger().Error("rollups: returning a closed rollup's bond failed; the bond stays escrowed", "rollup", id, "err", err)
 		}
 	}
-	if err := k.Rollups.Set(ctx, id, r); err != nil {
+	if err := k.SetRollup(ctx, r); err != nil {
 		return err
 	}
 	k.afterFrozen(ctx, id)

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/collections"
 	sdkmath "cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -103,11 +104,11 @@ func (f fixture) snapshot(t *testing.T, id string) registrySnapshot {
 		pool:     f.bank.moduleBalance("rewards"),
 		outsider: f.bank.balance(f.accAddr(t, f.outsider)),
 	}
-	if r, err := f.keeper.Rollups.Get(f.ctx, id); err == nil {
+	if r, err := f.keeper.GetRollup(f.ctx, id); err == nil {
 		s.rollup, err = r.Marshal()
 		require.NoError(t, err)
 	}
-	require.NoError(t, f.keeper.Rollups.Walk(f.ctx, nil, func(string, types.Rollup) (bool, error) {
+	require.NoError(t, f.keeper.RollupInfos.Walk(f.ctx, nil, func(string, types.Rollup) (bool, error) {
 		s.rollupCount++
 		return false, nil
 	}))
@@ -177,9 +178,11 @@ func TestRegisterRollup_RefusedWhenThePoolRefusesTheFee(t *testing.T) {
 	_, err := f.msgServer.RegisterRollup(f.ctx, f.registerMsg(t, rollupID))
 	require.ErrorContains(t, err, "pool unavailable")
 	// In the app the whole tx reverts; here the store write never happened.
-	has, err := f.keeper.Rollups.Has(f.ctx, rollupID)
-	require.NoError(t, err)
-	require.False(t, has)
+	for _, part := range []collections.Map[string, types.Rollup]{f.keeper.Rollups, f.keeper.RollupInfos} {
+		has, err := part.Has(f.ctx, rollupID)
+		require.NoError(t, err)
+		require.False(t, has)
+	}
 }
 
 func TestRegisterRollup_AcceptsKeyWithOneCommitmentAndOwnBatchLimit(t *testing.T) {

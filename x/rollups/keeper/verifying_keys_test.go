@@ -18,7 +18,7 @@ func TestRegisterRollup_StoresVerifyingKeyOnceByHash(t *testing.T) {
 	require.NoError(t, err)
 	h := sha256.Sum256(msg.VerifyingKey)
 
-	stored, err := f.keeper.Rollups.Get(f.ctx, rollupID)
+	stored, err := f.keeper.RollupInfos.Get(f.ctx, rollupID) // the cold part of the record
 	require.NoError(t, err)
 	require.Nil(t, stored.VerifyingKey, "the record holds the hash only")
 	require.Equal(t, h[:], stored.VkHash)
