@@ -499,7 +499,8 @@ func moduleOf(store string) string {
 // collectionGloss says what a few collections hold, for readers of the
 // table.
 var collectionGloss = map[string]string{
-	"rollups/rollups":        "rollups (rollup record, key by hash)",
+	"rollups/rollups":        "rollups (hot part of the rollup record)",
+	"rollups/rollup_infos":   "rollup_infos (cold part of the rollup record, key by hash)",
 	"rollups/verifying_keys": "verifying_keys (key bytes by hash; a batch never reads them metered)",
 	"rollups/batches":        "batches (compact batch record)",
 	"rollups/inbox":          "inbox (inbox entry)",
