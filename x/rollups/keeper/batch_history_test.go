@@ -132,3 +132,43 @@ func TestGenesis_RoundTripsWithPrunedHistory(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, has, "the imported chain prunes on")
 }
+
+// Exodus reads nothing from the batch history: x/crossrollup's claims are
+// checked against the frozen rollup's state root and exit layout, which are
+// in the rollup record. With history pruned to one batch, a rollup that
+// misses a deadline freezes at the last verified root, keeps its exit
+// layout, and a genesis export and import carries both.
+func TestBatchHistory_PrunedHistoryKeepsWhatExodusReads(t *testing.T) {
+	f, k, _ := livenessFixture(t)
+	f.setParams(t, func(p *types.Params) { p.BatchHistoryKeep = 1 })
+	f.register(t, rollupID)
+	for range 3 {
+		f.submit(t, rollupID)
+	}
+	live := f.rollup(t, rollupID)
+	f.appendInbox(t, rollupID, 1)
+	late := f.at(f.ctx.BlockHeight() + deadlineBlocks + 1)
+	require.NoError(t, k.EndBlock(late.ctx))
+
+	frozen := late.rollup(t, rollupID)
+	require.Equal(t, types.ROLLUP_STATUS_FROZEN, frozen.Status)
+	require.Equal(t, live.StateRoot, frozen.StateRoot, "claims are proven against the last verified root")
+	require.Equal(t, live.ExitLayout, frozen.ExitLayout)
+	require.Equal(t, uint64(4), frozen.NextBatchIndex)
+	for i, kept := range map[uint64]bool{1: false, 2: false, 3: true} {
+		has, err := f.keeper.Batches.Has(f.ctx, collections.Join(rollupID, i))
+		require.NoError(t, err)
+		require.Equal(t, kept, has, "batch %d", i)
+	}
+
+	exported, err := k.ExportGenesis(late.ctx)
+	require.NoError(t, err)
+	require.NoError(t, exported.Validate())
+	imported := newFixture(t)
+	require.NoError(t, imported.keeper.InitGenesis(imported.ctx, exported))
+	r := imported.rollup(t, rollupID)
+	require.Equal(t, types.ROLLUP_STATUS_FROZEN, r.Status)
+	require.Equal(t, frozen.StateRoot, r.StateRoot)
+	require.Equal(t, frozen.ExitLayout, r.ExitLayout)
+	require.Equal(t, frozen.FrozenHeight, r.FrozenHeight)
+}
