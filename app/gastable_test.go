@@ -522,13 +522,15 @@ func moduleOf(store string) string {
 // collectionGloss says what a few collections hold, for readers of the
 // table.
 var collectionGloss = map[string]string{
-	"rollups/rollups":     "rollups (rollup record, verifying key included)",
-	"rollups/batches":     "batches (batch record)",
-	"rollups/inbox":       "inbox (inbox entry)",
-	"rollups/deadlines":   "deadlines (inbox deadline index)",
-	"crossrollup/ledgers": "ledgers (bridge ledger)",
-	"acc/accounts":        "accounts (account)",
-	"bank/balances":       "balances",
+	"rollups/rollups":        "rollups (hot part of the rollup record)",
+	"rollups/rollup_infos":   "rollup_infos (cold part of the rollup record, key by hash)",
+	"rollups/verifying_keys": "verifying_keys (key bytes by hash; a batch never reads them metered)",
+	"rollups/batches":        "batches (compact batch record)",
+	"rollups/inbox":          "inbox (inbox entry)",
+	"rollups/deadlines":      "deadlines (inbox deadline index)",
+	"crossrollup/ledgers":    "ledgers (bridge ledger)",
+	"acc/accounts":           "accounts (account)",
+	"bank/balances":          "balances",
 }
 
 // collection names the collection key belongs to: the longest collection
@@ -637,7 +639,7 @@ func renderGasTable(bank gasMeasure, batches []gasMeasure, routed gasMeasure, pa
 		"every `ConsumeGas` of the measured transaction recorded from the gas meter of a real `FinalizeBlock`, each store charge attributed to the store and collection (`collections.Schema`) of the key it paid for; "+
 		"the rows add up to the transaction's `GasUsed` and a twin chain running the untouched app returns the same results and app hash (both asserted). "+
 		"Batches are real payments-rollup batches built natively at depth %d (12-byte records, the fee withdrawal to the submitter in the outbox), registered as the operator daemon registers them, "+
-		"landing after two earlier batches; they are proven with the test circuit's one-commitment variant, whose verifying key (%d B, stored in the rollup record) and proof are the payments circuit's size "+
+		"landing after two earlier batches; they are proven with the test circuit's one-commitment variant, whose verifying key (%d B, stored once by hash at registration) and proof are the payments circuit's size "+
 		"(a payments key from a dev setup: %d B, asserted), so every byte the chain stores, reads and charges is a payments batch's. "+
 		"The last column is the routed batch minus the batch of 4: one 12-byte send record, its outbox entry, and routing it into dex's inbox. "+
 		"Hooks (the bridge's fee payout and routing, the reward record) are the message-phase rows of x/crossrollup, x/rewards, x/bank and x/auth (the payout's account check).\n",

@@ -182,7 +182,11 @@ func TestRollupsApp_RegisterSubmitAndRaceForAnIndex(t *testing.T) {
 	latest, err := c.query().LatestBatch(c.Context(), &rollupstypes.QueryLatestBatchRequest{RollupId: "payments"})
 	require.NoError(t, err)
 	require.Equal(t, uint64(2), latest.Batch.Index)
-	require.Equal(t, c.operator.Address.String(), latest.Batch.Submitter)
+	require.Equal(t, elementBytes(21), latest.Batch.NewStateRoot)
+	// The store keeps the batch compact; its full record, submitter
+	// included, is the typed event of the winning transaction.
+	require.True(t, hasEvent(res.TxResults[0], "nativechain.rollups.v1.Batch"))
+	require.False(t, hasEvent(res.TxResults[1], "nativechain.rollups.v1.Batch"))
 }
 
 func TestRollupsApp_FailedBatchesReportTypedCodesAndChangeNothing(t *testing.T) {

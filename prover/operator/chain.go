@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/cosmos/gogoproto/proto"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -32,11 +34,13 @@ type Chain interface {
 	Rollup(ctx context.Context, id string) (types.Rollup, error)
 	Inbox(ctx context.Context, id string, from, limit uint64) ([]types.InboxMessage, error)
 	Batch(ctx context.Context, id string, index uint64) (types.Batch, error)
-	// PostedBatch is the message that carried a verified batch, with its
-	// posted data and outbox. The chain keeps only their hashes in the
-	// batch record: the message is in the transaction that carried the
-	// batch, in the block at b.Height.
-	PostedBatch(ctx context.Context, b types.Batch) (*types.MsgSubmitBatch, error)
+	// PostedBatch is a verified batch as the block at b.Height carries it:
+	// the message that posted it (its data and outbox) and the chain's full
+	// record of it. The chain's state keeps only a compact record (new
+	// root, DA hash, inbox_to, height; issue 17); the full record is the
+	// typed event nativechain.rollups.v1.Batch the chain emitted when it
+	// verified the batch, read from the transaction that succeeded.
+	PostedBatch(ctx context.Context, b types.Batch) (*PostedBatch, error)
 	// Submitter is the raw L1 address batches are submitted from (and
 	// proven for).
 	Submitter() sdk.AccAddress
@@ -232,7 +236,7 @@ func (c *CometChain) Batch(ctx context.Context, id string, index uint64) (types.
 	return res.Batch, nil
 }
 
-func (c *CometChain) PostedBatch(ctx context.Context, b types.Batch) (*types.MsgSubmitBatch, error) {
+func (c *CometChain) PostedBatch(ctx context.Context, b types.Batch) (*PostedBatch, error) {
 	node, err := c.clientCtx.GetNode()
 	if err != nil {
 		return nil, err
@@ -242,21 +246,87 @@ func (c *CometChain) PostedBatch(ctx context.Context, b types.Batch) (*types.Msg
 	if err != nil {
 		return nil, fmt.Errorf("block %d: %w", h, err)
 	}
-	decode := c.clientCtx.TxConfig.TxDecoder()
-	for _, raw := range blk.Block.Txs {
+	res, err := node.BlockResults(ctx, &h)
+	if err != nil {
+		return nil, fmt.Errorf("results of block %d: %w (the node must keep its ABCI responses)", h, err)
+	}
+	p, err := postedIn(blk.Block.Txs.ToSliceOfBytes(), res.TxsResults, c.clientCtx.TxConfig.TxDecoder(), b)
+	if err != nil {
+		return nil, fmt.Errorf("block %d: %w", h, err)
+	}
+	return p, nil
+}
+
+// postedIn finds batch b among a block's transactions and their results:
+// the full record is the Batch event of a transaction that succeeded (a
+// failed transaction may carry the same data with another outbox or
+// submitter: it verified nothing), the message the one in that transaction
+// with b's rollup, index and DA hash.
+func postedIn(txs [][]byte, results []*abci.ExecTxResult, decode sdk.TxDecoder, b types.Batch) (*PostedBatch, error) {
+	if len(results) != len(txs) {
+		return nil, fmt.Errorf("%d transactions but %d results", len(txs), len(results))
+	}
+	for i, raw := range txs {
+		if results[i] == nil || results[i].Code != 0 {
+			continue // a failed transaction verified nothing
+		}
+		rec, ok := batchEvent(results[i].Events, b)
+		if !ok {
+			continue
+		}
 		tx, err := decode(raw)
 		if err != nil {
-			continue // not ours to read
+			return nil, fmt.Errorf("the transaction that verified batch %d does not decode: %w", b.Index, err)
 		}
-		for _, m := range tx.GetMsgs() {
-			for _, sb := range submittedBatches(m) {
-				if sb.RollupId == b.RollupId && sb.BatchIndex == b.Index && matchesDAHash(sb.Data, b.DaHash) {
-					return sb, nil
-				}
+		if p := findPosted(tx.GetMsgs(), rec); p != nil {
+			return p, nil
+		}
+		return nil, fmt.Errorf("the transaction that verified batch %d of %q carries no message with its DA hash", b.Index, b.RollupId)
+	}
+	return nil, fmt.Errorf("no successful transaction verified batch %d of %q with DA hash %x", b.Index, b.RollupId, b.DaHash)
+}
+
+// PostedBatch is a verified batch as its block carries it.
+type PostedBatch struct {
+	// Msg is the message that posted the batch (alone or in a bundle).
+	Msg *types.MsgSubmitBatch
+	// Record is the chain's full record of the batch (its typed event):
+	// previous root, inbox range and accumulators, outbox hash and entry
+	// count, submitter, reported L2 transaction count.
+	Record types.Batch
+}
+
+// batchEvent returns the full record of batch b among a transaction's
+// events: a nativechain.rollups.v1.Batch event of b's rollup, index and DA
+// hash.
+func batchEvent(events []abci.Event, b types.Batch) (types.Batch, bool) {
+	name := proto.MessageName(&types.Batch{})
+	for _, ev := range events {
+		if ev.Type != name {
+			continue
+		}
+		m, err := sdk.ParseTypedEvent(ev)
+		if err != nil {
+			continue
+		}
+		if rec, ok := m.(*types.Batch); ok && rec.RollupId == b.RollupId && rec.Index == b.Index && bytes.Equal(rec.DaHash, b.DaHash) {
+			return *rec, true
+		}
+	}
+	return types.Batch{}, false
+}
+
+// findPosted returns the message among msgs that posted the batch of
+// record rec, with rec.
+func findPosted(msgs []sdk.Msg, rec types.Batch) *PostedBatch {
+	for _, m := range msgs {
+		for _, sb := range submittedBatches(m) {
+			if sb.RollupId == rec.RollupId && sb.BatchIndex == rec.Index && matchesDAHash(sb.Data, rec.DaHash) {
+				return &PostedBatch{Msg: sb, Record: rec}
 			}
 		}
 	}
-	return nil, fmt.Errorf("no transaction in block %d carries batch %d of %q with DA hash %x", h, b.Index, b.RollupId, b.DaHash)
+	return nil
 }
 
 // submittedBatches are the batches a message carries: a MsgSubmitBatch, or

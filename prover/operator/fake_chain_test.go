@@ -59,6 +59,10 @@ type fakeChain struct {
 	// in their block (all or nothing, as the chain runs a transaction);
 	// refuseGroups: the next this many are refused by CheckTx.
 	failGroups, refuseGroups int
+	// historyKeep is x/rollups' batch_history_keep: the Batch query has no
+	// record of a batch at or below latest - historyKeep (0: keeps all);
+	// the events (PostedBatch) stay.
+	historyKeep uint64
 }
 
 // proofHolds is the chain's proof check: a fake proof holds only for the
@@ -341,7 +345,7 @@ func (c *fakeChain) landForeign(m *types.MsgSubmitBatch) {
 	c.land(m)
 }
 
-func (c *fakeChain) PostedBatch(_ context.Context, b types.Batch) (*types.MsgSubmitBatch, error) {
+func (c *fakeChain) PostedBatch(_ context.Context, b types.Batch) (*PostedBatch, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.down {
@@ -352,7 +356,7 @@ func (c *fakeChain) PostedBatch(_ context.Context, b types.Batch) (*types.MsgSub
 		return nil, fmt.Errorf("no data for batch %d", b.Index)
 	}
 	posted := *m
-	return &posted, nil
+	return &PostedBatch{Msg: &posted, Record: c.batches[b.Index]}, nil
 }
 
 func (c *fakeChain) Rollup(context.Context, string) (types.Rollup, error) {
@@ -377,14 +381,32 @@ func (c *fakeChain) Inbox(_ context.Context, _ string, from, limit uint64) ([]ty
 	return out, nil
 }
 
+// Batch answers as x/rollups' Batch query does (keeper.GetBatch): the
+// stored compact record (new root, DA hash, inbox_to, height) with the
+// previous root, inbox_from and accumulator before derived from the
+// previous record, left empty when that one was pruned; the rest of the
+// record (outbox hash and entries, submitter, counts, key) only in the
+// event (PostedBatch).
 func (c *fakeChain) Batch(_ context.Context, _ string, index uint64) (types.Batch, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	b, ok := c.batches[index]
-	if !ok {
-		return b, fmt.Errorf("no batch %d", index)
+	full, ok := c.batches[index]
+	if !ok || c.pruned(index) {
+		return types.Batch{}, fmt.Errorf("no batch %d", index)
+	}
+	b := types.Batch{RollupId: full.RollupId, Index: index, NewStateRoot: full.NewStateRoot, DaHash: full.DaHash,
+		InboxTo: full.InboxTo, Height: full.Height, InboxAccumulatorAfter: full.InboxAccumulatorAfter}
+	if index == 1 || !c.pruned(index-1) {
+		b.PrevStateRoot, b.InboxFrom, b.InboxAccumulatorBefore = full.PrevStateRoot, full.InboxFrom, full.InboxAccumulatorBefore
 	}
 	return b, nil
+}
+
+// pruned says whether batch_history_keep removed the record of batch i.
+// Caller holds mu.
+func (c *fakeChain) pruned(i uint64) bool {
+	latest := c.rollup.NextBatchIndex - 1
+	return c.historyKeep > 0 && latest > c.historyKeep && i <= latest-c.historyKeep
 }
 
 func (c *fakeChain) Submitter() sdk.AccAddress { return c.submitter }

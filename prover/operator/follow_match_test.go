@@ -20,13 +20,13 @@ import (
 // without their outbox, as a node serving a mangled block would.
 type outboxLosingClient struct{ *fakeClient }
 
-func (c outboxLosingClient) PostedBatch(ctx context.Context, b types.Batch) (*types.MsgSubmitBatch, error) {
-	m, err := c.fakeClient.PostedBatch(ctx, b)
+func (c outboxLosingClient) PostedBatch(ctx context.Context, b types.Batch) (*PostedBatch, error) {
+	p, err := c.fakeClient.PostedBatch(ctx, b)
 	if err != nil {
 		return nil, err
 	}
-	m.Outbox = nil
-	return m, nil
+	p.Msg.Outbox = nil
+	return p, nil
 }
 
 // spend signs a withdrawal (dest "") or a send from account 0 at nonce 0.

@@ -125,7 +125,17 @@ func TestOperator_FollowsAForeignBatch(t *testing.T) {
 // the loser follows the winner's batch, rebuilds its transaction on top
 // and lands it; neither halts.
 func TestOperator_LostRaceInABlockIsFollowed(t *testing.T) {
+	for _, keep := range []uint64{0, 2} {
+		t.Run(fmt.Sprintf("batch_history_keep=%d", keep), func(t *testing.T) { testLostRaceInABlockIsFollowed(t, keep) })
+	}
+}
+
+// With keep 2 the Batch query of batch 2, once batch 3 landed, derives no
+// previous root or inbox_from (batch 1's record is pruned): the winner
+// still recognises its own batch and the loser follows from the event.
+func testLostRaceInABlockIsFollowed(t *testing.T, keep uint64) {
 	chain := newFakeChain("pay", testParams)
+	chain.historyKeep = keep
 	alice, bob := testKey(t, 1), testKey(t, 2)
 	chain.deposit(alice.Public, 1000, "unat")
 	chain.deposit(bob.Public, 10, "unat")
@@ -240,30 +250,35 @@ func TestOperator_DivergenceHalts(t *testing.T) {
 		{"account beyond the tree", payments.EncodeData([]payments.Record{{Kind: payments.KindTransfer, From: 0, To: 300, Amount: one}}),
 			func(r []byte) []byte { return r }, "beyond the tree"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			chain := newFakeChain("pay", testParams)
-			alice, bob := testKey(t, 1), testKey(t, 2)
-			chain.deposit(alice.Public, 1000, "unat")
-			chain.deposit(bob.Public, 10, "unat")
-			r := start(t, dbm.NewMemDB(), chain, &fakeProver{}, false)
-			waitVerified(t, r.op, 1)
-			before := r.op.Status().StateRoot
+		// keep 1: the Batch query of batch 2 no longer derives its previous
+		// root (batch 1's record is pruned); the event still names it.
+		for _, keep := range []uint64{0, 1} {
+			t.Run(fmt.Sprintf("%s/batch_history_keep=%d", tc.name, keep), func(t *testing.T) {
+				chain := newFakeChain("pay", testParams)
+				chain.historyKeep = keep
+				alice, bob := testKey(t, 1), testKey(t, 2)
+				chain.deposit(alice.Public, 1000, "unat")
+				chain.deposit(bob.Public, 10, "unat")
+				r := start(t, dbm.NewMemDB(), chain, &fakeProver{}, false)
+				waitVerified(t, r.op, 1)
+				before := r.op.Status().StateRoot
 
-			chain.mu.Lock()
-			root := chain.rollup.StateRoot
-			chain.mu.Unlock()
-			chain.landForeign(&types.MsgSubmitBatch{Submitter: "other", RollupId: "pay", BatchIndex: 2,
-				NewStateRoot: tc.newRoot(root), Data: tc.data})
+				chain.mu.Lock()
+				root := chain.rollup.StateRoot
+				chain.mu.Unlock()
+				chain.landForeign(&types.MsgSubmitBatch{Submitter: "other", RollupId: "pay", BatchIndex: 2,
+					NewStateRoot: tc.newRoot(root), Data: tc.data})
 
-			require.Eventually(t, func() bool { return r.op.Status().Halted != "" }, 5*time.Second, 10*time.Millisecond)
-			st := r.op.Status()
-			require.Contains(t, st.Halted, tc.want)
-			require.Error(t, r.op.Healthy())
-			require.Equal(t, uint64(1), st.LastVerified, "nothing of the bad batch is committed")
-			require.Equal(t, before, st.StateRoot)
-			_, err := r.op.Submit(transfer(t, r.op, alice, 0, 1, 1, 0, 0))
-			require.Equal(t, CodeHalted, codeOf(err))
-		})
+				require.Eventually(t, func() bool { return r.op.Status().Halted != "" }, 5*time.Second, 10*time.Millisecond)
+				st := r.op.Status()
+				require.Contains(t, st.Halted, tc.want)
+				require.Error(t, r.op.Healthy())
+				require.Equal(t, uint64(1), st.LastVerified, "nothing of the bad batch is committed")
+				require.Equal(t, before, st.StateRoot)
+				_, err := r.op.Submit(transfer(t, r.op, alice, 0, 1, 1, 0, 0))
+				require.Equal(t, CodeHalted, codeOf(err))
+			})
+		}
 	}
 }
 

@@ -153,10 +153,38 @@ func (f *follower) commitFromChain(ctx context.Context, i uint64) error {
 }
 
 // ownBatch reports whether the chain's batch cb is the batch rec this
-// operator built: same new root, same data, same inbox range.
+// operator built: same new root, same data, same inbox range. cb is the
+// Batch query's record: the chain stores only the new root, DA hash,
+// inbox_to and height and derives the previous root and inbox_from from
+// the previous batch's record, which batch_history_keep may have pruned
+// (the previous root is then empty and inbox_from 0). inbox_from is
+// compared only when the chain still derives it; without it the range is
+// still pinned: batch i starts where the chain's batch i-1 ended, and this
+// operator committed i-1 only after checking the chain's inbox_to of it.
 func ownBatch(rec *batchRecord, cb types.Batch) bool {
-	return bytes.Equal(cb.NewStateRoot, rec.NewRoot) && cb.InboxTo-cb.InboxFrom == rec.InboxConsumed &&
-		cb.InboxFrom == rec.InboxFrom && matchesDAHash(rec.Data, cb.DaHash)
+	if len(cb.PrevStateRoot) > 0 && cb.InboxFrom != rec.InboxFrom {
+		return false
+	}
+	return bytes.Equal(cb.NewStateRoot, rec.NewRoot) && cb.InboxTo == rec.InboxFrom+rec.InboxConsumed &&
+		matchesDAHash(rec.Data, cb.DaHash)
+}
+
+// fullRecord checks that the chain's full record of a batch (its event)
+// agrees with the record its state keeps (cb, from the Batch query), and
+// returns it. A disagreement is a node serving inconsistent answers, not a
+// divergence of this operator: the follower tries again.
+func fullRecord(cb, ev types.Batch) (types.Batch, error) {
+	same := ev.RollupId == cb.RollupId && ev.Index == cb.Index && bytes.Equal(ev.NewStateRoot, cb.NewStateRoot) &&
+		bytes.Equal(ev.DaHash, cb.DaHash) && ev.InboxTo == cb.InboxTo && ev.Height == cb.Height &&
+		bytes.Equal(ev.InboxAccumulatorAfter, cb.InboxAccumulatorAfter) && ev.InboxFrom <= ev.InboxTo
+	if len(cb.PrevStateRoot) > 0 { // derived from the previous record: not pruned
+		same = same && bytes.Equal(ev.PrevStateRoot, cb.PrevStateRoot) && ev.InboxFrom == cb.InboxFrom &&
+			bytes.Equal(ev.InboxAccumulatorBefore, cb.InboxAccumulatorBefore)
+	}
+	if !same {
+		return types.Batch{}, fmt.Errorf("the event of batch %d in block %d is not the batch the chain's state records", cb.Index, cb.Height)
+	}
+	return ev, nil
 }
 
 // divergence is a followed batch that does not rebuild to the chain's root
@@ -176,14 +204,20 @@ func (f *follower) follow(ctx context.Context, cb types.Batch) error {
 	if err != nil {
 		return fmt.Errorf("operator: data of batch %d: %w", cb.Index, err)
 	}
-	data := posted.Data
+	// From here on cb is the chain's full record (previous root, inbox
+	// range and accumulators, outbox hash, submitter): the state keeps only
+	// part of it, the event of the transaction that verified it all of it.
+	if cb, err = fullRecord(cb, posted.Record); err != nil {
+		return fmt.Errorf("operator: %w", err)
+	}
+	data := posted.Msg.Data
 	if !matchesDAHash(data, cb.DaHash) {
 		return fmt.Errorf("operator: the data the node returned for batch %d does not match its DA hash", cb.Index)
 	}
 	// The state follows from the data alone; the outbox only tells which
 	// mempool withdrawals and sends the batch executed, so one that cannot
 	// be read costs those transactions, not the follow.
-	outbox, outboxErr := postedOutbox(posted.Outbox, cb)
+	outbox, outboxErr := postedOutbox(posted.Msg.Outbox, cb)
 	msgs, err := f.consumedInbox(ctx, cb)
 	if err != nil {
 		return err
@@ -201,7 +235,8 @@ func (f *follower) follow(ctx context.Context, cb types.Batch) error {
 }
 
 // postedOutbox decodes the outbox posted with cb and checks it is the one
-// the chain verified (its hash and entry count in the batch record).
+// the chain verified: the hash and entry count of cb, the full record the
+// chain emitted when the proof (which commits to the outbox hash) held.
 func postedOutbox(bz []byte, cb types.Batch) ([]protocol.OutboxEntry, error) {
 	entries, err := protocol.DecodeOutbox(bz)
 	if err != nil {

@@ -466,6 +466,12 @@ type TxEvent struct {
 // BlockEvents returns the events of the transactions of node i's block at
 // height (a failed transaction has none).
 func (ln *Localnet) BlockEvents(i int, height int64) ([]TxEvent, error) {
+	return blockEvents(ln.Nodes[i].RPC, height)
+}
+
+// blockEvents returns the events of the successful transactions of the
+// block at height, from the node whose CometBFT RPC listens on rpcPort.
+func blockEvents(rpcPort int, height int64) ([]TxEvent, error) {
 	var out struct {
 		Result struct {
 			TxsResults []struct {
@@ -480,7 +486,7 @@ func (ln *Localnet) BlockEvents(i int, height int64) ([]TxEvent, error) {
 			} `json:"txs_results"`
 		} `json:"result"`
 	}
-	if err := rpcGet(ln.Nodes[i].RPC, "/block_results?height="+strconv.FormatInt(height, 10), &out); err != nil {
+	if err := rpcGet(rpcPort, "/block_results?height="+strconv.FormatInt(height, 10), &out); err != nil {
 		return nil, err
 	}
 	var events []TxEvent

@@ -213,7 +213,7 @@ func TestTakeover_StandbyTakesOverFromAKilledPrimary(t *testing.T) {
 	last := latestBatchIndex(t, ncd)
 	var lastPrimary, firstStandby *batchInfo
 	for i := uint64(1); i <= last; i++ {
-		b := batchAt(t, ncd, i)
+		b := batchAt(t, ncd, p[1], i)
 		switch {
 		case b.Submitter == carol:
 			lastPrimary, firstStandby = &b, nil
@@ -263,18 +263,27 @@ func latestBatchIndex(t *testing.T, ncd func(...string) string) uint64 {
 	return n - 1
 }
 
-func batchAt(t *testing.T, ncd func(...string) string, i uint64) batchInfo {
+func batchAt(t *testing.T, ncd func(...string) string, rpcPort int, i uint64) batchInfo {
 	t.Helper()
 	var r struct {
 		Batch struct {
-			Height    string `json:"height"`
-			Submitter string `json:"submitter"`
+			Height string `json:"height"`
 		} `json:"batch"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(jsonObjectIn(ncd("q", "rollups", "batch", "payments-a", strconv.FormatUint(i, 10), "-o", "json"))), &r))
 	h, err := strconv.ParseInt(r.Batch.Height, 10, 64)
 	require.NoError(t, err)
-	return batchInfo{Index: i, Height: h, Submitter: r.Batch.Submitter}
+	// The chain's state keeps a compact record; the submitter is in the
+	// batch's event (nativechain.rollups.v1.Batch) in its block.
+	events, err := blockEvents(rpcPort, h)
+	require.NoError(t, err)
+	for _, ev := range events {
+		if ev.Type == "nativechain.rollups.v1.Batch" && ev.Attrs["rollup_id"] == "payments-a" && ev.Attrs["index"] == strconv.FormatUint(i, 10) {
+			return batchInfo{Index: i, Height: h, Submitter: ev.Attrs["submitter"]}
+		}
+	}
+	t.Fatalf("no Batch event of batch %d in block %d", i, h)
+	return batchInfo{}
 }
 
 // waitTx waits for the transaction in a broadcast's JSON output to be in a

@@ -1,14 +1,11 @@
 package keeper
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
-	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -87,8 +84,8 @@ func (k Keeper) planBatch(ctx sdk.Context, params types.Params, r types.Rollup, 
 	ctx.GasMeter().ConsumeGas(params.VerifyProofGas, "rollups: batch proof verification")
 	ctx.GasMeter().ConsumeGas(params.GasPerDaByte*uint64(len(msg.Data)+len(msg.Outbox)), "rollups: batch data")
 
-	vkBytes, vkHash, _ := effectiveKey(r, ctx.BlockHeight())
-	vk, err := k.verifyingKey(vkBytes, vkHash)
+	vkHash, _ := effectiveKey(r, ctx.BlockHeight())
+	vk, err := k.loadVerifyingKey(ctx, vkHash)
 	if err != nil {
 		return nil, err
 	}
@@ -128,31 +125,6 @@ func (k Keeper) planBatch(ctx sdk.Context, params types.Params, r types.Rollup, 
 	return plan, nil
 }
 
-// verifyingKey returns the parsed key for vkBytes, from the cache when this
-// node parsed it before. Stored keys were validated at registration. The
-// cache is keyed by the hash of the bytes themselves, never by the stored
-// hash alone, so a stored hash that named another key (an inconsistent
-// genesis or upgrade) cannot make nodes with different cache contents
-// verify under different keys: it is refused on every node.
-func (k Keeper) verifyingKey(vkBytes, vkHash []byte) (*verifier.VerifyingKey, error) {
-	h := sha256.Sum256(vkBytes)
-	if !bytes.Equal(h[:], vkHash) {
-		return nil, types.ErrInvalidVerifyingKey.Wrapf("stored key hash %x is not the hash of the stored key", vkHash)
-	}
-	if vk, ok := k.cache.key(h); ok {
-		return vk, nil
-	}
-	// A stored key was validated under the cap in force when it was
-	// registered; re-parse it under the hard limit so a later, lower
-	// governance cap cannot brick a registered rollup.
-	vk, err := verifier.ValidateVerifyingKey(vkBytes, int(protocol.MaxVerifyingKeyBytes), protocol.BatchPublicInputs)
-	if err != nil {
-		return nil, errorsmod.Wrap(err, "stored verifying key")
-	}
-	k.cache.putKey(vk)
-	return vk, nil
-}
-
 // verifyPlan checks the proof unless this node already verified the exact
 // same statement (CheckTx, ProcessProposal, block-level batch verification).
 func (k Keeper) verifyPlan(plan *batchPlan) error {
@@ -177,7 +149,7 @@ func (k Keeper) PrecheckBatch(ctx sdk.Context, msg *types.MsgSubmitBatch) error 
 	if err := msg.Validate(k.addressCodec); err != nil {
 		return err
 	}
-	r, err := k.GetRollup(ctx, msg.RollupId)
+	r, err := k.rollupInfo(ctx, msg.RollupId) // status and cap: the cold part
 	if err != nil {
 		return err
 	}
@@ -235,6 +207,10 @@ func (k Keeper) submitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (*ty
 	if err != nil {
 		return nil, err
 	}
+	was, err := coldSnapshot(r)
+	if err != nil {
+		return nil, err
+	}
 	plan, err := k.planBatch(sdkCtx, params, r, msg)
 	if err != nil {
 		return nil, err
@@ -278,10 +254,10 @@ func (k Keeper) submitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (*ty
 		return nil, err
 	}
 
-	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
+	if err := k.updateRollup(ctx, was, r); err != nil {
 		return nil, err
 	}
-	if err := k.Batches.Set(ctx, collections.Join(r.Id, batch.Index), batch); err != nil {
+	if err := k.recordBatch(ctx, batch, params.BatchHistoryKeep); err != nil {
 		return nil, err
 	}
 	if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventBatchVerified{

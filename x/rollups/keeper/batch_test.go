@@ -60,9 +60,11 @@ func TestSubmitBatch_AdvancesRollupAndStoresBatch(t *testing.T) {
 	require.Equal(t, protocol.FieldElementBytes(f.inboxAccumulator(t, rollupID, 3)), r.InboxAccumulator)
 	require.Equal(t, testHeight, r.LastBatchHeight)
 
-	// The batch record holds what the chain computed, not what was claimed.
-	batch, err := f.keeper.Batches.Get(f.ctx, collections.Join(rollupID, uint64(1)))
-	require.NoError(t, err)
+	// The full batch record, emitted as a typed event, holds what the chain
+	// computed, not what was claimed.
+	records := typedEvents[*types.Batch](t, f.ctx)
+	require.Len(t, records, 1)
+	batch := *records[0]
 	daHash, outHash := protocol.DAHash(in.data), protocol.OutboxHash(in.outbox)
 	require.Equal(t, rollupID, batch.RollupId)
 	require.Equal(t, uint64(1), batch.Index)
@@ -80,6 +82,21 @@ func TestSubmitBatch_AdvancesRollupAndStoresBatch(t *testing.T) {
 	require.Equal(t, f.operator, batch.Submitter)
 	require.Equal(t, testHeight, batch.Height)
 	require.Equal(t, registered.VkHash, batch.VkHash)
+
+	// The store keeps only the root, DA hash, inbox position and height:
+	// at most 128 bytes of key and value per batch.
+	stored, err := f.keeper.Batches.Get(f.ctx, collections.Join(rollupID, uint64(1)))
+	require.NoError(t, err)
+	require.Equal(t, types.Batch{NewStateRoot: batch.NewStateRoot, DaHash: batch.DaHash, InboxTo: 2, Height: testHeight}, stored)
+	key, err := collections.EncodeKeyWithPrefix(types.BatchesKey, f.keeper.Batches.KeyCodec(), collections.Join(rollupID, uint64(1)))
+	require.NoError(t, err)
+	require.LessOrEqual(t, len(key)+stored.Size(), 128)
+	// The query gives back everything the chain can derive.
+	queried, err := f.keeper.GetBatch(f.ctx, rollupID, 1)
+	require.NoError(t, err)
+	want := batch
+	want.DataBytes, want.OutboxHash, want.OutboxEntries, want.L2TxCount, want.Submitter, want.VkHash = 0, nil, 0, 0, "", nil
+	require.Equal(t, want, queried)
 
 	events := typedEvents[*types.EventBatchVerified](t, f.ctx)
 	require.Len(t, events, 1)
@@ -116,7 +133,7 @@ func TestSubmitBatch_ConsecutiveBatchesFollowStoredState(t *testing.T) {
 
 	var prev types.Batch
 	for i := uint64(1); i <= 3; i++ {
-		b, err := f.keeper.Batches.Get(f.ctx, collections.Join(rollupID, i))
+		b, err := f.keeper.GetBatch(f.ctx, rollupID, i)
 		require.NoError(t, err)
 		if i > 1 {
 			require.Equal(t, prev.NewStateRoot, b.PrevStateRoot)
@@ -393,7 +410,7 @@ func TestSubmitBatch_RefusesBatchesThatDoNotFitTheRollup(t *testing.T) {
 		{"frozen rollup", func(t *testing.T, f fixture, _ *types.MsgSubmitBatch) {
 			r := f.rollup(t, rollupID)
 			r.Status = types.ROLLUP_STATUS_FROZEN
-			require.NoError(t, f.keeper.Rollups.Set(f.ctx, rollupID, r))
+			require.NoError(t, f.keeper.SetRollup(f.ctx, r))
 		}, types.ErrRollupNotActive},
 	}
 	f := newFixture(t)

@@ -301,9 +301,11 @@ func (f fixture) register(t testing.TB, id string) types.Rollup {
 
 func (f fixture) rollup(t testing.TB, id string) types.Rollup {
 	t.Helper()
-	r, err := f.keeper.GetRollup(f.ctx, id)
+	// The query's view: the store keeps keys by hash, queries show the
+	// bytes.
+	res, err := f.queryServer.Rollup(f.ctx, &types.QueryRollupRequest{RollupId: id})
 	require.NoError(t, err)
-	return r
+	return res.Rollup
 }
 
 // deposit is a valid inbox entry; n makes entries distinct.

@@ -18,7 +18,17 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		return err
 	}
 	for _, r := range gs.Rollups {
-		if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
+		// Genesis carries the key bytes (Validate checked each against its
+		// hash); the store keeps them once by hash.
+		if err := k.putVerifyingKey(ctx, r.VkHash, r.VerifyingKey); err != nil {
+			return err
+		}
+		if p := r.PendingVerifyingKey; p != nil {
+			if err := k.putVerifyingKey(ctx, p.VkHash, p.VerifyingKey); err != nil {
+				return err
+			}
+		}
+		if err := k.SetRollup(ctx, withoutKeyBytes(r)); err != nil {
 			return err
 		}
 		// The deadline index is derived state: rebuilt from the records.
@@ -35,7 +45,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		}
 	}
 	for _, b := range gs.Batches {
-		if err := k.Batches.Set(ctx, collections.Join(b.RollupId, b.Index), b); err != nil {
+		if err := k.Batches.Set(ctx, collections.Join(b.RollupId, b.Index), compactBatch(b)); err != nil {
 			return err
 		}
 	}
@@ -74,14 +84,23 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	gs := &types.GenesisState{Params: params}
-	err = k.Rollups.Walk(ctx, nil, func(_ string, r types.Rollup) (bool, error) {
+	err = k.RollupInfos.Walk(ctx, nil, func(id string, cold types.Rollup) (bool, error) {
+		hot, err := k.Rollups.Get(ctx, id)
+		if err != nil {
+			return true, err
+		}
+		r, err := k.withKeyBytes(ctx, joinRollup(cold, hot))
+		if err != nil {
+			return true, err
+		}
 		gs.Rollups = append(gs.Rollups, r)
 		return false, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	err = k.Batches.Walk(ctx, nil, func(_ collections.Pair[string, uint64], b types.Batch) (bool, error) {
+	err = k.Batches.Walk(ctx, nil, func(key collections.Pair[string, uint64], b types.Batch) (bool, error) {
+		b.RollupId, b.Index = key.K1(), key.K2()
 		gs.Batches = append(gs.Batches, b)
 		return false, nil
 	})

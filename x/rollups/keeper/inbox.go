@@ -23,6 +23,10 @@ func (k Keeper) AppendInbox(ctx context.Context, rollupID string, entry protocol
 	if err != nil {
 		return 0, err
 	}
+	was, err := coldSnapshot(r)
+	if err != nil {
+		return 0, err
+	}
 	if r.Status != types.ROLLUP_STATUS_ACTIVE {
 		return 0, types.ErrRollupNotActive.Wrapf("rollup %q is %s", rollupID, r.Status)
 	}
@@ -69,7 +73,7 @@ func (k Keeper) AppendInbox(ctx context.Context, rollupID string, entry protocol
 	if err := k.noteAppended(ctx, &r, deadline); err != nil {
 		return 0, err
 	}
-	if err := k.Rollups.Set(ctx, rollupID, r); err != nil {
+	if err := k.updateRollup(ctx, was, r); err != nil {
 		return 0, err
 	}
 	return entry.Sequence, sdkCtx.EventManager().EmitTypedEvent(&types.EventInboxMessageAppended{

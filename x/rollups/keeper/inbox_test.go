@@ -124,7 +124,7 @@ func TestAppendInbox_RefusesUnknownOrInactiveRollup(t *testing.T) {
 		{"frozen rollup", func(t *testing.T, f fixture) {
 			r := f.register(t, rollupID)
 			r.Status = types.ROLLUP_STATUS_FROZEN
-			require.NoError(t, f.keeper.Rollups.Set(f.ctx, rollupID, r))
+			require.NoError(t, f.keeper.SetRollup(f.ctx, r))
 		}, types.ErrRollupNotActive},
 		{"deregistered rollup", func(t *testing.T, f fixture) {
 			f.register(t, rollupID)

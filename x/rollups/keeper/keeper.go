@@ -35,11 +35,14 @@ type Keeper struct {
 	hooks types.RollupsHooks
 	cache *verifyCache
 
-	Schema  collections.Schema
-	Params  collections.Item[types.Params]
-	Rollups collections.Map[string, types.Rollup]
-	Batches collections.Map[collections.Pair[string, uint64], types.Batch]
-	Inbox   collections.Map[collections.Pair[string, uint64], types.InboxMessage]
+	Schema collections.Schema
+	Params collections.Item[types.Params]
+	// Rollups holds the hot fields of each rollup record, RollupInfos the
+	// cold ones (see rollup_record.go); GetRollup joins them.
+	Rollups     collections.Map[string, types.Rollup]
+	RollupInfos collections.Map[string, types.Rollup]
+	Batches     collections.Map[collections.Pair[string, uint64], types.Batch]
+	Inbox       collections.Map[collections.Pair[string, uint64], types.InboxMessage]
 	// Deadlines indexes (deadline height, rollup id) of active rollups with
 	// an unconsumed inbox message (see liveness.go). The value is always
 	// true: a KeySet would store empty values, and ICS23 cannot prove a leaf
@@ -52,6 +55,9 @@ type Keeper struct {
 	// Closings indexes (closing height, rollup id) of the rollups winding
 	// down (see registry.go, deregisterRollup); the value is always true.
 	Closings collections.Map[collections.Pair[int64, string], bool]
+	// VerifyingKeys holds each verifying key once, by sha256 (see
+	// verifying_keys.go).
+	VerifyingKeys collections.Map[[]byte, []byte]
 }
 
 // NewKeeper builds the keeper. It panics on a missing dependency or a
@@ -81,6 +87,7 @@ func NewKeeper(
 		cache:        newVerifyCache(),
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Rollups:      collections.NewMap(sb, types.RollupsKey, "rollups", collections.StringKey, codec.CollValue[types.Rollup](cdc)),
+		RollupInfos:  collections.NewMap(sb, types.RollupInfosKey, "rollup_infos", collections.StringKey, codec.CollValue[types.Rollup](cdc)),
 		Batches: collections.NewMap(sb, types.BatchesKey, "batches",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.Batch](cdc)),
 		Inbox: collections.NewMap(sb, types.InboxKey, "inbox",
@@ -91,6 +98,7 @@ func NewKeeper(
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), collections.BoolValue),
 		Closings: collections.NewMap(sb, types.ClosingsKey, "closings",
 			collections.PairKeyCodec(collections.Int64Key, collections.StringKey), collections.BoolValue),
+		VerifyingKeys: collections.NewMap(sb, types.VerifyingKeysKey, "verifying_keys", collections.BytesKey, collections.BytesValue),
 	}
 	schema, err := sb.Build()
 	if err != nil {

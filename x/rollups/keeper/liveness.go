@@ -227,7 +227,7 @@ func (k Keeper) freeze(ctx sdk.Context, id string, deadline int64) error {
 		return err
 	}
 	if r.Status != types.ROLLUP_STATUS_ACTIVE {
-		return k.Rollups.Set(ctx, id, r) // stale index entry: drop it
+		return k.SetRollup(ctx, r) // stale index entry: drop it
 	}
 	if err := k.stopClosing(ctx, &r); err != nil {
 		return err
@@ -247,7 +247,7 @@ func (k Keeper) freeze(ctx sdk.Context, id string, deadline int64) error {
 			ctx.Logger().Error("rollups: slashing a frozen rollup's bond failed; the bond stays escrowed", "rollup", id, "err", err)
 		}
 	}
-	if err := k.Rollups.Set(ctx, id, r); err != nil {
+	if err := k.SetRollup(ctx, r); err != nil {
 		return err
 	}
 	k.afterFrozen(ctx, id)

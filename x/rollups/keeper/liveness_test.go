@@ -184,8 +184,11 @@ func TestPermissionlessProving_OpensAfterTheOperatorsGoSilent(t *testing.T) {
 
 func latestSubmitter(t *testing.T, f fixture, id string) string {
 	t.Helper()
-	r := f.rollup(t, id)
-	b, err := f.keeper.Batches.Get(f.ctx, collections.Join(id, r.NextBatchIndex-1))
-	require.NoError(t, err)
-	return b.Submitter
+	// The submitter is in the batch's full record, its event.
+	records := typedEvents[*types.Batch](t, f.ctx)
+	require.NotEmpty(t, records)
+	last := records[len(records)-1]
+	require.Equal(t, id, last.RollupId)
+	require.Equal(t, f.rollup(t, id).NextBatchIndex-1, last.Index)
+	return last.Submitter
 }

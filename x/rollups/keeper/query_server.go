@@ -2,7 +2,6 @@ package keeper
 
 import (
 	"context"
-	"errors"
 
 	"cosmossdk.io/collections"
 
@@ -46,6 +45,9 @@ func (q queryServer) Rollup(ctx context.Context, req *types.QueryRollupRequest) 
 	if err != nil {
 		return nil, err
 	}
+	if r, err = q.withKeyBytes(ctx, r); err != nil {
+		return nil, err
+	}
 	return &types.QueryRollupResponse{Rollup: r}, nil
 }
 
@@ -54,8 +56,14 @@ func (q queryServer) Rollups(ctx context.Context, req *types.QueryRollupsRequest
 	if req == nil {
 		req = &types.QueryRollupsRequest{}
 	}
-	rollups, page, err := query.CollectionPaginate(ctx, q.Keeper.Rollups, req.Pagination,
-		func(_ string, r types.Rollup) (types.Rollup, error) { return r, nil })
+	rollups, page, err := query.CollectionPaginate(ctx, q.Keeper.RollupInfos, req.Pagination,
+		func(id string, cold types.Rollup) (types.Rollup, error) {
+			hot, err := q.Keeper.Rollups.Get(ctx, id)
+			if err != nil {
+				return types.Rollup{}, err
+			}
+			return q.withKeyBytes(ctx, joinRollup(cold, hot))
+		})
 	if err != nil {
 		return nil, err
 	}
@@ -67,10 +75,7 @@ func (q queryServer) Batch(ctx context.Context, req *types.QueryBatchRequest) (*
 	if req == nil {
 		return nil, types.ErrInvalidRequest.Wrap("empty request")
 	}
-	b, err := q.Batches.Get(ctx, collections.Join(req.RollupId, req.Index))
-	if errors.Is(err, collections.ErrNotFound) {
-		return nil, types.ErrUnknownBatch.Wrapf("rollup %q batch %d", req.RollupId, req.Index)
-	}
+	b, err := q.GetBatch(ctx, req.RollupId, req.Index)
 	if err != nil {
 		return nil, err
 	}

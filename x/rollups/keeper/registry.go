@@ -17,15 +17,6 @@ import (
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
 
-// GetRollup returns a rollup or ErrUnknownRollup.
-func (k Keeper) GetRollup(ctx context.Context, id string) (types.Rollup, error) {
-	r, err := k.Rollups.Get(ctx, id)
-	if errors.Is(err, collections.ErrNotFound) {
-		return types.Rollup{}, types.ErrUnknownRollup.Wrapf("%q", id)
-	}
-	return r, err
-}
-
 // parseVerifyingKey validates untrusted key bytes (size, public-input count,
 // commitment count, trailing bytes) before any curve arithmetic. The gas for
 // it is charged by the caller first.
@@ -47,7 +38,7 @@ func (k Keeper) registerRollup(ctx context.Context, msg *types.MsgRegisterRollup
 	if err != nil {
 		return err
 	}
-	if has, err := k.Rollups.Has(ctx, msg.RollupId); err != nil {
+	if has, err := k.RollupInfos.Has(ctx, msg.RollupId); err != nil {
 		return err
 	} else if has {
 		return types.ErrRollupExists.Wrapf("%q", msg.RollupId)
@@ -110,7 +101,6 @@ func (k Keeper) registerRollup(ctx context.Context, msg *types.MsgRegisterRollup
 		Id:                  msg.RollupId,
 		Admin:               msg.Admin,
 		Operators:           msg.Operators,
-		VerifyingKey:        msg.VerifyingKey,
 		VkHash:              vkHash[:],
 		GenesisStateRoot:    rootBytes,
 		StateRoot:           rootBytes,
@@ -125,7 +115,10 @@ func (k Keeper) registerRollup(ctx context.Context, msg *types.MsgRegisterRollup
 		LastBatchHeight:     sdkCtx.BlockHeight(),
 		ExitLayout:          exitLayout,
 	}
-	if err := k.Rollups.Set(ctx, rollup.Id, rollup); err != nil {
+	if err := k.putVerifyingKey(ctx, vkHash[:], msg.VerifyingKey); err != nil {
+		return err
+	}
+	if err := k.SetRollup(ctx, rollup); err != nil {
 		return err
 	}
 	return sdkCtx.EventManager().EmitTypedEvent(&types.EventRollupRegistered{
@@ -224,7 +217,7 @@ func (k Keeper) updateOperators(ctx context.Context, msg *types.MsgUpdateOperato
 	r.PendingOperators = &types.PendingOperators{
 		Operators: msg.Operators, ActivationHeight: activation, ExitCutoffHeight: cutoff, ProtectedDeadline: protected,
 	}
-	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
+	if err := k.SetRollup(ctx, r); err != nil {
 		return 0, err
 	}
 	return activation, sdkCtx.EventManager().EmitTypedEvent(&types.EventOperatorsScheduled{
@@ -266,11 +259,14 @@ func (k Keeper) updateVerifyingKey(ctx context.Context, msg *types.MsgUpdateVeri
 	if err != nil {
 		return 0, err
 	}
+	if err := k.putVerifyingKey(ctx, h[:], msg.VerifyingKey); err != nil {
+		return 0, err
+	}
 	r.PendingVerifyingKey = &types.PendingVerifyingKey{
-		VerifyingKey: msg.VerifyingKey, VkHash: h[:], ActivationHeight: activation,
+		VkHash: h[:], ActivationHeight: activation,
 		ExitCutoffHeight: cutoff, ProtectedDeadline: protected,
 	}
-	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
+	if err := k.SetRollup(ctx, r); err != nil {
 		return 0, err
 	}
 	return activation, sdkCtx.EventManager().EmitTypedEvent(&types.EventVerifyingKeyScheduled{
@@ -281,11 +277,11 @@ func (k Keeper) updateVerifyingKey(ctx context.Context, msg *types.MsgUpdateVeri
 // effectiveKey returns the verifying key that applies at height: a pending
 // key becomes current once changeDue says so. It does not write;
 // activatePendingKey does.
-func effectiveKey(r types.Rollup, height int64) (vkBytes, vkHash []byte, pendingDue bool) {
+func effectiveKey(r types.Rollup, height int64) (vkHash []byte, pendingDue bool) {
 	if p := r.PendingVerifyingKey; p != nil && changeDue(r, p.ActivationHeight, p.ProtectedDeadline, height) {
-		return p.VerifyingKey, p.VkHash, true
+		return p.VkHash, true
 	}
-	return r.VerifyingKey, r.VkHash, false
+	return r.VkHash, false
 }
 
 // effectiveOperators returns the operator set in force at height.
@@ -306,10 +302,10 @@ func activatePendingKey(ctx sdk.Context, r *types.Rollup) error {
 			return err
 		}
 	}
-	if _, _, due := effectiveKey(*r, ctx.BlockHeight()); !due {
+	if _, due := effectiveKey(*r, ctx.BlockHeight()); !due {
 		return nil
 	}
-	r.VerifyingKey, r.VkHash = r.PendingVerifyingKey.VerifyingKey, r.PendingVerifyingKey.VkHash
+	r.VkHash = r.PendingVerifyingKey.VkHash
 	r.PendingVerifyingKey = nil
 	return ctx.EventManager().EmitTypedEvent(&types.EventVerifyingKeyActivated{RollupId: r.Id, VkHash: hex.EncodeToString(r.VkHash)})
 }
@@ -357,7 +353,7 @@ func (k Keeper) deregisterRollup(ctx context.Context, msg *types.MsgDeregisterRo
 	if err := k.moveDeadline(ctx, &r, 0); err != nil {
 		return 0, err
 	}
-	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
+	if err := k.SetRollup(ctx, r); err != nil {
 		return 0, err
 	}
 	return 0, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRollupDeregistered{RollupId: r.Id, BondReturned: returned.String()})
@@ -374,7 +370,7 @@ func (k Keeper) startClosing(ctx context.Context, r types.Rollup) (int64, error)
 	if err := k.Closings.Set(ctx, collections.Join(r.ClosingHeight, r.Id), true); err != nil {
 		return 0, err
 	}
-	if err := k.Rollups.Set(ctx, r.Id, r); err != nil {
+	if err := k.SetRollup(ctx, r); err != nil {
 		return 0, err
 	}
 	return r.ClosingHeight, sdkCtx.EventManager().EmitTypedEvent(&types.EventRollupClosing{RollupId: r.Id, ClosingHeight: r.ClosingHeight})
@@ -436,7 +432,7 @@ func (k Keeper) closeRollup(ctx sdk.Context, id string, at int64) error {
 			ctx.Logger().Error("rollups: returning a closed rollup's bond failed; the bond stays escrowed", "rollup", id, "err", err)
 		}
 	}
-	if err := k.Rollups.Set(ctx, id, r); err != nil {
+	if err := k.SetRollup(ctx, r); err != nil {
 		return err
 	}
 	k.afterFrozen(ctx, id)

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/collections"
 	sdkmath "cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -103,11 +104,11 @@ func (f fixture) snapshot(t *testing.T, id string) registrySnapshot {
 		pool:     f.bank.moduleBalance("rewards"),
 		outsider: f.bank.balance(f.accAddr(t, f.outsider)),
 	}
-	if r, err := f.keeper.Rollups.Get(f.ctx, id); err == nil {
+	if r, err := f.keeper.GetRollup(f.ctx, id); err == nil {
 		s.rollup, err = r.Marshal()
 		require.NoError(t, err)
 	}
-	require.NoError(t, f.keeper.Rollups.Walk(f.ctx, nil, func(string, types.Rollup) (bool, error) {
+	require.NoError(t, f.keeper.RollupInfos.Walk(f.ctx, nil, func(string, types.Rollup) (bool, error) {
 		s.rollupCount++
 		return false, nil
 	}))
@@ -177,9 +178,11 @@ func TestRegisterRollup_RefusedWhenThePoolRefusesTheFee(t *testing.T) {
 	_, err := f.msgServer.RegisterRollup(f.ctx, f.registerMsg(t, rollupID))
 	require.ErrorContains(t, err, "pool unavailable")
 	// In the app the whole tx reverts; here the store write never happened.
-	has, err := f.keeper.Rollups.Has(f.ctx, rollupID)
-	require.NoError(t, err)
-	require.False(t, has)
+	for _, part := range []collections.Map[string, types.Rollup]{f.keeper.Rollups, f.keeper.RollupInfos} {
+		has, err := part.Has(f.ctx, rollupID)
+		require.NoError(t, err)
+		require.False(t, has)
+	}
 }
 
 func TestRegisterRollup_AcceptsKeyWithOneCommitmentAndOwnBatchLimit(t *testing.T) {
@@ -452,8 +455,8 @@ func TestUpdateVerifyingKey_RefusesInvalidUpdates(t *testing.T) {
 			msg := &types.MsgUpdateVerifyingKey{Admin: f.admin, RollupId: rollupID, VerifyingKey: rotatedProver(t).VerifyingKey()}
 			tc.mutate(t, f, msg)
 			var before types.Rollup
-			if r, err := f.keeper.GetRollup(f.ctx, rollupID); err == nil {
-				before = r
+			if res, err := f.queryServer.Rollup(f.ctx, &types.QueryRollupRequest{RollupId: rollupID}); err == nil {
+				before = res.Rollup
 			}
 
 			_, err := f.msgServer.UpdateVerifyingKey(f.ctx, msg)
@@ -513,9 +516,11 @@ func TestUpdateVerifyingKey_ActivatesOnlyAtActivationHeight(t *testing.T) {
 	require.Nil(t, r.PendingVerifyingKey)
 	require.Equal(t, newKey.VerifyingKey(), r.VerifyingKey)
 	require.Equal(t, newHash[:], r.VkHash)
-	batch, err := at.queryServer.Batch(at.ctx, &types.QueryBatchRequest{RollupId: rollupID, Index: 2})
-	require.NoError(t, err)
-	require.Equal(t, newHash[:], batch.Batch.VkHash)
+	// The batch's full record (its event) names the key it was verified with.
+	records := typedEvents[*types.Batch](t, at.ctx)
+	require.Len(t, records, 1)
+	require.Equal(t, uint64(2), records[0].Index)
+	require.Equal(t, newHash[:], records[0].VkHash)
 	activated := typedEvents[*types.EventVerifyingKeyActivated](t, at.ctx)
 	require.Len(t, activated, 1)
 	require.Equal(t, rollupID, activated[0].RollupId)

@@ -35,4 +35,7 @@ var (
 	ErrRollupClosing = errorsmod.Register(ModuleName, 30, "rollup is winding down")
 	// ErrForcedInclusionFee: the sender cannot pay the forced-inclusion fee.
 	ErrForcedInclusionFee = errorsmod.Register(ModuleName, 31, "cannot pay the forced inclusion fee")
+	// ErrBatchPruned: the batch was verified but its record is past
+	// batch_history_keep; its full record is in its event and block.
+	ErrBatchPruned = errorsmod.Register(ModuleName, 32, "batch record pruned")
 )

@@ -8,13 +8,17 @@ import (
 	"github.com/nativechain/nativechain/protocol"
 )
 
-// Default parameter values. The gas constants are derived from benchmarks:
-// see docs/PERFORMANCE.md ("Gas for proof verification").
+// Default parameter values. The gas constants are derived from benchmarks
+// against the SDK's secp256k1 price (1,000 gas per signature check): see
+// docs/x-rollups.md ("Gas constants"). gas_per_da_byte prices only the work
+// a posted byte causes beyond carrying it (DA and outbox hashing): carrying
+// it is already paid by the ante's tx_size_cost_per_byte, which charges
+// every byte of the transaction (issue 17: not twice).
 const (
 	DefaultMaxBatchDataBytes uint64 = 128 * 1024
 	DefaultMaxVkBytes        uint64 = 4 * 1024
 	DefaultVerifyProofGas    uint64 = 20_000
-	DefaultGasPerDaByte      uint64 = 10
+	DefaultGasPerDaByte      uint64 = 5
 	// DefaultVkUpdateDelayBlocks leaves users who object to a key or
 	// operator change 598 blocks (about an hour at 6 s) to force their exit
 	// after the inbox deadline (600) and the two blocks a freeze takes.
@@ -69,6 +73,13 @@ var (
 	DefaultForcedInclusionFee = sdkmath.NewInt(100_000)
 )
 
+// DefaultBatchHistoryKeep keeps every batch record (about 94 bytes each):
+// the operator's exit tool (nativechaind l2 exit) replays a rollup from its
+// first batch through the Batch query. A chain whose users replay from
+// events and blocks may set a bound; each batch then prunes at most two
+// records.
+const DefaultBatchHistoryKeep uint64 = 0
+
 // DefaultParams returns the default rollups parameters, denominated in the
 // chain's bond denom.
 func DefaultParams() Params {
@@ -87,6 +98,7 @@ func DefaultParams() Params {
 		InboxEntriesPerDeadline:   DefaultInboxEntriesPerDeadline,
 		ForcedEntriesPerDeadline:  DefaultForcedEntriesPerDeadline,
 		ForcedInclusionFee:        sdk.NewCoin(sdk.DefaultBondDenom, DefaultForcedInclusionFee),
+		BatchHistoryKeep:          DefaultBatchHistoryKeep,
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	sdkmath "cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/x/rollups/types"
@@ -109,4 +110,16 @@ func TestParams_RejectKeyDelayShorterThanForcedExitWindow(t *testing.T) {
 	p := types.DefaultParams()
 	p.InboxDeadlineBlocks = p.VkUpdateDelayBlocks
 	require.ErrorIs(t, p.Validate(), types.ErrInvalidParams)
+}
+
+// A posted byte is carried once and hashed once: the ante's tx-size gas
+// (tx_size_cost_per_byte) already pays for carrying every byte of the
+// transaction, so gas_per_da_byte prices only the hashing (2.25 gas a byte
+// measured against secp256k1, docs/x-rollups.md). It was set to the tx-size
+// price itself, which charged carrying twice (issue 17).
+func TestParams_DAByteChargeIsTheHashingOnly(t *testing.T) {
+	p := types.DefaultParams()
+	require.Less(t, p.GasPerDaByte, authtypes.DefaultTxSizeCostPerByte,
+		"gas_per_da_byte must not charge carrying the bytes again")
+	require.Equal(t, uint64(5), p.GasPerDaByte)
 }

@@ -108,7 +108,7 @@ func (s *chainState) commit() (int64, []byte) {
 func (s *chainState) registerRollup(id string) {
 	s.t.Helper()
 	require.NoError(s.t, s.rollups.Params.Set(s.ctx(), rollupstypes.DefaultParams())) // read by AppendInbox
-	require.NoError(s.t, s.rollups.Rollups.Set(s.ctx(), id, rollupstypes.Rollup{
+	require.NoError(s.t, s.rollups.SetRollup(s.ctx(), rollupstypes.Rollup{
 		Id:               id,
 		Status:           rollupstypes.ROLLUP_STATUS_ACTIVE,
 		InboxAccumulator: protocol.FieldElementBytes(protocol.InboxAccumulatorGenesis()),
@@ -141,10 +141,10 @@ func (s *chainState) deposit(id string, amount uint64) uint64 {
 func (s *chainState) consume(id string, n uint64) {
 	s.t.Helper()
 	ctx := s.ctx()
-	r, err := s.rollups.Rollups.Get(ctx, id)
+	r, err := s.rollups.GetRollup(ctx, id)
 	require.NoError(s.t, err)
 	r.InboxConsumed = n
-	require.NoError(s.t, s.rollups.Rollups.Set(ctx, id, r))
+	require.NoError(s.t, s.rollups.SetRollup(ctx, r))
 }
 
 // query is the multistore query a node runs for /store/<store>/key.
