@@ -2,12 +2,15 @@ package fleet
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"math/big"
 	"math/bits"
 	"runtime"
+	"runtime/pprof"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -181,6 +184,35 @@ func compileChain(tb testing.TB, nb int) (constraint.ConstraintSystem, int) {
 // the next power of two.
 func domainSize(nb int) int { return 1 << bits.Len(uint(nb-1)) }
 
+// memDelta sums a side's bytes allocated, collections and the CPU time
+// this process used (user and system, GC included): on a shared machine
+// the CPU time is steadier than the wall time, which other processes'
+// load stretches.
+type memDelta struct {
+	alloc, gcs uint64
+	cpu        time.Duration
+}
+
+type memSample struct {
+	alloc, gcs uint64
+	cpu        time.Duration
+}
+
+func readMem() memSample {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return memSample{m.TotalAlloc, uint64(m.NumGC), cpu}
+}
+
+func (d *memDelta) add(from, to memSample) {
+	d.alloc += to.alloc - from.alloc
+	d.gcs += to.gcs - from.gcs
+	d.cpu += to.cpu - from.cpu
+}
+
 // BenchmarkProvingPathVsBareProve times, in one run and with every key
 // already in memory, our whole proving path for a full payments batch of
 // transfers against gnark's bare groth16.Prove of a chain circuit of the
@@ -252,55 +284,68 @@ func benchProvingPath(b *testing.B, p payments.Params) {
 
 	r := newPaymentsBench(b, p)
 	var ours, bare, build, wit, worker, check time.Duration
+	var oursMem, bareMem memDelta
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		txs := r.transfers()
 		runtime.GC() // each side starts from a collected heap
+		m0 := readMem()
 		b.StartTimer()
 
-		t0 := time.Now()
-		batch := r.build(txs)
-		t1 := time.Now()
-		w, err := frontend.NewWitness(batch.Assignment, ecc.BN254.ScalarField())
-		if err != nil {
-			b.Fatal(err)
-		}
-		bz, err := w.MarshalBinary()
-		if err != nil {
-			b.Fatal(err)
-		}
-		public, err := w.Public()
-		if err != nil {
-			b.Fatal(err)
-		}
-		t2 := time.Now()
-		proof, err := proveWitness(key, bz)
-		if err != nil {
-			b.Fatal(err)
-		}
-		t3 := time.Now()
-		if err := checkProof(prover.VK, proof, public); err != nil {
-			b.Fatal(err)
-		}
-		t4 := time.Now()
-		if len(batch.Included) != p.Slots {
-			b.Fatalf("%d of %d transfers included", len(batch.Included), p.Slots)
-		}
-		build += t1.Sub(t0)
-		wit += t2.Sub(t1)
-		worker += t3.Sub(t2)
-		check += t4.Sub(t3)
-		ours += t4.Sub(t0)
+		// Labelled for pprof (-tagfocus=side=ours): gnark's prover goroutines
+		// inherit the label.
+		pprof.Do(context.Background(), pprof.Labels("side", "ours"), func(context.Context) {
+			t0 := time.Now()
+			batch := r.build(txs)
+			t1 := time.Now()
+			w, err := frontend.NewWitness(batch.Assignment, ecc.BN254.ScalarField())
+			if err != nil {
+				b.Fatal(err)
+			}
+			bz, err := w.MarshalBinary()
+			if err != nil {
+				b.Fatal(err)
+			}
+			public, err := w.Public()
+			if err != nil {
+				b.Fatal(err)
+			}
+			t2 := time.Now()
+			proof, err := proveWitness(key, bz)
+			if err != nil {
+				b.Fatal(err)
+			}
+			t3 := time.Now()
+			if err := checkProof(prover.VK, proof, public); err != nil {
+				b.Fatal(err)
+			}
+			t4 := time.Now()
+			if len(batch.Included) != p.Slots {
+				b.Fatalf("%d of %d transfers included", len(batch.Included), p.Slots)
+			}
+			build += t1.Sub(t0)
+			wit += t2.Sub(t1)
+			worker += t3.Sub(t2)
+			check += t4.Sub(t3)
+			ours += t4.Sub(t0)
+		})
 
 		b.StopTimer()
+		oursMem.add(m0, readMem())
 		runtime.GC()
+		m1 := readMem()
 		b.StartTimer()
-		t5 := time.Now()
-		if _, err := groth16.Prove(chainCS, chainPK, chainW); err != nil {
-			b.Fatal(err)
-		}
-		bare += time.Since(t5)
+		pprof.Do(context.Background(), pprof.Labels("side", "bare"), func(context.Context) {
+			t5 := time.Now()
+			if _, err := groth16.Prove(chainCS, chainPK, chainW); err != nil {
+				b.Fatal(err)
+			}
+			bare += time.Since(t5)
+		})
+		b.StopTimer()
+		bareMem.add(m1, readMem())
+		b.StartTimer()
 	}
 	b.StopTimer()
 	n := float64(b.N)
@@ -312,11 +357,19 @@ func benchProvingPath(b *testing.B, p payments.Params) {
 	b.ReportMetric(worker.Seconds()/n, "worker-s/op")
 	b.ReportMetric(check.Seconds()/n, "check-s/op")
 	b.ReportMetric(float64(p.Slots)*n/ours.Seconds(), "transfers/s")
+	b.ReportMetric(float64(oursMem.alloc)/n/(1<<20), "ours-MiB/op")
+	b.ReportMetric(float64(bareMem.alloc)/n/(1<<20), "bare-MiB/op")
+	b.ReportMetric(float64(oursMem.gcs)/n, "ours-gc/op")
+	b.ReportMetric(oursMem.cpu.Seconds()/n, "ours-cpu-s/op")
+	b.ReportMetric(bareMem.cpu.Seconds()/n, "bare-cpu-s/op")
+	b.ReportMetric(bareMem.cpu.Seconds()/oursMem.cpu.Seconds(), "cpu-ratio")
+	b.ReportMetric(float64(bareMem.gcs)/n, "bare-gc/op")
 	b.ReportMetric(float64(nb), "constraints")
 	b.ReportMetric(float64(domainSize(nb)), "domain")
 	b.ReportMetric(float64(prover.CS.GetNbInternalVariables()+prover.CS.GetNbSecretVariables()+prover.CS.GetNbPublicVariables()), "wires")
 	b.ReportMetric(float64(chainCS.GetNbInternalVariables()+chainCS.GetNbSecretVariables()+chainCS.GetNbPublicVariables()), "bare-wires")
-	b.Logf("BENCHROW provepath depth=%d slots=%d constraints=%d domain=%d ours_s=%.3f bare_s=%.3f ratio=%.3f build_s=%.3f witness_s=%.3f worker_s=%.3f check_s=%.3f n=%d",
+	b.Logf("BENCHROW provepath depth=%d slots=%d constraints=%d domain=%d ours_s=%.3f bare_s=%.3f ratio=%.3f ours_cpu_s=%.3f bare_cpu_s=%.3f cpu_ratio=%.3f build_s=%.3f witness_s=%.3f worker_s=%.3f check_s=%.3f n=%d",
 		p.Depth, p.Slots, nb, domainSize(nb), ours.Seconds()/n, bare.Seconds()/n, bare.Seconds()/ours.Seconds(),
+		oursMem.cpu.Seconds()/n, bareMem.cpu.Seconds()/n, bareMem.cpu.Seconds()/oursMem.cpu.Seconds(),
 		build.Seconds()/n, wit.Seconds()/n, worker.Seconds()/n, check.Seconds()/n, b.N)
 }

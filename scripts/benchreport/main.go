@@ -26,7 +26,8 @@ func main() {
 		doc        = flag.String("doc", "docs/PERFORMANCE.md", "document whose generated section is replaced")
 		bin        = flag.String("bin", "build/nativechaind", "binary for the system tests")
 		count      = flag.Int("count", 5, "-count for the fast benchmarks")
-		depth      = flag.Int("prove-depth", 24, "tree depth of the 16-slot proving comparison")
+		depth      = flag.Int("prove-depth", 24, "tree depth of the proving comparison")
+		proveSlots = flag.Int("prove-slots", 16, "batch size of the proving comparison")
 		slots      = flag.Int("operator-slots", 4, "batch size of the operator benchmark: the devnet's")
 		backlog    = flag.Int("backlog", 256, "transfers in the operator benchmark's backlog")
 		scaleDepth = flag.Int("scale-depth", 8, "tree depth of the fleet scaling benchmark")
@@ -36,7 +37,7 @@ func main() {
 		renderOnly = flag.Bool("render-only", false, "run nothing: render the section from the files in -dir")
 	)
 	flag.Parse()
-	o := Options{Count: *count, Bin: *bin, ProveDepth: *depth, OperatorSlots: *slots, Backlog: *backlog,
+	o := Options{Count: *count, Bin: *bin, ProveDepth: *depth, ProveSlots: *proveSlots, OperatorSlots: *slots, Backlog: *backlog,
 		ScaleDepth: *scaleDepth, ScaleSlots: *scaleSlots, ScaleJobs: *scaleJobs}
 	if err := run(*dir, *doc, o, *only, *renderOnly); err != nil {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)

@@ -290,6 +290,7 @@ func ResultLines(r *Results) string {
 type ProvePathShape struct {
 	Depth, Slots                       int
 	Ours, Bare, RateRatio              float64
+	OursCPU, BareCPU                   float64 // process CPU seconds per proof (0: not reported)
 	Build, Witness, Worker, Check, TPS float64
 	Constraints, Domain                float64
 	N                                  int
@@ -317,6 +318,8 @@ func ProvePathShapes(set BenchSet) []ProvePathShape {
 		}
 		// The ratio of the medians, so that it matches the two columns.
 		sh.RateRatio = sh.Bare / sh.Ours
+		sh.OursCPU, _, _ = set.Median(name, "ours-cpu-s/op")
+		sh.BareCPU, _, _ = set.Median(name, "bare-cpu-s/op")
 		sh.Build, _, _ = set.Median(name, "build-s/op")
 		sh.Witness, _, _ = set.Median(name, "witness-s/op")
 		sh.Worker, _, _ = set.Median(name, "worker-s/op")

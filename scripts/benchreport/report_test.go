@@ -176,7 +176,7 @@ func TestRows_BatchVerificationWithBareFloorAndEightKeys(t *testing.T) {
 func TestRows_ProvingPathFleetScalingAndLoad(t *testing.T) {
 	dir := t.TempDir()
 	prove := "    prove_bench_test.go:190: compile and setup: 2m3s (payments, 456592 constraints)\n" +
-		"BenchmarkProvingPathVsBareProve/depth=24,slots=16-2 	       1	40000000000 ns/op	         2.000 bare-s/op	         0.100 build-s/op	         0.010 check-s/op	    456592 constraints	    524288 domain	         2.500 ours-s/op	         0.8000 rate-ratio	         6.400 transfers/s	         0.200 witness-s/op	         2.190 worker-s/op\n" +
+		"BenchmarkProvingPathVsBareProve/depth=24,slots=16-2 	       1	40000000000 ns/op	         2.000 bare-s/op	         0.100 build-s/op	         0.010 check-s/op	    456592 constraints	    524288 domain	         2.500 ours-s/op	         0.8000 rate-ratio	         4.000 ours-cpu-s/op	         3.600 bare-cpu-s/op	         6.400 transfers/s	         0.200 witness-s/op	         2.190 worker-s/op\n" +
 		"BenchmarkProvingPathVsBareProve/depth=8,slots=4-2 	       1	1000000000 ns/op	         0.450 bare-s/op	         0.500 ours-s/op	        8.000 transfers/s	     50000 constraints	     65536 domain\n"
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "provepath.txt"), []byte(prove), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "provepath.status"), []byte("wall_seconds=600 load_start=1.50,1.20,1.00 load_end=2.10,1.80,1.10 status=ok\n"), 0o644))
@@ -192,7 +192,7 @@ func TestRows_ProvingPathFleetScalingAndLoad(t *testing.T) {
 
 	shapes := ProvePathShapes(res.Steps["provepath"].Bench)
 	require.Len(t, shapes, 2)
-	require.Equal(t, ProvePathShape{Depth: 24, Slots: 16, Ours: 2.5, Bare: 2, RateRatio: 0.8, Build: 0.1, Witness: 0.2, Worker: 2.19, Check: 0.01,
+	require.Equal(t, ProvePathShape{Depth: 24, Slots: 16, Ours: 2.5, Bare: 2, RateRatio: 0.8, OursCPU: 4, BareCPU: 3.6, Build: 0.1, Witness: 0.2, Worker: 2.19, Check: 0.01,
 		TPS: 6.4, Constraints: 456592, Domain: 524288, N: 1}, shapes[0], "the deepest shape first; the ratio is bare over ours")
 	require.Equal(t, 8, shapes[1].Depth)
 
@@ -205,6 +205,8 @@ func TestRows_ProvingPathFleetScalingAndLoad(t *testing.T) {
 	require.Equal(t, "2.00 s", rows["provepath"][0].Reference)
 	require.Equal(t, "**0.80** of gnark's rate (goal ≥ 0.9)", rows["provepath"][0].Ratio)
 	require.Contains(t, rows["provepath"][0].How, "456,592 constraints (FFT domain 524,288, 87% full)")
+	require.Contains(t, rows["provepath"][0].How, "4.00 s vs 3.60 s: **0.90**", "the CPU-time ratio")
+	require.NotContains(t, rows["provepath"][2].How, "CPU time", "no CPU figures, no CPU ratio")
 	require.Equal(t, "**6.40**/s", rows["provepath"][1].Ours)
 
 	require.Len(t, rows["fleetscaling"], 1)
@@ -222,4 +224,9 @@ func TestRows_ProvingPathFleetScalingAndLoad(t *testing.T) {
 		"every row carries its step's load")
 	require.Contains(t, out, "| provepath | 10m0s | 1.50 1.20 1.00 → 2.10 1.80 1.10 | ok |")
 	require.Contains(t, out, "| fleetscaling | 3m20s | — | ok |", "a status without load (an older run) renders")
+
+	o := Options{ProveDepth: 8, ProveSlots: 4, OperatorSlots: 4}
+	require.Equal(t, "8x4", o.proveShapes(), "the devnet's shape once")
+	o.ProveDepth, o.ProveSlots = 24, 0
+	require.Equal(t, "24x16,8x4", o.proveShapes())
 }

@@ -50,9 +50,9 @@ func (s Step) Command() string {
 type Options struct {
 	Count int    // -count of the fast benchmarks
 	Bin   string // the binary the system tests drive
-	// ProveDepth is the tree depth of the 16-slot proving comparison
-	// (production: 24).
-	ProveDepth int
+	// ProveDepth and ProveSlots shape the proving comparison's first
+	// batch (production: depth 24, 16 slots).
+	ProveDepth, ProveSlots int
 	// OperatorSlots is the batch size of the operator run and of the
 	// proving comparison's second shape: the devnet's (4).
 	OperatorSlots int
@@ -61,6 +61,21 @@ type Options struct {
 	// ScaleDepth, ScaleSlots and ScaleJobs shape the fleet scaling
 	// benchmark's backlog.
 	ScaleDepth, ScaleSlots, ScaleJobs int
+}
+
+// proveShapes are the proving comparison's shapes: the production one
+// and the devnet's (the operator run's), once each.
+func (o Options) proveShapes() string {
+	slots := o.ProveSlots
+	if slots == 0 {
+		slots = 16
+	}
+	prod := fmt.Sprintf("%dx%d", o.ProveDepth, slots)
+	devnet := fmt.Sprintf("%dx%d", DevnetDepth, o.OperatorSlots)
+	if prod == devnet {
+		return prod
+	}
+	return prod + "," + devnet
 }
 
 // DevnetDepth is the tree depth of `make devnet`'s rollups
@@ -80,7 +95,7 @@ func Steps(o Options) []Step {
 			"-bench", "ConstraintsPerTransfer|DABytesPerTransfer|DomainFill", "-benchtime", "1x", "-v", "./prover/payments/"}},
 		{Name: "provepath", Timeout: 40 * time.Minute, Args: []string{"test", "-run", "^$",
 			"-bench", "^BenchmarkProvingPathVsBareProve$", "-benchtime", "1x", "-v", "./prover/fleet/",
-			fmt.Sprintf("-fleet.shapes=%dx16,%dx%d", o.ProveDepth, DevnetDepth, o.OperatorSlots)}},
+			"-fleet.shapes=" + o.proveShapes()}},
 		{Name: "fleetscaling", Timeout: 30 * time.Minute, Args: []string{"test", "-run", "^$",
 			"-bench", "^BenchmarkFleetScaling$", "-benchtime", "1x", "-v", "./prover/fleet/",
 			"-fleet.depth=" + strconv.Itoa(o.ScaleDepth), "-fleet.slots=" + strconv.Itoa(o.ScaleSlots), "-fleet.scale-jobs=" + strconv.Itoa(o.ScaleJobs)}},
