@@ -32,9 +32,18 @@ LONG_TIMEOUT   ?= 60m
 # Time per fuzz target in `make fuzz` and `make test-long`.
 FUZZTIME       ?= 30s
 BENCH_COUNT    ?= 5
-# make bench: tree depth of the proving benchmark, batch size of the operator run.
+# make bench: tree depth of the proving comparison (16 slots, against gnark's
+# bare prove); batch size of the operator run, the devnet's (its depth is the
+# devnet's, 8) and the transfers of its backlog; the fleet scaling backlog
+# (batches of depth x slots, 1 then 2 worker processes at GOMAXPROCS=1).
 BENCH_PROVE_DEPTH    ?= 24
-BENCH_OPERATOR_SLOTS ?= 16
+BENCH_OPERATOR_SLOTS ?= 4
+BENCH_BACKLOG        ?= 256
+BENCH_SCALE_DEPTH    ?= 8
+BENCH_SCALE_SLOTS    ?= 16
+BENCH_SCALE_JOBS     ?= 8
+BENCH_FLAGS = -prove-depth $(BENCH_PROVE_DEPTH) -operator-slots $(BENCH_OPERATOR_SLOTS) -backlog $(BENCH_BACKLOG) \
+	-scale-depth $(BENCH_SCALE_DEPTH) -scale-slots $(BENCH_SCALE_SLOTS) -scale-jobs $(BENCH_SCALE_JOBS)
 # benchstat, pinned; used when tools/go.mod does not pin it itself.
 BENCHSTAT_VERSION ?= v0.0.0-20260908200009-22c9c6c9d4da
 
@@ -69,9 +78,8 @@ test-long: build ## Everything, including tests behind the `long` build tag, the
 fuzz: ## Every fuzz target (scripts/fuzz.sh) for FUZZTIME each (default 30s)
 	FUZZTIME=$(FUZZTIME) GO=$(GO) bash scripts/fuzz.sh
 
-bench: build ## One measuring pass (about 40 min on 2 cores): raw output in build/bench/, generated section of docs/PERFORMANCE.md
-	$(GO) run ./scripts/benchreport -dir $(BUILDDIR)/bench -bin $(BIN) -count $(BENCH_COUNT) \
-		-prove-depth $(BENCH_PROVE_DEPTH) -operator-slots $(BENCH_OPERATOR_SLOTS)
+bench: build ## One measuring pass (about an hour on 2 cores): raw output in build/bench/, generated section of docs/PERFORMANCE.md
+	$(GO) run ./scripts/benchreport -dir $(BUILDDIR)/bench -bin $(BIN) -count $(BENCH_COUNT) $(BENCH_FLAGS)
 	@# benchstat summaries of the repeated benchmarks (optional: needs the Go proxy once).
 	@for f in keeper verifier; do \
 		if [ -f tools/go.mod ] && grep -q 'golang.org/x/perf' tools/go.mod; then \
@@ -84,8 +92,7 @@ bench: build ## One measuring pass (about 40 min on 2 cores): raw output in buil
 
 .PHONY: bench-report
 bench-report: ## Re-render docs/PERFORMANCE.md's generated section from build/bench/ without measuring
-	$(GO) run ./scripts/benchreport -render-only -dir $(BUILDDIR)/bench -bin $(BIN) -count $(BENCH_COUNT) \
-		-prove-depth $(BENCH_PROVE_DEPTH) -operator-slots $(BENCH_OPERATOR_SLOTS)
+	$(GO) run ./scripts/benchreport -render-only -dir $(BUILDDIR)/bench -bin $(BIN) -count $(BENCH_COUNT) $(BENCH_FLAGS)
 
 lint: ## gofmt must list nothing; go vet (also with the system/long tags; not the generated api/); determinism lint of x/
 	@files=$$(find . -name '*.go' -not -path './build/*' -not -path './.git/*' \

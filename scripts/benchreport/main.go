@@ -26,26 +26,34 @@ func main() {
 		doc        = flag.String("doc", "docs/PERFORMANCE.md", "document whose generated section is replaced")
 		bin        = flag.String("bin", "build/nativechaind", "binary for the system tests")
 		count      = flag.Int("count", 5, "-count for the fast benchmarks")
-		depth      = flag.Int("prove-depth", 24, "tree depth of the 16-slot proving benchmark")
-		slots      = flag.Int("operator-slots", 16, "batch size of the operator benchmark")
+		depth      = flag.Int("prove-depth", 24, "tree depth of the proving comparison")
+		proveSlots = flag.Int("prove-slots", 16, "batch size of the proving comparison")
+		slots      = flag.Int("operator-slots", 4, "batch size of the operator benchmark: the devnet's")
+		backlog    = flag.Int("backlog", 256, "transfers in the operator benchmark's backlog")
+		scaleDepth = flag.Int("scale-depth", 8, "tree depth of the fleet scaling benchmark")
+		scaleSlots = flag.Int("scale-slots", 16, "batch size of the fleet scaling benchmark")
+		scaleJobs  = flag.Int("scale-jobs", 8, "batches in the fleet scaling benchmark's backlog")
 		only       = flag.String("only", "", "comma-separated steps to run (default: all); the others are read from -dir")
 		renderOnly = flag.Bool("render-only", false, "run nothing: render the section from the files in -dir")
 	)
 	flag.Parse()
-	if err := run(*dir, *doc, *bin, *count, *depth, *slots, *only, *renderOnly); err != nil {
+	o := Options{Count: *count, Bin: *bin, ProveDepth: *depth, ProveSlots: *proveSlots, OperatorSlots: *slots, Backlog: *backlog,
+		ScaleDepth: *scaleDepth, ScaleSlots: *scaleSlots, ScaleJobs: *scaleJobs}
+	if err := run(*dir, *doc, o, *only, *renderOnly); err != nil {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, doc, bin string, count, depth, slots int, only string, renderOnly bool) error {
+func run(dir, doc string, o Options, only string, renderOnly bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	absBin, err := filepath.Abs(bin)
+	absBin, err := filepath.Abs(o.Bin)
 	if err != nil {
 		return err
 	}
+	o.Bin = absBin
 	var failed []string
 	if !renderOnly {
 		want := map[string]bool{}
@@ -55,7 +63,7 @@ func run(dir, doc, bin string, count, depth, slots int, only string, renderOnly 
 			}
 		}
 		start := sample(time.Now())
-		for _, st := range Steps(count, depth, slots, absBin) {
+		for _, st := range Steps(o) {
 			if len(want) > 0 && !want[st.Name] {
 				continue
 			}
@@ -75,7 +83,7 @@ func run(dir, doc, bin string, count, depth, slots int, only string, renderOnly 
 			return err
 		}
 	}
-	results, err := Load(dir, Steps(count, depth, slots, absBin))
+	results, err := Load(dir, Steps(o))
 	if err != nil {
 		return err
 	}

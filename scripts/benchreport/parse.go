@@ -14,14 +14,17 @@ import (
 
 // StepOutput is what one step left in the run directory.
 type StepOutput struct {
-	Step    Step
-	Found   bool   // its raw output exists
-	Status  string // "ok", "failed: ...", or "" when unknown
-	Wall    float64
-	Command string
-	Bench   BenchSet
-	Rows    []Benchrow
-	Text    string
+	Step   Step
+	Found  bool   // its raw output exists
+	Status string // "ok", "failed: ...", or "" when unknown
+	Wall   float64
+	// LoadStart and LoadEnd are the 1, 5 and 15 minute load averages when
+	// the step started and ended ("" when not recorded).
+	LoadStart, LoadEnd string
+	Command            string
+	Bench              BenchSet
+	Rows               []Benchrow
+	Text               string
 	// Fragment is the markdown the step wrote for the report, if any.
 	Fragment string
 }
@@ -134,6 +137,9 @@ func Load(dir string, steps []Step) (*Results, error) {
 			if m := regexp.MustCompile(`wall_seconds=(\d+)`).FindStringSubmatch(s); m != nil {
 				out.Wall, _ = strconv.ParseFloat(m[1], 64)
 			}
+			if m := regexp.MustCompile(`load_start=(\S+) load_end=(\S+)`).FindStringSubmatch(s); m != nil {
+				out.LoadStart, out.LoadEnd = strings.ReplaceAll(m[1], ",", " "), strings.ReplaceAll(m[2], ",", " ")
+			}
 			if _, st, ok := strings.Cut(s, "status="); ok {
 				out.Status = st
 			}
@@ -154,14 +160,23 @@ type OperatorResult struct {
 	Backlog            int
 	GasPerTx, BatchGas float64
 	BankSend           float64
+	// BacklogSeconds is the time from the first transfer of the backlog
+	// posted to the last one final (0: not printed, an older log).
+	BacklogSeconds float64
 }
+
+var operatorBacklog = regexp.MustCompile(`backlog final in ([\d.]+)s`)
 
 // ParseOperator returns the operator results in the order printed (the
 // log repeats each line; the first occurrence of each size wins).
 func ParseOperator(text string) []OperatorResult {
 	var out []OperatorResult
 	seen := map[int]bool{}
-	for _, m := range operatorLine.FindAllStringSubmatch(text, -1) {
+	for _, loc := range operatorLine.FindAllStringSubmatchIndex(text, -1) {
+		m := make([]string, len(loc)/2)
+		for i := range m {
+			m[i] = text[loc[2*i]:loc[2*i+1]]
+		}
 		r := OperatorResult{}
 		r.Slots, _ = strconv.Atoi(m[1])
 		if seen[r.Slots] {
@@ -176,6 +191,14 @@ func ParseOperator(text string) []OperatorResult {
 		r.GasPerTx, _ = strconv.ParseFloat(m[7], 64)
 		r.BatchGas, _ = strconv.ParseFloat(m[8], 64)
 		r.BankSend, _ = strconv.ParseFloat(m[9], 64)
+		// The rest of the line (a log line ends at its newline).
+		rest := text[loc[1]:]
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			rest = rest[:i]
+		}
+		if b := operatorBacklog.FindStringSubmatch(rest); b != nil {
+			r.BacklogSeconds, _ = strconv.ParseFloat(b[1], 64)
+		}
 		out = append(out, r)
 	}
 	return out
@@ -241,7 +264,7 @@ func ResultLines(r *Results) string {
 		fmt.Fprintf(&b, "# run %s, commit %s (dirty %t), %d cores, %s, load %s -> %s\n",
 			r.Info.Start.At.Format(time.RFC3339), r.Info.Commit, r.Info.Dirty, r.Info.NProc, r.Info.CPU, r.Info.Start.Load, r.Info.End.Load)
 	}
-	for _, st := range Steps(0, 0, 0, "") {
+	for _, st := range Steps(Options{}) {
 		s := r.Steps[st.Name]
 		if s == nil || !s.Found {
 			continue
@@ -260,4 +283,57 @@ func ResultLines(r *Results) string {
 		}
 	}
 	return b.String()
+}
+
+// ProvePathShape is one shape of BenchmarkProvingPathVsBareProve: our
+// path and gnark's bare prove in seconds per proof, and our path's phases.
+type ProvePathShape struct {
+	Depth, Slots                       int
+	Ours, Bare, RateRatio              float64
+	OursCPU, BareCPU                   float64 // process CPU seconds per proof (0: not reported)
+	Build, Witness, Worker, Check, TPS float64
+	Constraints, Domain                float64
+	N                                  int
+}
+
+var provePathName = regexp.MustCompile(`^BenchmarkProvingPathVsBareProve/depth=(\d+),slots=(\d+)$`)
+
+// ProvePathShapes reads the proving comparison's shapes, deepest first.
+func ProvePathShapes(set BenchSet) []ProvePathShape {
+	var out []ProvePathShape
+	for name := range set {
+		m := provePathName.FindStringSubmatch(name)
+		if m == nil {
+			continue
+		}
+		var sh ProvePathShape
+		sh.Depth, _ = strconv.Atoi(m[1])
+		sh.Slots, _ = strconv.Atoi(m[2])
+		var ok bool
+		if sh.Ours, sh.N, ok = set.Median(name, "ours-s/op"); !ok {
+			continue
+		}
+		if sh.Bare, _, ok = set.Median(name, "bare-s/op"); !ok || sh.Ours <= 0 {
+			continue
+		}
+		// The ratio of the medians, so that it matches the two columns.
+		sh.RateRatio = sh.Bare / sh.Ours
+		sh.OursCPU, _, _ = set.Median(name, "ours-cpu-s/op")
+		sh.BareCPU, _, _ = set.Median(name, "bare-cpu-s/op")
+		sh.Build, _, _ = set.Median(name, "build-s/op")
+		sh.Witness, _, _ = set.Median(name, "witness-s/op")
+		sh.Worker, _, _ = set.Median(name, "worker-s/op")
+		sh.Check, _, _ = set.Median(name, "check-s/op")
+		sh.TPS, _, _ = set.Median(name, "transfers/s")
+		sh.Constraints, _, _ = set.Median(name, "constraints")
+		sh.Domain, _, _ = set.Median(name, "domain")
+		out = append(out, sh)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Depth != out[j].Depth {
+			return out[i].Depth > out[j].Depth
+		}
+		return out[i].Slots > out[j].Slots
+	})
+	return out
 }

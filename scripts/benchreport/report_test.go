@@ -55,6 +55,12 @@ func TestParseOperatorAndRouting(t *testing.T) {
 	require.Len(t, op, 1, "a repeated size keeps its first line")
 	require.Equal(t, OperatorResult{Slots: 16, P50: 7.45, P95: 8.48, LatencyN: 96, TPS: 2.03, Backlog: 128, GasPerTx: 11374, BatchGas: 181976, BankSend: 65597}, op[0])
 
+	op = ParseOperator("slots=4 latency p50=3.10s p95=4.20s (n=24) | throughput 1.50 transfers/s (256 in a backlog) | gas per L2 transfer 20000 (batch median 80000) vs bank send 65597: 3.3x cheaper | last prove 2.00s | backlog final in 170.7s\n" +
+		"slots=16 latency p50=1.00s p95=1.00s (n=1) | throughput 9.00 transfers/s (1 in a backlog) | gas per L2 transfer 1 (batch median 1) vs bank send 1: 1x cheaper\nbacklog final in 99.0s\n")
+	require.Len(t, op, 2)
+	require.InDelta(t, 170.7, op[0].BacklogSeconds, 1e-9, "the backlog's time, when the line has it")
+	require.Zero(t, op[1].BacklogSeconds, "another line's backlog time is not this one's")
+
 	routingOut := "| messages N | batch gas | gas per message | N bank sends (gas) | ratio |\n|---|---|---|---|---|\n" +
 		"| 1 | 195706 | 195706 | 66704 | 2.93 |\n| 16 | 903337 | 56458 | 1067264 | 0.85 |\n" +
 		"\none bank send: 66704 gas; latency from source batch to destination inbox: 0 extra blocks\n"
@@ -89,7 +95,7 @@ func TestReplaceSection_KeepsTheRestOfTheDocument(t *testing.T) {
 
 func TestRender_MarksRowsOfMissingOrFailedSteps(t *testing.T) {
 	dir := t.TempDir()
-	steps := Steps(5, 24, 16, "/bin/nativechaind")
+	steps := Steps(Options{Count: 5, ProveDepth: 24, OperatorSlots: 4, Backlog: 256, ScaleDepth: 8, ScaleSlots: 16, ScaleJobs: 8, Bin: "/bin/nativechaind"})
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "keeper.txt"), []byte(keeperOut), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "keeper.status"), []byte("wall_seconds=12 status=ok\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "verifier.txt"), []byte("FAIL\n"), 0o644))
@@ -107,14 +113,14 @@ func TestRender_MarksRowsOfMissingOrFailedSteps(t *testing.T) {
 	require.Equal(t, "2.50×", byStep["keeper"][0].Ratio)
 	require.Equal(t, "step failed", byStep["verifier"][0].Ours)
 	require.Equal(t, "not run", byStep["capacity"][0].Ours)
-	require.Contains(t, out, "| keeper | 12s | ok |", "the step's wall time and status")
-	require.Contains(t, out, "| verifier | 3s | failed: exit status 1 |")
+	require.Contains(t, out, "| keeper | 12s | — | ok |", "the step's wall time and status")
+	require.Contains(t, out, "| verifier | 3s | — | failed: exit status 1 |")
 	require.NotContains(t, out, "'^$' -bench 'SubmitBatch_(Handler|", "pipes in commands are escaped for the table")
 }
 
 func TestRender_IncludesTheGasTable(t *testing.T) {
 	dir := t.TempDir()
-	steps := Steps(5, 24, 16, "/bin/nativechaind")
+	steps := Steps(Options{Count: 5, ProveDepth: 24, OperatorSlots: 4, Backlog: 256, ScaleDepth: 8, ScaleSlots: 16, ScaleJobs: 8, Bin: "/bin/nativechaind"})
 	out := "=== RUN   TestGasTable\n| phase | component |\nBENCHROW gastable transfers=64 batch_gas=200691 gas_per_transfer=3136 bank_send=65562 ratio=0.0478\n" +
 		"BENCHROW gastable_routed batch_gas=249180 marginal_gas=63069 bank_send=65562 ratio=0.9620\n--- PASS: TestGasTable (43.17s)\n"
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "gastable.txt"), []byte(out), 0o644))
@@ -151,7 +157,7 @@ func TestRows_BatchVerificationWithBareFloorAndEightKeys(t *testing.T) {
 		"BenchmarkVerifyOneByOne8Keys/64-2 	 20	 48000000 ns/op\n"
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "verifier.txt"), []byte(out), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "verifier.status"), []byte("wall_seconds=3 status=ok\n"), 0o644))
-	res, err := Load(dir, Steps(5, 24, 16, "/bin/nativechaind"))
+	res, err := Load(dir, Steps(Options{Count: 5, ProveDepth: 24, OperatorSlots: 4, Backlog: 256, ScaleDepth: 8, ScaleSlots: 16, ScaleJobs: 8, Bin: "/bin/nativechaind"}))
 	require.NoError(t, err)
 
 	rows := map[string]Row{}
@@ -165,4 +171,62 @@ func TestRows_BatchVerificationWithBareFloorAndEightKeys(t *testing.T) {
 	require.Equal(t, "16.00 ms", eight.Ours)
 	require.Equal(t, "**3.00× faster**", eight.Ratio)
 	require.Equal(t, "not in output", rows["block batch verification of 16 proofs (one multi-pairing) vs one by one"].Ours)
+}
+
+func TestRows_ProvingPathFleetScalingAndLoad(t *testing.T) {
+	dir := t.TempDir()
+	prove := "    prove_bench_test.go:190: compile and setup: 2m3s (payments, 456592 constraints)\n" +
+		"BenchmarkProvingPathVsBareProve/depth=24,slots=16-2 	       1	40000000000 ns/op	         2.000 bare-s/op	         0.100 build-s/op	         0.010 check-s/op	    456592 constraints	    524288 domain	         2.500 ours-s/op	         0.8000 rate-ratio	         4.000 ours-cpu-s/op	         3.600 bare-cpu-s/op	         6.400 transfers/s	         0.200 witness-s/op	         2.190 worker-s/op\n" +
+		"BenchmarkProvingPathVsBareProve/depth=8,slots=4-2 	       1	1000000000 ns/op	         0.450 bare-s/op	         0.500 ours-s/op	        8.000 transfers/s	     50000 constraints	     65536 domain\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "provepath.txt"), []byte(prove), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "provepath.status"), []byte("wall_seconds=600 load_start=1.50,1.20,1.00 load_end=2.10,1.80,1.10 status=ok\n"), 0o644))
+	scaling := "    scaling_bench_test.go:250: BENCHROW fleetscaling depth=8 slots=16 jobs=8 one_s=80.00 two_s=42.10 speedup=1.900 n=1\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "fleetscaling.txt"), []byte(scaling), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "fleetscaling.status"), []byte("wall_seconds=200 status=ok\n"), 0o644))
+	operatorOut := "slots=4 latency p50=3.10s p95=4.20s (n=24) | throughput 6.00 transfers/s (256 in a backlog) | gas per L2 transfer 20000 (batch median 80000) vs bank send 65597: 3.3x cheaper | last prove 2.00s | backlog final in 42.7s\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "operator.txt"), []byte(operatorOut), 0o644))
+	res, err := Load(dir, Steps(Options{Count: 5, ProveDepth: 24, OperatorSlots: 4, Backlog: 256, ScaleDepth: 8, ScaleSlots: 16, ScaleJobs: 8, Bin: "/bin/nativechaind"}))
+	require.NoError(t, err)
+	require.Equal(t, "1.50 1.20 1.00", res.Steps["provepath"].LoadStart)
+	require.Equal(t, "2.10 1.80 1.10", res.Steps["provepath"].LoadEnd)
+
+	shapes := ProvePathShapes(res.Steps["provepath"].Bench)
+	require.Len(t, shapes, 2)
+	require.Equal(t, ProvePathShape{Depth: 24, Slots: 16, Ours: 2.5, Bare: 2, RateRatio: 0.8, OursCPU: 4, BareCPU: 3.6, Build: 0.1, Witness: 0.2, Worker: 2.19, Check: 0.01,
+		TPS: 6.4, Constraints: 456592, Domain: 524288, N: 1}, shapes[0], "the deepest shape first; the ratio is bare over ours")
+	require.Equal(t, 8, shapes[1].Depth)
+
+	rows := map[string][]Row{}
+	for _, row := range res.Rows() {
+		rows[row.Step] = append(rows[row.Step], row)
+	}
+	require.Len(t, rows["provepath"], 4, "two rows per shape")
+	require.Equal(t, "2.50 s", rows["provepath"][0].Ours)
+	require.Equal(t, "2.00 s", rows["provepath"][0].Reference)
+	require.Equal(t, "**0.80** of gnark's rate (goal ≥ 0.9)", rows["provepath"][0].Ratio)
+	require.Contains(t, rows["provepath"][0].How, "456,592 constraints (FFT domain 524,288, 87% full)")
+	require.Contains(t, rows["provepath"][0].How, "4.00 s vs 3.60 s: **0.90**", "the CPU-time ratio")
+	require.NotContains(t, rows["provepath"][2].How, "CPU time", "no CPU figures, no CPU ratio")
+	require.Equal(t, "**6.40**/s", rows["provepath"][1].Ours)
+
+	require.Len(t, rows["fleetscaling"], 1)
+	require.Equal(t, "42.1 s", rows["fleetscaling"][0].Ours)
+	require.Equal(t, "**1.90× faster** (goal ≥ 1.8)", rows["fleetscaling"][0].Ratio)
+
+	require.Equal(t, "**6.00**/s", rows["operator"][0].Ours)
+	require.Equal(t, "8.00/s (prover alone)", rows["operator"][0].Reference, "end to end against the prover alone on the devnet's shape")
+	require.Equal(t, "**0.75** (goal ≥ 0.85)", rows["operator"][0].Ratio)
+	require.Equal(t, "**42.7 s**", rows["operator"][1].Ours)
+	require.Contains(t, rows["operator"][1].Metric, "a backlog of 256 transfers")
+
+	out := Render(res)
+	require.Contains(t, out, "| 1.50 1.20 1.00 → 2.10 1.80 1.10 | `go test -run '^$' -bench '^BenchmarkProvingPathVsBareProve$' -benchtime 1x -v ./prover/fleet/ -fleet.shapes=24x16,8x4` |",
+		"every row carries its step's load")
+	require.Contains(t, out, "| provepath | 10m0s | 1.50 1.20 1.00 → 2.10 1.80 1.10 | ok |")
+	require.Contains(t, out, "| fleetscaling | 3m20s | — | ok |", "a status without load (an older run) renders")
+
+	o := Options{ProveDepth: 8, ProveSlots: 4, OperatorSlots: 4}
+	require.Equal(t, "8x4", o.proveShapes(), "the devnet's shape once")
+	o.ProveDepth, o.ProveSlots = 24, 0
+	require.Equal(t, "24x16,8x4", o.proveShapes())
 }

@@ -46,25 +46,65 @@ func (s Step) Command() string {
 	return strings.Join(parts, " ")
 }
 
-// Steps lists the measurements in the order make bench runs them. bin is
-// the binary the system tests drive.
-func Steps(count, depth, slots int, bin string) []Step {
-	c := strconv.Itoa(count)
-	sys := "NATIVECHAIND_BIN=" + bin
+// Options size the steps of a run.
+type Options struct {
+	Count int    // -count of the fast benchmarks
+	Bin   string // the binary the system tests drive
+	// ProveDepth and ProveSlots shape the proving comparison's first
+	// batch (production: depth 24, 16 slots).
+	ProveDepth, ProveSlots int
+	// OperatorSlots is the batch size of the operator run and of the
+	// proving comparison's second shape: the devnet's (4).
+	OperatorSlots int
+	// Backlog is the number of transfers of the operator run's backlog.
+	Backlog int
+	// ScaleDepth, ScaleSlots and ScaleJobs shape the fleet scaling
+	// benchmark's backlog.
+	ScaleDepth, ScaleSlots, ScaleJobs int
+}
+
+// proveShapes are the proving comparison's shapes: the production one
+// and the devnet's (the operator run's), once each.
+func (o Options) proveShapes() string {
+	slots := o.ProveSlots
+	if slots == 0 {
+		slots = 16
+	}
+	prod := fmt.Sprintf("%dx%d", o.ProveDepth, slots)
+	devnet := fmt.Sprintf("%dx%d", DevnetDepth, o.OperatorSlots)
+	if prod == devnet {
+		return prod
+	}
+	return prod + "," + devnet
+}
+
+// DevnetDepth is the tree depth of `make devnet`'s rollups
+// (scripts/devnet.sh, DEVNET_ROLLUP_DEPTH), which the operator run uses.
+const DevnetDepth = 8
+
+// Steps lists the measurements in the order make bench runs them.
+func Steps(o Options) []Step {
+	c := strconv.Itoa(o.Count)
+	sys := "NATIVECHAIND_BIN=" + o.Bin
 	return []Step{
 		{Name: "keeper", Timeout: 15 * time.Minute, Args: []string{"test", "-run", "^$",
 			"-bench", "SubmitBatch_(Handler|HandlerNoData|HandlerAfterProposal|RawGnarkVerify)$", "-count", c, "./x/rollups/keeper/"}},
 		{Name: "verifier", Timeout: 20 * time.Minute, Args: []string{"test", "-run", "^$",
 			"-bench", "^Benchmark(BatchVerify|VerifyOneByOne|MultiPairingBare|BatchVerify8Keys|VerifyOneByOne8Keys)$/^(16|64|256)$", "-count", c, "./x/rollups/verifier/"}},
 		{Name: "circuit", Timeout: 20 * time.Minute, Args: []string{"test", "-run", "^$",
-			"-bench", "ConstraintsPerTransfer|DABytesPerTransfer", "-benchtime", "1x", "./prover/payments/"}},
-		{Name: "prove", Timeout: 30 * time.Minute, Args: []string{"test", "-run", "^$",
-			"-bench", "Prove16Slots", "-benchtime", "1x", "-v", "./prover/payments/", "-payments.depth=" + strconv.Itoa(depth)}},
+			"-bench", "ConstraintsPerTransfer|DABytesPerTransfer|DomainFill", "-benchtime", "1x", "-v", "./prover/payments/"}},
+		{Name: "provepath", Timeout: 40 * time.Minute, Args: []string{"test", "-run", "^$",
+			"-bench", "^BenchmarkProvingPathVsBareProve$", "-benchtime", "1x", "-v", "./prover/fleet/",
+			"-fleet.shapes=" + o.proveShapes()}},
+		{Name: "fleetscaling", Timeout: 30 * time.Minute, Args: []string{"test", "-run", "^$",
+			"-bench", "^BenchmarkFleetScaling$", "-benchtime", "1x", "-v", "./prover/fleet/",
+			"-fleet.depth=" + strconv.Itoa(o.ScaleDepth), "-fleet.slots=" + strconv.Itoa(o.ScaleSlots), "-fleet.scale-jobs=" + strconv.Itoa(o.ScaleJobs)}},
 		{Name: "routing", Timeout: 20 * time.Minute, Args: []string{"test", "-tags", "long", "-run", "TestReport_RoutingGas",
 			"-count", "1", "-v", "./app/"}},
 		{Name: "gastable", Timeout: 15 * time.Minute, FragmentEnv: "GAS_TABLE_OUT", Args: []string{"test", "-run", "^TestGasTable$",
 			"-count", "1", "-v", "./app/"}},
-		{Name: "operator", Timeout: 40 * time.Minute, Env: []string{sys, "OPERATOR_BENCH_SLOTS=" + strconv.Itoa(slots)},
+		{Name: "operator", Timeout: 40 * time.Minute, Env: []string{sys, "OPERATOR_BENCH_SLOTS=" + strconv.Itoa(o.OperatorSlots),
+			"OPERATOR_BENCH_BACKLOG=" + strconv.Itoa(o.Backlog)},
 			Args: []string{"test", "-tags", "system long", "-run", "TestOperatorBench", "-count", "1", "-timeout", "40m", "-v", "./tests/system/"}},
 		{Name: "capacity", Timeout: 40 * time.Minute, Env: []string{sys},
 			Args: []string{"test", "-tags", "system long", "-run", "TestCapacity", "-count", "1", "-timeout", "40m", "-v", "./tests/system/"}},
@@ -106,12 +146,16 @@ func (s Step) Run(dir string) error {
 	cmd.Stdout = io.MultiWriter(os.Stdout, out)
 	cmd.Stderr = io.MultiWriter(os.Stderr, out)
 	start := time.Now()
+	loadStart := sample(start).Load
 	runErr := cmd.Run()
 	status := "ok"
 	if runErr != nil {
 		status = "failed: " + runErr.Error()
 	}
-	info := fmt.Sprintf("wall_seconds=%.0f status=%s\n", time.Since(start).Seconds(), status)
+	// The machine's load with every figure: the step's own start and end
+	// (1, 5 and 15 minute averages, comma-separated); status stays last.
+	info := fmt.Sprintf("wall_seconds=%.0f load_start=%s load_end=%s status=%s\n", time.Since(start).Seconds(),
+		strings.ReplaceAll(loadStart, " ", ","), strings.ReplaceAll(sample(time.Now()).Load, " ", ","), status)
 	if err := os.WriteFile(filepath.Join(dir, s.Name+".status"), []byte(info), 0o644); err != nil {
 		return err
 	}

@@ -31,7 +31,9 @@ import (
 // (default "4,16"):
 //   - latency from a transfer accepted by the API to its batch verified on
 //     L1, p50 and p95, with transfers arriving in full batches;
-//   - sustained proved transfers per second over a backlog of 8 batches;
+//   - sustained proved transfers per second over a backlog of
+//     OPERATOR_BENCH_BACKLOG transfers (default 8 full batches), and the
+//     time until all of them are final;
 //   - gas used per L2 transfer (a full batch's submit-batch gas / its
 //     transfers), against one L1 bank send measured on the same chain.
 //
@@ -149,17 +151,24 @@ func benchOperator(t *testing.T, slots int) string {
 	sort.Slice(lats, func(a, b int) bool { return lats[a] < lats[b] })
 	p50, p95 := lats[len(lats)/2], lats[(len(lats)*95+99)/100-1]
 
-	// Throughput: a backlog of 8 full batches.
-	n, tps := 0, 0.0
+	// Throughput: a backlog of 8 full batches, or OPERATOR_BENCH_BACKLOG
+	// transfers.
+	n, tps, backlogTime := 0, 0.0, time.Duration(0)
 	if !gasOnly {
 		n = 8 * slots
+		if v := os.Getenv("OPERATOR_BENCH_BACKLOG"); v != "" {
+			var err error
+			n, err = strconv.Atoi(v)
+			require.NoError(t, err)
+		}
 		ids, at := make([]string, n), make([]time.Time, n)
 		start := time.Now()
 		for i := range n {
 			ids[i], at[i] = submit()
 		}
 		waitAll(ids, at)
-		tps = float64(n) / time.Since(start).Seconds()
+		backlogTime = time.Since(start)
+		tps = float64(n) / backlogTime.Seconds()
 	}
 
 	// Gas: full batches of transfers from the operator's log, and a bank send.
@@ -183,9 +192,9 @@ func benchOperator(t *testing.T, slots int) string {
 		bankGas, _ = strconv.ParseInt(q.GasUsed, 10, 64)
 		return bankGas > 0
 	}, 30*time.Second, 500*time.Millisecond)
-	return fmt.Sprintf("slots=%d latency p50=%.2fs p95=%.2fs (n=%d) | throughput %.2f transfers/s (%d in a backlog) | gas per L2 transfer %.0f (batch median %.0f) vs bank send %d: %.1fx cheaper | last prove %.2fs",
+	return fmt.Sprintf("slots=%d latency p50=%.2fs p95=%.2fs (n=%d) | throughput %.2f transfers/s (%d in a backlog) | gas per L2 transfer %.0f (batch median %.0f) vs bank send %d: %.1fx cheaper | last prove %.2fs | backlog final in %.1fs",
 		slots, p50.Seconds(), p95.Seconds(), len(lats), tps, n, gasPerTx/float64(slots), gasPerTx, bankGas,
-		float64(bankGas)/(gasPerTx/float64(slots)), float64(lastProve(t, c))/1000)
+		float64(bankGas)/(gasPerTx/float64(slots)), float64(lastProve(t, c))/1000, backlogTime.Seconds())
 }
 
 var verifiedLine = regexp.MustCompile(`msg="batch verified" index=(\d+) l2_txs=(\d+) inbox=0 height=\d+ gas_used=(\d+)`)
