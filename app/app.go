@@ -442,7 +442,7 @@ func (app *NativeApp) setAnteHandler() {
 	// batch proof is only verified for a correctly signed, fee-paying tx.
 	batchAnte := sdk.ChainAnteDecorators(
 		crossrollupante.NewBundleDecorator(app.CrossRollupKeeper),
-		rollupsante.NewBatchProofDecorator(app.RollupsKeeper),
+		rollupsante.NewBatchProofDecorator(app.RollupsKeeper, app.BatchCheckStores()...),
 	)
 	app.SetAnteHandler(func(ctx sdk.Context, tx sdk.Tx, simulate bool) (sdk.Context, error) {
 		ctx, err := sdkAnte(ctx, tx, simulate)
@@ -518,6 +518,17 @@ func (app *NativeApp) InterfaceRegistry() types.InterfaceRegistry { return app.i
 
 // TxConfig returns the app's transaction config.
 func (app *NativeApp) TxConfig() client.TxConfig { return app.txConfig }
+
+// BatchCheckStores are the stores whose writes by a transaction's batches
+// CheckTx keeps in the check state (x/rollups' BatchProofDecorator): the
+// rollup records and inboxes, so a batch builds on one still in the
+// mempool, and the bridge's ledgers, so two pending batches cannot spend
+// one ledger twice. x/bank's writes (withdrawals paid, batch fees) are
+// dropped: coins a pending batch would pay must not fund other
+// transactions in CheckTx.
+func (app *NativeApp) BatchCheckStores() []storetypes.StoreKey {
+	return []storetypes.StoreKey{app.keys[rollupstypes.StoreKey], app.keys[crossrolluptypes.StoreKey]}
+}
 
 // GetKey returns the KV store key of a module (tests and upgrades).
 func (app *NativeApp) GetKey(storeKey string) *storetypes.KVStoreKey { return app.keys[storeKey] }

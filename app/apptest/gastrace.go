@@ -280,7 +280,7 @@ func tracedAnteHandler(a *app.NativeApp, trace *GasTrace) sdk.AnteHandler {
 	)
 	batchAnte := sdk.ChainAnteDecorators(
 		crossrollupante.NewBundleDecorator(a.CrossRollupKeeper),
-		rollupsante.NewBatchProofDecorator(a.RollupsKeeper),
+		rollupsante.NewBatchProofDecorator(a.RollupsKeeper, a.BatchCheckStores()...),
 	)
 	return func(ctx sdk.Context, tx sdk.Tx, simulate bool) (sdk.Context, error) {
 		defer func() { trace.ante = false }()

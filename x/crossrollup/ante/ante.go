@@ -5,6 +5,7 @@ import (
 
 	"github.com/nativechain/nativechain/x/crossrollup/keeper"
 	"github.com/nativechain/nativechain/x/crossrollup/types"
+	rollupsante "github.com/nativechain/nativechain/x/rollups/ante"
 )
 
 // BundleDecorator runs the bundle-level checks of every MsgSubmitBundle of
@@ -18,6 +19,13 @@ import (
 // is too, and a bundle that would fail never enters the mempool. In
 // FinalizeBlock and simulation it does nothing: the message handler runs
 // the same checks for real.
+//
+// It also bounds the batches of the whole transaction, lone and bundled,
+// to max_bundle_batches (ErrTooManyBatches), before any is hashed or
+// verified: CheckTx verifies every batch of a transaction and a refused
+// one pays nothing, so without it one transaction of n consecutive batches
+// of the sender's own rollup with a bad last one cost every node n-1 free
+// verifications, n bounded only by the gas limit (red team 3).
 type BundleDecorator struct {
 	keeper keeper.Keeper
 }
@@ -37,6 +45,15 @@ func (d BundleDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, n
 			if err := d.keeper.PrecheckBundle(ctx, bundle); err != nil {
 				return ctx, err
 			}
+		}
+	}
+	if n := len(rollupsante.TxBatches(tx)); n > 1 {
+		params, err := d.keeper.Params.Get(ctx)
+		if err != nil {
+			return ctx, err
+		}
+		if n > int(params.MaxBundleBatches) {
+			return ctx, types.ErrTooManyBatches.Wrapf("%d batches; the mempool admits at most max_bundle_batches %d per transaction", n, params.MaxBundleBatches)
 		}
 	}
 	return next(ctx, tx, simulate)

@@ -33,3 +33,7 @@ var (
 // ErrNothingAccrued: MsgClaimAccrued by an account with nothing accrued
 // (never a submitter paid by its own batches, or claiming twice).
 var ErrNothingAccrued = errorsmod.Register(ModuleName, 22, "nothing accrued to claim")
+
+// ErrTooManyBatches: a transaction carries more batches, lone or bundled,
+// than the mempool admits in one transaction (max_bundle_batches).
+var ErrTooManyBatches = errorsmod.Register(ModuleName, 23, "too many batches in one transaction")

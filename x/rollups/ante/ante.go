@@ -3,6 +3,7 @@ package ante
 import (
 	errorsmod "cosmossdk.io/errors"
 
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/nativechain/nativechain/x/rollups/keeper"
@@ -51,14 +52,26 @@ func LandingContext(ctx sdk.Context) sdk.Context {
 // and verification gas is charged before verifying (planBatch). In
 // FinalizeBlock and simulation it does nothing: the message handlers run
 // the same code for real.
+//
+// Of what the batches write, only the stores named at construction (the
+// rollup records and inboxes, the bridge's ledgers) reach the check state.
+// The rest, above all x/bank's, is dropped: a withdrawal paid by a batch
+// that is only in the mempool must not fund another transaction's fee in
+// CheckTx, or a batch transaction built to fail in its block (a second
+// message that fails) lets its recipients fill blocks with transactions
+// that fail there without paying (red team 3).
 type BatchProofDecorator struct {
 	keeper *keeper.Keeper
 	msgs   types.MsgServer
+	keep   []storetypes.StoreKey
 }
 
-// NewBatchProofDecorator returns the decorator.
-func NewBatchProofDecorator(k *keeper.Keeper) BatchProofDecorator {
-	return BatchProofDecorator{keeper: k, msgs: keeper.NewMsgServerImpl(k)}
+// NewBatchProofDecorator returns the decorator. keep names the stores
+// whose writes by the applied batches stay in the check state, so a later
+// batch is checked against them; x/rollups' own store must be among them
+// for a batch to build on one still in the mempool.
+func NewBatchProofDecorator(k *keeper.Keeper, keep ...storetypes.StoreKey) BatchProofDecorator {
+	return BatchProofDecorator{keeper: k, msgs: keeper.NewMsgServerImpl(k), keep: keep}
 }
 
 // AnteHandle implements sdk.AnteDecorator.
@@ -74,8 +87,10 @@ func (d BatchProofDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate boo
 	if err := PrecheckBatches(landing, d.keeper, batches); err != nil {
 		return ctx, err
 	}
-	// The batches' events describe no block: drop them.
-	apply := landing.WithEventManager(sdk.NewEventManager())
+	// The batches' events describe no block: drop them. Their writes go to
+	// a branch, of which only the kept stores are written back.
+	branch := ctx.MultiStore().CacheMultiStore()
+	apply := landing.WithMultiStore(branch).WithEventManager(sdk.NewEventManager())
 	for i, b := range batches {
 		if _, err := d.msgs.SubmitBatch(apply, b); err != nil {
 			if len(batches) == 1 {
@@ -83,6 +98,9 @@ func (d BatchProofDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate boo
 			}
 			return ctx, errorsmod.Wrapf(err, "batch %d of the transaction (%s/%d)", i, b.RollupId, b.BatchIndex)
 		}
+	}
+	for _, key := range d.keep {
+		branch.GetKVStore(key).(storetypes.CacheWrap).Write()
 	}
 	return next(ctx, tx, simulate)
 }
