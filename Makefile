@@ -100,6 +100,8 @@ lint: ## gofmt must list nothing; go vet (also with the system/long tags; not th
 	if [ -n "$$files" ]; then echo "gofmt needed on:"; echo "$$files"; exit 1; fi
 	$(GO) vet $(VET_PACKAGES)
 	$(GO) vet -tags 'system long' ./tests/...
+	@# The GPU worker backend (build tag icicle): type-checked with cgo, no CUDA needed.
+	CGO_ENABLED=1 $(GO) vet -tags icicle ./prover/fleet/
 	bash scripts/determinism-lint.sh
 
 proto-gen: ## Regenerate Go from proto/ (scripts/protocgen.sh)

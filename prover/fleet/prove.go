@@ -40,9 +40,13 @@ func parseWitness(k *Key, bz []byte) (witness.Witness, error) {
 	return w, nil
 }
 
-// proveWitness proves a serialized witness with k and checks the proof
-// against k's verifying key before returning its compressed encoding.
-func proveWitness(k *Key, bz []byte) (proof []byte, err error) {
+// proveWitness proves a serialized witness with k on the CPU (proveWith).
+func proveWitness(k *Key, bz []byte) ([]byte, error) { return proveWith(cpuBackend{}, k, bz) }
+
+// proveWith proves a serialized witness with k on backend b and checks the
+// proof against k's verifying key before returning its compressed
+// encoding.
+func proveWith(b Backend, k *Key, bz []byte) (proof []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			proof, err = nil, fmt.Errorf("prover panicked: %v", r)
@@ -53,7 +57,7 @@ func proveWitness(k *Key, bz []byte) (proof []byte, err error) {
 		return nil, err
 	}
 	k.solving.Lock() // see Key.solving
-	p, err := groth16.Prove(k.CS, k.PK, w)
+	p, err := b.Prove(k, w)
 	k.solving.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("prove: %w", err)

@@ -31,9 +31,10 @@ import (
 // The shape of the payments batch the proving benchmarks prove: small by
 // default for a quick run; make bench passes the production depth.
 var (
-	benchDepth  = flag.Int("fleet.depth", 8, "payments tree depth of BenchmarkFleetScaling")
-	benchSlots  = flag.Int("fleet.slots", 16, "payments slots per batch of BenchmarkFleetScaling")
-	benchShapes = flag.String("fleet.shapes", "8x16", "payments shapes of BenchmarkProvingPathVsBareProve, DEPTHxSLOTS, comma-separated (24x16: production)")
+	benchDepth   = flag.Int("fleet.depth", 8, "payments tree depth of BenchmarkFleetScaling")
+	benchSlots   = flag.Int("fleet.slots", 16, "payments slots per batch of BenchmarkFleetScaling")
+	benchBackend = flag.String("fleet.backend", BackendCPU, "worker backend of our side in BenchmarkProvingPathVsBareProve (icicle: a binary built with -tags icicle; the bare side stays gnark's CPU prove)")
+	benchShapes  = flag.String("fleet.shapes", "8x16", "payments shapes of BenchmarkProvingPathVsBareProve, DEPTHxSLOTS, comma-separated (24x16: production)")
 )
 
 // parseShapes reads -fleet.shapes.
@@ -282,6 +283,15 @@ func benchProvingPath(b *testing.B, p payments.Params) {
 	prover, key, chainCS, chainPK, chainW := s.prover, s.key, s.chainCS, s.chainPK, s.chainW
 	nb := prover.CS.GetNbConstraints()
 
+	backend, err := NewBackend(*benchBackend)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := backend.Prepare(key); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("our side proves on backend %s", backend.Name())
+
 	r := newPaymentsBench(b, p)
 	var ours, bare, build, wit, worker, check time.Duration
 	var oursMem, bareMem memDelta
@@ -312,7 +322,7 @@ func benchProvingPath(b *testing.B, p payments.Params) {
 				b.Fatal(err)
 			}
 			t2 := time.Now()
-			proof, err := proveWitness(key, bz)
+			proof, err := proveWith(backend, key, bz)
 			if err != nil {
 				b.Fatal(err)
 			}

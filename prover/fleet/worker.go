@@ -33,7 +33,9 @@ type WorkerOptions struct {
 	StatsInterval time.Duration
 	// FetchWait bounds one wait for a job (default 2 s).
 	FetchWait time.Duration
-	Logger    *slog.Logger
+	// Backend proves the jobs (default: gnark's CPU prover, BackendCPU).
+	Backend Backend
+	Logger  *slog.Logger
 }
 
 func (o WorkerOptions) withDefaults() WorkerOptions {
@@ -53,6 +55,9 @@ func (o WorkerOptions) withDefaults() WorkerOptions {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.Backend == nil {
+		o.Backend = cpuBackend{}
+	}
 	return o
 }
 
@@ -64,7 +69,7 @@ type Worker struct {
 	keys map[string]*Key
 	opts WorkerOptions
 	log  *slog.Logger
-	// prove is proveWitness; tests replace it.
+	// prove is proveWith on the worker's backend; tests replace it.
 	prove func(*Key, []byte) ([]byte, error)
 
 	mu           sync.Mutex
@@ -81,10 +86,15 @@ func NewWorker(js jetstream.JetStream, keys []*Key, opts WorkerOptions) (*Worker
 		return nil, errors.New("fleet: a worker needs at least one key")
 	}
 	opts = opts.withDefaults()
-	w := &Worker{js: js, keys: map[string]*Key{}, opts: opts, log: opts.Logger.With("worker", opts.Name), prove: proveWitness}
+	w := &Worker{js: js, keys: map[string]*Key{}, opts: opts, log: opts.Logger.With("worker", opts.Name, "backend", opts.Backend.Name())}
+	backend := opts.Backend
+	w.prove = func(k *Key, bz []byte) ([]byte, error) { return proveWith(backend, k, bz) }
 	for _, k := range keys {
 		if !validToken(k.Hash) {
 			return nil, fmt.Errorf("fleet: bad key hash %q", k.Hash)
+		}
+		if err := backend.Prepare(k); err != nil {
+			return nil, fmt.Errorf("fleet: backend %s: %w", backend.Name(), err)
 		}
 		w.keys[k.Hash] = k
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -34,6 +35,7 @@ const (
 	flagWorkerName  = "name"
 	flagKeyHash     = "key-hash"
 	flagAckWait     = "ack-wait"
+	flagBackend     = "backend"
 	flagProverMode  = "prover"
 )
 
@@ -237,6 +239,7 @@ operator's keys directory. See docs/operator-guide.md, "Prover fleet".`,
 	cmd.Flags().String(flagWorkerName, "", "this worker's name in status and metrics (default <hostname>-<pid>)")
 	cmd.Flags().StringArray(flagKeyHash, nil, "prove only for this key hash (SHA-256 of vk.bin; repeatable; default every key set under --keys)")
 	cmd.Flags().Duration(flagAckWait, 30*time.Second, "a job not marked in progress for this long goes to another worker")
+	cmd.Flags().String(flagBackend, fleet.BackendCPU, `prover backend: "cpu" (gnark, every core) or "icicle" (NVIDIA GPU; only in a binary built with -tags icicle); this binary has: `+strings.Join(fleet.Backends(), ", "))
 	_ = cmd.MarkFlagRequired(flagQueue)
 	return cmd
 }
@@ -258,6 +261,11 @@ func runOperatorProver(cmd *cobra.Command, _ []string) error {
 	name = fleet.WorkerName(name)
 	only, _ := cmd.Flags().GetStringArray(flagKeyHash)
 	ackWait, _ := cmd.Flags().GetDuration(flagAckWait)
+	backendName, _ := cmd.Flags().GetString(flagBackend)
+	backend, err := fleet.NewBackend(backendName)
+	if err != nil {
+		return err
+	}
 	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
 	quietGnark()
 	fmt.Fprintf(cmd.ErrOrStderr(), "loading key sets from %s (compiling their circuits)...\n", root)
@@ -279,8 +287,8 @@ func runOperatorProver(cmd *cobra.Command, _ []string) error {
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	logger.Info("prover worker running", "worker", name, "queue", url, "keys", len(keys))
-	err = fleet.RunWorker(ctx, js, keys, fleet.WorkerOptions{Name: name, AckWait: ackWait, Logger: logger})
+	logger.Info("prover worker running", "worker", name, "queue", url, "keys", len(keys), "backend", backend.Name())
+	err = fleet.RunWorker(ctx, js, keys, fleet.WorkerOptions{Name: name, AckWait: ackWait, Backend: backend, Logger: logger})
 	logger.Info("prover worker stopped", "worker", name)
 	return err
 }
