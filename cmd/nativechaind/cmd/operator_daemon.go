@@ -486,11 +486,14 @@ func printOperatorStatus(w io.Writer, url string, st operator.Status) {
 // daemon claims them.
 func accruedLine(st operator.Status) string {
 	accrued := st.Accrued
+	if st.ClaimAccruedMin == "" || st.ClaimAccruedMin == "0" {
+		if accrued == "" {
+			accrued = "not asked"
+		}
+		return accrued + " (auto-claim off: nativechaind tx crossrollup claim-accrued)"
+	}
 	if accrued == "" {
 		accrued = "not asked yet"
-	}
-	if st.ClaimAccruedMin == "" || st.ClaimAccruedMin == "0" {
-		return accrued + " (auto-claim off: nativechaind tx crossrollup claim-accrued)"
 	}
 	return fmt.Sprintf("%s (claimed automatically once a denom reaches %s)", accrued, st.ClaimAccruedMin)
 }
