@@ -38,8 +38,9 @@ func coins(s string) sdk.Coins {
 	return c
 }
 
-// claimedBy is what the chain paid addr's claims; accruedTo what is left
-// accrued to it; sends the claims broadcast, queries the accrued queries.
+// claimView is what the chain paid addr's claims (claimed), what is left
+// accrued to it, the claims broadcast (sends, refused ones included), the
+// accrued queries answered, and the sequence clashes seen.
 func (c *fakeChain) claimView(addr sdk.AccAddress) (claimed, accrued sdk.Coins, sends, queries, clashes int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -33,7 +33,7 @@ type fakeChain struct {
 	posted    map[uint64]*types.MsgSubmitBatch // the message per verified index
 	submitter sdk.AccAddress
 	down      bool
-	hold      bool // blocks include no batch
+	hold      bool // blocks include no transaction (batch or claim)
 	// onSubmit, if set, runs before a broadcast is checked (without the
 	// lock): a test lands another operator's batch there to lose a race.
 	onSubmit func(m *types.MsgSubmitBatch)
