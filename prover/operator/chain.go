@@ -57,6 +57,14 @@ type Chain interface {
 	BridgeParams(ctx context.Context) (crossrolluptypes.Params, error)
 	// RollupIDs are the registered rollups.
 	RollupIDs(ctx context.Context) ([]string, error)
+	// Accrued is what addr's own batches withdrew to it (its L2 fees) and
+	// it has not claimed: x/crossrollup keeps it in escrow (committed
+	// state).
+	Accrued(ctx context.Context, addr sdk.AccAddress) (sdk.Coins, error)
+	// ClaimAccrued signs and broadcasts MsgClaimAccrued for Submitter (one
+	// account sequence with the batches: see submitter, claim.go); it
+	// returns the tx hash once the node's CheckTx accepted it.
+	ClaimAccrued(ctx context.Context) (string, error)
 }
 
 // TxResult is an included transaction's outcome.
@@ -348,6 +356,30 @@ func matchesDAHash(data, daHash []byte) bool {
 }
 
 func (c *CometChain) SubmitBatch(ctx context.Context, msg *types.MsgSubmitBatch) (string, error) {
+	return c.broadcastMsgs(ctx, msg)
+}
+
+// Accrued asks x/crossrollup what addr's own batches withdrew to it and it
+// has not claimed, every denom.
+func (c *CometChain) Accrued(ctx context.Context, addr sdk.AccAddress) (sdk.Coins, error) {
+	res, err := crossrolluptypes.NewQueryClient(c.clientCtx).Accrued(ctx, &crossrolluptypes.QueryAccruedRequest{Address: addr.String()})
+	if err != nil {
+		return nil, err
+	}
+	return res.Amount, nil
+}
+
+// ClaimAccrued signs and broadcasts MsgClaimAccrued for the submitter
+// address; it returns the tx hash once the node's CheckTx accepted it.
+func (c *CometChain) ClaimAccrued(ctx context.Context) (string, error) {
+	return c.broadcastMsgs(ctx, &crossrolluptypes.MsgClaimAccrued{Claimant: c.from.String()})
+}
+
+// broadcastMsgs signs one transaction carrying msgs, its gas simulated on
+// the node, with the account sequence of the committed state, and
+// broadcasts it; it returns the tx hash once the node's CheckTx accepted
+// it. A refusal is a CheckTxError.
+func (c *CometChain) broadcastMsgs(ctx context.Context, msgs ...sdk.Msg) (string, error) {
 	clientCtx := c.clientCtx.WithCmdContext(ctx)
 	chainID, err := c.ChainID(ctx)
 	if err != nil {
@@ -358,12 +390,12 @@ func (c *CometChain) SubmitBatch(ctx context.Context, msg *types.MsgSubmitBatch)
 	if err != nil {
 		return "", err
 	}
-	_, gas, err := tx.CalculateGas(clientCtx, f, msg)
+	_, gas, err := tx.CalculateGas(clientCtx, f, msgs...)
 	if err != nil {
 		return "", classifySimulation(err)
 	}
 	f = f.WithGas(gas)
-	txb, err := f.BuildUnsignedTx(msg)
+	txb, err := f.BuildUnsignedTx(msgs...)
 	if err != nil {
 		return "", err
 	}

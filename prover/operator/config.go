@@ -58,6 +58,28 @@ type Config struct {
 	QueueListen string `json:"queue_listen,omitempty"`
 	Workers     *int   `json:"workers,omitempty"`
 	AckWait     string `json:"ack_wait,omitempty"`
+	// ClaimAccruedMin: the daemon claims the fees its batches withdrew to
+	// its L1 address (accrued in x/crossrollup's escrow) once the accrued
+	// amount of a denom reaches this, an integer in base units (e.g.
+	// "1000000" unat); "0" turns auto-claim off; absent:
+	// DefaultClaimAccruedMin (docs/operator-guide.md, "Fees").
+	ClaimAccruedMin string `json:"claim_accrued_min,omitempty"`
+}
+
+// DefaultClaimAccruedMin is claim_accrued_min when operator.json has none.
+const DefaultClaimAccruedMin = 1000000
+
+// ClaimAccruedMinAmount parses claim_accrued_min (its default when absent;
+// zero: auto-claim off).
+func (c Config) ClaimAccruedMinAmount() (*big.Int, error) {
+	if c.ClaimAccruedMin == "" {
+		return big.NewInt(DefaultClaimAccruedMin), nil
+	}
+	v, ok := new(big.Int).SetString(c.ClaimAccruedMin, 10)
+	if !ok || v.Sign() < 0 {
+		return nil, fmt.Errorf("claim_accrued_min %q: want a non-negative integer amount in base units (0: no auto-claim)", c.ClaimAccruedMin)
+	}
+	return v, nil
 }
 
 // WorkerAckWait parses ack_wait (0 when absent: the fleet's default).
@@ -114,6 +136,7 @@ func DefaultConfig(rollupID, key string) Config {
 		APIListen: "127.0.0.1:8480", BatchTimeout: "2s", MaxInFlight: 3,
 		GasPrices: "0.001unat", GasAdjustment: 1.5, PollInterval: "500ms",
 		MinFee: strconv.Itoa(DefaultMinFee), MaxPendingPerAccount: DefaultMaxPendingPerAccount, MaxMempool: DefaultMaxMempool,
+		ClaimAccruedMin: strconv.Itoa(DefaultClaimAccruedMin),
 	}
 }
 
@@ -157,6 +180,9 @@ func LoadConfig(home string) (Config, error) {
 		return Config{}, fmt.Errorf("%s: rollup_id and key are required", filepath.Join(home, ConfigFile))
 	}
 	if _, err := c.MinFeeAmount(); err != nil {
+		return Config{}, fmt.Errorf("%s: %w", filepath.Join(home, ConfigFile), err)
+	}
+	if _, err := c.ClaimAccruedMinAmount(); err != nil {
 		return Config{}, fmt.Errorf("%s: %w", filepath.Join(home, ConfigFile), err)
 	}
 	if c.MaxPendingPerAccount < 0 || c.MaxMempool < 0 {

@@ -88,3 +88,32 @@ func TestConfig_AckWait(t *testing.T) {
 		require.ErrorContains(t, err, "ack_wait", bad)
 	}
 }
+
+// claim_accrued_min: a new operator.json claims at the default; an older
+// one without the field gets the default too; "0" turns auto-claim off;
+// anything but a non-negative integer is refused at load.
+func TestConfig_ClaimAccruedMin(t *testing.T) {
+	home := t.TempDir()
+	require.NoError(t, DefaultConfig("pay", "carol").Save(home))
+	c, err := LoadConfig(home)
+	require.NoError(t, err)
+	require.Equal(t, "1000000", c.ClaimAccruedMin)
+	v, err := c.ClaimAccruedMinAmount()
+	require.NoError(t, err)
+	require.Equal(t, "1000000", v.String())
+
+	for in, want := range map[string]string{``: "1000000", `,"claim_accrued_min":"0"`: "0", `,"claim_accrued_min":"25"`: "25"} {
+		require.NoError(t, os.WriteFile(filepath.Join(home, ConfigFile), []byte(`{"rollup_id":"pay","key":"carol"`+in+`}`), 0o600))
+		c, err := LoadConfig(home)
+		require.NoError(t, err, in)
+		v, err := c.ClaimAccruedMinAmount()
+		require.NoError(t, err, in)
+		require.Equal(t, want, v.String(), in)
+	}
+
+	for _, bad := range []string{`"claim_accrued_min":"-1"`, `"claim_accrued_min":"1.5"`, `"claim_accrued_min":"1unat"`, `"claim_accrued_min":"lots"`} {
+		require.NoError(t, os.WriteFile(filepath.Join(home, ConfigFile), []byte(`{"rollup_id":"pay","key":"carol",`+bad+`}`), 0o600))
+		_, err := LoadConfig(home)
+		require.ErrorContains(t, err, "claim_accrued_min", bad)
+	}
+}

@@ -33,7 +33,7 @@ type fakeChain struct {
 	posted    map[uint64]*types.MsgSubmitBatch // the message per verified index
 	submitter sdk.AccAddress
 	down      bool
-	hold      bool // blocks include no batch
+	hold      bool // blocks include no transaction (batch or claim)
 	// onSubmit, if set, runs before a broadcast is checked (without the
 	// lock): a test lands another operator's batch there to lose a race.
 	onSubmit func(m *types.MsgSubmitBatch)
@@ -63,6 +63,20 @@ type fakeChain struct {
 	// record of a batch at or below latest - historyKeep (0: keeps all);
 	// the events (PostedBatch) stay.
 	historyKeep uint64
+	// What x/crossrollup keeps in escrow for an L1 address (bech32): the
+	// fees its own batches withdrew to it (accrued), and what
+	// MsgClaimAccrued paid it (claimed). accruePerBatch accrues to the
+	// submitter of each batch that lands. refuseClaims: the next this many
+	// claims are refused by CheckTx; failClaims: fail in their block.
+	accrued, claimed           map[string]sdk.Coins
+	accruePerBatch             sdk.Coins
+	refuseClaims, failClaims   int
+	claimSends, accruedQueries int
+	// clashes counts transactions of one signer broadcast while another
+	// of the same signer, a claim and a batch, was in the mempool: CometChain
+	// takes the sequence from the committed state, so the real node would
+	// refuse one of them (wrong sequence). The fake refuses it too.
+	clashes int
 }
 
 // proofHolds is the chain's proof check: a fake proof holds only for the
@@ -84,6 +98,102 @@ type pendingBatch struct {
 	hash string
 	// group: the batches of a transaction of several (msg is nil).
 	group []*types.MsgSubmitBatch
+	// claimant: a MsgClaimAccrued (msg and group are nil).
+	claimant string
+}
+
+// signer is the L1 address that signed p.
+func (p pendingBatch) signer() string {
+	switch {
+	case p.claimant != "":
+		return p.claimant
+	case p.msg != nil:
+		return p.msg.Submitter
+	case len(p.group) > 0:
+		return p.group[0].Submitter
+	}
+	return ""
+}
+
+// clash reports whether a transaction of signer other than a claim
+// (claim false) or a claim (claim true) is in the mempool, and counts it.
+// Caller holds mu.
+func (c *fakeChain) clash(signer string, claim bool) bool {
+	for _, p := range c.mempool {
+		if p.signer() == signer && (p.claimant != "") != claim {
+			c.clashes++
+			return true
+		}
+	}
+	return false
+}
+
+var errWrongSequence = &CheckTxError{Codespace: "sdk", Code: 32, Log: "account sequence mismatch"}
+
+func (c *fakeChain) Accrued(_ context.Context, addr sdk.AccAddress) (sdk.Coins, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.down {
+		return nil, errDown
+	}
+	c.accruedQueries++
+	return c.accrued[addr.String()], nil
+}
+
+func (c *fakeChain) ClaimAccrued(ctx context.Context) (string, error) {
+	return c.claimAccrued(c.submitter)
+}
+
+func (c *fakeClient) ClaimAccrued(ctx context.Context) (string, error) {
+	return c.claimAccrued(c.sub)
+}
+
+// claimAccrued is CheckTx of a MsgClaimAccrued by claimant.
+func (c *fakeChain) claimAccrued(claimant sdk.AccAddress) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.down {
+		return "", errDown
+	}
+	c.claimSends++
+	who := claimant.String()
+	if c.clash(who, true) {
+		return "", errWrongSequence
+	}
+	if c.refuseClaims > 0 {
+		c.refuseClaims--
+		return "", &CheckTxError{Codespace: "simulation", Log: "refused"}
+	}
+	if c.accrued[who].IsZero() {
+		return "", &CheckTxError{Codespace: crossrolluptypes.ModuleName, Code: crossrolluptypes.ErrNothingAccrued.ABCICode(), Log: "nothing accrued to claim"}
+	}
+	hash := fmt.Sprintf("claim-%d", c.claimSends)
+	c.mempool = append(c.mempool, pendingBatch{claimant: who, hash: hash})
+	return hash, nil
+}
+
+// accrue adds coins to addr's accrued fees (a batch of its withdrew them
+// to it).
+func (c *fakeChain) accrue(addr sdk.AccAddress, coins sdk.Coins) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.accrued[addr.String()] = c.accrued[addr.String()].Add(coins...)
+}
+
+// applyClaim pays a claim in its block. Caller holds mu.
+func (c *fakeChain) applyClaim(p pendingBatch) {
+	if c.failClaims > 0 {
+		c.failClaims--
+		c.results[p.hash] = TxResult{Height: c.height, Code: 5, Codespace: "sdk", Log: "insufficient funds"}
+		return
+	}
+	if c.accrued[p.claimant].IsZero() {
+		c.results[p.hash] = TxResult{Height: c.height, Code: crossrolluptypes.ErrNothingAccrued.ABCICode(), Codespace: crossrolluptypes.ModuleName, Log: "nothing accrued to claim"}
+		return
+	}
+	c.claimed[p.claimant] = c.claimed[p.claimant].Add(c.accrued[p.claimant]...)
+	delete(c.accrued, p.claimant)
+	c.results[p.hash] = TxResult{Height: c.height, GasUsed: 50000}
 }
 
 // fakeClient is a second operator's connection to the same fake chain: its
@@ -114,6 +224,7 @@ func newFakeChain(rollupID string, p payments.Params) *fakeChain {
 			ConsumedAccumulator: protocol.StateRootBytes(acc), Operators: []string{sub.String()}},
 		batches: map[uint64]types.Batch{}, results: map[string]TxResult{}, posted: map[uint64]*types.MsgSubmitBatch{},
 		submits: map[uint64]int{}, applied: map[uint64]int{}, submitter: sub,
+		accrued: map[string]sdk.Coins{}, claimed: map[string]sdk.Coins{},
 		moduleAccounts: moduleAddresses(fakeModuleAccounts...), bridge: crossrolluptypes.DefaultParams(),
 	}
 }
@@ -244,6 +355,10 @@ func (c *fakeChain) Height(context.Context) (int64, error) {
 }
 
 func (c *fakeChain) apply(p pendingBatch) {
+	if p.claimant != "" {
+		c.applyClaim(p)
+		return
+	}
 	if p.group != nil {
 		c.applyGroup(p)
 		return
@@ -330,6 +445,9 @@ func (c *fakeChain) land(m *types.MsgSubmitBatch) {
 	}
 	b.InboxAccumulatorAfter = r.ConsumedAccumulator
 	r.LastBatchHeight = c.height
+	if !c.accruePerBatch.IsZero() {
+		c.accrued[m.Submitter] = c.accrued[m.Submitter].Add(c.accruePerBatch...)
+	}
 	c.batches[m.BatchIndex] = b
 	posted := *m
 	posted.Data, posted.Outbox = bytes.Clone(m.Data), bytes.Clone(m.Outbox)
@@ -423,6 +541,9 @@ func (c *fakeChain) SubmitBatch(_ context.Context, m *types.MsgSubmitBatch) (str
 	if c.down {
 		return "", errDown
 	}
+	if c.clash(m.Submitter, false) {
+		return "", errWrongSequence
+	}
 	if m.BatchIndex != c.rollup.NextBatchIndex {
 		return "", &CheckTxError{Codespace: "rollups", Code: 5, Log: "wrong batch index"}
 	}
@@ -442,6 +563,9 @@ func (c *fakeChain) SubmitBatches(_ context.Context, msgs []*types.MsgSubmitBatc
 	defer c.mu.Unlock()
 	if c.down {
 		return "", errDown
+	}
+	if c.clash(msgs[0].Submitter, false) {
+		return "", errWrongSequence
 	}
 	if c.refuseGroups > 0 {
 		c.refuseGroups--

@@ -34,6 +34,9 @@ type metrics struct {
 	inboxPending      prometheus.Gauge
 	halted            prometheus.Gauge
 	gasPerL2Tx        prometheus.Gauge
+	accruedClaims     prometheus.Counter
+	accruedClaimFails prometheus.Counter
+	accruedClaimed    *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -80,6 +83,11 @@ func newMetrics() *metrics {
 	m.inboxPending = g("inbox_pending", "inbox messages on the chain not yet consumed by a verified batch")
 	m.halted = g("halted", "1 when the pipeline is halted on a rejected batch")
 	m.gasPerL2Tx = g("gas_per_l2_tx", "gas used by the last verified batch transaction divided by its L2 transactions")
+	m.accruedClaims = c("accrued_claims_total", "claims of the fees accrued to the submitter address (MsgClaimAccrued) that landed")
+	m.accruedClaimFails = c("accrued_claim_failures_total", "claims of accrued fees refused, failed in their block or not included in time (backed off)")
+	m.accruedClaimed = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "operator", Name: "accrued_claimed_total",
+		Help: "accrued fees claimed to the submitter address, in base units, by denom"}, []string{"denom"})
+	m.reg.MustRegister(m.accruedClaimed)
 	return m
 }
 

@@ -48,7 +48,11 @@ type Options struct {
 	// operator's batch lands again.
 	Standby             bool
 	TakeoverAfterBlocks int64
-	Logger              *slog.Logger
+	// ClaimAccruedMin: the submitter claims the fees accrued to its L1
+	// address (MsgClaimAccrued) once the accrued amount of a denom reaches
+	// this; nil or zero: never (claim.go).
+	ClaimAccruedMin *big.Int
+	Logger          *slog.Logger
 }
 
 // DefaultMinFee, DefaultMaxPendingPerAccount and DefaultMaxMempool bound
@@ -182,6 +186,9 @@ func Open(ctx context.Context, db dbm.DB, chain Chain, prover Prover, opts Optio
 	if opts.MinFee.Sign() < 0 {
 		return nil, fmt.Errorf("operator: a negative minimum fee %s", opts.MinFee)
 	}
+	if opts.ClaimAccruedMin != nil && opts.ClaimAccruedMin.Sign() < 0 {
+		return nil, fmt.Errorf("operator: a negative claim_accrued_min %s", opts.ClaimAccruedMin)
+	}
 	if opts.Standby && opts.TakeoverAfterBlocks <= 0 {
 		return nil, fmt.Errorf("operator: a standby needs TakeoverAfterBlocks > 0, got %d", opts.TakeoverAfterBlocks)
 	}
@@ -309,6 +316,10 @@ func (o *Operator) Status() Status {
 		ChainID: o.chainID, RollupID: o.opts.RollupID, Denom: o.opts.Params.Denom,
 		Depth: o.opts.Params.Depth, Slots: o.opts.Params.Slots, Submitter: fmt.Sprintf("%x", o.address),
 		Halted: o.halt.why(), MinFee: o.opts.MinFee.String(),
+	}
+	s.Accrued, s.ClaimAccruedMin = o.submitter.claim.status(), "0"
+	if o.submitter.claimOn() {
+		s.ClaimAccruedMin = o.opts.ClaimAccruedMin.String()
 	}
 	o.store.status(&s)
 	o.proving.status(&s)

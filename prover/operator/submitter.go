@@ -40,6 +40,8 @@ type submitter struct {
 	// a transaction of several was refused or failed). Only the submit
 	// loop reads and writes it.
 	soloThrough uint64
+	// claim is the auto-claim of the accrued fees (claim.go).
+	claim claimState
 }
 
 // batchesSubmitter is a Chain that can send several batches in one
@@ -97,20 +99,34 @@ func (s *submitter) submitLoop(ctx context.Context) {
 
 // submitOnce moves the lowest unverified batch one step: broadcast it if
 // proven, check on it if submitted. It returns true after a transient
-// failure (the caller backs off).
+// failure (the caller backs off). While no batch transaction of its own is
+// out of a block, it claims the accrued fees if due; while a claim is out
+// of a block, it sends no batch (claim.go).
 func (s *submitter) submitOnce(ctx context.Context) bool {
-	rec, snapshot, ok := s.store.nextToSubmit()
-	halted := s.halt.why() != "" || !s.follower.submitting()
-	if !ok || halted {
+	if s.halt.why() != "" || !s.follower.submitting() {
 		return false
 	}
 	qctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	if s.claimPending(qctx) {
+		return false
+	}
+	rec, snapshot, ok := s.store.nextToSubmit()
+	if !ok {
+		s.maybeClaim(qctx)
+		return false
+	}
 	switch snapshot.Status {
 	case BatchProven:
 		return s.broadcast(qctx, rec, snapshot)
 	case BatchSubmitted:
-		return s.checkSubmitted(qctx, rec, snapshot)
+		retry := s.checkSubmitted(qctx, rec, snapshot)
+		if _, now, ok := s.store.snapshot(snapshot.Index); !retry && ok && now.Status == BatchSubmitted && now.Height > 0 {
+			s.maybeClaim(qctx) // its transaction is in a block: nothing of ours in the mempool
+		}
+		return retry
+	case BatchBuilt:
+		s.maybeClaim(qctx) // nothing sent from it yet
 	}
 	return false
 }

@@ -267,6 +267,12 @@ type Status struct {
 	// MinFee is the smallest fee the API accepts, in Denom; a wallet
 	// defaults to it.
 	MinFee string `json:"min_fee"`
+	// Accrued is the fees accrued to the submitter address on the chain,
+	// not claimed yet, as last seen (empty: not asked yet);
+	// ClaimAccruedMin the amount of a denom at which the daemon claims
+	// them ("0": never).
+	Accrued         string `json:"accrued,omitempty"`
+	ClaimAccruedMin string `json:"claim_accrued_min"`
 	// Proving is the proving pipeline: jobs in flight, the rate, and for
 	// a prover fleet its queue and workers.
 	Proving ProvingStatus `json:"proving"`

@@ -379,6 +379,10 @@ func runOperatorStart(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	claimMin, err := c.ClaimAccruedMinAmount()
+	if err != nil {
+		return err
+	}
 	prover, err := startOperatorProver(ctx, c, home, stderr, logger)
 	if err != nil {
 		return err
@@ -387,7 +391,7 @@ func runOperatorStart(cmd *cobra.Command, _ []string) error {
 	op, err := operator.Open(ctx, db, chain, prover.Prover, operator.Options{
 		RollupID: c.RollupID, Params: p, BatchTimeout: batchTimeout, MaxInFlight: c.MaxInFlight,
 		MinFee: minFee, MaxPendingPerAccount: c.MaxPendingPerAccount, MaxMempool: c.MaxMempool,
-		PollInterval: poll, Standby: c.Standby, TakeoverAfterBlocks: c.TakeoverAfterBlocks, Logger: logger,
+		PollInterval: poll, Standby: c.Standby, TakeoverAfterBlocks: c.TakeoverAfterBlocks, ClaimAccruedMin: claimMin, Logger: logger,
 	}, discard)
 	if err != nil {
 		return err
@@ -470,9 +474,28 @@ func printOperatorStatus(w io.Writer, url string, st operator.Status) {
 	if st.MinFee != "" {
 		fmt.Fprintf(w, "min fee       %s%s per transaction\n", st.MinFee, st.Denom)
 	}
+	if st.Accrued != "" || st.ClaimAccruedMin != "" {
+		fmt.Fprintf(w, "fees accrued  %s\n", accruedLine(st))
+	}
 	fmt.Fprintf(w, "state root    %s (verified)\n", st.StateRoot)
 	fmt.Fprintf(w, "head root     %s\n", st.HeadRoot)
 	fmt.Fprintf(w, "metrics       %s/metrics\n", url)
+}
+
+// accruedLine is the fees accrued to the submitter address and when the
+// daemon claims them.
+func accruedLine(st operator.Status) string {
+	accrued := st.Accrued
+	if st.ClaimAccruedMin == "" || st.ClaimAccruedMin == "0" {
+		if accrued == "" {
+			accrued = "not asked"
+		}
+		return accrued + " (auto-claim off: nativechaind tx crossrollup claim-accrued)"
+	}
+	if accrued == "" {
+		accrued = "not asked yet"
+	}
+	return fmt.Sprintf("%s (claimed automatically once a denom reaches %s)", accrued, st.ClaimAccruedMin)
 }
 
 // printProvingStatus prints the prover, its queue and workers, and the

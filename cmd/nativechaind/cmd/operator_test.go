@@ -112,3 +112,14 @@ func TestPrintOperatorStatus_ShowsRoleAndFollowing(t *testing.T) {
 	printOperatorStatus(&out, "http://127.0.0.1:8480", operator.Status{RollupID: "payments-a"})
 	require.NotContains(t, out.String(), "role ")
 }
+
+// The fees accrued to the operator, and whether the daemon claims them.
+func TestPrintOperatorStatus_ShowsAccruedFees(t *testing.T) {
+	var out bytes.Buffer
+	printOperatorStatus(&out, "http://127.0.0.1:8480", operator.Status{RollupID: "payments-a", Accrued: "999unat", ClaimAccruedMin: "1000"})
+	require.Contains(t, out.String(), "fees accrued  999unat (claimed automatically once a denom reaches 1000)")
+
+	out.Reset()
+	printOperatorStatus(&out, "http://127.0.0.1:8480", operator.Status{RollupID: "payments-a", ClaimAccruedMin: "0"})
+	require.Contains(t, out.String(), "fees accrued  not asked (auto-claim off: nativechaind tx crossrollup claim-accrued)")
+}
