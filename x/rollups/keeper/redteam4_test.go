@@ -92,3 +92,28 @@ func BenchmarkRedTeam4_DAHashSameBytes(b *testing.B) {
 		_ = protocol.DAHash(data)
 	}
 }
+
+// Red team 4, R4-2: the rollup record was split (issue 17) into Rollups
+// (hot) and RollupInfos (cold, new prefix 8) with no store migration and
+// ConsensusVersion still 1, and registration asked only RollupInfos
+// whether an id is taken. On a store written before the split (an
+// in-place upgrade through x/upgrade), every existing rollup is in Rollups
+// alone: anyone could register its id again, with their own key and admin,
+// over the rollup whose bridge ledger still holds its users' funds.
+// Registration must refuse an id that either part of the record holds.
+func TestRedTeam4_RegistrationRefusesAnIdTheHotPartHolds(t *testing.T) {
+	f := newFixture(t)
+	victim := f.register(t, rollupID)
+	// The store as a pre-split binary left it: the whole record under
+	// Rollups, nothing under RollupInfos.
+	require.NoError(t, f.keeper.RollupInfos.Remove(f.ctx, rollupID))
+	require.NoError(t, f.keeper.Rollups.Set(f.ctx, rollupID, victim))
+	hot, err := f.keeper.Rollups.Get(f.ctx, rollupID)
+	require.NoError(t, err)
+
+	_, err = f.msgServer.RegisterRollup(f.ctx, f.registerMsg(t, rollupID))
+	require.ErrorIs(t, err, types.ErrRollupExists)
+	after, err := f.keeper.Rollups.Get(f.ctx, rollupID)
+	require.NoError(t, err)
+	require.Equal(t, hot, after, "the record is untouched")
+}
