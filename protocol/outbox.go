@@ -111,6 +111,23 @@ func (e OutboxEntry) Hash() fr.Element {
 	)
 }
 
+// OutboxEntryCount is the number of entries an encoded outbox declares:
+// its leading uvarint, read without decoding an entry, capped at
+// MaxOutboxEntries + 1 (DecodeOutbox refuses any count over the cap, and a
+// malformed count). It is what a batch pays outbox-entry gas for before
+// the outbox is decoded and hashed; for an outbox DecodeOutbox accepts it
+// is the number of entries.
+func OutboxEntryCount(bz []byte) uint64 {
+	if len(bz) == 0 {
+		return 0
+	}
+	n, read := binary.Uvarint(bz)
+	if read <= 0 || n > MaxOutboxEntries {
+		return MaxOutboxEntries + 1
+	}
+	return n
+}
+
 // OutboxHash commits to a batch's outbox, in order:
 // H(TagOutbox; n, e_1.Hash(), ..., e_n.Hash()). The empty outbox hashes to
 // H(TagOutbox; 0).

@@ -83,6 +83,7 @@ func (k Keeper) planBatch(ctx sdk.Context, params types.Params, r types.Rollup, 
 	// (about 170 us per KiB), so a batch they refuse is never hashed.
 	ctx.GasMeter().ConsumeGas(params.VerifyProofGas, "rollups: batch proof verification")
 	ctx.GasMeter().ConsumeGas(params.GasPerDaByte*uint64(len(msg.Data)+len(msg.Outbox)), "rollups: batch data")
+	ctx.GasMeter().ConsumeGas(types.OutboxEntryGas*uint64(len(outbox)), "rollups: outbox entries")
 
 	vkHash, _ := effectiveKey(r, ctx.BlockHeight())
 	vk, err := k.loadVerifyingKey(ctx, vkHash)

@@ -43,7 +43,8 @@ func BatchGas(params types.Params, msg *types.MsgSubmitBatch) uint64 {
 // arithmetic. Params bound both prices and Validate bounds the sizes, so
 // it cannot overflow.
 func batchGas(params types.Params, msg *types.MsgSubmitBatch) uint64 {
-	return params.VerifyProofGas + params.GasPerDaByte*uint64(len(msg.Data)+len(msg.Outbox))
+	return params.VerifyProofGas + params.GasPerDaByte*uint64(len(msg.Data)+len(msg.Outbox)) +
+		types.OutboxEntryGas*protocol.OutboxEntryCount(msg.Outbox)
 }
 
 // VerifyBlockBatches verifies the proofs of the batches of a block with one
@@ -57,7 +58,8 @@ func batchGas(params types.Params, msg *types.MsgSubmitBatch) uint64 {
 //
 // The pass runs before any transaction has paid, so it is bounded: it
 // considers batches, in order, only while their batch gas (what planBatch
-// charges: verify_proof_gas plus gas_per_da_byte per data and outbox byte)
+// charges: verify_proof_gas plus gas_per_da_byte per data and outbox byte
+// plus OutboxEntryGas per outbox entry)
 // fits in BlockBatchGasBudget, and at most MaxBlockBatches of them. The
 // rest are verified one by one by their own transactions, which pay.
 //

@@ -38,10 +38,16 @@ func (k Keeper) registerRollup(ctx context.Context, msg *types.MsgRegisterRollup
 	if err != nil {
 		return err
 	}
-	if has, err := k.RollupInfos.Has(ctx, msg.RollupId); err != nil {
-		return err
-	} else if has {
-		return types.ErrRollupExists.Wrapf("%q", msg.RollupId)
+	// Either part of the record takes the id: a store written before the
+	// record was split holds every rollup under Rollups alone (red team 4,
+	// R4-2), and registering over it would hand its bridge ledger to a new
+	// key and admin.
+	for _, m := range []collections.Map[string, types.Rollup]{k.RollupInfos, k.Rollups} {
+		if has, err := m.Has(ctx, msg.RollupId); err != nil {
+			return err
+		} else if has {
+			return types.ErrRollupExists.Wrapf("%q", msg.RollupId)
+		}
 	}
 	if err := types.ValidateOperators(k.addressCodec, msg.Operators, params.MaxOperators); err != nil {
 		return err
