@@ -21,8 +21,13 @@ import (
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
-// ConsensusVersion is bumped with every state-breaking migration.
-const ConsensusVersion = 1
+// ConsensusVersion is bumped with every state-breaking migration. Version
+// 2 (issue 17): verifying keys stored once by hash, the compact batch
+// history and the rollup record split into a hot and a cold part. There is
+// no in-place migration from 1 (keeper.Migrate1to2 refuses, so an upgrade
+// halts at its height instead of running on a store it cannot read):
+// export genesis with the old binary and start the new one from it.
+const ConsensusVersion = 2
 
 var (
 	_ module.AppModuleBasic      = AppModule{}
@@ -88,6 +93,11 @@ func (am AppModule) GetTxCmd() *cobra.Command {
 func (am AppModule) RegisterServices(registrar grpc.ServiceRegistrar) error {
 	types.RegisterMsgServer(registrar, keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(registrar, keeper.NewQueryServerImpl(am.keeper))
+	if cfg, ok := registrar.(module.Configurator); ok {
+		if err := cfg.RegisterMigration(types.ModuleName, 1, keeper.Migrate1to2); err != nil {
+			return fmt.Errorf("x/rollups: register migration 1 to 2: %w", err)
+		}
+	}
 	return nil
 }
 

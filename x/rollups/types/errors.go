@@ -38,4 +38,7 @@ var (
 	// ErrBatchPruned: the batch was verified but its record is past
 	// batch_history_keep; its full record is in its event and block.
 	ErrBatchPruned = errorsmod.Register(ModuleName, 32, "batch record pruned")
+	// ErrNoInPlaceMigration: a store migration this version does not
+	// provide (upgrade by genesis export and import instead).
+	ErrNoInPlaceMigration = errorsmod.Register(ModuleName, 33, "no in-place store migration")
 )
