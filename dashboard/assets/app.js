@@ -636,16 +636,17 @@ async function loadBridge() {
   const badge = document.getElementById("invariant");
   badge.className = `badge ${inv.holds ? "ok" : "bad"}`;
   badge.dataset.holds = String(!!inv.holds);
-  badge.textContent = inv.holds ? "invariant holds: escrow = sum of ledgers + pending" : "INVARIANT BROKEN: escrow ≠ sum of ledgers + pending";
-  const denoms = new Set([...(inv.escrow_balance || []), ...(inv.ledgers_total || []), ...(inv.pending_total || [])].map((c) => c.denom));
+  badge.textContent = inv.holds ? "invariant holds: escrow = sum of ledgers + pending + accrued" : "INVARIANT BROKEN: escrow ≠ sum of ledgers + pending + accrued";
+  const denoms = new Set([...(inv.escrow_balance || []), ...(inv.ledgers_total || []), ...(inv.pending_total || []), ...(inv.accrued_total || [])].map((c) => c.denom));
   const amt = (list, d) => ((list || []).find((c) => c.denom === d) || { amount: "0" }).amount;
   const tbody = document.querySelector("#escrow tbody");
   tbody.replaceChildren(...[...denoms].sort().map((d) => el("tr", { "data-denom": d },
     td(el("span", { title: d }, state.denoms[d] ? state.denoms[d].display : d)),
     td(fmtAmount(amt(inv.escrow_balance, d), d), "num"),
     td(fmtAmount(amt(inv.ledgers_total, d), d), "num"),
-    td(fmtAmount(amt(inv.pending_total, d), d), "num"))));
-  if (denoms.size === 0) tbody.append(el("tr", {}, el("td", { colSpan: 4, class: "empty" }, "Nothing escrowed.")));
+    td(fmtAmount(amt(inv.pending_total, d), d), "num"),
+    td(fmtAmount(amt(inv.accrued_total, d), d), "num"))));
+  if (denoms.size === 0) tbody.append(el("tr", {}, el("td", { colSpan: 5, class: "empty" }, "Nothing escrowed.")));
 }
 
 async function loadRewards() {
