@@ -360,14 +360,50 @@ function addBatchRow(b) {
   addChartPoint(b.height, b.rollup_id, 1, Number(b.l2_tx_count || 0));
 }
 
-// A batch from an event: the event has the index and DA bytes; the L2
-// transaction count is read from the batch query.
-async function batchFromEvent(attrs, height, gasUsed, live) {
+// The state keeps a compact record of each batch (roots, DA hash, inbox
+// position, height); the rest (L2 transactions, DA bytes, submitter) is in
+// the batch's typed event, nativechain.rollups.v1.Batch, in the block that
+// carried it. batchRecord reads it from the block's results (one read per
+// height, kept).
+const blockBatches = new Map(); // height -> Map("rollup/index" -> record)
+
+function batchRecordsOf(events, gasUsed, out) {
+  for (const ev of events || []) {
+    if (ev.type !== "nativechain.rollups.v1.Batch") continue;
+    const a = eventAttrs(ev);
+    out.set(`${a.rollup_id}/${a.index}`, { l2_tx_count: String(a.l2_tx_count || "0"), data_bytes: a.data_bytes || "0", submitter: a.submitter, gas_used: gasUsed });
+  }
+  return out;
+}
+
+async function batchRecord(height, rollupId, index) {
+  const h = Number(height);
+  if (!blockBatches.has(h)) {
+    const res = await rpc(`/block_results?height=${h}`);
+    const m = new Map();
+    for (const tx of res.txs_results || []) {
+      if (tx.code && Number(tx.code) !== 0) continue; // a failed transaction verified nothing
+      batchRecordsOf(tx.events, tx.gas_used, m);
+    }
+    blockBatches.set(h, m);
+    if (blockBatches.size > 2000) blockBatches.delete(blockBatches.keys().next().value);
+  }
+  return blockBatches.get(h).get(`${rollupId}/${index}`);
+}
+
+// A batch from its transaction's events: EventBatchVerified and the full
+// record (rec, the typed Batch event of the same transaction); without the
+// record, it is read from the block.
+async function batchFromEvent(attrs, rec, height, gasUsed, live) {
   const b = { rollup_id: attrs.rollup_id, index: attrs.index, data_bytes: attrs.data_bytes, submitter: attrs.submitter,
     height: Number(height), gas_used: gasUsed, live };
   try {
-    const q = await rest(`/nativechain/rollups/v1/rollups/${encodeURIComponent(b.rollup_id)}/batches/${b.index}`);
-    b.l2_tx_count = q.batch.l2_tx_count || "0";
+    rec = rec || await batchRecord(height, b.rollup_id, b.index);
+    if (rec) {
+      b.l2_tx_count = rec.l2_tx_count;
+      b.data_bytes = b.data_bytes === undefined ? rec.data_bytes : b.data_bytes;
+      b.submitter = b.submitter || rec.submitter;
+    }
   } catch (_) { /* shown as … */ }
   addBatchRow(b);
 }
@@ -463,6 +499,15 @@ async function backfillChart() {
       if (Number(b.height) < start) break;
       const key = `${b.rollup_id}/${b.index}`;
       if (state.seenBatches.has(key)) continue;
+      // The compact record has no count, size or submitter: take them
+      // from the batch's event in its block.
+      delete b.l2_tx_count; delete b.data_bytes; delete b.submitter;
+      try {
+        const rec = await batchRecord(b.height, ro.id, idx);
+        if (rec) Object.assign(b, rec);
+      } catch (e) {
+        return false; // the node's RPC is down: try again later
+      }
       if (n < MAX_BATCH_ROWS) {
         addBatchRow({ ...b, live: false });
       } else {
@@ -504,10 +549,11 @@ const BRIDGE_EVENTS = {
 function handleEvents(events, height, gasUsed, key, live) {
   const bundle = events.find((e) => e.type === "nativechain.crossrollup.v1.EventBundleApplied");
   const bridge = [];
+  const records = batchRecordsOf(events, gasUsed, new Map());
   for (const ev of events) {
     const a = eventAttrs(ev);
     if (ev.type === "nativechain.rollups.v1.EventBatchVerified") {
-      batchFromEvent(a, height, bundle ? undefined : gasUsed, live);
+      batchFromEvent(a, records.get(`${a.rollup_id}/${a.index}`), height, bundle ? undefined : gasUsed, live);
     } else if (BRIDGE_EVENTS[ev.type]) {
       bridge.push(BRIDGE_EVENTS[ev.type](a));
     }
