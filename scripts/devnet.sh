@@ -13,6 +13,7 @@
 #   NATIVECHAIND_BIN   binary [<repo>/build/nativechaind]
 #   DEVNET_RPC_PORT [26657]  DEVNET_P2P_PORT [26656]
 #   DEVNET_GRPC_PORT [9090]  DEVNET_API_PORT [1317]
+#   DEVNET_SECOND_DENOM [uusdc]  a second bridge denom every dev account holds (empty: none)
 #   DEVNET_MIN_GAS_PRICES [0.001unat]  DEVNET_BLOCK_TIME [1s]
 #   DEVNET_DASHBOARD=0   do not start the web dashboard (nativechaind dashboard)
 #   DEVNET_DASHBOARD_PORT [8090]  the dashboard's port on 127.0.0.1
@@ -56,7 +57,11 @@ BATCH_TIMEOUT=${DEVNET_BATCH_TIMEOUT:-1s}
 ROLLUP_A=payments-a
 ROLLUP_B=payments-b
 
+# A second bridge denom (issue 18): every dev account also holds 10^12 of
+# it (1,000,000 USDC), with bank metadata (exponent 6). Empty: none.
+SECOND_DENOM=${DEVNET_SECOND_DENOM-uusdc}
 ACCOUNT_BALANCE=1000000000000$DENOM # 10^12 unat = 1,000,000 NAT each
+if [[ -n $SECOND_DENOM ]]; then ACCOUNT_BALANCE+=,1000000000000$SECOND_DENOM; fi
 SELF_DELEGATION=500000000000$DENOM  # half of the validator's balance
 
 # Well-known development mnemonics (sha256 of "nativechain devnet NAME" as
@@ -217,6 +222,16 @@ GENESIS=$HOME_DIR/config/genesis.json
 sed -i -e 's/"voting_period": *"[0-9]*s"/"voting_period": "60s"/' \
   -e 's/"expedited_voting_period": *"[0-9]*s"/"expedited_voting_period": "30s"/' \
   -e 's/"max_deposit_period": *"[0-9]*s"/"max_deposit_period": "60s"/' "$GENESIS"
+# Bank metadata of the second denom (base u<name>, display <name>, 10^6).
+if [[ -n $SECOND_DENOM ]]; then
+  display=${SECOND_DENOM#u}
+  symbol=${display^^}
+  metadata="{\"description\": \"$symbol (devnet)\", \"denom_units\": [{\"denom\": \"$SECOND_DENOM\", \"exponent\": 0, \"aliases\": []}, {\"denom\": \"$display\", \"exponent\": 6, \"aliases\": []}], \"base\": \"$SECOND_DENOM\", \"display\": \"$display\", \"name\": \"$symbol\", \"symbol\": \"$symbol\", \"uri\": \"\", \"uri_hash\": \"\"}"
+  grep -q '"denom_metadata": *\[' "$GENESIS" || die "genesis has no bank denom_metadata"
+  # first in the list, before the NAT entry the app's genesis carries
+  sed -i -e "s/\"denom_metadata\": *\[\]/\"denom_metadata\": [$metadata]/" \
+    -e "t" -e "s/\"denom_metadata\": *\[/\"denom_metadata\": [$metadata,/" "$GENESIS"
+fi
 # x/rollups delays, shorter for tests that change a rollup's operators or keys
 # (such a change applies vk_update_delay_blocks later).
 if [[ -n ${DEVNET_INBOX_DEADLINE_BLOCKS:-} ]]; then
@@ -262,7 +277,7 @@ summary() {
   P2P         tcp://127.0.0.1:$P2P_PORT
   gas price   $MIN_GAS_PRICES (default gas 200000: use --fees 500unat)
 
-  funded accounts (test keyring, 1,000,000 NAT = 10^12 unat each):
+  funded accounts (test keyring, 1,000,000 NAT = 10^12 unat each${SECOND_DENOM:+, and 10^12 $SECOND_DENOM}):
 EOF
   for name in "${ACCOUNTS[@]}"; do
     printf '    %-10s %s\n' "$name" "${ADDRESSES[$name]}"

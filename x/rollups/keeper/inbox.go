@@ -36,6 +36,9 @@ func (k Keeper) AppendInbox(ctx context.Context, rollupID string, entry protocol
 	if r.ClosingHeight != 0 && (entry.Kind == protocol.InboxKindDeposit || entry.Kind == protocol.InboxKindL1Call) {
 		return 0, types.ErrRollupClosing.Wrapf("rollup %q freezes for good at height %d", rollupID, r.ClosingHeight)
 	}
+	if err := denomHeld(r, entry); err != nil {
+		return 0, err
+	}
 	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return 0, err
@@ -101,4 +104,24 @@ func (k Keeper) GetInboxMessage(ctx context.Context, rollupID string, seq uint64
 		return types.InboxMessage{}, types.ErrInboxMessageNotFound.Wrapf("rollup %q has no inbox message %d", rollupID, seq)
 	}
 	return msg, err
+}
+
+// denomHeld refuses value in a denom the rollup does not hold. A rollup
+// that declared an exit layout holds one denom, the layout's (its circuit
+// credits no other, and its exodus pays only that one): a deposit or an L1
+// call with value in another denom is refused, and a routed message in
+// another denom bounces back to its source (x/crossrollup route), rather
+// than being left for the rollup to bounce. A refund returns value the
+// rollup itself sent, so it is not checked. A rollup without a layout takes
+// any denom (its own circuit decides what it credits). The rollup record is
+// already read: the check costs no store access.
+func denomHeld(r types.Rollup, entry protocol.InboxEntry) error {
+	if entry.Amount.IsZero() || r.ExitLayout.IsEmpty() || entry.Denom == r.ExitLayout.Denom {
+		return nil
+	}
+	switch entry.Kind {
+	case protocol.InboxKindDeposit, protocol.InboxKindL1Call, protocol.InboxKindCrossRollupMessage:
+		return types.ErrDenomNotHeld.Wrapf("rollup %q holds %s, the entry carries %s", r.Id, r.ExitLayout.Denom, entry.Denom)
+	}
+	return nil
 }

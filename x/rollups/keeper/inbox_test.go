@@ -148,3 +148,60 @@ func TestAppendInbox_RefusesUnknownOrInactiveRollup(t *testing.T) {
 		})
 	}
 }
+
+// A rollup with an exit layout holds one denom (issue 18): value in
+// another denom is refused for deposits, L1 calls and routed messages, and
+// changes nothing; the layout's denom, entries without value, refunds, and
+// any denom into a rollup without a layout are appended.
+func TestAppendInbox_RefusesValueInADenomTheRollupDoesNotHold(t *testing.T) {
+	sender, recipient := bytes.Repeat([]byte{0x11}, 20), bytes.Repeat([]byte{0x22}, 32)
+	value := func(kind protocol.InboxKind, denom string) protocol.InboxEntry {
+		e := protocol.InboxEntry{Kind: kind, Sender: sender, Recipient: recipient, Denom: denom, Amount: protocol.NewUint128(7)}
+		if kind == protocol.InboxKindCrossRollupMessage || kind == protocol.InboxKindRefund {
+			e.SourceRollupID = "dex"
+		}
+		return e
+	}
+	tests := []struct {
+		name    string
+		layout  bool
+		entry   protocol.InboxEntry
+		refused bool
+	}{
+		{"deposit in another denom", true, value(protocol.InboxKindDeposit, "uusdc"), true},
+		{"L1 call with value in another denom", true, value(protocol.InboxKindL1Call, "uusdc"), true},
+		{"routed message in another denom", true, value(protocol.InboxKindCrossRollupMessage, "uusdc"), true},
+		{"deposit in the layout's denom", true, value(protocol.InboxKindDeposit, "unat"), false},
+		{"routed message in the layout's denom", true, value(protocol.InboxKindCrossRollupMessage, "unat"), false},
+		{"refund in another denom (returns what the rollup sent)", true, value(protocol.InboxKindRefund, "uusdc"), false},
+		{"call without value", true, oneOfEachKind()[2], false},
+		{"no layout: any denom", false, value(protocol.InboxKindDeposit, "uusdc"), false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			msg := f.registerMsg(t, rollupID)
+			if tc.layout {
+				msg.ExitLayout = &types.ExitLayout{Name: "payments-v1", Depth: 20, Denom: "unat"}
+			}
+			_, err := f.msgServer.RegisterRollup(f.ctx, msg)
+			require.NoError(t, err)
+			before := f.rollup(t, rollupID)
+			f.ctx = f.ctx.WithEventManager(sdk.NewEventManager())
+
+			_, err = f.keeper.AppendInbox(f.ctx, rollupID, tc.entry)
+
+			if !tc.refused {
+				require.NoError(t, err)
+				require.Equal(t, before.InboxSize+1, f.rollup(t, rollupID).InboxSize)
+				return
+			}
+			require.ErrorIs(t, err, types.ErrDenomNotHeld)
+			require.Equal(t, before, f.rollup(t, rollupID))
+			has, err := f.keeper.Inbox.Has(f.ctx, collections.Join(rollupID, uint64(0)))
+			require.NoError(t, err)
+			require.False(t, has)
+			require.Empty(t, typedEvents[*types.EventInboxMessageAppended](t, f.ctx))
+		})
+	}
+}

@@ -41,4 +41,7 @@ var (
 	// ErrNoInPlaceMigration: a store migration this version does not
 	// provide (upgrade by genesis export and import instead).
 	ErrNoInPlaceMigration = errorsmod.Register(ModuleName, 33, "no in-place store migration")
+	// ErrDenomNotHeld: value in a denom other than the one the rollup's
+	// exit layout declares (issue 18, two tokens on the bridge).
+	ErrDenomNotHeld = errorsmod.Register(ModuleName, 34, "denom not held by the rollup")
 )
