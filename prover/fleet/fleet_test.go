@@ -261,9 +261,11 @@ func TestIDs(t *testing.T) {
 
 // Workers of one key hash share a consumer, and the last to start sets its
 // AckWait. A worker started with a long AckWait (30 s: it would mark its
-// job every 10 s) proving under a consumer another worker set to 1 s must
-// mark its job often enough: the job is not redelivered to the other
-// worker mid-proof, and the one result is its own.
+// job every 10 s) proving under a consumer another worker set to 3 s must
+// mark its job often enough (every second): the job is not redelivered to
+// the other worker mid-proof, and the one result is its own. The consumer's
+// 3 s leaves a loaded machine two seconds of scheduling delay per mark;
+// the old 10 s marking misses it within the 7 s the job is held.
 func TestFleet_HeartbeatFollowsTheConsumersAckWait(t *testing.T) {
 	f := newFleet(t)
 	consumerAckWait := func() time.Duration {
@@ -286,21 +288,25 @@ func TestFleet_HeartbeatFollowsTheConsumersAckWait(t *testing.T) {
 		return proveWitness(k, bz)
 	})
 	require.Eventually(t, func() bool { return consumerAckWait() == 30*time.Second }, 10*time.Second, 20*time.Millisecond)
-	// Another worker sets the consumer's AckWait to 1 s, and leaves.
-	quick := f.startWorker("quick", []*Key{f.plain}, WorkerOptions{AckWait: time.Second}, nil)
-	require.Eventually(t, func() bool { return consumerAckWait() == time.Second }, 10*time.Second, 20*time.Millisecond)
+	// Another worker sets the consumer's AckWait to 3 s, and leaves.
+	quick := f.startWorker("quick", []*Key{f.plain}, WorkerOptions{AckWait: 3 * time.Second}, nil)
+	require.Eventually(t, func() bool { return consumerAckWait() == 3*time.Second }, 10*time.Second, 20*time.Millisecond)
 	quick.stop()
 
 	wit := testWitness(t, 13, false)
 	res := f.proveAsync(13, wit)
 	<-proving // the patient worker holds the job
-	quick = f.startWorker("quick", []*Key{f.plain}, WorkerOptions{AckWait: time.Second}, nil)
-	time.Sleep(4 * time.Second) // four of the consumer's AckWait while the patient worker proves
+	quick = f.startWorker("quick", []*Key{f.plain}, WorkerOptions{AckWait: 3 * time.Second}, nil)
+	time.Sleep(7 * time.Second) // over two of the consumer's AckWait while the patient worker proves
 	close(release)
 	waitProof(t, res, 30*time.Second)
 
-	m, err := f.prover.streams.Results.GetLastMsgForSubject(context.Background(), ResultSubject(JobID("pay", 13, witnessHash(t, wit))))
-	require.NoError(t, err)
+	var m *jetstream.RawStreamMsg
+	require.Eventually(t, func() bool {
+		var err error
+		m, err = f.prover.streams.Results.GetLastMsgForSubject(context.Background(), ResultSubject(JobID("pay", 13, witnessHash(t, wit))))
+		return err == nil
+	}, 5*time.Second, 50*time.Millisecond, "the job's result is kept under its work id")
 	var r Result
 	require.NoError(t, json.Unmarshal(m.Data, &r))
 	require.Equal(t, "patient", r.Worker, "the job stayed with the worker proving it")
