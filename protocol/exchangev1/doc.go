@@ -1,0 +1,21 @@
+// Package exchangev1 is the "exchange-v1" state layout: the part of the
+// exchange rollup's state (docs/spec/exchange-rollup.md) that both the chain
+// and the rollup compute. The chain checks exodus claims against it
+// natively; prover/exchange builds the same leaves, pool record and state
+// root when it runs the rollup. One definition serves both, so the chain
+// never links the rollup.
+//
+// The state root commits an account tree and the pool:
+//
+//	root     = c(accountsRoot, poolHash)
+//	poolHash = H(TagPool; reserveBase, reserveQuote, totalShares)
+//	leaf     = c(c(c(KeyHash(key), base*2^32 + nonce), quote), shares)
+//
+// where c is the Poseidon2 compression, H the tagged chain over it
+// (protocol.Tagged), key the account's EdDSA key (the payments-v1 key type:
+// one wallet key works on both kinds), and base, quote and shares are below
+// 2^128. The empty leaf is the leaf of the zero key with zero fields.
+//
+// Like its parent package it imports only the standard library,
+// gnark-crypto and protocol, and every function is pure.
+package exchangev1
