@@ -58,7 +58,7 @@ func (r *Rollup) Params() circuits.Params {
 }
 
 func (r *Rollup) Summary() rollupkit.Summary {
-	return rollupkit.Summary{Denom: r.p.Denom, Depth: r.p.Depth, Slots: r.p.Slots,
+	return rollupkit.Summary{Denom: r.p.Denom, Depth: r.p.Depth, Slots: r.p.Slots, MaxDataBytes: r.p.MaxDataBytes(),
 		StoreTag: fmt.Sprintf("depth=%d slots=%d denom=%s", r.p.Depth, r.p.Slots, r.p.Denom)}
 }
 

@@ -185,4 +185,3 @@ type AccountView struct {
 	VerifiedBalance string `json:"verified_balance"`
 	VerifiedNonce   uint32 `json:"verified_nonce"`
 }
-

@@ -39,6 +39,9 @@ type Summary struct {
 	Denom string // the kind's denom(s), for display
 	Depth int    // state tree depth
 	Slots int    // slots per batch
+	// MaxDataBytes is the largest DA data of a batch (what `operator
+	// register` asks the chain to accept).
+	MaxDataBytes int
 	// StoreTag pins the database to these params: an operator database
 	// created for other params refuses to open.
 	StoreTag string
