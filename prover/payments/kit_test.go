@@ -117,7 +117,7 @@ func TestKit_BuildThenFollowGivesTheSameRootAndSpends(t *testing.T) {
 	require.Equal(t, kb.NewRoot, root)
 
 	for _, c := range []struct {
-		tx               Tx
+		tx              Tx
 		taken, included bool
 	}{{tx1, true, true}, {tx2, true, true}, {other, true, false}, {r.resign(alice, tx1, 1), false, false}} {
 		sp, err := fb.Spend(NewKitTx(c.tx))

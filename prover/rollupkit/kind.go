@@ -60,7 +60,9 @@ type Rollup interface {
 	ExitLayout() (layout protocol.ExitLayoutParams, ok bool)
 
 	// Open opens the kind's state kept in db (a prefix of the operator's
-	// database, or an overlay of it).
+	// database, or an overlay of it that buffers a batch's writes so they
+	// land in one atomic write). db offers point reads and writes and
+	// write batches, not iteration: the operator's overlay refuses it.
 	Open(db dbm.DB) (State, error)
 
 	// DecodeTx reads a transaction from the JSON the HTTP API carries
