@@ -30,7 +30,7 @@
 //     consecutive proven ones together as several MsgSubmitBatch in one
 //     transaction, through the SDK's tx factory and keyring, while proving
 //     already works on the next ones, and tracks their inclusion.
-//   - follower (follower.go, follow_match.go, standby.go): polls the chain
+//   - follower (follower.go, standby.go; the kind's Follow): polls the chain
 //     for new blocks; when the rollup's next_batch_index moves past a
 //     batch, the batch is committed to the verified state, this operator's
 //     own or one another operator built (followed from its posted data).

@@ -164,7 +164,7 @@ func (h *halt) why() string {
 //     time, through a Prover.
 //   - submitter (submitter.go): sends proven batches in index order and
 //     tracks their inclusion.
-//   - follower (follower.go, follow_match.go, standby.go): follows the
+//   - follower (follower.go, standby.go; the kind's Follow): follows the
 //     chain: commits the batches it verified, this operator's or another's.
 type Operator struct {
 	*env
