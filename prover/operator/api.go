@@ -56,14 +56,8 @@ func (o *Operator) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apiErr(CodeInvalidRequest, "body unreadable or over %d bytes", maxBodyBytes))
 		return
 	}
-	var tx WireTx
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&tx); err != nil {
-		writeError(w, apiErr(CodeInvalidRequest, "body is not a transaction: %v", err))
-		return
-	}
-	res, err := o.Submit(tx)
+	// The kind decodes the body (unknown fields refused: invalid_request).
+	res, err := o.Submit(body)
 	if err != nil {
 		writeError(w, err)
 		return

@@ -14,6 +14,8 @@ import (
 
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
+
+	"github.com/nativechain/nativechain/prover/payments"
 )
 
 func TestWire_RoundTripAndID(t *testing.T) {
@@ -21,17 +23,22 @@ func TestWire_RoundTripAndID(t *testing.T) {
 	alice := testKey(t, 1)
 	chain.deposit(alice.Public, 1000, "unat")
 	r := start(t, dbm.NewMemDB(), chain, &fakeProver{}, false)
-	w := transfer(t, r.op, alice, 0, 1, 300, 1, 0)
-	tx, err := FromWire(w)
+	raw := transfer(t, r.op, alice, 0, 1, 300, 1, 0)
+	var w payments.WireTx
+	require.NoError(t, json.Unmarshal(raw, &w))
+	tx, err := payments.FromWire(w)
 	require.NoError(t, err)
-	require.Equal(t, w, ToWire(tx))
-	require.Equal(t, TxID(w), TxID(ToWire(tx)))
+	require.Equal(t, w, payments.ToWire(tx))
+	require.Equal(t, txID(raw), txID(ToWire(tx)))
+	kt, err := r.op.kind.DecodeTx(raw)
+	require.NoError(t, err)
+	require.Equal(t, []byte(raw), []byte(kt.Wire()), "the kind's canonical form is the wire JSON")
 
 	w.Amount = "1234567891" // ten significant digits
-	_, err = FromWire(w)
+	_, err = payments.FromWire(w)
 	require.Equal(t, CodeNotRepresentable, codeOf(err))
 	w.Amount, w.Kind = "1", "mint"
-	_, err = FromWire(w)
+	_, err = payments.FromWire(w)
 	require.Equal(t, CodeInvalidTx, codeOf(err))
 }
 

@@ -7,14 +7,14 @@ import (
 	"time"
 
 	"github.com/nativechain/nativechain/protocol"
-	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/prover/rollupkit"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // builder is the sequencer: it admits transactions against the head state
 // (admission.go) and closes batches of the inbox messages and pending
 // transactions, applying each to the head state with
-// payments.State.BuildBatch; the store persists the batch record and
+// the kind's State.BuildBatch; the store persists the batch record and
 // proving gets the native batch to prove.
 //
 // The head is the verified state plus the unverified batches, replayed.
@@ -30,10 +30,10 @@ type builder struct {
 	follower *follower
 
 	mu        sync.Mutex
-	head      *payments.State
+	head      rollupkit.State
 	headOv    *overlayDB
-	view      map[uint32]*payments.Account // head plus pending transactions (admission.go)
-	inboxSeen map[uint64]time.Time         // when each waiting inbox message was first seen
+	view      rollupkit.View       // head plus pending transactions (admission.go)
+	inboxSeen map[uint64]time.Time // when each waiting inbox message was first seen
 	wakeup    chan struct{}
 }
 
@@ -103,7 +103,7 @@ func (b *builder) buildOnce(ctx context.Context) (bool, error) {
 	inboxWaiting := b.follower.chainView().rollup.InboxSize > from
 	b.mu.Unlock()
 	if inboxWaiting || pendingN == 0 {
-		if msgs, err = b.chain.Inbox(qctx, b.opts.RollupID, from, uint64(b.opts.Params.Slots)); err != nil {
+		if msgs, err = b.chain.Inbox(qctx, b.opts.RollupID, from, uint64(b.kind.Summary().Slots)); err != nil {
 			return false, err
 		}
 	}
@@ -134,7 +134,7 @@ func (b *builder) buildOnce(ctx context.Context) (bool, error) {
 			oldest = t
 		}
 	}
-	if n < b.opts.Params.Slots && now.Sub(oldest) < b.opts.BatchTimeout {
+	if n < b.kind.Summary().Slots && now.Sub(oldest) < b.opts.BatchTimeout {
 		return false, nil
 	}
 	return true, b.build(msgs, pending, from, before)
@@ -153,22 +153,21 @@ func (b *builder) build(msgs []types.InboxMessage, pending []*mempoolEntry, inbo
 		}
 		entries[i] = e
 	}
-	pending = byFee(pending, b.opts.Params.Slots) // evict.go
-	txs := make([]payments.Tx, 0, len(pending))
+	pending = byFee(pending, b.kind.Summary().Slots) // evict.go
+	txs := make([]rollupkit.Tx, 0, len(pending))
 	live := make([]*mempoolEntry, 0, len(pending))
 	for _, e := range pending {
-		tx, err := FromWire(e.Tx)
-		if err != nil {
+		if e.tx == nil {
 			continue
 		}
-		txs = append(txs, tx)
+		txs = append(txs, e.tx)
 		live = append(live, e)
 	}
 	inboxBefore, err := protocol.ParseFieldElement(before)
 	if err != nil {
 		return err
 	}
-	bctx := payments.BatchContext{ChainID: b.chainID, RollupID: b.opts.RollupID, BatchIndex: index,
+	bctx := rollupkit.BatchContext{ChainID: b.chainID, RollupID: b.opts.RollupID, BatchIndex: index,
 		Submitter: b.address, InboxBefore: inboxBefore}
 	bt, err := b.head.BuildBatch(bctx, entries, txs)
 	if err != nil {
@@ -230,17 +229,17 @@ func (b *builder) build(msgs []types.InboxMessage, pending []*mempoolEntry, inbo
 // ---------------------------------------------------------------------------
 // the head state
 
-func (b *builder) batchContext(rec *batchRecord) (payments.BatchContext, error) {
+func (b *builder) batchContext(rec *batchRecord) (rollupkit.BatchContext, error) {
 	before, err := protocol.ParseFieldElement(rec.InboxBefore)
 	if err != nil {
-		return payments.BatchContext{}, err
+		return rollupkit.BatchContext{}, err
 	}
-	return payments.BatchContext{ChainID: b.chainID, RollupID: b.opts.RollupID, BatchIndex: rec.Index,
+	return rollupkit.BatchContext{ChainID: b.chainID, RollupID: b.opts.RollupID, BatchIndex: rec.Index,
 		Submitter: b.address, InboxBefore: before}, nil
 }
 
 // replay applies a stored batch's exact inputs to st.
-func (b *builder) replay(st *payments.State, rec *batchRecord) (*payments.Batch, error) {
+func (b *builder) replay(st rollupkit.State, rec *batchRecord) (*rollupkit.Batch, error) {
 	bctx, err := b.batchContext(rec)
 	if err != nil {
 		return nil, err
@@ -255,9 +254,9 @@ func (b *builder) replay(st *payments.State, rec *batchRecord) (*payments.Batch,
 			return nil, err
 		}
 	}
-	txs := make([]payments.Tx, len(rec.Txs))
+	txs := make([]rollupkit.Tx, len(rec.Txs))
 	for i, w := range rec.Txs {
-		if txs[i], err = FromWire(w); err != nil {
+		if txs[i], err = b.kind.DecodeTx(w); err != nil {
 			return nil, err
 		}
 	}
@@ -277,7 +276,7 @@ func (b *builder) replay(st *payments.State, rec *batchRecord) (*payments.Batch,
 func (b *builder) resetHead() error {
 	b.headOv = newOverlay(b.store.base)
 	var err error
-	b.head, err = payments.OpenState(b.headOv, b.opts.Params)
+	b.head, err = b.kind.Open(b.headOv)
 	return err
 }
 
@@ -333,7 +332,7 @@ const maxHeadOverlay = 1 << 18
 // state is its replay there.
 func (b *builder) committed(rec *batchRecord, height, gasUsed int64) error {
 	ov := newOverlay(b.store.base)
-	st, err := payments.OpenState(ov, b.opts.Params)
+	st, err := b.kind.Open(ov)
 	if err != nil {
 		return err
 	}

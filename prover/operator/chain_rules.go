@@ -8,7 +8,8 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
-	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/prover/rollupkit"
 )
 
 // rulesRefresh is how long the chain's rules are trusted before the
@@ -68,47 +69,58 @@ func (r *chainRules) stale() bool {
 }
 
 // refusal says why the chain would fail a batch that carries tx's outbox
-// entry (nil if it would not). An unknown destination rollup is not one:
+// entries (nil if it would not). An unknown destination rollup is not one:
 // the chain bounces such a message back.
-func (r *chainRules) refusal(tx *payments.Tx) *APIError {
+func (r *chainRules) refusal(tx rollupkit.Tx) *APIError {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	switch tx.Kind {
-	case payments.KindWithdraw:
-		if r.blocked[string(tx.Recipient)] {
-			return apiErr(CodeBlockedRecipient, "the recipient %s is a module account of the chain, which may not receive a withdrawal",
-				sdk.AccAddress(tx.Recipient))
-		}
-	case payments.KindSend:
-		if uint64(len(tx.Payload)) > r.maxPayload {
-			return apiErr(CodePayloadTooLarge, "payload of %d bytes, but the chain's max_payload_bytes is %d", len(tx.Payload), r.maxPayload)
+	for _, out := range tx.Outgoing() {
+		switch out.Kind {
+		case protocol.OutboxKindWithdrawal:
+			if r.blocked[string(out.Recipient)] {
+				return apiErr(CodeBlockedRecipient, "the recipient %s is a module account of the chain, which may not receive a withdrawal",
+					sdk.AccAddress(out.Recipient))
+			}
+		case protocol.OutboxKindCrossRollupMessage:
+			if uint64(len(out.Payload)) > r.maxPayload {
+				return apiErr(CodePayloadTooLarge, "payload of %d bytes, but the chain's max_payload_bytes is %d", len(out.Payload), r.maxPayload)
+			}
 		}
 	}
 	return nil
 }
 
-// admit is refusal plus what the API refuses as a mistake: a send to a
+// admit is refusal plus what the API refuses as a mistake: a message to a
 // rollup the chain does not know (it would bounce).
-func (r *chainRules) admit(tx *payments.Tx) *APIError {
+func (r *chainRules) admit(tx rollupkit.Tx) *APIError {
 	if aerr := r.refusal(tx); aerr != nil {
 		return aerr
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if tx.Kind == payments.KindSend && !r.rollups[tx.DestRollupID] {
-		return apiErr(CodeUnknownRollup, "no rollup %q on the chain (as of %s)", tx.DestRollupID, r.fetchedAt.UTC().Format(time.RFC3339))
+	for _, out := range tx.Outgoing() {
+		if out.Kind == protocol.OutboxKindCrossRollupMessage && !r.rollups[out.DestRollupID] {
+			return apiErr(CodeUnknownRollup, "no rollup %q on the chain (as of %s)", out.DestRollupID, r.fetchedAt.UTC().Format(time.RFC3339))
+		}
 	}
 	return nil
 }
 
-// refusesEntry says why the chain's rules refuse the outbox entry of the
+// admitTx is admit as rollupkit.Policy.ChainRules takes it.
+func (r *chainRules) admitTx(tx rollupkit.Tx) error {
+	if aerr := r.admit(tx); aerr != nil {
+		return aerr
+	}
+	return nil
+}
+
+// refusesEntry says why the chain's rules refuse the outbox entries of the
 // accepted transaction e ("" if they do not).
 func (r *chainRules) refusesEntry(e *mempoolEntry) string {
-	tx, err := FromWire(e.Tx)
-	if err != nil {
+	if e.tx == nil {
 		return ""
 	}
-	if aerr := r.refusal(&tx); aerr != nil {
+	if aerr := r.refusal(e.tx); aerr != nil {
 		return aerr.Message
 	}
 	return ""

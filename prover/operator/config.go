@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/nativechain/nativechain/prover/circuits"
+	"github.com/nativechain/nativechain/prover/rollupkit"
 )
 
 // ConfigFile is the name of the operator's configuration in its home.
@@ -17,10 +20,14 @@ const ConfigFile = "operator.json"
 // The L1 side (node, chain id, keyring) comes from the usual --home and
 // client.toml of nativechaind.
 type Config struct {
-	RollupID      string            `json:"rollup_id"`
-	Key           string            `json:"key"`     // L1 keyring key that registers and submits
-	Circuit       string            `json:"circuit"` // "payments"
-	Params        map[string]string `json:"params"`  // circuit params (depth, slots, denom)
+	RollupID string `json:"rollup_id"`
+	Key      string `json:"key"` // L1 keyring key that registers and submits
+	// Kind is the rollup kind (prover/rollupkit registry: "payments", ...);
+	// absent: DefaultKind. Circuit is the kind's circuit, Params its
+	// params (payments: depth, slots, denom).
+	Kind          string            `json:"kind,omitempty"`
+	Circuit       string            `json:"circuit"`
+	Params        map[string]string `json:"params"`
 	KeysDir       string            `json:"keys_dir,omitempty"`
 	APIListen     string            `json:"api_listen"`
 	BatchTimeout  string            `json:"batch_timeout"`
@@ -128,10 +135,63 @@ func (c Config) InProcessWorkers() int {
 	return 1
 }
 
-// DefaultConfig is what `operator init` writes unless told otherwise.
+// DefaultKind is the rollup kind of a config that names none.
+const DefaultKind = "payments"
+
+// KindName is Config.Kind with its default.
+func (c Config) KindName() string {
+	if c.Kind == "" {
+		return DefaultKind
+	}
+	return c.Kind
+}
+
+// Rollup looks the configured kind up in the rollupkit registry
+// (rollupkit.ErrUnknownKind lists the registered ones), fills in its
+// circuit's default params and binds the kind to them.
+func (c Config) Rollup() (rollupkit.Rollup, error) {
+	k, err := rollupkit.Lookup(c.KindName())
+	if err != nil {
+		return nil, err
+	}
+	if c.Circuit != "" && c.Circuit != k.Circuit() {
+		return nil, fmt.Errorf("circuit %q: the %s kind runs the %s circuit", c.Circuit, k.Name(), k.Circuit())
+	}
+	d, err := circuits.Lookup(k.Circuit())
+	if err != nil {
+		return nil, err
+	}
+	full, err := d.Resolve(circuits.Params(c.Params))
+	if err != nil {
+		return nil, err
+	}
+	return k.Configure(full)
+}
+
+// DefaultConfigFor is what `operator init --kind` writes: DefaultConfig
+// with the kind, its circuit and the circuit's default params.
+func DefaultConfigFor(kind, rollupID, key string) (Config, error) {
+	k, err := rollupkit.Lookup(kind)
+	if err != nil {
+		return Config{}, err
+	}
+	d, err := circuits.Lookup(k.Circuit())
+	if err != nil {
+		return Config{}, err
+	}
+	c := DefaultConfig(rollupID, key)
+	c.Kind, c.Circuit, c.Params = k.Name(), k.Circuit(), map[string]string{}
+	for _, p := range d.Params {
+		c.Params[p.Name] = p.Default
+	}
+	return c, nil
+}
+
+// DefaultConfig is what `operator init` writes unless told otherwise: the
+// payments kind at its production params.
 func DefaultConfig(rollupID, key string) Config {
 	return Config{
-		RollupID: rollupID, Key: key, Circuit: "payments",
+		RollupID: rollupID, Key: key, Kind: DefaultKind, Circuit: "payments",
 		Params:    map[string]string{"depth": "24", "slots": "16", "denom": "unat"},
 		APIListen: "127.0.0.1:8480", BatchTimeout: "2s", MaxInFlight: 3,
 		GasPrices: "0.001unat", GasAdjustment: 1.5, PollInterval: "500ms",

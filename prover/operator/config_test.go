@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/nativechain/nativechain/prover/rollupkit"
 )
 
 // M4: a new operator.json bounds the mempool; an older one without the
@@ -116,4 +118,36 @@ func TestConfig_ClaimAccruedMin(t *testing.T) {
 		_, err := LoadConfig(home)
 		require.ErrorContains(t, err, "claim_accrued_min", bad)
 	}
+}
+
+// The config names the rollup kind (absent: payments, as every config
+// written before kinds existed); an unknown kind is a typed error listing
+// the registered ones.
+func TestConfig_KindSelectsTheRollup(t *testing.T) {
+	c := DefaultConfig("pay", "carol")
+	require.Equal(t, "payments", c.Kind)
+	r, err := c.Rollup()
+	require.NoError(t, err)
+	require.Equal(t, "payments", r.Kind().Name())
+	require.Equal(t, 24, r.Summary().Depth)
+
+	c.Kind = ""
+	require.Equal(t, DefaultKind, c.KindName(), "an old config without kind runs payments")
+	_, err = c.Rollup()
+	require.NoError(t, err)
+
+	c.Kind = "exchange"
+	_, err = c.Rollup()
+	require.ErrorIs(t, err, rollupkit.ErrUnknownKind)
+	require.ErrorContains(t, err, "payments")
+
+	c.Kind, c.Circuit = "payments", "test"
+	_, err = c.Rollup()
+	require.ErrorContains(t, err, "runs the payments circuit")
+
+	d, err := DefaultConfigFor("payments", "pay", "carol")
+	require.NoError(t, err)
+	require.Equal(t, DefaultConfig("pay", "carol"), d, "the kind's defaults are payments' production params")
+	_, err = DefaultConfigFor("nope", "pay", "carol")
+	require.ErrorIs(t, err, rollupkit.ErrUnknownKind)
 }

@@ -1,16 +1,26 @@
-// Package operator is the payments rollup's operator daemon: sequencer,
-// prover and submitter in one process (`nativechaind operator start`).
+// Package operator is the rollup operator daemon: sequencer, prover and
+// submitter in one process (`nativechaind operator start`), generic over
+// the rollup kind. A kind (prover/rollupkit.Kind, registered by name: the
+// payments rollup in prover/payments is one) supplies the state, the
+// transactions' wire form and admission checks, batch building with its
+// circuit assignment, and the replay of other operators' batches; the
+// operator supplies everything else: the mempool (ordered by the kind's
+// sender keys, nonces and fees), batching, the persistent store and
+// restart safety, proving (in process or through a prover fleet), the
+// submission, the follower, the HTTP API, the metrics and the chain's
+// outbox rules. This package imports no kind.
 //
 // The Operator is a thin composition of parts, each with one job and its
 // own state:
 //
 //   - builder (builder.go, admission.go, evict.go): users POST signed
 //     transactions to the HTTP API (api.go); each is checked against the
-//     head state plus the transactions already accepted (signature, nonce,
-//     balance) and persisted in the mempool before the answer. The builder
-//     closes a batch when the rollup's slots are full or the oldest waiting
+//     head state plus the transactions already accepted (the kind's
+//     rollupkit.View; payments checks signature, nonce, balance) and
+//     persisted in the mempool before the answer. The builder closes a
+//     batch when the rollup's slots are full or the oldest waiting
 //     transaction or inbox message is BatchTimeout old, applies it to the
-//     head state with payments.State.BuildBatch, has the store persist a
+//     head state with the kind's State.BuildBatch, has the store persist a
 //     record of its exact inputs and hands the native batch to proving.
 //   - proving (proving.go): proves up to MaxInFlight built batches at once,
 //     lowest index first, through a Prover: prover/fleet's (jobs on a NATS
@@ -20,7 +30,7 @@
 //     consecutive proven ones together as several MsgSubmitBatch in one
 //     transaction, through the SDK's tx factory and keyring, while proving
 //     already works on the next ones, and tracks their inclusion.
-//   - follower (follower.go, follow_match.go, standby.go): polls the chain
+//   - follower (follower.go, standby.go; the kind's Follow): polls the chain
 //     for new blocks; when the rollup's next_batch_index moves past a
 //     batch, the batch is committed to the verified state, this operator's
 //     own or one another operator built (followed from its posted data).

@@ -4,8 +4,6 @@ import (
 	"math/big"
 
 	dbm "github.com/cosmos/cosmos-db"
-
-	"github.com/nativechain/nativechain/prover/payments"
 )
 
 // A full mempool is a fee market, not a queue (outside review of M4): with
@@ -19,23 +17,24 @@ import (
 // would replace in a full mempool, or nil: the cheapest (the newest among
 // equals) of the transactions no batch holds yet that are the last of
 // their own sender (so no accepted nonce is left without its
-// predecessor), from another sender and not a transfer to sender, paying
-// strictly less. pending are the mempool's transactions no batch holds.
-func evictable(pending []*mempoolEntry, sender uint32, fee *big.Int) *mempoolEntry {
-	last := map[uint32]*mempoolEntry{}
+// predecessor), from another sender and not crediting sender (a transfer
+// to it), paying strictly less. pending are the mempool's transactions no
+// batch holds.
+func evictable(pending []*mempoolEntry, sender string, fee *big.Int) *mempoolEntry {
+	last := map[string]*mempoolEntry{}
 	for _, e := range pending {
-		if cur, ok := last[e.Tx.From]; !ok || e.Seq > cur.Seq {
-			last[e.Tx.From] = e
+		if cur, ok := last[e.sender()]; !ok || e.Seq > cur.Seq {
+			last[e.sender()] = e
 		}
 	}
 	var victim *mempoolEntry
 	var victimFee *big.Int
 	for from, e := range last {
-		if from == sender || (e.Tx.Kind == kindNames[payments.KindTransfer] && e.Tx.To == sender) {
+		if from == sender || credits(e, sender) {
 			continue // never one the new transaction follows or may spend
 		}
-		f, ok := new(big.Int).SetString(e.Tx.Fee, 10)
-		if !ok || f.Cmp(fee) >= 0 {
+		f := entryFee(e)
+		if f.Cmp(fee) >= 0 {
 			continue
 		}
 		if victim == nil || f.Cmp(victimFee) < 0 || (f.Cmp(victimFee) == 0 && e.Seq > victim.Seq) {
@@ -58,7 +57,7 @@ func evict(b dbm.Batch, e *mempoolEntry) error {
 // dropEvicted takes e, which the store evicted, out of the builder's view.
 // Caller holds the builder's mu.
 func (b *builder) dropEvicted(e *mempoolEntry) {
-	b.log.Info("evicted the cheapest pending transaction for a higher fee", "id", e.ID, "from", e.Tx.From, "fee", e.Tx.Fee)
+	b.log.Info("evicted the cheapest pending transaction for a higher fee", "id", e.ID, "from", e.sender(), "fee", entryFee(e))
 	b.recomputeView()
 }
 
@@ -66,37 +65,33 @@ func (b *builder) dropEvicted(e *mempoolEntry) {
 // for the next batch, the highest fee first, so that a transaction that
 // outbid spam for its place is not then left behind all of it. Order is
 // kept where it matters: a sender's transactions go in nonce order, a
-// transaction waits for every earlier pending transfer to its sender (it
-// may spend it), and equal fees go in acceptance order.
+// transaction waits for every earlier pending transaction crediting its
+// sender (a transfer to it: it may spend it), and equal fees go in acceptance order.
 func byFee(pending []*mempoolEntry, n int) []*mempoolEntry {
 	if n > len(pending) {
 		n = len(pending)
 	}
 	fees := make([]*big.Int, len(pending))
 	for i, e := range pending {
-		f, ok := new(big.Int).SetString(e.Tx.Fee, 10)
-		if !ok {
-			f = new(big.Int)
-		}
-		fees[i] = f
+		fees[i] = entryFee(e)
 	}
 	picked := make([]bool, len(pending))
 	out := make([]*mempoolEntry, 0, n)
 	for len(out) < n {
 		// blocked: senders with an earlier unpicked transaction, or an
 		// earlier unpicked transfer to them; pending is in acceptance order
-		blocked := map[uint32]bool{}
+		blocked := map[string]bool{}
 		best := -1
 		for i, e := range pending {
 			if picked[i] {
 				continue
 			}
-			if !blocked[e.Tx.From] && (best < 0 || fees[i].Cmp(fees[best]) > 0) {
+			if !blocked[e.sender()] && (best < 0 || fees[i].Cmp(fees[best]) > 0) {
 				best = i
 			}
-			blocked[e.Tx.From] = true
-			if e.Tx.Kind == kindNames[payments.KindTransfer] {
-				blocked[e.Tx.To] = true
+			blocked[e.sender()] = true
+			for _, c := range e.credits {
+				blocked[c] = true
 			}
 		}
 		if best < 0 {
@@ -106,4 +101,22 @@ func byFee(pending []*mempoolEntry, n int) []*mempoolEntry {
 		out = append(out, pending[best])
 	}
 	return out
+}
+
+// entryFee is an entry's fee (zero when its transaction does not decode).
+func entryFee(e *mempoolEntry) *big.Int {
+	if e.fee == nil {
+		return new(big.Int)
+	}
+	return e.fee
+}
+
+// credits reports whether e's transaction credits sender.
+func credits(e *mempoolEntry, sender string) bool {
+	for _, c := range e.credits {
+		if c == sender {
+			return true
+		}
+	}
+	return false
 }

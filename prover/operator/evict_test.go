@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/nativechain/nativechain/prover/payments"
 )
 
 // M4, outside review: max_pending_per_account bounds one account, not k
@@ -60,7 +62,14 @@ func TestSubmit_FullMempoolTakesAHigherFeeInPlaceOfTheCheapest(t *testing.T) {
 // order and a transfer before what its recipient may spend of it.
 func TestByFee_HigherFeeFirstKeepingNonceAndTransferOrder(t *testing.T) {
 	entry := func(seq uint64, kind string, from, to uint32, fee string) *mempoolEntry {
-		return &mempoolEntry{Seq: seq, Tx: WireTx{Kind: kind, From: from, To: to, Fee: fee}}
+		kinds := map[string]payments.RecordKind{"transfer": payments.KindTransfer, "withdraw": payments.KindWithdraw}
+		f, ok := new(big.Int).SetString(fee, 10)
+		require.True(t, ok)
+		ef, err := payments.EncodeFee(f)
+		require.NoError(t, err)
+		e := &mempoolEntry{Seq: seq}
+		e.setTx(&payments.KitTx{Tx: payments.Tx{Kind: kinds[kind], From: from, To: to, Fee: ef}})
+		return e
 	}
 	pending := []*mempoolEntry{
 		entry(1, "transfer", 0, 1, "1"), // alice pays bob

@@ -30,7 +30,7 @@ func (c *fakeChain) Applied(index uint64) int {
 // OptionsForTest are the internal tests' options for params p.
 func OptionsForTest(p payments.Params) Options {
 	o := testOptions()
-	o.Params = p
+	o.Rollup = testRollup(p)
 	return o
 }
 

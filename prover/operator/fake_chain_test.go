@@ -12,6 +12,7 @@ import (
 
 	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/prover/rollupkit"
 	crossrolluptypes "github.com/nativechain/nativechain/x/crossrollup/types"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -609,7 +610,7 @@ type fakeProver struct {
 	bad   bool
 }
 
-func (p *fakeProver) Prove(b *payments.Batch) ([]byte, error) {
+func (p *fakeProver) Prove(b *rollupkit.Batch) ([]byte, error) {
 	p.mu.Lock()
 	p.calls++
 	gate, bad := p.gate, p.bad

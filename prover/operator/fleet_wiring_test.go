@@ -85,7 +85,7 @@ func TestOperator_ProvesThroughTheFleet(t *testing.T) {
 	waitVerified(4)
 	a, err := op.Account(alice.Public.Address())
 	require.NoError(t, err)
-	require.Equal(t, "934", a.VerifiedBalance)
+	require.Equal(t, "934", a.(payments.AccountView).VerifiedBalance)
 	for i := uint64(1); i <= 4; i++ {
 		require.Equal(t, 1, chain.Applied(i), "batch %d", i)
 	}

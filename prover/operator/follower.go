@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/nativechain/nativechain/protocol"
-	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/prover/rollupkit"
 	"github.com/nativechain/nativechain/x/rollups/client/inbox"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -26,7 +26,7 @@ import (
 // checks the root it gets is the chain's, and carries on from there: this
 // operator's own batches for that index and after are discarded and their
 // transactions go back to the mempool, minus those the chain's batch used
-// the nonce of (follow_match.go).
+// the nonce of (the kind's rollupkit.Followed says which).
 type follower struct {
 	*env
 	store     *store
@@ -223,7 +223,7 @@ func (f *follower) follow(ctx context.Context, cb types.Batch) error {
 		return err
 	}
 	ov := newOverlay(f.store.base)
-	touched, err := f.replayForeign(ov, cb, data, msgs)
+	fb, err := f.replayForeign(ov, cb, data, msgs, outbox, outboxErr)
 	if err != nil {
 		if d, ok := err.(*divergence); ok {
 			f.halt.set(d.reason)
@@ -231,7 +231,7 @@ func (f *follower) follow(ctx context.Context, cb types.Batch) error {
 		}
 		return err
 	}
-	return f.commitFollowed(ov, cb, data, outbox, outboxErr, msgs, touched, hadOwn)
+	return f.commitFollowed(ov, cb, data, msgs, fb, hadOwn)
 }
 
 // postedOutbox decodes the outbox posted with cb and checks it is the one
@@ -261,11 +261,12 @@ func (f *follower) consumedInbox(ctx context.Context, cb types.Batch) ([]types.I
 	return msgs, nil
 }
 
-// replayForeign applies the batch to the verified state in ov with
-// payments.Replay and checks the roots before and after against the chain's
-// record. It returns the accounts the batch touched, as they are after it.
-func (f *follower) replayForeign(ov *overlayDB, cb types.Batch, data []byte, msgs []types.InboxMessage) (map[uint32]*payments.Account, error) {
-	st, err := payments.OpenState(ov, f.opts.Params)
+// replayForeign applies the batch to the verified state in ov with the
+// kind's Follow and checks the roots before and after against the chain's
+// record. It returns what the kind says of the batch's spends.
+func (f *follower) replayForeign(ov *overlayDB, cb types.Batch, data []byte, msgs []types.InboxMessage,
+	outbox []protocol.OutboxEntry, outboxErr error) (rollupkit.Followed, error) {
+	st, err := f.kind.Open(ov)
 	if err != nil {
 		return nil, err
 	}
@@ -277,30 +278,21 @@ func (f *follower) replayForeign(ov *overlayDB, cb types.Batch, data []byte, msg
 		return nil, &divergence{fmt.Sprintf("batch %d (submitter %s) starts from root %x, but this operator's verified state after batch %d has root %x: the states diverged",
 			cb.Index, cb.Submitter, cb.PrevStateRoot, f.store.verifiedIndex(), got)}
 	}
-	records, err := payments.DecodeData(data)
-	if err != nil {
-		return nil, &divergence{fmt.Sprintf("batch %d (submitter %s): data does not decode: %v", cb.Index, cb.Submitter, err)}
-	}
-	accounts, err := f.touchedAccounts(st, cb, records, msgs)
-	if err != nil {
-		return nil, err
-	}
 	entries := make([]protocol.InboxEntry, len(msgs))
 	for i, m := range msgs {
 		if entries[i], err = m.Entry(); err != nil {
 			return nil, fmt.Errorf("operator: inbox message %d: %w", m.Sequence, err)
 		}
 	}
-	consumed, err := payments.Replay(accounts, data, entries)
+	vs, err := f.kind.Open(f.store.base)
 	if err != nil {
-		return nil, &divergence{fmt.Sprintf("batch %d (submitter %s) does not replay: %v", cb.Index, cb.Submitter, err)}
+		return nil, err
 	}
-	if consumed != len(entries) {
-		return nil, &divergence{fmt.Sprintf("batch %d (submitter %s) replays %d inbox messages, the chain recorded %d", cb.Index, cb.Submitter, consumed, len(entries))}
-	}
-	if err := st.ApplyAccounts(accounts); err != nil {
-		if errors.Is(err, payments.ErrAccountOutOfRange) {
-			return nil, &divergence{fmt.Sprintf("batch %d (submitter %s) replays to an account the state cannot hold: %v", cb.Index, cb.Submitter, err)}
+	fb, err := f.kind.Follow(vs, st, rollupkit.ForeignBatch{Data: data, Inbox: entries, Outbox: outbox, OutboxErr: outboxErr})
+	if err != nil {
+		var d *rollupkit.Divergence
+		if errors.As(err, &d) {
+			return nil, &divergence{fmt.Sprintf("batch %d (submitter %s)%s", cb.Index, cb.Submitter, d.Reason)}
 		}
 		return nil, err
 	}
@@ -312,62 +304,7 @@ func (f *follower) replayForeign(ov *overlayDB, cb types.Batch, data []byte, msg
 		return nil, &divergence{fmt.Sprintf("batch %d (submitter %s): replaying its data gives root %x, the chain verified %x: the states diverged",
 			cb.Index, cb.Submitter, got, cb.NewStateRoot)}
 	}
-	return accounts, nil
-}
-
-// touchedAccounts loads from st, as they are before the batch, the
-// accounts the batch's records touch and those its executed forced
-// transactions name.
-func (f *follower) touchedAccounts(st *payments.State, cb types.Batch, records []payments.Record, msgs []types.InboxMessage) (map[uint32]*payments.Account, error) {
-	capacity := uint64(1) << uint(f.opts.Params.Depth)
-	accounts := map[uint32]*payments.Account{}
-	load := func(i uint32) error {
-		if uint64(i) >= capacity {
-			return &divergence{fmt.Sprintf("batch %d (submitter %s) touches account %d beyond the tree (capacity %d)", cb.Index, cb.Submitter, i, capacity)}
-		}
-		if _, ok := accounts[i]; ok {
-			return nil
-		}
-		a, err := st.Account(i)
-		if err != nil {
-			return err
-		}
-		accounts[i] = &a
-		return nil
-	}
-	for _, r := range records {
-		var err error
-		switch r.Kind {
-		case payments.KindTransfer:
-			if err = load(r.From); err == nil {
-				err = load(r.To)
-			}
-		case payments.KindWithdraw, payments.KindSend:
-			err = load(r.From)
-		case payments.KindCredit:
-			err = load(r.To)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	for _, m := range msgs {
-		e, err := m.Entry()
-		if err != nil {
-			return nil, fmt.Errorf("operator: inbox message %d: %w", m.Sequence, err)
-		}
-		// an executed forced transaction touches the accounts its payload names
-		if tx, ferr := payments.DecodeForcedTx(e.Payload); ferr == nil && e.Kind == protocol.InboxKindForcedTx {
-			for _, idx := range []uint32{tx.From, tx.To} {
-				if uint64(idx) < capacity {
-					if err := load(idx); err != nil {
-						return nil, err
-					}
-				}
-			}
-		}
-	}
-	return accounts, nil
+	return fb, nil
 }
 
 // commitFollowed commits the followed batch: it sorts the mempool into the
@@ -375,12 +312,8 @@ func (f *follower) touchedAccounts(st *payments.State, cb types.Batch, records [
 // the rest (back to pending), has the store write it all at once, and
 // starts the head again from the new verified state. Caller holds the
 // builder's mu.
-func (f *follower) commitFollowed(ov *overlayDB, cb types.Batch, data []byte, outbox []protocol.OutboxEntry, outboxErr error,
-	msgs []types.InboxMessage, touched map[uint32]*payments.Account, hadOwn bool) error {
-	records, err := payments.DecodeData(data)
-	if err != nil {
-		return err
-	}
+func (f *follower) commitFollowed(ov *overlayDB, cb types.Batch, data []byte, msgs []types.InboxMessage,
+	fb rollupkit.Followed, hadOwn bool) error {
 	rec := &batchRecord{
 		Index: cb.Index, Status: BatchVerified, InboxBefore: cb.InboxAccumulatorBefore, InboxAfter: cb.InboxAccumulatorAfter,
 		InboxFrom: cb.InboxFrom, InboxConsumed: cb.InboxTo - cb.InboxFrom, PrevRoot: cb.PrevStateRoot, NewRoot: cb.NewStateRoot,
@@ -394,43 +327,24 @@ func (f *follower) commitFollowed(ov *overlayDB, cb types.Batch, data []byte, ou
 		}
 		rec.Inbox = append(rec.Inbox, bz)
 	}
-	// Before: the nonces of the touched accounts in the verified state.
-	vs, err := payments.OpenState(f.store.base, f.opts.Params)
-	if err != nil {
-		return err
-	}
-	inbox := make([]protocol.InboxEntry, len(msgs))
-	for i, m := range msgs {
-		if inbox[i], err = m.Entry(); err != nil {
-			return fmt.Errorf("operator: inbox message %d: %w", m.Sequence, err)
-		}
-	}
-	spends, err := spentNonces(vs, records, inbox, outbox, outboxErr)
-	if err != nil {
-		return err
-	}
 	included := map[uint64]bool{}
 	dropped := map[uint64]string{}
 	for _, e := range f.store.mempoolEntries() {
-		tx, err := FromWire(e.Tx)
-		if err != nil {
+		if e.tx == nil {
 			continue
 		}
-		after, ok := touched[tx.From]
-		if !ok || tx.Nonce >= after.Nonce {
-			continue // still usable
-		}
-		// Its nonce is taken. It is the chain batch's only if the batch
-		// spent that very nonce with this very transaction.
-		ok, why, err := f.matchSpend(vs, spends, &tx)
+		sp, err := fb.Spend(e.tx)
 		if err != nil {
 			return err
 		}
-		if ok {
+		switch {
+		case !sp.Taken:
+			// still usable
+		case sp.Included:
 			included[e.Seq] = true
-			continue
+		default:
+			dropped[e.Seq] = fmt.Sprintf("%s was used on the chain by batch %d (submitter %s)%s", sp.Nonce, cb.Index, cb.Submitter, sp.By)
 		}
-		dropped[e.Seq] = fmt.Sprintf("nonce %d of account %d was used on the chain by batch %d (submitter %s)%s", tx.Nonce, tx.From, cb.Index, cb.Submitter, why)
 	}
 	discarded, err := f.store.commitFollowed(ov, rec, included, dropped)
 	if err != nil {

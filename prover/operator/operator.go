@@ -9,20 +9,20 @@ import (
 	"sync"
 	"time"
 
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/nativechain/nativechain/protocol"
-	"github.com/nativechain/nativechain/protocol/paymentsv1"
-	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/prover/rollupkit"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
 // Options tune the daemon.
 type Options struct {
 	RollupID string
-	Params   payments.Params
+	// Rollup is the rollup's kind bound to its circuit params
+	// (rollupkit.Lookup(name) then Configure).
+	Rollup rollupkit.Rollup
 	// BatchTimeout closes a batch that is not full once its oldest
 	// transaction or inbox message has waited this long.
 	BatchTimeout time.Duration
@@ -64,7 +64,6 @@ const (
 )
 
 func (o Options) withDefaults() Options {
-	o.Params = o.Params.WithDefaults()
 	if o.BatchTimeout <= 0 {
 		o.BatchTimeout = 2 * time.Second
 	}
@@ -101,7 +100,9 @@ type env struct {
 	// address is the raw L1 address batches are submitted from (and
 	// proven for).
 	address []byte
-	domain  fr.Element
+	// kind is Options.Rollup; place the rollup's place on the chain.
+	kind    rollupkit.Rollup
+	place   rollupkit.Place
 	metrics *metrics
 	rules   *chainRules
 	halt    *halt
@@ -163,7 +164,7 @@ func (h *halt) why() string {
 //     time, through a Prover.
 //   - submitter (submitter.go): sends proven batches in index order and
 //     tracks their inclusion.
-//   - follower (follower.go, follow_match.go, standby.go): follows the
+//   - follower (follower.go, standby.go; the kind's Follow): follows the
 //     chain: commits the batches it verified, this operator's or another's.
 type Operator struct {
 	*env
@@ -180,7 +181,10 @@ type Operator struct {
 // of a halt, after the cause is understood).
 func Open(ctx context.Context, db dbm.DB, chain Chain, prover Prover, opts Options, discardUnverified bool) (*Operator, error) {
 	opts = opts.withDefaults()
-	if err := opts.Params.Validate(); err != nil {
+	if opts.Rollup == nil {
+		return nil, errors.New("operator: no rollup kind in the options")
+	}
+	if _, err := opts.Rollup.Kind().Configure(opts.Rollup.Params()); err != nil {
 		return nil, err
 	}
 	if opts.MinFee.Sign() < 0 {
@@ -192,7 +196,7 @@ func Open(ctx context.Context, db dbm.DB, chain Chain, prover Prover, opts Optio
 	if opts.Standby && opts.TakeoverAfterBlocks <= 0 {
 		return nil, fmt.Errorf("operator: a standby needs TakeoverAfterBlocks > 0, got %d", opts.TakeoverAfterBlocks)
 	}
-	e := &env{opts: opts, log: opts.Logger, chain: chain, metrics: newMetrics(), rules: &chainRules{}}
+	e := &env{opts: opts, log: opts.Logger, chain: chain, metrics: newMetrics(), rules: &chainRules{}, kind: opts.Rollup}
 	if c, ok := prover.(prometheus.Collector); ok {
 		// A prover fleet's own series (queue depth, workers) on /metrics.
 		if err := e.metrics.reg.Register(c); err != nil {
@@ -205,7 +209,7 @@ func Open(ctx context.Context, db dbm.DB, chain Chain, prover Prover, opts Optio
 	if e.chainID, err = chain.ChainID(ctx); err != nil {
 		return nil, fmt.Errorf("operator: chain unreachable: %w", err)
 	}
-	e.domain = paymentsv1.Domain(e.chainID, opts.RollupID)
+	e.place = rollupkit.Place{ChainID: e.chainID, RollupID: opts.RollupID}
 	r, err := chain.Rollup(ctx, opts.RollupID)
 	if err != nil {
 		return nil, fmt.Errorf("operator: rollup %q on %s: %w (register it first: nativechaind operator register)", opts.RollupID, e.chainID, err)
@@ -213,10 +217,10 @@ func Open(ctx context.Context, db dbm.DB, chain Chain, prover Prover, opts Optio
 	if err := e.rules.refresh(ctx, chain); err != nil {
 		return nil, fmt.Errorf("operator: the chain's outbox rules: %w", err)
 	}
-	genesis := opts.Params.EmptyRoot()
+	genesis := opts.Rollup.EmptyRoot()
 	if want := protocol.StateRootBytes(genesis); string(r.GenesisStateRoot) != string(want) {
-		return nil, fmt.Errorf("operator: rollup %q has genesis root %x, but an empty %d-deep payments state has %x: wrong circuit params?",
-			opts.RollupID, r.GenesisStateRoot, opts.Params.Depth, want)
+		return nil, fmt.Errorf("operator: rollup %q has genesis root %x, but an empty %d-deep %s state has %x: wrong circuit params?",
+			opts.RollupID, r.GenesisStateRoot, opts.Rollup.Summary().Depth, opts.Rollup.Kind().Name(), want)
 	}
 	o := compose(e, newStore(e, db), prover, r)
 	if err := o.store.checkParams(); err != nil {
@@ -247,7 +251,7 @@ func Open(ctx context.Context, db dbm.DB, chain Chain, prover Prover, opts Optio
 func compose(e *env, st *store, prover Prover, r types.Rollup) *Operator {
 	o := &Operator{env: e, store: st,
 		builder: &builder{env: e, store: st, inboxSeen: map[uint64]time.Time{}, wakeup: make(chan struct{}, 1)},
-		proving: &proving{env: e, store: st, prover: prover, batches: map[uint64]*payments.Batch{},
+		proving: &proving{env: e, store: st, prover: prover, batches: map[uint64]*rollupkit.Batch{},
 			running: map[*batchRecord]runningJob{}, wakeup: make(chan struct{}, 1)},
 		submitter: &submitter{env: e, store: st, wakeup: make(chan struct{}, 1)},
 		follower:  &follower{env: e, store: st, rollup: r},
@@ -298,12 +302,13 @@ func (o *Operator) Run(ctx context.Context) error {
 	return nil
 }
 
-// Submit validates a transaction and, if valid, persists it in the
-// mempool before answering.
-func (o *Operator) Submit(w WireTx) (SubmitResult, error) { return o.builder.submit(w) }
+// Submit validates a transaction (the kind's wire JSON) and, if valid,
+// persists it in the mempool before answering.
+func (o *Operator) Submit(wire []byte) (SubmitResult, error) { return o.builder.submit(wire) }
 
-// Account reports an account by its L2 address.
-func (o *Operator) Account(addr []byte) (AccountView, error) { return o.builder.account(addr) }
+// Account reports an account by its L2 address, in the kind's account
+// view (the JSON of GET /v1/accounts/{address}).
+func (o *Operator) Account(addr []byte) (any, error) { return o.builder.account(addr) }
 
 // TxStatus reports where a transaction is.
 func (o *Operator) TxStatus(id string) (TxStatus, error) { return o.store.txStatus(id) }
@@ -312,9 +317,10 @@ func (o *Operator) TxStatus(id string) (TxStatus, error) { return o.store.txStat
 func (o *Operator) Status() Status {
 	o.builder.mu.Lock() // the head, and no batch committed or discarded meanwhile
 	defer o.builder.mu.Unlock()
+	sum := o.kind.Summary()
 	s := Status{
-		ChainID: o.chainID, RollupID: o.opts.RollupID, Denom: o.opts.Params.Denom,
-		Depth: o.opts.Params.Depth, Slots: o.opts.Params.Slots, Submitter: fmt.Sprintf("%x", o.address),
+		ChainID: o.chainID, RollupID: o.opts.RollupID, Kind: o.kind.Kind().Name(), Denom: sum.Denom,
+		Depth: sum.Depth, Slots: sum.Slots, Submitter: fmt.Sprintf("%x", o.address),
 		Halted: o.halt.why(), MinFee: o.opts.MinFee.String(),
 	}
 	s.Accrued, s.ClaimAccruedMin = o.submitter.claim.status(), "0"

@@ -21,7 +21,7 @@ var testParams = payments.Params{Depth: 8, Slots: 4, Denom: "unat"}
 // testOptions take no minimum fee: most tests are about other rules
 // (admission_test.go tests the fee floor and the default).
 func testOptions() Options {
-	return Options{RollupID: "pay", Params: testParams, BatchTimeout: 100 * time.Millisecond,
+	return Options{RollupID: "pay", Rollup: testRollup(testParams), BatchTimeout: 100 * time.Millisecond,
 		PollInterval: 20 * time.Millisecond, MinFee: new(big.Int), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
@@ -65,10 +65,7 @@ func transfer(t *testing.T, op *Operator, k *payments.PrivateKey, from, to uint3
 	require.NoError(t, err)
 	f, err := payments.EncodeFee(big.NewInt(fee))
 	require.NoError(t, err)
-	op.builder.mu.Lock() // the recipient's key, which the transfer signs
-	recipient, err := op.builder.viewAccount(to)
-	op.builder.mu.Unlock()
-	require.NoError(t, err)
+	recipient := headAccount(t, op, to) // the recipient's key, which the transfer signs
 	toKey := recipient.Key
 	if !recipient.Exists() { // no account there (yet): a key of no one, so the refusal is about the index
 		toKey = testKey(t, 0xee).Public
@@ -80,7 +77,7 @@ func transfer(t *testing.T, op *Operator, k *payments.PrivateKey, from, to uint3
 
 func balance(t *testing.T, op *Operator, k *payments.PrivateKey) AccountView {
 	t.Helper()
-	a, err := op.Account(k.Public.Address())
+	a, err := accountView(op, k.Public.Address())
 	require.NoError(t, err)
 	return a
 }
@@ -90,7 +87,7 @@ func balance(t *testing.T, op *Operator, k *payments.PrivateKey) AccountView {
 // called from inside require.Eventually's condition, which runs on
 // another goroutine.)
 func tryBalance(op *Operator, k *payments.PrivateKey) (AccountView, bool) {
-	a, err := op.Account(k.Public.Address())
+	a, err := accountView(op, k.Public.Address())
 	return a, err == nil
 }
 

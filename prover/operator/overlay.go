@@ -14,7 +14,7 @@ import (
 // with the record that says which batch the state is at: a crash in the
 // middle of BuildBatch can never leave a half-applied state on disk.
 //
-// It implements only what prover/payments and prover/tree use (point
+// It implements only what a kind's state may use (rollupkit.Rollup.Open: point
 // reads and writes and write batches); iteration is refused.
 type overlayDB struct {
 	base   dbm.DB

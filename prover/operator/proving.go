@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/nativechain/nativechain/protocol"
-	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/prover/rollupkit"
 )
 
 // ProvingJob is one built batch to prove. The builder knows each batch's
@@ -21,7 +21,7 @@ type ProvingJob struct {
 	// Batch is the native batch: its Assignment is the full witness
 	// (public inputs included), its PrevRoot and NewRoot the transition it
 	// proves.
-	Batch *payments.Batch
+	Batch *rollupkit.Batch
 }
 
 // Prover turns a proving job into the proof MsgSubmitBatch carries. It
@@ -49,10 +49,11 @@ type ProverReporter interface {
 	ReportProving(s *ProvingStatus)
 }
 
-// BatchProver proves a built batch in this process; *payments.Prover is
-// one (it checks its proof against its verifying key before returning it).
+// BatchProver proves a built batch in this process; *rollupkit.Prover is
+// one for any kind's circuit (it checks its proof against its verifying
+// key before returning it).
 type BatchProver interface {
-	Prove(b *payments.Batch) ([]byte, error)
+	Prove(b *rollupkit.Batch) ([]byte, error)
 }
 
 // InlineProver proves each job in this process with a BatchProver, one at
@@ -87,7 +88,7 @@ type proving struct {
 	submitter *submitter
 
 	mu        sync.Mutex
-	batches   map[uint64]*payments.Batch  // by index: built and not yet verified
+	batches   map[uint64]*rollupkit.Batch // by index: built and not yet verified
 	running   map[*batchRecord]runningJob // being proven
 	provenN   uint64
 	lastProve time.Duration
@@ -117,7 +118,7 @@ const rateWindow = time.Minute
 func (p *proving) wake() { signal(p.wakeup) }
 
 // add takes the native batch of the batch at index.
-func (p *proving) add(index uint64, b *payments.Batch) {
+func (p *proving) add(index uint64, b *rollupkit.Batch) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.batches[index] = b
@@ -136,7 +137,7 @@ func (p *proving) drop(index uint64) {
 func (p *proving) reset() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.batches = map[uint64]*payments.Batch{}
+	p.batches = map[uint64]*rollupkit.Batch{}
 }
 
 // limit is how many jobs may run at once.
@@ -183,7 +184,7 @@ func (p *proving) cancelStale() {
 
 // claimNext is the lowest built batch that no job proves yet, and its
 // native batch, marked running; nil when none or when limit jobs run.
-func (p *proving) claimNext(ctx context.Context) (*batchRecord, *payments.Batch, context.Context) {
+func (p *proving) claimNext(ctx context.Context) (*batchRecord, *rollupkit.Batch, context.Context) {
 	recs, statuses := p.store.unverified()
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -218,9 +219,9 @@ func (p *proving) startNext(ctx context.Context, jobs *sync.WaitGroup) bool {
 	p.mu.Unlock()
 	p.metrics.provingJobs.Set(float64(n))
 	if eta > 0 {
-		p.log.Info("proving batch", "index", rec.Index, "slots", p.opts.Params.Slots, "jobs", n, "eta", eta.Round(100*time.Millisecond))
+		p.log.Info("proving batch", "index", rec.Index, "slots", p.kind.Summary().Slots, "jobs", n, "eta", eta.Round(100*time.Millisecond))
 	} else {
-		p.log.Info("proving batch", "index", rec.Index, "slots", p.opts.Params.Slots, "jobs", n)
+		p.log.Info("proving batch", "index", rec.Index, "slots", p.kind.Summary().Slots, "jobs", n)
 	}
 	jobs.Add(1)
 	go func() {
@@ -238,7 +239,7 @@ func (p *proving) startNext(ctx context.Context, jobs *sync.WaitGroup) bool {
 }
 
 // prove runs one job and records its proof.
-func (p *proving) prove(ctx context.Context, rec *batchRecord, b *payments.Batch) {
+func (p *proving) prove(ctx context.Context, rec *batchRecord, b *rollupkit.Batch) {
 	start := time.Now()
 	proof, err := p.prover.Prove(ctx, ProvingJob{RollupID: p.opts.RollupID, Index: rec.Index, Batch: b})
 	elapsed := time.Since(start)

@@ -4,18 +4,19 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"sort"
 	"sync"
 
 	dbm "github.com/cosmos/cosmos-db"
 
 	"github.com/nativechain/nativechain/protocol"
-	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/prover/rollupkit"
 )
 
 // Key layout of the operator database (one goleveldb under <home>/data):
 //
-//	s/...            the rollup state at the last verified batch (payments.State)
+//	s/...            the rollup state at the last verified batch (the kind's state)
 //	p/<seq be64>     mempool: an accepted transaction, until its batch is verified
 //	b/<index be64>   batch records: inputs, outputs, proof, status
 //	t/<tx id>        final status of a transaction that left the mempool
@@ -50,23 +51,23 @@ const (
 // rest (status, proof, submission, inclusion) changes only inside the
 // store's methods, under its lock.
 type batchRecord struct {
-	Index         uint64      `json:"index"`
-	Status        BatchStatus `json:"status"`
-	InboxBefore   []byte      `json:"inbox_before"`
-	InboxAfter    []byte      `json:"inbox_after"`
-	InboxFrom     uint64      `json:"inbox_from"` // sequence of the first consumed message
-	Inbox         [][]byte    `json:"inbox"`      // consumed inbox messages (types.InboxMessage, protobuf)
-	TxSeqs        []uint64    `json:"tx_seqs"`    // mempool sequences of the included txs, in order
-	TxIDs         []string    `json:"tx_ids"`
-	Txs           []WireTx    `json:"txs"`
-	PrevRoot      []byte      `json:"prev_root"`
-	NewRoot       []byte      `json:"new_root"`
-	Data          []byte      `json:"data"`
-	Outbox        []byte      `json:"outbox"`
-	InboxConsumed uint64      `json:"inbox_consumed"`
-	L2TxCount     uint64      `json:"l2_tx_count"`
-	Proof         []byte      `json:"proof,omitempty"`
-	TxHash        string      `json:"tx_hash,omitempty"`
+	Index         uint64            `json:"index"`
+	Status        BatchStatus       `json:"status"`
+	InboxBefore   []byte            `json:"inbox_before"`
+	InboxAfter    []byte            `json:"inbox_after"`
+	InboxFrom     uint64            `json:"inbox_from"` // sequence of the first consumed message
+	Inbox         [][]byte          `json:"inbox"`      // consumed inbox messages (types.InboxMessage, protobuf)
+	TxSeqs        []uint64          `json:"tx_seqs"`    // mempool sequences of the included txs, in order
+	TxIDs         []string          `json:"tx_ids"`
+	Txs           []json.RawMessage `json:"txs"` // the kind's wire form
+	PrevRoot      []byte            `json:"prev_root"`
+	NewRoot       []byte            `json:"new_root"`
+	Data          []byte            `json:"data"`
+	Outbox        []byte            `json:"outbox"`
+	InboxConsumed uint64            `json:"inbox_consumed"`
+	L2TxCount     uint64            `json:"l2_tx_count"`
+	Proof         []byte            `json:"proof,omitempty"`
+	TxHash        string            `json:"tx_hash,omitempty"`
 	// TxBatches is how many batches the transaction TxHash carries (0 or
 	// 1: this one alone): a failed transaction of several is resent one
 	// batch per transaction, so the batch at fault is told apart.
@@ -88,12 +89,30 @@ type batchRecord struct {
 // mempoolEntry is an accepted transaction. Its Batch changes only inside
 // the store's methods, which the builder's lock serializes.
 type mempoolEntry struct {
-	Seq        uint64 `json:"seq"`
-	ID         string `json:"id"`
-	Tx         WireTx `json:"tx"`
-	AcceptedAt int64  `json:"accepted_at"` // unix milliseconds
-	Batch      uint64 `json:"batch"`       // 0 while pending
+	Seq        uint64          `json:"seq"`
+	ID         string          `json:"id"`
+	Tx         json.RawMessage `json:"tx"`          // the kind's canonical wire form
+	AcceptedAt int64           `json:"accepted_at"` // unix milliseconds
+	Batch      uint64          `json:"batch"`       // 0 while pending
+	// tx is Tx decoded by the kind (nil if it no longer decodes: such an
+	// entry is never built into a batch), with what the mempool orders it
+	// by (setTx).
+	tx      rollupkit.Tx
+	from    string
+	fee     *big.Int
+	credits []string
 }
+
+// setTx sets the decoded transaction (nil: it does not decode).
+func (e *mempoolEntry) setTx(tx rollupkit.Tx) {
+	e.tx, e.from, e.fee, e.credits = tx, "", new(big.Int), nil
+	if tx != nil {
+		e.from, e.fee, e.credits = tx.Sender(), tx.Fee(), tx.Credits()
+	}
+}
+
+// sender is the entry's sender key ("" when tx is nil).
+func (e *mempoolEntry) sender() string { return e.from }
 
 // txFinal is the status of a transaction that left the mempool.
 type txFinal struct {
@@ -189,8 +208,7 @@ func newStore(e *env, db dbm.DB) *store {
 }
 
 func (s *store) checkParams() error {
-	p := s.opts.Params
-	want := fmt.Sprintf("%s depth=%d slots=%d denom=%s", s.opts.RollupID, p.Depth, p.Slots, p.Denom)
+	want := s.opts.RollupID + " " + s.kind.Summary().StoreTag
 	bz, err := s.db.Get(keyParams)
 	if err != nil {
 		return err
@@ -220,6 +238,12 @@ func (s *store) load() error {
 	}
 	for i := range entries {
 		e := &entries[i]
+		tx, err := s.kind.DecodeTx(e.Tx)
+		if err != nil {
+			s.log.Warn("a stored mempool transaction no longer decodes; it stays out of batches", "id", e.ID, "err", err)
+			tx = nil
+		}
+		e.setTx(tx)
 		s.mempool[e.Seq] = e
 		s.byID[e.ID] = e
 	}
@@ -414,12 +438,12 @@ func (s *store) entries(seqs []uint64) []*mempoolEntry {
 
 // unverifiedFrom counts the accepted transactions of sender that no
 // verified batch holds yet.
-func (s *store) unverifiedFrom(sender uint32) int {
+func (s *store) unverifiedFrom(sender string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := 0
 	for _, e := range s.mempool {
-		if e.Tx.From == sender {
+		if e.sender() == sender {
 			n++
 		}
 	}
@@ -468,7 +492,7 @@ func (s *store) status(st *Status) {
 			st.LastProven, st.LastSubmitted = i, i
 		}
 	}
-	if vs, err := payments.OpenState(s.base, s.opts.Params); err == nil {
+	if vs, err := s.kind.Open(s.base); err == nil {
 		if r, err := vs.Root(); err == nil {
 			st.StateRoot = fmt.Sprintf("%x", protocol.StateRootBytes(r))
 		}

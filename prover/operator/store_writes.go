@@ -3,6 +3,8 @@ package operator
 import (
 	"sort"
 	"time"
+
+	"github.com/nativechain/nativechain/prover/rollupkit"
 )
 
 // The store's writes: each is one atomic write of the database, then the
@@ -98,12 +100,13 @@ func (s *store) rejected(rec *batchRecord, reason string) {
 // ---------------------------------------------------------------------------
 // mempool and batch set (callers hold the builder's lock)
 
-// accept persists a new mempool entry for the canonical transaction w,
+// accept persists a new mempool entry for the transaction tx,
 // in place of victim if not nil (a full mempool, evict.go).
-func (s *store) accept(id string, w WireTx, victim *mempoolEntry) (*mempoolEntry, error) {
+func (s *store) accept(id string, tx rollupkit.Tx, victim *mempoolEntry) (*mempoolEntry, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e := &mempoolEntry{Seq: s.nextSeq, ID: id, Tx: w, AcceptedAt: time.Now().UnixMilli()}
+	e := &mempoolEntry{Seq: s.nextSeq, ID: id, Tx: tx.Wire(), AcceptedAt: time.Now().UnixMilli()}
+	e.setTx(tx)
 	b := s.db.NewBatch()
 	defer b.Close()
 	if victim != nil {

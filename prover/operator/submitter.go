@@ -10,7 +10,6 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/nativechain/nativechain/protocol"
-	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -343,11 +342,11 @@ func (s *submitter) forcedCause(rec *batchRecord) string {
 		if err != nil || e.Kind != protocol.InboxKindForcedTx {
 			continue
 		}
-		tx, err := payments.DecodeForcedTx(e.Payload)
+		tx, err := s.kind.DecodeForcedTx(e.Payload)
 		if err != nil {
 			continue
 		}
-		if aerr := s.rules.refusal(&tx); aerr != nil {
+		if aerr := s.rules.refusal(tx); aerr != nil {
 			return fmt.Sprintf("the cause is from the inbox: the forced transaction at inbox sequence %d, which the batch must execute: %s; "+
 				"no rebuild can skip it, the chain must refund such an entry instead of failing the batch", e.Sequence, aerr.Message)
 		}

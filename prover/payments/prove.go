@@ -9,6 +9,8 @@ import (
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
+
+	"github.com/nativechain/nativechain/prover/rollupkit"
 )
 
 // Compile builds the circuit's R1CS for params.
@@ -57,24 +59,9 @@ func (p *Prover) VerifyingKeyBytes() ([]byte, error) {
 // proof against the batch's own commitment before returning its compressed
 // encoding, as MsgSubmitBatch takes it.
 func (p *Prover) Prove(b *Batch) ([]byte, error) {
-	w, err := frontend.NewWitness(b.Assignment, ecc.BN254.ScalarField())
+	proof, err := rollupkit.ProveAssignment(p.CS, p.PK, p.VK, b.Assignment)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("payments: %w", err)
 	}
-	proof, err := groth16.Prove(p.CS, p.PK, w)
-	if err != nil {
-		return nil, fmt.Errorf("payments: prove: %w", err)
-	}
-	pub, err := w.Public()
-	if err != nil {
-		return nil, err
-	}
-	if err := groth16.Verify(proof, p.VK, pub); err != nil {
-		return nil, fmt.Errorf("payments: proof does not verify: %w", err)
-	}
-	var buf bytes.Buffer
-	if _, err := proof.WriteTo(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return proof, nil
 }

@@ -74,13 +74,13 @@ func (c *Client) Status(ctx context.Context) (operator.Status, error) {
 }
 
 // Account is GET /v1/accounts/{address}.
-func (c *Client) Account(ctx context.Context, pk payments.PublicKey) (operator.AccountView, error) {
-	var a operator.AccountView
+func (c *Client) Account(ctx context.Context, pk payments.PublicKey) (payments.AccountView, error) {
+	var a payments.AccountView
 	return a, c.do(ctx, http.MethodGet, fmt.Sprintf("/v1/accounts/%x", pk.Address()), nil, &a)
 }
 
 // Submit is POST /v1/tx.
-func (c *Client) Submit(ctx context.Context, tx operator.WireTx) (operator.SubmitResult, error) {
+func (c *Client) Submit(ctx context.Context, tx payments.WireTx) (operator.SubmitResult, error) {
 	var r operator.SubmitResult
 	return r, c.do(ctx, http.MethodPost, "/v1/tx", tx, &r)
 }
@@ -189,12 +189,12 @@ func (u *Unsigned) Summary() string {
 }
 
 // Sign signs with k (the sender's key) and encodes for the API.
-func (u *Unsigned) Sign(k *payments.PrivateKey) (operator.WireTx, error) {
+func (u *Unsigned) Sign(k *payments.PrivateKey) (payments.WireTx, error) {
 	if k.Public != u.Sender {
-		return operator.WireTx{}, errors.New("wallet: signing with another key than the sender's")
+		return payments.WireTx{}, errors.New("wallet: signing with another key than the sender's")
 	}
 	u.Tx.Sign(k, paymentsv1.Domain(u.Domain.ChainID, u.Domain.RollupID), u.Domain.Denom)
-	return operator.ToWire(u.Tx), nil
+	return payments.ToWire(u.Tx), nil
 }
 
 // Prepare checks that the operator serves dom, looks up the sender's index

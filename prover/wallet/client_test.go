@@ -19,7 +19,7 @@ import (
 
 // fakeOperator answers /v1/status and /v1/accounts/{address} from fixed
 // values, as a dishonest operator (or anyone on the HTTP path) may.
-func fakeOperator(t *testing.T, st operator.Status, accounts map[string]operator.AccountView) *httptest.Server {
+func fakeOperator(t *testing.T, st operator.Status, accounts map[string]payments.AccountView) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.URL.Path == "/v1/status":
@@ -51,7 +51,7 @@ func TestWallet_OperatorCannotChooseRecipientOrSigningDomain(t *testing.T) {
 	alice := payments.NewPrivateKey([32]byte{1})
 	bob := payments.NewPrivateKey([32]byte{2})
 	mallory := payments.NewPrivateKey([32]byte{3})
-	accounts := map[string]operator.AccountView{
+	accounts := map[string]payments.AccountView{
 		fmt.Sprintf("%x", alice.Public.Address()): {Index: 0, Nonce: 0, PendingNonce: 0, PendingBalance: "1000000"},
 		fmt.Sprintf("%x", bob.Public.Address()):   {Index: 666},
 	}
@@ -77,7 +77,7 @@ func TestWallet_OperatorCannotChooseRecipientOrSigningDomain(t *testing.T) {
 	require.Contains(t, u.Summary(), fmt.Sprintf("to        key %x (account 666)", bob.Public.Address()))
 	w, err := u.Sign(alice)
 	require.NoError(t, err)
-	tx, err := operator.FromWire(w)
+	tx, err := payments.FromWire(w)
 	require.NoError(t, err)
 	require.Equal(t, bob.Public, tx.ToKey)
 	require.True(t, tx.Verify(alice.Public, paymentsv1.Domain("nativechain-1", "payments"), "unat"))

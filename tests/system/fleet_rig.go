@@ -21,7 +21,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nativechain/nativechain/protocol/paymentsv1"
-	"github.com/nativechain/nativechain/prover/operator"
 	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/prover/wallet"
 )
@@ -209,7 +208,7 @@ func (r *fleetRig) send(count int) []string {
 	for range count {
 		tx := payments.Tx{Kind: payments.KindTransfer, From: r.aliceIdx, To: r.bobIdx, ToKey: r.bob.Public, Amount: amount, Fee: fee, Nonce: r.nonce}
 		tx.Sign(r.alice, r.domain, Denom)
-		res, err := r.cl.Submit(t.Context(), operator.ToWire(tx))
+		res, err := r.cl.Submit(t.Context(), payments.ToWire(tx))
 		require.NoError(t, err)
 		r.nonce++
 		r.sent++

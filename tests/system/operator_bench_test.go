@@ -98,7 +98,7 @@ func benchOperator(t *testing.T, slots int) string {
 		tx.Sign(alice, domain, "unat")
 		nonce++
 		for {
-			r, err := c.Submit(ctx, operator.ToWire(tx))
+			r, err := c.Submit(ctx, payments.ToWire(tx))
 			var ae *operator.APIError
 			if errors.As(err, &ae) && ae.Code == operator.CodeTooManyPending {
 				// One account's backlog is capped (max_pending_per_account,

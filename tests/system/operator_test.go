@@ -100,12 +100,12 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	require.NoError(t, err)
 	minFee, err := payments.EncodeFee(big.NewInt(operator.DefaultMinFee))
 	require.NoError(t, err)
-	transfer := func(signer *payments.PrivateKey, amount int64, nonce uint32) operator.WireTx {
+	transfer := func(signer *payments.PrivateKey, amount int64, nonce uint32) payments.WireTx {
 		amt, err := payments.EncodeAmount(big.NewInt(amount))
 		require.NoError(t, err)
 		tx := payments.Tx{Kind: payments.KindTransfer, From: aliceAcc.Index, To: bobAcc.Index, ToKey: bob.Public, Amount: amt, Fee: minFee, Nonce: nonce}
 		tx.Sign(signer, domain, "unat")
-		return operator.ToWire(tx)
+		return payments.ToWire(tx)
 	}
 	badSig := transfer(bob, 5, 2)
 	requireRefused(t, urlA, badSig, http.StatusBadRequest, operator.CodeBadSignature)
@@ -201,7 +201,7 @@ func waitFinal(t *testing.T, c *wallet.Client, id string) {
 }
 
 // requireRefused posts tx and expects the HTTP status and error code.
-func requireRefused(t *testing.T, url string, tx operator.WireTx, status int, code string) {
+func requireRefused(t *testing.T, url string, tx payments.WireTx, status int, code string) {
 	t.Helper()
 	bz, err := json.Marshal(tx)
 	require.NoError(t, err)

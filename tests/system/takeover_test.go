@@ -173,7 +173,7 @@ func TestTakeover_StandbyTakesOverFromAKilledPrimary(t *testing.T) {
 	send := func() {
 		tx := payments.Tx{Kind: payments.KindTransfer, From: from.Index, To: to.Index, ToKey: bobL2.Public, Amount: one, Fee: minFee, Nonce: nonce}
 		tx.Sign(alice, domain, "unat")
-		w := operator.ToWire(tx)
+		w := payments.ToWire(tx)
 		res, err := standby.Submit(t.Context(), w)
 		require.NoError(t, err, "the standby refused transfer %d", nonce)
 		_, _ = primary.Submit(t.Context(), w) // fails once the primary is dead

@@ -12,12 +12,13 @@ import (
 
 	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/operator"
+	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/prover/wallet"
 )
 
 // fakeL2Operator serves a status, accounts by address and POST /v1/tx,
 // recording what was submitted.
-func fakeL2Operator(t *testing.T, st operator.Status, accounts map[string]operator.AccountView, submitted *[]operator.WireTx) string {
+func fakeL2Operator(t *testing.T, st operator.Status, accounts map[string]payments.AccountView, submitted *[]payments.WireTx) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.URL.Path == "/v1/status":
@@ -31,7 +32,7 @@ func fakeL2Operator(t *testing.T, st operator.Status, accounts map[string]operat
 			}
 			_ = json.NewEncoder(w).Encode(a)
 		case r.URL.Path == "/v1/tx" && r.Method == http.MethodPost:
-			var tx operator.WireTx
+			var tx payments.WireTx
 			require.NoError(t, json.NewDecoder(r.Body).Decode(&tx))
 			*submitted = append(*submitted, tx)
 			_ = json.NewEncoder(w).Encode(operator.SubmitResult{ID: "abc", Status: "pending"})
@@ -61,8 +62,8 @@ func twoL2Keys(t *testing.T) (dir string, dave, erin *wallet.Key) {
 // another one (or another chain or denom) gets nothing signed.
 func TestL2Transfer_RefusesAnOperatorOfAnotherRollup(t *testing.T) {
 	dir, dave, erin := twoL2Keys(t)
-	var submitted []operator.WireTx
-	accounts := map[string]operator.AccountView{
+	var submitted []payments.WireTx
+	accounts := map[string]payments.AccountView{
 		fmt.Sprintf("%x", dave.Private.Public.Address()): {Index: 1, PendingBalance: "1000"},
 		fmt.Sprintf("%x", erin.Private.Public.Address()): {Index: 2},
 	}
@@ -81,8 +82,8 @@ func TestL2Transfer_RefusesAnOperatorOfAnotherRollup(t *testing.T) {
 // recipient's key.
 func TestL2Transfer_ShowsWhatItSignsAndSignsTheRecipientKey(t *testing.T) {
 	dir, dave, erin := twoL2Keys(t)
-	var submitted []operator.WireTx
-	accounts := map[string]operator.AccountView{
+	var submitted []payments.WireTx
+	accounts := map[string]payments.AccountView{
 		fmt.Sprintf("%x", dave.Private.Public.Address()): {Index: 1, Nonce: 4, PendingNonce: 4, PendingBalance: "1000"},
 		fmt.Sprintf("%x", erin.Private.Public.Address()): {Index: 2},
 	}
@@ -99,7 +100,7 @@ func TestL2Transfer_ShowsWhatItSignsAndSignsTheRecipientKey(t *testing.T) {
 		require.Contains(t, out, want)
 	}
 	require.Len(t, submitted, 1)
-	tx, err := operator.FromWire(submitted[0])
+	tx, err := payments.FromWire(submitted[0])
 	require.NoError(t, err)
 	require.Equal(t, erin.Private.Public, tx.ToKey)
 	require.Equal(t, uint32(2), tx.To)

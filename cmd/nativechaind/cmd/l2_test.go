@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nativechain/nativechain/prover/operator"
+	"github.com/nativechain/nativechain/prover/rollupkit"
 )
 
 // testL2Pass seals the L2 keys of these tests ($NATIVECHAIN_L2_PASSPHRASE,
@@ -66,4 +68,24 @@ func TestOperatorInit_WritesConfig(t *testing.T) {
 	require.ErrorContains(t, err, "already exists")
 	_, _, err = runOperator(t, "init", "Bad_Id", "--key", "carol", "--operator-home", filepath.Join(home, "x"))
 	require.Error(t, err)
+}
+
+// --kind selects the rollup kind and fills its circuit and default params;
+// an unknown kind is refused with the registered ones listed.
+func TestOperatorInit_KindFlag(t *testing.T) {
+	home := t.TempDir()
+	out, _, err := runOperator(t, "init", "pay", "--key", "carol", "--kind", "payments", "--param", "depth=8", "--operator-home", home)
+	require.NoError(t, err)
+	require.Contains(t, out, "kind payments, circuit payments(")
+	c, err := operator.LoadConfig(home)
+	require.NoError(t, err)
+	require.Equal(t, "payments", c.Kind)
+	require.Equal(t, "payments", c.Circuit)
+	require.Equal(t, map[string]string{"depth": "8", "slots": "16", "denom": "unat"}, c.Params)
+
+	_, _, err = runOperator(t, "init", "pay", "--key", "carol", "--kind", "exchange-nope", "--operator-home", filepath.Join(home, "x"))
+	require.ErrorIs(t, err, rollupkit.ErrUnknownKind)
+	require.ErrorContains(t, err, "registered: payments")
+	_, err = os.Stat(filepath.Join(home, "x", operator.ConfigFile))
+	require.True(t, os.IsNotExist(err), "nothing written")
 }

@@ -14,14 +14,16 @@ import (
 	"github.com/nativechain/nativechain/prover/setup"
 
 	// Circuit packages register themselves in prover/circuits from their
-	// init functions: import each one a rollup operator may name here.
-	// devcircuit is "test", the development circuit (--circuit test).
+	// init functions, rollup kinds in prover/rollupkit: import each one a
+	// rollup operator may name here. devcircuit is "test", the development
+	// circuit (--circuit test); payments is the payments kind and circuit.
 	_ "github.com/nativechain/nativechain/prover/devcircuit"
 	_ "github.com/nativechain/nativechain/prover/payments"
 )
 
 const (
 	flagCircuit  = "circuit"
+	flagKind     = "kind"
 	flagParam    = "param"
 	flagKeysDir  = "keys-dir"
 	flagForce    = "force"

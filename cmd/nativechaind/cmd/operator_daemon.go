@@ -27,7 +27,7 @@ import (
 	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/circuits"
 	"github.com/nativechain/nativechain/prover/operator"
-	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/prover/rollupkit"
 	"github.com/nativechain/nativechain/prover/setup"
 	"github.com/nativechain/nativechain/prover/wallet"
 	"github.com/nativechain/nativechain/x/rollups/types"
@@ -95,7 +95,11 @@ Next steps: 'operator setup' (keys), 'operator register' (on the chain),
 				return err
 			}
 			key, _ := cmd.Flags().GetString(flagKey)
-			c := operator.DefaultConfig(args[0], key)
+			kind, _ := cmd.Flags().GetString(flagKind)
+			c, err := operator.DefaultConfigFor(kind, args[0], key)
+			if err != nil {
+				return err
+			}
 			kvs, _ := cmd.Flags().GetStringArray(flagParam)
 			given, err := circuits.ParseParams(kvs)
 			if err != nil {
@@ -104,7 +108,7 @@ Next steps: 'operator setup' (keys), 'operator register' (on the chain),
 			for k, v := range given {
 				c.Params[k] = v
 			}
-			if _, err := paymentsParams(c); err != nil {
+			if _, err := c.Rollup(); err != nil {
 				return err
 			}
 			c.KeysDir, _ = cmd.Flags().GetString(flagKeysDir)
@@ -121,8 +125,8 @@ Next steps: 'operator setup' (keys), 'operator register' (on the chain),
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "wrote %s\n", filepath.Join(home, operator.ConfigFile))
-			fmt.Fprintf(out, "rollup %s, circuit payments(%s), submitter key %q, API http://%s\n\nnext:\n", c.RollupID, paramsArgs(c, ","), c.Key, c.APIListen)
-			fmt.Fprintf(out, "  nativechaind operator setup --circuit payments %s%s\n", paramsArgs(c, " "), keysDirArg(c))
+			fmt.Fprintf(out, "rollup %s, kind %s, circuit %s(%s), submitter key %q, API http://%s\n\nnext:\n", c.RollupID, c.KindName(), c.Circuit, paramsArgs(c, ","), c.Key, c.APIListen)
+			fmt.Fprintf(out, "  nativechaind operator setup --circuit %s %s%s\n", c.Circuit, paramsArgs(c, " "), keysDirArg(c))
 			fmt.Fprintf(out, "  nativechaind operator register --operator-home %s --bond 10000000unat\n", home)
 			fmt.Fprintf(out, "  nativechaind operator start --operator-home %s\n", home)
 			return nil
@@ -130,7 +134,8 @@ Next steps: 'operator setup' (keys), 'operator register' (on the chain),
 	}
 	addOperatorHomeFlag(cmd)
 	cmd.Flags().String(flagKey, "", "L1 keyring key that registers the rollup and submits batches")
-	cmd.Flags().StringArray(flagParam, nil, "circuit parameter key=value: depth, slots, denom (repeatable)")
+	cmd.Flags().String(flagKind, operator.DefaultKind, "rollup kind: "+strings.Join(rollupkit.Names(), ", "))
+	cmd.Flags().StringArray(flagParam, nil, "circuit parameter key=value of the kind's circuit (payments: depth, slots, denom; repeatable)")
 	cmd.Flags().String(flagKeysDir, "", keysDirUsage)
 	cmd.Flags().String(flagAPI, "127.0.0.1:8480", "listen address of the L2 transaction API")
 	cmd.Flags().String(flagBatchTimeout, "2s", "close a batch that is not full after this long")
@@ -156,32 +161,26 @@ func paramsArgs(c operator.Config, sep string) string {
 	return strings.Join(parts, sep)
 }
 
-func paymentsParams(c operator.Config) (payments.Params, error) {
-	if c.Circuit != "" && c.Circuit != payments.CircuitName {
-		return payments.Params{}, fmt.Errorf("circuit %q: the operator runs the payments circuit", c.Circuit)
-	}
-	d, err := circuits.Lookup(payments.CircuitName)
+// operatorCircuit is the configured kind's circuit, for keys and messages.
+func operatorCircuit(c operator.Config) (string, error) {
+	r, err := c.Rollup()
 	if err != nil {
-		return payments.Params{}, err
+		return "", err
 	}
-	full, err := d.Resolve(circuits.Params(c.Params))
-	if err != nil {
-		return payments.Params{}, err
-	}
-	return payments.ParamsFromRegistry(full)
+	return r.Kind().Circuit(), nil
 }
 
 // loadOperatorKeys compiles the circuit and loads its key set from the
 // cache 'operator setup' (or a ceremony) filled.
-func loadOperatorKeys(c operator.Config, log io.Writer) (*payments.Prover, *setup.Keys, error) {
+func loadOperatorKeys(c operator.Config, log io.Writer) (*rollupkit.Prover, *setup.Keys, error) {
 	quietGnark()
-	p, err := paymentsParams(c)
+	circuit, err := operatorCircuit(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	fmt.Fprintf(log, "compiling payments(%s)...\n", paramsArgs(c, ","))
+	fmt.Fprintf(log, "compiling %s(%s)...\n", circuit, paramsArgs(c, ","))
 	start := time.Now()
-	compiled, err := circuits.Compile(payments.CircuitName, circuits.Params(c.Params))
+	compiled, err := circuits.Compile(circuit, circuits.Params(c.Params))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -193,14 +192,14 @@ func loadOperatorKeys(c operator.Config, log io.Writer) (*payments.Prover, *setu
 	}
 	keys, err := setup.LoadKeys(setup.KeyDir(root, compiled.Hash), compiled.Hash)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w\n(make them with: nativechaind operator setup --circuit payments %s%s)", err, paramsArgs(c, " "), keysDirArg(c))
+		return nil, nil, fmt.Errorf("%w\n(make them with: nativechaind operator setup --circuit %s %s%s)", err, circuit, paramsArgs(c, " "), keysDirArg(c))
 	}
 	fmt.Fprintf(log, "circuit %s: %d constraints, keys %s (loaded in %.1fs)\n", compiled, compiled.CS.GetNbConstraints(),
 		keys.Dir, time.Since(start).Seconds())
 	if keys.Manifest.UnsafeDevSetup {
 		fmt.Fprintf(log, "WARNING: these keys come from an UNSAFE development setup: for devnets and tests only\n")
 	}
-	return &payments.Prover{Params: p, CS: compiled.CS, PK: keys.PK, VK: keys.VK}, keys, nil
+	return &rollupkit.Prover{CS: compiled.CS, PK: keys.PK, VK: keys.VK}, keys, nil
 }
 
 // operatorVerifyingKey checks the cached key set of the configured circuit
@@ -220,8 +219,12 @@ func operatorVerifyingKey(c operator.Config, log io.Writer) ([]byte, error) {
 // cached key set without decoding the proving key.
 func checkedOperatorKeys(c operator.Config, log io.Writer) (string, *setup.Manifest, error) {
 	quietGnark()
-	fmt.Fprintf(log, "compiling payments(%s)...\n", paramsArgs(c, ","))
-	compiled, err := circuits.Compile(payments.CircuitName, circuits.Params(c.Params))
+	circuit, err := operatorCircuit(c)
+	if err != nil {
+		return "", nil, err
+	}
+	fmt.Fprintf(log, "compiling %s(%s)...\n", circuit, paramsArgs(c, ","))
+	compiled, err := circuits.Compile(circuit, circuits.Params(c.Params))
 	if err != nil {
 		return "", nil, err
 	}
@@ -234,7 +237,7 @@ func checkedOperatorKeys(c operator.Config, log io.Writer) (string, *setup.Manif
 	dir := setup.KeyDir(root, compiled.Hash)
 	m, err := setup.CheckKeys(dir, compiled.Hash)
 	if err != nil {
-		return "", nil, fmt.Errorf("%w\n(make them with: nativechaind operator setup --circuit payments %s%s)", err, paramsArgs(c, " "), keysDirArg(c))
+		return "", nil, fmt.Errorf("%w\n(make them with: nativechaind operator setup --circuit %s %s%s)", err, circuit, paramsArgs(c, " "), keysDirArg(c))
 	}
 	return dir, m, nil
 }
@@ -251,10 +254,11 @@ func operatorRegisterCmd() *cobra.Command {
 		Use:   "register",
 		Short: "Register the configured rollup on the chain (verifying key, empty genesis root, this key as operator)",
 		Long: `Sends MsgRegisterRollup for <operator-home>/operator.json: the verifying key
-from the key cache, the root of an empty payments state of the configured
-depth as genesis root, the configured key as admin and only operator, and
-the payments-v1 exit layout (depth, denom) that lets users exit if the
-rollup is frozen. The bond is escrowed while the rollup exists.`,
+from the key cache, the root of an empty state of the configured kind and
+params as genesis root, the configured key as admin and only operator, and
+the kind's exit layout (payments: payments-v1, depth and denom) that lets
+users exit if the rollup is frozen. The bond is escrowed while the rollup
+exists.`,
 		Example: `nativechaind operator register --operator-home ./op --bond 10000000unat --home .devnet --yes`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -271,7 +275,7 @@ rollup is frozen. The bond is escrowed while the rollup exists.`,
 			if err != nil {
 				return err
 			}
-			p, err := paymentsParams(c)
+			kind, err := c.Rollup()
 			if err != nil {
 				return err
 			}
@@ -287,10 +291,12 @@ rollup is frozen. The bond is escrowed while the rollup exists.`,
 			from := clientCtx.GetFromAddress().String()
 			msg := &types.MsgRegisterRollup{
 				Admin: from, RollupId: c.RollupID, VerifyingKey: vk,
-				GenesisStateRoot: protocol.StateRootBytes(p.EmptyRoot()), Operators: []string{from}, Bond: bond,
-				MaxBatchDataBytes: uint64(p.MaxDataBytes()),
-				// Exodus: users exit a frozen rollup with payments-v1 proofs.
-				ExitLayout: &types.ExitLayout{Name: protocol.ExitLayoutPaymentsV1, Depth: uint32(p.Depth), Denom: p.WithDefaults().Denom},
+				GenesisStateRoot: protocol.StateRootBytes(kind.EmptyRoot()), Operators: []string{from}, Bond: bond,
+				MaxBatchDataBytes: uint64(kind.Summary().MaxDataBytes),
+			}
+			// Exodus: users exit a frozen rollup with proofs of the kind's layout.
+			if l, ok := kind.ExitLayout(); ok {
+				msg.ExitLayout = &types.ExitLayout{Name: l.Name, Depth: l.Depth, Denom: l.Denom}
 			}
 			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
 		},
@@ -353,7 +359,7 @@ func runOperatorStart(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := paymentsParams(c)
+	kind, err := c.Rollup()
 	if err != nil {
 		return err
 	}
@@ -389,7 +395,7 @@ func runOperatorStart(cmd *cobra.Command, _ []string) error {
 	}
 	defer prover.Close()
 	op, err := operator.Open(ctx, db, chain, prover.Prover, operator.Options{
-		RollupID: c.RollupID, Params: p, BatchTimeout: batchTimeout, MaxInFlight: c.MaxInFlight,
+		RollupID: c.RollupID, Rollup: kind, BatchTimeout: batchTimeout, MaxInFlight: c.MaxInFlight,
 		MinFee: minFee, MaxPendingPerAccount: c.MaxPendingPerAccount, MaxMempool: c.MaxMempool,
 		PollInterval: poll, Standby: c.Standby, TakeoverAfterBlocks: c.TakeoverAfterBlocks, ClaimAccruedMin: claimMin, Logger: logger,
 	}, discard)
