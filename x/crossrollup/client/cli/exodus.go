@@ -89,6 +89,9 @@ func ExodusMsgFromProofFile(bz []byte, rollupID, sender string) (*types.MsgExodu
 	msg := &types.MsgExodusWithdraw{
 		Sender: sender, RollupId: rollupID, LeafIndex: f.LeafIndex, Balance: f.Balance,
 		Nonce: f.Nonce, Recipient: f.Recipient,
+		// The two-denom (exchange-v1) values; absent from a payments-v1 file.
+		QuoteBalance: f.QuoteBalance, Shares: f.Shares, PoolReserveBase: f.PoolReserveBase,
+		PoolReserveQuote: f.PoolReserveQuote, PoolTotalShares: f.PoolTotalShares,
 	}
 	var err error
 	if msg.StateRoot, err = hexField("state_root", f.StateRoot); err != nil {
