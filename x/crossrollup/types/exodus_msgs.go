@@ -91,6 +91,22 @@ func parseExitAmount(field, s string) (sdkmath.Int, error) {
 	return b, nil
 }
 
+// canonicalDecimal reports whether s is the one decimal spelling of its
+// value: digits only (no sign, space or underscore), no leading zero. The
+// two-denom fields are strict from the start; balance keeps the leniency it
+// always had (sdkmath's parser, a leading '+' or zeros accepted).
+func canonicalDecimal(s string) bool {
+	if s == "" || (len(s) > 1 && s[0] == '0') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // ExitPairFields are the values of a two-denom (exchange-v1) claim, each
 // nil when the message leaves its field empty.
 type ExitPairFields struct {
@@ -118,6 +134,9 @@ func (m *MsgExodusWithdraw) ParsePairFields() (ExitPairFields, error) {
 	} {
 		if f.s == "" {
 			continue
+		}
+		if !canonicalDecimal(f.s) {
+			return ExitPairFields{}, ErrInvalidExitProof.Wrapf("%s %q must be a decimal integer in [0, 2^%d): digits only, no leading zero", f.name, f.s, MaxExitBalanceBits)
 		}
 		v, err := parseExitAmount(f.name, f.s)
 		if err != nil {
