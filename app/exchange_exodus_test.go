@@ -237,3 +237,48 @@ func TestExchangeRollup_DepositsBothDenomsAndExodusPaysBoth(t *testing.T) {
 	requireTxOK(t, res.TxResults[0])
 	requireExchangeEscrow(t, c, 0, 0)
 }
+
+// Routed value into the exchange rollup: a message in its quote denom from
+// a rollup holding that denom is delivered; one in a third denom bounces
+// back to its L2 sender, the value staying in the source's ledger.
+func TestExchangeRollup_RoutedValueInEitherHeldDenomIsDeliveredAThirdBounces(t *testing.T) {
+	c := exchangeChain(t)
+	params, err := c.App.RollupsKeeper.Params.Get(c.Context())
+	require.NoError(t, err)
+	for i, r := range []struct{ id, denom string }{{"pay-usdc", usdc}, {"pay-atom", thirdDenom}} {
+		res := c.NextBlock(c.SignTx(c.admin, &rollupstypes.MsgRegisterRollup{
+			Admin: c.admin.Address.String(), RollupId: r.id, VerifyingKey: rollupsProver(t).VerifyingKey(),
+			GenesisStateRoot: elementBytes(uint64(500 + i)), Operators: []string{c.operator.Address.String()}, Bond: params.MinOperatorBond,
+			ExitLayout: &rollupstypes.ExitLayout{Name: protocol.ExitLayoutPaymentsV1, Depth: 24, Denom: r.denom},
+		}))
+		requireTxOK(t, res.TxResults[0])
+	}
+	l2 := []byte("l2-router-000000000000000000000")
+	res := c.NextBlock(
+		c.SignTx(c.admin, &crossrolluptypes.MsgDeposit{Sender: c.admin.Address.String(), RollupId: "pay-usdc", L2Recipient: l2, Amount: sdk.NewInt64Coin(usdc, 5_000_000)}),
+		c.SignTx(c.admin, &crossrolluptypes.MsgDeposit{Sender: c.admin.Address.String(), RollupId: "pay-atom", L2Recipient: l2, Amount: sdk.NewInt64Coin(thirdDenom, 5_000_000)}),
+	)
+	requireTxOK(t, res.TxResults[0])
+	requireTxOK(t, res.TxResults[1])
+
+	toExchange := func(d string, amount uint64) protocol.OutboxEntry {
+		return protocol.OutboxEntry{Kind: protocol.OutboxKindCrossRollupMessage, Sender: l2, Recipient: []byte("l2-pool-000000000000000000000000"),
+			DestRollupID: exchangeID, Denom: d, Amount: protocol.NewUint128(amount), Payload: []byte("add liquidity")}
+	}
+	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "pay-usdc", 2, 1, []protocol.OutboxEntry{toExchange(usdc, 2_000_000)})))
+	requireTxOK(t, res.TxResults[0])
+	require.True(t, hasEvent(res.TxResults[0], "nativechain.crossrollup.v1.EventMessageRouted"))
+	requireLedgerOf(t, c, exchangeID, usdc, 2_000_000)
+	requireLedgerOf(t, c, "pay-usdc", usdc, 3_000_000)
+	require.Equal(t, uint64(1), c.rollup(t, exchangeID).InboxSize)
+
+	res = c.NextBlock(c.SignTx(c.operator, bridgeBatch(t, c, "pay-atom", 3, 1, []protocol.OutboxEntry{toExchange(thirdDenom, 1_000_000)})))
+	requireTxOK(t, res.TxResults[0])
+	require.True(t, hasEvent(res.TxResults[0], "nativechain.crossrollup.v1.EventMessageBounced"))
+	requireLedgerOf(t, c, exchangeID, thirdDenom, 0)
+	requireLedgerOf(t, c, "pay-atom", thirdDenom, 5_000_000)
+	require.Equal(t, uint64(1), c.rollup(t, exchangeID).InboxSize, "nothing in uatom reached the exchange rollup")
+	escrow, ledgers, pending, accrued, err := c.App.CrossRollupKeeper.EscrowInvariant(c.Context())
+	require.NoError(t, err)
+	require.Equal(t, escrow.String(), ledgers.Add(pending...).Add(accrued...).String())
+}
