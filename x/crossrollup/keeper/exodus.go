@@ -174,7 +174,7 @@ func optionalBigInt(v *sdkmath.Int) *big.Int {
 
 // exitPayoutCoins turns a verifier's amounts into the coins a leaf claim
 // is paid. Every denom must be one of the layout's, at most once, and every
-// amount non-negative and within sdkmath.Int: a verifier that returns
+// amount non-negative and below 2^255: a verifier that returns
 // anything else is refused (ErrInvalidExitProof), never trusted. Zero
 // amounts are dropped.
 func exitPayoutCoins(layout protocol.ExitLayoutParams, amounts []protocol.ExitAmount) (sdk.Coins, error) {
@@ -188,7 +188,10 @@ func exitPayoutCoins(layout protocol.ExitLayoutParams, amounts []protocol.ExitAm
 			return nil, types.ErrInvalidExitProof.Wrapf("the verifier of %q pays %q twice", layout.Name, a.Denom)
 		}
 		seen = append(seen, a.Denom)
-		if a.Amount == nil || a.Amount.Sign() < 0 || a.Amount.BitLen() > sdkmath.MaxBitLen {
+		// Below 2^255: added to credits (bounded by a ledger) it stays a
+		// valid sdkmath.Int, so Coins.Add cannot overflow; the ledger
+		// check below refuses anything a ledger does not hold.
+		if a.Amount == nil || a.Amount.Sign() < 0 || a.Amount.BitLen() >= sdkmath.MaxBitLen {
 			return nil, types.ErrInvalidExitProof.Wrapf("the verifier of %q pays an amount out of range in %q", layout.Name, a.Denom)
 		}
 		if a.Amount.Sign() > 0 {

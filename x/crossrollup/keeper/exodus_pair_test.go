@@ -270,14 +270,14 @@ func TestExodusWithdraw_ExchangeRefusesBadClaimsAndChangesNothing(t *testing.T) 
 // or a negative or oversized amount is refused after verification and
 // changes nothing.
 func TestExodusWithdraw_RefusesAVerifierPayoutOutsideTheLayout(t *testing.T) {
-	huge := new(big.Int).Lsh(big.NewInt(1), 256)
+	huge := new(big.Int).Lsh(big.NewInt(1), 255)
 	tests := map[string][]protocol.ExitAmount{
 		"quote denom on a one-denom layout": {{Denom: denom, Amount: big.NewInt(1)}, {Denom: quoteDenom, Amount: big.NewInt(1)}},
 		"empty denom":                       {{Denom: "", Amount: big.NewInt(1)}},
 		"one denom twice":                   {{Denom: denom, Amount: big.NewInt(1)}, {Denom: denom, Amount: big.NewInt(1)}},
 		"negative amount":                   {{Denom: denom, Amount: big.NewInt(-1)}},
 		"nil amount":                        {{Denom: denom}},
-		"amount of 2^256":                   {{Denom: denom, Amount: huge}},
+		"amount of 2^255":                   {{Denom: denom, Amount: huge}},
 	}
 	for name, payout := range tests {
 		t.Run(name, func(t *testing.T) {
