@@ -81,6 +81,7 @@ import (
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 
 	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/exchangev1"
 	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/x/crossrollup"
 	crossrollupante "github.com/nativechain/nativechain/x/crossrollup/ante"
@@ -320,7 +321,10 @@ func (app *NativeApp) initNativeKeepers() {
 	app.CrossRollupKeeper = crossrollupkeeper.NewKeeper(
 		app.appCodec, app.storeService(crossrolluptypes.StoreKey), accCodec, app.BankKeeper,
 		app.RollupsKeeper, rollupskeeper.NewMsgServerImpl(app.RollupsKeeper), app.RewardsKeeper,
-		map[string]crossrolluptypes.ExitVerifier{protocol.ExitLayoutPaymentsV1: paymentsv1.NewExitVerifier()},
+		map[string]crossrolluptypes.ExitVerifier{
+			protocol.ExitLayoutPaymentsV1: paymentsv1.NewExitVerifier(),
+			protocol.ExitLayoutExchangeV1: exchangev1.NewExitVerifier(),
+		},
 		govAuthority(),
 	)
 	app.RollupsKeeper.SetHooks(rollupstypes.MultiRollupsHooks{app.CrossRollupKeeper.Hooks(), app.RewardsKeeper.Hooks()})

@@ -21,6 +21,11 @@ import (
 // i is account i, owned by an EdDSA key on BN254's twisted Edwards curve.
 const ExitLayoutPaymentsV1 = "payments-v1"
 
+// ExitLayoutExchangeV1 is the state layout of the exchange rollup
+// (protocol/exchangev1): an account tree and an AMM pool between two
+// denoms, so its exit layout holds two (ExitLayoutParams.QuoteDenom).
+const ExitLayoutExchangeV1 = "exchange-v1"
+
 // TagExit separates the exit authorisation an account's L2 key signs.
 const TagExit = "exodus/v1"
 
@@ -39,6 +44,17 @@ type ExitLayoutParams struct {
 	Name  string
 	Depth uint32
 	Denom string
+	// QuoteDenom is the second denom of a two-denom layout (exchange-v1);
+	// empty for a one-denom layout.
+	QuoteDenom string
+}
+
+// ExitAmount is what a verified claim is paid in one of its layout's
+// denoms. A verifier returns the amounts; the keeper checks each denom is
+// the layout's and each amount is covered by the rollup's ledger.
+type ExitAmount struct {
+	Denom  string
+	Amount *big.Int
 }
 
 // ExitClaim is an account's claim on a frozen rollup, as a layout's
@@ -58,11 +74,28 @@ type ExitClaim struct {
 	// Signature authorises paying Recipient: the L2 key's signature over
 	// the exit message of the layout.
 	Signature []byte
+
+	// The fields below belong to a two-denom layout (exchange-v1) and are
+	// nil on any other: a one-denom verifier refuses a claim that sets one.
+	// Balance above is then the leaf's base balance.
+	Quote            *big.Int // the leaf's quote balance
+	Shares           *big.Int // the leaf's liquidity-provider shares
+	PoolReserveBase  *big.Int // the pool record the state root commits
+	PoolReserveQuote *big.Int
+	PoolTotalShares  *big.Int
+}
+
+// HasPairFields reports whether the claim sets any field of a two-denom
+// layout.
+func (c ExitClaim) HasPairFields() bool {
+	return c.Quote != nil || c.Shares != nil || c.PoolReserveBase != nil || c.PoolReserveQuote != nil || c.PoolTotalShares != nil
 }
 
 // ExitProofFile is the JSON file `nativechaind l2 exit-proof` writes and
 // `tx crossrollup exodus-withdraw --proof-file` reads. Byte fields are
-// lower-case hex; Balance is a decimal integer.
+// lower-case hex; Balance and the two-denom amounts are decimal integers.
+// The two-denom fields are omitted from a payments-v1 file, which reads
+// exactly as before.
 type ExitProofFile struct {
 	RollupID  string   `json:"rollup_id"`
 	StateRoot string   `json:"state_root"`
@@ -73,6 +106,12 @@ type ExitProofFile struct {
 	Siblings  []string `json:"siblings"`
 	Recipient string   `json:"recipient"` // bech32
 	Signature string   `json:"signature"`
+
+	QuoteBalance     string `json:"quote_balance,omitempty"`
+	Shares           string `json:"shares,omitempty"`
+	PoolReserveBase  string `json:"pool_reserve_base,omitempty"`
+	PoolReserveQuote string `json:"pool_reserve_quote,omitempty"`
+	PoolTotalShares  string `json:"pool_total_shares,omitempty"`
 }
 
 // RootFromPath recomputes a binary Poseidon2 Merkle root from a leaf, its

@@ -16,6 +16,13 @@
 // one wallet key works on both kinds), and base, quote and shares are below
 // 2^128. The empty leaf is the leaf of the zero key with zero fields.
 //
+// exit.go is the chain's exodus verifier for the layout
+// (docs/spec/exodus.md, "exchange-v1 layout"): it proves a leaf and the
+// pool record against a frozen state root and pays ExitPayout in the
+// layout's base and quote denoms. exchangev1test builds small states and
+// signed claims for tests.
+//
 // Like its parent package it imports only the standard library,
-// gnark-crypto and protocol, and every function is pure.
+// gnark-crypto and protocol (paymentsv1 for the shared key type and exit
+// message), and every function is pure.
 package exchangev1

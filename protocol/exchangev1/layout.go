@@ -10,7 +10,7 @@ import (
 )
 
 // Name is the exit layout's name, as a rollup registers it.
-const Name = "exchange-v1"
+const Name = protocol.ExitLayoutExchangeV1
 
 // Tags of the exchange rollup. TagTx starts the signing domain of every L2
 // transaction and exit authorisation; TagPool separates the pool record.

@@ -73,6 +73,9 @@ func (ExitVerifier) VerifyExit(_ context.Context, chainID, rollupID string, layo
 	if layout.Name != protocol.ExitLayoutPaymentsV1 {
 		return invalidExit("layout %q is not %s", layout.Name, protocol.ExitLayoutPaymentsV1)
 	}
+	if layout.QuoteDenom != "" {
+		return invalidExit("layout %s holds one denom, not a quote denom %q", protocol.ExitLayoutPaymentsV1, layout.QuoteDenom)
+	}
 	if layout.Depth < 1 || layout.Depth > protocol.MaxExitDepth {
 		return invalidExit("depth %d out of 1..%d", layout.Depth, protocol.MaxExitDepth)
 	}
@@ -82,6 +85,11 @@ func (ExitVerifier) VerifyExit(_ context.Context, chainID, rollupID string, layo
 	}
 	if err := rootEl.SetBytesCanonical(root); err != nil {
 		return invalidExit("state root: %v", err)
+	}
+	if claim.HasPairFields() {
+		// One denom: a quote balance, shares or a pool would be paid
+		// nothing, or worse, by a keeper that trusted them.
+		return invalidExit("a %s claim carries no quote balance, shares or pool", protocol.ExitLayoutPaymentsV1)
 	}
 	if len(claim.Recipient) == 0 || len(claim.Recipient) > 255 {
 		return invalidExit("recipient: %d bytes", len(claim.Recipient))
@@ -108,6 +116,20 @@ func (ExitVerifier) VerifyExit(_ context.Context, chainID, rollupID string, layo
 		return invalidExit("the account's signature does not authorise this exit")
 	}
 	return nil
+}
+
+// VerifyExitPayout is VerifyExit that also returns what the claim is paid:
+// the leaf's balance in the layout's denom (nothing for a credits-only
+// claim, whose credits the keeper adds). It is the method x/crossrollup's
+// keeper calls; the gas and the checks are VerifyExit's.
+func (v ExitVerifier) VerifyExitPayout(ctx context.Context, chainID, rollupID string, layout protocol.ExitLayoutParams, root []byte, claim protocol.ExitClaim) ([]protocol.ExitAmount, error) {
+	if err := v.VerifyExit(ctx, chainID, rollupID, layout, root, claim); err != nil {
+		return nil, err
+	}
+	if claim.LeafIndex == protocol.ExitLeafNone {
+		return nil, nil
+	}
+	return []protocol.ExitAmount{{Denom: layout.Denom, Amount: new(big.Int).Set(claim.Balance)}}, nil
 }
 
 // verifyLeaf recomputes the root from the claimed leaf and its path.

@@ -84,7 +84,9 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:     "Bridge coins into a rollup: escrow them and append a deposit to its inbox",
 					Long: "Bridge coins into a rollup: escrow them, credit the rollup's ledger and append a deposit (inbox kind 1).\n" +
 						"Check the rollup's exit layout first (q rollups rollup [id]): without one, its L2 balances cannot leave if it\n" +
-						"freezes, and with the require_exit_layout param on the deposit is refused (ErrNoExitLayout) for that reason.",
+						"freezes, and with the require_exit_layout param on the deposit is refused (ErrNoExitLayout) for that reason.\n" +
+						"A rollup with an exit layout holds its denom (and its quote_denom, for a two-denom layout such as exchange-v1):\n" +
+						"a deposit in any other denom is refused (ErrDenomNotHeld) and nothing moves.",
 					Example: "nativechaind tx crossrollup deposit payments 0a1b2c... 1000000unat --from alice",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						{ProtoField: "rollup_id"}, {ProtoField: "l2_recipient"}, {ProtoField: "amount"},

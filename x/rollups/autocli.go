@@ -21,7 +21,7 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{
 					RpcMethod:      "Rollup",
 					Use:            "rollup [rollup-id]",
-					Short:          "Show a rollup: admin, operators, state root, next batch index, inbox position",
+					Short:          "Show a rollup: admin, operators, state root, next batch index, inbox position, exit layout (and the denoms it holds)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "rollup_id"}},
 				},
 				{RpcMethod: "Rollups", Use: "rollups", Short: "List the registered rollups"},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"math/big"
 	"slices"
 	"strings"
 
@@ -55,7 +56,7 @@ func (k Keeper) exodusWithdraw(ctx context.Context, msg *types.MsgExodusWithdraw
 	if r.ExitLayout.IsEmpty() {
 		return nil, types.ErrNoExitLayout.Wrapf("rollup %q registered no exit layout", r.Id)
 	}
-	layout := protocol.ExitLayoutParams{Name: r.ExitLayout.Name, Depth: r.ExitLayout.Depth, Denom: r.ExitLayout.Denom}
+	layout := protocol.ExitLayoutParams{Name: r.ExitLayout.Name, Depth: r.ExitLayout.Depth, Denom: r.ExitLayout.Denom, QuoteDenom: r.ExitLayout.QuoteDenom}
 	verifier, ok := k.exitVerifier(layout.Name)
 	if !ok {
 		return nil, types.ErrNoExitLayout.Wrapf("no verifier is wired for layout %q of rollup %q", layout.Name, r.Id)
@@ -67,7 +68,11 @@ func (k Keeper) exodusWithdraw(ctx context.Context, msg *types.MsgExodusWithdraw
 	if err != nil {
 		return nil, err
 	}
-	if err := checkExitShape(msg, layout, balance); err != nil {
+	pair, err := msg.ParsePairFields()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkExitShape(msg, layout, balance, pair); err != nil {
 		return nil, err
 	}
 	recipient, err := k.addressCodec.StringToBytes(msg.Recipient)
@@ -93,22 +98,26 @@ func (k Keeper) exodusWithdraw(ctx context.Context, msg *types.MsgExodusWithdraw
 	claim := protocol.ExitClaim{
 		LeafIndex: msg.LeafIndex, Account: msg.Account, Balance: balance.BigInt(), Nonce: msg.Nonce,
 		Siblings: msg.Siblings, Recipient: recipient, Signature: msg.Signature,
+		Quote: optionalBigInt(pair.Quote), Shares: optionalBigInt(pair.Shares), PoolReserveBase: optionalBigInt(pair.PoolReserveBase),
+		PoolReserveQuote: optionalBigInt(pair.PoolReserveQuote), PoolTotalShares: optionalBigInt(pair.PoolTotalShares),
 	}
-	if err := verifier.VerifyExit(ctx, sdkCtx.ChainID(), r.Id, layout, r.StateRoot, claim); err != nil {
+	amounts, err := verifier.VerifyExitPayout(ctx, sdkCtx.ChainID(), r.Id, layout, r.StateRoot, claim)
+	if err != nil {
 		if errors.Is(err, types.ErrInvalidExitProof) {
 			return nil, err
 		}
 		return nil, types.ErrInvalidExitProof.Wrap(err.Error())
+	}
+	leafPayout, err := exitPayoutCoins(layout, amounts)
+	if err != nil {
+		return nil, err
 	}
 
 	credits, err := k.ExitCreditsOf(ctx, r.Id, msg.Account)
 	if err != nil {
 		return nil, err
 	}
-	paid := credits
-	if balance.IsPositive() {
-		paid = paid.Add(sdk.NewCoin(layout.Denom, balance))
-	}
+	paid := credits.Add(leafPayout...)
 	if paid.IsZero() {
 		return nil, types.ErrNothingToExit.Wrapf("leaf %d of rollup %q holds nothing and no credits are owed", msg.LeafIndex, r.Id)
 	}
@@ -155,15 +164,56 @@ func (k Keeper) exodusWithdraw(ctx context.Context, msg *types.MsgExodusWithdraw
 	}, nil
 }
 
+// optionalBigInt is v's big.Int, or nil for an absent field.
+func optionalBigInt(v *sdkmath.Int) *big.Int {
+	if v == nil {
+		return nil
+	}
+	return v.BigInt()
+}
+
+// exitPayoutCoins turns a verifier's amounts into the coins a leaf claim
+// is paid. Every denom must be one of the layout's, at most once, and every
+// amount non-negative and below 2^255: a verifier that returns
+// anything else is refused (ErrInvalidExitProof), never trusted. Zero
+// amounts are dropped.
+func exitPayoutCoins(layout protocol.ExitLayoutParams, amounts []protocol.ExitAmount) (sdk.Coins, error) {
+	out := sdk.NewCoins()
+	seen := make([]string, 0, len(amounts))
+	for _, a := range amounts {
+		if a.Denom == "" || (a.Denom != layout.Denom && a.Denom != layout.QuoteDenom) {
+			return nil, types.ErrInvalidExitProof.Wrapf("the verifier of %q pays in %q, not a denom of the layout", layout.Name, a.Denom)
+		}
+		if slices.Contains(seen, a.Denom) {
+			return nil, types.ErrInvalidExitProof.Wrapf("the verifier of %q pays %q twice", layout.Name, a.Denom)
+		}
+		seen = append(seen, a.Denom)
+		// Below 2^255: added to credits (bounded by a ledger) it stays a
+		// valid sdkmath.Int, so Coins.Add cannot overflow; the ledger
+		// check below refuses anything a ledger does not hold.
+		if a.Amount == nil || a.Amount.Sign() < 0 || a.Amount.BitLen() >= sdkmath.MaxBitLen {
+			return nil, types.ErrInvalidExitProof.Wrapf("the verifier of %q pays an amount out of range in %q", layout.Name, a.Denom)
+		}
+		if a.Amount.Sign() > 0 {
+			out = out.Add(sdk.NewCoin(a.Denom, sdkmath.NewIntFromBigInt(a.Amount)))
+		}
+	}
+	return out, nil
+}
+
 // checkExitShape checks a claim against its layout: a leaf claim has
-// exactly depth siblings and a leaf index below 2^depth; a credits-only
-// claim (ExitLeafNone) has no siblings, balance or nonce.
-func checkExitShape(msg *types.MsgExodusWithdraw, layout protocol.ExitLayoutParams, balance sdkmath.Int) error {
+// exactly depth siblings and a leaf index below 2^depth, and sets the
+// two-denom fields only if the layout holds two denoms; a credits-only
+// claim (ExitLeafNone) has no siblings, balance, nonce or two-denom field.
+func checkExitShape(msg *types.MsgExodusWithdraw, layout protocol.ExitLayoutParams, balance sdkmath.Int, pair types.ExitPairFields) error {
 	if msg.LeafIndex == protocol.ExitLeafNone {
-		if len(msg.Siblings) != 0 || !balance.IsZero() || msg.Nonce != 0 {
-			return types.ErrInvalidExitProof.Wrap("a credits-only claim carries no siblings, balance or nonce")
+		if len(msg.Siblings) != 0 || !balance.IsZero() || msg.Nonce != 0 || !pair.IsEmpty() {
+			return types.ErrInvalidExitProof.Wrap("a credits-only claim carries no siblings, balance, nonce, quote, shares or pool")
 		}
 		return nil
+	}
+	if layout.QuoteDenom == "" && !pair.IsEmpty() {
+		return types.ErrInvalidExitProof.Wrapf("layout %q holds one denom: the claim carries no quote balance, shares or pool", layout.Name)
 	}
 	if uint32(len(msg.Siblings)) != layout.Depth {
 		return types.ErrInvalidExitProof.Wrapf("%d siblings, the layout's depth is %d", len(msg.Siblings), layout.Depth)

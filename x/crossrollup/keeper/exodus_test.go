@@ -82,6 +82,9 @@ func (r *registry) GetInboxMessage(_ context.Context, id string, seq uint64) (ro
 type fakeExitVerifier struct {
 	gas   uint64
 	calls []verifyCall
+	// payout, when set, is what every leaf claim is paid (a verifier that
+	// misbehaves, for the keeper's own checks).
+	payout []protocol.ExitAmount
 }
 
 type verifyCall struct {
@@ -93,12 +96,20 @@ type verifyCall struct {
 
 var goodSig = []byte("signed by the L2 key")
 
-func (v *fakeExitVerifier) VerifyExit(_ context.Context, chainID, rollupID string, layout protocol.ExitLayoutParams, root []byte, claim protocol.ExitClaim) error {
+// VerifyExitPayout pays a leaf claim its balance in the layout's denom,
+// as payments-v1 does, or v.payout when set.
+func (v *fakeExitVerifier) VerifyExitPayout(_ context.Context, chainID, rollupID string, layout protocol.ExitLayoutParams, root []byte, claim protocol.ExitClaim) ([]protocol.ExitAmount, error) {
 	v.calls = append(v.calls, verifyCall{chainID, rollupID, layout, root, claim})
 	if !bytes.Equal(claim.Signature, goodSig) {
-		return types.ErrInvalidExitProof.Wrap("bad signature")
+		return nil, types.ErrInvalidExitProof.Wrap("bad signature")
 	}
-	return nil
+	if claim.LeafIndex == protocol.ExitLeafNone {
+		return nil, nil
+	}
+	if v.payout != nil {
+		return v.payout, nil
+	}
+	return []protocol.ExitAmount{{Denom: layout.Denom, Amount: claim.Balance}}, nil
 }
 
 func (v *fakeExitVerifier) VerifyGas(layout protocol.ExitLayoutParams) uint64 {

@@ -49,6 +49,15 @@ func TestMsgExodusWithdraw_Validate(t *testing.T) {
 		{"short sibling", func(m *types.MsgExodusWithdraw) { m.Siblings = [][]byte{{1}} }, types.ErrInvalidExitProof},
 		{"no signature", func(m *types.MsgExodusWithdraw) { m.Signature = nil }, types.ErrInvalidExitProof},
 		{"huge signature", func(m *types.MsgExodusWithdraw) { m.Signature = make([]byte, 257) }, types.ErrInvalidExitProof},
+		{"two-denom fields", func(m *types.MsgExodusWithdraw) {
+			m.QuoteBalance, m.Shares, m.PoolReserveBase, m.PoolReserveQuote, m.PoolTotalShares = "0", "5", "340282366920938463463374607431768211455", "7", "9"
+		}, nil},
+		{"quote of 2^128", func(m *types.MsgExodusWithdraw) { m.QuoteBalance = "340282366920938463463374607431768211456" }, types.ErrInvalidExitProof},
+		{"shares negative", func(m *types.MsgExodusWithdraw) { m.Shares = "-1" }, types.ErrInvalidExitProof},
+		{"reserve with a plus sign", func(m *types.MsgExodusWithdraw) { m.PoolReserveBase = "+1" }, types.ErrInvalidExitProof},
+		{"reserve with a leading zero", func(m *types.MsgExodusWithdraw) { m.PoolReserveQuote = "01" }, types.ErrInvalidExitProof},
+		{"total shares of 41 digits", func(m *types.MsgExodusWithdraw) { m.PoolTotalShares = strings.Repeat("9", 41) }, types.ErrInvalidExitProof},
+		{"quote in hex", func(m *types.MsgExodusWithdraw) { m.QuoteBalance = "0x10" }, types.ErrInvalidExitProof},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -21,13 +21,17 @@ import (
 
 // ExitVerifier checks exit claims of one state layout.
 type ExitVerifier interface {
-	// VerifyExit checks that claim's leaf (account, balance, nonce) is in
-	// the tree of root at LeafIndex and that Signature by the leaf's key
-	// authorises Recipient, for chainID and rollupID. A claim with
+	// VerifyExitPayout checks that claim's leaf (its account and values)
+	// is in the state of root at LeafIndex and that Signature by the leaf's
+	// key authorises Recipient, for chainID and rollupID, and returns what
+	// the leaf is paid, in the layout's denoms: one amount in Denom for a
+	// one-denom layout (payments-v1: the leaf's balance), amounts in Denom
+	// and QuoteDenom for a two-denom layout (exchange-v1). A claim with
 	// LeafIndex == protocol.ExitLeafNone proves no leaf: only the signature
-	// by Account is checked. It returns nil or an error saying why; the
-	// keeper reports any error as ErrInvalidExitProof.
-	VerifyExit(ctx context.Context, chainID, rollupID string, layout protocol.ExitLayoutParams, root []byte, claim protocol.ExitClaim) error
-	// VerifyGas is the gas charged before VerifyExit runs.
+	// by Account is checked and nothing is returned. On error the keeper
+	// reports it as ErrInvalidExitProof; it refuses an amount in a denom
+	// that is not the layout's, and pays nothing a ledger does not cover.
+	VerifyExitPayout(ctx context.Context, chainID, rollupID string, layout protocol.ExitLayoutParams, root []byte, claim protocol.ExitClaim) ([]protocol.ExitAmount, error)
+	// VerifyGas is the gas charged before VerifyExitPayout runs.
 	VerifyGas(layout protocol.ExitLayoutParams) uint64
 }

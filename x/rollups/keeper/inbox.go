@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"strings"
 
 	"cosmossdk.io/collections"
 
@@ -107,8 +108,9 @@ func (k Keeper) GetInboxMessage(ctx context.Context, rollupID string, seq uint64
 }
 
 // denomHeld refuses value in a denom the rollup does not hold. A rollup
-// that declared an exit layout holds one denom, the layout's (its circuit
-// credits no other, and its exodus pays only that one): a deposit or an L1
+// that declared an exit layout holds the layout's denom, or its two denoms
+// for a two-denom layout such as exchange-v1 (its circuit credits no other,
+// and its exodus pays only those): a deposit or an L1
 // call with value in another denom is refused, and a routed message in
 // another denom bounces back to its source (x/crossrollup route), rather
 // than being left for the rollup to bounce. A refund returns value the
@@ -116,12 +118,12 @@ func (k Keeper) GetInboxMessage(ctx context.Context, rollupID string, seq uint64
 // any denom (its own circuit decides what it credits). The rollup record is
 // already read: the check costs no store access.
 func denomHeld(r types.Rollup, entry protocol.InboxEntry) error {
-	if entry.Amount.IsZero() || r.ExitLayout.IsEmpty() || entry.Denom == r.ExitLayout.Denom {
+	if entry.Amount.IsZero() || r.ExitLayout.IsEmpty() || r.ExitLayout.Holds(entry.Denom) {
 		return nil
 	}
 	switch entry.Kind {
 	case protocol.InboxKindDeposit, protocol.InboxKindL1Call, protocol.InboxKindCrossRollupMessage:
-		return types.ErrDenomNotHeld.Wrapf("rollup %q holds %s, the entry carries %s", r.Id, r.ExitLayout.Denom, entry.Denom)
+		return types.ErrDenomNotHeld.Wrapf("rollup %q holds %s, the entry carries %s", r.Id, strings.Join(r.ExitLayout.HeldDenoms(), " and "), entry.Denom)
 	}
 	return nil
 }

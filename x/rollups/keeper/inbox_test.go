@@ -205,3 +205,57 @@ func TestAppendInbox_RefusesValueInADenomTheRollupDoesNotHold(t *testing.T) {
 		})
 	}
 }
+
+// An exchange-v1 rollup holds two denoms (issue 18): value in either is
+// appended, value in a third is refused exactly as for a one-denom layout
+// and changes nothing.
+func TestAppendInbox_TwoDenomLayoutHoldsBothAndRefusesAThird(t *testing.T) {
+	sender, recipient := bytes.Repeat([]byte{0x11}, 20), bytes.Repeat([]byte{0x22}, 32)
+	value := func(kind protocol.InboxKind, denom string) protocol.InboxEntry {
+		e := protocol.InboxEntry{Kind: kind, Sender: sender, Recipient: recipient, Denom: denom, Amount: protocol.NewUint128(7)}
+		if kind == protocol.InboxKindCrossRollupMessage || kind == protocol.InboxKindRefund {
+			e.SourceRollupID = "dex"
+		}
+		return e
+	}
+	tests := []struct {
+		name    string
+		entry   protocol.InboxEntry
+		refused bool
+	}{
+		{"deposit in the base denom", value(protocol.InboxKindDeposit, "unat"), false},
+		{"deposit in the quote denom", value(protocol.InboxKindDeposit, "uusdc"), false},
+		{"L1 call with value in the quote denom", value(protocol.InboxKindL1Call, "uusdc"), false},
+		{"routed message in the quote denom", value(protocol.InboxKindCrossRollupMessage, "uusdc"), false},
+		{"deposit in a third denom", value(protocol.InboxKindDeposit, "uatom"), true},
+		{"L1 call with value in a third denom", value(protocol.InboxKindL1Call, "uatom"), true},
+		{"routed message in a third denom", value(protocol.InboxKindCrossRollupMessage, "uatom"), true},
+		{"refund in a third denom (returns what the rollup sent)", value(protocol.InboxKindRefund, "uatom"), false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			msg := f.registerMsg(t, rollupID)
+			msg.ExitLayout = &types.ExitLayout{Name: "exchange-v1", Depth: 20, Denom: "unat", QuoteDenom: "uusdc"}
+			_, err := f.msgServer.RegisterRollup(f.ctx, msg)
+			require.NoError(t, err)
+			before := f.rollup(t, rollupID)
+			f.ctx = f.ctx.WithEventManager(sdk.NewEventManager())
+
+			_, err = f.keeper.AppendInbox(f.ctx, rollupID, tc.entry)
+
+			if !tc.refused {
+				require.NoError(t, err)
+				require.Equal(t, before.InboxSize+1, f.rollup(t, rollupID).InboxSize)
+				return
+			}
+			require.ErrorIs(t, err, types.ErrDenomNotHeld)
+			require.Contains(t, err.Error(), "holds unat and uusdc, the entry carries uatom")
+			require.Equal(t, before, f.rollup(t, rollupID))
+			has, err := f.keeper.Inbox.Has(f.ctx, collections.Join(rollupID, uint64(0)))
+			require.NoError(t, err)
+			require.False(t, has)
+			require.Empty(t, typedEvents[*types.EventInboxMessageAppended](t, f.ctx))
+		})
+	}
+}

@@ -9,12 +9,35 @@ import (
 // IsEmpty reports whether no layout was declared (nil or all fields zero):
 // such a rollup has no exodus of L2 balances.
 func (l *ExitLayout) IsEmpty() bool {
-	return l == nil || (l.Name == "" && l.Depth == 0 && l.Denom == "")
+	return l == nil || (l.Name == "" && l.Depth == 0 && l.Denom == "" && l.QuoteDenom == "")
+}
+
+// Holds reports whether a rollup with this layout holds denom: the
+// layout's denom or, for a two-denom layout, its quote denom. An empty
+// layout holds none (its rollup's own circuit decides what it credits).
+func (l *ExitLayout) Holds(denom string) bool {
+	if l.IsEmpty() || denom == "" {
+		return false
+	}
+	return denom == l.Denom || denom == l.QuoteDenom
+}
+
+// HeldDenoms lists the denoms the layout holds, its denom first.
+func (l *ExitLayout) HeldDenoms() []string {
+	if l.IsEmpty() {
+		return nil
+	}
+	if l.QuoteDenom == "" {
+		return []string{l.Denom}
+	}
+	return []string{l.Denom, l.QuoteDenom}
 }
 
 // Validate checks a declared layout against the bounds of
 // protocol/exit.go: name of 1-32 chars of [a-z0-9-], depth 1..32, a valid
-// denom. An empty layout is valid.
+// denom, and a quote denom that is valid and distinct from the denom if
+// set. payments-v1 holds one denom (no quote denom); exchange-v1 holds two
+// (a quote denom is required). An empty layout is valid.
 func (l *ExitLayout) Validate() error {
 	if l.IsEmpty() {
 		return nil
@@ -33,6 +56,24 @@ func (l *ExitLayout) Validate() error {
 	}
 	if err := sdk.ValidateDenom(l.Denom); err != nil {
 		return ErrInvalidExitLayout.Wrapf("denom: %s", err)
+	}
+	if l.QuoteDenom != "" {
+		if err := sdk.ValidateDenom(l.QuoteDenom); err != nil {
+			return ErrInvalidExitLayout.Wrapf("quote denom: %s", err)
+		}
+		if l.QuoteDenom == l.Denom {
+			return ErrInvalidExitLayout.Wrapf("quote denom %q is the denom: a two-denom layout holds two distinct denoms", l.QuoteDenom)
+		}
+	}
+	switch l.Name {
+	case protocol.ExitLayoutPaymentsV1:
+		if l.QuoteDenom != "" {
+			return ErrInvalidExitLayout.Wrapf("%s holds one denom: no quote denom", l.Name)
+		}
+	case protocol.ExitLayoutExchangeV1:
+		if l.QuoteDenom == "" {
+			return ErrInvalidExitLayout.Wrapf("%s holds two denoms: a quote denom is required", l.Name)
+		}
 	}
 	return nil
 }

@@ -30,6 +30,13 @@ func TestExitLayout_Validate(t *testing.T) {
 		{"depth 33", &types.ExitLayout{Name: "payments-v1", Depth: 33, Denom: "unat"}, false},
 		{"no denom", &types.ExitLayout{Name: "payments-v1", Depth: 20}, false},
 		{"bad denom", &types.ExitLayout{Name: "payments-v1", Depth: 20, Denom: "1unat"}, false},
+		{"exchange-v1", &types.ExitLayout{Name: "exchange-v1", Depth: 20, Denom: "unat", QuoteDenom: "uusdc"}, true},
+		{"exchange-v1 without quote denom", &types.ExitLayout{Name: "exchange-v1", Depth: 20, Denom: "unat"}, false},
+		{"payments-v1 with a quote denom", &types.ExitLayout{Name: "payments-v1", Depth: 20, Denom: "unat", QuoteDenom: "uusdc"}, false},
+		{"quote denom equals denom", &types.ExitLayout{Name: "exchange-v1", Depth: 20, Denom: "unat", QuoteDenom: "unat"}, false},
+		{"bad quote denom", &types.ExitLayout{Name: "exchange-v1", Depth: 20, Denom: "unat", QuoteDenom: "1usdc"}, false},
+		{"another layout may hold two", &types.ExitLayout{Name: "other-v1", Depth: 20, Denom: "unat", QuoteDenom: "uusdc"}, true},
+		{"only a quote denom", &types.ExitLayout{QuoteDenom: "uusdc"}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -53,4 +60,20 @@ func TestMsgRegisterRollup_ValidatesTheExitLayout(t *testing.T) {
 	require.ErrorIs(t, msg.Validate(ac), types.ErrInvalidExitLayout)
 	msg.ExitLayout.Depth = 20
 	require.NoError(t, msg.Validate(ac))
+}
+
+func TestExitLayout_HoldsItsDenoms(t *testing.T) {
+	one := &types.ExitLayout{Name: "payments-v1", Depth: 20, Denom: "unat"}
+	two := &types.ExitLayout{Name: "exchange-v1", Depth: 20, Denom: "unat", QuoteDenom: "uusdc"}
+	require.True(t, one.Holds("unat"))
+	require.False(t, one.Holds("uusdc"))
+	require.False(t, one.Holds(""), "an empty quote denom holds nothing")
+	require.True(t, two.Holds("unat"))
+	require.True(t, two.Holds("uusdc"))
+	require.False(t, two.Holds("uatom"))
+	require.Equal(t, []string{"unat"}, one.HeldDenoms())
+	require.Equal(t, []string{"unat", "uusdc"}, two.HeldDenoms())
+	var none *types.ExitLayout
+	require.False(t, none.Holds("unat"))
+	require.Nil(t, none.HeldDenoms())
 }

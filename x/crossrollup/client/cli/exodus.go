@@ -37,7 +37,12 @@ leaf (index, L2 address, balance, nonce), its Merkle siblings, the L1
 recipient, and the L2 key's signature authorising that recipient. A leaf
 exits once. A leaf_index of 18446744073709551615 claims only the exit
 credits refunds left the address. Any account may submit the claim (--from
-pays the fees); the recipient is the one the L2 key signed.`,
+pays the fees); the recipient is the one the L2 key signed.
+
+For a two-denom layout (exchange-v1) the file also carries quote_balance,
+shares and the pool record (pool_reserve_base, pool_reserve_quote,
+pool_total_shares), and the claim is paid in both denoms: the balances plus
+the shares' part of the reserves.`,
 		Example: "nativechaind tx crossrollup exodus-withdraw payments --proof-file exit.json --from alice",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -89,6 +94,9 @@ func ExodusMsgFromProofFile(bz []byte, rollupID, sender string) (*types.MsgExodu
 	msg := &types.MsgExodusWithdraw{
 		Sender: sender, RollupId: rollupID, LeafIndex: f.LeafIndex, Balance: f.Balance,
 		Nonce: f.Nonce, Recipient: f.Recipient,
+		// The two-denom (exchange-v1) values; absent from a payments-v1 file.
+		QuoteBalance: f.QuoteBalance, Shares: f.Shares, PoolReserveBase: f.PoolReserveBase,
+		PoolReserveQuote: f.PoolReserveQuote, PoolTotalShares: f.PoolTotalShares,
 	}
 	var err error
 	if msg.StateRoot, err = hexField("state_root", f.StateRoot); err != nil {

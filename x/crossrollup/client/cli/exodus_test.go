@@ -41,6 +41,26 @@ func TestExodusMsgFromProofFile_ReadsEveryField(t *testing.T) {
 	}, msg)
 }
 
+func TestExodusMsgFromProofFile_ReadsTheTwoDenomFields(t *testing.T) {
+	bz := proofFile(t, func(f *protocol.ExitProofFile) {
+		f.RollupID = "exchange"
+		f.QuoteBalance, f.Shares = "40", "5"
+		f.PoolReserveBase, f.PoolReserveQuote, f.PoolTotalShares = "1000", "2000", "10"
+	})
+	msg, err := cli.ExodusMsgFromProofFile(bz, "exchange", "native1sender")
+	require.NoError(t, err)
+	require.Equal(t, "300", msg.Balance)
+	require.Equal(t, "40", msg.QuoteBalance)
+	require.Equal(t, "5", msg.Shares)
+	require.Equal(t, "1000", msg.PoolReserveBase)
+	require.Equal(t, "2000", msg.PoolReserveQuote)
+	require.Equal(t, "10", msg.PoolTotalShares)
+
+	// A payments-v1 file writes none of them: its JSON is unchanged.
+	require.NotContains(t, string(proofFile(t, nil)), "quote")
+	require.NotContains(t, string(proofFile(t, nil)), "pool")
+}
+
 func TestExodusMsgFromProofFile_RefusesBadFiles(t *testing.T) {
 	tests := []struct {
 		name    string

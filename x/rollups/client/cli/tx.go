@@ -31,21 +31,22 @@ import (
 
 // Flag names of the rollups tx commands.
 const (
-	FlagVKFile        = "vk-file"
-	FlagGenesisRoot   = "genesis-root"
-	FlagOperators     = "operators"
-	FlagBond          = "bond"
-	FlagMaxBatchBytes = "max-batch-bytes"
-	FlagIndex         = "index"
-	FlagNewRoot       = "new-root"
-	FlagDataFile      = "data-file"
-	FlagInboxConsumed = "inbox-consumed"
-	FlagOutboxFile    = "outbox-file"
-	FlagProofFile     = "proof-file"
-	FlagL2TxCount     = "l2-tx-count"
-	FlagExitLayout    = "exit-layout"
-	FlagExitDepth     = "exit-depth"
-	FlagExitDenom     = "exit-denom"
+	FlagVKFile         = "vk-file"
+	FlagGenesisRoot    = "genesis-root"
+	FlagOperators      = "operators"
+	FlagBond           = "bond"
+	FlagMaxBatchBytes  = "max-batch-bytes"
+	FlagIndex          = "index"
+	FlagNewRoot        = "new-root"
+	FlagDataFile       = "data-file"
+	FlagInboxConsumed  = "inbox-consumed"
+	FlagOutboxFile     = "outbox-file"
+	FlagProofFile      = "proof-file"
+	FlagL2TxCount      = "l2-tx-count"
+	FlagExitLayout     = "exit-layout"
+	FlagExitDepth      = "exit-depth"
+	FlagExitDenom      = "exit-denom"
+	FlagExitQuoteDenom = "exit-quote-denom"
 )
 
 // stateRootBytes is the length of a state root: one canonical BN254
@@ -109,7 +110,8 @@ unconsumed deposits are still refunded, but L2 balances cannot exit.`,
 	cmd.Flags().Uint64(FlagMaxBatchBytes, 0, "cap on one batch's data in bytes (0: the chain-wide cap)")
 	cmd.Flags().String(FlagExitLayout, "", "state layout for exodus proofs, e.g. payments-v1 (default: none)")
 	cmd.Flags().Uint32(FlagExitDepth, 0, "state-tree depth of the exit layout, 1-32")
-	cmd.Flags().String(FlagExitDenom, "", "denom exodus pays L2 balances in")
+	cmd.Flags().String(FlagExitDenom, "", "denom exodus pays L2 balances in (the base denom of a two-denom layout)")
+	cmd.Flags().String(FlagExitQuoteDenom, "", "second denom of a two-denom exit layout (required by exchange-v1, refused by payments-v1)")
 	mustMarkRequired(cmd, FlagVKFile, FlagGenesisRoot, FlagBond)
 	flags.AddTxFlagsToCmd(cmd)
 	return cmd
@@ -154,18 +156,23 @@ func registerMsg(cmd *cobra.Command, signer, rollupID string) (*types.MsgRegiste
 }
 
 // exitLayoutFlags reads --exit-layout, --exit-depth and --exit-denom: all
-// three or none.
+// three or none; --exit-quote-denom adds the second denom of a two-denom
+// layout and needs the other three. The chain checks which layouts take it.
 func exitLayoutFlags(cmd *cobra.Command) (*types.ExitLayout, error) {
 	name, _ := cmd.Flags().GetString(FlagExitLayout)
 	depth, _ := cmd.Flags().GetUint32(FlagExitDepth)
 	denom, _ := cmd.Flags().GetString(FlagExitDenom)
+	quote, _ := cmd.Flags().GetString(FlagExitQuoteDenom)
 	if name == "" && depth == 0 && denom == "" {
+		if quote != "" {
+			return nil, fmt.Errorf("--%s needs --%s, --%s and --%s", FlagExitQuoteDenom, FlagExitLayout, FlagExitDepth, FlagExitDenom)
+		}
 		return nil, nil
 	}
 	if name == "" || depth == 0 || denom == "" {
 		return nil, fmt.Errorf("--%s, --%s and --%s go together", FlagExitLayout, FlagExitDepth, FlagExitDenom)
 	}
-	return &types.ExitLayout{Name: name, Depth: depth, Denom: denom}, nil
+	return &types.ExitLayout{Name: name, Depth: depth, Denom: denom, QuoteDenom: quote}, nil
 }
 
 // NewSubmitBatchCmd returns `submit-batch [rollup-id]`: MsgSubmitBatch.

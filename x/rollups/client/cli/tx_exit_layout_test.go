@@ -18,6 +18,15 @@ func TestRegisterCmd_ReadsTheExitLayout(t *testing.T) {
 	require.Equal(t, &types.ExitLayout{Name: "payments-v1", Depth: 20, Denom: "unat"}, msg.(*types.MsgRegisterRollup).ExitLayout)
 }
 
+func TestRegisterCmd_ReadsATwoDenomExitLayout(t *testing.T) {
+	f := newFixture(t)
+	msg, err := f.run(cli.NewRegisterCmd(f.ac), "exchange",
+		"--vk-file", f.file("vk.bin", []byte{1}), "--genesis-root", rootOne, "--bond", "1unat",
+		"--exit-layout", "exchange-v1", "--exit-depth", "20", "--exit-denom", "unat", "--exit-quote-denom", "uusdc")
+	require.NoError(t, err)
+	require.Equal(t, &types.ExitLayout{Name: "exchange-v1", Depth: 20, Denom: "unat", QuoteDenom: "uusdc"}, msg.(*types.MsgRegisterRollup).ExitLayout)
+}
+
 func TestRegisterCmd_NoExitLayoutByDefault(t *testing.T) {
 	f := newFixture(t)
 	msg, err := f.run(cli.NewRegisterCmd(f.ac), "payments",
@@ -40,6 +49,10 @@ func TestRegisterCmd_RejectsABadExitLayout(t *testing.T) {
 		{"depth above 32", []string{"--exit-layout", "payments-v1", "--exit-depth", "33", "--exit-denom", "unat"}, "", types.ErrInvalidExitLayout},
 		{"upper-case name", []string{"--exit-layout", "Payments", "--exit-depth", "20", "--exit-denom", "unat"}, "", types.ErrInvalidExitLayout},
 		{"bad denom", []string{"--exit-layout", "payments-v1", "--exit-depth", "20", "--exit-denom", "1!"}, "", types.ErrInvalidExitLayout},
+		{"quote denom alone", []string{"--exit-quote-denom", "uusdc"}, "needs", nil},
+		{"quote denom on payments-v1", []string{"--exit-layout", "payments-v1", "--exit-depth", "20", "--exit-denom", "unat", "--exit-quote-denom", "uusdc"}, "", types.ErrInvalidExitLayout},
+		{"exchange-v1 without quote denom", []string{"--exit-layout", "exchange-v1", "--exit-depth", "20", "--exit-denom", "unat"}, "", types.ErrInvalidExitLayout},
+		{"quote denom equals denom", []string{"--exit-layout", "exchange-v1", "--exit-depth", "20", "--exit-denom", "unat", "--exit-quote-denom", "unat"}, "", types.ErrInvalidExitLayout},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
