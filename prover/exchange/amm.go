@@ -1,0 +1,101 @@
+package exchange
+
+import (
+	"errors"
+	"math/big"
+
+	"github.com/nativechain/nativechain/protocol/exchangev1"
+)
+
+// Pool-rule errors (spec section 3).
+var (
+	ErrPoolEmpty   = errors.New("exchange: the pool is empty")
+	ErrZeroAmount  = errors.New("exchange: zero amount")
+	ErrSlippage    = errors.New("exchange: output below the minimum")
+	ErrOverflow    = errors.New("exchange: amount out of the 128-bit range")
+	ErrInsufficent = errors.New("exchange: insufficient balance")
+)
+
+func mulDiv(a, b, d *big.Int) *big.Int {
+	return new(big.Int).Quo(new(big.Int).Mul(a, b), d)
+}
+
+func fits(vs ...*big.Int) bool {
+	for _, v := range vs {
+		if v.Sign() < 0 || v.Cmp(exchangev1.MaxAmount) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func nz(v *big.Int) *big.Int {
+	if v == nil {
+		return new(big.Int)
+	}
+	return v
+}
+
+// reserves are the pool's (in, out) reserves for an input side.
+func reserves(p exchangev1.Pool, side uint8) (rIn, rOut *big.Int) {
+	if side == 1 {
+		return nz(p.ReserveQuote), nz(p.ReserveBase)
+	}
+	return nz(p.ReserveBase), nz(p.ReserveQuote)
+}
+
+// swapOut is floor(x·(10000−f)·rOut / (rIn·10000 + x·(10000−f))), refused
+// below max(minOut, 1).
+func swapOut(p exchangev1.Pool, side uint8, x, minOut *big.Int, feeBps uint32) (*big.Int, error) {
+	rIn, rOut := reserves(p, side)
+	if rIn.Sign() == 0 || rOut.Sign() == 0 {
+		return nil, ErrPoolEmpty
+	}
+	if x.Sign() <= 0 || !fits(x) {
+		return nil, ErrZeroAmount
+	}
+	if !fits(new(big.Int).Add(rIn, x)) {
+		return nil, ErrOverflow
+	}
+	xf := new(big.Int).Mul(x, big.NewInt(int64(bps-feeBps)))
+	den := new(big.Int).Add(new(big.Int).Mul(rIn, big.NewInt(bps)), xf)
+	out := mulDiv(xf, rOut, den)
+	if out.Sign() == 0 || out.Cmp(nz(minOut)) < 0 {
+		return nil, ErrSlippage
+	}
+	return out, nil
+}
+
+// applySwap moves x in and out out of the pool.
+func applySwap(p *exchangev1.Pool, side uint8, x, out *big.Int) {
+	rIn, rOut := reserves(*p, side)
+	rIn, rOut = new(big.Int).Add(rIn, x), new(big.Int).Sub(rOut, out)
+	if side == 1 {
+		p.ReserveQuote, p.ReserveBase = rIn, rOut
+	} else {
+		p.ReserveBase, p.ReserveQuote = rIn, rOut
+	}
+}
+
+// addShares is the shares minted for (b, q) and which of the two bounds
+// gave it (1: quote's). Both bounds must be below 2^128 (the circuit's
+// range for them).
+func addShares(p exchangev1.Pool, b, q *big.Int) (minted *big.Int, quoteBound bool, err error) {
+	s := nz(p.TotalShares)
+	if s.Sign() == 0 {
+		return new(big.Int).Set(b), false, nil
+	}
+	y1, y2 := mulDiv(b, s, nz(p.ReserveBase)), mulDiv(q, s, nz(p.ReserveQuote))
+	if !fits(y1, y2) {
+		return nil, false, ErrOverflow
+	}
+	if y2.Cmp(y1) < 0 {
+		return y2, true, nil
+	}
+	return y1, false, nil
+}
+
+// removeOut is what s shares take out.
+func removeOut(p exchangev1.Pool, s *big.Int) (base, quote *big.Int) {
+	return mulDiv(s, nz(p.ReserveBase), p.TotalShares), mulDiv(s, nz(p.ReserveQuote), p.TotalShares)
+}

@@ -1,0 +1,251 @@
+package exchange
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/exchangev1"
+	"github.com/nativechain/nativechain/prover/rollupkit"
+)
+
+// builder accumulates one batch.
+type builder struct {
+	s          *State
+	ctx        rollupkit.BatchContext
+	domain     fr.Element
+	batch      *rollupkit.Batch
+	records    []Record
+	slots      []SlotWitness
+	subroots   []frontend.Variable
+	accRoot    fr.Element
+	pool       exchangev1.Pool // the pool now
+	pool0      exchangev1.Pool // the pool before the batch
+	inboxAfter fr.Element
+}
+
+// BuildBatch applies, in order, as many unconsumed inbox entries as fit and
+// then the transactions, one slot each, and returns the batch with its
+// witness. Transactions that break a rule are rejected and left out; inbox
+// entries never fail (spec section 5). The state advances.
+func (s *State) BuildBatch(ctx rollupkit.BatchContext, inbox []protocol.InboxEntry, txs []Tx) (*rollupkit.Batch, error) {
+	b := &builder{s: s, ctx: ctx, domain: exchangev1.Domain(ctx.ChainID, ctx.RollupID), inboxAfter: ctx.InboxBefore,
+		batch: &rollupkit.Batch{Rejected: map[int]error{}}}
+	var err error
+	if b.batch.PrevRoot, err = s.Root(); err != nil {
+		return nil, err
+	}
+	if b.accRoot, err = s.tree.Root(); err != nil {
+		return nil, err
+	}
+	if b.pool, err = s.Pool(); err != nil {
+		return nil, err
+	}
+	b.pool0 = b.pool
+	if b.subroots, err = s.subroots(); err != nil {
+		return nil, err
+	}
+	for i := 0; i < len(inbox) && len(b.slots) < s.p.Slots; i++ {
+		if err := b.consume(inbox[i]); err != nil {
+			return nil, err
+		}
+	}
+	for i := 0; i < len(txs) && len(b.slots) < s.p.Slots; i++ {
+		if err := b.apply(&txs[i]); err != nil {
+			b.batch.Rejected[i] = err
+			continue
+		}
+		b.batch.Included = append(b.batch.Included, i)
+	}
+	for len(b.slots) < s.p.Slots {
+		if err := b.slot(op{}); err != nil {
+			return nil, err
+		}
+	}
+	return b.finish()
+}
+
+// op is one slot's effect: its record, the account and pool after it, and
+// the entries it consumes and emits.
+type op struct {
+	r          Record
+	min1, min2 *big.Int
+	minBit     bool
+	acc        *exchangev1.Account // the account after (nil: untouched)
+	create     bool
+	pool       *exchangev1.Pool // the pool after (nil: unchanged)
+	in         *protocol.InboxEntry
+	out        *protocol.OutboxEntry
+	toL1       bool
+	sig        *Signature
+}
+
+func (b *builder) sideOf(denom string) (uint8, bool) {
+	switch denom {
+	case b.s.p.BaseDenom:
+		return 0, true
+	case b.s.p.QuoteDenom:
+		return 1, true
+	}
+	return 0, false
+}
+
+// consume takes one inbox entry: skip, call swap, credit or refund.
+func (b *builder) consume(e protocol.InboxEntry) error {
+	b.batch.InboxConsumed++
+	b.inboxAfter = protocol.InboxAccumulate(b.inboxAfter, e)
+	amt := e.Amount.BigInt()
+	if amt.Sign() == 0 {
+		return b.slot(op{r: Record{Kind: KindSkip}, in: &e})
+	}
+	side, known := b.sideOf(e.Denom)
+	isMsg := e.Kind == protocol.InboxKindCrossRollupMessage
+	if known && (isMsg || e.Kind == protocol.InboxKindL1Call) && len(e.Payload) > 0 {
+		if o, ok := b.callSwap(e, side, amt); ok {
+			return b.slot(o)
+		}
+	} else if known && (isMsg || e.Kind == protocol.InboxKindDeposit || e.Kind == protocol.InboxKindRefund) {
+		if idx, create, pk, err := b.s.recipientIndex(e.Recipient); err == nil {
+			a, err := b.s.Account(idx)
+			if err != nil {
+				return err
+			}
+			if create {
+				a.Key = pk
+			}
+			if bal := balance(&a, side); fits(new(big.Int).Add(*bal, amt)) {
+				*bal = new(big.Int).Add(*bal, amt)
+				return b.slot(op{r: Record{Kind: KindCredit, Side: side, Account: idx, V1: amt}, acc: &a, create: create, in: &e})
+			}
+		}
+	}
+	toL1 := e.Kind == protocol.InboxKindDeposit || e.Kind == protocol.InboxKindL1Call
+	out := protocol.OutboxEntry{Kind: protocol.OutboxKindWithdrawal, Sender: e.Recipient, Recipient: e.Sender, Denom: e.Denom, Amount: e.Amount}
+	if !toL1 {
+		out.Kind, out.DestRollupID, out.Payload = protocol.OutboxKindCrossRollupMessage, e.SourceRollupID, e.Payload
+	}
+	return b.slot(op{r: Record{Kind: KindRefund, V1: amt}, in: &e, out: &out, toL1: toL1})
+}
+
+// callSwap is the swap an inbox call asks for, if it decodes and succeeds.
+func (b *builder) callSwap(e protocol.InboxEntry, side uint8, x *big.Int) (op, bool) {
+	p := b.s.p
+	call, err := exchangev1.DecodeSwapCall(e.Payload)
+	if err != nil || call.OutDenomDigest != exchangev1.DenomDigestBytes(p.denom(1-side)) {
+		return op{}, false
+	}
+	out, err := swapOut(b.pool, side, x, call.MinOut, p.FeeBps)
+	if err != nil {
+		return op{}, false
+	}
+	oe := protocol.OutboxEntry{Kind: protocol.OutboxKindWithdrawal, Sender: e.Recipient, Recipient: call.Recipient,
+		DestRollupID: call.DestRollup, Denom: p.denom(1 - side)}
+	if call.DestRollup != "" {
+		oe.Kind = protocol.OutboxKindCrossRollupMessage
+	}
+	oe.Amount, _ = protocol.Uint128FromBig(out)
+	if oe.Validate() != nil {
+		return op{}, false
+	}
+	pool := b.pool
+	applySwap(&pool, side, x, out)
+	return op{r: Record{Kind: KindCallSwap, Side: side, V1: x, V2: out}, min1: call.MinOut, pool: &pool, in: &e, out: &oe}, true
+}
+
+func balance(a *exchangev1.Account, side uint8) **big.Int {
+	if side == 1 {
+		return &a.Quote
+	}
+	return &a.Base
+}
+
+// apply checks and executes a signed transaction.
+func (b *builder) apply(tx *Tx) error {
+	p := b.s.p
+	if err := tx.validateShape(); err != nil {
+		return err
+	}
+	if uint64(tx.Account) >= b.s.tree.Capacity() {
+		return fmt.Errorf("%w: account %d out of the tree", ErrTx, tx.Account)
+	}
+	a, err := b.s.Account(tx.Account)
+	if err != nil {
+		return err
+	}
+	if !exists(a) || tx.Nonce != a.Nonce || a.Nonce == 1<<exchangev1.NonceBits-1 {
+		return fmt.Errorf("%w: no account, or nonce %d (account at %d)", ErrTx, tx.Nonce, a.Nonce)
+	}
+	if !a.Key.Verify(tx.Sig, b.domain, tx.Message(a.Key, p)...) {
+		return fmt.Errorf("%w: bad signature", ErrTx)
+	}
+	x, pool := tx.Amount1, b.pool
+	o := op{r: Record{Kind: tx.Kind, Side: tx.Side, Account: tx.Account, V1: x}, min1: tx.Min1, min2: tx.Min2, sig: &tx.Sig, acc: &a, pool: &pool}
+	debit := func(bal **big.Int, v *big.Int) error {
+		if (*bal).Cmp(v) < 0 {
+			return ErrInsufficent
+		}
+		*bal = new(big.Int).Sub(*bal, v)
+		return nil
+	}
+	credit := func(bal **big.Int, v *big.Int) error {
+		*bal = new(big.Int).Add(*bal, v)
+		if !fits(*bal) {
+			return ErrOverflow
+		}
+		return nil
+	}
+	var errs []error
+	switch tx.Kind {
+	case KindSwap:
+		out, err := swapOut(pool, tx.Side, x, tx.Min1, p.FeeBps)
+		if err != nil {
+			return err
+		}
+		o.r.V2 = out
+		applySwap(&pool, tx.Side, x, out)
+		errs = append(errs, debit(balance(&a, tx.Side), x), credit(balance(&a, 1-tx.Side), out))
+	case KindAdd:
+		q := nz(tx.Amount2)
+		if q.Sign() == 0 {
+			return ErrZeroAmount
+		}
+		minted, quoteBound, err := addShares(pool, x, q)
+		if err != nil {
+			return err
+		}
+		if minted.Sign() == 0 || minted.Cmp(nz(tx.Min1)) < 0 {
+			return ErrSlippage
+		}
+		o.r.V2, o.r.V3, o.minBit = q, minted, quoteBound
+		errs = append(errs, debit(&a.Base, x), debit(&a.Quote, q), credit(&a.Shares, minted),
+			credit(&pool.ReserveBase, x), credit(&pool.ReserveQuote, q), credit(&pool.TotalShares, minted))
+	case KindRemove:
+		if err := debit(&a.Shares, x); err != nil {
+			return err
+		}
+		ob, oq := removeOut(pool, x)
+		if ob.Cmp(nz(tx.Min1)) < 0 || oq.Cmp(nz(tx.Min2)) < 0 {
+			return ErrSlippage
+		}
+		o.r.V2, o.r.V3 = ob, oq
+		errs = append(errs, credit(&a.Base, ob), credit(&a.Quote, oq),
+			debit(&pool.ReserveBase, ob), debit(&pool.ReserveQuote, oq), debit(&pool.TotalShares, x))
+	case KindWithdraw:
+		out := tx.OutboxEntry(a.Key, p)
+		if err := out.Validate(); err != nil {
+			return err
+		}
+		o.out, o.pool = &out, nil
+		errs = append(errs, debit(balance(&a, tx.Side), x))
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	a.Nonce++
+	return b.slot(o)
+}

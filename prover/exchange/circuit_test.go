@@ -1,0 +1,26 @@
+package exchange
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/exchangev1"
+)
+
+func TestCircuit_SmokeDepositAddSwap(t *testing.T) {
+	f := newFixture(t, 4)
+	b := f.build([]protocol.InboxEntry{f.deposit(0, "unat", 1_000_000), f.deposit(0, "uusdc", 2_000_000)},
+		f.tx(0, Tx{Kind: KindAdd, Amount1: big10(100_000), Amount2: big10(200_000), Min1: big10(1)}))
+	require.Empty(t, b.Rejected)
+	require.NoError(t, solved(t, f.p, b))
+	payload, err := exchangev1.NewSwapCall("uusdc", big10(1), "payments", make([]byte, 32)).Encode()
+	require.NoError(t, err)
+	b = f.build([]protocol.InboxEntry{f.call(protocol.InboxKindCrossRollupMessage, "unat", 1000, payload)},
+		f.tx(0, Tx{Kind: KindSwap, Amount1: big10(5000), Min1: big10(1)}),
+		f.tx(0, Tx{Kind: KindWithdraw, Side: 1, Amount1: big10(7), Nonce: 1, Recipient: []byte("l1-recipient")}))
+	require.Empty(t, b.Rejected)
+	require.Len(t, b.Outbox, 2)
+	require.NoError(t, solved(t, f.p, b))
+}
