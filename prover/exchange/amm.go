@@ -66,15 +66,48 @@ func swapOut(p exchangev1.Pool, side uint8, x, minOut *big.Int, feeBps uint32) (
 	return out, nil
 }
 
-// applySwap moves x in and out out of the pool.
-func applySwap(p *exchangev1.Pool, side uint8, x, out *big.Int) {
-	rIn, rOut := reserves(*p, side)
-	rIn, rOut = new(big.Int).Add(rIn, x), new(big.Int).Sub(rOut, out)
-	if side == 1 {
-		p.ReserveQuote, p.ReserveBase = rIn, rOut
-	} else {
-		p.ReserveBase, p.ReserveQuote = rIn, rOut
+// applyRecord applies a record's effect to its account and the pool, as
+// the circuit does; the caller checks the ranges (fits) afterwards.
+func applyRecord(a *exchangev1.Account, p *exchangev1.Pool, r Record) {
+	add := func(dst **big.Int, v *big.Int, sign int64) {
+		*dst = new(big.Int).Add(nz(*dst), new(big.Int).Mul(nz(v), big.NewInt(sign)))
 	}
+	switch r.Kind {
+	case KindSwap, KindCallSwap:
+		if r.Kind == KindSwap {
+			add(balance(a, r.Side), r.V1, -1)
+			add(balance(a, 1-r.Side), r.V2, 1)
+		}
+		rIn, rOut := &p.ReserveBase, &p.ReserveQuote
+		if r.Side == 1 {
+			rIn, rOut = rOut, rIn
+		}
+		add(rIn, r.V1, 1)
+		add(rOut, r.V2, -1)
+	case KindAdd, KindRemove: // (base, quote, shares) move from the account to the pool, or back
+		sign, v := int64(1), [3]*big.Int{r.V1, r.V2, r.V3}
+		if r.Kind == KindRemove {
+			sign, v = -1, [3]*big.Int{r.V2, r.V3, r.V1}
+		}
+		for i, dst := range []**big.Int{&p.ReserveBase, &p.ReserveQuote, &p.TotalShares, &a.Base, &a.Quote} {
+			add(dst, v[i%3], sign*(1-2*int64(i/3)))
+		}
+		add(&a.Shares, v[2], sign)
+	case KindWithdraw:
+		add(balance(a, r.Side), r.V1, -1)
+	case KindCredit:
+		add(balance(a, r.Side), r.V1, 1)
+	}
+	if r.Kind >= KindSwap && r.Kind <= KindWithdraw {
+		a.Nonce++
+	}
+}
+
+func balance(a *exchangev1.Account, side uint8) **big.Int {
+	if side == 1 {
+		return &a.Quote
+	}
+	return &a.Base
 }
 
 // addShares is the shares minted for (b, q) and which of the two bounds

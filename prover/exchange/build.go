@@ -73,9 +73,9 @@ func (s *State) BuildBatch(ctx rollupkit.BatchContext, inbox []protocol.InboxEnt
 type op struct {
 	r          Record
 	min1, min2 *big.Int
-	minBit     bool
 	acc        *exchangev1.Account // the account after (nil: untouched)
 	create     bool
+	minBit     bool             // add: the quote bound gave the shares
 	pool       *exchangev1.Pool // the pool after (nil: unchanged)
 	in         *protocol.InboxEntry
 	out        *protocol.OutboxEntry
@@ -109,16 +109,16 @@ func (b *builder) consume(e protocol.InboxEntry) error {
 		}
 	} else if known && (isMsg || e.Kind == protocol.InboxKindDeposit || e.Kind == protocol.InboxKindRefund) {
 		if idx, create, pk, err := b.s.recipientIndex(e.Recipient); err == nil {
-			a, err := b.s.Account(idx)
+			o, err := b.effect(Record{Kind: KindCredit, Side: side, Account: idx, V1: amt})
 			if err != nil {
 				return err
 			}
 			if create {
-				a.Key = pk
+				o.acc.Key, o.create = pk, true
 			}
-			if bal := balance(&a, side); fits(new(big.Int).Add(*bal, amt)) {
-				*bal = new(big.Int).Add(*bal, amt)
-				return b.slot(op{r: Record{Kind: KindCredit, Side: side, Account: idx, V1: amt}, acc: &a, create: create, in: &e})
+			if fits(o.acc.Base, o.acc.Quote) {
+				o.in = &e
+				return b.slot(o)
 			}
 		}
 	}
@@ -128,6 +128,14 @@ func (b *builder) consume(e protocol.InboxEntry) error {
 		out.Kind, out.DestRollupID, out.Payload = protocol.OutboxKindCrossRollupMessage, e.SourceRollupID, e.Payload
 	}
 	return b.slot(op{r: Record{Kind: KindRefund, V1: amt}, in: &e, out: &out, toL1: toL1})
+}
+
+// effect is the op of r on the current account and pool (ranges unchecked).
+func (b *builder) effect(r Record) (op, error) {
+	a, err := b.s.Account(r.Account)
+	pool := b.pool
+	applyRecord(&a, &pool, r)
+	return op{r: r, acc: &a, pool: &pool}, err
 }
 
 // callSwap is the swap an inbox call asks for, if it decodes and succeeds.
@@ -150,16 +158,9 @@ func (b *builder) callSwap(e protocol.InboxEntry, side uint8, x *big.Int) (op, b
 	if oe.Validate() != nil {
 		return op{}, false
 	}
-	pool := b.pool
-	applySwap(&pool, side, x, out)
-	return op{r: Record{Kind: KindCallSwap, Side: side, V1: x, V2: out}, min1: call.MinOut, pool: &pool, in: &e, out: &oe}, true
-}
-
-func balance(a *exchangev1.Account, side uint8) **big.Int {
-	if side == 1 {
-		return &a.Quote
-	}
-	return &a.Base
+	o, _ := b.effect(Record{Kind: KindCallSwap, Side: side, V1: x, V2: out})
+	o.acc, o.min1, o.in, o.out = nil, call.MinOut, &e, &oe
+	return o, true
 }
 
 // apply checks and executes a signed transaction.
@@ -181,71 +182,45 @@ func (b *builder) apply(tx *Tx) error {
 	if !a.Key.Verify(tx.Sig, b.domain, tx.Message(a.Key, p)...) {
 		return fmt.Errorf("%w: bad signature", ErrTx)
 	}
-	x, pool := tx.Amount1, b.pool
-	o := op{r: Record{Kind: tx.Kind, Side: tx.Side, Account: tx.Account, V1: x}, min1: tx.Min1, min2: tx.Min2, sig: &tx.Sig, acc: &a, pool: &pool}
-	debit := func(bal **big.Int, v *big.Int) error {
-		if (*bal).Cmp(v) < 0 {
-			return ErrInsufficent
-		}
-		*bal = new(big.Int).Sub(*bal, v)
-		return nil
-	}
-	credit := func(bal **big.Int, v *big.Int) error {
-		*bal = new(big.Int).Add(*bal, v)
-		if !fits(*bal) {
-			return ErrOverflow
-		}
-		return nil
-	}
-	var errs []error
+	r, x := Record{Kind: tx.Kind, Side: tx.Side, Account: tx.Account, V1: tx.Amount1}, tx.Amount1
+	var out *protocol.OutboxEntry
+	var quoteBound bool
 	switch tx.Kind {
 	case KindSwap:
-		out, err := swapOut(pool, tx.Side, x, tx.Min1, p.FeeBps)
-		if err != nil {
+		if r.V2, err = swapOut(b.pool, tx.Side, x, tx.Min1, p.FeeBps); err != nil {
 			return err
 		}
-		o.r.V2 = out
-		applySwap(&pool, tx.Side, x, out)
-		errs = append(errs, debit(balance(&a, tx.Side), x), credit(balance(&a, 1-tx.Side), out))
 	case KindAdd:
-		q := nz(tx.Amount2)
-		if q.Sign() == 0 {
+		if r.V2 = nz(tx.Amount2); r.V2.Sign() == 0 {
 			return ErrZeroAmount
 		}
-		minted, quoteBound, err := addShares(pool, x, q)
-		if err != nil {
+		if r.V3, quoteBound, err = addShares(b.pool, x, r.V2); err != nil {
 			return err
 		}
-		if minted.Sign() == 0 || minted.Cmp(nz(tx.Min1)) < 0 {
+		if r.V3.Sign() == 0 || r.V3.Cmp(nz(tx.Min1)) < 0 {
 			return ErrSlippage
 		}
-		o.r.V2, o.r.V3, o.minBit = q, minted, quoteBound
-		errs = append(errs, debit(&a.Base, x), debit(&a.Quote, q), credit(&a.Shares, minted),
-			credit(&pool.ReserveBase, x), credit(&pool.ReserveQuote, q), credit(&pool.TotalShares, minted))
 	case KindRemove:
-		if err := debit(&a.Shares, x); err != nil {
-			return err
+		if a.Shares.Cmp(x) < 0 {
+			return ErrInsufficent
 		}
-		ob, oq := removeOut(pool, x)
-		if ob.Cmp(nz(tx.Min1)) < 0 || oq.Cmp(nz(tx.Min2)) < 0 {
+		if r.V2, r.V3 = removeOut(b.pool, x); r.V2.Cmp(nz(tx.Min1)) < 0 || r.V3.Cmp(nz(tx.Min2)) < 0 {
 			return ErrSlippage
 		}
-		o.r.V2, o.r.V3 = ob, oq
-		errs = append(errs, credit(&a.Base, ob), credit(&a.Quote, oq),
-			debit(&pool.ReserveBase, ob), debit(&pool.ReserveQuote, oq), debit(&pool.TotalShares, x))
 	case KindWithdraw:
-		out := tx.OutboxEntry(a.Key, p)
-		if err := out.Validate(); err != nil {
+		e := tx.OutboxEntry(a.Key, p)
+		if err := e.Validate(); err != nil {
 			return err
 		}
-		o.out, o.pool = &out, nil
-		errs = append(errs, debit(balance(&a, tx.Side), x))
+		out = &e
 	}
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
+	o, err := b.effect(r)
+	if err != nil {
+		return err
 	}
-	a.Nonce++
+	if !fits(o.acc.Base, o.acc.Quote, o.acc.Shares, o.pool.ReserveBase, o.pool.ReserveQuote, o.pool.TotalShares) {
+		return ErrInsufficent
+	}
+	o.min1, o.min2, o.sig, o.out, o.minBit = tx.Min1, tx.Min2, &tx.Sig, out, quoteBound
 	return b.slot(o)
 }

@@ -28,11 +28,15 @@ type fixture struct {
 	batch uint64
 }
 
-func newFixture(t *testing.T, slots int) *fixture {
-	p := Params{Depth: 4, Slots: slots}.WithDefaults()
+func mustOpen(t *testing.T, p Params) *State {
 	s, err := OpenState(dbm.NewMemDB(), p)
 	require.NoError(t, err)
-	f := &fixture{t: t, p: p, s: s}
+	return s
+}
+
+func newFixture(t *testing.T, slots int) *fixture {
+	p := Params{Depth: 4, Slots: slots}.WithDefaults()
+	f := &fixture{t: t, p: p, s: mustOpen(t, p)}
 	for i := range 3 {
 		f.keys = append(f.keys, NewPrivateKey([32]byte{byte(i + 1)}))
 	}

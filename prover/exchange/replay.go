@@ -2,7 +2,6 @@ package exchange
 
 import (
 	"fmt"
-	"math/big"
 
 	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/protocol/exchangev1"
@@ -28,53 +27,18 @@ func Replay(accounts map[uint32]*exchangev1.Account, pool *exchangev1.Pool, data
 			}
 			a = accounts[r.Account]
 		}
-		add := func(dst **big.Int, v *big.Int, sign int) {
-			if sign < 0 {
-				v = new(big.Int).Neg(v)
-			}
-			*dst = new(big.Int).Add(nz(*dst), v)
-		}
-		switch r.Kind {
-		case KindCredit, KindCallSwap, KindRefund, KindSkip:
+		if r.Kind >= KindCredit {
 			if consumed >= len(inbox) {
 				return 0, fmt.Errorf("%w: replay ran out of inbox entries", ErrData)
 			}
 			consumed++
 		}
-		switch r.Kind {
-		case KindSwap, KindCallSwap:
-			if r.Kind == KindSwap {
-				add(balance(a, r.Side), r.V1, -1)
-				add(balance(a, 1-r.Side), r.V2, 1)
+		if r.Kind == KindCredit && !exists(*a) {
+			if a.Key, err = paymentsv1.ParseAddress(inbox[consumed-1].Recipient); err != nil {
+				return 0, err
 			}
-			applySwap(pool, r.Side, r.V1, r.V2)
-		case KindAdd:
-			add(&a.Base, r.V1, -1)
-			add(&a.Quote, r.V2, -1)
-			add(&a.Shares, r.V3, 1)
-			add(&pool.ReserveBase, r.V1, 1)
-			add(&pool.ReserveQuote, r.V2, 1)
-			add(&pool.TotalShares, r.V3, 1)
-		case KindRemove:
-			add(&a.Shares, r.V1, -1)
-			add(&a.Base, r.V2, 1)
-			add(&a.Quote, r.V3, 1)
-			add(&pool.TotalShares, r.V1, -1)
-			add(&pool.ReserveBase, r.V2, -1)
-			add(&pool.ReserveQuote, r.V3, -1)
-		case KindWithdraw:
-			add(balance(a, r.Side), r.V1, -1)
-		case KindCredit:
-			if !exists(*a) {
-				if a.Key, err = paymentsv1.ParseAddress(inbox[consumed-1].Recipient); err != nil {
-					return 0, err
-				}
-			}
-			add(balance(a, r.Side), r.V1, 1)
 		}
-		if r.Kind >= KindSwap && r.Kind <= KindWithdraw {
-			a.Nonce++
-		}
+		applyRecord(a, pool, r)
 	}
 	return consumed, nil
 }
