@@ -139,37 +139,34 @@ func dummySign(domain fr.Element, msg []fr.Element) Signature {
 	return Signature{RX: R.X, RY: R.Y, S: *s}
 }
 
-// wireTx is Tx's JSON form: amounts as decimal strings, bytes as hex.
+// wireTx is Tx's JSON form: amounts as decimal strings, bytes as hex, the
+// signature as R.X || R.Y || S (96 bytes).
 type wireTx struct {
-	Kind       string `json:"kind"` // swap, add, remove, withdraw
-	Account    uint32 `json:"account"`
-	Side       uint8  `json:"side,omitempty"` // 0 base, 1 quote
-	Amount1    string `json:"amount1"`
-	Amount2    string `json:"amount2,omitempty"`
-	Min1       string `json:"min1,omitempty"`
-	Min2       string `json:"min2,omitempty"`
-	Nonce      uint32 `json:"nonce"`
-	Recipient  string `json:"recipient,omitempty"`
-	DestRollup string `json:"dest_rollup,omitempty"`
-	Sig        string `json:"sig"` // R.X || R.Y || S, 96 bytes
+	Kind       string    `json:"kind"` // swap, add, remove, withdraw
+	Account    uint32    `json:"account"`
+	Side       uint8     `json:"side,omitempty"` // 0 base, 1 quote
+	Amounts    [4]string `json:"amounts"`        // amount1, amount2, min1, min2
+	Nonce      uint32    `json:"nonce"`
+	Recipient  string    `json:"recipient,omitempty"`
+	DestRollup string    `json:"dest_rollup,omitempty"`
+	Sig        string    `json:"sig"`
 }
 
-var kindNames = []string{KindSwap: "swap", KindAdd: "add", KindRemove: "remove", KindWithdraw: "withdraw"}
+var kindNames = map[string]Kind{"swap": KindSwap, "add": KindAdd, "remove": KindRemove, "withdraw": KindWithdraw}
 
 // MarshalJSON is the wire encoding.
 func (tx Tx) MarshalJSON() ([]byte, error) {
-	if err := tx.validateShape(); err != nil {
-		return nil, err
-	}
-	str := func(v *big.Int) string {
-		if v == nil || v.Sign() == 0 {
-			return ""
+	w := wireTx{Account: tx.Account, Side: tx.Side, Nonce: tx.Nonce, Recipient: hex.EncodeToString(tx.Recipient),
+		DestRollup: tx.DestRollup, Sig: hex.EncodeToString(tx.Sig.Bytes())}
+	for name, k := range kindNames {
+		if k == tx.Kind {
+			w.Kind = name
 		}
-		return v.String()
 	}
-	return json.Marshal(wireTx{Kind: kindNames[tx.Kind], Account: tx.Account, Side: tx.Side, Amount1: str(tx.Amount1),
-		Amount2: str(tx.Amount2), Min1: str(tx.Min1), Min2: str(tx.Min2), Nonce: tx.Nonce,
-		Recipient: hex.EncodeToString(tx.Recipient), DestRollup: tx.DestRollup, Sig: hex.EncodeToString(tx.Sig.Bytes())})
+	for i, v := range []*big.Int{tx.Amount1, tx.Amount2, tx.Min1, tx.Min2} {
+		w.Amounts[i] = nz(v).String()
+	}
+	return json.Marshal(w)
 }
 
 // UnmarshalJSON decodes and shape-checks the wire encoding.
@@ -178,34 +175,23 @@ func (tx *Tx) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return fmt.Errorf("%w: %v", ErrTx, err)
 	}
-	t := Tx{Account: w.Account, Side: w.Side, Nonce: w.Nonce, DestRollup: w.DestRollup}
-	for k, n := range kindNames {
-		if n != "" && n == w.Kind {
-			t.Kind = Kind(k)
+	t := Tx{Kind: kindNames[w.Kind], Account: w.Account, Side: w.Side, Nonce: w.Nonce, DestRollup: w.DestRollup}
+	for i, dst := range []**big.Int{&t.Amount1, &t.Amount2, &t.Min1, &t.Min2} {
+		var ok bool
+		if *dst, ok = new(big.Int).SetString(w.Amounts[i], 10); !ok {
+			return fmt.Errorf("%w: amount %q", ErrTx, w.Amounts[i])
 		}
 	}
-	for _, f := range []struct {
-		s   string
-		dst **big.Int
-	}{{w.Amount1, &t.Amount1}, {w.Amount2, &t.Amount2}, {w.Min1, &t.Min1}, {w.Min2, &t.Min2}} {
-		*f.dst = new(big.Int)
-		if _, ok := (*f.dst).SetString(f.s, 10); f.s != "" && !ok {
-			return fmt.Errorf("%w: amount %q", ErrTx, f.s)
-		}
+	r, err1 := hex.DecodeString(w.Recipient)
+	sig, err2 := hex.DecodeString(w.Sig)
+	if err := errors.Join(err1, err2); err != nil {
+		return fmt.Errorf("%w: %v", ErrTx, err)
 	}
-	var err error
-	if t.Recipient, err = hex.DecodeString(w.Recipient); err != nil {
-		return fmt.Errorf("%w: recipient: %v", ErrTx, err)
+	if len(r) > 0 {
+		t.Recipient = r
 	}
-	if len(t.Recipient) == 0 {
-		t.Recipient = nil
-	}
-	sig, err := hex.DecodeString(w.Sig)
-	if err != nil {
-		return fmt.Errorf("%w: sig: %v", ErrTx, err)
-	}
-	if t.Sig, err = paymentsv1.ParseSignature(sig); err != nil {
-		return err
+	if t.Sig, err1 = paymentsv1.ParseSignature(sig); err1 != nil {
+		return err1
 	}
 	if err := t.validateShape(); err != nil {
 		return err

@@ -29,9 +29,6 @@ func (b *builder) slot(o op) error {
 		w.IsKind[k] = boolVar(Kind(k) == r.Kind)
 	}
 	bz := r.Bytes()
-	if r.Kind == KindNoop {
-		bz = [RecordBytes]byte{}
-	}
 	for i := range bz {
 		w.Bytes[i] = bz[i]
 	}
@@ -56,29 +53,31 @@ func (b *builder) slot(o op) error {
 	x, y := key.X.BigInt(new(big.Int)), key.Y.BigInt(new(big.Int))
 	w.AddrXHi, w.AddrXLo = new(big.Int).Rsh(x, 8), new(big.Int).And(x, big.NewInt(0xff))
 	w.AddrYHi, w.AddrYLo = new(big.Int).Rsh(y, 16), new(big.Int).And(y, big.NewInt(0xffff))
-	// entries
-	w.In = gadgets.InboxEntry{Sequence: 0, Kind: 0, Amount: 0, SenderDigest: 0, RecipientDigest: 0, SourceRollupDigest: 0, DenomDigest: 0, PayloadDigest: 0}
-	var payload []byte
-	if e := o.in; e != nil {
-		w.In = gadgets.InboxEntry{Sequence: e.Sequence, Kind: uint32(e.Kind), Amount: e.Amount.BigInt(),
-			SenderDigest: protocol.AddressDigest(e.Sender), RecipientDigest: protocol.AddressDigest(e.Recipient),
-			SourceRollupDigest: protocol.RollupIDDigest(e.SourceRollupID), DenomDigest: protocol.DenomDigest(e.Denom),
-			PayloadDigest: protocol.PayloadDigest(e.Payload)}
-		if r.Kind == KindCallSwap {
-			payload = e.Payload
-		}
+	// entries (an empty one's digests where the slot has none)
+	in, out := o.in, o.out
+	if in == nil {
+		in = &protocol.InboxEntry{}
 	}
-	w.Out = gadgets.OutboxEntry{Kind: 0, Amount: 0, SenderDigest: 0, RecipientDigest: 0, DestRollupDigest: 0, DenomDigest: 0, PayloadDigest: 0}
+	if out == nil {
+		out = &protocol.OutboxEntry{}
+	} else {
+		b.batch.Outbox = append(b.batch.Outbox, *out)
+	}
+	w.In = gadgets.InboxEntry{Sequence: in.Sequence, Kind: uint32(in.Kind), Amount: in.Amount.BigInt(),
+		SenderDigest: protocol.AddressDigest(in.Sender), RecipientDigest: protocol.AddressDigest(in.Recipient),
+		SourceRollupDigest: protocol.RollupIDDigest(in.SourceRollupID), DenomDigest: protocol.DenomDigest(in.Denom),
+		PayloadDigest: protocol.PayloadDigest(in.Payload)}
+	w.Out = gadgets.OutboxEntry{Kind: uint32(out.Kind), Amount: out.Amount.BigInt(),
+		SenderDigest: protocol.AddressDigest(out.Sender), RecipientDigest: protocol.AddressDigest(out.Recipient),
+		DestRollupDigest: protocol.RollupIDDigest(out.DestRollupID), DenomDigest: protocol.DenomDigest(out.Denom),
+		PayloadDigest: protocol.PayloadDigest(out.Payload)}
+	var payload []byte
+	if r.Kind == KindCallSwap {
+		payload = in.Payload
+	}
 	var outHash fr.Element
-	if e := o.out; e != nil {
-		w.Out = gadgets.OutboxEntry{Kind: uint32(e.Kind), Amount: e.Amount.BigInt(),
-			SenderDigest: protocol.AddressDigest(e.Sender), RecipientDigest: protocol.AddressDigest(e.Recipient),
-			DestRollupDigest: protocol.RollupIDDigest(e.DestRollupID), DenomDigest: protocol.DenomDigest(e.Denom),
-			PayloadDigest: protocol.PayloadDigest(e.Payload)}
-		if r.Kind == KindWithdraw {
-			outHash = e.Hash()
-		}
-		b.batch.Outbox = append(b.batch.Outbox, *e)
+	if r.Kind == KindWithdraw {
+		outHash = out.Hash()
 	}
 	fillPayload(&w, payload)
 	// signature (the dummy key's for unsigned slots)
@@ -94,19 +93,15 @@ func (b *builder) slot(o op) error {
 	w.SigRX, w.SigRY, w.SigS = sig.RX, sig.RY, new(big.Int).Set(&sig.S)
 	// effects
 	if o.acc != nil {
-		if err := s.setAccount(r.Account, *o.acc); err != nil {
-			return err
-		}
+		err = s.setAccount(r.Account, *o.acc)
 	}
-	if o.pool != nil {
+	if o.pool != nil && err == nil {
 		b.pool = *o.pool
-		if err := s.setPool(b.pool); err != nil {
-			return err
-		}
+		err = s.setPool(b.pool)
 	}
 	b.slots = append(b.slots, w)
 	b.records = append(b.records, r)
-	return nil
+	return err
 }
 
 // fillPayload sets a call swap's payload bytes and the lengths the circuit
