@@ -177,8 +177,8 @@ func TestTx_JSONRoundTrip(t *testing.T) {
 		require.True(t, a.Key.Verify(back.Sig, exchangev1.Domain(testChain, testRollup), back.Message(a.Key, f.p)...), string(bz))
 	}
 	var tx Tx
-	require.ErrorIs(t, json.Unmarshal([]byte(`{"kind":"swap","account":0,"amount1":"x","nonce":0,"sig":""}`), &tx), ErrTx)
-	require.Error(t, json.Unmarshal([]byte(`{"kind":"mint","account":0,"amount1":"1","nonce":0,"sig":"`+hex96()+`"}`), &tx))
+	require.ErrorIs(t, json.Unmarshal([]byte(`{"kind":"swap","amounts":["x","0","0","0"],"sig":""}`), &tx), ErrTx)
+	require.Error(t, json.Unmarshal([]byte(`{"kind":"mint","amounts":["1","0","0","0"],"sig":"`+hex96()+`"}`), &tx))
 }
 
 func hex96() string {
