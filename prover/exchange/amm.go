@@ -9,11 +9,11 @@ import (
 
 // Pool-rule errors (spec section 3).
 var (
-	ErrPoolEmpty   = errors.New("exchange: the pool is empty")
-	ErrZeroAmount  = errors.New("exchange: zero amount")
-	ErrSlippage    = errors.New("exchange: output below the minimum")
-	ErrOverflow    = errors.New("exchange: amount out of the 128-bit range")
-	ErrInsufficent = errors.New("exchange: insufficient balance")
+	ErrPoolEmpty    = errors.New("exchange: the pool is empty")
+	ErrZeroAmount   = errors.New("exchange: zero amount")
+	ErrSlippage     = errors.New("exchange: output below the minimum")
+	ErrOverflow     = errors.New("exchange: amount out of the 128-bit range")
+	ErrInsufficient = errors.New("exchange: insufficient balance")
 )
 
 func mulDiv(a, b, d *big.Int) *big.Int {
@@ -36,34 +36,27 @@ func nz(v *big.Int) *big.Int {
 	return v
 }
 
-// reserves are the pool's (in, out) reserves for an input side.
-func reserves(p exchangev1.Pool, side uint8) (rIn, rOut *big.Int) {
-	if side == 1 {
-		return nz(p.ReserveQuote), nz(p.ReserveBase)
+// atLeast refuses v below max(min, 1).
+func atLeast(v, min *big.Int) error {
+	if v.Sign() == 0 || v.Cmp(nz(min)) < 0 {
+		return ErrSlippage
 	}
-	return nz(p.ReserveBase), nz(p.ReserveQuote)
+	return nil
 }
 
-// swapOut is floor(x·(10000−f)·rOut / (rIn·10000 + x·(10000−f))), refused
-// below max(minOut, 1).
+// swapOut is floor(x·(10000−f)·rOut / (rIn·10000 + x·(10000−f))) for x > 0,
+// refused below max(minOut, 1).
 func swapOut(p exchangev1.Pool, side uint8, x, minOut *big.Int, feeBps uint32) (*big.Int, error) {
-	rIn, rOut := reserves(p, side)
-	if rIn.Sign() == 0 || rOut.Sign() == 0 {
+	rIn, rOut := nz(p.ReserveBase), nz(p.ReserveQuote)
+	if side == 1 {
+		rIn, rOut = rOut, rIn
+	}
+	if rIn.Sign() == 0 {
 		return nil, ErrPoolEmpty
 	}
-	if x.Sign() <= 0 || !fits(x) {
-		return nil, ErrZeroAmount
-	}
-	if !fits(new(big.Int).Add(rIn, x)) {
-		return nil, ErrOverflow
-	}
 	xf := new(big.Int).Mul(x, big.NewInt(int64(bps-feeBps)))
-	den := new(big.Int).Add(new(big.Int).Mul(rIn, big.NewInt(bps)), xf)
-	out := mulDiv(xf, rOut, den)
-	if out.Sign() == 0 || out.Cmp(nz(minOut)) < 0 {
-		return nil, ErrSlippage
-	}
-	return out, nil
+	out := mulDiv(xf, rOut, new(big.Int).Add(new(big.Int).Mul(rIn, big.NewInt(bps)), xf))
+	return out, atLeast(out, minOut)
 }
 
 // applyRecord applies a record's effect to its account and the pool, as
@@ -110,25 +103,34 @@ func balance(a *exchangev1.Account, side uint8) **big.Int {
 	return &a.Base
 }
 
-// addShares is the shares minted for (b, q) and which of the two bounds
-// gave it (1: quote's). Both bounds must be below 2^128 (the circuit's
-// range for them).
-func addShares(p exchangev1.Pool, b, q *big.Int) (minted *big.Int, quoteBound bool, err error) {
+// addShares is the shares minted for (b, q) and whether the quote bound
+// gave them. Both bounds must be below 2^128 (the circuit's range for them).
+func addShares(p exchangev1.Pool, b, q, minShares *big.Int) (minted *big.Int, quoteBound bool, err error) {
 	s := nz(p.TotalShares)
+	if q.Sign() == 0 {
+		return nil, false, ErrZeroAmount
+	}
 	if s.Sign() == 0 {
-		return new(big.Int).Set(b), false, nil
+		return new(big.Int).Set(b), false, atLeast(b, minShares)
 	}
 	y1, y2 := mulDiv(b, s, nz(p.ReserveBase)), mulDiv(q, s, nz(p.ReserveQuote))
 	if !fits(y1, y2) {
 		return nil, false, ErrOverflow
 	}
-	if y2.Cmp(y1) < 0 {
-		return y2, true, nil
+	if quoteBound = y2.Cmp(y1) < 0; quoteBound {
+		y1 = y2
 	}
-	return y1, false, nil
+	return y1, quoteBound, atLeast(y1, minShares)
 }
 
-// removeOut is what s shares take out.
-func removeOut(p exchangev1.Pool, s *big.Int) (base, quote *big.Int) {
-	return mulDiv(s, nz(p.ReserveBase), p.TotalShares), mulDiv(s, nz(p.ReserveQuote), p.TotalShares)
+// removeOut is what s shares take out, each at least its minimum.
+func removeOut(p exchangev1.Pool, s, minBase, minQuote *big.Int) (base, quote *big.Int, err error) {
+	if nz(p.TotalShares).Sign() == 0 {
+		return nil, nil, ErrPoolEmpty
+	}
+	base, quote = mulDiv(s, nz(p.ReserveBase), p.TotalShares), mulDiv(s, nz(p.ReserveQuote), p.TotalShares)
+	if base.Cmp(nz(minBase)) < 0 || quote.Cmp(nz(minQuote)) < 0 {
+		err = ErrSlippage
+	}
+	return base, quote, err
 }

@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 
@@ -34,18 +35,13 @@ type builder struct {
 func (s *State) BuildBatch(ctx rollupkit.BatchContext, inbox []protocol.InboxEntry, txs []Tx) (*rollupkit.Batch, error) {
 	b := &builder{s: s, ctx: ctx, domain: exchangev1.Domain(ctx.ChainID, ctx.RollupID), inboxAfter: ctx.InboxBefore,
 		batch: &rollupkit.Batch{Rejected: map[int]error{}}}
-	var err error
-	if b.batch.PrevRoot, err = s.Root(); err != nil {
-		return nil, err
-	}
-	if b.accRoot, err = s.tree.Root(); err != nil {
-		return nil, err
-	}
-	if b.pool, err = s.Pool(); err != nil {
-		return nil, err
-	}
+	var err1, err2, err3, err4 error
+	b.batch.PrevRoot, err1 = s.Root()
+	b.accRoot, err2 = s.tree.Root()
+	b.pool, err3 = s.Pool()
 	b.pool0 = b.pool
-	if b.subroots, err = s.subroots(); err != nil {
+	b.subroots, err4 = s.subroots()
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
 		return nil, err
 	}
 	for i := 0; i < len(inbox) && len(b.slots) < s.p.Slots; i++ {
@@ -83,16 +79,6 @@ type op struct {
 	sig        *Signature
 }
 
-func (b *builder) sideOf(denom string) (uint8, bool) {
-	switch denom {
-	case b.s.p.BaseDenom:
-		return 0, true
-	case b.s.p.QuoteDenom:
-		return 1, true
-	}
-	return 0, false
-}
-
 // consume takes one inbox entry: skip, call swap, credit or refund.
 func (b *builder) consume(e protocol.InboxEntry) error {
 	b.batch.InboxConsumed++
@@ -101,7 +87,10 @@ func (b *builder) consume(e protocol.InboxEntry) error {
 	if amt.Sign() == 0 {
 		return b.slot(op{r: Record{Kind: KindSkip}, in: &e})
 	}
-	side, known := b.sideOf(e.Denom)
+	side, known := uint8(0), e.Denom == b.s.p.BaseDenom
+	if e.Denom == b.s.p.QuoteDenom {
+		side, known = 1, true
+	}
 	isMsg := e.Kind == protocol.InboxKindCrossRollupMessage
 	if known && (isMsg || e.Kind == protocol.InboxKindL1Call) && len(e.Payload) > 0 {
 		if o, ok := b.callSwap(e, side, amt); ok {
@@ -160,7 +149,7 @@ func (b *builder) callSwap(e protocol.InboxEntry, side uint8, x *big.Int) (op, b
 	}
 	o, _ := b.effect(Record{Kind: KindCallSwap, Side: side, V1: x, V2: out})
 	o.acc, o.min1, o.in, o.out = nil, call.MinOut, &e, &oe
-	return o, true
+	return o, fits(o.pool.ReserveBase, o.pool.ReserveQuote)
 }
 
 // apply checks and executes a signed transaction.
@@ -187,39 +176,25 @@ func (b *builder) apply(tx *Tx) error {
 	var quoteBound bool
 	switch tx.Kind {
 	case KindSwap:
-		if r.V2, err = swapOut(b.pool, tx.Side, x, tx.Min1, p.FeeBps); err != nil {
-			return err
-		}
+		r.V2, err = swapOut(b.pool, tx.Side, x, tx.Min1, p.FeeBps)
 	case KindAdd:
-		if r.V2 = nz(tx.Amount2); r.V2.Sign() == 0 {
-			return ErrZeroAmount
-		}
-		if r.V3, quoteBound, err = addShares(b.pool, x, r.V2); err != nil {
-			return err
-		}
-		if r.V3.Sign() == 0 || r.V3.Cmp(nz(tx.Min1)) < 0 {
-			return ErrSlippage
-		}
+		r.V2 = nz(tx.Amount2)
+		r.V3, quoteBound, err = addShares(b.pool, x, r.V2, tx.Min1)
 	case KindRemove:
-		if a.Shares.Cmp(x) < 0 {
-			return ErrInsufficent
-		}
-		if r.V2, r.V3 = removeOut(b.pool, x); r.V2.Cmp(nz(tx.Min1)) < 0 || r.V3.Cmp(nz(tx.Min2)) < 0 {
-			return ErrSlippage
-		}
+		r.V2, r.V3, err = removeOut(b.pool, x, tx.Min1, tx.Min2)
 	case KindWithdraw:
 		e := tx.OutboxEntry(a.Key, p)
-		if err := e.Validate(); err != nil {
-			return err
-		}
-		out = &e
+		out, err = &e, e.Validate()
+	}
+	if err != nil {
+		return err
 	}
 	o, err := b.effect(r)
 	if err != nil {
 		return err
 	}
 	if !fits(o.acc.Base, o.acc.Quote, o.acc.Shares, o.pool.ReserveBase, o.pool.ReserveQuote, o.pool.TotalShares) {
-		return ErrInsufficent
+		return ErrInsufficient
 	}
 	o.min1, o.min2, o.sig, o.out, o.minBit = tx.Min1, tx.Min2, &tx.Sig, out, quoteBound
 	return b.slot(o)

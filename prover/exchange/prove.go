@@ -15,7 +15,6 @@ import (
 
 // Compile builds the circuit's R1CS for p.
 func Compile(p Params) (constraint.ConstraintSystem, error) {
-	p = p.WithDefaults()
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -38,19 +37,14 @@ func NewDevProver(p Params) (*Prover, error) {
 		return nil, err
 	}
 	pk, vk, err := groth16.Setup(cs)
-	if err != nil {
-		return nil, err
-	}
-	return &Prover{Params: p.WithDefaults(), CS: cs, PK: pk, VK: vk}, nil
+	return &Prover{Params: p.WithDefaults(), CS: cs, PK: pk, VK: vk}, err
 }
 
 // VerifyingKeyBytes is the VK in gnark's compressed encoding.
 func (p *Prover) VerifyingKeyBytes() ([]byte, error) {
 	var buf bytes.Buffer
-	if _, err := p.VK.WriteTo(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	_, err := p.VK.WriteTo(&buf)
+	return buf.Bytes(), err
 }
 
 // Prove proves a built batch and checks the proof before returning its
@@ -64,16 +58,10 @@ func (p *Prover) Prove(b *rollupkit.Batch) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("exchange: prove: %w", err)
 	}
-	pub, err := w.Public()
-	if err != nil {
-		return nil, err
-	}
-	if err := groth16.Verify(proof, p.VK, pub); err != nil {
-		return nil, fmt.Errorf("exchange: proof does not verify: %w", err)
+	if pub, err := w.Public(); err != nil || groth16.Verify(proof, p.VK, pub) != nil {
+		return nil, fmt.Errorf("exchange: proof does not verify (%v)", err)
 	}
 	var buf bytes.Buffer
-	if _, err := proof.WriteTo(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	_, err = proof.WriteTo(&buf)
+	return buf.Bytes(), err
 }

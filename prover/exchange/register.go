@@ -1,6 +1,8 @@
 package exchange
 
 import (
+	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/consensys/gnark/frontend"
@@ -34,21 +36,15 @@ func init() {
 
 // ParamsFromRegistry reads resolved registry parameters.
 func ParamsFromRegistry(cp circuits.Params) (Params, error) {
-	p := Params{BaseDenom: cp["base"], QuoteDenom: cp["quote"]}
-	var err error
-	if p.Depth, err = cp.Int("depth"); err != nil {
-		return p, err
+	depth, err1 := cp.Int("depth")
+	slots, err2 := cp.Int("slots")
+	fee, err3 := cp.Int("fee_bps")
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return Params{}, err
 	}
-	if p.Slots, err = cp.Int("slots"); err != nil {
-		return p, err
-	}
-	fee, err := cp.Int("fee_bps")
-	if err != nil {
-		return p, err
-	}
-	p.FeeBps = uint32(max(fee, 0))
 	if fee <= 0 {
-		return p, ErrParams
+		return Params{}, fmt.Errorf("%w: fee_bps %d", ErrParams, fee)
 	}
-	return p.WithDefaults(), p.Validate()
+	p := Params{Depth: depth, Slots: slots, BaseDenom: cp["base"], QuoteDenom: cp["quote"], FeeBps: uint32(fee)}.WithDefaults()
+	return p, p.Validate()
 }

@@ -15,12 +15,9 @@ import (
 )
 
 var (
-	prefixTree    = []byte("t/")
-	prefixAccount = []byte("a/")
-	prefixKey     = []byte("k/")
-	keyNextFree   = []byte("m/next")
-	keyPool       = []byte("p/pool")
-	errCorrupt    = errors.New("exchange: corrupt state record")
+	prefixTree, prefixAccount, prefixKey = []byte("t/"), []byte("a/"), []byte("k/")
+	keyNextFree, keyPool                 = []byte("m/next"), []byte("p/pool")
+	errCorrupt                           = errors.New("exchange: corrupt state record")
 )
 
 // State is the rollup's native state: the account tree, the accounts and
@@ -122,27 +119,25 @@ func (s *State) nextFree() (uint32, error) {
 	return binary.BigEndian.Uint32(bz), nil
 }
 
-// setAccount writes the account and its leaf.
+// setAccount writes the account, its leaf, its key's index and the next
+// free index.
 func (s *State) setAccount(index uint32, a exchangev1.Account) error {
+	next, err := s.nextFree()
+	if err != nil {
+		return err
+	}
 	if err := s.tree.Set(uint64(index), exchangev1.LeafHash(a)); err != nil {
 		return err
 	}
-	bz := append(bytes.Clone(a.Key.Address()), putAmounts(nil, a.Base, a.Quote, a.Shares)...)
-	bz = binary.BigEndian.AppendUint32(bz, a.Nonce)
+	bz := binary.BigEndian.AppendUint32(putAmounts(a.Key.Address(), a.Base, a.Quote, a.Shares), a.Nonce)
 	b := s.db.NewBatch()
 	defer b.Close()
-	if err := b.Set(accountKey(index), bz); err != nil {
-		return err
+	errs := []error{b.Set(accountKey(index), bz), b.Set(append(bytes.Clone(prefixKey), a.Key.Address()...), binary.BigEndian.AppendUint32(nil, index))}
+	if index >= next {
+		errs = append(errs, b.Set(keyNextFree, binary.BigEndian.AppendUint32(nil, index+1)))
 	}
-	if err := b.Set(append(bytes.Clone(prefixKey), a.Key.Address()...), binary.BigEndian.AppendUint32(nil, index)); err != nil {
+	if err := errors.Join(errs...); err != nil {
 		return err
-	}
-	if next, err := s.nextFree(); err != nil {
-		return err
-	} else if index >= next {
-		if err := b.Set(keyNextFree, binary.BigEndian.AppendUint32(nil, index+1)); err != nil {
-			return err
-		}
 	}
 	return b.Write()
 }

@@ -120,23 +120,22 @@ func (tx *Tx) validateShape() error {
 // = the base point): the circuit checks a signature in every slot.
 func dummySign(domain fr.Element, msg []fr.Element) Signature {
 	pub := PublicKey{X: tw.GetEdwardsCurve().Base.X, Y: tw.GetEdwardsCurve().Base.Y}
-	seed := sha256.New()
-	for _, m := range append([]fr.Element{domain}, msg...) {
-		b := m.Bytes()
-		seed.Write(b[:])
-	}
 	order := paymentsv1.SubgroupOrder()
-	r := new(big.Int).SetBytes(seed.Sum(nil))
-	r.Mod(r, order).Add(r, big.NewInt(1))
-	var R tw.PointAffine
-	R.ScalarMultiplicationBase(r)
-	c := paymentsv1.Challenge(domain, R.X, R.Y, pub, msg)
-	s := new(big.Int).Add(r, c)
-	s.Mod(s, order)
-	if s.Sign() == 0 { // negligible; the circuit refuses S = 0
-		return dummySign(domain, append(msg[:len(msg):len(msg)], fr.One()))
+	for ctr := byte(0); ; ctr++ {
+		seed := sha256.New()
+		for _, m := range append([]fr.Element{domain}, msg...) {
+			b := m.Bytes()
+			seed.Write(b[:])
+		}
+		r := new(big.Int).SetBytes(seed.Sum([]byte{ctr}))
+		r.Mod(r, order)
+		var R tw.PointAffine
+		R.ScalarMultiplicationBase(r)
+		s := new(big.Int).Add(r, paymentsv1.Challenge(domain, R.X, R.Y, pub, msg))
+		if s.Mod(s, order).Sign() != 0 && r.Sign() != 0 { // the circuit refuses S = 0
+			return Signature{RX: R.X, RY: R.Y, S: *s}
+		}
 	}
-	return Signature{RX: R.X, RY: R.Y, S: *s}
 }
 
 // wireTx is Tx's JSON form: amounts as decimal strings, bytes as hex, the
