@@ -14,6 +14,8 @@ var (
 	ErrSlippage     = errors.New("exchange: output below the minimum")
 	ErrOverflow     = errors.New("exchange: amount out of the 128-bit range")
 	ErrInsufficient = errors.New("exchange: insufficient balance")
+	// ErrForcedUnsupported is the outcome of every forced transaction (v1).
+	ErrForcedUnsupported = errors.New("exchange: forced transactions are not supported in v1 (consumed, ignored)")
 )
 
 func mulDiv(a, b, d *big.Int) *big.Int {

@@ -85,6 +85,9 @@ func (b *builder) consume(e protocol.InboxEntry) error {
 	b.inboxAfter = protocol.InboxAccumulate(b.inboxAfter, e)
 	amt := e.Amount.BigInt()
 	if amt.Sign() == 0 {
+		if e.Kind == protocol.InboxKindForcedTx {
+			b.batch.Forced = append(b.batch.Forced, rollupkit.ForcedOutcome{Sequence: e.Sequence, Reason: ErrForcedUnsupported})
+		}
 		return b.slot(op{r: Record{Kind: KindSkip}, in: &e})
 	}
 	side, known := uint8(0), e.Denom == b.s.p.BaseDenom

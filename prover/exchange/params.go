@@ -45,8 +45,8 @@ func (p Params) WithDefaults() Params {
 // Validate checks the bounds.
 func (p Params) Validate() error {
 	p = p.WithDefaults()
-	if p.Depth < 2 || p.Depth > MaxDepth || p.Slots < 1 || p.Slots > 4096 {
-		return fmt.Errorf("%w: depth %d (2..%d), slots %d (1..4096)", ErrParams, p.Depth, MaxDepth, p.Slots)
+	if p.Depth < 2 || p.Depth > MaxDepth || p.Slots < 1 || p.Slots > protocol.MaxOutboxEntries {
+		return fmt.Errorf("%w: depth %d (2..%d), slots %d (1..1024)", ErrParams, p.Depth, MaxDepth, p.Slots)
 	}
 	if p.FeeBps >= bps || p.BaseDenom == p.QuoteDenom {
 		return fmt.Errorf("%w: fee %d bps, denoms %q %q", ErrParams, p.FeeBps, p.BaseDenom, p.QuoteDenom)

@@ -48,6 +48,7 @@ func TestBuildBatch_InboxCallsSwapOrRefund(t *testing.T) {
 		{"deposit to a bad address", protocol.InboxEntry{Kind: protocol.InboxKindDeposit, Sender: []byte("s"), Recipient: []byte("not a key"), Denom: "unat", Amount: amt(5)}, KindRefund},
 		{"deposit of a denom not held", protocol.InboxEntry{Kind: protocol.InboxKindDeposit, Sender: []byte("s"), Recipient: f.keys[2].Public.Address(), Denom: "uatom", Amount: amt(5)}, KindRefund},
 		{"deposit creates an account", f.deposit(2, "uusdc", 5), KindCredit},
+		{"forced transaction (not in v1)", protocol.InboxEntry{Kind: protocol.InboxKindForcedTx, Sender: []byte("s"), Payload: []byte{1}}, KindSkip},
 	}
 	var inbox []protocol.InboxEntry
 	for i, tc := range cases {
@@ -74,6 +75,8 @@ func TestBuildBatch_InboxCallsSwapOrRefund(t *testing.T) {
 		}
 	}
 	require.Equal(t, out, len(b.Outbox))
+	require.Len(t, b.Forced, 1)
+	require.ErrorIs(t, b.Forced[0].Reason, ErrForcedUnsupported)
 	require.NoError(t, solved(t, f.p, b))
 }
 
