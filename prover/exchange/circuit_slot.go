@@ -89,7 +89,8 @@ func (x *cctx) record(s *SlotWitness, k kinds) []frontend.Variable {
 // accountAfter is the account's balances, shares and nonce after the slot.
 type accountAfter struct{ base, quote, shares, nonce frontend.Variable }
 
-// amm applies the pool rules (spec section 3) and returns the pool and the
+// amm checks the pool rules (spec section 3): the record's outputs are the
+// exact floors, at least their minimums, and returns the pool and the
 // account after the slot.
 func (x *cctx) amm(s *SlotWitness, k kinds, pl pool) (pool, accountAfter) {
 	api, rc, is := x.api, x.rc, k.is
@@ -124,7 +125,14 @@ func (x *cctx) amm(s *SlotWitness, k kinds, pl pool) (pool, accountAfter) {
 	api.AssertIsDifferent(api.Add(s.V1, is[KindNoop], is[KindSkip]), 0)
 	api.AssertIsDifferent(api.Add(api.Mul(k.swapLike, s.V2), api.Mul(add, s.V3), api.Sub(1, api.Add(k.swapLike, add))), 0)
 	api.AssertIsDifferent(api.Add(s.V2, api.Sub(1, add)), 0)
-	// pool
+	return x.deltas(s, k, pl)
+}
+
+// deltas moves the record's amounts between the account and the pool.
+func (x *cctx) deltas(s *SlotWitness, k kinds, pl pool) (pool, accountAfter) {
+	api, rc, is := x.api, x.rc, k.is
+	rB, rQ, S := pl[0], pl[1], pl[2]
+	add, remove := is[KindAdd], is[KindRemove]
 	dIn, dOut := api.Mul(k.swapLike, s.V1), api.Mul(k.swapLike, s.V2)
 	np := pool{
 		api.Add(rB, api.Select(s.Side, api.Neg(dOut), dIn), api.Mul(add, s.V1), api.Neg(api.Mul(remove, s.V2))),
