@@ -106,3 +106,22 @@ func TestSwapCall_EncodeRefusesOutOfRange(t *testing.T) {
 		require.True(t, errors.Is(err, ErrBadCall), name)
 	}
 }
+
+// Any bytes decode to a call or ErrBadCall, never a panic, and a decoded
+// call re-encodes to the same bytes.
+func FuzzDecodeSwapCall(f *testing.F) {
+	for _, v := range vectorsNow(&testing.T{}) {
+		b, _ := hex.DecodeString(v.Payload)
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := DecodeSwapCall(b)
+		if err != nil {
+			require.ErrorIs(t, err, ErrBadCall)
+			return
+		}
+		again, err := c.Encode()
+		require.NoError(t, err)
+		require.Equal(t, b, again)
+	})
+}

@@ -115,7 +115,10 @@ func addShares(p exchangev1.Pool, b, q, minShares *big.Int) (minted *big.Int, qu
 	if s.Sign() == 0 {
 		return new(big.Int).Set(b), false, atLeast(b, minShares)
 	}
-	y1, y2 := mulDiv(b, s, nz(p.ReserveBase)), mulDiv(q, s, nz(p.ReserveQuote))
+	if nz(p.ReserveBase).Sign() == 0 || nz(p.ReserveQuote).Sign() == 0 { // not reachable from genesis
+		return nil, false, ErrPoolEmpty
+	}
+	y1, y2 := mulDiv(b, s, p.ReserveBase), mulDiv(q, s, p.ReserveQuote)
 	if !fits(y1, y2) {
 		return nil, false, ErrOverflow
 	}

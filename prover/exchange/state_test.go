@@ -191,3 +191,16 @@ func hex96() string {
 	}
 	return s + "01"
 }
+
+// Bad wire input is an error, never a panic.
+func FuzzTxUnmarshalJSON(f *testing.F) {
+	f.Add([]byte(`{"kind":"swap","amounts":["1","0","0","0"],"sig":"` + hex96() + `"}`))
+	f.Add([]byte(`{"kind":"add","side":7,"amounts":["1","340282366920938463463374607431768211456","0","0"]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var tx Tx
+		if tx.UnmarshalJSON(b) == nil {
+			_, err := json.Marshal(tx)
+			require.NoError(t, err)
+		}
+	})
+}
