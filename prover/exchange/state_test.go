@@ -163,6 +163,37 @@ func TestReplay_RebuildsTheState(t *testing.T) {
 	}
 }
 
+// A follower that only sees the posted data and the consumed entries
+// reaches the builder's root after every batch.
+func TestApplyData_FollowerReachesTheBuildersRoot(t *testing.T) {
+	f := newFixture(t, 8)
+	follower := mustOpen(t, f.p)
+	step := func(ins []protocol.InboxEntry, txs ...Tx) {
+		b := f.build(ins, txs...)
+		n, err := follower.ApplyData(b.Data, ins)
+		require.NoError(t, err)
+		require.Equal(t, len(ins), n)
+		root, err := follower.Root()
+		require.NoError(t, err)
+		require.Equal(t, b.NewRoot, root)
+	}
+	step([]protocol.InboxEntry{f.deposit(0, "unat", 1_000_000), f.deposit(0, "uusdc", 2_000_000), f.deposit(1, "unat", 50_000)},
+		f.tx(0, Tx{Kind: KindAdd, Amount1: big10(100_000), Amount2: big10(200_000)}))
+	step([]protocol.InboxEntry{f.call(protocol.InboxKindCrossRollupMessage, "unat", 1000, payload(t, "uusdc", 1, "payments")),
+		f.call(protocol.InboxKindL1Call, "unat", 1000, payload(t, "uusdc", 1_000_000, ""))},
+		f.tx(1, Tx{Kind: KindSwap, Amount1: big10(777)}), f.tx(0, Tx{Kind: KindRemove, Amount1: big10(3333)}),
+		f.tx(0, Tx{Kind: KindWithdraw, Side: 1, Amount1: big10(5), Nonce: 1, Recipient: []byte("l1")}))
+	// data that overdraws is refused and writes nothing
+	before, err := follower.Root()
+	require.NoError(t, err)
+	bad := Record{Kind: KindWithdraw, Account: 1, V1: big10(1 << 40)}.Bytes()
+	_, err = follower.ApplyData(bad[:], nil)
+	require.ErrorIs(t, err, ErrData)
+	after, err := follower.Root()
+	require.NoError(t, err)
+	require.Equal(t, before, after)
+}
+
 func TestTx_JSONRoundTrip(t *testing.T) {
 	f := seeded(t)
 	for _, tx := range []Tx{
