@@ -21,6 +21,7 @@ type builder struct {
 	batch      *rollupkit.Batch
 	records    []Record
 	slots      []SlotWitness
+	calls      []CallWitness
 	subroots   []frontend.Variable
 	accRoot    fr.Element
 	pool       exchangev1.Pool // the pool now
@@ -45,7 +46,22 @@ func (s *State) BuildBatch(ctx rollupkit.BatchContext, inbox []protocol.InboxEnt
 		return nil, err
 	}
 	for i := 0; i < len(inbox) && len(b.slots) < s.p.Slots; i++ {
-		if err := b.consume(inbox[i]); err != nil {
+		e := inbox[i]
+		o, err := b.plan(e)
+		if err != nil {
+			return nil, err
+		}
+		// only the first CallSlots slots decode calls: the inbox stops at a
+		// call swap it cannot place (never refunds it for want of a slot)
+		if o.r.Kind == KindCallSwap && len(b.slots) >= s.p.CallSlots {
+			break
+		}
+		b.batch.InboxConsumed++
+		b.inboxAfter = protocol.InboxAccumulate(b.inboxAfter, e)
+		if e.Kind == protocol.InboxKindForcedTx {
+			b.batch.Forced = append(b.batch.Forced, rollupkit.ForcedOutcome{Sequence: e.Sequence, Reason: ErrForcedUnsupported})
+		}
+		if err := b.slot(o); err != nil {
 			return nil, err
 		}
 	}
@@ -79,16 +95,12 @@ type op struct {
 	sig        *Signature
 }
 
-// consume takes one inbox entry: skip, call swap, credit or refund.
-func (b *builder) consume(e protocol.InboxEntry) error {
-	b.batch.InboxConsumed++
-	b.inboxAfter = protocol.InboxAccumulate(b.inboxAfter, e)
+// plan is what an inbox entry's slot does: skip, call swap, credit or
+// refund.
+func (b *builder) plan(e protocol.InboxEntry) (op, error) {
 	amt := e.Amount.BigInt()
 	if amt.Sign() == 0 {
-		if e.Kind == protocol.InboxKindForcedTx {
-			b.batch.Forced = append(b.batch.Forced, rollupkit.ForcedOutcome{Sequence: e.Sequence, Reason: ErrForcedUnsupported})
-		}
-		return b.slot(op{r: Record{Kind: KindSkip}, in: &e})
+		return op{r: Record{Kind: KindSkip}, in: &e}, nil
 	}
 	side, known := uint8(0), e.Denom == b.s.p.BaseDenom
 	if e.Denom == b.s.p.QuoteDenom {
@@ -97,20 +109,20 @@ func (b *builder) consume(e protocol.InboxEntry) error {
 	isMsg := e.Kind == protocol.InboxKindCrossRollupMessage
 	if known && (isMsg || e.Kind == protocol.InboxKindL1Call) && len(e.Payload) > 0 {
 		if o, ok := b.callSwap(e, side, amt); ok {
-			return b.slot(o)
+			return o, nil
 		}
 	} else if known && (isMsg || e.Kind == protocol.InboxKindDeposit || e.Kind == protocol.InboxKindRefund) {
 		if idx, create, pk, err := b.s.recipientIndex(e.Recipient); err == nil {
 			o, err := b.effect(Record{Kind: KindCredit, Side: side, Account: idx, V1: amt})
 			if err != nil {
-				return err
+				return op{}, err
 			}
 			if create {
 				o.acc.Key, o.create = pk, true
 			}
 			if fits(o.acc.Base, o.acc.Quote) {
 				o.in = &e
-				return b.slot(o)
+				return o, nil
 			}
 		}
 	}
@@ -119,7 +131,7 @@ func (b *builder) consume(e protocol.InboxEntry) error {
 	if !toL1 {
 		out.Kind, out.DestRollupID, out.Payload = protocol.OutboxKindCrossRollupMessage, e.SourceRollupID, e.Payload
 	}
-	return b.slot(op{r: Record{Kind: KindRefund, V1: amt}, in: &e, out: &out, toL1: toL1})
+	return op{r: Record{Kind: KindRefund, V1: amt}, in: &e, out: &out, toL1: toL1}, nil
 }
 
 // effect is the op of r on the current account and pool (ranges unchecked).

@@ -27,10 +27,15 @@ type SlotWitness struct {
 	In                        gadgets.InboxEntry
 	Out                       gadgets.OutboxEntry
 	ToL1                      frontend.Variable // refund: back to an L1 sender
-	Payload                   [exchangev1.CallBytes]frontend.Variable
-	RollupChunks, AddrChunks  frontend.Variable
-	RollupMask, AddrMask      [exchangev1.CallMaxRollup]frontend.Variable // 1 at padding positions
 	SigRX, SigRY, SigS        frontend.Variable
+}
+
+// CallWitness is a call-capable slot's payload (the first Params.CallSlots
+// slots; all zero unless the slot is a call swap).
+type CallWitness struct {
+	Payload                  [exchangev1.CallBytes]frontend.Variable
+	RollupChunks, AddrChunks frontend.Variable
+	RollupMask, AddrMask     [exchangev1.CallMaxRollup]frontend.Variable // 1 at padding positions
 }
 
 // Circuit proves one batch of the exchange rollup; its only public input
@@ -46,12 +51,14 @@ type Circuit struct {
 	PoolBase, PoolQuote, PoolShares                            frontend.Variable // the pool before
 	InboxBefore, OutboxCount, DAChunks                         frontend.Variable
 	Slots                                                      []SlotWitness
+	Calls                                                      []CallWitness // of the first CallSlots slots
 }
 
 // NewCircuit allocates the circuit's shape for p (for compiling).
 func NewCircuit(p Params) *Circuit {
 	p = p.WithDefaults()
-	c := &Circuit{params: p, Slots: make([]SlotWitness, p.Slots), Subroots: make([]frontend.Variable, 1<<p.TopLevels())}
+	c := &Circuit{params: p, Slots: make([]SlotWitness, p.Slots), Calls: make([]CallWitness, p.CallSlots),
+		Subroots: make([]frontend.Variable, 1<<p.TopLevels())}
 	for i := range c.Slots {
 		c.Slots[i].Siblings = make([]frontend.Variable, p.PathDepth())
 	}
@@ -96,7 +103,11 @@ func (c *Circuit) Define(api frontend.API) error {
 		if i+1 < len(c.Slots) { // no-ops only at the end
 			api.AssertIsEqual(api.Mul(s.IsKind[KindNoop], api.Sub(1, c.Slots[i+1].IsKind[KindNoop])), 0)
 		}
-		pl = x.slot(s, pl, sub, in, out)
+		var call *CallWitness
+		if i < len(c.Calls) {
+			call = &c.Calls[i]
+		}
+		pl = x.slot(s, call, pl, sub, in, out)
 		count = api.Add(count, api.Sub(1, s.IsKind[KindNoop]))
 		data = append(data, s.Bytes[:]...)
 	}

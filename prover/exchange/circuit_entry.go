@@ -18,9 +18,9 @@ type decodedCall struct {
 // decodeCall checks a call swap's payload (spec section 6): version, op,
 // the other denom's digest, the minimum (Min1), lengths in range and zero
 // padding, and computes its digest and those of the rollup id and address.
-func (x *cctx) decodeCall(s *SlotWitness, k kinds) decodedCall {
+func (x *cctx) decodeCall(s *SlotWitness, cw *CallWitness, k kinds) decodedCall {
 	api, rc, isCall := x.api, x.rc, k.is[KindCallSwap]
-	b := s.Payload[:]
+	b := cw.Payload[:]
 	for _, v := range b {
 		rc.Check(v, 8)
 	}
@@ -33,12 +33,12 @@ func (x *cctx) decodeCall(s *SlotWitness, k kinds) decodedCall {
 	}
 	rLen, aLen := b[50], b[115]
 	api.AssertIsEqual(api.Mul(isCall, api.IsZero(aLen)), 0)
-	x.assertPadding(b[51:115], s.RollupMask[:], rLen)
-	x.assertPadding(b[116:180], s.AddrMask[:], aLen)
+	x.assertPadding(b[51:115], cw.RollupMask[:], rLen)
+	x.assertPadding(b[116:180], cw.AddrMask[:], aLen)
 	return decodedCall{
 		digest:    x.h.BytesDigest(protocol.TagPayload, b),
-		rollup:    x.h.BytesDigestPrefix(protocol.TagRollupID, b[51:115], rLen, s.RollupChunks, rc),
-		recipient: x.h.BytesDigestPrefix(protocol.TagAddress, b[116:180], aLen, s.AddrChunks, rc),
+		rollup:    x.h.BytesDigestPrefix(protocol.TagRollupID, b[51:115], rLen, cw.RollupChunks, rc),
+		recipient: x.h.BytesDigestPrefix(protocol.TagAddress, b[116:180], aLen, cw.AddrChunks, rc),
 		toL1:      api.IsZero(rLen),
 	}
 }

@@ -44,15 +44,21 @@ func (x *cctx) kinds(s *SlotWitness) kinds {
 	return k
 }
 
-// slot applies one slot: record, pool, account, entries, signature. It
-// returns the pool after it.
-func (x *cctx) slot(s *SlotWitness, pl pool, sub *gadgets.Subroots, in *gadgets.InboxConsumer, out *gadgets.OutboxBuilder) pool {
+// slot applies one slot: record, pool, account, entries, signature. Only a
+// call-capable slot (cw not nil) may be a call swap. It returns the pool
+// after it.
+func (x *cctx) slot(s *SlotWitness, cw *CallWitness, pl pool, sub *gadgets.Subroots, in *gadgets.InboxConsumer, out *gadgets.OutboxBuilder) pool {
 	k := x.kinds(s)
 	bits := x.record(s, k)
 	newPool, acc := x.amm(s, k, pl)
 	pkHash := x.account(s, k, acc, bits, sub)
 	addr := x.addressDigest(s)
-	call := x.decodeCall(s, k)
+	call := decodedCall{0, 0, 0, 0}
+	if cw != nil {
+		call = x.decodeCall(s, cw, k)
+	} else {
+		x.api.AssertIsEqual(k.is[KindCallSwap], 0)
+	}
 	in.Consume(k.isIn, x.inboxEntry(s, k, addr, call))
 	outHash := x.outboxEntry(s, k, addr, call)
 	out.Append(k.isOut, outHash)

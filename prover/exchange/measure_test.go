@@ -13,7 +13,7 @@ import (
 
 // Measurements for docs/notes (not run by default):
 //
-//	EXCHANGE_MEASURE=compile go test ./prover/exchange -run Measure -v   (depth 24, 16 slots)
+//	EXCHANGE_MEASURE=compile go test ./prover/exchange -run Measure -v   (depth 24, 16 slots; EXCHANGE_CALL_SLOTS)
 //	EXCHANGE_MEASURE=prove   go test ./prover/exchange -run Measure -v   (depth 24, EXCHANGE_SLOTS swaps)
 func TestMeasure(t *testing.T) {
 	mode := os.Getenv("EXCHANGE_MEASURE")
@@ -24,12 +24,13 @@ func TestMeasure(t *testing.T) {
 	if slots == 0 {
 		slots = 16
 	}
-	p := Params{Depth: 24, Slots: slots}.WithDefaults()
+	calls, _ := strconv.Atoi(os.Getenv("EXCHANGE_CALL_SLOTS")) // 0: every slot
+	p := Params{Depth: 24, Slots: slots, CallSlots: calls}.WithDefaults()
 	start := time.Now()
 	if mode == "compile" {
 		cs, err := Compile(p)
 		require.NoError(t, err)
-		t.Logf("depth 24, %d slots: %d constraints, %d per slot, compiled in %s", slots, cs.GetNbConstraints(), cs.GetNbConstraints()/slots, time.Since(start))
+		t.Logf("depth 24, %d slots (%d call-capable): %d constraints, %d per slot, compiled in %s", slots, p.CallSlots, cs.GetNbConstraints(), cs.GetNbConstraints()/slots, time.Since(start))
 		return
 	}
 	prover, err := NewDevProver(p)

@@ -15,6 +15,10 @@ type Params struct {
 	BaseDenom  string // DefaultBaseDenom if empty
 	QuoteDenom string // DefaultQuoteDenom if empty
 	FeeBps     uint32 // LP fee of a swap, 1..9999 basis points; DefaultFeeBps if 0
+	// CallSlots is how many slots, the first ones, can take an inbox call
+	// swap (every slot if 0): only they decode a call payload, about 3.7k
+	// constraints a slot.
+	CallSlots int
 }
 
 const (
@@ -39,6 +43,9 @@ func (p Params) WithDefaults() Params {
 	if p.FeeBps == 0 {
 		p.FeeBps = DefaultFeeBps
 	}
+	if p.CallSlots == 0 {
+		p.CallSlots = p.Slots
+	}
 	return p
 }
 
@@ -48,8 +55,8 @@ func (p Params) Validate() error {
 	if p.Depth < 2 || p.Depth > MaxDepth || p.Slots < 1 || p.Slots > protocol.MaxOutboxEntries {
 		return fmt.Errorf("%w: depth %d (2..%d), slots %d (1..1024)", ErrParams, p.Depth, MaxDepth, p.Slots)
 	}
-	if p.FeeBps >= bps || p.BaseDenom == p.QuoteDenom {
-		return fmt.Errorf("%w: fee %d bps, denoms %q %q", ErrParams, p.FeeBps, p.BaseDenom, p.QuoteDenom)
+	if p.FeeBps >= bps || p.BaseDenom == p.QuoteDenom || p.CallSlots < 0 || p.CallSlots > p.Slots {
+		return fmt.Errorf("%w: fee %d bps, denoms %q %q, %d call slots", ErrParams, p.FeeBps, p.BaseDenom, p.QuoteDenom, p.CallSlots)
 	}
 	for _, d := range []string{p.BaseDenom, p.QuoteDenom} {
 		e := protocol.OutboxEntry{Kind: protocol.OutboxKindWithdrawal, Recipient: []byte{1}, Denom: d, Amount: protocol.NewUint128(1)}

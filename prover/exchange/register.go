@@ -23,6 +23,7 @@ func init() {
 			{Name: "base", Default: DefaultBaseDenom, Description: "the pool's base denom"},
 			{Name: "quote", Default: DefaultQuoteDenom, Description: "the pool's quote denom"},
 			{Name: "fee_bps", Default: strconv.Itoa(DefaultFeeBps), Description: "swap LP fee in basis points (1..9999)"},
+			{Name: "call_slots", Default: "0", Description: "slots, the first ones, that can take an inbox call swap (0: all)"},
 		},
 		New: func(cp circuits.Params) (frontend.Circuit, error) {
 			p, err := ParamsFromRegistry(cp)
@@ -39,12 +40,13 @@ func ParamsFromRegistry(cp circuits.Params) (Params, error) {
 	depth, err1 := cp.Int("depth")
 	slots, err2 := cp.Int("slots")
 	fee, err3 := cp.Int("fee_bps")
-	if err := errors.Join(err1, err2, err3); err != nil {
+	calls, err4 := cp.Int("call_slots")
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
 		return Params{}, err
 	}
 	if fee <= 0 {
 		return Params{}, fmt.Errorf("%w: fee_bps %d", ErrParams, fee)
 	}
-	p := Params{Depth: depth, Slots: slots, BaseDenom: cp["base"], QuoteDenom: cp["quote"], FeeBps: uint32(fee)}.WithDefaults()
+	p := Params{Depth: depth, Slots: slots, BaseDenom: cp["base"], QuoteDenom: cp["quote"], FeeBps: uint32(fee), CallSlots: calls}.WithDefaults()
 	return p, p.Validate()
 }

@@ -79,7 +79,9 @@ func (b *builder) slot(o op) error {
 	if r.Kind == KindWithdraw {
 		outHash = out.Hash()
 	}
-	fillPayload(&w, payload)
+	if len(b.slots) < s.p.CallSlots {
+		b.calls = append(b.calls, callWitness(payload))
+	}
 	// signature (the dummy key's for unsigned slots)
 	p2, p3 := w.Min1.(*big.Int), w.Min2.(*big.Int)
 	if r.Kind == KindAdd {
@@ -104,9 +106,9 @@ func (b *builder) slot(o op) error {
 	return err
 }
 
-// fillPayload sets a call swap's payload bytes and the lengths the circuit
-// reads (all zero for other slots).
-func fillPayload(w *SlotWitness, payload []byte) {
+// callWitness is a call swap's payload and the lengths the circuit reads
+// (all zero for other slots).
+func callWitness(payload []byte) (w CallWitness) {
 	var pl [exchangev1.CallBytes]byte
 	copy(pl[:], payload)
 	for i := range pl {
@@ -117,6 +119,7 @@ func fillPayload(w *SlotWitness, payload []byte) {
 	for i := range w.RollupMask {
 		w.RollupMask[i], w.AddrMask[i] = boolVar(i >= rl), boolVar(i >= al)
 	}
+	return w
 }
 
 // subroots are the tree's nodes at height PathDepth, left to right.
@@ -160,7 +163,7 @@ func (b *builder) finish() (*rollupkit.Batch, error) {
 	a.PoolBase, a.PoolQuote, a.PoolShares = pool.ReserveBase, pool.ReserveQuote, pool.TotalShares
 	a.OutboxCount = len(batch.Outbox)
 	a.DAChunks = (len(batch.Data) + protocol.ChunkBytes - 1) / protocol.ChunkBytes
-	a.Slots = b.slots
+	a.Slots, a.Calls = b.slots, b.calls
 	batch.Assignment = a
 	return batch, nil
 }
