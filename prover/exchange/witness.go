@@ -1,0 +1,169 @@
+package exchange
+
+import (
+	"math/big"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/exchangev1"
+	"github.com/nativechain/nativechain/prover/gadgets"
+	"github.com/nativechain/nativechain/prover/rollupkit"
+)
+
+func boolVar(v bool) frontend.Variable {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// slot executes o on the state and records its witness.
+func (b *builder) slot(o op) error {
+	s, r := b.s, o.r
+	r.V1, r.V2, r.V3 = nz(r.V1), nz(r.V2), nz(r.V3)
+	w := SlotWitness{Side: r.Side, Account: r.Account, V1: r.V1, V2: r.V2, V3: r.V3, Min1: nz(o.min1), Min2: nz(o.min2),
+		MinBit: boolVar(o.minBit), Create: boolVar(o.create), ToL1: boolVar(o.toL1)}
+	for k := range w.IsKind {
+		w.IsKind[k] = boolVar(Kind(k) == r.Kind)
+	}
+	bz := r.Bytes()
+	for i := range bz {
+		w.Bytes[i] = bz[i]
+	}
+	// account before (the new key if the slot creates it)
+	a, err := s.Account(r.Account)
+	if err != nil {
+		return err
+	}
+	path, err := s.tree.Siblings(uint64(r.Account))
+	if err != nil {
+		return err
+	}
+	w.Siblings = make([]frontend.Variable, s.p.PathDepth())
+	for i := range w.Siblings {
+		w.Siblings[i] = path[i]
+	}
+	key := a.Key
+	if o.create {
+		key = o.acc.Key
+	}
+	w.X, w.Y, w.Base, w.Quote, w.Shares, w.Nonce = key.X, key.Y, a.Base, a.Quote, a.Shares, a.Nonce
+	x, y := key.X.BigInt(new(big.Int)), key.Y.BigInt(new(big.Int))
+	w.AddrXHi, w.AddrXLo = new(big.Int).Rsh(x, 8), new(big.Int).And(x, big.NewInt(0xff))
+	w.AddrYHi, w.AddrYLo = new(big.Int).Rsh(y, 16), new(big.Int).And(y, big.NewInt(0xffff))
+	// entries (an empty one's digests where the slot has none)
+	in, out := o.in, o.out
+	if in == nil {
+		in = &protocol.InboxEntry{}
+	}
+	if out == nil {
+		out = &protocol.OutboxEntry{}
+	} else {
+		b.batch.Outbox = append(b.batch.Outbox, *out)
+	}
+	w.In = gadgets.InboxEntry{Sequence: in.Sequence, Kind: uint32(in.Kind), Amount: in.Amount.BigInt(),
+		SenderDigest: protocol.AddressDigest(in.Sender), RecipientDigest: protocol.AddressDigest(in.Recipient),
+		SourceRollupDigest: protocol.RollupIDDigest(in.SourceRollupID), DenomDigest: protocol.DenomDigest(in.Denom),
+		PayloadDigest: protocol.PayloadDigest(in.Payload)}
+	w.Out = gadgets.OutboxEntry{Kind: uint32(out.Kind), Amount: out.Amount.BigInt(),
+		SenderDigest: protocol.AddressDigest(out.Sender), RecipientDigest: protocol.AddressDigest(out.Recipient),
+		DestRollupDigest: protocol.RollupIDDigest(out.DestRollupID), DenomDigest: protocol.DenomDigest(out.Denom),
+		PayloadDigest: protocol.PayloadDigest(out.Payload)}
+	var payload []byte
+	if r.Kind == KindCallSwap {
+		payload = in.Payload
+	}
+	var outHash fr.Element
+	if r.Kind == KindWithdraw {
+		outHash = out.Hash()
+	}
+	if len(b.slots) < s.p.CallSlots {
+		b.calls = append(b.calls, callWitness(payload))
+	}
+	// signature (the dummy key's for unsigned slots)
+	p2, p3 := w.Min1.(*big.Int), w.Min2.(*big.Int)
+	if r.Kind == KindAdd {
+		p2, p3 = r.V2, p2
+	}
+	sig := o.sig
+	if sig == nil {
+		d := dummySign(b.domain, slotMessage(r.Kind, r.Side, r.Account, a.Nonce, r.V1, p2, p3, outHash))
+		sig = &d
+	}
+	w.SigRX, w.SigRY, w.SigS = sig.RX, sig.RY, new(big.Int).Set(&sig.S)
+	// effects
+	if o.acc != nil {
+		err = s.setAccount(r.Account, *o.acc)
+	}
+	if o.pool != nil && err == nil {
+		b.pool = *o.pool
+		err = s.setPool(b.pool)
+	}
+	b.slots = append(b.slots, w)
+	b.records = append(b.records, r)
+	return err
+}
+
+// callWitness is a call swap's payload and the lengths the circuit reads
+// (all zero for other slots).
+func callWitness(payload []byte) (w CallWitness) {
+	var pl [exchangev1.CallBytes]byte
+	copy(pl[:], payload)
+	for i := range pl {
+		w.Payload[i] = pl[i]
+	}
+	rl, al := int(pl[50]), int(pl[115])
+	w.RollupChunks, w.AddrChunks = (rl+30)/31, (al+30)/31
+	for i := range w.RollupMask {
+		w.RollupMask[i], w.AddrMask[i] = boolVar(i >= rl), boolVar(i >= al)
+	}
+	return w
+}
+
+// subroots are the tree's nodes at height PathDepth, left to right.
+func (s *State) subroots() ([]frontend.Variable, error) {
+	height := s.p.PathDepth()
+	out := make([]frontend.Variable, 1<<s.p.TopLevels())
+	for j := range out {
+		path, err := s.tree.Siblings(uint64(j^1) << height)
+		if err != nil {
+			return nil, err
+		}
+		out[j] = path[height]
+	}
+	return out, nil
+}
+
+// finish assembles the commitment and the assignment.
+func (b *builder) finish() (*rollupkit.Batch, error) {
+	s, ctx, batch := b.s, b.ctx, b.batch
+	var err error
+	if batch.NewRoot, err = s.Root(); err != nil {
+		return nil, err
+	}
+	batch.Data = EncodeData(b.records)
+	batch.Commitment = protocol.BatchCommitment{
+		ChainID: ctx.ChainID, RollupID: ctx.RollupID, BatchIndex: ctx.BatchIndex,
+		PrevStateRoot: batch.PrevRoot, NewStateRoot: batch.NewRoot,
+		DAHash: protocol.DAHash(batch.Data), InboxBefore: ctx.InboxBefore, InboxAfter: b.inboxAfter,
+		OutboxHash: protocol.OutboxHash(batch.Outbox), L2TxCount: uint64(len(batch.Data) / RecordBytes), Submitter: ctx.Submitter,
+	}
+	pi, err := batch.Commitment.PublicInputs()
+	if err != nil {
+		return nil, err
+	}
+	pool := b.pool0
+	a := NewCircuit(s.p)
+	a.Commitment, a.BatchIndex, a.InboxBefore = pi[0], ctx.BatchIndex, ctx.InboxBefore
+	a.ChainIDDigest, a.RollupIDDigest = protocol.ChainIDDigest(ctx.ChainID), protocol.RollupIDDigest(ctx.RollupID)
+	a.SubmitterDigest = protocol.AddressDigest(ctx.Submitter)
+	a.PrevAccountsRoot, a.Subroots = b.accRoot, b.subroots
+	a.PoolBase, a.PoolQuote, a.PoolShares = pool.ReserveBase, pool.ReserveQuote, pool.TotalShares
+	a.OutboxCount = len(batch.Outbox)
+	a.DAChunks = (len(batch.Data) + protocol.ChunkBytes - 1) / protocol.ChunkBytes
+	a.Slots, a.Calls = b.slots, b.calls
+	batch.Assignment = a
+	return batch, nil
+}
