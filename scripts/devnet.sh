@@ -26,6 +26,7 @@
 #                        denom), start their operators and run the scripted demo
 #                        (the rollup table: declare_rollups in scripts/devnet_rollups.sh)
 #   DEVNET_DEMO=0        register and start the rollups, skip the scripted scenario
+#   DEVNET_SECOND_DENOM_ROLLUP=0  no payments rollup in the second denom (payments-a and -b only)
 #   DEVNET_KEYS_DIR      proving-key cache [~/.nativechain/keys]; kept across runs
 #   DEVNET_OPERATOR_A_PORT [8480]  DEVNET_OPERATOR_B_PORT [8481]  DEVNET_OPERATOR_C_PORT [8482]
 #   DEVNET_ROLLUP_DEPTH [8]  DEVNET_ROLLUP_SLOTS [4]  DEVNET_BATCH_TIMEOUT [1s]
@@ -63,8 +64,11 @@ ROLLUP_B=payments-b
 # A second bridge denom (issue 18): every dev account also holds 10^12 of
 # it (1,000,000 USDC), with bank metadata (exponent 6). Empty: none.
 SECOND_DENOM=${DEVNET_SECOND_DENOM-uusdc}
-# The payments rollup in the second denom (uusdc: payments-usdc).
+# The payments rollup in the second denom (uusdc: payments-usdc), unless
+# there is none or DEVNET_SECOND_DENOM_ROLLUP=0.
 ROLLUP_C=payments-${SECOND_DENOM#u}
+SECOND_DENOM_ROLLUP=${DEVNET_SECOND_DENOM_ROLLUP:-1}
+[[ -n $SECOND_DENOM ]] || SECOND_DENOM_ROLLUP=0
 ACCOUNT_BALANCE=1000000000000$DENOM # 10^12 unat = 1,000,000 NAT each
 if [[ -n $SECOND_DENOM ]]; then ACCOUNT_BALANCE+=,1000000000000$SECOND_DENOM; fi
 SELF_DELEGATION=500000000000$DENOM  # half of the validator's balance

@@ -7,7 +7,8 @@
 #   payments-a     unat   operator carol      API http://127.0.0.1:$OP_A_PORT
 #   payments-b     unat   operator validator  API http://127.0.0.1:$OP_B_PORT
 #   payments-usdc  uusdc  operator dave       API http://127.0.0.1:$OP_C_PORT
-#                  (the second denom; none when DEVNET_SECOND_DENOM is empty)
+#                  (the second denom; none when DEVNET_SECOND_DENOM is empty
+#                  or DEVNET_SECOND_DENOM_ROLLUP=0)
 #
 # One more rollup is one add_rollup line in declare_rollups (its operator key
 # must be one of devnet.sh's ACCOUNTS, its port free); a new KIND also needs
@@ -40,7 +41,7 @@ add_rollup() {
 declare_rollups() {
   add_rollup "$ROLLUP_A" payments "$DENOM" carol "$OP_A_PORT"
   add_rollup "$ROLLUP_B" payments "$DENOM" validator "$OP_B_PORT"
-  if [[ -n $SECOND_DENOM ]]; then
+  if [[ $SECOND_DENOM_ROLLUP == 1 ]]; then
     add_rollup "$ROLLUP_C" payments "$SECOND_DENOM" dave "$OP_C_PORT"
   fi
 }
@@ -171,7 +172,10 @@ wait_l2() {
 
 expect() { [[ $1 == "$2" ]] || die "$3: got $1, want $2"; }
 
-step() { printf '\n%s== %s ==%s\n' "$C_LOG" "$*" "$C_OFF"; }
+# step TITLE: a demo step's header, with the seconds since devnet.sh started.
+step() {
+  printf '\n%s== %s ==%s  [%ss]\n' "$C_LOG" "$*" "$C_OFF" "$(awk -v a="$START_TIME" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')"
+}
 
 show() {
   local name id l1
