@@ -90,7 +90,7 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	}
 	const initial = 1_000_000_000_000
 	require.Equal(t, int64(initial-1_000_000-2000-2000), l1("alice"), "alice: deposit, its L1 fee, the uusdc deposit's L1 fee")
-	require.Equal(t, int64(initial-10_000-2000+40_000-3*2000), l1("bob"),
+	require.Equal(t, int64(initial-10_000-2000+40_000-2*2000), l1("bob"),
 		"bob: deposit, its fee, the withdrawal, the L1 fees of his uusdc deposit and of the refused unat deposit (only the fee)")
 	require.Equal(t, int64(initial-500_000), l1("alice", "uusdc"), "alice: her uusdc deposit")
 	require.Equal(t, int64(initial-10_000+50_000), l1("bob", "uusdc"), "bob: his uusdc deposit, his uusdc withdrawal")
