@@ -37,7 +37,7 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	// ARRANGE: devnet.sh with rollups, detached, on ports of its own.
 	bin := Binary(t)
 	home := filepath.Join(t.TempDir(), "devnet")
-	p := FreePorts(t, 7)
+	p := FreePorts(t, 8)
 	keys := filepath.Join(RepoRoot(t), "build", "test-keys")
 	env := []string{
 		"NATIVECHAIND_BIN=" + bin, "DEVNET_HOME=" + home, "DEVNET_DETACH=1", "DEVNET_SKIP_BUILD=1",
@@ -45,6 +45,7 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 		"DEVNET_API_PORT=" + itoa(p[3]), "DEVNET_OPERATOR_A_PORT=" + itoa(p[4]), "DEVNET_OPERATOR_B_PORT=" + itoa(p[5]),
 		"DEVNET_BLOCK_TIME=500ms", "DEVNET_WAIT_TIMEOUT=90", "DEVNET_ROLLUPS=1", "DEVNET_KEYS_DIR=" + keys,
 		"DEVNET_BATCH_TIMEOUT=500ms", "DEVNET_OPERATOR_C_PORT=" + itoa(p[6]),
+		"DEVNET_DASHBOARD_PORT=" + itoa(p[7]),
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -111,6 +112,30 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	escrowC := compact(MustRun(t, bin, "query", "crossrollup", "escrow", "payments-usdc", "--home", home, "-o", "json").Stdout)
 	require.Contains(t, escrowC, `"amount":"459989"`, "510000 in, 50000 out, 11 of fees")
 	require.NotContains(t, escrowC, "unat", "no unat escrowed for payments-usdc")
+
+	// The dashboard reads all three operators and lists all three rollups.
+	dash := "http://127.0.0.1:" + itoa(p[7])
+	httpBody := func(url string) string {
+		res, err := http.Get(url)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var body bytes.Buffer
+		_, _ = body.ReadFrom(res.Body)
+		require.Equal(t, http.StatusOK, res.StatusCode, body.String())
+		return compact(body.String())
+	}
+	cfg := httpBody(dash + "/config.json")
+	for _, u := range []string{urlA, urlB, urlC} {
+		require.Contains(t, cfg, `"url":"`+u+`"`, "dashboard operators")
+	}
+	rollups := httpBody(dash + "/rest/nativechain/rollups/v1/rollups?pagination.limit=200")
+	for _, id := range []string{"payments-a", "payments-b", "payments-usdc"} {
+		require.Contains(t, rollups, `"id":"`+id+`"`, "dashboard rollups")
+	}
+	require.Eventually(t, func() bool {
+		fleet := httpBody(dash + "/fleet.json")
+		return strings.Count(fleet, `"reachable":true`) == 3 && strings.Contains(fleet, `"rollup_id":"payments-usdc"`)
+	}, 30*time.Second, 500*time.Millisecond, "the dashboard's fleet panel reaches the three operators")
 
 	// ACT 2 / ASSERT 2: bad transactions are refused at the API with a
 	// clear code and never reach a batch.
