@@ -374,6 +374,8 @@ if [[ $ROLLUPS != 1 && ${DEVNET_DETACH:-0} != 1 ]]; then
   exec "$BIN" start --home "$HOME_DIR"
 fi
 
+# Keys and operator configs need no chain: made while the node starts.
+[[ $ROLLUPS == 1 ]] && start_prepare_rollups
 start_node_background
 start_dashboard
 if [[ $ROLLUPS == 1 ]]; then

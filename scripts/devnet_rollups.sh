@@ -210,11 +210,13 @@ wait_operator() {
   log "operator $id running (pid $(cat "$dir/operator.pid"), API $(op_url "$id"), log $dir/operator.log)"
 }
 
-setup_rollups() {
-  local id params setup_done=() seen
+# prepare_rollups: what needs no chain, run while the node starts: the
+# proving keys (one setup per circuit and parameters: rollups that share them
+# share the key set, cached in KEYS_DIR across runs) and each operator's
+# operator.json. Its output goes to $HOME_DIR/prepare.log.
+prepare_rollups() {
+  local id params setup_done=() seen queue
   mkdir -p "$OPS_DIR"
-  # Proving keys: one setup per circuit and parameters (rollups that share
-  # them share the key set, cached in KEYS_DIR across runs).
   for id in "${ROLLUP_IDS[@]}"; do
     mapfile -t params < <(rollup_params "$id")
     seen="${ROLLUP_KIND[$id]} ${params[*]}"
@@ -225,9 +227,6 @@ setup_rollups() {
       { cat "$HOME_DIR/setup.log" >&2; die "operator setup failed"; }
     grep -E 'reusing|setup time|constraints' "$HOME_DIR/setup.log" | sed 's/^/    /' >&2 || true
   done
-  # Registration: each rollup by its own key, side by side (one key must not
-  # register two rollups here: their txs would share a sequence number).
-  local pids=() queue
   for id in "${ROLLUP_IDS[@]}"; do
     mapfile -t params < <(rollup_params "$id")
     # The first operator's embedded queue listens on the default port (the
@@ -236,6 +235,28 @@ setup_rollups() {
     [[ $id == "${ROLLUP_IDS[0]}" ]] || queue=(--queue-listen 127.0.0.1:0)
     ncd operator init "$id" --key "${ROLLUP_KEY[$id]}" "${params[@]}" --keys-dir "$KEYS_DIR" --operator-home "$OPS_DIR/$id" \
       --api-listen "127.0.0.1:${ROLLUP_PORT[$id]}" --batch-timeout "$BATCH_TIMEOUT" "${queue[@]}" >/dev/null
+  done
+}
+
+# start_prepare_rollups: prepare_rollups in the background (setup_rollups waits for it).
+PREPARE_PID=""
+start_prepare_rollups() {
+  prepare_rollups >"$HOME_DIR/prepare.log" 2>&1 </dev/null &
+  PREPARE_PID=$!
+}
+
+setup_rollups() {
+  local id
+  if [[ -z $PREPARE_PID ]]; then
+    prepare_rollups
+  else
+    wait "$PREPARE_PID" || { cat "$HOME_DIR/prepare.log" >&2; die "preparing the rollups failed (log: $HOME_DIR/prepare.log)"; }
+    cat "$HOME_DIR/prepare.log" >&2
+  fi
+  # Registration: each rollup by its own key, side by side (one key must not
+  # register two rollups here: their txs would share a sequence number).
+  local pids=()
+  for id in "${ROLLUP_IDS[@]}"; do
     log "registering rollup $id (${ROLLUP_KIND[$id]}, ${ROLLUP_DENOMS[$id]}, operator ${ROLLUP_KEY[$id]})"
     (
       out=$(ncd operator register --operator-home "$OPS_DIR/$id" --bond 10000000$DENOM --yes --fees 20000$DENOM --gas 600000 -o json 2>&1) ||
