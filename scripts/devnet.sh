@@ -66,7 +66,8 @@ ROLLUP_B=payments-b
 SECOND_DENOM=${DEVNET_SECOND_DENOM-uusdc}
 # The payments rollup in the second denom (uusdc: payments-usdc), unless
 # there is none or DEVNET_SECOND_DENOM_ROLLUP=0.
-ROLLUP_C=payments-${SECOND_DENOM#u}
+ROLLUP_C=${SECOND_DENOM#u}
+ROLLUP_C=payments-${ROLLUP_C//[^a-z0-9]/-}
 SECOND_DENOM_ROLLUP=${DEVNET_SECOND_DENOM_ROLLUP:-1}
 [[ -n $SECOND_DENOM ]] || SECOND_DENOM_ROLLUP=0
 ACCOUNT_BALANCE=1000000000000$DENOM # 10^12 unat = 1,000,000 NAT each
