@@ -7,7 +7,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/exchangev1"
 	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/prover/rollupkit"
 )
 
 // Red team 6, R6-1: a call swap's output message carries a caller-chosen
@@ -72,4 +74,57 @@ func TestRedTeam6_CallSwapOutputCannotPingPongWithAPaymentsRollup(t *testing.T) 
 			inFlight = append(inFlight, f.build(toDex).Outbox...)
 		}
 	}
+}
+
+// Red team 6, R6-3: the circuit lets the operator refund any entry with
+// value (X7), including a routed message it could credit. A malicious
+// exchange operator withdraws dust from its own account as a message to a
+// payments rollup, to a recipient that is not a key: payments bounces it
+// (it must), the exchange operator refunds the bounce instead of crediting
+// its own account, payments bounces it again, and so on: every unit of
+// dust takes two slots of every payments batch and the routing gas of both
+// submitters for ever; Slots/2 of them and the payments rollup runs no L2
+// transaction again (its inbox goes first). The chain's ping-pong guard
+// (consumedRefunds) sees only kind-5 refunds. This test is the evidence:
+// it builds the operator's batch (a refund of a creditable message) and
+// expects the circuit to refuse it; the circuit accepts it. Deciding
+// "creditable" in-circuit is costly (tree full, balance overflow): the
+// proposed fix is the chain's (see the skip reason), and its test belongs
+// in x/crossrollup; this one then stays as documentation of X7.
+func TestRedTeam6_TheCircuitRefusesARefundOfACreditableMessage(t *testing.T) {
+	t.Skip("red team 6 finding R6-3: open (chain: deliver a message that returns a consumed message as a refund, kind 5, so consumedRefunds catches the second return)")
+	f := seeded(t)
+	e := protocol.InboxEntry{Sequence: f.inbox, Kind: protocol.InboxKindCrossRollupMessage, Sender: []byte("not-a-key"),
+		Recipient: f.keys[0].Public.Address(), SourceRollupID: "payments", Denom: "uusdc", Amount: amt(1)}
+	s := f.s
+	b := &builder{s: s, ctx: rollupkit.BatchContext{ChainID: testChain, RollupID: testRollup, BatchIndex: f.batch,
+		Submitter: []byte("submitter"), InboxBefore: protocol.InboxAccumulatorGenesis()},
+		domain: exchangev1.Domain(testChain, testRollup), batch: &rollupkit.Batch{Rejected: map[int]error{}}}
+	var err error
+	b.batch.PrevRoot, err = s.Root()
+	require.NoError(t, err)
+	b.accRoot, err = s.tree.Root()
+	require.NoError(t, err)
+	b.pool, err = s.Pool()
+	require.NoError(t, err)
+	b.pool0 = b.pool
+	b.subroots, err = s.subroots()
+	require.NoError(t, err)
+	b.inboxAfter = b.ctx.InboxBefore
+	// the honest plan credits account 0
+	o, err := b.plan(e)
+	require.NoError(t, err)
+	require.Equal(t, KindCredit, o.r.Kind)
+	// the operator refunds it instead
+	out := protocol.OutboxEntry{Kind: protocol.OutboxKindCrossRollupMessage, Sender: e.Recipient, Recipient: e.Sender,
+		DestRollupID: e.SourceRollupID, Denom: e.Denom, Amount: e.Amount}
+	b.batch.InboxConsumed++
+	b.inboxAfter = protocol.InboxAccumulate(b.inboxAfter, e)
+	require.NoError(t, b.slot(op{r: Record{Kind: KindRefund, V1: e.Amount.BigInt()}, in: &e, out: &out}))
+	for len(b.slots) < s.p.Slots {
+		require.NoError(t, b.slot(op{}))
+	}
+	batch, err := b.finish()
+	require.NoError(t, err)
+	require.Error(t, solved(t, f.p, batch), "the circuit proves a refund of a message the exchange could credit")
 }
