@@ -130,3 +130,25 @@ func TestRedTeam6_TheCircuitRefusesARefundOfACreditableMessage(t *testing.T) {
 	require.NoError(t, err)
 	require.Error(t, solved(t, f.p, batch), "the circuit proves a refund of a message the exchange could credit")
 }
+
+// Red team 6, R6-9 (held): a follower of a rollup whose leaf 0 is still
+// empty applies a batch that is not full. Were the padding no-ops in the
+// data, ApplyData would load account 0 (a no-op names account 0) and then
+// refuse the batch because account 0 does not exist after it. They are
+// not: no-ops trail the batch and the data has none (DecodeData refuses
+// them).
+func TestRedTeam6_AFollowerAppliesABatchOfRefundsAndNoopsOnAnEmptyRollup(t *testing.T) {
+	f := newFixture(t, 4)
+	follower := mustOpen(t, f.p)
+	ins := []protocol.InboxEntry{{Sequence: 0, Kind: protocol.InboxKindDeposit, Sender: []byte("l1-sender"),
+		Recipient: []byte("not a key"), Denom: "unat", Amount: amt(5)}}
+	f.inbox++
+	b := f.build(ins)
+	require.Len(t, b.Outbox, 1) // the deposit is refunded
+	n, err := follower.ApplyData(b.Data, ins)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	root, err := follower.Root()
+	require.NoError(t, err)
+	require.Equal(t, b.NewRoot, root)
+}
