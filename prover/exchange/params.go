@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/exchangev1"
 )
 
 // Params are the rollup's shape and pool. Tests use small ones; production
@@ -65,6 +66,11 @@ func (p Params) Validate() error {
 		}
 	}
 	return nil
+}
+
+// pair is the pool's denoms, as the state root commits them.
+func (p Params) pair() exchangev1.Pair {
+	return exchangev1.Pair{Base: p.BaseDenom, Quote: p.QuoteDenom}
 }
 
 // denom is the denom of a side (0 base, 1 quote).

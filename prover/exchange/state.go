@@ -44,14 +44,14 @@ func OpenState(db dbm.DB, p Params) (*State, error) {
 // Params are the state's parameters.
 func (s *State) Params() Params { return s.p }
 
-// Root is exchangev1.StateRoot(accounts root, pool).
+// Root is exchangev1.StateRoot(accounts root, denoms, pool).
 func (s *State) Root() (fr.Element, error) {
 	r, err := s.tree.Root()
 	if err != nil {
 		return r, err
 	}
 	p, err := s.Pool()
-	return exchangev1.StateRoot(r, p), err
+	return exchangev1.StateRoot(r, s.p.pair(), p), err
 }
 
 func putAmounts(bz []byte, vs ...*big.Int) []byte {
