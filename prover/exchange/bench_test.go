@@ -76,7 +76,7 @@ type benchRollup struct {
 }
 
 const (
-	benchChain  = "bench-1"
+	benchChain    = "bench-1"
 	benchRollupID = "dex"
 )
 
