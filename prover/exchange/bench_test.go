@@ -183,6 +183,12 @@ func compileChain(tb testing.TB, nb int) (constraint.ConstraintSystem, int) {
 	return nil, 0
 }
 
+// wires is a constraint system's variable count: what the proving key's
+// MSMs run over.
+func wires(cs constraint.ConstraintSystem) int {
+	return cs.GetNbInternalVariables() + cs.GetNbSecretVariables() + cs.GetNbPublicVariables()
+}
+
 // cpuTime is this process's CPU time, user and system (GC included).
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
@@ -295,8 +301,10 @@ func benchExchangeProve(b *testing.B, p Params) {
 	b.ReportMetric(float64(p.Slots)*n/ours.Seconds(), "swaps/s")
 	b.ReportMetric(float64(nb), "constraints")
 	b.ReportMetric(float64(domain), "domain")
-	b.Logf("BENCHROW exchange_prove depth=%d slots=%d constraints=%d domain=%d ours_s=%.3f bare_s=%.3f ratio=%.3f ours_cpu_s=%.3f bare_cpu_s=%.3f cpu_ratio=%.3f build_s=%.3f prove_s=%.3f swaps_per_s=%.3f setup_s=%.1f chain_setup_s=%.1f n=%d",
+	b.ReportMetric(float64(wires(s.prover.CS)), "wires")
+	b.ReportMetric(float64(wires(s.chainCS)), "bare-wires")
+	b.Logf("BENCHROW exchange_prove depth=%d slots=%d constraints=%d domain=%d ours_s=%.3f bare_s=%.3f ratio=%.3f ours_cpu_s=%.3f bare_cpu_s=%.3f cpu_ratio=%.3f build_s=%.3f prove_s=%.3f swaps_per_s=%.3f setup_s=%.1f chain_setup_s=%.1f wires=%d bare_wires=%d n=%d",
 		p.Depth, p.Slots, nb, domain, ours.Seconds()/n, bare.Seconds()/n, bare.Seconds()/ours.Seconds(),
 		oursCPU.Seconds()/n, bareCPU.Seconds()/n, bareCPU.Seconds()/oursCPU.Seconds(), build.Seconds()/n, prove.Seconds()/n,
-		float64(p.Slots)*n/ours.Seconds(), s.setup.Seconds(), s.chainSet.Seconds(), b.N)
+		float64(p.Slots)*n/ours.Seconds(), s.setup.Seconds(), s.chainSet.Seconds(), wires(s.prover.CS), wires(s.chainCS), b.N)
 }

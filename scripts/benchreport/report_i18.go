@@ -53,15 +53,22 @@ func (r *Results) exchangeRows(add func(string, Row), missing func(string) strin
 		cpu = fmt.Sprintf("; in CPU time (this process, GC included, steadier under load) %.2f s vs %.2f s: **%.2f**", oc, bc, bc/oc)
 	}
 	nb, domain := p.float("constraints"), p.float("domain")
+	wires := ""
+	if w, bw := p.float("wires"), p.float("bare_wires"); w > 0 && bw > 0 {
+		wires = fmt.Sprintf(", %s wires vs the chain's %s", num(w), num(bw))
+	}
 	full := 0.0
 	if domain > 0 {
 		full = 100 * nb / domain
 	}
 	add("exchange", Row{Metric: "exchange proving path (batch and witness from native state, solve, Groth16 prove, self-verify) vs gnark's bare `groth16.Prove` of a chain circuit with the same constraint count, keys loaded (" + shape + ")",
 		Ours: fmt.Sprintf("%.2f s", p.float("ours_s")), Reference: fmt.Sprintf("%.2f s", p.float("bare_s")), Ratio: fmt.Sprintf("**%.2f** of gnark's rate", p.float("ratio")),
-		How: fmt.Sprintf("wall time, %s round(s), the two alternating%s; %s constraints (FFT domain %s, %.0f%% full); ours: build %.3f s, `Prover.Prove` %.2f s; not timed: compile and setup %.0f s (exchange), %.0f s (chain); the reference is the `provepath` step's chain circuit",
-			p.Fields["n"], cpu, num(nb), num(domain), full, p.float("build_s"), p.float("prove_s"), p.float("setup_s"), p.float("chain_setup_s"))})
-	how := fmt.Sprintf("%s swaps per proof / our path's time above; 16 slots would cost about 4× the constraints and setup", p.Fields["slots"])
+		How: fmt.Sprintf("wall time, %s round(s), the two alternating%s; %s constraints (FFT domain %s, %.0f%% full%s); ours: build %.3f s, `Prover.Prove` %.2f s; not timed: compile and setup %.0f s (exchange), %.0f s (chain); the reference is the chain circuit of the `provepath` step (full-width witness values, so a circuit with many bit wires can prove faster than it)",
+			p.Fields["n"], cpu, num(nb), num(domain), full, wires, p.float("build_s"), p.float("prove_s"), p.float("setup_s"), p.float("chain_setup_s"))})
+	how := fmt.Sprintf("%s swaps per proof / our path's wall time above", p.Fields["slots"])
+	if oc := p.float("ours_cpu_s"); oc > 0 {
+		how += fmt.Sprintf("; per CPU second of this process (less sensitive to the load): %.2f swaps", p.float("slots")/oc)
+	}
 	for _, sh := range payShapes { // deepest, largest first
 		if sh.TPS > 0 {
 			how += fmt.Sprintf("; payments, `provepath` step, depth %d × %d slots: %.2f transfers/s", sh.Depth, sh.Slots, sh.TPS)

@@ -93,7 +93,7 @@ func TestRows_ExchangeLOCAndNewRollup(t *testing.T) {
 	write("exchange", "    bench_test.go:47: exchange 24x16: 392183 constraints, compiled in 7.1s\n"+
 		"    bench_test.go:62: BENCHROW exchange_constraints depth=24 slots=16 call_slots=16 exchange=392183 per_swap=24511.4 marginal=24200.0 payments=378691 per_transfer=23668.2 ratio=1.036\n"+
 		"    bench_test.go:232: compile and setup: 1m51s (exchange, 104067 constraints)\n"+
-		"    bench_test.go:298: BENCHROW exchange_prove depth=24 slots=4 constraints=104067 domain=131072 ours_s=12.500 bare_s=10.000 ratio=0.800 ours_cpu_s=20.000 bare_cpu_s=18.000 cpu_ratio=0.900 build_s=0.010 prove_s=12.490 swaps_per_s=0.320 setup_s=111.0 chain_setup_s=95.5 n=1\n",
+		"    bench_test.go:298: BENCHROW exchange_prove depth=24 slots=4 constraints=104067 domain=131072 ours_s=12.500 bare_s=10.000 ratio=0.800 ours_cpu_s=20.000 bare_cpu_s=18.000 cpu_ratio=0.900 build_s=0.010 prove_s=12.490 swaps_per_s=0.320 setup_s=111.0 chain_setup_s=95.5 wires=107982 bare_wires=104069 n=1\n",
 		"wall_seconds=280 load_start=8.00,7.00,6.00 load_end=9.00,8.00,7.00 status=ok\n")
 	write("provepath", "BenchmarkProvingPathVsBareProve/depth=24,slots=16-2 \t 1\t 1 ns/op\t 2.000 bare-s/op\t 2.500 ours-s/op\t 6.400 transfers/s\n", "wall_seconds=600 status=ok\n")
 	write("loc", "BENCHROW loc set=exchange dir=prover/exchange files=18 lines=1536 names=amm.go,build.go\n"+
@@ -117,8 +117,9 @@ func TestRows_ExchangeLOCAndNewRollup(t *testing.T) {
 	require.Equal(t, "**0.80** of gnark's rate", ex[1].Ratio)
 	require.Contains(t, ex[1].Metric, "depth 24, 4 slots")
 	require.Contains(t, ex[1].How, "20.00 s vs 18.00 s: **0.90**")
-	require.Contains(t, ex[1].How, "104,067 constraints (FFT domain 131,072, 79% full)")
+	require.Contains(t, ex[1].How, "104,067 constraints (FFT domain 131,072, 79% full, 107,982 wires vs the chain's 104,069)")
 	require.Equal(t, "**0.32**/s", ex[2].Ours)
+	require.Contains(t, ex[2].How, "per CPU second of this process (less sensitive to the load): 0.20 swaps")
 	require.Contains(t, ex[2].How, "payments, `provepath` step, depth 24 × 16 slots: 6.40 transfers/s")
 
 	loc := rows["loc"]
