@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/prover/gadgets"
 	"github.com/nativechain/nativechain/prover/tree"
 )
 
@@ -201,7 +202,7 @@ func TestDecodeForcedSend_DestinationIsThePayloads(t *testing.T) {
 		return c
 	}
 	var zero fr.Element
-	addrStart := fe(addressStart)
+	addrStart := fe(gadgets.AddressDigestStart)
 	noDest := &decodeForcedSendCircuit{F: forcedOf(withdrawal), IDOK: 0, NoSend: 1,
 		Rollup: tree.Compress(tree.Compress(rollupIDTag, zero), zero), L2Recipient: tree.Chain(addrStart, zero, zero, zero)}
 	r, alice, _ := funded(t, testParams)

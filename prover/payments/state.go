@@ -14,6 +14,7 @@ import (
 
 	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/protocol/paymentsv1"
+	"github.com/nativechain/nativechain/prover/gadgets"
 	"github.com/nativechain/nativechain/prover/tree"
 )
 
@@ -511,7 +512,7 @@ func (b *builder) slot(r Record, x slotExtra) error {
 	if r.Kind == KindCredit {
 		addrKey = bAcc.Key
 	}
-	w.AddrXHi, w.AddrXLo, w.AddrYHi, w.AddrYLo = splitAddress(addrKey)
+	w.AddrXHi, w.AddrXLo, w.AddrYHi, w.AddrYLo = gadgets.SplitAddress(addrKey)
 	// entry (zeros when the slot has none)
 	w.Entry = x.entry
 	if w.Entry.Sequence == nil {
@@ -627,17 +628,6 @@ func boolVar(v bool) frontend.Variable {
 		return 1
 	}
 	return 0
-}
-
-// splitAddress cuts X and Y at the 31-byte chunk boundaries of the 64-byte
-// address: X = XHi*2^8 + XLo, Y = YHi*2^16 + YLo.
-func splitAddress(pk PublicKey) (xHi, xLo, yHi, yLo *big.Int) {
-	x, y := pk.X.BigInt(new(big.Int)), pk.Y.BigInt(new(big.Int))
-	xLo = new(big.Int).And(x, big.NewInt(0xff))
-	xHi = new(big.Int).Rsh(x, 8)
-	yLo = new(big.Int).And(y, big.NewInt(0xffff))
-	yHi = new(big.Int).Rsh(y, 16)
-	return
 }
 
 func inboxEntryWitness(e protocol.InboxEntry) EntryWitness {
