@@ -8,6 +8,7 @@ import (
 
 	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/protocol/exchangev1"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/gadgets"
 	"github.com/nativechain/nativechain/prover/rollupkit"
 )
@@ -50,9 +51,7 @@ func (b *builder) slot(o op) error {
 		key = o.acc.Key
 	}
 	w.X, w.Y, w.Base, w.Quote, w.Shares, w.Nonce = key.X, key.Y, a.Base, a.Quote, a.Shares, a.Nonce
-	x, y := key.X.BigInt(new(big.Int)), key.Y.BigInt(new(big.Int))
-	w.AddrXHi, w.AddrXLo = new(big.Int).Rsh(x, 8), new(big.Int).And(x, big.NewInt(0xff))
-	w.AddrYHi, w.AddrYLo = new(big.Int).Rsh(y, 16), new(big.Int).And(y, big.NewInt(0xffff))
+	w.AddrXHi, w.AddrXLo, w.AddrYHi, w.AddrYLo = gadgets.SplitAddress(key)
 	// entries (an empty one's digests where the slot has none)
 	in, out := o.in, o.out
 	if in == nil {
@@ -89,7 +88,7 @@ func (b *builder) slot(o op) error {
 	}
 	sig := o.sig
 	if sig == nil {
-		d := dummySign(b.domain, slotMessage(r.Kind, r.Side, r.Account, a.Nonce, r.V1, p2, p3, outHash))
+		d := paymentsv1.DummyKey.Sign(b.domain, slotMessage(r.Kind, r.Side, r.Account, a.Nonce, r.V1, p2, p3, outHash)...)
 		sig = &d
 	}
 	w.SigRX, w.SigRY, w.SigS = sig.RX, sig.RY, new(big.Int).Set(&sig.S)
