@@ -38,13 +38,8 @@ func (b *builder) slot(o op) error {
 	if err != nil {
 		return err
 	}
-	path, err := s.tree.Siblings(uint64(r.Account))
-	if err != nil {
+	if w.Siblings, err = s.acc.Path(r.Account, s.p.PathDepth()); err != nil {
 		return err
-	}
-	w.Siblings = make([]frontend.Variable, s.p.PathDepth())
-	for i := range w.Siblings {
-		w.Siblings[i] = path[i]
 	}
 	key := a.Key
 	if o.create {
@@ -121,20 +116,6 @@ func callWitness(payload []byte) (w CallWitness) {
 	return w
 }
 
-// subroots are the tree's nodes at height PathDepth, left to right.
-func (s *State) subroots() ([]frontend.Variable, error) {
-	height := s.p.PathDepth()
-	out := make([]frontend.Variable, 1<<s.p.TopLevels())
-	for j := range out {
-		path, err := s.tree.Siblings(uint64(j^1) << height)
-		if err != nil {
-			return nil, err
-		}
-		out[j] = path[height]
-	}
-	return out, nil
-}
-
 // finish assembles the commitment and the assignment.
 func (b *builder) finish() (*rollupkit.Batch, error) {
 	s, ctx, batch := b.s, b.ctx, b.batch
@@ -143,25 +124,16 @@ func (b *builder) finish() (*rollupkit.Batch, error) {
 		return nil, err
 	}
 	batch.Data = EncodeData(b.records)
-	batch.Commitment = protocol.BatchCommitment{
-		ChainID: ctx.ChainID, RollupID: ctx.RollupID, BatchIndex: ctx.BatchIndex,
-		PrevStateRoot: batch.PrevRoot, NewStateRoot: batch.NewRoot,
-		DAHash: protocol.DAHash(batch.Data), InboxBefore: ctx.InboxBefore, InboxAfter: b.inboxAfter,
-		OutboxHash: protocol.OutboxHash(batch.Outbox), L2TxCount: uint64(len(batch.Data) / RecordBytes), Submitter: ctx.Submitter,
-	}
-	pi, err := batch.Commitment.PublicInputs()
+	batch.Commitment = ctx.Commitment(batch.PrevRoot, batch.NewRoot, batch.Data, b.inboxAfter, batch.Outbox, uint64(len(batch.Data)/RecordBytes))
+	w, err := ctx.CommitmentWitness(batch.Commitment, len(batch.Outbox), len(batch.Data))
 	if err != nil {
 		return nil, err
 	}
-	pool := b.pool0
-	a := NewCircuit(s.p)
-	a.Commitment, a.BatchIndex, a.InboxBefore = pi[0], ctx.BatchIndex, ctx.InboxBefore
-	a.ChainIDDigest, a.RollupIDDigest = protocol.ChainIDDigest(ctx.ChainID), protocol.RollupIDDigest(ctx.RollupID)
-	a.SubmitterDigest = protocol.AddressDigest(ctx.Submitter)
+	pool, a := b.pool0, NewCircuit(s.p)
+	a.Commitment, a.ChainIDDigest, a.RollupIDDigest, a.BatchIndex, a.SubmitterDigest = w.Commitment, w.ChainIDDigest, w.RollupIDDigest, w.BatchIndex, w.SubmitterDigest
 	a.PrevAccountsRoot, a.Subroots = b.accRoot, b.subroots
 	a.PoolBase, a.PoolQuote, a.PoolShares = pool.ReserveBase, pool.ReserveQuote, pool.TotalShares
-	a.OutboxCount = len(batch.Outbox)
-	a.DAChunks = (len(batch.Data) + protocol.ChunkBytes - 1) / protocol.ChunkBytes
+	a.InboxBefore, a.OutboxCount, a.DAChunks = w.InboxBefore, w.OutboxCount, w.DAChunks
 	a.Slots, a.Calls = b.slots, b.calls
 	batch.Assignment = a
 	return batch, nil

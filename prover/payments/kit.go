@@ -165,7 +165,7 @@ func (s kitState) BuildBatch(ctx rollupkit.BatchContext, inbox []protocol.InboxE
 		}
 		native[i] = kt.Tx
 	}
-	b, err := s.State.BuildBatch(BatchContext(ctx), inbox, native)
+	b, err := s.State.BuildBatch(ctx, inbox, native)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func (b *Batch) Kit() *rollupkit.Batch {
 	kb := &rollupkit.Batch{Data: b.Data, Outbox: b.Outbox, InboxConsumed: b.InboxConsumed, PrevRoot: b.PrevRoot,
 		NewRoot: b.NewRoot, Commitment: b.Commitment, Assignment: b.Assignment, Included: b.Included, Rejected: b.Rejected}
 	for _, f := range b.Forced {
-		kb.Forced = append(kb.Forced, rollupkit.ForcedOutcome(f))
+		kb.Forced = append(kb.Forced, f)
 	}
 	return kb
 }
