@@ -57,14 +57,7 @@ func (b *builder) slot(o op) error {
 	} else {
 		b.batch.Outbox = append(b.batch.Outbox, *out)
 	}
-	w.In = gadgets.InboxEntry{Sequence: in.Sequence, Kind: uint32(in.Kind), Amount: in.Amount.BigInt(),
-		SenderDigest: protocol.AddressDigest(in.Sender), RecipientDigest: protocol.AddressDigest(in.Recipient),
-		SourceRollupDigest: protocol.RollupIDDigest(in.SourceRollupID), DenomDigest: protocol.DenomDigest(in.Denom),
-		PayloadDigest: protocol.PayloadDigest(in.Payload)}
-	w.Out = gadgets.OutboxEntry{Kind: uint32(out.Kind), Amount: out.Amount.BigInt(),
-		SenderDigest: protocol.AddressDigest(out.Sender), RecipientDigest: protocol.AddressDigest(out.Recipient),
-		DestRollupDigest: protocol.RollupIDDigest(out.DestRollupID), DenomDigest: protocol.DenomDigest(out.Denom),
-		PayloadDigest: protocol.PayloadDigest(out.Payload)}
+	w.In, w.Out = gadgets.InboxEntryWitness(*in), gadgets.OutboxEntryWitness(*out)
 	var payload []byte
 	if r.Kind == KindCallSwap {
 		payload = in.Payload
