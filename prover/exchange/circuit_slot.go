@@ -172,7 +172,7 @@ func (x *cctx) account(s *SlotWitness, k kinds, a accountAfter, bits []frontend.
 	api.AssertIsEqual(api.Mul(s.Create, api.Add(s.Base, s.Quote, s.Shares, s.Nonce)), 0) // non-negative: range-checked before
 	gadgets.AssertOnCurve(api, x.curve, s.X, s.Y, k.is[KindCredit])
 	pkHash := h.Compress(s.X, s.Y)
-	oldLeaf := api.Select(s.Create, bigOf(&exchangev1.EmptyLeaf), x.leaf(pkHash, s.Base, s.Quote, s.Shares, s.Nonce))
+	oldLeaf := api.Select(s.Create, exchangev1.EmptyLeaf.BigInt(new(big.Int)), x.leaf(pkHash, s.Base, s.Quote, s.Shares, s.Nonce))
 	newLeaf := x.leaf(pkHash, a.base, a.quote, a.shares, a.nonce)
 	pd := len(s.Siblings)
 	oldNode, newNode := h.MerkleUpdate(oldLeaf, newLeaf, bits[:pd], s.Siblings)

@@ -4,7 +4,6 @@ import (
 	"math/big"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	"github.com/consensys/gnark/frontend"
 
 	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/protocol/exchangev1"
@@ -13,21 +12,14 @@ import (
 	"github.com/nativechain/nativechain/prover/rollupkit"
 )
 
-func boolVar(v bool) frontend.Variable {
-	if v {
-		return 1
-	}
-	return 0
-}
-
 // slot executes o on the state and records its witness.
 func (b *builder) slot(o op) error {
 	s, r := b.s, o.r
 	r.V1, r.V2, r.V3 = nz(r.V1), nz(r.V2), nz(r.V3)
 	w := SlotWitness{Side: r.Side, Account: r.Account, V1: r.V1, V2: r.V2, V3: r.V3, Min1: nz(o.min1), Min2: nz(o.min2),
-		MinBit: boolVar(o.minBit), Create: boolVar(o.create), ToL1: boolVar(o.toL1)}
+		MinBit: gadgets.Bool(o.minBit), Create: gadgets.Bool(o.create), ToL1: gadgets.Bool(o.toL1)}
 	for k := range w.IsKind {
-		w.IsKind[k] = boolVar(Kind(k) == r.Kind)
+		w.IsKind[k] = gadgets.Bool(Kind(k) == r.Kind)
 	}
 	bz := r.Bytes()
 	for i := range bz {
@@ -104,7 +96,7 @@ func callWitness(payload []byte) (w CallWitness) {
 	rl, al := int(pl[50]), int(pl[115])
 	w.RollupChunks, w.AddrChunks = (rl+30)/31, (al+30)/31
 	for i := range w.RollupMask {
-		w.RollupMask[i], w.AddrMask[i] = boolVar(i >= rl), boolVar(i >= al)
+		w.RollupMask[i], w.AddrMask[i] = gadgets.Bool(i >= rl), gadgets.Bool(i >= al)
 	}
 	return w
 }

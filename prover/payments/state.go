@@ -402,9 +402,9 @@ type slotExtra struct {
 func (b *builder) slot(r Record, x slotExtra) error {
 	s := b.s
 	w := SlotWitness{From: r.From, To: r.To, AmountExp: r.Amount.Exp, AmountMant: r.Amount.Mantissa,
-		FeeExp: r.Fee.Exp, FeeMant: r.Fee.Mantissa, Create: boolVar(x.create), ToL1: boolVar(x.toL1)}
+		FeeExp: r.Fee.Exp, FeeMant: r.Fee.Mantissa, Create: gadgets.Bool(x.create), ToL1: gadgets.Bool(x.toL1)}
 	for k := range w.IsKind {
-		w.IsKind[k] = boolVar(RecordKind(k) == r.Kind)
+		w.IsKind[k] = gadgets.Bool(RecordKind(k) == r.Kind)
 	}
 	posted := r
 	if x.posted != nil {
@@ -531,13 +531,6 @@ func (b *builder) finish() (*Batch, error) {
 	a.Forced = b.forced
 	batch.Assignment = a
 	return batch, nil
-}
-
-func boolVar(v bool) frontend.Variable {
-	if v {
-		return 1
-	}
-	return 0
 }
 
 func inboxEntryWitness(e protocol.InboxEntry) EntryWitness {
