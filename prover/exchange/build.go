@@ -41,7 +41,7 @@ func (s *State) BuildBatch(ctx rollupkit.BatchContext, inbox []protocol.InboxEnt
 	b.accRoot, err2 = s.tree.Root()
 	b.pool, err3 = s.Pool()
 	b.pool0 = b.pool
-	b.subroots, err4 = s.subroots()
+	b.subroots, err4 = s.acc.Subroots(s.p.PathDepth())
 	if err := errors.Join(err1, err2, err3, err4); err != nil {
 		return nil, err
 	}

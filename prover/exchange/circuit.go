@@ -1,8 +1,6 @@
 package exchange
 
 import (
-	"math/big"
-
 	tedwards "github.com/consensys/gnark-crypto/ecc/twistededwards"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/algebra/native/twistededwards"
@@ -135,5 +133,3 @@ func pack(api frontend.API, b []frontend.Variable) frontend.Variable {
 	}
 	return acc
 }
-
-func bigOf(e interface{ BigInt(*big.Int) *big.Int }) *big.Int { return e.BigInt(new(big.Int)) }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/protocol/exchangev1"
+	"github.com/nativechain/nativechain/prover/gadgets"
 )
 
 // Params are the rollup's shape and pool. Tests use small ones; production
@@ -82,18 +83,8 @@ func (p Params) denom(side uint8) string {
 }
 
 // TopLevels is how many top levels of the account tree the circuit keeps as
-// subroots (gadgets.Subroots): the k that costs the fewest constraints, one
-// leaf (two passes) per slot.
-func (p Params) TopLevels() int {
-	best, bestCost := 1, 0
-	for k := 1; k < p.Depth; k++ {
-		cost := p.Slots*(3<<k-2*k*187) + 2*((1<<k)-1)*186
-		if k == 1 || cost < bestCost {
-			best, bestCost = k, cost
-		}
-	}
-	return best
-}
+// subroots (gadgets.Subroots): one leaf a slot (gadgets.SubrootLevels).
+func (p Params) TopLevels() int { return gadgets.SubrootLevels(p.Depth, p.Slots, 1) }
 
 // PathDepth is the length of a path in the circuit, Depth - TopLevels.
 func (p Params) PathDepth() int { return p.Depth - p.TopLevels() }

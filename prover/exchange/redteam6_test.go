@@ -110,7 +110,7 @@ func TestRedTeam6_TheCircuitRefusesARefundOfACreditableMessage(t *testing.T) {
 	b.pool, err = s.Pool()
 	require.NoError(t, err)
 	b.pool0 = b.pool
-	b.subroots, err = s.subroots()
+	b.subroots, err = s.acc.Subroots(s.p.PathDepth())
 	require.NoError(t, err)
 	b.inboxAfter = b.ctx.InboxBefore
 	// the honest plan credits account 0
