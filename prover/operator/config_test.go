@@ -136,7 +136,7 @@ func TestConfig_KindSelectsTheRollup(t *testing.T) {
 	_, err = c.Rollup()
 	require.NoError(t, err)
 
-	c.Kind = "exchange"
+	c.Kind = "orderbook"
 	_, err = c.Rollup()
 	require.ErrorIs(t, err, rollupkit.ErrUnknownKind)
 	require.ErrorContains(t, err, "payments")
