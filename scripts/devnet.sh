@@ -20,12 +20,15 @@
 #   DEVNET_WAIT_TIMEOUT seconds to wait for the first blocks when detached [120]
 #
 # Rollups (on by default through `make devnet`, off when the script runs alone):
-#   DEVNET_ROLLUPS=1     also set up keys for a small payments circuit, register two
-#                        demo rollups (payments-a run by carol, payments-b run by
-#                        validator), start their operators and run the scripted demo
+#   DEVNET_ROLLUPS=1     also set up keys for a small payments circuit, register three
+#                        demo rollups (payments-a run by carol and payments-b run by
+#                        validator in unat, payments-usdc run by dave in the second
+#                        denom), start their operators and run the scripted demo
+#                        (the rollup table: declare_rollups in scripts/devnet_rollups.sh)
 #   DEVNET_DEMO=0        register and start the rollups, skip the scripted scenario
+#   DEVNET_SECOND_DENOM_ROLLUP=0  no payments rollup in the second denom (payments-a and -b only)
 #   DEVNET_KEYS_DIR      proving-key cache [~/.nativechain/keys]; kept across runs
-#   DEVNET_OPERATOR_A_PORT [8480]  DEVNET_OPERATOR_B_PORT [8481]
+#   DEVNET_OPERATOR_A_PORT [8480]  DEVNET_OPERATOR_B_PORT [8481]  DEVNET_OPERATOR_C_PORT [8482]
 #   DEVNET_ROLLUP_DEPTH [8]  DEVNET_ROLLUP_SLOTS [4]  DEVNET_BATCH_TIMEOUT [1s]
 #   DEVNET_INBOX_DEADLINE_BLOCKS, DEVNET_VK_UPDATE_DELAY_BLOCKS  x/rollups genesis params
 #                        [the chain's defaults, 600 and 1200]; the delay must be at least
@@ -49,6 +52,7 @@ DEMO=${DEVNET_DEMO:-1}
 KEYS_DIR=${DEVNET_KEYS_DIR:-${HOME:-/tmp}/.nativechain/keys}
 OP_A_PORT=${DEVNET_OPERATOR_A_PORT:-8480}
 OP_B_PORT=${DEVNET_OPERATOR_B_PORT:-8481}
+OP_C_PORT=${DEVNET_OPERATOR_C_PORT:-8482}
 DASHBOARD=${DEVNET_DASHBOARD:-1}
 DASHBOARD_PORT=${DEVNET_DASHBOARD_PORT:-8090}
 ROLLUP_DEPTH=${DEVNET_ROLLUP_DEPTH:-8}
@@ -60,18 +64,25 @@ ROLLUP_B=payments-b
 # A second bridge denom (issue 18): every dev account also holds 10^12 of
 # it (1,000,000 USDC), with bank metadata (exponent 6). Empty: none.
 SECOND_DENOM=${DEVNET_SECOND_DENOM-uusdc}
+# The payments rollup in the second denom (uusdc: payments-usdc), unless
+# there is none or DEVNET_SECOND_DENOM_ROLLUP=0.
+ROLLUP_C=${SECOND_DENOM#u}
+ROLLUP_C=payments-${ROLLUP_C//[^a-z0-9]/-}
+SECOND_DENOM_ROLLUP=${DEVNET_SECOND_DENOM_ROLLUP:-1}
+[[ -n $SECOND_DENOM ]] || SECOND_DENOM_ROLLUP=0
 ACCOUNT_BALANCE=1000000000000$DENOM # 10^12 unat = 1,000,000 NAT each
 if [[ -n $SECOND_DENOM ]]; then ACCOUNT_BALANCE+=,1000000000000$SECOND_DENOM; fi
 SELF_DELEGATION=500000000000$DENOM  # half of the validator's balance
 
 # Well-known development mnemonics (sha256 of "nativechain devnet NAME" as
 # entropy), so addresses stay the same across resets. Never use them for value.
-ACCOUNTS=(validator alice bob carol)
+ACCOUNTS=(validator alice bob carol dave)
 declare -A MNEMONICS=(
   [validator]="tuition sort oil mind brick detect melt legal voice drift artefact tilt confirm sauce ensure frame slow wife object chicken curve donor weird setup"
   [alice]="drill model neck doll auto cover wonder test evil hub fade olive prefer aerobic fruit mobile income satoshi dial clay fan trumpet noble hour"
   [bob]="rude pole flame vanish fat matrix forward attract lumber process near practice inch output column express female job predict very sight draw critic latin"
   [carol]="lake during use two grit phone document feed soft dignity advice angry snake plunge uniform scare section menu saddle welcome gospel famous warrior blanket"
+  [dave]="garden calm surprise kingdom include area taxi cheese tiger minor business scrap speak invite bronze message trick second enough permit pave bargain rent north"
 )
 
 MARKER=.nativechain-devnet
@@ -193,7 +204,12 @@ mkdir -p "$HOME_DIR"
 touch "$HOME_DIR/$MARKER"
 
 PORTS=("$RPC_PORT" "$P2P_PORT" "$GRPC_PORT" "$API_PORT")
-[[ $ROLLUPS == 1 ]] && PORTS+=("$OP_A_PORT" "$OP_B_PORT")
+if [[ $ROLLUPS == 1 ]]; then
+  # shellcheck source=scripts/devnet_rollups.sh
+  source "$ROOT/scripts/devnet_rollups.sh"
+  declare_rollups
+  for id in "${ROLLUP_IDS[@]}"; do PORTS+=("${ROLLUP_PORT[$id]}"); done
+fi
 for port in "${PORTS[@]}"; do
   port_free "$port" || die "port $port on 127.0.0.1 is in use (another devnet? 'scripts/devnet.sh stop', or set DEVNET_*_PORT)"
 done
@@ -322,12 +338,12 @@ start_node_background() {
 }
 
 # start_dashboard: `nativechaind dashboard` in the background, reading this
-# node and (with rollups) both operators. It is an extra: if it cannot start
+# node and (with rollups) every operator. It is an extra: if it cannot start
 # (its port is taken), the devnet goes on without it.
 start_dashboard() {
   [[ $DASHBOARD == 1 ]] || return 0
   local ops=()
-  [[ $ROLLUPS == 1 ]] && ops=(--operators "http://127.0.0.1:$OP_A_PORT,http://127.0.0.1:$OP_B_PORT")
+  [[ $ROLLUPS == 1 ]] && ops=(--operators "$(operator_urls)")
   nohup "$BIN" dashboard --node "tcp://127.0.0.1:$RPC_PORT" --api "http://127.0.0.1:$API_PORT" "${ops[@]}" \
     --listen "127.0.0.1:$DASHBOARD_PORT" >"$DASHBOARD_LOG" 2>&1 </dev/null &
   echo $! >"$DASHBOARD_PID_FILE"
@@ -359,11 +375,11 @@ if [[ $ROLLUPS != 1 && ${DEVNET_DETACH:-0} != 1 ]]; then
   exec "$BIN" start --home "$HOME_DIR"
 fi
 
+# Keys and operator configs need no chain: made while the node starts.
+[[ $ROLLUPS == 1 ]] && start_prepare_rollups
 start_node_background
 start_dashboard
 if [[ $ROLLUPS == 1 ]]; then
-  # shellcheck source=scripts/devnet_rollups.sh
-  source "$ROOT/scripts/devnet_rollups.sh"
   setup_rollups
   [[ $DEMO == 1 ]] && run_demo
 fi

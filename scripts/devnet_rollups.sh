@@ -1,48 +1,158 @@
-# devnet_rollups.sh: the two demo rollups of the devnet and the scripted
-# scenario. Sourced by devnet.sh (DEVNET_ROLLUPS=1) after the node is up;
-# uses its variables (BIN, HOME_DIR, KEYS_DIR, OP_*_PORT, ...) and helpers.
+# devnet_rollups.sh: the demo rollups of the devnet and the scripted
+# scenario. Sourced by devnet.sh (DEVNET_ROLLUPS=1) before the node starts
+# (declare_rollups fills the rollup table: ports to check, operators for the
+# dashboard); setup_rollups and run_demo run once the node is up. Uses
+# devnet.sh's variables (BIN, HOME_DIR, KEYS_DIR, OP_*_PORT, ...) and helpers.
 #
-#   payments-a   operator carol      API http://127.0.0.1:$OP_A_PORT
-#   payments-b   operator validator  API http://127.0.0.1:$OP_B_PORT
+#   payments-a     unat   operator carol      API http://127.0.0.1:$OP_A_PORT
+#   payments-b     unat   operator validator  API http://127.0.0.1:$OP_B_PORT
+#   payments-usdc  uusdc  operator dave       API http://127.0.0.1:$OP_C_PORT
+#                  (the second denom; none when DEVNET_SECOND_DENOM is empty
+#                  or DEVNET_SECOND_DENOM_ROLLUP=0)
+#
+# One more rollup is one add_rollup line in declare_rollups (its operator key
+# must be one of devnet.sh's ACCOUNTS, its port free); a new KIND also needs
+# a case in rollup_params (its circuit and parameters).
 #
 # run_demo checks every balance it prints and fails the script on a
 # mismatch, so it doubles as an end-to-end test (tests/system/operator_test.go).
 
 OPS_DIR=$HOME_DIR/operators
 L1_FEES=2000$DENOM
+L1_FEE=2000 # in $DENOM, what tx pays
 DEMO_TIMEOUT=${DEVNET_DEMO_TIMEOUT:-180}
+
+# The rollup table, in the order add_rollup was called.
+ROLLUP_IDS=()
+declare -A ROLLUP_KIND ROLLUP_DENOMS ROLLUP_KEY ROLLUP_PORT
+
+# add_rollup ID KIND DENOMS KEY PORT: a demo rollup of circuit KIND holding
+# DENOMS (comma separated; a payments rollup holds one), registered and run by
+# the L1 key KEY, its operator's API on 127.0.0.1:PORT, its operator home in
+# $OPS_DIR/ID. setup_rollups makes the keys, registers and starts them all.
+add_rollup() {
+  (($# == 5)) || die "add_rollup ID KIND DENOMS KEY PORT: got $*"
+  local id=$1
+  [[ -z ${ROLLUP_KIND[$id]:-} ]] || die "rollup $id declared twice"
+  ROLLUP_IDS+=("$id")
+  ROLLUP_KIND[$id]=$2 ROLLUP_DENOMS[$id]=$3 ROLLUP_KEY[$id]=$4 ROLLUP_PORT[$id]=$5
+}
+
+declare_rollups() {
+  add_rollup "$ROLLUP_A" payments "$DENOM" carol "$OP_A_PORT"
+  add_rollup "$ROLLUP_B" payments "$DENOM" validator "$OP_B_PORT"
+  if [[ $SECOND_DENOM_ROLLUP == 1 ]]; then
+    add_rollup "$ROLLUP_C" payments "$SECOND_DENOM" dave "$OP_C_PORT"
+  fi
+}
+
+# rollup_params ID: the circuit parameters of ID's operator (operator init,
+# operator setup), one argument a line.
+rollup_params() {
+  local id=$1
+  case ${ROLLUP_KIND[$id]} in
+    payments)
+      [[ ${ROLLUP_DENOMS[$id]} != *,* ]] || die "rollup $id: a payments rollup holds one denom, not ${ROLLUP_DENOMS[$id]}"
+      printf '%s\n' --param "depth=$ROLLUP_DEPTH" --param "slots=$ROLLUP_SLOTS" --param "denom=${ROLLUP_DENOMS[$id]}"
+      ;;
+    *) die "rollup $id: unknown kind ${ROLLUP_KIND[$id]} (add it to rollup_params)" ;;
+  esac
+}
+
+op_port() { [[ -n ${ROLLUP_PORT[$1]:-} ]] || die "no rollup $1"; echo "${ROLLUP_PORT[$1]}"; }
+op_url() { echo "http://127.0.0.1:$(op_port "$1")"; }
+
+# operator_urls: every operator API, comma separated (the dashboard's --operators).
+operator_urls() {
+  local id urls=()
+  for id in "${ROLLUP_IDS[@]}"; do urls+=("$(op_url "$id")"); done
+  (IFS=,; echo "${urls[*]}")
+}
 
 ncd() { "$BIN" "$@" --home "$HOME_DIR"; }
 
-op_url() { [[ $1 == "$ROLLUP_A" ]] && echo "http://127.0.0.1:$OP_A_PORT" || echo "http://127.0.0.1:$OP_B_PORT"; }
+# http_get PORT PATH: the body of GET http://127.0.0.1:PORT/PATH when it
+# answers 200; fails otherwise. Bash's /dev/tcp: no binary start-up (the
+# demo reads balances often).
+http_get() {
+  local resp
+  resp=$(timeout 5 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" &&
+    printf "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" "$2" >&3 && cat <&3' _ "$1" "$2" 2>/dev/null) || return 1
+  [[ $resp =~ ^HTTP/1\.[01]\ 200 ]] || return 1
+  sed '1,/^\r\{0,1\}$/d' <<<"$resp"
+}
 
-# tx ARGS...: broadcast, wait for the block, fail on a non-zero code.
-tx() {
+# tx_send ARGS...: broadcast (checked by the node, not yet in a block); prints the hash.
+tx_send() {
   local out hash code
   out=$(ncd tx "$@" --yes --fees "$L1_FEES" --gas 400000 -o json 2>&1) || die "tx $*: $out"
   hash=$(grep -o '"txhash":"[0-9A-F]*"' <<<"$out" | grep -o '[0-9A-F]\{64\}') || die "tx $*: no hash in $out"
   code=$(grep -o '"code":[0-9]*' <<<"$out" | head -1 | grep -o '[0-9]*$')
   [[ $code == 0 ]] || die "tx $* refused: $out"
+  echo "$hash"
+}
+
+# tx_result HASH: the CometBFT RPC's result of the tx once in a block (30s at most).
+tx_result() {
+  local out
   for _ in $(seq 1 60); do
-    if out=$(ncd q tx "$hash" -o json 2>/dev/null); then
-      code=$(grep -o '"code":[0-9]*' <<<"$out" | head -1 | grep -o '[0-9]*$')
-      [[ $code == 0 ]] || die "tx $* failed in its block: $(grep -o '"raw_log":"[^"]*"' <<<"$out")"
+    if out=$(http_get "$RPC_PORT" "/tx?hash=0x$1") && grep -q '"tx_result"' <<<"$out"; then
+      tr -d '\n' <<<"$out"
       return 0
     fi
     sleep 0.5
   done
-  die "tx $* ($hash) not included within 30s"
+  die "tx $1 not included within 30s"
 }
 
+# tx_ok HASH WHAT: the tx succeeded in its block.
+tx_ok() {
+  local out code
+  out=$(tx_result "$1")
+  code=$(grep -o '"code": *[0-9]*' <<<"$out" | head -1 | grep -o '[0-9]*$')
+  [[ $code == 0 ]] || die "$2 failed in its block: $(tx_log "$out")"
+}
+
+# tx_log RESULT: the log of a tx result (the error of a failed tx).
+tx_log() { grep -oE '"log": *"([^"\\]|\\.)*"' <<<"$1" | head -1 | sed -E 's/^"log": *"//; s/"$//; s/\\"/"/g'; }
+
+# tx_refused HASH CODESPACE CODE WHAT: the tx failed in its block with that error.
+tx_refused() {
+  local out code space
+  out=$(tx_result "$1")
+  code=$(grep -o '"code": *[0-9]*' <<<"$out" | head -1 | grep -o '[0-9]*$')
+  space=$(grep -o '"codespace": *"[a-z]*"' <<<"$out" | head -1 | grep -o '"[a-z]*"$' | tr -d '"')
+  [[ $space/$code == "$2/$3" ]] || die "$4: want error $2/$3, got ${space:-none}/$code: $(tx_log "$out")"
+  printf '  refused (%s/%s): %s\n' "$space" "$code" "$(tx_log "$out")"
+}
+
+# tx ARGS...: broadcast, wait for the block, fail on a non-zero code.
+tx() {
+  local hash
+  hash=$(tx_send "$@")
+  tx_ok "$hash" "tx $*"
+}
+
+# l1_balance ADDRESS [DENOM]: the bank balance in DENOM (default $DENOM).
 l1_balance() {
-  ncd q bank balances "$1" -o json | tr -d ' \n' | grep -o "\"denom\":\"$DENOM\",\"amount\":\"[0-9]*\"" |
-    grep -o '[0-9][0-9]*"$' | tr -d '"'
+  local out
+  out=$(http_get "$API_PORT" "/cosmos/bank/v1beta1/balances/$1/by_denom?denom=${2:-$DENOM}") || die "no balance of $1 from the REST API"
+  tr -d ' \n' <<<"$out" | grep -o '"amount":"[0-9]*"' | grep -o '[0-9][0-9]*'
 }
 
+# escrow_amount ROLLUP DENOM: the bridge ledger of ROLLUP in DENOM (0: none).
+escrow_amount() {
+  local out amount
+  out=$(http_get "$API_PORT" "/nativechain/crossrollup/v1/escrow/$1") || die "no escrow of $1 from the REST API"
+  amount=$(tr -d ' \n' <<<"$out" | grep -o "\"denom\":\"$2\",\"amount\":\"[0-9]*\"" | grep -o '[0-9][0-9]*"$' | tr -d '"')
+  echo "${amount:-0}"
+}
+
+declare -A L2_ADDRESSES
 # l2_balance KEY ROLLUP: the balance verified on L1, or "none".
 l2_balance() {
   local out
-  if out=$(ncd l2 balance "$1" --operator "$(op_url "$2")" --json 2>/dev/null); then
+  if out=$(http_get "$(op_port "$2")" "/v1/accounts/${L2_ADDRESSES[$1]}"); then
     grep -o '"verified_balance": *"[0-9]*"' <<<"$out" | grep -o '[0-9][0-9]*' | tail -1
   else
     echo none
@@ -56,84 +166,142 @@ wait_l2() {
     got=$(l2_balance "$1" "$2")
     [[ $got == "$3" ]] && return 0
     ((SECONDS < deadline)) || die "$1 on $2: balance $got, want $3 (operator log: $OPS_DIR/$2/operator.log)"
-    sleep 0.5
+    sleep 0.3
   done
 }
 
 expect() { [[ $1 == "$2" ]] || die "$3: got $1, want $2"; }
 
-step() { printf '\n%s== %s ==%s\n' "$C_LOG" "$*" "$C_OFF"; }
-
-show() {
-  printf '  %-28s %s\n' "L1 alice" "$(l1_balance "${ADDRESSES[alice]}") $DENOM"
-  printf '  %-28s %s\n' "L1 bob" "$(l1_balance "${ADDRESSES[bob]}") $DENOM"
-  printf '  %-28s %s\n' "L2 alice on $ROLLUP_A" "$(l2_balance alice "$ROLLUP_A")"
-  printf '  %-28s %s\n' "L2 bob on $ROLLUP_A" "$(l2_balance bob "$ROLLUP_A")"
-  printf '  %-28s %s\n' "L2 bob on $ROLLUP_B" "$(l2_balance bob "$ROLLUP_B")"
+# step TITLE: a demo step's header, with the seconds since devnet.sh started.
+step() {
+  printf '\n%s== %s ==%s  [%ss]\n' "$C_LOG" "$*" "$C_OFF" "$(awk -v a="$START_TIME" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')"
 }
 
+show() {
+  local name id l1
+  for name in alice bob; do
+    l1="$(l1_balance "${ADDRESSES[$name]}") $DENOM"
+    [[ -z $SECOND_DENOM ]] || l1+=", $(l1_balance "${ADDRESSES[$name]}" "$SECOND_DENOM") $SECOND_DENOM"
+    printf '  %-28s %s\n' "L1 $name" "$l1"
+  done
+  for id in "${ROLLUP_IDS[@]}"; do
+    for name in alice bob; do
+      printf '  %-28s %s\n' "L2 $name on $id" "$(l2_balance "$name" "$id") ${ROLLUP_DENOMS[$id]}"
+    done
+  done
+}
+
+# start_operator ID: `operator start` in the background (pid in its home).
 start_operator() {
   local id=$1 dir=$OPS_DIR/$1
   nohup "$BIN" operator start --operator-home "$dir" --home "$HOME_DIR" >"$dir/operator.log" 2>&1 </dev/null &
   echo $! >"$dir/operator.pid"
-  local deadline=$((SECONDS + 60))
-  until ncd operator status --operator-home "$dir" >/dev/null 2>&1; do
+}
+
+# wait_operator ID: until ID's API answers GET /v1/status.
+wait_operator() {
+  local id=$1 dir=$OPS_DIR/$1
+  local deadline=$((SECONDS + 90))
+  until http_get "$(op_port "$id")" /v1/status >/dev/null; do
     alive "$(cat "$dir/operator.pid")" || { tail -n 20 "$dir/operator.log" >&2; die "operator $id exited"; }
-    ((SECONDS < deadline)) || die "operator $id did not answer within 60s (log: $dir/operator.log)"
+    ((SECONDS < deadline)) || die "operator $id did not answer within 90s (log: $dir/operator.log)"
     sleep 0.3
   done
   log "operator $id running (pid $(cat "$dir/operator.pid"), API $(op_url "$id"), log $dir/operator.log)"
 }
 
-setup_rollups() {
-  local params=(--param "depth=$ROLLUP_DEPTH" --param "slots=$ROLLUP_SLOTS")
-  log "proving keys for payments(depth=$ROLLUP_DEPTH, slots=$ROLLUP_SLOTS) in $KEYS_DIR (cached after the first run)"
-  "$BIN" operator setup --circuit payments "${params[@]}" --keys-dir "$KEYS_DIR" >"$HOME_DIR/setup.log" 2>&1 ||
-    { cat "$HOME_DIR/setup.log" >&2; die "operator setup failed"; }
-  grep -E 'reusing|setup time|constraints' "$HOME_DIR/setup.log" | sed 's/^/    /' >&2 || true
+# prepare_rollups: what needs no chain, run while the node starts: the
+# proving keys (one setup per circuit and parameters: rollups that share them
+# share the key set, cached in KEYS_DIR across runs) and each operator's
+# operator.json. Its output goes to $HOME_DIR/prepare.log.
+prepare_rollups() {
+  local id params setup_done=() seen queue
   mkdir -p "$OPS_DIR"
-  local id key port
-  for id in "$ROLLUP_A" "$ROLLUP_B"; do
-    if [[ $id == "$ROLLUP_A" ]]; then key=carol port=$OP_A_PORT; else key=validator port=$OP_B_PORT; fi
-    ncd operator init "$id" --key "$key" "${params[@]}" --keys-dir "$KEYS_DIR" --operator-home "$OPS_DIR/$id" \
-      --api-listen "127.0.0.1:$port" --batch-timeout "$BATCH_TIMEOUT" >/dev/null
-    log "registering rollup $id (operator $key)"
-    local out
-    out=$(ncd operator register --operator-home "$OPS_DIR/$id" --bond 10000000$DENOM --yes --fees 20000$DENOM --gas 600000 -o json 2>&1) ||
-      die "register $id: $out"
+  for id in "${ROLLUP_IDS[@]}"; do
+    mapfile -t params < <(rollup_params "$id")
+    seen="${ROLLUP_KIND[$id]} ${params[*]}"
+    [[ " ${setup_done[*]} " == *" [$seen] "* ]] && continue
+    setup_done+=("[$seen]")
+    log "proving keys for ${ROLLUP_KIND[$id]}(${params[*]//--param /}) in $KEYS_DIR (cached after the first run)"
+    "$BIN" operator setup --circuit "${ROLLUP_KIND[$id]}" "${params[@]}" --keys-dir "$KEYS_DIR" >"$HOME_DIR/setup.log" 2>&1 ||
+      { cat "$HOME_DIR/setup.log" >&2; die "operator setup failed"; }
+    grep -E 'reusing|setup time|constraints' "$HOME_DIR/setup.log" | sed 's/^/    /' >&2 || true
   done
-  local deadline=$((SECONDS + 30))
-  until ncd q rollups rollup "$ROLLUP_B" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || die "rollup $ROLLUP_B not registered within 30s"
-    sleep 0.5
-  done
-  ncd q rollups rollup "$ROLLUP_A" >/dev/null 2>&1 || die "rollup $ROLLUP_A not registered"
-  start_operator "$ROLLUP_A"
-  start_operator "$ROLLUP_B"
-  for name in alice bob; do
-    [[ -f $HOME_DIR/l2keys/$name.json ]] || ncd l2 keys add "$name" --from-l1 "$name" >/dev/null
+  for id in "${ROLLUP_IDS[@]}"; do
+    mapfile -t params < <(rollup_params "$id")
+    # The first operator's embedded queue listens on the default port (the
+    # README's prover-fleet example); the others on a free port each.
+    queue=()
+    [[ $id == "${ROLLUP_IDS[0]}" ]] || queue=(--queue-listen 127.0.0.1:0)
+    ncd operator init "$id" --key "${ROLLUP_KEY[$id]}" "${params[@]}" --keys-dir "$KEYS_DIR" --operator-home "$OPS_DIR/$id" \
+      --api-listen "127.0.0.1:${ROLLUP_PORT[$id]}" --batch-timeout "$BATCH_TIMEOUT" "${queue[@]}" >/dev/null
   done
 }
 
+# start_prepare_rollups: prepare_rollups in the background (setup_rollups waits for it).
+PREPARE_PID=""
+start_prepare_rollups() {
+  prepare_rollups >"$HOME_DIR/prepare.log" 2>&1 </dev/null &
+  PREPARE_PID=$!
+}
+
+setup_rollups() {
+  local id
+  if [[ -z $PREPARE_PID ]]; then
+    prepare_rollups
+  else
+    wait "$PREPARE_PID" || { cat "$HOME_DIR/prepare.log" >&2; die "preparing the rollups failed (log: $HOME_DIR/prepare.log)"; }
+    cat "$HOME_DIR/prepare.log" >&2
+  fi
+  # Registration: each rollup by its own key, side by side (one key must not
+  # register two rollups here: their txs would share a sequence number).
+  local pids=()
+  for id in "${ROLLUP_IDS[@]}"; do
+    log "registering rollup $id (${ROLLUP_KIND[$id]}, ${ROLLUP_DENOMS[$id]}, operator ${ROLLUP_KEY[$id]})"
+    (
+      out=$(ncd operator register --operator-home "$OPS_DIR/$id" --bond 10000000$DENOM --yes --fees 20000$DENOM --gas 600000 -o json 2>&1) ||
+        die "register $id: $out"
+    ) &
+    pids+=($!)
+  done
+  local pid
+  for pid in "${pids[@]}"; do wait "$pid" || die "a registration failed"; done
+  local deadline=$((SECONDS + 30))
+  for id in "${ROLLUP_IDS[@]}"; do
+    until http_get "$API_PORT" "/nativechain/rollups/v1/rollups/$id" >/dev/null; do
+      ((SECONDS < deadline)) || die "rollup $id not registered within 30s"
+      sleep 0.3
+    done
+  done
+  # Operators: started together, each compiles its circuit and loads its keys.
+  for id in "${ROLLUP_IDS[@]}"; do start_operator "$id"; done
+  for name in alice bob; do
+    [[ -f $HOME_DIR/l2keys/$name.json ]] || ncd l2 keys add "$name" --from-l1 "$name" >/dev/null
+    L2_ADDRESSES[$name]=$(ncd l2 keys show "$name" -a)
+  done
+  for id in "${ROLLUP_IDS[@]}"; do wait_operator "$id"; done
+}
+
 run_demo() {
-  local A B a1 b1 alice_l2 bob_l2
-  alice_l2=$(ncd l2 keys show alice -a)
-  bob_l2=$(ncd l2 keys show bob -a)
+  local A B a1 b1
   A=$(op_url "$ROLLUP_A")
   B=$(op_url "$ROLLUP_B")
 
   step "0. before: L2 keys derived from the L1 keys (nativechaind l2 keys add NAME --from-l1 NAME)"
-  printf '  alice L2 address %s...\n  bob   L2 address %s...\n' "${alice_l2:0:24}" "${bob_l2:0:24}"
+  printf '  alice L2 address %s...\n  bob   L2 address %s...\n' "${L2_ADDRESSES[alice]:0:24}" "${L2_ADDRESSES[bob]:0:24}"
   show
   a1=$(l1_balance "${ADDRESSES[alice]}")
   b1=$(l1_balance "${ADDRESSES[bob]}")
 
   step "1. deposits into $ROLLUP_A: alice 1000000, bob 10000 (tx crossrollup deposit)"
-  tx crossrollup deposit "$ROLLUP_A" "$alice_l2" 1000000$DENOM --from alice
-  tx crossrollup deposit "$ROLLUP_A" "$bob_l2" 10000$DENOM --from bob
+  local h1 h2
+  h1=$(tx_send crossrollup deposit "$ROLLUP_A" "${L2_ADDRESSES[alice]}" 1000000$DENOM --from alice)
+  h2=$(tx_send crossrollup deposit "$ROLLUP_A" "${L2_ADDRESSES[bob]}" 10000$DENOM --from bob)
+  tx_ok "$h1" "alice's deposit"
+  tx_ok "$h2" "bob's deposit"
   wait_l2 alice "$ROLLUP_A" 1000000
   wait_l2 bob "$ROLLUP_A" 10000
-  expect "$(l1_balance "${ADDRESSES[alice]}")" $((a1 - 1000000 - 2000)) "L1 alice after her deposit"
+  expect "$(l1_balance "${ADDRESSES[alice]}")" $((a1 - 1000000 - L1_FEE)) "L1 alice after her deposit"
   show
 
   step "2. L2 transfer on $ROLLUP_A: alice -> bob 250000, fee 10 (l2 transfer alice bob 250000 --fee 10 --wait)"
@@ -151,21 +319,75 @@ run_demo() {
   step "4. withdrawal: bob on $ROLLUP_B -> bob on L1 40000, fee 1 (l2 withdraw bob <bob's L1 address> 40000 --fee 1)"
   ncd l2 withdraw bob "${ADDRESSES[bob]}" 40000 --fee 1 --wait --rollup-id "$ROLLUP_B" --operator "$B" | sed 's/^/  /'
   wait_l2 bob "$ROLLUP_B" 59999
-  expect "$(l1_balance "${ADDRESSES[bob]}")" $((b1 - 10000 - 2000 + 40000)) "L1 bob after the withdrawal"
+  expect "$(l1_balance "${ADDRESSES[bob]}")" $((b1 - 10000 - L1_FEE + 40000)) "L1 bob after the withdrawal"
   show
+
+  [[ -n ${ROLLUP_KIND[$ROLLUP_C]:-} ]] && demo_second_denom
 
   step "bridge: escrow equals the rollups' ledgers (q crossrollup invariant)"
   ncd q crossrollup invariant -o json | tr -d ' \n' | grep -q '"holds":true' || die "bridge invariant broken: $(ncd q crossrollup invariant)"
-  ncd q crossrollup escrow "$ROLLUP_A" -o json | sed 's/^/  /'
-  ncd q crossrollup escrow "$ROLLUP_B" -o json | sed 's/^/  /'
+  local id
+  for id in "${ROLLUP_IDS[@]}"; do
+    printf '  %-16s %s\n' "$id" "$(http_get "$API_PORT" "/nativechain/crossrollup/v1/escrow/$id" | tr -d ' \n')"
+  done
   printf '\n%sdemo complete: every balance above was checked%s\n' "$C_LOG" "$C_OFF"
 }
 
+# demo_second_denom: the payments rollup in the second denom (ROLLUP_C):
+# a deposit, an L2 transfer and a withdrawal in SECOND_DENOM, and a deposit
+# in DENOM that the chain refuses (the rollup does not hold it).
+demo_second_denom() {
+  local C D=$SECOND_DENOM au an bu bn h1 h2
+  C=$(op_url "$ROLLUP_C")
+  au=$(l1_balance "${ADDRESSES[alice]}" "$D")
+  an=$(l1_balance "${ADDRESSES[alice]}")
+  bu=$(l1_balance "${ADDRESSES[bob]}" "$D")
+  bn=$(l1_balance "${ADDRESSES[bob]}")
+
+  step "5. second denom: deposits into $ROLLUP_C: alice 500000$D, bob 10000$D; bob's 1000$DENOM deposit there is refused ($ROLLUP_C holds only $D: rollups/ErrDenomNotHeld)"
+  h1=$(tx_send crossrollup deposit "$ROLLUP_C" "${L2_ADDRESSES[alice]}" 500000"$D" --from alice)
+  h2=$(tx_send crossrollup deposit "$ROLLUP_C" "${L2_ADDRESSES[bob]}" 10000"$D" --from bob)
+  tx_ok "$h1" "alice's $D deposit"
+  tx_ok "$h2" "bob's $D deposit"
+  h2=$(tx_send crossrollup deposit "$ROLLUP_C" "${L2_ADDRESSES[bob]}" 1000$DENOM --from bob)
+  tx_refused "$h2" rollups 34 "bob's $DENOM deposit into $ROLLUP_C"
+  # Nothing lost: bob paid the L1 fee of each tx and his $D deposit, nothing
+  # else; no $DENOM escrow, no inbox entry (the two $D deposits only).
+  expect "$(l1_balance "${ADDRESSES[bob]}")" $((bn - 2 * L1_FEE)) "L1 bob ($DENOM) after the refused deposit"
+  expect "$(l1_balance "${ADDRESSES[bob]}" "$D")" $((bu - 10000)) "L1 bob ($D) after his deposits"
+  expect "$(escrow_amount "$ROLLUP_C" "$DENOM")" 0 "$ROLLUP_C's $DENOM escrow after the refused deposit"
+  expect "$(http_get "$API_PORT" "/nativechain/rollups/v1/rollups/$ROLLUP_C" | tr -d ' \n' | grep -o '"inbox_size":"[0-9]*"')" '"inbox_size":"2"' \
+    "$ROLLUP_C's inbox after the refused deposit"
+  wait_l2 alice "$ROLLUP_C" 500000
+  wait_l2 bob "$ROLLUP_C" 10000
+  expect "$(l1_balance "${ADDRESSES[alice]}" "$D")" $((au - 500000)) "L1 alice ($D) after her deposit"
+  expect "$(l1_balance "${ADDRESSES[alice]}")" $((an - L1_FEE)) "L1 alice ($DENOM) after her deposit"
+  show
+
+  step "6. L2 transfer on $ROLLUP_C: alice -> bob 200000$D, fee 10 (l2 transfer alice bob 200000 --rollup-id $ROLLUP_C)"
+  ncd l2 transfer alice bob 200000 --fee 10 --wait --rollup-id "$ROLLUP_C" --operator "$C" | sed 's/^/  /'
+  wait_l2 alice "$ROLLUP_C" 299990
+  wait_l2 bob "$ROLLUP_C" 210000
+  show
+
+  step "7. withdrawal in $D: bob on $ROLLUP_C -> bob on L1 50000, fee 1"
+  ncd l2 withdraw bob "${ADDRESSES[bob]}" 50000 --fee 1 --wait --rollup-id "$ROLLUP_C" --operator "$C" | sed 's/^/  /'
+  wait_l2 bob "$ROLLUP_C" 159999
+  expect "$(l1_balance "${ADDRESSES[bob]}" "$D")" $((bu - 10000 + 50000)) "L1 bob ($D) after the withdrawal"
+  # The ledger: 510000 in, 50000 out, 11 of fees to the operator.
+  expect "$(escrow_amount "$ROLLUP_C" "$D")" $((510000 - 50000 - 11)) "$ROLLUP_C's $D escrow"
+  expect "$(escrow_amount "$ROLLUP_C" "$DENOM")" 0 "$ROLLUP_C's $DENOM escrow"
+  show
+}
+
 rollup_summary() {
+  local id
+  echo "  rollups (depth $ROLLUP_DEPTH, $ROLLUP_SLOTS slots, UNSAFE dev keys in $KEYS_DIR):"
+  for id in "${ROLLUP_IDS[@]}"; do
+    printf '    %-14s %-9s %-6s operator %-10s API %s   log %s\n' "$id" "${ROLLUP_KIND[$id]}" "${ROLLUP_DENOMS[$id]}" \
+      "${ROLLUP_KEY[$id]}" "$(op_url "$id")" "$OPS_DIR/$id/operator.log"
+  done
   cat <<EOF
-  rollups (payments circuit, depth $ROLLUP_DEPTH, $ROLLUP_SLOTS slots, UNSAFE dev keys in $KEYS_DIR):
-    $ROLLUP_A  operator carol      API $(op_url "$ROLLUP_A")   log $OPS_DIR/$ROLLUP_A/operator.log
-    $ROLLUP_B  operator validator  API $(op_url "$ROLLUP_B")   log $OPS_DIR/$ROLLUP_B/operator.log
 
   try (L2 keys alice and bob are in $HOME_DIR/l2keys):
     $BIN operator status --operator-home $OPS_DIR/$ROLLUP_A
@@ -175,6 +397,12 @@ rollup_summary() {
     $BIN l2 withdraw bob ${ADDRESSES[bob]} 100 --fee 1 --wait --rollup-id $ROLLUP_B --operator $(op_url "$ROLLUP_B") --home $HOME_DIR
     $BIN tx crossrollup deposit $ROLLUP_A \$($BIN l2 keys show alice -a --home $HOME_DIR) 5000unat --from alice --fees 2000unat --gas 400000 --yes --home $HOME_DIR
     curl -s $(op_url "$ROLLUP_A")/metrics | grep ^operator_
-
 EOF
+  if [[ -n ${ROLLUP_KIND[$ROLLUP_C]:-} ]]; then
+    cat <<EOF
+    $BIN l2 balance alice --operator $(op_url "$ROLLUP_C") --home $HOME_DIR    # in $SECOND_DENOM
+    $BIN tx crossrollup deposit $ROLLUP_C \$($BIN l2 keys show alice -a --home $HOME_DIR) 5000$SECOND_DENOM --from alice --fees 2000unat --gas 400000 --yes --home $HOME_DIR
+EOF
+  fi
+  echo
 }

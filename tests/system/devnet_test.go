@@ -54,7 +54,7 @@ func TestDevnetScript_StartsChain(t *testing.T) {
 	for _, want := range []string{
 		fmt.Sprintf("http://127.0.0.1:%d", p[1]),
 		fmt.Sprintf("127.0.0.1:%d", p[2]),
-		"alice", "bob", "carol", "native1",
+		"alice", "bob", "carol", "dave", "native1",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("devnet.sh output lacks %q:\n%s", want, out)

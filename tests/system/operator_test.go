@@ -25,27 +25,31 @@ import (
 	"github.com/nativechain/nativechain/prover/wallet"
 )
 
-// The devnet with its two demo rollups, on the real binary with a small
+// The devnet with its three demo rollups, on the real binary with a small
 // payments circuit (depth 8, 4 slots; keys cached in build/test-keys):
 // the scripted demo (deposit, L2 transfer, cross-rollup send, withdrawal;
-// the script checks every balance it prints), then bad transactions at the
-// API, then a crash of an operator in the middle of a batch.
+// then in payments-usdc, the payments rollup in the second denom uusdc,
+// deposits, an L2 transfer and a withdrawal in uusdc and a unat deposit the
+// chain refuses; the script checks every balance it prints), then bad
+// transactions at the API, then a crash of an operator in the middle of a
+// batch.
 func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	// ARRANGE: devnet.sh with rollups, detached, on ports of its own.
 	bin := Binary(t)
 	home := filepath.Join(t.TempDir(), "devnet")
-	p := FreePorts(t, 6)
+	p := FreePorts(t, 8)
 	keys := filepath.Join(RepoRoot(t), "build", "test-keys")
 	env := []string{
 		"NATIVECHAIND_BIN=" + bin, "DEVNET_HOME=" + home, "DEVNET_DETACH=1", "DEVNET_SKIP_BUILD=1",
 		"DEVNET_P2P_PORT=" + itoa(p[0]), "DEVNET_RPC_PORT=" + itoa(p[1]), "DEVNET_GRPC_PORT=" + itoa(p[2]),
 		"DEVNET_API_PORT=" + itoa(p[3]), "DEVNET_OPERATOR_A_PORT=" + itoa(p[4]), "DEVNET_OPERATOR_B_PORT=" + itoa(p[5]),
 		"DEVNET_BLOCK_TIME=500ms", "DEVNET_WAIT_TIMEOUT=90", "DEVNET_ROLLUPS=1", "DEVNET_KEYS_DIR=" + keys,
-		"DEVNET_BATCH_TIMEOUT=500ms",
+		"DEVNET_BATCH_TIMEOUT=500ms", "DEVNET_OPERATOR_C_PORT=" + itoa(p[6]),
+		"DEVNET_DASHBOARD_PORT=" + itoa(p[7]),
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
-			for _, id := range []string{"payments-a", "payments-b"} {
+			for _, id := range []string{"payments-a", "payments-b", "payments-usdc"} {
 				if raw, err := os.ReadFile(filepath.Join(home, "operators", id, "operator.log")); err == nil {
 					lines := strings.Split(string(raw), "\n")
 					t.Logf("operator %s log (last lines):\n%s", id, strings.Join(lines[max(0, len(lines)-30):], "\n"))
@@ -59,11 +63,17 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	out := RunScript(t, 6*time.Minute, env, "devnet.sh")
 
 	// ASSERT 1: every step ran, and the final balances on L1 and L2.
-	for _, want := range []string{"1. deposits", "2. L2 transfer", "3. cross-rollup send", "4. withdrawal", "demo complete"} {
+	for _, want := range []string{"1. deposits", "2. L2 transfer", "3. cross-rollup send", "4. withdrawal",
+		"5. second denom", "refused (rollups/34)", "denom not held by the rollup", "6. L2 transfer on payments-usdc",
+		"7. withdrawal in uusdc", "demo complete"} {
 		require.Contains(t, out, want)
 	}
-	urlA, urlB := "http://127.0.0.1:"+itoa(p[4]), "http://127.0.0.1:"+itoa(p[5])
-	l1 := func(name string) int64 {
+	urlA, urlB, urlC := "http://127.0.0.1:"+itoa(p[4]), "http://127.0.0.1:"+itoa(p[5]), "http://127.0.0.1:"+itoa(p[6])
+	l1 := func(name string, denom ...string) int64 {
+		want := "unat"
+		if len(denom) > 0 {
+			want = denom[0]
+		}
 		addr := strings.TrimSpace(MustRun(t, bin, "keys", "show", name, "-a", "--keyring-backend", "test", "--home", home).Stdout)
 		bal := MustRun(t, bin, "query", "bank", "balances", addr, "--home", home, "-o", "json").Stdout
 		var res struct {
@@ -71,7 +81,7 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 		}
 		require.NoError(t, json.Unmarshal([]byte(bal), &res))
 		for _, c := range res.Balances {
-			if c.Denom == "unat" {
+			if c.Denom == want {
 				n, err := strconv.ParseInt(c.Amount, 10, 64)
 				require.NoError(t, err)
 				return n
@@ -80,14 +90,52 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 		return 0
 	}
 	const initial = 1_000_000_000_000
-	require.Equal(t, int64(initial-1_000_000-2000), l1("alice"), "alice: deposit and its L1 fee")
-	require.Equal(t, int64(initial-10_000-2000+40_000), l1("bob"), "bob: deposit, its fee, the withdrawal")
+	require.Equal(t, int64(initial-1_000_000-2000-2000), l1("alice"), "alice: deposit, its L1 fee, the uusdc deposit's L1 fee")
+	require.Equal(t, int64(initial-10_000-2000+40_000-2*2000), l1("bob"),
+		"bob: deposit, its fee, the withdrawal, the L1 fees of his uusdc deposit and of the refused unat deposit (only the fee)")
+	require.Equal(t, int64(initial-500_000), l1("alice", "uusdc"), "alice: her uusdc deposit")
+	require.Equal(t, int64(initial-10_000+50_000), l1("bob", "uusdc"), "bob: his uusdc deposit, his uusdc withdrawal")
 	alice := loadL2Key(t, home, "alice")
 	bob := loadL2Key(t, home, "bob")
-	a, b := wallet.NewClient(urlA), wallet.NewClient(urlB)
+	a, b, c := wallet.NewClient(urlA), wallet.NewClient(urlB), wallet.NewClient(urlC)
 	requireL2(t, a, alice, "649980", 2)
 	requireL2(t, a, bob, "260000", 0)
-	requireL2(t, b, bob, "59999", 1) // 100000 - 40000 withdrawn - 1 fee
+	requireL2(t, b, bob, "59999", 1)    // 100000 - 40000 withdrawn - 1 fee
+	requireL2(t, c, alice, "299990", 1) // 500000 - 200000 - 10 fee
+	requireL2(t, c, bob, "159999", 1)   // 10000 + 200000 - 50000 withdrawn - 1 fee
+	stC, err := c.Status(t.Context())
+	require.NoError(t, err)
+	require.Equal(t, "uusdc", stC.Denom, "payments-usdc's operator runs the uusdc circuit")
+	compact := strings.NewReplacer(" ", "", "\n", "").Replace
+	rollupC := compact(MustRun(t, bin, "query", "rollups", "rollup", "payments-usdc", "--home", home, "-o", "json").Stdout)
+	require.Contains(t, rollupC, `"denom":"uusdc"`, "payments-usdc's exit layout holds uusdc")
+	escrowC := compact(MustRun(t, bin, "query", "crossrollup", "escrow", "payments-usdc", "--home", home, "-o", "json").Stdout)
+	require.Contains(t, escrowC, `"amount":"459989"`, "510000 in, 50000 out, 11 of fees")
+	require.NotContains(t, escrowC, "unat", "no unat escrowed for payments-usdc")
+
+	// The dashboard reads all three operators and lists all three rollups.
+	dash := "http://127.0.0.1:" + itoa(p[7])
+	httpBody := func(url string) string {
+		res, err := http.Get(url)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var body bytes.Buffer
+		_, _ = body.ReadFrom(res.Body)
+		require.Equal(t, http.StatusOK, res.StatusCode, body.String())
+		return compact(body.String())
+	}
+	cfg := httpBody(dash + "/config.json")
+	for _, u := range []string{urlA, urlB, urlC} {
+		require.Contains(t, cfg, `"url":"`+u+`"`, "dashboard operators")
+	}
+	rollups := httpBody(dash + "/rest/nativechain/rollups/v1/rollups?pagination.limit=200")
+	for _, id := range []string{"payments-a", "payments-b", "payments-usdc"} {
+		require.Contains(t, rollups, `"id":"`+id+`"`, "dashboard rollups")
+	}
+	require.Eventually(t, func() bool {
+		fleet := httpBody(dash + "/fleet.json")
+		return strings.Count(fleet, `"reachable":true`) == 3 && strings.Contains(fleet, `"rollup_id":"payments-usdc"`)
+	}, 30*time.Second, 500*time.Millisecond, "the dashboard's fleet panel reaches the three operators")
 
 	// ACT 2 / ASSERT 2: bad transactions are refused at the API with a
 	// clear code and never reach a batch.
