@@ -91,18 +91,19 @@ type ExchangePool struct {
 	TotalShares  string `json:"total_shares"`
 }
 
-// ExchangeAccount is GET /v1/accounts/{address} of an exchange operator:
-// the account at the head (built batches), with accepted transactions
-// (pending) and at the last verified batch, and the pool at the head and
-// with accepted transactions.
+// ExchangeAccount is GET /v1/accounts/{address} of an exchange operator
+// (exchange.AccountView): the account at the head (built batches), with
+// accepted transactions (pending) and at the last verified batch; Pool and
+// PendingPool are the pool at the head and with accepted transactions,
+// when the operator reports them.
 type ExchangeAccount struct {
-	Address     string           `json:"address"`
-	Index       uint32           `json:"index"`
-	Head        ExchangeBalances `json:"head"`
+	Address string `json:"address"`
+	Index   uint32 `json:"index"`
+	ExchangeBalances
 	Pending     ExchangeBalances `json:"pending"`
 	Verified    ExchangeBalances `json:"verified"`
-	Pool        ExchangePool     `json:"pool"`
-	PendingPool ExchangePool     `json:"pending_pool"`
+	Pool        *ExchangePool    `json:"pool,omitempty"`
+	PendingPool *ExchangePool    `json:"pending_pool,omitempty"`
 }
 
 // ExchangeAccount is GET /v1/accounts/{address} on an exchange operator.
@@ -237,7 +238,11 @@ func checkExchangeFunds(dom ExchangeDomain, bal ExchangeBalances, d ExchangeDraf
 
 // QuoteSwap is the pool rule's output for x in on side (spec section 3):
 // floor(x·(10000−f)·rOut / (rIn·10000 + x·(10000−f))).
-func QuoteSwap(p ExchangePool, side uint8, x *big.Int, feeBps uint32) (*big.Int, error) {
+func QuoteSwap(pool *ExchangePool, side uint8, x *big.Int, feeBps uint32) (*big.Int, error) {
+	if pool == nil {
+		return nil, fmt.Errorf("%w: the operator did not report the pool", ErrExchangeTx)
+	}
+	p := *pool
 	rb, ok1 := new(big.Int).SetString(p.ReserveBase, 10)
 	rq, ok2 := new(big.Int).SetString(p.ReserveQuote, 10)
 	if !ok1 || !ok2 || feeBps >= 10000 || x == nil || x.Sign() <= 0 {
@@ -256,7 +261,10 @@ func QuoteSwap(p ExchangePool, side uint8, x *big.Int, feeBps uint32) (*big.Int,
 }
 
 // PoolPrice is quote per base, to 6 decimals; ok false for an empty pool.
-func PoolPrice(p ExchangePool) (string, bool) {
+func PoolPrice(p *ExchangePool) (string, bool) {
+	if p == nil {
+		return "", false
+	}
 	rb, ok1 := new(big.Int).SetString(p.ReserveBase, 10)
 	rq, ok2 := new(big.Int).SetString(p.ReserveQuote, 10)
 	if !ok1 || !ok2 || rb.Sign() == 0 {

@@ -462,7 +462,7 @@ func exAccountCmd() *cobra.Command {
 			for _, row := range []struct {
 				name string
 				b    wallet.ExchangeBalances
-			}{{"verified", a.Verified}, {"built", a.Head}, {"pending", a.Pending}} {
+			}{{"verified", a.Verified}, {"built", a.ExchangeBalances}, {"pending", a.Pending}} {
 				fmt.Fprintf(out, "%-9s %-20s %-20s %-20s %d\n", row.name, row.b.Base, row.b.Quote, row.b.Shares, row.b.Nonce)
 			}
 			return nil
@@ -499,15 +499,18 @@ quote per base at the head.`,
 			if err != nil {
 				return err
 			}
+			if a.Pool == nil || a.PendingPool == nil {
+				return fmt.Errorf("%w: the operator of %s does not report the pool with an account", wallet.ErrOperatorMismatch, st.RollupID)
+			}
 			if asJSON, _ := cmd.Flags().GetBool(flagJSON); asJSON {
-				return printJSON(cmd.OutOrStdout(), map[string]wallet.ExchangePool{"pool": a.Pool, "pending_pool": a.PendingPool})
+				return printJSON(cmd.OutOrStdout(), map[string]*wallet.ExchangePool{"pool": a.Pool, "pending_pool": a.PendingPool})
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "rollup    %s (exchange %s)\n", st.RollupID, st.Denom)
 			fmt.Fprintf(out, "%-9s %-20s %-20s %s\n", "", "reserve base", "reserve quote", "total shares")
 			for _, row := range []struct {
 				name string
-				p    wallet.ExchangePool
+				p    *wallet.ExchangePool
 			}{{"built", a.Pool}, {"pending", a.PendingPool}} {
 				fmt.Fprintf(out, "%-9s %-20s %-20s %s\n", row.name, row.p.ReserveBase, row.p.ReserveQuote, row.p.TotalShares)
 			}

@@ -60,7 +60,7 @@ func exAccounts(dave *wallet.Key) map[string]wallet.ExchangeAccount {
 	bal := wallet.ExchangeBalances{Base: "1000000", Quote: "2000000", Shares: "500", Nonce: 3}
 	pool := wallet.ExchangePool{ReserveBase: "1000000", ReserveQuote: "2000000", TotalShares: "1000000"}
 	return map[string]wallet.ExchangeAccount{
-		fmt.Sprintf("%x", dave.Private.Public.Address()): {Index: 7, Head: bal, Pending: bal, Verified: bal, Pool: pool, PendingPool: pool},
+		fmt.Sprintf("%x", dave.Private.Public.Address()): {Index: 7, ExchangeBalances: bal, Pending: bal, Verified: bal, Pool: &pool, PendingPool: &pool},
 	}
 }
 
