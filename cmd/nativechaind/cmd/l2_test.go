@@ -85,7 +85,7 @@ func TestOperatorInit_KindFlag(t *testing.T) {
 
 	_, _, err = runOperator(t, "init", "pay", "--key", "carol", "--kind", "exchange-nope", "--operator-home", filepath.Join(home, "x"))
 	require.ErrorIs(t, err, rollupkit.ErrUnknownKind)
-	require.ErrorContains(t, err, "registered: payments")
+	require.ErrorContains(t, err, "registered: exchange, payments")
 	_, err = os.Stat(filepath.Join(home, "x", operator.ConfigFile))
 	require.True(t, os.IsNotExist(err), "nothing written")
 }

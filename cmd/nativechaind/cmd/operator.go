@@ -16,8 +16,10 @@ import (
 	// Circuit packages register themselves in prover/circuits from their
 	// init functions, rollup kinds in prover/rollupkit: import each one a
 	// rollup operator may name here. devcircuit is "test", the development
-	// circuit (--circuit test); payments is the payments kind and circuit.
+	// circuit (--circuit test); payments and exchange are kinds with their
+	// circuits.
 	_ "github.com/nativechain/nativechain/prover/devcircuit"
+	_ "github.com/nativechain/nativechain/prover/exchange"
 	_ "github.com/nativechain/nativechain/prover/payments"
 )
 

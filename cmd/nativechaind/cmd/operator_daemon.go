@@ -75,7 +75,7 @@ func operatorHome(cmd *cobra.Command) string {
 func operatorInitCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init ROLLUP_ID",
-		Short: "Write an operator configuration (operator.json) for a payments rollup",
+		Short: "Write an operator configuration (operator.json) for a rollup of a registered kind (payments, exchange)",
 		Long: `Writes <operator-home>/operator.json: the rollup id, the L1 key that registers
 the rollup and submits its batches, the circuit parameters, the API address
 and the batching policy. Edit the file to change them later.
@@ -135,7 +135,7 @@ Next steps: 'operator setup' (keys), 'operator register' (on the chain),
 	addOperatorHomeFlag(cmd)
 	cmd.Flags().String(flagKey, "", "L1 keyring key that registers the rollup and submits batches")
 	cmd.Flags().String(flagKind, operator.DefaultKind, "rollup kind: "+strings.Join(rollupkit.Names(), ", "))
-	cmd.Flags().StringArray(flagParam, nil, "circuit parameter key=value of the kind's circuit (payments: depth, slots, denom; repeatable)")
+	cmd.Flags().StringArray(flagParam, nil, "circuit parameter key=value of the kind's circuit (payments: depth, slots, denom; exchange: depth, slots, base, quote, fee_bps, call_slots; repeatable)")
 	cmd.Flags().String(flagKeysDir, "", keysDirUsage)
 	cmd.Flags().String(flagAPI, "127.0.0.1:8480", "listen address of the L2 transaction API")
 	cmd.Flags().String(flagBatchTimeout, "2s", "close a batch that is not full after this long")
@@ -147,9 +147,19 @@ Next steps: 'operator setup' (keys), 'operator register' (on the chain),
 	return cmd
 }
 
+// paramsArgs are c's params in its circuit's order (depth, slots, denom
+// for payments; depth, slots, base, quote, fee_bps, call_slots for the
+// exchange).
 func paramsArgs(c operator.Config, sep string) string {
+	names := []string{"depth", "slots", "denom"}
+	if d, err := circuits.Lookup(c.Circuit); err == nil {
+		names = names[:0]
+		for _, p := range d.Params {
+			names = append(names, p.Name)
+		}
+	}
 	var parts []string
-	for _, k := range []string{"depth", "slots", "denom"} {
+	for _, k := range names {
 		if v, ok := c.Params[k]; ok {
 			if sep == " " {
 				parts = append(parts, "--param "+k+"="+v)
@@ -288,16 +298,7 @@ exists.`,
 			if err != nil {
 				return fmt.Errorf("--bond %q: %w", bondStr, err)
 			}
-			from := clientCtx.GetFromAddress().String()
-			msg := &types.MsgRegisterRollup{
-				Admin: from, RollupId: c.RollupID, VerifyingKey: vk,
-				GenesisStateRoot: protocol.StateRootBytes(kind.EmptyRoot()), Operators: []string{from}, Bond: bond,
-				MaxBatchDataBytes: uint64(kind.Summary().MaxDataBytes),
-			}
-			// Exodus: users exit a frozen rollup with proofs of the kind's layout.
-			if l, ok := kind.ExitLayout(); ok {
-				msg.ExitLayout = &types.ExitLayout{Name: l.Name, Depth: l.Depth, Denom: l.Denom}
-			}
+			msg := registerRollupMsg(c.RollupID, kind, vk, clientCtx.GetFromAddress().String(), bond)
 			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
 		},
 	}
@@ -305,6 +306,22 @@ exists.`,
 	cmd.Flags().String(flagBond, "10000000unat", "operator bond to escrow (at least the chain's min_operator_bond)")
 	flags.AddTxFlagsToCmd(cmd)
 	return cmd
+}
+
+// registerRollupMsg is what `operator register` broadcasts for kind:
+// from as admin and only operator, the kind's empty root and largest batch
+// data, and its exit layout (exodus: users exit a frozen rollup with
+// proofs of that layout; exchange-v1 names both denoms).
+func registerRollupMsg(rollupID string, kind rollupkit.Rollup, vk []byte, from string, bond sdk.Coin) *types.MsgRegisterRollup {
+	msg := &types.MsgRegisterRollup{
+		Admin: from, RollupId: rollupID, VerifyingKey: vk,
+		GenesisStateRoot: protocol.StateRootBytes(kind.EmptyRoot()), Operators: []string{from}, Bond: bond,
+		MaxBatchDataBytes: uint64(kind.Summary().MaxDataBytes),
+	}
+	if l, ok := kind.ExitLayout(); ok {
+		msg.ExitLayout = &types.ExitLayout{Name: l.Name, Depth: l.Depth, Denom: l.Denom, QuoteDenom: l.QuoteDenom}
+	}
+	return msg
 }
 
 func operatorStartCmd() *cobra.Command {
