@@ -30,7 +30,7 @@ var exDomainArgs = []string{"--rollup-id", "exchange", "--chain-id", "nativechai
 // fakeExchangeOperator serves an exchange operator's status, accounts (the
 // pool with each) and POST /v1/tx, decoding what is submitted as the real
 // operator's exchange kind does.
-func fakeExchangeOperator(t *testing.T, st operator.Status, accounts map[string]wallet.ExchangeAccount, submitted *[]exchange.Tx) string {
+func fakeExchangeOperator(t *testing.T, st operator.Status, accounts map[string]exchange.AccountView, submitted *[]exchange.Tx) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.URL.Path == "/v1/status":
@@ -56,11 +56,14 @@ func fakeExchangeOperator(t *testing.T, st operator.Status, accounts map[string]
 	return srv.URL
 }
 
-func exAccounts(dave *wallet.Key) map[string]wallet.ExchangeAccount {
-	bal := wallet.ExchangeBalances{Base: "1000000", Quote: "2000000", Shares: "500", Nonce: 3}
-	pool := wallet.ExchangePool{ReserveBase: "1000000", ReserveQuote: "2000000", TotalShares: "1000000"}
-	return map[string]wallet.ExchangeAccount{
-		fmt.Sprintf("%x", dave.Private.Public.Address()): {Index: 7, ExchangeBalances: bal, Pending: bal, Verified: bal, Pool: &pool, PendingPool: &pool},
+// exAccounts is what the exchange kind answers for dave (its own type:
+// the wallet decodes the real view).
+func exAccounts(dave *wallet.Key) map[string]exchange.AccountView {
+	bal := exchange.AccountAmounts{Base: "1000000", Quote: "2000000", Shares: "500", Nonce: 3}
+	pool := exchange.PoolAmounts{ReserveBase: "1000000", ReserveQuote: "2000000", TotalShares: "1000000"}
+	return map[string]exchange.AccountView{
+		fmt.Sprintf("%x", dave.Private.Public.Address()): {Index: 7, Base: bal.Base, Quote: bal.Quote, Shares: bal.Shares, Nonce: bal.Nonce,
+			Pending: bal, Verified: bal, Pool: pool, PendingPool: pool},
 	}
 }
 
