@@ -149,7 +149,7 @@ func (u *ExchangeUnsigned) Summary() string {
 	case exchange.KindSwap:
 		fmt.Fprintf(&b, "in        %s%s\nmin out   %s%s\n", t.Amount1, d.Denom(t.Side), t.Min1, d.Denom(1-t.Side))
 	case exchange.KindAdd:
-		fmt.Fprintf(&b, "add       %s%s and %s%s\nmin shares %s\n", t.Amount1, d.Base, t.Amount2, d.Quote, t.Min1)
+		fmt.Fprintf(&b, "add       %s%s and %s%s\nmin mint  %s shares\n", t.Amount1, d.Base, t.Amount2, d.Quote, t.Min1)
 	case exchange.KindRemove:
 		fmt.Fprintf(&b, "shares    %s\nmin out   %s%s and %s%s\n", t.Amount1, t.Min1, d.Base, t.Min2, d.Quote)
 	case exchange.KindWithdraw:
