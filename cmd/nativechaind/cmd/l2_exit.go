@@ -17,6 +17,7 @@ import (
 
 	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/payments"
+	"github.com/nativechain/nativechain/prover/wallet"
 	"github.com/nativechain/nativechain/x/rollups/client/inbox"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -28,7 +29,8 @@ const (
 	inboxPage = 1000
 )
 
-// l2ExitProofCmd rebuilds a payments rollup's state from the chain alone and
+// l2ExitProofCmd rebuilds a rollup's state (payments-v1 or exchange-v1
+// exit layout) from the chain alone and
 // writes an exit proof for one wallet key: the user path of exodus, which
 // must work when every operator is gone.
 func l2ExitProofCmd() *cobra.Command {
@@ -41,6 +43,10 @@ batch consumed, replayed in order. Refuses unless the rebuilt root is the
 rollup's state root on the chain. Then signs, with the L2 key KEY, the exit
 of its account to --recipient and writes the proof file for
 'nativechaind tx crossrollup exodus-withdraw ROLLUP_ID --proof-file F'.
+
+For an exchange rollup (exit layout exchange-v1) the file also carries the
+account's quote balance and shares and the pool record; the chain pays it in
+both denoms.
 
 A key with no account in the state (or with --credits-only) gets a
 credits-only proof: it collects only the refunds the chain credited to its
@@ -83,33 +89,19 @@ func runL2ExitProof(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	log := cmd.ErrOrStderr()
-	state, rollup, err := rebuildPaymentsState(ctx, chain, rollupID, log)
-	if err != nil {
-		return err
-	}
-	root, err := state.Root()
-	if err != nil {
-		return err
-	}
-	if rollup.Status != types.ROLLUP_STATUS_FROZEN {
-		fmt.Fprintf(log, "note: rollup %s is %s, not frozen: the chain takes exits only from a frozen rollup\n", rollupID, rollup.Status)
-	}
-	index, found, err := state.IndexOf(key.Private.Public)
-	if err != nil {
-		return err
-	}
 	creditsOnly, _ := cmd.Flags().GetBool(flagCreditsOnly)
+	r, err := chain.rollup(ctx, rollupID)
+	if err != nil {
+		return fmt.Errorf("rollup %q: %w", rollupID, err)
+	}
 	var proof protocol.ExitProofFile
-	if found && !creditsOnly {
-		if proof, err = payments.BuildExitProof(state, index, key.Private, chainID, rollupID, recipient); err != nil {
-			return err
-		}
-		fmt.Fprintf(log, "account %d of %s: balance %s%s, nonce %d, at state root %s\n", index, rollupID, proof.Balance, rollup.ExitLayout.Denom, proof.Nonce, proof.StateRoot)
+	if r.ExitLayout != nil && r.ExitLayout.Name == protocol.ExitLayoutExchangeV1 {
+		proof, err = exchangeExitProof(ctx, chain, chainID, rollupID, key, recipient, creditsOnly, log)
 	} else {
-		if proof, err = payments.BuildCreditsExitProof(root, key.Private, chainID, rollupID, recipient); err != nil {
-			return err
-		}
-		fmt.Fprintf(log, "credits-only proof for %s on %s (no leaf): it collects only the refunds credited to this address\n", key.File.Name, rollupID)
+		proof, err = paymentsExitProof(ctx, chain, chainID, rollupID, key, recipient, creditsOnly, log)
+	}
+	if err != nil {
+		return err
 	}
 	bz, err := json.MarshalIndent(proof, "", "  ")
 	if err != nil {
@@ -125,6 +117,38 @@ func runL2ExitProof(cmd *cobra.Command, args []string) error {
 	}
 	_, err = cmd.OutOrStdout().Write(bz)
 	return err
+}
+
+// paymentsExitProof rebuilds a payments-v1 rollup and writes key's exit
+// proof (a credits-only one without an account, or with creditsOnly).
+func paymentsExitProof(ctx context.Context, chain exitChain, chainID, rollupID string, key *wallet.Key, recipient []byte, creditsOnly bool, log io.Writer) (proof protocol.ExitProofFile, err error) {
+	state, rollup, err := rebuildPaymentsState(ctx, chain, rollupID, log)
+	if err != nil {
+		return proof, err
+	}
+	root, err := state.Root()
+	if err != nil {
+		return proof, err
+	}
+	if rollup.Status != types.ROLLUP_STATUS_FROZEN {
+		fmt.Fprintf(log, "note: rollup %s is %s, not frozen: the chain takes exits only from a frozen rollup\n", rollupID, rollup.Status)
+	}
+	index, found, err := state.IndexOf(key.Private.Public)
+	if err != nil {
+		return proof, err
+	}
+	if found && !creditsOnly {
+		if proof, err = payments.BuildExitProof(state, index, key.Private, chainID, rollupID, recipient); err != nil {
+			return proof, err
+		}
+		fmt.Fprintf(log, "account %d of %s: balance %s%s, nonce %d, at state root %s\n", index, rollupID, proof.Balance, rollup.ExitLayout.Denom, proof.Nonce, proof.StateRoot)
+	} else {
+		if proof, err = payments.BuildCreditsExitProof(root, key.Private, chainID, rollupID, recipient); err != nil {
+			return proof, err
+		}
+		fmt.Fprintf(log, "credits-only proof for %s on %s (no leaf): it collects only the refunds credited to this address\n", key.File.Name, rollupID)
+	}
+	return proof, nil
 }
 
 // exitChain is what rebuilding a rollup's state reads from the chain.
