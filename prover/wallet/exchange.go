@@ -202,11 +202,20 @@ func (c *Client) PrepareExchange(ctx context.Context, sender payments.PublicKey,
 		return nil, nil, fmt.Errorf("sender: %w", err)
 	}
 	tx := exchange.Tx{Kind: d.Kind, Account: a.Index, Side: d.Side, Nonce: a.Pending.Nonce,
-		Amount1: d.Amount1, Amount2: d.Amount2, Min1: d.Min1, Min2: d.Min2, Recipient: d.Recipient, DestRollup: d.DestRollup}
+		Amount1: orZero(d.Amount1), Amount2: orZero(d.Amount2), Min1: orZero(d.Min1), Min2: orZero(d.Min2),
+		Recipient: d.Recipient, DestRollup: d.DestRollup}
 	if err := checkExchangeFunds(dom, a.Pending, d); err != nil {
 		return nil, nil, err
 	}
 	return &ExchangeUnsigned{Tx: tx, Domain: dom, Sender: sender}, &a, nil
+}
+
+// orZero is v, or 0 for an amount left out (printed and signed as 0).
+func orZero(v *big.Int) *big.Int {
+	if v == nil {
+		return new(big.Int)
+	}
+	return v
 }
 
 // checkExchangeFunds refuses a draft that spends more than the pending

@@ -103,6 +103,9 @@ func TestL2Exchange_SignsEachKind(t *testing.T) {
 			require.Equal(t, exchange.KindRemove, tx.Kind)
 			require.Equal(t, []string{"500", "1", "2"}, []string{tx.Amount1.String(), tx.Min1.String(), tx.Min2.String()})
 		}},
+		{"add without a minimum", []string{"add-liquidity", "dave", "10", "20"}, func(t *testing.T, tx exchange.Tx) {
+			require.Equal(t, "0", tx.Min1.String())
+		}},
 		{"withdraw to L1", []string{"withdraw", "dave", l1, "700uusdc"}, func(t *testing.T, tx exchange.Tx) {
 			require.Equal(t, exchange.KindWithdraw, tx.Kind)
 			require.Equal(t, uint8(1), tx.Side)
@@ -123,6 +126,7 @@ func TestL2Exchange_SignsEachKind(t *testing.T) {
 			require.Contains(t, out, "accepted")
 			require.Contains(t, out, "from account 7 (nonce 3)")
 			require.Contains(t, out, "signing   ")
+			require.NotContains(t, out, "<nil>", "amounts left out are shown as 0")
 			require.Len(t, submitted, 1)
 			tx := submitted[0]
 			require.Equal(t, uint32(7), tx.Account)
