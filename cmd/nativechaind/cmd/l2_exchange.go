@@ -35,7 +35,7 @@ const (
 // parse or do not fit the pool.
 var ErrExchangeArgs = errors.New("exchange command")
 
-// L2ExchangeCmd is `l2 exchange`: the exchange rollup's wallet commands,
+// l2ExchangeCmd is `l2 exchange`: the exchange rollup's wallet commands,
 // signed with the same L2 keys as payments (under the exchange's domain).
 func l2ExchangeCmd() *cobra.Command {
 	cmd := &cobra.Command{
