@@ -87,7 +87,8 @@ func exchangeChain(t *testing.T) rollupsChain {
 	require.NoError(t, err)
 	res := c.NextBlock(c.SignTx(c.admin, &rollupstypes.MsgRegisterRollup{
 		Admin: c.admin.Address.String(), RollupId: exchangeID, VerifyingKey: rollupsProver(t).VerifyingKey(),
-		GenesisStateRoot: elementBytes(77), Operators: []string{c.operator.Address.String()}, Bond: params.MinOperatorBond,
+		GenesisStateRoot: protocol.StateRootBytes(exchangev1.EmptyRoot(exchangeDepth, exchangev1.Pair{Base: app.BondDenom, Quote: usdc})),
+		Operators:        []string{c.operator.Address.String()}, Bond: params.MinOperatorBond,
 		ExitLayout: &rollupstypes.ExitLayout{Name: protocol.ExitLayoutExchangeV1, Depth: exchangeDepth, Denom: app.BondDenom, QuoteDenom: usdc},
 	}))
 	requireTxOK(t, res.TxResults[0])

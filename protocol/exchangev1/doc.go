@@ -8,7 +8,8 @@
 // The state root commits an account tree and the pool:
 //
 //	root     = c(accountsRoot, poolHash)
-//	poolHash = H(TagPool; reserveBase, reserveQuote, totalShares)
+//	poolHash = H(TagPool; DenomDigest(base), DenomDigest(quote),
+//	             reserveBase, reserveQuote, totalShares)
 //	leaf     = c(c(c(KeyHash(key), base*2^32 + nonce), quote), shares)
 //
 // where c is the Poseidon2 compression, H the tagged chain over it

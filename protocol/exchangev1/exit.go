@@ -14,7 +14,7 @@ import (
 // layout"): once the chain freezes an exchange rollup, the owner of leaf i
 // proves the leaf (key, base, quote, shares, nonce) with its Poseidon2 path
 // to the accounts root, and the pool record (reserves, total shares) that
-// the state root commits next to it, root = c(accountsRoot, PoolHash(pool)).
+// the state root commits next to it, root = c(accountsRoot, PoolHash(pair, pool)), the pair being the layout's denoms.
 // The leaf key's EdDSA signature, in this layout's Domain, over the
 // payments-v1 ExitMessage authorises the L1 recipient. The claim is paid
 // ExitPayout(account, pool): its balances plus its shares' part of the
@@ -38,20 +38,33 @@ type ExitVerifier struct{}
 func NewExitVerifier() ExitVerifier { return ExitVerifier{} }
 
 // ExitLeafCompressions is the fixed hashing of a leaf claim besides the
-// path: the leaf (KeyHash and three compressions), the pool record (three)
-// and the state root (one).
-const ExitLeafCompressions = 8
+// path and the denom digests: the leaf (KeyHash and three compressions),
+// the pool record (five) and the state root (one).
+const ExitLeafCompressions = 10
 
-// VerifyGas is (depth + ExitLeafCompressions) compressions plus one
-// signature check, priced as payments-v1 prices them
-// (paymentsv1.ExitGasPerCompression, paymentsv1.ExitGasSignature), charged
-// before VerifyExitPayout runs.
+// VerifyGas is (depth + ExitLeafCompressions + the two denom digests'
+// compressions) compressions plus one signature check, priced as
+// payments-v1 prices them (paymentsv1.ExitGasPerCompression,
+// paymentsv1.ExitGasSignature), charged before VerifyExitPayout runs. A
+// denom digest is 1 + ceil(len/31) compressions (2 for a denom of up to 31
+// bytes; denoms are at most 128 bytes).
 func (ExitVerifier) VerifyGas(layout protocol.ExitLayoutParams) uint64 {
 	depth := uint64(layout.Depth)
 	if depth > protocol.MaxExitDepth {
 		depth = protocol.MaxExitDepth
 	}
-	return (depth+ExitLeafCompressions)*paymentsv1.ExitGasPerCompression + paymentsv1.ExitGasSignature
+	n := depth + ExitLeafCompressions + digestCompressions(layout.Denom) + digestCompressions(layout.QuoteDenom)
+	return n*paymentsv1.ExitGasPerCompression + paymentsv1.ExitGasSignature
+}
+
+// digestCompressions is the cost of protocol.DenomDigest of a denom, with
+// its length capped at the SDK's 128-byte denom bound.
+func digestCompressions(denom string) uint64 {
+	n := uint64(len(denom))
+	if n > 128 {
+		n = 128
+	}
+	return 1 + (n+protocol.ChunkBytes-1)/protocol.ChunkBytes
 }
 
 func invalidExit(format string, args ...any) error {
@@ -99,7 +112,7 @@ func (ExitVerifier) VerifyExitPayout(_ context.Context, chainID, rollupID string
 			return nil, invalidExit("a claim without a leaf carries no balances, shares, pool, nonce or path")
 		}
 	} else {
-		account, pool, err := verifyLeafAndPool(layout.Depth, rootEl, key, claim)
+		account, pool, err := verifyLeafAndPool(layout.Depth, Pair{Base: layout.Denom, Quote: layout.QuoteDenom}, rootEl, key, claim)
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +135,7 @@ func amountField(name string, v *big.Int) error {
 
 // verifyLeafAndPool checks the claimed values' ranges, then recomputes the
 // state root from the leaf, its path and the pool record.
-func verifyLeafAndPool(depth uint32, root fr.Element, key PublicKey, claim protocol.ExitClaim) (Account, Pool, error) {
+func verifyLeafAndPool(depth uint32, pair Pair, root fr.Element, key PublicKey, claim protocol.ExitClaim) (Account, Pool, error) {
 	if claim.LeafIndex>>depth != 0 {
 		return Account{}, Pool{}, invalidExit("leaf index %d out of range for depth %d", claim.LeafIndex, depth)
 	}
@@ -158,7 +171,7 @@ func verifyLeafAndPool(depth uint32, root fr.Element, key PublicKey, claim proto
 	account := Account{Key: key, Base: claim.Balance, Quote: claim.Quote, Shares: claim.Shares, Nonce: claim.Nonce}
 	pool := Pool{ReserveBase: claim.PoolReserveBase, ReserveQuote: claim.PoolReserveQuote, TotalShares: claim.PoolTotalShares}
 	accountsRoot := protocol.RootFromPath(LeafHash(account), claim.LeafIndex, siblings)
-	got := StateRoot(accountsRoot, pool)
+	got := StateRoot(accountsRoot, pair, pool)
 	if !got.Equal(&root) {
 		return Account{}, Pool{}, invalidExit("the leaf, its path and the pool record do not give the state root")
 	}

@@ -33,7 +33,7 @@ func BenchmarkVerifyExitPayout(b *testing.B) {
 		}
 		pool := exchangev1.Pool{ReserveBase: big.NewInt(1_000_000), ReserveQuote: big.NewInt(3_000_000), TotalShares: big.NewInt(1000)}
 		acct := exchangev1.Account{Key: key.Public, Base: big.NewInt(5), Quote: big.NewInt(7), Shares: big.NewInt(30), Nonce: 3}
-		ex := exchangev1.StateRoot(protocol.RootFromPath(exchangev1.LeafHash(acct), index, siblings), pool)
+		ex := exchangev1.StateRoot(protocol.RootFromPath(exchangev1.LeafHash(acct), index, siblings), exchangev1.Pair{Base: "unat", Quote: "uusdc"}, pool)
 		exRoot := ex.Bytes()
 		exClaim := protocol.ExitClaim{
 			LeafIndex: index, Account: key.Public.Address(), Balance: acct.Base, Nonce: acct.Nonce, Siblings: raw,

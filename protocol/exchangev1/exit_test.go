@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -234,8 +235,12 @@ func TestPaymentsV1_RefusesAClaimWithTwoDenomFields(t *testing.T) {
 
 func TestVerifyGas_CoversThePathThePoolAndTheSignature(t *testing.T) {
 	v := exchangev1.NewExitVerifier()
-	require.Equal(t, (4+exchangev1.ExitLeafCompressions)*paymentsv1.ExitGasPerCompression+paymentsv1.ExitGasSignature, v.VerifyGas(layout))
+	// unat and uusdc: two compressions each for their digests
+	require.Equal(t, (4+exchangev1.ExitLeafCompressions+2+2)*paymentsv1.ExitGasPerCompression+paymentsv1.ExitGasSignature, v.VerifyGas(layout))
 	require.Equal(t, v.VerifyGas(protocol.ExitLayoutParams{Depth: protocol.MaxExitDepth}), v.VerifyGas(protocol.ExitLayoutParams{Depth: 1 << 20}))
+	long := layout
+	long.QuoteDenom = "ibc/" + strings.Repeat("A", 64) // 68 bytes: 1 + 3 compressions
+	require.Equal(t, v.VerifyGas(layout)+2*paymentsv1.ExitGasPerCompression, v.VerifyGas(long), "the digests are priced by the denoms' length")
 	require.Greater(t, v.VerifyGas(layout), paymentsv1.NewExitVerifier().VerifyGas(layout), "more hashing than a payments-v1 leaf")
 }
 

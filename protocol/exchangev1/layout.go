@@ -77,14 +77,37 @@ type Pool struct {
 	TotalShares  *big.Int
 }
 
-// PoolHash is H(TagPool; reserveBase, reserveQuote, totalShares).
-func PoolHash(p Pool) fr.Element {
-	return protocol.Tagged(TagPool, elem(p.ReserveBase), elem(p.ReserveQuote), elem(p.TotalShares))
+// Pair is the pool's two denoms, as the rollup's circuit and its exit
+// layout name them (layout denom = base, quote denom = quote).
+type Pair struct {
+	Base, Quote string
 }
 
-// StateRoot is c(accountsRoot, PoolHash(pool)).
-func StateRoot(accountsRoot fr.Element, pool Pool) fr.Element {
-	return protocol.Compress(accountsRoot, PoolHash(pool))
+// PoolHash is H(TagPool; DenomDigest(base), DenomDigest(quote),
+// reserveBase, reserveQuote, totalShares). The denoms are in the hash so
+// that the state root binds them: an exit layout that names the denoms in
+// another order, or other denoms, than the circuit that made the root
+// cannot verify a single claim, and a registration whose genesis root is
+// not EmptyRoot of its layout is refused (red team 6, R6-2).
+func PoolHash(pair Pair, p Pool) fr.Element {
+	return protocol.Tagged(TagPool, protocol.DenomDigest(pair.Base), protocol.DenomDigest(pair.Quote),
+		elem(p.ReserveBase), elem(p.ReserveQuote), elem(p.TotalShares))
+}
+
+// StateRoot is c(accountsRoot, PoolHash(pair, pool)).
+func StateRoot(accountsRoot fr.Element, pair Pair, pool Pool) fr.Element {
+	return protocol.Compress(accountsRoot, PoolHash(pair, pool))
+}
+
+// EmptyRoot is the state root of a new exchange rollup: every leaf
+// EmptyLeaf in a tree of depth, an empty pool. x/rollups requires it as
+// the genesis root of an exchange-v1 registration.
+func EmptyRoot(depth uint32, pair Pair) fr.Element {
+	node := EmptyLeaf
+	for range depth {
+		node = protocol.Compress(node, node)
+	}
+	return StateRoot(node, pair, Pool{})
 }
 
 // ExitPayout is what an account is paid at exodus from a frozen state: its

@@ -43,13 +43,14 @@ func specVectors() map[string]string {
 	s, key, recipient := specState()
 	c := s.Claim(5, key, "nativechain-1", "exchange", recipient)
 	return map[string]string{
-		"exchange.account":      hex.EncodeToString(key.Public.Address()),
-		"exchange.domain":       hexOf(exchangev1.Domain("nativechain-1", "exchange")),
-		"exchange.leaf":         hexOf(exchangev1.LeafHash(s.Accounts[5])),
-		"exchange.pool":         hexOf(exchangev1.PoolHash(s.Pool)),
-		"exchange.root-depth-4": hex.EncodeToString(s.Root()),
-		"exchange.message":      hexOf(exchangev1.ExitMessage(5, recipient)),
-		"exchange.signature":    hex.EncodeToString(c.Signature),
+		"exchange.account":            hex.EncodeToString(key.Public.Address()),
+		"exchange.domain":             hexOf(exchangev1.Domain("nativechain-1", "exchange")),
+		"exchange.leaf":               hexOf(exchangev1.LeafHash(s.Accounts[5])),
+		"exchange.pool":               hexOf(exchangev1.PoolHash(s.Pair, s.Pool)),
+		"exchange.empty-root-depth-4": hexOf(exchangev1.EmptyRoot(4, s.Pair)),
+		"exchange.root-depth-4":       hex.EncodeToString(s.Root()),
+		"exchange.message":            hexOf(exchangev1.ExitMessage(5, recipient)),
+		"exchange.signature":          hex.EncodeToString(c.Signature),
 	}
 }
 

@@ -41,7 +41,7 @@ func (s *State) BuildBatch(ctx rollupkit.BatchContext, inbox []protocol.InboxEnt
 	b.accRoot, err2 = s.tree.Root()
 	b.pool, err3 = s.Pool()
 	b.pool0 = b.pool
-	b.subroots, err4 = s.subroots()
+	b.subroots, err4 = s.acc.Subroots(s.p.PathDepth())
 	if err := errors.Join(err1, err2, err3, err4); err != nil {
 		return nil, err
 	}
@@ -147,6 +147,15 @@ func (b *builder) callSwap(e protocol.InboxEntry, side uint8, x *big.Int) (op, b
 	p := b.s.p
 	call, err := exchangev1.DecodeSwapCall(e.Payload)
 	if err != nil || call.OutDenomDigest != exchangev1.DenomDigestBytes(p.denom(1-side)) {
+		return op{}, false
+	}
+	// The output's sender is the entry's recipient, chosen by the caller:
+	// it must be an address this rollup can credit, so that a bounce of
+	// the output comes to rest here instead of being refunded back out
+	// (red team 6, R6-1: an output whose sender and recipient are both
+	// not keys went round between the exchange and a payments rollup for
+	// ever). A call that names no such address is refunded.
+	if _, _, _, err := b.s.recipientIndex(e.Recipient); err != nil {
 		return op{}, false
 	}
 	out, err := swapOut(b.pool, side, x, call.MinOut, p.FeeBps)

@@ -1,8 +1,6 @@
 package exchange
 
 import (
-	"math/big"
-
 	tedwards "github.com/consensys/gnark-crypto/ecc/twistededwards"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/algebra/native/twistededwards"
@@ -93,7 +91,12 @@ func (c *Circuit) Define(api frontend.API) error {
 	for _, v := range pl {
 		x.rc.Check(v, exchangev1.AmountBits)
 	}
-	prevRoot := h.Compress(c.PrevAccountsRoot, h.Tagged(exchangev1.TagPool, pl[:]...))
+	// the pool record commits the denoms (constants of these params)
+	poolHash := func(pl pool) frontend.Variable {
+		return h.Tagged(exchangev1.TagPool, append([]frontend.Variable{gadgets.DenomDigestConstant(c.params.BaseDenom),
+			gadgets.DenomDigestConstant(c.params.QuoteDenom)}, pl[:]...)...)
+	}
+	prevRoot := h.Compress(c.PrevAccountsRoot, poolHash(pl))
 	sub := h.OpenSubroots(c.PrevAccountsRoot, c.Subroots)
 	in, out := h.NewInboxConsumer(c.InboxBefore), h.NewOutbox(c.OutboxCount)
 	var count frontend.Variable = 0
@@ -111,7 +114,7 @@ func (c *Circuit) Define(api frontend.API) error {
 		count = api.Add(count, api.Sub(1, s.IsKind[KindNoop]))
 		data = append(data, s.Bytes[:]...)
 	}
-	newRoot := h.Compress(sub.Root(), h.Tagged(exchangev1.TagPool, pl[:]...))
+	newRoot := h.Compress(sub.Root(), poolHash(pl))
 	h.AssertBatchCommitment(c.Commitment, gadgets.BatchCommitment{
 		ChainIDDigest: c.ChainIDDigest, RollupIDDigest: c.RollupIDDigest, BatchIndex: c.BatchIndex,
 		PrevStateRoot: prevRoot, NewStateRoot: newRoot,
@@ -130,5 +133,3 @@ func pack(api frontend.API, b []frontend.Variable) frontend.Variable {
 	}
 	return acc
 }
-
-func bigOf(e interface{ BigInt(*big.Int) *big.Int }) *big.Int { return e.BigInt(new(big.Int)) }

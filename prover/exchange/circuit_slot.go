@@ -3,14 +3,9 @@ package exchange
 import (
 	"math/big"
 
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/std/algebra/algopts"
-	"github.com/consensys/gnark/std/algebra/native/twistededwards"
 
-	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/protocol/exchangev1"
-	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/gadgets"
 )
 
@@ -52,7 +47,7 @@ func (x *cctx) slot(s *SlotWitness, cw *CallWitness, pl pool, sub *gadgets.Subro
 	bits := x.record(s, k)
 	newPool, acc := x.amm(s, k, pl)
 	pkHash := x.account(s, k, acc, bits, sub)
-	addr := x.addressDigest(s)
+	addr := x.h.AddressDigest(x.rc, s.X, s.Y, gadgets.AddressSplit{XHi: s.AddrXHi, XLo: s.AddrXLo, YHi: s.AddrYHi, YLo: s.AddrYLo})
 	call := decodedCall{0, 0, 0, 0}
 	if cw != nil {
 		call = x.decodeCall(s, cw, k)
@@ -175,32 +170,14 @@ func (x *cctx) account(s *SlotWitness, k kinds, a accountAfter, bits []frontend.
 	api.AssertIsBoolean(s.Create)
 	api.AssertIsEqual(api.Mul(s.Create, api.Sub(1, k.is[KindCredit])), 0)
 	api.AssertIsEqual(api.Mul(s.Create, api.Add(s.Base, s.Quote, s.Shares, s.Nonce)), 0) // non-negative: range-checked before
-	params := x.curve.Params()
-	x2, y2 := api.Mul(s.X, s.X), api.Mul(s.Y, s.Y)
-	onCurve := api.Sub(api.Add(api.Mul(params.A, x2), y2), api.Add(1, api.Mul(params.D, x2, y2)))
-	api.AssertIsEqual(api.Mul(k.is[KindCredit], onCurve), 0)
+	gadgets.AssertOnCurve(api, x.curve, s.X, s.Y, k.is[KindCredit])
 	pkHash := h.Compress(s.X, s.Y)
-	oldLeaf := api.Select(s.Create, bigOf(&exchangev1.EmptyLeaf), x.leaf(pkHash, s.Base, s.Quote, s.Shares, s.Nonce))
+	oldLeaf := api.Select(s.Create, exchangev1.EmptyLeaf.BigInt(new(big.Int)), x.leaf(pkHash, s.Base, s.Quote, s.Shares, s.Nonce))
 	newLeaf := x.leaf(pkHash, a.base, a.quote, a.shares, a.nonce)
 	pd := len(s.Siblings)
 	oldNode, newNode := h.MerkleUpdate(oldLeaf, newLeaf, bits[:pd], s.Siblings)
 	sub.Update(1, bits[pd:], oldNode, newNode)
 	return pkHash
-}
-
-// addressDigest is protocol.AddressDigest(X || Y) of the slot's key.
-func (x *cctx) addressDigest(s *SlotWitness) frontend.Variable {
-	api, rc := x.api, x.rc
-	rc.Check(s.AddrXLo, 8)
-	rc.Check(s.AddrXHi, 248)
-	rc.Check(s.AddrYLo, 16)
-	rc.Check(s.AddrYHi, 240)
-	api.AssertIsEqual(api.Add(api.Mul(s.AddrXHi, 1<<8), s.AddrXLo), s.X)
-	api.AssertIsEqual(api.Add(api.Mul(s.AddrYHi, 1<<16), s.AddrYLo), s.Y)
-	c1 := api.Add(api.Mul(s.AddrXLo, new(big.Int).Lsh(big.NewInt(1), 240)), s.AddrYHi)
-	c2 := api.Mul(s.AddrYLo, new(big.Int).Lsh(big.NewInt(1), 232))
-	start := protocol.Compress(protocol.TagElement(protocol.TagAddress), fr.NewElement(paymentsv1.AddressBytes))
-	return x.h.Chain(bigOf(&start), s.AddrXHi, c1, c2)
 }
 
 // signature checks the slot's signature (spec section 4): by the account's
@@ -209,24 +186,6 @@ func (x *cctx) signature(s *SlotWitness, k kinds, pkHash, outHash frontend.Varia
 	api, add := x.api, k.is[KindAdd]
 	header := api.Add(k.value, api.Mul(s.Side, 1<<8), api.Mul(s.Account, 1<<16), api.Mul(s.Nonce, new(big.Int).Lsh(big.NewInt(1), 48)))
 	msg := []frontend.Variable{header, s.V1, api.Select(add, s.V2, s.Min1), api.Select(add, s.Min1, s.Min2), api.Mul(k.is[KindWithdraw], outHash)}
-	base := x.curve.Params().Base
-	pkX, pkY := api.Select(k.signed, s.X, base[0]), api.Select(k.signed, s.Y, base[1])
-	baseHash := protocol.Compress(frOf(base[0]), frOf(base[1]))
-	keyHash := api.Select(k.signed, pkHash, bigOf(&baseHash))
-	order := paymentsv1.SubgroupOrder()
-	api.AssertIsDifferent(s.SigS, 0)
-	x.rc.Check(s.SigS, order.BitLen())
-	x.rc.Check(api.Sub(new(big.Int).Sub(order, big.NewInt(1)), s.SigS), order.BitLen())
-	api.AssertIsDifferent(pkX, 0)
-	c := x.h.Chain(x.domain, append([]frontend.Variable{s.SigRX, s.SigRY, keyHash}, msg...)...)
-	q := x.curve.DoubleBaseScalarMul(twistededwards.Point{X: base[0], Y: base[1]},
-		x.curve.Neg(twistededwards.Point{X: pkX, Y: pkY}), s.SigS, c, algopts.WithIncompleteArithmetic())
-	api.AssertIsEqual(q.X, s.SigRX)
-	api.AssertIsEqual(q.Y, s.SigRY)
-}
-
-func frOf(v *big.Int) fr.Element {
-	var e fr.Element
-	e.SetBigInt(v)
-	return e
+	pkX, pkY, keyHash := gadgets.SignerKey(api, x.curve, k.signed, s.X, s.Y, pkHash)
+	x.h.AssertSignature(x.curve, x.rc, x.domain, gadgets.Signature{RX: s.SigRX, RY: s.SigRY, S: s.SigS}, pkX, pkY, keyHash, msg...)
 }

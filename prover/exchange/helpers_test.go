@@ -55,7 +55,7 @@ func (f *fixture) deposit(i int, denom string, v int64) protocol.InboxEntry {
 
 // call is an inbox entry of kind with payload and value.
 func (f *fixture) call(kind protocol.InboxKind, denom string, v int64, payload []byte) protocol.InboxEntry {
-	e := protocol.InboxEntry{Sequence: f.inbox, Kind: kind, Sender: []byte("caller"), Recipient: []byte("pool"),
+	e := protocol.InboxEntry{Sequence: f.inbox, Kind: kind, Sender: []byte("caller"), Recipient: f.keys[2].Public.Address(),
 		Denom: denom, Amount: amt(v), Payload: payload}
 	if kind == protocol.InboxKindCrossRollupMessage {
 		e.SourceRollupID = "payments"

@@ -108,7 +108,7 @@ func TestCircuit_RefusesTamperedWitness(t *testing.T) {
 		}},
 		{"call swap below its minimum", "decodeCall", func(c *Circuit) { c.Slots[0].Min1 = plus1(c.Slots[0].V2) }},
 		{"withdraw amount changed", "outboxEntry", func(c *Circuit) { c.Slots[6].Out.Amount = 8 }},
-		{"withdraw more than the balance (signed amount changed)", "signature", func(c *Circuit) {
+		{"withdraw more than the balance (signed amount changed)", "AssertSignature", func(c *Circuit) {
 			s := &c.Slots[6]
 			s.V1 = new(big.Int).Add(asBig(s.Quote), big.NewInt(1))
 			s.Out.Amount = s.V1

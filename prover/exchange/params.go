@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/exchangev1"
+	"github.com/nativechain/nativechain/prover/gadgets"
 )
 
 // Params are the rollup's shape and pool. Tests use small ones; production
@@ -67,6 +69,11 @@ func (p Params) Validate() error {
 	return nil
 }
 
+// pair is the pool's denoms, as the state root commits them.
+func (p Params) pair() exchangev1.Pair {
+	return exchangev1.Pair{Base: p.BaseDenom, Quote: p.QuoteDenom}
+}
+
 // denom is the denom of a side (0 base, 1 quote).
 func (p Params) denom(side uint8) string {
 	if side == 1 {
@@ -76,18 +83,8 @@ func (p Params) denom(side uint8) string {
 }
 
 // TopLevels is how many top levels of the account tree the circuit keeps as
-// subroots (gadgets.Subroots): the k that costs the fewest constraints, one
-// leaf (two passes) per slot.
-func (p Params) TopLevels() int {
-	best, bestCost := 1, 0
-	for k := 1; k < p.Depth; k++ {
-		cost := p.Slots*(3<<k-2*k*187) + 2*((1<<k)-1)*186
-		if k == 1 || cost < bestCost {
-			best, bestCost = k, cost
-		}
-	}
-	return best
-}
+// subroots (gadgets.Subroots): one leaf a slot (gadgets.SubrootLevels).
+func (p Params) TopLevels() int { return gadgets.SubrootLevels(p.Depth, p.Slots, 1) }
 
 // PathDepth is the length of a path in the circuit, Depth - TopLevels.
 func (p Params) PathDepth() int { return p.Depth - p.TopLevels() }

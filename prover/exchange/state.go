@@ -1,7 +1,6 @@
 package exchange
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"math/big"
@@ -11,21 +10,22 @@ import (
 
 	"github.com/nativechain/nativechain/protocol/exchangev1"
 	"github.com/nativechain/nativechain/protocol/paymentsv1"
+	"github.com/nativechain/nativechain/prover/rollupkit"
 	"github.com/nativechain/nativechain/prover/tree"
 )
 
 var (
-	prefixTree, prefixAccount, prefixKey = []byte("t/"), []byte("a/"), []byte("k/")
-	keyNextFree, keyPool                 = []byte("m/next"), []byte("p/pool")
-	errCorrupt                           = errors.New("exchange: corrupt state record")
+	keyPool    = []byte("p/pool")
+	errCorrupt = errors.New("exchange: corrupt state record")
 )
 
-// State is the rollup's native state: the account tree, the accounts and
-// the pool, in a cosmos-db database. BuildBatch advances it.
+// State is the rollup's native state: the accounts (rollupkit.AccountStore)
+// and the pool, in a cosmos-db database. BuildBatch advances it.
 type State struct {
 	p    Params
 	db   dbm.DB
-	tree *tree.Tree
+	acc  *rollupkit.AccountStore
+	tree *tree.Tree // acc.Tree
 }
 
 // OpenState opens (or initialises) the state in db.
@@ -34,24 +34,24 @@ func OpenState(db dbm.DB, p Params) (*State, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	t, err := tree.New(db, prefixTree, p.Depth, exchangev1.EmptyLeaf)
+	acc, err := rollupkit.OpenAccountStore(db, p.Depth, exchangev1.EmptyLeaf)
 	if err != nil {
 		return nil, err
 	}
-	return &State{p: p, db: db, tree: t}, nil
+	return &State{p: p, db: db, acc: acc, tree: acc.Tree}, nil
 }
 
 // Params are the state's parameters.
 func (s *State) Params() Params { return s.p }
 
-// Root is exchangev1.StateRoot(accounts root, pool).
+// Root is exchangev1.StateRoot(accounts root, denoms, pool).
 func (s *State) Root() (fr.Element, error) {
 	r, err := s.tree.Root()
 	if err != nil {
 		return r, err
 	}
 	p, err := s.Pool()
-	return exchangev1.StateRoot(r, p), err
+	return exchangev1.StateRoot(r, s.p.pair(), p), err
 }
 
 func putAmounts(bz []byte, vs ...*big.Int) []byte {
@@ -81,14 +81,10 @@ func (s *State) setPool(p exchangev1.Pool) error {
 	return s.db.Set(keyPool, putAmounts(nil, p.ReserveBase, p.ReserveQuote, p.TotalShares))
 }
 
-func accountKey(index uint32) []byte {
-	return binary.BigEndian.AppendUint32(bytes.Clone(prefixAccount), index)
-}
-
 // Account reads the account at index (the zero account if unused).
 func (s *State) Account(index uint32) (exchangev1.Account, error) {
 	a := exchangev1.Account{Base: new(big.Int), Quote: new(big.Int), Shares: new(big.Int)}
-	bz, err := s.db.Get(accountKey(index))
+	bz, err := s.acc.Record(index)
 	if err != nil || bz == nil {
 		return a, err
 	}
@@ -103,43 +99,12 @@ func (s *State) Account(index uint32) (exchangev1.Account, error) {
 }
 
 // IndexOf finds the account of a key.
-func (s *State) IndexOf(pk PublicKey) (uint32, bool, error) {
-	bz, err := s.db.Get(append(bytes.Clone(prefixKey), pk.Address()...))
-	if err != nil || bz == nil {
-		return 0, false, err
-	}
-	return binary.BigEndian.Uint32(bz), true, nil
-}
+func (s *State) IndexOf(pk PublicKey) (uint32, bool, error) { return s.acc.IndexOf(pk.Address()) }
 
-func (s *State) nextFree() (uint32, error) {
-	bz, err := s.db.Get(keyNextFree)
-	if err != nil || bz == nil {
-		return 0, err
-	}
-	return binary.BigEndian.Uint32(bz), nil
-}
-
-// setAccount writes the account, its leaf, its key's index and the next
-// free index.
+// setAccount writes the account and its leaf.
 func (s *State) setAccount(index uint32, a exchangev1.Account) error {
-	next, err := s.nextFree()
-	if err != nil {
-		return err
-	}
-	if err := s.tree.Set(uint64(index), exchangev1.LeafHash(a)); err != nil {
-		return err
-	}
 	bz := binary.BigEndian.AppendUint32(putAmounts(a.Key.Address(), a.Base, a.Quote, a.Shares), a.Nonce)
-	b := s.db.NewBatch()
-	defer b.Close()
-	errs := []error{b.Set(accountKey(index), bz), b.Set(append(bytes.Clone(prefixKey), a.Key.Address()...), binary.BigEndian.AppendUint32(nil, index))}
-	if index >= next {
-		errs = append(errs, b.Set(keyNextFree, binary.BigEndian.AppendUint32(nil, index+1)))
-	}
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	return b.Write()
+	return s.acc.Put(index, exchangev1.LeafHash(a), a.Key.Address(), bz)
 }
 
 // recipientIndex is where a credit to addr goes: its account, or the next
@@ -152,7 +117,7 @@ func (s *State) recipientIndex(addr []byte) (idx uint32, create bool, pk PublicK
 	if err != nil || ok {
 		return idx, false, pk, err
 	}
-	if idx, err = s.nextFree(); err == nil && uint64(idx) >= s.tree.Capacity() {
+	if idx, err = s.acc.NextFree(); err == nil && uint64(idx) >= s.tree.Capacity() {
 		err = errors.New("exchange: the account tree is full")
 	}
 	return idx, true, pk, err

@@ -154,7 +154,7 @@ func TestReplay_RebuildsTheState(t *testing.T) {
 		f.tx(0, Tx{Kind: KindWithdraw, Side: 1, Amount1: big10(5), Nonce: 1, Recipient: []byte("l1")}))
 	got, err := f.s.Pool()
 	require.NoError(t, err)
-	require.Equal(t, exchangev1.PoolHash(got), exchangev1.PoolHash(*pool))
+	require.Equal(t, exchangev1.PoolHash(f.s.p.pair(), got), exchangev1.PoolHash(f.s.p.pair(), *pool))
 	require.Len(t, accounts, 2)
 	for i, a := range accounts {
 		want, err := f.s.Account(i)

@@ -1,7 +1,6 @@
 package exchange
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -9,12 +8,10 @@ import (
 	"math/big"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	tw "github.com/consensys/gnark-crypto/ecc/bn254/twistededwards"
 
 	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/protocol/exchangev1"
 	"github.com/nativechain/nativechain/protocol/paymentsv1"
-	"github.com/nativechain/nativechain/prover/payments"
 )
 
 // PublicKey, Signature and PrivateKey are the payments-v1 key types: one
@@ -22,11 +19,11 @@ import (
 type (
 	PublicKey  = paymentsv1.PublicKey
 	Signature  = paymentsv1.Signature
-	PrivateKey = payments.PrivateKey
+	PrivateKey = paymentsv1.PrivateKey
 )
 
-// NewPrivateKey derives a key from a 32-byte seed (payments.NewPrivateKey).
-func NewPrivateKey(seed [32]byte) *PrivateKey { return payments.NewPrivateKey(seed) }
+// NewPrivateKey derives a key from a 32-byte seed (paymentsv1.NewPrivateKey).
+func NewPrivateKey(seed [32]byte) *PrivateKey { return paymentsv1.NewPrivateKey(seed) }
 
 // ErrTx is returned for a transaction of the wrong shape.
 var ErrTx = errors.New("exchange: bad transaction")
@@ -114,28 +111,6 @@ func (tx *Tx) validateShape() error {
 		return fmt.Errorf("%w: field the kind does not use", ErrTx)
 	}
 	return nil
-}
-
-// dummySign signs an unsigned slot's message with the public scalar 1 (key
-// = the base point): the circuit checks a signature in every slot.
-func dummySign(domain fr.Element, msg []fr.Element) Signature {
-	pub := PublicKey{X: tw.GetEdwardsCurve().Base.X, Y: tw.GetEdwardsCurve().Base.Y}
-	order := paymentsv1.SubgroupOrder()
-	for ctr := byte(0); ; ctr++ {
-		seed := sha256.New()
-		for _, m := range append([]fr.Element{domain}, msg...) {
-			b := m.Bytes()
-			seed.Write(b[:])
-		}
-		r := new(big.Int).SetBytes(seed.Sum([]byte{ctr}))
-		r.Mod(r, order)
-		var R tw.PointAffine
-		R.ScalarMultiplicationBase(r)
-		s := new(big.Int).Add(r, paymentsv1.Challenge(domain, R.X, R.Y, pub, msg))
-		if s.Mod(s, order).Sign() != 0 && r.Sign() != 0 { // the circuit refuses S = 0
-			return Signature{RX: R.X, RY: R.Y, S: *s}
-		}
-	}
 }
 
 // wireTx is Tx's JSON form: amounts as decimal strings, bytes as hex, the

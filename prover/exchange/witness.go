@@ -4,29 +4,22 @@ import (
 	"math/big"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	"github.com/consensys/gnark/frontend"
 
 	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/protocol/exchangev1"
+	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/gadgets"
 	"github.com/nativechain/nativechain/prover/rollupkit"
 )
-
-func boolVar(v bool) frontend.Variable {
-	if v {
-		return 1
-	}
-	return 0
-}
 
 // slot executes o on the state and records its witness.
 func (b *builder) slot(o op) error {
 	s, r := b.s, o.r
 	r.V1, r.V2, r.V3 = nz(r.V1), nz(r.V2), nz(r.V3)
 	w := SlotWitness{Side: r.Side, Account: r.Account, V1: r.V1, V2: r.V2, V3: r.V3, Min1: nz(o.min1), Min2: nz(o.min2),
-		MinBit: boolVar(o.minBit), Create: boolVar(o.create), ToL1: boolVar(o.toL1)}
+		MinBit: gadgets.Bool(o.minBit), Create: gadgets.Bool(o.create), ToL1: gadgets.Bool(o.toL1)}
 	for k := range w.IsKind {
-		w.IsKind[k] = boolVar(Kind(k) == r.Kind)
+		w.IsKind[k] = gadgets.Bool(Kind(k) == r.Kind)
 	}
 	bz := r.Bytes()
 	for i := range bz {
@@ -37,22 +30,15 @@ func (b *builder) slot(o op) error {
 	if err != nil {
 		return err
 	}
-	path, err := s.tree.Siblings(uint64(r.Account))
-	if err != nil {
+	if w.Siblings, err = s.acc.Path(r.Account, s.p.PathDepth()); err != nil {
 		return err
-	}
-	w.Siblings = make([]frontend.Variable, s.p.PathDepth())
-	for i := range w.Siblings {
-		w.Siblings[i] = path[i]
 	}
 	key := a.Key
 	if o.create {
 		key = o.acc.Key
 	}
 	w.X, w.Y, w.Base, w.Quote, w.Shares, w.Nonce = key.X, key.Y, a.Base, a.Quote, a.Shares, a.Nonce
-	x, y := key.X.BigInt(new(big.Int)), key.Y.BigInt(new(big.Int))
-	w.AddrXHi, w.AddrXLo = new(big.Int).Rsh(x, 8), new(big.Int).And(x, big.NewInt(0xff))
-	w.AddrYHi, w.AddrYLo = new(big.Int).Rsh(y, 16), new(big.Int).And(y, big.NewInt(0xffff))
+	w.AddrXHi, w.AddrXLo, w.AddrYHi, w.AddrYLo = gadgets.SplitAddress(key)
 	// entries (an empty one's digests where the slot has none)
 	in, out := o.in, o.out
 	if in == nil {
@@ -63,14 +49,7 @@ func (b *builder) slot(o op) error {
 	} else {
 		b.batch.Outbox = append(b.batch.Outbox, *out)
 	}
-	w.In = gadgets.InboxEntry{Sequence: in.Sequence, Kind: uint32(in.Kind), Amount: in.Amount.BigInt(),
-		SenderDigest: protocol.AddressDigest(in.Sender), RecipientDigest: protocol.AddressDigest(in.Recipient),
-		SourceRollupDigest: protocol.RollupIDDigest(in.SourceRollupID), DenomDigest: protocol.DenomDigest(in.Denom),
-		PayloadDigest: protocol.PayloadDigest(in.Payload)}
-	w.Out = gadgets.OutboxEntry{Kind: uint32(out.Kind), Amount: out.Amount.BigInt(),
-		SenderDigest: protocol.AddressDigest(out.Sender), RecipientDigest: protocol.AddressDigest(out.Recipient),
-		DestRollupDigest: protocol.RollupIDDigest(out.DestRollupID), DenomDigest: protocol.DenomDigest(out.Denom),
-		PayloadDigest: protocol.PayloadDigest(out.Payload)}
+	w.In, w.Out = gadgets.InboxEntryWitness(*in), gadgets.OutboxEntryWitness(*out)
 	var payload []byte
 	if r.Kind == KindCallSwap {
 		payload = in.Payload
@@ -89,7 +68,7 @@ func (b *builder) slot(o op) error {
 	}
 	sig := o.sig
 	if sig == nil {
-		d := dummySign(b.domain, slotMessage(r.Kind, r.Side, r.Account, a.Nonce, r.V1, p2, p3, outHash))
+		d := paymentsv1.DummyKey.Sign(b.domain, slotMessage(r.Kind, r.Side, r.Account, a.Nonce, r.V1, p2, p3, outHash)...)
 		sig = &d
 	}
 	w.SigRX, w.SigRY, w.SigS = sig.RX, sig.RY, new(big.Int).Set(&sig.S)
@@ -117,23 +96,9 @@ func callWitness(payload []byte) (w CallWitness) {
 	rl, al := int(pl[50]), int(pl[115])
 	w.RollupChunks, w.AddrChunks = (rl+30)/31, (al+30)/31
 	for i := range w.RollupMask {
-		w.RollupMask[i], w.AddrMask[i] = boolVar(i >= rl), boolVar(i >= al)
+		w.RollupMask[i], w.AddrMask[i] = gadgets.Bool(i >= rl), gadgets.Bool(i >= al)
 	}
 	return w
-}
-
-// subroots are the tree's nodes at height PathDepth, left to right.
-func (s *State) subroots() ([]frontend.Variable, error) {
-	height := s.p.PathDepth()
-	out := make([]frontend.Variable, 1<<s.p.TopLevels())
-	for j := range out {
-		path, err := s.tree.Siblings(uint64(j^1) << height)
-		if err != nil {
-			return nil, err
-		}
-		out[j] = path[height]
-	}
-	return out, nil
 }
 
 // finish assembles the commitment and the assignment.
@@ -144,25 +109,16 @@ func (b *builder) finish() (*rollupkit.Batch, error) {
 		return nil, err
 	}
 	batch.Data = EncodeData(b.records)
-	batch.Commitment = protocol.BatchCommitment{
-		ChainID: ctx.ChainID, RollupID: ctx.RollupID, BatchIndex: ctx.BatchIndex,
-		PrevStateRoot: batch.PrevRoot, NewStateRoot: batch.NewRoot,
-		DAHash: protocol.DAHash(batch.Data), InboxBefore: ctx.InboxBefore, InboxAfter: b.inboxAfter,
-		OutboxHash: protocol.OutboxHash(batch.Outbox), L2TxCount: uint64(len(batch.Data) / RecordBytes), Submitter: ctx.Submitter,
-	}
-	pi, err := batch.Commitment.PublicInputs()
+	batch.Commitment = ctx.Commitment(batch.PrevRoot, batch.NewRoot, batch.Data, b.inboxAfter, batch.Outbox, uint64(len(batch.Data)/RecordBytes))
+	w, err := ctx.CommitmentWitness(batch.Commitment, len(batch.Outbox), len(batch.Data))
 	if err != nil {
 		return nil, err
 	}
-	pool := b.pool0
-	a := NewCircuit(s.p)
-	a.Commitment, a.BatchIndex, a.InboxBefore = pi[0], ctx.BatchIndex, ctx.InboxBefore
-	a.ChainIDDigest, a.RollupIDDigest = protocol.ChainIDDigest(ctx.ChainID), protocol.RollupIDDigest(ctx.RollupID)
-	a.SubmitterDigest = protocol.AddressDigest(ctx.Submitter)
+	pool, a := b.pool0, NewCircuit(s.p)
+	a.Commitment, a.ChainIDDigest, a.RollupIDDigest, a.BatchIndex, a.SubmitterDigest = w.Commitment, w.ChainIDDigest, w.RollupIDDigest, w.BatchIndex, w.SubmitterDigest
 	a.PrevAccountsRoot, a.Subroots = b.accRoot, b.subroots
 	a.PoolBase, a.PoolQuote, a.PoolShares = pool.ReserveBase, pool.ReserveQuote, pool.TotalShares
-	a.OutboxCount = len(batch.Outbox)
-	a.DAChunks = (len(batch.Data) + protocol.ChunkBytes - 1) / protocol.ChunkBytes
+	a.InboxBefore, a.OutboxCount, a.DAChunks = w.InboxBefore, w.OutboxCount, w.DAChunks
 	a.Slots, a.Calls = b.slots, b.calls
 	batch.Assignment = a
 	return batch, nil

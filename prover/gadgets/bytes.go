@@ -70,3 +70,11 @@ func (h *Hasher) BytesDigestPrefix(tag string, b []frontend.Variable, length, nb
 func pow256(k int) *big.Int {
 	return new(big.Int).Lsh(big.NewInt(1), uint(8*k))
 }
+
+// Bool is the witness value of a boolean: 1 or 0.
+func Bool(v bool) frontend.Variable {
+	if v {
+		return 1
+	}
+	return 0
+}

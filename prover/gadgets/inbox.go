@@ -77,3 +77,11 @@ func (c *InboxConsumer) Accumulator() frontend.Variable { return c.acc }
 
 // Count is the number of entries consumed so far.
 func (c *InboxConsumer) Count() frontend.Variable { return c.count }
+
+// InboxEntryWitness is the assignment of an InboxEntry for e.
+func InboxEntryWitness(e protocol.InboxEntry) InboxEntry {
+	return InboxEntry{Sequence: e.Sequence, Kind: uint32(e.Kind), Amount: e.Amount.BigInt(),
+		SenderDigest: protocol.AddressDigest(e.Sender), RecipientDigest: protocol.AddressDigest(e.Recipient),
+		SourceRollupDigest: protocol.RollupIDDigest(e.SourceRollupID), DenomDigest: protocol.DenomDigest(e.Denom),
+		PayloadDigest: protocol.PayloadDigest(e.Payload)}
+}

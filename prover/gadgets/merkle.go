@@ -155,3 +155,21 @@ func (s *Subroots) Root() frontend.Variable {
 	}
 	return level[0]
 }
+
+// SubrootLevels is how many top levels of a depth-deep tree a circuit with
+// slots slots, each updating leavesPerSlot leaves (two passes each: old and
+// new), should keep as Subroots: the k in [1, depth-1] that costs the
+// fewest constraints, where k levels save 2 * leavesPerSlot * k * 187 per
+// slot, the slot's subroot updates cost leavesPerSlot * (3 * 2^k - 2) and
+// opening and closing the 2^k subroots cost 2 * (2^k - 1) compressions of
+// 186 once per batch. About log2(2 * slots) for two leaves a slot.
+func SubrootLevels(depth, slots, leavesPerSlot int) int {
+	best, bestCost := 1, 0
+	for k := 1; k < depth; k++ {
+		cost := slots*leavesPerSlot*(3<<k-2-2*k*187) + 2*((1<<k)-1)*186
+		if k == 1 || cost < bestCost {
+			best, bestCost = k, cost
+		}
+	}
+	return best
+}

@@ -212,3 +212,12 @@ func bumped(e fr.Element) fr.Element {
 	e.Add(&e, &one)
 	return e
 }
+
+// The cost model picks about log2(2 * slots) levels for two leaves a slot
+// (payments at 16 and 32 slots) and one level less for one leaf.
+func TestSubrootLevels_MatchesTheCostModel(t *testing.T) {
+	require.Equal(t, 5, SubrootLevels(24, 16, 2))
+	require.Equal(t, 6, SubrootLevels(24, 32, 2))
+	require.Equal(t, 1, SubrootLevels(2, 16, 2), "at most depth - 1")
+	require.Less(t, SubrootLevels(24, 16, 1), SubrootLevels(24, 16, 2))
+}

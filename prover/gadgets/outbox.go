@@ -72,3 +72,11 @@ func (o *OutboxBuilder) Hash() frontend.Variable {
 
 // Count is the number of entries appended so far.
 func (o *OutboxBuilder) Count() frontend.Variable { return o.count }
+
+// OutboxEntryWitness is the assignment of an OutboxEntry for e.
+func OutboxEntryWitness(e protocol.OutboxEntry) OutboxEntry {
+	return OutboxEntry{Kind: uint32(e.Kind), Amount: e.Amount.BigInt(),
+		SenderDigest: protocol.AddressDigest(e.Sender), RecipientDigest: protocol.AddressDigest(e.Recipient),
+		DestRollupDigest: protocol.RollupIDDigest(e.DestRollupID), DenomDigest: protocol.DenomDigest(e.Denom),
+		PayloadDigest: protocol.PayloadDigest(e.Payload)}
+}

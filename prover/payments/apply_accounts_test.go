@@ -53,9 +53,9 @@ func TestApplyAccounts_IncrementalReplayMatchesTheBuiltState(t *testing.T) {
 		require.True(t, ok)
 		require.Equal(t, uint32(i), idx)
 	}
-	wantNext, err := r.s.nextFree()
+	wantNext, err := r.s.acc.NextFree()
 	require.NoError(t, err)
-	gotNext, err := s.nextFree()
+	gotNext, err := s.acc.NextFree()
 	require.NoError(t, err)
 	require.Equal(t, uint32(3), gotNext)
 	require.Equal(t, wantNext, gotNext)
@@ -110,7 +110,7 @@ func TestApplyAccounts_SkipsAccountsWithoutAKey(t *testing.T) {
 	after, err := s.Root()
 	require.NoError(t, err)
 	require.Equal(t, before, after)
-	next, err := s.nextFree()
+	next, err := s.acc.NextFree()
 	require.NoError(t, err)
 	require.Zero(t, next)
 }

@@ -5,10 +5,7 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 
-	"github.com/nativechain/nativechain/protocol"
-	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/gadgets"
-	"github.com/nativechain/nativechain/prover/tree"
 )
 
 // packLeaf is the leaf's second half, balance * 2^32 + nonce.
@@ -46,7 +43,7 @@ func (ctx *circuitCtx) creditAccount(s *SlotWitness, k slotKinds, amount fronten
 	api.AssertIsEqual(api.Mul(s.Create, api.Sub(1, k.credit)), 0)
 	api.AssertIsEqual(api.Mul(s.Create, b.Balance), 0)
 	api.AssertIsEqual(api.Mul(s.Create, b.Nonce), 0)
-	ctx.assertOnCurve(b.X, b.Y, k.useB)
+	gadgets.AssertOnCurve(api, ctx.curve, b.X, b.Y, k.useB)
 	credit := api.Add(api.Mul(k.transfer, amount), api.Mul(k.credit, s.Entry.Amount))
 	newBal := api.Add(b.Balance, credit)
 	ctx.rc.Check(newBal, BalanceBits)
@@ -56,44 +53,17 @@ func (ctx *circuitCtx) creditAccount(s *SlotWitness, k slotKinds, amount fronten
 		bits: toBits, siblings: b.Siblings}
 }
 
-// assertOnCurve asserts a*x^2 + y^2 = 1 + d*x^2*y^2 when cond is 1.
-func (ctx *circuitCtx) assertOnCurve(x, y, cond frontend.Variable) {
-	api := ctx.api
-	params := ctx.curve.Params()
-	x2 := api.Mul(x, x)
-	y2 := api.Mul(y, y)
-	lhs := api.Add(api.Mul(params.A, x2), y2)
-	rhs := api.Add(1, api.Mul(params.D, x2, y2))
-	api.AssertIsEqual(api.Mul(cond, api.Sub(lhs, rhs)), 0)
-}
-
-// addressDigest is protocol.AddressDigest(X || Y) of a key: the 64 bytes split
-// into 31-byte chunks (X>>8, (X&0xff)<<240 | Y>>16, (Y&0xffff)<<232), the
-// first compression over the constant length precomputed.
+// addressDigest is protocol.AddressDigest(X || Y) of a key
+// (gadgets.AddressDigest) with the slot's split of it.
 func (ctx *circuitCtx) addressDigest(s *SlotWitness, x, y frontend.Variable) frontend.Variable {
-	job := ctx.addressChain(s, x, y)
-	return ctx.h.Chain(job.Start, job.Xs...)
+	return ctx.h.AddressDigest(ctx.rc, x, y, addressSplit(s))
 }
 
-// addressChain checks the split of the key's address and returns the chain
-// whose result is addressDigest.
+// addressChain is the chain whose result is addressDigest (gadgets.AddressChain).
 func (ctx *circuitCtx) addressChain(s *SlotWitness, x, y frontend.Variable) gadgets.ChainJob {
-	api, rc := ctx.api, ctx.rc
-	rc.Check(s.AddrXLo, 8)
-	rc.Check(s.AddrXHi, 248)
-	rc.Check(s.AddrYLo, 16)
-	rc.Check(s.AddrYHi, 240)
-	api.AssertIsEqual(api.Add(api.Mul(s.AddrXHi, 1<<8), s.AddrXLo), x)
-	api.AssertIsEqual(api.Add(api.Mul(s.AddrYHi, 1<<16), s.AddrYLo), y)
-	c1 := api.Add(api.Mul(s.AddrXLo, new(big.Int).Lsh(big.NewInt(1), 240)), s.AddrYHi)
-	c2 := api.Mul(s.AddrYLo, new(big.Int).Lsh(big.NewInt(1), 232))
-	return gadgets.ChainJob{Start: addressStart, Xs: []frontend.Variable{s.AddrXHi, c1, c2}}
+	return gadgets.AddressChain(ctx.api, ctx.rc, x, y, addressSplit(s))
 }
 
-// addressStart is c(tag(address), 64), the constant first step of every
-// 64-byte address digest.
-var addressStart = func() *big.Int {
-	var n = frFromUint64(paymentsv1.AddressBytes)
-	e := tree.Compress(protocol.TagElement(protocol.TagAddress), n)
-	return e.BigInt(new(big.Int))
-}()
+func addressSplit(s *SlotWitness) gadgets.AddressSplit {
+	return gadgets.AddressSplit{XHi: s.AddrXHi, XLo: s.AddrXLo, YHi: s.AddrYHi, YLo: s.AddrYLo}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/prover/gadgets"
 	"github.com/nativechain/nativechain/prover/tree"
 )
 
@@ -210,7 +211,7 @@ func TestAddressDigest_IsTheKeysAddressDigest(t *testing.T) {
 		s := &c.S
 		c1 := new(big.Int).Add(new(big.Int).Lsh(bigOf(s.AddrXLo), 240), bigOf(s.AddrYHi))
 		c2 := new(big.Int).Lsh(bigOf(s.AddrYLo), 232)
-		c.Digest = tree.Chain(fe(addressStart), fe(s.AddrXHi), fe(c1), fe(c2))
+		c.Digest = tree.Chain(fe(gadgets.AddressDigestStart), fe(s.AddrXHi), fe(c1), fe(c2))
 	}
 	checkPart(t, &addressDigestCircuit{S: slotShape()}, valid, map[string]func(*addressDigestCircuit){
 		// the same key, but chunks that hash as another address
@@ -223,7 +224,7 @@ func TestAddressDigest_IsTheKeysAddressDigest(t *testing.T) {
 			chunked(c)
 		},
 		"another key's address": func(c *addressDigestCircuit) {
-			c.S.AddrXHi, c.S.AddrXLo, c.S.AddrYHi, c.S.AddrYLo = splitAddress(bob)
+			c.S.AddrXHi, c.S.AddrXLo, c.S.AddrYHi, c.S.AddrYLo = gadgets.SplitAddress(bob)
 			c.Digest = protocol.AddressDigest(bob.Address())
 		},
 	})

@@ -4,6 +4,8 @@ import (
 	"math/big"
 
 	"github.com/consensys/gnark/frontend"
+
+	"github.com/nativechain/nativechain/prover/gadgets"
 )
 
 // forcedSlot is what a forced-capable slot knows about the forced
@@ -85,7 +87,6 @@ func (ctx *circuitCtx) assertForcedPayee(fs *forcedSlot, e *EntryWitness, amount
 // forced transaction, and a valid forced transaction cannot be skipped.
 func (ctx *circuitCtx) assertForcedSignature(s *SlotWitness, k slotKinds, fs *forcedSlot, word, pkHashA, pkHashB, outRole, entryHash frontend.Variable) {
 	api, fd, a := ctx.api, &fs.fd, &s.A
-	base := ctx.curve.Params().Base
 	msg := api.Add(word, api.Mul(a.Nonce, two96))
 	for _, eq := range [][2]frontend.Variable{{s.SigRX, fd.rx}, {s.SigRY, fd.ry}, {s.SigS, fd.s}} {
 		api.AssertIsEqual(api.Mul(fd.isForced, api.Sub(eq[0], eq[1])), 0)
@@ -93,9 +94,7 @@ func (ctx *circuitCtx) assertForcedSignature(s *SlotWitness, k slotKinds, fs *fo
 	api.AssertIsEqual(api.Mul(fs.executed, api.Sub(a.Nonce, fd.nonce)), 0)
 	msg = api.Select(fd.isForced, api.Add(fd.word, api.Mul(fd.nonce, two96)), msg)
 	pkUse := api.Add(k.useA, api.Mul(fs.isSkip, fd.wf, fs.aExists))
-	pkX := api.Select(pkUse, a.X, base[0])
-	pkY := api.Select(pkUse, a.Y, base[1])
-	pkHash := api.Select(pkUse, pkHashA, baseKeyHash)
+	pkX, pkY, pkHash := gadgets.SignerKey(api, ctx.curve, pkUse, a.X, a.Y, pkHashA)
 	// a skipped forced transfer reads the leaf at the payload's index: its
 	// key is what the signature must cover for the transfer to be valid
 	transferRole := api.Add(k.transfer, api.Mul(fs.isSkip, fd.transfer))

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/prover/gadgets"
 )
 
 // forcedSlotFixture is the first slot of a batch that consumes the forced
@@ -127,7 +128,7 @@ func TestForcedValidity_AgreesWithTheNativeState(t *testing.T) {
 	of := func(mk func(r *rollup, alice *PrivateKey) Tx, debitOK bool) *forcedValidityCircuit {
 		fx := forcedSlot0(t, mk)
 		s := cloneSlot(fx.S)
-		return &forcedValidityCircuit{F: fx.F, A: s.A, B: s.B, Valid: boolVar(fx.Executed), DebitOK: boolVar(debitOK)}
+		return &forcedValidityCircuit{F: fx.F, A: s.A, B: s.B, Valid: gadgets.Bool(fx.Executed), DebitOK: gadgets.Bool(debitOK)}
 	}
 	stale, overdraft, toNobody := of(forcedStale, true), of(forcedOverdraft, false), of(forcedToNobody, true)
 	claimValid := func(v *forcedValidityCircuit) func(*forcedValidityCircuit) {
@@ -222,7 +223,7 @@ func forcedSignatureOf(t *testing.T, fx forcedSlotFixture, valid bool) *forcedSi
 	alice := testKey(2).Public
 	out, ok := fx.Tx.OutboxEntry(alice, DefaultDenom)
 	require.True(t, ok)
-	c := &forcedSignatureCircuit{S: s, F: fx.F, IsSkip: boolVar(!fx.Executed), AExists: 1, Valid: boolVar(valid),
+	c := &forcedSignatureCircuit{S: s, F: fx.F, IsSkip: gadgets.Bool(!fx.Executed), AExists: 1, Valid: gadgets.Bool(valid),
 		Word: fx.Tx.record().word(), PkHashA: keyHash(s.A.X, s.A.Y), PkHashB: keyHash(s.B.X, s.B.Y),
 		OutRole: 1, EntryHash: out.Hash()}
 	if !fx.Executed {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/prover/gadgets"
 	"github.com/nativechain/nativechain/prover/tree"
 )
 
@@ -86,7 +87,7 @@ func pathShaped(path []frontend.Variable) []frontend.Variable {
 func oneHot(k RecordKind) [8]frontend.Variable {
 	var out [8]frontend.Variable
 	for i := range out {
-		out[i] = boolVar(RecordKind(i) == k)
+		out[i] = gadgets.Bool(RecordKind(i) == k)
 	}
 	return out
 }

@@ -1,11 +1,11 @@
 package payments
 
 import (
-	"math/big"
-
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/algebra/algopts"
 	"github.com/consensys/gnark/std/algebra/native/twistededwards"
+
+	"github.com/nativechain/nativechain/prover/gadgets"
 )
 
 // assertSlotSignature asserts the signature of an ordinary slot: by From's
@@ -16,11 +16,8 @@ import (
 func (ctx *circuitCtx) assertSlotSignature(s *SlotWitness, k slotKinds, word, pkHashA, pkHashB, entryHash frontend.Variable) {
 	api := ctx.api
 	a := &s.A
-	base := ctx.curve.Params().Base
 	msg := api.Add(word, api.Mul(a.Nonce, two96))
-	pkX := api.Select(k.useA, a.X, base[0])
-	pkY := api.Select(k.useA, a.Y, base[1])
-	pkHash := api.Select(k.useA, pkHashA, baseKeyHash)
+	pkX, pkY, pkHash := gadgets.SignerKey(api, ctx.curve, k.useA, a.X, a.Y, pkHashA)
 	ctx.verifySignature(s, pkX, pkY, pkHash, msg, ctx.signedSecond(k.signedOut, entryHash, k.transfer, pkHashB))
 }
 
@@ -32,24 +29,10 @@ func (ctx *circuitCtx) signedSecond(outRole, entryHash, transferRole, recipientK
 	return api.Add(api.Mul(outRole, entryHash), api.Mul(transferRole, recipientKeyHash))
 }
 
-// verifySignature checks [S]B - [h]A == R with S in [1, l) and
-// h = H(domain; R.X, R.Y, keyHash, msg...): the native PublicKey.Verify.
-// The key is a subgroup point (accounts are created only from keys the
-// operator validated; the dummy key is B).
+// verifySignature is gadgets.AssertSignature by key (pkX, pkY) under the
+// rollup's transaction domain.
 func (ctx *circuitCtx) verifySignature(s *SlotWitness, pkX, pkY, keyHash frontend.Variable, msg ...frontend.Variable) {
-	api := ctx.api
-	api.AssertIsDifferent(s.SigS, 0)
-	ctx.rc.Check(s.SigS, order.BitLen())
-	ctx.rc.Check(api.Sub(orderMinus1, s.SigS), order.BitLen())
-	api.AssertIsDifferent(pkX, 0)
-	c := ctx.h.Chain(ctx.txDomain, append([]frontend.Variable{s.SigRX, s.SigRY, keyHash}, msg...)...)
-	base := ctx.curve.Params().Base
-	q := ctx.curve.DoubleBaseScalarMul(
-		twistededwards.Point{X: base[0], Y: base[1]},
-		ctx.curve.Neg(twistededwards.Point{X: pkX, Y: pkY}),
-		s.SigS, c, algopts.WithIncompleteArithmetic())
-	api.AssertIsEqual(q.X, s.SigRX)
-	api.AssertIsEqual(q.Y, s.SigRY)
+	ctx.h.AssertSignature(ctx.curve, ctx.rc, ctx.txDomain, gadgets.Signature{RX: s.SigRX, RY: s.SigRY, S: s.SigS}, pkX, pkY, keyHash, msg...)
 }
 
 // signatureValid is verifySignature as a boolean, for forced-capable
@@ -70,9 +53,3 @@ func (ctx *circuitCtx) signatureValid(s *SlotWitness, sTopZero, pkX, pkY, keyHas
 		sEff, c, algopts.WithIncompleteArithmetic())
 	return api.Mul(sOK, api.IsZero(api.Sub(q.X, s.SigRX)), api.IsZero(api.Sub(q.Y, s.SigRY)))
 }
-
-// baseKeyHash is the dummy key's hash c(B.X, B.Y).
-var baseKeyHash = func() *big.Int {
-	e := dummyKey.Public.KeyHash()
-	return e.BigInt(new(big.Int))
-}()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/protocol/paymentsv1"
+	"github.com/nativechain/nativechain/prover/gadgets"
 	"github.com/nativechain/nativechain/prover/tree"
 )
 
@@ -290,7 +291,7 @@ func forcedWitness(e protocol.InboxEntry) ForcedWitness {
 	o := openPayload(e.Payload)
 	fw.Start = o.Start
 	for i := range o.Inputs {
-		fw.Active[i], fw.Chunks[i] = boolVar(o.Active[i]), o.Inputs[i]
+		fw.Active[i], fw.Chunks[i] = gadgets.Bool(o.Active[i]), o.Inputs[i]
 	}
 	if len(e.Payload) != ForcedTxBytes {
 		return fw

@@ -159,7 +159,7 @@ func (ctx *circuitCtx) decodeForcedSend(f *ForcedWitness, x [ForcedTxChunks]fron
 	rc.Check(f.Pad2, 232)
 	api.AssertIsEqual(x[8], api.Add(api.Mul(f.YLo, two232), f.Pad2))
 	d.rollup = h.Compress(h.Compress(rollupIDTag.BigInt(new(big.Int)), f.IDLen), api.Mul(f.IDBody, 256))
-	d.l2Recipient = h.Chain(addressStart, x[6], x[7], api.Mul(f.YLo, two232))
+	d.l2Recipient = h.Chain(gadgets.AddressDigestStart, x[6], x[7], api.Mul(f.YLo, two232))
 	idOK = api.Mul(api.Sub(1, api.IsZero(f.IDLen)), ctx.lessOrEqual(f.IDLen, MaxForcedRollupIDLen, 8))
 	idOK = api.Mul(idOK, ctx.idPaddingZero(f.IDBody, api.Select(idOK, api.Sub(MaxForcedRollupIDLen, f.IDLen), 0)))
 	noSend = api.Mul(api.IsZero(x[5]), api.IsZero(x[6]), api.IsZero(x[7]), api.IsZero(x[8]))

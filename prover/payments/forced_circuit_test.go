@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/prover/gadgets"
 	"github.com/nativechain/nativechain/prover/tree"
 )
 
@@ -67,7 +68,7 @@ func (c *openForcedPayloadCircuit) Define(api frontend.API) error {
 }
 
 func openingOf(payload []byte, structural bool) *openForcedPayloadCircuit {
-	c := &openForcedPayloadCircuit{F: forcedOf(payload), Digest: protocol.PayloadDigest(payload), Structural: boolVar(structural)}
+	c := &openForcedPayloadCircuit{F: forcedOf(payload), Digest: protocol.PayloadDigest(payload), Structural: gadgets.Bool(structural)}
 	for i := range c.X {
 		c.X[i] = 0
 		if structural {
@@ -133,7 +134,7 @@ func decodedOf(t *testing.T, payload []byte) *decodeForcedTxCircuit {
 	}
 	return &decodeForcedTxCircuit{F: forcedOf(payload), Word: tx.record().word(), Nonce: tx.Nonce,
 		Amount: tx.Amount.Value(), Fee: tx.Fee.Value(),
-		Transfer: boolVar(tx.Kind == KindTransfer), Withdraw: boolVar(tx.Kind == KindWithdraw), Send: boolVar(tx.Kind == KindSend),
+		Transfer: gadgets.Bool(tx.Kind == KindTransfer), Withdraw: gadgets.Bool(tx.Kind == KindWithdraw), Send: gadgets.Bool(tx.Kind == KindSend),
 		RX: tx.Sig.RX, RY: tx.Sig.RY, S: new(big.Int).Mod(&tx.Sig.S, fr.Modulus()), Recipient: recipient, From: tx.From, FromLow: tx.From}
 }
 
@@ -192,7 +193,7 @@ func TestDecodeForcedSend_DestinationIsThePayloads(t *testing.T) {
 		return tree.Compress(tree.Compress(rollupIDTag, fe(f.IDLen)), fe(new(big.Int).Mul(bigOf(f.IDBody), big.NewInt(256))))
 	}
 	sendOf := func(payload []byte, idOK bool) *decodeForcedSendCircuit {
-		c := &decodeForcedSendCircuit{F: forcedOf(payload), IDOK: boolVar(idOK), NoSend: 0,
+		c := &decodeForcedSendCircuit{F: forcedOf(payload), IDOK: gadgets.Bool(idOK), NoSend: 0,
 			L2Recipient: protocol.AddressDigest(testKey(9).Public.Address())}
 		c.Rollup = rawRollup(c.F)
 		if tx, err := DecodeForcedTx(payload); err == nil {
@@ -201,7 +202,7 @@ func TestDecodeForcedSend_DestinationIsThePayloads(t *testing.T) {
 		return c
 	}
 	var zero fr.Element
-	addrStart := fe(addressStart)
+	addrStart := fe(gadgets.AddressDigestStart)
 	noDest := &decodeForcedSendCircuit{F: forcedOf(withdrawal), IDOK: 0, NoSend: 1,
 		Rollup: tree.Compress(tree.Compress(rollupIDTag, zero), zero), L2Recipient: tree.Chain(addrStart, zero, zero, zero)}
 	r, alice, _ := funded(t, testParams)

@@ -1,14 +1,6 @@
 package payments
 
-import (
-	"crypto/sha256"
-	"math/big"
-
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	tw "github.com/consensys/gnark-crypto/ecc/bn254/twistededwards"
-
-	"github.com/nativechain/nativechain/protocol/paymentsv1"
-)
+import "github.com/nativechain/nativechain/protocol/paymentsv1"
 
 // PublicKey is an account's EdDSA key, the payments-v1 key the chain checks
 // exits with (protocol/paymentsv1). The alias keeps the rollup's own name
@@ -18,69 +10,14 @@ type PublicKey = paymentsv1.PublicKey
 // Signature is an EdDSA signature of a payments-v1 key (protocol/paymentsv1).
 type Signature = paymentsv1.Signature
 
-var (
-	curve = tw.GetEdwardsCurve()
-	order = paymentsv1.SubgroupOrder() // prime subgroup order l
-)
-
-// PrivateKey is an account's signing key: a scalar in [1, l).
-type PrivateKey struct {
-	scalar big.Int
-	seed   [32]byte
-	Public PublicKey
-}
+// PrivateKey is an account's signing key (protocol/paymentsv1).
+type PrivateKey = paymentsv1.PrivateKey
 
 // NewPrivateKey derives a key from a 32-byte secret seed.
-func NewPrivateKey(seed [32]byte) *PrivateKey {
-	k := &PrivateKey{seed: seed}
-	for ctr := byte(0); ; ctr++ {
-		h := sha256.Sum256(append([]byte("nativechain/payments/key/v1"), append(seed[:], ctr)...))
-		k.scalar.SetBytes(h[:])
-		k.scalar.Mod(&k.scalar, order)
-		if k.scalar.Sign() != 0 {
-			break
-		}
-	}
-	var a tw.PointAffine
-	a.ScalarMultiplicationBase(&k.scalar)
-	k.Public = PublicKey{X: a.X, Y: a.Y}
-	return k
-}
+func NewPrivateKey(seed [32]byte) *PrivateKey { return paymentsv1.NewPrivateKey(seed) }
 
-// Sign signs msg under domain deterministically.
-func (k *PrivateKey) Sign(domain fr.Element, msg ...fr.Element) Signature {
-	seed := append([]byte("nativechain/payments/nonce/v1"), k.seed[:]...)
-	db := domain.Bytes()
-	seed = append(seed, db[:]...)
-	for i := range msg {
-		mb := msg[i].Bytes()
-		seed = append(seed, mb[:]...)
-	}
-	for ctr := byte(0); ; ctr++ {
-		h := sha256.Sum256(append(seed, ctr))
-		r := new(big.Int).SetBytes(h[:])
-		r.Mod(r, order)
-		if r.Sign() == 0 {
-			continue
-		}
-		var R tw.PointAffine
-		R.ScalarMultiplicationBase(r)
-		c := paymentsv1.Challenge(domain, R.X, R.Y, k.Public, msg)
-		s := new(big.Int).Mul(c, &k.scalar)
-		s.Add(s, r).Mod(s, order)
-		if s.Sign() == 0 {
-			continue
-		}
-		return Signature{RX: R.X, RY: R.Y, S: *s}
-	}
-}
+// order is l, the prime subgroup order.
+var order = paymentsv1.SubgroupOrder()
 
-// dummyKey signs the slots that carry no user signature: the circuit checks
-// a signature in every slot (a fixed shape), against the base point for
-// unsigned slots. Its scalar is 1 and public; it authorises nothing.
-var dummyKey = func() *PrivateKey {
-	k := &PrivateKey{}
-	k.scalar.SetInt64(1)
-	k.Public = PublicKey{X: curve.Base.X, Y: curve.Base.Y}
-	return k
-}()
+// dummyKey signs the slots that carry no user signature (paymentsv1.DummyKey).
+var dummyKey = paymentsv1.DummyKey

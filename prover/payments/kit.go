@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -165,7 +166,7 @@ func (s kitState) BuildBatch(ctx rollupkit.BatchContext, inbox []protocol.InboxE
 		}
 		native[i] = kt.Tx
 	}
-	b, err := s.State.BuildBatch(BatchContext(ctx), inbox, native)
+	b, err := s.State.BuildBatch(ctx, inbox, native)
 	if err != nil {
 		return nil, err
 	}
@@ -174,10 +175,7 @@ func (s kitState) BuildBatch(ctx rollupkit.BatchContext, inbox []protocol.InboxE
 
 // Kit is the batch as the generic operator sees it.
 func (b *Batch) Kit() *rollupkit.Batch {
-	kb := &rollupkit.Batch{Data: b.Data, Outbox: b.Outbox, InboxConsumed: b.InboxConsumed, PrevRoot: b.PrevRoot,
-		NewRoot: b.NewRoot, Commitment: b.Commitment, Assignment: b.Assignment, Included: b.Included, Rejected: b.Rejected}
-	for _, f := range b.Forced {
-		kb.Forced = append(kb.Forced, rollupkit.ForcedOutcome(f))
-	}
-	return kb
+	return &rollupkit.Batch{Data: b.Data, Outbox: b.Outbox, InboxConsumed: b.InboxConsumed, PrevRoot: b.PrevRoot,
+		NewRoot: b.NewRoot, Commitment: b.Commitment, Assignment: b.Assignment, Included: b.Included, Rejected: b.Rejected,
+		Forced: slices.Clone(b.Forced)}
 }

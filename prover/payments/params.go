@@ -6,6 +6,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
 	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/prover/gadgets"
 	"github.com/nativechain/nativechain/prover/tree"
 )
 
@@ -63,22 +64,9 @@ func (p Params) Validate() error {
 }
 
 // TopLevels is how many of the tree's top levels the batch circuit keeps as
-// subroots (see gadgets.Subroots) rather than walking them on every path:
-// the k in [1, Depth-1] that costs the fewest constraints, where k levels
-// save 4 paths * k * 187 per slot, the slot's two subroot updates cost
-// 2 * (3 * 2^k - 2) and opening and closing the 2^k subroots cost
-// 2 * (2^k - 1) compressions of 186 once per batch. About log2(2 * Slots):
-// 5 for 16 slots, 6 for 32.
-func (p Params) TopLevels() int {
-	best, bestCost := 1, 0
-	for k := 1; k < p.Depth; k++ {
-		cost := p.Slots*(2*(3<<k-2)-4*k*187) + 2*((1<<k)-1)*186
-		if k == 1 || cost < bestCost {
-			best, bestCost = k, cost
-		}
-	}
-	return best
-}
+// subroots (gadgets.Subroots) rather than walking them on every path: two
+// leaves a slot (gadgets.SubrootLevels); 5 for 16 slots, 6 for 32.
+func (p Params) TopLevels() int { return gadgets.SubrootLevels(p.Depth, p.Slots, 2) }
 
 // PathDepth is the length of an account's path in the batch circuit: from
 // the leaf up to the subroots, Depth - TopLevels.

@@ -1,7 +1,6 @@
 package payments
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -14,16 +13,12 @@ import (
 
 	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/protocol/paymentsv1"
+	"github.com/nativechain/nativechain/prover/gadgets"
+	"github.com/nativechain/nativechain/prover/rollupkit"
 	"github.com/nativechain/nativechain/prover/tree"
 )
 
-var (
-	prefixTree    = []byte("t/")
-	prefixAccount = []byte("a/")
-	prefixKey     = []byte("k/")
-	keyNextFree   = []byte("m/next")
-	maxBalance    = new(big.Int).Lsh(big.NewInt(1), BalanceBits)
-)
+var maxBalance = new(big.Int).Lsh(big.NewInt(1), BalanceBits)
 
 // State is the rollup's native state: the account tree and the accounts,
 // persisted in a cosmos-db database. BuildBatch advances it; an operator
@@ -32,7 +27,8 @@ var (
 type State struct {
 	p    Params
 	db   dbm.DB
-	tree *tree.Tree
+	acc  *rollupkit.AccountStore
+	tree *tree.Tree // acc.Tree
 }
 
 // OpenState opens (or initialises) the state in db.
@@ -41,11 +37,11 @@ func OpenState(db dbm.DB, p Params) (*State, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	t, err := tree.New(db, prefixTree, p.Depth, EmptyLeaf)
+	acc, err := rollupkit.OpenAccountStore(db, p.Depth, EmptyLeaf)
 	if err != nil {
 		return nil, err
 	}
-	return &State{p: p, db: db, tree: t}, nil
+	return &State{p: p, db: db, acc: acc, tree: acc.Tree}, nil
 }
 
 // Params are the state's circuit parameters.
@@ -54,13 +50,9 @@ func (s *State) Params() Params { return s.p }
 // Root is the state root the chain stores.
 func (s *State) Root() (fr.Element, error) { return s.tree.Root() }
 
-func accountKey(index uint32) []byte {
-	return binary.BigEndian.AppendUint32(bytes.Clone(prefixAccount), index)
-}
-
 // Account reads the account at index (the zero account if unused).
 func (s *State) Account(index uint32) (Account, error) {
-	bz, err := s.db.Get(accountKey(index))
+	bz, err := s.acc.Record(index)
 	if err != nil || bz == nil {
 		return Account{}, err
 	}
@@ -76,27 +68,10 @@ func (s *State) Account(index uint32) (Account, error) {
 }
 
 // IndexOf finds the account of a key.
-func (s *State) IndexOf(pk PublicKey) (uint32, bool, error) {
-	bz, err := s.db.Get(append(bytes.Clone(prefixKey), pk.Address()...))
-	if err != nil || bz == nil {
-		return 0, false, err
-	}
-	return binary.BigEndian.Uint32(bz), true, nil
-}
-
-func (s *State) nextFree() (uint32, error) {
-	bz, err := s.db.Get(keyNextFree)
-	if err != nil || bz == nil {
-		return 0, err
-	}
-	return binary.BigEndian.Uint32(bz), nil
-}
+func (s *State) IndexOf(pk PublicKey) (uint32, bool, error) { return s.acc.IndexOf(pk.Address()) }
 
 // setAccount writes the account and its leaf.
 func (s *State) setAccount(index uint32, a Account) error {
-	if err := s.tree.Set(uint64(index), a.Leaf()); err != nil {
-		return err
-	}
 	bz := make([]byte, 0, 84)
 	x, y := a.Key.X.Bytes(), a.Key.Y.Bytes()
 	bz = append(bz, x[:]...)
@@ -105,35 +80,12 @@ func (s *State) setAccount(index uint32, a Account) error {
 	a.Balance.FillBytes(bal[:])
 	bz = append(bz, bal[:]...)
 	bz = binary.BigEndian.AppendUint32(bz, a.Nonce)
-	b := s.db.NewBatch()
-	defer b.Close()
-	if err := b.Set(accountKey(index), bz); err != nil {
-		return err
-	}
-	if err := b.Set(append(bytes.Clone(prefixKey), a.Key.Address()...), binary.BigEndian.AppendUint32(nil, index)); err != nil {
-		return err
-	}
-	next, err := s.nextFree()
-	if err != nil {
-		return err
-	}
-	if index >= next {
-		if err := b.Set(keyNextFree, binary.BigEndian.AppendUint32(nil, index+1)); err != nil {
-			return err
-		}
-	}
-	return b.Write()
+	return s.acc.Put(index, a.Leaf(), a.Key.Address(), bz)
 }
 
 // BatchContext is what the chain will put in the commitment besides what
-// the batch computes.
-type BatchContext struct {
-	ChainID     string
-	RollupID    string
-	BatchIndex  uint64
-	Submitter   []byte     // raw L1 address of the submitting operator
-	InboxBefore fr.Element // the rollup's stored inbox accumulator
-}
+// the batch computes (rollupkit.BatchContext).
+type BatchContext = rollupkit.BatchContext
 
 // Batch is a built batch: what to post, what to prove.
 type Batch struct {
@@ -151,11 +103,7 @@ type Batch struct {
 }
 
 // ForcedOutcome is what a batch did with a consumed forced transaction.
-type ForcedOutcome struct {
-	Sequence uint64 // the inbox entry
-	Executed bool
-	Reason   error // why it was skipped (nil if executed)
-}
+type ForcedOutcome = rollupkit.ForcedOutcome
 
 // EncodedOutbox is protocol.EncodeOutbox of the batch's outbox.
 func (b *Batch) EncodedOutbox() ([]byte, error) { return protocol.EncodeOutbox(b.Outbox) }
@@ -225,7 +173,7 @@ func (s *State) newBuilder(ctx BatchContext) (*builder, error) {
 	if err != nil {
 		return nil, err
 	}
-	subroots, err := s.subroots()
+	subroots, err := s.acc.Subroots(s.p.PathDepth())
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +200,7 @@ func (b *builder) creditable(e protocol.InboxEntry) bool {
 		return false
 	}
 	if !ok {
-		next, err := b.s.nextFree()
+		next, err := b.s.acc.NextFree()
 		return err == nil && uint64(next) < b.s.tree.Capacity()
 	}
 	a, err := b.s.Account(idx)
@@ -280,7 +228,7 @@ func (b *builder) consume(e protocol.InboxEntry) error {
 		}
 		create := !ok
 		if create {
-			if idx, err = b.s.nextFree(); err != nil {
+			if idx, err = b.s.acc.NextFree(); err != nil {
 				return err
 			}
 		}
@@ -454,9 +402,9 @@ type slotExtra struct {
 func (b *builder) slot(r Record, x slotExtra) error {
 	s := b.s
 	w := SlotWitness{From: r.From, To: r.To, AmountExp: r.Amount.Exp, AmountMant: r.Amount.Mantissa,
-		FeeExp: r.Fee.Exp, FeeMant: r.Fee.Mantissa, Create: boolVar(x.create), ToL1: boolVar(x.toL1)}
+		FeeExp: r.Fee.Exp, FeeMant: r.Fee.Mantissa, Create: gadgets.Bool(x.create), ToL1: gadgets.Bool(x.toL1)}
 	for k := range w.IsKind {
-		w.IsKind[k] = boolVar(RecordKind(k) == r.Kind)
+		w.IsKind[k] = gadgets.Bool(RecordKind(k) == r.Kind)
 	}
 	posted := r
 	if x.posted != nil {
@@ -511,7 +459,7 @@ func (b *builder) slot(r Record, x slotExtra) error {
 	if r.Kind == KindCredit {
 		addrKey = bAcc.Key
 	}
-	w.AddrXHi, w.AddrXLo, w.AddrYHi, w.AddrYLo = splitAddress(addrKey)
+	w.AddrXHi, w.AddrXLo, w.AddrYHi, w.AddrYLo = gadgets.SplitAddress(addrKey)
 	// entry (zeros when the slot has none)
 	w.Entry = x.entry
 	if w.Entry.Sequence == nil {
@@ -542,33 +490,8 @@ func (b *builder) slot(r Record, x slotExtra) error {
 
 // accountWitness is the account at index and its path up to the subroots.
 func (b *builder) accountWitness(index uint32, a Account) (AccountWitness, error) {
-	path, err := b.s.tree.Siblings(uint64(index))
-	if err != nil {
-		return AccountWitness{}, err
-	}
-	path = path[:b.s.p.PathDepth()]
-	w := AccountWitness{X: a.Key.X, Y: a.Key.Y, Balance: new(big.Int).Set(&a.Balance), Nonce: a.Nonce,
-		Siblings: make([]frontend.Variable, len(path))}
-	for i := range path {
-		w.Siblings[i] = path[i]
-	}
-	return w, nil
-}
-
-// subroots are the tree's 2^TopLevels nodes at height PathDepth, left to
-// right: node j is the sibling at that height of the path of any leaf
-// under node j^1.
-func (s *State) subroots() ([]frontend.Variable, error) {
-	height := s.p.PathDepth()
-	out := make([]frontend.Variable, 1<<s.p.TopLevels())
-	for j := range out {
-		path, err := s.tree.Siblings(uint64(j^1) << height)
-		if err != nil {
-			return nil, err
-		}
-		out[j] = path[height]
-	}
-	return out, nil
+	path, err := b.s.acc.Path(index, b.s.p.PathDepth())
+	return AccountWitness{X: a.Key.X, Y: a.Key.Y, Balance: new(big.Int).Set(&a.Balance), Nonce: a.Nonce, Siblings: path}, err
 }
 
 // finish pays the fees to the submitter and assembles the commitment and
@@ -594,50 +517,20 @@ func (b *builder) finish() (*Batch, error) {
 			txCount++
 		}
 	}
-	batch.Commitment = protocol.BatchCommitment{
-		ChainID: ctx.ChainID, RollupID: ctx.RollupID, BatchIndex: ctx.BatchIndex,
-		PrevStateRoot: batch.PrevRoot, NewStateRoot: batch.NewRoot,
-		DAHash: protocol.DAHash(batch.Data), InboxBefore: ctx.InboxBefore,
-		OutboxHash: protocol.OutboxHash(batch.Outbox), L2TxCount: txCount, Submitter: ctx.Submitter,
-	}
-	batch.Commitment.InboxAfter = b.inboxAfter
-	pi, err := batch.Commitment.PublicInputs()
+	batch.Commitment = ctx.Commitment(batch.PrevRoot, batch.NewRoot, batch.Data, b.inboxAfter, batch.Outbox, txCount)
+	w, err := ctx.CommitmentWitness(batch.Commitment, len(batch.Outbox), len(batch.Data))
 	if err != nil {
 		return nil, err
 	}
 	a := NewCircuit(s.p)
-	a.Commitment = pi[0]
-	a.ChainIDDigest = protocol.ChainIDDigest(ctx.ChainID)
-	a.RollupIDDigest = protocol.RollupIDDigest(ctx.RollupID)
-	a.BatchIndex = ctx.BatchIndex
-	a.SubmitterDigest = protocol.AddressDigest(ctx.Submitter)
+	a.Commitment, a.ChainIDDigest, a.RollupIDDigest, a.BatchIndex, a.SubmitterDigest = w.Commitment, w.ChainIDDigest, w.RollupIDDigest, w.BatchIndex, w.SubmitterDigest
 	a.PrevRoot = batch.PrevRoot
 	a.Subroots = b.subroots
-	a.InboxBefore = ctx.InboxBefore
-	a.OutboxCount = len(batch.Outbox)
-	a.DAChunks = (len(batch.Data) + protocol.ChunkBytes - 1) / protocol.ChunkBytes
+	a.InboxBefore, a.OutboxCount, a.DAChunks = w.InboxBefore, w.OutboxCount, w.DAChunks
 	a.Slots = b.slots
 	a.Forced = b.forced
 	batch.Assignment = a
 	return batch, nil
-}
-
-func boolVar(v bool) frontend.Variable {
-	if v {
-		return 1
-	}
-	return 0
-}
-
-// splitAddress cuts X and Y at the 31-byte chunk boundaries of the 64-byte
-// address: X = XHi*2^8 + XLo, Y = YHi*2^16 + YLo.
-func splitAddress(pk PublicKey) (xHi, xLo, yHi, yLo *big.Int) {
-	x, y := pk.X.BigInt(new(big.Int)), pk.Y.BigInt(new(big.Int))
-	xLo = new(big.Int).And(x, big.NewInt(0xff))
-	xHi = new(big.Int).Rsh(x, 8)
-	yLo = new(big.Int).And(y, big.NewInt(0xffff))
-	yHi = new(big.Int).Rsh(y, 16)
-	return
 }
 
 func inboxEntryWitness(e protocol.InboxEntry) EntryWitness {

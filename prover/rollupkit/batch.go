@@ -45,3 +45,37 @@ type ForcedOutcome struct {
 
 // EncodedOutbox is protocol.EncodeOutbox of the batch's outbox.
 func (b *Batch) EncodedOutbox() ([]byte, error) { return protocol.EncodeOutbox(b.Outbox) }
+
+// Commitment is the commitment of a batch built in ctx: from prev to next,
+// posting data, consuming the inbox up to inboxAfter, emitting outbox,
+// with txCount L2 transactions.
+func (ctx BatchContext) Commitment(prev, next fr.Element, data []byte, inboxAfter fr.Element, outbox []protocol.OutboxEntry, txCount uint64) protocol.BatchCommitment {
+	return protocol.BatchCommitment{
+		ChainID: ctx.ChainID, RollupID: ctx.RollupID, BatchIndex: ctx.BatchIndex,
+		PrevStateRoot: prev, NewStateRoot: next, DAHash: protocol.DAHash(data),
+		InboxBefore: ctx.InboxBefore, InboxAfter: inboxAfter,
+		OutboxHash: protocol.OutboxHash(outbox), L2TxCount: txCount, Submitter: ctx.Submitter,
+	}
+}
+
+// CommitmentWitness is the assignment of the commitment inputs every
+// kind's circuit takes as witnesses (gadgets.BatchCommitment): the public
+// commitment, the context's digests and the counts the circuit bounds.
+type CommitmentWitness struct {
+	Commitment, ChainIDDigest, RollupIDDigest, SubmitterDigest, InboxBefore fr.Element
+	BatchIndex                                                              uint64
+	OutboxCount, DAChunks                                                   int
+}
+
+// CommitmentWitness is the witness of c, a commitment built in ctx with
+// outboxCount entries and dataLen bytes of data.
+func (ctx BatchContext) CommitmentWitness(c protocol.BatchCommitment, outboxCount, dataLen int) (CommitmentWitness, error) {
+	pi, err := c.PublicInputs()
+	if err != nil {
+		return CommitmentWitness{}, err
+	}
+	return CommitmentWitness{Commitment: pi[0], ChainIDDigest: protocol.ChainIDDigest(ctx.ChainID),
+		RollupIDDigest: protocol.RollupIDDigest(ctx.RollupID), SubmitterDigest: protocol.AddressDigest(ctx.Submitter),
+		InboxBefore: ctx.InboxBefore, BatchIndex: ctx.BatchIndex, OutboxCount: outboxCount,
+		DAChunks: (dataLen + protocol.ChunkBytes - 1) / protocol.ChunkBytes}, nil
+}

@@ -8,7 +8,14 @@ import (
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
 )
+
+// Compile builds a circuit's R1CS over BN254's scalar field, as the chain
+// verifies it.
+func Compile(c frontend.Circuit) (constraint.ConstraintSystem, error) {
+	return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, c)
+}
 
 // Prover proves any kind's batches in this process with one circuit's
 // Groth16 keys (resolved through the circuits registry and the key
@@ -17,6 +24,31 @@ type Prover struct {
 	CS constraint.ConstraintSystem
 	PK groth16.ProvingKey
 	VK groth16.VerifyingKey
+}
+
+// NewDevProver compiles c and runs a single-party Groth16 setup. Its toxic
+// waste is not destroyed in any verifiable way: for tests and devnets;
+// production keys come from prover/setup's ceremony.
+func NewDevProver(c frontend.Circuit) (*Prover, error) {
+	cs, err := Compile(c)
+	if err != nil {
+		return nil, err
+	}
+	pk, vk, err := groth16.Setup(cs)
+	if err != nil {
+		return nil, err
+	}
+	return &Prover{CS: cs, PK: pk, VK: vk}, nil
+}
+
+// VerifyingKeyBytes is the VK in gnark's compressed encoding, as
+// MsgRegisterRollup takes it.
+func (p *Prover) VerifyingKeyBytes() ([]byte, error) {
+	var buf bytes.Buffer
+	if _, err := p.VK.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // Prove proves b.Assignment (the prover uses every core) and checks the

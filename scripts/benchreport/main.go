@@ -33,12 +33,14 @@ func main() {
 		scaleDepth = flag.Int("scale-depth", 8, "tree depth of the fleet scaling benchmark")
 		scaleSlots = flag.Int("scale-slots", 16, "batch size of the fleet scaling benchmark")
 		scaleJobs  = flag.Int("scale-jobs", 8, "batches in the fleet scaling benchmark's backlog")
+		exDepth    = flag.Int("exchange-depth", 24, "tree depth of the exchange rollup's proving comparison")
+		exSlots    = flag.Int("exchange-slots", 4, "batch size of the exchange rollup's proving comparison (16 slots' setup takes too long on 2 cores)")
 		only       = flag.String("only", "", "comma-separated steps to run (default: all); the others are read from -dir")
 		renderOnly = flag.Bool("render-only", false, "run nothing: render the section from the files in -dir")
 	)
 	flag.Parse()
 	o := Options{Count: *count, Bin: *bin, ProveDepth: *depth, ProveSlots: *proveSlots, OperatorSlots: *slots, Backlog: *backlog,
-		ScaleDepth: *scaleDepth, ScaleSlots: *scaleSlots, ScaleJobs: *scaleJobs}
+		ScaleDepth: *scaleDepth, ScaleSlots: *scaleSlots, ScaleJobs: *scaleJobs, ExchangeDepth: *exDepth, ExchangeSlots: *exSlots}
 	if err := run(*dir, *doc, o, *only, *renderOnly); err != nil {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)
 		os.Exit(1)

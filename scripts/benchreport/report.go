@@ -137,6 +137,10 @@ func (r *Results) Rows() []Row {
 			How: fmt.Sprintf("%d transfers per proof / our path's time above", sh.Slots)})
 	}
 
+	r.exchangeRows(add, missing, shapes)
+	r.locRows(add, missing)
+	r.newRollupRows(add)
+
 	// Fleet scaling: two worker processes vs one, GOMAXPROCS=1 each.
 	fs := r.Steps["fleetscaling"]
 	metric = "fleet scaling: the same backlog proven by 2 worker processes vs 1, each at GOMAXPROCS=1, embedded NATS JetStream"
@@ -347,7 +351,7 @@ func Render(r *Results) string {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", row.Metric, orDash(row.Ours), orDash(row.Reference), orDash(row.Ratio), orDash(row.How), load, orDash(cmd))
 	}
-	b.WriteString("\nThe `reproduce` column is the exact command `make bench` ran for the row (from the repository root; `build/nativechaind` is what `make build` writes). The block-verification ratio is one by one over batched (a speed-up), and so is fleet scaling (one worker's time over two workers'); the proving-path ratio is gnark's bare time over ours (the share of gnark's proving rate our path keeps); the others are ours over the reference. The load column is the machine's load average when the row's step started and ended (2 cores: above 2 means others wanted the CPU too).\n\n")
+	b.WriteString("\nThe `reproduce` column is the exact command `make bench` ran for the row (from the repository root; `build/nativechaind` is what `make build` writes). The block-verification ratio is one by one over batched (a speed-up), and so is fleet scaling (one worker's time over two workers'); the proving-path ratios (payments and exchange) are gnark's bare time over ours (the share of gnark's proving rate our path keeps); the others are ours over the reference (lines of code: exchange over payments). The load column is the machine's load average when the row's step started and ended (2 cores: above 2 means others wanted the CPU too).\n\n")
 	b.WriteString("| step | wall time | load average at start → end | status |\n|---|---|---|---|\n")
 	for _, st := range Steps(Options{}) {
 		s := r.Steps[st.Name]

@@ -22,11 +22,17 @@ type Step struct {
 	// step is told where to write a markdown fragment for the report:
 	// <dir>/<name>.md.
 	FragmentEnv string
+	// Func, if set, is the step instead of a go invocation: it runs in
+	// benchreport itself (from the repository root) and writes its output.
+	Func func(w io.Writer) error
 }
 
 // Command is the step as a shell command line, for the report's
 // "reproduce" column.
 func (s Step) Command() string {
+	if s.Func != nil {
+		return "go run ./scripts/benchreport -only " + s.Name
+	}
 	var parts []string
 	wd, _ := os.Getwd()
 	for _, e := range s.Env {
@@ -61,6 +67,9 @@ type Options struct {
 	// ScaleDepth, ScaleSlots and ScaleJobs shape the fleet scaling
 	// benchmark's backlog.
 	ScaleDepth, ScaleSlots, ScaleJobs int
+	// ExchangeDepth and ExchangeSlots shape the exchange rollup's proving
+	// comparison (its constraint count is always depth 24, 16 slots).
+	ExchangeDepth, ExchangeSlots int
 }
 
 // proveShapes are the proving comparison's shapes: the production one
@@ -96,6 +105,10 @@ func Steps(o Options) []Step {
 		{Name: "provepath", Timeout: 40 * time.Minute, Args: []string{"test", "-run", "^$",
 			"-bench", "^BenchmarkProvingPathVsBareProve$", "-benchtime", "1x", "-v", "./prover/fleet/",
 			"-fleet.shapes=" + o.proveShapes()}},
+		{Name: "exchange", Timeout: 20 * time.Minute, Args: []string{"test", "-run", "^$",
+			"-bench", "^BenchmarkExchange(Constraints|ProveVsBare)$", "-benchtime", "1x", "-v", "./prover/exchange/",
+			fmt.Sprintf("-exchange.shape=%dx%d", o.ExchangeDepth, o.ExchangeSlots)}},
+		{Name: "loc", Timeout: time.Minute, Func: writeLOC},
 		{Name: "fleetscaling", Timeout: 30 * time.Minute, Args: []string{"test", "-run", "^$",
 			"-bench", "^BenchmarkFleetScaling$", "-benchtime", "1x", "-v", "./prover/fleet/",
 			"-fleet.depth=" + strconv.Itoa(o.ScaleDepth), "-fleet.slots=" + strconv.Itoa(o.ScaleSlots), "-fleet.scale-jobs=" + strconv.Itoa(o.ScaleJobs)}},
@@ -134,6 +147,9 @@ func (s Step) Run(dir string) error {
 		return err
 	}
 	defer out.Close()
+	if s.Func != nil {
+		return s.runFunc(dir, out)
+	}
 	args := s.Args
 	if !hasTimeoutFlag(args) {
 		// go test's own timeout, so a hung step still prints its stacks.
@@ -152,11 +168,30 @@ func (s Step) Run(dir string) error {
 	if runErr != nil {
 		status = "failed: " + runErr.Error()
 	}
+	return writeStatus(dir, s.Name, start, loadStart, status, runErr)
+}
+
+// runFunc runs an in-process step and records it as Run does.
+func (s Step) runFunc(dir string, out io.Writer) error {
+	start := time.Now()
+	loadStart := sample(start).Load
+	runErr := s.Func(io.MultiWriter(os.Stdout, out))
+	status := "ok"
+	if runErr != nil {
+		status = "failed: " + runErr.Error()
+		fmt.Fprintln(out, "FAIL:", runErr)
+	}
+	return writeStatus(dir, s.Name, start, loadStart, status, runErr)
+}
+
+// writeStatus records a step's wall time, load and status next to its
+// output, and returns runErr.
+func writeStatus(dir, name string, start time.Time, loadStart, status string, runErr error) error {
 	// The machine's load with every figure: the step's own start and end
 	// (1, 5 and 15 minute averages, comma-separated); status stays last.
 	info := fmt.Sprintf("wall_seconds=%.0f load_start=%s load_end=%s status=%s\n", time.Since(start).Seconds(),
 		strings.ReplaceAll(loadStart, " ", ","), strings.ReplaceAll(sample(time.Now()).Load, " ", ","), status)
-	if err := os.WriteFile(filepath.Join(dir, s.Name+".status"), []byte(info), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name+".status"), []byte(info), 0o644); err != nil {
 		return err
 	}
 	return runErr

@@ -54,13 +54,14 @@ func (s Signer) SignExit(chainID, rollupID string, leafIndex uint64, recipient [
 // Depth levels (the others empty) and the pool.
 type State struct {
 	Depth    uint32
+	Pair     exchangev1.Pair // the layout's denoms; NewState: unat, uusdc
 	Accounts map[uint64]exchangev1.Account
 	Pool     exchangev1.Pool
 }
 
 // NewState is an empty state of the given depth with the given pool.
 func NewState(depth uint32, pool exchangev1.Pool) *State {
-	return &State{Depth: depth, Accounts: map[uint64]exchangev1.Account{}, Pool: pool}
+	return &State{Depth: depth, Pair: exchangev1.Pair{Base: "unat", Quote: "uusdc"}, Accounts: map[uint64]exchangev1.Account{}, Pool: pool}
 }
 
 // levels returns every level's non-empty nodes, leaves first, and the
@@ -111,9 +112,9 @@ func (s *State) AccountsRoot() fr.Element {
 	return empty[s.Depth]
 }
 
-// Root is the state root, c(accountsRoot, PoolHash(pool)), as 32 bytes.
+// Root is the state root, c(accountsRoot, PoolHash(pair, pool)), as 32 bytes.
 func (s *State) Root() []byte {
-	r := exchangev1.StateRoot(s.AccountsRoot(), s.Pool)
+	r := exchangev1.StateRoot(s.AccountsRoot(), s.Pair, s.Pool)
 	b := r.Bytes()
 	return b[:]
 }

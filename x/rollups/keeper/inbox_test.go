@@ -237,6 +237,7 @@ func TestAppendInbox_TwoDenomLayoutHoldsBothAndRefusesAThird(t *testing.T) {
 			f := newFixture(t)
 			msg := f.registerMsg(t, rollupID)
 			msg.ExitLayout = &types.ExitLayout{Name: "exchange-v1", Depth: 20, Denom: "unat", QuoteDenom: "uusdc"}
+			msg.GenesisStateRoot = exchangeEmptyRoot(msg.ExitLayout)
 			_, err := f.msgServer.RegisterRollup(f.ctx, msg)
 			require.NoError(t, err)
 			before := f.rollup(t, rollupID)

@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/exchangev1"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
 
@@ -43,6 +45,7 @@ func TestRegisterRollup_StoresATwoDenomExitLayout(t *testing.T) {
 	f := newFixture(t)
 	msg := f.registerMsg(t, rollupID)
 	msg.ExitLayout = &types.ExitLayout{Name: "exchange-v1", Depth: 4, Denom: "unat", QuoteDenom: "uusdc"}
+	msg.GenesisStateRoot = exchangeEmptyRoot(msg.ExitLayout)
 
 	_, err := f.msgServer.RegisterRollup(f.ctx, msg)
 	require.NoError(t, err)
@@ -85,6 +88,7 @@ func TestGenesis_RoundTripsATwoDenomExitLayout(t *testing.T) {
 	f := newFixture(t)
 	msg := f.registerMsg(t, rollupID)
 	msg.ExitLayout = &types.ExitLayout{Name: "exchange-v1", Depth: 4, Denom: "unat", QuoteDenom: "uusdc"}
+	msg.GenesisStateRoot = exchangeEmptyRoot(msg.ExitLayout)
 	_, err := f.msgServer.RegisterRollup(f.ctx, msg)
 	require.NoError(t, err)
 	exported, err := f.keeper.ExportGenesis(f.ctx)
@@ -105,4 +109,39 @@ func TestGenesis_RoundTripsATwoDenomExitLayout(t *testing.T) {
 	// A genesis whose exchange-v1 layout lost its quote denom is refused.
 	exported.Rollups[0].ExitLayout.QuoteDenom = ""
 	require.ErrorIs(t, exported.Validate(), types.ErrInvalidExitLayout)
+}
+
+// exchangeEmptyRoot is the genesis root x/rollups requires of an
+// exchange-v1 registration: the empty state of its layout.
+func exchangeEmptyRoot(l *types.ExitLayout) []byte {
+	return protocol.StateRootBytes(exchangev1.EmptyRoot(l.Depth, exchangev1.Pair{Base: l.Denom, Quote: l.QuoteDenom}))
+}
+
+// Red team 6, R6-2: an exchange-v1 registration must start from the empty
+// state of its layout, so its denoms (in their order) and depth are those
+// of the circuit whose first batch opens that root. A root made for the
+// other order, another depth or anything else is refused, and nothing is
+// escrowed.
+func TestRegisterRollup_ExchangeStartsFromTheEmptyStateOfItsLayout(t *testing.T) {
+	layout := &types.ExitLayout{Name: "exchange-v1", Depth: 4, Denom: "unat", QuoteDenom: "uusdc"}
+	for name, root := range map[string][]byte{
+		"root of the swapped denoms": protocol.StateRootBytes(exchangev1.EmptyRoot(4, exchangev1.Pair{Base: "uusdc", Quote: "unat"})),
+		"root of another depth":      protocol.StateRootBytes(exchangev1.EmptyRoot(5, exchangev1.Pair{Base: "unat", Quote: "uusdc"})),
+		"any other root":             protocol.StateRootBytes(protocol.TagElement("not empty")),
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			msg := f.registerMsg(t, rollupID)
+			msg.ExitLayout, msg.GenesisStateRoot = layout, root
+			_, err := f.msgServer.RegisterRollup(f.ctx, msg)
+			require.ErrorIs(t, err, types.ErrInvalidExitLayout)
+			_, err = f.keeper.GetRollup(f.ctx, rollupID)
+			require.Error(t, err, "nothing registered")
+		})
+	}
+	f := newFixture(t)
+	msg := f.registerMsg(t, rollupID)
+	msg.ExitLayout, msg.GenesisStateRoot = layout, exchangeEmptyRoot(layout)
+	_, err := f.msgServer.RegisterRollup(f.ctx, msg)
+	require.NoError(t, err)
 }
