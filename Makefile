@@ -107,7 +107,7 @@ lint: ## gofmt must list nothing; go vet (also with the system/long tags; not th
 proto-gen: ## Regenerate Go from proto/ (scripts/protocgen.sh)
 	bash scripts/protocgen.sh
 
-devnet: ## Fresh chain in ./.devnet with three demo rollups (unat, unat, uusdc), their operators and a scripted demo (DEVNET_ROLLUPS=0: chain only)
+devnet: ## Fresh chain in ./.devnet with four demo rollups (payments in unat, unat, uusdc; an exchange unat/uusdc), their operators and a scripted demo (DEVNET_ROLLUPS=0: chain only)
 	DEVNET_ROLLUPS=$${DEVNET_ROLLUPS:-1} bash scripts/devnet.sh
 
 localnet: ## LOCALNET_N validators (default 4) on loopback in ./.localnet, in the background

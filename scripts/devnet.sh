@@ -23,12 +23,15 @@
 #   DEVNET_ROLLUPS=1     also set up keys for a small payments circuit, register three
 #                        demo rollups (payments-a run by carol and payments-b run by
 #                        validator in unat, payments-usdc run by dave in the second
-#                        denom), start their operators and run the scripted demo
+#                        denom) and the exchange rollup exchange (unat/uusdc, run by
+#                        erin), start their operators and run the scripted demo
 #                        (the rollup table: declare_rollups in scripts/devnet_rollups.sh)
 #   DEVNET_DEMO=0        register and start the rollups, skip the scripted scenario
 #   DEVNET_SECOND_DENOM_ROLLUP=0  no payments rollup in the second denom (payments-a and -b only)
+#   DEVNET_EXCHANGE_ROLLUP=0  no exchange rollup (it needs the second denom too)
 #   DEVNET_KEYS_DIR      proving-key cache [~/.nativechain/keys]; kept across runs
 #   DEVNET_OPERATOR_A_PORT [8480]  DEVNET_OPERATOR_B_PORT [8481]  DEVNET_OPERATOR_C_PORT [8482]
+#   DEVNET_OPERATOR_X_PORT [8483]  (the exchange rollup's operator)
 #   DEVNET_ROLLUP_DEPTH [8]  DEVNET_ROLLUP_SLOTS [4]  DEVNET_BATCH_TIMEOUT [1s]
 #   DEVNET_INBOX_DEADLINE_BLOCKS, DEVNET_VK_UPDATE_DELAY_BLOCKS  x/rollups genesis params
 #                        [the chain's defaults, 600 and 1200]; the delay must be at least
@@ -53,6 +56,7 @@ KEYS_DIR=${DEVNET_KEYS_DIR:-${HOME:-/tmp}/.nativechain/keys}
 OP_A_PORT=${DEVNET_OPERATOR_A_PORT:-8480}
 OP_B_PORT=${DEVNET_OPERATOR_B_PORT:-8481}
 OP_C_PORT=${DEVNET_OPERATOR_C_PORT:-8482}
+OP_X_PORT=${DEVNET_OPERATOR_X_PORT:-8483}
 DASHBOARD=${DEVNET_DASHBOARD:-1}
 DASHBOARD_PORT=${DEVNET_DASHBOARD_PORT:-8090}
 ROLLUP_DEPTH=${DEVNET_ROLLUP_DEPTH:-8}
@@ -70,19 +74,24 @@ ROLLUP_C=${SECOND_DENOM#u}
 ROLLUP_C=payments-${ROLLUP_C//[^a-z0-9]/-}
 SECOND_DENOM_ROLLUP=${DEVNET_SECOND_DENOM_ROLLUP:-1}
 [[ -n $SECOND_DENOM ]] || SECOND_DENOM_ROLLUP=0
+# The exchange rollup: one pool between DENOM and the second denom.
+ROLLUP_X=exchange
+EXCHANGE_ROLLUP=${DEVNET_EXCHANGE_ROLLUP:-1}
+[[ -n $SECOND_DENOM ]] || EXCHANGE_ROLLUP=0
 ACCOUNT_BALANCE=1000000000000$DENOM # 10^12 unat = 1,000,000 NAT each
 if [[ -n $SECOND_DENOM ]]; then ACCOUNT_BALANCE+=,1000000000000$SECOND_DENOM; fi
 SELF_DELEGATION=500000000000$DENOM  # half of the validator's balance
 
 # Well-known development mnemonics (sha256 of "nativechain devnet NAME" as
 # entropy), so addresses stay the same across resets. Never use them for value.
-ACCOUNTS=(validator alice bob carol dave)
+ACCOUNTS=(validator alice bob carol dave erin)
 declare -A MNEMONICS=(
   [validator]="tuition sort oil mind brick detect melt legal voice drift artefact tilt confirm sauce ensure frame slow wife object chicken curve donor weird setup"
   [alice]="drill model neck doll auto cover wonder test evil hub fade olive prefer aerobic fruit mobile income satoshi dial clay fan trumpet noble hour"
   [bob]="rude pole flame vanish fat matrix forward attract lumber process near practice inch output column express female job predict very sight draw critic latin"
   [carol]="lake during use two grit phone document feed soft dignity advice angry snake plunge uniform scare section menu saddle welcome gospel famous warrior blanket"
   [dave]="garden calm surprise kingdom include area taxi cheese tiger minor business scrap speak invite bronze message trick second enough permit pave bargain rent north"
+  [erin]="sweet verify round insect bounce payment view brass banana divorce narrow tongue because mask chunk season job chapter discover solar tail theme peanut muscle"
 )
 
 MARKER=.nativechain-devnet

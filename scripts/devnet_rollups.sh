@@ -9,6 +9,9 @@
 #   payments-usdc  uusdc  operator dave       API http://127.0.0.1:$OP_C_PORT
 #                  (the second denom; none when DEVNET_SECOND_DENOM is empty
 #                  or DEVNET_SECOND_DENOM_ROLLUP=0)
+#   exchange       unat/uusdc  operator erin  API http://127.0.0.1:$OP_X_PORT
+#                  (the exchange kind: one pool between the two denoms; none
+#                  without the second denom or with DEVNET_EXCHANGE_ROLLUP=0)
 #
 # One more rollup is one add_rollup line in declare_rollups (its operator key
 # must be one of devnet.sh's ACCOUNTS, its port free); a new KIND also needs
@@ -44,6 +47,9 @@ declare_rollups() {
   if [[ $SECOND_DENOM_ROLLUP == 1 ]]; then
     add_rollup "$ROLLUP_C" payments "$SECOND_DENOM" dave "$OP_C_PORT"
   fi
+  if [[ $EXCHANGE_ROLLUP == 1 ]]; then
+    add_rollup "$ROLLUP_X" exchange "$DENOM,$SECOND_DENOM" erin "$OP_X_PORT"
+  fi
 }
 
 # rollup_params ID: the circuit parameters of ID's operator (operator init,
@@ -54,6 +60,11 @@ rollup_params() {
     payments)
       [[ ${ROLLUP_DENOMS[$id]} != *,* ]] || die "rollup $id: a payments rollup holds one denom, not ${ROLLUP_DENOMS[$id]}"
       printf '%s\n' --param "depth=$ROLLUP_DEPTH" --param "slots=$ROLLUP_SLOTS" --param "denom=${ROLLUP_DENOMS[$id]}"
+      ;;
+    exchange)
+      [[ ${ROLLUP_DENOMS[$id]} == *,* ]] || die "rollup $id: an exchange rollup holds two denoms (BASE,QUOTE), not ${ROLLUP_DENOMS[$id]}"
+      printf '%s\n' --param "depth=$ROLLUP_DEPTH" --param "slots=$ROLLUP_SLOTS" \
+        --param "base=${ROLLUP_DENOMS[$id]%%,*}" --param "quote=${ROLLUP_DENOMS[$id]#*,}"
       ;;
     *) die "rollup $id: unknown kind ${ROLLUP_KIND[$id]} (add it to rollup_params)" ;;
   esac
@@ -159,6 +170,41 @@ l2_balance() {
   fi
 }
 
+# ex_verified KEY [OBJECT]: KEY's account on the exchange rollup, "base quote
+# shares" of OBJECT (verified: at the last batch verified on L1), or "none".
+ex_verified() {
+  local out obj
+  if out=$(http_get "$(op_port "$ROLLUP_X")" "/v1/accounts/${L2_ADDRESSES[$1]}"); then
+    obj=$(tr -d ' \n' <<<"$out" | grep -o "\"${2:-verified}\":{[^}]*}") || { echo none; return; }
+    printf '%s %s %s\n' "$(json_num "$obj" base)" "$(json_num "$obj" quote)" "$(json_num "$obj" shares)"
+  else
+    echo none
+  fi
+}
+
+# json_num JSON FIELD: the decimal string FIELD of a flat JSON object.
+json_num() { grep -o "\"$2\":\"[0-9]*\"" <<<"$1" | head -1 | grep -o '[0-9][0-9]*'; }
+
+# ex_pool: the exchange's pool at the operator's head, "reserve_base
+# reserve_quote total_shares" (read with any account: alice's).
+ex_pool() {
+  local out obj
+  out=$(http_get "$(op_port "$ROLLUP_X")" "/v1/accounts/${L2_ADDRESSES[alice]}") || die "no account of alice on $ROLLUP_X"
+  obj=$(tr -d ' \n' <<<"$out" | grep -o '"pool":{[^}]*}') || die "the $ROLLUP_X operator does not report the pool: $out"
+  printf '%s %s %s\n' "$(json_num "$obj" reserve_base)" "$(json_num "$obj" reserve_quote)" "$(json_num "$obj" total_shares)"
+}
+
+# wait_ex KEY WANT: until KEY's verified "base quote shares" on the exchange is WANT.
+wait_ex() {
+  local got deadline=$((SECONDS + DEMO_TIMEOUT))
+  while :; do
+    got=$(ex_verified "$1")
+    [[ $got == "$2" ]] && return 0
+    ((SECONDS < deadline)) || die "$1 on $ROLLUP_X: base quote shares $got, want $2 (operator log: $OPS_DIR/$ROLLUP_X/operator.log)"
+    sleep 0.3
+  done
+}
+
 # wait_l2 KEY ROLLUP WANT: until KEY's verified balance on ROLLUP is WANT.
 wait_l2() {
   local got deadline=$((SECONDS + DEMO_TIMEOUT))
@@ -185,10 +231,26 @@ show() {
     printf '  %-28s %s\n' "L1 $name" "$l1"
   done
   for id in "${ROLLUP_IDS[@]}"; do
+    [[ ${ROLLUP_KIND[$id]} == exchange ]] && continue
     for name in alice bob; do
       printf '  %-28s %s\n' "L2 $name on $id" "$(l2_balance "$name" "$id") ${ROLLUP_DENOMS[$id]}"
     done
   done
+}
+
+# show_exchange: the exchange accounts of alice and bob and the pool.
+show_exchange() {
+  local name v
+  for name in alice bob; do
+    read -r -a v <<<"$(ex_verified "$name") _ _"
+    if [[ ${v[0]} == none ]]; then
+      printf '  %-28s none\n' "L2 $name on $ROLLUP_X"
+    else
+      printf '  %-28s %s %s, %s %s, %s shares\n' "L2 $name on $ROLLUP_X" "${v[0]}" "$DENOM" "${v[1]}" "$SECOND_DENOM" "${v[2]}"
+    fi
+  done
+  read -r -a v <<<"$(ex_pool)"
+  printf '  %-28s %s %s, %s %s, %s shares\n' "pool of $ROLLUP_X" "${v[0]}" "$DENOM" "${v[1]}" "$SECOND_DENOM" "${v[2]}"
 }
 
 # start_operator ID: `operator start` in the background (pid in its home).
@@ -233,7 +295,7 @@ prepare_rollups() {
     # README's prover-fleet example); the others on a free port each.
     queue=()
     [[ $id == "${ROLLUP_IDS[0]}" ]] || queue=(--queue-listen 127.0.0.1:0)
-    ncd operator init "$id" --key "${ROLLUP_KEY[$id]}" "${params[@]}" --keys-dir "$KEYS_DIR" --operator-home "$OPS_DIR/$id" \
+    ncd operator init "$id" --kind "${ROLLUP_KIND[$id]}" --key "${ROLLUP_KEY[$id]}" "${params[@]}" --keys-dir "$KEYS_DIR" --operator-home "$OPS_DIR/$id" \
       --api-listen "127.0.0.1:${ROLLUP_PORT[$id]}" --batch-timeout "$BATCH_TIMEOUT" "${queue[@]}" >/dev/null
   done
 }
@@ -323,6 +385,7 @@ run_demo() {
   show
 
   [[ -n ${ROLLUP_KIND[$ROLLUP_C]:-} ]] && demo_second_denom
+  [[ -n ${ROLLUP_KIND[$ROLLUP_X]:-} ]] && demo_exchange
 
   step "bridge: escrow equals the rollups' ledgers (q crossrollup invariant)"
   ncd q crossrollup invariant -o json | tr -d ' \n' | grep -q '"holds":true' || die "bridge invariant broken: $(ncd q crossrollup invariant)"
@@ -380,11 +443,58 @@ demo_second_denom() {
   show
 }
 
+# demo_exchange: the exchange rollup (ROLLUP_X): alice deposits both denoms
+# and adds them as liquidity; bob deposits DENOM, swaps it for the second
+# denom (the output checked against the pool rule on the reserves read
+# before the swap) and withdraws the output to L1.
+demo_exchange() {
+  local X D=$SECOND_DENOM h1 h2 h3 rb rq ts in=10000 out fee_bps=30 bu bn
+  X=$(op_url "$ROLLUP_X")
+  bu=$(l1_balance "${ADDRESSES[bob]}" "$D")
+  bn=$(l1_balance "${ADDRESSES[bob]}")
+
+  step "8. exchange: deposits into $ROLLUP_X: alice 1000000$DENOM and 2000000$D, bob ${in}$DENOM (tx crossrollup deposit, either denom)"
+  h1=$(tx_send crossrollup deposit "$ROLLUP_X" "${L2_ADDRESSES[alice]}" 1000000$DENOM --from alice)
+  tx_ok "$h1" "alice's $DENOM deposit into $ROLLUP_X"
+  h2=$(tx_send crossrollup deposit "$ROLLUP_X" "${L2_ADDRESSES[alice]}" 2000000"$D" --from alice)
+  h3=$(tx_send crossrollup deposit "$ROLLUP_X" "${L2_ADDRESSES[bob]}" ${in}$DENOM --from bob)
+  tx_ok "$h2" "alice's $D deposit into $ROLLUP_X"
+  tx_ok "$h3" "bob's $DENOM deposit into $ROLLUP_X"
+  wait_ex alice "1000000 2000000 0"
+  wait_ex bob "$in 0 0"
+  expect "$(l1_balance "${ADDRESSES[bob]}")" $((bn - in - L1_FEE)) "L1 bob ($DENOM) after his deposit into $ROLLUP_X"
+
+  step "9. exchange: alice adds liquidity 1000000$DENOM + 2000000$D (l2 exchange add-liquidity alice 1000000 2000000 --wait)"
+  ncd l2 exchange add-liquidity alice 1000000 2000000 --min-shares 1000000 --wait -y --rollup-id "$ROLLUP_X" --operator "$X" | sed 's/^/  /'
+  wait_ex alice "0 0 1000000"
+  read -r rb rq ts <<<"$(ex_pool)"
+  expect "$rb $rq $ts" "1000000 2000000 1000000" "the pool after alice's add"
+  show_exchange
+
+  # The pool rule (spec section 3): out = floor(in·(10000−f)·rOut / (rIn·10000 + in·(10000−f))).
+  out=$(((in * (10000 - fee_bps) * rq) / (rb * 10000 + in * (10000 - fee_bps))))
+  step "10. exchange: bob swaps ${in}$DENOM for $D; the pool rule on reserves $rb/$rq gives $out$D (l2 exchange swap bob ${in}$DENOM --min-out $out --wait)"
+  ncd l2 exchange swap bob ${in}$DENOM --min-out "$out" --wait -y --rollup-id "$ROLLUP_X" --operator "$X" | sed 's/^/  /'
+  wait_ex bob "0 $out 0"
+  read -r rb rq ts <<<"$(ex_pool)"
+  expect "$rb $rq $ts" "$((1000000 + in)) $((2000000 - out)) 1000000" "the pool after bob's swap"
+  show_exchange
+
+  step "11. exchange: bob withdraws his ${out}$D to L1 (l2 exchange withdraw bob <bob's L1 address> ${out}$D --wait)"
+  ncd l2 exchange withdraw bob "${ADDRESSES[bob]}" "$out$D" --wait -y --rollup-id "$ROLLUP_X" --operator "$X" | sed 's/^/  /'
+  wait_ex bob "0 0 0"
+  expect "$(l1_balance "${ADDRESSES[bob]}" "$D")" $((bu + out)) "L1 bob ($D) after the exchange withdrawal"
+  # The ledger: what came in, less what left.
+  expect "$(escrow_amount "$ROLLUP_X" "$DENOM")" $((1000000 + in)) "$ROLLUP_X's $DENOM escrow"
+  expect "$(escrow_amount "$ROLLUP_X" "$D")" $((2000000 - out)) "$ROLLUP_X's $D escrow"
+  show_exchange
+}
+
 rollup_summary() {
   local id
   echo "  rollups (depth $ROLLUP_DEPTH, $ROLLUP_SLOTS slots, UNSAFE dev keys in $KEYS_DIR):"
   for id in "${ROLLUP_IDS[@]}"; do
-    printf '    %-14s %-9s %-6s operator %-10s API %s   log %s\n' "$id" "${ROLLUP_KIND[$id]}" "${ROLLUP_DENOMS[$id]}" \
+    printf '    %-14s %-9s %-10s operator %-10s API %s   log %s\n' "$id" "${ROLLUP_KIND[$id]}" "${ROLLUP_DENOMS[$id]}" \
       "${ROLLUP_KEY[$id]}" "$(op_url "$id")" "$OPS_DIR/$id/operator.log"
   done
   cat <<EOF
@@ -402,6 +512,14 @@ EOF
     cat <<EOF
     $BIN l2 balance alice --operator $(op_url "$ROLLUP_C") --home $HOME_DIR    # in $SECOND_DENOM
     $BIN tx crossrollup deposit $ROLLUP_C \$($BIN l2 keys show alice -a --home $HOME_DIR) 5000$SECOND_DENOM --from alice --fees 2000unat --gas 400000 --yes --home $HOME_DIR
+EOF
+  fi
+  if [[ -n ${ROLLUP_KIND[$ROLLUP_X]:-} ]]; then
+    cat <<EOF
+    $BIN l2 exchange account alice --operator $(op_url "$ROLLUP_X") --home $HOME_DIR
+    $BIN l2 exchange pool alice --operator $(op_url "$ROLLUP_X") --home $HOME_DIR
+    $BIN l2 exchange swap alice 1000$DENOM --wait --rollup-id $ROLLUP_X --operator $(op_url "$ROLLUP_X") --home $HOME_DIR
+    $BIN l2 exchange withdraw alice ${ADDRESSES[alice]} 100$SECOND_DENOM --wait --rollup-id $ROLLUP_X --operator $(op_url "$ROLLUP_X") --home $HOME_DIR
 EOF
   fi
   echo

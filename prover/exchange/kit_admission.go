@@ -292,6 +292,21 @@ type AccountView struct {
 	Nonce    uint32         `json:"nonce"`
 	Pending  AccountAmounts `json:"pending"`
 	Verified AccountAmounts `json:"verified"`
+	// Pool is the pool at the head, PendingPool with the accepted
+	// transactions: what a wallet quotes a swap on (l2 exchange pool).
+	Pool        PoolAmounts `json:"pool"`
+	PendingPool PoolAmounts `json:"pending_pool"`
+}
+
+// PoolAmounts are the pool's reserves and shares at one point.
+type PoolAmounts struct {
+	ReserveBase  string `json:"reserve_base"`
+	ReserveQuote string `json:"reserve_quote"`
+	TotalShares  string `json:"total_shares"`
+}
+
+func poolAmounts(p exchangev1.Pool) PoolAmounts {
+	return PoolAmounts{ReserveBase: nz(p.ReserveBase).String(), ReserveQuote: nz(p.ReserveQuote).String(), TotalShares: nz(p.TotalShares).String()}
 }
 
 func amounts(a exchangev1.Account) AccountAmounts {
@@ -320,10 +335,12 @@ func (r *Rollup) Account(addr []byte, head rollupkit.State, pending rollupkit.Vi
 	h, err1 := hs.Account(idx)
 	p, err2 := pv.account(idx)
 	ver, err3 := vs.Account(idx)
-	if err := errors.Join(err1, err2, err3); err != nil {
+	hp, err4 := hs.Pool()
+	pp, err5 := pv.poolNow()
+	if err := errors.Join(err1, err2, err3, err4, err5); err != nil {
 		return nil, apiErr(rollupkit.CodeInternal, "%v", err)
 	}
 	ha := amounts(h)
 	return AccountView{Address: fmt.Sprintf("%x", addr), Index: idx, Base: ha.Base, Quote: ha.Quote, Shares: ha.Shares,
-		Nonce: ha.Nonce, Pending: amounts(*p), Verified: amounts(ver)}, nil
+		Nonce: ha.Nonce, Pending: amounts(*p), Verified: amounts(ver), Pool: poolAmounts(hp), PendingPool: poolAmounts(*pp)}, nil
 }

@@ -65,7 +65,7 @@ func benchOperator(t *testing.T, slots int) string {
 		"NATIVECHAIND_BIN=" + bin, "DEVNET_HOME=" + home, "DEVNET_DETACH=1", "DEVNET_SKIP_BUILD=1",
 		"DEVNET_P2P_PORT=" + itoa(p[0]), "DEVNET_RPC_PORT=" + itoa(p[1]), "DEVNET_GRPC_PORT=" + itoa(p[2]),
 		"DEVNET_API_PORT=" + itoa(p[3]), "DEVNET_OPERATOR_A_PORT=" + itoa(p[4]), "DEVNET_OPERATOR_B_PORT=" + itoa(p[5]),
-		"DEVNET_BLOCK_TIME=1s", "DEVNET_ROLLUPS=1", "DEVNET_DEMO=0", "DEVNET_SECOND_DENOM_ROLLUP=0", "DEVNET_ROLLUP_SLOTS=" + itoa(slots),
+		"DEVNET_BLOCK_TIME=1s", "DEVNET_ROLLUPS=1", "DEVNET_DEMO=0", "DEVNET_SECOND_DENOM_ROLLUP=0", "DEVNET_EXCHANGE_ROLLUP=0", "DEVNET_ROLLUP_SLOTS=" + itoa(slots),
 		"DEVNET_KEYS_DIR=" + filepath.Join(RepoRoot(t), "build", "test-keys"), "DEVNET_BATCH_TIMEOUT=1s",
 	}
 	t.Cleanup(func() { RunScript(t, time.Minute, env, "devnet.sh", "stop") })

@@ -30,14 +30,17 @@ import (
 // the scripted demo (deposit, L2 transfer, cross-rollup send, withdrawal;
 // then in payments-usdc, the payments rollup in the second denom uusdc,
 // deposits, an L2 transfer and a withdrawal in uusdc and a unat deposit the
-// chain refuses; the script checks every balance it prints), then bad
+// chain refuses; then in the exchange rollup (unat/uusdc) deposits of both
+// denoms, an add of liquidity, a swap whose output the script computes from
+// the pool rule, and a withdrawal of the output to L1; the script checks
+// every balance it prints), then bad
 // transactions at the API, then a crash of an operator in the middle of a
 // batch.
 func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	// ARRANGE: devnet.sh with rollups, detached, on ports of its own.
 	bin := Binary(t)
 	home := filepath.Join(t.TempDir(), "devnet")
-	p := FreePorts(t, 8)
+	p := FreePorts(t, 9)
 	keys := filepath.Join(RepoRoot(t), "build", "test-keys")
 	env := []string{
 		"NATIVECHAIND_BIN=" + bin, "DEVNET_HOME=" + home, "DEVNET_DETACH=1", "DEVNET_SKIP_BUILD=1",
@@ -45,11 +48,11 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 		"DEVNET_API_PORT=" + itoa(p[3]), "DEVNET_OPERATOR_A_PORT=" + itoa(p[4]), "DEVNET_OPERATOR_B_PORT=" + itoa(p[5]),
 		"DEVNET_BLOCK_TIME=500ms", "DEVNET_WAIT_TIMEOUT=90", "DEVNET_ROLLUPS=1", "DEVNET_KEYS_DIR=" + keys,
 		"DEVNET_BATCH_TIMEOUT=500ms", "DEVNET_OPERATOR_C_PORT=" + itoa(p[6]),
-		"DEVNET_DASHBOARD_PORT=" + itoa(p[7]),
+		"DEVNET_DASHBOARD_PORT=" + itoa(p[7]), "DEVNET_OPERATOR_X_PORT=" + itoa(p[8]),
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
-			for _, id := range []string{"payments-a", "payments-b", "payments-usdc"} {
+			for _, id := range []string{"payments-a", "payments-b", "payments-usdc", "exchange"} {
 				if raw, err := os.ReadFile(filepath.Join(home, "operators", id, "operator.log")); err == nil {
 					lines := strings.Split(string(raw), "\n")
 					t.Logf("operator %s log (last lines):\n%s", id, strings.Join(lines[max(0, len(lines)-30):], "\n"))
@@ -60,12 +63,14 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	})
 
 	// ACT 1: the demo. The script fails on any balance it does not expect.
-	out := RunScript(t, 6*time.Minute, env, "devnet.sh")
+	out := RunScript(t, 9*time.Minute, env, "devnet.sh")
 
 	// ASSERT 1: every step ran, and the final balances on L1 and L2.
 	for _, want := range []string{"1. deposits", "2. L2 transfer", "3. cross-rollup send", "4. withdrawal",
 		"5. second denom", "refused (rollups/34)", "denom not held by the rollup", "6. L2 transfer on payments-usdc",
-		"7. withdrawal in uusdc", "demo complete"} {
+		"7. withdrawal in uusdc", "8. exchange: deposits", "9. exchange: alice adds liquidity",
+		"10. exchange: bob swaps 10000unat for uusdc; the pool rule on reserves 1000000/2000000 gives 19743uusdc",
+		"11. exchange: bob withdraws", "demo complete"} {
 		require.Contains(t, out, want)
 	}
 	urlA, urlB, urlC := "http://127.0.0.1:"+itoa(p[4]), "http://127.0.0.1:"+itoa(p[5]), "http://127.0.0.1:"+itoa(p[6])
@@ -90,11 +95,13 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 		return 0
 	}
 	const initial = 1_000_000_000_000
-	require.Equal(t, int64(initial-1_000_000-2000-2000), l1("alice"), "alice: deposit, its L1 fee, the uusdc deposit's L1 fee")
-	require.Equal(t, int64(initial-10_000-2000+40_000-2*2000), l1("bob"),
-		"bob: deposit, its fee, the withdrawal, the L1 fees of his uusdc deposit and of the refused unat deposit (only the fee)")
-	require.Equal(t, int64(initial-500_000), l1("alice", "uusdc"), "alice: her uusdc deposit")
-	require.Equal(t, int64(initial-10_000+50_000), l1("bob", "uusdc"), "bob: his uusdc deposit, his uusdc withdrawal")
+	require.Equal(t, int64(initial-1_000_000-2000-2000-1_000_000-2*2000), l1("alice"),
+		"alice: deposit, its L1 fee, the uusdc deposit's L1 fee, her two exchange deposits (unat and its fee, the uusdc one's fee)")
+	require.Equal(t, int64(initial-10_000-2000+40_000-2*2000-10_000-2000), l1("bob"),
+		"bob: deposit, its fee, the withdrawal, the L1 fees of his uusdc deposit and of the refused unat deposit (only the fee), his exchange deposit and its fee")
+	require.Equal(t, int64(initial-500_000-2_000_000), l1("alice", "uusdc"), "alice: her uusdc deposits (payments-usdc, exchange)")
+	require.Equal(t, int64(initial-10_000+50_000+19_743), l1("bob", "uusdc"),
+		"bob: his uusdc deposit, his uusdc withdrawal, his swap's output withdrawn from the exchange")
 	alice := loadL2Key(t, home, "alice")
 	bob := loadL2Key(t, home, "bob")
 	a, b, c := wallet.NewClient(urlA), wallet.NewClient(urlB), wallet.NewClient(urlC)
@@ -113,6 +120,25 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	require.Contains(t, escrowC, `"amount":"459989"`, "510000 in, 50000 out, 11 of fees")
 	require.NotContains(t, escrowC, "unat", "no unat escrowed for payments-usdc")
 
+	// The exchange: alice holds all the shares, bob swapped 10000unat for
+	// floor(10000·9970·2000000 / (1000000·10000 + 10000·9970)) = 19743uusdc
+	// and withdrew it; the pool and the escrow hold the rest.
+	urlX := "http://127.0.0.1:" + itoa(p[8])
+	x := wallet.NewClient(urlX)
+	ax, err := x.ExchangeAccount(t.Context(), alice.Public)
+	require.NoError(t, err)
+	require.Equal(t, wallet.ExchangeBalances{Base: "0", Quote: "0", Shares: "1000000", Nonce: 1}, ax.Verified)
+	bx, err := x.ExchangeAccount(t.Context(), bob.Public)
+	require.NoError(t, err)
+	require.Equal(t, wallet.ExchangeBalances{Base: "0", Quote: "0", Shares: "0", Nonce: 2}, bx.Verified)
+	require.Equal(t, &wallet.ExchangePool{ReserveBase: "1010000", ReserveQuote: "1980257", TotalShares: "1000000"}, bx.Pool)
+	rollupX := compact(MustRun(t, bin, "query", "rollups", "rollup", "exchange", "--home", home, "-o", "json").Stdout)
+	require.Contains(t, rollupX, `"name":"exchange-v1"`, "the exchange's exit layout")
+	require.Contains(t, rollupX, `"quote_denom":"uusdc"`, "the exchange's exit layout holds uusdc too")
+	escrowX := compact(MustRun(t, bin, "query", "crossrollup", "escrow", "exchange", "--home", home, "-o", "json").Stdout)
+	require.Contains(t, escrowX, `"denom":"unat","amount":"1010000"`, "1000000 + 10000 in")
+	require.Contains(t, escrowX, `"denom":"uusdc","amount":"1980257"`, "2000000 in, 19743 out")
+
 	// The dashboard reads all three operators and lists all three rollups.
 	dash := "http://127.0.0.1:" + itoa(p[7])
 	httpBody := func(url string) string {
@@ -125,17 +151,17 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 		return compact(body.String())
 	}
 	cfg := httpBody(dash + "/config.json")
-	for _, u := range []string{urlA, urlB, urlC} {
+	for _, u := range []string{urlA, urlB, urlC, urlX} {
 		require.Contains(t, cfg, `"url":"`+u+`"`, "dashboard operators")
 	}
 	rollups := httpBody(dash + "/rest/nativechain/rollups/v1/rollups?pagination.limit=200")
-	for _, id := range []string{"payments-a", "payments-b", "payments-usdc"} {
+	for _, id := range []string{"payments-a", "payments-b", "payments-usdc", "exchange"} {
 		require.Contains(t, rollups, `"id":"`+id+`"`, "dashboard rollups")
 	}
 	require.Eventually(t, func() bool {
 		fleet := httpBody(dash + "/fleet.json")
-		return strings.Count(fleet, `"reachable":true`) == 3 && strings.Contains(fleet, `"rollup_id":"payments-usdc"`)
-	}, 30*time.Second, 500*time.Millisecond, "the dashboard's fleet panel reaches the three operators")
+		return strings.Count(fleet, `"reachable":true`) == 4 && strings.Contains(fleet, `"rollup_id":"exchange"`)
+	}, 30*time.Second, 500*time.Millisecond, "the dashboard's fleet panel reaches the four operators")
 
 	// ACT 2 / ASSERT 2: bad transactions are refused at the API with a
 	// clear code and never reach a batch.

@@ -59,7 +59,7 @@ See docs/user-guide.md.`,
 	cmd.PersistentFlags().String(flagL2Home, "", "directory of L2 key files (default <home>/l2keys)")
 	cmd.PersistentFlags().String(flags.FlagKeyringBackend, "", "L1 keyring backend (default: client.toml); \"test\" also means the L2 test passphrase")
 	cmd.AddCommand(l2KeysCmd(), l2BalanceCmd(), l2TransferCmd(), l2WithdrawCmd(), l2SendCmd(), l2TxCmd())
-	cmd.AddCommand(l2ExitProofCmd())
+	cmd.AddCommand(l2ExitProofCmd(), l2ExchangeCmd(), l2SwapCallCmd())
 	cmd.AddCommand(l2ForceWithdrawCmd(), l2ForceTransferCmd(), l2ForceSendCmd())
 	silenceUsage(cmd)
 	return cmd
@@ -256,6 +256,9 @@ func l2BalanceCmd() *cobra.Command {
 			st, err := cl.Status(ctx)
 			if err != nil {
 				return err
+			}
+			if st.Kind == wallet.ExchangeKind {
+				return fmt.Errorf("%w: it runs the exchange rollup %s: use 'l2 exchange account'", wallet.ErrOperatorMismatch, st.RollupID)
 			}
 			a, err := cl.Account(ctx, pk)
 			var ae *operator.APIError

@@ -81,9 +81,13 @@ the rollup and submits its batches, the circuit parameters, the API address
 and the batching policy. Edit the file to change them later.
 
 Next steps: 'operator setup' (keys), 'operator register' (on the chain),
-'operator start'.`,
-		Example: `nativechaind operator init payments --key alice --param depth=8 --param slots=4 --operator-home ./op`,
-		Args:    cobra.ExactArgs(1),
+'operator start'. With --dev-keys, init makes the keys itself when the
+cache lacks them (an UNSAFE development setup, as 'operator setup'): a
+devnet rollup is then three commands, init, register, start
+(scripts/launch_rollup.sh).`,
+		Example: `nativechaind operator init payments --key alice --param depth=8 --param slots=4 --operator-home ./op
+nativechaind operator init dex --kind exchange --key erin --param depth=8 --param slots=4 --dev-keys --operator-home ./dex`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			home := operatorHome(cmd)
 			if _, err := os.Stat(filepath.Join(home, operator.ConfigFile)); err == nil {
@@ -125,8 +129,17 @@ Next steps: 'operator setup' (keys), 'operator register' (on the chain),
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "wrote %s\n", filepath.Join(home, operator.ConfigFile))
-			fmt.Fprintf(out, "rollup %s, kind %s, circuit %s(%s), submitter key %q, API http://%s\n\nnext:\n", c.RollupID, c.KindName(), c.Circuit, paramsArgs(c, ","), c.Key, c.APIListen)
-			fmt.Fprintf(out, "  nativechaind operator setup --circuit %s %s%s\n", c.Circuit, paramsArgs(c, " "), keysDirArg(c))
+			fmt.Fprintf(out, "rollup %s, kind %s, circuit %s(%s), submitter key %q, API http://%s\n", c.RollupID, c.KindName(), c.Circuit, paramsArgs(c, ","), c.Key, c.APIListen)
+			devKeys, _ := cmd.Flags().GetBool(flagDevKeys)
+			if devKeys {
+				if err := operatorDevKeys(c, cmd.ErrOrStderr(), out); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintf(out, "\nnext:\n")
+			if !devKeys {
+				fmt.Fprintf(out, "  nativechaind operator setup --circuit %s %s%s\n", c.Circuit, paramsArgs(c, " "), keysDirArg(c))
+			}
 			fmt.Fprintf(out, "  nativechaind operator register --operator-home %s --bond 10000000unat\n", home)
 			fmt.Fprintf(out, "  nativechaind operator start --operator-home %s\n", home)
 			return nil
@@ -141,6 +154,7 @@ Next steps: 'operator setup' (keys), 'operator register' (on the chain),
 	cmd.Flags().String(flagBatchTimeout, "2s", "close a batch that is not full after this long")
 	cmd.Flags().String(flagGasPrices, "0.001unat", "gas price of batch submissions")
 	cmd.Flags().Bool(flagForce, false, "overwrite an existing operator.json")
+	cmd.Flags().Bool(flagDevKeys, false, "make UNSAFE development keys for the circuit if the key cache lacks them (devnets and tests only)")
 	cmd.Flags().String(flagQueue, "", "queue_url: NATS server of an external prover fleet, nats://HOST:PORT (default: an embedded server)")
 	cmd.Flags().String(flagQueueListen, "", "queue_listen: the embedded queue's address (default "+operator.DefaultQueueListen+", or a free port when taken; port 0: always a free port)")
 	_ = cmd.MarkFlagRequired(flagKey)
@@ -250,6 +264,38 @@ func checkedOperatorKeys(c operator.Config, log io.Writer) (string, *setup.Manif
 		return "", nil, fmt.Errorf("%w\n(make them with: nativechaind operator setup --circuit %s %s%s)", err, circuit, paramsArgs(c, " "), keysDirArg(c))
 	}
 	return dir, m, nil
+}
+
+// flagDevKeys: operator init also makes development keys.
+const flagDevKeys = "dev-keys"
+
+// operatorDevKeys makes (or reuses) UNSAFE development keys for c's
+// circuit in its key cache, as 'operator setup' does.
+func operatorDevKeys(c operator.Config, log, out io.Writer) error {
+	quietGnark()
+	circuit, err := operatorCircuit(c)
+	if err != nil {
+		return err
+	}
+	compiled, err := circuits.Compile(circuit, circuits.Params(c.Params))
+	if err != nil {
+		return err
+	}
+	root := c.KeysDir
+	if root == "" {
+		if root, err = setup.DefaultKeysRoot(); err != nil {
+			return err
+		}
+	}
+	res, err := setup.DevSetup(compiled, setup.DevSetupOptions{KeysRoot: root, Log: log, Interactive: setup.IsTerminal(log)})
+	if err != nil {
+		return err
+	}
+	if res.Reused {
+		fmt.Fprintf(out, "reusing cached keys (no setup run)\n")
+	}
+	printKeySet(out, compiled, res)
+	return nil
 }
 
 func keysDirArg(c operator.Config) string {

@@ -123,3 +123,25 @@ func TestPrintOperatorStatus_ShowsAccruedFees(t *testing.T) {
 	printOperatorStatus(&out, "http://127.0.0.1:8480", operator.Status{RollupID: "payments-a", ClaimAccruedMin: "0"})
 	require.Contains(t, out.String(), "fees accrued  not asked (auto-claim off: nativechaind tx crossrollup claim-accrued)")
 }
+
+// init --dev-keys leaves a rollup ready to register: the configured
+// circuit's keys are in the cache (made once, then reused).
+func TestOperatorInit_DevKeysMakesThenReusesTheKeys(t *testing.T) {
+	root, home := t.TempDir(), t.TempDir()
+	args := []string{"init", "dex", "--kind", "exchange", "--key", "erin", "--param", "depth=2", "--param", "slots=1",
+		"--keys-dir", root, "--dev-keys"}
+	out, _, err := runOperator(t, append(args, "--operator-home", home)...)
+	require.NoError(t, err)
+	require.Contains(t, out, "unsafe_dev_setup true")
+	require.NotContains(t, out, "operator setup", "no setup step left")
+	c, err := operator.LoadConfig(home)
+	require.NoError(t, err)
+	compiled, err := circuits.Compile(c.Circuit, circuits.Params(c.Params))
+	require.NoError(t, err)
+	_, err = setup.CheckKeys(setup.KeyDir(root, compiled.Hash), compiled.Hash)
+	require.NoError(t, err)
+
+	out, _, err = runOperator(t, append(args, "--operator-home", t.TempDir())...)
+	require.NoError(t, err)
+	require.Contains(t, out, "reusing cached keys")
+}
