@@ -18,7 +18,7 @@ import (
 // payments-v1 check of the same depth in the same run: payments-v1's gas is
 // derived from a benchmark against secp256k1 (prover/payments
 // BenchmarkVerifyExit), so the ratio prices exchange-v1
-// (docs/notes/i18-exitpair.md).
+// (docs/PERFORMANCE.md, "The SDK and the exchange rollup").
 func BenchmarkVerifyExitPayout(b *testing.B) {
 	key := exchangev1test.NewSigner(7)
 	recipient := make([]byte, 20)

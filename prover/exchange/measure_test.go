@@ -11,7 +11,7 @@ import (
 	"github.com/nativechain/nativechain/protocol"
 )
 
-// Measurements for docs/notes (not run by default):
+// Measurements for docs/PERFORMANCE.md (not run by default):
 //
 //	EXCHANGE_MEASURE=compile go test ./prover/exchange -run Measure -v   (depth 24, 16 slots; EXCHANGE_CALL_SLOTS)
 //	EXCHANGE_MEASURE=prove   go test ./prover/exchange -run Measure -v   (depth 24, EXCHANGE_SLOTS swaps)

@@ -66,7 +66,7 @@ func TestRegisterRollup_RefusesAQuoteDenomOnPaymentsV1WithoutSideEffects(t *test
 // The quote denom is an added proto field: a one-denom layout encodes to
 // the bytes it had before the field existed, so records stored by the
 // previous version read back unchanged (no store migration,
-// docs/notes/i18-exitpair.md).
+// docs/decisions.md, "Two-denom exit layouts without a consensus version bump").
 func TestExitLayout_OneDenomEncodingIsUnchangedByTheQuoteDenom(t *testing.T) {
 	one := types.ExitLayout{Name: "payments-v1", Depth: 20, Denom: "unat"}
 	bz, err := one.Marshal()
