@@ -87,13 +87,19 @@ echo "\$ nativechaind operator init $ID --kind $KIND --key $KEY ${param_args[*]}
 "$BIN" operator init "$ID" --kind "$KIND" --key "$KEY" "${param_args[@]}" --dev-keys --keys-dir "$KEYS_DIR" \
   --operator-home "$OP_HOME" --api-listen "127.0.0.1:$PORT" --batch-timeout 1s --queue-listen 127.0.0.1:0 \
   --home "$NODE_HOME" >"$OP_HOME/init.log" 2>&1 || { cat "$OP_HOME/init.log" >&2; die "operator init failed"; }
-grep -E 'constraints|setup time|reusing' "$OP_HOME/init.log" | sed 's/^/    /' || true
+grep -E 'constraints|setup time|reusing|UNSAFE|unsafe_dev_setup|WARNING' "$OP_HOME/init.log" | sed 's/^/    /' || true
+# --dev-keys makes (or reuses) keys of a single-party setup: whoever ran it
+# can forge proofs. Say so whatever chain LAUNCH_NODE_HOME points at (red
+# team 7, R7-3: the warnings of init and register were filtered out).
+UNSAFE_KEYS=0
+grep -q 'unsafe_dev_setup true' "$OP_HOME/init.log" && UNSAFE_KEYS=1
 T1=$(now)
 
 echo "\$ nativechaind operator register --operator-home $OP_HOME --bond 10000000unat --yes ..."
 out=$("$BIN" operator register --operator-home "$OP_HOME" --bond 10000000unat --yes --fees 20000unat --gas 600000 \
   --home "$NODE_HOME" -o json 2>&1) || die "operator register failed: $out"
 grep -q '"code":0' <<<"$(tr -d ' \n' <<<"$out")" || die "operator register refused: $out"
+grep -E '^WARNING' <<<"$out" | sed 's/^/    /' >&2 || true
 deadline=$((SECONDS + 60))
 until "$BIN" q rollups rollup "$ID" --home "$NODE_HOME" >/dev/null 2>&1; do
   ((SECONDS < deadline)) || die "rollup $ID not on the chain 60s after register"
@@ -140,4 +146,8 @@ printf '  register (in a block)   %6ss\n' "$(secs "$T1" "$T2")"
 printf '  start (API answering)   %6ss\n' "$(secs "$T2" "$T3")"
 printf '  first verified batch    %6ss after start answered\n' "$(secs "$T3" "$T4")"
 printf '  total                   %6ss from the first command to the first verified batch\n' "$(secs "$T0" "$T4")"
+if ((UNSAFE_KEYS)); then
+  printf '  keys                    UNSAFE development setup (vk in %s): for devnets and tests only;\n' "$KEYS_DIR"
+  printf '                          a rollup that holds real value needs ceremony keys (docs/build-a-rollup.md)\n'
+fi
 echo "load after: $(cat /proc/loadavg)"

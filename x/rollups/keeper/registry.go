@@ -10,11 +10,9 @@ import (
 	errorsmod "cosmossdk.io/errors"
 	sdkmath "cosmossdk.io/math"
 
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/nativechain/nativechain/protocol"
-	"github.com/nativechain/nativechain/protocol/exchangev1"
 	"github.com/nativechain/nativechain/x/rollups/types"
 	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
@@ -77,7 +75,7 @@ func (k Keeper) registerRollup(ctx context.Context, msg *types.MsgRegisterRollup
 	if err != nil {
 		return err
 	}
-	if err := checkGenesisRootOfLayout(msg.ExitLayout, genesisRoot); err != nil {
+	if err := msg.ExitLayout.CheckGenesisRoot(genesisRoot); err != nil {
 		return err
 	}
 
@@ -489,24 +487,4 @@ func (k Keeper) returnBond(ctx context.Context, r types.Rollup) error {
 		return err
 	}
 	return k.bankKeeper.SendCoinsFromModuleToAccount(ctx, types.ModuleName, admin, sdk.NewCoins(r.Bond))
-}
-
-// checkGenesisRootOfLayout requires an exchange-v1 rollup to start from the
-// empty state of its layout: the state root commits the pool's denoms, so a
-// layout naming other denoms, or the same in the other order, than the
-// circuit that will prove the batches can never have a batch verified, and
-// its deposits go back at freeze instead of being paid at exodus in the
-// wrong denom (red team 6, R6-2). Depth compressions plus two denom
-// digests (at most about 40 Poseidon2 compressions), after the
-// registration's verifying-key gas.
-func checkGenesisRootOfLayout(l *types.ExitLayout, root fr.Element) error {
-	if l.IsEmpty() || l.Name != protocol.ExitLayoutExchangeV1 {
-		return nil
-	}
-	want := exchangev1.EmptyRoot(l.Depth, exchangev1.Pair{Base: l.Denom, Quote: l.QuoteDenom})
-	if !root.Equal(&want) {
-		return types.ErrInvalidExitLayout.Wrapf("an %s rollup starts from the empty state of its layout (depth %d, %s/%s): genesis root %x, want %x",
-			l.Name, l.Depth, l.Denom, l.QuoteDenom, protocol.StateRootBytes(root), protocol.StateRootBytes(want))
-	}
-	return nil
 }

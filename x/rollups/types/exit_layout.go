@@ -1,9 +1,12 @@
 package types
 
 import (
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/exchangev1"
 )
 
 // IsEmpty reports whether no layout was declared (nil or all fields zero):
@@ -74,6 +77,26 @@ func (l *ExitLayout) Validate() error {
 		if l.QuoteDenom == "" {
 			return ErrInvalidExitLayout.Wrapf("%s holds two denoms: a quote denom is required", l.Name)
 		}
+	}
+	return nil
+}
+
+// CheckGenesisRoot requires an exchange-v1 rollup to start from the empty
+// state of its layout: the state root commits the pool's denoms, so a
+// layout naming other denoms, or the same in the other order, than the
+// circuit that will prove the batches can never have a batch verified, and
+// its deposits go back at freeze instead of being paid at exodus in the
+// wrong denom (red team 6, R6-2). Registration and genesis import both
+// apply it (red team 7, R7-2). Depth compressions plus two denom digests
+// (at most about 50 Poseidon2 compressions). Other layouts: nil.
+func (l *ExitLayout) CheckGenesisRoot(root fr.Element) error {
+	if l.IsEmpty() || l.Name != protocol.ExitLayoutExchangeV1 {
+		return nil
+	}
+	want := exchangev1.EmptyRoot(l.Depth, exchangev1.Pair{Base: l.Denom, Quote: l.QuoteDenom})
+	if !root.Equal(&want) {
+		return ErrInvalidExitLayout.Wrapf("an %s rollup starts from the empty state of its layout (depth %d, %s/%s): genesis root %x, want %x",
+			l.Name, l.Depth, l.Denom, l.QuoteDenom, protocol.StateRootBytes(root), protocol.StateRootBytes(want))
 	}
 	return nil
 }

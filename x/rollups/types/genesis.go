@@ -38,6 +38,9 @@ func (gs GenesisState) Validate() error {
 		if err := r.ExitLayout.Validate(); err != nil {
 			return fmt.Errorf("%w: rollup %q: %w", ErrInvalidGenesis, r.Id, err)
 		}
+		if err := validateGenesisRootOfLayout(r); err != nil {
+			return fmt.Errorf("%w: rollup %q: %w", ErrInvalidGenesis, r.Id, err)
+		}
 		if err := validateGenesisKeys(r); err != nil {
 			return fmt.Errorf("%w: rollup %q: %w", ErrInvalidGenesis, r.Id, err)
 		}
@@ -118,4 +121,19 @@ func validateGenesisKey(what string, key, hash []byte) error {
 		return fmt.Errorf("%s: vk_hash %x is not sha256 of the key (%x)", what, hash, sum)
 	}
 	return nil
+}
+
+// validateGenesisRootOfLayout holds a rollup listed in genesis to the rule
+// registration applies (ExitLayout.CheckGenesisRoot): an exchange-v1
+// rollup's genesis root is the empty state of its layout (red team 7,
+// R7-2: genesis import took any).
+func validateGenesisRootOfLayout(r Rollup) error {
+	if r.ExitLayout.IsEmpty() || r.ExitLayout.Name != protocol.ExitLayoutExchangeV1 {
+		return nil
+	}
+	root, err := protocol.ParseStateRoot(r.GenesisStateRoot)
+	if err != nil {
+		return ErrInvalidExitLayout.Wrapf("genesis state root: %s", err)
+	}
+	return r.ExitLayout.CheckGenesisRoot(root)
 }
