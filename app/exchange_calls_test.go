@@ -362,11 +362,11 @@ func TestExchangeCalls(t *testing.T) {
 
 	// refunded runs a call whose swap the exchange cannot make: its batch
 	// refunds the value to the L1 sender, and nothing else moves.
-	refunded := func(t *testing.T, payload []byte) {
+	refunded := func(t *testing.T, msg *crossrolluptypes.MsgSendMessage) {
 		s := f.snapshot(t)
 		pool0, err := f.st.Pool()
 		require.NoError(t, err)
-		res := c.NextBlock(c.SignTx(f.caller, f.call(sdk.NewInt64Coin(app.BondDenom, callsValue), payload)))
+		res := c.NextBlock(c.SignTx(f.caller, msg))
 		requireTxOK(t, res.TxResults[0])
 		f.requireMoved(t, s, 1, unat(-callsValue), none, unat(callsValue))
 		f.requireConserved(t, callsValue, 0)
@@ -378,6 +378,7 @@ func TestExchangeCalls(t *testing.T) {
 		require.Len(t, b.Outbox, 1)
 		e := b.Outbox[0]
 		require.Equal(t, protocol.OutboxKindWithdrawal, e.Kind)
+		require.Equal(t, msg.L2Recipient, e.Sender)
 		require.Equal(t, []byte(f.caller.Address), e.Recipient, "back to the L1 sender")
 		require.Equal(t, app.BondDenom, e.Denom)
 		require.Equal(t, strconv.Itoa(callsValue), e.Amount.BigInt().String())
@@ -391,33 +392,41 @@ func TestExchangeCalls(t *testing.T) {
 	}
 	t.Run("slippage not met is refunded", func(t *testing.T) {
 		out := f.quoteOut(t, callsValue)
-		refunded(t, f.swapPayload(t, out+1, "", f.payee.Address))
+		refunded(t, f.call(sdk.NewInt64Coin(app.BondDenom, callsValue), f.swapPayload(t, out+1, "", f.payee.Address)))
 	})
 	t.Run("payload that does not decode is refunded", func(t *testing.T) {
 		bad := f.swapPayload(t, 1, "", f.payee.Address)
 		bad[0] = 2 // version
-		refunded(t, bad)
-		refunded(t, []byte("swap 1000 unat for uusdc please"))
+		refunded(t, f.call(sdk.NewInt64Coin(app.BondDenom, callsValue), bad))
+		refunded(t, f.call(sdk.NewInt64Coin(app.BondDenom, callsValue), []byte("swap 1000 unat for uusdc please")))
+	})
+	t.Run("call whose L2 recipient is not an exchange key is refunded", func(t *testing.T) {
+		// the output's sender would be an address the exchange cannot
+		// credit, so a bounce of it could not come to rest (R6-1)
+		msg := f.call(sdk.NewInt64Coin(app.BondDenom, callsValue), f.swapPayload(t, 1, "", f.payee.Address))
+		msg.L2Recipient = []byte("not-an-exchange-key")
+		refunded(t, msg)
 	})
 
-	// bounced runs a call whose output goes to dest, a rollup that cannot
-	// take it: the chain bounces the output into the exchange's inbox
-	// (kind 5, to the trader's key) and the next batch credits it there.
-	bounced := func(t *testing.T, dest string) {
+	// bounced runs a call whose output goes to recipient on dest (L1 if
+	// empty), which cannot take it: the chain returns the output into the
+	// exchange's inbox (kind 5, to the trader's key, from source) and the
+	// next batch credits it there.
+	bounced := func(t *testing.T, dest string, recipient []byte, event, source string) {
 		s := f.snapshot(t)
 		held := f.traderQuote(t)
 		out := f.quoteOut(t, callsValue)
-		res := c.NextBlock(c.SignTx(f.caller, f.call(sdk.NewInt64Coin(app.BondDenom, callsValue), f.swapPayload(t, 1, dest, []byte("l2-recipient-on-the-destination")))))
+		res := c.NextBlock(c.SignTx(f.caller, f.call(sdk.NewInt64Coin(app.BondDenom, callsValue), f.swapPayload(t, 1, dest, recipient))))
 		requireTxOK(t, res.TxResults[0])
 		b, res2 := f.batch(t)
 		recs, err := exchange.DecodeData(b.Data)
 		require.NoError(t, err)
 		require.Equal(t, exchange.KindCallSwap, recs[0].Kind)
 		require.Len(t, b.Outbox, 1)
-		require.Equal(t, protocol.OutboxKindCrossRollupMessage, b.Outbox[0].Kind)
 		require.Equal(t, dest, b.Outbox[0].DestRollupID)
-		require.True(t, hasEvent(res2, "nativechain.crossrollup.v1.EventMessageBounced"))
+		require.True(t, hasEvent(res2, event))
 		require.False(t, hasEvent(res2, "nativechain.crossrollup.v1.EventMessageRouted"))
+		require.False(t, hasEvent(res2, "nativechain.crossrollup.v1.EventWithdrawal"))
 		// the uusdc left the pool but not the ledger: it waits in the inbox
 		f.requireMoved(t, s, 1, unat(-callsValue), none, unat(callsValue))
 		f.requireConserved(t, 0, out)
@@ -429,7 +438,7 @@ func TestExchangeCalls(t *testing.T) {
 		require.Equal(t, f.trader.Public.Address(), refund.Recipient)
 		require.Equal(t, usdc, refund.Denom)
 		require.Equal(t, strconv.FormatInt(out, 10), refund.Amount)
-		require.Equal(t, dest, refund.SourceRollupId)
+		require.Equal(t, source, refund.SourceRollupId)
 
 		b, _ = f.batch(t)
 		recs, err = exchange.DecodeData(b.Data)
@@ -440,15 +449,20 @@ func TestExchangeCalls(t *testing.T) {
 		f.requireMoved(t, s, 1, unat(-callsValue), none, unat(callsValue))
 		f.requireConserved(t, 0, 0)
 	}
+	const bouncedEvent = "nativechain.crossrollup.v1.EventMessageBounced"
+	to := []byte("l2-recipient-on-the-destination")
 	t.Run("output to a rollup that does not exist bounces and is credited", func(t *testing.T) {
 		_, err := c.App.RollupsKeeper.GetRollup(c.Context(), callsMissing)
 		require.Error(t, err)
-		bounced(t, callsMissing)
+		bounced(t, callsMissing, to, bouncedEvent, callsMissing)
 	})
 	t.Run("output to a frozen rollup bounces and is credited", func(t *testing.T) {
 		require.Equal(t, rollupstypes.ROLLUP_STATUS_FROZEN, c.rollup(t, callsFrozen).Status)
-		bounced(t, callsFrozen)
+		bounced(t, callsFrozen, to, bouncedEvent, callsFrozen)
 		require.Equal(t, uint64(1), c.rollup(t, callsFrozen).InboxSize, "only its forced transaction")
+	})
+	t.Run("output to an L1 address the bank blocks is returned and credited", func(t *testing.T) {
+		bounced(t, "", f.escrowAt, "nativechain.crossrollup.v1.EventWithdrawalRefunded", callsID)
 	})
 
 	t.Run("a denom the pool does not hold is refused", func(t *testing.T) {
