@@ -1,12 +1,14 @@
 package exchange
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/big"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/protocol/exchangev1"
 	"github.com/nativechain/nativechain/protocol/paymentsv1"
 	"github.com/nativechain/nativechain/prover/rollupkit"
@@ -296,6 +298,14 @@ type AccountView struct {
 	// transactions: what a wallet quotes a swap on (l2 exchange pool).
 	Pool        PoolAmounts `json:"pool"`
 	PendingPool PoolAmounts `json:"pending_pool"`
+	// VerifiedPool and VerifiedAccountsRoot are the pool and the account
+	// tree's root at the last verified batch: a wallet recomputes
+	// exchangev1.StateRoot from them and the chain's layout and checks it
+	// against the rollup's state root on the chain before it quotes, so
+	// an operator's word alone never sets a signed minimum (red team 7,
+	// R7-1).
+	VerifiedPool         PoolAmounts `json:"verified_pool"`
+	VerifiedAccountsRoot string      `json:"verified_accounts_root"`
 }
 
 // PoolAmounts are the pool's reserves and shares at one point.
@@ -337,10 +347,13 @@ func (r *Rollup) Account(addr []byte, head rollupkit.State, pending rollupkit.Vi
 	ver, err3 := vs.Account(idx)
 	hp, err4 := hs.Pool()
 	pp, err5 := pv.poolNow()
-	if err := errors.Join(err1, err2, err3, err4, err5); err != nil {
+	vp, err6 := vs.Pool()
+	vr, err7 := vs.AccountsRoot()
+	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7); err != nil {
 		return nil, apiErr(rollupkit.CodeInternal, "%v", err)
 	}
 	ha := amounts(h)
 	return AccountView{Address: fmt.Sprintf("%x", addr), Index: idx, Base: ha.Base, Quote: ha.Quote, Shares: ha.Shares,
-		Nonce: ha.Nonce, Pending: amounts(*p), Verified: amounts(ver), Pool: poolAmounts(hp), PendingPool: poolAmounts(*pp)}, nil
+		Nonce: ha.Nonce, Pending: amounts(*p), Verified: amounts(ver), Pool: poolAmounts(hp), PendingPool: poolAmounts(*pp),
+		VerifiedPool: poolAmounts(vp), VerifiedAccountsRoot: hex.EncodeToString(protocol.StateRootBytes(vr))}, nil
 }

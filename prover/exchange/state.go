@@ -65,6 +65,9 @@ func putAmounts(bz []byte, vs ...*big.Int) []byte {
 
 func getAmount(bz []byte, i int) *big.Int { return new(big.Int).SetBytes(bz[16*i : 16*i+16]) }
 
+// AccountsRoot is the account tree's root (the left half of the state root).
+func (s *State) AccountsRoot() (fr.Element, error) { return s.tree.Root() }
+
 // Pool reads the pool (zero if none yet).
 func (s *State) Pool() (exchangev1.Pool, error) {
 	bz, err := s.db.Get(keyPool)

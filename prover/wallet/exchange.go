@@ -2,6 +2,7 @@ package wallet
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/nativechain/nativechain/protocol"
+	"github.com/nativechain/nativechain/protocol/exchangev1"
 	"github.com/nativechain/nativechain/prover/exchange"
 	"github.com/nativechain/nativechain/prover/operator"
 	"github.com/nativechain/nativechain/prover/payments"
@@ -104,6 +107,51 @@ type ExchangeAccount struct {
 	Verified    ExchangeBalances `json:"verified"`
 	Pool        *ExchangePool    `json:"pool,omitempty"`
 	PendingPool *ExchangePool    `json:"pending_pool,omitempty"`
+	// VerifiedPool and VerifiedAccountsRoot are the pool and the account
+	// tree's root at the last verified batch, which VerifiedPoolAgainst
+	// checks against the chain.
+	VerifiedPool         *ExchangePool `json:"verified_pool,omitempty"`
+	VerifiedAccountsRoot string        `json:"verified_accounts_root,omitempty"`
+}
+
+// ErrPoolNotOnChain: the pool an operator reports at its last verified
+// batch does not give the rollup's state root on the chain.
+var ErrPoolNotOnChain = errors.New("wallet: the operator's verified pool is not the chain's")
+
+// VerifiedPoolAgainst returns the pool at the last verified batch after
+// checking it against chainRoot, the rollup's state root on the chain:
+// exchangev1.StateRoot(VerifiedAccountsRoot, the domain's denoms,
+// VerifiedPool) must equal it. A wallet quotes a default minimum only from
+// a pool it checked this way, never from the operator's word alone (red
+// team 7, R7-1: a lying operator's pool could make the user sign a
+// minimum of 1 and sandwich the swap). A mismatch is also what a batch
+// verified between the two reads looks like: read both again.
+func (a ExchangeAccount) VerifiedPoolAgainst(d ExchangeDomain, chainRoot []byte) (*ExchangePool, error) {
+	if a.VerifiedPool == nil || a.VerifiedAccountsRoot == "" {
+		return nil, fmt.Errorf("%w: the operator did not report its verified pool", ErrPoolNotOnChain)
+	}
+	rootBz, err := hex.DecodeString(a.VerifiedAccountsRoot)
+	if err != nil {
+		return nil, fmt.Errorf("%w: accounts root %q: %v", ErrPoolNotOnChain, a.VerifiedAccountsRoot, err)
+	}
+	accRoot, err := protocol.ParseStateRoot(rootBz)
+	if err != nil {
+		return nil, fmt.Errorf("%w: accounts root: %v", ErrPoolNotOnChain, err)
+	}
+	var vals [3]*big.Int
+	for i, s := range []string{a.VerifiedPool.ReserveBase, a.VerifiedPool.ReserveQuote, a.VerifiedPool.TotalShares} {
+		v, ok := new(big.Int).SetString(s, 10)
+		if !ok || v.Sign() < 0 || v.Cmp(exchangev1.MaxAmount) > 0 {
+			return nil, fmt.Errorf("%w: pool amount %q", ErrPoolNotOnChain, s)
+		}
+		vals[i] = v
+	}
+	pool := exchangev1.Pool{ReserveBase: vals[0], ReserveQuote: vals[1], TotalShares: vals[2]}
+	got := protocol.StateRootBytes(exchangev1.StateRoot(accRoot, exchangev1.Pair{Base: d.Base, Quote: d.Quote}, pool))
+	if string(got) != string(chainRoot) {
+		return nil, fmt.Errorf("%w: it gives state root %x, the chain has %x", ErrPoolNotOnChain, got, chainRoot)
+	}
+	return a.VerifiedPool, nil
 }
 
 // ExchangeAccount is GET /v1/accounts/{address} on an exchange operator.

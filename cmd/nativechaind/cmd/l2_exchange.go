@@ -17,6 +17,7 @@ import (
 	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/prover/exchange"
 	"github.com/nativechain/nativechain/prover/operator"
+	"github.com/nativechain/nativechain/prover/payments"
 	"github.com/nativechain/nativechain/prover/wallet"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -171,7 +172,7 @@ func optionalAmount(cmd *cobra.Command, name string) (*big.Int, error) {
 // function may read the sender's account (and the pool) the operator
 // reported, e.g. to quote a swap.
 func signAndSubmitExchange(cmd *cobra.Command, from string, draft func(dom wallet.ExchangeDomain) (wallet.ExchangeDraft, error),
-	finish func(u *wallet.ExchangeUnsigned, a *wallet.ExchangeAccount) error) error {
+	finish func(u *wallet.ExchangeUnsigned, a *wallet.ExchangeAccount, verified func() (*wallet.ExchangePool, error)) error) error {
 	k, err := loadL2Key(cmd, from)
 	if err != nil {
 		return err
@@ -196,7 +197,10 @@ func signAndSubmitExchange(cmd *cobra.Command, from string, draft func(dom walle
 		return err
 	}
 	if finish != nil {
-		if err := finish(u, a); err != nil {
+		verified := func() (*wallet.ExchangePool, error) {
+			return checkedExchangePool(ctx, cmd, cl, k.Private.Public, dom, a)
+		}
+		if err := finish(u, a, verified); err != nil {
 			return err
 		}
 	}
@@ -254,7 +258,8 @@ func exSwapCmd() *cobra.Command {
 		Long: `Swaps AMOUNT_IN, which names its denom, for the other denom of the pool:
 out = floor(in·(10000−fee)·rOut / (rIn·10000 + in·(10000−fee))), fee in basis
 points (the rollup's fee_bps). The swap is refused below --min-out; without
-it the minimum is the quote at the operator's pending pool less
+it the minimum is the quote at the pool of the last verified batch, which
+the wallet checks against the rollup's state root on the chain, less
 --slippage-bps (shown before signing).`,
 		Example: `nativechaind l2 exchange swap alice 100000unat --min-out 99000 --rollup-id exchange --wait`,
 		Args:    cobra.ExactArgs(2),
@@ -269,32 +274,44 @@ it the minimum is the quote at the operator's pending pool less
 					return wallet.ExchangeDraft{}, err
 				}
 				return wallet.ExchangeDraft{Kind: exchange.KindSwap, Side: side, Amount1: in, Min1: minOut}, nil
-			}, func(u *wallet.ExchangeUnsigned, a *wallet.ExchangeAccount) error {
+			}, func(u *wallet.ExchangeUnsigned, a *wallet.ExchangeAccount, verified func() (*wallet.ExchangePool, error)) error {
 				if minOut != nil {
 					return nil
 				}
-				slip, _ := cmd.Flags().GetUint32(flagSlippage)
+				slip, err := slippageFlag(cmd)
+				if err != nil {
+					return err
+				}
 				fee, _ := cmd.Flags().GetUint32("fee-bps")
-				q, err := wallet.QuoteSwap(a.PendingPool, u.Tx.Side, u.Tx.Amount1, fee)
+				// The minimum comes from the pool at the last verified
+				// batch, checked against the chain's state root, never from
+				// the operator's pending pool alone (red team 7, R7-1).
+				vp, err := verified()
+				if err != nil {
+					return fmt.Errorf("%w: no --%s, and the pool could not be checked against the chain: %w", ErrExchangeArgs, flagMinOut, err)
+				}
+				q, err := wallet.QuoteSwap(vp, u.Tx.Side, u.Tx.Amount1, fee)
 				if err != nil {
 					return fmt.Errorf("%w: no --min-out and no quote: %v", ErrExchangeArgs, err)
 				}
-				if slip >= 10000 {
-					return fmt.Errorf("%w: --%s %d: below 10000", ErrExchangeArgs, flagSlippage, slip)
-				}
-				u.Tx.Min1 = new(big.Int).Quo(new(big.Int).Mul(q, big.NewInt(int64(10000-slip))), big.NewInt(10000))
+				u.Tx.Min1 = lessSlippage(q, slip)
 				if u.Tx.Min1.Sign() == 0 {
 					return fmt.Errorf("%w: the quote %s is too small to swap", ErrExchangeArgs, q)
 				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "quote     %s%s at the operator's pending pool; minimum %s (-%d bps)\n",
-					q, u.Domain.Denom(1-u.Tx.Side), u.Tx.Min1, slip)
+				out := u.Domain.Denom(1 - u.Tx.Side)
+				fmt.Fprintf(cmd.ErrOrStderr(), "quote     %s%s at the pool of the last verified batch (checked against the chain); minimum %s (-%d bps)\n",
+					q, out, u.Tx.Min1, slip)
+				if pq, err := wallet.QuoteSwap(a.PendingPool, u.Tx.Side, u.Tx.Amount1, fee); err == nil && pq.Cmp(u.Tx.Min1) < 0 {
+					fmt.Fprintf(cmd.ErrOrStderr(), "warning   the operator's pending pool gives %s%s, below the minimum: the swap may be refused; pass --%s to choose\n",
+						pq, out, flagMinOut)
+				}
 				return nil
 			})
 		},
 	}
 	addExchangeSendFlags(cmd)
 	cmd.Flags().String(flagMinOut, "", "refuse the swap below this output (default: the quote less --slippage-bps)")
-	cmd.Flags().Uint32(flagSlippage, 100, "without --min-out: the minimum is the quote less this many basis points")
+	cmd.Flags().Uint32(flagSlippage, 100, "without --min-out: the minimum is the quote at the chain-checked pool less this many basis points")
 	cmd.Flags().Uint32("fee-bps", exchange.DefaultFeeBps, "the rollup's swap fee in basis points (for the quote only)")
 	return cmd
 }
@@ -327,11 +344,43 @@ least 1).`,
 					return wallet.ExchangeDraft{}, err
 				}
 				return wallet.ExchangeDraft{Kind: exchange.KindAdd, Amount1: b, Amount2: q, Min1: minShares}, nil
-			}, nil)
+			}, func(u *wallet.ExchangeUnsigned, _ *wallet.ExchangeAccount, verified func() (*wallet.ExchangePool, error)) error {
+				if u.Tx.Min1 != nil && u.Tx.Min1.Sign() > 0 {
+					return nil
+				}
+				// Without --min-shares: the shares the chain-checked pool
+				// would mint, less the slippage (R7-1); the first provider
+				// (an empty pool) gets its base amount exactly.
+				slip, err := slippageFlag(cmd)
+				if err != nil {
+					return err
+				}
+				vp, err := verified()
+				if err != nil {
+					return fmt.Errorf("%w: no --%s, and the pool could not be checked against the chain: %w", ErrExchangeArgs, flagMinShares, err)
+				}
+				rb, rq, s := poolInts(vp)
+				if s.Sign() == 0 {
+					u.Tx.Min1 = new(big.Int).Set(u.Tx.Amount1)
+				} else {
+					byBase := new(big.Int).Quo(new(big.Int).Mul(u.Tx.Amount1, s), rb)
+					byQuote := new(big.Int).Quo(new(big.Int).Mul(u.Tx.Amount2, s), rq)
+					if byQuote.Cmp(byBase) < 0 {
+						byBase = byQuote
+					}
+					u.Tx.Min1 = lessSlippage(byBase, slip)
+				}
+				if u.Tx.Min1.Sign() == 0 {
+					return fmt.Errorf("%w: these amounts mint no share at the pool's price", ErrExchangeArgs)
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "minimum   %s shares (the chain-checked pool, -%d bps)\n", u.Tx.Min1, slip)
+				return nil
+			})
 		},
 	}
 	addExchangeSendFlags(cmd)
-	cmd.Flags().String(flagMinShares, "", "refuse fewer minted shares than this (at least 1 always)")
+	cmd.Flags().String(flagMinShares, "", "refuse fewer minted shares than this (default: what the chain-checked pool mints less --slippage-bps)")
+	cmd.Flags().Uint32(flagSlippage, 100, "without --min-shares: basis points below what the chain-checked pool mints")
 	return cmd
 }
 
@@ -353,12 +402,40 @@ func exRemoveCmd() *cobra.Command {
 					return wallet.ExchangeDraft{}, err
 				}
 				return wallet.ExchangeDraft{Kind: exchange.KindRemove, Amount1: s, Min1: minB, Min2: minQ}, nil
-			}, nil)
+			}, func(u *wallet.ExchangeUnsigned, _ *wallet.ExchangeAccount, verified func() (*wallet.ExchangePool, error)) error {
+				if u.Tx.Min1 != nil && u.Tx.Min1.Sign() > 0 && u.Tx.Min2 != nil && u.Tx.Min2.Sign() > 0 {
+					return nil
+				}
+				// A minimum left out: the shares' part of the chain-checked
+				// pool, less the slippage (R7-1).
+				slip, err := slippageFlag(cmd)
+				if err != nil {
+					return err
+				}
+				vp, err := verified()
+				if err != nil {
+					return fmt.Errorf("%w: no --%s/--%s, and the pool could not be checked against the chain: %w", ErrExchangeArgs, flagMinBase, flagMinQuote, err)
+				}
+				rb, rq, total := poolInts(vp)
+				if total.Sign() == 0 {
+					return fmt.Errorf("%w: the pool is empty", ErrExchangeArgs)
+				}
+				if u.Tx.Min1 == nil || u.Tx.Min1.Sign() == 0 {
+					u.Tx.Min1 = lessSlippage(new(big.Int).Quo(new(big.Int).Mul(u.Tx.Amount1, rb), total), slip)
+				}
+				if u.Tx.Min2 == nil || u.Tx.Min2.Sign() == 0 {
+					u.Tx.Min2 = lessSlippage(new(big.Int).Quo(new(big.Int).Mul(u.Tx.Amount1, rq), total), slip)
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "minimum   %s%s and %s%s out (the chain-checked pool, -%d bps)\n",
+					u.Tx.Min1, u.Domain.Base, u.Tx.Min2, u.Domain.Quote, slip)
+				return nil
+			})
 		},
 	}
 	addExchangeSendFlags(cmd)
-	cmd.Flags().String(flagMinBase, "", "refuse less base out than this")
-	cmd.Flags().String(flagMinQuote, "", "refuse less quote out than this")
+	cmd.Flags().String(flagMinBase, "", "refuse less base out than this (default: the chain-checked pool's part less --slippage-bps)")
+	cmd.Flags().String(flagMinQuote, "", "refuse less quote out than this (default: the chain-checked pool's part less --slippage-bps)")
+	cmd.Flags().Uint32(flagSlippage, 100, "for a minimum left out: basis points below the chain-checked pool's part")
 	return cmd
 }
 
@@ -524,4 +601,77 @@ quote per base at the head.`,
 	cmd.Flags().Bool(flagJSON, false, "print JSON")
 	cmd.Flags().Duration(flagTimeout, 15*time.Second, "give up after this long")
 	return cmd
+}
+
+// checkedExchangePool is the pool at the exchange rollup's last verified
+// batch, as the operator reports it, checked against the rollup's state
+// root on the chain (wallet.ExchangeAccount.VerifiedPoolAgainst). A batch
+// verified between the two reads makes them differ for a moment: both are
+// read again, three times at most.
+func checkedExchangePool(ctx context.Context, cmd *cobra.Command, cl *wallet.Client, pk payments.PublicKey,
+	dom wallet.ExchangeDomain, a *wallet.ExchangeAccount) (*wallet.ExchangePool, error) {
+	acct := *a
+	var lastErr error
+	for try := 0; try < 3; try++ {
+		if try > 0 {
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(time.Second):
+			}
+			var err error
+			if acct, err = cl.ExchangeAccount(ctx, pk); err != nil {
+				return nil, err
+			}
+		}
+		root, err := exchangeChainStateRoot(ctx, cmd, dom.RollupID)
+		if err != nil {
+			return nil, err
+		}
+		p, err := acct.VerifiedPoolAgainst(dom, root)
+		if err == nil {
+			return p, nil
+		}
+		lastErr = err
+	}
+	return nil, lastErr
+}
+
+// exchangeChainStateRoot reads the rollup's state root from the node (a
+// variable: the wallet's tests stand in for the chain).
+var exchangeChainStateRoot = func(ctx context.Context, cmd *cobra.Command, rollupID string) ([]byte, error) {
+	clientCtx, err := client.GetClientQueryContext(cmd)
+	if err != nil {
+		return nil, err
+	}
+	if clientCtx.Client == nil {
+		return nil, errors.New("no node to read the rollup's state root from: pass --node")
+	}
+	res, err := types.NewQueryClient(clientCtx).Rollup(ctx, &types.QueryRollupRequest{RollupId: rollupID})
+	if err != nil {
+		return nil, fmt.Errorf("rollup %q on the chain: %w", rollupID, err)
+	}
+	return res.Rollup.StateRoot, nil
+}
+
+// slippageFlag reads --slippage-bps (below 10000).
+func slippageFlag(cmd *cobra.Command) (uint32, error) {
+	slip, _ := cmd.Flags().GetUint32(flagSlippage)
+	if slip >= 10000 {
+		return 0, fmt.Errorf("%w: --%s %d: below 10000", ErrExchangeArgs, flagSlippage, slip)
+	}
+	return slip, nil
+}
+
+// lessSlippage is floor(v·(10000−slip)/10000).
+func lessSlippage(v *big.Int, slip uint32) *big.Int {
+	return new(big.Int).Quo(new(big.Int).Mul(v, big.NewInt(int64(10000-slip))), big.NewInt(10000))
+}
+
+// poolInts reads a checked pool's reserves and total shares.
+func poolInts(p *wallet.ExchangePool) (rb, rq, s *big.Int) {
+	rb, _ = new(big.Int).SetString(p.ReserveBase, 10)
+	rq, _ = new(big.Int).SetString(p.ReserveQuote, 10)
+	s, _ = new(big.Int).SetString(p.TotalShares, 10)
+	return rb, rq, s
 }

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -12,10 +13,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/require"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/protocol/exchangev1"
 	"github.com/nativechain/nativechain/prover/exchange"
 	"github.com/nativechain/nativechain/prover/operator"
@@ -63,8 +67,31 @@ func exAccounts(dave *wallet.Key) map[string]exchange.AccountView {
 	pool := exchange.PoolAmounts{ReserveBase: "1000000", ReserveQuote: "2000000", TotalShares: "1000000"}
 	return map[string]exchange.AccountView{
 		fmt.Sprintf("%x", dave.Private.Public.Address()): {Index: 7, Base: bal.Base, Quote: bal.Quote, Shares: bal.Shares, Nonce: bal.Nonce,
-			Pending: bal, Verified: bal, Pool: pool, PendingPool: pool},
+			Pending: bal, Verified: bal, Pool: pool, PendingPool: pool, VerifiedPool: pool, VerifiedAccountsRoot: hex.EncodeToString(testAccountsRoot[:])},
 	}
+}
+
+// testAccountsRoot is the accounts root the fake operator reports at its
+// last verified batch.
+var testAccountsRoot = func() [32]byte { e := protocol.TagElement("accounts"); return e.Bytes() }()
+
+// fakeChainRoot makes the wallet read, as the rollup's state root on the
+// chain, the root of testAccountsRoot and pool (the pool of exAccounts
+// unless given) for the test's duration.
+func fakeChainRoot(t *testing.T, pool *exchange.PoolAmounts) {
+	t.Helper()
+	p := exchange.PoolAmounts{ReserveBase: "1000000", ReserveQuote: "2000000", TotalShares: "1000000"}
+	if pool != nil {
+		p = *pool
+	}
+	n := func(s string) *big.Int { v, _ := new(big.Int).SetString(s, 10); return v }
+	var acc fr.Element
+	acc.SetBytes(testAccountsRoot[:])
+	root := protocol.StateRootBytes(exchangev1.StateRoot(acc, exchangev1.Pair{Base: "unat", Quote: "uusdc"},
+		exchangev1.Pool{ReserveBase: n(p.ReserveBase), ReserveQuote: n(p.ReserveQuote), TotalShares: n(p.TotalShares)}))
+	old := exchangeChainStateRoot
+	exchangeChainStateRoot = func(context.Context, *cobra.Command, string) ([]byte, error) { return root, nil }
+	t.Cleanup(func() { exchangeChainStateRoot = old })
 }
 
 func verifyExchangeSig(t *testing.T, tx exchange.Tx, k *wallet.Key) {
@@ -103,8 +130,13 @@ func TestL2Exchange_SignsEachKind(t *testing.T) {
 			require.Equal(t, exchange.KindRemove, tx.Kind)
 			require.Equal(t, []string{"500", "1", "2"}, []string{tx.Amount1.String(), tx.Min1.String(), tx.Min2.String()})
 		}},
-		{"add without a minimum", []string{"add-liquidity", "dave", "10", "20"}, func(t *testing.T, tx exchange.Tx) {
-			require.Equal(t, "0", tx.Min1.String())
+		{"add without a minimum: the chain-checked pool's shares less 1%", []string{"add-liquidity", "dave", "10", "20"}, func(t *testing.T, tx exchange.Tx) {
+			// min(10·1e6/1e6, 20·1e6/2e6) = 10 shares, less 1% = 9
+			require.Equal(t, "9", tx.Min1.String())
+		}},
+		{"remove without minimums: the shares' part less 1%", []string{"remove-liquidity", "dave", "500"}, func(t *testing.T, tx exchange.Tx) {
+			// 500·1e6/1e6 = 500 base, 500·2e6/1e6 = 1000 quote, less 1%
+			require.Equal(t, []string{"495", "990"}, []string{tx.Min1.String(), tx.Min2.String()})
 		}},
 		{"withdraw to L1", []string{"withdraw", "dave", l1, "700uusdc"}, func(t *testing.T, tx exchange.Tx) {
 			require.Equal(t, exchange.KindWithdraw, tx.Kind)
@@ -119,6 +151,7 @@ func TestL2Exchange_SignsEachKind(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			fakeChainRoot(t, nil)
 			var submitted []exchange.Tx
 			url := fakeExchangeOperator(t, exStatus, exAccounts(dave), &submitted)
 			out, err := runL2(t, append(append([]string{"exchange"}, tc.args...), append([]string{"--l2-home", dir, "--operator", url}, exDomainArgs...)...)...)
