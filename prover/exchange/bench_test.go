@@ -1,6 +1,8 @@
 package exchange
 
 import (
+	"github.com/nativechain/nativechain/prover/internal/refcircuit"
+
 	"flag"
 	"fmt"
 	"math/bits"
@@ -10,11 +12,9 @@ import (
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/frontend/cs/r1cs"
 	dbm "github.com/cosmos/cosmos-db"
 
 	"github.com/nativechain/nativechain/protocol"
@@ -133,55 +133,19 @@ func (r *benchRollup) build(inbox []protocol.InboxEntry, txs []Tx) *rollupkit.Ba
 	return b
 }
 
-// chainCircuit is prover/fleet's reference (prove_bench_test.go, the
-// provepath step), repeated here because test code is not importable: a
-// bare circuit of N R1CS constraints, a chain of multiplications
-// v <- v*(v+i) then one equality with the public output, proven by
-// nothing but gnark.
-type chainCircuit struct {
-	X frontend.Variable
-	Y frontend.Variable `gnark:",public"`
-	n int
-}
-
-func (c *chainCircuit) Define(api frontend.API) error {
-	v := c.X
-	for i := 0; i < c.n-1; i++ {
-		v = api.Mul(v, api.Add(v, i))
-	}
-	api.AssertIsEqual(v, c.Y)
-	return nil
-}
-
-func chainAssignment(n int) *chainCircuit {
-	var v, k fr.Element
-	v.SetUint64(3)
-	for i := 0; i < n-1; i++ {
-		k.SetUint64(uint64(i))
-		k.Add(&k, &v)
-		v.Mul(&v, &k)
-	}
-	return &chainCircuit{X: 3, Y: v.String()}
-}
-
-// compileChain compiles a chain of exactly nb constraints.
+// compileChain is the reference circuit of exactly nb constraints
+// (prover/internal/refcircuit), with its length.
 func compileChain(tb testing.TB, nb int) (constraint.ConstraintSystem, int) {
 	tb.Helper()
-	n := nb
-	for range 3 {
-		cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &chainCircuit{n: n})
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if got := cs.GetNbConstraints(); got != nb {
-			n += nb - got
-			continue
-		}
-		return cs, n
+	cs, n, err := refcircuit.Compile(nb)
+	if err != nil {
+		tb.Fatal(err)
 	}
-	tb.Fatalf("no chain of %d constraints", nb)
-	return nil, 0
+	return cs, n
 }
+
+// chainAssignment is the reference circuit's witness of length n.
+func chainAssignment(n int) *refcircuit.Chain { return refcircuit.Assignment(n) }
 
 // wires is a constraint system's variable count: what the proving key's
 // MSMs run over.

@@ -1,6 +1,8 @@
 package fleet
 
 import (
+	"github.com/nativechain/nativechain/prover/internal/refcircuit"
+
 	"bytes"
 	"context"
 	"flag"
@@ -20,7 +22,6 @@ import (
 	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/frontend/cs/r1cs"
 	dbm "github.com/cosmos/cosmos-db"
 
 	"github.com/nativechain/nativechain/protocol"
@@ -131,55 +132,19 @@ func (r *paymentsBench) build(txs []payments.Tx) *payments.Batch {
 	return b
 }
 
-// chainCircuit is a bare circuit of N R1CS constraints: a chain of
-// multiplications v <- v*(v+i), then one equality with the public output.
-// It is the reference our proving path is held to: the same constraint
-// count, nothing but gnark's prover.
-type chainCircuit struct {
-	X frontend.Variable
-	Y frontend.Variable `gnark:",public"`
-	n int
-}
-
-func (c *chainCircuit) Define(api frontend.API) error {
-	v := c.X
-	for i := 0; i < c.n-1; i++ {
-		v = api.Mul(v, api.Add(v, i))
-	}
-	api.AssertIsEqual(v, c.Y)
-	return nil
-}
-
-// chainAssignment is the chain's witness for X = 3.
-func chainAssignment(n int) *chainCircuit {
-	var v, k fr.Element
-	v.SetUint64(3)
-	for i := 0; i < n-1; i++ {
-		k.SetUint64(uint64(i))
-		k.Add(&k, &v)
-		v.Mul(&v, &k)
-	}
-	return &chainCircuit{X: 3, Y: v.String()}
-}
-
-// compileChain compiles a chain of exactly nb constraints.
+// compileChain is the reference circuit of exactly nb constraints
+// (prover/internal/refcircuit), with its length.
 func compileChain(tb testing.TB, nb int) (constraint.ConstraintSystem, int) {
 	tb.Helper()
-	n := nb
-	for range 3 {
-		cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &chainCircuit{n: n})
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if got := cs.GetNbConstraints(); got != nb {
-			n += nb - got
-			continue
-		}
-		return cs, n
+	cs, n, err := refcircuit.Compile(nb)
+	if err != nil {
+		tb.Fatal(err)
 	}
-	tb.Fatalf("no chain of %d constraints", nb)
-	return nil, 0
+	return cs, n
 }
+
+// chainAssignment is the reference circuit's witness of length n.
+func chainAssignment(n int) *refcircuit.Chain { return refcircuit.Assignment(n) }
 
 // domainSize is the FFT domain gnark's Groth16 uses for nb constraints:
 // the next power of two.
