@@ -74,16 +74,16 @@ func (s *State) levels() ([]map[uint64]fr.Element, []fr.Element) {
 	}
 	levels := make([]map[uint64]fr.Element, s.Depth+1)
 	levels[0] = map[uint64]fr.Element{}
-	for i, a := range s.Accounts {
+	for i, a := range s.Accounts { // determinism:ok fills a map by key; order does not matter
 		levels[0][i] = exchangev1.LeafHash(a)
 	}
 	for l := uint32(0); l < s.Depth; l++ {
 		parents := map[uint64]bool{}
-		for i := range levels[l] {
+		for i := range levels[l] { // determinism:ok collects keys into a set
 			parents[i>>1] = true
 		}
 		ids := make([]uint64, 0, len(parents))
-		for p := range parents {
+		for p := range parents { // determinism:ok sorted right below
 			ids = append(ids, p)
 		}
 		sort.Slice(ids, func(a, b int) bool { return ids[a] < ids[b] })
