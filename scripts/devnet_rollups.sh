@@ -272,12 +272,25 @@ wait_operator() {
   log "operator $id running (pid $(cat "$dir/operator.pid"), API $(op_url "$id"), log $dir/operator.log)"
 }
 
+# rollup_sync_flags ID: operator init's synchronous-call flags for ID, one
+# argument a line (docs/spec/sync-calls.md): the exchange's operator leads
+# rounds; payments-a (unat) and payments-usdc call it and receive its
+# outputs. None without the exchange and the second-denom rollup.
+rollup_sync_flags() {
+  local id=$1
+  [[ -n ${ROLLUP_KIND[$ROLLUP_X]:-} && -n ${ROLLUP_KIND[$ROLLUP_C]:-} ]] || return 0
+  case $id in
+    "$ROLLUP_X") printf '%s\n' --sync-lead --sync-peer "$ROLLUP_A=$(op_url "$ROLLUP_A")" --sync-peer "$ROLLUP_C=$(op_url "$ROLLUP_C")" ;;
+    "$ROLLUP_A" | "$ROLLUP_C") printf '%s\n' --sync-peer "$ROLLUP_X=$(op_url "$ROLLUP_X"),leads" ;;
+  esac
+}
+
 # prepare_rollups: what needs no chain, run while the node starts: the
 # proving keys (one setup per circuit and parameters: rollups that share them
 # share the key set, cached in KEYS_DIR across runs) and each operator's
 # operator.json. Its output goes to $HOME_DIR/prepare.log.
 prepare_rollups() {
-  local id params setup_done=() seen queue
+  local id params setup_done=() seen queue syncf
   mkdir -p "$OPS_DIR"
   for id in "${ROLLUP_IDS[@]}"; do
     mapfile -t params < <(rollup_params "$id")
@@ -295,8 +308,9 @@ prepare_rollups() {
     # README's prover-fleet example); the others on a free port each.
     queue=()
     [[ $id == "${ROLLUP_IDS[0]}" ]] || queue=(--queue-listen 127.0.0.1:0)
+    mapfile -t syncf < <(rollup_sync_flags "$id")
     ncd operator init "$id" --kind "${ROLLUP_KIND[$id]}" --key "${ROLLUP_KEY[$id]}" "${params[@]}" --keys-dir "$KEYS_DIR" --operator-home "$OPS_DIR/$id" \
-      --api-listen "127.0.0.1:${ROLLUP_PORT[$id]}" --batch-timeout "$BATCH_TIMEOUT" "${queue[@]}" >/dev/null
+      --api-listen "127.0.0.1:${ROLLUP_PORT[$id]}" --batch-timeout "$BATCH_TIMEOUT" "${queue[@]}" "${syncf[@]}" >/dev/null
   done
 }
 

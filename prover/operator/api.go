@@ -47,6 +47,7 @@ func (o *Operator) Handler() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(o.metrics.reg, promhttp.HandlerOpts{}))
+	o.syncRoutes(mux)
 	return mux
 }
 
@@ -106,8 +107,14 @@ func httpStatus(code string) int {
 	switch code {
 	case CodeNotFound, CodeUnknownAccount:
 		return http.StatusNotFound
-	case CodeMempoolFull, CodeHalted:
+	case CodeMempoolFull, CodeHalted, CodeNotLeader, CodeNoSync:
 		return http.StatusServiceUnavailable
+	case CodeNoRound:
+		return http.StatusNotFound
+	case CodeRoundClosed, CodeOfferStale, CodeWouldBounce, CodeSlotsFull, CodeProbation, CodeEquivocation:
+		return http.StatusConflict
+	case CodeOfferMalformed, CodeOfferMismatch, CodeNotOperator:
+		return http.StatusUnprocessableEntity
 	case CodeInternal:
 		return http.StatusInternalServerError
 	case CodeBadNonce:

@@ -35,6 +35,9 @@ type builder struct {
 	view      rollupkit.View       // head plus pending transactions (admission.go)
 	inboxSeen map[uint64]time.Time // when each waiting inbox message was first seen
 	wakeup    chan struct{}
+	// syncHold: a leader's round is open, so ordinary batches wait (the
+	// round's exchange batch consumes the waiting inbox; sync_leader.go).
+	syncHold bool
 }
 
 // wake asks the builder to look for a batch to close now.
@@ -85,7 +88,7 @@ func (b *builder) inboxPosition(ctx context.Context) (from uint64, before []byte
 // waited BatchTimeout.
 func (b *builder) buildOnce(ctx context.Context) (bool, error) {
 	b.mu.Lock()
-	blocked := b.halt.why() != "" || b.store.inFlight() >= b.opts.MaxInFlight || !b.follower.submitting()
+	blocked := b.halt.why() != "" || b.store.inFlight() >= b.opts.MaxInFlight || !b.follower.submitting() || b.syncHold
 	verifiedAtStart := b.store.verifiedIndex()
 	pendingN := b.store.pendingCount()
 	b.mu.Unlock()
@@ -109,7 +112,7 @@ func (b *builder) buildOnce(ctx context.Context) (bool, error) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.halt.why() != "" || !b.follower.submitting() || b.store.verifiedIndex() != verifiedAtStart && b.store.inFlight() == 0 {
+	if b.halt.why() != "" || !b.follower.submitting() || b.syncHold || b.store.verifiedIndex() != verifiedAtStart && b.store.inFlight() == 0 {
 		return false, nil // the chain moved under us: try again next tick
 	}
 	pending := b.store.pendingEntries()
@@ -137,13 +140,15 @@ func (b *builder) buildOnce(ctx context.Context) (bool, error) {
 	if n < b.kind.Summary().Slots && now.Sub(oldest) < b.opts.BatchTimeout {
 		return false, nil
 	}
-	return true, b.build(msgs, pending, from, before)
+	return true, b.build(msgs, pending, from, before, nil)
 }
 
 // build applies the inbox messages and pending transactions to the head
 // state, has the store persist the new batch record and hands the native
-// batch to proving. Caller holds mu.
-func (b *builder) build(msgs []types.InboxMessage, pending []*mempoolEntry, inboxFrom uint64, before []byte) error {
+// batch to proving. mark is the batch's part in a round when it is built
+// for one (sync_build.go), nil otherwise: a batch that sends a message to a
+// leading peer is then marked as a caller's. Caller holds mu.
+func (b *builder) build(msgs []types.InboxMessage, pending []*mempoolEntry, inboxFrom uint64, before []byte, mark *syncMark) error {
 	index := b.store.nextIndex()
 	entries := make([]protocol.InboxEntry, len(msgs))
 	for i, m := range msgs {
@@ -186,6 +191,7 @@ func (b *builder) build(msgs []types.InboxMessage, pending []*mempoolEntry, inbo
 		InboxAfter: protocol.StateRootBytes(bt.Commitment.InboxAfter), PrevRoot: protocol.StateRootBytes(bt.PrevRoot),
 		NewRoot: protocol.StateRootBytes(bt.NewRoot), Data: bt.Data, Outbox: outbox, InboxConsumed: bt.InboxConsumed,
 		L2TxCount: bt.Commitment.L2TxCount, BuiltAt: time.Now().UnixMilli(),
+		Sync: b.markFor(mark, bt, inboxFrom),
 	}
 	for i := uint64(0); i < bt.InboxConsumed; i++ {
 		bz, err := msgs[i].Marshal()

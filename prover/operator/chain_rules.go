@@ -125,3 +125,10 @@ func (r *chainRules) refusesEntry(e *mempoolEntry) string {
 	}
 	return ""
 }
+
+// payloadLimit is the chain's max_payload_bytes as last read.
+func (r *chainRules) payloadLimit() uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.maxPayload
+}

@@ -122,8 +122,8 @@ func (s *submitter) claimPending(ctx context.Context) bool {
 // its own is out of a block.
 func (s *submitter) maybeClaim(ctx context.Context) {
 	c := &s.claim
-	if !s.claimOn() || c.hash != "" {
-		return
+	if !s.claimOn() || c.hash != "" || s.store.syncBusy() {
+		return // a round may hold this account's next sequence (sync.go)
 	}
 	height := s.follower.chainView().height
 	if height <= c.checked || height < c.notBefore {

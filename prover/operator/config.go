@@ -71,6 +71,62 @@ type Config struct {
 	// "1000000" unat); "0" turns auto-claim off; absent:
 	// DefaultClaimAccruedMin (docs/operator-guide.md, "Fees").
 	ClaimAccruedMin string `json:"claim_accrued_min,omitempty"`
+	// Sync turns on synchronous cross-rollup calls (docs/spec/sync-calls.md;
+	// docs/operator-guide.md, "Synchronous calls"); absent: off.
+	Sync *SyncConfig `json:"sync,omitempty"`
+}
+
+// SyncConfig is operator.json's "sync" section.
+type SyncConfig struct {
+	// Lead: this operator leads rounds for its rollup (an exchange).
+	Lead bool `json:"lead,omitempty"`
+	// Peers: rollup id → the operator API URL of the rollups this one
+	// composes with and whether it leads.
+	Peers map[string]SyncPeerConfig `json:"peers"`
+	// RoundBlocks, OfferWindow ("3s"), KeepBlocks, MaxCallers,
+	// ProbationRounds: SyncOptions; absent: the defaults.
+	RoundBlocks     int64  `json:"round_blocks,omitempty"`
+	OfferWindow     string `json:"offer_window,omitempty"`
+	KeepBlocks      int64  `json:"keep_blocks,omitempty"`
+	MaxCallers      int    `json:"max_callers,omitempty"`
+	ProbationRounds uint64 `json:"probation_rounds,omitempty"`
+}
+
+// SyncPeerConfig is one peer of SyncConfig.
+type SyncPeerConfig struct {
+	URL   string `json:"url"`
+	Leads bool   `json:"leads,omitempty"`
+}
+
+// SyncOptions is the "sync" section as Options (nil when absent); fault
+// is the test-only misbehaviour (SyncOptions.Fault).
+func (c Config) SyncOptions(fault string) (*SyncOptions, error) {
+	if c.Sync == nil {
+		if fault != "" {
+			return nil, fmt.Errorf("a sync fault %q without a \"sync\" section", fault)
+		}
+		return nil, nil
+	}
+	so := &SyncOptions{Lead: c.Sync.Lead, Peers: map[string]SyncPeer{}, RoundBlocks: c.Sync.RoundBlocks, KeepBlocks: c.Sync.KeepBlocks,
+		MaxCallers: c.Sync.MaxCallers, ProbationRounds: c.Sync.ProbationRounds, Fault: fault}
+	for id, p := range c.Sync.Peers {
+		if id == c.RollupID || p.URL == "" {
+			return nil, fmt.Errorf("sync.peers[%q]: want another rollup's operator URL", id)
+		}
+		so.Peers[id] = SyncPeer{URL: p.URL, Leads: p.Leads}
+	}
+	if c.Sync.OfferWindow != "" {
+		d, err := time.ParseDuration(c.Sync.OfferWindow)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("sync.offer_window %q: want a positive duration", c.Sync.OfferWindow)
+		}
+		so.OfferWindow = d
+	}
+	d := so.withDefaults()
+	if err := d.validate(); err != nil {
+		return nil, err
+	}
+	return so, nil
 }
 
 // DefaultClaimAccruedMin is claim_accrued_min when operator.json has none.

@@ -52,7 +52,9 @@ type Options struct {
 	// address (MsgClaimAccrued) once the accrued amount of a denom reaches
 	// this; nil or zero: never (claim.go).
 	ClaimAccruedMin *big.Int
-	Logger          *slog.Logger
+	// Sync turns on synchronous cross-rollup calls (sync.go); nil: off.
+	Sync   *SyncOptions
+	Logger *slog.Logger
 }
 
 // DefaultMinFee, DefaultMaxPendingPerAccount and DefaultMaxMempool bound
@@ -84,6 +86,10 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.Sync != nil {
+		so := o.Sync.withDefaults()
+		o.Sync = &so
 	}
 	return o
 }
@@ -173,6 +179,8 @@ type Operator struct {
 	proving   *proving
 	submitter *submitter
 	follower  *follower
+	// leader runs this operator's rounds when it leads (sync_leader.go).
+	leader *syncLeader
 }
 
 // Open loads the operator's database, checks it against the chain and
@@ -192,6 +200,14 @@ func Open(ctx context.Context, db dbm.DB, chain Chain, prover Prover, opts Optio
 	}
 	if opts.ClaimAccruedMin != nil && opts.ClaimAccruedMin.Sign() < 0 {
 		return nil, fmt.Errorf("operator: a negative claim_accrued_min %s", opts.ClaimAccruedMin)
+	}
+	if opts.Sync != nil {
+		if err := opts.Sync.validate(); err != nil {
+			return nil, err
+		}
+		if _, ok := chain.(bundleChain); !ok {
+			return nil, errSyncUnsupported
+		}
 	}
 	if opts.Standby && opts.TakeoverAfterBlocks <= 0 {
 		return nil, fmt.Errorf("operator: a standby needs TakeoverAfterBlocks > 0, got %d", opts.TakeoverAfterBlocks)
@@ -260,6 +276,10 @@ func compose(e *env, st *store, prover Prover, r types.Rollup) *Operator {
 	o.proving.submitter = o.submitter
 	o.submitter.builder, o.submitter.follower = o.builder, o.follower
 	o.follower.builder, o.follower.proving, o.follower.submitter = o.builder, o.proving, o.submitter
+	if e.opts.Sync != nil && e.opts.Sync.Lead {
+		o.leader = newSyncLeader(o)
+	}
+	o.submitter.leader = o.leader
 	return o
 }
 
@@ -294,7 +314,11 @@ func (o *Operator) reconcile(ctx context.Context) error {
 // included.
 func (o *Operator) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
-	for _, loop := range []func(context.Context){o.follower.watchLoop, o.builder.buildLoop, o.proving.proveLoop, o.submitter.submitLoop} {
+	loops := []func(context.Context){o.follower.watchLoop, o.builder.buildLoop, o.proving.proveLoop, o.submitter.submitLoop}
+	if o.leader != nil {
+		loops = append(loops, o.leader.roundLoop)
+	}
+	for _, loop := range loops {
 		wg.Add(1)
 		go func() { defer wg.Done(); loop(ctx) }()
 	}

@@ -84,6 +84,9 @@ type batchRecord struct {
 	// operator applied it from the chain's data.
 	Followed  bool   `json:"followed,omitempty"`
 	Submitter string `json:"submitter,omitempty"`
+	// Sync is the batch's part in a synchronous-call round (sync.go);
+	// nil for an ordinary batch.
+	Sync *syncMark `json:"sync,omitempty"`
 }
 
 // mempoolEntry is an accepted transaction. Its Batch changes only inside
@@ -116,9 +119,10 @@ func (e *mempoolEntry) sender() string { return e.from }
 
 // txFinal is the status of a transaction that left the mempool.
 type txFinal struct {
-	Status string `json:"status"` // "verified" or "rejected"
-	Batch  uint64 `json:"batch,omitempty"`
-	Reason string `json:"reason,omitempty"`
+	Status string        `json:"status"` // "verified" or "rejected"
+	Batch  uint64        `json:"batch,omitempty"`
+	Reason string        `json:"reason,omitempty"`
+	Sync   *SyncTxStatus `json:"sync,omitempty"`
 }
 
 func be64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
@@ -459,10 +463,11 @@ func (s *store) txStatus(id string) (TxStatus, error) {
 			return TxStatus{ID: id, Status: "pending"}, nil
 		}
 		st := "built"
+		var sync *SyncTxStatus
 		if r, ok := s.records[e.Batch]; ok {
-			st = string(r.Status)
+			st, sync = string(r.Status), r.Sync.txStatus()
 		}
-		return TxStatus{ID: id, Status: st, Batch: e.Batch}, nil
+		return TxStatus{ID: id, Status: st, Batch: e.Batch, Sync: sync}, nil
 	}
 	var f txFinal
 	ok, err := getJSON(s.db, txFinalKey(id), &f)
@@ -472,7 +477,7 @@ func (s *store) txStatus(id string) (TxStatus, error) {
 	if !ok {
 		return TxStatus{}, apiErr(CodeNotFound, "no transaction %s", id)
 	}
-	return TxStatus{ID: id, Status: f.Status, Batch: f.Batch, Reason: f.Reason}, nil
+	return TxStatus{ID: id, Status: f.Status, Batch: f.Batch, Reason: f.Reason, Sync: f.Sync}, nil
 }
 
 // status fills the store's part of a Status.

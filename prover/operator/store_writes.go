@@ -87,6 +87,43 @@ func (s *store) included(rec *batchRecord, height, gasUsed int64) {
 	}
 }
 
+// setSync records rec's part in a round.
+func (s *store) setSync(rec *batchRecord, mark *syncMark) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.current(rec) {
+		rec.Sync = mark
+		if err := s.persist(rec); err != nil {
+			s.log.Error("persist the batch's round", "index", rec.Index, "err", err)
+		}
+	}
+}
+
+// syncMarkOf is a copy of rec's part in a round (nil: none).
+func (s *store) syncMarkOf(rec *batchRecord) *syncMark {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rec.Sync == nil {
+		return nil
+	}
+	m := *rec.Sync
+	return &m
+}
+
+// syncBusy reports whether a batch of this operator is in a round that
+// may still land a bundle: its account sequence is then reserved for the
+// bundle, so nothing else (a claim) may be sent.
+func (s *store) syncBusy() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.records {
+		if r.Sync != nil && r.Status == BatchProven && r.Sync.State != syncSolo {
+			return true
+		}
+	}
+	return false
+}
+
 // rejected records the chain's refusal of rec.
 func (s *store) rejected(rec *batchRecord, reason string) {
 	s.mu.Lock()
@@ -203,7 +240,7 @@ func (s *store) commitVerified(ov *overlayDB, rec *batchRecord, height, gasUsed 
 		if err := b.Delete(mempoolKey(seq)); err != nil {
 			return err
 		}
-		if err := setJSON(b, txFinalKey(rec.TxIDs[i]), txFinal{Status: "verified", Batch: rec.Index}); err != nil {
+		if err := setJSON(b, txFinalKey(rec.TxIDs[i]), txFinal{Status: "verified", Batch: rec.Index, Sync: rec.Sync.final(rec)}); err != nil {
 			return err
 		}
 	}

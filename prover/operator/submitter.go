@@ -41,6 +41,8 @@ type submitter struct {
 	soloThrough uint64
 	// claim is the auto-claim of the accrued fees (claim.go).
 	claim claimState
+	// leader is this operator's round leader, nil unless it leads.
+	leader *syncLeader
 }
 
 // batchesSubmitter is a Chain that can send several batches in one
@@ -117,6 +119,9 @@ func (s *submitter) submitOnce(ctx context.Context) bool {
 	}
 	switch snapshot.Status {
 	case BatchProven:
+		if snapshot.Sync != nil && s.syncHold(qctx, rec, snapshot) {
+			return false // its round decides (sync_member.go)
+		}
 		return s.broadcast(qctx, rec, snapshot)
 	case BatchSubmitted:
 		retry := s.checkSubmitted(qctx, rec, snapshot)

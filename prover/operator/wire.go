@@ -35,6 +35,22 @@ const (
 	CodeInternal            = rollupkit.CodeInternal
 )
 
+// Error codes of the synchronous-call endpoints (sync_api.go).
+const (
+	CodeNotLeader      = "not_leader"      // 503: this operator does not lead rounds
+	CodeNoRound        = "no_round"        // 404: no such round
+	CodeRoundClosed    = "round_closed"    // 409: the round takes no more offers (or signatures)
+	CodeOfferMalformed = "offer_malformed" // 422: the offer does not decode
+	CodeOfferMismatch  = "offer_mismatch"  // 422: the offer does not describe its batch, or not the predicted inbox
+	CodeOfferStale     = "offer_stale"     // 409: expired, another chain, or a batch the chain is past
+	CodeNotOperator    = "not_operator"    // 422: the signer is not an operator of the rollup
+	CodeWouldBounce    = "would_bounce"    // 409: a message of the batch would bounce
+	CodeSlotsFull      = "slots_full"      // 409: the round's exchange batch has no slot left
+	CodeProbation      = "probation"       // 409: the rollup failed a recent round
+	CodeEquivocation   = "equivocation"    // 409: another offer for the same batch slot was signed
+	CodeNoSync         = "sync_off"        // 503: this operator does not take part in rounds
+)
+
 // APIError is an error with a stable code, returned by the API as
 // {"error": {"code": ..., "message": ...}}.
 type APIError = rollupkit.APIError
@@ -56,6 +72,9 @@ type TxStatus struct {
 	Status string `json:"status"` // pending, built, proven, submitted, verified, rejected
 	Batch  uint64 `json:"batch,omitempty"`
 	Reason string `json:"reason,omitempty"`
+	// Sync is the transaction's batch's part in a synchronous-call round
+	// (docs/spec/sync-calls.md); absent for an ordinary batch.
+	Sync *SyncTxStatus `json:"sync,omitempty"`
 }
 
 // Status is GET /v1/status.

@@ -72,6 +72,31 @@ func operatorHome(cmd *cobra.Command) string {
 	return h
 }
 
+const (
+	flagSyncLead = "sync-lead"
+	flagSyncPeer = "sync-peer"
+)
+
+// syncConfigFromFlags is operator.json's "sync" section from init's
+// --sync-lead and --sync-peer flags (nil when neither is given).
+func syncConfigFromFlags(cmd *cobra.Command, self string) (*operator.SyncConfig, error) {
+	lead, _ := cmd.Flags().GetBool(flagSyncLead)
+	peers, _ := cmd.Flags().GetStringArray(flagSyncPeer)
+	if !lead && len(peers) == 0 {
+		return nil, nil
+	}
+	sc := &operator.SyncConfig{Lead: lead, Peers: map[string]operator.SyncPeerConfig{}}
+	for _, p := range peers {
+		id, rest, ok := strings.Cut(p, "=")
+		url, flags, _ := strings.Cut(rest, ",")
+		if !ok || id == "" || id == self || url == "" || (flags != "" && flags != "leads") {
+			return nil, fmt.Errorf("--%s %q: want ROLLUP_ID=OPERATOR_URL[,leads] naming another rollup", flagSyncPeer, p)
+		}
+		sc.Peers[id] = operator.SyncPeerConfig{URL: strings.TrimSuffix(url, "/"), Leads: flags == "leads"}
+	}
+	return sc, nil
+}
+
 func operatorInitCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init ROLLUP_ID",
@@ -124,6 +149,9 @@ nativechaind operator init dex --kind exchange --key erin --param depth=8 --para
 			if _, _, err := c.Durations(); err != nil {
 				return err
 			}
+			if c.Sync, err = syncConfigFromFlags(cmd, c.RollupID); err != nil {
+				return err
+			}
 			if err := c.Save(home); err != nil {
 				return err
 			}
@@ -147,6 +175,8 @@ nativechaind operator init dex --kind exchange --key erin --param depth=8 --para
 	}
 	addOperatorHomeFlag(cmd)
 	cmd.Flags().String(flagKey, "", "L1 keyring key that registers the rollup and submits batches")
+	cmd.Flags().Bool(flagSyncLead, false, "lead synchronous-call rounds for this rollup (an exchange; docs/spec/sync-calls.md)")
+	cmd.Flags().StringArray(flagSyncPeer, nil, "a rollup this one composes with in synchronous calls: ROLLUP_ID=OPERATOR_URL, with ',leads' when its operator leads rounds (repeatable)")
 	cmd.Flags().String(flagKind, operator.DefaultKind, "rollup kind: "+strings.Join(rollupkit.Names(), ", "))
 	cmd.Flags().StringArray(flagParam, nil, "circuit parameter key=value of the kind's circuit (payments: depth, slots, denom; exchange: depth, slots, base, quote, fee_bps, call_slots; repeatable)")
 	cmd.Flags().String(flagKeysDir, "", keysDirUsage)
@@ -452,6 +482,14 @@ func runOperatorStart(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	fault := os.Getenv("NATIVECHAIN_SYNC_FAULT")
+	syncOpts, err := c.SyncOptions(fault)
+	if err != nil {
+		return err
+	}
+	if fault != "" {
+		logger.Warn("NATIVECHAIN_SYNC_FAULT is set: this operator misbehaves in synchronous-call rounds on purpose (tests only)", "fault", fault)
+	}
 	prover, err := startOperatorProver(ctx, c, home, stderr, logger)
 	if err != nil {
 		return err
@@ -460,7 +498,7 @@ func runOperatorStart(cmd *cobra.Command, _ []string) error {
 	op, err := operator.Open(ctx, db, chain, prover.Prover, operator.Options{
 		RollupID: c.RollupID, Rollup: kind, BatchTimeout: batchTimeout, MaxInFlight: c.MaxInFlight,
 		MinFee: minFee, MaxPendingPerAccount: c.MaxPendingPerAccount, MaxMempool: c.MaxMempool,
-		PollInterval: poll, Standby: c.Standby, TakeoverAfterBlocks: c.TakeoverAfterBlocks, ClaimAccruedMin: claimMin, Logger: logger,
+		PollInterval: poll, Standby: c.Standby, TakeoverAfterBlocks: c.TakeoverAfterBlocks, ClaimAccruedMin: claimMin, Sync: syncOpts, Logger: logger,
 	}, discard)
 	if err != nil {
 		return err

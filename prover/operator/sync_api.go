@@ -1,0 +1,167 @@
+package operator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+)
+
+// maxSyncBodyBytes bounds a sync request: an intent carries up to a
+// bundle's batches (each at most the chain's max_batch_data_bytes of data
+// and outbox, 128 KiB by default) as base64.
+const maxSyncBodyBytes = 4 << 20
+
+// syncRoutes adds the synchronous-call endpoints (docs/operator-api.md).
+func (o *Operator) syncRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /v1/sync/round", func(w http.ResponseWriter, _ *http.Request) {
+		l, err := o.leaderOrErr()
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		info, err := l.info()
+		reply(w, http.StatusOK, info, err)
+	})
+	mux.HandleFunc("POST /v1/sync/offers", func(w http.ResponseWriter, r *http.Request) {
+		l, err := o.leaderOrErr()
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		var req SyncOfferRequest
+		if err := readJSON(r, &req); err != nil {
+			writeError(w, err)
+			return
+		}
+		ans, err := l.offer(r.Context(), req)
+		reply(w, http.StatusAccepted, ans, err)
+	})
+	mux.HandleFunc("GET /v1/sync/rounds/{round}", func(w http.ResponseWriter, r *http.Request) {
+		l, err := o.leaderOrErr()
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		n, err := strconv.ParseUint(r.PathValue("round"), 10, 64)
+		if err != nil {
+			writeError(w, apiErr(CodeInvalidRequest, "round: want a number"))
+			return
+		}
+		v, err := l.view(n)
+		reply(w, http.StatusOK, v, err)
+	})
+	mux.HandleFunc("POST /v1/sync/rounds/{round}/signatures", func(w http.ResponseWriter, r *http.Request) {
+		l, err := o.leaderOrErr()
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		n, err := strconv.ParseUint(r.PathValue("round"), 10, 64)
+		if err != nil {
+			writeError(w, apiErr(CodeInvalidRequest, "round: want a number"))
+			return
+		}
+		var s SyncSignature
+		if err := readJSON(r, &s); err != nil {
+			writeError(w, err)
+			return
+		}
+		reply(w, http.StatusAccepted, map[string]string{"status": "accepted"}, l.signature(n, s))
+	})
+	mux.HandleFunc("GET /v1/sync/evidence", func(w http.ResponseWriter, _ *http.Request) {
+		var ev []SyncEvidence
+		if o.leader != nil {
+			ev = o.leader.evidenceList()
+		}
+		writeJSON(w, http.StatusOK, map[string][]SyncEvidence{"evidence": ev})
+	})
+	mux.HandleFunc("POST /v1/sync/intents", func(w http.ResponseWriter, r *http.Request) {
+		var in SyncIntent
+		if err := readJSON(r, &in); err != nil {
+			writeError(w, err)
+			return
+		}
+		ans, err := o.takeIntent(r.Context(), in)
+		reply(w, http.StatusAccepted, ans, err)
+	})
+}
+
+func (o *Operator) leaderOrErr() (*syncLeader, error) {
+	if o.leader == nil {
+		return nil, apiErr(CodeNotLeader, "this operator does not lead synchronous-call rounds")
+	}
+	return o.leader, nil
+}
+
+func reply(w http.ResponseWriter, code int, v any, err error) {
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, code, v)
+}
+
+func readJSON(r *http.Request, v any) error {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxSyncBodyBytes+1))
+	if err != nil || len(body) > maxSyncBodyBytes {
+		return apiErr(CodeInvalidRequest, "body unreadable or over %d bytes", maxSyncBodyBytes)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return apiErr(CodeInvalidRequest, "body: %v", err)
+	}
+	return nil
+}
+
+// peerGet and peerPost call a peer's API; an error answer comes back as
+// its *APIError.
+func peerGet(ctx context.Context, c *http.Client, url string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	return doJSON(c, req, out)
+}
+
+func peerPost(ctx context.Context, c *http.Client, url string, in, out any) error {
+	bz, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(bz))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return doJSON(c, req, out)
+}
+
+func doJSON(c *http.Client, req *http.Request, out any) error {
+	res, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, maxSyncBodyBytes))
+	if err != nil {
+		return err
+	}
+	if res.StatusCode >= 300 {
+		var e struct {
+			Error *APIError `json:"error"`
+		}
+		if json.Unmarshal(body, &e) == nil && e.Error != nil {
+			return e.Error
+		}
+		return fmt.Errorf("%s %s: HTTP %d", req.Method, req.URL, res.StatusCode)
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal(body, out)
+}
