@@ -24,6 +24,10 @@ OPS_DIR=$HOME_DIR/operators
 L1_FEES=2000$DENOM
 L1_FEE=2000 # in $DENOM, what tx pays
 DEMO_TIMEOUT=${DEVNET_DEMO_TIMEOUT:-180}
+# A synchronous-call round's life in blocks (the exchange's operator leads):
+# long enough for the exchange's and the destination's proofs at the
+# devnet's block time (docs/spec/sync-calls.md, section 5).
+SYNC_ROUND_BLOCKS=${DEVNET_SYNC_ROUND_BLOCKS:-40}
 
 # The rollup table, in the order add_rollup was called.
 ROLLUP_IDS=()
@@ -280,7 +284,7 @@ rollup_sync_flags() {
   local id=$1
   [[ -n ${ROLLUP_KIND[$ROLLUP_X]:-} && -n ${ROLLUP_KIND[$ROLLUP_C]:-} ]] || return 0
   case $id in
-    "$ROLLUP_X") printf '%s\n' --sync-lead --sync-peer "$ROLLUP_A=$(op_url "$ROLLUP_A")" --sync-peer "$ROLLUP_C=$(op_url "$ROLLUP_C")" ;;
+    "$ROLLUP_X") printf '%s\n' --sync-lead --sync-round-blocks "$SYNC_ROUND_BLOCKS" --sync-peer "$ROLLUP_A=$(op_url "$ROLLUP_A")" --sync-peer "$ROLLUP_C=$(op_url "$ROLLUP_C")" ;;
     "$ROLLUP_A" | "$ROLLUP_C") printf '%s\n' --sync-peer "$ROLLUP_X=$(op_url "$ROLLUP_X"),leads" ;;
   esac
 }

@@ -395,11 +395,15 @@ func (l *syncLeader) sendIntents(ctx context.Context, r *leaderRound, height int
 		upstream = append(upstream, c.req)
 	}
 	upstream = append(upstream, req)
-	if err := r.predictor.Apply(l.o.opts.RollupID, outbox); err != nil {
-		l.mu.Unlock()
-		return fmt.Errorf("the exchange batch's own outbox would bounce: %w", err)
-	}
 	var dests []string
+	if err := r.predictor.Apply(l.o.opts.RollupID, outbox); err != nil {
+		// An output would bounce (its destination froze or paused since
+		// the call was made): the bundle goes without destinations, and
+		// the chain returns that output to the exchange (the user's key
+		// there is credited). The prediction stays as it was.
+		l.o.log.Warn("sync: an exchange output would bounce; no destination batches this round", "round", r.id, "err", err)
+		outbox = nil
+	}
 	seen := map[string]bool{}
 	for _, e := range outbox {
 		if e.Kind != protocol.OutboxKindCrossRollupMessage || seen[e.DestRollupID] {

@@ -73,8 +73,9 @@ func operatorHome(cmd *cobra.Command) string {
 }
 
 const (
-	flagSyncLead = "sync-lead"
-	flagSyncPeer = "sync-peer"
+	flagSyncLead   = "sync-lead"
+	flagSyncPeer   = "sync-peer"
+	flagSyncRounds = "sync-round-blocks"
 )
 
 // syncConfigFromFlags is operator.json's "sync" section from init's
@@ -86,6 +87,7 @@ func syncConfigFromFlags(cmd *cobra.Command, self string) (*operator.SyncConfig,
 		return nil, nil
 	}
 	sc := &operator.SyncConfig{Lead: lead, Peers: map[string]operator.SyncPeerConfig{}}
+	sc.RoundBlocks, _ = cmd.Flags().GetInt64(flagSyncRounds)
 	for _, p := range peers {
 		id, rest, ok := strings.Cut(p, "=")
 		url, flags, _ := strings.Cut(rest, ",")
@@ -176,6 +178,7 @@ nativechaind operator init dex --kind exchange --key erin --param depth=8 --para
 	addOperatorHomeFlag(cmd)
 	cmd.Flags().String(flagKey, "", "L1 keyring key that registers the rollup and submits batches")
 	cmd.Flags().Bool(flagSyncLead, false, "lead synchronous-call rounds for this rollup (an exchange; docs/spec/sync-calls.md)")
+	cmd.Flags().Int64(flagSyncRounds, 0, "sync.round_blocks: a round's life in blocks (0: the default, 10, for 6 s blocks; a devnet with 1 s blocks wants about 40)")
 	cmd.Flags().StringArray(flagSyncPeer, nil, "a rollup this one composes with in synchronous calls: ROLLUP_ID=OPERATOR_URL, with ',leads' when its operator leads rounds (repeatable)")
 	cmd.Flags().String(flagKind, operator.DefaultKind, "rollup kind: "+strings.Join(rollupkit.Names(), ", "))
 	cmd.Flags().StringArray(flagParam, nil, "circuit parameter key=value of the kind's circuit (payments: depth, slots, denom; exchange: depth, slots, base, quote, fee_bps, call_slots; repeatable)")
