@@ -1,6 +1,10 @@
 package syncv1
 
-import "github.com/nativechain/nativechain/protocol"
+import (
+	"bytes"
+
+	"github.com/nativechain/nativechain/protocol"
+)
 
 // RollupFacts is what the predictor needs to know of a rollup, read from
 // the chain at the leader's snapshot: its inbox size N and accumulator
@@ -104,12 +108,12 @@ func (p *Predictor) Apply(src string, outbox []protocol.OutboxEntry) error {
 		entry := protocol.InboxEntry{
 			Sequence:       dest.size,
 			Kind:           protocol.InboxKindCrossRollupMessage,
-			Sender:         e.Sender,
-			Recipient:      e.Recipient,
+			Sender:         bytes.Clone(e.Sender),
+			Recipient:      bytes.Clone(e.Recipient),
 			SourceRollupID: src,
 			Denom:          e.Denom,
 			Amount:         e.Amount,
-			Payload:        e.Payload,
+			Payload:        bytes.Clone(e.Payload),
 		}
 		prev, err := protocol.ParseFieldElement(dest.acc)
 		if err != nil {
