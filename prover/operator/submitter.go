@@ -43,6 +43,8 @@ type submitter struct {
 	claim claimState
 	// leader is this operator's round leader, nil unless it leads.
 	leader *syncLeader
+	// signed are the sync offers it signed (sync_member.go).
+	signed signedOffers
 }
 
 // batchesSubmitter is a Chain that can send several batches in one

@@ -72,6 +72,15 @@ func (o *Operator) syncRoutes(mux *http.ServeMux) {
 		}
 		reply(w, http.StatusAccepted, map[string]string{"status": "accepted"}, l.signature(n, s))
 	})
+	mux.HandleFunc("GET /v1/sync/offers/{index}", func(w http.ResponseWriter, r *http.Request) {
+		n, err := strconv.ParseUint(r.PathValue("index"), 10, 64)
+		if err != nil {
+			writeError(w, apiErr(CodeInvalidRequest, "index: want a number"))
+			return
+		}
+		offers := o.submitter.signed.get(n)
+		writeJSON(w, http.StatusOK, map[string][]SyncOfferRequest{"offers": offers})
+	})
 	mux.HandleFunc("GET /v1/sync/evidence", func(w http.ResponseWriter, _ *http.Request) {
 		var ev []SyncEvidence
 		if o.leader != nil {

@@ -387,6 +387,7 @@ func (l *syncLeader) sendIntents(ctx context.Context, r *leaderRound, height int
 	if err != nil {
 		return err
 	}
+	l.o.submitter.signed.add(snap.Index, req)
 	l.mu.Lock()
 	ex := &checkedOffer{req: req, msg: msg, outbox: outbox}
 	ex.offer, _ = syncv1.DecodeOffer(req.Offer)

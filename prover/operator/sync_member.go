@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -114,6 +115,7 @@ func (s *submitter) offerBatch(ctx context.Context, rec *batchRecord, snap batch
 		}
 		return s.goSolo(rec, m, "offer refused: "+err.Error())
 	}
+	s.signed.add(snap.Index, req)
 	m.State = syncOffered
 	s.store.setSync(rec, m)
 	s.log.Info("sync offer placed", "batch", snap.Index, "role", m.Role, "round", m.Round, "expiry_height", m.ExpiryHeight, "placement", ans.Placement)
@@ -361,4 +363,37 @@ func (m *syncMark) final(rec *batchRecord) *SyncTxStatus {
 		st.State = syncSolo
 	}
 	return st
+}
+
+// signedOffers keeps the offers this operator signed, by batch index, for
+// GET /v1/sync/offers/{index} (audit: what it promised); the latest
+// maxSignedOffers.
+type signedOffers struct {
+	mu    sync.Mutex
+	order []uint64
+	by    map[uint64][]SyncOfferRequest
+}
+
+const maxSignedOffers = 256
+
+func (s *signedOffers) add(index uint64, req SyncOfferRequest) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.by == nil {
+		s.by = map[uint64][]SyncOfferRequest{}
+	}
+	if _, ok := s.by[index]; !ok {
+		s.order = append(s.order, index)
+	}
+	s.by[index] = append(s.by[index], req)
+	for len(s.order) > maxSignedOffers {
+		delete(s.by, s.order[0])
+		s.order = s.order[1:]
+	}
+}
+
+func (s *signedOffers) get(index uint64) []SyncOfferRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]SyncOfferRequest(nil), s.by[index]...)
 }
