@@ -276,6 +276,10 @@ func inspectBundle(txCfg client.TxConfig, txBytes []byte) (BundleInfo, error) {
 		return BundleInfo{}, fmt.Errorf("%w: %d signer infos for %d signers", ErrBundleMalformed, len(sigs), len(signers))
 	}
 	for i, s := range signers {
+		// Each signer info carries its signer's secp256k1 key, one DIRECT signer.
+		if _, _, err := bundleSignerData(tx, i, "", 0); err != nil {
+			return BundleInfo{}, err
+		}
 		info.Signers = append(info.Signers, sdk.AccAddress(s).String())
 		info.Sequences = append(info.Sequences, sigs[i].Sequence)
 	}

@@ -13,7 +13,9 @@ import (
 	sdkmath "cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/client"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
@@ -386,4 +388,50 @@ func TestArbitrary_SignatureVerifiesOnlyForItsMessageAndKey(t *testing.T) {
 	require.ErrorIs(t, err, ErrBundleMalformed)
 	_, err = VerifyArbitrary(pub, msg, sig[:10])
 	require.ErrorIs(t, err, ErrBundleSignature)
+}
+
+// A bundle comes from another operator: a shape the SDK's decoder accepts
+// but its getters panic on is refused, never a crash.
+func TestBundle_MalformedAuthInfoIsRefusedWithoutPanic(t *testing.T) {
+	f := newBundleFixture(t, 2)
+	bz, _, err := f.chains[0].buildBundle(f.env(1), []*types.MsgSubmitBatch{f.batch(0, 1), f.batch(1, 1)}, f.pubKeys(0, 1), 0, "")
+	require.NoError(t, err)
+	mutate := func(change func(*txtypes.AuthInfo, *txtypes.TxRaw)) []byte {
+		var raw txtypes.TxRaw
+		require.NoError(t, raw.Unmarshal(bz))
+		var ai txtypes.AuthInfo
+		require.NoError(t, ai.Unmarshal(raw.AuthInfoBytes))
+		change(&ai, &raw)
+		var err error
+		raw.AuthInfoBytes, err = ai.Marshal()
+		require.NoError(t, err)
+		out, err := raw.Marshal()
+		require.NoError(t, err)
+		return out
+	}
+	shortKey, err := codectypes.NewAnyWithValue(&secp256k1.PubKey{Key: make([]byte, 20)})
+	require.NoError(t, err)
+	cases := map[string][]byte{
+		"no fee": mutate(func(ai *txtypes.AuthInfo, _ *txtypes.TxRaw) { ai.Fee = nil }),
+		"empty multi": mutate(func(ai *txtypes.AuthInfo, _ *txtypes.TxRaw) {
+			ai.SignerInfos[1].ModeInfo = &txtypes.ModeInfo{Sum: &txtypes.ModeInfo_Multi_{}}
+		}),
+		"no mode info":    mutate(func(ai *txtypes.AuthInfo, _ *txtypes.TxRaw) { ai.SignerInfos[1].ModeInfo = nil }),
+		"no public key":   mutate(func(ai *txtypes.AuthInfo, _ *txtypes.TxRaw) { ai.SignerInfos[0].PublicKey = nil }),
+		"short key":       mutate(func(ai *txtypes.AuthInfo, _ *txtypes.TxRaw) { ai.SignerInfos[0].PublicKey = shortKey }),
+		"signature count": mutate(func(_ *txtypes.AuthInfo, raw *txtypes.TxRaw) { raw.Signatures = raw.Signatures[:1] }),
+		"one signer info": mutate(func(ai *txtypes.AuthInfo, raw *txtypes.TxRaw) {
+			ai.SignerInfos, raw.Signatures = ai.SignerInfos[:1], raw.Signatures[:1]
+		}),
+	}
+	for name, bad := range cases {
+		require.NotPanics(t, func() {
+			_, err = signBundleWith(context.Background(), f.txCfg, f.kr, f.chain.Accounts[0].Address, apptest.ChainID, 0, bad)
+			require.ErrorIs(t, err, ErrBundleMalformed, name)
+			_, err = assembleBundle(context.Background(), f.txCfg, apptest.ChainID, f.accountNumbers(), bad, map[string][]byte{f.addr(0): {1}, f.addr(1): {2}})
+			require.Error(t, err, name)
+			_, err = inspectBundle(f.txCfg, bad)
+			require.ErrorIs(t, err, ErrBundleMalformed, name)
+		}, name)
+	}
 }
