@@ -122,11 +122,13 @@ func (s *submitter) offerBatch(ctx context.Context, rec *batchRecord, snap batch
 	return true
 }
 
-// retryableSync: a refusal that a later round may not repeat.
+// retryableSync: a busy leader's refusal, which a later round may not
+// repeat. A leader that does not answer is not waited for: the batch goes
+// alone at once.
 func retryableSync(err error) bool {
 	var ae *APIError
 	if !errors.As(err, &ae) {
-		return true // the leader did not answer
+		return false
 	}
 	return ae.Code == CodeRoundClosed || ae.Code == CodeSlotsFull || ae.Code == CodeNoRound
 }
@@ -237,7 +239,12 @@ func (s *submitter) speculativeHold(ctx context.Context, rec *batchRecord, m *sy
 			return true
 		}
 		if len(msgs) == 0 || msgs[0].Sequence != p.Sequence {
-			if height > m.ExpiryHeight+s.opts.Sync.KeepBlocks {
+			// The exchange does not wait for its callers' batches: it
+			// rebuilds on the chain's inbox at once (a caller that never
+			// lands its batch would hold the exchange's pipeline
+			// otherwise). A destination waits up to KeepBlocks for the
+			// exchange's batch, which may still land alone.
+			if m.Role == syncRoleExchange || height > m.ExpiryHeight+s.opts.Sync.KeepBlocks {
 				s.discardSpeculative(rec, fmt.Sprintf("inbox entry %d never came (round %d expired at %d)", p.Sequence, m.Round, m.ExpiryHeight))
 			}
 			return true
