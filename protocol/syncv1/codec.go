@@ -40,7 +40,7 @@ func (w *encoder) bytes(b []byte) {
 func (w *encoder) str(s string) { w.bytes([]byte(s)) }
 
 // decoder reads the encoding. Its errors are the sentinels of the object
-// being decoded, so that an offer and an abort report their own.
+// being decoded.
 type decoder struct {
 	buf []byte
 	off int

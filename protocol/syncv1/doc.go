@@ -1,6 +1,6 @@
 // Package syncv1 holds the off-chain objects of synchronous cross-rollup
 // calls (docs/spec/sync-calls.md): the operators' signed offers
-// (preconfirmations of a batch), the leader's signed abort, and the native
+// (preconfirmations of a batch) and the native
 // prediction of the inbox entries a bundle's batches route (spec section 4).
 //
 // Nothing here runs in a state transition: the leader and the members of a

@@ -23,14 +23,6 @@ var (
 	// ErrOfferInvalid: a field fails Validate (length, range, order).
 	ErrOfferInvalid = errors.New("syncv1: invalid offer")
 
-	// ErrAbortMalformed, ErrAbortNonCanonical, ErrAbortTooLarge,
-	// ErrAbortVersion and ErrAbortInvalid are the same refusals for an Abort.
-	ErrAbortMalformed    = errors.New("syncv1: malformed abort encoding")
-	ErrAbortNonCanonical = errors.New("syncv1: non-canonical abort encoding")
-	ErrAbortTooLarge     = errors.New("syncv1: abort too large")
-	ErrAbortVersion      = errors.New("syncv1: unknown abort version")
-	ErrAbortInvalid      = errors.New("syncv1: invalid abort")
-
 	// ErrWouldBounce: the chain would bounce a message of the outbox
 	// (spec 4.1); the leader refuses the offer (409 would_bounce).
 	ErrWouldBounce = errors.New("syncv1: message would bounce")
