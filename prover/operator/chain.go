@@ -406,7 +406,13 @@ func (c *CometChain) broadcastMsgs(ctx context.Context, msgs ...sdk.Msg) (string
 	if err != nil {
 		return "", err
 	}
-	res, err := clientCtx.BroadcastTxSync(bz)
+	return c.broadcastSigned(ctx, bz)
+}
+
+// broadcastSigned broadcasts a signed transaction (sync) and returns its
+// hash once the node's CheckTx accepted it; a refusal is a CheckTxError.
+func (c *CometChain) broadcastSigned(ctx context.Context, txBytes []byte) (string, error) {
+	res, err := c.clientCtx.WithCmdContext(ctx).BroadcastTxSync(txBytes)
 	if err != nil {
 		return "", err
 	}

@@ -588,12 +588,5 @@ func (c *CometChain) BroadcastBundle(ctx context.Context, txBytes []byte, sigs m
 	if err != nil {
 		return "", err
 	}
-	res, err := c.clientCtx.WithCmdContext(ctx).BroadcastTxSync(signed)
-	if err != nil {
-		return "", err
-	}
-	if res.Code != 0 {
-		return res.TxHash, &CheckTxError{Code: res.Code, Codespace: res.Codespace, Log: res.RawLog}
-	}
-	return res.TxHash, nil
+	return c.broadcastSigned(ctx, signed)
 }

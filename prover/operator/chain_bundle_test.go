@@ -8,6 +8,12 @@ import (
 	"sync"
 	"testing"
 
+	abci "github.com/cometbft/cometbft/abci/types"
+	cmtbytes "github.com/cometbft/cometbft/libs/bytes"
+	"github.com/cometbft/cometbft/p2p"
+	rpcclient "github.com/cometbft/cometbft/rpc/client"
+	coretypes "github.com/cometbft/cometbft/rpc/core/types"
+	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/stretchr/testify/require"
 
 	sdkmath "cosmossdk.io/math"
@@ -21,6 +27,7 @@ import (
 	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	authsigning "github.com/cosmos/cosmos-sdk/x/auth/signing"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/nativechain/nativechain/app"
@@ -60,7 +67,7 @@ func newBundleFixture(t *testing.T, n int) *bundleFixture {
 func (f *bundleFixture) addr(i int) string { return f.chain.Accounts[i].Address.String() }
 
 func (f *bundleFixture) batch(i int, index uint64) *types.MsgSubmitBatch {
-	return &types.MsgSubmitBatch{Submitter: f.addr(i), RollupId: fmt.Sprintf("r%d", i), BatchIndex: index,
+	return &types.MsgSubmitBatch{Submitter: f.addr(i), RollupId: fmt.Sprintf("rollup-%d", i), BatchIndex: index,
 		NewStateRoot: make([]byte, 32), Data: []byte{byte(i), byte(index)}, Proof: []byte("proof")}
 }
 
@@ -434,4 +441,89 @@ func TestBundle_MalformedAuthInfoIsRefusedWithoutPanic(t *testing.T) {
 			require.ErrorIs(t, err, ErrBundleMalformed, name)
 		}, name)
 	}
+}
+
+// appRPC is a CometBFT RPC client answered by the in-process app: status,
+// ABCI queries (gRPC routes, the tx service's Simulate included) and
+// CheckTx. What it does not implement panics (nil embedded interface).
+type appRPC struct {
+	client.CometRPC
+	chain *apptest.Chain
+}
+
+func (r appRPC) Status(context.Context) (*coretypes.ResultStatus, error) {
+	return &coretypes.ResultStatus{NodeInfo: p2p.DefaultNodeInfo{Network: apptest.ChainID},
+		SyncInfo: coretypes.SyncInfo{LatestBlockHeight: r.chain.App.LastBlockHeight()}}, nil
+}
+
+func (r appRPC) ABCIQueryWithOptions(ctx context.Context, path string, data cmtbytes.HexBytes, opts rpcclient.ABCIQueryOptions) (*coretypes.ResultABCIQuery, error) {
+	res, err := r.chain.App.Query(ctx, &abci.RequestQuery{Path: path, Data: data, Height: opts.Height, Prove: opts.Prove})
+	if err != nil {
+		return nil, err
+	}
+	return &coretypes.ResultABCIQuery{Response: *res}, nil
+}
+
+func (r appRPC) BroadcastTxSync(_ context.Context, tx cmttypes.Tx) (*coretypes.ResultBroadcastTx, error) {
+	res, err := r.chain.App.CheckTx(&abci.RequestCheckTx{Tx: tx, Type: abci.CheckTxType_New})
+	if err != nil {
+		return nil, err
+	}
+	return &coretypes.ResultBroadcastTx{Code: res.Code, Data: res.Data, Log: res.Log, Codespace: res.Codespace, Hash: tx.Hash()}, nil
+}
+
+// withNode points every fixture chain at the app through appRPC.
+func (f *bundleFixture) withNode(t *testing.T) {
+	t.Helper()
+	for i, cc := range f.chains {
+		clientCtx := cc.clientCtx.WithClient(appRPC{chain: f.chain}).WithAccountRetriever(authtypes.AccountRetriever{})
+		if i == 0 {
+			f.chain.App.RegisterTxService(clientCtx)
+		}
+		cc.clientCtx = clientCtx
+		cc.factory = cc.factory.WithAccountRetriever(clientCtx.AccountRetriever)
+	}
+}
+
+// The public methods end to end against the real app: the leader's
+// Simulate runs the batches (refused here: they carry no valid proofs); the
+// members sign with their queried account numbers; the assembled bundle
+// passes CheckTx's signature checks and is refused by the bundle checks
+// after them.
+func TestBundle_PublicMethodsAgainstTheApp(t *testing.T) {
+	f := newBundleFixture(t, 3)
+	f.withNode(t)
+	ctx := context.Background()
+	leader := f.chains[1]
+	batches := []*types.MsgSubmitBatch{f.batch(0, 7), f.batch(1, 3), f.batch(2, 9)}
+	height := uint64(f.chain.App.LastBlockHeight())
+
+	_, _, err := leader.BuildBundle(ctx, batches, f.pubKeys(0, 1, 2), height+5, "sync:r1/4")
+	var refused *CheckTxError
+	require.ErrorAs(t, err, &refused)
+	require.Equal(t, "simulation", refused.Codespace)
+	require.NotContains(t, refused.Log, "signature")
+	require.NotContains(t, refused.Log, "sequence")
+	require.Contains(t, refused.Log, "failed to execute message", "the unsigned bundle passed the ante handler")
+
+	bz, _, err := leader.buildBundle(f.env(100_000), batches, f.pubKeys(0, 1, 2), height+5, "sync:r1/4")
+	require.NoError(t, err)
+	_, err = leader.SimulateBundle(ctx, bz)
+	require.ErrorAs(t, err, &refused)
+	require.Equal(t, "simulation", refused.Codespace)
+
+	sigs := map[string][]byte{}
+	for i, cc := range f.chains {
+		sig, err := cc.SignBundle(ctx, bz)
+		require.NoError(t, err)
+		sigs[f.addr(i)] = sig
+	}
+	_, err = leader.BroadcastBundle(ctx, bz, sigs)
+	require.ErrorAs(t, err, &refused)
+	require.NotEqual(t, "sdk", refused.Codespace, "signatures, keys, sequences and fee passed: %s", refused.Log)
+	require.Contains(t, refused.Log, "unknown rollup")
+
+	sigs[f.addr(0)] = sigs[f.addr(2)]
+	_, err = leader.BroadcastBundle(ctx, bz, sigs)
+	require.ErrorIs(t, err, ErrBundleSignature, "a bad signature is caught before broadcasting")
 }
