@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -25,7 +26,7 @@ import (
 
 // syncTestChain is the fake chain of the leader's rollup ("ex") plus the
 // records of other rollups, with a real secp256k1 key for the leader's
-// offers. It builds no bundles.
+// offers. It builds no bundles; it "signs" any.
 type syncTestChain struct {
 	*fakeChain
 	others map[string]types.Rollup
@@ -55,9 +56,15 @@ var errNoBundles = errors.New("the test chain builds no bundles")
 func (c *syncTestChain) BuildBundle(context.Context, []*types.MsgSubmitBatch, map[string][]byte, uint64, string) ([]byte, uint64, error) {
 	return nil, 0, errNoBundles
 }
-func (c *syncTestChain) InspectBundle([]byte) (BundleInfo, error) { return BundleInfo{}, errNoBundles }
+// InspectBundle reads a bundle "transaction" as the JSON of its
+// BundleInfo (the real decoding is chain_bundle.go's, tested there).
+func (c *syncTestChain) InspectBundle(tx []byte) (BundleInfo, error) {
+	var b BundleInfo
+	err := json.Unmarshal(tx, &b)
+	return b, err
+}
 func (c *syncTestChain) SignBundle(context.Context, []byte) ([]byte, error) {
-	return nil, errNoBundles
+	return []byte("signature"), nil
 }
 func (c *syncTestChain) BroadcastBundle(context.Context, []byte, map[string][]byte) (string, error) {
 	return "", errNoBundles
