@@ -75,6 +75,19 @@ type swapPreflight interface {
 	VerifiedPool(ctx context.Context, dom wallet.ExchangeDomain) (*wallet.ExchangePool, error)
 }
 
+// swapChain is everything 'l2 swap' reads from the chain (and, for a
+// quote, from the exchange operator).
+type swapChain interface {
+	swapPreflight
+	swapChainReader
+}
+
+// newSwapChain is the node behind the command (a variable: the command's
+// tests stand in for the chain).
+var newSwapChain = func(cmd *cobra.Command, exchange *wallet.Client, me payments.PublicKey) swapChain {
+	return &cometSwapChain{cmd: cmd, exchange: exchange, me: me}
+}
+
 // planSwap checks a request against the chain and builds its call; every
 // refusal is one of the ErrSwap errors and happens before signing.
 func planSwap(ctx context.Context, q swapPreflight, r swapRequest) (swapPlan, error) {
@@ -251,11 +264,11 @@ func runL2Swap(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	chain := &cometSwapChain{cmd: cmd}
+	var exCl *wallet.Client
 	if exURL != "" {
-		chain.exchange = wallet.NewClient(exURL)
-		chain.me = me
+		exCl = wallet.NewClient(exURL)
 	}
+	chain := newSwapChain(cmd, exCl, me)
 	var plan swapPlan
 	var req swapRequest
 	p, err := signAndPost(cmd, args[0], func(dom wallet.SigningDomain) (wallet.Draft, error) {
