@@ -222,7 +222,8 @@ and message status) and ends with one of (docs/spec/sync-calls.md 11.1):
 	}
 	addSendFlags(cmd)
 	cmd.Flags().String(flagVia, "", "the exchange rollup that swaps")
-	cmd.Flags().String(flagTo, "", "where the output goes: ROLLUP:ADDRESS (L2 address or key name) or an L1 address")
+	cmd.Flags().String(flagTo, "", "where the output goes: ROLLUP:ADDRESS (L2 address or key name) or an L1 address (bare or :native1...)")
+	cmd.Flags().Lookup(flagWait).Usage = "follow the call on the chain to its outcome (sync, async, refunded, held_on_exchange) or --timeout"
 	cmd.Flags().String(flagMinOut, "", "the least output accepted, e.g. 990uusdc (default: the chain-checked quote less --slippage-bps)")
 	cmd.Flags().Uint32(flagSlippage, defaultSlipBps, "without --min-out: basis points below the chain-checked quote")
 	cmd.Flags().Uint32("fee-bps", exchange.DefaultFeeBps, "the exchange's swap fee in basis points (for the quote only)")

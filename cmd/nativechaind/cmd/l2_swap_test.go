@@ -149,6 +149,15 @@ func swapScenario(hDebit, hSwap, hCredit int64, emit swapBatchEvents) *fakeSwapC
 	return c
 }
 
+// withRefundCredited: payments-a batch 6 (height 103) consumed the refund
+// at sequence 4.
+func (c *fakeSwapChain) withRefundCredited() *fakeSwapChain {
+	c.addEntry("payments-a", 4, 300, true)
+	c.addBatch(rolluptypes.Batch{RollupId: "payments-a", Index: 6, Height: 103, InboxTo: 5}, swapBatchEvents{})
+	c.rollups["payments-a"] = func(r rolluptypes.Rollup) rolluptypes.Rollup { r.NextBatchIndex = 7; return r }(c.rollups["payments-a"])
+	return c
+}
+
 // swapOutput is the exchange batch 3's output of the call to payments-usdc.
 func swapOutput() swapBatchEvents {
 	return swapBatchEvents{Routed: []crtypes.EventMessageRouted{{SourceRollupId: "exchange", SourceBatchIndex: 3, DestRollupId: "payments-usdc",
@@ -193,11 +202,13 @@ func TestSwapTracker_Outcomes(t *testing.T) {
 		{name: "refunded by the exchange", wantOK: 2, op: verified(nil),
 			chain: swapScenario(100, 101, 0, swapBatchEvents{Routed: []crtypes.EventMessageRouted{{SourceRollupId: "exchange", SourceBatchIndex: 3,
 				DestRollupId: "payments-a", DestInboxSequence: 4, L2Sender: hex.EncodeToString(swapMe), L2Recipient: hex.EncodeToString(swapMe),
-				Amount: "1000unat", PayloadBytes: exchangev1.CallBytes}}}),
+				Amount: "1000unat", PayloadBytes: exchangev1.CallBytes}}}).withRefundCredited(),
 			check: func(t *testing.T, r SwapResult) {
 				require.Equal(t, SwapRefunded, r.Outcome)
 				require.Equal(t, uint64(4), *r.RefundSequence)
 				require.Nil(t, r.DestSequence)
+				require.Equal(t, uint64(6), *r.CreditBatch, "the source batch that credited the refund")
+				require.Equal(t, int64(103), r.CreditHeight)
 			}},
 		{name: "refunded: the chain bounced the call at the source", wantOK: 2, op: verified(nil),
 			chain: func() *fakeSwapChain {
@@ -218,6 +229,8 @@ func TestSwapTracker_Outcomes(t *testing.T) {
 				require.Equal(t, SwapHeldOnExchange, r.Outcome)
 				require.Equal(t, "1990uusdc", r.AmountOut)
 				require.Equal(t, uint64(12), *r.RefundSequence)
+				require.Nil(t, r.CreditBatch, "the exchange has not consumed the bounce yet")
+				require.Contains(t, r.Where, "exchange's inbox (sequence 12)")
 			}},
 		{name: "withdrawal to L1 paid in the block of the swap", op: verified(nil),
 			chain: swapScenario(100, 100, 0, swapBatchEvents{Withdrawals: []crtypes.EventWithdrawal{{RollupId: "exchange", BatchIndex: 3,
@@ -260,7 +273,7 @@ func TestSwapTracker_Outcomes(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 			defer cancel()
-			r := swapTracker{chain: tc.chain, op: tc.op, every: time.Millisecond}.follow(ctx, SwapResult{TxID: "t1"}, w)
+			r := swapTracker{chain: tc.chain, op: tc.op, every: time.Millisecond}.follow(ctx, SwapResult{TxID: "t1", AmountIn: "1000unat"}, w)
 			tc.check(t, r)
 			require.Equal(t, tc.wantOK, r.ExitCode)
 			// The JSON the devnet script parses round-trips.
@@ -329,12 +342,19 @@ func TestSwapPlan_PayloadEqualsSwapCall(t *testing.T) {
 	}{
 		{"to a payments rollup", "payments-usdc:erin", "payments-usdc", erin.Private.Public.Address(), "payments-usdc:erin"},
 		{"to L1", l1.String(), "", l1, l1.String()},
+		{"to L1 after an empty rollup", ":" + l1.String(), "", l1, ":" + l1.String()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := planSwap(context.Background(), newFakeSwapChain(), swapRequest{ChainID: "nativechain-1", SourceRollup: "payments-a",
 				SourceDenom: "unat", Amount: big.NewInt(1000), Exchange: "exchange", DestRollup: tc.dest, Recipient: tc.recipient,
 				MinOut: big.NewInt(990), MinOutDenom: "uusdc"})
 			require.NoError(t, err)
+			if tc.dest == "" { // the command's parse of --to (an L2 key needs the key directory)
+				rollup, recipient, err := parseCallRecipient(nil, tc.to)
+				require.NoError(t, err)
+				require.Equal(t, "", rollup)
+				require.Equal(t, []byte(l1), recipient)
+			}
 			want, err := exchangev1.NewSwapCall("uusdc", big.NewInt(990), tc.dest, tc.recipient).Encode()
 			require.NoError(t, err)
 			require.Equal(t, want, p.Payload)

@@ -52,6 +52,8 @@ type SwapResult struct {
 	SwapHeight int64   `json:"swap_height,omitempty"`
 	// The output's entry in the destination's inbox and the batch that
 	// consumed it (a withdrawal to L1: paid at SwapHeight, no sequence).
+	// Refunded or held_on_exchange: the batch that consumed the refund
+	// (source) or the bounce (exchange), once it did.
 	DestSequence *uint64 `json:"dest_sequence,omitempty"`
 	CreditBatch  *uint64 `json:"credit_batch,omitempty"`
 	CreditHeight int64   `json:"credit_height,omitempty"`
@@ -179,13 +181,13 @@ func (t swapTracker) follow(ctx context.Context, res SwapResult, w swapWatch) Sw
 			return false, err
 		}
 		for _, e := range ev.Routed {
-			if e.DestRollupId == w.Exchange && e.L2Sender == me && e.L2Recipient == me && e.PayloadBytes == exchangev1.CallBytes {
+			if e.DestRollupId == w.Exchange && e.L2Sender == me && e.L2Recipient == me && e.PayloadBytes == exchangev1.CallBytes && e.Amount == res.AmountIn {
 				seq = e.DestInboxSequence
 				return true, nil
 			}
 		}
 		for i, e := range ev.Bounced {
-			if e.DestRollupId == w.Exchange {
+			if e.DestRollupId == w.Exchange && e.Amount == res.AmountIn {
 				refund = &ev.Bounced[i]
 				return true, nil
 			}
@@ -198,7 +200,7 @@ func (t swapTracker) follow(ctx context.Context, res SwapResult, w swapWatch) Sw
 	if refund != nil {
 		res.Outcome, res.ExitCode, res.Reason = SwapRefunded, 2, "the chain bounced the call: "+refund.Reason
 		res.RefundSequence = u64(refund.RefundInboxSequence)
-		return res
+		return t.settle(ctx, res, w.Source, refund.RefundInboxSequence)
 	}
 	res.ExchangeSequence = u64(seq)
 
@@ -222,7 +224,13 @@ func (t swapTracker) follow(ctx context.Context, res SwapResult, w swapWatch) Sw
 	if err != nil || !done {
 		return pending(fmt.Sprintf("the exchange consumed the call in batch %d at height %d; what it emitted for it was not read", swap.Index, swap.Height), err)
 	}
-	if res.Outcome != "" {
+	switch res.Outcome {
+	case SwapRefunded:
+		return t.settle(ctx, res, w.Source, *res.RefundSequence)
+	case SwapHeldOnExchange:
+		return t.settle(ctx, res, w.Exchange, *res.RefundSequence)
+	case "":
+	default:
 		return res
 	}
 	if out == nil { // a withdrawal to L1, paid in the block of the swap
@@ -250,7 +258,7 @@ func (t swapTracker) exchangeOutcome(ev swapBatchEvents, w swapWatch, me string,
 			*out, res.AmountOut = &ev.Routed[i], e.Amount
 			*done = true
 			return true
-		case e.DestRollupId == w.Source && e.L2Recipient == me && e.PayloadBytes == exchangev1.CallBytes:
+		case e.DestRollupId == w.Source && e.L2Recipient == me && e.PayloadBytes == exchangev1.CallBytes && e.Amount == res.AmountIn:
 			res.Outcome, res.ExitCode, res.RefundSequence = SwapRefunded, 2, u64(e.DestInboxSequence)
 			res.Reason = "the exchange refused the swap (min-out, destination or its choice); the input goes back to " + w.Source
 			*done = true
@@ -285,6 +293,21 @@ func (t swapTracker) exchangeOutcome(ev swapBatchEvents, w swapWatch, me string,
 		}
 	}
 	return false
+}
+
+// settle follows a refund (or a bounced output) to the batch of rollup
+// that consumes its inbox entry seq: CreditBatch and CreditHeight say where
+// the value came to rest. The outcome stands if ctx ends first; Where
+// then says where the value waits.
+func (t swapTracker) settle(ctx context.Context, res SwapResult, rollup string, seq uint64) SwapResult {
+	b, err := t.consumed(ctx, rollup, seq, &res)
+	if err != nil {
+		res.Where = fmt.Sprintf("in %s's inbox (sequence %d), to be consumed by height %d (its inbox deadline)", rollup, seq, res.DeadlineHeight)
+		return res
+	}
+	res.DeadlineHeight = 0
+	res.CreditBatch, res.CreditHeight = u64(b.Index), b.Height
+	return res
 }
 
 // credited ends a swap whose output landed at height h.
