@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -361,6 +362,9 @@ func (t swapTracker) consumed(ctx context.Context, rollup string, seq uint64, re
 		}
 		for i := 0; k > 1 && i < maxBack; i++ {
 			prev, err := t.chain.Batch(ctx, rollup, k-1)
+			if err != nil && strings.Contains(err.Error(), "batch_history_keep") {
+				break // pruned (ErrBatchPruned): k is the earliest record left
+			}
 			if err != nil {
 				return false, err
 			}
