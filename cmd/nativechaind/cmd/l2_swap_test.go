@@ -481,3 +481,39 @@ func TestL2Swap_RefusalsAndExitCodes(t *testing.T) {
 	require.ErrorAs(t, err, &coded)
 	require.Equal(t, 2, coded.ExitCode())
 }
+
+// The text output says what the spec's table says for each outcome.
+func TestL2Swap_PrintsEachOutcome(t *testing.T) {
+	for _, tc := range []struct {
+		res  SwapResult
+		want []string
+	}{
+		{SwapResult{Outcome: SwapSync, Dest: "payments-usdc", Recipient: "bb", AmountOut: "1990uusdc", DebitBatch: u64(5), DebitHeight: 100, CreditHeight: 100},
+			[]string{"debit, swap and credit at height 100: 1990uusdc out to payments-usdc:bb", "payments-a batch 5 at height 100"}},
+		{SwapResult{Outcome: SwapAsync, Dest: "payments-usdc", Recipient: "bb", AmountOut: "1990uusdc", DebitHeight: 100, CreditHeight: 104, ExtraBlocks: 4, Reason: "leader_timeout"},
+			[]string{"credited at height 104 (4 blocks after the debit at 100)", "reason    leader_timeout"}},
+		{SwapResult{Outcome: SwapRefunded, ExitCode: 2, AmountIn: "1000unat", Reason: "the exchange refused the swap"},
+			[]string{"1000unat is credited back on payments-a"}},
+		{SwapResult{Outcome: SwapHeldOnExchange, ExitCode: 2, AmountOut: "1990uusdc", Reason: "the output bounced: frozen"},
+			[]string{"1990uusdc is on your account on the exchange rollup exchange"}},
+		{SwapResult{Outcome: SwapPending, ExitCode: 1, Where: "in the exchange's inbox (exchange, sequence 7), to be consumed by height 250"},
+			[]string{"pending   in the exchange's inbox (exchange, sequence 7)"}},
+		{SwapResult{Outcome: SwapRejected, ExitCode: 1, Reason: "insufficient_balance: no"}, []string{"rejected  the operator refused the send: insufficient_balance"}},
+	} {
+		tc.res.Source, tc.res.Exchange = "payments-a", "exchange"
+		var out strings.Builder
+		cmd := &cobra.Command{}
+		cmd.SetOut(&out)
+		err := printSwapResult(cmd, "text", tc.res)
+		for _, w := range tc.want {
+			require.Contains(t, out.String(), w)
+		}
+		if tc.res.ExitCode == 0 {
+			require.NoError(t, err)
+			continue
+		}
+		var coded interface{ ExitCode() int }
+		require.ErrorAs(t, err, &coded)
+		require.Equal(t, tc.res.ExitCode, coded.ExitCode(), tc.res.Outcome)
+	}
+}
