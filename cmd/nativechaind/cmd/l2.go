@@ -59,7 +59,7 @@ See docs/user-guide.md.`,
 	cmd.PersistentFlags().String(flagL2Home, "", "directory of L2 key files (default <home>/l2keys)")
 	cmd.PersistentFlags().String(flags.FlagKeyringBackend, "", "L1 keyring backend (default: client.toml); \"test\" also means the L2 test passphrase")
 	cmd.AddCommand(l2KeysCmd(), l2BalanceCmd(), l2TransferCmd(), l2WithdrawCmd(), l2SendCmd(), l2TxCmd())
-	cmd.AddCommand(l2ExitProofCmd(), l2ExchangeCmd(), l2SwapCallCmd())
+	cmd.AddCommand(l2ExitProofCmd(), l2ExchangeCmd(), l2SwapCallCmd(), l2SwapCmd())
 	cmd.AddCommand(l2ForceWithdrawCmd(), l2ForceTransferCmd(), l2ForceSendCmd())
 	silenceUsage(cmd)
 	return cmd
@@ -306,49 +306,24 @@ func addSendFlags(cmd *cobra.Command) {
 	cmd.Flags().BoolP(flags.FlagSkipConfirmation, "y", false, "sign without asking (what is signed is still printed to stderr)")
 }
 
+// posted is a signed payments transaction the operator accepted.
+type posted struct {
+	cl  *wallet.Client
+	dom wallet.SigningDomain
+	tx  payments.WireTx
+	res operator.SubmitResult
+}
+
 // signAndSubmit prepares d for the key named from, shows what will be
 // signed, signs, submits it and optionally waits for finality. The signing
 // domain comes from the chain and the command line; the operator must
 // serve it.
 func signAndSubmit(cmd *cobra.Command, from string, d func(dom wallet.SigningDomain) (wallet.Draft, error)) error {
-	k, err := loadL2Key(cmd, from)
+	p, err := signAndPost(cmd, from, d)
 	if err != nil {
 		return err
 	}
-	cl := operatorClient(cmd)
-	ctx, cancel := context.WithTimeout(cmd.Context(), 15*time.Second)
-	defer cancel()
-	dom, err := signingDomain(ctx, cmd)
-	if err != nil {
-		return err
-	}
-	draft, err := d(dom)
-	if err != nil {
-		return err
-	}
-	feeStr, _ := cmd.Flags().GetString(flagFee)
-	if draft.Fee, err = parseL2Amount(feeStr, dom.Denom); err != nil {
-		return fmt.Errorf("--fee: %w", err)
-	}
-	u, err := cl.Prepare(ctx, k.Private.Public, dom, draft)
-	var ae *operator.APIError
-	if errors.As(err, &ae) && ae.Code == operator.CodeUnknownAccount {
-		return fmt.Errorf("%w (the sender has no account on rollup %s until a deposit to it is built into a batch)", err, dom.RollupID)
-	}
-	if err != nil {
-		return err
-	}
-	if err := confirmSigning(cmd, u.Summary()); err != nil {
-		return err
-	}
-	w, err := u.Sign(k.Private)
-	if err != nil {
-		return err
-	}
-	res, err := cl.Submit(ctx, w)
-	if err != nil {
-		return err
-	}
+	cl, dom, w, res := p.cl, p.dom, p.tx, p.res
 	out := cmd.OutOrStdout()
 	asJSON, _ := cmd.Flags().GetBool(flagJSON)
 	if wait, _ := cmd.Flags().GetBool(flagWait); !wait {
@@ -373,6 +348,50 @@ func signAndSubmit(cmd *cobra.Command, from string, d func(dom wallet.SigningDom
 	}
 	fmt.Fprintf(out, "final     %s %s%s from account %d, in batch %d verified on L1\ntx        %s\n", w.Kind, w.Amount, dom.Denom, w.From, final.Batch, res.ID)
 	return nil
+}
+
+// signAndPost is signAndSubmit up to the operator's answer: the domain,
+// the draft d, the summary shown, the signature and POST /v1/tx.
+func signAndPost(cmd *cobra.Command, from string, d func(dom wallet.SigningDomain) (wallet.Draft, error)) (*posted, error) {
+	k, err := loadL2Key(cmd, from)
+	if err != nil {
+		return nil, err
+	}
+	cl := operatorClient(cmd)
+	ctx, cancel := context.WithTimeout(cmd.Context(), 15*time.Second)
+	defer cancel()
+	dom, err := signingDomain(ctx, cmd)
+	if err != nil {
+		return nil, err
+	}
+	draft, err := d(dom)
+	if err != nil {
+		return nil, err
+	}
+	feeStr, _ := cmd.Flags().GetString(flagFee)
+	if draft.Fee, err = parseL2Amount(feeStr, dom.Denom); err != nil {
+		return nil, fmt.Errorf("--fee: %w", err)
+	}
+	u, err := cl.Prepare(ctx, k.Private.Public, dom, draft)
+	var ae *operator.APIError
+	if errors.As(err, &ae) && ae.Code == operator.CodeUnknownAccount {
+		return nil, fmt.Errorf("%w (the sender has no account on rollup %s until a deposit to it is built into a batch)", err, dom.RollupID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := confirmSigning(cmd, u.Summary()); err != nil {
+		return nil, err
+	}
+	w, err := u.Sign(k.Private)
+	if err != nil {
+		return nil, err
+	}
+	res, err := cl.Submit(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	return &posted{cl: cl, dom: dom, tx: w, res: res}, nil
 }
 
 func l2TransferCmd() *cobra.Command {

@@ -71,15 +71,23 @@ for 'tx crossrollup send-message ROLLUP FILE --amount ...'.`,
 	}
 	cmd.Flags().String(flagOutDenom, "", "the denom to swap into (the pool's other denom)")
 	cmd.Flags().String(flagMinOut, "", "the least output accepted; below it the value is refunded")
-	cmd.Flags().String(flagTo, "", "where the output goes: ROLLUP:ADDRESS (L2 address or key name on ROLLUP) or an L1 address")
+	cmd.Flags().String(flagTo, "", "where the output goes: ROLLUP:ADDRESS (L2 address or key name on ROLLUP) or an L1 address (bare or :native1...)")
 	cmd.Flags().String(flagOut, "", "write the raw payload bytes to this file instead of printing hex")
 	return cmd
 }
 
-// parseCallRecipient reads ROLLUP:ADDRESS (an L2 address or key name) or a
-// bare L1 bech32 address (empty rollup: a withdrawal).
+// parseCallRecipient reads ROLLUP:ADDRESS (an L2 address or key name) or an
+// L1 bech32 address, bare or after an empty rollup (":native1...": a
+// withdrawal).
 func parseCallRecipient(cmd *cobra.Command, to string) (string, []byte, error) {
 	rollup, addr, found := strings.Cut(to, ":")
+	if found && rollup == "" {
+		a, err := sdk.AccAddressFromBech32(addr)
+		if err != nil {
+			return "", nil, fmt.Errorf("%w: --%s %q: an empty rollup id means a withdrawal to an L1 address: %v", ErrExchangeArgs, flagTo, to, err)
+		}
+		return "", a, nil
+	}
 	if !found {
 		a, err := sdk.AccAddressFromBech32(to)
 		if err != nil {
@@ -87,7 +95,7 @@ func parseCallRecipient(cmd *cobra.Command, to string) (string, []byte, error) {
 		}
 		return "", a, nil
 	}
-	if rollup == "" || len(rollup) > exchangev1.CallMaxRollup {
+	if len(rollup) > exchangev1.CallMaxRollup {
 		return "", nil, fmt.Errorf("%w: --%s %q: the rollup id must have 1..%d bytes", ErrExchangeArgs, flagTo, to, exchangev1.CallMaxRollup)
 	}
 	pk, err := resolveL2(cmd, addr)
