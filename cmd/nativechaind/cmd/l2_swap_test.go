@@ -165,7 +165,7 @@ func swapOutput() swapBatchEvents {
 }
 
 func verified(sync *swapSyncStatus) fakeSwapOperator {
-	return fakeSwapOperator{st: swapTxStatus{TxStatus: operator.TxStatus{ID: "t1", Status: "verified", Batch: 5}, Sync: sync}}
+	return fakeSwapOperator{st: swapTxStatus{ID: "t1", Status: "verified", Batch: 5, Sync: sync}}
 }
 
 func TestSwapTracker_Outcomes(t *testing.T) {
@@ -254,13 +254,13 @@ func TestSwapTracker_Outcomes(t *testing.T) {
 				require.Nil(t, r.SwapBatch)
 			}},
 		{name: "pending at the timeout: still at the operator", wantOK: 1, chain: newFakeSwapChain(),
-			op: fakeSwapOperator{st: swapTxStatus{TxStatus: operator.TxStatus{ID: "t1", Status: "proven", Batch: 5}}},
+			op: fakeSwapOperator{st: swapTxStatus{ID: "t1", Status: "proven", Batch: 5}},
 			check: func(t *testing.T, r SwapResult) {
 				require.Equal(t, SwapPending, r.Outcome)
 				require.Contains(t, r.Where, `status "proven"`)
 			}},
 		{name: "rejected by the operator", wantOK: 1, chain: newFakeSwapChain(),
-			op: fakeSwapOperator{st: swapTxStatus{TxStatus: operator.TxStatus{ID: "t1", Status: "rejected", Reason: "insufficient balance"}}},
+			op: fakeSwapOperator{st: swapTxStatus{ID: "t1", Status: "rejected", Reason: "insufficient balance"}},
 			check: func(t *testing.T, r SwapResult) {
 				require.Equal(t, SwapRejected, r.Outcome)
 				require.Equal(t, "insufficient balance", r.Reason)

@@ -73,23 +73,11 @@ type SwapResult struct {
 }
 
 // swapSyncStatus is the optional "sync" object of the caller operator's
-// GET /v1/tx/{id} (sync-calls.md 8.1); never required.
-type swapSyncStatus struct {
-	State            string  `json:"state,omitempty"`
-	Round            uint64  `json:"round,omitempty"`
-	Leader           string  `json:"leader,omitempty"`
-	ExpiryHeight     int64   `json:"expiry_height,omitempty"`
-	BundleTx         string  `json:"bundle_tx,omitempty"`
-	Reason           string  `json:"reason,omitempty"`
-	ExchangeSequence *uint64 `json:"exchange_sequence,omitempty"`
-	Height           int64   `json:"height,omitempty"`
-}
+// GET /v1/tx/{id} (docs/operator-api.md).
+type swapSyncStatus = operator.SyncTxStatus
 
-// swapTxStatus is GET /v1/tx/{id} with the optional sync object.
-type swapTxStatus struct {
-	operator.TxStatus
-	Sync *swapSyncStatus `json:"sync,omitempty"`
-}
+// swapTxStatus is GET /v1/tx/{id}.
+type swapTxStatus = operator.TxStatus
 
 // swapBatchEvents are the bridge's events of one verified batch (those
 // whose source is the batch).
