@@ -404,6 +404,7 @@ run_demo() {
 
   [[ -n ${ROLLUP_KIND[$ROLLUP_C]:-} ]] && demo_second_denom
   [[ -n ${ROLLUP_KIND[$ROLLUP_X]:-} ]] && demo_exchange
+  [[ -n ${ROLLUP_KIND[$ROLLUP_X]:-} && -n ${ROLLUP_KIND[$ROLLUP_C]:-} ]] && demo_sync
 
   step "bridge: escrow equals the rollups' ledgers (q crossrollup invariant)"
   ncd q crossrollup invariant -o json | tr -d ' \n' | grep -q '"holds":true' || die "bridge invariant broken: $(ncd q crossrollup invariant)"
@@ -506,6 +507,37 @@ demo_exchange() {
   expect "$(escrow_amount "$ROLLUP_X" "$DENOM")" $((1000000 + in)) "$ROLLUP_X's $DENOM escrow"
   expect "$(escrow_amount "$ROLLUP_X" "$D")" $((2000000 - out)) "$ROLLUP_X's $D escrow"
   show_exchange
+}
+
+# demo_sync: one synchronous cross-rollup swap (docs/spec/sync-calls.md):
+# alice signs one send of DENOM on ROLLUP_A to the exchange, with a swap
+# call whose output goes to her on ROLLUP_C. The three operators compose
+# one bundle: her debit, the swap and the credit land at one height. The
+# output is checked against the pool rule on the reserves read before.
+demo_sync() {
+  local A X D=$SECOND_DENOM in=1000 fee=1 fee_bps=30 out rb rq ts rb0 rq0 a0 c0 json outcome hd hs hc
+  A=$(op_url "$ROLLUP_A")
+  X=$(op_url "$ROLLUP_X")
+  a0=$(l2_balance alice "$ROLLUP_A")
+  c0=$(l2_balance alice "$ROLLUP_C")
+  read -r rb0 rq0 ts <<<"$(ex_pool)"
+  out=$(((in * (10000 - fee_bps) * rq0) / (rb0 * 10000 + in * (10000 - fee_bps))))
+  step "12. synchronous swap: alice sends ${in}$DENOM on $ROLLUP_A through $ROLLUP_X onto $ROLLUP_C; the pool rule gives $out$D (l2 swap alice ${in}$DENOM --via $ROLLUP_X --to $ROLLUP_C:alice --min-out $out$D --wait)"
+  json=$(ncd l2 swap alice ${in}$DENOM --via "$ROLLUP_X" --to "$ROLLUP_C:alice" --min-out "$out$D" --fee $fee --wait --timeout 3m -y \
+    --rollup-id "$ROLLUP_A" --operator "$A" --exchange-operator "$X" --output json) || die "l2 swap failed: $json"
+  json=$(tr -d ' \n' <<<"$json")
+  outcome=$(grep -o '"outcome":"[a-z_]*"' <<<"$json" | head -1 | cut -d'"' -f4)
+  hd=$(grep -o '"debit_height":[0-9]*' <<<"$json" | grep -o '[0-9]*$')
+  hs=$(grep -o '"swap_height":[0-9]*' <<<"$json" | grep -o '[0-9]*$')
+  hc=$(grep -o '"credit_height":[0-9]*' <<<"$json" | grep -o '[0-9]*$')
+  printf '  outcome %s: debit at height %s, swap at %s, credit at %s\n' "$outcome" "$hd" "$hs" "$hc"
+  expect "$outcome" sync "the swap's outcome (operator logs: $OPS_DIR/*/operator.log)"
+  expect "$hs $hc" "$hd $hd" "the heights of the swap and the credit (the debit's is $hd)"
+  wait_l2 alice "$ROLLUP_A" $((a0 - in - fee))
+  wait_l2 alice "$ROLLUP_C" $((c0 + out))
+  read -r rb rq ts <<<"$(ex_pool)"
+  expect "$rb $rq" "$((rb0 + in)) $((rq0 - out))" "the pool after the synchronous swap"
+  show
 }
 
 rollup_summary() {

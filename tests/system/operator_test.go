@@ -70,7 +70,7 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 		"5. second denom", "refused (rollups/34)", "denom not held by the rollup", "6. L2 transfer on payments-usdc",
 		"7. withdrawal in uusdc", "8. exchange: deposits", "9. exchange: alice adds liquidity",
 		"10. exchange: bob swaps 10000unat for uusdc; the pool rule on reserves 1000000/2000000 gives 19743uusdc",
-		"11. exchange: bob withdraws", "demo complete"} {
+		"11. exchange: bob withdraws", "12. synchronous swap", "outcome sync", "demo complete"} {
 		require.Contains(t, out, want)
 	}
 	urlA, urlB, urlC := "http://127.0.0.1:"+itoa(p[4]), "http://127.0.0.1:"+itoa(p[5]), "http://127.0.0.1:"+itoa(p[6])
@@ -105,10 +105,10 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	alice := loadL2Key(t, home, "alice")
 	bob := loadL2Key(t, home, "bob")
 	a, b, c := wallet.NewClient(urlA), wallet.NewClient(urlB), wallet.NewClient(urlC)
-	requireL2(t, a, alice, "649980", 2)
+	requireL2(t, a, alice, "648979", 3) // and the synchronous swap: 1000 and its 1 fee
 	requireL2(t, a, bob, "260000", 0)
 	requireL2(t, b, bob, "59999", 1)    // 100000 - 40000 withdrawn - 1 fee
-	requireL2(t, c, alice, "299990", 1) // 500000 - 200000 - 10 fee
+	requireL2(t, c, alice, "301942", 1) // 500000 - 200000 - 10 fee + 1952 from the synchronous swap
 	requireL2(t, c, bob, "159999", 1)   // 10000 + 200000 - 50000 withdrawn - 1 fee
 	stC, err := c.Status(t.Context())
 	require.NoError(t, err)
@@ -117,7 +117,7 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	rollupC := compact(MustRun(t, bin, "query", "rollups", "rollup", "payments-usdc", "--home", home, "-o", "json").Stdout)
 	require.Contains(t, rollupC, `"denom":"uusdc"`, "payments-usdc's exit layout holds uusdc")
 	escrowC := compact(MustRun(t, bin, "query", "crossrollup", "escrow", "payments-usdc", "--home", home, "-o", "json").Stdout)
-	require.Contains(t, escrowC, `"amount":"459989"`, "510000 in, 50000 out, 11 of fees")
+	require.Contains(t, escrowC, `"amount":"461941"`, "510000 in, 50000 out, 11 of fees, 1952 from the exchange")
 	require.NotContains(t, escrowC, "unat", "no unat escrowed for payments-usdc")
 
 	// The exchange: alice holds all the shares, bob swapped 10000unat for
@@ -131,13 +131,13 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	bx, err := x.ExchangeAccount(t.Context(), bob.Public)
 	require.NoError(t, err)
 	require.Equal(t, wallet.ExchangeBalances{Base: "0", Quote: "0", Shares: "0", Nonce: 2}, bx.Verified)
-	require.Equal(t, &wallet.ExchangePool{ReserveBase: "1010000", ReserveQuote: "1980257", TotalShares: "1000000"}, bx.Pool)
+	require.Equal(t, &wallet.ExchangePool{ReserveBase: "1011000", ReserveQuote: "1978305", TotalShares: "1000000"}, bx.Pool)
 	rollupX := compact(MustRun(t, bin, "query", "rollups", "rollup", "exchange", "--home", home, "-o", "json").Stdout)
 	require.Contains(t, rollupX, `"name":"exchange-v1"`, "the exchange's exit layout")
 	require.Contains(t, rollupX, `"quote_denom":"uusdc"`, "the exchange's exit layout holds uusdc too")
 	escrowX := compact(MustRun(t, bin, "query", "crossrollup", "escrow", "exchange", "--home", home, "-o", "json").Stdout)
-	require.Contains(t, escrowX, `"denom":"unat","amount":"1010000"`, "1000000 + 10000 in")
-	require.Contains(t, escrowX, `"denom":"uusdc","amount":"1980257"`, "2000000 in, 19743 out")
+	require.Contains(t, escrowX, `"denom":"unat","amount":"1011000"`, "1000000 + 10000 + 1000 in")
+	require.Contains(t, escrowX, `"denom":"uusdc","amount":"1978305"`, "2000000 in, 19743 and 1952 out")
 
 	// The dashboard reads all three operators and lists all three rollups.
 	dash := "http://127.0.0.1:" + itoa(p[7])
@@ -181,20 +181,20 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 		tx.Sign(signer, domain, "unat")
 		return payments.ToWire(tx)
 	}
-	badSig := transfer(bob, 5, 2)
+	badSig := transfer(bob, 5, 3)
 	requireRefused(t, urlA, badSig, http.StatusBadRequest, operator.CodeBadSignature)
-	good := transfer(alice, 5, 2)
+	good := transfer(alice, 5, 3)
 	res, err := a.Submit(t.Context(), good)
 	require.NoError(t, err)
 	requireRefused(t, urlA, good, http.StatusConflict, operator.CodeBadNonce)
-	requireRefused(t, urlA, transfer(alice, 10_000_000, 3), http.StatusBadRequest, operator.CodeInsufficientBalance)
+	requireRefused(t, urlA, transfer(alice, 10_000_000, 4), http.StatusBadRequest, operator.CodeInsufficientBalance)
 	waitFinal(t, a, res.ID)
-	requireL2(t, a, alice, "649974", 3) // 5 and the 1 fee
+	requireL2(t, a, alice, "648973", 4) // 5 and the 1 fee
 
 	// ACT 3: six transfers, then SIGKILL the operator while their batches
 	// are being built, proven or submitted, and start it again.
 	var ids []string
-	for n := uint32(3); n < 9; n++ {
+	for n := uint32(4); n < 10; n++ {
 		r, err := a.Submit(t.Context(), transfer(alice, 1, n))
 		require.NoError(t, err)
 		ids = append(ids, r.ID)
@@ -226,7 +226,7 @@ func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	for _, id := range ids {
 		waitFinal(t, a, id)
 	}
-	requireL2(t, a, alice, "649962", 9) // six of 1, each with the 1 fee
+	requireL2(t, a, alice, "648961", 10) // six of 1, each with the 1 fee
 	requireL2(t, a, bob, "260011", 0)
 	st, err = a.Status(t.Context())
 	require.NoError(t, err)
