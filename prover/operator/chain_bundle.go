@@ -61,6 +61,14 @@ type BundleInfo struct {
 	Fee           sdk.Coins
 	// OtherMsgs counts the messages besides the one bundle.
 	OtherMsgs int
+	// FeeGranter is the fee granter ("" none): a granter other than the
+	// payer would pay from an allowance (x/feegrant), a member's perhaps.
+	FeeGranter string
+	// Unordered: the transaction uses no sequence (replay protection by
+	// timeout timestamp instead).
+	Unordered bool
+	// Extensions counts the body's extension options, critical or not.
+	Extensions int
 }
 
 // SignArbitrary signs msg with the submitter's keyring key (secp256k1; the
@@ -288,6 +296,18 @@ func inspectBundle(txCfg client.TxConfig, txBytes []byte) (BundleInfo, error) {
 	info.Memo = tx.GetMemo()
 	info.GasLimit = tx.GetGas()
 	info.Fee = tx.GetFee()
+	if g, ok := tx.(interface{ FeeGranter() []byte }); ok && len(g.FeeGranter()) > 0 {
+		info.FeeGranter = sdk.AccAddress(g.FeeGranter()).String()
+	}
+	if u, ok := tx.(interface{ GetUnordered() bool }); ok {
+		info.Unordered = u.GetUnordered()
+	}
+	if e, ok := tx.(interface {
+		GetExtensionOptions() []*codectypes.Any
+		GetNonCriticalExtensionOptions() []*codectypes.Any
+	}); ok {
+		info.Extensions = len(e.GetExtensionOptions()) + len(e.GetNonCriticalExtensionOptions())
+	}
 	return info, nil
 }
 

@@ -527,3 +527,35 @@ func TestBundle_PublicMethodsAgainstTheApp(t *testing.T) {
 	_, err = leader.BroadcastBundle(ctx, bz, sigs)
 	require.ErrorIs(t, err, ErrBundleSignature, "a bad signature is caught before broadcasting")
 }
+
+// A leader may build a bundle that a member's own allowance pays for (a
+// fee granter) or that uses no sequence (unordered): InspectBundle reports
+// both, and a member refuses to sign (checkBundle).
+func TestBundle_GranterAndUnorderedAreSeenAndRefused(t *testing.T) {
+	f := newBundleFixture(t, 2)
+	leader := f.chains[1]
+	u := unsignedBundle{Batches: []*types.MsgSubmitBatch{f.batch(0, 1), f.batch(1, 1)}, PubKeys: f.pubKeys(0, 1),
+		Sequences: map[string]uint64{f.addr(0): 0, f.addr(1): 0}, FeePayer: leader.Submitter(), GasLimit: 200_000,
+		Fee: sdk.NewCoins(sdk.NewCoin(app.BondDenom, sdkmath.NewInt(200))), TimeoutHeight: 100}
+	bz, err := buildUnsignedBundle(f.txCfg, u)
+	require.NoError(t, err)
+	for name, change := range map[string]func(client.TxBuilder){
+		"a fee granter": func(b client.TxBuilder) { b.SetFeeGranter(f.chain.Accounts[0].Address) },
+		"unordered":     func(b client.TxBuilder) { b.SetUnordered(true) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			tx, err := f.txCfg.TxDecoder()(bz)
+			require.NoError(t, err)
+			b, err := f.txCfg.WrapTxBuilder(tx)
+			require.NoError(t, err)
+			change(b)
+			changed, err := f.txCfg.TxEncoder()(b.GetTx())
+			require.NoError(t, err)
+			info, err := inspectBundle(f.txCfg, changed)
+			require.NoError(t, err)
+			require.True(t, info.FeeGranter != "" || info.Unordered, "%+v", info)
+			mark := &syncMark{Leader: info.FeePayer, ExpiryHeight: 100}
+			require.ErrorIs(t, checkBundle(info, u.Batches[0], mark, f.addr(0)), errBundleRefused)
+		})
+	}
+}

@@ -179,6 +179,9 @@ func checkBundle(info BundleInfo, own *types.MsgSubmitBatch, m *syncMark, self s
 	if info.FeePayer != m.Leader {
 		return fmt.Errorf("%w: the fee payer is %s, not the leader %s", errBundleRefused, info.FeePayer, m.Leader)
 	}
+	if info.FeeGranter != "" || info.Unordered || info.Extensions != 0 {
+		return fmt.Errorf("%w: a fee granter (%q), an unordered transaction or extension options", errBundleRefused, info.FeeGranter)
+	}
 	if info.TimeoutHeight == 0 || info.TimeoutHeight > uint64(m.ExpiryHeight) {
 		return fmt.Errorf("%w: timeout height %d, the round expires at %d", errBundleRefused, info.TimeoutHeight, m.ExpiryHeight)
 	}

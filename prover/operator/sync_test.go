@@ -56,6 +56,7 @@ var errNoBundles = errors.New("the test chain builds no bundles")
 func (c *syncTestChain) BuildBundle(context.Context, []*types.MsgSubmitBatch, map[string][]byte, uint64, string) ([]byte, uint64, error) {
 	return nil, 0, errNoBundles
 }
+
 // InspectBundle reads a bundle "transaction" as the JSON of its
 // BundleInfo (the real decoding is chain_bundle.go's, tested there).
 func (c *syncTestChain) InspectBundle(tx []byte) (BundleInfo, error) {
@@ -286,6 +287,9 @@ func TestCheckBundle_WhatAMemberSigns(t *testing.T) {
 	for name, f := range map[string]func(*BundleInfo){
 		"another message beside the bundle": func(b *BundleInfo) { b.OtherMsgs = 1 },
 		"paid by the member":                func(b *BundleInfo) { b.FeePayer = "dave" },
+		"a fee granter":                     func(b *BundleInfo) { b.FeeGranter = "dave" },
+		"unordered":                         func(b *BundleInfo) { b.Unordered = true },
+		"extension options":                 func(b *BundleInfo) { b.Extensions = 1 },
 		"no timeout":                        func(b *BundleInfo) { b.TimeoutHeight = 0 },
 		"a timeout past the round":          func(b *BundleInfo) { b.TimeoutHeight = 21 },
 		"its batch changed":                 func(b *BundleInfo) { b.Batches[2] = &altered },
