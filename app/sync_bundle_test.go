@@ -657,13 +657,21 @@ func TestSyncBundle_MiddleBatchFails_ProofsSurviveFallback(t *testing.T) {
 	f.deliverSigned(t, solo[syncDest], r.d)
 	f.requireSwapLanded(t, s) // the same outcome as the bundle's
 
-	// F6, the discard rule's premise: a second round is built and proven,
-	// then an unpredicted L1 deposit into the exchange lands before it.
+	// F2 and F6, the discard rule's premise: a second round is built and
+	// proven, then an unpredicted L1 deposit into the exchange lands before
+	// it, in the bundle's own block: the bundle fails whole.
 	s = f.ledgers(t)
 	r2 := f.round(t, false)
-	res = c.NextBlock(c.SignTx(c.admin, &crossrolluptypes.MsgDeposit{Sender: c.admin.Address.String(), RollupId: syncExchange,
-		L2Recipient: f.lp.Public.Address(), Amount: sdk.NewInt64Coin(app.BondDenom, 500)}))
+	callerBefore := rollupPosition(c.rollup(t, syncCaller))
+	res = c.NextBlock(
+		c.SignTx(c.admin, &crossrolluptypes.MsgDeposit{Sender: c.admin.Address.String(), RollupId: syncExchange,
+			L2Recipient: f.lp.Public.Address(), Amount: sdk.NewInt64Coin(app.BondDenom, 500)}),
+		c.SignTx(c.operator, &crossrolluptypes.MsgSubmitBundle{Batches: []*rollupstypes.MsgSubmitBatch{r2.k, r2.e}}))
 	requireTxOK(t, res.TxResults[0])
+	requireTxFailedWith(t, res.TxResults[1], verifier.ErrProofInvalid)
+	require.Equal(t, callerBefore, rollupPosition(c.rollup(t, syncCaller)), "k rolled back with the bundle")
+	f.requireLedgersMovedWithL1(t, s, map[string]map[string]int64{syncExchange: {app.BondDenom: 500}},
+		map[string]int64{app.BondDenom: 500})
 	taken, err := c.App.RollupsKeeper.GetInboxMessage(c.Context(), syncExchange, r2.exTail[0].Sequence)
 	require.NoError(t, err)
 	require.Equal(t, uint32(protocol.InboxKindDeposit), taken.Kind, "the predicted position is taken by another entry")
