@@ -571,6 +571,10 @@ func TestSyncBundle_SwapLandsInOneBlock(t *testing.T) {
 	requireTxOK(t, res.TxResults[0])
 	require.True(t, hasEvent(res.TxResults[0], "nativechain.crossrollup.v1.EventBundleApplied"))
 	require.False(t, hasEvent(res.TxResults[0], "nativechain.crossrollup.v1.EventMessageBounced"))
+	// docs/PERFORMANCE.md, "Synchronous calls": the bundle's gas (one
+	// signer here) against the same three batches as three transactions
+	// (TestSyncBundle_MiddleBatchFails_ProofsSurviveFallback's SYNCGAS line).
+	t.Logf("SYNCGAS bundle gas_used=%d bytes=%d", res.TxResults[0].GasUsed, len(c.SignTx(c.operator, &crossrolluptypes.MsgSubmitBundle{Batches: []*rollupstypes.MsgSubmitBatch{r.k, r.e, r.d}})))
 	height := c.App.LastBlockHeight()
 	for _, m := range []*rollupstypes.MsgSubmitBatch{r.k, r.e, r.d} {
 		rec := c.rollup(t, m.RollupId)
@@ -638,12 +642,12 @@ func TestSyncBundle_MiddleBatchFails_ProofsSurviveFallback(t *testing.T) {
 		"the check state carries k's routed call")
 
 	// k alone: the call lands at the predicted position
-	f.deliverSigned(t, solo[syncCaller], r.k)
+	gasK := f.deliverSigned(t, solo[syncCaller], r.k).GasUsed
 	f.requireInboxAsPredicted(t, r.pred, syncExchange, r.exTail)
 	f.requireLedgersMoved(t, s, map[string]map[string]int64{
 		syncCaller: {app.BondDenom: -syncValue}, syncExchange: {app.BondDenom: syncValue}})
 	// the original e alone, its proof unchanged
-	f.deliverSigned(t, solo[syncExchange], r.e)
+	gasE := f.deliverSigned(t, solo[syncExchange], r.e).GasUsed
 	f.requireInboxAsPredicted(t, r.pred, syncDest, r.destTail)
 	f.requireLedgersMoved(t, s, map[string]map[string]int64{
 		syncCaller: {app.BondDenom: -syncValue}, syncExchange: {app.BondDenom: syncValue, usdc: -syncOut}, syncDest: {usdc: syncOut}})
@@ -654,8 +658,10 @@ func TestSyncBundle_MiddleBatchFails_ProofsSurviveFallback(t *testing.T) {
 	require.Equal(t, r0.InboxConsumed+1, r0.InboxSize)
 	f.requireConserved(t, 0, 0)
 	// then d alone
-	f.deliverSigned(t, solo[syncDest], r.d)
+	gasD := f.deliverSigned(t, solo[syncDest], r.d).GasUsed
 	f.requireSwapLanded(t, s) // the same outcome as the bundle's
+	t.Logf("SYNCGAS solo k=%d e=%d d=%d sum=%d bytes=%d", gasK, gasE, gasD, gasK+gasE+gasD,
+		len(solo[syncCaller])+len(solo[syncExchange])+len(solo[syncDest]))
 
 	// F2 and F6, the discard rule's premise: a second round is built and
 	// proven, then an unpredicted L1 deposit into the exchange lands before
