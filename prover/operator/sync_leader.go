@@ -244,9 +244,15 @@ func (l *syncLeader) admitDestination(r *leaderRound, co *checkedOffer) (SyncOff
 }
 
 // predict runs the bridge's routing of the batches natively from the
-// chain's inboxes now: callers, then extra (the exchange's batch).
+// chain's inboxes now: callers, then extra (the exchange's batch). The
+// facts cover the peers too: the round's predictor later applies the
+// exchange batch's outbox, whose outputs go to destinations no caller
+// names (a rollup missing from the facts reads as "would bounce").
 func (l *syncLeader) predict(ctx context.Context, batches []*checkedOffer) (*syncv1.Predictor, error) {
 	ids := map[string]bool{l.o.opts.RollupID: true}
+	for id := range l.so.Peers {
+		ids[id] = true
+	}
 	for _, b := range batches {
 		ids[b.offer.RollupID] = true
 		for _, e := range b.outbox {

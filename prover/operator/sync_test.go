@@ -239,6 +239,28 @@ func TestSyncLeader_RefusesWhatWouldBounce(t *testing.T) {
 	require.Equal(t, CodeOfferMismatch, codeOf(err), "%v", err)
 }
 
+// The round's predictor knows the leader's peers: the exchange batch's
+// outputs go to a destination no caller names, and the predictor must not
+// read it as unknown (a bounce), or the round plans without destinations
+// (found by tests/system/sync_call_test.go: the credit landed 5 blocks
+// after the bundle instead of in it).
+func TestSyncLeader_PredictorKnowsThePeers(t *testing.T) {
+	op, chain, _ := newLeader(t)
+	chain.fakeChain.mu.Lock()
+	chain.others["dest"] = types.Rollup{Id: "dest", Status: types.ROLLUP_STATUS_ACTIVE, InboxSize: 3,
+		InboxAccumulator: protocol.StateRootBytes(protocol.InboxAccumulatorGenesis())}
+	chain.fakeChain.mu.Unlock()
+	op.leader.so.Peers["dest"] = SyncPeer{URL: "http://127.0.0.1:1"}
+	p, err := op.leader.predict(context.Background(), nil)
+	require.NoError(t, err)
+	out := []protocol.OutboxEntry{{Kind: protocol.OutboxKindCrossRollupMessage, Sender: bytes.Repeat([]byte{0xaa}, 64),
+		Recipient: bytes.Repeat([]byte{0xbb}, 64), DestRollupID: "dest", Denom: "uusdc", Amount: protocol.NewUint128(5)}}
+	require.NoError(t, p.Apply("ex", out), "an output to a peer is routed, not bounced")
+	tail := p.Tail("dest")
+	require.Len(t, tail, 1)
+	require.Equal(t, uint64(3), tail[0].Sequence)
+}
+
 func TestCheckBundle_WhatAMemberSigns(t *testing.T) {
 	own := &types.MsgSubmitBatch{RollupId: "usdc", BatchIndex: 3, Submitter: "dave", Proof: []byte("p")}
 	up1 := &types.MsgSubmitBatch{RollupId: "pay", BatchIndex: 9, Submitter: "carol", Proof: []byte("q")}
