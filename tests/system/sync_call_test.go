@@ -33,7 +33,9 @@ import (
 // the bundle's middle batch fails, the leader withholds, the caller's
 // preconfirmation lies; every time the caller's batch goes alone and the
 // output is still credited exactly once. Last, a replayed preconfirmation
-// is refused and changes nothing.
+// is refused and changes nothing. It logs the heights of each swap (sent,
+// debit, swap, credit) for docs/PERFORMANCE.md; SYSTEM_KEEP_LOGS=DIR copies
+// the three operators' logs there.
 func TestSyncCall_ThreeOperators(t *testing.T) {
 	// ARRANGE: devnet.sh with rollups and its demo, detached, on ports of its own.
 	bin := Binary(t)
@@ -52,14 +54,14 @@ func TestSyncCall_ThreeOperators(t *testing.T) {
 		"DEVNET_SYNC_ROUND_BLOCKS=60",
 	}
 	t.Cleanup(func() {
-		if t.Failed() {
-			if keep := os.Getenv("SYSTEM_KEEP_LOGS"); keep != "" { // a directory for the whole logs
-				for _, id := range []string{"payments-a", "payments-usdc", "exchange"} {
-					if raw, err := os.ReadFile(filepath.Join(home, "operators", id, "operator.log")); err == nil && os.MkdirAll(keep, 0o755) == nil {
-						_ = os.WriteFile(filepath.Join(keep, id+".log"), raw, 0o644)
-					}
+		if keep := os.Getenv("SYSTEM_KEEP_LOGS"); keep != "" { // a directory for the whole logs
+			for _, id := range []string{"payments-a", "payments-usdc", "exchange"} {
+				if raw, err := os.ReadFile(filepath.Join(home, "operators", id, "operator.log")); err == nil && os.MkdirAll(keep, 0o755) == nil {
+					_ = os.WriteFile(filepath.Join(keep, id+".log"), raw, 0o644)
 				}
 			}
+		}
+		if t.Failed() {
 			for _, id := range []string{"payments-a", "payments-b", "payments-usdc", "exchange"} {
 				if raw, err := os.ReadFile(filepath.Join(home, "operators", id, "operator.log")); err == nil {
 					lines := strings.Split(string(raw), "\n")
@@ -80,8 +82,8 @@ func TestSyncCall_ThreeOperators(t *testing.T) {
 		alice: loadL2Key(t, home, "alice")}
 	var summary []string
 	note := func(name string, s swapResult) {
-		summary = append(summary, fmt.Sprintf("%-32s sync=%-7s debit %d (payments-a/%d), swap %d (exchange/%d), credit %d (payments-usdc/%d): %d blocks send→credit; out %d; load %s",
-			name, s.status.Sync.State, s.debit, s.debitBatch, s.swap, s.swapBatch, s.credit, s.creditBatch, s.credit-s.debit, s.out, loadavg()))
+		summary = append(summary, fmt.Sprintf("%-28s sync=%-7s sent %d, debit %d (payments-a/%d), swap %d (exchange/%d), credit %d (payments-usdc/%d): debit→credit %d blocks, sent→credit %d blocks (%s); out %d; load %s",
+			name, s.status.Sync.State, s.sent, s.debit, s.debitBatch, s.swap, s.swapBatch, s.credit, s.creditBatch, s.credit-s.debit, s.credit-s.sent, s.wall, s.out, loadavg()))
 	}
 
 	var replay []byte // the offer payments-a signed in the first scenario
@@ -143,8 +145,12 @@ func TestSyncCall_ThreeOperators(t *testing.T) {
 		require.Equal(t, "solo", s.status.Sync.State, "%+v", *s.status.Sync)
 		require.Contains(t, s.status.Sync.Reason, "aborted", "the caller went alone because the round was aborted")
 		require.NotZero(t, s.status.Sync.Round, "the caller's batch was offered into a round first")
-		require.Contains(t, r.logOf("exchange"), "does not simulate", "the leader's bundle failed simulation")
+		require.Contains(t, r.logSinceRestart("exchange"), "does not simulate", "the leader's bundle failed simulation")
 		require.Empty(t, s.status.Sync.BundleTx)
+		// The intent carried the corrupted exchange batch: the destination
+		// refused it (its offer's proof hash is not the batch's), so the
+		// output took the ordinary path.
+		require.Contains(t, r.logSinceRestart("exchange"), "sync intent refused")
 		note("2 middle batch fails", s)
 		r.restart("exchange", "")
 	})
@@ -167,7 +173,7 @@ func TestSyncCall_ThreeOperators(t *testing.T) {
 		s := r.swap(10_000)
 		require.Equal(t, "solo", s.status.Sync.State, "%+v", *s.status.Sync)
 		require.Contains(t, s.status.Sync.Reason, operator.CodeOfferMismatch, "the leader refused the lying offer")
-		require.Contains(t, r.logOf("payments-a"), operator.CodeOfferMismatch)
+		require.Contains(t, r.logSinceRestart("payments-a"), operator.CodeOfferMismatch)
 		note("4 preconfirmation mismatch", s)
 		r.restart("payments-a", "")
 	})
@@ -216,8 +222,9 @@ type syncRig struct {
 type swapResult struct {
 	status                             operator.TxStatus
 	out                                int64
-	debit, swap, credit                int64 // heights
+	sent, debit, swap, credit          int64 // heights: the send accepted, the batches
 	debitBatch, swapBatch, creditBatch uint64
+	wall                               time.Duration // from the send to the credit seen on the chain
 }
 
 // swap sends `in` unat from alice on payments-a to the exchange with a
@@ -251,6 +258,7 @@ func (r *syncRig) swap(in int64) swapResult {
 		"--payload", payload, "--rollup-id", "payments-a", "--operator", r.urls["payments-a"], "--json", "-y", "--home", r.home)
 	var res operator.SubmitResult
 	require.NoError(t, json.Unmarshal([]byte(sent.Stdout), &res), sent.Stdout)
+	sentAt, sentHeight := time.Now(), r.height()
 
 	// The caller's status until its batch is verified, every sync state logged.
 	var st operator.TxStatus
@@ -273,7 +281,7 @@ func (r *syncRig) swap(in int64) swapResult {
 	require.NotNil(t, st.Sync, "the swap call's batch is a caller batch")
 
 	// ASSERT: debit, swap and credit on the chain.
-	s := swapResult{status: st, out: out, debitBatch: st.Batch}
+	s := swapResult{status: st, out: out, debitBatch: st.Batch, sent: sentHeight}
 	s.debit = r.batch("payments-a", st.Batch).Height
 	mx := r.message("exchange", seqX)
 	require.Equal(t, "payments-a", mx.Message.SourceRollupID)
@@ -288,8 +296,9 @@ func (r *syncRig) swap(in int64) swapResult {
 	require.Equal(t, strconv.FormatInt(out, 10), mc.Message.Amount, "the output is the pool rule's")
 	require.Equal(t, strconv.FormatInt(s.swap, 10), mc.Message.Height, "the output left with the swap")
 	s.creditBatch, s.credit = r.consumer("payments-usdc", seqC, rc.NextBatchIndex)
-	t.Logf("swap %d unat → %d uusdc: debit at %d (payments-a/%d), swap at %d (exchange/%d), credit at %d (payments-usdc/%d): %d blocks send→credit; sync %+v; load %s",
-		in, out, s.debit, s.debitBatch, s.swap, s.swapBatch, s.credit, s.creditBatch, s.credit-s.debit, *st.Sync, loadavg())
+	s.wall = time.Since(sentAt).Round(100 * time.Millisecond)
+	t.Logf("swap %d unat → %d uusdc: sent at %d, debit at %d (payments-a/%d), swap at %d (exchange/%d), credit at %d (payments-usdc/%d): %d blocks send→credit; sync %+v; load %s",
+		in, out, s.sent, s.debit, s.debitBatch, s.swap, s.swapBatch, s.credit, s.creditBatch, s.credit-s.debit, *st.Sync, loadavg())
 	require.Equal(t, int64(1), int64(r.rollup("exchange").InboxSize-seqX), "one entry into the exchange: nothing duplicated")
 	require.Equal(t, int64(1), int64(r.rollup("payments-usdc").InboxSize-seqC), "one output to payments-usdc: nothing duplicated")
 
@@ -356,6 +365,12 @@ func (r *syncRig) restart(id, fault string) {
 	}, 2*time.Minute, 300*time.Millisecond, "operator %s did not come back", id)
 	r.idle()
 	t.Logf("operator %s restarted (pid %d, fault %q)", id, cmd.Process.Pid, fault)
+}
+
+// logSinceRestart is id's log since the test last restarted it.
+func (r *syncRig) logSinceRestart(id string) string {
+	l := r.logOf(id)
+	return l[max(0, strings.LastIndex(l, "---- test: restart")):]
 }
 
 func (r *syncRig) logOf(id string) string {
