@@ -83,7 +83,7 @@ type SyncConfig struct {
 	// Peers: rollup id → the operator API URL of the rollups this one
 	// composes with and whether it leads.
 	Peers map[string]SyncPeerConfig `json:"peers"`
-	// RoundBlocks, OfferWindow ("3s"), KeepBlocks, MaxCallers,
+	// RoundBlocks, OfferWindow ("1s"), KeepBlocks, MaxCallers,
 	// ProbationRounds: SyncOptions; absent: the defaults.
 	RoundBlocks     int64  `json:"round_blocks,omitempty"`
 	OfferWindow     string `json:"offer_window,omitempty"`

@@ -82,7 +82,7 @@ func (o SyncOptions) withDefaults() SyncOptions {
 		o.RoundBlocks = 10
 	}
 	if o.OfferWindow <= 0 {
-		o.OfferWindow = 3 * time.Second
+		o.OfferWindow = time.Second
 	}
 	if o.KeepBlocks <= 0 {
 		o.KeepBlocks = 20
