@@ -373,18 +373,20 @@ func (l *syncLeader) close(ctx context.Context, r *leaderRound) error {
 // sendIntents waits for the exchange batch's proof, then sends each
 // destination the round's batches so far.
 func (l *syncLeader) sendIntents(ctx context.Context, r *leaderRound, height int64) error {
-	rec, snap, ok := l.o.store.snapshot(r.exchangeIdx)
+	_, snap, ok := l.o.store.snapshot(r.exchangeIdx)
 	if !ok {
 		return fmt.Errorf("the round's exchange batch %d is gone", r.exchangeIdx)
 	}
 	if snap.Status != BatchProven {
 		return nil
 	}
-	msg := l.o.submitter.msgFor(snap)
 	if l.so.Fault == SyncFaultCorruptProof {
-		msg.Proof = append([]byte(nil), msg.Proof...)
-		msg.Proof[len(msg.Proof)/2] ^= 0xff // misbehave: the bundle's middle batch fails (system tests)
+		// Misbehave (system tests): the bundle's middle batch carries a
+		// proof that does not verify, announced as such in its offer.
+		snap.Proof = append([]byte(nil), snap.Proof...)
+		snap.Proof[len(snap.Proof)/2] ^= 0xff
 	}
+	msg := l.o.submitter.msgFor(snap)
 	req, err := l.o.signOffer(l.o.offerFor(snap, syncv1.RoleExchange, l.self, r.id, r.expiry), msg)
 	if err != nil {
 		return err
@@ -394,22 +396,31 @@ func (l *syncLeader) sendIntents(ctx context.Context, r *leaderRound, height int
 		return err
 	}
 	l.o.submitter.signed.add(snap.Index, req)
-	l.mu.Lock()
 	ex := &checkedOffer{req: req, msg: msg, outbox: outbox}
 	ex.offer, _ = syncv1.DecodeOffer(req.Offer)
-	upstream := make([]SyncOfferRequest, 0, len(r.callers)+1)
-	for _, c := range r.callers {
+	l.mu.Lock()
+	callers := append([]*checkedOffer(nil), r.callers...)
+	l.mu.Unlock()
+	// The destinations' entries, predicted afresh from the chain with
+	// every rollup the exchange's outputs name (the destinations predict
+	// the same way when they take the intent).
+	p, perr := l.predict(ctx, append(callers, ex))
+	l.mu.Lock()
+	upstream := make([]SyncOfferRequest, 0, len(callers)+1)
+	for _, c := range callers {
 		upstream = append(upstream, c.req)
 	}
 	upstream = append(upstream, req)
 	var dests []string
-	if err := r.predictor.Apply(l.o.opts.RollupID, outbox); err != nil {
+	if perr != nil {
 		// An output would bounce (its destination froze or paused since
 		// the call was made): the bundle goes without destinations, and
 		// the chain returns that output to the exchange (the user's key
-		// there is credited). The prediction stays as it was.
-		l.o.log.Warn("sync: an exchange output would bounce; no destination batches this round", "round", r.id, "err", err)
+		// there is credited).
+		l.o.log.Warn("sync: an exchange output would bounce; no destination batches this round", "round", r.id, "err", perr)
 		outbox = nil
+	} else {
+		r.predictor = p
 	}
 	seen := map[string]bool{}
 	for _, e := range outbox {
@@ -424,7 +435,6 @@ func (l *syncLeader) sendIntents(ctx context.Context, r *leaderRound, height int
 	r.exchange, r.destWanted, r.state, r.intentsSent = ex, dests, roundIntents, time.Now()
 	intent := SyncIntent{Round: r.id, ExpiryHeight: r.expiry, Leader: l.self, LeaderRollup: l.o.opts.RollupID, Upstream: upstream}
 	l.mu.Unlock()
-	_ = rec
 	for _, d := range dests {
 		var ans SyncIntentAnswer
 		if err := peerPost(ctx, l.so.Client, l.so.Peers[d].URL+"/v1/sync/intents", intent, &ans); err != nil {

@@ -147,10 +147,9 @@ func TestSyncCall_ThreeOperators(t *testing.T) {
 		require.NotZero(t, s.status.Sync.Round, "the caller's batch was offered into a round first")
 		require.Contains(t, r.logSinceRestart("exchange"), "does not simulate", "the leader's bundle failed simulation")
 		require.Empty(t, s.status.Sync.BundleTx)
-		// The intent carried the corrupted exchange batch: the destination
-		// refused it (its offer's proof hash is not the batch's), so the
-		// output took the ordinary path.
-		require.Contains(t, r.logSinceRestart("exchange"), "sync intent refused")
+		// The destination built on the exchange's (bad) batch, and the
+		// simulation of the whole bundle refused it: nothing was signed.
+		require.Contains(t, r.logSinceRestart("exchange"), "sync intent taken")
 		note("2 middle batch fails", s)
 		r.restart("exchange", "")
 	})
