@@ -73,6 +73,8 @@ func TestSyncCall_ThreeOperators(t *testing.T) {
 	})
 	out := RunScript(t, 9*time.Minute, env, "devnet.sh")
 	require.Contains(t, out, "demo complete")
+	require.Contains(t, out, "12. synchronous swap", "the demo's synchronous swap ran")
+	require.Contains(t, out, "outcome sync", "and landed in one bundle (the script checks the three heights)")
 
 	r := &syncRig{t: t, bin: bin, home: home, api: "http://127.0.0.1:" + itoa(p[3]),
 		urls: map[string]string{
