@@ -102,6 +102,9 @@ func (l *syncLeader) info() (SyncRoundInfo, error) {
 	height := l.o.follower.chainView().height
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if r := l.round; r.live() && r.state == roundOpen && len(r.callers) == 0 && r.expiry-height < l.so.RoundBlocks/2 {
+		r.state, r.reason = roundAborted, "no offers" // stale and empty: open a fresh one below
+	}
 	if l.round.live() {
 		if l.round.state != roundOpen {
 			return SyncRoundInfo{}, apiErr(CodeRoundClosed, "round %d is past taking offers (%s); the next opens when it ends", l.round.id, l.round.state)

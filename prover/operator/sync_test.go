@@ -306,3 +306,18 @@ func TestCheckBundle_WhatAMemberSigns(t *testing.T) {
 		})
 	}
 }
+
+// A round nobody offered into does not keep its old expiry: a caller that
+// comes late gets a fresh round with its full life.
+func TestSyncLeader_EmptyStaleRoundIsRenewed(t *testing.T) {
+	op, _, _ := newLeader(t)
+	first, err := op.leader.info()
+	require.NoError(t, err)
+	op.follower.mu.Lock()
+	op.follower.height = first.ExpiryHeight - 2
+	op.follower.mu.Unlock()
+	again, err := op.leader.info()
+	require.NoError(t, err)
+	require.Greater(t, again.Round, first.Round)
+	require.Equal(t, first.ExpiryHeight-2+op.opts.Sync.RoundBlocks, again.ExpiryHeight)
+}
