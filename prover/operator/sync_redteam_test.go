@@ -1,0 +1,146 @@
+package operator
+
+import (
+	"context"
+	"testing"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nativechain/nativechain/protocol/syncv1"
+	"github.com/nativechain/nativechain/x/rollups/types"
+)
+
+// Red-team tests of issue 19 (synchronous calls), docs/notes/i19-redteam.md.
+// Each test states the property the code should have; the ones that fail
+// now are open findings (R8-n) for the authors to fix.
+
+// R8-1: a caller takes the leader's address from the unauthenticated
+// GET /v1/sync/round answer and checkBundle only compares the fee payer
+// with that address. A leader that names the caller itself as "leader"
+// gets a bundle paid by the caller signed, with a fee of its choosing
+// (checkBundle bounds neither the fee nor the gas).
+func TestRedteam_R8_1_CheckBundleRefusesABundlePaidByTheMember(t *testing.T) {
+	own := &types.MsgSubmitBatch{RollupId: "pay", BatchIndex: 4, Submitter: "carol", Proof: []byte("p")}
+	ex := &types.MsgSubmitBatch{RollupId: "ex", BatchIndex: 2, Submitter: "erin", Proof: []byte("r")}
+	// The leader said "the leader is carol" in its round info.
+	mark := &syncMark{Role: syncRoleCaller, Leader: "carol", ExpiryHeight: 20}
+	info := BundleInfo{Batches: []*types.MsgSubmitBatch{own, ex}, FeePayer: "carol", TimeoutHeight: 20,
+		GasLimit: 1 << 40, Fee: sdk.NewCoins(sdk.NewInt64Coin("unat", 1_000_000_000_000))}
+	require.ErrorIs(t, checkBundle(info, own, mark, "carol"), errBundleRefused,
+		"a member must never sign a bundle whose fee it pays (the leader pays, section 5)")
+}
+
+// R8-1, end to end on the caller's pipeline: the scripted leader names the
+// caller as leader and asks it to sign a bundle that the caller pays.
+func TestRedteam_R8_1_CallerSignsABundleItPaysWhenTheLeaderNamesIt(t *testing.T) {
+	r, l, tx := newCallerRun(t, func(l *scriptedLeader) {
+		l.leader = l.chain.fakeChain.submitter.String() // the caller's own address
+		l.state, l.expiry = roundSigning, 60
+		l.bundle = func(m *types.MsgSubmitBatch) BundleInfo {
+			return BundleInfo{Batches: []*types.MsgSubmitBatch{m}, FeePayer: m.Submitter, TimeoutHeight: 60,
+				GasLimit: 1 << 40, Fee: sdk.NewCoins(sdk.NewInt64Coin("unat", 1_000_000_000_000))}
+		}
+	})
+	id := submitWire(t, r, tx)
+	finalSync(t, r, id)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	require.Zero(t, l.signed, "the caller signed a bundle whose whole fee it pays")
+}
+
+// R8-2: POST /v1/sync/rounds/{r}/signatures is unauthenticated and the
+// leader stores whatever it is sent, replacing a signature it holds. One
+// anonymous request per round (even for the leader's own signature) makes
+// BroadcastBundle's verification fail and the round abort.
+func TestRedteam_R8_2_AnonymousSignatureDoesNotReplaceAGoodOne(t *testing.T) {
+	op, _, c := newLeader(t)
+	l := op.leader
+	good := []byte("the leader's own valid signature")
+	l.mu.Lock()
+	l.round = &leaderRound{id: 9, expiry: 15, state: roundSigning, tx: []byte("tx"),
+		signers: []string{l.self, c.addr()}, sigs: map[string][]byte{l.self: good}}
+	l.mu.Unlock()
+	err := l.signature(9, SyncSignature{Signer: l.self, Signature: []byte("junk from anyone")})
+	l.mu.Lock()
+	got := l.round.sigs[l.self]
+	l.mu.Unlock()
+	require.Equal(t, good, got, "an unverified signature replaced the leader's own (err=%v)", err)
+	require.Error(t, l.signature(9, SyncSignature{Signer: c.addr(), Signature: []byte("junk")}),
+		"a signature that does not verify over the round's bundle must be refused")
+}
+
+// R8-3: probation is "the rollup may offer again from round r.id +
+// probation_rounds", but round ids are block heights
+// (lastRound = max(lastRound+1, height)): a round that expires without the
+// caller's signature ends at r.id + round_blocks, so with the defaults
+// (10 and 10) the next round's id is already past the probation. A caller
+// that offers and never signs spoils every round (and holds the
+// exchange's builder, syncHold, for each whole round).
+func TestRedteam_R8_3_ProbationOutlastsTheRound(t *testing.T) {
+	op, chain, c := newLeader(t)
+	l := op.leader
+	ctx := context.Background()
+	info, err := l.info()
+	require.NoError(t, err)
+	msg, o := c.batch(t, "ex", 1000, 1)
+	o.Leader, o.Round, o.ExpiryHeight = info.Leader, info.Round, info.ExpiryHeight
+	_, err = l.offer(ctx, signedOffer(t, c.key, o, msg))
+	require.NoError(t, err)
+
+	// The round reaches signing; the caller never signs; it expires.
+	l.mu.Lock()
+	r := l.round
+	r.state, r.signers, r.sigs[l.self] = roundSigning, []string{c.addr(), l.self}, []byte("sig")
+	l.abortLocked(r, "expired")
+	until := l.probation["pay"]
+	l.mu.Unlock()
+	require.Equal(t, info.Round+l.so.ProbationRounds, until)
+
+	// The caller lands that batch alone and builds its next one.
+	chain.fakeChain.mu.Lock()
+	pay := chain.others["pay"]
+	pay.NextBatchIndex, pay.StateRoot = pay.NextBatchIndex+1, msg.NewStateRoot
+	chain.others["pay"] = pay
+	chain.fakeChain.mu.Unlock()
+	c.rec = pay
+	op.follower.mu.Lock()
+	op.follower.height = info.ExpiryHeight + 1
+	op.follower.mu.Unlock()
+
+	info2, err := l.info()
+	require.NoError(t, err)
+	msg2, o2 := c.batch(t, "ex", 1000, 2)
+	o2.Leader, o2.Round, o2.ExpiryHeight = info2.Leader, info2.Round, info2.ExpiryHeight
+	_, err = l.offer(ctx, signedOffer(t, c.key, o2, msg2))
+	require.Equal(t, CodeProbation, codeOf(err),
+		"round %d: the rollup that did not sign round %d is admitted again at once (probation until %d, %d rounds asked)",
+		info2.Round, info.Round, until, l.so.ProbationRounds)
+}
+
+// R8-4: every equivocating offer appends both offers (each request up to
+// 4 MiB, with a batch whose proof the leader never checks) to an unbounded
+// evidence list, before the probation check. Any operator of any
+// registered rollup with one admitted offer grows the leader's memory
+// without bound, at no chain cost.
+func TestRedteam_R8_4_EvidenceIsBounded(t *testing.T) {
+	op, _, c := newLeader(t)
+	l := op.leader
+	ctx := context.Background()
+	info, err := l.info()
+	require.NoError(t, err)
+	inRound := func(o syncv1.Offer) syncv1.Offer {
+		o.Leader, o.Round, o.ExpiryHeight = info.Leader, info.Round, info.ExpiryHeight
+		return o
+	}
+	msg, o := c.batch(t, "ex", 1000, 1)
+	_, err = l.offer(ctx, signedOffer(t, c.key, inRound(o), msg))
+	require.NoError(t, err)
+	for i := 0; i < 50; i++ {
+		m, of := c.batch(t, "ex", uint64(2000+i), 2)
+		_, err := l.offer(ctx, signedOffer(t, c.key, inRound(of), m))
+		require.Equal(t, CodeEquivocation, codeOf(err))
+	}
+	require.LessOrEqual(t, len(l.evidenceList()), 1,
+		"one key's equivocation on one batch slot is kept %d times", len(l.evidenceList()))
+}
