@@ -3,6 +3,7 @@ package operator
 import (
 	"context"
 	"testing"
+	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/stretchr/testify/require"
@@ -143,4 +144,52 @@ func TestRedteam_R8_4_EvidenceIsBounded(t *testing.T) {
 	}
 	require.LessOrEqual(t, len(l.evidenceList()), 1,
 		"one key's equivocation on one batch slot is kept %d times", len(l.evidenceList()))
+}
+
+// R8-6: the round's expiry height comes from the leader (GET
+// /v1/sync/round for a caller, the intent for a destination) and nothing
+// bounds it. A leader that answers expiry_height = 2^40 and keeps the
+// round "proving" holds the caller's batch (the head of its submission
+// order) for ever: the caller's pipeline stops, its inbox passes its
+// deadline and the chain freezes the caller's rollup and slashes its bond.
+// G2/G4 promise "at the latest at expiry_height + 1"; the caller should
+// refuse a round longer than its own round_blocks.
+func TestRedteam_R8_6_LeaderChosenExpiryDoesNotHoldTheCallerForEver(t *testing.T) {
+	r, l, tx := newCallerRun(t, func(l *scriptedLeader) {
+		l.state, l.expiry = roundProving, 1<<40 // never closes
+	})
+	id := submitWire(t, r, tx)
+	var st TxStatus
+	ok := assertEventually(func() bool {
+		var err error
+		st, err = r.op.TxStatus(id)
+		return err == nil && st.Status == "verified"
+	}, 8*time.Second)
+	l.mu.Lock()
+	offered := len(l.offered)
+	l.mu.Unlock()
+	require.True(t, ok, "the send is held by a round expiring at height 2^40 (status %q, offered %d, sync %+v)", st.Status, offered, st.Sync)
+}
+
+// R8-6, destination side: an intent whose expiry is far in the future is
+// taken (takeIntent checks only expiry > height+1), and the destination's
+// batch then waits for the leader until that height.
+func TestRedteam_R8_6_DestinationRefusesAnIntentExpiringFarAway(t *testing.T) {
+	op, _, _ := newLeader(t) // "ex"'s operator stands in for a destination: it only needs a leading peer
+	op.opts.Sync.Peers["lead"] = SyncPeer{URL: "http://127.0.0.1:1", Leads: true}
+	in := SyncIntent{Round: 1, ExpiryHeight: 1 << 40, Leader: "x", LeaderRollup: "lead"}
+	_, err := op.takeIntent(context.Background(), in)
+	require.Error(t, err)
+	require.NotContains(t, err.Error(), "upstream batches", "an intent expiring at height 2^40 passes the expiry check")
+}
+
+func assertEventually(cond func() bool, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return true
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return cond()
 }
