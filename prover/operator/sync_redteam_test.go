@@ -1,10 +1,18 @@
 package operator
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
+	dbm "github.com/cosmos/cosmos-db"
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/stretchr/testify/require"
 
@@ -192,4 +200,71 @@ func assertEventually(cond func() bool, d time.Duration) bool {
 		time.Sleep(20 * time.Millisecond)
 	}
 	return cond()
+}
+
+// R8-7: an honest caller signs a second, different offer for the same
+// (rollup, index, prev_root) whenever its first is refused as "busy"
+// (round_closed, slots_full) and it retries in the next round: the round
+// number is in the signed bytes. A leader that answers round_closed once
+// and then admits holds two offers signed by the caller for one slot:
+// self-contained "equivocation" evidence (spec section 7) against an honest
+// operator, which Q3 (MsgReportEquivocation) would turn into a slash.
+func TestRedteam_R8_7_AHonestRetryIsNotEquivocation(t *testing.T) {
+	fc := newFakeChain("pay", testParams)
+	ck := secp256k1.GenPrivKey()
+	fc.submitter = sdk.AccAddress(ck.PubKey().Address())
+	fc.rollup.Operators = []string{fc.submitter.String()}
+	fc.others = []string{"ex"}
+	chain := &syncTestChain{fakeChain: fc, others: map[string]types.Rollup{}, key: ck}
+	l := &scriptedLeader{t: t, chain: chain, leader: sdk.AccAddress(secp256k1.GenPrivKey().PubKey().Address()).String(),
+		state: roundOpen, expiry: 1 << 40}
+	l.bundle = func(msg *types.MsgSubmitBatch) BundleInfo {
+		return BundleInfo{Batches: []*types.MsgSubmitBatch{msg}, FeePayer: l.leader, TimeoutHeight: uint64(l.expiry)}
+	}
+	inner := l.handler()
+	var mu sync.Mutex
+	var all []SyncOfferRequest
+	gets := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case r.Method == http.MethodGet && r.URL.Path == "/v1/sync/round":
+			gets++
+			if gets == 1 {
+				writeJSON(w, http.StatusOK, SyncRoundInfo{Round: 6, ExpiryHeight: l.expiry, Leader: l.leader, RollupID: "ex"})
+				return
+			}
+		case r.Method == http.MethodPost && r.URL.Path == "/v1/sync/offers":
+			var req SyncOfferRequest
+			require.NoError(t, json.NewDecoder(r.Body).Decode(&req))
+			all = append(all, req)
+			if len(all) == 1 {
+				writeError(w, apiErr(CodeRoundClosed, "busy"))
+				return
+			}
+			bz, _ := json.Marshal(req)
+			r.Body = io.NopCloser(bytes.NewReader(bz))
+		}
+		inner.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	opts := testOptions()
+	opts.Sync = &SyncOptions{Peers: map[string]SyncPeer{"ex": {URL: srv.URL, Leads: true}}}
+	alice := testKey(t, 1)
+	fc.deposit(alice.Public, 1000, "unat")
+	run := startAs(t, dbm.NewMemDB(), chain, opts)
+	waitVerified(t, run.op, 1)
+	tx := send(t, run.op, alice, 0, "ex", alice.Public, []byte("swap call"), 100, 1, 0)
+	submitWire(t, run, tx)
+	require.Eventually(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(all) >= 2 }, 10*time.Second, 20*time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	a, err := syncv1.DecodeOffer(all[0].Offer)
+	require.NoError(t, err)
+	b, err := syncv1.DecodeOffer(all[1].Offer)
+	require.NoError(t, err)
+	sameSlot := a.RollupID == b.RollupID && a.BatchIndex == b.BatchIndex && bytes.Equal(a.PrevStateRoot, b.PrevStateRoot)
+	require.False(t, sameSlot && !bytes.Equal(all[0].Offer, all[1].Offer),
+		"the honest caller signed two different offers for %s/%d (rounds %d and %d): equivocation evidence against it", a.RollupID, a.BatchIndex, a.Round, b.Round)
 }
