@@ -3,6 +3,7 @@ package operator
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/protocol/syncv1"
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -267,4 +269,43 @@ func TestRedteam_R8_7_AHonestRetryIsNotEquivocation(t *testing.T) {
 	sameSlot := a.RollupID == b.RollupID && a.BatchIndex == b.BatchIndex && bytes.Equal(a.PrevStateRoot, b.PrevStateRoot)
 	require.False(t, sameSlot && !bytes.Equal(all[0].Offer, all[1].Offer),
 		"the honest caller signed two different offers for %s/%d (rounds %d and %d): equivocation evidence against it", a.RollupID, a.BatchIndex, a.Round, b.Round)
+}
+
+// R8-8: a destination builds on an intent whose exchange batch it never
+// checks: verifyOffer checks the offer's signature, the submitter's
+// operator status and the header against the attached batch, not the
+// proof. Any operator of a leading peer's rollup signs an "exchange" offer
+// for a made-up batch (garbage proof, outputs of its choosing to the
+// destination), at no chain cost, and the destination builds a batch on
+// entries that will never exist and holds its pipeline behind it until
+// the round's expiry + keep_blocks; again, round after round.
+func TestRedteam_R8_8_DestinationRefusesAnUnprovenExchangeBatch(t *testing.T) {
+	fc := newFakeChain("pay", testParams)
+	dk := secp256k1.GenPrivKey()
+	fc.submitter = sdk.AccAddress(dk.PubKey().Address())
+	fc.rollup.Operators = []string{fc.submitter.String()}
+	xk := secp256k1.GenPrivKey() // an operator of the leading rollup "lx"
+	acc := protocol.StateRootBytes(protocol.InboxAccumulatorGenesis())
+	lx := types.Rollup{Id: "lx", StateRoot: bytes.Repeat([]byte{7}, 32), NextBatchIndex: 4, Status: types.ROLLUP_STATUS_ACTIVE,
+		InboxAccumulator: acc, ConsumedAccumulator: acc, Operators: []string{sdk.AccAddress(xk.PubKey().Address()).String()}}
+	fc.others = []string{"lx"}
+	chain := &syncTestChain{fakeChain: fc, others: map[string]types.Rollup{"lx": lx}, key: dk}
+	opts := testOptions()
+	opts.Sync = &SyncOptions{Peers: map[string]SyncPeer{"lx": {URL: "http://127.0.0.1:1", Leads: true}}}
+	fc.deposit(testKey(t, 1).Public, 1000, "unat")
+	run := startAs(t, dbm.NewMemDB(), chain, opts)
+	waitVerified(t, run.op, 1)
+
+	x := caller{key: xk, rec: lx}
+	msg, o := x.batch(t, "pay", 1000, 1) // a made-up batch of "lx" paying 1000 into "pay"
+	msg.RollupId, o.RollupID = "lx", "lx"
+	msg.Proof = []byte("not a proof")
+	sum := sha256.Sum256(msg.Proof)
+	o.ProofSHA256 = sum[:]
+	height := run.op.follower.chainView().height
+	o.Role, o.Leader, o.Round, o.ExpiryHeight = syncv1.RoleExchange, x.addr(), 3, height+8
+	in := SyncIntent{Round: 3, ExpiryHeight: height + 8, Leader: x.addr(), LeaderRollup: "lx",
+		Upstream: []SyncOfferRequest{signedOffer(t, xk, o, msg)}}
+	ans, err := run.op.takeIntent(context.Background(), in)
+	require.Error(t, err, "the destination built batch %d on an exchange batch with no valid proof", ans.BatchIndex)
 }
