@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -308,4 +309,55 @@ func TestRedteam_R8_8_DestinationRefusesAnUnprovenExchangeBatch(t *testing.T) {
 		Upstream: []SyncOfferRequest{signedOffer(t, xk, o, msg)}}
 	ans, err := run.op.takeIntent(context.Background(), in)
 	require.Error(t, err, "the destination built batch %d on an exchange batch with no valid proof", ans.BatchIndex)
+}
+
+// failingBundles is the test chain whose node refuses every bundle's
+// simulation with err.
+type failingBundles struct {
+	*syncTestChain
+	err error
+}
+
+func (c failingBundles) BuildBundle(context.Context, []*types.MsgSubmitBatch, map[string][]byte, uint64, string) ([]byte, uint64, error) {
+	return nil, 0, c.err
+}
+
+// R8-10: after a failed simulation the leader puts on probation every
+// caller whose rollup id followed by "/" appears anywhere in the error: a
+// caller "usdc" is blamed for the failure of batch "payments-usdc/3".
+func TestRedteam_R8_10_SimulationBlameIsExact(t *testing.T) {
+	op, chain, _ := newLeader(t)
+	l := op.leader
+	l.bc = failingBundles{syncTestChain: chain, err: errors.New("simulation: bundle batch 2 (payments-usdc/3): invalid proof")}
+	co := func(id string) *checkedOffer {
+		return &checkedOffer{offer: syncv1.Offer{RollupID: id, Submitter: id + "-op"}, msg: &types.MsgSubmitBatch{RollupId: id}}
+	}
+	r := &leaderRound{id: 9, expiry: 50, state: roundIntents, callers: []*checkedOffer{co("usdc"), co("payments-usdc")},
+		exchange: co("ex"), dests: map[string]*checkedOffer{}, sigs: map[string][]byte{}}
+	l.mu.Lock()
+	l.round = r
+	l.mu.Unlock()
+	require.Error(t, l.plan(context.Background(), r, 10))
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	require.NotZero(t, l.probation["payments-usdc"], "the failing batch's rollup is on probation")
+	require.Zero(t, l.probation["usdc"], "caller usdc, whose batch did not fail, is on probation")
+}
+
+// R8-13: GET /v1/sync/round (anyone) opens a round, and a caller is
+// admitted up to the round's last block, when the exchange batch cannot be
+// built, proven, sent to destinations and signed before the expiry: the
+// call waits out a round that cannot land.
+func TestRedteam_R8_13_NoAdmissionIntoADoomedRound(t *testing.T) {
+	op, _, c := newLeader(t)
+	l := op.leader
+	info, err := l.info() // an anonymous GET at height 5: the round expires at 15
+	require.NoError(t, err)
+	op.follower.mu.Lock()
+	op.follower.height = info.ExpiryHeight - 1
+	op.follower.mu.Unlock()
+	msg, o := c.batch(t, "ex", 1000, 1)
+	o.Leader, o.Round, o.ExpiryHeight = info.Leader, info.Round, info.ExpiryHeight
+	_, err = l.offer(context.Background(), signedOffer(t, c.key, o, msg))
+	require.Error(t, err, "a caller is admitted one block before the round expires")
 }
