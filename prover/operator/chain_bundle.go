@@ -610,3 +610,46 @@ func (c *CometChain) BroadcastBundle(ctx context.Context, txBytes []byte, sigs m
 	}
 	return c.broadcastSigned(ctx, signed)
 }
+
+// VerifyBundleSignature checks one member's signature of the unsigned
+// bundle txBytes, as the ante handler will (its account number from the
+// chain, the signer info's key and sequence), so that a leader stores only
+// signatures that verify.
+func (c *CometChain) VerifyBundleSignature(ctx context.Context, txBytes []byte, signer string, sig []byte) error {
+	chainID, err := c.ChainID(ctx)
+	if err != nil {
+		return err
+	}
+	addr, err := sdk.AccAddressFromBech32(signer)
+	if err != nil {
+		return fmt.Errorf("%w: signer %q: %w", ErrBundleSignature, signer, err)
+	}
+	num, _, err := c.clientCtx.AccountRetriever.GetAccountNumberSequence(c.clientCtx.WithCmdContext(ctx), addr)
+	if err != nil {
+		return fmt.Errorf("account of %s: %w", signer, err)
+	}
+	return verifyBundleSignature(ctx, c.clientCtx.TxConfig, chainID, num, txBytes, addr, sig)
+}
+
+// verifyBundleSignature is VerifyBundleSignature's check with the account
+// number given.
+func verifyBundleSignature(ctx context.Context, txCfg client.TxConfig, chainID string, accountNumber uint64, txBytes []byte, signer sdk.AccAddress, sig []byte) error {
+	tx, err := decodeBundleTx(txCfg, txBytes)
+	if err != nil {
+		return err
+	}
+	i, err := signerIndex(tx, signer)
+	if err != nil {
+		return err
+	}
+	data, sv, err := bundleSignerData(tx, i, chainID, accountNumber)
+	if err != nil {
+		return err
+	}
+	sv.Data = &signing.SingleSignatureData{SignMode: bundleSignMode, Signature: sig}
+	txData := tx.(authsigning.V2AdaptableTx).GetSigningTxData()
+	if err := authsigning.VerifySignature(ctx, sv.PubKey, data, sv.Data, txCfg.SignModeHandler(), txData); err != nil {
+		return fmt.Errorf("%w: %s's: %w", ErrBundleSignature, signer, err)
+	}
+	return nil
+}

@@ -172,6 +172,8 @@ type bundleChain interface {
 	BuildBundle(ctx context.Context, batches []*types.MsgSubmitBatch, pubKeys map[string][]byte, timeoutHeight uint64, memo string) ([]byte, uint64, error)
 	InspectBundle(txBytes []byte) (BundleInfo, error)
 	SignBundle(ctx context.Context, txBytes []byte) ([]byte, error)
+	// VerifyBundleSignature checks one member's signature of the bundle.
+	VerifyBundleSignature(ctx context.Context, txBytes []byte, signer string, sig []byte) error
 	BroadcastBundle(ctx context.Context, txBytes []byte, sigs map[string][]byte) (string, error)
 }
 

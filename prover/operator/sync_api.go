@@ -10,13 +10,29 @@ import (
 	"strconv"
 )
 
-// maxSyncBodyBytes bounds a sync request: an intent carries up to a
-// bundle's batches (each at most the chain's max_batch_data_bytes of data
-// and outbox, 128 KiB by default) as base64.
-const maxSyncBodyBytes = 4 << 20
+// maxSyncBodyBytes bounds a sync request: an intent carries up to
+// max_callers + 1 batches (each at most the chain's max_batch_data_bytes
+// of data and outbox, 128 KiB by default, twice with its offer) as base64.
+const maxSyncBodyBytes = 2 << 20
+
+// maxSyncInFlight bounds the sync POSTs served at once (each may check
+// signatures, query the node and verify proofs); more get 503.
+const maxSyncInFlight = 4
 
 // syncRoutes adds the synchronous-call endpoints (docs/operator-api.md).
 func (o *Operator) syncRoutes(mux *http.ServeMux) {
+	slots := make(chan struct{}, maxSyncInFlight)
+	limited := func(h http.HandlerFunc) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case slots <- struct{}{}:
+				defer func() { <-slots }()
+				h(w, r)
+			default:
+				writeError(w, apiErr(CodeMempoolFull, "%d sync requests in progress; retry", maxSyncInFlight))
+			}
+		}
+	}
 	mux.HandleFunc("GET /v1/sync/round", func(w http.ResponseWriter, _ *http.Request) {
 		l, err := o.leaderOrErr()
 		if err != nil {
@@ -26,7 +42,7 @@ func (o *Operator) syncRoutes(mux *http.ServeMux) {
 		info, err := l.info()
 		reply(w, http.StatusOK, info, err)
 	})
-	mux.HandleFunc("POST /v1/sync/offers", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST /v1/sync/offers", limited(func(w http.ResponseWriter, r *http.Request) {
 		l, err := o.leaderOrErr()
 		if err != nil {
 			writeError(w, err)
@@ -39,7 +55,7 @@ func (o *Operator) syncRoutes(mux *http.ServeMux) {
 		}
 		ans, err := l.offer(r.Context(), req)
 		reply(w, http.StatusAccepted, ans, err)
-	})
+	}))
 	mux.HandleFunc("GET /v1/sync/rounds/{round}", func(w http.ResponseWriter, r *http.Request) {
 		l, err := o.leaderOrErr()
 		if err != nil {
@@ -54,7 +70,7 @@ func (o *Operator) syncRoutes(mux *http.ServeMux) {
 		v, err := l.view(n)
 		reply(w, http.StatusOK, v, err)
 	})
-	mux.HandleFunc("POST /v1/sync/rounds/{round}/signatures", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST /v1/sync/rounds/{round}/signatures", limited(func(w http.ResponseWriter, r *http.Request) {
 		l, err := o.leaderOrErr()
 		if err != nil {
 			writeError(w, err)
@@ -70,8 +86,8 @@ func (o *Operator) syncRoutes(mux *http.ServeMux) {
 			writeError(w, err)
 			return
 		}
-		reply(w, http.StatusAccepted, map[string]string{"status": "accepted"}, l.signature(n, s))
-	})
+		reply(w, http.StatusAccepted, map[string]string{"status": "accepted"}, l.signature(r.Context(), n, s))
+	}))
 	mux.HandleFunc("GET /v1/sync/offers/{index}", func(w http.ResponseWriter, r *http.Request) {
 		n, err := strconv.ParseUint(r.PathValue("index"), 10, 64)
 		if err != nil {
@@ -88,7 +104,7 @@ func (o *Operator) syncRoutes(mux *http.ServeMux) {
 		}
 		writeJSON(w, http.StatusOK, map[string][]SyncEvidence{"evidence": ev})
 	})
-	mux.HandleFunc("POST /v1/sync/intents", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST /v1/sync/intents", limited(func(w http.ResponseWriter, r *http.Request) {
 		var in SyncIntent
 		if err := readJSON(r, &in); err != nil {
 			writeError(w, err)
@@ -96,7 +112,7 @@ func (o *Operator) syncRoutes(mux *http.ServeMux) {
 		}
 		ans, err := o.takeIntent(r.Context(), in)
 		reply(w, http.StatusAccepted, ans, err)
-	})
+	}))
 }
 
 func (o *Operator) leaderOrErr() (*syncLeader, error) {

@@ -34,6 +34,7 @@ type scriptedLeader struct {
 	refuse   *APIError // answer to offers
 	state    string    // the round's state after an offer
 	expiry   int64
+	after    int64 // at the first GET /v1/sync/round: expiry = height + after
 	bundle   func(msg *types.MsgSubmitBatch) BundleInfo
 	offered  []SyncOfferRequest
 	signed   int
@@ -46,6 +47,12 @@ func (l *scriptedLeader) handler() http.Handler {
 	mux.HandleFunc("GET /v1/sync/round", func(w http.ResponseWriter, _ *http.Request) {
 		l.mu.Lock()
 		defer l.mu.Unlock()
+		if l.after > 0 { // the round expires that many blocks from now
+			l.chain.fakeChain.mu.Lock()
+			l.expiry = l.chain.fakeChain.height + l.after
+			l.chain.fakeChain.mu.Unlock()
+			l.after = 0
+		}
 		writeJSON(w, http.StatusOK, SyncRoundInfo{Round: 7, ExpiryHeight: l.expiry, Leader: l.leader, RollupID: "ex"})
 	})
 	mux.HandleFunc("POST /v1/sync/offers", func(w http.ResponseWriter, r *http.Request) {
@@ -99,9 +106,9 @@ func newCallerRun(t *testing.T, script func(l *scriptedLeader)) (*running, *scri
 	fc.submitter = sdk.AccAddress(ck.PubKey().Address())
 	fc.rollup.Operators = []string{fc.submitter.String()}
 	fc.others = []string{"ex"}
-	chain := &syncTestChain{fakeChain: fc, others: map[string]types.Rollup{}, key: ck}
-	l := &scriptedLeader{t: t, chain: chain, leader: sdk.AccAddress(secp256k1.GenPrivKey().PubKey().Address()).String(),
-		state: roundOpen, expiry: 1 << 40}
+	leader := sdk.AccAddress(secp256k1.GenPrivKey().PubKey().Address()).String()
+	chain := &syncTestChain{fakeChain: fc, others: map[string]types.Rollup{"ex": {Id: "ex", Operators: []string{leader}}}, key: ck}
+	l := &scriptedLeader{t: t, chain: chain, leader: leader, state: roundOpen, after: 400}
 	l.bundle = func(msg *types.MsgSubmitBatch) BundleInfo {
 		return BundleInfo{Batches: []*types.MsgSubmitBatch{msg}, FeePayer: l.leader, TimeoutHeight: uint64(l.expiry)}
 	}
@@ -113,7 +120,7 @@ func newCallerRun(t *testing.T, script func(l *scriptedLeader)) (*running, *scri
 	if l.down {
 		srv.Close()
 	}
-	opts.Sync = &SyncOptions{Peers: map[string]SyncPeer{"ex": {URL: url, Leads: true}}}
+	opts.Sync = &SyncOptions{Peers: map[string]SyncPeer{"ex": {URL: url, Leads: true}}, RoundBlocks: 500}
 	alice := testKey(t, 1)
 	fc.deposit(alice.Public, 1000, "unat")
 	r := startAs(t, dbm.NewMemDB(), chain, opts)
@@ -155,14 +162,16 @@ func TestSyncCaller_EveryLeaderFailureEndsWithTheBatchAlone(t *testing.T) {
 		{"the leader refuses the header (mismatch)", func(l *scriptedLeader) { l.refuse = apiErr(CodeOfferMismatch, "lie") }, "offer_mismatch"},
 		{"the leader does not answer", func(l *scriptedLeader) { l.down = true }, "no round to offer"},
 		{"the round aborts", func(l *scriptedLeader) { l.state = roundAborted }, "aborted"},
-		{"the leader withholds until the expiry", func(l *scriptedLeader) { l.expiry = 0 }, "expired"},
+		{"the leader withholds until the expiry", func(l *scriptedLeader) { l.after = 40 }, "expired"},
+		{"the leader's round lasts longer than this operator's rounds", func(l *scriptedLeader) { l.after = 600 }, "past this operator's round_blocks"},
+		{"the leader is not an operator of the rollup it leads", func(l *scriptedLeader) { l.leader = "native1notanoperator" }, "not an operator"},
 		{"the bundle is paid by the caller", func(l *scriptedLeader) {
-			l.state, l.expiry = roundSigning, 0
+			l.state, l.after = roundSigning, 40
 			inner := l.bundle
 			l.bundle = func(m *types.MsgSubmitBatch) BundleInfo { b := inner(m); b.FeePayer = m.Submitter; return b }
 		}, "expired"},
 		{"the bundle carries another batch than offered", func(l *scriptedLeader) {
-			l.state, l.expiry = roundSigning, 0
+			l.state, l.after = roundSigning, 40
 			inner := l.bundle
 			l.bundle = func(m *types.MsgSubmitBatch) BundleInfo {
 				other := *m
@@ -174,12 +183,7 @@ func TestSyncCaller_EveryLeaderFailureEndsWithTheBatchAlone(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r, l, tx := newCallerRun(t, func(l *scriptedLeader) {
-				tc.script(l)
-				if l.expiry == 0 {
-					l.expiry = 60 // a few polls of the fake chain
-				}
-			})
+			r, l, tx := newCallerRun(t, tc.script)
 			id := submitWire(t, r, tx)
 			st := finalSync(t, r, id)
 			require.Equal(t, syncSolo, st.State)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"sync"
 	"time"
@@ -35,7 +36,8 @@ type syncLeader struct {
 	// seen are the offers admitted, by batch slot, for equivocation.
 	seen     map[string]*checkedOffer
 	evidence []SyncEvidence
-	// probation: rollup id → the first round it may offer in again.
+	// probation: rollup id → the first height at which a round it may offer
+	// in opens (rounds are numbered by their opening height).
 	probation map[string]uint64
 }
 
@@ -121,6 +123,15 @@ func (l *syncLeader) info() (SyncRoundInfo, error) {
 	return l.roundInfo(), nil
 }
 
+// probationUntil is where a probation that starts now ends: probation_rounds
+// rounds' worth of blocks after the current height. Caller holds l.mu.
+func (l *syncLeader) probationUntil() uint64 {
+	return uint64(l.o.follower.chainView().height) + l.so.ProbationRounds*uint64(l.so.RoundBlocks)
+}
+
+// maxEvidence bounds the equivocations a leader keeps.
+const maxEvidence = 64
+
 func (l *syncLeader) roundInfo() SyncRoundInfo {
 	return SyncRoundInfo{Round: l.round.id, ExpiryHeight: l.round.expiry, Leader: l.self, RollupID: l.o.opts.RollupID}
 }
@@ -148,14 +159,18 @@ func (l *syncLeader) offer(ctx context.Context, req SyncOfferRequest) (SyncOffer
 		return SyncOfferAnswer{}, apiErr(CodeOfferStale, "offer for leader %s, expiry %d; this round is %s's, expiry %d", o.Leader, o.ExpiryHeight, l.self, r.expiry)
 	}
 	slot := fmt.Sprintf("%s/%d/%x", o.RollupID, o.BatchIndex, o.PrevStateRoot)
-	if prev, ok := l.seen[slot]; ok && prev.id != co.id && prev.offer.Submitter == o.Submitter {
-		l.evidence = append(l.evidence, SyncEvidence{RollupID: o.RollupID, BatchIndex: o.BatchIndex, Submitter: o.Submitter, First: prev.req, Second: req})
-		l.probation[o.RollupID] = r.id + l.so.ProbationRounds
+	if prev, ok := l.seen[slot]; ok && prev.offer.Submitter == o.Submitter && !sameBatch(prev.offer, o) {
+		// Two different batches signed for one slot. An offer for the
+		// same batch in another round (an honest retry) is not one.
+		if !l.evidenceFor(slot) && len(l.evidence) < maxEvidence {
+			l.evidence = append(l.evidence, SyncEvidence{RollupID: o.RollupID, BatchIndex: o.BatchIndex, Submitter: o.Submitter, First: prev.req, Second: req})
+		}
+		l.probation[o.RollupID] = l.probationUntil()
 		l.o.log.Warn("sync: equivocation: two offers signed for one batch", "rollup", o.RollupID, "index", o.BatchIndex, "submitter", o.Submitter)
 		return SyncOfferAnswer{}, apiErr(CodeEquivocation, "another offer for batch %d of %s was signed by %s", o.BatchIndex, o.RollupID, o.Submitter)
 	}
 	if until := l.probation[o.RollupID]; r.id < until {
-		return SyncOfferAnswer{}, apiErr(CodeProbation, "rollup %s failed a recent round; it may offer again from round %d", o.RollupID, until)
+		return SyncOfferAnswer{}, apiErr(CodeProbation, "rollup %s failed a recent round; it may offer again in a round opened from height %d", o.RollupID, until)
 	}
 	var ans SyncOfferAnswer
 	switch o.Role {
@@ -180,6 +195,9 @@ func (l *syncLeader) offer(ctx context.Context, req SyncOfferRequest) (SyncOffer
 func (l *syncLeader) admitCaller(ctx context.Context, r *leaderRound, co *checkedOffer) (SyncOfferAnswer, error) {
 	if r.state != roundOpen {
 		return SyncOfferAnswer{}, apiErr(CodeRoundClosed, "round %d takes no more offers (%s)", r.id, r.state)
+	}
+	if height := l.o.follower.chainView().height; r.expiry-height < l.so.RoundBlocks/2 {
+		return SyncOfferAnswer{}, apiErr(CodeRoundClosed, "round %d expires at %d: too late to build, prove and sign (chain at %d)", r.id, r.expiry, height)
 	}
 	if len(r.callers) >= l.so.MaxCallers {
 		return SyncOfferAnswer{}, apiErr(CodeSlotsFull, "round %d has its %d callers", r.id, l.so.MaxCallers)
@@ -512,12 +530,10 @@ func (l *syncLeader) plan(ctx context.Context, r *leaderRound, height int64) err
 		tx, err = l.assemble(ctx, r, members)
 	}
 	if err != nil {
-		for _, c := range r.callers {
-			if bytes.Contains([]byte(err.Error()), []byte(c.offer.RollupID+"/")) {
-				l.mu.Lock()
-				l.probation[c.offer.RollupID] = r.id + l.so.ProbationRounds
-				l.mu.Unlock()
-			}
+		if id := blamed(err); id != "" && id != l.o.opts.RollupID {
+			l.mu.Lock()
+			l.probation[id] = l.probationUntil()
+			l.mu.Unlock()
 		}
 		return fmt.Errorf("the bundle does not simulate: %w", err)
 	}
@@ -552,21 +568,40 @@ func (l *syncLeader) assemble(ctx context.Context, r *leaderRound, members []*ch
 	return tx, err
 }
 
-// signature takes a member's signature of the round's bundle.
-func (l *syncLeader) signature(round uint64, s SyncSignature) error {
+// signature takes a member's signature of the round's bundle: only one
+// that verifies over the bundle as that signer's, and never in place of one
+// it holds (the endpoint is unauthenticated).
+func (l *syncLeader) signature(ctx context.Context, round uint64, s SyncSignature) error {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	r := l.round
 	if r == nil || r.id != round || r.state != roundSigning {
+		l.mu.Unlock()
 		return apiErr(CodeRoundClosed, "round %d takes no signatures now", round)
 	}
+	signs := false
 	for _, signer := range r.signers {
-		if signer == s.Signer {
+		signs = signs || signer == s.Signer
+	}
+	_, have := r.sigs[s.Signer]
+	tx := r.tx
+	l.mu.Unlock()
+	if !signs {
+		return apiErr(CodeNotOperator, "%s does not sign round %d's bundle", s.Signer, round)
+	}
+	if have {
+		return nil // already holds a verified one
+	}
+	if err := l.bc.VerifyBundleSignature(ctx, tx, s.Signer, s.Signature); err != nil {
+		return apiErr(CodeBadSignature, "%v", err)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.round == r && r.state == roundSigning {
+		if _, ok := r.sigs[s.Signer]; !ok {
 			r.sigs[s.Signer] = s.Signature
-			return nil
 		}
 	}
-	return apiErr(CodeNotOperator, "%s does not sign round %d's bundle", s.Signer, round)
+	return nil
 }
 
 // broadcast sends the bundle once every member signed.
@@ -631,7 +666,7 @@ func (l *syncLeader) abortLocked(r *leaderRound, reason string) {
 			}
 			for _, c := range append(append([]*checkedOffer(nil), r.callers...), l.destOffers(r)...) {
 				if c.offer.Submitter == s {
-					l.probation[c.offer.RollupID] = r.id + l.so.ProbationRounds
+					l.probation[c.offer.RollupID] = l.probationUntil()
 				}
 			}
 		}
@@ -706,3 +741,36 @@ func (l *syncLeader) evidenceList() []SyncEvidence {
 	defer l.mu.Unlock()
 	return append([]SyncEvidence(nil), l.evidence...)
 }
+
+// evidenceFor reports whether evidence for the batch slot is kept already.
+// Caller holds l.mu.
+func (l *syncLeader) evidenceFor(slot string) bool {
+	for _, e := range l.evidence {
+		o, err := syncv1.DecodeOffer(e.First.Offer)
+		if err == nil && fmt.Sprintf("%s/%d/%x", o.RollupID, o.BatchIndex, o.PrevStateRoot) == slot {
+			return true
+		}
+	}
+	return false
+}
+
+// sameBatch reports whether two offers describe the same batch (every
+// field but the round's: round, expiry, leader).
+func sameBatch(a, b syncv1.Offer) bool {
+	a.Round, a.ExpiryHeight, a.Leader = b.Round, b.ExpiryHeight, b.Leader
+	ea, errA := a.Encode()
+	eb, errB := b.Encode()
+	return errA == nil && errB == nil && bytes.Equal(ea, eb)
+}
+
+// blamed is the rollup whose batch a failed bundle names ("bundle batch i
+// (rollup/index)", x/crossrollup's error), "" if none.
+func blamed(err error) string {
+	m := blameRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+var blameRE = regexp.MustCompile(`bundle batch \d+ \(([^/()\s]+)/\d+\)`)

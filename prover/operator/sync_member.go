@@ -100,6 +100,12 @@ func (s *submitter) offerBatch(ctx context.Context, rec *batchRecord, snap batch
 			}
 			return s.goSolo(rec, m, "no round to offer the batch to: "+err.Error())
 		}
+		if info.ExpiryHeight > height+so.RoundBlocks+2 {
+			return s.goSolo(rec, m, fmt.Sprintf("the leader's round expires at %d, past this operator's round_blocks (%d) from height %d", info.ExpiryHeight, so.RoundBlocks, height))
+		}
+		if err := s.leaderIsOperator(ctx, m.LeaderRollup, info.Leader); err != nil {
+			return s.goSolo(rec, m, err.Error())
+		}
 		m.Round, m.Leader, m.ExpiryHeight = info.Round, info.Leader, info.ExpiryHeight
 	} else if height > m.ExpiryHeight {
 		return s.goSolo(rec, m, fmt.Sprintf("round %d expired before the batch was proven", m.Round))
@@ -120,6 +126,22 @@ func (s *submitter) offerBatch(ctx context.Context, rec *batchRecord, snap batch
 	s.store.setSync(rec, m)
 	s.log.Info("sync offer placed", "batch", snap.Index, "role", m.Role, "round", m.Round, "expiry_height", m.ExpiryHeight, "placement", ans.Placement)
 	return true
+}
+
+// leaderIsOperator checks, on the chain, that the address a leader's
+// peer answered with is an operator of the rollup it leads: the round's
+// leader pays the bundle, and a member signs only bundles it pays.
+func (s *submitter) leaderIsOperator(ctx context.Context, rollupID, leader string) error {
+	r, err := s.chain.Rollup(ctx, rollupID)
+	if err != nil {
+		return fmt.Errorf("the leading rollup %s: %w", rollupID, err)
+	}
+	for _, op := range r.Operators {
+		if op == leader {
+			return nil
+		}
+	}
+	return fmt.Errorf("the leader %s is not an operator of %s", leader, rollupID)
 }
 
 // retryableSync: a busy leader's refusal, which a later round may not
@@ -175,6 +197,9 @@ var errBundleRefused = errors.New("operator: bundle refused")
 func checkBundle(info BundleInfo, own *types.MsgSubmitBatch, m *syncMark, self string) error {
 	if info.OtherMsgs != 0 {
 		return fmt.Errorf("%w: %d messages besides the bundle", errBundleRefused, info.OtherMsgs)
+	}
+	if info.FeePayer == self {
+		return fmt.Errorf("%w: this member would pay the fee", errBundleRefused)
 	}
 	if info.FeePayer != m.Leader {
 		return fmt.Errorf("%w: the fee payer is %s, not the leader %s", errBundleRefused, info.FeePayer, m.Leader)
@@ -293,13 +318,17 @@ func (o *Operator) takeIntent(ctx context.Context, in SyncIntent) (SyncIntentAns
 	if in.ExpiryHeight <= height+1 {
 		return SyncIntentAnswer{}, apiErr(CodeOfferStale, "round %d expires at %d, the chain is at %d", in.Round, in.ExpiryHeight, height)
 	}
+	if in.ExpiryHeight > height+so.RoundBlocks+2 {
+		return SyncIntentAnswer{}, apiErr(CodeOfferStale, "round %d expires at %d, past this operator's round_blocks (%d) from height %d",
+			in.Round, in.ExpiryHeight, so.RoundBlocks, height)
+	}
 	recs, _ := o.store.unverified()
 	for _, r := range recs {
 		if m := o.store.syncMarkOf(r); m != nil && m.Role == syncRoleDestination && m.Round == in.Round && m.Leader == in.Leader {
 			return SyncIntentAnswer{BatchIndex: r.Index}, nil
 		}
 	}
-	if len(in.Upstream) == 0 || len(in.Upstream) > 16 {
+	if len(in.Upstream) == 0 || len(in.Upstream) > so.MaxCallers+1 {
 		return SyncIntentAnswer{}, apiErr(CodeInvalidRequest, "%d upstream batches", len(in.Upstream))
 	}
 	checked := make([]*checkedOffer, 0, len(in.Upstream))
@@ -320,6 +349,11 @@ func (o *Operator) takeIntent(ctx context.Context, in SyncIntent) (SyncIntentAns
 		}
 		if of.RollupID == o.opts.RollupID {
 			return SyncIntentAnswer{}, apiErr(CodeOfferMismatch, "an upstream batch of this rollup")
+		}
+		// The batches it builds on must verify, or its own batch waits for
+		// entries that will never exist (one pairing check each).
+		if err := o.verifyBatchProof(ctx, co); err != nil {
+			return SyncIntentAnswer{}, err
 		}
 		checked = append(checked, co)
 		upstream = append(upstream, u.Msg)

@@ -6,11 +6,13 @@ import (
 	"crypto/sha256"
 	"fmt"
 
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/nativechain/nativechain/protocol"
 	"github.com/nativechain/nativechain/protocol/syncv1"
 	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
 
 // Wire forms of the sync endpoints (docs/operator-api.md, "Synchronous
@@ -255,4 +257,47 @@ func provisionalMatch(o syncv1.Offer, predicted []protocol.InboxEntry) error {
 		}
 	}
 	return nil
+}
+
+// verifyBatchProof checks an offer's proof against its rollup's verifying
+// key on the chain (or its pending one) and the commitment the chain will
+// compute from the offer's header, which verifyOffer matched to the batch.
+func (e *env) verifyBatchProof(ctx context.Context, co *checkedOffer) error {
+	o := co.offer
+	r, err := e.chain.Rollup(ctx, o.RollupID)
+	if err != nil {
+		return apiErr(CodeOfferStale, "rollup %q: %v", o.RollupID, err)
+	}
+	submitter, err := sdk.AccAddressFromBech32(o.Submitter)
+	if err != nil {
+		return apiErr(CodeOfferMismatch, "submitter: %v", err)
+	}
+	var f [5]fr.Element
+	for i, b := range [][]byte{o.PrevStateRoot, o.NewStateRoot, o.DAHash, o.InboxBefore, o.InboxAfter} {
+		if f[i], err = protocol.ParseFieldElement(b); err != nil {
+			return apiErr(CodeOfferMismatch, "header field %d: %v", i, err)
+		}
+	}
+	c := protocol.BatchCommitment{ChainID: e.chainID, RollupID: o.RollupID, BatchIndex: o.BatchIndex,
+		PrevStateRoot: f[0], NewStateRoot: f[1], DAHash: f[2], InboxBefore: f[3], InboxAfter: f[4],
+		OutboxHash: protocol.OutboxHash(co.outbox), L2TxCount: o.L2TxCount, Submitter: submitter}
+	inputs, err := c.PublicInputs()
+	if err != nil {
+		return apiErr(CodeOfferMismatch, "commitment: %v", err)
+	}
+	proof, err := verifier.ParseProof(co.msg.Proof)
+	if err != nil {
+		return apiErr(CodeOfferMismatch, "proof: %v", err)
+	}
+	keys := [][]byte{r.VerifyingKey}
+	if p := r.PendingVerifyingKey; p != nil {
+		keys = append(keys, p.VerifyingKey)
+	}
+	for _, bz := range keys {
+		vk, err := verifier.ValidateVerifyingKey(bz, int(protocol.MaxVerifyingKeyBytes), protocol.BatchPublicInputs)
+		if err == nil && verifier.Verify(vk, proof, inputs) == nil {
+			return nil
+		}
+	}
+	return apiErr(CodeOfferMismatch, "the proof of batch %d of %s does not verify against the rollup's verifying key", o.BatchIndex, o.RollupID)
 }

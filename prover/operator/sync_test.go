@@ -67,6 +67,14 @@ func (c *syncTestChain) InspectBundle(tx []byte) (BundleInfo, error) {
 func (c *syncTestChain) SignBundle(context.Context, []byte) ([]byte, error) {
 	return []byte("signature"), nil
 }
+
+// VerifyBundleSignature takes the fake's own signature only.
+func (c *syncTestChain) VerifyBundleSignature(_ context.Context, _ []byte, _ string, sig []byte) error {
+	if string(sig) != "signature" {
+		return ErrBundleSignature
+	}
+	return nil
+}
 func (c *syncTestChain) BroadcastBundle(context.Context, []byte, map[string][]byte) (string, error) {
 	return "", errNoBundles
 }

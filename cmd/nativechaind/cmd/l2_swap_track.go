@@ -241,6 +241,15 @@ func (t swapTracker) follow(ctx context.Context, res SwapResult, w swapWatch) Sw
 // output (routed to the destination, or paid to L1), a refund to the
 // source, or a bounce of the output. It reports false while none is there.
 func (t swapTracker) exchangeOutcome(ev swapBatchEvents, w swapWatch, me string, res *SwapResult, out **crtypes.EventMessageRouted, done *bool) bool {
+	// The events name no call: when the batch holds more than one result
+	// that could be this call's (two swaps of one key in one exchange
+	// batch), say so rather than take another swap's outcome (R8-5).
+	if n := t.candidates(ev, w, me, res.AmountIn); n > 1 {
+		res.Outcome, res.ExitCode = SwapPending, 1
+		res.Where = fmt.Sprintf("%d results in one exchange batch could be this call's (several swaps of this key in one batch): read the balances", n)
+		*done = true
+		return true
+	}
 	for i, e := range ev.Routed {
 		switch {
 		case w.Dest != "" && e.DestRollupId == w.Dest && e.L2Sender == me && e.PayloadBytes == 0 && e.L2Recipient == hex.EncodeToString(w.Recipient):
@@ -282,6 +291,20 @@ func (t swapTracker) exchangeOutcome(ev swapBatchEvents, w swapWatch, me string,
 		}
 	}
 	return false
+}
+
+// candidates counts the exchange batch's events that could be this call's
+// result: an output to the call's destination and recipient from this key,
+// or a refund of the call's amount to this key on the source.
+func (t swapTracker) candidates(ev swapBatchEvents, w swapWatch, me, amountIn string) int {
+	n := 0
+	for _, e := range ev.Routed {
+		if w.Dest != "" && e.DestRollupId == w.Dest && e.L2Sender == me && e.PayloadBytes == 0 && e.L2Recipient == hex.EncodeToString(w.Recipient) ||
+			e.DestRollupId == w.Source && e.L2Recipient == me && e.PayloadBytes == exchangev1.CallBytes && e.Amount == amountIn {
+			n++
+		}
+	}
+	return n
 }
 
 // settle follows a refund (or a bounced output) to the batch of rollup
