@@ -149,9 +149,11 @@ func TestSyncCall_ThreeOperators(t *testing.T) {
 		require.NotZero(t, s.status.Sync.Round, "the caller's batch was offered into a round first")
 		require.Contains(t, r.logSinceRestart("exchange"), "does not simulate", "the leader's bundle failed simulation")
 		require.Empty(t, s.status.Sync.BundleTx)
-		// The destination built on the exchange's (bad) batch, and the
-		// simulation of the whole bundle refused it: nothing was signed.
-		require.Contains(t, r.logSinceRestart("exchange"), "sync intent taken")
+		// The destination verifies the proofs of the batches it would
+		// build on (R8-8): it refused the intent, and the simulation of the
+		// bundle without it refused the exchange's batch: nothing signed.
+		require.Contains(t, r.logSinceRestart("exchange"), "sync intent refused")
+		require.Contains(t, r.logSinceRestart("exchange"), "does not verify against the rollup's verifying key")
 		note("2 middle batch fails", s)
 		r.restart("exchange", "")
 	})
