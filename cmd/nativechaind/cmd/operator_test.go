@@ -145,3 +145,30 @@ func TestOperatorInit_DevKeysMakesThenReusesTheKeys(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, out, "reusing cached keys")
 }
+
+// init's sync flags write operator.json's "sync" section, which the daemon
+// turns into its options; a malformed peer is refused.
+func TestOperatorInit_SyncFlags(t *testing.T) {
+	home := t.TempDir()
+	_, _, err := runOperator(t, "init", "payments-usdc", "--key", "dave", "--param", "depth=2", "--param", "slots=1",
+		"--sync-round-blocks", "40", "--sync-peer", "exchange=http://127.0.0.1:8483/,leads", "--operator-home", home)
+	require.NoError(t, err)
+	c, err := operator.LoadConfig(home)
+	require.NoError(t, err)
+	require.Equal(t, &operator.SyncConfig{RoundBlocks: 40,
+		Peers: map[string]operator.SyncPeerConfig{"exchange": {URL: "http://127.0.0.1:8483", Leads: true}}}, c.Sync)
+	so, err := c.SyncOptions("")
+	require.NoError(t, err)
+	require.Equal(t, int64(40), so.RoundBlocks)
+	require.Equal(t, operator.SyncPeer{URL: "http://127.0.0.1:8483", Leads: true}, so.Peers["exchange"])
+	_, err = c.SyncOptions("no-such-fault")
+	require.Error(t, err)
+
+	for _, bad := range []string{"exchange", "=http://x", "exchange=", "payments-usdc=http://x", "exchange=http://x,follows"} {
+		_, _, err := runOperator(t, "init", "payments-usdc", "--key", "dave", "--param", "depth=2", "--param", "slots=1",
+			"--sync-peer", bad, "--operator-home", t.TempDir())
+		require.Error(t, err, "--sync-peer %q", bad)
+	}
+	_, _, err = runOperator(t, "init", "payments-a", "--key", "carol", "--param", "depth=2", "--param", "slots=1", "--operator-home", t.TempDir())
+	require.NoError(t, err)
+}
