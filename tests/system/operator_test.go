@@ -38,32 +38,11 @@ import (
 // batch.
 func TestOperator_DevnetDemoBadTxsAndCrash(t *testing.T) {
 	// ARRANGE: devnet.sh with rollups, detached, on ports of its own.
-	bin := Binary(t)
-	home := filepath.Join(t.TempDir(), "devnet")
-	p := FreePorts(t, 9)
-	keys := filepath.Join(RepoRoot(t), "build", "test-keys")
-	env := []string{
-		"NATIVECHAIND_BIN=" + bin, "DEVNET_HOME=" + home, "DEVNET_DETACH=1", "DEVNET_SKIP_BUILD=1",
-		"DEVNET_P2P_PORT=" + itoa(p[0]), "DEVNET_RPC_PORT=" + itoa(p[1]), "DEVNET_GRPC_PORT=" + itoa(p[2]),
-		"DEVNET_API_PORT=" + itoa(p[3]), "DEVNET_OPERATOR_A_PORT=" + itoa(p[4]), "DEVNET_OPERATOR_B_PORT=" + itoa(p[5]),
-		"DEVNET_BLOCK_TIME=500ms", "DEVNET_WAIT_TIMEOUT=90", "DEVNET_ROLLUPS=1", "DEVNET_KEYS_DIR=" + keys,
-		"DEVNET_BATCH_TIMEOUT=500ms", "DEVNET_OPERATOR_C_PORT=" + itoa(p[6]),
-		"DEVNET_DASHBOARD_PORT=" + itoa(p[7]), "DEVNET_OPERATOR_X_PORT=" + itoa(p[8]),
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			for _, id := range []string{"payments-a", "payments-b", "payments-usdc", "exchange"} {
-				if raw, err := os.ReadFile(filepath.Join(home, "operators", id, "operator.log")); err == nil {
-					lines := strings.Split(string(raw), "\n")
-					t.Logf("operator %s log (last lines):\n%s", id, strings.Join(lines[max(0, len(lines)-30):], "\n"))
-				}
-			}
-		}
-		RunScript(t, time.Minute, env, "devnet.sh", "stop")
-	})
+	d := newDemoDevnet(t)
+	bin, home, p := d.bin, d.home, d.ports
 
 	// ACT 1: the demo. The script fails on any balance it does not expect.
-	out := RunScript(t, 9*time.Minute, env, "devnet.sh")
+	out := d.run(t)
 
 	// ASSERT 1: every step ran, and the final balances on L1 and L2.
 	for _, want := range []string{"1. deposits", "2. L2 transfer", "3. cross-rollup send", "4. withdrawal",

@@ -37,41 +37,12 @@ import (
 // debit, swap, credit) for docs/PERFORMANCE.md; SYSTEM_KEEP_LOGS=DIR copies
 // the three operators' logs there.
 func TestSyncCall_ThreeOperators(t *testing.T) {
-	// ARRANGE: devnet.sh with rollups and its demo, detached, on ports of its own.
-	bin := Binary(t)
-	home := filepath.Join(t.TempDir(), "devnet")
-	p := FreePorts(t, 9)
-	keys := filepath.Join(RepoRoot(t), "build", "test-keys")
-	env := []string{
-		"NATIVECHAIND_BIN=" + bin, "DEVNET_HOME=" + home, "DEVNET_DETACH=1", "DEVNET_SKIP_BUILD=1",
-		"DEVNET_P2P_PORT=" + itoa(p[0]), "DEVNET_RPC_PORT=" + itoa(p[1]), "DEVNET_GRPC_PORT=" + itoa(p[2]),
-		"DEVNET_API_PORT=" + itoa(p[3]), "DEVNET_OPERATOR_A_PORT=" + itoa(p[4]), "DEVNET_OPERATOR_B_PORT=" + itoa(p[5]),
-		"DEVNET_BLOCK_TIME=500ms", "DEVNET_WAIT_TIMEOUT=90", "DEVNET_ROLLUPS=1", "DEVNET_KEYS_DIR=" + keys,
-		"DEVNET_BATCH_TIMEOUT=500ms", "DEVNET_OPERATOR_C_PORT=" + itoa(p[6]),
-		"DEVNET_DASHBOARD_PORT=" + itoa(p[7]), "DEVNET_OPERATOR_X_PORT=" + itoa(p[8]),
-		// 60 blocks (30 s at 500 ms): the exchange's and the destination's
-		// proofs fit with room on a loaded 2-core machine.
-		"DEVNET_SYNC_ROUND_BLOCKS=60",
-	}
-	t.Cleanup(func() {
-		if keep := os.Getenv("SYSTEM_KEEP_LOGS"); keep != "" { // a directory for the whole logs
-			for _, id := range []string{"payments-a", "payments-usdc", "exchange"} {
-				if raw, err := os.ReadFile(filepath.Join(home, "operators", id, "operator.log")); err == nil && os.MkdirAll(keep, 0o755) == nil {
-					_ = os.WriteFile(filepath.Join(keep, id+".log"), raw, 0o644)
-				}
-			}
-		}
-		if t.Failed() {
-			for _, id := range []string{"payments-a", "payments-b", "payments-usdc", "exchange"} {
-				if raw, err := os.ReadFile(filepath.Join(home, "operators", id, "operator.log")); err == nil {
-					lines := strings.Split(string(raw), "\n")
-					t.Logf("operator %s log (last lines):\n%s", id, strings.Join(lines[max(0, len(lines)-40):], "\n"))
-				}
-			}
-		}
-		RunScript(t, time.Minute, env, "devnet.sh", "stop")
-	})
-	out := RunScript(t, 9*time.Minute, env, "devnet.sh")
+	// ARRANGE: devnet.sh with rollups and its demo, detached, on ports of
+	// its own; rounds of 60 blocks (30 s at 500 ms): the exchange's and the
+	// destination's proofs fit with room on a loaded 2-core machine.
+	d := newDemoDevnet(t, "DEVNET_SYNC_ROUND_BLOCKS=60")
+	bin, home, p := d.bin, d.home, d.ports
+	out := d.run(t)
 	require.Contains(t, out, "demo complete")
 	require.Contains(t, out, "12. synchronous swap", "the demo's synchronous swap ran")
 	require.Contains(t, out, "outcome sync", "and landed in one bundle (the script checks the three heights)")
