@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"encoding/json"
 	"math/big"
 	"strconv"
 	"sync"
@@ -14,7 +13,6 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
-	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/nativechain/nativechain/app"
 	"github.com/nativechain/nativechain/app/apptest"
@@ -88,32 +86,7 @@ func newCallsFixture(t *testing.T) *callsFixture {
 	vk, err := prover.VerifyingKeyBytes()
 	require.NoError(t, err)
 
-	genesis, accounts := apptest.NewGenesis(t, 3)
-	genesis = withModuleParam(t, genesis, rollupstypes.ModuleName, "inbox_deadline_blocks", strconv.Itoa(exchangeDeadline))
-	var state map[string]json.RawMessage
-	require.NoError(t, json.Unmarshal(genesis, &state))
-	var bank banktypes.GenesisState
-	require.NoError(t, json.Unmarshal(state[banktypes.ModuleName], &bank))
-	funded := sdk.NewCoins(sdk.NewCoin(usdc, apptest.InitialBalance), sdk.NewCoin(thirdDenom, apptest.InitialBalance))
-	users := map[string]bool{}
-	for _, a := range accounts {
-		users[a.Address.String()] = true
-	}
-	for i := range bank.Balances {
-		if users[bank.Balances[i].Address] {
-			bank.Balances[i].Coins = bank.Balances[i].Coins.Add(funded...)
-		}
-	}
-	if !bank.Supply.IsZero() {
-		for _, c := range funded {
-			bank.Supply = bank.Supply.Add(sdk.NewCoin(c.Denom, c.Amount.MulRaw(int64(len(accounts)))))
-		}
-	}
-	bz, err := json.Marshal(&bank)
-	require.NoError(t, err)
-	state[banktypes.ModuleName] = bz
-	genesis, err = json.Marshal(state)
-	require.NoError(t, err)
+	genesis, accounts := twoTokenGenesis(t)
 
 	ch := apptest.NewChain(t, genesis, accounts)
 	c := rollupsChain{Chain: ch, admin: ch.Accounts[0], operator: ch.Accounts[1], outsider: ch.Accounts[2]}

@@ -91,9 +91,10 @@ type syncFixture struct {
 	escrowAt sdk.AccAddress
 }
 
-// syncGenesis is the default genesis with uusdc and uatom given to every
-// user and inbox deadlines of exchangeDeadline blocks.
-func syncGenesis(t *testing.T) ([]byte, []*apptest.Account) {
+// twoTokenGenesis is the default genesis with uusdc and uatom given to
+// every user and inbox deadlines of exchangeDeadline blocks (the exchange's
+// app tests).
+func twoTokenGenesis(t *testing.T) ([]byte, []*apptest.Account) {
 	t.Helper()
 	genesis, accounts := apptest.NewGenesis(t, 3)
 	genesis = withModuleParam(t, genesis, rollupstypes.ModuleName, "inbox_deadline_blocks", strconv.Itoa(exchangeDeadline))
@@ -137,7 +138,7 @@ func newSyncFixture(t *testing.T) *syncFixture {
 	qVK, err := pq.VerifyingKeyBytes()
 	require.NoError(t, err)
 
-	genesis, accounts := syncGenesis(t)
+	genesis, accounts := twoTokenGenesis(t)
 	ch := apptest.NewChain(t, genesis, accounts)
 	c := rollupsChain{Chain: ch, admin: ch.Accounts[0], operator: ch.Accounts[1], outsider: ch.Accounts[2]}
 	f := &syncFixture{c: c, lp: exchange.NewPrivateKey([32]byte{0x19, 1}), trader: exchange.NewPrivateKey([32]byte{0x19, 2}),

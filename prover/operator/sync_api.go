@@ -62,9 +62,9 @@ func (o *Operator) syncRoutes(mux *http.ServeMux) {
 			writeError(w, err)
 			return
 		}
-		n, err := strconv.ParseUint(r.PathValue("round"), 10, 64)
+		n, err := pathUint(r, "round")
 		if err != nil {
-			writeError(w, apiErr(CodeInvalidRequest, "round: want a number"))
+			writeError(w, err)
 			return
 		}
 		v, err := l.view(n)
@@ -76,9 +76,9 @@ func (o *Operator) syncRoutes(mux *http.ServeMux) {
 			writeError(w, err)
 			return
 		}
-		n, err := strconv.ParseUint(r.PathValue("round"), 10, 64)
+		n, err := pathUint(r, "round")
 		if err != nil {
-			writeError(w, apiErr(CodeInvalidRequest, "round: want a number"))
+			writeError(w, err)
 			return
 		}
 		var s SyncSignature
@@ -89,9 +89,9 @@ func (o *Operator) syncRoutes(mux *http.ServeMux) {
 		reply(w, http.StatusAccepted, map[string]string{"status": "accepted"}, l.signature(r.Context(), n, s))
 	}))
 	mux.HandleFunc("GET /v1/sync/offers/{index}", func(w http.ResponseWriter, r *http.Request) {
-		n, err := strconv.ParseUint(r.PathValue("index"), 10, 64)
+		n, err := pathUint(r, "index")
 		if err != nil {
-			writeError(w, apiErr(CodeInvalidRequest, "index: want a number"))
+			writeError(w, err)
 			return
 		}
 		offers := o.submitter.signed.get(n)
@@ -113,6 +113,15 @@ func (o *Operator) syncRoutes(mux *http.ServeMux) {
 		ans, err := o.takeIntent(r.Context(), in)
 		reply(w, http.StatusAccepted, ans, err)
 	}))
+}
+
+// pathUint is the path parameter name as a number.
+func pathUint(r *http.Request, name string) (uint64, error) {
+	n, err := strconv.ParseUint(r.PathValue(name), 10, 64)
+	if err != nil {
+		return 0, apiErr(CodeInvalidRequest, "%s: want a number", name)
+	}
+	return n, nil
 }
 
 func (o *Operator) leaderOrErr() (*syncLeader, error) {
