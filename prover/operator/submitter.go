@@ -45,6 +45,8 @@ type submitter struct {
 	leader *syncLeader
 	// signed are the sync offers it signed (sync_member.go).
 	signed signedOffers
+	// health: the leaders this operator avoids for a while (sync_member.go).
+	health leaderHealth
 }
 
 // batchesSubmitter is a Chain that can send several batches in one

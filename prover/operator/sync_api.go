@@ -21,9 +21,18 @@ const maxSyncInFlight = 4
 
 // syncRoutes adds the synchronous-call endpoints (docs/operator-api.md).
 func (o *Operator) syncRoutes(mux *http.ServeMux) {
+	// The body is read first (bounded by the server's read timeout), then
+	// a slot is taken for the work (signatures, node queries, proofs): a
+	// client that withholds its body holds a connection, not a slot.
 	slots := make(chan struct{}, maxSyncInFlight)
 	limited := func(h http.HandlerFunc) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
+			body, err := io.ReadAll(io.LimitReader(r.Body, maxSyncBodyBytes+1))
+			if err != nil || len(body) > maxSyncBodyBytes {
+				writeError(w, apiErr(CodeInvalidRequest, "body unreadable or over %d bytes", maxSyncBodyBytes))
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
 			select {
 			case slots <- struct{}{}:
 				defer func() { <-slots }()

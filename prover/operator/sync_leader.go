@@ -69,6 +69,7 @@ type leaderRound struct {
 	tx           []byte
 	signers      []string
 	sigs         map[string][]byte
+	signingAt    int64 // the height signing opened at
 	bundleHash   string
 	landedHeight int64
 }
@@ -511,6 +512,9 @@ func (l *syncLeader) plan(ctx context.Context, r *leaderRound, height int64) err
 	if !ready && !late {
 		return nil
 	}
+	if height >= r.expiry-2 {
+		return fmt.Errorf("too late to gather signatures (height %d, expiry %d)", height, r.expiry)
+	}
 	// Each member's batch must be its rollup's next now (a destination's
 	// earlier batches may still be landing: wait for them, or leave it out
 	// when the round is late).
@@ -547,7 +551,7 @@ func (l *syncLeader) plan(ctx context.Context, r *leaderRound, height int64) err
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	r.tx, r.signers, r.sigs[l.self], r.state = tx, info.Signers, sig, roundSigning
+	r.tx, r.signers, r.sigs[l.self], r.state, r.signingAt = tx, info.Signers, sig, roundSigning, height
 	r.destWanted = r.destWanted[:0]
 	for _, d := range next {
 		r.destWanted = append(r.destWanted, d.offer.RollupID)
@@ -659,7 +663,9 @@ func (l *syncLeader) abortLocked(r *leaderRound, reason string) {
 	if !r.live() {
 		return
 	}
-	if r.state == roundSigning {
+	// A member is blamed for a missing signature only if signing was open
+	// for two blocks at least (the leader's lateness is not its fault).
+	if height := l.o.follower.chainView().height; r.state == roundSigning && r.signingAt > 0 && height-r.signingAt >= 2 {
 		for _, s := range r.signers {
 			if _, ok := r.sigs[s]; ok {
 				continue

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -64,6 +65,7 @@ func (s *submitter) memberHold(ctx context.Context, rec *batchRecord, snap batch
 		return s.offerBatch(ctx, rec, snap, m, peer, height)
 	}
 	if height > m.ExpiryHeight {
+		s.health.fail(m.LeaderRollup, height, so)
 		return s.goSolo(rec, m, fmt.Sprintf("round %d expired at height %d without a bundle", m.Round, m.ExpiryHeight))
 	}
 	var v SyncRoundView
@@ -72,6 +74,9 @@ func (s *submitter) memberHold(ctx context.Context, rec *batchRecord, snap batch
 	}
 	switch v.State {
 	case roundAborted:
+		if v.Reason != "" && strings.HasPrefix(v.Reason, "expired") {
+			s.health.fail(m.LeaderRollup, height, so) // it held the batch to the expiry
+		}
 		return s.goSolo(rec, m, fmt.Sprintf("round %d aborted: %s", m.Round, v.Reason))
 	case roundSigning:
 		if m.State == syncOffered {
@@ -93,6 +98,9 @@ func (s *submitter) offerBatch(ctx context.Context, rec *batchRecord, snap batch
 	role := syncv1.RoleDestination
 	if m.Role == syncRoleCaller {
 		role = syncv1.RoleCaller
+		if s.health.avoided(m.LeaderRollup, height) {
+			return s.goSolo(rec, m, fmt.Sprintf("the leader of %s held a batch of this operator to its round's expiry lately; not offered", m.LeaderRollup))
+		}
 		var info SyncRoundInfo
 		if err := peerGet(ctx, so.Client, peer.URL+"/v1/sync/round", &info); err != nil {
 			if time.Since(time.UnixMilli(snap.ProvenAt)) < so.offerWait() && retryableSync(err) {
@@ -152,7 +160,31 @@ func retryableSync(err error) bool {
 	if !errors.As(err, &ae) {
 		return false
 	}
-	return ae.Code == CodeRoundClosed || ae.Code == CodeSlotsFull || ae.Code == CodeNoRound
+	return ae.Code == CodeRoundClosed || ae.Code == CodeSlotsFull || ae.Code == CodeNoRound || ae.Code == CodeMempoolFull
+}
+
+// leaderHealth is what a member remembers of the leaders it worked with: a
+// leader that held one of its batches to the round's expiry without a
+// bundle (or whose intent's entries never came) is not offered to, nor
+// taken intents from, for probation_rounds rounds' worth of blocks.
+type leaderHealth struct {
+	mu    sync.Mutex
+	until map[string]int64 // leading rollup → height until which it is avoided
+}
+
+func (h *leaderHealth) fail(leaderRollup string, height int64, so *SyncOptions) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.until == nil {
+		h.until = map[string]int64{}
+	}
+	h.until[leaderRollup] = height + int64(so.ProbationRounds)*so.RoundBlocks
+}
+
+func (h *leaderHealth) avoided(leaderRollup string, height int64) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return height < h.until[leaderRollup]
 }
 
 // signRound checks the round's bundle (section 5.2 of the spec) and
@@ -273,6 +305,9 @@ func (s *submitter) speculativeHold(ctx context.Context, rec *batchRecord, m *sy
 			// otherwise). A destination waits up to KeepBlocks for the
 			// exchange's batch, which may still land alone.
 			if m.Role == syncRoleExchange || height > m.ExpiryHeight+s.opts.Sync.KeepBlocks {
+				if m.Role == syncRoleDestination {
+					s.health.fail(m.LeaderRollup, height, s.opts.Sync)
+				}
 				s.discardSpeculative(rec, fmt.Sprintf("inbox entry %d never came (round %d expired at %d)", p.Sequence, m.Round, m.ExpiryHeight))
 			}
 			return true
@@ -317,6 +352,9 @@ func (o *Operator) takeIntent(ctx context.Context, in SyncIntent) (SyncIntentAns
 	height := o.follower.chainView().height
 	if in.ExpiryHeight <= height+1 {
 		return SyncIntentAnswer{}, apiErr(CodeOfferStale, "round %d expires at %d, the chain is at %d", in.Round, in.ExpiryHeight, height)
+	}
+	if o.submitter.health.avoided(in.LeaderRollup, height) {
+		return SyncIntentAnswer{}, apiErr(CodeProbation, "the leader of %s left a batch of this operator waiting lately", in.LeaderRollup)
 	}
 	if in.ExpiryHeight > height+so.RoundBlocks+2 {
 		return SyncIntentAnswer{}, apiErr(CodeOfferStale, "round %d expires at %d, past this operator's round_blocks (%d) from height %d",
@@ -367,6 +405,13 @@ func (o *Operator) takeIntent(ctx context.Context, in SyncIntent) (SyncIntentAns
 	p, err := predictor(ctx, o.chain, o.rules.payloadLimit(), ids, checked)
 	if err != nil {
 		return SyncIntentAnswer{}, err
+	}
+	// The exchange's batch consumes the whole predicted tail of its inbox
+	// and ends at the predicted accumulator (its proof binds InboxAfter).
+	ex := checked[len(checked)-1]
+	if err := provisionalMatch(ex.offer, p.Tail(in.LeaderRollup)); err != nil || len(ex.offer.Provisional) != len(p.Tail(in.LeaderRollup)) ||
+		!bytes.Equal(ex.offer.InboxAfter, p.Accumulator(in.LeaderRollup)) {
+		return SyncIntentAnswer{}, apiErr(CodeOfferMismatch, "the exchange's batch does not consume the inbox entries its callers' batches will append")
 	}
 	tail := p.Tail(o.opts.RollupID)
 	if len(tail) == 0 {

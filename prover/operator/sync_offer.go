@@ -289,8 +289,20 @@ func (e *env) verifyBatchProof(ctx context.Context, co *checkedOffer) error {
 	if err != nil {
 		return apiErr(CodeOfferMismatch, "proof: %v", err)
 	}
+	// The inbox range it consumes from the chain (the part before any
+	// provisional entries) ends at the chain's accumulator there.
+	if len(o.Provisional) == 0 && o.BatchIndex == r.NextBatchIndex {
+		if err := e.inboxAfterOnChain(ctx, o, r); err != nil {
+			return err
+		}
+	}
+	// The key in force when it lands: the current one, or a pending one
+	// due by the round's expiry (then the only one once due now).
 	keys := [][]byte{r.VerifyingKey}
-	if p := r.PendingVerifyingKey; p != nil {
+	if p := r.PendingVerifyingKey; p != nil && p.ActivationHeight <= o.ExpiryHeight {
+		if height, herr := e.chain.Height(ctx); herr == nil && p.ActivationHeight <= height+1 {
+			keys = nil
+		}
 		keys = append(keys, p.VerifyingKey)
 	}
 	for _, bz := range keys {
@@ -300,4 +312,29 @@ func (e *env) verifyBatchProof(ctx context.Context, co *checkedOffer) error {
 		}
 	}
 	return apiErr(CodeOfferMismatch, "the proof of batch %d of %s does not verify against the rollup's verifying key", o.BatchIndex, o.RollupID)
+}
+
+// inboxAfterOnChain checks an offer's InboxAfter against the chain's
+// accumulator after the entries it consumes (all of them on the chain).
+func (e *env) inboxAfterOnChain(ctx context.Context, o syncv1.Offer, r types.Rollup) error {
+	end := o.InboxFrom + o.InboxConsumed
+	var want []byte
+	switch {
+	case end > r.InboxSize:
+		return apiErr(CodeOfferMismatch, "batch %d of %s consumes inbox entries up to %d, the chain holds %d", o.BatchIndex, o.RollupID, end, r.InboxSize)
+	case o.InboxConsumed == 0:
+		want = o.InboxBefore
+	case end == r.InboxSize:
+		want = r.InboxAccumulator
+	default:
+		msgs, err := e.chain.Inbox(ctx, o.RollupID, end-1, 1)
+		if err != nil || len(msgs) != 1 {
+			return apiErr(CodeOfferStale, "inbox entry %d of %s: %v", end-1, o.RollupID, err)
+		}
+		want = msgs[0].Accumulator
+	}
+	if !bytes.Equal(o.InboxAfter, want) {
+		return apiErr(CodeOfferMismatch, "batch %d of %s does not end at the chain's inbox accumulator", o.BatchIndex, o.RollupID)
+	}
+	return nil
 }

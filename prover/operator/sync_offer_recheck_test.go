@@ -42,8 +42,13 @@ func fixtureOffer(t *testing.T) (*checkedOffer, []byte, []byte) {
 	return co, read("vk.bin"), read("vk_commit.bin")
 }
 
+// paymentsRollup is the fixture's rollup on the chain: the one inbox entry
+// the fixture batch consumes is there (its accumulator is the batch's
+// InboxAfter).
 func paymentsRollup(vk []byte) types.Rollup {
-	return types.Rollup{Id: "payments", NextBatchIndex: 1, Status: types.ROLLUP_STATUS_ACTIVE, VerifyingKey: vk}
+	h := func(s string) []byte { bz, _ := hex.DecodeString(s); return bz }
+	return types.Rollup{Id: "payments", NextBatchIndex: 1, Status: types.ROLLUP_STATUS_ACTIVE, VerifyingKey: vk,
+		InboxSize: 1, InboxAccumulator: h("12572463c03f69d69ad21da05b1af6a9b4201061b610dc68b3f2a76fe8651619")}
 }
 
 // Positive control: the fixture verifies when the rollup's key is vk.bin.

@@ -98,7 +98,7 @@ func TestRedteam_R8_3_ProbationOutlastsTheRound(t *testing.T) {
 	// The round reaches signing; the caller never signs; it expires.
 	l.mu.Lock()
 	r := l.round
-	r.state, r.signers, r.sigs[l.self] = roundSigning, []string{c.addr(), l.self}, []byte("sig")
+	r.state, r.signers, r.sigs[l.self], r.signingAt = roundSigning, []string{c.addr(), l.self}, []byte("sig"), 1
 	l.abortLocked(r, "expired")
 	until := l.probation["pay"]
 	l.mu.Unlock()

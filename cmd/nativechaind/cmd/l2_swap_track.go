@@ -295,13 +295,33 @@ func (t swapTracker) exchangeOutcome(ev swapBatchEvents, w swapWatch, me string,
 
 // candidates counts the exchange batch's events that could be this call's
 // result: an output to the call's destination and recipient from this key,
-// or a refund of the call's amount to this key on the source.
+// a refund of the call's amount to this key on the source, an output to the
+// destination that bounced, a withdrawal (paid or deferred) to the call's
+// L1 recipient.
 func (t swapTracker) candidates(ev swapBatchEvents, w swapWatch, me, amountIn string) int {
 	n := 0
 	for _, e := range ev.Routed {
 		if w.Dest != "" && e.DestRollupId == w.Dest && e.L2Sender == me && e.PayloadBytes == 0 && e.L2Recipient == hex.EncodeToString(w.Recipient) ||
 			e.DestRollupId == w.Source && e.L2Recipient == me && e.PayloadBytes == exchangev1.CallBytes && e.Amount == amountIn {
 			n++
+		}
+	}
+	for _, e := range ev.Bounced {
+		if w.Dest != "" && e.DestRollupId == w.Dest {
+			n++
+		}
+	}
+	if w.Dest == "" {
+		l1 := sdk.AccAddress(w.Recipient).String()
+		for _, e := range ev.Withdrawals {
+			if e.Recipient == l1 {
+				n++
+			}
+		}
+		for _, e := range ev.Deferred {
+			if e.Recipient == l1 {
+				n++
+			}
 		}
 	}
 	return n
