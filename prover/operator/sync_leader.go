@@ -223,7 +223,10 @@ func (l *syncLeader) admitCaller(ctx context.Context, r *leaderRound, co *checke
 	}
 	self := l.o.opts.RollupID
 	tail := p.Tail(self)
-	x := l.o.follower.chainView().rollup
+	x, err := l.o.chain.Rollup(ctx, self) // the chain now, not the follower's last block: a caller's solo batch may just have landed
+	if err != nil {
+		return SyncOfferAnswer{}, apiErr(CodeRoundClosed, "the exchange's rollup record: %v", err)
+	}
 	if waiting := x.InboxSize - x.InboxConsumed; waiting+uint64(len(tail)) > uint64(l.o.kind.Summary().Slots) {
 		return SyncOfferAnswer{}, apiErr(CodeSlotsFull, "%d inbox entries wait and the round routes %d; the batch has %d slots", waiting, len(tail), l.o.kind.Summary().Slots)
 	}
