@@ -545,6 +545,7 @@ func (r *slRig) gas(from, to int64) slGas {
 		for _, tx := range res.Result.TxsResults {
 			used, _ := strconv.ParseInt(tx.GasUsed, 10, 64)
 			bundle := false
+			var bundled []string // rollup/index, from EventBundleApplied
 			type bv struct {
 				rollup string
 				units  int64
@@ -562,6 +563,10 @@ func (r *slRig) gas(from, to int64) slGas {
 				switch {
 				case strings.HasSuffix(e.Type, "EventBundleApplied"):
 					bundle = true
+					var names []string
+					if json.Unmarshal([]byte(attr("batches")), &names) == nil {
+						bundled = append(bundled, names...)
+					}
 				case strings.HasSuffix(e.Type, "EventBatchVerified"):
 					id := attr("rollup_id")
 					if unit, ok := slUnit[id]; ok {
@@ -576,9 +581,23 @@ func (r *slRig) gas(from, to int64) slGas {
 			case bundle:
 				g.bundles++
 				g.bundleGas += used
+				counted := false
 				for _, b := range batches {
 					if b.rollup == "payments-a" {
 						g.bundleCalls += b.units
+						counted = true
+					}
+				}
+				for _, name := range bundled { // no batch events in the bundle's result: the chain's records
+					if id, idx, ok := strings.Cut(name, "/"); ok && id == "payments-a" && !counted {
+						var rec struct {
+							Batch struct {
+								OutboxEntries string `json:"outbox_entries"`
+							} `json:"batch"`
+						}
+						r.get(fmt.Sprintf("%s/nativechain/rollups/v1/rollups/%s/batches/%s", r.api, id, idx), &rec)
+						n, _ := strconv.ParseInt(rec.Batch.OutboxEntries, 10, 64)
+						g.bundleCalls += n
 					}
 				}
 			case len(batches) > 0:
