@@ -45,7 +45,11 @@ import (
 // escrow gain the inputs and lose the outputs, payments-usdc's escrow and
 // the users' balances there gain the outputs, the bridge invariant holds).
 // The share, latencies and gas are measured and printed (a line
-// beginning SYNCLOAD), never asserted.
+// beginning SYNCLOAD), never asserted. Then a baseline for the gas: one
+// swap for each of up to 8 users with payments-a's operator restarted with
+// the sync fault "mismatch" (the leader refuses its offers, so every swap
+// goes as three separate batch transactions through the bridge), checked
+// the same way; its line begins SYNCLOAD_SOLO.
 //
 // Knobs (environment): SYNCLOAD_USERS, SYNCLOAD_SWAPS, SYNCLOAD_BLOCK_TIME
 // (default the devnet's 1s), SYNCLOAD_BATCH_TIMEOUT (default the devnet's
@@ -63,7 +67,7 @@ func TestSyncCall_ShareUnderLoad(t *testing.T) {
 		fee     = 1      // unat per swap, to payments-a's operator
 		deposit = 10_000 // unat per user
 	)
-	require.LessOrEqual(t, int64(swaps*(in+fee)), int64(deposit), "a user's swaps must fit the deposit")
+	require.LessOrEqual(t, int64((swaps+1)*(in+fee)), int64(deposit), "a user's swaps (and the baseline's one) must fit the deposit")
 
 	// ARRANGE: devnet.sh with rollups and its demo, detached, on ports of its own.
 	bin := Binary(t)
@@ -147,110 +151,212 @@ func TestSyncCall_ShareUnderLoad(t *testing.T) {
 	r.idle()
 	t.Logf("%d users funded with %dunat each on payments-a in %s", users, deposit, time.Since(t1).Round(time.Second))
 
-	// The state before the load.
+	// ACT 1: every user at once, each user's swaps one after another.
 	alice := loadL2Key(t, home, "alice")
-	before := r.ledgers()
-	poolBefore := r.pool(x, alice)
-	startHeight := r.height()
-
-	// ACT: every user at once, each user's swaps one after another.
-	results := make([][]slSwap, users)
-	tLoad := time.Now()
-	for u := 0; u < users; u++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := 0; k < swaps; k++ {
-				results[u] = append(results[u], r.swap(names[u], in, fee))
-			}
-		}()
-	}
-	wg.Wait()
-	wall := time.Since(tLoad)
-	loadAfter := slLoadavg()
-	r.idle()
-	endHeight := r.height()
-
-	// ASSERT: every swap ended sync or async, nothing rejected; exact conservation.
-	var all []slSwap
-	for _, rs := range results {
-		all = append(all, rs...)
-	}
+	spent := make([]int, users) // swaps made, per user
+	gotOut := make([]int64, users)
+	ph := r.phase(x, alice, names, swaps)
 	if logsDir != "" && os.MkdirAll(logsDir, 0o755) == nil {
-		raw, _ := json.MarshalIndent(all, "", " ")
+		raw, _ := json.MarshalIndent(ph.all, "", " ")
 		_ = os.WriteFile(filepath.Join(logsDir, "swaps.json"), raw, 0o644)
 	}
-	var sumOut int64
-	outOf := make([]int64, users)
-	bad := 0
-	for u, rs := range results {
-		for _, s := range rs {
-			if s.Res.Outcome != "sync" && s.Res.Outcome != "async" {
-				bad++
-				t.Errorf("user %s swap: outcome %q exit %d err %q reason %q where %q sync %+v", names[u], s.Res.Outcome, s.Exit, s.Err,
-					s.Res.Reason, s.Res.Where, s.Res.Sync)
-				continue
-			}
-			n, err := slAmount(s.Res.AmountOut, "uusdc")
-			require.NoError(t, err, "user %s: amount_out %q", names[u], s.Res.AmountOut)
-			require.Positive(t, n)
-			outOf[u] += n
-			sumOut += n
-		}
-	}
-	require.Zero(t, bad, "every swap ends sync or async")
-	require.Len(t, all, users*swaps)
-	totalIn := int64(users * swaps * in)
-	for u := range pubs {
-		requireL2(t, a, pubs[u], strconv.Itoa(deposit-swaps*(in+fee)), uint32(swaps))
-		requireL2(t, c, pubs[u], strconv.FormatInt(outOf[u], 10), 0)
-	}
-	after := r.ledgers()
-	require.Equal(t, before["payments-a/unat"]-totalIn-int64(users*swaps*fee), after["payments-a/unat"],
-		"payments-a's ledger: every amount sent and every fee paid out")
-	require.Equal(t, before["exchange/unat"]+totalIn, after["exchange/unat"], "the exchange's unat ledger: every input")
-	require.Equal(t, before["exchange/uusdc"]-sumOut, after["exchange/uusdc"], "the exchange's uusdc ledger: every output")
-	require.Equal(t, before["payments-usdc/uusdc"]+sumOut, after["payments-usdc/uusdc"], "payments-usdc's ledger: every output")
-	require.Zero(t, after["payments-usdc/unat"])
-	poolAfter := r.pool(x, alice)
-	require.Equal(t, poolBefore.base+totalIn, poolAfter.base, "the pool's base reserve")
-	require.Equal(t, poolBefore.quote-sumOut, poolAfter.quote, "the pool's quote reserve")
-	require.Contains(t, slCompact(r.get(r.api+"/nativechain/crossrollup/v1/invariant", nil)), `"holds":true`)
 
 	// MEASURE: share, reasons, blocks, gas.
 	var nSync int
 	var extraSync, extraAsync, sendToCredit []int64
 	reasons := map[string]int{}
-	for _, s := range all {
-		sendToCredit = append(sendToCredit, s.Res.CreditHeight-s.SendHeight)
+	for _, s := range ph.all {
+		if s.Res.CreditHeight > 0 {
+			sendToCredit = append(sendToCredit, s.Res.CreditHeight-s.SendHeight)
+		}
 		if s.Res.Outcome == "sync" {
 			nSync++
 			extraSync = append(extraSync, s.Res.ExtraBlocks)
 			continue
 		}
-		extraAsync = append(extraAsync, s.Res.ExtraBlocks)
-		why := s.Res.Reason
-		if why == "" && s.Res.Sync != nil {
-			why = s.Res.Sync.Reason
+		if s.Res.Outcome == "async" {
+			extraAsync = append(extraAsync, s.Res.ExtraBlocks)
 		}
-		state := "-"
-		if s.Res.Sync != nil {
-			state = s.Res.Sync.State
-		}
-		reasons[fmt.Sprintf("%s/%s: %s", s.Res.Outcome, state, slNormalize(why))]++
+		reasons[slReason(s)]++
 	}
-	gas := r.gas(startHeight, endHeight)
-	share := float64(nSync) / float64(len(all))
-	t.Logf("outcomes: %d sync, %d async of %d; wall %s; heights %d..%d", nSync, len(all)-nSync, len(all), wall.Round(time.Second), startHeight, endHeight)
+	gas := r.gas(ph.from, ph.to, ph.all)
+	share := float64(nSync) / float64(len(ph.all))
+	t.Logf("outcomes: %d sync, %d async of %d; wall %s; heights %d..%d", nSync, len(ph.all)-nSync, len(ph.all), ph.wall.Round(time.Second), ph.from, ph.to)
 	t.Logf("extra blocks (credit - debit): sync %s; async %s", slDist(extraSync), slDist(extraAsync))
 	t.Logf("blocks from the send (chain height when the CLI started) to the credit: %s", slDist(sendToCredit))
 	t.Logf("reasons for the swaps that were not sync (outcome/sync state: reason, digits as N):\n%s", slHist(reasons))
 	t.Logf("leader and members, from the operators' logs:\n%s", r.logSummary())
 	t.Logf("gas: %s", gas)
 	line := fmt.Sprintf("SYNCLOAD users=%d swaps=%d sync=%d share=%.3f p50_extra_sync=%s p50_extra_async=%s bundle_gas_per_call=%s solo_gas_per_call=%s wall_s=%.0f block_time=%s load=%q",
-		users, users*swaps, nSync, share, slP50(extraSync), slP50(extraAsync), gas.bundlePerCall(), gas.soloPerCall(), wall.Seconds(), blockTime, loadAfter)
+		users, len(ph.all), nSync, share, slP50(extraSync), slP50(extraAsync), gas.bundlePerCall(), gas.soloPerCall(), ph.wall.Seconds(), blockTime, ph.load)
 	t.Log(line)
 	fmt.Println(line)
+	// ASSERT (after the numbers are printed): correctness only.
+	ph.check(t, a, c, pubs, spent, gotOut, deposit, in, fee)
+	require.Contains(t, slCompact(r.get(r.api+"/nativechain/crossrollup/v1/invariant", nil)), `"holds":true`)
+
+	// ACT 2, the baseline: the same swaps as three separate transactions.
+	// payments-a's operator restarts lying in its offers (the sync fault
+	// "mismatch"): the leader refuses each at once and every caller batch
+	// goes alone, then the exchange's and payments-usdc's batches too.
+	// One swap for each of up to 8 users, at once (batches packed as in
+	// the load).
+	t.Run("solo baseline", func(t *testing.T) {
+		parent := r.t
+		r.t = t
+		defer func() { r.t = parent }()
+		r.restart("payments-a", operator.SyncFaultMismatch)
+		n := min(users, 8)
+		sp := r.phase(x, alice, names[:n], 1)
+		sp.check(t, a, c, pubs[:n], spent[:n], gotOut[:n], deposit, in, fee)
+		require.Contains(t, slCompact(r.get(r.api+"/nativechain/crossrollup/v1/invariant", nil)), `"holds":true`)
+		solo := 0
+		for _, s := range sp.all {
+			if s.Res.Outcome == "async" {
+				solo++
+			}
+		}
+		g := r.gas(sp.from, sp.to, sp.all)
+		var ex []int64
+		for _, s := range sp.all {
+			ex = append(ex, s.Res.ExtraBlocks)
+		}
+		t.Logf("solo baseline: %d swaps, %d async; extra blocks %s; gas: %s", len(sp.all), solo, slDist(ex), g)
+		line := fmt.Sprintf("SYNCLOAD_SOLO swaps=%d async=%d p50_extra=%s solo_gas_per_call=%s bundle_gas_per_call_load=%s load=%q",
+			len(sp.all), solo, slP50(ex), g.soloPerCall(), gas.bundlePerCall(), sp.load)
+		t.Log(line)
+		fmt.Println(line)
+	})
+}
+
+// slPhase is one round of concurrent swaps and the chain around it.
+type slPhase struct {
+	all               []slSwap
+	perUser           [][]slSwap
+	from, to          int64 // heights
+	wall              time.Duration
+	load              string
+	ledgers, ledAfter map[string]int64
+	pool, poolAfter   slPool
+}
+
+// phase runs users × swaps `l2 swap`s (users at once, each user's one
+// after another) from an idle devnet to an idle devnet.
+func (r *slRig) phase(x *wallet.Client, alice *payments.PrivateKey, names []string, swaps int) slPhase {
+	users := len(names)
+	r.idle()
+	ph := slPhase{perUser: make([][]slSwap, users), ledgers: r.ledgers(), pool: r.pool(x, alice)}
+	ph.from = r.height() + 1
+	start := time.Now()
+	var wg sync.WaitGroup
+	for u := 0; u < users; u++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; k < swaps; k++ {
+				ph.perUser[u] = append(ph.perUser[u], r.swap(names[u], 100, 1))
+			}
+		}()
+	}
+	wg.Wait()
+	ph.wall, ph.load = time.Since(start), slLoadavg()
+	r.idle()
+	ph.to = r.height()
+	for _, rs := range ph.perUser {
+		ph.all = append(ph.all, rs...)
+	}
+	ph.ledAfter, ph.poolAfter = r.ledgers(), r.pool(x, alice)
+	return ph
+}
+
+// check: every swap of the phase ended sync or async (none rejected,
+// refunded or pending), and the value moved exactly: the users' balances
+// on payments-a and payments-usdc (spent and gotOut carry them across
+// phases), the escrow ledgers, the pool, the bridge invariant.
+func (ph slPhase) check(t *testing.T, a, c *wallet.Client, pubs []*payments.PrivateKey, spent []int, gotOut []int64, deposit, in, fee int) {
+	var sumOut int64
+	bad := 0
+	for u, rs := range ph.perUser {
+		for _, s := range rs {
+			if s.Res.Outcome != "sync" && s.Res.Outcome != "async" {
+				bad++
+				t.Errorf("user %s swap: outcome %q exit %d err %q reason %q where %q sync %+v", s.User, s.Res.Outcome, s.Exit, s.Err,
+					s.Res.Reason, s.Res.Where, s.Res.Sync)
+				continue
+			}
+			n, err := slAmount(s.Res.AmountOut, "uusdc")
+			require.NoError(t, err, "user %s: amount_out %q", s.User, s.Res.AmountOut)
+			require.Positive(t, n)
+			gotOut[u] += n
+			sumOut += n
+			spent[u]++
+		}
+	}
+	require.Zero(t, bad, "every swap ends sync or async")
+	totalIn := int64(len(ph.all) * in)
+	for u := range ph.perUser {
+		requireL2(t, a, pubs[u], strconv.Itoa(deposit-spent[u]*(in+fee)), uint32(spent[u]))
+		requireL2(t, c, pubs[u], strconv.FormatInt(gotOut[u], 10), 0)
+	}
+	before, after := ph.ledgers, ph.ledAfter
+	require.Equal(t, before["payments-a/unat"]-totalIn-int64(len(ph.all)*fee), after["payments-a/unat"],
+		"payments-a's ledger: every amount sent and every fee paid out")
+	require.Equal(t, before["exchange/unat"]+totalIn, after["exchange/unat"], "the exchange's unat ledger: every input")
+	require.Equal(t, before["exchange/uusdc"]-sumOut, after["exchange/uusdc"], "the exchange's uusdc ledger: every output")
+	require.Equal(t, before["payments-usdc/uusdc"]+sumOut, after["payments-usdc/uusdc"], "payments-usdc's ledger: every output")
+	require.Zero(t, after["payments-usdc/unat"])
+	require.Equal(t, ph.pool.base+totalIn, ph.poolAfter.base, "the pool's base reserve")
+	require.Equal(t, ph.pool.quote-sumOut, ph.poolAfter.quote, "the pool's quote reserve")
+}
+
+// slReason is how a swap that was not sync is counted: outcome, the
+// caller batch's sync state, and the reason with its numbers as N.
+func slReason(s slSwap) string {
+	why := s.Res.Reason
+	if why == "" && s.Res.Sync != nil {
+		why = s.Res.Sync.Reason
+	}
+	if why == "" {
+		why = s.Res.Where + s.Err
+	}
+	state := "-"
+	if s.Res.Sync != nil {
+		state = s.Res.Sync.State
+	}
+	return fmt.Sprintf("%s/%s: %s", s.Res.Outcome, state, slNormalize(why))
+}
+
+// restart stops an operator (SIGTERM) and starts it again as devnet.sh
+// does, with the sync fault (none: ""), its pid in operator.pid.
+func (r *slRig) restart(id, fault string) {
+	t := r.t
+	r.idle()
+	dir := filepath.Join(r.home, "operators", id)
+	pidFile := filepath.Join(dir, "operator.pid")
+	raw, err := os.ReadFile(pidFile)
+	require.NoError(t, err)
+	pid, err := strconv.Atoi(strings.TrimSpace(string(raw)))
+	require.NoError(t, err)
+	StopPID(t, pid)
+	log, err := os.OpenFile(filepath.Join(dir, "operator.log"), os.O_APPEND|os.O_WRONLY, 0o644)
+	require.NoError(t, err)
+	defer log.Close()
+	fmt.Fprintf(log, "\n---- test: restart with NATIVECHAIN_SYNC_FAULT=%q ----\n", fault)
+	cmd := exec.Command(r.bin, "operator", "start", "--operator-home", dir, "--home", r.home)
+	cmd.Env = os.Environ()
+	if fault != "" {
+		cmd.Env = append(cmd.Env, "NATIVECHAIN_SYNC_FAULT="+fault)
+	}
+	cmd.Stdout, cmd.Stderr = log, log
+	require.NoError(t, cmd.Start())
+	go func() { _ = cmd.Wait() }() // reap it when devnet.sh stop ends it
+	require.NoError(t, os.WriteFile(pidFile, []byte(itoa(cmd.Process.Pid)), 0o644))
+	cl := wallet.NewClient(r.urls[id])
+	require.Eventually(t, func() bool {
+		st, err := cl.Status(t.Context())
+		return err == nil && st.ChainHeight > 0
+	}, 2*time.Minute, 300*time.Millisecond, "operator %s did not come back", id)
+	r.idle()
 }
 
 // slSwap is one `l2 swap --wait --output json` and when it started.
@@ -469,11 +575,11 @@ func (r *slRig) tryGet(url string, out any) (int, string, error) {
 }
 
 // slGas sums the gas of the chain's batch transactions in a height range:
-// bundles (EventBundleApplied) against solo batch transactions, with the
-// swaps each carried: a payments-a batch carries one per outbox entry (in
-// the load every send is a swap), an exchange batch one per inbox entry
-// consumed (a call), a payments-usdc batch one per inbox entry consumed
-// (a credit).
+// bundles (EventBundleApplied) against solo batch transactions. The swaps
+// each carried come from the swaps' own heights (the CLI's SwapResults): a
+// bundle at height h carries the swaps debited at h; a solo transaction of
+// payments-a, of the exchange or of payments-usdc at h the swaps debited,
+// swapped or credited at h.
 type slGas struct {
 	bundles, bundleGas, bundleCalls int64
 	solo                            map[string]*slSolo
@@ -483,7 +589,7 @@ type slGas struct {
 
 type slSolo struct{ txs, gas, units int64 }
 
-var slUnit = map[string]string{"payments-a": "outbox_entries", "exchange": "inbox_consumed", "payments-usdc": "inbox_consumed"}
+var slRollups = []string{"payments-a", "exchange", "payments-usdc"}
 
 func (g slGas) bundlePerCall() string {
 	if g.bundleCalls == 0 {
@@ -496,7 +602,7 @@ func (g slGas) bundlePerCall() string {
 // summed: what one call costs as three separate transactions.
 func (g slGas) soloPerCall() string {
 	var sum int64
-	for id := range slUnit {
+	for _, id := range slRollups {
 		s := g.solo[id]
 		if s == nil || s.units == 0 {
 			return "na"
@@ -508,14 +614,14 @@ func (g slGas) soloPerCall() string {
 
 func (g slGas) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d bundles, %d gas, %d calls (caller sends) in them: %s per call; ", g.bundles, g.bundleGas, g.bundleCalls, g.bundlePerCall())
-	for _, id := range []string{"payments-a", "exchange", "payments-usdc"} {
+	fmt.Fprintf(&b, "%d bundles, %d gas, %d swaps debited in them: %s per call; ", g.bundles, g.bundleGas, g.bundleCalls, g.bundlePerCall())
+	for _, id := range slRollups {
 		if s := g.solo[id]; s != nil {
 			per := "na"
 			if s.units > 0 {
 				per = strconv.FormatInt(s.gas/s.units, 10)
 			}
-			fmt.Fprintf(&b, "solo %s: %d txs, %d gas, %d swaps carried (%s): %s per swap; ", id, s.txs, s.gas, s.units, slUnit[id], per)
+			fmt.Fprintf(&b, "solo %s: %d txs, %d gas, %d swaps carried: %s per swap; ", id, s.txs, s.gas, s.units, per)
 		}
 	}
 	fmt.Fprintf(&b, "solo sum per call %s; failed txs %d; other txs %d", g.soloPerCall(), g.failed, g.other)
@@ -523,7 +629,13 @@ func (g slGas) String() string {
 }
 
 // gas reads every block's results in [from, to] from the CometBFT RPC.
-func (r *slRig) gas(from, to int64) slGas {
+func (r *slRig) gas(from, to int64, swaps []slSwap) slGas {
+	at := map[string]map[int64]int64{"payments-a": {}, "exchange": {}, "payments-usdc": {}}
+	for _, s := range swaps {
+		at["payments-a"][s.Res.DebitHeight]++
+		at["exchange"][s.Res.SwapHeight]++
+		at["payments-usdc"][s.Res.CreditHeight]++
+	}
 	g := slGas{solo: map[string]*slSolo{}}
 	for h := from; h <= to; h++ {
 		var res struct {
@@ -542,36 +654,20 @@ func (r *slRig) gas(from, to int64) slGas {
 			} `json:"result"`
 		}
 		r.get(fmt.Sprintf("%s/block_results?height=%d", r.rpc, h), &res)
+		counted := map[string]bool{} // a rollup's swaps at h counted once
 		for _, tx := range res.Result.TxsResults {
 			used, _ := strconv.ParseInt(tx.GasUsed, 10, 64)
 			bundle := false
-			var bundled []string // rollup/index, from EventBundleApplied
-			type bv struct {
-				rollup string
-				units  int64
-			}
-			var batches []bv
+			var rollups []string
 			for _, e := range tx.Events {
-				attr := func(k string) string {
-					for _, a := range e.Attributes {
-						if a.Key == k {
-							return strings.Trim(a.Value, `"`)
-						}
-					}
-					return ""
-				}
 				switch {
 				case strings.HasSuffix(e.Type, "EventBundleApplied"):
 					bundle = true
-					var names []string
-					if json.Unmarshal([]byte(attr("batches")), &names) == nil {
-						bundled = append(bundled, names...)
-					}
 				case strings.HasSuffix(e.Type, "EventBatchVerified"):
-					id := attr("rollup_id")
-					if unit, ok := slUnit[id]; ok {
-						n, _ := strconv.ParseInt(attr(unit), 10, 64)
-						batches = append(batches, bv{id, n})
+					for _, a := range e.Attributes {
+						if a.Key == "rollup_id" {
+							rollups = append(rollups, strings.Trim(a.Value, `"`))
+						}
 					}
 				}
 			}
@@ -581,27 +677,16 @@ func (r *slRig) gas(from, to int64) slGas {
 			case bundle:
 				g.bundles++
 				g.bundleGas += used
-				counted := false
-				for _, b := range batches {
-					if b.rollup == "payments-a" {
-						g.bundleCalls += b.units
-						counted = true
-					}
+				if !counted["bundle"] {
+					g.bundleCalls += at["payments-a"][h]
+					counted["bundle"] = true
 				}
-				for _, name := range bundled { // no batch events in the bundle's result: the chain's records
-					if id, idx, ok := strings.Cut(name, "/"); ok && id == "payments-a" && !counted {
-						var rec struct {
-							Batch struct {
-								OutboxEntries string `json:"outbox_entries"`
-							} `json:"batch"`
-						}
-						r.get(fmt.Sprintf("%s/nativechain/rollups/v1/rollups/%s/batches/%s", r.api, id, idx), &rec)
-						n, _ := strconv.ParseInt(rec.Batch.OutboxEntries, 10, 64)
-						g.bundleCalls += n
-					}
+			case len(rollups) > 0:
+				id := rollups[0]
+				if _, ok := at[id]; !ok {
+					g.other++
+					continue
 				}
-			case len(batches) > 0:
-				id := batches[0].rollup
 				s := g.solo[id]
 				if s == nil {
 					s = &slSolo{}
@@ -609,8 +694,9 @@ func (r *slRig) gas(from, to int64) slGas {
 				}
 				s.txs++
 				s.gas += used
-				for _, b := range batches {
-					s.units += b.units
+				if !counted[id] {
+					s.units += at[id][h]
+					counted[id] = true
 				}
 			default:
 				g.other++
