@@ -285,7 +285,11 @@ rollup_sync_flags() {
   [[ -n ${ROLLUP_KIND[$ROLLUP_X]:-} && -n ${ROLLUP_KIND[$ROLLUP_C]:-} ]] || return 0
   case $id in
     "$ROLLUP_X") printf '%s\n' --sync-lead --sync-round-blocks "$SYNC_ROUND_BLOCKS" --sync-peer "$ROLLUP_A=$(op_url "$ROLLUP_A")" --sync-peer "$ROLLUP_C=$(op_url "$ROLLUP_C")" ;;
-    "$ROLLUP_A" | "$ROLLUP_C") printf '%s\n' --sync-peer "$ROLLUP_X=$(op_url "$ROLLUP_X"),leads" ;;
+    # The members too: a caller waits for a busy leader round_blocks
+    # seconds plus the offer window (sync_member.go offerWait), from its own
+    # config; left at the default 10 it gives up after 13 s, less than a
+    # round lasts here under load.
+    "$ROLLUP_A" | "$ROLLUP_C") printf '%s\n' --sync-round-blocks "$SYNC_ROUND_BLOCKS" --sync-peer "$ROLLUP_X=$(op_url "$ROLLUP_X"),leads" ;;
   esac
 }
 
