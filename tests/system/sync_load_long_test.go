@@ -70,42 +70,18 @@ func TestSyncCall_ShareUnderLoad(t *testing.T) {
 	require.LessOrEqual(t, int64((swaps+1)*(in+fee)), int64(deposit), "a user's swaps (and the baseline's one) must fit the deposit")
 
 	// ARRANGE: devnet.sh with rollups and its demo, detached, on ports of its own.
-	bin := Binary(t)
-	home := filepath.Join(t.TempDir(), "devnet")
-	p := FreePorts(t, 9)
-	keys := filepath.Join(RepoRoot(t), "build", "test-keys")
-	env := []string{
-		"NATIVECHAIND_BIN=" + bin, "DEVNET_HOME=" + home, "DEVNET_DETACH=1", "DEVNET_SKIP_BUILD=1",
-		"DEVNET_P2P_PORT=" + itoa(p[0]), "DEVNET_RPC_PORT=" + itoa(p[1]), "DEVNET_GRPC_PORT=" + itoa(p[2]),
-		"DEVNET_API_PORT=" + itoa(p[3]), "DEVNET_OPERATOR_A_PORT=" + itoa(p[4]), "DEVNET_OPERATOR_B_PORT=" + itoa(p[5]),
-		"DEVNET_BLOCK_TIME=" + blockTime, "DEVNET_WAIT_TIMEOUT=90", "DEVNET_ROLLUPS=1", "DEVNET_KEYS_DIR=" + keys,
-		"DEVNET_OPERATOR_C_PORT=" + itoa(p[6]), "DEVNET_DASHBOARD_PORT=" + itoa(p[7]), "DEVNET_OPERATOR_X_PORT=" + itoa(p[8]),
-	}
-	if v := os.Getenv("SYNCLOAD_BATCH_TIMEOUT"); v != "" {
-		env = append(env, "DEVNET_BATCH_TIMEOUT="+v)
-	}
-	if v := os.Getenv("SYNCLOAD_ROUND_BLOCKS"); v != "" {
-		env = append(env, "DEVNET_SYNC_ROUND_BLOCKS="+v)
-	}
 	logsDir := os.Getenv("SYNCLOAD_LOGS")
-	t.Cleanup(func() {
-		for _, id := range []string{"payments-a", "payments-b", "payments-usdc", "exchange"} {
-			raw, err := os.ReadFile(filepath.Join(home, "operators", id, "operator.log"))
-			if err != nil {
-				continue
-			}
-			if logsDir != "" && os.MkdirAll(logsDir, 0o755) == nil {
-				_ = os.WriteFile(filepath.Join(logsDir, id+".log"), raw, 0o644)
-			}
-			if t.Failed() {
-				lines := strings.Split(string(raw), "\n")
-				t.Logf("operator %s log (last lines):\n%s", id, strings.Join(lines[max(0, len(lines)-40):], "\n"))
-			}
-		}
-		RunScript(t, time.Minute, env, "devnet.sh", "stop")
-	})
+	if logsDir != "" && os.Getenv("SYSTEM_KEEP_LOGS") == "" {
+		t.Setenv("SYSTEM_KEEP_LOGS", logsDir) // the operators' logs too
+	}
+	extra := []string{"DEVNET_BLOCK_TIME=" + blockTime, "DEVNET_BATCH_TIMEOUT=" + slEnv("SYNCLOAD_BATCH_TIMEOUT", "1s")}
+	if v := os.Getenv("SYNCLOAD_ROUND_BLOCKS"); v != "" {
+		extra = append(extra, "DEVNET_SYNC_ROUND_BLOCKS="+v)
+	}
+	d := newDemoDevnet(t, extra...)
+	bin, home, p := d.bin, d.home, d.ports
 	t0 := time.Now()
-	out := RunScript(t, 12*time.Minute, env, "devnet.sh")
+	out := RunScript(t, 12*time.Minute, d.env, "devnet.sh")
 	require.Contains(t, out, "demo complete")
 	t.Logf("devnet and demo up in %s (block time %s); load %s", time.Since(t0).Round(time.Second), blockTime, slLoadavg())
 
