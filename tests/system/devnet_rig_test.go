@@ -3,11 +3,18 @@
 package system
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/nativechain/nativechain/prover/wallet"
 )
 
 // demoDevnet is devnet.sh with its demo rollups and operators, detached,
@@ -68,3 +75,62 @@ func (d *demoDevnet) run(t *testing.T) string {
 
 // url is the HTTP URL of port i of d.ports.
 func (d *demoDevnet) url(i int) string { return "http://127.0.0.1:" + itoa(d.ports[i]) }
+
+// waitOperatorsIdle waits until every operator in urls (rollup id → API)
+// has verified all it built and holds nothing in flight.
+func waitOperatorsIdle(t *testing.T, urls map[string]string) {
+	t.Helper()
+	for id, u := range urls {
+		cl := wallet.NewClient(u)
+		require.Eventually(t, func() bool {
+			st, err := cl.Status(t.Context())
+			return err == nil && st.Halted == "" && st.LastBuilt == st.LastVerified && st.ChainNextBatch-1 == st.LastVerified &&
+				st.MempoolPending+st.InFlightTxs == 0
+		}, 3*time.Minute, 200*time.Millisecond, "operator %s not idle", id)
+	}
+}
+
+// restartOperator stops operator id of the devnet at home (SIGTERM) once
+// every operator is idle and starts it again as devnet.sh does, with the
+// sync fault NATIVECHAIN_SYNC_FAULT=fault ("": none), its pid in
+// operator.pid; it returns once the operators are idle again.
+func restartOperator(t *testing.T, bin, home, id, fault string, urls map[string]string) int {
+	t.Helper()
+	waitOperatorsIdle(t, urls)
+	dir := filepath.Join(home, "operators", id)
+	pidFile := filepath.Join(dir, "operator.pid")
+	raw, err := os.ReadFile(pidFile)
+	require.NoError(t, err)
+	pid, err := strconv.Atoi(strings.TrimSpace(string(raw)))
+	require.NoError(t, err)
+	StopPID(t, pid)
+	log, err := os.OpenFile(filepath.Join(dir, "operator.log"), os.O_APPEND|os.O_WRONLY, 0o644)
+	require.NoError(t, err)
+	defer log.Close()
+	fmt.Fprintf(log, "\n---- test: restart with NATIVECHAIN_SYNC_FAULT=%q ----\n", fault)
+	cmd := exec.Command(bin, "operator", "start", "--operator-home", dir, "--home", home)
+	cmd.Env = os.Environ()
+	if fault != "" {
+		cmd.Env = append(cmd.Env, "NATIVECHAIN_SYNC_FAULT="+fault)
+	}
+	cmd.Stdout, cmd.Stderr = log, log
+	require.NoError(t, cmd.Start())
+	go func() { _ = cmd.Wait() }() // reap it when devnet.sh stop ends it
+	require.NoError(t, os.WriteFile(pidFile, []byte(itoa(cmd.Process.Pid)), 0o644))
+	cl := wallet.NewClient(urls[id])
+	require.Eventually(t, func() bool {
+		st, err := cl.Status(t.Context())
+		return err == nil && st.ChainHeight > 0
+	}, 2*time.Minute, 300*time.Millisecond, "operator %s did not come back", id)
+	waitOperatorsIdle(t, urls)
+	return cmd.Process.Pid
+}
+
+// loadavg is /proc/loadavg, for the figures a test logs.
+func loadavg() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.TrimSpace(string(raw))
+}

@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -295,50 +294,12 @@ func (r *syncRig) swap(in int64) swapResult {
 
 // idle waits until the four operators have every batch verified and
 // nothing pending.
-func (r *syncRig) idle() {
-	t := r.t
-	for id, u := range r.urls {
-		cl := wallet.NewClient(u)
-		require.Eventually(t, func() bool {
-			st, err := cl.Status(t.Context())
-			return err == nil && st.Halted == "" && st.LastBuilt == st.LastVerified && st.ChainNextBatch-1 == st.LastVerified &&
-				st.MempoolPending+st.InFlightTxs == 0
-		}, 3*time.Minute, 200*time.Millisecond, "operator %s not idle", id)
-	}
-}
+func (r *syncRig) idle() { waitOperatorsIdle(r.t, r.urls) }
 
-// restart stops an operator (SIGTERM) and starts it again with the sync
-// fault (none: ""), as devnet.sh does, its pid in operator.pid.
+// restart restarts operator id with the sync fault (none: "").
 func (r *syncRig) restart(id, fault string) {
-	t := r.t
-	r.idle()
-	dir := filepath.Join(r.home, "operators", id)
-	pidFile := filepath.Join(dir, "operator.pid")
-	raw, err := os.ReadFile(pidFile)
-	require.NoError(t, err)
-	pid, err := strconv.Atoi(strings.TrimSpace(string(raw)))
-	require.NoError(t, err)
-	StopPID(t, pid)
-	log, err := os.OpenFile(filepath.Join(dir, "operator.log"), os.O_APPEND|os.O_WRONLY, 0o644)
-	require.NoError(t, err)
-	defer log.Close()
-	fmt.Fprintf(log, "\n---- test: restart with NATIVECHAIN_SYNC_FAULT=%q ----\n", fault)
-	cmd := exec.Command(r.bin, "operator", "start", "--operator-home", dir, "--home", r.home)
-	cmd.Env = os.Environ()
-	if fault != "" {
-		cmd.Env = append(cmd.Env, "NATIVECHAIN_SYNC_FAULT="+fault)
-	}
-	cmd.Stdout, cmd.Stderr = log, log
-	require.NoError(t, cmd.Start())
-	go func() { _ = cmd.Wait() }() // reap it when devnet.sh stop ends it
-	require.NoError(t, os.WriteFile(pidFile, []byte(itoa(cmd.Process.Pid)), 0o644))
-	cl := wallet.NewClient(r.urls[id])
-	require.Eventually(t, func() bool {
-		st, err := cl.Status(t.Context())
-		return err == nil && st.ChainHeight > 0
-	}, 2*time.Minute, 300*time.Millisecond, "operator %s did not come back", id)
-	r.idle()
-	t.Logf("operator %s restarted (pid %d, fault %q)", id, cmd.Process.Pid, fault)
+	pid := restartOperator(r.t, r.bin, r.home, id, fault, r.urls)
+	r.t.Logf("operator %s restarted (pid %d, fault %q)", id, pid, fault)
 }
 
 // logSinceRestart is id's log since the test last restarted it.
@@ -516,12 +477,4 @@ func atou64(t *testing.T, s string) uint64 {
 	n, err := strconv.ParseUint(s, 10, 64)
 	require.NoError(t, err, "integer %q", s)
 	return n
-}
-
-func loadavg() string {
-	raw, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	return strings.TrimSpace(string(raw))
 }

@@ -83,7 +83,7 @@ func TestSyncCall_ShareUnderLoad(t *testing.T) {
 	t0 := time.Now()
 	out := RunScript(t, 12*time.Minute, d.env, "devnet.sh")
 	require.Contains(t, out, "demo complete")
-	t.Logf("devnet and demo up in %s (block time %s); load %s", time.Since(t0).Round(time.Second), blockTime, slLoadavg())
+	t.Logf("devnet and demo up in %s (block time %s); load %s", time.Since(t0).Round(time.Second), blockTime, loadavg())
 
 	r := &slRig{t: t, bin: bin, home: home, api: "http://127.0.0.1:" + itoa(p[3]), rpc: "http://127.0.0.1:" + itoa(p[1]),
 		urls: map[string]string{
@@ -169,7 +169,7 @@ func TestSyncCall_ShareUnderLoad(t *testing.T) {
 	fmt.Println(line)
 	// ASSERT (after the numbers are printed): correctness only.
 	ph.check(t, a, c, pubs, spent, gotOut, deposit, in, fee)
-	require.Contains(t, slCompact(r.get(r.api+"/nativechain/crossrollup/v1/invariant", nil)), `"holds":true`)
+	require.Contains(t, compactJSON(r.get(r.api+"/nativechain/crossrollup/v1/invariant", nil)), `"holds":true`)
 
 	// ACT 2, the baseline: the same swaps as three separate transactions.
 	// payments-a's operator restarts lying in its offers (the sync fault
@@ -185,7 +185,7 @@ func TestSyncCall_ShareUnderLoad(t *testing.T) {
 		n := min(users, 8)
 		sp := r.phase(x, alice, names[:n], 1)
 		sp.check(t, a, c, pubs[:n], spent[:n], gotOut[:n], deposit, in, fee)
-		require.Contains(t, slCompact(r.get(r.api+"/nativechain/crossrollup/v1/invariant", nil)), `"holds":true`)
+		require.Contains(t, compactJSON(r.get(r.api+"/nativechain/crossrollup/v1/invariant", nil)), `"holds":true`)
 		solo := 0
 		for _, s := range sp.all {
 			if s.Res.Outcome == "async" {
@@ -235,7 +235,7 @@ func (r *slRig) phase(x *wallet.Client, alice *payments.PrivateKey, names []stri
 		}()
 	}
 	wg.Wait()
-	ph.wall, ph.load = time.Since(start), slLoadavg()
+	ph.wall, ph.load = time.Since(start), loadavg()
 	r.idle()
 	ph.to = r.height()
 	for _, rs := range ph.perUser {
@@ -302,38 +302,8 @@ func slReason(s slSwap) string {
 	return fmt.Sprintf("%s/%s: %s", s.Res.Outcome, state, slNormalize(why))
 }
 
-// restart stops an operator (SIGTERM) and starts it again as devnet.sh
-// does, with the sync fault (none: ""), its pid in operator.pid.
-func (r *slRig) restart(id, fault string) {
-	t := r.t
-	r.idle()
-	dir := filepath.Join(r.home, "operators", id)
-	pidFile := filepath.Join(dir, "operator.pid")
-	raw, err := os.ReadFile(pidFile)
-	require.NoError(t, err)
-	pid, err := strconv.Atoi(strings.TrimSpace(string(raw)))
-	require.NoError(t, err)
-	StopPID(t, pid)
-	log, err := os.OpenFile(filepath.Join(dir, "operator.log"), os.O_APPEND|os.O_WRONLY, 0o644)
-	require.NoError(t, err)
-	defer log.Close()
-	fmt.Fprintf(log, "\n---- test: restart with NATIVECHAIN_SYNC_FAULT=%q ----\n", fault)
-	cmd := exec.Command(r.bin, "operator", "start", "--operator-home", dir, "--home", r.home)
-	cmd.Env = os.Environ()
-	if fault != "" {
-		cmd.Env = append(cmd.Env, "NATIVECHAIN_SYNC_FAULT="+fault)
-	}
-	cmd.Stdout, cmd.Stderr = log, log
-	require.NoError(t, cmd.Start())
-	go func() { _ = cmd.Wait() }() // reap it when devnet.sh stop ends it
-	require.NoError(t, os.WriteFile(pidFile, []byte(itoa(cmd.Process.Pid)), 0o644))
-	cl := wallet.NewClient(r.urls[id])
-	require.Eventually(t, func() bool {
-		st, err := cl.Status(t.Context())
-		return err == nil && st.ChainHeight > 0
-	}, 2*time.Minute, 300*time.Millisecond, "operator %s did not come back", id)
-	r.idle()
-}
+// restart restarts operator id with the sync fault (none: "").
+func (r *slRig) restart(id, fault string) { restartOperator(r.t, r.bin, r.home, id, fault, r.urls) }
 
 // slSwap is one `l2 swap --wait --output json` and when it started.
 type slSwap struct {
@@ -804,19 +774,9 @@ func slEnvInt(t *testing.T, k string, def int) int {
 	return n
 }
 
-func slCompact(s string) string { return strings.NewReplacer(" ", "", "\n", "").Replace(s) }
-
 func slTail(s string, n int) string {
 	if len(s) > n {
 		return "…" + s[len(s)-n:]
 	}
 	return s
-}
-
-func slLoadavg() string {
-	raw, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	return strings.TrimSpace(string(raw))
 }
