@@ -252,17 +252,15 @@ func (f *callsFixture) requireMoved(t *testing.T, s callsSnapshot, callerTxs int
 	}
 }
 
-// requireConserved checks the ledgers against the exchange's L2 state: the
-// pool's reserves plus every account's balances, plus the value of the
-// entries waiting in its inbox (pendingBase unat, pendingQuote uusdc);
-// and the escrow invariant.
-func (f *callsFixture) requireConserved(t *testing.T, pendingBase, pendingQuote int64) {
+// exchangeHoldings is what the exchange's L2 state holds per denom: the
+// pool's reserves plus every account's balances.
+func exchangeHoldings(t *testing.T, st *exchange.State) (base, quote *big.Int) {
 	t.Helper()
-	pool, err := f.st.Pool()
+	pool, err := st.Pool()
 	require.NoError(t, err)
-	base, quote := new(big.Int).Set(pool.ReserveBase), new(big.Int).Set(pool.ReserveQuote)
+	base, quote = new(big.Int).Set(pool.ReserveBase), new(big.Int).Set(pool.ReserveQuote)
 	for i := uint32(0); i < 1<<callsDepth; i++ {
-		a, err := f.st.Account(i)
+		a, err := st.Account(i)
 		require.NoError(t, err)
 		if a.Base != nil {
 			base.Add(base, a.Base)
@@ -271,6 +269,16 @@ func (f *callsFixture) requireConserved(t *testing.T, pendingBase, pendingQuote 
 			quote.Add(quote, a.Quote)
 		}
 	}
+	return base, quote
+}
+
+// requireConserved checks the ledgers against the exchange's L2 state: the
+// pool's reserves plus every account's balances, plus the value of the
+// entries waiting in its inbox (pendingBase unat, pendingQuote uusdc);
+// and the escrow invariant.
+func (f *callsFixture) requireConserved(t *testing.T, pendingBase, pendingQuote int64) {
+	t.Helper()
+	base, quote := exchangeHoldings(t, f.st)
 	base.Add(base, big.NewInt(pendingBase))
 	quote.Add(quote, big.NewInt(pendingQuote))
 	requireLedgerOf(t, f.c, callsID, app.BondDenom, base.Int64())

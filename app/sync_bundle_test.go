@@ -471,19 +471,7 @@ func (f *syncFixture) requireLedgersMovedWithL1(t *testing.T, s syncLedgers, mov
 // destPending uusdc on the destination) and the chain's escrow invariant.
 func (f *syncFixture) requireConserved(t *testing.T, exPendingQuote, destPending int64) {
 	t.Helper()
-	pool, err := f.ex.Pool()
-	require.NoError(t, err)
-	base, quote := new(big.Int).Set(pool.ReserveBase), new(big.Int).Set(pool.ReserveQuote)
-	for i := uint32(0); i < 1<<callsDepth; i++ {
-		a, err := f.ex.Account(i)
-		require.NoError(t, err)
-		if a.Base != nil {
-			base.Add(base, a.Base)
-		}
-		if a.Quote != nil {
-			quote.Add(quote, a.Quote)
-		}
-	}
+	base, quote := exchangeHoldings(t, f.ex)
 	requireLedgerOf(t, f.c, syncExchange, app.BondDenom, base.Int64())
 	requireLedgerOf(t, f.c, syncExchange, usdc, quote.Int64()+exPendingQuote)
 	paySum := func(st *payments.State) int64 {
