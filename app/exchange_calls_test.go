@@ -295,13 +295,19 @@ func (f *callsFixture) requireConserved(t *testing.T, pendingBase, pendingQuote 
 // traderQuote is the uusdc the trader's exchange account holds (0 if it
 // has none).
 func (f *callsFixture) traderQuote(t *testing.T) int64 {
+	return exchangeQuoteOf(t, f.st, f.trader.Public)
+}
+
+// exchangeQuoteOf is the uusdc key's exchange account holds in st (0 if
+// it has none).
+func exchangeQuoteOf(t *testing.T, st *exchange.State, key exchange.PublicKey) int64 {
 	t.Helper()
-	idx, ok, err := f.st.IndexOf(f.trader.Public)
+	idx, ok, err := st.IndexOf(key)
 	require.NoError(t, err)
 	if !ok {
 		return 0
 	}
-	a, err := f.st.Account(idx)
+	a, err := st.Account(idx)
 	require.NoError(t, err)
 	return a.Quote.Int64()
 }

@@ -404,15 +404,7 @@ func (f *syncFixture) payBalance(t *testing.T, st *payments.State, key *payments
 }
 
 func (f *syncFixture) traderQuote(t *testing.T) int64 {
-	t.Helper()
-	idx, ok, err := f.ex.IndexOf(f.trader.Public)
-	require.NoError(t, err)
-	if !ok {
-		return 0
-	}
-	a, err := f.ex.Account(idx)
-	require.NoError(t, err)
-	return a.Quote.Int64()
+	return exchangeQuoteOf(t, f.ex, f.trader.Public)
 }
 
 // syncLedgers is every rollup's ledger per denom and the escrow per denom.

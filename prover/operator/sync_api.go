@@ -42,61 +42,47 @@ func (o *Operator) syncRoutes(mux *http.ServeMux) {
 			}
 		}
 	}
-	mux.HandleFunc("GET /v1/sync/round", func(w http.ResponseWriter, _ *http.Request) {
-		l, err := o.leaderOrErr()
-		if err != nil {
-			writeError(w, err)
-			return
+	// leading wraps a leader endpoint: 503 not_leader unless this operator
+	// leads; fn answers with code or an error.
+	leading := func(code int, fn func(l *syncLeader, r *http.Request) (any, error)) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			l, err := o.leaderOrErr()
+			if err != nil {
+				writeError(w, err)
+				return
+			}
+			v, err := fn(l, r)
+			reply(w, code, v, err)
 		}
-		info, err := l.info()
-		reply(w, http.StatusOK, info, err)
-	})
-	mux.HandleFunc("POST /v1/sync/offers", limited(func(w http.ResponseWriter, r *http.Request) {
-		l, err := o.leaderOrErr()
-		if err != nil {
-			writeError(w, err)
-			return
-		}
+	}
+	mux.HandleFunc("GET /v1/sync/round", leading(http.StatusOK, func(l *syncLeader, _ *http.Request) (any, error) {
+		return l.info()
+	}))
+	mux.HandleFunc("POST /v1/sync/offers", limited(leading(http.StatusAccepted, func(l *syncLeader, r *http.Request) (any, error) {
 		var req SyncOfferRequest
 		if err := readJSON(r, &req); err != nil {
-			writeError(w, err)
-			return
+			return nil, err
 		}
-		ans, err := l.offer(r.Context(), req)
-		reply(w, http.StatusAccepted, ans, err)
+		return l.offer(r.Context(), req)
+	})))
+	mux.HandleFunc("GET /v1/sync/rounds/{round}", leading(http.StatusOK, func(l *syncLeader, r *http.Request) (any, error) {
+		n, err := pathUint(r, "round")
+		if err != nil {
+			return nil, err
+		}
+		return l.view(n)
 	}))
-	mux.HandleFunc("GET /v1/sync/rounds/{round}", func(w http.ResponseWriter, r *http.Request) {
-		l, err := o.leaderOrErr()
-		if err != nil {
-			writeError(w, err)
-			return
-		}
+	mux.HandleFunc("POST /v1/sync/rounds/{round}/signatures", limited(leading(http.StatusAccepted, func(l *syncLeader, r *http.Request) (any, error) {
 		n, err := pathUint(r, "round")
 		if err != nil {
-			writeError(w, err)
-			return
-		}
-		v, err := l.view(n)
-		reply(w, http.StatusOK, v, err)
-	})
-	mux.HandleFunc("POST /v1/sync/rounds/{round}/signatures", limited(func(w http.ResponseWriter, r *http.Request) {
-		l, err := o.leaderOrErr()
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		n, err := pathUint(r, "round")
-		if err != nil {
-			writeError(w, err)
-			return
+			return nil, err
 		}
 		var s SyncSignature
 		if err := readJSON(r, &s); err != nil {
-			writeError(w, err)
-			return
+			return nil, err
 		}
-		reply(w, http.StatusAccepted, map[string]string{"status": "accepted"}, l.signature(r.Context(), n, s))
-	}))
+		return map[string]string{"status": "accepted"}, l.signature(r.Context(), n, s)
+	})))
 	mux.HandleFunc("GET /v1/sync/offers/{index}", func(w http.ResponseWriter, r *http.Request) {
 		n, err := pathUint(r, "index")
 		if err != nil {

@@ -504,29 +504,37 @@ func exchangeStatus(ctx context.Context, cl *wallet.Client) (operator.Status, er
 	return st, err
 }
 
+// exchangeAccountOf is the exchange operator's status and its view of the
+// account of nameOrAddr (a key name or an address), for 'l2 exchange
+// account' and 'pool'.
+func exchangeAccountOf(cmd *cobra.Command, nameOrAddr string) (operator.Status, wallet.ExchangeAccount, error) {
+	pk, err := resolveL2(cmd, nameOrAddr)
+	if err != nil {
+		return operator.Status{}, wallet.ExchangeAccount{}, err
+	}
+	ctx, cancel := cmdContext(cmd)
+	defer cancel()
+	cl := operatorClient(cmd)
+	st, err := exchangeStatus(ctx, cl)
+	if err != nil {
+		return st, wallet.ExchangeAccount{}, err
+	}
+	a, err := cl.ExchangeAccount(ctx, pk)
+	var ae *operator.APIError
+	if errors.As(err, &ae) && ae.Code == operator.CodeUnknownAccount {
+		return st, a, fmt.Errorf("no account on rollup %s for %s yet: deposit to it with 'nativechaind tx crossrollup deposit %s %x <amount><denom>'",
+			st.RollupID, nameOrAddr, st.RollupID, pk.Address())
+	}
+	return st, a, err
+}
+
 func exAccountCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "account NAME|ADDRESS",
 		Short: "Show an exchange account: balances of both denoms, shares and nonce (verified on L1, in built batches, and pending)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			pk, err := resolveL2(cmd, args[0])
-			if err != nil {
-				return err
-			}
-			ctx, cancel := cmdContext(cmd)
-			defer cancel()
-			cl := operatorClient(cmd)
-			st, err := exchangeStatus(ctx, cl)
-			if err != nil {
-				return err
-			}
-			a, err := cl.ExchangeAccount(ctx, pk)
-			var ae *operator.APIError
-			if errors.As(err, &ae) && ae.Code == operator.CodeUnknownAccount {
-				return fmt.Errorf("no account on rollup %s for %s yet: deposit to it with 'nativechaind tx crossrollup deposit %s %x <amount><denom>'",
-					st.RollupID, args[0], st.RollupID, pk.Address())
-			}
+			st, a, err := exchangeAccountOf(cmd, args[0])
 			if err != nil {
 				return err
 			}
@@ -561,18 +569,7 @@ head (built batches) and with the accepted transactions; the price is
 quote per base at the head.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			pk, err := resolveL2(cmd, args[0])
-			if err != nil {
-				return err
-			}
-			ctx, cancel := cmdContext(cmd)
-			defer cancel()
-			cl := operatorClient(cmd)
-			st, err := exchangeStatus(ctx, cl)
-			if err != nil {
-				return err
-			}
-			a, err := cl.ExchangeAccount(ctx, pk)
+			st, a, err := exchangeAccountOf(cmd, args[0])
 			if err != nil {
 				return err
 			}
