@@ -1,11 +1,15 @@
 package operator
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"time"
+
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 
 	"github.com/nativechain/nativechain/x/rollups/types"
 )
@@ -76,6 +80,25 @@ const (
 	SyncFaultCorruptProof = "corrupt_proof"
 	SyncFaultMismatch     = "mismatch"
 )
+
+// wrongProof returns a proof that parses (every point canonical, on the
+// curve, in the subgroup) but does not verify: Krs moved by the G1
+// generator. The "corrupt_proof" fault sends it, so that the failure the
+// system test sees is always the pairing check, never the encoding (a
+// flipped byte makes either, by chance).
+func wrongProof(proof []byte) ([]byte, error) {
+	var p groth16bn254.Proof
+	if _, err := p.ReadFrom(bytes.NewReader(proof)); err != nil {
+		return nil, err
+	}
+	_, _, g1, _ := curve.Generators()
+	p.Krs.Add(&p.Krs, &g1)
+	var out bytes.Buffer
+	if _, err := p.WriteTo(&out); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
 
 func (o SyncOptions) withDefaults() SyncOptions {
 	if o.RoundBlocks <= 0 {

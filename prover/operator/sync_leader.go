@@ -408,8 +408,11 @@ func (l *syncLeader) sendIntents(ctx context.Context, r *leaderRound, height int
 	if l.so.Fault == SyncFaultCorruptProof {
 		// Misbehave (system tests): the bundle's middle batch carries a
 		// proof that does not verify, announced as such in its offer.
-		snap.Proof = append([]byte(nil), snap.Proof...)
-		snap.Proof[len(snap.Proof)/2] ^= 0xff
+		bad, err := wrongProof(snap.Proof)
+		if err != nil {
+			return err
+		}
+		snap.Proof = bad
 	}
 	msg := l.o.submitter.msgFor(snap)
 	req, err := l.o.signOffer(l.o.offerFor(snap, syncv1.RoleExchange, l.self, r.id, r.expiry), msg)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nativechain/nativechain/protocol/syncv1"
 	"github.com/nativechain/nativechain/x/rollups/types"
+	"github.com/nativechain/nativechain/x/rollups/verifier"
 )
 
 // R9-2 (docs/notes/i19-recheck.md): verifyBatchProof, the fix of R8-8,
@@ -95,4 +96,22 @@ func TestRecheck_R9_2_InboxAfterIsBoundToTheChain(t *testing.T) {
 	chain.others["payments"] = r
 	require.Error(t, op.verifyBatchProof(context.Background(), co),
 		"the proof consumes inbox entries the chain does not hold and passes")
+}
+
+// The "corrupt_proof" fault's proof parses and fails only the pairing
+// check, so the system test's failure is the same every run (a flipped
+// byte gave an encoding error, by chance, in one CI run).
+func TestWrongProof_ParsesButDoesNotVerify(t *testing.T) {
+	op, chain, _ := newLeader(t)
+	op.chainID = "nativechain-1"
+	co, vk, _ := fixtureOffer(t)
+	chain.others["payments"] = paymentsRollup(vk)
+	bad, err := wrongProof(co.msg.Proof)
+	require.NoError(t, err)
+	require.NotEqual(t, co.msg.Proof, bad)
+	_, err = verifier.ParseProof(bad)
+	require.NoError(t, err, "the wrong proof is well formed")
+	co.msg.Proof = bad
+	err = op.verifyBatchProof(context.Background(), co)
+	require.ErrorContains(t, err, "does not verify against the rollup's verifying key")
 }
