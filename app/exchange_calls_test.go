@@ -116,14 +116,7 @@ func newCallsFixture(t *testing.T) *callsFixture {
 
 	// The payments rollup ignores a forced transaction and freezes (before
 	// the exchange has anything in its inbox).
-	res = c.NextBlock(c.SignTx(c.admin, &rollupstypes.MsgForceInclude{
-		Sender: c.admin.Address.String(), RollupId: callsFrozen, L2Tx: []byte("forced transfer"),
-	}))
-	requireTxOK(t, res.TxResults[0])
-	for i := 0; i < 3*exchangeDeadline && c.rollup(t, callsFrozen).Status != rollupstypes.ROLLUP_STATUS_FROZEN; i++ {
-		c.NextBlock()
-	}
-	require.Equal(t, rollupstypes.ROLLUP_STATUS_FROZEN, c.rollup(t, callsFrozen).Status)
+	c.freeze(t, c.admin, callsFrozen, exchangeDeadline)
 	require.Equal(t, rollupstypes.ROLLUP_STATUS_ACTIVE, c.rollup(t, callsID).Status)
 
 	// The LP deposits both denoms and adds them all as liquidity.
@@ -157,14 +150,7 @@ func (f *callsFixture) batch(t *testing.T, txs ...exchange.Tx) (*rollupkit.Batch
 	r := c.rollup(t, callsID)
 	before, err := protocol.ParseFieldElement(r.ConsumedAccumulator)
 	require.NoError(t, err)
-	inbox, err := c.query().Inbox(c.Context(), &rollupstypes.QueryInboxRequest{RollupId: callsID, From: r.InboxConsumed, Limit: 100})
-	require.NoError(t, err)
-	var entries []protocol.InboxEntry
-	for _, m := range inbox.Messages {
-		e, err := m.Entry()
-		require.NoError(t, err)
-		entries = append(entries, e)
-	}
+	entries := c.pendingInbox(t, callsID)
 	b, err := f.st.BuildBatch(rollupkit.BatchContext{
 		ChainID: apptest.ChainID, RollupID: callsID, BatchIndex: r.NextBatchIndex,
 		Submitter: c.operator.Address, InboxBefore: before,

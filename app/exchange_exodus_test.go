@@ -158,14 +158,7 @@ func TestExchangeRollup_DepositsBothDenomsAndExodusPaysBoth(t *testing.T) {
 	require.Equal(t, l2State.Root(), c.rollup(t, exchangeID).StateRoot)
 
 	// A forced transaction the operator ignores freezes the rollup.
-	res = c.NextBlock(c.SignTx(c.outsider, &rollupstypes.MsgForceInclude{
-		Sender: c.outsider.Address.String(), RollupId: exchangeID, L2Tx: []byte("forced swap"),
-	}))
-	requireTxOK(t, res.TxResults[0])
-	for i := 0; i < 3*exchangeDeadline && c.rollup(t, exchangeID).Status != rollupstypes.ROLLUP_STATUS_FROZEN; i++ {
-		c.NextBlock()
-	}
-	require.Equal(t, rollupstypes.ROLLUP_STATUS_FROZEN, c.rollup(t, exchangeID).Status)
+	c.freeze(t, c.outsider, exchangeID, exchangeDeadline)
 	requireExchangeEscrow(t, c, 10_000_000, 30_000_000)
 
 	// The LP exits to the outsider, the plain account to the admin; the

@@ -65,14 +65,7 @@ func TestPaymentsRollup_EndToEnd(t *testing.T) {
 		r := c.rollup(t, "payments")
 		before, err := protocol.ParseFieldElement(r.ConsumedAccumulator)
 		require.NoError(t, err)
-		inbox, err := c.query().Inbox(c.Context(), &rollupstypes.QueryInboxRequest{RollupId: "payments", From: r.InboxConsumed, Limit: 100})
-		require.NoError(t, err)
-		var entries []protocol.InboxEntry
-		for _, m := range inbox.Messages {
-			e, err := m.Entry()
-			require.NoError(t, err)
-			entries = append(entries, e)
-		}
+		entries := c.pendingInbox(t, "payments")
 		b, err := state.BuildBatch(payments.BatchContext{
 			ChainID: apptest.ChainID, RollupID: "payments", BatchIndex: r.NextBatchIndex,
 			Submitter: c.operator.Address, InboxBefore: before,

@@ -60,6 +60,35 @@ func (c rollupsChain) rollup(t *testing.T, id string) rollupstypes.Rollup {
 	return res.Rollup
 }
 
+// pendingInbox is the rollup's inbox entries not yet consumed (at most 100).
+func (c rollupsChain) pendingInbox(t *testing.T, id string) []protocol.InboxEntry {
+	t.Helper()
+	r := c.rollup(t, id)
+	inbox, err := c.query().Inbox(c.Context(), &rollupstypes.QueryInboxRequest{RollupId: id, From: r.InboxConsumed, Limit: 100})
+	require.NoError(t, err)
+	var entries []protocol.InboxEntry
+	for _, m := range inbox.Messages {
+		e, err := m.Entry()
+		require.NoError(t, err)
+		entries = append(entries, e)
+	}
+	return entries
+}
+
+// freeze has sender force a transaction into rollup id that its operator
+// ignores, then makes blocks (at most 3×deadline) until the rollup froze.
+func (c rollupsChain) freeze(t *testing.T, sender *apptest.Account, id string, deadline int) {
+	t.Helper()
+	res := c.NextBlock(c.SignTx(sender, &rollupstypes.MsgForceInclude{
+		Sender: sender.Address.String(), RollupId: id, L2Tx: []byte("forced transaction"),
+	}))
+	requireTxOK(t, res.TxResults[0])
+	for i := 0; i < 3*deadline && c.rollup(t, id).Status != rollupstypes.ROLLUP_STATUS_FROZEN; i++ {
+		c.NextBlock()
+	}
+	require.Equal(t, rollupstypes.ROLLUP_STATUS_FROZEN, c.rollup(t, id).Status)
+}
+
 func (c rollupsChain) balance(addr sdk.AccAddress) sdkmath.Int {
 	return c.App.BankKeeper.GetBalance(c.Context(), addr, app.BondDenom).Amount
 }

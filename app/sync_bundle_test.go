@@ -187,7 +187,7 @@ func newSyncFixture(t *testing.T) *syncFixture {
 		requireTxOK(t, r)
 	}
 	// the exchange: the deposits, then the add
-	eb, msg := f.exBatch(t, f.chainInbox(t, syncExchange))
+	eb, msg := f.exBatch(t, f.c.pendingInbox(t, syncExchange))
 	require.Equal(t, uint64(2), eb.InboxConsumed)
 	f.deliver(t, msg)
 	add := exchange.Tx{Kind: exchange.KindAdd, Account: 0, Amount1: big.NewInt(callsPoolB), Amount2: big.NewInt(callsPoolQ), Min1: big.NewInt(1)}
@@ -196,7 +196,7 @@ func newSyncFixture(t *testing.T) *syncFixture {
 	require.Equal(t, []int{0}, eb.Included)
 	f.deliver(t, f.seedMsg)
 	// the caller: the user's deposit opens her account
-	kb, msg := f.payBatch(t, syncCaller, f.chainInbox(t, syncCaller))
+	kb, msg := f.payBatch(t, syncCaller, f.c.pendingInbox(t, syncCaller))
 	require.Equal(t, uint64(1), kb.InboxConsumed)
 	f.deliver(t, msg)
 	idx, ok, err := f.payU.IndexOf(f.alice.Public)
@@ -206,21 +206,6 @@ func newSyncFixture(t *testing.T) *syncFixture {
 	require.Equal(t, int64(syncDeposit), f.payBalance(t, f.payU, f.alice))
 	f.requireConserved(t, 0, 0)
 	return f
-}
-
-// chainInbox is the rollup's waiting (unconsumed) inbox on the chain.
-func (f *syncFixture) chainInbox(t *testing.T, id string) []protocol.InboxEntry {
-	t.Helper()
-	r := f.c.rollup(t, id)
-	inbox, err := f.c.query().Inbox(f.c.Context(), &rollupstypes.QueryInboxRequest{RollupId: id, From: r.InboxConsumed, Limit: 100})
-	require.NoError(t, err)
-	var entries []protocol.InboxEntry
-	for _, m := range inbox.Messages {
-		e, err := m.Entry()
-		require.NoError(t, err)
-		entries = append(entries, e)
-	}
-	return entries
 }
 
 func (f *syncFixture) batchContext(t *testing.T, id string) rollupkit.BatchContext {
@@ -345,7 +330,7 @@ func (f *syncFixture) round(t *testing.T, withDest bool) *syncRound {
 	f.nonce++
 
 	r := &syncRound{}
-	r.kb, r.k = f.payBatch(t, syncCaller, f.chainInbox(t, syncCaller), send)
+	r.kb, r.k = f.payBatch(t, syncCaller, f.c.pendingInbox(t, syncCaller), send)
 	require.Equal(t, []int{0}, r.kb.Included)
 	require.Len(t, r.kb.Outbox, 1, "the send alone (no fee)")
 	require.Equal(t, protocol.OutboxKindCrossRollupMessage, r.kb.Outbox[0].Kind)
@@ -357,7 +342,7 @@ func (f *syncFixture) round(t *testing.T, withDest bool) *syncRound {
 	require.Len(t, r.exTail, 1)
 	exRec := f.c.rollup(t, syncExchange)
 	require.Equal(t, exRec.InboxSize, r.exTail[0].Sequence, "the call takes the next position of the exchange's inbox")
-	waiting := f.chainInbox(t, syncExchange)
+	waiting := f.c.pendingInbox(t, syncExchange)
 	r.exWaiting = len(waiting)
 
 	// the exchange's batch on the waiting entries and the predicted call,
@@ -375,7 +360,7 @@ func (f *syncFixture) round(t *testing.T, withDest bool) *syncRound {
 	require.NoError(t, r.pred.Apply(syncExchange, r.eb.Outbox))
 	r.destTail = r.pred.Tail(syncDest)
 	require.Len(t, r.destTail, 1)
-	r.db, r.d = f.payBatch(t, syncDest, append(f.chainInbox(t, syncDest), r.destTail...))
+	r.db, r.d = f.payBatch(t, syncDest, append(f.c.pendingInbox(t, syncDest), r.destTail...))
 	require.Equal(t, payments.KindCredit, r.db.Records[len(r.db.Records)-1-countNoops(r.db.Records)].Kind)
 	return r
 }
@@ -691,14 +676,7 @@ func TestSyncBundle_DestinationFrozen_OutputHeldOnExchange(t *testing.T) {
 
 	// The destination freezes after e was built: it ignores a forced
 	// transaction past its inbox deadline.
-	res := c.NextBlock(c.SignTx(c.admin, &rollupstypes.MsgForceInclude{
-		Sender: c.admin.Address.String(), RollupId: syncDest, L2Tx: []byte("forced transfer"),
-	}))
-	requireTxOK(t, res.TxResults[0])
-	for i := 0; i < 3*exchangeDeadline && c.rollup(t, syncDest).Status != rollupstypes.ROLLUP_STATUS_FROZEN; i++ {
-		c.NextBlock()
-	}
-	require.Equal(t, rollupstypes.ROLLUP_STATUS_FROZEN, c.rollup(t, syncDest).Status)
+	c.freeze(t, c.admin, syncDest, exchangeDeadline)
 	require.Equal(t, rollupstypes.ROLLUP_STATUS_ACTIVE, c.rollup(t, syncExchange).Status)
 	require.Equal(t, rollupstypes.ROLLUP_STATUS_ACTIVE, c.rollup(t, syncCaller).Status)
 
@@ -710,7 +688,7 @@ func TestSyncBundle_DestinationFrozen_OutputHeldOnExchange(t *testing.T) {
 
 	exBefore := c.rollup(t, syncExchange)
 	destBefore := c.rollup(t, syncDest)
-	res = c.NextBlock(c.SignTx(c.operator, &crossrolluptypes.MsgSubmitBundle{Batches: []*rollupstypes.MsgSubmitBatch{r.k, r.e}}))
+	res := c.NextBlock(c.SignTx(c.operator, &crossrolluptypes.MsgSubmitBundle{Batches: []*rollupstypes.MsgSubmitBatch{r.k, r.e}}))
 	requireTxOK(t, res.TxResults[0])
 	require.True(t, hasEvent(res.TxResults[0], "nativechain.crossrollup.v1.EventBundleApplied"))
 	require.True(t, hasEvent(res.TxResults[0], "nativechain.crossrollup.v1.EventMessageBounced"))
@@ -736,7 +714,7 @@ func TestSyncBundle_DestinationFrozen_OutputHeldOnExchange(t *testing.T) {
 	f.requireConserved(t, syncOut, 0) // the uusdc left the pool, not the exchange's ledger
 
 	// a later exchange batch credits the trader's exchange account
-	eb, msg := f.exBatch(t, f.chainInbox(t, syncExchange))
+	eb, msg := f.exBatch(t, f.c.pendingInbox(t, syncExchange))
 	recs, err := exchange.DecodeData(eb.Data)
 	require.NoError(t, err)
 	require.Equal(t, exchange.KindCredit, recs[0].Kind)

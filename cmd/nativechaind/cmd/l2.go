@@ -323,14 +323,20 @@ func signAndSubmit(cmd *cobra.Command, from string, d func(dom wallet.SigningDom
 	if err != nil {
 		return err
 	}
-	cl, dom, w, res := p.cl, p.dom, p.tx, p.res
+	return reportSubmitted(cmd, p.cl, p.res, fmt.Sprintf("%s %s%s from account %d (nonce %d)", p.tx.Kind, p.tx.Amount, p.dom.Denom, p.tx.From, p.tx.Nonce))
+}
+
+// reportSubmitted prints the submission and, with --wait, waits for it:
+// the final status (as JSON with --output json) and an error when the
+// operator dropped it.
+func reportSubmitted(cmd *cobra.Command, cl *wallet.Client, res operator.SubmitResult, what string) error {
 	out := cmd.OutOrStdout()
 	asJSON, _ := cmd.Flags().GetBool(flagJSON)
 	if wait, _ := cmd.Flags().GetBool(flagWait); !wait {
 		if asJSON {
 			return printJSON(out, res)
 		}
-		fmt.Fprintf(out, "accepted  %s %s%s from account %d (nonce %d)\ntx        %s\n", w.Kind, w.Amount, dom.Denom, w.From, w.Nonce, res.ID)
+		fmt.Fprintf(out, "accepted  %s\ntx        %s\n", what, res.ID)
 		return nil
 	}
 	timeout, _ := cmd.Flags().GetDuration(flagTimeout)
@@ -341,12 +347,16 @@ func signAndSubmit(cmd *cobra.Command, from string, d func(dom wallet.SigningDom
 		return err
 	}
 	if asJSON {
-		return printJSON(out, final)
+		if err := printJSON(out, final); err != nil {
+			return err
+		}
 	}
 	if final.Status == "rejected" {
 		return fmt.Errorf("transaction %s was dropped by the operator: %s", res.ID, final.Reason)
 	}
-	fmt.Fprintf(out, "final     %s %s%s from account %d, in batch %d verified on L1\ntx        %s\n", w.Kind, w.Amount, dom.Denom, w.From, final.Batch, res.ID)
+	if !asJSON {
+		fmt.Fprintf(out, "final     %s, in batch %d verified on L1\ntx        %s\n", what, final.Batch, res.ID)
+	}
 	return nil
 }
 

@@ -223,34 +223,6 @@ func exKindName(k exchange.Kind) string {
 		exchange.KindRemove: "remove-liquidity", exchange.KindWithdraw: "withdraw"}[k]
 }
 
-// reportSubmitted prints the submission and, with --wait, waits for it.
-func reportSubmitted(cmd *cobra.Command, cl *wallet.Client, res operator.SubmitResult, what string) error {
-	out := cmd.OutOrStdout()
-	asJSON, _ := cmd.Flags().GetBool(flagJSON)
-	if wait, _ := cmd.Flags().GetBool(flagWait); !wait {
-		if asJSON {
-			return printJSON(out, res)
-		}
-		fmt.Fprintf(out, "accepted  %s\ntx        %s\n", what, res.ID)
-		return nil
-	}
-	timeout, _ := cmd.Flags().GetDuration(flagTimeout)
-	wctx, wcancel := context.WithTimeout(cmd.Context(), timeout)
-	defer wcancel()
-	final, err := cl.WaitFinal(wctx, res.ID)
-	if err != nil {
-		return err
-	}
-	if final.Status == "rejected" {
-		return fmt.Errorf("transaction %s was dropped by the operator: %s", res.ID, final.Reason)
-	}
-	if asJSON {
-		return printJSON(out, final)
-	}
-	fmt.Fprintf(out, "final     %s, in batch %d verified on L1\ntx        %s\n", what, final.Batch, res.ID)
-	return nil
-}
-
 func exSwapCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "swap FROM_KEY AMOUNT_IN --rollup-id ROLLUP",
